@@ -1,0 +1,106 @@
+# goescape: plain make, dependency tracking, quiet unless V=1.
+#   make                 build libgoescape.a and goescape
+#   make check           unit + integration tests (SANITIZE=address,undefined for sanitizers)
+#   make demo            run goescape on the bundled example module
+#   make install PREFIX=DIR
+
+PREFIX    ?= /usr/local
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS      := libgit2 libcjson libpcre2-8
+WARNINGS  := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+             -Wvla -Wwrite-strings -fno-common
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARNINGS) $(CFLAGS) \
+             -Iinclude -Ilib $(shell $(PKG_CONFIG) --cflags $(PKGS)) -MMD -MP
+LIBS      := $(shell $(PKG_CONFIG) --libs $(PKGS))
+ifdef WERROR
+ALL_CFLAGS += -Werror
+endif
+ifdef SANITIZE
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS   += -fsanitize=$(SANITIZE)
+endif
+
+BUILD     := build$(if $(SANITIZE),-san)
+LIB_SRC   := $(sort $(wildcard lib/*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_SRC   := $(sort $(wildcard cmd/goescape/*.c))
+CMD_OBJ   := $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+HEADERS   := $(wildcard include/goescape/*.h)
+LIBA      := $(BUILD)/libgoescape.a
+BIN       := $(BUILD)/goescape
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+all: goescape
+
+goescape: $(BIN)
+	$(Q)ln -sf $(BIN) goescape
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(CMD_OBJ) $(LIBA)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(LIBA) $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBA)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS) -lcmocka
+
+# Each public header must compile on its own.
+header-test:
+	$(Q)for h in $(HEADERS); do \
+	  printf '#include "%s"\n' "$${h#include/}" | $(CC) $(ALL_CFLAGS) -MF /dev/null -x c -fsyntax-only - || exit 1; \
+	done
+
+unit: $(UNIT_BIN)
+	$(Q)for t in $(UNIT_BIN); do \
+	  echo "  UNIT    $$t"; (cd tests/unit && ../../$$t) || exit 1; \
+	done
+
+integration: $(BIN)
+	$(Q)GOESCAPE_BIN=$(CURDIR)/$(BIN) bash tests/integration/run.sh
+
+check: header-test unit integration
+
+valgrind: $(UNIT_BIN)
+	$(Q)for t in $(UNIT_BIN); do \
+	  echo "  VALGRIND $$t"; (cd tests/unit && valgrind -q --error-exitcode=1 --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect ../../$$t >/dev/null) || exit 1; \
+	done
+
+demo: $(BIN)
+	$(Q)bash scripts/demo
+
+bench: $(BIN)
+	$(Q)bash scripts/bench
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/goescape/hooks
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/goescape
+	for h in hooks/*; do [ -f "$$h" ] && install -m 0755 "$$h" $(DESTDIR)$(PREFIX)/share/goescape/hooks/; done; true
+
+format:
+	clang-format -i $(LIB_SRC) $(CMD_SRC) $(UNIT_SRC) lib/*.h $(HEADERS)
+
+clean:
+	rm -rf build build-san goescape
+
+.PHONY: all goescape header-test unit integration check valgrind demo bench install format clean
+
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

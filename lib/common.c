@@ -1,0 +1,361 @@
+/* Buffers, errors, files and paths shared by every module. */
+#define _POSIX_C_SOURCE 200809L
+#include "common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static _Thread_local char last_error[1024] = "no error";
+
+const char *ge_error_last(void)
+{
+	return last_error;
+}
+
+const char *ge_version(void)
+{
+	return GOESCAPE_VERSION;
+}
+
+void ge_error_clear(void)
+{
+	strcpy(last_error, "no error");
+}
+
+int ge_error_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int ge_error_errno(int code, const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+	size_t n;
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	n = strlen(last_error);
+	snprintf(last_error + n, sizeof(last_error) - n, ": %s", strerror(saved));
+	errno = saved;
+	return code;
+}
+
+int ge_buf_grow(ge_buf *b, size_t extra)
+{
+	size_t need, cap;
+	char *p;
+	assert(b);
+	if (extra > SIZE_MAX - b->len - 1)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	p = realloc(b->ptr, cap);
+	if (!p)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	b->ptr = p;
+	b->cap = cap;
+	return 0;
+}
+
+int ge_buf_put(ge_buf *b, const char *data, size_t len)
+{
+	if (ge_buf_grow(b, len) < 0)
+		return GE_ENOMEM;
+	if (len)
+		memcpy(b->ptr + b->len, data, len);
+	b->len += len;
+	b->ptr[b->len] = '\0';
+	return 0;
+}
+
+int ge_buf_puts(ge_buf *b, const char *s)
+{
+	return ge_buf_put(b, s, strlen(s));
+}
+
+int ge_buf_putc(ge_buf *b, char c)
+{
+	return ge_buf_put(b, &c, 1);
+}
+
+int ge_buf_vprintf(ge_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return ge_error_set(GE_ERROR, "bad format");
+	if (ge_buf_grow(b, (size_t)n) < 0)
+		return GE_ENOMEM;
+	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int ge_buf_printf(ge_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	rc = ge_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void ge_buf_truncate(ge_buf *b, size_t len)
+{
+	if (len < b->len) {
+		b->len = len;
+		b->ptr[len] = '\0';
+	}
+}
+
+void ge_buf_clear(ge_buf *b)
+{
+	ge_buf_truncate(b, 0);
+}
+
+void ge_buf_release(ge_buf *b)
+{
+	if (!b)
+		return;
+	free(b->ptr);
+	b->ptr = NULL;
+	b->len = b->cap = 0;
+}
+
+char *ge_buf_detach(ge_buf *b)
+{
+	char *p = b->ptr;
+	if (!p)
+		p = calloc(1, 1);
+	b->ptr = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+const char *ge_buf_cstr(const ge_buf *b)
+{
+	return b->ptr ? b->ptr : "";
+}
+
+int ge_file_read(ge_buf *out, const char *path)
+{
+	int fd = -1, rc = 0;
+	ssize_t n;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ge_error_errno(errno == ENOENT ? GE_ENOTFOUND : GE_ERROR, "cannot read '%s'",
+				      path);
+	for (;;) {
+		if (ge_buf_grow(out, 65536) < 0) {
+			rc = GE_ENOMEM;
+			break;
+		}
+		n = read(fd, out->ptr + out->len, out->cap - out->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = ge_error_errno(GE_ERROR, "cannot read '%s'", path);
+			break;
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+		out->ptr[out->len] = '\0';
+	}
+	close(fd);
+	return rc;
+}
+
+int ge_file_write_atomic(const char *path, const char *data, size_t len, int mode)
+{
+	ge_buf tmp = GE_BUF_INIT;
+	struct stat st;
+	int fd = -1, rc = -1;
+	size_t off = 0;
+	char *dir = NULL, *slash;
+
+	if (ge_buf_printf(&tmp, "%s.goescape-tmp-%ld", path, (long)getpid()) < 0)
+		goto done;
+	if (stat(path, &st) == 0)
+		mode = (int)(st.st_mode & 07777);
+	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0) {
+		rc = ge_error_errno(GE_ERROR, "cannot write '%s'", path);
+		goto done;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = ge_error_errno(GE_ERROR, "cannot write '%s'", path);
+			goto done;
+		}
+		off += (size_t)n;
+	}
+	if (fchmod(fd, (mode_t)mode) < 0 || fsync(fd) < 0) {
+		rc = ge_error_errno(GE_ERROR, "cannot write '%s'", path);
+		goto done;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		rc = ge_error_errno(GE_ERROR, "cannot write '%s'", path);
+		goto done;
+	}
+	fd = -1;
+	if (rename(tmp.ptr, path) < 0) {
+		rc = ge_error_errno(GE_ERROR, "cannot write '%s'", path);
+		goto done;
+	}
+	/* Make the rename itself durable. */
+	dir = ge_strdup(path);
+	if (dir) {
+		int dfd;
+		slash = strrchr(dir, '/');
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = '\0';
+		dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			(void)fsync(dfd);
+			close(dfd);
+		}
+	}
+	rc = 0;
+done:
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0 && tmp.ptr)
+		unlink(tmp.ptr);
+	free(dir);
+	ge_buf_release(&tmp);
+	return rc;
+}
+
+char *ge_strdup(const char *s)
+{
+	return ge_strndup(s, strlen(s));
+}
+
+char *ge_strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+uint64_t ge_hash_bytes(uint64_t h, const char *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+uint64_t ge_hash_nospace(const char *s, size_t n)
+{
+	uint64_t h = GE_HASH_SEED;
+	size_t i;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f')
+			continue;
+		h ^= c;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+void ge_path_clean(char *p)
+{
+	/*
+	 * Components are copied down in place; "out" only ever trails "r".
+	 * dotdot marks how much of the output is leading ".." that cannot be
+	 * removed (relative paths only).
+	 */
+	int rooted = p[0] == '/';
+	char *start = p + rooted, *out = start, *r = start;
+	size_t dotdot = 0; /* length of the unremovable "../.." prefix in output */
+	while (*r) {
+		char *c = r;
+		size_t n;
+		while (*r && *r != '/')
+			r++;
+		n = (size_t)(r - c);
+		while (*r == '/')
+			r++;
+		if (n == 0 || (n == 1 && c[0] == '.'))
+			continue;
+		if (n == 2 && c[0] == '.' && c[1] == '.') {
+			if ((size_t)(out - start) > dotdot) {
+				/* Remove the last component of the output. */
+				while (out > start + dotdot && out[-1] != '/')
+					out--;
+				if (out > start + dotdot)
+					out--; /* the separator */
+				continue;
+			}
+			if (rooted)
+				continue;
+			if (out > start)
+				*out++ = '/';
+			*out++ = '.';
+			*out++ = '.';
+			dotdot = (size_t)(out - start);
+			continue;
+		}
+		if (out > start)
+			*out++ = '/';
+		memmove(out, c, n);
+		out += n;
+	}
+	if (out == start && !rooted)
+		*out++ = '.';
+	*out = '\0';
+}
+
+char *ge_path_join(const char *dir, const char *rel)
+{
+	ge_buf b = GE_BUF_INIT;
+	if (rel[0] == '/' || !dir || !dir[0]) {
+		if (ge_buf_puts(&b, rel) < 0)
+			return NULL;
+	} else if (ge_buf_printf(&b, "%s/%s", dir, rel) < 0) {
+		ge_buf_release(&b);
+		return NULL;
+	}
+	ge_path_clean(b.ptr);
+	b.len = strlen(b.ptr);
+	return ge_buf_detach(&b);
+}
+
+const char *ge_path_within(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+	if (n == 1 && root[0] == '/')
+		return path[0] == '/' ? path + 1 : NULL;
+	if (strncmp(path, root, n) != 0 || path[n] != '/')
+		return NULL;
+	return path + n + 1;
+}

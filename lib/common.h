@@ -1,0 +1,82 @@
+/*
+ * Private helpers shared by every module: the growable buffer, error
+ * recording, small string utilities.
+ */
+#ifndef GE_COMMON_H
+#define GE_COMMON_H
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "goescape/goescape.h"
+
+#if defined(__GNUC__)
+#define GE_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define GE_PRINTF(f, a)
+#endif
+
+/* Record an error message for ge_error_last() and return code. */
+int ge_error_set(int code, const char *fmt, ...) GE_PRINTF(2, 3);
+/* Same, with strerror(errno) appended as ": <reason>". */
+int ge_error_errno(int code, const char *fmt, ...) GE_PRINTF(2, 3);
+void ge_error_clear(void);
+
+/*
+ * A growable, always NUL-terminated byte buffer.  GE_BUF_INIT is an empty
+ * buffer that owns nothing; ge_buf_release() frees the contents.
+ * Appending functions return 0 or GE_ENOMEM.
+ */
+typedef struct ge_buf {
+	char *ptr;
+	size_t len;
+	size_t cap;
+} ge_buf;
+
+#define GE_BUF_INIT {NULL, 0, 0}
+
+int ge_buf_grow(ge_buf *b, size_t extra);
+int ge_buf_put(ge_buf *b, const char *data, size_t len);
+int ge_buf_puts(ge_buf *b, const char *s);
+int ge_buf_putc(ge_buf *b, char c);
+int ge_buf_printf(ge_buf *b, const char *fmt, ...) GE_PRINTF(2, 3);
+int ge_buf_vprintf(ge_buf *b, const char *fmt, va_list ap);
+void ge_buf_truncate(ge_buf *b, size_t len);
+void ge_buf_clear(ge_buf *b);
+void ge_buf_release(ge_buf *b);
+/* Hand the contents to the caller (free() them); the buffer is reset. */
+char *ge_buf_detach(ge_buf *b);
+/* A valid C string even when nothing was ever appended. */
+const char *ge_buf_cstr(const ge_buf *b);
+
+/* Read a whole file; GE_ENOTFOUND when it does not exist. */
+int ge_file_read(ge_buf *out, const char *path);
+
+/*
+ * Write data to path atomically: a temporary file in the same directory,
+ * fsync, rename.  On failure the old file is untouched and no temporary
+ * file is left.  mode is used for a new file; an existing file keeps its own.
+ */
+int ge_file_write_atomic(const char *path, const char *data, size_t len, int mode);
+
+/* malloc'd copies; NULL on out of memory. */
+char *ge_strdup(const char *s);
+char *ge_strndup(const char *s, size_t n);
+
+/* 64-bit FNV-1a over the bytes that are not ASCII whitespace. */
+uint64_t ge_hash_nospace(const char *s, size_t n);
+uint64_t ge_hash_bytes(uint64_t h, const char *s, size_t n);
+#define GE_HASH_SEED 1469598103934665603ULL
+
+/* Path helpers working on '/'-separated strings. */
+/* Lexically clean a path (., .., //) in place, like Go's path.Clean. */
+void ge_path_clean(char *p);
+/* Join dir and rel into a new malloc'd, cleaned path (rel may be absolute). */
+char *ge_path_join(const char *dir, const char *rel);
+/* If path is inside root (both clean, absolute), the part after "root/", else NULL. */
+const char *ge_path_within(const char *path, const char *root);
+
+#endif

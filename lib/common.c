@@ -154,6 +154,39 @@ const char *ge_buf_cstr(const ge_buf *b)
 	return b->ptr ? b->ptr : "";
 }
 
+int ge_buf_put_json(ge_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	if (ge_buf_putc(b, '"') < 0)
+		return GE_ENOMEM;
+	for (; *p; p++) {
+		const unsigned char *run = p;
+		while (*p >= 0x20 && *p != '"' && *p != '\\')
+			p++;
+		if (p > run && ge_buf_put(b, (const char *)run, (size_t)(p - run)) < 0)
+			return GE_ENOMEM;
+		if (!*p)
+			break;
+		if (*p == '"' || *p == '\\') {
+			char e[2] = {'\\', (char)*p};
+			if (ge_buf_put(b, e, 2) < 0)
+				return GE_ENOMEM;
+		} else if (*p == '\n') {
+			if (ge_buf_puts(b, "\\n") < 0)
+				return GE_ENOMEM;
+		} else if (*p == '\t') {
+			if (ge_buf_puts(b, "\\t") < 0)
+				return GE_ENOMEM;
+		} else {
+			char e[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+			if (ge_buf_put(b, e, 6) < 0)
+				return GE_ENOMEM;
+		}
+	}
+	return ge_buf_putc(b, '"');
+}
+
 int ge_file_read(ge_buf *out, const char *path)
 {
 	int fd = -1, rc = 0;

@@ -52,6 +52,9 @@ char *ge_buf_detach(ge_buf *b);
 /* A valid C string even when nothing was ever appended. */
 const char *ge_buf_cstr(const ge_buf *b);
 
+/* Append s as a quoted JSON string (control bytes escaped, UTF-8 kept). */
+int ge_buf_put_json(ge_buf *b, const char *s);
+
 /* Read a whole file; GE_ENOTFOUND when it does not exist. */
 int ge_file_read(ge_buf *out, const char *path);
 

@@ -1,0 +1,374 @@
+/* Package, module-relative file, enclosing function and line hash of a diagnostic. */
+#include "attrib.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "gosrc.h"
+
+typedef struct file_ent {
+	char *abs;
+	ge_gofile *src; /* NULL when unreadable */
+	const ge_module *mod;
+} file_ent;
+
+struct ge_attrib {
+	const ge_modset *mods;
+	const char *cwd;
+	file_ent *files; /* open addressing on abs path */
+	size_t nfiles, cap;
+	/* The current "# importpath" group. */
+	char *pkg;
+	char *pkgdir;            /* absolute directory of the package, NULL if not main */
+	const ge_module *pkgmod;
+	char *origin;            /* directory the group's paths are relative to, if known */
+	int origin_known;
+	/* A pending -m=2 explanation: position and text. */
+	char *ex_path;
+	uint32_t ex_line, ex_col;
+	ge_buf ex_text;
+	size_t dropped;
+	file_ent *last;
+};
+
+int ge_attrib_new(ge_attrib **out, const ge_modset *mods, const char *cwd)
+{
+	ge_attrib *a = calloc(1, sizeof(*a));
+	if (!a)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	a->mods = mods;
+	a->cwd = cwd;
+	*out = a;
+	return 0;
+}
+
+void ge_attrib_free(ge_attrib *a)
+{
+	size_t i;
+	if (!a)
+		return;
+	for (i = 0; i < a->cap; i++) {
+		free(a->files[i].abs);
+		ge_gofile_free(a->files[i].src);
+	}
+	free(a->files);
+	free(a->pkg);
+	free(a->pkgdir);
+	free(a->origin);
+	free(a->ex_path);
+	ge_buf_release(&a->ex_text);
+	free(a);
+}
+
+size_t ge_attrib_dropped(const ge_attrib *a)
+{
+	return a->dropped;
+}
+
+static int grow_files(ge_attrib *a)
+{
+	size_t ncap = a->cap ? a->cap * 2 : 256, i;
+	file_ent *nf = calloc(ncap, sizeof(*nf));
+	if (!nf)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	for (i = 0; i < a->cap; i++) {
+		size_t j;
+		if (!a->files[i].abs)
+			continue;
+		j = ge_hash_bytes(GE_HASH_SEED, a->files[i].abs, strlen(a->files[i].abs)) & (ncap - 1);
+		while (nf[j].abs)
+			j = (j + 1) & (ncap - 1);
+		nf[j] = a->files[i];
+	}
+	free(a->files);
+	a->files = nf;
+	a->cap = ncap;
+	a->last = NULL;
+	return 0;
+}
+
+/* The cached source of an absolute, clean path inside a main module. */
+static file_ent *get_file(ge_attrib *a, const char *abs)
+{
+	size_t j;
+	if (a->last && strcmp(a->last->abs, abs) == 0)
+		return a->last;
+	if ((a->nfiles + 1) * 2 > a->cap && grow_files(a) < 0)
+		return NULL;
+	j = ge_hash_bytes(GE_HASH_SEED, abs, strlen(abs)) & (a->cap - 1);
+	while (a->files[j].abs) {
+		if (strcmp(a->files[j].abs, abs) == 0)
+			return a->last = &a->files[j];
+		j = (j + 1) & (a->cap - 1);
+	}
+	if (!(a->files[j].abs = ge_strdup(abs))) {
+		ge_error_set(GE_ENOMEM, "out of memory");
+		return NULL;
+	}
+	a->files[j].mod = ge_modset_lookup_path(a->mods, abs);
+	if (ge_gofile_load(&a->files[j].src, abs) < 0)
+		a->files[j].src = NULL;
+	a->nfiles++;
+	return a->last = &a->files[j];
+}
+
+static int exists(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Start a new "# importpath" group. */
+static int set_group(ge_attrib *a, const char *pkg, size_t len)
+{
+	const ge_module *m;
+	size_t sp;
+	free(a->pkg);
+	free(a->pkgdir);
+	free(a->origin);
+	a->pkg = a->pkgdir = a->origin = NULL;
+	a->pkgmod = NULL;
+	a->origin_known = 0;
+	/* "# pkg [pkg.test]" for test variants: the import path is the first word. */
+	for (sp = 0; sp < len && pkg[sp] != ' '; sp++)
+		;
+	if (!(a->pkg = ge_strndup(pkg, sp)))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	m = ge_modset_lookup_import(a->mods, a->pkg);
+	if (m) {
+		size_t mn = strlen(m->path);
+		a->pkgmod = m;
+		a->pkgdir = a->pkg[mn] ? ge_path_join(m->root, a->pkg + mn + 1) : ge_strdup(m->root);
+		if (!a->pkgdir)
+			return ge_error_set(GE_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static const char *base_name(const char *p, size_t n, size_t *blen)
+{
+	const char *s = p + n;
+	while (s > p && s[-1] != '/')
+		s--;
+	*blen = (size_t)(p + n - s);
+	return s;
+}
+
+/*
+ * Does the printed directory fit the package directory?  True when the
+ * printed directory's last components (ignoring "." and "..") are the
+ * package directory's last components.  Sets *origin to the directory
+ * the printed path is relative to, when that can be derived.
+ */
+static int fits(const char *pkgdir, const char *printed_dir, char **origin)
+{
+	char *pd = ge_strdup(printed_dir[0] ? printed_dir : ".");
+	size_t n, k;
+	int ok = 0, dots = 0;
+	const char *q;
+	*origin = NULL;
+	if (!pd)
+		return 0;
+	ge_path_clean(pd);
+	for (q = pd; strncmp(q, "../", 3) == 0; q += 3)
+		dots++;
+	if (strcmp(q, "..") == 0) {
+		dots++;
+		q += 2;
+	}
+	if (strcmp(q, ".") == 0)
+		q += 1;
+	n = strlen(q);
+	k = strlen(pkgdir);
+	if (n == 0) {
+		ok = 1;
+	} else if (k > n && strcmp(pkgdir + k - n, q) == 0 && pkgdir[k - n - 1] == '/') {
+		ok = 1;
+	}
+	if (ok) {
+		/* origin = pkgdir minus the printed components, then back down ".." levels:
+		 * only derivable when there were no ".." components. */
+		if (dots == 0) {
+			*origin = ge_strndup(pkgdir, n ? k - n - 1 : k);
+			if (*origin && !**origin) {
+				free(*origin);
+				*origin = ge_strdup("/");
+			}
+		}
+	}
+	free(pd);
+	return ok;
+}
+
+/* Absolute path of the file a printed path names, or NULL when unknowable. */
+static char *resolve(ge_attrib *a, const char *path, size_t len)
+{
+	char *printed = ge_strndup(path, len), *res = NULL, *origin = NULL;
+	size_t blen;
+	const char *base;
+	if (!printed)
+		return NULL;
+	if (printed[0] == '/') {
+		ge_path_clean(printed);
+		return printed;
+	}
+	base = base_name(printed, len, &blen);
+	if (a->pkgdir) {
+		char *dir = ge_strndup(printed, (size_t)(base - printed));
+		if (dir && fits(a->pkgdir, dir, &origin)) {
+			char *cand = ge_path_join(a->pkgdir, base);
+			if (cand && exists(cand)) {
+				if (!a->origin_known && origin) {
+					a->origin = origin;
+					origin = NULL;
+					a->origin_known = 1;
+				}
+				res = cand;
+			} else {
+				free(cand);
+			}
+		}
+		free(dir);
+		free(origin);
+		if (res) {
+			free(printed);
+			return res;
+		}
+	}
+	/* Code from another directory: relative to where this output was printed. */
+	if (a->origin_known) {
+		res = ge_path_join(a->origin, printed);
+		if (res && !exists(res)) {
+			free(res);
+			res = NULL;
+		}
+	}
+	if (!res && !a->origin_known) {
+		/* A fresh run printed paths relative to its own directory. */
+		res = ge_path_join(a->cwd, printed);
+		if (res && !exists(res)) {
+			free(res);
+			res = NULL;
+		}
+	}
+	free(printed);
+	return res;
+}
+
+static int pending_matches(const ge_attrib *a, const ge_parse_line *l)
+{
+	return a->ex_path && a->ex_line == l->lineno && a->ex_col == l->col &&
+	       strlen(a->ex_path) == l->path_len && memcmp(a->ex_path, l->path, l->path_len) == 0;
+}
+
+static void pending_clear(ge_attrib *a)
+{
+	free(a->ex_path);
+	a->ex_path = NULL;
+	ge_buf_clear(&a->ex_text);
+}
+
+static int add_explain(ge_report *r, const char *text, uint32_t *idx)
+{
+	if (r->nexplain == r->explain_alloc) {
+		size_t na = r->explain_alloc ? r->explain_alloc * 2 : 16;
+		char **p = realloc(r->explain, na * sizeof(*p));
+		if (!p)
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		r->explain = p;
+		r->explain_alloc = na;
+	}
+	if (!(r->explain[r->nexplain] = ge_strdup(text)))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	*idx = (uint32_t)++r->nexplain;
+	return 0;
+}
+
+int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
+{
+	ge_diag d;
+	file_ent *fe;
+	char *abs = NULL;
+	const char *rel;
+	ge_buf subj = GE_BUF_INIT;
+	int rc = 0;
+
+	if (l->type == GE_LINE_HEADER)
+		return set_group(a, l->pkg, l->pkg_len);
+	if (l->type == GE_LINE_EXPLAIN) {
+		pending_clear(a);
+		if (!(a->ex_path = ge_strndup(l->path, l->path_len)))
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		a->ex_line = l->lineno;
+		a->ex_col = l->col;
+		return ge_buf_put(&a->ex_text, l->text, l->text_len) < 0 ||
+				       ge_buf_putc(&a->ex_text, '\n') < 0
+			       ? GE_ENOMEM
+			       : 0;
+	}
+	if (l->type == GE_LINE_FLOW || l->type == GE_LINE_FROM) {
+		if (pending_matches(a, l)) {
+			int i;
+			for (i = 0; i < l->indent; i++)
+				if (ge_buf_putc(&a->ex_text, ' ') < 0)
+					return GE_ENOMEM;
+			if (ge_buf_put(&a->ex_text, l->text, l->text_len) < 0 ||
+			    ge_buf_putc(&a->ex_text, '\n') < 0)
+				return GE_ENOMEM;
+		}
+		return 0;
+	}
+	if (l->type != GE_LINE_MOVED && l->type != GE_LINE_ESCAPES && l->type != GE_LINE_LEAK)
+		return 0;
+	if (!l->path || l->col == 0 || (l->path_len && l->path[0] == '<')) {
+		a->dropped++; /* <autogenerated> wrappers have no source */
+		return 0;
+	}
+	abs = resolve(a, l->path, l->path_len);
+	if (!abs) {
+		a->dropped++;
+		return 0;
+	}
+	fe = get_file(a, abs);
+	if (!fe) {
+		rc = GE_ENOMEM;
+		goto done;
+	}
+	if (!fe->mod || !(rel = ge_path_within(fe->abs, fe->mod->root))) {
+		a->dropped++;
+		goto done;
+	}
+	memset(&d, 0, sizeof(d));
+	d.package = a->pkg ? a->pkg : "";
+	d.file = rel;
+	d.line = l->lineno;
+	d.column = l->col;
+	d.kind = l->type == GE_LINE_MOVED ? GE_KIND_MOVED
+		 : l->type == GE_LINE_ESCAPES ? GE_KIND_ESCAPES
+					      : GE_KIND_LEAK;
+	if ((rc = ge_buf_put(&subj, l->subject ? l->subject : "", l->subject ? l->subject_len : 0)) < 0)
+		goto done;
+	d.subject = subj.ptr ? subj.ptr : "";
+	{
+		char *msg = ge_strndup(l->text, l->text_len);
+		if (!msg) {
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+			goto done;
+		}
+		d.message = msg;
+		d.function = fe->src ? ge_gofile_func_at(fe->src, l->lineno, l->col) : "";
+		d.line_hash = fe->src ? ge_gofile_line_hash(fe->src, l->lineno) : 0;
+		if (ge_kind_is_heap(d.kind) && pending_matches(a, l) && a->ex_text.len)
+			rc = add_explain(r, a->ex_text.ptr, &d.explain);
+		if (rc == 0)
+			rc = ge_report_add(r, &d);
+		free(msg);
+	}
+	if (ge_kind_is_heap(d.kind))
+		pending_clear(a);
+done:
+	free(abs);
+	ge_buf_release(&subj);
+	return rc;
+}

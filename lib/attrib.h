@@ -1,0 +1,40 @@
+/*
+ * lib/attrib: turning a parsed compiler line into a report diagnostic —
+ * which package, which file relative to its module root, which function,
+ * what the source line hashes to.
+ *
+ * Paths printed by go cannot be trusted as they stand (a build-cache hit
+ * replays output relative to the directory of the run that filled the
+ * cache), so the "# importpath" header decides: inside a main module the
+ * import path minus the module path is the package's directory, and the
+ * printed file's base name completes the path.  Files printed under a
+ * package header that belong to another directory (code inlined from
+ * elsewhere) are resolved relative to the directory the output was printed
+ * from, inferred from the package's own files.
+ *
+ * Go source files are read once each and kept for the life of the object.
+ */
+#ifndef GE_ATTRIB_H
+#define GE_ATTRIB_H
+
+#include "gocmd.h"
+#include "parse.h"
+#include "report.h"
+
+typedef struct ge_attrib ge_attrib;
+
+/* mods and cwd are borrowed and must outlive a.  Free with ge_attrib_free(). */
+int ge_attrib_new(ge_attrib **out, const ge_modset *mods, const char *cwd);
+void ge_attrib_free(ge_attrib *a);
+
+/*
+ * Feed every parsed line in order.  Heap and leak diagnostics that belong to
+ * a main module are added to r; -m=2 explanations are attached to the
+ * diagnostic they explain.  Other lines only update state.
+ */
+int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l);
+
+/* Diagnostics seen that could not be placed in a main module's file. */
+size_t ge_attrib_dropped(const ge_attrib *a);
+
+#endif

@@ -1,0 +1,212 @@
+/* One captured build: run go, stream stderr through parse and attribution. */
+#include "capture.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "attrib.h"
+#include "parse.h"
+#include "run.h"
+
+typedef struct cap_state {
+	ge_parser *parser;
+	ge_attrib *attrib;
+	ge_report *report;
+	ge_buf header; /* a "# pkg" line not yet shown to the user */
+	int show_m;
+	ge_output_cb out;
+	void *ud;
+	int rc;
+	size_t recognised; /* lines that were compiler -m output or headers */
+	size_t nul_lines;
+} cap_state;
+
+static size_t last_dropped;
+
+size_t ge_capture_dropped(void)
+{
+	return last_dropped;
+}
+
+static void show(cap_state *s, const char *line, size_t len)
+{
+	if (!s->out)
+		return;
+	if (s->header.len) {
+		s->out(s->header.ptr, s->header.len, s->ud);
+		ge_buf_clear(&s->header);
+	}
+	if (line)
+		s->out(line, len, s->ud);
+}
+
+static int on_line(const ge_parse_line *l, void *ud)
+{
+	cap_state *s = ud;
+	int rc;
+	switch (l->type) {
+	case GE_LINE_HEADER:
+		s->recognised++;
+		ge_buf_clear(&s->header);
+		if (ge_buf_put(&s->header, l->line, l->line_len) < 0)
+			return s->rc = GE_ENOMEM;
+		if (s->show_m)
+			show(s, NULL, 0);
+		break;
+	case GE_LINE_OTHER:
+		if (memchr(l->line, '\0', l->line_len))
+			s->nul_lines++;
+		show(s, l->line, l->line_len);
+		return 0;
+	default:
+		s->recognised++;
+		if (s->show_m)
+			show(s, l->line, l->line_len);
+		break;
+	}
+	rc = ge_attrib_line(s->attrib, s->report, l);
+	if (rc < 0)
+		return s->rc = rc;
+	return 0;
+}
+
+static int feed(const char *buf, size_t len, void *ud)
+{
+	cap_state *s = ud;
+	int rc = ge_parser_feed(s->parser, buf, len, on_line, s);
+	if (rc != 0 && s->rc == 0)
+		s->rc = rc < 0 ? rc : GE_ERROR;
+	return s->rc != 0;
+}
+
+static int state_init(cap_state *s, const ge_modset *mods, const char *cwd)
+{
+	int rc;
+	memset(s, 0, sizeof(*s));
+	if ((rc = ge_parser_new(&s->parser)) < 0 || (rc = ge_attrib_new(&s->attrib, mods, cwd)) < 0 ||
+	    (rc = ge_report_new(&s->report)) < 0)
+		return rc;
+	if (mods->n && (rc = ge_report_set_meta(s->report, NULL, mods->mods[0].path, NULL, 0)) < 0)
+		return rc;
+	return 0;
+}
+
+static void state_release(cap_state *s)
+{
+	last_dropped = s->attrib ? ge_attrib_dropped(s->attrib) : 0;
+	ge_parser_free(s->parser);
+	ge_attrib_free(s->attrib);
+	ge_report_free(s->report);
+	ge_buf_release(&s->header);
+}
+
+int ge_capture_go_version(char **out, const char *go)
+{
+	const char *tc = getenv("GOTOOLCHAIN");
+	char real[PATH_MAX], *slash;
+	ge_buf path = GE_BUF_INIT, text = GE_BUF_INIT;
+	int rc = 0;
+	*out = NULL;
+	if (tc && strncmp(tc, "go1", 3) == 0) {
+		size_t n = strcspn(tc, "+");
+		return (*out = ge_strndup(tc, n)) ? 0 : ge_error_set(GE_ENOMEM, "out of memory");
+	}
+	if (!realpath(go, real))
+		return 0;
+	/* GOROOT/bin/go -> GOROOT/VERSION */
+	if ((slash = strrchr(real, '/')))
+		*slash = '\0';
+	if ((slash = strrchr(real, '/')))
+		*slash = '\0';
+	if (ge_buf_printf(&path, "%s/VERSION", real) < 0)
+		return GE_ENOMEM;
+	if (ge_file_read(&text, path.ptr) == 0 && text.len) {
+		size_t n = strcspn(text.ptr, "\r\n");
+		if (n && strncmp(text.ptr, "go", 2) == 0 && !(*out = ge_strndup(text.ptr, n)))
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+	}
+	ge_buf_release(&path);
+	ge_buf_release(&text);
+	return rc;
+}
+
+int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
+{
+	cap_state s;
+	ge_goplan plan = GE_GOPLAN_INIT;
+	ge_run_opts ro = GE_RUN_OPTS_INIT;
+	char *ver = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = state_init(&s, o->mods, o->cwd)) < 0)
+		goto done;
+	if ((rc = ge_goplan_build(&plan, o->go, o->args, o->nargs, o->goflags, o->mods, o->cwd)) < 0)
+		goto done;
+	s.show_m = o->verbose || plan.user_m;
+	s.out = o->on_output;
+	s.ud = o->ud;
+	ro.dir = o->cwd;
+	ro.on_stderr = feed;
+	ro.ud = &s;
+	if ((rc = ge_run(status, plan.argv, &ro)) < 0)
+		goto done;
+	if (s.rc == 0 && (rc = ge_parser_finish(s.parser, on_line, &s)) != 0 && s.rc == 0)
+		s.rc = rc < 0 ? rc : GE_ERROR;
+	if ((rc = s.rc) < 0)
+		goto done;
+	if ((rc = ge_capture_go_version(&ver, o->go)) < 0)
+		goto done;
+	free(s.report->go_version);
+	s.report->go_version = ver;
+	ge_report_sort(s.report);
+	*out = s.report;
+	s.report = NULL;
+done:
+	state_release(&s);
+	ge_goplan_release(&plan);
+	return rc;
+}
+
+int ge_capture_input(ge_report **out, int fd, const char *name, const ge_modset *mods,
+		     const char *cwd)
+{
+	cap_state s;
+	char buf[65536];
+	size_t total = 0;
+	int rc;
+	*out = NULL;
+	if ((rc = state_init(&s, mods, cwd)) < 0)
+		goto done;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = ge_error_errno(GE_ERROR, "cannot read '%s'", name);
+			goto done;
+		}
+		if (n == 0)
+			break;
+		total += (size_t)n;
+		if (feed(buf, (size_t)n, &s)) {
+			rc = s.rc;
+			goto done;
+		}
+	}
+	if ((rc = ge_parser_finish(s.parser, on_line, &s)) != 0 || (rc = s.rc) < 0)
+		goto done;
+	if (total && !s.recognised && s.nul_lines) {
+		rc = ge_error_set(GE_EBADINPUT, "'%s': not go compiler output (binary data)", name);
+		goto done;
+	}
+	ge_report_sort(s.report);
+	*out = s.report;
+	s.report = NULL;
+done:
+	state_release(&s);
+	return rc;
+}

@@ -1,0 +1,57 @@
+/*
+ * lib/capture: one captured go build, from argv to report.
+ *
+ * Runs the planned go invocation (lib/gocmd, lib/run), streams its stderr
+ * through the parser (lib/parse) and attribution (lib/attrib) into a report,
+ * and hands every line the user should see — go's own messages, compiler
+ * errors, with their "# importpath" header — to a callback in the order go
+ * printed them.  The -m lines are withheld unless verbose is set or the
+ * user's own -gcflags asked for -m.
+ */
+#ifndef GE_CAPTURE_H
+#define GE_CAPTURE_H
+
+#include "gocmd.h"
+#include "report.h"
+
+/* A line for the user (no newline). */
+typedef void (*ge_output_cb)(const char *line, size_t len, void *ud);
+
+typedef struct ge_capture_opts {
+	const char *go;         /* the real go */
+	char *const *args;      /* after "go": args[0] is "build" or "install" */
+	size_t nargs;
+	const char *cwd;        /* where go runs: the user's directory */
+	const ge_modset *mods;
+	const char *goflags;    /* $GOFLAGS as go sees it; may be NULL */
+	int verbose;            /* show the -m lines too */
+	ge_output_cb on_output; /* NULL: discard */
+	void *ud;
+} ge_capture_opts;
+
+#define GE_CAPTURE_OPTS_INIT {NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL}
+
+/*
+ * Run the build.  *status receives go's wait status; *out the report (also
+ * on a failed build: whatever was printed), which the caller frees with
+ * ge_report_free().  Returns < 0 only when go could not be run or memory ran
+ * out.
+ */
+int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o);
+
+/*
+ * Attribute compiler output captured elsewhere, read from fd until EOF.
+ * name is used in messages.  GE_EBADINPUT when the input is not compiler
+ * output at all (binary data, no recognisable line).
+ */
+int ge_capture_input(ge_report **out, int fd, const char *name, const ge_modset *mods,
+		     const char *cwd);
+
+/* The version of the go that will run ("go1.26.8"), without running it:
+ * $GOTOOLCHAIN when it names a version, else GOROOT/VERSION next to go. */
+int ge_capture_go_version(char **out, const char *go);
+
+/* Number of diagnostics the last capture could not place (for -v). */
+size_t ge_capture_dropped(void);
+
+#endif

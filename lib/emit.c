@@ -1,0 +1,162 @@
+/* Text, JSON and GitHub workflow-command renderings of a report. */
+#include "emit.h"
+
+#include <string.h>
+
+int ge_format_parse(ge_format *out, const char *s)
+{
+	static const char *const names[] = {"text", "json", "sarif", "github"};
+	int i;
+	for (i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (ge_format)i;
+			return 0;
+		}
+	return ge_error_set(GE_EUSAGE, "unknown format '%s' (want text, json, sarif or github)", s);
+}
+
+#define C(o, code) ((o)->color ? "\033[" code "m" : "")
+
+static const char *fn_label(const char *f)
+{
+	return f && *f ? f : "(package level)";
+}
+
+static int text_grouped(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
+{
+	const char *file = NULL, *func = NULL;
+	size_t i;
+	int rc = 0;
+	for (i = 0; i < r->ndiags && rc == 0; i++) {
+		const ge_diag *d = &r->diags[i];
+		if (d->file != file) {
+			rc |= ge_buf_printf(out, "%s%s%s%s\n", file ? "\n" : "", C(o, "1"), d->file,
+					    C(o, "0"));
+			file = d->file;
+			func = NULL;
+		}
+		if (d->function != func) {
+			rc |= ge_buf_printf(out, "  %s%s%s\n", C(o, "36"), fn_label(d->function),
+					    C(o, "0"));
+			func = d->function;
+		}
+		rc |= ge_buf_printf(out, "    %u:%u\t%s%-7s%s  %s%s\n", d->line, d->column,
+				    d->kind == GE_KIND_LEAK ? C(o, "2")
+				    : d->status == GE_STATUS_NEW ? C(o, "31")
+								 : C(o, "33"),
+				    ge_kind_name(d->kind), C(o, "0"), d->message,
+				    d->status == GE_STATUS_NEW ? "  (new)" : "");
+	}
+	return rc ? GE_ENOMEM : 0;
+}
+
+static int text_summary(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
+{
+	ge_summary s;
+	ge_report_summary(r, &s);
+	if (o->only_new)
+		return ge_buf_printf(out, "%s%zu new heap escape%s%s, %zu fixed (of %zu in all)\n",
+				     s.new_ ? C(o, "1;31") : C(o, "1;32"), s.new_,
+				     s.new_ == 1 ? "" : "s", C(o, "0"), s.fixed, s.heap);
+	return ge_buf_printf(out,
+			     "%s%zu heap escape%s%s (%zu moved to heap, %zu escapes) in %zu "
+			     "package%s; %zu leaking param%s\n",
+			     C(o, "1"), s.heap, s.heap == 1 ? "" : "s", C(o, "0"), s.moved,
+			     s.escapes, s.packages, s.packages == 1 ? "" : "s", s.leaks,
+			     s.leaks == 1 ? "" : "s");
+}
+
+static int text_new(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
+{
+	size_t i;
+	int rc = 0;
+	for (i = 0; i < r->ndiags && rc == 0; i++) {
+		const ge_diag *d = &r->diags[i];
+		if (d->status != GE_STATUS_NEW || !ge_kind_is_heap(d->kind))
+			continue;
+		rc = ge_buf_printf(out, "%s%s:%u:%u:%s %s: %s\n", C(o, "1"), d->file, d->line,
+				   d->column, C(o, "0"), fn_label(d->function), d->message);
+	}
+	return rc;
+}
+
+/* GitHub workflow command escaping: data escapes %, CR, LF; properties also : and ,. */
+static int gh_escape(ge_buf *out, const char *s, int property)
+{
+	int rc = 0;
+	for (; *s && rc == 0; s++) {
+		switch (*s) {
+		case '%':
+			rc = ge_buf_puts(out, "%25");
+			break;
+		case '\r':
+			rc = ge_buf_puts(out, "%0D");
+			break;
+		case '\n':
+			rc = ge_buf_puts(out, "%0A");
+			break;
+		case ':':
+			rc = property ? ge_buf_puts(out, "%3A") : ge_buf_putc(out, ':');
+			break;
+		case ',':
+			rc = property ? ge_buf_puts(out, "%2C") : ge_buf_putc(out, ',');
+			break;
+		default:
+			rc = ge_buf_putc(out, *s);
+		}
+	}
+	return rc;
+}
+
+static int github(ge_buf *out, const ge_report *r)
+{
+	size_t i;
+	int rc = 0, any_status = 0;
+	for (i = 0; i < r->ndiags; i++)
+		if (r->diags[i].status != GE_STATUS_NONE)
+			any_status = 1;
+	for (i = 0; i < r->ndiags && rc == 0; i++) {
+		const ge_diag *d = &r->diags[i];
+		ge_buf title = GE_BUF_INIT;
+		if (!ge_kind_is_heap(d->kind) || (any_status && d->status != GE_STATUS_NEW))
+			continue;
+		rc |= ge_buf_printf(&title, "%s in %s", d->kind == GE_KIND_MOVED ? "moved to heap" : "escapes to heap",
+				    fn_label(d->function));
+		rc |= ge_buf_puts(out, any_status ? "::error file=" : "::warning file=");
+		rc |= gh_escape(out, d->file, 1);
+		rc |= ge_buf_printf(out, ",line=%u,col=%u,title=", d->line, d->column);
+		rc |= gh_escape(out, ge_buf_cstr(&title), 1);
+		rc |= ge_buf_puts(out, "::");
+		rc |= gh_escape(out, d->message, 0);
+		rc |= ge_buf_putc(out, '\n');
+		ge_buf_release(&title);
+	}
+	return rc ? GE_ENOMEM : 0;
+}
+
+int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *o)
+{
+	int rc;
+	switch (fmt) {
+	case GE_FMT_JSON:
+		return ge_report_to_json(out, r);
+	case GE_FMT_GITHUB:
+		return github(out, r);
+	case GE_FMT_SARIF:
+		return ge_error_set(GE_EUSAGE, "--format sarif is not available yet");
+	case GE_FMT_TEXT:
+	default:
+		rc = o->only_new ? text_new(out, r, o) : text_grouped(out, r, o);
+		if (rc == 0 && !o->only_new && r->ndiags)
+			rc = ge_buf_putc(out, '\n');
+		return rc ? rc : text_summary(out, r, o);
+	}
+}
+
+int ge_emit_build_summary(ge_buf *out, const ge_report *r)
+{
+	ge_summary s;
+	ge_report_summary(r, &s);
+	return ge_buf_printf(out, "goescape: %zu heap escape%s in %zu package%s", s.heap,
+			     s.heap == 1 ? "" : "s", s.packages, s.packages == 1 ? "" : "s");
+}

@@ -1,0 +1,32 @@
+/*
+ * lib/emit: a report as a person or a program reads it.
+ *
+ *   text    grouped by file and function (report), or one line per new
+ *           escape "file:line:col: function: message" (check); colour only
+ *           when asked for (the CLI decides: a terminal and no NO_COLOR)
+ *   json    DESIGN.md's report JSON
+ *   github  workflow commands, one per new escape
+ */
+#ifndef GE_EMIT_H
+#define GE_EMIT_H
+
+#include "report.h"
+
+typedef enum ge_format { GE_FMT_TEXT = 0, GE_FMT_JSON, GE_FMT_SARIF, GE_FMT_GITHUB } ge_format;
+
+int ge_format_parse(ge_format *out, const char *s);
+
+typedef struct ge_emit_opts {
+	int color;
+	int only_new; /* text: list new escapes only (check) */
+	const char *command; /* for messages, e.g. "report" */
+} ge_emit_opts;
+
+#define GE_EMIT_OPTS_INIT {0, 0, "report"}
+
+int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *o);
+
+/* The one-line summary a captured build prints, without newline. */
+int ge_emit_build_summary(ge_buf *out, const ge_report *r);
+
+#endif

@@ -1,0 +1,828 @@
+/* The go command line: the real go, the main modules, -gcflags merging. */
+#include "gocmd.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void ge_strv_free(char **v, size_t n)
+{
+	size_t i;
+	if (!v)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* A growable vector of malloc'd strings. */
+typedef struct strv {
+	char **v;
+	size_t n, cap;
+} strv;
+
+static int strv_push_owned(strv *s, char *str)
+{
+	if (!str)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	if (s->n + 2 > s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 16;
+		char **p = realloc(s->v, nc * sizeof(*p));
+		if (!p) {
+			free(str);
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		}
+		s->v = p;
+		s->cap = nc;
+	}
+	s->v[s->n++] = str;
+	s->v[s->n] = NULL;
+	return 0;
+}
+
+static int strv_push(strv *s, const char *str)
+{
+	return strv_push_owned(s, ge_strdup(str));
+}
+
+/* Go's quoted.Split: fields separated by space, '' or "" around a field. */
+int ge_goflags_split(char ***out, size_t *nout, const char *s)
+{
+	strv v = {0};
+	*out = NULL;
+	*nout = 0;
+	while (s && *s) {
+		const char *st;
+		while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+			s++;
+		if (!*s)
+			break;
+		if (*s == '"' || *s == '\'') {
+			char q = *s++;
+			st = s;
+			while (*s && *s != q)
+				s++;
+			if (!*s) {
+				ge_strv_free(v.v, v.n);
+				return ge_error_set(GE_EBADINPUT, "GOFLAGS: unterminated %c string", q);
+			}
+			if (strv_push_owned(&v, ge_strndup(st, (size_t)(s - st))) < 0)
+				return GE_ENOMEM;
+			s++;
+			continue;
+		}
+		st = s;
+		while (*s && *s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			s++;
+		if (strv_push_owned(&v, ge_strndup(st, (size_t)(s - st))) < 0) {
+			ge_strv_free(v.v, v.n);
+			return GE_ENOMEM;
+		}
+	}
+	*out = v.v;
+	*nout = v.n;
+	return 0;
+}
+
+int ge_goenv_lookup(char **out, const char *name)
+{
+	const char *v = getenv(name), *goenv, *home;
+	ge_buf path = GE_BUF_INIT, text = GE_BUF_INIT;
+	size_t nlen = strlen(name);
+	char *line, *save = NULL;
+	int rc = 0;
+	*out = NULL;
+	if (v)
+		return (*out = ge_strdup(v)) ? 0 : ge_error_set(GE_ENOMEM, "out of memory");
+	goenv = getenv("GOENV");
+	if (goenv && strcmp(goenv, "off") == 0)
+		return 0;
+	if (goenv && *goenv)
+		rc = ge_buf_puts(&path, goenv);
+	else if ((home = getenv("XDG_CONFIG_HOME")) && *home)
+		rc = ge_buf_printf(&path, "%s/go/env", home);
+	else if ((home = getenv("HOME")) && *home)
+		rc = ge_buf_printf(&path, "%s/.config/go/env", home);
+	else
+		return 0;
+	if (rc < 0)
+		goto done;
+	if (ge_file_read(&text, path.ptr) < 0) {
+		rc = 0; /* no env file is the common case */
+		goto done;
+	}
+	for (line = strtok_r(text.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (strncmp(line, name, nlen) == 0 && line[nlen] == '=') {
+			free(*out);
+			if (!(*out = ge_strdup(line + nlen + 1))) {
+				rc = ge_error_set(GE_ENOMEM, "out of memory");
+				goto done;
+			}
+		}
+	}
+done:
+	ge_buf_release(&path);
+	ge_buf_release(&text);
+	return rc;
+}
+
+/* ---- modules ---------------------------------------------------------- */
+
+/* Next line of text as [*s, *e); returns 0 at the end. */
+static int next_line(const char **p, const char *end, const char **s, const char **e)
+{
+	if (*p >= end)
+		return 0;
+	*s = *p;
+	*e = memchr(*p, '\n', (size_t)(end - *p));
+	if (!*e)
+		*e = end;
+	*p = *e < end ? *e + 1 : end;
+	return 1;
+}
+
+static void trim(const char **s, const char **e)
+{
+	while (*s < *e && (**s == ' ' || **s == '\t' || **s == '\r'))
+		(*s)++;
+	while (*e > *s && ((*e)[-1] == ' ' || (*e)[-1] == '\t' || (*e)[-1] == '\r'))
+		(*e)--;
+}
+
+/* Strip a // comment and surrounding space; unquote "..." or `...`. */
+static char *directive_arg(const char *s, const char *e)
+{
+	const char *c;
+	trim(&s, &e);
+	if (s < e && (*s == '"' || *s == '`')) {
+		char q = *s;
+		const char *q2 = memchr(s + 1, q, (size_t)(e - s - 1));
+		if (!q2)
+			return NULL;
+		return ge_strndup(s + 1, (size_t)(q2 - s - 1));
+	}
+	for (c = s; c + 1 < e; c++)
+		if (c[0] == '/' && c[1] == '/') {
+			e = c;
+			break;
+		}
+	trim(&s, &e);
+	return s < e ? ge_strndup(s, (size_t)(e - s)) : NULL;
+}
+
+static int keyword(const char *s, const char *e, const char *kw, const char **rest)
+{
+	size_t n = strlen(kw);
+	trim(&s, &e);
+	if ((size_t)(e - s) < n || memcmp(s, kw, n) != 0)
+		return 0;
+	if (s + n < e && s[n] != ' ' && s[n] != '\t' && s[n] != '(')
+		return 0;
+	*rest = s + n;
+	return 1;
+}
+
+int ge_gomod_module_path(char **out, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len, *s, *e, *rest;
+	*out = NULL;
+	while (next_line(&p, end, &s, &e)) {
+		if (keyword(s, e, "module", &rest)) {
+			*out = directive_arg(rest, e);
+			if (*out)
+				return 0;
+		}
+	}
+	return GE_EBADINPUT;
+}
+
+static char *go_directive(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len, *s, *e, *rest;
+	while (next_line(&p, end, &s, &e))
+		if (keyword(s, e, "go", &rest))
+			return directive_arg(rest, e);
+	return NULL;
+}
+
+static int add_module(ge_modset *m, const char *root)
+{
+	ge_buf gomod = GE_BUF_INIT, text = GE_BUF_INIT;
+	ge_module *mods;
+	char *path = NULL, *r = NULL;
+	int rc;
+	if ((rc = ge_buf_printf(&gomod, "%s/go.mod", root)) < 0)
+		goto done;
+	if ((rc = ge_file_read(&text, gomod.ptr)) < 0)
+		goto done;
+	if ((rc = ge_gomod_module_path(&path, ge_buf_cstr(&text), text.len)) < 0) {
+		rc = ge_error_set(GE_EBADINPUT, "'%s': no module directive", gomod.ptr);
+		goto done;
+	}
+	if (!m->go_version)
+		m->go_version = go_directive(ge_buf_cstr(&text), text.len);
+	if (!(r = ge_strdup(root))) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	mods = realloc(m->mods, (m->n + 1) * sizeof(*mods));
+	if (!mods) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	m->mods = mods;
+	m->mods[m->n].root = r;
+	m->mods[m->n].path = path;
+	m->n++;
+	r = path = NULL;
+	rc = 0;
+done:
+	free(path);
+	free(r);
+	ge_buf_release(&gomod);
+	ge_buf_release(&text);
+	return rc;
+}
+
+static int load_work(ge_modset *m, const char *workfile)
+{
+	ge_buf text = GE_BUF_INIT;
+	const char *p, *end, *s, *e, *rest;
+	char *dir = NULL, *slash;
+	int rc, in_block = 0;
+	if ((rc = ge_file_read(&text, workfile)) < 0)
+		return rc;
+	if (!(dir = ge_strdup(workfile)) || !(m->workfile = ge_strdup(workfile))) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	m->go_version = go_directive(ge_buf_cstr(&text), text.len);
+	p = ge_buf_cstr(&text);
+	end = p + text.len;
+	while (next_line(&p, end, &s, &e)) {
+		char *arg = NULL, *abs;
+		trim(&s, &e);
+		if (in_block) {
+			if (s < e && *s == ')') {
+				in_block = 0;
+				continue;
+			}
+			arg = directive_arg(s, e);
+		} else if (keyword(s, e, "use", &rest)) {
+			const char *r2 = rest, *e2 = e;
+			trim(&r2, &e2);
+			if (r2 < e2 && *r2 == '(') {
+				in_block = 1;
+				continue;
+			}
+			arg = directive_arg(rest, e);
+		}
+		if (!arg)
+			continue;
+		abs = ge_path_join(dir, arg);
+		free(arg);
+		if (!abs) {
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+			goto done;
+		}
+		rc = add_module(m, abs);
+		free(abs);
+		if (rc == GE_ENOMEM)
+			goto done;
+	}
+	rc = m->n ? 0 : ge_error_set(GE_ENOTFOUND, "'%s': no usable modules", workfile);
+done:
+	free(dir);
+	ge_buf_release(&text);
+	return rc;
+}
+
+int ge_modset_find(ge_modset *out, const char *dir, const char *env_gowork)
+{
+	char *cur = NULL;
+	ge_buf probe = GE_BUF_INIT;
+	struct stat st;
+	char *mod_root = NULL;
+	int rc = GE_ENOTFOUND;
+	assert(dir && dir[0] == '/');
+	memset(out, 0, sizeof(*out));
+	if (!(cur = ge_strdup(dir)))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	ge_path_clean(cur);
+	if (env_gowork && *env_gowork && strcmp(env_gowork, "off") != 0) {
+		char *wf = ge_path_join(dir, env_gowork);
+		rc = wf ? load_work(out, wf) : GE_ENOMEM;
+		free(wf);
+		goto done;
+	}
+	for (;;) {
+		char *slash;
+		ge_buf_clear(&probe);
+		if (!mod_root) {
+			if (ge_buf_printf(&probe, "%s/go.mod", cur) < 0)
+				goto oom;
+			if (stat(probe.ptr, &st) == 0 && S_ISREG(st.st_mode) &&
+			    !(mod_root = ge_strdup(cur)))
+				goto oom;
+		}
+		if (!env_gowork || strcmp(env_gowork, "off") != 0) {
+			ge_buf_clear(&probe);
+			if (ge_buf_printf(&probe, "%s/go.work", strcmp(cur, "/") ? cur : "") < 0)
+				goto oom;
+			if (stat(probe.ptr, &st) == 0 && S_ISREG(st.st_mode)) {
+				rc = load_work(out, probe.ptr);
+				goto done;
+			}
+		}
+		if (strcmp(cur, "/") == 0)
+			break;
+		slash = strrchr(cur, '/');
+		if (slash == cur)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	if (mod_root)
+		rc = add_module(out, mod_root);
+	else
+		rc = ge_error_set(GE_ENOTFOUND, "'%s' is not inside a Go module (no go.mod found)",
+				  dir);
+	goto done;
+oom:
+	rc = ge_error_set(GE_ENOMEM, "out of memory");
+done:
+	if (rc < 0)
+		ge_modset_release(out);
+	free(cur);
+	free(mod_root);
+	ge_buf_release(&probe);
+	return rc;
+}
+
+void ge_modset_release(ge_modset *m)
+{
+	size_t i;
+	if (!m)
+		return;
+	for (i = 0; i < m->n; i++) {
+		free(m->mods[i].root);
+		free(m->mods[i].path);
+	}
+	free(m->mods);
+	free(m->workfile);
+	free(m->go_version);
+	memset(m, 0, sizeof(*m));
+}
+
+const ge_module *ge_modset_lookup_path(const ge_modset *m, const char *abspath)
+{
+	const ge_module *best = NULL;
+	size_t i;
+	for (i = 0; i < m->n; i++) {
+		const char *root = m->mods[i].root;
+		if ((strcmp(abspath, root) == 0 || ge_path_within(abspath, root)) &&
+		    (!best || strlen(root) > strlen(best->root)))
+			best = &m->mods[i];
+	}
+	return best;
+}
+
+static int import_within(const char *imp, const char *modpath)
+{
+	size_t n = strlen(modpath);
+	return strncmp(imp, modpath, n) == 0 && (imp[n] == '\0' || imp[n] == '/');
+}
+
+const ge_module *ge_modset_lookup_import(const ge_modset *m, const char *importpath)
+{
+	const ge_module *best = NULL;
+	size_t i;
+	for (i = 0; i < m->n; i++)
+		if (import_within(importpath, m->mods[i].path) &&
+		    (!best || strlen(m->mods[i].path) > strlen(best->path)))
+			best = &m->mods[i];
+	return best;
+}
+
+/* ---- the real go ------------------------------------------------------ */
+
+static int is_executable(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
+}
+
+int ge_gocmd_find_go(char **out, const char *env_goescape_go, const char *env_path,
+		     const char *self)
+{
+	char self_real[PATH_MAX], cand_real[PATH_MAX];
+	const char *p;
+	ge_buf cand = GE_BUF_INIT;
+	int have_self = self && realpath(self, self_real) != NULL;
+	*out = NULL;
+	if (env_goescape_go && *env_goescape_go) {
+		if (!is_executable(env_goescape_go))
+			return ge_error_set(GE_ENOTFOUND,
+					    "GOESCAPE_GO='%s' is not an executable file",
+					    env_goescape_go);
+		if (have_self && realpath(env_goescape_go, cand_real) &&
+		    strcmp(cand_real, self_real) == 0)
+			return ge_error_set(GE_EUSAGE, "GOESCAPE_GO='%s' is goescape itself",
+					    env_goescape_go);
+		return (*out = ge_strdup(env_goescape_go)) ? 0
+							   : ge_error_set(GE_ENOMEM, "out of memory");
+	}
+	for (p = env_path ? env_path : ""; ; ) {
+		const char *colon = strchr(p, ':');
+		size_t n = colon ? (size_t)(colon - p) : strlen(p);
+		ge_buf_clear(&cand);
+		if (ge_buf_put(&cand, n ? p : ".", n ? n : 1) < 0 || ge_buf_puts(&cand, "/go") < 0)
+			break;
+		if (is_executable(cand.ptr) &&
+		    !(have_self && realpath(cand.ptr, cand_real) && strcmp(cand_real, self_real) == 0)) {
+			*out = ge_buf_detach(&cand);
+			return 0;
+		}
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	ge_buf_release(&cand);
+	return ge_error_set(GE_ENOTFOUND,
+			    "cannot find the go command: no 'go' on PATH other than goescape "
+			    "(set GOESCAPE_GO to the real go)");
+}
+
+int ge_gocmd_is_captured(const char *subcmd)
+{
+	return strcmp(subcmd, "build") == 0 || strcmp(subcmd, "install") == 0;
+}
+
+/* ---- -gcflags merging ------------------------------------------------- */
+
+/* Build flags of "go build"/"go install" that take a separate value. */
+static const char *const value_flags[] = {
+	"C", "o", "p", "asmflags", "buildmode", "compiler", "gccgoflags", "gcflags",
+	"installsuffix", "ldflags", "mod", "modfile", "overlay", "pgo", "pkgdir", "tags",
+	"toolexec", "covermode", "coverpkg", "reuse", NULL};
+
+static int takes_value(const char *name, size_t n)
+{
+	size_t i;
+	for (i = 0; value_flags[i]; i++)
+		if (strlen(value_flags[i]) == n && memcmp(value_flags[i], name, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Does the flag list (as text) already ask the compiler for -m? */
+static int has_m(const char *flags)
+{
+	char **v = NULL;
+	size_t n = 0, i;
+	int found = 0;
+	if (ge_goflags_split(&v, &n, flags) < 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		const char *f = v[i] + (v[i][0] == '-' && v[i][1] == '-');
+		if (strcmp(f, "-m") == 0 || strncmp(f, "-m=", 3) == 0)
+			found = 1;
+	}
+	ge_strv_free(v, n);
+	return found;
+}
+
+enum pat_class { PAT_INSIDE, PAT_COVERS, PAT_DISJOINT, PAT_PARTIAL };
+
+/* Literal prefix of a pattern before its first "...". */
+static size_t literal_len(const char *pat)
+{
+	const char *d = strstr(pat, "...");
+	return d ? (size_t)(d - pat) : strlen(pat);
+}
+
+/* How a go package pattern relates to the main modules. */
+static enum pat_class classify(const char *pat, const ge_modset *mods, const char *cwd)
+{
+	size_t i, lit;
+	int any_inside = 0, all_covered = 1, any_overlap = 0;
+	if (strcmp(pat, "all") == 0 || strcmp(pat, "...") == 0)
+		return PAT_COVERS;
+	if (strcmp(pat, "std") == 0 || strcmp(pat, "cmd") == 0)
+		return PAT_DISJOINT;
+	if (pat[0] == '.' || pat[0] == '/') {
+		/* A directory pattern: resolve against cwd. */
+		int recursive = strlen(pat) >= 3 && strcmp(pat + strlen(pat) - 3, "...") == 0;
+		char *dir = ge_path_join(cwd, pat);
+		enum pat_class c = PAT_PARTIAL;
+		if (!dir)
+			return PAT_PARTIAL;
+		if (recursive) {
+			size_t n = strlen(dir);
+			if (n >= 3)
+				dir[n - 3] = '\0';
+			ge_path_clean(dir);
+		}
+		if (ge_modset_lookup_path(mods, dir)) {
+			c = PAT_INSIDE;
+			/* A recursive pattern above other main modules covers them too. */
+			for (i = 0; recursive && i < mods->n; i++)
+				if (ge_path_within(mods->mods[i].root, dir))
+					c = PAT_PARTIAL;
+		} else if (recursive) {
+			c = PAT_DISJOINT;
+			for (i = 0; i < mods->n; i++)
+				if (ge_path_within(mods->mods[i].root, dir))
+					c = PAT_PARTIAL;
+		} else {
+			c = PAT_DISJOINT;
+		}
+		free(dir);
+		return c;
+	}
+	lit = literal_len(pat);
+	for (i = 0; i < mods->n; i++) {
+		const char *mp = mods->mods[i].path;
+		size_t mn = strlen(mp);
+		if (lit == strlen(pat)) { /* no wildcard: one import path */
+			if (import_within(pat, mp))
+				return ge_modset_lookup_import(mods, pat) ? PAT_INSIDE : PAT_PARTIAL;
+			all_covered = 0;
+			continue;
+		}
+		/* pat = literal + "..." + rest */
+		if (lit >= mn && strncmp(pat, mp, mn) == 0 && (pat[mn] == '/' || lit == mn)) {
+			any_inside = 1; /* narrower than or equal to the module */
+			all_covered = 0;
+			any_overlap = 1;
+		} else if (lit < mn && strncmp(pat, mp, lit) == 0) {
+			any_overlap = 1;
+			/* "prefix/..." with nothing after covers everything below. */
+			if (strcmp(pat + lit, "...") != 0)
+				all_covered = 0;
+		} else {
+			all_covered = 0;
+		}
+	}
+	if (!any_overlap)
+		return PAT_DISJOINT;
+	if (all_covered)
+		return PAT_COVERS;
+	if (any_inside && mods->n == 1)
+		return PAT_INSIDE;
+	return PAT_PARTIAL;
+}
+
+static char *entry_text(const char *pattern, const char *flags, int add_m)
+{
+	ge_buf b = GE_BUF_INIT;
+	int rc = 0;
+	if (pattern && *pattern)
+		rc |= ge_buf_printf(&b, "%s=", pattern);
+	rc |= ge_buf_puts(&b, flags);
+	if (add_m)
+		rc |= ge_buf_puts(&b, b.len && (!pattern || b.len > strlen(pattern) + 1) ? " -m" : "-m");
+	if (rc) {
+		ge_buf_release(&b);
+		return NULL;
+	}
+	return ge_buf_detach(&b);
+}
+
+int ge_gcflags_merge(char ***out, size_t *nout, const ge_gcflag *entries,
+		     const int *from_cmdline, size_t n, const ge_modset *mods, const char *cwd)
+{
+	strv v = {0};
+	size_t i, j;
+	int rc = 0;
+	*out = NULL;
+	*nout = 0;
+	/* Every main package gets -m, unless a later entry says otherwise. */
+	for (j = 0; j < mods->n && rc == 0; j++) {
+		ge_buf b = GE_BUF_INIT;
+		if (ge_buf_printf(&b, "%s/...=-m", mods->mods[j].path) < 0)
+			rc = GE_ENOMEM;
+		else
+			rc = strv_push_owned(&v, ge_buf_detach(&b));
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		const ge_gcflag *e = &entries[i];
+		const char *flags = e->flags ? e->flags : "";
+		int add_m = !has_m(flags);
+		char *t;
+		if (!e->pattern || !*e->pattern) {
+			/* The command-line packages: usually the main module's own. */
+			rc = strv_push_owned(&v, entry_text(NULL, flags, add_m));
+			continue;
+		}
+		switch (classify(e->pattern, mods, cwd)) {
+		case PAT_INSIDE:
+		case PAT_PARTIAL:
+			rc = strv_push_owned(&v, entry_text(e->pattern, flags, add_m));
+			break;
+		case PAT_COVERS:
+			if (from_cmdline[i])
+				rc = strv_push_owned(&v, entry_text(e->pattern, flags, 0));
+			for (j = 0; j < mods->n && rc == 0; j++) {
+				ge_buf pat = GE_BUF_INIT;
+				if (ge_buf_printf(&pat, "%s/...", mods->mods[j].path) < 0) {
+					rc = GE_ENOMEM;
+					break;
+				}
+				t = entry_text(pat.ptr, flags, add_m);
+				ge_buf_release(&pat);
+				rc = strv_push_owned(&v, t);
+			}
+			break;
+		case PAT_DISJOINT:
+			if (from_cmdline[i])
+				rc = strv_push_owned(&v, entry_text(e->pattern, flags, 0));
+			break;
+		}
+	}
+	if (rc < 0) {
+		ge_strv_free(v.v, v.n);
+		return rc;
+	}
+	*out = v.v;
+	*nout = v.n;
+	return 0;
+}
+
+/* Split "pattern=flags" the way go does; a value starting with '-' has no pattern. */
+static int split_entry(ge_gcflag *e, const char *v)
+{
+	const char *s = v, *eq;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e->pattern = NULL;
+	e->flags = NULL;
+	if (*s && *s != '-' && (eq = strchr(s, '='))) {
+		const char *pe = eq;
+		while (pe > s && (pe[-1] == ' ' || pe[-1] == '\t'))
+			pe--;
+		e->pattern = ge_strndup(s, (size_t)(pe - s));
+		e->flags = ge_strdup(eq + 1);
+	} else {
+		e->pattern = ge_strdup("");
+		e->flags = ge_strdup(s);
+	}
+	if (!e->pattern || !e->flags)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	return 0;
+}
+
+void ge_goplan_release(ge_goplan *p)
+{
+	if (!p)
+		return;
+	ge_strv_free(p->argv, p->argc);
+	free(p->chdir);
+	memset(p, 0, sizeof(*p));
+}
+
+int ge_goplan_build(ge_goplan *out, const char *go, char *const *args, size_t nargs,
+		    const char *goflags, const ge_modset *mods, const char *cwd)
+{
+	ge_gcflag *entries = NULL;
+	int *cmdline = NULL;
+	size_t nent = 0, i, nmerged = 0, insert_at;
+	char **gf = NULL, **merged = NULL;
+	size_t ngf = 0;
+	strv rest = {0}, outv = {0};
+	int rc = 0, flags_done = 0;
+	char *dir_for_patterns = NULL;
+
+	assert(nargs >= 1);
+	memset(out, 0, sizeof(*out));
+	entries = calloc(nargs + 64, sizeof(*entries));
+	cmdline = calloc(nargs + 64, sizeof(*cmdline));
+	if (!entries || !cmdline) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* GOFLAGS entries come first: go applies them before the command line. */
+	if (goflags && (rc = ge_goflags_split(&gf, &ngf, goflags)) < 0)
+		goto done;
+	for (i = 0; i < ngf; i++) {
+		const char *f = gf[i] + (gf[i][0] == '-' && gf[i][1] == '-');
+		if (strncmp(f, "-gcflags=", 9) == 0) {
+			if (nent >= nargs + 64)
+				break;
+			if ((rc = split_entry(&entries[nent], f + 9)) < 0)
+				goto done;
+			cmdline[nent++] = 0;
+		}
+	}
+	/* The command line: args[0] is the subcommand. */
+	for (i = 1; i < nargs; i++) {
+		const char *a = args[i], *name;
+		size_t nlen;
+		if (flags_done || a[0] != '-' || strcmp(a, "-") == 0) {
+			flags_done = 1;
+			if ((rc = strv_push(&rest, a)) < 0)
+				goto done;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			flags_done = 1;
+			if ((rc = strv_push(&rest, a)) < 0)
+				goto done;
+			continue;
+		}
+		name = a + 1 + (a[1] == '-');
+		nlen = strcspn(name, "=");
+		if (nlen == 7 && memcmp(name, "gcflags", 7) == 0) {
+			const char *val = name[nlen] == '=' ? name + nlen + 1 : NULL;
+			if (!val) {
+				if (i + 1 >= nargs) /* go will complain; pass it on */
+					goto keep;
+				val = args[++i];
+			}
+			if ((rc = split_entry(&entries[nent], val)) < 0)
+				goto done;
+			cmdline[nent++] = 1;
+			continue;
+		}
+		if (nlen == 1 && name[0] == 'C') {
+			const char *val = name[nlen] == '=' ? name + nlen + 1 : (i + 1 < nargs ? args[i + 1] : NULL);
+			if (val && !(out->chdir = ge_strdup(val))) {
+				rc = ge_error_set(GE_ENOMEM, "out of memory");
+				goto done;
+			}
+		}
+	keep:
+		if ((rc = strv_push(&rest, a)) < 0)
+			goto done;
+		if (name[nlen] != '=' && takes_value(name, nlen) && i + 1 < nargs) {
+			if ((rc = strv_push(&rest, args[++i])) < 0)
+				goto done;
+		}
+		for (size_t k = 0; k < nent; k++)
+			if (entries[k].flags && has_m(entries[k].flags))
+				out->user_m = 1;
+	}
+	for (i = 0; i < nent; i++)
+		if (has_m(entries[i].flags))
+			out->user_m = 1;
+	dir_for_patterns = out->chdir ? ge_path_join(cwd, out->chdir) : ge_strdup(cwd);
+	if (!dir_for_patterns) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = ge_gcflags_merge(&merged, &nmerged, entries, cmdline, nent, mods,
+				   dir_for_patterns)) < 0)
+		goto done;
+	/* go, subcommand, [-C dir], merged -gcflags, the rest. */
+	if ((rc = strv_push(&outv, go)) < 0 || (rc = strv_push(&outv, args[0])) < 0)
+		goto done;
+	insert_at = 0;
+	if (rest.n && (strcmp(rest.v[0], "-C") == 0 || strcmp(rest.v[0], "--C") == 0)) {
+		insert_at = rest.n > 1 ? 2 : 1;
+	} else if (rest.n && (strncmp(rest.v[0], "-C=", 3) == 0 || strncmp(rest.v[0], "--C=", 4) == 0)) {
+		insert_at = 1;
+	}
+	for (i = 0; i < insert_at; i++)
+		if ((rc = strv_push(&outv, rest.v[i])) < 0)
+			goto done;
+	for (i = 0; i < nmerged; i++) {
+		ge_buf b = GE_BUF_INIT;
+		if (ge_buf_printf(&b, "-gcflags=%s", merged[i]) < 0 ||
+		    (rc = strv_push_owned(&outv, ge_buf_detach(&b))) < 0) {
+			ge_buf_release(&b);
+			rc = GE_ENOMEM;
+			goto done;
+		}
+	}
+	for (i = insert_at; i < rest.n; i++)
+		if ((rc = strv_push(&outv, rest.v[i])) < 0)
+			goto done;
+	out->argv = outv.v;
+	out->argc = outv.n;
+	outv.v = NULL;
+	outv.n = 0;
+	rc = 0;
+done:
+	for (i = 0; entries && i < nent; i++) {
+		free(entries[i].pattern);
+		free(entries[i].flags);
+	}
+	free(entries);
+	free(cmdline);
+	ge_strv_free(gf, ngf);
+	ge_strv_free(merged, nmerged);
+	ge_strv_free(rest.v, rest.n);
+	ge_strv_free(outv.v, outv.n);
+	free(dir_for_patterns);
+	if (rc < 0)
+		ge_goplan_release(out);
+	return rc;
+}

@@ -1,0 +1,110 @@
+/*
+ * lib/gocmd: everything about the go command line that goescape changes or
+ * must understand, without running go.
+ *
+ *  - finding the real go binary (GOESCAPE_GO, else PATH minus goescape itself);
+ *  - finding the main module(s): go.mod upward from a directory, and go.work
+ *    (GOWORK honoured), read directly so no go process is needed;
+ *  - planning a captured "go build"/"go install": the user's argv with our
+ *    -gcflags merged in so that every main-module package gets -m on top of
+ *    exactly the flags it had, and every other package keeps its flags.
+ */
+#ifndef GE_GOCMD_H
+#define GE_GOCMD_H
+
+#include <stddef.h>
+
+#include "common.h"
+
+/* A main module: its root directory (absolute, clean) and module path. */
+typedef struct ge_module {
+	char *root;
+	char *path;
+} ge_module;
+
+/* The main modules of a directory: one for go.mod, several for go.work. */
+typedef struct ge_modset {
+	ge_module *mods;
+	size_t n;
+	char *workfile; /* go.work path when in workspace mode, else NULL */
+	char *go_version; /* the "go" line of go.mod / go.work, NULL if none */
+} ge_modset;
+
+#define GE_MODSET_INIT {NULL, 0, NULL, NULL}
+
+/*
+ * Find the main modules for directory dir (absolute).  env_gowork is the
+ * value of GOWORK (NULL when unset).  GE_ENOTFOUND when dir is not inside a
+ * module.  Release with ge_modset_release().
+ */
+int ge_modset_find(ge_modset *out, const char *dir, const char *env_gowork);
+void ge_modset_release(ge_modset *m);
+/* The module whose root contains the absolute path (the innermost); NULL if none. */
+const ge_module *ge_modset_lookup_path(const ge_modset *m, const char *abspath);
+/* The module whose path prefixes the import path (longest); NULL if none. */
+const ge_module *ge_modset_lookup_import(const ge_modset *m, const char *importpath);
+
+/* Read the module path from a go.mod text; GE_EBADINPUT if there is none. */
+int ge_gomod_module_path(char **out, const char *text, size_t len);
+
+/*
+ * The real go: $GOESCAPE_GO when set (must exist and be executable), else the
+ * first executable "go" on PATH that is not this program (self is the path
+ * of our own executable, compared after resolving symlinks).  *out is
+ * malloc'd.  GE_ENOTFOUND with a message when there is none.
+ */
+int ge_gocmd_find_go(char **out, const char *env_goescape_go, const char *env_path,
+		     const char *self);
+
+/* Is this go subcommand one goescape captures (build, install)? */
+int ge_gocmd_is_captured(const char *subcmd);
+
+/* One -gcflags entry: pattern ("" = the command-line packages) and flags. */
+typedef struct ge_gcflag {
+	char *pattern;
+	char *flags; /* the text after "pattern=", as the user wrote it */
+} ge_gcflag;
+
+/* A planned invocation. */
+typedef struct ge_goplan {
+	char **argv;   /* NULL-terminated: go, subcommand, merged flags..., args */
+	size_t argc;
+	int user_m;    /* the user's own flags ask for -m: show compiler output */
+	char *chdir;   /* the -C directory if given (as written), else NULL */
+} ge_goplan;
+
+#define GE_GOPLAN_INIT {NULL, 0, 0, NULL}
+
+/*
+ * Plan a captured build: go is the real go, args are the user's arguments
+ * after "go" (args[0] is "build" or "install"), goflags is $GOFLAGS (may be
+ * NULL), mods the main modules, cwd the directory go will run in.
+ * The result keeps every argument except the user's -gcflags, which are
+ * folded into the merged entries inserted after the subcommand (after -C).
+ */
+int ge_goplan_build(ge_goplan *out, const char *go, char *const *args, size_t nargs,
+		    const char *goflags, const ge_modset *mods, const char *cwd);
+void ge_goplan_release(ge_goplan *p);
+
+/*
+ * The merging rule on its own (exposed for tests): given the user's entries
+ * in the order go applies them (GOFLAGS first, then the command line, with
+ * from_cmdline[i] telling which), produce the -gcflags values to put on the
+ * command line.  *out is a malloc'd array of malloc'd strings, *nout long.
+ */
+int ge_gcflags_merge(char ***out, size_t *nout, const ge_gcflag *entries,
+		     const int *from_cmdline, size_t n, const ge_modset *mods, const char *cwd);
+
+/* Split a GOFLAGS value the way go does (spaces, '' and "" quoting). */
+int ge_goflags_split(char ***out, size_t *nout, const char *goflags);
+void ge_strv_free(char **v, size_t n);
+
+
+
+/*
+ * A go environment setting as go would see it: the process environment,
+ * else the user's go env file ($GOENV, else $XDG_CONFIG_HOME/go/env, else
+ * $HOME/.config/go/env), written by "go env -w".  *out is malloc'd or NULL.
+ */
+int ge_goenv_lookup(char **out, const char *name);
+#endif

@@ -1,0 +1,528 @@
+/* The diagnostic set of one build and its JSON form. */
+#include "report.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * The arena: chunks of string storage plus an open-addressing table that
+ * interns strings, so the thousands of diagnostics of one file or function
+ * share one copy of its name.
+ */
+struct ge_arena {
+	char **chunks;
+	size_t nchunks;
+	char *cur;
+	size_t left;
+	const char **slots; /* interned strings */
+	uint64_t *hashes;
+	size_t nslots, used;
+};
+
+static void arena_free(struct ge_arena *a)
+{
+	size_t i;
+	if (!a)
+		return;
+	for (i = 0; i < a->nchunks; i++)
+		free(a->chunks[i]);
+	free(a->chunks);
+	free(a->slots);
+	free(a->hashes);
+	free(a);
+}
+
+static char *arena_alloc(struct ge_arena *a, size_t n)
+{
+	char *p, **chunks;
+	if (n > a->left) {
+		size_t sz = n > 65536 ? n : 65536;
+		chunks = realloc(a->chunks, (a->nchunks + 1) * sizeof(*chunks));
+		if (!chunks)
+			return NULL;
+		a->chunks = chunks;
+		p = malloc(sz);
+		if (!p)
+			return NULL;
+		a->chunks[a->nchunks++] = p;
+		a->cur = p;
+		a->left = sz;
+	}
+	p = a->cur;
+	a->cur += n;
+	a->left -= n;
+	return p;
+}
+
+static int arena_rehash(struct ge_arena *a)
+{
+	size_t n = a->nslots ? a->nslots * 2 : 1024, i;
+	const char **slots = calloc(n, sizeof(*slots));
+	uint64_t *hashes = calloc(n, sizeof(*hashes));
+	if (!slots || !hashes) {
+		free(slots);
+		free(hashes);
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < a->nslots; i++) {
+		size_t j;
+		if (!a->slots[i])
+			continue;
+		j = a->hashes[i] & (n - 1);
+		while (slots[j])
+			j = (j + 1) & (n - 1);
+		slots[j] = a->slots[i];
+		hashes[j] = a->hashes[i];
+	}
+	free(a->slots);
+	free(a->hashes);
+	a->slots = slots;
+	a->hashes = hashes;
+	a->nslots = n;
+	return 0;
+}
+
+const char *ge_report_intern(ge_report *r, const char *s, size_t len)
+{
+	struct ge_arena *a = r->arena;
+	uint64_t h = ge_hash_bytes(GE_HASH_SEED, s, len);
+	size_t j;
+	char *p;
+	if ((a->used + 1) * 2 > a->nslots && arena_rehash(a) < 0)
+		return NULL;
+	j = h & (a->nslots - 1);
+	while (a->slots[j]) {
+		if (a->hashes[j] == h && strncmp(a->slots[j], s, len) == 0 && a->slots[j][len] == '\0')
+			return a->slots[j];
+		j = (j + 1) & (a->nslots - 1);
+	}
+	p = arena_alloc(a, len + 1);
+	if (!p) {
+		ge_error_set(GE_ENOMEM, "out of memory");
+		return NULL;
+	}
+	memcpy(p, s, len);
+	p[len] = '\0';
+	a->slots[j] = p;
+	a->hashes[j] = h;
+	a->used++;
+	return p;
+}
+
+int ge_report_new(ge_report **out)
+{
+	ge_report *r = calloc(1, sizeof(*r));
+	if (!r)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	r->arena = calloc(1, sizeof(*r->arena));
+	if (!r->arena) {
+		free(r);
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	}
+	*out = r;
+	return 0;
+}
+
+void ge_report_free(ge_report *r)
+{
+	size_t i;
+	if (!r)
+		return;
+	free(r->go_version);
+	free(r->module);
+	free(r->commit);
+	free(r->diags);
+	free(r->fixed);
+	for (i = 0; i < r->nexplain; i++)
+		free(r->explain[i]);
+	free(r->explain);
+	arena_free(r->arena);
+	free(r);
+}
+
+static int set_str(char **dst, const char *s)
+{
+	char *p = NULL;
+	if (s && !(p = ge_strdup(s)))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	free(*dst);
+	*dst = p;
+	return 0;
+}
+
+int ge_report_set_meta(ge_report *r, const char *go_version, const char *module,
+		       const char *commit, int dirty)
+{
+	if (set_str(&r->go_version, go_version) < 0 || set_str(&r->module, module) < 0 ||
+	    set_str(&r->commit, commit) < 0)
+		return GE_ENOMEM;
+	r->dirty = dirty;
+	return 0;
+}
+
+static int add_to(ge_report *r, ge_diag **arr, size_t *n, size_t *alloc, const ge_diag *d)
+{
+	ge_diag c = *d;
+	if (*n == *alloc) {
+		size_t na = *alloc ? *alloc * 2 : 64;
+		ge_diag *p = realloc(*arr, na * sizeof(*p));
+		if (!p)
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		*arr = p;
+		*alloc = na;
+	}
+#define INTERN(f)                                                                                  \
+	do {                                                                                       \
+		const char *src_ = d->f ? d->f : "";                                               \
+		if (!(c.f = ge_report_intern(r, src_, strlen(src_))))                              \
+			return GE_ENOMEM;                                                          \
+	} while (0)
+	INTERN(package);
+	INTERN(file);
+	INTERN(function);
+	INTERN(subject);
+	INTERN(message);
+#undef INTERN
+	(*arr)[(*n)++] = c;
+	return 0;
+}
+
+int ge_report_add(ge_report *r, const ge_diag *d)
+{
+	return add_to(r, &r->diags, &r->ndiags, &r->diags_alloc, d);
+}
+
+int ge_report_add_fixed(ge_report *r, const ge_diag *d)
+{
+	return add_to(r, &r->fixed, &r->nfixed, &r->fixed_alloc, d);
+}
+
+static int cmp_diag(const void *pa, const void *pb)
+{
+	const ge_diag *a = pa, *b = pb;
+	int c;
+	if (a->file != b->file && (c = strcmp(a->file, b->file)) != 0)
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->column != b->column)
+		return a->column < b->column ? -1 : 1;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->subject != b->subject && (c = strcmp(a->subject, b->subject)) != 0)
+		return c;
+	if (a->message != b->message && (c = strcmp(a->message, b->message)) != 0)
+		return c;
+	if (a->function != b->function && (c = strcmp(a->function, b->function)) != 0)
+		return c;
+	return 0;
+}
+
+static size_t sort_dedupe(ge_diag *d, size_t n)
+{
+	size_t i, o = 0;
+	if (n == 0)
+		return 0;
+	qsort(d, n, sizeof(*d), cmp_diag);
+	for (i = 1; i < n; i++) {
+		if (cmp_diag(&d[o], &d[i]) == 0) {
+			if (!d[o].explain)
+				d[o].explain = d[i].explain;
+			continue;
+		}
+		d[++o] = d[i];
+	}
+	return o + 1;
+}
+
+void ge_report_sort(ge_report *r)
+{
+	r->ndiags = sort_dedupe(r->diags, r->ndiags);
+	r->nfixed = sort_dedupe(r->fixed, r->nfixed);
+}
+
+static const char *const kind_names[] = {"moved", "escapes", "leak"};
+
+const char *ge_kind_name(ge_kind k)
+{
+	return (unsigned)k < 3 ? kind_names[k] : "unknown";
+}
+
+int ge_kind_parse(ge_kind *out, const char *s)
+{
+	int i;
+	for (i = 0; i < 3; i++)
+		if (strcmp(s, kind_names[i]) == 0) {
+			*out = (ge_kind)i;
+			return 0;
+		}
+	return GE_EBADINPUT;
+}
+
+int ge_kind_is_heap(ge_kind k)
+{
+	return k == GE_KIND_MOVED || k == GE_KIND_ESCAPES;
+}
+
+const char *ge_status_name(ge_status s)
+{
+	switch (s) {
+	case GE_STATUS_NEW:
+		return "new";
+	case GE_STATUS_EXISTING:
+		return "existing";
+	case GE_STATUS_FIXED:
+		return "fixed";
+	default:
+		return "";
+	}
+}
+
+void ge_report_summary(const ge_report *r, ge_summary *out)
+{
+	size_t i;
+	const char *last_pkg = NULL;
+	memset(out, 0, sizeof(*out));
+	/* Packages with heap escapes: count distinct interned pointers. */
+	for (i = 0; i < r->ndiags; i++) {
+		const ge_diag *d = &r->diags[i];
+		switch (d->kind) {
+		case GE_KIND_MOVED:
+			out->moved++;
+			break;
+		case GE_KIND_ESCAPES:
+			out->escapes++;
+			break;
+		default:
+			out->leaks++;
+			break;
+		}
+		if (d->status == GE_STATUS_NEW && ge_kind_is_heap(d->kind))
+			out->new_++;
+	}
+	out->heap = out->moved + out->escapes;
+	out->fixed = 0;
+	for (i = 0; i < r->nfixed; i++)
+		if (ge_kind_is_heap(r->fixed[i].kind))
+			out->fixed++;
+	/* Distinct packages among heap diagnostics (sorted by file, so mostly runs). */
+	{
+		const char **seen = NULL;
+		size_t nseen = 0, j;
+		for (i = 0; i < r->ndiags; i++) {
+			const char *p = r->diags[i].package;
+			if (!ge_kind_is_heap(r->diags[i].kind) || p == last_pkg)
+				continue;
+			last_pkg = p;
+			for (j = 0; j < nseen; j++)
+				if (seen[j] == p)
+					break;
+			if (j == nseen) {
+				const char **ns = realloc(seen, (nseen + 1) * sizeof(*ns));
+				if (!ns)
+					break;
+				seen = ns;
+				seen[nseen++] = p;
+			}
+		}
+		out->packages = nseen;
+		free(seen);
+	}
+}
+
+void ge_diag_fingerprint(const ge_diag *d, char out[17])
+{
+	/* Identity, not position: file, function, kind, subject, line text. */
+	uint64_t h = GE_HASH_SEED;
+	char lh[17];
+	h = ge_hash_bytes(h, d->file, strlen(d->file) + 1);
+	h = ge_hash_bytes(h, d->function, strlen(d->function) + 1);
+	h = ge_hash_bytes(h, ge_kind_name(d->kind), strlen(ge_kind_name(d->kind)) + 1);
+	h = ge_hash_bytes(h, d->subject, strlen(d->subject) + 1);
+	snprintf(lh, sizeof(lh), "%016llx", (unsigned long long)d->line_hash);
+	h = ge_hash_bytes(h, lh, 16);
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+static int put_diag(ge_buf *b, const ge_diag *d)
+{
+	char fp[17];
+	int rc = 0;
+	ge_diag_fingerprint(d, fp);
+	rc |= ge_buf_puts(b, "{\"package\":");
+	rc |= ge_buf_put_json(b, d->package);
+	rc |= ge_buf_puts(b, ",\"file\":");
+	rc |= ge_buf_put_json(b, d->file);
+	rc |= ge_buf_printf(b, ",\"line\":%u,\"column\":%u,\"function\":", d->line, d->column);
+	rc |= ge_buf_put_json(b, d->function);
+	rc |= ge_buf_printf(b, ",\"kind\":\"%s\",\"subject\":", ge_kind_name(d->kind));
+	rc |= ge_buf_put_json(b, d->subject);
+	rc |= ge_buf_puts(b, ",\"message\":");
+	rc |= ge_buf_put_json(b, d->message);
+	if (d->status != GE_STATUS_NONE)
+		rc |= ge_buf_printf(b, ",\"status\":\"%s\"", ge_status_name(d->status));
+	rc |= ge_buf_printf(b, ",\"fingerprint\":\"%s\",\"line_hash\":\"%016llx\"}", fp,
+			    (unsigned long long)d->line_hash);
+	return rc ? GE_ENOMEM : 0;
+}
+
+static int put_opt(ge_buf *b, const char *s)
+{
+	return s ? ge_buf_put_json(b, s) : ge_buf_puts(b, "null");
+}
+
+int ge_report_to_json(ge_buf *out, const ge_report *r)
+{
+	ge_summary s;
+	size_t i;
+	int rc = 0;
+	ge_report_summary(r, &s);
+	rc |= ge_buf_puts(out, "{\n  \"schema\": \"goescape-report/1\",\n  \"go\": ");
+	rc |= put_opt(out, r->go_version);
+	rc |= ge_buf_puts(out, ",\n  \"module\": ");
+	rc |= put_opt(out, r->module);
+	rc |= ge_buf_puts(out, ",\n  \"commit\": ");
+	rc |= put_opt(out, r->commit);
+	rc |= ge_buf_printf(out,
+			    ",\n  \"dirty\": %s,\n  \"summary\": {\"heap\": %zu, \"moved\": %zu, "
+			    "\"escapes\": %zu, \"leaks\": %zu, \"new\": %zu, \"fixed\": %zu},\n"
+			    "  \"diagnostics\": [",
+			    r->dirty ? "true" : "false", s.heap, s.moved, s.escapes, s.leaks, s.new_,
+			    s.fixed);
+	for (i = 0; i < r->ndiags && rc == 0; i++) {
+		rc |= ge_buf_puts(out, i ? ",\n    " : "\n    ");
+		rc |= put_diag(out, &r->diags[i]);
+	}
+	rc |= ge_buf_puts(out, r->ndiags ? "\n  ],\n  \"fixed\": [" : "],\n  \"fixed\": [");
+	for (i = 0; i < r->nfixed && rc == 0; i++) {
+		rc |= ge_buf_puts(out, i ? ",\n    " : "\n    ");
+		rc |= put_diag(out, &r->fixed[i]);
+	}
+	rc |= ge_buf_puts(out, r->nfixed ? "\n  ]\n}\n" : "]\n}\n");
+	return rc ? ge_error_set(GE_ENOMEM, "out of memory") : 0;
+}
+
+static const char *jstr(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int parse_diag(ge_diag *d, const cJSON *o, const char *name, size_t idx)
+{
+	const cJSON *line = cJSON_GetObjectItemCaseSensitive(o, "line");
+	const cJSON *col = cJSON_GetObjectItemCaseSensitive(o, "column");
+	const char *kind = jstr(o, "kind"), *status = jstr(o, "status"), *lh = jstr(o, "line_hash");
+	memset(d, 0, sizeof(*d));
+	d->package = jstr(o, "package");
+	d->file = jstr(o, "file");
+	d->function = jstr(o, "function");
+	d->subject = jstr(o, "subject");
+	d->message = jstr(o, "message");
+	if (!cJSON_IsObject(o) || !d->file || !d->function || !d->subject || !kind ||
+	    !cJSON_IsNumber(line) || line->valuedouble < 0 || line->valuedouble > 1e9 ||
+	    (col && (!cJSON_IsNumber(col) || col->valuedouble < 0 || col->valuedouble > 1e9)))
+		return ge_error_set(GE_EBADINPUT,
+				    "'%s': diagnostic %zu lacks file, line, function, kind or subject",
+				    name, idx + 1);
+	if (ge_kind_parse(&d->kind, kind) < 0)
+		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu has unknown kind '%s'", name,
+				    idx + 1, kind);
+	if (d->file[0] == '/' || strncmp(d->file, "../", 3) == 0 || strstr(d->file, "/../") ||
+	    strcmp(d->file, "..") == 0)
+		return ge_error_set(GE_EBADINPUT,
+				    "'%s': diagnostic %zu names a file outside the module: '%s'",
+				    name, idx + 1, d->file);
+	d->line = (uint32_t)line->valuedouble;
+	d->column = col ? (uint32_t)col->valuedouble : 0;
+	if (!d->package)
+		d->package = "";
+	if (!d->message)
+		d->message = "";
+	if (status && strcmp(status, "new") == 0)
+		d->status = GE_STATUS_NEW;
+	else if (status && strcmp(status, "existing") == 0)
+		d->status = GE_STATUS_EXISTING;
+	if (lh)
+		d->line_hash = strtoull(lh, NULL, 16);
+	return 0;
+}
+
+int ge_report_from_json(ge_report **out, const char *json, size_t len, const char *name)
+{
+	cJSON *root = NULL;
+	const cJSON *arr, *item, *schema;
+	ge_report *r = NULL;
+	const char *err;
+	size_t idx;
+	int rc = -1;
+	*out = NULL;
+	if (len == 0) {
+		rc = ge_error_set(GE_EBADINPUT, "'%s': empty file", name);
+		goto done;
+	}
+	root = cJSON_ParseWithLengthOpts(json, len, &err, 0);
+	if (!root) {
+		rc = ge_error_set(GE_EBADINPUT, "'%s': invalid JSON at byte %zu", name,
+				  err ? (size_t)(err - json) : (size_t)0);
+		goto done;
+	}
+	schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
+	if (!cJSON_IsObject(root) || !cJSON_IsString(schema)) {
+		rc = ge_error_set(GE_EBADINPUT, "'%s': not a goescape report (no \"schema\")", name);
+		goto done;
+	}
+	if (strncmp(schema->valuestring, "goescape-report/", 16) != 0 &&
+	    strncmp(schema->valuestring, "goescape-baseline/", 18) != 0) {
+		rc = ge_error_set(GE_EBADINPUT, "'%s': unknown schema '%s'", name,
+				  schema->valuestring);
+		goto done;
+	}
+	if (strcmp(schema->valuestring, "goescape-report/1") != 0 &&
+	    strcmp(schema->valuestring, "goescape-baseline/1") != 0) {
+		rc = ge_error_set(GE_EBADINPUT,
+				  "'%s': schema '%s' is newer than this goescape understands; "
+				  "upgrade goescape",
+				  name, schema->valuestring);
+		goto done;
+	}
+	if ((rc = ge_report_new(&r)) < 0)
+		goto done;
+	if ((rc = ge_report_set_meta(r, jstr(root, "go"), jstr(root, "module"),
+				     jstr(root, "commit"),
+				     cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "dirty")))) < 0)
+		goto done;
+	arr = cJSON_GetObjectItemCaseSensitive(root, "diagnostics");
+	if (!cJSON_IsArray(arr)) {
+		rc = ge_error_set(GE_EBADINPUT, "'%s': \"diagnostics\" is not a list", name);
+		goto done;
+	}
+	idx = 0;
+	cJSON_ArrayForEach(item, arr)
+	{
+		ge_diag d;
+		if ((rc = parse_diag(&d, item, name, idx++)) < 0 || (rc = ge_report_add(r, &d)) < 0)
+			goto done;
+	}
+	arr = cJSON_GetObjectItemCaseSensitive(root, "fixed");
+	if (arr && !cJSON_IsArray(arr)) {
+		rc = ge_error_set(GE_EBADINPUT, "'%s': \"fixed\" is not a list", name);
+		goto done;
+	}
+	idx = 0;
+	cJSON_ArrayForEach(item, arr)
+	{
+		ge_diag d;
+		if ((rc = parse_diag(&d, item, name, idx++)) < 0 ||
+		    (rc = ge_report_add_fixed(r, &d)) < 0)
+			goto done;
+	}
+	*out = r;
+	r = NULL;
+	rc = 0;
+done:
+	cJSON_Delete(root);
+	ge_report_free(r);
+	return rc;
+}

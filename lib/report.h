@@ -1,0 +1,89 @@
+/*
+ * lib/report: the set of heap-escape diagnostics of one build, and the
+ * report JSON format of DESIGN.md ("goescape-report/1").
+ *
+ * A report owns every string it holds (in an arena freed with the report).
+ * Diagnostics are kept in the order they were added until ge_report_sort()
+ * puts them in canonical order (file, line, column, kind, subject) and drops
+ * exact duplicates, which the compiler prints for code it compiles twice.
+ */
+#ifndef GE_REPORT_H
+#define GE_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+
+typedef enum ge_kind { GE_KIND_MOVED = 0, GE_KIND_ESCAPES = 1, GE_KIND_LEAK = 2 } ge_kind;
+
+typedef enum ge_status {
+	GE_STATUS_NONE = 0, /* not compared with anything */
+	GE_STATUS_NEW,
+	GE_STATUS_EXISTING,
+	GE_STATUS_FIXED /* only in the fixed list */
+} ge_status;
+
+typedef struct ge_diag {
+	const char *package;  /* import path */
+	const char *file;     /* relative to the module root, '/'-separated */
+	const char *function; /* gosrc notation; "" at package level */
+	const char *subject;
+	const char *message;  /* the compiler's message text */
+	uint32_t line, column;
+	ge_kind kind;
+	ge_status status;
+	uint64_t line_hash;   /* ge_hash_nospace of the source line; 0 if unknown */
+	uint32_t explain;     /* index+1 into the report's explanations; 0 if none */
+} ge_diag;
+
+typedef struct ge_report {
+	char *go_version; /* "go1.26.8"; NULL when unknown */
+	char *module;     /* main module path (first one of a workspace) */
+	char *commit;     /* hex object id; NULL when not in git */
+	int dirty;
+	ge_diag *diags;
+	size_t ndiags, diags_alloc;
+	ge_diag *fixed;
+	size_t nfixed, fixed_alloc;
+	struct ge_arena *arena;
+	char **explain;   /* -m=2 explanation text per index, owned */
+	size_t nexplain, explain_alloc;
+} ge_report;
+
+/* An empty report; free with ge_report_free(). */
+int ge_report_new(ge_report **out);
+void ge_report_free(ge_report *r);
+
+/* Copy a string into the report's arena (interned: equal strings share). */
+const char *ge_report_intern(ge_report *r, const char *s, size_t len);
+
+/* Append a diagnostic; its strings are interned into the report. */
+int ge_report_add(ge_report *r, const ge_diag *d);
+int ge_report_add_fixed(ge_report *r, const ge_diag *d);
+int ge_report_set_meta(ge_report *r, const char *go_version, const char *module,
+		       const char *commit, int dirty);
+
+/* Canonical order and no exact duplicates. */
+void ge_report_sort(ge_report *r);
+
+const char *ge_kind_name(ge_kind k);
+int ge_kind_parse(ge_kind *out, const char *s);
+const char *ge_status_name(ge_status s);
+/* moved/escapes, which are what "heap" counts and what fails a check. */
+int ge_kind_is_heap(ge_kind k);
+
+typedef struct ge_summary {
+	size_t heap, moved, escapes, leaks, new_, fixed, packages;
+} ge_summary;
+void ge_report_summary(const ge_report *r, ge_summary *out);
+
+/* The stable identity of a diagnostic as 16 hex digits plus NUL. */
+void ge_diag_fingerprint(const ge_diag *d, char out[17]);
+
+/* Serialise as DESIGN.md's report JSON (pretty, one diagnostic per line). */
+int ge_report_to_json(ge_buf *out, const ge_report *r);
+/* Parse report JSON; name is used in messages.  GE_EBADINPUT on bad input. */
+int ge_report_from_json(ge_report **out, const char *json, size_t len, const char *name);
+
+#endif

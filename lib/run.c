@@ -1,0 +1,191 @@
+/* Spawning go: posix_spawn with an argv, pipes, signals, exit status. */
+#define _GNU_SOURCE
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common.h"
+
+extern char **environ;
+
+static volatile sig_atomic_t child_pid;
+static volatile sig_atomic_t got_signal;
+
+static void forward(int sig)
+{
+	got_signal = sig;
+	if (child_pid > 0)
+		kill((pid_t)child_pid, sig);
+}
+
+int ge_run_signalled(void)
+{
+	return (int)got_signal;
+}
+
+void ge_run_exit_like(int status)
+{
+	if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+		signal(sig, SIG_DFL);
+		raise(sig);
+		_exit(128 + sig);
+	}
+	if (got_signal) {
+		signal(got_signal, SIG_DFL);
+		raise(got_signal);
+	}
+	exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+}
+
+int ge_run(int *status, char *const *argv, const ge_run_opts *opts)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa, old[3];
+	posix_spawn_file_actions_t fa;
+	int pipefd[2] = {-1, -1}, devnull = -1, rc = -1, fa_init = 0, i, stop = 0;
+	pid_t pid;
+	char buf[65536];
+
+	assert(argv && argv[0] && status);
+	got_signal = 0;
+	if (opts->on_stderr && pipe2(pipefd, O_CLOEXEC) < 0)
+		return ge_error_errno(GE_ERROR, "cannot create a pipe");
+	if (posix_spawn_file_actions_init(&fa) != 0)
+		goto fail;
+	fa_init = 1;
+	if (opts->dir && posix_spawn_file_actions_addchdir_np(&fa, opts->dir) != 0)
+		goto fail;
+	if (opts->on_stderr) {
+		if (posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2) != 0)
+			goto fail;
+		if (opts->stdout_to_stderr && posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1) != 0)
+			goto fail;
+	}
+	if (opts->quiet_stdout) {
+		devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (devnull < 0 || posix_spawn_file_actions_adddup2(&fa, devnull, 1) != 0)
+			goto fail;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+
+	errno = posix_spawn(&pid, argv[0], &fa, NULL, argv, opts->envp ? opts->envp : environ);
+	if (errno != 0) {
+		rc = ge_error_errno(GE_ERROR, "cannot run '%s'", argv[0]);
+		for (i = 0; i < 3; i++)
+			sigaction(sigs[i], &old[i], NULL);
+		goto done;
+	}
+	child_pid = pid;
+	if (got_signal) /* arrived between installing the handler and now */
+		kill(pid, got_signal);
+
+	if (opts->on_stderr) {
+		close(pipefd[1]);
+		pipefd[1] = -1;
+		for (;;) {
+			ssize_t n = read(pipefd[0], buf, sizeof(buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			if (!stop && opts->on_stderr(buf, (size_t)n, opts->ud) != 0)
+				stop = 1;
+		}
+	}
+	rc = 0;
+	while (waitpid(pid, status, 0) < 0) {
+		if (errno != EINTR) {
+			rc = ge_error_errno(GE_ERROR, "cannot wait for '%s'", argv[0]);
+			break;
+		}
+	}
+	child_pid = 0;
+	for (i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	goto done;
+fail:
+	rc = ge_error_errno(GE_ERROR, "cannot prepare to run '%s'", argv[0]);
+done:
+	if (fa_init)
+		posix_spawn_file_actions_destroy(&fa);
+	if (pipefd[0] >= 0)
+		close(pipefd[0]);
+	if (pipefd[1] >= 0)
+		close(pipefd[1]);
+	if (devnull >= 0)
+		close(devnull);
+	return rc;
+}
+
+static int to_buf(const char *b, size_t n, void *ud)
+{
+	return ge_buf_put(ud, b, n) < 0 ? 1 : 0;
+}
+
+int ge_run_capture(int *status, ge_buf *out, char *const *argv, const char *dir, int quiet_stderr)
+{
+	posix_spawn_file_actions_t fa;
+	int pipefd[2] = {-1, -1}, devnull = -1, rc = -1;
+	pid_t pid;
+	char buf[65536];
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return ge_error_errno(GE_ERROR, "cannot create a pipe");
+	if (posix_spawn_file_actions_init(&fa) != 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return ge_error_errno(GE_ERROR, "cannot prepare to run '%s'", argv[0]);
+	}
+	if (dir)
+		posix_spawn_file_actions_addchdir_np(&fa, dir);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+	if (quiet_stderr) {
+		devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (devnull >= 0)
+			posix_spawn_file_actions_adddup2(&fa, devnull, 2);
+	}
+	errno = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pipefd[1]);
+	if (devnull >= 0)
+		close(devnull);
+	if (errno != 0) {
+		rc = ge_error_errno(GE_ERROR, "cannot run '%s'", argv[0]);
+		close(pipefd[0]);
+		return rc;
+	}
+	rc = 0;
+	for (;;) {
+		ssize_t n = read(pipefd[0], buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (rc == 0 && to_buf(buf, (size_t)n, out))
+			rc = GE_ENOMEM;
+	}
+	close(pipefd[0]);
+	while (waitpid(pid, status, 0) < 0)
+		if (errno != EINTR)
+			return ge_error_errno(GE_ERROR, "cannot wait for '%s'", argv[0]);
+	return rc;
+}
+
+int ge_run_exec(char *const *argv)
+{
+	execv(argv[0], argv);
+	return ge_error_errno(GE_ERROR, "cannot run '%s'", argv[0]);
+}

@@ -8,7 +8,7 @@
 #include "gosrc.h"
 
 typedef struct file_ent {
-	char *abs;
+	char *abs;      /* the real file */
 	ge_gofile *src; /* NULL when unreadable */
 	const ge_module *mod;
 } file_ent;
@@ -30,7 +30,36 @@ struct ge_attrib {
 	ge_buf ex_text;
 	size_t dropped;
 	file_ent *last;
+	char *const *ov_real, *const *ov_backing;
+	size_t nov;
 };
+
+void ge_attrib_set_overlay(ge_attrib *a, char *const *real, char *const *backing, size_t n)
+{
+	a->ov_real = real;
+	a->ov_backing = backing;
+	a->nov = n;
+}
+
+/* The backing file of a real path under the overlay, or NULL. */
+static const char *backing_of(const ge_attrib *a, const char *real)
+{
+	size_t i;
+	for (i = 0; i < a->nov; i++)
+		if (strcmp(a->ov_real[i], real) == 0)
+			return a->ov_backing[i];
+	return NULL;
+}
+
+/* The real path of a backing file, or NULL. */
+static const char *real_of(const ge_attrib *a, const char *backing)
+{
+	size_t i;
+	for (i = 0; i < a->nov; i++)
+		if (a->ov_backing[i][0] && strcmp(a->ov_backing[i], backing) == 0)
+			return a->ov_real[i];
+	return NULL;
+}
 
 int ge_attrib_new(ge_attrib **out, const ge_modset *mods, const char *cwd)
 {
@@ -107,16 +136,29 @@ static file_ent *get_file(ge_attrib *a, const char *abs)
 		return NULL;
 	}
 	a->files[j].mod = ge_modset_lookup_path(a->mods, abs);
-	if (ge_gofile_load(&a->files[j].src, abs) < 0)
-		a->files[j].src = NULL;
+	{
+		const char *content = backing_of(a, abs);
+		if (ge_gofile_load(&a->files[j].src, content && *content ? content : abs) < 0)
+			a->files[j].src = NULL;
+	}
 	a->nfiles++;
 	return a->last = &a->files[j];
 }
 
-static int exists(const char *p)
+static int exists_on_disk(const char *p)
 {
 	struct stat st;
 	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Does the file exist as the build saw it (the overlay included)? */
+#define exists(p) exists_in(a, (p))
+static int exists_in(const ge_attrib *a, const char *p)
+{
+	const char *b = backing_of(a, p);
+	if (b)
+		return b[0] != '\0';
+	return exists_on_disk(p);
 }
 
 /* Start a new "# importpath" group. */
@@ -210,7 +252,12 @@ static char *resolve(ge_attrib *a, const char *path, size_t len)
 	if (!printed)
 		return NULL;
 	if (printed[0] == '/') {
+		const char *real;
 		ge_path_clean(printed);
+		if ((real = real_of(a, printed))) {
+			free(printed);
+			return ge_strdup(real);
+		}
 		return printed;
 	}
 	base = base_name(printed, len, &blen);
@@ -335,7 +382,7 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		rc = GE_ENOMEM;
 		goto done;
 	}
-	if (!fe->mod || !(rel = ge_path_within(fe->abs, fe->mod->root))) {
+	if (!fe->mod || !(rel = ge_path_within(fe->abs, a->mods->top ? a->mods->top : fe->mod->root))) {
 		a->dropped++;
 		goto done;
 	}

@@ -34,6 +34,14 @@ void ge_attrib_free(ge_attrib *a);
  */
 int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l);
 
+/*
+ * Files replaced by a go -overlay: real[i] (absolute) is built from
+ * backing[i] (absolute; "" = deleted).  The compiler names either path
+ * depending on its version; both are reported as the real file, read from
+ * the backing one.  The arrays are borrowed and must outlive a.
+ */
+void ge_attrib_set_overlay(ge_attrib *a, char *const *real, char *const *backing, size_t n);
+
 /* Diagnostics seen that could not be placed in a main module's file. */
 size_t ge_attrib_dropped(const ge_attrib *a);
 

@@ -359,6 +359,17 @@ int ge_modset_find(ge_modset *out, const char *dir, const char *env_gowork)
 oom:
 	rc = ge_error_set(GE_ENOMEM, "out of memory");
 done:
+	if (rc == 0) {
+		char *top = out->workfile ? ge_strdup(out->workfile) : ge_strdup(out->mods[0].root);
+		char *slash;
+		if (!top) {
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+		} else {
+			if (out->workfile && (slash = strrchr(top, '/')))
+				*(slash == top ? slash + 1 : slash) = '\0';
+			out->top = top;
+		}
+	}
 	if (rc < 0)
 		ge_modset_release(out);
 	free(cur);
@@ -378,6 +389,7 @@ void ge_modset_release(ge_modset *m)
 	}
 	free(m->mods);
 	free(m->workfile);
+	free(m->top);
 	free(m->go_version);
 	memset(m, 0, sizeof(*m));
 }

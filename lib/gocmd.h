@@ -27,10 +27,12 @@ typedef struct ge_modset {
 	ge_module *mods;
 	size_t n;
 	char *workfile; /* go.work path when in workspace mode, else NULL */
+	char *top;      /* what report paths are relative to: the module root, or
+			   the go.work directory in workspace mode */
 	char *go_version; /* the "go" line of go.mod / go.work, NULL if none */
 } ge_modset;
 
-#define GE_MODSET_INIT {NULL, 0, NULL, NULL}
+#define GE_MODSET_INIT {NULL, 0, NULL, NULL, NULL}
 
 /*
  * Find the main modules for directory dir (absolute).  env_gowork is the

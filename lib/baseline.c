@@ -1,0 +1,101 @@
+/* The baseline file: deterministic, line-per-entry, atomic. */
+#include "baseline.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int put_entry(ge_buf *b, const ge_diag *d)
+{
+	int rc = 0;
+	rc |= ge_buf_puts(b, "{\"file\":");
+	rc |= ge_buf_put_json(b, d->file);
+	rc |= ge_buf_printf(b, ",\"line\":%u,\"column\":%u,\"function\":", d->line, d->column);
+	rc |= ge_buf_put_json(b, d->function);
+	rc |= ge_buf_printf(b, ",\"kind\":\"%s\",\"subject\":", ge_kind_name(d->kind));
+	rc |= ge_buf_put_json(b, d->subject);
+	rc |= ge_buf_puts(b, ",\"message\":");
+	rc |= ge_buf_put_json(b, d->message);
+	rc |= ge_buf_puts(b, ",\"package\":");
+	rc |= ge_buf_put_json(b, d->package);
+	rc |= ge_buf_printf(b, ",\"line_hash\":\"%016llx\"}", (unsigned long long)d->line_hash);
+	return rc ? GE_ENOMEM : 0;
+}
+
+int ge_baseline_render(ge_buf *out, const ge_report *r)
+{
+	ge_summary s;
+	size_t i;
+	int rc = 0;
+	ge_report_summary(r, &s);
+	rc |= ge_buf_puts(out, "{\n\"schema\": \"goescape-baseline/1\",\n\"go\": ");
+	rc |= r->go_version ? ge_buf_put_json(out, r->go_version) : ge_buf_puts(out, "null");
+	rc |= ge_buf_puts(out, ",\n\"module\": ");
+	rc |= r->module ? ge_buf_put_json(out, r->module) : ge_buf_puts(out, "null");
+	rc |= ge_buf_puts(out, ",\n\"commit\": ");
+	rc |= r->commit ? ge_buf_put_json(out, r->commit) : ge_buf_puts(out, "null");
+	rc |= ge_buf_printf(out, ",\n\"dirty\": %s,\n\"summary\": {\"heap\": %zu, \"moved\": %zu, "
+				 "\"escapes\": %zu, \"leaks\": %zu},\n\"diagnostics\": [\n",
+			    r->dirty ? "true" : "false", s.heap, s.moved, s.escapes, s.leaks);
+	for (i = 0; i < r->ndiags && rc == 0; i++) {
+		rc |= put_entry(out, &r->diags[i]);
+		rc |= ge_buf_puts(out, i + 1 < r->ndiags ? ",\n" : "\n");
+	}
+	rc |= ge_buf_puts(out, "]\n}\n");
+	return rc ? ge_error_set(GE_ENOMEM, "out of memory") : 0;
+}
+
+static int mkdir_parent(const char *path)
+{
+	char *dir = ge_strdup(path), *slash, *p;
+	int rc = 0;
+	if (!dir)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		for (p = dir + 1; ; p++) {
+			if (*p == '/' || *p == '\0') {
+				char c = *p;
+				*p = '\0';
+				if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+					rc = ge_error_errno(GE_ERROR, "cannot create directory '%s'", dir);
+					break;
+				}
+				*p = c;
+				if (!c)
+					break;
+			}
+		}
+	}
+	free(dir);
+	return rc;
+}
+
+int ge_baseline_write(const char *path, const ge_report *r)
+{
+	ge_buf b = GE_BUF_INIT;
+	int rc;
+	if ((rc = ge_baseline_render(&b, r)) == 0 && (rc = mkdir_parent(path)) == 0)
+		rc = ge_file_write_atomic(path, ge_buf_cstr(&b), b.len, 0644);
+	ge_buf_release(&b);
+	return rc;
+}
+
+int ge_baseline_load(ge_report **out, const char *path)
+{
+	ge_buf b = GE_BUF_INIT;
+	int rc;
+	*out = NULL;
+	rc = ge_file_read(&b, path);
+	if (rc == GE_ENOTFOUND)
+		rc = ge_error_set(GE_ENOTFOUND,
+				  "cannot read baseline '%s': no such file (create it with 'goescape "
+				  "baseline')",
+				  path);
+	else if (rc == 0)
+		rc = ge_report_from_json(out, ge_buf_cstr(&b), b.len, path);
+	ge_buf_release(&b);
+	return rc;
+}

@@ -1,0 +1,473 @@
+/* libgit2: discovery, HEAD, dirty state, merge-base, notes, diffs, blobs. */
+#include "git.h"
+
+#include <git2.h>
+
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct ge_git {
+	git_repository *repo;
+	char *workdir;
+	char *commondir;
+};
+
+static int lg_init_done;
+
+/* Carry libgit2's last message into ours. */
+static int lg_error(int code, const char *what)
+{
+	const git_error *e = git_error_last();
+	return ge_error_set(code, "%s: %s", what, e && e->message ? e->message : "git error");
+}
+
+static char *strip_slash(const char *p)
+{
+	char *s = ge_strdup(p);
+	size_t n;
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	while (n > 1 && s[n - 1] == '/')
+		s[--n] = '\0';
+	return s;
+}
+
+int ge_git_open(ge_git **out, const char *dir)
+{
+	ge_git *g;
+	int err;
+	*out = NULL;
+	if (!lg_init_done) {
+		git_libgit2_init();
+		lg_init_done = 1;
+	}
+	if (!(g = calloc(1, sizeof(*g))))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	err = git_repository_open_ext(&g->repo, dir, 0, NULL);
+	if (err == GIT_ENOTFOUND) {
+		free(g);
+		return ge_error_set(GE_ENOTFOUND, "'%s' is not inside a git repository", dir);
+	}
+	if (err < 0) {
+		free(g);
+		return lg_error(GE_ERROR, "cannot open the git repository");
+	}
+	if (git_repository_workdir(g->repo) && !(g->workdir = strip_slash(git_repository_workdir(g->repo)))) {
+		ge_git_free(g);
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	}
+	if (!(g->commondir = strip_slash(git_repository_commondir(g->repo)))) {
+		ge_git_free(g);
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	}
+	*out = g;
+	return 0;
+}
+
+void ge_git_free(ge_git *g)
+{
+	if (!g)
+		return;
+	git_repository_free(g->repo);
+	free(g->workdir);
+	free(g->commondir);
+	free(g);
+}
+
+const char *ge_git_workdir(const ge_git *g)
+{
+	return g->workdir;
+}
+
+const char *ge_git_commondir(const ge_git *g)
+{
+	return g->commondir;
+}
+
+int ge_git_head(ge_git *g, char out[GE_OID_HEX])
+{
+	git_oid oid;
+	int err = git_reference_name_to_id(&oid, g->repo, "HEAD");
+	if (err == GIT_ENOTFOUND || err == GIT_EUNBORNBRANCH)
+		return ge_error_set(GE_ENOTFOUND, "the repository has no commits yet");
+	if (err < 0)
+		return lg_error(GE_ERROR, "cannot read HEAD");
+	git_oid_tostr(out, GE_OID_HEX, &oid);
+	return 0;
+}
+
+char *ge_git_branch(ge_git *g)
+{
+	git_reference *ref = NULL;
+	char *name = NULL;
+	if (git_repository_head_detached(g->repo) == 1)
+		return NULL;
+	if (git_reference_lookup(&ref, g->repo, "HEAD") == 0) {
+		const char *t = git_reference_symbolic_target(ref);
+		if (t && strncmp(t, "refs/heads/", 11) == 0)
+			name = ge_strdup(t + 11);
+		git_reference_free(ref);
+	}
+	return name;
+}
+
+static int go_relevant(const char *path)
+{
+	const char *base = strrchr(path, '/'), *dot;
+	base = base ? base + 1 : path;
+	if (!strcmp(base, "go.mod") || !strcmp(base, "go.sum") || !strcmp(base, "go.work") ||
+	    !strcmp(base, "go.work.sum"))
+		return 1;
+	dot = strrchr(base, '.');
+	return dot && (!strcmp(dot, ".go") || !strcmp(dot, ".s") || !strcmp(dot, ".c") ||
+		       !strcmp(dot, ".h") || !strcmp(dot, ".syso"));
+}
+
+int ge_git_is_dirty(ge_git *g, int *dirty)
+{
+	git_status_options so = GIT_STATUS_OPTIONS_INIT;
+	git_status_list *list = NULL;
+	size_t i, n;
+	*dirty = 0;
+	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+		   GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	if (git_status_list_new(&list, g->repo, &so) < 0)
+		return lg_error(GE_ERROR, "cannot read the working tree status");
+	n = git_status_list_entrycount(list);
+	for (i = 0; i < n && !*dirty; i++) {
+		const git_status_entry *e = git_status_byindex(list, i);
+		const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+		if (e->status == GIT_STATUS_CURRENT || e->status == GIT_STATUS_IGNORED || !d)
+			continue;
+		if ((d->old_file.path && go_relevant(d->old_file.path)) ||
+		    (d->new_file.path && go_relevant(d->new_file.path)))
+			*dirty = 1;
+		if (e->head_to_index && e->index_to_workdir) {
+			const git_diff_delta *d2 = e->head_to_index;
+			if ((d2->old_file.path && go_relevant(d2->old_file.path)) ||
+			    (d2->new_file.path && go_relevant(d2->new_file.path)))
+				*dirty = 1;
+		}
+	}
+	git_status_list_free(list);
+	return 0;
+}
+
+int ge_git_resolve(ge_git *g, const char *rev, char out[GE_OID_HEX])
+{
+	git_object *obj = NULL, *commit = NULL;
+	int err = git_revparse_single(&obj, g->repo, rev);
+	if (err == 0)
+		err = git_object_peel(&commit, obj, GIT_OBJECT_COMMIT);
+	git_object_free(obj);
+	if (err < 0) {
+		if (git_repository_is_shallow(g->repo) == 1)
+			return ge_error_set(GE_ENOTFOUND,
+					    "unknown revision '%s' in a shallow clone: fetch more history "
+					    "(git fetch --unshallow, or fetch-depth: 0 in actions/checkout)",
+					    rev);
+		return ge_error_set(GE_ENOTFOUND, "unknown revision '%s'", rev);
+	}
+	git_oid_tostr(out, GE_OID_HEX, git_object_id(commit));
+	git_object_free(commit);
+	return 0;
+}
+
+int ge_git_merge_base(ge_git *g, const char *a, const char *b, char out[GE_OID_HEX])
+{
+	git_oid oa, ob, base;
+	int err;
+	if (git_oid_fromstr(&oa, a) < 0 || git_oid_fromstr(&ob, b) < 0)
+		return ge_error_set(GE_EUSAGE, "bad object id");
+	err = git_merge_base(&base, g->repo, &oa, &ob);
+	if (err < 0) {
+		if (git_repository_is_shallow(g->repo) == 1)
+			return ge_error_set(GE_ENOTFOUND,
+					    "no common ancestor of %.12s and %.12s in this shallow clone: "
+					    "fetch more history (git fetch --unshallow, or fetch-depth: 0 "
+					    "in actions/checkout)",
+					    a, b);
+		return ge_error_set(GE_ENOTFOUND, "%.12s and %.12s have no common ancestor", a, b);
+	}
+	git_oid_tostr(out, GE_OID_HEX, &base);
+	return 0;
+}
+
+int ge_git_commit_info(ge_git *g, const char *commit, char **subject, char parent[GE_OID_HEX])
+{
+	git_oid oid;
+	git_commit *c = NULL;
+	const char *s;
+	*subject = NULL;
+	parent[0] = '\0';
+	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&c, g->repo, &oid) < 0)
+		return ge_error_set(GE_ENOTFOUND, "unknown commit '%s'", commit);
+	s = git_commit_summary(c);
+	*subject = ge_strdup(s ? s : "");
+	if (git_commit_parentcount(c) > 0)
+		git_oid_tostr(parent, GE_OID_HEX, git_commit_parent_id(c, 0));
+	git_commit_free(c);
+	return *subject ? 0 : ge_error_set(GE_ENOMEM, "out of memory");
+}
+
+int ge_git_note_read(ge_git *g, const char *commit, ge_buf *out)
+{
+	git_oid oid;
+	git_note *note = NULL;
+	int err;
+	if (git_oid_fromstr(&oid, commit) < 0)
+		return ge_error_set(GE_EUSAGE, "bad object id '%s'", commit);
+	err = git_note_read(&note, g->repo, GE_NOTES_REF, &oid);
+	if (err == GIT_ENOTFOUND)
+		return ge_error_set(GE_ENOTFOUND, "no goescape note on %.12s", commit);
+	if (err < 0)
+		return lg_error(GE_ERROR, "cannot read the goescape note");
+	err = ge_buf_puts(out, git_note_message(note));
+	git_note_free(note);
+	return err;
+}
+
+int ge_git_note_write(ge_git *g, const char *commit, const char *text)
+{
+	git_signature *sig = NULL;
+	git_oid oid, noteid;
+	int err = 0, attempt;
+	if (git_oid_fromstr(&oid, commit) < 0)
+		return ge_error_set(GE_EUSAGE, "bad object id '%s'", commit);
+	/* CI machines often have no user.name: fall back to a fixed identity. */
+	if (git_signature_default(&sig, g->repo) < 0 &&
+	    git_signature_now(&sig, "goescape", "goescape@localhost") < 0)
+		return lg_error(GE_ERROR, "cannot make a signature for the note");
+	for (attempt = 0; attempt < 50; attempt++) {
+		err = git_note_create(&noteid, g->repo, GE_NOTES_REF, sig, sig, &oid, text, 1);
+		if (err != GIT_ELOCKED && err != GIT_EMODIFIED && err != GIT_EEXISTS)
+			break;
+		/* Another process moved the notes ref: wait a little and redo on top. */
+		{
+			struct timespec ts = {0, (long)(5 + attempt * 7) * 1000000L};
+			nanosleep(&ts, NULL);
+		}
+	}
+	git_signature_free(sig);
+	if (err < 0)
+		return lg_error(GE_ERROR, "cannot write the goescape note");
+	return 0;
+}
+
+/* ---- diffs ------------------------------------------------------------- */
+
+typedef struct diff_ctx {
+	ge_git_diff *out;
+} diff_ctx;
+
+static int file_cb(const git_diff_delta *delta, float progress, void *payload)
+{
+	diff_ctx *c = payload;
+	ge_git_delta *d, *arr;
+	(void)progress;
+	arr = realloc(c->out->d, (c->out->n + 1) * sizeof(*arr));
+	if (!arr)
+		return -1;
+	c->out->d = arr;
+	d = &arr[c->out->n++];
+	memset(d, 0, sizeof(*d));
+	switch (delta->status) {
+	case GIT_DELTA_ADDED:
+	case GIT_DELTA_UNTRACKED:
+		d->kind = GE_DELTA_ADDED;
+		break;
+	case GIT_DELTA_DELETED:
+		d->kind = GE_DELTA_DELETED;
+		break;
+	case GIT_DELTA_RENAMED:
+		d->kind = GE_DELTA_RENAMED;
+		break;
+	default:
+		d->kind = GE_DELTA_MODIFIED;
+	}
+	if (d->kind != GE_DELTA_ADDED) {
+		if (!(d->old_path = ge_strdup(delta->old_file.path)))
+			return -1;
+		git_oid_tostr(d->old_blob, GE_OID_HEX, &delta->old_file.id);
+	}
+	if (d->kind != GE_DELTA_DELETED && !(d->new_path = ge_strdup(delta->new_file.path)))
+		return -1;
+	return 0;
+}
+
+static int hunk_cb(const git_diff_delta *delta, const git_diff_hunk *h, void *payload)
+{
+	diff_ctx *c = payload;
+	ge_git_delta *d = &c->out->d[c->out->n - 1];
+	ge_git_hunk *hs;
+	(void)delta;
+	hs = realloc(d->hunks, (d->nhunks + 1) * sizeof(*hs));
+	if (!hs)
+		return -1;
+	d->hunks = hs;
+	hs[d->nhunks].old_start = (uint32_t)h->old_start;
+	hs[d->nhunks].old_lines = (uint32_t)h->old_lines;
+	hs[d->nhunks].new_start = (uint32_t)h->new_start;
+	hs[d->nhunks].new_lines = (uint32_t)h->new_lines;
+	d->nhunks++;
+	return 0;
+}
+
+static int commit_tree(git_tree **out, ge_git *g, const char *commit)
+{
+	git_oid oid;
+	git_commit *c = NULL;
+	int err;
+	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&c, g->repo, &oid) < 0)
+		return ge_error_set(GE_ENOTFOUND, "unknown commit '%s'", commit);
+	err = git_commit_tree(out, c);
+	git_commit_free(c);
+	return err < 0 ? lg_error(GE_ERROR, "cannot read a commit's tree") : 0;
+}
+
+int ge_git_diff_load(ge_git_diff *out, ge_git *g, const char *base, const char *head)
+{
+	git_diff_options o = GIT_DIFF_OPTIONS_INIT;
+	git_diff_find_options fo = GIT_DIFF_FIND_OPTIONS_INIT;
+	git_tree *bt = NULL, *ht = NULL;
+	git_diff *diff = NULL;
+	diff_ctx c = {out};
+	int rc;
+	memset(out, 0, sizeof(*out));
+	o.context_lines = 0;
+	o.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
+		  GIT_DIFF_SHOW_UNTRACKED_CONTENT | GIT_DIFF_IGNORE_SUBMODULES;
+	if ((rc = commit_tree(&bt, g, base)) < 0)
+		goto done;
+	if (head) {
+		if ((rc = commit_tree(&ht, g, head)) < 0)
+			goto done;
+		rc = git_diff_tree_to_tree(&diff, g->repo, bt, ht, &o);
+	} else {
+		rc = git_diff_tree_to_workdir_with_index(&diff, g->repo, bt, &o);
+	}
+	if (rc < 0) {
+		rc = lg_error(GE_ERROR, "cannot diff against the base");
+		goto done;
+	}
+	fo.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
+	if (git_diff_find_similar(diff, &fo) < 0) {
+		rc = lg_error(GE_ERROR, "cannot find renames");
+		goto done;
+	}
+	if (git_diff_foreach(diff, file_cb, NULL, hunk_cb, NULL, &c) < 0) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	rc = 0;
+done:
+	git_diff_free(diff);
+	git_tree_free(bt);
+	git_tree_free(ht);
+	if (rc < 0)
+		ge_git_diff_release(out);
+	return rc;
+}
+
+void ge_git_diff_release(ge_git_diff *d)
+{
+	size_t i;
+	if (!d)
+		return;
+	for (i = 0; i < d->n; i++) {
+		free(d->d[i].old_path);
+		free(d->d[i].new_path);
+		free(d->d[i].hunks);
+	}
+	free(d->d);
+	d->d = NULL;
+	d->n = 0;
+}
+
+uint32_t ge_git_map_line(const ge_git_delta *d, uint32_t old_line)
+{
+	/*
+	 * Hunks have no context.  old [os, os+ol) became new [ns, ns+nl); an
+	 * empty side sits after line os (ns).  Lines after a hunk move by the
+	 * difference of the first unchanged line on each side.
+	 */
+	int64_t shift = 0;
+	size_t i;
+	for (i = 0; i < d->nhunks; i++) {
+		const ge_git_hunk *h = &d->hunks[i];
+		int64_t old_end = h->old_lines ? (int64_t)h->old_start + h->old_lines
+					       : (int64_t)h->old_start + 1;
+		int64_t new_end = h->new_lines ? (int64_t)h->new_start + h->new_lines
+					       : (int64_t)h->new_start + 1;
+		if (h->old_lines && old_line >= h->old_start && old_line < old_end)
+			return 0;
+		if (old_line < old_end)
+			break;
+		shift = new_end - old_end;
+	}
+	return (uint32_t)((int64_t)old_line + shift);
+}
+
+int ge_git_blob_read(ge_git *g, const char *blob, ge_buf *out)
+{
+	git_oid oid;
+	git_blob *b = NULL;
+	int rc;
+	if (git_oid_fromstr(&oid, blob) < 0 || git_blob_lookup(&b, g->repo, &oid) < 0)
+		return ge_error_set(GE_ENOTFOUND, "missing blob %s", blob);
+	rc = ge_buf_put(out, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+	git_blob_free(b);
+	return rc;
+}
+
+int ge_git_tree_file(ge_git *g, const char *commit, const char *path, ge_buf *out)
+{
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+	char hex[GE_OID_HEX];
+	int rc;
+	if ((rc = commit_tree(&t, g, commit)) < 0)
+		return rc;
+	if (git_tree_entry_bypath(&e, t, path) < 0) {
+		git_tree_free(t);
+		return ge_error_set(GE_ENOTFOUND, "'%s' is not in %.12s", path, commit);
+	}
+	git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(e));
+	rc = ge_git_blob_read(g, hex, out);
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	return rc;
+}
+
+int ge_git_checkout_to(ge_git *g, const char *commit, const char *dir)
+{
+	git_checkout_options o = GIT_CHECKOUT_OPTIONS_INIT;
+	git_oid oid;
+	git_commit *c = NULL;
+	int err;
+	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&c, g->repo, &oid) < 0)
+		return ge_error_set(GE_ENOTFOUND, "unknown commit '%s'", commit);
+	o.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX;
+	o.target_directory = dir;
+	o.disable_filters = 0;
+	err = git_checkout_tree(g->repo, (git_object *)c, &o);
+	git_commit_free(c);
+	return err < 0 ? lg_error(GE_ERROR, "cannot check out the base revision") : 0;
+}
+
+char *ge_git_origin_url(ge_git *g)
+{
+	git_remote *r = NULL;
+	char *url = NULL;
+	if (git_remote_lookup(&r, g->repo, "origin") == 0) {
+		if (git_remote_url(r))
+			url = ge_strdup(git_remote_url(r));
+		git_remote_free(r);
+	}
+	return url;
+}

@@ -1,0 +1,107 @@
+/*
+ * lib/git: what goescape needs from git, through libgit2.
+ *
+ * Discovery, HEAD, whether the tree is dirty (as far as the Go build is
+ * concerned), revision parsing, merge-bases, notes under
+ * refs/notes/goescape, the differences between a base commit and the
+ * working tree (renames found, hunks kept for line mapping), blobs, and a
+ * checkout of a commit into a directory of our own.
+ */
+#ifndef GE_GIT_H
+#define GE_GIT_H
+
+#include <stdint.h>
+
+#include "common.h"
+
+#define GE_NOTES_REF "refs/notes/goescape"
+#define GE_OID_HEX 41
+
+typedef struct ge_git ge_git;
+
+/* Open the repository that holds dir; GE_ENOTFOUND when there is none. */
+int ge_git_open(ge_git **out, const char *dir);
+void ge_git_free(ge_git *g);
+
+/* Absolute working directory without a trailing slash; NULL for a bare repo. */
+const char *ge_git_workdir(const ge_git *g);
+/* The common git directory (shared by worktrees), for goescape's own files. */
+const char *ge_git_commondir(const ge_git *g);
+
+/* HEAD's commit; GE_ENOTFOUND when the branch has no commits yet. */
+int ge_git_head(ge_git *g, char out[GE_OID_HEX]);
+/* The branch HEAD names ("main"), or NULL when detached / unborn. malloc'd. */
+char *ge_git_branch(ge_git *g);
+
+/*
+ * Is anything the Go build reads changed or untracked (not ignored) in the
+ * working tree?  Only .go, .s, .c, .h, .syso files, go.mod, go.sum and
+ * go.work(.sum) count, so goescape's own baseline file does not.
+ */
+int ge_git_is_dirty(ge_git *g, int *dirty);
+
+/*
+ * A revision (any form git understands) to a commit id.  GE_ENOTFOUND with a
+ * message naming the revision; in a shallow clone the message says to fetch
+ * more history.
+ */
+int ge_git_resolve(ge_git *g, const char *rev, char out[GE_OID_HEX]);
+int ge_git_merge_base(ge_git *g, const char *a, const char *b, char out[GE_OID_HEX]);
+
+/* A commit's first line and first parent ("" when none). subject is malloc'd. */
+int ge_git_commit_info(ge_git *g, const char *commit, char **subject, char parent[GE_OID_HEX]);
+
+/* The note on a commit under refs/notes/goescape; GE_ENOTFOUND when none. */
+int ge_git_note_read(ge_git *g, const char *commit, ge_buf *out);
+/*
+ * Set the note (replacing an older one), retrying when another process
+ * moves the notes ref at the same time.  Works without user.name/user.email.
+ */
+int ge_git_note_write(ge_git *g, const char *commit, const char *text);
+
+/* One changed file between a base commit and the working tree (or a commit). */
+typedef struct ge_git_hunk {
+	uint32_t old_start, old_lines, new_start, new_lines;
+} ge_git_hunk;
+
+typedef enum { GE_DELTA_MODIFIED, GE_DELTA_ADDED, GE_DELTA_DELETED, GE_DELTA_RENAMED } ge_delta_kind;
+
+typedef struct ge_git_delta {
+	ge_delta_kind kind;
+	char *old_path; /* repo-relative; NULL when added */
+	char *new_path; /* repo-relative; NULL when deleted */
+	char old_blob[GE_OID_HEX]; /* the base's blob; "" when added */
+	ge_git_hunk *hunks;
+	size_t nhunks;
+} ge_git_delta;
+
+typedef struct ge_git_diff {
+	ge_git_delta *d;
+	size_t n;
+} ge_git_diff;
+
+#define GE_GIT_DIFF_INIT {NULL, 0}
+
+/*
+ * Differences from base to head (a commit id), or to the working tree with
+ * untracked files when head is NULL.  Renames are detected (git's default
+ * 50% similarity).  Release with ge_git_diff_release().
+ */
+int ge_git_diff_load(ge_git_diff *out, ge_git *g, const char *base, const char *head);
+void ge_git_diff_release(ge_git_diff *d);
+
+/* Map a base line through a delta's hunks; 0 when the line was changed. */
+uint32_t ge_git_map_line(const ge_git_delta *d, uint32_t old_line);
+
+/* A blob's content. */
+int ge_git_blob_read(ge_git *g, const char *blob, ge_buf *out);
+/* A file of a commit's tree ("" path errors); GE_ENOTFOUND when absent. */
+int ge_git_tree_file(ge_git *g, const char *commit, const char *path, ge_buf *out);
+
+/* Check out a commit's tree into dir (created; must not hold other files). */
+int ge_git_checkout_to(ge_git *g, const char *commit, const char *dir);
+
+/* The URL of remote "origin", or NULL.  malloc'd. */
+char *ge_git_origin_url(ge_git *g);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * lib/match: which escapes of head are new, which of base are fixed.
+ *
+ * Identity (DESIGN.md): (file after rename mapping, enclosing function,
+ * kind, subject), plus the hash of the whitespace-stripped source line.
+ * The cascade, strongest first, works on multisets so a second identical
+ * escape in one function is new:
+ *   1. same key and same line hash;
+ *   2. same key and the base line mapped through the diff is the head line;
+ *   3. same key alone, paired by count in line order.
+ * What is left in head is new; what is left in base is fixed.
+ */
+#ifndef GE_MATCH_H
+#define GE_MATCH_H
+
+#include "report.h"
+
+typedef struct ge_match_map {
+	/* The head path of a base file (renames); NULL = unchanged path. */
+	const char *(*rename)(const char *base_file, void *ud);
+	/* A base line's head line through the diff; 0 = changed or unknown. */
+	uint32_t (*map_line)(const char *base_file, uint32_t line, void *ud);
+	void *ud;
+} ge_match_map;
+
+/*
+ * Mark every diagnostic of head GE_STATUS_NEW or GE_STATUS_EXISTING and add
+ * base's unmatched ones to head's fixed list (status GE_STATUS_FIXED).
+ * map may be NULL (no renames, no line mapping).  Linear-logarithmic.
+ */
+int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map);
+
+#endif

@@ -149,6 +149,8 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	s.show_m = o->verbose || plan.user_m;
 	s.out = o->on_output;
 	s.ud = o->ud;
+	if (o->nov)
+		ge_attrib_set_overlay(s.attrib, o->ov_real, o->ov_backing, o->nov);
 	ro.dir = o->cwd;
 	ro.on_stderr = feed;
 	ro.ud = &s;
@@ -208,5 +210,45 @@ int ge_capture_input(ge_report **out, int fd, const char *name, const ge_modset 
 	s.report = NULL;
 done:
 	state_release(&s);
+	return rc;
+}
+
+int ge_capture_packages(ge_report **out, int *status, const ge_capture_opts *o,
+			char *const *pkgs, size_t npkgs, const char *overlay_file)
+{
+	ge_capture_opts co = *o;
+	char **args = NULL;
+	size_t nargs = 0, i;
+	int rc;
+	args = calloc(npkgs + o->mods->n + 8, sizeof(*args));
+	if (!args)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	args[nargs++] = ge_strdup("build");
+	args[nargs++] = ge_strdup("-o");
+	args[nargs++] = ge_strdup("/dev/null");
+	if (overlay_file) {
+		args[nargs++] = ge_strdup("-overlay");
+		args[nargs++] = ge_strdup(overlay_file);
+	}
+	for (i = 0; i < npkgs; i++)
+		args[nargs++] = ge_strdup(pkgs[i]);
+	if (!npkgs)
+		for (i = 0; i < o->mods->n; i++) {
+			ge_buf b = GE_BUF_INIT;
+			if (ge_buf_printf(&b, "%s/...", o->mods->mods[i].path) == 0)
+				args[nargs++] = ge_buf_detach(&b);
+			else
+				args[nargs++] = NULL;
+		}
+	for (i = 0; i < nargs; i++)
+		if (!args[i]) {
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+			goto done;
+		}
+	co.args = args;
+	co.nargs = nargs;
+	rc = ge_capture_build(out, status, &co);
+done:
+	ge_strv_free(args, nargs);
 	return rc;
 }

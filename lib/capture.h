@@ -27,9 +27,21 @@ typedef struct ge_capture_opts {
 	int verbose;            /* show the -m lines too */
 	ge_output_cb on_output; /* NULL: discard */
 	void *ud;
+	/* A go -overlay in effect (see ge_attrib_set_overlay); borrowed. */
+	char *const *ov_real;
+	char *const *ov_backing;
+	size_t nov;
 } ge_capture_opts;
 
-#define GE_CAPTURE_OPTS_INIT {NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL}
+#define GE_CAPTURE_OPTS_INIT {NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0}
+
+/*
+ * Capture the analysis of packages, discarding what go builds:
+ * "go build -o /dev/null [-overlay FILE] PKG...", with PKG... defaulting to
+ * every package of the main modules.  o->args/nargs are ignored.
+ */
+int ge_capture_packages(ge_report **out, int *status, const ge_capture_opts *o,
+			char *const *pkgs, size_t npkgs, const char *overlay_file);
 
 /*
  * Run the build.  *status receives go's wait status; *out the report (also

@@ -115,7 +115,7 @@ char *ge_git_branch(ge_git *g)
 	return name;
 }
 
-static int go_relevant(const char *path)
+int ge_git_go_relevant(const char *path)
 {
 	const char *base = strrchr(path, '/'), *dot;
 	base = base ? base + 1 : path;
@@ -144,13 +144,13 @@ int ge_git_is_dirty(ge_git *g, int *dirty)
 		const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
 		if (e->status == GIT_STATUS_CURRENT || e->status == GIT_STATUS_IGNORED || !d)
 			continue;
-		if ((d->old_file.path && go_relevant(d->old_file.path)) ||
-		    (d->new_file.path && go_relevant(d->new_file.path)))
+		if ((d->old_file.path && ge_git_go_relevant(d->old_file.path)) ||
+		    (d->new_file.path && ge_git_go_relevant(d->new_file.path)))
 			*dirty = 1;
 		if (e->head_to_index && e->index_to_workdir) {
 			const git_diff_delta *d2 = e->head_to_index;
-			if ((d2->old_file.path && go_relevant(d2->old_file.path)) ||
-			    (d2->new_file.path && go_relevant(d2->new_file.path)))
+			if ((d2->old_file.path && ge_git_go_relevant(d2->old_file.path)) ||
+			    (d2->new_file.path && ge_git_go_relevant(d2->new_file.path)))
 				*dirty = 1;
 		}
 	}

@@ -39,6 +39,8 @@ char *ge_git_branch(ge_git *g);
  * go.work(.sum) count, so goescape's own baseline file does not.
  */
 int ge_git_is_dirty(ge_git *g, int *dirty);
+/* Is this path one of the files above, that the Go build reads? */
+int ge_git_go_relevant(const char *path);
 
 /*
  * A revision (any form git understands) to a commit id.  GE_ENOTFOUND with a

@@ -1,0 +1,385 @@
+/* Reports per commit: notes, in-place base builds through -overlay, matching. */
+#define _XOPEN_SOURCE 700
+#include "history.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int build_ok(int status)
+{
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static int build_failed(int status)
+{
+	return ge_error_set(GE_EBUILD, "go build failed (exit status %d)",
+			    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+static int store_note(ge_history *h, const char *commit, const ge_report *r)
+{
+	ge_buf b = GE_BUF_INIT;
+	int rc;
+	if (!h->git || h->no_store || h->npkgs)
+		return 0;
+	rc = ge_report_to_json(&b, r);
+	if (rc == 0)
+		rc = ge_git_note_write(h->git, commit, b.ptr);
+	ge_buf_release(&b);
+	return rc;
+}
+
+int ge_history_worktree(ge_report **out, int *status, ge_history *h)
+{
+	ge_report *r = NULL;
+	char head[GE_OID_HEX] = "";
+	int rc, dirty = 1;
+	*out = NULL;
+	if ((rc = ge_capture_packages(&r, status, &h->build, h->pkgs, h->npkgs, NULL)) < 0)
+		return rc;
+	if (!build_ok(*status)) {
+		ge_report_free(r);
+		return build_failed(*status);
+	}
+	if (h->git && ge_git_head(h->git, head) == 0) {
+		if ((rc = ge_git_is_dirty(h->git, &dirty)) < 0)
+			goto fail;
+		if ((rc = ge_report_set_meta(r, r->go_version, r->module, head, dirty)) < 0)
+			goto fail;
+		if (!dirty)
+			(void)store_note(h, head, r); /* a cache: failing to store is not fatal */
+	} else {
+		r->dirty = h->git != NULL;
+	}
+	*out = r;
+	return 0;
+fail:
+	ge_report_free(r);
+	return rc;
+}
+
+/* mkdir -p */
+static int mkdirs(const char *path)
+{
+	char *p = ge_strdup(path), *s;
+	int rc = 0;
+	if (!p)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	for (s = p + 1;; s++) {
+		if (*s == '/' || !*s) {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+				rc = ge_error_errno(GE_ERROR, "cannot create '%s'", p);
+				break;
+			}
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	free(p);
+	return rc;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void rm_rf(const char *path)
+{
+	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The overlay that turns the working tree into commit's tree. */
+typedef struct overlay {
+	char **real, **backing;
+	size_t n;
+	char *file; /* the -overlay JSON, removed afterwards */
+} overlay;
+
+static void overlay_release(overlay *o)
+{
+	ge_strv_free(o->real, o->n);
+	ge_strv_free(o->backing, o->n);
+	if (o->file) {
+		unlink(o->file);
+		free(o->file);
+	}
+	memset(o, 0, sizeof(*o));
+}
+
+static int overlay_add(overlay *o, const char *workdir, const char *path, const char *backing)
+{
+	char **r = realloc(o->real, (o->n + 1) * sizeof(*r)), **b;
+	if (!r)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	o->real = r;
+	b = realloc(o->backing, (o->n + 1) * sizeof(*b));
+	if (!b)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	o->backing = b;
+	o->real[o->n] = ge_path_join(workdir, path);
+	o->backing[o->n] = ge_strdup(backing);
+	o->n++;
+	if (!o->real[o->n - 1] || !o->backing[o->n - 1])
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Write a blob as <commondir>/goescape/blobs/<id>/<base name>, once. */
+static int backing_file(ge_buf *path, ge_history *h, const char *blob, const char *repo_path)
+{
+	const char *base = strrchr(repo_path, '/');
+	ge_buf content = GE_BUF_INIT;
+	struct stat st;
+	int rc;
+	base = base ? base + 1 : repo_path;
+	ge_buf_clear(path);
+	if ((rc = ge_buf_printf(path, "%s/goescape/blobs/%s", ge_git_commondir(h->git), blob)) < 0)
+		return rc;
+	if ((rc = mkdirs(path->ptr)) < 0)
+		return rc;
+	if ((rc = ge_buf_printf(path, "/%s", base)) < 0)
+		return rc;
+	if (stat(path->ptr, &st) == 0)
+		return 0; /* named by content: already right */
+	if ((rc = ge_git_blob_read(h->git, blob, &content)) == 0)
+		rc = ge_file_write_atomic(path->ptr, ge_buf_cstr(&content), content.len, 0644);
+	ge_buf_release(&content);
+	return rc;
+}
+
+static int make_overlay(overlay *o, ge_history *h, const char *commit)
+{
+	ge_git_diff diff = GE_GIT_DIFF_INIT;
+	ge_buf path = GE_BUF_INIT, json = GE_BUF_INIT;
+	const char *wd = ge_git_workdir(h->git);
+	size_t i;
+	int rc;
+	memset(o, 0, sizeof(*o));
+	if ((rc = ge_git_diff_load(&diff, h->git, commit, NULL)) < 0)
+		return rc;
+	for (i = 0; i < diff.n && rc == 0; i++) {
+		const ge_git_delta *d = &diff.d[i];
+		if (d->new_path && ge_git_go_relevant(d->new_path) &&
+		    (d->kind == GE_DELTA_ADDED || d->kind == GE_DELTA_RENAMED))
+			rc = overlay_add(o, wd, d->new_path, "");
+		if (rc == 0 && d->old_path && ge_git_go_relevant(d->old_path) &&
+		    (rc = backing_file(&path, h, d->old_blob, d->old_path)) == 0)
+			rc = overlay_add(o, wd, d->old_path, path.ptr);
+	}
+	if (rc < 0 || o->n == 0)
+		goto done;
+	rc |= ge_buf_puts(&json, "{\"Replace\":{");
+	for (i = 0; i < o->n; i++) {
+		rc |= ge_buf_puts(&json, i ? ",\n" : "\n");
+		rc |= ge_buf_put_json(&json, o->real[i]);
+		rc |= ge_buf_putc(&json, ':');
+		rc |= ge_buf_put_json(&json, o->backing[i]);
+	}
+	rc |= ge_buf_puts(&json, "}}\n");
+	ge_buf_clear(&path);
+	rc |= ge_buf_printf(&path, "%s/goescape/overlay-%ld.json", ge_git_commondir(h->git),
+			    (long)getpid());
+	if (rc) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = ge_file_write_atomic(path.ptr, json.ptr, json.len, 0644)) < 0)
+		goto done;
+	o->file = ge_buf_detach(&path);
+done:
+	if (rc < 0)
+		overlay_release(o);
+	ge_git_diff_release(&diff);
+	ge_buf_release(&path);
+	ge_buf_release(&json);
+	return rc;
+}
+
+/* The fallback: a checkout of the commit in a directory of our own. */
+static int build_checkout(ge_report **out, int *status, ge_history *h, const char *commit)
+{
+	ge_buf dir = GE_BUF_INIT;
+	ge_modset mods = GE_MODSET_INIT;
+	ge_capture_opts co = h->build;
+	const char *wd = ge_git_workdir(h->git), *rel_cwd, *rel_top;
+	char *cwd = NULL, *top = NULL;
+	int rc;
+	if ((rc = ge_buf_printf(&dir, "%s/goescape/checkout-%s", ge_git_commondir(h->git), commit)) < 0)
+		return rc;
+	rm_rf(dir.ptr);
+	if ((rc = mkdirs(dir.ptr)) < 0 || (rc = ge_git_checkout_to(h->git, commit, dir.ptr)) < 0)
+		goto done;
+	rel_cwd = strcmp(h->build.cwd, wd) == 0 ? "" : ge_path_within(h->build.cwd, wd);
+	rel_top = strcmp(h->build.mods->top, wd) == 0 ? "" : ge_path_within(h->build.mods->top, wd);
+	cwd = ge_path_join(dir.ptr, rel_cwd ? rel_cwd : "");
+	top = ge_path_join(dir.ptr, rel_top ? rel_top : "");
+	if (!cwd || !top) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = ge_modset_find(&mods, cwd, NULL)) < 0)
+		goto done;
+	co.cwd = cwd;
+	co.mods = &mods;
+	rc = ge_capture_packages(out, status, &co, h->pkgs, h->npkgs, NULL);
+done:
+	rm_rf(dir.ptr);
+	ge_modset_release(&mods);
+	free(cwd);
+	free(top);
+	ge_buf_release(&dir);
+	return rc;
+}
+
+int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *commit,
+		      int *from_note)
+{
+	ge_buf note = GE_BUF_INIT;
+	overlay ov;
+	ge_capture_opts co = h->build;
+	ge_report *r = NULL;
+	int rc;
+	*out = NULL;
+	*from_note = 0;
+	*status = 0;
+	if (!h->npkgs && ge_git_note_read(h->git, commit, &note) == 0) {
+		rc = ge_report_from_json(&r, ge_buf_cstr(&note), note.len, "note");
+		ge_buf_release(&note);
+		if (rc == 0) {
+			*out = r;
+			*from_note = 1;
+			return 0;
+		}
+	}
+	ge_buf_release(&note);
+	if ((rc = make_overlay(&ov, h, commit)) < 0)
+		return rc;
+	co.ov_real = ov.real;
+	co.ov_backing = ov.backing;
+	co.nov = ov.n;
+	rc = ge_capture_packages(&r, status, &co, h->pkgs, h->npkgs, ov.file);
+	overlay_release(&ov);
+	if (rc < 0)
+		return rc;
+	if (!build_ok(*status)) {
+		ge_report_free(r);
+		r = NULL;
+		if ((rc = build_checkout(&r, status, h, commit)) < 0)
+			return rc;
+		if (!build_ok(*status)) {
+			ge_report_free(r);
+			return build_failed(*status);
+		}
+	}
+	if ((rc = ge_report_set_meta(r, r->go_version, r->module, commit, 0)) < 0) {
+		ge_report_free(r);
+		return rc;
+	}
+	(void)store_note(h, commit, r);
+	*out = r;
+	return 0;
+}
+
+/* ---- matching through the diff ------------------------------------------ */
+
+typedef struct fmap {
+	const char *old_rel; /* report-relative */
+	const char *new_rel; /* NULL when deleted */
+	const ge_git_delta *d;
+} fmap;
+
+typedef struct map_ctx {
+	fmap *m;
+	size_t n;
+} map_ctx;
+
+static int cmp_fmap(const void *a, const void *b)
+{
+	return strcmp(((const fmap *)a)->old_rel, ((const fmap *)b)->old_rel);
+}
+
+static const fmap *find(const map_ctx *c, const char *file)
+{
+	fmap key;
+	key.old_rel = file;
+	return c->n ? bsearch(&key, c->m, c->n, sizeof(*c->m), cmp_fmap) : NULL;
+}
+
+static const char *map_rename(const char *file, void *ud)
+{
+	const fmap *f = find(ud, file);
+	return f && f->new_rel && strcmp(f->new_rel, file) ? f->new_rel : NULL;
+}
+
+static uint32_t map_line(const char *file, uint32_t line, void *ud)
+{
+	const fmap *f = find(ud, file);
+	if (!f)
+		return line;
+	if (!f->new_rel)
+		return 0;
+	return ge_git_map_line(f->d, line);
+}
+
+/* A repo-relative path as a report path (relative to mods->top); NULL outside. */
+static const char *report_rel(const char *repo_path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	if (!n)
+		return repo_path;
+	if (strncmp(repo_path, prefix, n) == 0 && repo_path[n] == '/')
+		return repo_path + n + 1;
+	return NULL;
+}
+
+int ge_history_match(ge_report *head, const ge_report *base, ge_history *h,
+		     const char *base_commit, const char *head_commit)
+{
+	ge_git_diff diff = GE_GIT_DIFF_INIT;
+	map_ctx c = {NULL, 0};
+	ge_match_map mm = {map_rename, map_line, &c};
+	const char *wd, *prefix;
+	size_t i;
+	int rc;
+	if (!h->git || !base_commit)
+		return ge_match(head, base, NULL);
+	wd = ge_git_workdir(h->git);
+	prefix = strcmp(h->build.mods->top, wd) == 0 ? "" : ge_path_within(h->build.mods->top, wd);
+	if (!prefix)
+		return ge_match(head, base, NULL);
+	if ((rc = ge_git_diff_load(&diff, h->git, base_commit, head_commit)) < 0)
+		return rc;
+	c.m = calloc(diff.n ? diff.n : 1, sizeof(*c.m));
+	if (!c.m) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < diff.n; i++) {
+		const ge_git_delta *d = &diff.d[i];
+		const char *o;
+		if (!d->old_path || !(o = report_rel(d->old_path, prefix)))
+			continue;
+		c.m[c.n].old_rel = o;
+		c.m[c.n].new_rel = d->new_path ? report_rel(d->new_path, prefix) : NULL;
+		c.m[c.n].d = d;
+		c.n++;
+	}
+	qsort(c.m, c.n, sizeof(*c.m), cmp_fmap);
+	rc = ge_match(head, base, &mm);
+done:
+	free(c.m);
+	ge_git_diff_release(&diff);
+	return rc;
+}

@@ -11,10 +11,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "capture.h"
 #include "common.h"
 #include "emit.h"
+#include "git.h"
 #include "gocmd.h"
+#include "history.h"
 #include "report.h"
 #include "run.h"
 
@@ -171,6 +174,8 @@ typedef struct ctx {
 	char *go;
 	ge_modset mods;
 	char *goflags;
+	ge_git *git;
+	int git_tried;
 } ctx;
 
 static ctx G;
@@ -193,6 +198,12 @@ static int load_modules(void)
 	rc = ge_modset_find(&G.mods, G.cwd, gowork);
 	free(gowork);
 	return rc;
+}
+
+static int verbose(void)
+{
+	const char *v = getenv("GOESCAPE_VERBOSE");
+	return v && *v && strcmp(v, "0") != 0;
 }
 
 static void print_to_stderr(const char *line, size_t len, void *ud)
@@ -225,97 +236,100 @@ static int write_output(const char *file, const ge_buf *b)
 	return 0;
 }
 
-/*
- * Capture a build of pkgs (default: every package of the main modules) with
- * its binary discarded, as report/baseline/check need.
- */
-static int build_report(ge_report **out, char **pkgs, int npkgs, int *exit_code)
+/* The history context: the capture options plus git, when there is a repository. */
+static int load_history(ge_history *h, char **pkgs, int npkgs)
 {
-	ge_capture_opts co = GE_CAPTURE_OPTS_INIT;
-	char **args = NULL;
-	size_t nargs = 0, i;
-	int status = 0, rc;
-	*exit_code = 0;
-	if ((rc = load_go()) < 0 || (rc = load_modules()) < 0) {
-		*exit_code = fail(EXIT_USAGE);
+	int rc;
+	memset(h, 0, sizeof(*h));
+	if ((rc = load_go()) < 0 || (rc = load_modules()) < 0)
 		return rc;
+	if (!G.git_tried) {
+		G.git_tried = 1;
+		rc = ge_git_open(&G.git, G.mods.top);
+		if (rc < 0 && rc != GE_ENOTFOUND)
+			return rc;
 	}
-	args = calloc((size_t)npkgs + G.mods.n + 4, sizeof(*args));
-	if (!args) {
-		*exit_code = fail(EXIT_USAGE);
-		return GE_ENOMEM;
-	}
-	static char a_build[] = "build", a_o[] = "-o", a_null[] = "/dev/null";
-	args[nargs++] = a_build;
-	args[nargs++] = a_o;
-	args[nargs++] = a_null;
-	if (npkgs)
-		for (i = 0; i < (size_t)npkgs; i++)
-			args[nargs++] = pkgs[i];
-	else
-		for (i = 0; i < G.mods.n; i++) {
-			ge_buf b = GE_BUF_INIT;
-			ge_buf_printf(&b, "%s/...", G.mods.mods[i].path);
-			args[nargs++] = ge_buf_detach(&b);
-		}
-	co.go = G.go;
-	co.args = args;
-	co.nargs = nargs;
-	co.cwd = G.cwd;
-	co.mods = &G.mods;
-	co.goflags = G.goflags;
-	co.verbose = getenv("GOESCAPE_VERBOSE") && strcmp(getenv("GOESCAPE_VERBOSE"), "0");
-	co.on_output = print_to_stderr;
-	rc = ge_capture_build(out, &status, &co);
-	if (!npkgs)
-		for (i = 3; i < nargs; i++)
-			free(args[i]);
-	free(args);
-	if (rc < 0) {
-		*exit_code = fail(EXIT_USAGE);
-		return rc;
-	}
-	if (ge_run_signalled())
-		ge_run_exit_like(status);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		if (WIFSIGNALED(status))
-			ge_run_exit_like(status);
-		fprintf(stderr, "%s: go build failed (exit status %d)\n", prog,
-			WIFEXITED(status) ? WEXITSTATUS(status) : 1);
-		*exit_code = EXIT_BUILD;
-		ge_report_free(*out);
-		*out = NULL;
-		return GE_EBUILD;
-	}
+	h->git = G.git;
+	h->build.go = G.go;
+	h->build.cwd = G.cwd;
+	h->build.mods = &G.mods;
+	h->build.goflags = G.goflags;
+	h->build.verbose = verbose();
+	h->build.on_output = print_to_stderr;
+	h->pkgs = pkgs;
+	h->npkgs = (size_t)npkgs;
 	return 0;
 }
 
-/* A report from --input (FILE or - for stdin). */
-static int input_report(ge_report **out, const char *input, int *exit_code)
+/* Map a library failure to an exit code, printing its message. */
+static int fail_rc(int rc)
 {
-	int fd = 0, rc;
-	if ((rc = load_modules()) < 0) {
-		*exit_code = fail(EXIT_USAGE);
+	return fail(rc == GE_EBUILD ? EXIT_BUILD : EXIT_USAGE);
+}
+
+/* A report of the working tree: built, or read from --input. */
+static int head_report(ge_report **out, ge_history *h, const char *input)
+{
+	int fd = 0, rc, status = 0;
+	if (!input) {
+		rc = ge_history_worktree(out, &status, h);
+		if (ge_run_signalled())
+			ge_run_exit_like(status);
 		return rc;
 	}
-	if (strcmp(input, "-") != 0 && (fd = open(input, O_RDONLY | O_CLOEXEC)) < 0) {
-		ge_error_errno(GE_ERROR, "cannot read '%s'", input);
-		*exit_code = fail(EXIT_USAGE);
-		return GE_ERROR;
-	}
+	if (strcmp(input, "-") != 0 && (fd = open(input, O_RDONLY | O_CLOEXEC)) < 0)
+		return ge_error_errno(GE_EBADINPUT, "cannot read '%s'", input);
 	rc = ge_capture_input(out, fd, strcmp(input, "-") ? input : "<stdin>", &G.mods, G.cwd);
 	if (fd > 0)
 		close(fd);
-	if (rc < 0)
-		*exit_code = fail(EXIT_USAGE);
 	return rc;
+}
+
+/* A commit's report (note or in-place build). */
+static int commit_report(ge_report **out, ge_history *h, const char *commit)
+{
+	int status = 0, from_note = 0, rc;
+	if (!h->git)
+		return ge_error_set(GE_EUSAGE, "not inside a git repository");
+	rc = ge_history_commit(out, &status, h, commit, &from_note);
+	if (ge_run_signalled())
+		ge_run_exit_like(status);
+	return rc;
+}
+
+static int emit_and_write(const ge_report *r, const char *format, const char *output, int only_new,
+			  const char *cmdname)
+{
+	ge_buf b = GE_BUF_INIT;
+	ge_format fmt = GE_FMT_TEXT;
+	ge_emit_opts eo = GE_EMIT_OPTS_INIT;
+	int code;
+	if (format && ge_format_parse(&fmt, format) < 0)
+		return fail(EXIT_USAGE);
+	eo.color = use_color(output);
+	eo.only_new = only_new;
+	eo.command = cmdname;
+	if (ge_emit(&b, r, fmt, &eo) < 0)
+		code = fail(EXIT_USAGE);
+	else
+		code = write_output(output, &b);
+	ge_buf_release(&b);
+	return code;
+}
+
+/* Check a --format value before any build is started. */
+static void check_format(const char *format)
+{
+	ge_format f;
+	if (format && ge_format_parse(&f, format) < 0)
+		die_usage("%s", ge_error_last());
 }
 
 /* ---- commands ---------------------------------------------------------- */
 
 enum { REPORT_COMMIT, REPORT_FORMAT, REPORT_OUTPUT, REPORT_INPUT };
 static const opt report_opts[] = {
-	{"commit", 0, OPT_STRING, "REV", "report for this commit (stored history) [not yet]"},
+	{"commit", 0, OPT_STRING, "REV", "the report of a commit: its stored note, or a build of it"},
 	{"format", 'f', OPT_STRING, "F", "text (default), json, github"},
 	{"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically) instead of stdout"},
 	{"input", 0, OPT_STRING, "FILE", "read compiler -m output from FILE ('-' for stdin)"},
@@ -323,39 +337,201 @@ static const opt report_opts[] = {
 
 static int cmd_report(const command *c, opts *o)
 {
+	ge_history h;
 	ge_report *r = NULL;
-	ge_buf b = GE_BUF_INIT;
-	ge_format fmt = GE_FMT_TEXT;
-	ge_emit_opts eo = GE_EMIT_OPTS_INIT;
-	int code = 0;
+	char commit[GE_OID_HEX];
+	int rc, code;
 	(void)c;
-	if (o->str[REPORT_FORMAT] && ge_format_parse(&fmt, o->str[REPORT_FORMAT]) < 0)
-		return fail(EXIT_USAGE);
-	if (o->set[REPORT_COMMIT])
-		die_usage("report: --commit needs stored history, which this build does not have yet");
-	if (o->str[REPORT_INPUT]) {
-		if (o->nrest)
-			die_usage("report: --input and package patterns do not go together");
-		if (input_report(&r, o->str[REPORT_INPUT], &code) < 0)
-			return code;
-	} else if (build_report(&r, o->rest, o->nrest, &code) < 0) {
-		return code;
+	check_format(o->str[REPORT_FORMAT]);
+	if (o->str[REPORT_INPUT] && (o->nrest || o->str[REPORT_COMMIT]))
+		die_usage("report: --input does not go with --commit or package patterns");
+	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
+		return fail_rc(rc);
+	if (o->str[REPORT_COMMIT]) {
+		if (!h.git)
+			die_usage("report: --commit needs a git repository");
+		if ((rc = ge_git_resolve(h.git, o->str[REPORT_COMMIT], commit)) < 0 ||
+		    (rc = commit_report(&r, &h, commit)) < 0)
+			return fail_rc(rc);
+	} else if ((rc = head_report(&r, &h, o->str[REPORT_INPUT])) < 0) {
+		return fail_rc(rc);
 	}
-	eo.color = use_color(o->str[REPORT_OUTPUT]);
-	if (ge_emit(&b, r, fmt, &eo) < 0)
-		code = fail(EXIT_USAGE);
-	else
-		code = write_output(o->str[REPORT_OUTPUT], &b);
-	ge_buf_release(&b);
+	code = emit_and_write(r, o->str[REPORT_FORMAT], o->str[REPORT_OUTPUT], 0, "report");
 	ge_report_free(r);
 	return code;
 }
 
+enum { BASELINE_OUTPUT, BASELINE_INPUT };
+static const opt baseline_opts[] = {
+	{"output", 'o', OPT_STRING, "FILE", "where to write (default .goescape/baseline.json)"},
+	{"input", 0, OPT_STRING, "FILE", "read compiler -m output from FILE ('-' for stdin)"},
+	{NULL, 0, 0, NULL, NULL}};
+
+static int cmd_baseline(const command *c, opts *o)
+{
+	ge_history h;
+	ge_report *r = NULL;
+	ge_summary s;
+	char *path = NULL;
+	int rc;
+	(void)c;
+	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
+		return fail_rc(rc);
+	if ((rc = head_report(&r, &h, o->str[BASELINE_INPUT])) < 0)
+		return fail_rc(rc);
+	path = o->str[BASELINE_OUTPUT] ? ge_strdup(o->str[BASELINE_OUTPUT])
+				       : ge_path_join(G.mods.top, GE_BASELINE_DEFAULT);
+	if (!path || ge_baseline_write(path, r) < 0) {
+		free(path);
+		ge_report_free(r);
+		return fail(EXIT_USAGE);
+	}
+	ge_report_summary(r, &s);
+	fprintf(stderr, "goescape: wrote %zu heap escape%s to '%s'\n", s.heap, s.heap == 1 ? "" : "s",
+		o->str[BASELINE_OUTPUT] ? path : GE_BASELINE_DEFAULT);
+	free(path);
+	ge_report_free(r);
+	return EXIT_CLEAN;
+}
+
+enum { CHECK_BASE, CHECK_BASELINE, CHECK_FORMAT, CHECK_OUTPUT, CHECK_INPUT };
+static const opt check_opts[] = {
+	{"base", 0, OPT_STRING, "REV", "compare with the merge-base of REV and HEAD"},
+	{"baseline", 0, OPT_STRING, "FILE", "compare with a baseline file (default .goescape/baseline.json)"},
+	{"format", 'f', OPT_STRING, "F", "text (default), json, github"},
+	{"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically) instead of stdout"},
+	{"input", 0, OPT_STRING, "FILE", "read the head's compiler -m output from FILE ('-' for stdin)"},
+	{NULL, 0, 0, NULL, NULL}};
+
+static int cmd_check(const command *c, opts *o)
+{
+	ge_history h;
+	ge_report *head = NULL, *base = NULL;
+	char rev[GE_OID_HEX], headc[GE_OID_HEX], mb[GE_OID_HEX];
+	const char *base_commit = NULL;
+	char *blpath = NULL;
+	ge_summary s;
+	int rc, code;
+	(void)c;
+	check_format(o->str[CHECK_FORMAT]);
+	if (o->str[CHECK_BASE] && o->str[CHECK_BASELINE])
+		die_usage("check: give --base or --baseline, not both");
+	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
+		return fail_rc(rc);
+	/* The base first: a bad revision or baseline fails before any build. */
+	if (o->str[CHECK_BASE]) {
+		if (!h.git)
+			die_usage("check: --base needs a git repository");
+		if ((rc = ge_git_resolve(h.git, o->str[CHECK_BASE], rev)) < 0)
+			return fail_rc(rc);
+		if ((rc = ge_git_head(h.git, headc)) < 0)
+			return fail_rc(rc);
+		if ((rc = ge_git_merge_base(h.git, rev, headc, mb)) < 0)
+			return fail_rc(rc);
+		base_commit = mb;
+	} else {
+		blpath = o->str[CHECK_BASELINE] ? ge_strdup(o->str[CHECK_BASELINE])
+						: ge_path_join(G.mods.top, GE_BASELINE_DEFAULT);
+		if (!blpath)
+			return fail(EXIT_USAGE);
+		if ((rc = ge_baseline_load(&base, blpath)) < 0) {
+			free(blpath);
+			return fail_rc(rc);
+		}
+		free(blpath);
+		if (h.git && base->commit && ge_git_resolve(h.git, base->commit, rev) == 0)
+			base_commit = rev;
+	}
+	if ((rc = head_report(&head, &h, o->str[CHECK_INPUT])) < 0)
+		goto failed;
+	if (!base && (rc = commit_report(&base, &h, base_commit)) < 0)
+		goto failed;
+	if (base->go_version && head->go_version && strcmp(base->go_version, head->go_version))
+		fprintf(stderr, "%s: warning: the base was analysed with %s, the head with %s\n", prog,
+			base->go_version, head->go_version);
+	if ((rc = ge_history_match(head, base, &h, base_commit, NULL)) < 0)
+		goto failed;
+	code = emit_and_write(head, o->str[CHECK_FORMAT], o->str[CHECK_OUTPUT], 1, "check");
+	ge_report_summary(head, &s);
+	if (code == EXIT_CLEAN && s.new_)
+		code = EXIT_NEW;
+	ge_report_free(head);
+	ge_report_free(base);
+	return code;
+failed:
+	ge_report_free(head);
+	ge_report_free(base);
+	return fail_rc(rc);
+}
+
+enum { LOG_N };
+static const opt log_opts[] = {
+	{"max-count", 'n', OPT_INT, "N", "show N commits (default 20)"},
+	{NULL, 0, 0, NULL, NULL}};
+
+static int cmd_log(const command *c, opts *o)
+{
+	ge_history h;
+	char commit[GE_OID_HEX], parent[GE_OID_HEX];
+	long n = o->str[LOG_N] ? strtol(o->str[LOG_N], NULL, 10) : 20, i;
+	int rc;
+	(void)c;
+	if (o->nrest > 1)
+		die_usage("log: at most one revision");
+	if ((rc = load_history(&h, NULL, 0)) < 0)
+		return fail_rc(rc);
+	if (!h.git)
+		die_usage("log: needs a git repository");
+	if ((rc = ge_git_resolve(h.git, o->nrest ? o->rest[0] : "HEAD", commit)) < 0)
+		return fail_rc(rc);
+	for (i = 0; i < n && commit[0]; i++) {
+		ge_buf note = GE_BUF_INIT, pnote = GE_BUF_INIT;
+		ge_report *r = NULL, *p = NULL;
+		char *subject = NULL;
+		if ((rc = ge_git_commit_info(h.git, commit, &subject, parent)) < 0)
+			return fail_rc(rc);
+		if (ge_git_note_read(h.git, commit, &note) == 0 &&
+		    ge_report_from_json(&r, note.ptr, note.len, "note") == 0) {
+			ge_summary s;
+			if (parent[0] && ge_git_note_read(h.git, parent, &pnote) == 0 &&
+			    ge_report_from_json(&p, pnote.ptr, pnote.len, "note") == 0 &&
+			    ge_history_match(r, p, &h, parent, commit) == 0) {
+				ge_report_summary(r, &s);
+				printf("%.7s %6zu  +%zu -%zu  %s\n", commit, s.heap, s.new_, s.fixed,
+				       subject);
+			} else {
+				ge_report_summary(r, &s);
+				printf("%.7s %6zu  %-6s  %s\n", commit, s.heap, parent[0] ? "?" : "", subject);
+			}
+		} else {
+			printf("%.7s %6s  %-6s  %s\n", commit, "?", "", subject);
+		}
+		ge_report_free(r);
+		ge_report_free(p);
+		ge_buf_release(&note);
+		ge_buf_release(&pnote);
+		free(subject);
+		memcpy(commit, parent, sizeof(commit));
+	}
+	return EXIT_CLEAN;
+}
+
 static const command commands[] = {
-	{"report", "[--format F] [-o FILE] [--input FILE] [PKG...]",
-	 "Build the packages (default: the whole module) with escape analysis on and\n"
-	 "print every heap escape, grouped by file and function.",
+	{"report", "[--commit REV] [--format F] [-o FILE] [--input FILE] [PKG...]",
+	 "Build the packages (default: every package of the module) with escape analysis\n"
+	 "on and print every heap escape, grouped by file and function.",
 	 report_opts, cmd_report},
+	{"baseline", "[-o FILE] [PKG...]",
+	 "Record today's heap escapes as the baseline file that 'check' compares with.",
+	 baseline_opts, cmd_baseline},
+	{"check", "[--base REV | --baseline FILE] [--format F] [-o FILE] [--input FILE] [PKG...]",
+	 "Report only the heap escapes that are new against a base revision or a baseline\n"
+	 "file; exit 1 when there are any.",
+	 check_opts, cmd_check},
+	{"log", "[-n N] [REV]",
+	 "Heap escapes per commit from stored history (refs/notes/goescape), with +new -fixed\n"
+	 "against the parent; '?' where a commit has no note.",
+	 log_opts, cmd_log},
 	{NULL, NULL, NULL, NULL, NULL}};
 
 static void usage(FILE *f)
@@ -400,7 +576,7 @@ static int run_go(int argc, char **argv)
 	co.cwd = G.cwd;
 	co.mods = &G.mods;
 	co.goflags = G.goflags;
-	co.verbose = getenv("GOESCAPE_VERBOSE") && strcmp(getenv("GOESCAPE_VERBOSE"), "0");
+	co.verbose = verbose();
 	co.on_output = print_to_stderr;
 	rc = ge_capture_build(&r, &status, &co);
 	if (rc < 0)
@@ -461,6 +637,7 @@ int main(int argc, char **argv)
 			free(o.rest);
 			free(G.go);
 			free(G.goflags);
+			ge_git_free(G.git);
 			ge_modset_release(&G.mods);
 			return rc;
 		}

@@ -1,0 +1,168 @@
+/* lib/match: the identity cascade, counts, renames, line mapping; git hunk mapping. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "git.h"
+#include "match.h"
+
+static void add(ge_report *r, const char *file, uint32_t line, const char *fn, ge_kind k,
+		const char *subj, uint64_t lh)
+{
+	ge_diag d;
+	memset(&d, 0, sizeof(d));
+	d.package = "p";
+	d.file = file;
+	d.line = line;
+	d.column = 2;
+	d.function = fn;
+	d.kind = k;
+	d.subject = subj;
+	d.message = subj;
+	d.line_hash = lh;
+	assert_int_equal(ge_report_add(r, &d), 0);
+}
+
+static size_t count(const ge_report *r, ge_status st)
+{
+	size_t i, n = 0;
+	for (i = 0; i < r->ndiags; i++)
+		n += r->diags[i].status == st;
+	return n;
+}
+
+static void shifted_lines_are_not_new(void **state)
+{
+	ge_report *b, *h;
+	(void)state;
+	ge_report_new(&b);
+	ge_report_new(&h);
+	add(b, "a.go", 10, "F", GE_KIND_MOVED, "x", 111);
+	add(b, "a.go", 20, "G", GE_KIND_ESCAPES, "&T{}", 222);
+	/* Lines added above: everything moved down by 5. */
+	add(h, "a.go", 15, "F", GE_KIND_MOVED, "x", 111);
+	add(h, "a.go", 25, "G", GE_KIND_ESCAPES, "&T{}", 222);
+	assert_int_equal(ge_match(h, b, NULL), 0);
+	assert_int_equal(count(h, GE_STATUS_NEW), 0);
+	assert_int_equal(h->nfixed, 0);
+	ge_report_free(b);
+	ge_report_free(h);
+}
+
+static void second_identical_escape_is_new(void **state)
+{
+	ge_report *b, *h;
+	(void)state;
+	ge_report_new(&b);
+	ge_report_new(&h);
+	add(b, "a.go", 10, "F", GE_KIND_MOVED, "x", 111);
+	add(h, "a.go", 10, "F", GE_KIND_MOVED, "x", 111);
+	add(h, "a.go", 11, "F", GE_KIND_MOVED, "x", 111);
+	assert_int_equal(ge_match(h, b, NULL), 0);
+	assert_int_equal(count(h, GE_STATUS_NEW), 1);
+	assert_int_equal(count(h, GE_STATUS_EXISTING), 1);
+	ge_report_free(b);
+	ge_report_free(h);
+}
+
+static void removed_escape_is_fixed(void **state)
+{
+	ge_report *b, *h;
+	(void)state;
+	ge_report_new(&b);
+	ge_report_new(&h);
+	add(b, "a.go", 10, "F", GE_KIND_MOVED, "x", 111);
+	add(b, "a.go", 12, "F", GE_KIND_ESCAPES, "y", 333);
+	add(h, "a.go", 10, "F", GE_KIND_MOVED, "x", 111);
+	assert_int_equal(ge_match(h, b, NULL), 0);
+	assert_int_equal(count(h, GE_STATUS_NEW), 0);
+	assert_int_equal(h->nfixed, 1);
+	assert_string_equal(h->fixed[0].subject, "y");
+	assert_int_equal(h->fixed[0].status, GE_STATUS_FIXED);
+	ge_report_free(b);
+	ge_report_free(h);
+}
+
+static const char *ren(const char *f, void *ud)
+{
+	(void)ud;
+	return strcmp(f, "old.go") == 0 ? "new.go" : NULL;
+}
+
+static uint32_t ml(const char *f, uint32_t line, void *ud)
+{
+	(void)ud;
+	(void)f;
+	return line + 3;
+}
+
+static void rename_and_line_map(void **state)
+{
+	ge_report *b, *h;
+	ge_match_map m = {ren, ml, NULL};
+	(void)state;
+	ge_report_new(&b);
+	ge_report_new(&h);
+	add(b, "old.go", 10, "F", GE_KIND_MOVED, "x", 1);
+	add(b, "old.go", 20, "F", GE_KIND_MOVED, "x", 2);
+	/* The line text changed (hash differs) but the diff maps 20 -> 23. */
+	add(h, "new.go", 10, "F", GE_KIND_MOVED, "x", 1);
+	add(h, "new.go", 23, "F", GE_KIND_MOVED, "x", 9);
+	assert_int_equal(ge_match(h, b, &m), 0);
+	assert_int_equal(count(h, GE_STATUS_NEW), 0);
+	ge_report_free(b);
+	ge_report_free(h);
+}
+
+static void other_function_is_new(void **state)
+{
+	ge_report *b, *h;
+	(void)state;
+	ge_report_new(&b);
+	ge_report_new(&h);
+	add(b, "a.go", 10, "F", GE_KIND_MOVED, "x", 111);
+	add(h, "a.go", 10, "G", GE_KIND_MOVED, "x", 111);
+	assert_int_equal(ge_match(h, b, NULL), 0);
+	assert_int_equal(count(h, GE_STATUS_NEW), 1);
+	assert_int_equal(h->nfixed, 1);
+	ge_report_free(b);
+	ge_report_free(h);
+}
+
+static void hunk_mapping(void **state)
+{
+	/* 2 lines inserted after old 5; old 10-11 replaced by new 12; old 20 deleted. */
+	ge_git_hunk hs[] = {{5, 0, 6, 2}, {10, 2, 12, 1}, {20, 1, 20, 0}};
+	ge_git_delta d;
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	d.hunks = hs;
+	d.nhunks = 3;
+	assert_int_equal(ge_git_map_line(&d, 1), 1);
+	assert_int_equal(ge_git_map_line(&d, 5), 5);
+	assert_int_equal(ge_git_map_line(&d, 6), 8);
+	assert_int_equal(ge_git_map_line(&d, 9), 11);
+	assert_int_equal(ge_git_map_line(&d, 10), 0);
+	assert_int_equal(ge_git_map_line(&d, 11), 0);
+	assert_int_equal(ge_git_map_line(&d, 12), 13);
+	assert_int_equal(ge_git_map_line(&d, 19), 20);
+	assert_int_equal(ge_git_map_line(&d, 20), 0);
+	assert_int_equal(ge_git_map_line(&d, 21), 21);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(shifted_lines_are_not_new),
+		cmocka_unit_test(second_identical_escape_is_new),
+		cmocka_unit_test(removed_escape_is_fixed),
+		cmocka_unit_test(rename_and_line_map),
+		cmocka_unit_test(other_function_is_new),
+		cmocka_unit_test(hunk_mapping),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -142,8 +142,10 @@ int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *
 		return ge_report_to_json(out, r);
 	case GE_FMT_GITHUB:
 		return github(out, r);
-	case GE_FMT_SARIF:
-		return ge_error_set(GE_EUSAGE, "--format sarif is not available yet");
+	case GE_FMT_SARIF: {
+		ge_sarif_opts def = GE_SARIF_OPTS_INIT;
+		return ge_sarif_render(out, r, o->sarif ? o->sarif : &def);
+	}
 	case GE_FMT_TEXT:
 	default:
 		rc = o->only_new ? text_new(out, r, o) : text_grouped(out, r, o);

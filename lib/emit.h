@@ -11,6 +11,7 @@
 #define GE_EMIT_H
 
 #include "report.h"
+#include "sarif.h"
 
 typedef enum ge_format { GE_FMT_TEXT = 0, GE_FMT_JSON, GE_FMT_SARIF, GE_FMT_GITHUB } ge_format;
 
@@ -20,9 +21,10 @@ typedef struct ge_emit_opts {
 	int color;
 	int only_new; /* text: list new escapes only (check) */
 	const char *command; /* for messages, e.g. "report" */
+	const ge_sarif_opts *sarif; /* for GE_FMT_SARIF */
 } ge_emit_opts;
 
-#define GE_EMIT_OPTS_INIT {0, 0, "report"}
+#define GE_EMIT_OPTS_INIT {0, 0, "report", NULL}
 
 int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *o);
 

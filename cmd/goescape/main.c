@@ -176,6 +176,8 @@ typedef struct ctx {
 	char *goflags;
 	ge_git *git;
 	int git_tried;
+	int argc;
+	char **argv;
 } ctx;
 
 static ctx G;
@@ -297,15 +299,50 @@ static int commit_report(ge_report **out, ge_history *h, const char *commit)
 	return rc;
 }
 
+/* The command line as one string, for SARIF's invocations. */
+static char *command_line(void)
+{
+	ge_buf b = GE_BUF_INIT;
+	int i;
+	for (i = 0; i < G.argc; i++) {
+		if (i)
+			ge_buf_putc(&b, ' ');
+		if (strpbrk(G.argv[i], " \t'\"")) {
+			ge_buf_putc(&b, '\'');
+			ge_buf_puts(&b, G.argv[i]);
+			ge_buf_putc(&b, '\'');
+		} else {
+			ge_buf_puts(&b, G.argv[i]);
+		}
+	}
+	return ge_buf_detach(&b);
+}
+
 static int emit_and_write(const ge_report *r, const char *format, const char *output, int only_new,
-			  const char *cmdname)
+			  const char *cmdname, int exit_code)
 {
 	ge_buf b = GE_BUF_INIT;
 	ge_format fmt = GE_FMT_TEXT;
 	ge_emit_opts eo = GE_EMIT_OPTS_INIT;
+	ge_sarif_opts so = GE_SARIF_OPTS_INIT;
+	char *uri = NULL, *branch = NULL, *cmdline = NULL;
 	int code;
 	if (format && ge_format_parse(&fmt, format) < 0)
 		return fail(EXIT_USAGE);
+	if (fmt == GE_FMT_SARIF) {
+		so.srcroot = G.mods.top;
+		if (G.git) {
+			uri = ge_git_origin_url(G.git);
+			branch = ge_git_branch(G.git);
+		}
+		so.repo_uri = uri;
+		so.branch = branch;
+		so.revision = r->commit;
+		so.command_line = cmdline = command_line();
+		so.exit_code = exit_code;
+		so.check = only_new;
+		eo.sarif = &so;
+	}
 	eo.color = use_color(output);
 	eo.only_new = only_new;
 	eo.command = cmdname;
@@ -314,6 +351,9 @@ static int emit_and_write(const ge_report *r, const char *format, const char *ou
 	else
 		code = write_output(output, &b);
 	ge_buf_release(&b);
+	free(uri);
+	free(branch);
+	free(cmdline);
 	return code;
 }
 
@@ -330,7 +370,7 @@ static void check_format(const char *format)
 enum { REPORT_COMMIT, REPORT_FORMAT, REPORT_OUTPUT, REPORT_INPUT };
 static const opt report_opts[] = {
 	{"commit", 0, OPT_STRING, "REV", "the report of a commit: its stored note, or a build of it"},
-	{"format", 'f', OPT_STRING, "F", "text (default), json, github"},
+	{"format", 'f', OPT_STRING, "F", "text (default), json, sarif, github"},
 	{"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically) instead of stdout"},
 	{"input", 0, OPT_STRING, "FILE", "read compiler -m output from FILE ('-' for stdin)"},
 	{NULL, 0, 0, NULL, NULL}};
@@ -356,7 +396,7 @@ static int cmd_report(const command *c, opts *o)
 	} else if ((rc = head_report(&r, &h, o->str[REPORT_INPUT])) < 0) {
 		return fail_rc(rc);
 	}
-	code = emit_and_write(r, o->str[REPORT_FORMAT], o->str[REPORT_OUTPUT], 0, "report");
+	code = emit_and_write(r, o->str[REPORT_FORMAT], o->str[REPORT_OUTPUT], 0, "report", 0);
 	ge_report_free(r);
 	return code;
 }
@@ -398,7 +438,7 @@ enum { CHECK_BASE, CHECK_BASELINE, CHECK_FORMAT, CHECK_OUTPUT, CHECK_INPUT };
 static const opt check_opts[] = {
 	{"base", 0, OPT_STRING, "REV", "compare with the merge-base of REV and HEAD"},
 	{"baseline", 0, OPT_STRING, "FILE", "compare with a baseline file (default .goescape/baseline.json)"},
-	{"format", 'f', OPT_STRING, "F", "text (default), json, github"},
+	{"format", 'f', OPT_STRING, "F", "text (default), json, sarif, github"},
 	{"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically) instead of stdout"},
 	{"input", 0, OPT_STRING, "FILE", "read the head's compiler -m output from FILE ('-' for stdin)"},
 	{NULL, 0, 0, NULL, NULL}};
@@ -451,8 +491,9 @@ static int cmd_check(const command *c, opts *o)
 			base->go_version, head->go_version);
 	if ((rc = ge_history_match(head, base, &h, base_commit, NULL)) < 0)
 		goto failed;
-	code = emit_and_write(head, o->str[CHECK_FORMAT], o->str[CHECK_OUTPUT], 1, "check");
 	ge_report_summary(head, &s);
+	code = emit_and_write(head, o->str[CHECK_FORMAT], o->str[CHECK_OUTPUT], 1, "check",
+			      s.new_ ? EXIT_NEW : EXIT_CLEAN);
 	if (code == EXIT_CLEAN && s.new_)
 		code = EXIT_NEW;
 	ge_report_free(head);
@@ -602,6 +643,8 @@ int main(int argc, char **argv)
 	int rc;
 
 	base = base ? base + 1 : argv[0];
+	G.argc = argc;
+	G.argv = argv;
 	if (!getcwd(G.cwd, sizeof(G.cwd))) {
 		fprintf(stderr, "%s: cannot find the current directory: %s\n", prog, strerror(errno));
 		return EXIT_USAGE;

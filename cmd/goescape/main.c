@@ -13,6 +13,7 @@
 
 #include "baseline.h"
 #include "capture.h"
+#include "config.h"
 #include "common.h"
 #include "emit.h"
 #include "git.h"
@@ -176,6 +177,7 @@ typedef struct ctx {
 	char *goflags;
 	ge_git *git;
 	int git_tried;
+	ge_config config;
 	int argc;
 	char **argv;
 } ctx;
@@ -251,6 +253,12 @@ static int load_history(ge_history *h, char **pkgs, int npkgs)
 		if (rc < 0 && rc != GE_ENOTFOUND)
 			return rc;
 	}
+	if ((rc = ge_config_load(&G.config, G.mods.top)) < 0)
+		return rc;
+	if (!npkgs && G.config.npackages) {
+		pkgs = G.config.packages;
+		npkgs = (int)G.config.npackages;
+	}
 	h->git = G.git;
 	h->build.go = G.go;
 	h->build.cwd = G.cwd;
@@ -261,6 +269,12 @@ static int load_history(ge_history *h, char **pkgs, int npkgs)
 	h->pkgs = pkgs;
 	h->npkgs = (size_t)npkgs;
 	return 0;
+}
+
+/* The baseline file: configured, or .goescape/baseline.json at the root.  malloc'd. */
+static char *default_baseline(void)
+{
+	return ge_path_join(G.mods.top, G.config.baseline ? G.config.baseline : GE_BASELINE_DEFAULT);
 }
 
 /* Map a library failure to an exit code, printing its message. */
@@ -396,6 +410,10 @@ static int cmd_report(const command *c, opts *o)
 	} else if ((rc = head_report(&r, &h, o->str[REPORT_INPUT])) < 0) {
 		return fail_rc(rc);
 	}
+	if (!o->str[REPORT_COMMIT] && (rc = ge_config_filter(&G.config, r, G.mods.top)) < 0) {
+		ge_report_free(r);
+		return fail_rc(rc);
+	}
 	code = emit_and_write(r, o->str[REPORT_FORMAT], o->str[REPORT_OUTPUT], 0, "report", 0);
 	ge_report_free(r);
 	return code;
@@ -419,8 +437,7 @@ static int cmd_baseline(const command *c, opts *o)
 		return fail_rc(rc);
 	if ((rc = head_report(&r, &h, o->str[BASELINE_INPUT])) < 0)
 		return fail_rc(rc);
-	path = o->str[BASELINE_OUTPUT] ? ge_strdup(o->str[BASELINE_OUTPUT])
-				       : ge_path_join(G.mods.top, GE_BASELINE_DEFAULT);
+	path = o->str[BASELINE_OUTPUT] ? ge_strdup(o->str[BASELINE_OUTPUT]) : default_baseline();
 	if (!path || ge_baseline_write(path, r) < 0) {
 		free(path);
 		ge_report_free(r);
@@ -428,7 +445,8 @@ static int cmd_baseline(const command *c, opts *o)
 	}
 	ge_report_summary(r, &s);
 	fprintf(stderr, "goescape: wrote %zu heap escape%s to '%s'\n", s.heap, s.heap == 1 ? "" : "s",
-		o->str[BASELINE_OUTPUT] ? path : GE_BASELINE_DEFAULT);
+		o->str[BASELINE_OUTPUT] ? path
+					: (G.config.baseline ? G.config.baseline : GE_BASELINE_DEFAULT));
 	free(path);
 	ge_report_free(r);
 	return EXIT_CLEAN;
@@ -450,7 +468,7 @@ static int cmd_check(const command *c, opts *o)
 	char rev[GE_OID_HEX], headc[GE_OID_HEX], mb[GE_OID_HEX];
 	const char *base_commit = NULL;
 	char *blpath = NULL;
-	ge_summary s;
+	size_t failing;
 	int rc, code;
 	(void)c;
 	check_format(o->str[CHECK_FORMAT]);
@@ -470,8 +488,7 @@ static int cmd_check(const command *c, opts *o)
 			return fail_rc(rc);
 		base_commit = mb;
 	} else {
-		blpath = o->str[CHECK_BASELINE] ? ge_strdup(o->str[CHECK_BASELINE])
-						: ge_path_join(G.mods.top, GE_BASELINE_DEFAULT);
+		blpath = o->str[CHECK_BASELINE] ? ge_strdup(o->str[CHECK_BASELINE]) : default_baseline();
 		if (!blpath)
 			return fail(EXIT_USAGE);
 		if ((rc = ge_baseline_load(&base, blpath)) < 0) {
@@ -491,10 +508,12 @@ static int cmd_check(const command *c, opts *o)
 			base->go_version, head->go_version);
 	if ((rc = ge_history_match(head, base, &h, base_commit, NULL)) < 0)
 		goto failed;
-	ge_report_summary(head, &s);
+	if ((rc = ge_config_filter(&G.config, head, G.mods.top)) < 0)
+		goto failed;
+	failing = ge_config_failing(&G.config, head);
 	code = emit_and_write(head, o->str[CHECK_FORMAT], o->str[CHECK_OUTPUT], 1, "check",
-			      s.new_ ? EXIT_NEW : EXIT_CLEAN);
-	if (code == EXIT_CLEAN && s.new_)
+			      failing ? EXIT_NEW : EXIT_CLEAN);
+	if (code == EXIT_CLEAN && failing)
 		code = EXIT_NEW;
 	ge_report_free(head);
 	ge_report_free(base);
@@ -681,6 +700,7 @@ int main(int argc, char **argv)
 			free(G.go);
 			free(G.goflags);
 			ge_git_free(G.git);
+			ge_config_release(&G.config);
 			ge_modset_release(&G.mods);
 			return rc;
 		}

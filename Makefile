@@ -24,7 +24,7 @@ endif
 
 BUILD     := build$(if $(SANITIZE),-san)
 LIB_SRC   := $(sort $(wildcard lib/*.c))
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/hook_script.o
 CMD_SRC   := $(sort $(wildcard cmd/goescape/*.c))
 CMD_OBJ   := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
@@ -48,6 +48,17 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The hook script is built into the binary, byte for byte hooks/pre-push.
+$(BUILD)/gen/hook_script.c: hooks/pre-push
+	@mkdir -p $(dir $@)
+	$(Q){ echo '/* Generated from hooks/pre-push by the Makefile. */'; \
+	  echo 'const char ge_hook_script[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } > $@
+
+$(BUILD)/gen/hook_script.o: $(BUILD)/gen/hook_script.c
+	$(Q)$(CC) -std=c11 $(CFLAGS) -c -o $@ $<
 
 $(LIBA): $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")

@@ -471,3 +471,98 @@ char *ge_git_origin_url(ge_git *g)
 	}
 	return url;
 }
+
+/* Commit time of a commit id; 0 when unknown. */
+static int64_t commit_time(ge_git *g, const git_oid *oid)
+{
+	git_commit *c = NULL;
+	int64_t t = 0;
+	if (git_commit_lookup(&c, g->repo, oid) == 0) {
+		t = (int64_t)git_commit_time(c);
+		git_commit_free(c);
+	}
+	return t;
+}
+
+int ge_git_remote_base(ge_git *g, const char *remote, const char *commit, char out[GE_OID_HEX])
+{
+	git_oid head, other, base, best;
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	ge_buf glob = GE_BUF_INIT;
+	int64_t best_time = -1;
+	int found = 0;
+	if (git_oid_fromstr(&head, commit) < 0)
+		return ge_error_set(GE_EUSAGE, "bad object id '%s'", commit);
+	/* The remote's default branch first. */
+	if (ge_buf_printf(&glob, "refs/remotes/%s/HEAD", remote) < 0)
+		return GE_ENOMEM;
+	if (git_reference_name_to_id(&other, g->repo, glob.ptr) == 0 &&
+	    git_merge_base(&base, g->repo, &head, &other) == 0) {
+		git_oid_tostr(out, GE_OID_HEX, &base);
+		ge_buf_release(&glob);
+		return 0;
+	}
+	/* Else the newest merge-base with anything already on the remote. */
+	ge_buf_clear(&glob);
+	if (ge_buf_printf(&glob, "refs/remotes/%s/*", remote) < 0)
+		return GE_ENOMEM;
+	if (git_reference_iterator_glob_new(&it, g->repo, glob.ptr) == 0) {
+		while (git_reference_next(&ref, it) == 0) {
+			git_object *peeled = NULL;
+			if (git_reference_peel(&peeled, ref, GIT_OBJECT_COMMIT) == 0) {
+				if (git_merge_base(&base, g->repo, &head, git_object_id(peeled)) == 0) {
+					int64_t t = commit_time(g, &base);
+					if (t > best_time) {
+						best_time = t;
+						best = base;
+						found = 1;
+					}
+				}
+				git_object_free(peeled);
+			}
+			git_reference_free(ref);
+		}
+		git_reference_iterator_free(it);
+	}
+	ge_buf_release(&glob);
+	if (!found)
+		return ge_error_set(GE_ENOTFOUND, "nothing of %.12s is on remote '%s' yet", commit,
+				    remote);
+	git_oid_tostr(out, GE_OID_HEX, &best);
+	return 0;
+}
+
+int ge_git_config_path(ge_git *g, const char *key, char **out)
+{
+	git_config *cfg = NULL, *snap = NULL;
+	git_buf b = GIT_BUF_INIT;
+	int rc = GE_ENOTFOUND;
+	*out = NULL;
+	if (git_repository_config(&cfg, g->repo) < 0)
+		return lg_error(GE_ERROR, "cannot read the git configuration");
+	if (git_config_snapshot(&snap, cfg) == 0 && git_config_get_path(&b, snap, key) == 0) {
+		*out = ge_strdup(b.ptr);
+		rc = *out ? 0 : ge_error_set(GE_ENOMEM, "out of memory");
+	}
+	git_buf_dispose(&b);
+	git_config_free(snap);
+	git_config_free(cfg);
+	return rc;
+}
+
+int ge_git_object_is_commit(ge_git *g, const char *oid_hex, char out[GE_OID_HEX])
+{
+	git_oid oid;
+	git_object *obj = NULL, *c = NULL;
+	int ok = 0;
+	if (git_oid_fromstr(&oid, oid_hex) < 0 || git_object_lookup(&obj, g->repo, &oid, GIT_OBJECT_ANY) < 0)
+		return 0;
+	if (git_object_peel(&c, obj, GIT_OBJECT_COMMIT) == 0) {
+		git_oid_tostr(out, GE_OID_HEX, git_object_id(c));
+		ok = 1;
+		git_object_free(c);
+	}
+	git_object_free(obj);
+	return ok;
+}

@@ -103,6 +103,19 @@ int ge_git_tree_file(ge_git *g, const char *commit, const char *path, ge_buf *ou
 /* Check out a commit's tree into dir (created; must not hold other files). */
 int ge_git_checkout_to(ge_git *g, const char *commit, const char *dir);
 
+/*
+ * The base a new ref pushed to remote is compared with: the merge-base of
+ * commit and refs/remotes/REMOTE/HEAD, else the newest merge-base with any
+ * ref under refs/remotes/REMOTE/.  GE_ENOTFOUND when nothing of commit is there.
+ */
+int ge_git_remote_base(ge_git *g, const char *remote, const char *commit, char out[GE_OID_HEX]);
+
+/* A path-valued config key (e.g. core.hooksPath), ~ expanded; GE_ENOTFOUND when unset. */
+int ge_git_config_path(ge_git *g, const char *key, char **out);
+
+/* Does the object exist and peel to a commit?  Then *out is that commit. */
+int ge_git_object_is_commit(ge_git *g, const char *oid_hex, char out[GE_OID_HEX]);
+
 /* The URL of remote "origin", or NULL.  malloc'd. */
 char *ge_git_origin_url(ge_git *g);
 

@@ -19,6 +19,7 @@
 #include "git.h"
 #include "gocmd.h"
 #include "history.h"
+#include "hook.h"
 #include "report.h"
 #include "run.h"
 
@@ -576,6 +577,128 @@ static int cmd_log(const command *c, opts *o)
 	return EXIT_CLEAN;
 }
 
+static const opt hook_opts[] = {{NULL, 0, 0, NULL, NULL}};
+
+/* Read all of standard input (the pre-push ref lines). */
+static int read_stdin(ge_buf *b)
+{
+	char chunk[4096];
+	ssize_t n;
+	while ((n = read(0, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return ge_error_errno(GE_ERROR, "cannot read the pre-push input");
+		}
+		if (ge_buf_put(b, chunk, (size_t)n) < 0)
+			return GE_ENOMEM;
+		if (b->len > (1u << 24))
+			return ge_error_set(GE_EBADINPUT, "pre-push input is too long");
+	}
+	return 0;
+}
+
+static int hook_prepush(const char *remote)
+{
+	ge_buf in = GE_BUF_INIT;
+	ge_prepush_ref *refs = NULL;
+	ge_prepush_result *res = NULL;
+	ge_history h;
+	size_t n = 0, i, j, failing = 0;
+	const char *skip = getenv("GOESCAPE_SKIP");
+	int rc;
+	if (skip && strcmp(skip, "1") == 0)
+		return EXIT_CLEAN;
+	if ((rc = read_stdin(&in)) < 0 || (rc = ge_prepush_parse(&refs, &n, ge_buf_cstr(&in), in.len)) < 0) {
+		ge_buf_release(&in);
+		return fail_rc(rc);
+	}
+	ge_buf_release(&in);
+	if (n == 0)
+		return EXIT_CLEAN;
+	rc = load_modules();
+	if (rc == 0)
+		rc = load_history(&h, NULL, 0);
+	else if (rc == GE_ENOTFOUND) {
+		fprintf(stderr, "goescape: no go.mod here; nothing to check\n");
+		free(refs);
+		return EXIT_CLEAN;
+	}
+	if (rc < 0 || !h.git) {
+		free(refs);
+		return rc < 0 ? fail_rc(rc) : fail(EXIT_USAGE);
+	}
+	if (!(res = calloc(n, sizeof(*res)))) {
+		free(refs);
+		return fail(EXIT_USAGE);
+	}
+	rc = ge_prepush_analyse(res, &h, remote, refs, n);
+	for (i = 0; i < n; i++) {
+		ge_report *r = res[i].report;
+		size_t nf;
+		if (!r)
+			continue;
+		if (rc == 0 && ge_config_filter(&G.config, r, NULL) < 0)
+			rc = GE_ENOMEM;
+		nf = ge_config_failing(&G.config, r);
+		if (nf) {
+			fprintf(stderr, "goescape: %s adds %zu heap escape%s (against %.12s):\n",
+				refs[i].local_ref, nf, nf == 1 ? "" : "s", res[i].base);
+			for (j = 0; j < r->ndiags; j++) {
+				const ge_diag *d = &r->diags[j];
+				if (d->status != GE_STATUS_NEW || !G.config.fail_on[d->kind])
+					continue;
+				fprintf(stderr, "%s:%u:%u: %s: %s\n", d->file, d->line, d->column,
+					d->function[0] ? d->function : "(package level)", d->message);
+			}
+			failing += nf;
+		}
+		ge_report_free(r);
+	}
+	free(res);
+	if (rc < 0) {
+		free(refs);
+		return fail_rc(rc);
+	}
+	if (failing) {
+		fprintf(stderr, "goescape: see them with 'goescape check --base <base>' and fixes with "
+				"'goescape suggest'; push anyway with 'git push --no-verify' or "
+				"GOESCAPE_SKIP=1\n");
+	}
+	free(refs);
+	return failing ? EXIT_NEW : EXIT_CLEAN;
+}
+
+static int cmd_hook(const command *c, opts *o)
+{
+	char *msg = NULL;
+	int rc;
+	(void)c;
+	if (o->nrest < 1)
+		die_usage("hook: want 'install', 'uninstall' or 'pre-push REMOTE URL'");
+	if (strcmp(o->rest[0], "pre-push") == 0) {
+		if (o->nrest != 3)
+			die_usage("hook pre-push: want REMOTE and URL, as git gives them");
+		return hook_prepush(o->rest[1]);
+	}
+	if (strcmp(o->rest[0], "install") && strcmp(o->rest[0], "uninstall"))
+		die_usage("hook: unknown action '%s' (want install, uninstall, pre-push)", o->rest[0]);
+	if (o->nrest != 1)
+		die_usage("hook %s: takes no arguments", o->rest[0]);
+	if (!G.git_tried) {
+		G.git_tried = 1;
+		if ((rc = ge_git_open(&G.git, G.cwd)) < 0)
+			return fail_rc(rc);
+	}
+	rc = strcmp(o->rest[0], "install") == 0 ? ge_hook_install(G.git, &msg)
+						 : ge_hook_uninstall(G.git, &msg);
+	if (rc < 0)
+		return fail_rc(rc);
+	fprintf(stderr, "goescape: %s\n", msg);
+	free(msg);
+	return EXIT_CLEAN;
+}
+
 static const command commands[] = {
 	{"report", "[--commit REV] [--format F] [-o FILE] [--input FILE] [PKG...]",
 	 "Build the packages (default: every package of the module) with escape analysis\n"
@@ -592,6 +715,11 @@ static const command commands[] = {
 	 "Heap escapes per commit from stored history (refs/notes/goescape), with +new -fixed\n"
 	 "against the parent; '?' where a commit has no note.",
 	 log_opts, cmd_log},
+	{"hook", "install | uninstall | pre-push REMOTE URL",
+	 "Install (or remove) the git pre-push hook that refuses a push adding heap\n"
+	 "escapes; 'pre-push' is what the hook runs (ref lines on standard input).\n"
+	 "Bypass with 'git push --no-verify' or GOESCAPE_SKIP=1.",
+	 hook_opts, cmd_hook},
 	{NULL, NULL, NULL, NULL, NULL}};
 
 static void usage(FILE *f)

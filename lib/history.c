@@ -189,12 +189,16 @@ static int make_overlay(overlay *o, ge_history *h, const char *commit)
 	}
 	rc |= ge_buf_puts(&json, "}}\n");
 	ge_buf_clear(&path);
-	rc |= ge_buf_printf(&path, "%s/goescape/overlay-%ld.json", ge_git_commondir(h->git),
-			    (long)getpid());
+	rc |= ge_buf_printf(&path, "%s/goescape", ge_git_commondir(h->git));
 	if (rc) {
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
 		goto done;
 	}
+	/* Only added files: no blob was written, so the directory may not exist yet. */
+	if ((rc = mkdirs(path.ptr)) < 0)
+		goto done;
+	if ((rc = ge_buf_printf(&path, "/overlay-%ld.json", (long)getpid())) < 0)
+		goto done;
 	if ((rc = ge_file_write_atomic(path.ptr, json.ptr, json.len, 0644)) < 0)
 		goto done;
 	o->file = ge_buf_detach(&path);

@@ -43,14 +43,48 @@ static int cmp_line(const void *pa, const void *pb)
 	return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
+/* The first unmatched head entry with line hash lh on line; h sorted by (lh, line). */
+static ent *find_at(ent *h, size_t nh, uint64_t lh, uint32_t line)
+{
+	size_t lo = 0, hi = nh;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (h[mid].lh < lh || (h[mid].lh == lh && h[mid].line < line))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < nh && h[lo].lh == lh && h[lo].line == line; lo++)
+		if (!h[lo].matched)
+			return &h[lo];
+	return NULL;
+}
+
 /* Match within one key group: base b[0..nb), head h[0..nh), both sorted by (lh, line). */
 static int match_group(ent *b, size_t nb, ent *h, size_t nh, ent **scratch, size_t *scap)
 {
 	size_t i = 0, j = 0, k, nu = 0;
 	ent **un;
-	/* 1. same line hash, by count. */
+	/*
+	 * 1. same line hash.  Where several head lines carry the hash (a second
+	 * identical escape in the function), the one the diff maps the base
+	 * line to is the old one: pair those first, then the rest by count in
+	 * line order.
+	 */
+	for (i = 0; i < nb; i++) {
+		ent *e;
+		if (b[i].mapped && (e = find_at(h, nh, b[i].lh, b[i].mapped))) {
+			e->matched = 1;
+			b[i].matched = 1;
+		}
+	}
+	i = 0;
 	while (i < nb && j < nh) {
-		if (b[i].lh == h[j].lh) {
+		if (b[i].matched) {
+			i++;
+		} else if (h[j].matched) {
+			j++;
+		} else if (b[i].lh == h[j].lh) {
 			b[i++].matched = 1;
 			h[j++].matched = 1;
 		} else if (b[i].lh < h[j].lh) {

@@ -73,6 +73,9 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBA)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS) -lcmocka
 
+$(BUILD)/bench_match: $(BUILD)/tests/bench/bench_match.o $(LIBA)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS)
+
 # Each public header must compile on its own.
 header-test:
 	$(Q)for h in $(HEADERS); do \
@@ -98,8 +101,11 @@ valgrind: $(UNIT_BIN)
 demo: $(BIN)
 	$(Q)bash scripts/demo
 
-bench: $(BIN)
-	$(Q)bash scripts/bench
+bench: $(BIN) $(BUILD)/bench_match
+	$(Q)python3 scripts/bench
+
+bench-smoke: $(BIN) $(BUILD)/bench_match
+	$(Q)python3 scripts/bench --quick
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/goescape/hooks
@@ -112,6 +118,6 @@ format:
 clean:
 	rm -rf build build-san goescape
 
-.PHONY: all goescape header-test unit integration check valgrind demo bench install format clean
+.PHONY: all goescape header-test unit integration check valgrind demo bench bench-smoke install format clean
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

@@ -3,7 +3,9 @@
 #include "common.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -216,6 +218,42 @@ int ge_file_read(ge_buf *out, const char *path)
 	return rc;
 }
 
+/*
+ * Remove "<path>.goescape-tmp-<pid>" files left by a writer that was killed
+ * (its pid no longer runs).  Best effort.
+ */
+static void clean_stale_tmp(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? ge_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : ge_strdup(".");
+	const char *base = slash ? slash + 1 : path;
+	size_t blen = strlen(base);
+	DIR *d;
+	struct dirent *e;
+	if (!dir)
+		return;
+	d = opendir(dir);
+	while (d && (e = readdir(d)) != NULL) {
+		const char *n = e->d_name;
+		char *end;
+		long pid;
+		if (strncmp(n, base, blen) != 0 || strncmp(n + blen, ".goescape-tmp-", 14) != 0)
+			continue;
+		pid = strtol(n + blen + 14, &end, 10);
+		if (*end || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
+			ge_buf p = GE_BUF_INIT;
+			if (ge_buf_printf(&p, "%s/%s", dir, n) == 0)
+				unlink(p.ptr);
+			ge_buf_release(&p);
+		}
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
+
 int ge_file_write_atomic(const char *path, const char *data, size_t len, int mode)
 {
 	ge_buf tmp = GE_BUF_INIT;
@@ -224,6 +262,27 @@ int ge_file_write_atomic(const char *path, const char *data, size_t len, int mod
 	size_t off = 0;
 	char *dir = NULL, *slash;
 
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* A device or a pipe (/dev/null, /dev/stdout): nothing to replace. */
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return ge_error_errno(GE_ERROR, "cannot write '%s'", path);
+		while (off < len) {
+			ssize_t n = write(fd, data + off, len - off);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				rc = ge_error_errno(GE_ERROR, "cannot write '%s'", path);
+				close(fd);
+				return rc;
+			}
+			off += (size_t)n;
+		}
+		if (close(fd) < 0)
+			return ge_error_errno(GE_ERROR, "cannot write '%s'", path);
+		return 0;
+	}
+	clean_stale_tmp(path);
 	if (ge_buf_printf(&tmp, "%s.goescape-tmp-%ld", path, (long)getpid()) < 0)
 		goto done;
 	if (stat(path, &st) == 0)

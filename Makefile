@@ -76,6 +76,55 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBA)
 $(BUILD)/bench_match: $(BUILD)/tests/bench/bench_match.o $(LIBA)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS)
 
+# Fuzzing: libFuzzer targets (clang), and every corpus entry as a regression test.
+FUZZ_TARGETS := parse report gosrc prepush config
+FUZZ_SEEDS_parse   := tests/fixtures/compiler-output
+FUZZ_SEEDS_report  := tests/fuzz/corpus/report
+FUZZ_SEEDS_gosrc   := tests/fixtures/gosrc tests/fixtures/parsemod examples
+FUZZ_SEEDS_prepush := tests/fuzz/corpus/prepush
+FUZZ_SEEDS_config  := tests/fuzz/corpus/config
+SECONDS   ?= 60
+FUZZ_CC   ?= clang
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build-fuzz/%.o) build-fuzz/gen/hook_script.o
+
+build-fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(FUZZ_FLAGS) -Iinclude -Ilib \
+	  $(shell $(PKG_CONFIG) --cflags $(PKGS)) -c -o $@ $<
+
+build-fuzz/gen/hook_script.o: $(BUILD)/gen/hook_script.c
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) -std=c11 -c -o $@ $<
+
+build-fuzz/fuzz_%: build-fuzz/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+
+fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
+	$(Q)for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus/$$t tests/fuzz/crashes; \
+	  echo "  FUZZ    $$t for $(SECONDS)s"; \
+	  build-fuzz/fuzz_$$t -max_total_time=$(SECONDS) -max_len=65536 -timeout=10 \
+	    -artifact_prefix=tests/fuzz/crashes/$$t- build-fuzz/corpus/$$t \
+	    $$(case $$t in parse) echo $(FUZZ_SEEDS_parse);; report) echo $(FUZZ_SEEDS_report);; \
+	       gosrc) echo $(FUZZ_SEEDS_gosrc);; prepush) echo $(FUZZ_SEEDS_prepush);; \
+	       config) echo $(FUZZ_SEEDS_config);; esac) 2>&1 | grep -E '^#[0-9]+.*DONE|^Done|ERROR|SUMMARY' ; \
+	done
+
+# The same targets without libFuzzer, over the seeds and every saved crash.
+$(BUILD)/fuzz-regress/%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/standalone.o $(LIBA)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+fuzz-regress: $(FUZZ_TARGETS:%=$(BUILD)/fuzz-regress/%)
+	$(Q)for t in $(FUZZ_TARGETS); do \
+	  crashes=$$(ls tests/fuzz/crashes/$$t-* 2>/dev/null); \
+	  printf '  FUZZREG %-8s ' $$t; \
+	  $(BUILD)/fuzz-regress/$$t $$(case $$t in parse) echo $(FUZZ_SEEDS_parse);; report) echo $(FUZZ_SEEDS_report);; \
+	       gosrc) echo $(FUZZ_SEEDS_gosrc);; prepush) echo $(FUZZ_SEEDS_prepush);; \
+	       config) echo $(FUZZ_SEEDS_config);; esac) $$crashes || exit 1; \
+	done
+
 # Each public header must compile on its own.
 header-test:
 	$(Q)for h in $(HEADERS); do \
@@ -90,7 +139,7 @@ unit: $(UNIT_BIN)
 integration: $(BIN)
 	$(Q)GOESCAPE_BIN=$(CURDIR)/$(BIN) bash tests/integration/run.sh
 
-check: header-test unit integration
+check: header-test unit fuzz-regress integration
 
 valgrind: $(UNIT_BIN)
 	$(Q)for t in $(UNIT_BIN); do \
@@ -116,8 +165,9 @@ format:
 	clang-format -i $(LIB_SRC) $(CMD_SRC) $(UNIT_SRC) lib/*.h $(HEADERS)
 
 clean:
-	rm -rf build build-san goescape
+	rm -rf build build-san build-fuzz goescape
 
-.PHONY: all goescape header-test unit integration check valgrind demo bench bench-smoke install format clean
+.SECONDARY:
+.PHONY: fuzz fuzz-regress all goescape header-test unit integration check valgrind demo bench bench-smoke install format clean
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

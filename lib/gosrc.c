@@ -1,0 +1,1918 @@
+/*
+ * lib/gosrc: the Go scanner behind function attribution and line hashes.
+ *
+ * Parsing runs in three steps over a private token array that is dropped
+ * afterwards:
+ *   1. a lexer that knows every comment and literal form, inserts Go's
+ *      automatic semicolons and never looks past the end of its input;
+ *   2. a bracket matcher that tolerates unbalanced input (braces dominate:
+ *      a '}' closes any parentheses left open inside its block, a stray
+ *      closer is ignored, anything open at the end closes at end of file);
+ *   3. a structural walk that finds function declarations and function
+ *      literals and numbers the literals the way the Go 1.26 compiler does,
+ *      down to the statements its front end drops as dead code.
+ * What survives is a table of spans sorted by start offset (a pre-order of
+ * the function tree), the line table and the names.  A lookup is a binary
+ * search followed by a walk up the (shallow) tree.
+ *
+ * Every recursion in the walk is bounded by MAX_DEPTH nested blocks, so
+ * arbitrary input cannot exhaust the stack; code nested deeper than that
+ * is attributed to the function at the limit.
+ */
+#include "gosrc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+#define NONE      UINT32_MAX
+#define MAX_DEPTH 256
+/* Bound on identifier visits when ordering package-level initialisers. */
+#define INIT_WORK_LIMIT (1u << 24)
+
+enum {
+	T_EOF,
+	T_IDENT,
+	T_LIT,
+	T_SEMI,
+	T_LPAREN,
+	T_RPAREN,
+	T_LBRACK,
+	T_RBRACK,
+	T_LBRACE,
+	T_RBRACE,
+	T_COMMA,
+	T_COLON,
+	T_DOT,
+	T_STAR,
+	T_ARROW,  /* <- */
+	T_ASSIGN, /* = */
+	T_DEFINE, /* := */
+	T_NOT,    /* ! */
+	T_ANDAND,
+	T_OROR,
+	T_ELLIPSIS,
+	T_INCDEC,
+	T_OP, /* any other operator or stray byte */
+	K_BREAK,
+	K_CASE,
+	K_CHAN,
+	K_CONST,
+	K_CONTINUE,
+	K_DEFAULT,
+	K_DEFER,
+	K_ELSE,
+	K_FALLTHROUGH,
+	K_FOR,
+	K_FUNC,
+	K_GO,
+	K_GOTO,
+	K_IF,
+	K_IMPORT,
+	K_INTERFACE,
+	K_MAP,
+	K_PACKAGE,
+	K_RANGE,
+	K_RETURN,
+	K_SELECT,
+	K_STRUCT,
+	K_SWITCH,
+	K_TYPE,
+	K_VAR
+};
+
+static const struct {
+	const char *word;
+	int kind;
+} keywords[] = {
+    {"break", K_BREAK},
+    {"case", K_CASE},
+    {"chan", K_CHAN},
+    {"const", K_CONST},
+    {"continue", K_CONTINUE},
+    {"default", K_DEFAULT},
+    {"defer", K_DEFER},
+    {"else", K_ELSE},
+    {"fallthrough", K_FALLTHROUGH},
+    {"for", K_FOR},
+    {"func", K_FUNC},
+    {"go", K_GO},
+    {"goto", K_GOTO},
+    {"if", K_IF},
+    {"import", K_IMPORT},
+    {"interface", K_INTERFACE},
+    {"map", K_MAP},
+    {"package", K_PACKAGE},
+    {"range", K_RANGE},
+    {"return", K_RETURN},
+    {"select", K_SELECT},
+    {"struct", K_STRUCT},
+    {"switch", K_SWITCH},
+    {"type", K_TYPE},
+    {"var", K_VAR},
+};
+
+typedef struct tok {
+	uint32_t off;
+	uint32_t len;
+	/* For an opener: its closer, the token before the closer that closed
+	 * it implicitly, or the EOF token.  Otherwise the token itself. */
+	uint32_t match;
+	uint8_t kind;
+} tok;
+
+enum { N_DECL, N_INIT, N_CLOSURE };
+
+typedef struct node {
+	uint32_t start, end; /* byte offsets, both inclusive */
+	uint32_t parent;     /* NONE at package level */
+	uint32_t num;        /* closure number; for N_INIT the init index */
+	uint32_t nkids;      /* closures numbered so far directly inside */
+	uint32_t group;      /* package-level closure: its initialiser */
+	uint32_t raw;        /* N_DECL: offset of the declared name in raw */
+	uint32_t name;       /* offset of the final name in names */
+	uint8_t kind;
+} node;
+
+struct ge_gofile {
+	char *src;
+	size_t len;
+	uint32_t *lines; /* start offset of each line */
+	uint32_t nlines;
+	node *nodes;
+	uint32_t nnodes, capnodes;
+	ge_buf raw;   /* declaration names as written, NUL separated */
+	ge_buf names; /* final names, rebuilt when the package base changes */
+	char *pkg;
+	uint32_t nglob, ninit;
+	uint32_t glob_base, init_base;
+};
+
+/* A package-level name: a bool constant, a variable or a function. */
+typedef struct ident {
+	const char *s;
+	uint32_t len;
+	uint32_t val; /* constant: 1 true, 2 false; var: spec; func: index */
+	uint8_t isfunc;
+} ident;
+
+/* A package-level initialiser: one var spec, or a stray statement. */
+typedef struct spec {
+	uint32_t s, e;  /* token range of the whole spec */
+	uint32_t init;  /* first token after '=', or NONE */
+	uint32_t nclos; /* package-level closures found in it */
+} spec;
+
+typedef struct parser {
+	const char *src;
+	uint32_t len;
+	tok *tok;
+	uint32_t ntok, captok, eof;
+	ge_gofile *f;
+	ident *consts;
+	uint32_t nconsts, capconsts;
+	ident *globals;
+	uint32_t nglobals, capglobals;
+	uint32_t (*funcs)[2]; /* body token range of each plain function */
+	uint32_t nfuncs, capfuncs;
+	spec *specs;
+	uint32_t nspecs, capspecs;
+	uint32_t group; /* spec receiving the package-level closures found now */
+	int err;
+} parser;
+
+/*
+ * Grow the array whose pointer is at pptr (elements of size el, *cap of them)
+ * to hold need elements; 0 or GE_ENOMEM.  pptr is the address of any object
+ * pointer; it is moved with memcpy so no pointer is accessed as another type.
+ */
+static int grow(void *pptr, uint32_t *cap, uint32_t need, size_t el)
+{
+	uint32_t n;
+	void *old, *q;
+	if (need <= *cap)
+		return 0;
+	n = *cap ? *cap : 16;
+	while (n < need)
+		n = n > UINT32_MAX / 2 ? need : n * 2;
+	if ((size_t)n > SIZE_MAX / el)
+		return GE_ENOMEM;
+	memcpy(&old, pptr, sizeof(old));
+	q = realloc(old, (size_t)n * el);
+	if (!q)
+		return GE_ENOMEM;
+	memcpy(pptr, &q, sizeof(q));
+	*cap = n;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lexer                                                                */
+
+static int ident_byte(unsigned char c)
+{
+	return c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') ||
+	       c >= 0x80;
+}
+
+static int push(parser *p, int kind, uint32_t off, uint32_t len)
+{
+	tok *t;
+	if (grow(&p->tok, &p->captok, p->ntok + 1, sizeof(*p->tok)) < 0)
+		return GE_ENOMEM;
+	t = &p->tok[p->ntok];
+	t->off = off;
+	t->len = len;
+	t->match = p->ntok;
+	t->kind = (uint8_t)kind;
+	p->ntok++;
+	return 0;
+}
+
+static int keyword(const char *s, uint32_t n)
+{
+	size_t i;
+	if (n < 2 || n > 11)
+		return T_IDENT;
+	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (strlen(keywords[i].word) == n && !memcmp(keywords[i].word, s, n))
+			return keywords[i].kind;
+	return T_IDENT;
+}
+
+/* Whether a newline after a token of this kind inserts a semicolon. */
+static int ends_stmt(int kind)
+{
+	switch (kind) {
+	case T_IDENT:
+	case T_LIT:
+	case T_RPAREN:
+	case T_RBRACK:
+	case T_RBRACE:
+	case T_INCDEC:
+	case K_BREAK:
+	case K_CONTINUE:
+	case K_FALLTHROUGH:
+	case K_RETURN:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Operator at s[i] (not a comment, literal or identifier): kind and length. */
+static int lex_op(const unsigned char *s, uint32_t n, uint32_t i, uint32_t *len)
+{
+	unsigned char c = s[i], d = i + 1 < n ? s[i + 1] : 0, e = i + 2 < n ? s[i + 2] : 0;
+	*len = 1;
+	switch (c) {
+	case '(':
+		return T_LPAREN;
+	case ')':
+		return T_RPAREN;
+	case '[':
+		return T_LBRACK;
+	case ']':
+		return T_RBRACK;
+	case '{':
+		return T_LBRACE;
+	case '}':
+		return T_RBRACE;
+	case ',':
+		return T_COMMA;
+	case ';':
+		return T_SEMI;
+	case '.':
+		if (d == '.' && e == '.') {
+			*len = 3;
+			return T_ELLIPSIS;
+		}
+		return T_DOT;
+	case ':':
+		if (d == '=') {
+			*len = 2;
+			return T_DEFINE;
+		}
+		return T_COLON;
+	case '=':
+		if (d == '=') {
+			*len = 2;
+			return T_OP;
+		}
+		return T_ASSIGN;
+	case '!':
+		if (d == '=') {
+			*len = 2;
+			return T_OP;
+		}
+		return T_NOT;
+	case '*':
+		if (d == '=') {
+			*len = 2;
+			return T_OP;
+		}
+		return T_STAR;
+	case '<':
+		if (d == '-') {
+			*len = 2;
+			return T_ARROW;
+		}
+		if (d == '<')
+			*len = e == '=' ? 3 : 2;
+		else if (d == '=')
+			*len = 2;
+		return T_OP;
+	case '>':
+		if (d == '>')
+			*len = e == '=' ? 3 : 2;
+		else if (d == '=')
+			*len = 2;
+		return T_OP;
+	case '&':
+		if (d == '&') {
+			*len = 2;
+			return T_ANDAND;
+		}
+		if (d == '^')
+			*len = e == '=' ? 3 : 2;
+		else if (d == '=')
+			*len = 2;
+		return T_OP;
+	case '|':
+		if (d == '|') {
+			*len = 2;
+			return T_OROR;
+		}
+		if (d == '=')
+			*len = 2;
+		return T_OP;
+	case '+':
+	case '-':
+		if (d == c) {
+			*len = 2;
+			return T_INCDEC;
+		}
+		if (d == '=')
+			*len = 2;
+		return T_OP;
+	case '/':
+	case '%':
+	case '^':
+		if (d == '=')
+			*len = 2;
+		return T_OP;
+	default:
+		return T_OP;
+	}
+}
+
+/*
+ * Tokenise p->src into p->tok, ending with one T_EOF token.  Comments and
+ * whitespace vanish; a newline (or a comment holding one) becomes a
+ * T_SEMI of length 0 where Go inserts a semicolon.  Unterminated literals
+ * and comments end at the newline or end of input, as in Go's scanner.
+ */
+static int lex(parser *p)
+{
+	const unsigned char *s = (const unsigned char *)p->src;
+	uint32_t n = p->len, i = 0, len;
+	int semi = 0, kind;
+
+	if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
+		i = 3;
+	while (i < n) {
+		unsigned char c = s[i];
+		uint32_t st = i;
+		if (c == '\n') {
+			if (semi && push(p, T_SEMI, i, 0) < 0)
+				return GE_ENOMEM;
+			semi = 0;
+			i++;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\r') {
+			i++;
+			continue;
+		}
+		if (c == '/' && i + 1 < n && s[i + 1] == '/') {
+			while (i < n && s[i] != '\n')
+				i++;
+			continue;
+		}
+		if (c == '/' && i + 1 < n && s[i + 1] == '*') {
+			int nl = 0;
+			i += 2;
+			while (i < n && !(s[i] == '*' && i + 1 < n && s[i + 1] == '/')) {
+				if (s[i] == '\n')
+					nl = 1;
+				i++;
+			}
+			i = i < n ? i + 2 : n;
+			if (nl && semi) {
+				if (push(p, T_SEMI, st, 0) < 0)
+					return GE_ENOMEM;
+				semi = 0;
+			}
+			continue;
+		}
+		if (c == '"' || c == '\'') {
+			i++;
+			while (i < n && s[i] != c && s[i] != '\n') {
+				if (s[i] == '\\' && i + 1 < n && s[i + 1] != '\n')
+					i += 2;
+				else
+					i++;
+			}
+			if (i < n && s[i] == c)
+				i++;
+			kind = T_LIT;
+		} else if (c == '`') {
+			i++;
+			while (i < n && s[i] != '`')
+				i++;
+			if (i < n)
+				i++;
+			kind = T_LIT;
+		} else if ((c >= '0' && c <= '9') ||
+		           (c == '.' && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9')) {
+			i++;
+			while (i < n) {
+				unsigned char d = s[i], prev = (unsigned char)(s[i - 1] | 0x20);
+				if (ident_byte(d) || d == '.' ||
+				    ((d == '+' || d == '-') && (prev == 'e' || prev == 'p')))
+					i++;
+				else
+					break;
+			}
+			kind = T_LIT;
+		} else if (ident_byte(c)) {
+			while (i < n && ident_byte(s[i]))
+				i++;
+			kind = keyword(p->src + st, i - st);
+		} else {
+			kind = lex_op(s, n, i, &len);
+			i += len;
+		}
+		if (push(p, kind, st, i - st) < 0)
+			return GE_ENOMEM;
+		semi = ends_stmt(kind);
+	}
+	if (semi && push(p, T_SEMI, n, 0) < 0)
+		return GE_ENOMEM;
+	if (push(p, T_EOF, n, 0) < 0)
+		return GE_ENOMEM;
+	p->eof = p->ntok - 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Bracket matching                                                     */
+
+static int opener(int kind)
+{
+	return kind == T_LPAREN || kind == T_LBRACK || kind == T_LBRACE;
+}
+
+/*
+ * Fill tok[].match.  Braces dominate: a '}' closes the innermost open '{'
+ * and every '(' or '[' opened inside it; a ')' or ']' closes only a
+ * matching opener of its own block and is ignored otherwise.  Counting
+ * the open parentheses and brackets of the current block keeps this
+ * linear on any input.
+ */
+static int match_brackets(parser *p)
+{
+	struct ent {
+		uint32_t idx, paren, brack;
+	} *st = NULL;
+	uint32_t sp = 0, paren = 0, brack = 0, brace = 0, i;
+
+	st = malloc((size_t)p->ntok * sizeof(*st));
+	if (!st)
+		return GE_ENOMEM;
+	for (i = 0; i < p->ntok; i++) {
+		int k = p->tok[i].kind, want;
+		uint32_t *count;
+		switch (k) {
+		case T_LPAREN:
+		case T_LBRACK:
+		case T_LBRACE:
+			st[sp].idx = i;
+			st[sp].paren = paren;
+			st[sp].brack = brack;
+			sp++;
+			if (k == T_LPAREN) {
+				paren++;
+			} else if (k == T_LBRACK) {
+				brack++;
+			} else {
+				brace++;
+				paren = brack = 0;
+			}
+			break;
+		case T_RPAREN:
+		case T_RBRACK:
+			want = k == T_RPAREN ? T_LPAREN : T_LBRACK;
+			count = k == T_RPAREN ? &paren : &brack;
+			if (!*count)
+				break;
+			while (sp) {
+				tok *o = &p->tok[st[--sp].idx];
+				if (o->kind == want) {
+					o->match = i;
+					(*count)--;
+					break;
+				}
+				o->match = i - 1;
+				if (o->kind == T_LPAREN)
+					paren--;
+				else
+					brack--;
+			}
+			break;
+		case T_RBRACE:
+			if (!brace)
+				break;
+			while (sp) {
+				tok *o = &p->tok[st[--sp].idx];
+				if (o->kind == T_LBRACE) {
+					o->match = i;
+					paren = st[sp].paren;
+					brack = st[sp].brack;
+					brace--;
+					break;
+				}
+				o->match = i - 1;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	while (sp)
+		p->tok[st[--sp].idx].match = p->eof;
+	free(st);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Token helpers.  lim bounds every look-ahead: past it is end of input. */
+
+static int K(const parser *p, uint32_t j, uint32_t lim)
+{
+	return j < lim && j < p->eof ? p->tok[j].kind : T_EOF;
+}
+
+/* The token after the group opened at j, or after j itself. */
+static uint32_t skip(const parser *p, uint32_t j, uint32_t lim)
+{
+	uint32_t k = j + 1;
+	if (j < p->eof && opener(p->tok[j].kind))
+		k = p->tok[j].match + 1;
+	if (lim > p->eof)
+		lim = p->eof;
+	return k > lim ? lim : k;
+}
+
+/* The closer of the group opened at j, clamped to lim. */
+static uint32_t closer(const parser *p, uint32_t j, uint32_t lim)
+{
+	uint32_t m = p->tok[j].match;
+	return m > lim ? lim : m;
+}
+
+static int is_word(const parser *p, uint32_t j, const char *w)
+{
+	size_t n = strlen(w);
+	return p->tok[j].kind == T_IDENT && p->tok[j].len == n &&
+	       !memcmp(p->src + p->tok[j].off, w, n);
+}
+
+static int starts_type(int k)
+{
+	switch (k) {
+	case T_IDENT:
+	case T_STAR:
+	case T_LBRACK:
+	case T_LPAREN:
+	case T_ARROW:
+	case K_FUNC:
+	case K_MAP:
+	case K_CHAN:
+	case K_STRUCT:
+	case K_INTERFACE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* A token after which '[' indexes rather than starts a type. */
+static int ends_operand(int k)
+{
+	return k == T_IDENT || k == T_LIT || k == T_RPAREN || k == T_RBRACK || k == T_RBRACE;
+}
+
+/*
+ * Skip one type starting at j; return the token after it.  Iterative:
+ * prefixes (*, [n], map[k], chan, <-) loop, and a func type's single
+ * unparenthesised result is the next type of the same loop.  A func type
+ * never has a body here: a following '{' is left for the caller.
+ */
+static uint32_t skip_type(const parser *p, uint32_t j, uint32_t lim)
+{
+	for (;;) {
+		switch (K(p, j, lim)) {
+		case T_STAR:
+		case T_ARROW:
+			j++;
+			continue;
+		case T_LBRACK:
+			j = skip(p, j, lim);
+			continue;
+		case K_MAP:
+			j++;
+			if (K(p, j, lim) == T_LBRACK)
+				j = skip(p, j, lim);
+			continue;
+		case K_CHAN:
+			j++;
+			if (K(p, j, lim) == T_ARROW)
+				j++;
+			continue;
+		case K_FUNC:
+			j++;
+			if (K(p, j, lim) != T_LPAREN)
+				return j;
+			j = skip(p, j, lim);
+			if (K(p, j, lim) == T_LPAREN)
+				return skip(p, j, lim);
+			if (starts_type(K(p, j, lim)))
+				continue;
+			return j;
+		case K_STRUCT:
+		case K_INTERFACE:
+			j++;
+			if (K(p, j, lim) == T_LBRACE)
+				j = skip(p, j, lim);
+			return j;
+		case T_LPAREN:
+			return skip(p, j, lim);
+		case T_IDENT:
+			j++;
+			if (K(p, j, lim) == T_DOT && K(p, j + 1, lim) == T_IDENT)
+				j += 2;
+			if (K(p, j, lim) == T_LBRACK)
+				j = skip(p, j, lim);
+			return j;
+		default:
+			return j;
+		}
+	}
+}
+
+/*
+ * Skip a signature's parameters and results, starting at the '(' of the
+ * parameters; return the token after the signature.
+ */
+static uint32_t skip_signature(const parser *p, uint32_t j, uint32_t lim)
+{
+	if (K(p, j, lim) != T_LPAREN)
+		return j;
+	j = skip(p, j, lim);
+	if (K(p, j, lim) == T_LPAREN)
+		return skip(p, j, lim);
+	if (starts_type(K(p, j, lim)))
+		return skip_type(p, j, lim);
+	return j;
+}
+
+/*
+ * The 'func' at j: a function literal (return 1, *lb = its body '{') or a
+ * function type (return 0, *after = the token after the type).  After ']'
+ * (slice, array, map element), 'chan' or '...' only a type can follow, and
+ * a '{' there opens a composite literal, not a body.
+ */
+static int func_lit(const parser *p, uint32_t j, uint32_t lim, uint32_t *lb, uint32_t *after)
+{
+	uint32_t k;
+	int prev = j ? p->tok[j - 1].kind : T_EOF;
+	if (prev == T_RBRACK || prev == K_CHAN || prev == T_ELLIPSIS) {
+		*after = skip_type(p, j, lim);
+		return 0;
+	}
+	k = skip_signature(p, j + 1, lim);
+	if (K(p, j + 1, lim) == T_LPAREN && K(p, k, lim) == T_LBRACE) {
+		*lb = k;
+		return 1;
+	}
+	*after = k > j ? k : j + 1;
+	return 0;
+}
+
+/*
+ * The '{' opening the body of an if/for/switch/select whose header starts
+ * at j, or lim.  Function literals and struct/interface types are stepped
+ * over, and so are composite literals of array, slice, map and struct
+ * types, which Go allows unparenthesised in a header (a named type's
+ * literal would need parentheses).
+ */
+static uint32_t find_body(const parser *p, uint32_t j, uint32_t lim)
+{
+	uint32_t lb, after;
+	while (j < lim) {
+		int k = K(p, j, lim);
+		/* A header never spans a line end that ends a statement. */
+		if (k == T_EOF || (k == T_SEMI && !p->tok[j].len))
+			return lim;
+		if (k == T_LBRACE)
+			return j;
+		if (k == K_FUNC) {
+			j = func_lit(p, j, lim, &lb, &after) ? skip(p, lb, lim) : after;
+			continue;
+		}
+		if (k == K_MAP || k == K_STRUCT || k == K_INTERFACE ||
+		    (k == T_LBRACK && !(j && ends_operand(p->tok[j - 1].kind)))) {
+			j = skip_type(p, j, lim);
+			if (K(p, j, lim) == T_LBRACE)
+				j = skip(p, j, lim);
+			continue;
+		}
+		j = skip(p, j, lim);
+	}
+	return lim;
+}
+
+/*
+ * The end of the statement starting at j: its ';' or lim.  The header of an
+ * if, for, switch or select may hold ';' of its own, so such a statement is
+ * first stepped over up to the end of its body (and of its else chain).
+ */
+static uint32_t stmt_end(const parser *p, uint32_t j, uint32_t lim)
+{
+	uint32_t k = j, lb;
+	int kw;
+	while (K(p, k, lim) == T_IDENT && K(p, k + 1, lim) == T_COLON)
+		k += 2;
+	kw = K(p, k, lim);
+	if (kw == K_IF || kw == K_FOR || kw == K_SWITCH || kw == K_SELECT) {
+		while ((lb = find_body(p, k + 1, lim)) < lim) {
+			j = k = skip(p, lb, lim);
+			if (kw != K_IF || K(p, k, lim) != K_ELSE)
+				break;
+			k++;
+			if (K(p, k, lim) == T_LBRACE) {
+				j = skip(p, k, lim);
+				break;
+			}
+			if (K(p, k, lim) != K_IF)
+				break;
+		}
+	}
+	while (j < lim && K(p, j, lim) != T_SEMI && K(p, j, lim) != T_EOF)
+		j = skip(p, j, lim);
+	return j < lim ? j : lim;
+}
+
+/* ------------------------------------------------------------------ */
+/* Package-level names                                                 */
+
+static int ident_cmp(const void *a, const void *b)
+{
+	const ident *x = a, *y = b;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return memcmp(x->s, y->s, x->len);
+}
+
+static const ident *ident_find(const ident *v, uint32_t n, const parser *p, uint32_t j)
+{
+	ident key;
+	if (!n)
+		return NULL;
+	key.s = p->src + p->tok[j].off;
+	key.len = p->tok[j].len;
+	return bsearch(&key, v, n, sizeof(*v), ident_cmp);
+}
+
+static int add_ident(parser *p, ident **v, uint32_t *n, uint32_t *cap, uint32_t j, uint32_t val,
+                     int isfunc)
+{
+	ident *x;
+	if (is_word(p, j, "_"))
+		return 0;
+	if (grow(v, cap, *n + 1, sizeof(**v)) < 0)
+		return GE_ENOMEM;
+	x = &(*v)[(*n)++];
+	x->s = p->src + p->tok[j].off;
+	x->len = p->tok[j].len;
+	x->val = val;
+	x->isfunc = (uint8_t)isfunc;
+	return 0;
+}
+
+/*
+ * One const spec [s, e): names '=' values.  A spec without '=' repeats the
+ * previous spec's values (*prev), as Go's implicit repetition does.  Only
+ * names bound to a bare true or false are recorded.
+ */
+static void const_spec(parser *p, uint32_t s, uint32_t e, uint32_t prev[2])
+{
+	uint32_t j = s, names = s, nnames = 0, vs, ve, v, i;
+
+	while (K(p, j, e) == T_IDENT) {
+		nnames++;
+		j++;
+		if (K(p, j, e) != T_COMMA)
+			break;
+		j++;
+	}
+	while (j < e && K(p, j, e) != T_ASSIGN)
+		j = skip(p, j, e);
+	if (j < e) {
+		prev[0] = j + 1;
+		prev[1] = e;
+	}
+	if (prev[0] == NONE)
+		return;
+	vs = prev[0];
+	ve = prev[1];
+	for (i = 0, v = vs; i < nnames && v < ve; i++) {
+		uint32_t end = v;
+		while (end < ve && K(p, end, ve) != T_COMMA)
+			end = skip(p, end, ve);
+		if (end == v + 1 && (is_word(p, v, "true") || is_word(p, v, "false"))) {
+			uint32_t name = names + 2 * i;
+			if (add_ident(p, &p->consts, &p->nconsts, &p->capconsts, name,
+			              is_word(p, v, "true") ? 1 : 2, 0) < 0)
+				p->err = GE_ENOMEM;
+		}
+		v = end + 1;
+	}
+}
+
+static int add_spec(parser *p, uint32_t s, uint32_t e, uint32_t init)
+{
+	spec *x;
+	if (grow(&p->specs, &p->capspecs, p->nspecs + 1, sizeof(*p->specs)) < 0)
+		return GE_ENOMEM;
+	x = &p->specs[p->nspecs++];
+	x->s = s;
+	x->e = e;
+	x->init = init;
+	x->nclos = 0;
+	return 0;
+}
+
+/* One var spec [s, e): record it and its names. */
+static void var_spec(parser *p, uint32_t s, uint32_t e)
+{
+	uint32_t j = s, init;
+	while (j < e && K(p, j, e) != T_ASSIGN)
+		j = skip(p, j, e);
+	init = j < e ? j + 1 : NONE;
+	if (add_spec(p, s, e, init) < 0) {
+		p->err = GE_ENOMEM;
+		return;
+	}
+	for (j = s; K(p, j, e) == T_IDENT;) {
+		if (add_ident(p, &p->globals, &p->nglobals, &p->capglobals, j, p->nspecs - 1, 0) <
+		    0)
+			p->err = GE_ENOMEM;
+		j++;
+		if (K(p, j, e) != T_COMMA)
+			break;
+		j++;
+	}
+}
+
+/* Call fn for each ';'-separated spec of the declaration [a, b). */
+static void each_spec(parser *p, uint32_t a, uint32_t b,
+                      void (*fn)(parser *, uint32_t, uint32_t, void *), void *arg)
+{
+	if (K(p, a + 1, b) == T_LPAREN) {
+		uint32_t rp = closer(p, a + 1, b), s = a + 2;
+		while (s < rp) {
+			uint32_t e = stmt_end(p, s, rp);
+			if (e > s)
+				fn(p, s, e, arg);
+			s = e + 1;
+		}
+	} else if (a + 1 < b) {
+		fn(p, a + 1, b, arg);
+	}
+}
+
+static void const_cb(parser *p, uint32_t s, uint32_t e, void *arg)
+{
+	const_spec(p, s, e, arg);
+}
+
+static void var_cb(parser *p, uint32_t s, uint32_t e, void *arg)
+{
+	(void)arg;
+	var_spec(p, s, e);
+}
+
+/* Whether the top-level statement at a is a function declaration. */
+static int is_func_decl(const parser *p, uint32_t a, uint32_t b)
+{
+	uint32_t k = a + 1;
+	if (K(p, a, b) != K_FUNC)
+		return 0;
+	if (K(p, k, b) == T_LPAREN)
+		k = skip(p, k, b);
+	return K(p, k, b) == T_IDENT;
+}
+
+/* ------------------------------------------------------------------ */
+/* Static conditions, as the Go 1.26 front end evaluates them            */
+
+static int sb_or(const parser *p, uint32_t s, uint32_t e, int depth, int *isc);
+
+/* A constant operand: true, false, a known bool constant, possibly
+ * negated or parenthesised.  +1 / -1 with *isc set, else 0. */
+static int sb_operand(const parser *p, uint32_t s, uint32_t e, int depth, int *isc)
+{
+	int neg = 0, v = 0, ic = 0;
+	*isc = 0;
+	while (s < e && K(p, s, e) == T_NOT) {
+		neg ^= 1;
+		s++;
+	}
+	if (s >= e)
+		return 0;
+	if (e - s == 1 && K(p, s, e) == T_IDENT) {
+		const ident *c;
+		if (is_word(p, s, "true"))
+			v = 1;
+		else if (is_word(p, s, "false"))
+			v = -1;
+		else if ((c = ident_find(p->consts, p->nconsts, p, s)))
+			v = c->val == 1 ? 1 : -1;
+		ic = v != 0;
+	} else if (K(p, s, e) == T_LPAREN && p->tok[s].match == e - 1 && depth < 32) {
+		v = sb_or(p, s + 1, e - 1, depth + 1, &ic);
+		if (!ic)
+			v = 0;
+	}
+	if (!ic)
+		return 0;
+	*isc = 1;
+	return neg ? -v : v;
+}
+
+/*
+ * A left-associative chain of operands separated by op: T_OROR (whose
+ * operands are T_ANDAND chains) or T_ANDAND (whose operands are unary).
+ * The combination follows Go's staticBool: constant when every operand
+ * is, otherwise its short-circuit rules.
+ */
+static int sb_chain(const parser *p, uint32_t s, uint32_t e, int depth, int *isc, int op)
+{
+	int acc = 0, accc = 0, first = 1;
+	while (s <= e) {
+		uint32_t t = s;
+		int y, yc;
+		while (t < e && K(p, t, e) != op)
+			t = skip(p, t, e);
+		if (op == T_OROR)
+			y = sb_chain(p, s, t, depth, &yc, T_ANDAND);
+		else
+			y = sb_operand(p, s, t, depth, &yc);
+		if (first) {
+			acc = y;
+			accc = yc;
+			first = 0;
+		} else if (accc && yc) {
+			acc = op == T_ANDAND ? (acc > 0 && y > 0 ? 1 : -1)
+			                     : (acc > 0 || y > 0 ? 1 : -1);
+		} else {
+			int x = acc;
+			accc = 0;
+			if (op == T_ANDAND)
+				acc = x < 0 ? x : (x > 0 || y < 0 ? y : 0);
+			else
+				acc = x > 0 ? x : (x < 0 || y > 0 ? y : 0);
+		}
+		s = t + 1;
+	}
+	*isc = accc;
+	return acc;
+}
+
+static int sb_or(const parser *p, uint32_t s, uint32_t e, int depth, int *isc)
+{
+	return sb_chain(p, s, e, depth, isc, T_OROR);
+}
+
+/* +1 when the condition [s, e) is always true, -1 always false, else 0. */
+static int static_bool(const parser *p, uint32_t s, uint32_t e)
+{
+	int ic;
+	if (s >= e)
+		return 0;
+	return sb_or(p, s, e, 0, &ic);
+}
+
+/* ------------------------------------------------------------------ */
+/* The function tree                                                    */
+
+static uint32_t new_node(parser *p, int kind, uint32_t start, uint32_t end, uint32_t parent)
+{
+	ge_gofile *f = p->f;
+	node *n;
+	if (p->err)
+		return NONE;
+	if (f->nnodes == NONE - 1 ||
+	    grow(&f->nodes, &f->capnodes, f->nnodes + 1, sizeof(*f->nodes)) < 0) {
+		p->err = GE_ENOMEM;
+		return NONE;
+	}
+	if (parent != NONE && end > f->nodes[parent].end)
+		end = f->nodes[parent].end;
+	if (end < start)
+		end = start;
+	n = &f->nodes[f->nnodes];
+	memset(n, 0, sizeof(*n));
+	n->kind = (uint8_t)kind;
+	n->start = start;
+	n->end = end;
+	n->parent = parent;
+	n->group = NONE;
+	return f->nnodes++;
+}
+
+static int stmts(parser *p, uint32_t s, uint32_t e, uint32_t fn, int depth, int emit);
+
+/*
+ * Find the function literals in [s, e), in source order, number each in
+ * fn (NONE: package level, numbered later in initialisation order) and
+ * walk its body.  Everything that is not a literal is stepped over token
+ * by token, so literals nested in calls and composite literals are found.
+ */
+static void scan_expr(parser *p, uint32_t s, uint32_t e, uint32_t fn, int depth)
+{
+	uint32_t j = s, lb, after, rb, n;
+	while (j < e && K(p, j, e) != T_EOF) {
+		if (K(p, j, e) != K_FUNC) {
+			j++;
+			continue;
+		}
+		if (!func_lit(p, j, e, &lb, &after)) {
+			j = after;
+			continue;
+		}
+		rb = closer(p, lb, e);
+		n = new_node(p, N_CLOSURE, p->tok[j].off + 1, p->tok[rb].off, fn);
+		if (n == NONE)
+			return;
+		if (fn == NONE) {
+			p->f->nodes[n].group = p->group;
+			if (p->group != NONE)
+				p->specs[p->group].nclos++;
+		} else {
+			p->f->nodes[n].num = ++p->f->nodes[fn].nkids;
+		}
+		if (depth < MAX_DEPTH)
+			stmts(p, lb + 1, rb, n, depth + 1, 1);
+		j = rb + 1;
+	}
+}
+
+static int stmt(parser *p, uint32_t a, uint32_t b, uint32_t fn, int depth, int emit);
+
+static int is_panic(const parser *p, uint32_t a, uint32_t b)
+{
+	while (K(p, a, b) == T_LPAREN && p->tok[a].match == b - 1 && a + 1 < b - 1) {
+		a++;
+		b--;
+	}
+	return b - a >= 3 && is_word(p, a, "panic") && K(p, a + 1, b) == T_LPAREN &&
+	       p->tok[a + 1].match == b - 1;
+}
+
+/* The start of an if/for header's condition: after its last ';'. */
+static uint32_t cond_start(const parser *p, uint32_t s, uint32_t e)
+{
+	uint32_t j = s, c = s;
+	while (j < e) {
+		if (K(p, j, e) == T_SEMI)
+			c = j + 1;
+		j = skip(p, j, e);
+	}
+	return c;
+}
+
+/*
+ * An if statement (with its else-if chain, walked iteratively).  Go 1.26
+ * drops a branch whose condition is constant, so its literals get no
+ * number.  Returns whether the statement terminates, by Go's rule:
+ * (cond false or then terminates) and (cond true or else terminates).
+ */
+static int if_stmt(parser *p, uint32_t a, uint32_t b, uint32_t fn, int depth, int emit)
+{
+	int acc = 1;
+	for (;;) {
+		uint32_t lb = find_body(p, a + 1, b), rb, j;
+		int cond, t = 0;
+		if (lb >= b) {
+			if (emit)
+				scan_expr(p, a + 1, b, fn, depth);
+			return 0;
+		}
+		cond = static_bool(p, cond_start(p, a + 1, lb), lb);
+		if (emit)
+			scan_expr(p, a + 1, lb, fn, depth);
+		rb = closer(p, lb, b);
+		if (cond >= 0)
+			t = stmts(p, lb + 1, rb, fn, depth + 1, emit);
+		acc = acc && (cond < 0 || t);
+		if (cond > 0)
+			return acc;
+		j = rb + 1;
+		if (K(p, j, b) != K_ELSE)
+			return 0;
+		j++;
+		if (K(p, j, b) == K_IF) {
+			a = j;
+			continue;
+		}
+		if (K(p, j, b) == T_LBRACE) {
+			t = stmts(p, j + 1, closer(p, j, b), fn, depth + 1, emit);
+			return acc && t;
+		}
+		return 0;
+	}
+}
+
+/* A for statement; a constant false condition drops the post statement
+ * and the body. */
+static void for_stmt(parser *p, uint32_t a, uint32_t b, uint32_t fn, int depth)
+{
+	uint32_t lb = find_body(p, a + 1, b), j, semi[2] = {NONE, NONE}, nsemi = 0, upto;
+	int cond = 0, isrange = 0;
+	if (lb >= b) {
+		scan_expr(p, a + 1, b, fn, depth);
+		return;
+	}
+	for (j = a + 1; j < lb; j = skip(p, j, lb)) {
+		int k = K(p, j, lb);
+		if (k == K_RANGE)
+			isrange = 1;
+		if (k == T_SEMI && nsemi < 2)
+			semi[nsemi++] = j;
+	}
+	if (!isrange && nsemi == 0)
+		cond = static_bool(p, a + 1, lb);
+	else if (!isrange && nsemi == 2)
+		cond = static_bool(p, semi[0] + 1, semi[1]);
+	upto = cond < 0 && nsemi == 2 ? semi[1] : lb;
+	scan_expr(p, a + 1, upto, fn, depth);
+	if (cond >= 0)
+		stmts(p, lb + 1, closer(p, lb, b), fn, depth + 1, 1);
+}
+
+/* A switch or select statement: header, then case clauses, each a
+ * statement list of its own. */
+static void switch_stmt(parser *p, uint32_t a, uint32_t b, uint32_t fn, int depth)
+{
+	uint32_t lb = find_body(p, a + 1, b), rb, j;
+	if (lb >= b) {
+		scan_expr(p, a + 1, b, fn, depth);
+		return;
+	}
+	scan_expr(p, a + 1, lb, fn, depth);
+	rb = closer(p, lb, b);
+	j = lb + 1;
+	while (j < rb) {
+		uint32_t c = j, ce;
+		int k = K(p, j, rb);
+		if (k == K_CASE || k == K_DEFAULT) {
+			c = j + 1;
+			while (c < rb && K(p, c, rb) != T_COLON)
+				c = skip(p, c, rb);
+			scan_expr(p, j + 1, c, fn, depth);
+			c = c < rb ? c + 1 : rb;
+		}
+		ce = c;
+		while (ce < rb && K(p, ce, rb) != K_CASE && K(p, ce, rb) != K_DEFAULT)
+			ce = skip(p, ce, rb);
+		stmts(p, c, ce, fn, depth + 1, 1);
+		j = ce > j ? ce : j + 1;
+	}
+}
+
+/*
+ * One statement [a, b) of a body.  With emit, its literals are numbered
+ * and walked; without, it is only judged.  Returns whether it terminates
+ * in the sense of Go 1.26's dead-code pass: return, goto, a call of
+ * panic, a block ending in one, an if whose live branches all do.
+ */
+static int stmt(parser *p, uint32_t a, uint32_t b, uint32_t fn, int depth, int emit)
+{
+	int labeled = 0, t;
+	while (a + 1 < b && K(p, a, b) == T_IDENT && K(p, a + 1, b) == T_COLON) {
+		a += 2;
+		labeled = 1;
+	}
+	if (a >= b)
+		return 0;
+	switch (K(p, a, b)) {
+	case K_RETURN:
+		if (emit)
+			scan_expr(p, a + 1, b, fn, depth);
+		t = 1;
+		break;
+	case K_GOTO:
+		t = 1;
+		break;
+	case K_IF:
+		t = if_stmt(p, a, b, fn, depth, emit);
+		break;
+	case K_FOR:
+		if (emit)
+			for_stmt(p, a, b, fn, depth);
+		t = 0;
+		break;
+	case K_SWITCH:
+	case K_SELECT:
+		if (emit)
+			switch_stmt(p, a, b, fn, depth);
+		t = 0;
+		break;
+	case T_LBRACE: {
+		uint32_t rb = closer(p, a, b);
+		t = stmts(p, a + 1, rb, fn, depth + 1, emit);
+		if (emit && rb + 1 < b)
+			scan_expr(p, rb + 1, b, fn, depth);
+		break;
+	}
+	default:
+		if (emit)
+			scan_expr(p, a, b, fn, depth);
+		t = is_panic(p, a, b);
+		break;
+	}
+	return labeled ? 0 : t;
+}
+
+/*
+ * A statement list [s, e).  Go 1.26 omits the statements after a
+ * terminating one unless a labeled statement follows later in the list;
+ * literals in omitted statements are not numbered.  Returns whether the
+ * last non-empty statement terminates.
+ */
+static int stmts(parser *p, uint32_t s, uint32_t e, uint32_t fn, int depth, int emit)
+{
+	uint32_t a, b, i, last_label = NONE, last = NONE, last_end = NONE;
+	int dead = 0, t = 0;
+
+	if (depth > MAX_DEPTH || p->err)
+		return 0;
+	for (a = s, i = 0; a < e; i++) {
+		b = stmt_end(p, a, e);
+		if (b > a) {
+			if (K(p, a, b) == T_IDENT && K(p, a + 1, b) == T_COLON)
+				last_label = i;
+			last = a;
+			last_end = b;
+		}
+		a = b + 1;
+	}
+	if (!emit)
+		return last == NONE ? 0 : stmt(p, last, last_end, fn, depth, 0);
+	for (a = s, i = 0; a < e; i++) {
+		b = stmt_end(p, a, e);
+		if (dead && (last_label == NONE || i > last_label)) {
+			if (a == last)
+				t = stmt(p, a, b, fn, depth, 0);
+		} else if (b > a) {
+			t = dead = stmt(p, a, b, fn, depth, 1);
+		}
+		a = b + 1;
+	}
+	return t;
+}
+
+/* Append the name of a method or function declared at [a, name]. */
+static int decl_name(parser *p, uint32_t a, uint32_t name, uint32_t b, uint32_t *raw)
+{
+	ge_buf *r = &p->f->raw;
+	uint32_t recv = a + 1, tname = NONE, j, rend;
+	int ptr = 0, rc = 0;
+
+	*raw = (uint32_t)r->len;
+	if (K(p, recv, b) == T_LPAREN) {
+		rend = closer(p, recv, b);
+		/* The type name is the last identifier outside type arguments;
+		 * parentheses, as in (r (*T)), are stepped into. */
+		for (j = recv + 1; j < rend;
+		     j = K(p, j, rend) == T_LBRACK ? skip(p, j, rend) : j + 1) {
+			int k = K(p, j, rend);
+			if (k == T_STAR)
+				ptr = 1;
+			else if (k == T_IDENT)
+				tname = j;
+		}
+		if (tname != NONE) {
+			if (ptr)
+				rc |= ge_buf_puts(r, "(*");
+			rc |= ge_buf_put(r, p->src + p->tok[tname].off, p->tok[tname].len);
+			rc |= ge_buf_puts(r, ptr ? ")." : ".");
+		}
+	}
+	rc |= ge_buf_put(r, p->src + p->tok[name].off, p->tok[name].len);
+	rc |= ge_buf_putc(r, '\0');
+	return rc ? GE_ENOMEM : 0;
+}
+
+/*
+ * A top-level function declaration [a, b): its span runs from 'func' to
+ * the closing brace, or to the end of the signature when it has no body
+ * (an assembly function).
+ */
+static void func_decl(parser *p, uint32_t a, uint32_t b)
+{
+	uint32_t k = a + 1, name, lb = NONE, n, end, raw;
+	int init = 0;
+
+	if (K(p, k, b) == T_LPAREN)
+		k = skip(p, k, b);
+	name = k++;
+	init = k == a + 2 && is_word(p, name, "init");
+	if (K(p, k, b) == T_LBRACK)
+		k = skip(p, k, b);
+	k = skip_signature(p, k, b);
+	if (K(p, k, b) == T_LBRACE)
+		lb = k;
+	if (lb != NONE)
+		end = p->tok[closer(p, lb, b)].off;
+	else
+		end = p->tok[k - 1].off + (p->tok[k - 1].len ? p->tok[k - 1].len - 1 : 0);
+	if (init) {
+		n = new_node(p, N_INIT, p->tok[a].off, end, NONE);
+		if (n != NONE)
+			p->f->nodes[n].num = p->f->ninit++;
+	} else {
+		if (decl_name(p, a, name, b, &raw) < 0) {
+			p->err = GE_ENOMEM;
+			return;
+		}
+		n = new_node(p, N_DECL, p->tok[a].off, end, NONE);
+		if (n != NONE)
+			p->f->nodes[n].raw = raw;
+	}
+	if (n != NONE && lb != NONE)
+		stmts(p, lb + 1, closer(p, lb, b), n, 1, 1);
+}
+
+/* The plain (receiver-less, non-init) function declared at [a, b), for
+ * the initialisation-order dependencies. */
+static void note_func(parser *p, uint32_t a, uint32_t b)
+{
+	uint32_t k, lb;
+	if (K(p, a + 1, b) != T_IDENT || is_word(p, a + 1, "init"))
+		return;
+	k = a + 2;
+	if (K(p, k, b) == T_LBRACK)
+		k = skip(p, k, b);
+	lb = skip_signature(p, k, b);
+	if (K(p, lb, b) != T_LBRACE)
+		return;
+	if (grow(&p->funcs, &p->capfuncs, p->nfuncs + 1, sizeof(*p->funcs)) < 0 ||
+	    add_ident(p, &p->globals, &p->nglobals, &p->capglobals, a + 1, p->nfuncs, 1) < 0) {
+		p->err = GE_ENOMEM;
+		return;
+	}
+	p->funcs[p->nfuncs][0] = lb + 1;
+	p->funcs[p->nfuncs][1] = closer(p, lb, b);
+	p->nfuncs++;
+}
+
+/* ------------------------------------------------------------------ */
+/* Initialisation order of package-level variables                      */
+
+typedef struct heap {
+	uint32_t *v;
+	uint32_t n;
+} heap;
+
+static void heap_push(heap *h, uint32_t x)
+{
+	uint32_t i = h->n++;
+	while (i && h->v[(i - 1) / 2] > x) {
+		h->v[i] = h->v[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h->v[i] = x;
+}
+
+static uint32_t heap_pop(heap *h)
+{
+	uint32_t top = h->v[0], x = h->v[--h->n], i = 0;
+	for (;;) {
+		uint32_t c = 2 * i + 1;
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && h->v[c + 1] < h->v[c])
+			c++;
+		if (h->v[c] >= x)
+			break;
+		h->v[i] = h->v[c];
+		i = c;
+	}
+	if (h->n)
+		h->v[i] = x;
+	return top;
+}
+
+/*
+ * Rank the specs in the order Go initialises them: repeatedly the earliest
+ * in declaration order whose dependencies (package-level variables named
+ * in its initialiser, directly or through the bodies of functions it
+ * names) are initialised.  Only this file is known; shadowing and method
+ * references are not resolved.  On too much work, source order.
+ */
+static int init_order(parser *p, uint32_t *rank)
+{
+	uint32_t S = p->nspecs, g, i, nedges = 0, capedges = 0, nstack = 0, capstack = 0, work = 0,
+	         next = 0;
+	uint32_t(*edges)[2] = NULL, (*stack)[2] = NULL;
+	uint32_t *fmark = NULL, *smark = NULL, *pending = NULL, *first = NULL, *dep = NULL;
+	heap h = {NULL, 0};
+	int rc = GE_ENOMEM;
+
+	for (g = 0; g < S; g++)
+		rank[g] = g;
+	fmark = calloc((size_t)p->nfuncs + 1, sizeof(*fmark));
+	smark = calloc((size_t)S + 1, sizeof(*smark));
+	pending = calloc((size_t)S + 1, sizeof(*pending));
+	first = calloc((size_t)S + 2, sizeof(*first));
+	h.v = malloc(((size_t)S + 1) * sizeof(*h.v));
+	if (!fmark || !smark || !pending || !first || !h.v)
+		goto done;
+
+	for (g = 0; g < S; g++) {
+		if (p->specs[g].init == NONE)
+			continue;
+		if (grow(&stack, &capstack, 1, sizeof(*stack)) < 0)
+			goto done;
+		stack[0][0] = p->specs[g].init;
+		stack[0][1] = p->specs[g].e;
+		nstack = 1;
+		while (nstack) {
+			uint32_t s = stack[nstack - 1][0], e = stack[nstack - 1][1], t;
+			nstack--;
+			for (t = s; t < e; t++) {
+				const ident *x;
+				if (p->tok[t].kind != T_IDENT || (t && p->tok[t - 1].kind == T_DOT))
+					continue;
+				if (++work > INIT_WORK_LIMIT) {
+					rc = 0; /* keep source order */
+					for (i = 0; i < S; i++)
+						rank[i] = i;
+					goto done;
+				}
+				x = ident_find(p->globals, p->nglobals, p, t);
+				if (!x)
+					continue;
+				if (x->isfunc) {
+					if (fmark[x->val] == g + 1)
+						continue;
+					fmark[x->val] = g + 1;
+					if (grow(&stack, &capstack, nstack + 1, sizeof(*stack)) < 0)
+						goto done;
+					stack[nstack][0] = p->funcs[x->val][0];
+					stack[nstack][1] = p->funcs[x->val][1];
+					nstack++;
+				} else if (x->val != g && smark[x->val] != g + 1) {
+					smark[x->val] = g + 1;
+					if (grow(&edges, &capedges, nedges + 1, sizeof(*edges)) < 0)
+						goto done;
+					edges[nedges][0] = g;      /* depends */
+					edges[nedges][1] = x->val; /* on */
+					nedges++;
+					pending[g]++;
+				}
+			}
+		}
+	}
+	/* dependents of d: dep[first[d] .. first[d + 1]) */
+	dep = malloc(((size_t)nedges + 1) * sizeof(*dep));
+	if (!dep)
+		goto done;
+	for (i = 0; i < nedges; i++)
+		first[edges[i][1] + 2]++;
+	for (g = 0; g < S; g++)
+		first[g + 2] += first[g + 1];
+	for (i = 0; i < nedges; i++)
+		dep[first[edges[i][1] + 1]++] = edges[i][0];
+
+	memset(smark, 0, ((size_t)S + 1) * sizeof(*smark)); /* now: ranked */
+	for (g = 0; g < S; g++)
+		if (!pending[g])
+			heap_push(&h, g);
+	for (i = 0; i < S; i++) {
+		uint32_t d;
+		if (!h.n) {
+			/* A cycle (not valid Go): take the earliest left. */
+			while (smark[next])
+				next++;
+			heap_push(&h, next);
+			pending[next] = 0;
+		}
+		g = heap_pop(&h);
+		smark[g] = 1;
+		rank[g] = i;
+		for (d = first[g]; d < first[g + 1]; d++) {
+			uint32_t w = dep[d];
+			if (pending[w] && !--pending[w] && !smark[w])
+				heap_push(&h, w);
+		}
+	}
+	rc = 0;
+done:
+	free(edges);
+	free(stack);
+	free(fmark);
+	free(smark);
+	free(pending);
+	free(first);
+	free(dep);
+	free(h.v);
+	return rc;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Number the package-level closures: by initialiser rank, then source. */
+static int number_globals(parser *p)
+{
+	ge_gofile *f = p->f;
+	uint32_t *rank = NULL, i, n = 0, groups = 0;
+	uint64_t *keys = NULL;
+	int rc = GE_ENOMEM;
+
+	for (i = 0; i < p->nspecs; i++)
+		groups += p->specs[i].nclos != 0;
+	for (i = 0; i < f->nnodes; i++)
+		n += f->nodes[i].kind == N_CLOSURE && f->nodes[i].parent == NONE;
+	f->nglob = n;
+	if (!n)
+		return 0;
+	rank = malloc(((size_t)p->nspecs + 1) * sizeof(*rank));
+	keys = malloc((size_t)n * sizeof(*keys));
+	if (!rank || !keys)
+		goto done;
+	if (groups > 1) {
+		if (init_order(p, rank) < 0)
+			goto done;
+	} else {
+		for (i = 0; i < p->nspecs; i++)
+			rank[i] = i;
+	}
+	n = 0;
+	for (i = 0; i < f->nnodes; i++) {
+		node *x = &f->nodes[i];
+		if (x->kind == N_CLOSURE && x->parent == NONE)
+			keys[n++] = (uint64_t)(x->group == NONE ? 0 : rank[x->group]) << 32 | i;
+	}
+	qsort(keys, n, sizeof(*keys), cmp_u64);
+	for (i = 0; i < n; i++)
+		f->nodes[keys[i] & 0xffffffffu].num = i + 1;
+	rc = 0;
+done:
+	free(rank);
+	free(keys);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Top level                                                            */
+
+/* Call fn(p, a, b) for each top-level statement [a, b). */
+static void each_top(parser *p, void (*fn)(parser *, uint32_t, uint32_t))
+{
+	uint32_t a = 0, b;
+	while (a < p->eof && !p->err) {
+		b = stmt_end(p, a, p->eof);
+		if (b > a)
+			fn(p, a, b);
+		a = b + 1;
+	}
+}
+
+/* Pass 1: names, constants, initialisers. */
+static void collect(parser *p, uint32_t a, uint32_t b)
+{
+	uint32_t prev[2] = {NONE, NONE};
+	switch (K(p, a, b)) {
+	case K_PACKAGE:
+		if (!p->f->pkg && K(p, a + 1, b) == T_IDENT) {
+			p->f->pkg = ge_strndup(p->src + p->tok[a + 1].off, p->tok[a + 1].len);
+			if (!p->f->pkg)
+				p->err = GE_ENOMEM;
+		}
+		break;
+	case K_IMPORT:
+	case K_TYPE:
+		break;
+	case K_CONST:
+		each_spec(p, a, b, const_cb, prev);
+		break;
+	case K_VAR:
+		each_spec(p, a, b, var_cb, NULL);
+		break;
+	case K_FUNC:
+		if (is_func_decl(p, a, b)) {
+			note_func(p, a, b);
+			break;
+		}
+		/* fall through */
+	default:
+		if (add_spec(p, a, b, NONE) < 0)
+			p->err = GE_ENOMEM;
+		break;
+	}
+}
+
+/* Pass 2: functions and literals, in source order.  Specs were recorded
+ * in the same order by collect(); p->group walks them. */
+static void walk(parser *p, uint32_t a, uint32_t b)
+{
+	int k = K(p, a, b);
+	if (k == K_PACKAGE || k == K_IMPORT || k == K_TYPE || k == K_CONST)
+		return;
+	if (k == K_FUNC && is_func_decl(p, a, b)) {
+		func_decl(p, a, b);
+		return;
+	}
+	while (p->group < p->nspecs && p->specs[p->group].s < b) {
+		scan_expr(p, p->specs[p->group].s, p->specs[p->group].e, NONE, 0);
+		p->group++;
+	}
+}
+
+/* Final names, from the raw declaration names and the package bases.  On
+ * failure every name is left empty, never stale. */
+static int build_names(ge_gofile *f)
+{
+	uint32_t i;
+	ge_buf_clear(&f->names);
+	for (i = 0; i < f->nnodes; i++) {
+		node *n = &f->nodes[i];
+		size_t at = f->names.len;
+		int rc;
+		if (at > UINT32_MAX - 64) {
+			rc = GE_ENOMEM; /* offsets are 32-bit */
+		} else if (n->kind == N_DECL) {
+			rc = ge_buf_puts(&f->names, f->raw.ptr + n->raw);
+		} else if (n->kind == N_INIT) {
+			rc = ge_buf_printf(&f->names, "init.%llu",
+			                   (unsigned long long)f->init_base + n->num);
+		} else if (n->parent == NONE) {
+			rc = ge_buf_printf(&f->names, "init.func%llu",
+			                   (unsigned long long)f->glob_base + n->num);
+		} else {
+			const node *up = &f->nodes[n->parent];
+			size_t plen = strlen(f->names.ptr + up->name);
+			/* Reserve first: the parent's name lives in this buffer. */
+			rc = ge_buf_grow(&f->names, plen + 32);
+			if (!rc)
+				rc = ge_buf_put(&f->names, f->names.ptr + up->name, plen);
+			if (!rc)
+				rc = ge_buf_printf(&f->names,
+				                   up->kind == N_CLOSURE ? ".%lu" : ".func%lu",
+				                   (unsigned long)n->num);
+		}
+		if (!rc)
+			rc = ge_buf_putc(&f->names, '\0');
+		if (rc) {
+			for (i = 0; i < f->nnodes; i++)
+				f->nodes[i].name = 0;
+			ge_buf_clear(&f->names);
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		}
+		n->name = (uint32_t)at;
+	}
+	return 0;
+}
+
+static int index_lines(ge_gofile *f)
+{
+	uint32_t n = 0, cap = 0, i;
+	for (i = 0; i < f->len; i++) {
+		if (i == 0 || f->src[i - 1] == '\n') {
+			if (grow(&f->lines, &cap, n + 1, sizeof(*f->lines)) < 0)
+				return GE_ENOMEM;
+			f->lines[n++] = i;
+		}
+	}
+	f->nlines = n;
+	return 0;
+}
+
+static void parser_release(parser *p)
+{
+	free(p->tok);
+	free(p->consts);
+	free(p->globals);
+	free(p->funcs);
+	free(p->specs);
+}
+
+/* Parse src, which the new object takes over (it was malloc'd with one
+ * spare byte for the terminating NUL). */
+static int parse_owned(ge_gofile **out, char *src, size_t len)
+{
+	parser p;
+	ge_gofile *f = NULL;
+	int rc = GE_ENOMEM;
+
+	memset(&p, 0, sizeof(p));
+	*out = NULL;
+	if (len >= UINT32_MAX - 1) {
+		free(src);
+		return ge_error_set(GE_EBADINPUT, "go source too large (%zu bytes)", len);
+	}
+	src[len] = '\0';
+	f = calloc(1, sizeof(*f));
+	if (!f) {
+		free(src);
+		goto done;
+	}
+	f->src = src;
+	f->len = len;
+	p.src = src;
+	p.len = (uint32_t)len;
+	p.f = f;
+	if (index_lines(f) < 0 || lex(&p) < 0 || match_brackets(&p) < 0)
+		goto done;
+	each_top(&p, collect);
+	if (p.err)
+		goto done;
+	if (p.nconsts)
+		qsort(p.consts, p.nconsts, sizeof(*p.consts), ident_cmp);
+	if (p.nglobals)
+		qsort(p.globals, p.nglobals, sizeof(*p.globals), ident_cmp);
+	p.group = 0;
+	each_top(&p, walk);
+	if (p.err || number_globals(&p) < 0)
+		goto done;
+	rc = build_names(f);
+	if (rc < 0)
+		goto done;
+	*out = f;
+	f = NULL;
+	rc = 0;
+done:
+	if (rc == GE_ENOMEM)
+		ge_error_set(GE_ENOMEM, "out of memory");
+	parser_release(&p);
+	ge_gofile_free(f);
+	return rc;
+}
+
+int ge_gofile_parse(ge_gofile **out, const char *src, size_t len)
+{
+	char *copy;
+	assert(out && (src || !len));
+	*out = NULL;
+	if (len >= UINT32_MAX - 1)
+		return ge_error_set(GE_EBADINPUT, "go source too large (%zu bytes)", len);
+	copy = malloc(len + 1);
+	if (!copy)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	if (len)
+		memcpy(copy, src, len);
+	return parse_owned(out, copy, len);
+}
+
+int ge_gofile_load(ge_gofile **out, const char *path)
+{
+	ge_buf b = GE_BUF_INIT;
+	size_t len;
+	int rc;
+	assert(out && path);
+	*out = NULL;
+	rc = ge_file_read(&b, path);
+	if (rc < 0)
+		goto done;
+	len = b.len;
+	if (len >= UINT32_MAX - 1) {
+		rc = ge_error_set(GE_EBADINPUT, "cannot scan '%s': file too large", path);
+		goto done;
+	}
+	if (ge_buf_grow(&b, 1) < 0) {
+		rc = GE_ENOMEM;
+		goto done;
+	}
+	rc = parse_owned(out, ge_buf_detach(&b), len);
+done:
+	ge_buf_release(&b);
+	return rc;
+}
+
+void ge_gofile_free(ge_gofile *f)
+{
+	if (!f)
+		return;
+	free(f->src);
+	free(f->lines);
+	free(f->nodes);
+	ge_buf_release(&f->raw);
+	ge_buf_release(&f->names);
+	free(f->pkg);
+	free(f);
+}
+
+/* Offset of the '\n' ending a line (1..nlines), or of the end of file. */
+static uint32_t line_end(const ge_gofile *f, uint32_t line)
+{
+	uint32_t e = line < f->nlines ? f->lines[line] : (uint32_t)f->len;
+	return e > f->lines[line - 1] && f->src[e - 1] == '\n' ? e - 1 : e;
+}
+
+const char *ge_gofile_func_at(const ge_gofile *f, uint32_t line, uint32_t col)
+{
+	uint32_t off, eol, lo, hi, i;
+	assert(f);
+	if (line == 0 || line > f->nlines || !f->nnodes)
+		return "";
+	off = f->lines[line - 1];
+	eol = line_end(f, line);
+	off = col > 1 && col - 1 < eol - off ? off + (col - 1) : (col > 1 ? eol : off);
+	/* last node starting at or before off */
+	lo = 0;
+	hi = f->nnodes;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (f->nodes[mid].start <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return "";
+	for (i = lo - 1; i != NONE; i = f->nodes[i].parent)
+		if (f->nodes[i].end >= off)
+			return f->names.ptr ? f->names.ptr + f->nodes[i].name : "";
+	return "";
+}
+
+uint32_t ge_gofile_nlines(const ge_gofile *f)
+{
+	assert(f);
+	return f->nlines;
+}
+
+const char *ge_gofile_line(const ge_gofile *f, uint32_t line, size_t *len)
+{
+	uint32_t s, e;
+	assert(f && len);
+	*len = 0;
+	if (line == 0 || line > f->nlines)
+		return NULL;
+	s = f->lines[line - 1];
+	e = line_end(f, line);
+	if (e > s && f->src[e - 1] == '\r')
+		e--;
+	*len = e - s;
+	return f->src + s;
+}
+
+uint64_t ge_gofile_line_hash(const ge_gofile *f, uint32_t line)
+{
+	size_t len;
+	const char *s = ge_gofile_line(f, line, &len);
+	return s ? ge_hash_nospace(s, len) : 0;
+}
+
+const char *ge_gofile_package(const ge_gofile *f)
+{
+	assert(f);
+	return f->pkg ? f->pkg : "";
+}
+
+void ge_gofile_package_counts(const ge_gofile *f, uint32_t *closures, uint32_t *inits)
+{
+	assert(f);
+	if (closures)
+		*closures = f->nglob;
+	if (inits)
+		*inits = f->ninit;
+}
+
+int ge_gofile_set_package_base(ge_gofile *f, uint32_t closures, uint32_t inits)
+{
+	assert(f);
+	f->glob_base = closures;
+	f->init_base = inits;
+	return build_names(f);
+}

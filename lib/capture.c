@@ -16,6 +16,7 @@ typedef struct cap_state {
 	ge_attrib *attrib;
 	ge_report *report;
 	ge_buf header; /* a "# pkg" line not yet shown to the user */
+	int header_hid; /* -m lines of the header's group were withheld */
 	int show_m;
 	ge_output_cb out;
 	void *ud;
@@ -51,6 +52,7 @@ static int on_line(const ge_parse_line *l, void *ud)
 	case GE_LINE_HEADER:
 		s->recognised++;
 		ge_buf_clear(&s->header);
+		s->header_hid = 0;
 		if (ge_buf_put(&s->header, l->line, l->line_len) < 0)
 			return s->rc = GE_ENOMEM;
 		if (s->show_m)
@@ -59,12 +61,23 @@ static int on_line(const ge_parse_line *l, void *ud)
 	case GE_LINE_OTHER:
 		if (memchr(l->line, '\0', l->line_len))
 			s->nul_lines++;
+		/*
+		 * go prints each action's output as one block: "# pkg", then its
+		 * lines.  After withheld -m lines, a line with no position that is
+		 * not indented is go's own (-v, -x) and the block is over: its
+		 * header is not the user's to see.
+		 */
+		if (s->header.len && s->header_hid && !l->path && l->line_len &&
+		    l->line[0] != '\t' && l->line[0] != ' ')
+			ge_buf_clear(&s->header);
 		show(s, l->line, l->line_len);
 		return 0;
 	default:
 		s->recognised++;
 		if (s->show_m)
 			show(s, l->line, l->line_len);
+		else
+			s->header_hid = 1;
 		break;
 	}
 	rc = ge_attrib_line(s->attrib, s->report, l);

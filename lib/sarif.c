@@ -1,10 +1,1343 @@
-/* SARIF 2.1.0 output.  (Being written: see lib/sarif.h for the contract.) */
+/*
+ * SARIF 2.1.0 output (see lib/sarif.h for the contract).
+ *
+ * The log is written as text straight into the output buffer, one result a
+ * line: a tree of 25,000 results with code flows would cost many times the
+ * output's size.  Results are rendered twice, first only to measure them,
+ * so the ones that fit GitHub's limits can be chosen before any is written.
+ */
 #include "sarif.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- UTF-8 and UTF-16 ----------------------------------------------------- */
+
+/*
+ * Decode one code point from s (n > 0 bytes) as the WHATWG decoder (and so
+ * node, which GitHub's upload action runs on) does: an invalid sequence is
+ * U+FFFD and consumes its maximal valid prefix, at least one byte.
+ */
+static size_t u8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	unsigned char b = s[0], lo = 0x80, hi = 0xBF;
+	size_t need, i;
+	uint32_t c;
+	if (b < 0x80) {
+		*cp = b;
+		return 1;
+	}
+	if (b >= 0xC2 && b <= 0xDF) {
+		need = 1;
+		c = b & 0x1F;
+	} else if (b >= 0xE0 && b <= 0xEF) {
+		need = 2;
+		c = b & 0x0F;
+		if (b == 0xE0)
+			lo = 0xA0;
+		else if (b == 0xED)
+			hi = 0x9F;
+	} else if (b >= 0xF0 && b <= 0xF4) {
+		need = 3;
+		c = b & 0x07;
+		if (b == 0xF0)
+			lo = 0x90;
+		else if (b == 0xF4)
+			hi = 0x8F;
+	} else {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	for (i = 1; i <= need; i++) {
+		if (i >= n || s[i] < lo || s[i] > hi) {
+			*cp = 0xFFFD;
+			return i;
+		}
+		c = (c << 6) | (s[i] & 0x3F);
+		lo = 0x80;
+		hi = 0xBF;
+	}
+	*cp = c;
+	return need + 1;
+}
+
+/* UTF-16 code units in the first n bytes of s. */
+static uint32_t u16_units(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t units = 0;
+	size_t i = 0;
+	while (i < n) {
+		uint32_t cp;
+		if (p[i] < 0x80) {
+			i++;
+			units++;
+			continue;
+		}
+		i += u8_next(p + i, n - i, &cp);
+		units += cp > 0xFFFF ? 2 : 1;
+	}
+	return units;
+}
+
+static int u8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0;
+	while (i < n) {
+		uint32_t cp;
+		size_t k = u8_next(p + i, n - i, &cp);
+		if (cp == 0xFFFD &&
+		    !(k == 3 && p[i] == 0xEF && p[i + 1] == 0xBF && p[i + 2] == 0xBD))
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+/* A JSON string; invalid UTF-8 (a file name, say) becomes U+FFFD. */
+static int jstr(ge_buf *b, const char *s)
+{
+	ge_buf fixed = GE_BUF_INIT;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, i = 0;
+	int rc;
+	if (u8_valid(s))
+		return ge_buf_put_json(b, s);
+	n = strlen(s);
+	rc = 0;
+	while (i < n && rc == 0) {
+		uint32_t cp;
+		size_t k = u8_next(p + i, n - i, &cp);
+		rc = cp == 0xFFFD ? ge_buf_puts(&fixed, "\xEF\xBF\xBD")
+		                  : ge_buf_put(&fixed, s + i, k);
+		i += k;
+	}
+	if (rc == 0)
+		rc = ge_buf_put_json(b, ge_buf_cstr(&fixed));
+	ge_buf_release(&fixed);
+	return rc;
+}
+
+/* ---- GitHub's line hash --------------------------------------------------- */
+
+#define HASH_BLOCK 100
+#define HASH_MOD   37u
+#define HASH_EOF   65535u
+
+typedef struct line_hashes {
+	uint64_t *hash; /* [1..n]; index 0 unused */
+	uint32_t *occ;
+	uint32_t n;
+	size_t alloc;
+} line_hashes;
+
+static void line_hashes_release(line_hashes *h)
+{
+	free(h->hash);
+	free(h->occ);
+	memset(h, 0, sizeof(*h));
+}
+
+/* Occurrence counts of hash values, open addressing. */
+typedef struct occ_table {
+	uint64_t *key;
+	uint32_t *count;
+	size_t mask, used;
+} occ_table;
+
+static int occ_bump(occ_table *t, uint64_t key, uint32_t *out)
+{
+	size_t i;
+	if ((t->used + 1) * 2 > t->mask + 1 || !t->key) {
+		size_t ncap = t->key ? (t->mask + 1) * 2 : 64, j;
+		uint64_t *nk = calloc(ncap, sizeof(*nk));
+		uint32_t *nc = calloc(ncap, sizeof(*nc));
+		if (!nk || !nc) {
+			free(nk);
+			free(nc);
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		}
+		for (j = 0; t->key && j <= t->mask; j++) {
+			size_t k;
+			if (!t->count[j])
+				continue;
+			for (k = (size_t)(t->key[j] * 0x9E3779B97F4A7C15ULL) & (ncap - 1); nc[k];
+			     k = (k + 1) & (ncap - 1))
+				;
+			nk[k] = t->key[j];
+			nc[k] = t->count[j];
+		}
+		free(t->key);
+		free(t->count);
+		t->key = nk;
+		t->count = nc;
+		t->mask = ncap - 1;
+	}
+	for (i = (size_t)(key * 0x9E3779B97F4A7C15ULL) & t->mask; t->count[i] && t->key[i] != key;
+	     i = (i + 1) & t->mask)
+		;
+	if (!t->count[i]) {
+		t->key[i] = key;
+		t->used++;
+	}
+	*out = ++t->count[i];
+	return 0;
+}
+
+typedef struct hasher {
+	uint32_t window[HASH_BLOCK];
+	int64_t lineno[HASH_BLOCK]; /* line starting at this window slot, or -1 */
+	uint64_t hash, first_mod;
+	size_t index;
+	int64_t line;
+	int line_start, prev_cr;
+	line_hashes *out;
+	occ_table occ;
+} hasher;
+
+static int hasher_emit(hasher *h)
+{
+	int64_t ln = h->lineno[h->index];
+	uint32_t n = 0;
+	line_hashes *o = h->out;
+	if (occ_bump(&h->occ, h->hash, &n) < 0)
+		return GE_ENOMEM;
+	h->lineno[h->index] = -1;
+	if ((size_t)ln >= o->alloc) {
+		size_t na = o->alloc ? o->alloc * 2 : 256;
+		uint64_t *nh;
+		uint32_t *no;
+		while (na <= (size_t)ln)
+			na *= 2;
+		nh = realloc(o->hash, na * sizeof(*nh));
+		if (!nh)
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		o->hash = nh;
+		no = realloc(o->occ, na * sizeof(*no));
+		if (!no)
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		o->occ = no;
+		o->alloc = na;
+	}
+	o->hash[ln] = h->hash;
+	o->occ[ln] = n;
+	if ((uint32_t)ln > o->n)
+		o->n = (uint32_t)ln;
+	return 0;
+}
+
+static void hasher_update(hasher *h, uint32_t cur)
+{
+	uint32_t begin = h->window[h->index];
+	h->window[h->index] = cur;
+	h->hash = HASH_MOD * h->hash + cur - h->first_mod * begin;
+	h->index = (h->index + 1) % HASH_BLOCK;
+}
+
+static int hasher_char(hasher *h, uint32_t cur)
+{
+	if (cur == ' ' || cur == '\t' || (h->prev_cr && cur == '\n')) {
+		h->prev_cr = 0;
+		return 0;
+	}
+	if (cur == '\r') {
+		cur = '\n';
+		h->prev_cr = 1;
+	} else {
+		h->prev_cr = 0;
+	}
+	if (h->lineno[h->index] != -1 && hasher_emit(h) < 0)
+		return GE_ENOMEM;
+	if (h->line_start) {
+		h->line_start = 0;
+		h->lineno[h->index] = ++h->line;
+	}
+	if (cur == '\n')
+		h->line_start = 1;
+	hasher_update(h, cur);
+	return 0;
+}
+
+static int hash_text(line_hashes *out, const char *text, size_t len)
+{
+	hasher *h = calloc(1, sizeof(*h));
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i = 0, k;
+	int rc = 0;
+	if (!h)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	h->first_mod = 1;
+	for (k = 0; k < HASH_BLOCK; k++) {
+		h->first_mod *= HASH_MOD;
+		h->lineno[k] = -1;
+	}
+	h->line_start = 1;
+	h->out = out;
+	while (i < len && rc == 0) {
+		uint32_t cp;
+		if (p[i] < 0x80) {
+			rc = hasher_char(h, p[i++]);
+			continue;
+		}
+		i += u8_next(p + i, len - i, &cp);
+		if (cp > 0xFFFF) {
+			cp -= 0x10000;
+			rc = hasher_char(h, 0xD800 + (cp >> 10));
+			if (rc == 0)
+				rc = hasher_char(h, 0xDC00 + (cp & 0x3FF));
+		} else {
+			rc = hasher_char(h, cp);
+		}
+	}
+	if (rc == 0)
+		rc = hasher_char(h, HASH_EOF);
+	for (k = 0; k < HASH_BLOCK && rc == 0; k++) {
+		if (h->lineno[h->index] != -1)
+			rc = hasher_emit(h);
+		hasher_update(h, 0);
+	}
+	free(h->occ.key);
+	free(h->occ.count);
+	free(h);
+	return rc;
+}
+
+static int put_hash(ge_buf *b, const line_hashes *h, uint32_t line)
+{
+	return ge_buf_printf(b, "%llx:%u", (unsigned long long)h->hash[line], h->occ[line]);
+}
+
+int ge_sarif_line_hashes(ge_buf *out, const char *text, size_t len)
+{
+	line_hashes h = {NULL, NULL, 0, 0};
+	uint32_t i;
+	int rc;
+	assert(out && (text || !len));
+	if ((rc = hash_text(&h, text ? text : "", len)) < 0)
+		goto done;
+	for (i = 1; i <= h.n && rc == 0; i++)
+		if (put_hash(out, &h, i) < 0 || ge_buf_putc(out, '\n') < 0)
+			rc = GE_ENOMEM;
+done:
+	line_hashes_release(&h);
+	return rc;
+}
+
+/* ---- URIs ----------------------------------------------------------------- */
+
+/* Percent-encode what may not stand in a URI; keep '/' and, if asked, ':'. */
+static int put_uri_part(ge_buf *b, const char *s, size_t n, int keep_colon)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		            (c >= '0' && c <= '9') || strchr("-._~/!$&'()*+,;=@", c) ||
+		            (keep_colon && c == ':');
+		if (c && plain) {
+			if (ge_buf_putc(b, (char)c) < 0)
+				return GE_ENOMEM;
+		} else if (ge_buf_printf(b, "%%%c%c", hex[c >> 4], hex[c & 15]) < 0) {
+			return GE_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+char *ge_sarif_repo_uri(const char *url)
+{
+	ge_buf b = GE_BUF_INIT;
+	const char *sep, *host, *path, *at, *end;
+	size_t scheme_len;
+	int rc = 0;
+	assert(url);
+	if (url[0] == '/') {
+		rc |= ge_buf_puts(&b, "file://");
+		rc |= put_uri_part(&b, url, strlen(url), 1);
+		goto done;
+	}
+	sep = strstr(url, "://");
+	if (sep) {
+		scheme_len = (size_t)(sep - url);
+		host = sep + 3;
+		path = host + strcspn(host, "/");
+		at = memchr(host, '@', (size_t)(path - host));
+		if (at)
+			host = at + 1;
+		if (scheme_len == 0 || host == path) {
+			rc = -1;
+			goto done;
+		}
+		if ((scheme_len == 3 && strncmp(url, "ssh", 3) == 0) ||
+		    (scheme_len == 3 && strncmp(url, "git", 3) == 0) ||
+		    (scheme_len == 7 && strncmp(url, "git+ssh", 7) == 0) ||
+		    (scheme_len == 7 && strncmp(url, "ssh+git", 7) == 0)) {
+			/* The ssh port is no https port. */
+			end = memchr(host, ':', (size_t)(path - host));
+			rc |= ge_buf_puts(&b, "https://");
+			rc |= ge_buf_put(&b, host, (size_t)((end ? end : path) - host));
+		} else {
+			rc |= ge_buf_put(&b, url, scheme_len + 3);
+			rc |= ge_buf_put(&b, host, (size_t)(path - host));
+		}
+		rc |= put_uri_part(&b, path, strlen(path), 1);
+		goto done;
+	}
+	/* scp-like [user@]host:path, the host without '/' (else it is a path). */
+	end = strchr(url, ':');
+	if (!end || memchr(url, '/', (size_t)(end - url)) || end == url) {
+		rc = -1;
+		goto done;
+	}
+	at = memchr(url, '@', (size_t)(end - url));
+	host = at ? at + 1 : url;
+	path = end + 1;
+	if (host == end) {
+		rc = -1;
+		goto done;
+	}
+	while (*path == '/')
+		path++;
+	rc |= ge_buf_puts(&b, "https://");
+	rc |= ge_buf_put(&b, host, (size_t)(end - host));
+	rc |= ge_buf_putc(&b, '/');
+	rc |= put_uri_part(&b, path, strlen(path), 1);
+done:
+	if (rc) {
+		ge_buf_release(&b);
+		return NULL;
+	}
+	return ge_buf_detach(&b);
+}
+
+/* ---- source files --------------------------------------------------------- */
+
+#define NCACHE 8
+
+typedef struct srcfile {
+	char *rel; /* as in the report; NULL = free slot */
+	int ok;
+	ge_buf text;
+	size_t *line_off; /* start of each '\n'-separated line, [0] = line 1 */
+	uint32_t nlines;
+	int hashed;
+	line_hashes hashes;
+	unsigned long used;
+} srcfile;
+
+static void srcfile_release(srcfile *f)
+{
+	free(f->rel);
+	ge_buf_release(&f->text);
+	free(f->line_off);
+	line_hashes_release(&f->hashes);
+	memset(f, 0, sizeof(*f));
+}
+
+typedef struct ctx {
+	const ge_report *r;
+	const ge_sarif_opts *o;
+	char *srcroot; /* clean absolute module root; NULL when not given */
+	char *root;    /* %SRCROOT%: the work tree, or srcroot */
+	char *prefix;  /* srcroot relative to root, "" or ending in '/' */
+	srcfile cache[NCACHE];
+	unsigned long tick;
+} ctx;
+
+/* The file at rel (relative to srcroot), loaded; NULL only on out of memory. */
+static srcfile *get_file(ctx *c, const char *rel)
+{
+	srcfile *f = NULL;
+	char *path = NULL;
+	size_t i, n;
+	for (i = 0; i < NCACHE; i++) {
+		if (c->cache[i].rel && strcmp(c->cache[i].rel, rel) == 0) {
+			c->cache[i].used = ++c->tick;
+			return &c->cache[i];
+		}
+		if (!f || c->cache[i].used < f->used)
+			f = &c->cache[i];
+	}
+	srcfile_release(f);
+	if (!(f->rel = ge_strdup(rel))) {
+		ge_error_set(GE_ENOMEM, "out of memory");
+		return NULL;
+	}
+	f->used = ++c->tick;
+	if (!c->srcroot)
+		return f;
+	if (!(path = ge_path_join(c->srcroot, rel)))
+		goto nomem;
+	if (!ge_path_within(path, c->srcroot) || ge_file_read(&f->text, path) < 0) {
+		/* Unreadable: columns stay bytes, no line hash.  Not an error. */
+		ge_error_clear();
+		ge_buf_release(&f->text);
+		free(path);
+		return f;
+	}
+	free(path);
+	n = 1;
+	for (i = 0; i < f->text.len; i++)
+		n += f->text.ptr[i] == '\n';
+	if (!(f->line_off = malloc(n * sizeof(*f->line_off))))
+		goto nomem;
+	f->line_off[0] = 0;
+	f->nlines = 1;
+	for (i = 0; i < f->text.len; i++)
+		if (f->text.ptr[i] == '\n')
+			f->line_off[f->nlines++] = i + 1;
+	f->ok = 1;
+	return f;
+nomem:
+	free(path);
+	srcfile_release(f);
+	ge_error_set(GE_ENOMEM, "out of memory");
+	return NULL;
+}
+
+/* Line text without '\n' and a trailing '\r', as lib/gosrc gives it. */
+static const char *file_line(const srcfile *f, uint32_t line, size_t *len)
+{
+	size_t s, e;
+	if (!f->ok || line == 0 || line > f->nlines)
+		return NULL;
+	s = f->line_off[line - 1];
+	e = line < f->nlines ? f->line_off[line] - 1 : f->text.len;
+	if (e > s && f->text.ptr[e - 1] == '\r')
+		e--;
+	*len = e - s;
+	return f->text.ptr + s;
+}
+
+/*
+ * The line of d, if the file still has the text the compiler saw there
+ * (line_hash 0: nothing to compare with, so trust it).
+ */
+static const char *diag_line(const srcfile *f, const ge_diag *d, size_t *len)
+{
+	const char *s = file_line(f, d->line, len);
+	if (s && d->line_hash && ge_hash_nospace(s, *len) != d->line_hash)
+		return NULL;
+	return s;
+}
+
+/* ---- regions -------------------------------------------------------------- */
+
+static int ident_byte(unsigned char c)
+{
+	return c == '_' || c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+/* Past a bracketed group opening at s[i]: strings skipped, ends at the line. */
+static size_t skip_group(const char *s, size_t n, size_t i)
+{
+	int depth = 0;
+	while (i < n) {
+		char ch = s[i];
+		if (ch == '"' || ch == '\'' || ch == '`') {
+			for (i++; i < n && s[i] != ch; i++)
+				if (s[i] == '\\' && ch != '`')
+					i++;
+			i++;
+			continue;
+		}
+		if (ch == '/' && i + 1 < n && s[i + 1] == '/')
+			return i;
+		if (ch == '(' || ch == '[' || ch == '{')
+			depth++;
+		else if (ch == ')' || ch == ']' || ch == '}')
+			if (--depth == 0)
+				return i + 1;
+		i++;
+	}
+	return n;
+}
+
+/*
+ * The end (exclusive byte offset) of the expression that starts at s[i]:
+ * the compiler points at an identifier, a unary & or *, or the '(' of a
+ * call, and the expression goes on through selectors, calls, indexes and
+ * composite literals on the same line.  At least one byte.
+ */
+static size_t expr_end(const char *s, size_t n, size_t i)
+{
+	size_t start = i;
+	while (i < n && (s[i] == '&' || s[i] == '*'))
+		i++;
+	while (i < n) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ident_byte(ch)) {
+			while (i < n && ident_byte((unsigned char)s[i]))
+				i++;
+		} else if (ch == '(' || ch == '[' || ch == '{') {
+			i = skip_group(s, n, i);
+		} else if (ch == '.' && i > start && i + 1 < n &&
+		           ident_byte((unsigned char)s[i + 1])) {
+			i++;
+		} else {
+			break;
+		}
+	}
+	while (i > start && (s[i - 1] == ' ' || s[i - 1] == '\t'))
+		i--;
+	return i > start ? i : start + 1;
+}
+
+/*
+ * "region" of line:col (bytes), in UTF-16 code units when the line's text
+ * is known; with snippets, also the expression's text and the line as
+ * "contextRegion" (so the caller writes the two as siblings).
+ */
+static int put_region(ge_buf *b, const char *text, size_t len, uint32_t line, uint32_t col,
+                      int snippets)
+{
+	uint32_t sc = col, ec = col + 1;
+	size_t off = 0, end = 0;
+	int rc = 0;
+	if (col == 0)
+		return ge_buf_printf(b, "\"region\":{\"startLine\":%u}", line);
+	if (text) {
+		off = col - 1;
+		if (off < len) {
+			end = expr_end(text, len, off);
+			sc = u16_units(text, off) + 1;
+			ec = u16_units(text, end) + 1;
+		} else {
+			sc = u16_units(text, len) + 1 + (uint32_t)(off - len);
+			ec = sc + 1;
+			snippets = 0;
+		}
+	}
+	rc |= ge_buf_printf(b, "\"region\":{\"startLine\":%u,\"startColumn\":%u,\"endColumn\":%u",
+	                    line, sc, ec);
+	if (text && snippets) {
+		char *snip = ge_strndup(text + off, end - off), *whole = ge_strndup(text, len);
+		if (!snip || !whole) {
+			free(snip);
+			free(whole);
+			return GE_ENOMEM;
+		}
+		rc |= ge_buf_puts(b, ",\"snippet\":{\"text\":");
+		rc |= jstr(b, snip);
+		rc |= ge_buf_printf(
+		    b, "}},\"contextRegion\":{\"startLine\":%u,\"snippet\":{\"text\":", line);
+		rc |= jstr(b, whole);
+		rc |= ge_buf_puts(b, "}}");
+		free(snip);
+		free(whole);
+	} else {
+		rc |= ge_buf_putc(b, '}');
+	}
+	return rc ? GE_ENOMEM : 0;
+}
+
+static int put_artifact(ge_buf *b, const ctx *c, const char *rel)
+{
+	int rc = 0;
+	ge_buf uri = GE_BUF_INIT;
+	rc |= ge_buf_puts(&uri, c->prefix);
+	rc |= put_uri_part(&uri, rel, strlen(rel), 0);
+	rc |= ge_buf_puts(b, "\"artifactLocation\":{\"uri\":");
+	rc |= ge_buf_put_json(b, ge_buf_cstr(&uri));
+	rc |= ge_buf_puts(b, ",\"uriBaseId\":\"%SRCROOT%\"}");
+	ge_buf_release(&uri);
+	return rc ? GE_ENOMEM : 0;
+}
+
+/* ---- rules ---------------------------------------------------------------- */
+
+typedef struct rule {
+	const char *id, *name, *level, *severity;
+	const char *short_desc, *full_desc, *help_text, *help_md;
+	const char *tags; /* JSON array body */
+} rule;
+
+/* Indexed by ge_kind; rewrite rules will follow as GE2xxx. */
+static const rule rules[] = {
+    {"GE1001", "MovedToHeap", "warning", "warning", "Local variable moved to the heap",
+     "The Go compiler's escape analysis could not prove that this local variable is dead "
+     "when its function returns, so the variable is allocated on the heap instead of in the "
+     "stack frame.",
+     "The compiler moved a local variable to the heap (go build -gcflags=-m says \"moved to "
+     "heap: x\"). Why it costs: every call of the function now allocates, and the garbage "
+     "collector has to find and free the variable later. Common causes: the variable's address "
+     "is returned or stored in something that outlives the call, it is captured by a closure "
+     "that escapes, or it is too large or variably sized for the stack. How to fix: return the "
+     "value instead of a pointer to it, let the caller pass the memory in (a pointer "
+     "parameter, a buffer), keep closures that capture it from escaping, or give it a constant "
+     "size. goescape check shows the -m=2 explanation of a new one as a code flow.",
+     "**Moved to heap.** The compiler's escape analysis could not prove that this local "
+     "variable is dead when the function returns, so it is allocated on the heap "
+     "(`go build -gcflags=-m` prints `moved to heap: x`).\n\n"
+     "**Why it costs.** Every call of the function allocates, and the garbage collector has "
+     "to scan and free the variable later: more CPU, more GC pauses, worse cache use.\n\n"
+     "**Common causes.**\n\n"
+     "- its address is returned or stored in a longer-lived value (a global, a field, a "
+     "slice, a map, a channel);\n"
+     "- a closure that escapes captures it;\n"
+     "- it is too large, or variably sized, for the stack.\n\n"
+     "**How to fix.** Return the value rather than a pointer to it; let the caller pass the "
+     "memory in (a pointer parameter or a buffer it owns); keep closures that capture it "
+     "local; give buffers a constant size. `go build -gcflags=-m=2` explains the flow that "
+     "forced the move; goescape shows it as the result's code flow.",
+     "\"performance\",\"go\",\"escape-analysis\",\"heap-allocation\""},
+    {"GE1002", "EscapesToHeap", "warning", "warning", "Value escapes to the heap",
+     "The Go compiler's escape analysis found that this value (a composite literal, a "
+     "conversion, a closure, an interface box, an append) outlives its stack frame, so it is "
+     "allocated on the heap.",
+     "A value escapes to the heap (go build -gcflags=-m says \"X escapes to heap\"). Why it "
+     "costs: the expression allocates every time it runs, and the garbage collector has to "
+     "free it later. Common causes: the value is returned by pointer or stored in something "
+     "that outlives the call; it is converted to an interface (fmt.Sprintf(\"%d\", n) boxes n); "
+     "a []byte(string) or string([]byte) conversion whose result escapes; an append that "
+     "grows a slice that escapes; a closure that is returned or stored. How to fix: keep the "
+     "value local or pass the destination in; format integers with strconv.AppendInt into a "
+     "stack buffer instead of fmt.Sprintf or []byte(strconv.Itoa(n)); preallocate slices "
+     "with a constant capacity; avoid interface parameters on hot paths.",
+     "**Escapes to heap.** The compiler's escape analysis found that this value outlives the "
+     "function's stack frame, so the expression allocates on the heap "
+     "(`go build -gcflags=-m` prints `X escapes to heap`).\n\n"
+     "**Why it costs.** The allocation happens every time the expression runs, and the "
+     "garbage collector has to scan and free the value later.\n\n"
+     "**Common causes.**\n\n"
+     "- the value (or a pointer to it) is returned or stored in a longer-lived value;\n"
+     "- it is converted to an interface: `fmt.Sprintf(\"%d\", n)` boxes `n`;\n"
+     "- a `[]byte(s)` / `string(b)` conversion or an `append` whose result escapes;\n"
+     "- a closure (`func literal`) that is returned or stored.\n\n"
+     "**How to fix.** Keep the value local, or let the caller pass the destination in. "
+     "Format integers without boxing: `strconv.AppendInt(buf[:0], int64(n), 10)` with "
+     "`var buf [20]byte` on the stack instead of `[]byte(strconv.Itoa(n))` or "
+     "`fmt.Sprintf(\"%d\", n)`. Preallocate slices with a constant capacity. "
+     "`go build -gcflags=-m=2` explains the flow; goescape shows it as the result's code flow.",
+     "\"performance\",\"go\",\"escape-analysis\",\"heap-allocation\""},
+    {"GE1003", "LeakingParam", "note", "recommendation", "Parameter leaks",
+     "The Go compiler's escape analysis found that a parameter (or what it points to) flows "
+     "to the heap or to a result, so arguments passed for it may have to be heap allocated "
+     "by the callers.",
+     "A parameter leaks (go build -gcflags=-m says \"leaking param: p\" or \"leaking param "
+     "content: p\"). This is informational: it allocates nothing by itself, but an argument "
+     "for p cannot stay on the caller's stack when the parameter leaks to the heap, so the "
+     "cost shows up as heap escapes in the callers. A leak to a result only ties the "
+     "argument's lifetime to the result's. How to fix, where a caller's escape matters: do "
+     "not store the parameter in a global, a field or a channel, copy what you keep, or "
+     "accept a value instead of a pointer.",
+     "**Leaking param.** The compiler's escape analysis found that a parameter, or what it "
+     "points to (`leaking param content`), flows to the heap or to a result.\n\n"
+     "**Why it matters.** Informational: the function allocates nothing because of it, but "
+     "an argument passed for the parameter cannot stay on the caller's stack when the "
+     "parameter leaks to the heap, so the cost appears as heap escapes in the callers.\n\n"
+     "**How to fix,** where a caller's escape matters: do not keep the parameter in a global, "
+     "a field, a map or a channel; copy what you need to keep; take a value instead of a "
+     "pointer.",
+     "\"performance\",\"go\",\"escape-analysis\",\"informational\""},
+};
+
+#define NOTIFY_ID "GE9001"
+
+static int put_driver(ge_buf *b)
+{
+	size_t i;
+	int rc = 0;
+	rc |= ge_buf_printf(b,
+	                    "\"tool\":{\"driver\":{\"name\":\"goescape\",\"version\":\"%s\","
+	                    "\"semanticVersion\":\"%s\",\"informationUri\":",
+	                    ge_version(), ge_version());
+	rc |= ge_buf_put_json(b, GE_SARIF_INFO_URI);
+	rc |= ge_buf_puts(b, ",\n\"rules\":[");
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		const rule *u = &rules[i];
+		rc |= ge_buf_puts(b, i ? ",\n{\"id\":" : "\n{\"id\":");
+		rc |= ge_buf_put_json(b, u->id);
+		rc |= ge_buf_puts(b, ",\"name\":");
+		rc |= ge_buf_put_json(b, u->name);
+		rc |= ge_buf_puts(b, ",\"shortDescription\":{\"text\":");
+		rc |= ge_buf_put_json(b, u->short_desc);
+		rc |= ge_buf_puts(b, "},\"fullDescription\":{\"text\":");
+		rc |= ge_buf_put_json(b, u->full_desc);
+		rc |= ge_buf_puts(b, "},\"help\":{\"text\":");
+		rc |= ge_buf_put_json(b, u->help_text);
+		rc |= ge_buf_puts(b, ",\"markdown\":");
+		rc |= ge_buf_put_json(b, u->help_md);
+		rc |= ge_buf_puts(b, "},\"helpUri\":\"" GE_SARIF_HELP_URI "\"");
+		rc |= ge_buf_printf(b,
+		                    ",\"defaultConfiguration\":{\"level\":\"%s\"},"
+		                    "\"properties\":{\"tags\":[%s],\"precision\":\"very-high\","
+		                    "\"problem.severity\":\"%s\"}}",
+		                    u->level, u->tags, u->severity);
+	}
+	rc |= ge_buf_puts(
+	    b, "],\n\"notifications\":[{\"id\":\"" NOTIFY_ID "\","
+	       "\"name\":\"ResultsLimited\",\"shortDescription\":{\"text\":"
+	       "\"Results left out to stay within GitHub's limits.\"},"
+	       "\"fullDescription\":{\"text\":\"GitHub code scanning accepts at most "
+	       "25,000 results per run and 10 MB of gzipped SARIF; goescape keeps the "
+	       "most important results and leaves out the rest.\"},"
+	       "\"help\":{\"text\":\"Too many results for one upload: look at the "
+	       "whole report with --format text or json, or fix or baseline the "
+	       "existing escapes.\",\"markdown\":\"Too many results for one upload: "
+	       "look at the whole report with `--format text` or `--format json`, or fix "
+	       "or baseline the existing escapes.\"},"
+	       "\"defaultConfiguration\":{\"level\":\"warning\"}}]}}");
+	return rc ? GE_ENOMEM : 0;
+}
+
+/* ---- results -------------------------------------------------------------- */
+
+enum { PRIO_NEW_HEAP, PRIO_HEAP, PRIO_LEAK, PRIO_FIXED, NPRIO };
+
+typedef struct entry {
+	const ge_diag *d;
+	size_t size;
+	unsigned char prio, fixed, keep;
+} entry;
+
+static int put_message(ge_buf *b, const ge_diag *d, int fixed)
+{
+	ge_buf m = GE_BUF_INIT;
+	int rc = 0;
+	if (fixed)
+		rc |= ge_buf_puts(&m, "Fixed: ");
+	rc |= ge_buf_puts(&m, d->message && *d->message ? d->message : ge_kind_name(d->kind));
+	if (d->function && *d->function)
+		rc |= ge_buf_printf(&m, " (in %s).", d->function);
+	else
+		rc |= ge_buf_puts(&m, " (at package level).");
+	rc |= ge_buf_puts(b, "\"message\":{\"text\":");
+	rc |= jstr(b, ge_buf_cstr(&m));
+	rc |= ge_buf_putc(b, '}');
+	ge_buf_release(&m);
+	return rc ? GE_ENOMEM : 0;
+}
+
+/*
+ * Where an explanation's "at FILE:LINE:COL" is: FILE as the compiler printed
+ * it, relative to the directory go ran in (the module root) or, replayed from
+ * the build cache, to another one; tried as it stands, then as a file of the
+ * diagnostic's own directory.  Sets *rel (malloc'd, relative to srcroot) or
+ * leaves it NULL when the file is not inside srcroot.
+ */
+static int map_path(char **rel, const ctx *c, const ge_diag *d, const char *file, size_t n)
+{
+	char *printed = NULL, *abs = NULL;
+	const char *in;
+	int rc = 0;
+	*rel = NULL;
+	if (!c->srcroot || n == 0 || file[0] == '<')
+		return 0;
+	if (!(printed = ge_strndup(file, n)))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	if (!(abs = ge_path_join(c->srcroot, printed))) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	in = ge_path_within(abs, c->srcroot);
+	if (in && access(abs, R_OK) == 0) {
+		if (!(*rel = ge_strdup(in)))
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (printed[0] != '/') {
+		const char *base = strrchr(printed, '/'), *dslash = strrchr(d->file, '/');
+		ge_buf alt = GE_BUF_INIT;
+		base = base ? base + 1 : printed;
+		free(abs);
+		abs = NULL;
+		if (ge_buf_put(&alt, d->file, dslash ? (size_t)(dslash - d->file + 1) : 0) < 0 ||
+		    ge_buf_puts(&alt, base) < 0 || !(abs = ge_path_join(c->srcroot, alt.ptr))) {
+			ge_buf_release(&alt);
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+			goto done;
+		}
+		ge_buf_release(&alt);
+		in = ge_path_within(abs, c->srcroot);
+		if (in && access(abs, R_OK) == 0 && !(*rel = ge_strdup(in)))
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+	}
+done:
+	free(printed);
+	free(abs);
+	return rc;
+}
+
+/* Parse "from X (why) at FILE:LINE[:COL]" into its parts; 0 if not one. */
+static int parse_from(const char *s, size_t n, const char **what, size_t *what_len,
+                      const char **file, size_t *file_len, uint32_t *line, uint32_t *col)
+{
+	const char *at = NULL, *p, *end = s + n, *c1, *c2;
+	unsigned long v1, v2 = 0;
+	char *e;
+	for (p = s; p + 4 <= end; p++)
+		if (memcmp(p, " at ", 4) == 0)
+			at = p;
+	if (!at)
+		return 0;
+	*what = s;
+	*what_len = (size_t)(at - s);
+	p = at + 4;
+	/* FILE:LINE:COL, FILE may hold ':' itself: take numbers from the end. */
+	c2 = NULL;
+	for (c1 = end; c1 > p; c1--)
+		if (c1[-1] == ':')
+			break;
+	if (c1 <= p)
+		return 0;
+	c1--;
+	v1 = strtoul(c1 + 1, &e, 10);
+	if (e != end || e == c1 + 1)
+		return 0;
+	for (c2 = c1; c2 > p; c2--)
+		if (c2[-1] == ':')
+			break;
+	if (c2 > p) {
+		const char *num = c2;
+		c2--;
+		v2 = v1;
+		v1 = strtoul(num, &e, 10);
+		if (e != c1 || e == num) {
+			/* Only FILE:LINE. */
+			v1 = v2;
+			v2 = 0;
+			c2 = c1;
+		}
+	} else {
+		c2 = c1;
+	}
+	*file = p;
+	*file_len = (size_t)(c2 - p);
+	*line = (uint32_t)v1;
+	*col = (uint32_t)v2;
+	return *file_len > 0 && v1 > 0;
+}
+
+/* One threadFlowLocation: message, and where it is when that can be said. */
+static int put_flow_location(ge_buf *b, ctx *c, const ge_diag *d, const char *file, size_t file_len,
+                             uint32_t line, uint32_t col, const char *msg, int first)
+{
+	char *rel = NULL;
+	int rc = 0;
+	if (file && (rc = map_path(&rel, c, d, file, file_len)) < 0)
+		return rc;
+	rc |= ge_buf_puts(b, first ? "{\"location\":{" : ",{\"location\":{");
+	if (rel) {
+		srcfile *f = get_file(c, rel);
+		const char *text = NULL;
+		size_t len = 0;
+		if (!f) {
+			free(rel);
+			return GE_ENOMEM;
+		}
+		text = file_line(f, line, &len);
+		rc |= ge_buf_puts(b, "\"physicalLocation\":{");
+		rc |= put_artifact(b, c, rel);
+		rc |= ge_buf_putc(b, ',');
+		rc |= put_region(b, text, len, line, col, 0);
+		rc |= ge_buf_puts(b, "},");
+	}
+	rc |= ge_buf_puts(b, "\"message\":{\"text\":");
+	rc |= jstr(b, msg);
+	rc |= ge_buf_puts(b, "}}}");
+	free(rel);
+	return rc ? GE_ENOMEM : 0;
+}
+
+/*
+ * codeFlows from an -m=2 explanation: a heading ("x escapes to heap in F:"),
+ * then "flow: a ← b:" lines, each followed by "from X (why) at FILE:L:C"
+ * steps.  Every step is a threadFlowLocation; a flow line is said in the
+ * message of the step after it.
+ */
+static int put_code_flows(ge_buf *b, ctx *c, const ge_diag *d, const char *ex)
+{
+	ge_buf flow = GE_BUF_INIT, msg = GE_BUF_INIT, body = GE_BUF_INIT, head = GE_BUF_INIT;
+	const char *p = ex;
+	size_t nloc = 0;
+	int rc = 0;
+	while (*p && rc == 0) {
+		const char *eol = strchr(p, '\n'), *s = p;
+		size_t n;
+		if (!eol)
+			eol = p + strlen(p);
+		while (s < eol && (*s == ' ' || *s == '\t'))
+			s++;
+		n = (size_t)(eol - s);
+		if (p == ex) {
+			/* The heading, without its colon. */
+			rc = ge_buf_put(&head, s, n && s[n - 1] == ':' ? n - 1 : n);
+		} else if (n > 6 && memcmp(s, "flow: ", 6) == 0) {
+			if (flow.len)
+				rc |= ge_buf_puts(&flow, "; ");
+			rc |= ge_buf_put(&flow, s, s[n - 1] == ':' ? n - 1 : n);
+		} else if (n > 5 && memcmp(s, "from ", 5) == 0 && nloc < 1000) {
+			const char *what, *file;
+			size_t wl, fl;
+			uint32_t line, col;
+			ge_buf_clear(&msg);
+			if (flow.len) {
+				rc |= ge_buf_put(&msg, flow.ptr, flow.len);
+				rc |= ge_buf_puts(&msg, ": ");
+				ge_buf_clear(&flow);
+			}
+			if (parse_from(s + 5, n - 5, &what, &wl, &file, &fl, &line, &col)) {
+				rc |= ge_buf_puts(&msg, "from ");
+				rc |= ge_buf_put(&msg, what, wl);
+				if (rc == 0)
+					rc = put_flow_location(&body, c, d, file, fl, line, col,
+					                       msg.ptr, nloc == 0);
+			} else {
+				rc |= ge_buf_put(&msg, s, n);
+				if (rc == 0)
+					rc = put_flow_location(&body, c, d, NULL, 0, 0, 0, msg.ptr,
+					                       nloc == 0);
+			}
+			nloc++;
+		}
+		p = *eol ? eol + 1 : eol;
+	}
+	if (rc == 0 && flow.len && nloc < 1000) {
+		rc = put_flow_location(&body, c, d, NULL, 0, 0, 0, flow.ptr, nloc == 0);
+		nloc++;
+	}
+	if (rc == 0 && nloc) {
+		rc |= ge_buf_puts(b, ",\"codeFlows\":[{\"message\":{\"text\":");
+		rc |= jstr(b, head.len ? head.ptr : "how the value reaches the heap");
+		rc |= ge_buf_puts(b, "},\"threadFlows\":[{\"locations\":[");
+		rc |= ge_buf_put(b, body.ptr, body.len);
+		rc |= ge_buf_puts(b, "]}]}]");
+	}
+	ge_buf_release(&flow);
+	ge_buf_release(&msg);
+	ge_buf_release(&body);
+	ge_buf_release(&head);
+	return rc ? (rc < 0 ? rc : GE_ENOMEM) : 0;
+}
+
+static const char *result_level(const ctx *c, const ge_diag *d, int fixed)
+{
+	if (!ge_kind_is_heap(d->kind))
+		return "note";
+	if (!c->o->check)
+		return "warning";
+	return !fixed && d->status == GE_STATUS_NEW ? "error" : "note";
+}
+
+static int put_result(ge_buf *b, ctx *c, const ge_diag *d, int fixed)
+{
+	const rule *u = &rules[(unsigned)d->kind < 3 ? d->kind : GE_KIND_ESCAPES];
+	srcfile *f = get_file(c, d->file);
+	const char *text = NULL;
+	size_t len = 0;
+	char fp[17];
+	int rc = 0;
+	if (!f)
+		return GE_ENOMEM;
+	text = diag_line(f, d, &len);
+	rc |= ge_buf_printf(b, "{\"ruleId\":\"%s\",\"ruleIndex\":%u,\"level\":\"%s\",", u->id,
+	                    (unsigned)(u - rules), result_level(c, d, fixed));
+	rc |= put_message(b, d, fixed);
+	rc |= ge_buf_puts(b, ",\"locations\":[{\"physicalLocation\":{");
+	rc |= put_artifact(b, c, d->file);
+	rc |= ge_buf_putc(b, ',');
+	rc |= put_region(b, text, len, d->line, d->column, 1);
+	rc |= ge_buf_putc(b, '}');
+	if (d->function && *d->function) {
+		rc |= ge_buf_puts(b, ",\"logicalLocations\":[{\"name\":");
+		rc |= jstr(b, d->function);
+		if (d->package && *d->package) {
+			ge_buf fq = GE_BUF_INIT;
+			rc |= ge_buf_printf(&fq, "%s.%s", d->package, d->function);
+			rc |= ge_buf_puts(b, ",\"fullyQualifiedName\":");
+			rc |= jstr(b, ge_buf_cstr(&fq));
+			ge_buf_release(&fq);
+		}
+		rc |= ge_buf_puts(b, ",\"kind\":\"function\"}]");
+	}
+	rc |= ge_buf_puts(b, "}],\"partialFingerprints\":{");
+	if (text) {
+		if (!f->hashed) {
+			if (hash_text(&f->hashes, f->text.ptr, f->text.len) < 0)
+				return GE_ENOMEM;
+			f->hashed = 1;
+		}
+		/* The action numbers lines its own way (a lone CR ends one too). */
+		if (d->line <= f->hashes.n) {
+			rc |= ge_buf_puts(b, "\"primaryLocationLineHash\":\"");
+			rc |= put_hash(b, &f->hashes, d->line);
+			rc |= ge_buf_puts(b, "\",");
+		}
+	}
+	ge_diag_fingerprint(d, fp);
+	rc |= ge_buf_printf(b, "\"goescape/v1\":\"%s\"}", fp);
+	if (c->o->check)
+		rc |= ge_buf_printf(b, ",\"baselineState\":\"%s\"",
+		                    fixed                        ? "absent"
+		                    : d->status == GE_STATUS_NEW ? "new"
+		                                                 : "unchanged");
+	if (fixed)
+		rc |= ge_buf_puts(b, ",\"suppressions\":[{\"kind\":\"external\",\"status\":"
+		                     "\"accepted\",\"justification\":\"Fixed: the base "
+		                     "revision has it, this one does not.\"}]");
+	if (rc == 0 && !fixed && d->explain && d->explain <= c->r->nexplain &&
+	    ge_kind_is_heap(d->kind) && (!c->o->check || d->status == GE_STATUS_NEW))
+		rc = put_code_flows(b, c, d, c->r->explain[d->explain - 1]);
+	if (rc == 0)
+		rc = ge_buf_putc(b, '}');
+	return rc ? (rc < 0 ? rc : GE_ENOMEM) : 0;
+}
+
+/* ---- the run -------------------------------------------------------------- */
+
+/* The nearest directory at or above dir that holds .git; malloc'd, or NULL. */
+static char *find_work_tree(const char *dir)
+{
+	char *d = ge_strdup(dir), *slash;
+	ge_buf probe = GE_BUF_INIT;
+	if (!d)
+		return NULL;
+	for (;;) {
+		ge_buf_clear(&probe);
+		if (ge_buf_printf(&probe, "%s/.git", strcmp(d, "/") ? d : "") < 0)
+			break;
+		if (access(probe.ptr, F_OK) == 0) {
+			ge_buf_release(&probe);
+			return d;
+		}
+		slash = strrchr(d, '/');
+		if (!slash || slash == d)
+			break;
+		*slash = '\0';
+	}
+	ge_buf_release(&probe);
+	free(d);
+	return NULL;
+}
+
+static int ctx_init(ctx *c, const ge_report *r, const ge_sarif_opts *o)
+{
+	const char *in;
+	memset(c, 0, sizeof(*c));
+	c->r = r;
+	c->o = o;
+	if (o->srcroot && o->srcroot[0] == '/') {
+		if (!(c->srcroot = ge_strdup(o->srcroot)))
+			goto nomem;
+		ge_path_clean(c->srcroot);
+		if (o->repo_root && o->repo_root[0] == '/') {
+			if (!(c->root = ge_strdup(o->repo_root)))
+				goto nomem;
+			ge_path_clean(c->root);
+		} else {
+			c->root = find_work_tree(c->srcroot);
+		}
+		if (c->root && strcmp(c->root, c->srcroot) != 0) {
+			in = ge_path_within(c->srcroot, c->root);
+			if (!in) {
+				free(c->root);
+				c->root = NULL;
+			} else {
+				ge_buf p = GE_BUF_INIT;
+				if (put_uri_part(&p, in, strlen(in), 0) < 0 ||
+				    ge_buf_putc(&p, '/') < 0) {
+					ge_buf_release(&p);
+					goto nomem;
+				}
+				c->prefix = ge_buf_detach(&p);
+			}
+		}
+		if (!c->root && !(c->root = ge_strdup(c->srcroot)))
+			goto nomem;
+	}
+	if (!c->prefix && !(c->prefix = ge_strdup("")))
+		goto nomem;
+	return 0;
+nomem:
+	return ge_error_set(GE_ENOMEM, "out of memory");
+}
+
+static void ctx_release(ctx *c)
+{
+	size_t i;
+	for (i = 0; i < NCACHE; i++)
+		srcfile_release(&c->cache[i]);
+	free(c->srcroot);
+	free(c->root);
+	free(c->prefix);
+}
+
+/* Everything of the run before "results", without the invocation. */
+static int put_run_head(ge_buf *b, const ctx *c)
+{
+	const ge_sarif_opts *o = c->o;
+	char *repo = o->repo_uri ? ge_sarif_repo_uri(o->repo_uri) : NULL;
+	int rc = 0;
+	rc |= put_driver(b);
+	rc |= ge_buf_puts(b, ",\n\"originalUriBaseIds\":{\"%SRCROOT%\":{");
+	if (c->root) {
+		rc |= ge_buf_puts(b, "\"uri\":\"file://");
+		rc |= put_uri_part(b, c->root, strlen(c->root), 1);
+		rc |= ge_buf_puts(b, strcmp(c->root, "/") ? "/\"}}" : "\"}}");
+	} else {
+		rc |= ge_buf_puts(b, "\"description\":{\"text\":\"The directory that report paths "
+		                     "are relative to.\"}}}");
+	}
+	if (repo) {
+		rc |= ge_buf_puts(b, ",\n\"versionControlProvenance\":[{\"repositoryUri\":");
+		rc |= ge_buf_put_json(b, repo);
+		if (o->revision && *o->revision) {
+			rc |= ge_buf_puts(b, ",\"revisionId\":");
+			rc |= jstr(b, o->revision);
+		}
+		if (o->branch && *o->branch) {
+			rc |= ge_buf_puts(b, ",\"branch\":");
+			rc |= jstr(b, o->branch);
+		}
+		if (c->root)
+			rc |= ge_buf_puts(b, ",\"mappedTo\":{\"uriBaseId\":\"%SRCROOT%\"}");
+		rc |= ge_buf_puts(b, "}]");
+	}
+	rc |= ge_buf_puts(b, ",\n\"columnKind\":\"utf16CodeUnits\"");
+	free(repo);
+	return rc ? GE_ENOMEM : 0;
+}
+
+static const char *const prio_names[NPRIO] = {"new heap escapes", "heap escapes", "leaking params",
+                                              "fixed heap escapes"};
+
+static int put_invocation(ge_buf *b, const ctx *c, const size_t total[NPRIO],
+                          const size_t kept[NPRIO], size_t max_results, size_t max_bytes)
+{
+	const ge_sarif_opts *o = c->o;
+	size_t all = 0, in = 0, i;
+	int rc = 0, first = 1;
+	for (i = 0; i < NPRIO; i++) {
+		all += total[i];
+		in += kept[i];
+	}
+	rc |=
+	    ge_buf_printf(b, ",\n\"invocations\":[{\"executionSuccessful\":%s,\"exitCode\":%d",
+	                  o->exit_code == 0 || o->exit_code == 1 ? "true" : "false", o->exit_code);
+	if (o->command_line) {
+		rc |= ge_buf_puts(b, ",\"commandLine\":");
+		rc |= jstr(b, o->command_line);
+	}
+	if (in < all) {
+		ge_buf m = GE_BUF_INIT;
+		rc |= ge_buf_printf(
+		    &m,
+		    "goescape found %zu results but wrote only the %zu most important, "
+		    "to stay within GitHub code scanning's limits (%zu results per run, "
+		    "%zu bytes of SARIF here for its 10 MB gzipped). Left out:",
+		    all, in, max_results, max_bytes);
+		for (i = 0; i < NPRIO; i++) {
+			if (kept[i] == total[i])
+				continue;
+			rc |= ge_buf_printf(&m, "%s %zu of %zu %s", first ? "" : ",",
+			                    total[i] - kept[i], total[i], prio_names[i]);
+			first = 0;
+		}
+		rc |= ge_buf_puts(&m, ". Run goescape check or report with --format text or json "
+		                      "for all of them.");
+		rc |= ge_buf_puts(
+		    b, ",\"toolExecutionNotifications\":[{\"descriptor\":{\"id\":\"" NOTIFY_ID
+		       "\",\"index\":0},\"level\":\"warning\",\"message\":{\"text\":");
+		rc |= jstr(b, ge_buf_cstr(&m));
+		rc |= ge_buf_puts(b, "}}]");
+		ge_buf_release(&m);
+	}
+	rc |= ge_buf_puts(b, "}]");
+	return rc ? GE_ENOMEM : 0;
+}
+
+static unsigned char prio_of(const ge_diag *d, int fixed)
+{
+	if (fixed)
+		return PRIO_FIXED;
+	if (!ge_kind_is_heap(d->kind))
+		return PRIO_LEAK;
+	return d->status == GE_STATUS_NEW ? PRIO_NEW_HEAP : PRIO_HEAP;
+}
 
 int ge_sarif_render(ge_buf *out, const ge_report *r, const ge_sarif_opts *o)
 {
-	(void)out;
-	(void)r;
-	(void)o;
-	return ge_error_set(GE_EUSAGE, "--format sarif is not available yet");
+	ctx c;
+	ge_buf scratch = GE_BUF_INIT, head = GE_BUF_INIT;
+	entry *e = NULL;
+	size_t n, i, count = 0, bytes, budget, max_results, max_bytes;
+	size_t total[NPRIO] = {0}, kept[NPRIO] = {0};
+	int rc, p, full = 0, first = 1;
+	assert(out && r && o);
+
+	max_results = o->max_results ? o->max_results : GE_SARIF_MAX_RESULTS;
+	max_bytes = o->max_bytes ? o->max_bytes : GE_SARIF_MAX_BYTES;
+	if ((rc = ctx_init(&c, r, o)) < 0)
+		goto done;
+	n = r->ndiags + (o->check ? r->nfixed : 0);
+	if (n && !(e = calloc(n, sizeof(*e)))) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		e[i].fixed = i >= r->ndiags;
+		e[i].d = e[i].fixed ? &r->fixed[i - r->ndiags] : &r->diags[i];
+		e[i].prio = prio_of(e[i].d, e[i].fixed);
+		total[e[i].prio]++;
+	}
+
+	/* Measure: what the log costs without results, then each result. */
+	rc = ge_buf_puts(&head, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\","
+	                        "\"version\":\"2.1.0\",\n\"runs\":[{");
+	if (rc == 0)
+		rc = put_run_head(&head, &c);
+	if (rc < 0)
+		goto done;
+	for (i = 0; i < n; i++) {
+		ge_buf_clear(&scratch);
+		if ((rc = put_result(&scratch, &c, e[i].d, e[i].fixed)) < 0)
+			goto done;
+		e[i].size = scratch.len + 2;
+	}
+	/* Room for the invocation and its notification, and the closing. */
+	bytes = head.len + 1024 + (o->command_line ? 2 * strlen(o->command_line) : 0);
+	budget = max_bytes > bytes ? max_bytes - bytes : 0;
+	bytes = 0;
+	for (p = 0; p < NPRIO && !full; p++)
+		for (i = 0; i < n && !full; i++) {
+			if (e[i].prio != p)
+				continue;
+			if (count == max_results || bytes + e[i].size > budget) {
+				full = 1;
+				break;
+			}
+			e[i].keep = 1;
+			count++;
+			bytes += e[i].size;
+			kept[p]++;
+		}
+
+	rc = ge_buf_grow(out, head.len + bytes + 4096);
+	if (rc == 0)
+		rc = ge_buf_put(out, head.ptr, head.len);
+	if (rc == 0)
+		rc = put_invocation(out, &c, total, kept, max_results, max_bytes);
+	if (rc == 0)
+		rc = ge_buf_puts(out, ",\n\"results\":[");
+	for (i = 0; i < n && rc == 0; i++) {
+		if (!e[i].keep)
+			continue;
+		rc = ge_buf_puts(out, first ? "\n" : ",\n");
+		first = 0;
+		if (rc == 0)
+			rc = put_result(out, &c, e[i].d, e[i].fixed);
+	}
+	if (rc == 0)
+		rc = ge_buf_puts(out, "]}]}\n");
+done:
+	free(e);
+	ge_buf_release(&scratch);
+	ge_buf_release(&head);
+	ctx_release(&c);
+	return rc < 0 ? rc : 0;
 }

@@ -2,36 +2,103 @@
  * lib/sarif: a report as SARIF 2.1.0 that GitHub code scanning accepts as it
  * is (validated with Microsoft's SARIF multitool, rule kinds Ghas and Sarif).
  *
- * Rules have stable ids, one per kind (moved to heap, escapes to heap,
- * leaking param).  Locations are module-relative under %SRCROOT%, with
- * columns converted from Go's bytes to SARIF's characters.
- * partialFingerprints carry GitHub's primaryLocationLineHash (computed as
- * GitHub's upload action does) and goescape's own identity.  For check
- * output, baselineState is new / unchanged / absent (fixed), and new heap
- * escapes are level error, the rest note.  -m=2 explanations become
- * codeFlows.  GitHub's limits (25,000 results per run, 10 MB gzipped) are
- * kept by dropping the least important results, said in a
- * toolExecutionNotification.
+ * Rules have stable ids, one per kind: GE1001 moved to heap, GE1002 escapes
+ * to heap, GE1003 leaking param (GE2xxx is kept for rewrite rules).
+ * Locations are relative to %SRCROOT%, the git work tree that holds the
+ * module (the module root when there is none), so GitHub finds the files
+ * of a module in a subdirectory.  Columns are converted from Go's bytes to
+ * UTF-16 code units (columnKind "utf16CodeUnits") with the source line, and
+ * end at the end of the expression found there.
+ *
+ * partialFingerprints carry primaryLocationLineHash, computed as GitHub's
+ * upload action computes it (see ge_sarif_line_hashes), and goescape's own
+ * identity (ge_diag_fingerprint) under "goescape/v1".  Source lines are
+ * used only while their text still hashes to the diagnostic's line_hash, so
+ * a report of another commit never borrows the wrong line.
+ *
+ * For check output, baselineState is new / unchanged / absent (the fixed
+ * list); new heap escapes are level error, everything else note; fixed
+ * ones also carry an external suppression, because GitHub shows every
+ * result it is given as an alert and a fixed escape should not be an open
+ * one.  report output has no baselineState: heap escapes are warnings,
+ * leaks notes.  -m=2 explanations of new heap escapes (of every heap
+ * escape in report output) become codeFlows.
+ *
+ * GitHub's limits (25,000 results per run, 10 MB gzipped) are kept by
+ * dropping the least important results first (fixed, then leaks, then
+ * existing heap escapes, new heap escapes last), said in
+ * invocations[0].toolExecutionNotifications.  The output is valid SARIF
+ * whatever is dropped.
  */
 #ifndef GE_SARIF_H
 #define GE_SARIF_H
 
 #include "report.h"
 
+/* tool.driver.informationUri: where a reader of an alert learns about goescape. */
+#define GE_SARIF_INFO_URI "https://github.com/goescape/goescape"
+/* The rules' helpUri: the Go GC guide, which explains escape analysis and heap cost. */
+#define GE_SARIF_HELP_URI "https://go.dev/doc/gc-guide"
+
+/* GitHub code scanning's hard limit of results in one run. */
+#define GE_SARIF_MAX_RESULTS 25000
+/*
+ * GitHub takes at most 10 MB of gzipped SARIF.  Without zlib at hand the
+ * limit is kept on the uncompressed size: goescape's SARIF compresses about
+ * 12 to 25 times (measured on Go's standard library), so 64 MB leaves a
+ * margin of two.
+ */
+#define GE_SARIF_MAX_BYTES (64u * 1024 * 1024)
+
 typedef struct ge_sarif_opts {
-	const char *srcroot;      /* absolute directory report files are relative to */
-	const char *repo_uri;     /* versionControlProvenance; NULL when unknown */
+	const char *srcroot;  /* absolute directory report files are relative to */
+	const char *repo_uri; /* versionControlProvenance; NULL when unknown */
 	const char *revision;
 	const char *branch;
 	const char *command_line; /* invocations[0] */
 	int exit_code;
-	int check;                /* statuses are meaningful: emit baselineState */
-	size_t max_results;       /* 0 = GitHub's 25,000 */
-	size_t max_bytes;         /* 0 = GitHub's limit (10 MB gzipped, approximated) */
+	int check;             /* statuses are meaningful: emit baselineState */
+	size_t max_results;    /* 0 = GE_SARIF_MAX_RESULTS */
+	size_t max_bytes;      /* uncompressed; 0 = GE_SARIF_MAX_BYTES */
+	const char *repo_root; /* git work tree holding srcroot, %SRCROOT%; NULL = the
+	                          nearest directory upward with a .git, else srcroot */
 } ge_sarif_opts;
 
-#define GE_SARIF_OPTS_INIT {NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0}
+#define GE_SARIF_OPTS_INIT                                                                         \
+	{                                                                                          \
+		NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL                                     \
+	}
 
+/*
+ * Append the SARIF log of r to out.  Source files are read from srcroot
+ * (when set) for columns and line hashes; a file that cannot be read only
+ * loses those.  Returns 0, or GE_ENOMEM (out then holds a partial log the
+ * caller discards).
+ */
 int ge_sarif_render(ge_buf *out, const ge_report *r, const ge_sarif_opts *o);
+
+/*
+ * GitHub's primaryLocationLineHash of every line of text, one "<hex>:<n>"
+ * per line, each followed by '\n', appended to out.  The algorithm of
+ * github/codeql-action src/fingerprints.ts: text decoded from UTF-8 into
+ * UTF-16 code units (invalid bytes become U+FFFD), spaces and tabs
+ * skipped, CR and CRLF read as LF; a polynomial rolling hash (base 37,
+ * modulo 2^64) over a window of 100 code units, a line's hash being the
+ * window that starts at its first code unit, with the code unit 65535
+ * marking the end of the text and zeros after it; <n> counts earlier lines
+ * with the same hash, from 1.  Lines are those of that reading (CR, LF
+ * and CRLF end a line), and the text after the last line end is a line
+ * too, even when empty.  Returns 0 or GE_ENOMEM.
+ */
+int ge_sarif_line_hashes(ge_buf *out, const char *text, size_t len);
+
+/*
+ * A repository URL as an absolute URI for SARIF: scp-like "git@host:o/r.git"
+ * and ssh:// or git:// URLs become https://host/o/r.git, user names and
+ * passwords are dropped, absolute paths become file:// URIs.  NULL when url
+ * cannot be made absolute (a relative path) or on out of memory; else
+ * malloc'd, free() it.
+ */
+char *ge_sarif_repo_uri(const char *url);
 
 #endif

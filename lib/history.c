@@ -387,3 +387,72 @@ done:
 	ge_git_diff_release(&diff);
 	return rc;
 }
+
+/* Flags of a build that do not change what the compiler analyses. */
+static int neutral_flag(const char *a, int *takes_value)
+{
+	static const char *const with_value[] = {"-o", "-p", NULL};
+	static const char *const plain[] = {"-v", "-x", "-a", "-work", "-trimpath", NULL};
+	size_t i;
+	*takes_value = 0;
+	if (a[0] == '-' && a[1] == '-')
+		a++;
+	for (i = 0; with_value[i]; i++) {
+		size_t n = strlen(with_value[i]);
+		if (strcmp(a, with_value[i]) == 0) {
+			*takes_value = 1;
+			return 1;
+		}
+		if (strncmp(a, with_value[i], n) == 0 && a[n] == '=')
+			return 1;
+	}
+	for (i = 0; plain[i]; i++)
+		if (strcmp(a, plain[i]) == 0)
+			return 1;
+	return strncmp(a, "-buildvcs", 9) == 0 || strncmp(a, "-mod=", 5) == 0;
+}
+
+int ge_history_store_build(ge_history *h, const ge_report *r, char *const *args, size_t nargs)
+{
+	const ge_modset *m = h->build.mods;
+	char head[GE_OID_HEX];
+	int dirty = 1, whole = 0, tv;
+	size_t i;
+	const char *gf = h->build.goflags;
+	if (!h->git || h->no_store || m->n != 1 || (gf && strstr(gf, "gcflags")) ||
+	    (gf && strstr(gf, "tags")))
+		return 0;
+	for (i = 1; i < nargs; i++) {
+		const char *a = args[i];
+		if (a[0] == '-') {
+			if (!neutral_flag(a, &tv))
+				return 0;
+			i += (size_t)tv;
+			continue;
+		}
+		/* Exactly the whole module: "./..." from its root, or "MODULE/...". */
+		if (whole)
+			return 0;
+		if (strcmp(a, "./...") == 0 && strcmp(h->build.cwd, m->top) == 0)
+			whole = 1;
+		else if (strncmp(a, m->mods[0].path, strlen(m->mods[0].path)) == 0 &&
+			 strcmp(a + strlen(m->mods[0].path), "/...") == 0)
+			whole = 1;
+		else
+			return 0;
+	}
+	if (!whole || ge_git_head(h->git, head) < 0 || ge_git_is_dirty(h->git, &dirty) < 0 || dirty)
+		return 0;
+	{
+		/* The report as a commit's: with its commit set. */
+		ge_report *c = (ge_report *)r;
+		char *old = c->commit;
+		int old_dirty = c->dirty, rc;
+		c->commit = head;
+		c->dirty = 0;
+		rc = store_note(h, head, c);
+		c->commit = old;
+		c->dirty = old_dirty;
+		return rc;
+	}
+}

@@ -48,4 +48,13 @@ int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *c
 int ge_history_match(ge_report *head, const ge_report *base, ge_history *h,
 		     const char *base_commit, const char *head_commit);
 
+/*
+ * After a captured "goescape build": store its report as HEAD's note when
+ * the build covered exactly the whole module ("./..." from the root, or
+ * "MODULE/..."), with no flags that change the analysis, on a clean tree.
+ * args are the user's arguments after "go" (args[0] the subcommand).
+ * Storing is a cache: failing to store is not an error worth stopping for.
+ */
+int ge_history_store_build(ge_history *h, const ge_report *r, char *const *args, size_t nargs);
+
 #endif

@@ -392,7 +392,7 @@ static const opt report_opts[] = {
 
 static int cmd_report(const command *c, opts *o)
 {
-	ge_history h;
+	ge_history h = {0};
 	ge_report *r = NULL;
 	char commit[GE_OID_HEX];
 	int rc, code;
@@ -428,7 +428,7 @@ static const opt baseline_opts[] = {
 
 static int cmd_baseline(const command *c, opts *o)
 {
-	ge_history h;
+	ge_history h = {0};
 	ge_report *r = NULL;
 	ge_summary s;
 	char *path = NULL;
@@ -464,7 +464,7 @@ static const opt check_opts[] = {
 
 static int cmd_check(const command *c, opts *o)
 {
-	ge_history h;
+	ge_history h = {0};
 	ge_report *head = NULL, *base = NULL;
 	char rev[GE_OID_HEX], headc[GE_OID_HEX], mb[GE_OID_HEX];
 	const char *base_commit = NULL;
@@ -532,7 +532,7 @@ static const opt log_opts[] = {
 
 static int cmd_log(const command *c, opts *o)
 {
-	ge_history h;
+	ge_history h = {0};
 	char commit[GE_OID_HEX], parent[GE_OID_HEX];
 	long n = o->str[LOG_N] ? strtol(o->str[LOG_N], NULL, 10) : 20, i;
 	int rc;
@@ -603,19 +603,34 @@ static int hook_prepush(const char *remote)
 	ge_buf in = GE_BUF_INIT;
 	ge_prepush_ref *refs = NULL;
 	ge_prepush_result *res = NULL;
-	ge_history h;
-	size_t n = 0, i, j, failing = 0;
-	const char *skip = getenv("GOESCAPE_SKIP");
-	int rc;
+	ge_history h = {0};
+	size_t n = 0, i, j, failing = 0, pushed = 0;
+	const char *skip = getenv("GOESCAPE_SKIP"), *pc_to = getenv("PRE_COMMIT_TO_REF");
+	const char *first_base = NULL;
+	int rc, precommit;
 	if (skip && strcmp(skip, "1") == 0)
 		return EXIT_CLEAN;
-	if ((rc = read_stdin(&in)) < 0 || (rc = ge_prepush_parse(&refs, &n, ge_buf_cstr(&in), in.len)) < 0) {
+	/* git always gives a pipe; a terminal has no ref lines to wait for. */
+	if ((!isatty(0) && (rc = read_stdin(&in)) < 0) ||
+	    (rc = ge_prepush_parse(&refs, &n, ge_buf_cstr(&in), in.len)) < 0) {
 		ge_buf_release(&in);
 		return fail_rc(rc);
 	}
 	ge_buf_release(&in);
-	if (n == 0)
+	/* pre-commit passes no lines but exports the first ref it checks. */
+	precommit = n == 0 && getenv("PRE_COMMIT");
+	for (i = 0; i < n; i++)
+		pushed += !ge_oid_is_zero(refs[i].local_oid);
+	if (!pushed && !precommit) {
+		free(refs);
+		return EXIT_CLEAN; /* nothing to push, or only deletions */
+	}
+	if (precommit && !(pc_to && *pc_to)) {
+		fprintf(stderr, "goescape: pre-commit gave no pushed commit (PRE_COMMIT_TO_REF); "
+				"nothing to check\n");
+		free(refs);
 		return EXIT_CLEAN;
+	}
 	rc = load_modules();
 	if (rc == 0)
 		rc = load_history(&h, NULL, 0);
@@ -628,14 +643,36 @@ static int hook_prepush(const char *remote)
 		free(refs);
 		return rc < 0 ? fail_rc(rc) : fail(EXIT_USAGE);
 	}
+	if (precommit) {
+		/* Object ids from the pre-push hook; revision names from 'pre-commit run'. */
+		const char *from = getenv("PRE_COMMIT_FROM_REF"), *to = pc_to;
+		char fromc[GE_OID_HEX], toc[GE_OID_HEX];
+		if (from && *from && ge_git_resolve(h.git, from, fromc) == 0)
+			from = fromc;
+		if (ge_git_resolve(h.git, to, toc) == 0)
+			to = toc;
+		rc = ge_prepush_from_precommit(&in, from, to, getenv("PRE_COMMIT_LOCAL_BRANCH"),
+					       getenv("PRE_COMMIT_REMOTE_BRANCH"));
+		if (rc == 0)
+			rc = ge_prepush_parse(&refs, &n, ge_buf_cstr(&in), in.len);
+		ge_buf_release(&in);
+		if (rc < 0)
+			return fail_rc(rc);
+	}
 	if (!(res = calloc(n, sizeof(*res)))) {
 		free(refs);
 		return fail(EXIT_USAGE);
 	}
 	rc = ge_prepush_analyse(res, &h, remote, refs, n);
+	if (ge_run_signalled())
+		ge_run_exit_like(0);
 	for (i = 0; i < n; i++) {
 		ge_report *r = res[i].report;
 		size_t nf;
+		if (res[i].base_broken)
+			fprintf(stderr, "goescape: %s: the base %.12s does not build; nothing to "
+					"compare with\n",
+				refs[i].local_ref, res[i].base);
 		if (!r)
 			continue;
 		if (rc == 0 && ge_config_filter(&G.config, r, NULL) < 0)
@@ -652,34 +689,45 @@ static int hook_prepush(const char *remote)
 					d->function[0] ? d->function : "(package level)", d->message);
 			}
 			failing += nf;
+			if (!first_base)
+				first_base = res[i].base;
 		}
 		ge_report_free(r);
 	}
-	free(res);
 	if (rc < 0) {
+		free(res);
 		free(refs);
-		return fail_rc(rc);
+		rc = fail_rc(rc);
+		if (rc == EXIT_BUILD)
+			fprintf(stderr, "goescape: a pushed commit does not build; push anyway with "
+					"'git push --no-verify' or GOESCAPE_SKIP=1\n");
+		return rc;
 	}
-	if (failing) {
-		fprintf(stderr, "goescape: see them with 'goescape check --base <base>' and fixes with "
-				"'goescape suggest'; push anyway with 'git push --no-verify' or "
-				"GOESCAPE_SKIP=1\n");
-	}
+	if (failing)
+		fprintf(stderr, "goescape: with the pushed commit checked out, see them with "
+				"'goescape check --base %.12s' and fixes with 'goescape suggest'; "
+				"push anyway with 'git push --no-verify' or GOESCAPE_SKIP=1\n",
+			first_base);
+	free(res);
 	free(refs);
 	return failing ? EXIT_NEW : EXIT_CLEAN;
 }
 
 static int cmd_hook(const command *c, opts *o)
 {
-	char *msg = NULL;
+	char *msg = NULL, *line, *nl;
 	int rc;
 	(void)c;
 	if (o->nrest < 1)
 		die_usage("hook: want 'install', 'uninstall' or 'pre-push REMOTE URL'");
 	if (strcmp(o->rest[0], "pre-push") == 0) {
-		if (o->nrest != 3)
-			die_usage("hook pre-push: want REMOTE and URL, as git gives them");
-		return hook_prepush(o->rest[1]);
+		const char *pc_remote = getenv("PRE_COMMIT_REMOTE_NAME");
+		if (o->nrest == 3)
+			return hook_prepush(o->rest[1]);
+		/* pre-commit runs its hooks without git's arguments; it exports them. */
+		if (o->nrest == 1 && getenv("PRE_COMMIT"))
+			return hook_prepush(pc_remote && *pc_remote ? pc_remote : "origin");
+		die_usage("hook pre-push: want REMOTE and URL, as git gives them");
 	}
 	if (strcmp(o->rest[0], "install") && strcmp(o->rest[0], "uninstall"))
 		die_usage("hook: unknown action '%s' (want install, uninstall, pre-push)", o->rest[0]);
@@ -694,7 +742,10 @@ static int cmd_hook(const command *c, opts *o)
 						 : ge_hook_uninstall(G.git, &msg);
 	if (rc < 0)
 		return fail_rc(rc);
-	fprintf(stderr, "goescape: %s\n", msg);
+	for (line = msg; line && *line; line = nl ? nl + 1 : line + strlen(line)) {
+		nl = strchr(line, '\n');
+		fprintf(stderr, "goescape: %.*s\n", nl ? (int)(nl - line) : (int)strlen(line), line);
+	}
 	free(msg);
 	return EXIT_CLEAN;
 }
@@ -771,6 +822,9 @@ static int run_go(int argc, char **argv)
 		return fail(EXIT_USAGE);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !ge_run_signalled()) {
 		ge_buf b = GE_BUF_INIT;
+		ge_history h;
+		if (load_history(&h, NULL, 0) == 0)
+			(void)ge_history_store_build(&h, r, argv, (size_t)argc);
 		if (ge_emit_build_summary(&b, r) == 0)
 			fprintf(stderr, "%s\n", b.ptr);
 		ge_buf_release(&b);

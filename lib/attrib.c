@@ -28,6 +28,7 @@ struct ge_attrib {
 	char *ex_path;
 	uint32_t ex_line, ex_col;
 	ge_buf ex_text;
+	int ex_frozen; /* a repeated block at the same position is being skipped */
 	size_t dropped;
 	file_ent *last;
 	char *const *ov_real, *const *ov_backing;
@@ -344,7 +345,18 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 	if (l->type == GE_LINE_HEADER)
 		return set_group(a, l->pkg, l->pkg_len);
 	if (l->type == GE_LINE_EXPLAIN) {
+		/*
+		 * "x escapes to heap in F:" is followed, at the same position,
+		 * by "parameter x leaks to ... :" telling the same flow again:
+		 * keep the escape's block for "moved to heap: x".
+		 */
+		if (pending_matches(a, l) && l->text_len >= 10 &&
+		    memcmp(l->text, "parameter ", 10) == 0) {
+			a->ex_frozen = 1;
+			return 0;
+		}
 		pending_clear(a);
+		a->ex_frozen = 0;
 		if (!(a->ex_path = ge_strndup(l->path, l->path_len)))
 			return ge_error_set(GE_ENOMEM, "out of memory");
 		a->ex_line = l->lineno;
@@ -355,7 +367,7 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 			       : 0;
 	}
 	if (l->type == GE_LINE_FLOW || l->type == GE_LINE_FROM) {
-		if (pending_matches(a, l)) {
+		if (pending_matches(a, l) && !a->ex_frozen) {
 			int i;
 			for (i = 0; i < l->indent; i++)
 				if (ge_buf_putc(&a->ex_text, ' ') < 0)

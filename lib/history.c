@@ -456,3 +456,100 @@ int ge_history_store_build(ge_history *h, const ge_report *r, char *const *args,
 		return rc;
 	}
 }
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int ge_history_explain(ge_history *h, ge_report *head)
+{
+	const char **pk = NULL;
+	char **args = NULL;
+	size_t np = 0, i, j, na = 0;
+	ge_report *ex = NULL;
+	int status = 0, rc = 0;
+	if (!head->ndiags)
+		return 0;
+	if (!(pk = calloc(head->ndiags, sizeof(*pk))))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	for (i = 0; i < head->ndiags; i++)
+		if (head->diags[i].status == GE_STATUS_NEW && ge_kind_is_heap(head->diags[i].kind) &&
+		    head->diags[i].package[0])
+			pk[np++] = head->diags[i].package;
+	qsort(pk, np, sizeof(*pk), cmp_str);
+	for (i = 0, j = 0; i < np; i++)
+		if (!j || strcmp(pk[j - 1], pk[i]))
+			pk[j++] = pk[i];
+	np = j;
+	if (!np)
+		goto done;
+	/* -m=2 for exactly those packages: "P=-m=2" entries, then the packages. */
+	if (!(args = calloc(np * 2, sizeof(*args)))) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < np; i++) {
+		ge_buf b = GE_BUF_INIT;
+		if (ge_buf_printf(&b, "-gcflags=%s=-m=2", pk[i]) < 0) {
+			rc = GE_ENOMEM;
+			goto done;
+		}
+		args[na++] = ge_buf_detach(&b);
+	}
+	for (i = 0; i < np; i++)
+		if (!(args[na++] = ge_strdup(pk[i]))) {
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+			goto done;
+		}
+	{
+		ge_capture_opts co = h->build;
+		co.on_output = NULL; /* the first build already showed go's messages */
+		co.verbose = 0;
+		if ((rc = ge_capture_packages(&ex, &status, &co, args, na, NULL)) < 0)
+			goto done;
+	}
+	if (!build_ok(status))
+		goto done; /* explanations are a bonus: go without them */
+	/* Both reports are sorted the same way: walk them together. */
+	for (i = 0, j = 0; i < head->ndiags && j < ex->ndiags;) {
+		ge_diag *a = &head->diags[i];
+		const ge_diag *b = &ex->diags[j];
+		int c = strcmp(a->file, b->file);
+		if (!c)
+			c = a->line < b->line ? -1 : a->line > b->line;
+		if (!c)
+			c = a->column < b->column ? -1 : a->column > b->column;
+		if (!c)
+			c = a->kind < b->kind ? -1 : a->kind > b->kind;
+		if (!c)
+			c = strcmp(a->subject, b->subject);
+		if (c < 0) {
+			i++;
+		} else if (c > 0) {
+			j++;
+		} else {
+			if (b->explain && a->status == GE_STATUS_NEW && !a->explain) {
+				char **nx = realloc(head->explain, (head->nexplain + 1) * sizeof(*nx));
+				if (!nx) {
+					rc = ge_error_set(GE_ENOMEM, "out of memory");
+					goto done;
+				}
+				head->explain = nx;
+				head->explain_alloc = head->nexplain + 1;
+				if (!(nx[head->nexplain] = ge_strdup(ex->explain[b->explain - 1]))) {
+					rc = ge_error_set(GE_ENOMEM, "out of memory");
+					goto done;
+				}
+				a->explain = (uint32_t)++head->nexplain;
+			}
+			i++;
+			j++;
+		}
+	}
+done:
+	ge_report_free(ex);
+	ge_strv_free(args, na);
+	free(pk);
+	return rc;
+}

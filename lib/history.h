@@ -57,4 +57,12 @@ int ge_history_match(ge_report *head, const ge_report *base, ge_history *h,
  */
 int ge_history_store_build(ge_history *h, const ge_report *r, char *const *args, size_t nargs);
 
+/*
+ * Attach the compiler's -m=2 explanation to each new heap escape of head,
+ * building only the packages that have new escapes with -m=2 (never the
+ * whole module: -m=2 costs several times -m).  Best effort: a failing
+ * build leaves head without explanations.
+ */
+int ge_history_explain(ge_history *h, ge_report *head);
+
 #endif

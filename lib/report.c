@@ -345,7 +345,7 @@ void ge_diag_fingerprint(const ge_diag *d, char out[17])
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
-static int put_diag(ge_buf *b, const ge_diag *d)
+static int put_diag(ge_buf *b, const ge_report *r, const ge_diag *d)
 {
 	char fp[17];
 	int rc = 0;
@@ -362,8 +362,13 @@ static int put_diag(ge_buf *b, const ge_diag *d)
 	rc |= ge_buf_put_json(b, d->message);
 	if (d->status != GE_STATUS_NONE)
 		rc |= ge_buf_printf(b, ",\"status\":\"%s\"", ge_status_name(d->status));
-	rc |= ge_buf_printf(b, ",\"fingerprint\":\"%s\",\"line_hash\":\"%016llx\"}", fp,
+	rc |= ge_buf_printf(b, ",\"fingerprint\":\"%s\",\"line_hash\":\"%016llx\"", fp,
 			    (unsigned long long)d->line_hash);
+	if (d->explain && d->explain <= r->nexplain) {
+		rc |= ge_buf_puts(b, ",\"explanation\":");
+		rc |= ge_buf_put_json(b, r->explain[d->explain - 1]);
+	}
+	rc |= ge_buf_putc(b, '}');
 	return rc ? GE_ENOMEM : 0;
 }
 
@@ -392,12 +397,12 @@ int ge_report_to_json(ge_buf *out, const ge_report *r)
 			    s.fixed);
 	for (i = 0; i < r->ndiags && rc == 0; i++) {
 		rc |= ge_buf_puts(out, i ? ",\n    " : "\n    ");
-		rc |= put_diag(out, &r->diags[i]);
+		rc |= put_diag(out, r, &r->diags[i]);
 	}
 	rc |= ge_buf_puts(out, r->ndiags ? "\n  ],\n  \"fixed\": [" : "],\n  \"fixed\": [");
 	for (i = 0; i < r->nfixed && rc == 0; i++) {
 		rc |= ge_buf_puts(out, i ? ",\n    " : "\n    ");
-		rc |= put_diag(out, &r->fixed[i]);
+		rc |= put_diag(out, r, &r->fixed[i]);
 	}
 	rc |= ge_buf_puts(out, r->nfixed ? "\n  ]\n}\n" : "]\n}\n");
 	return rc ? ge_error_set(GE_ENOMEM, "out of memory") : 0;

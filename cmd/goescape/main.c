@@ -512,6 +512,9 @@ static int cmd_check(const command *c, opts *o)
 	if ((rc = ge_config_filter(&G.config, head, G.mods.top)) < 0)
 		goto failed;
 	failing = ge_config_failing(&G.config, head);
+	if (failing && !o->str[CHECK_INPUT] && o->str[CHECK_FORMAT] &&
+	    strcmp(o->str[CHECK_FORMAT], "sarif") == 0 && (rc = ge_history_explain(&h, head)) < 0)
+		goto failed;
 	code = emit_and_write(head, o->str[CHECK_FORMAT], o->str[CHECK_OUTPUT], 1, "check",
 			      failing ? EXIT_NEW : EXIT_CLEAN);
 	if (code == EXIT_CLEAN && failing)

@@ -23,6 +23,7 @@ typedef struct cap_state {
 	int rc;
 	size_t recognised; /* lines that were compiler -m output or headers */
 	size_t nul_lines;
+	size_t long_lines; /* longer than the parser keeps */
 } cap_state;
 
 static size_t last_dropped;
@@ -61,6 +62,8 @@ static int on_line(const ge_parse_line *l, void *ud)
 	case GE_LINE_OTHER:
 		if (memchr(l->line, '\0', l->line_len))
 			s->nul_lines++;
+		if (l->truncated)
+			s->long_lines++;
 		/*
 		 * go prints each action's output as one block: "# pkg", then its
 		 * lines.  After withheld -m lines, a line with no position that is
@@ -216,6 +219,12 @@ int ge_capture_input(ge_report **out, int fd, const char *name, const ge_modset 
 		goto done;
 	if (total && !s.recognised && s.nul_lines) {
 		rc = ge_error_set(GE_EBADINPUT, "'%s': not go compiler output (binary data)", name);
+		goto done;
+	}
+	if (total && !s.recognised && s.long_lines) {
+		rc = ge_error_set(GE_EBADINPUT,
+				  "'%s': not go compiler output (a line longer than %d bytes)", name,
+				  GE_PARSE_MAX_LINE);
 		goto done;
 	}
 	ge_report_sort(s.report);

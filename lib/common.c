@@ -156,16 +156,42 @@ const char *ge_buf_cstr(const ge_buf *b)
 	return b->ptr ? b->ptr : "";
 }
 
+/* Length of a valid UTF-8 sequence at p (1-4), or 0 when it is not one. */
+static size_t utf8_len(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
+			return 0;
+		if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0))
+			return 0; /* overlong, or a surrogate */
+		return 3;
+	}
+	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
+			return 0;
+		if ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
 int ge_buf_put_json(ge_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	if (ge_buf_putc(b, '"') < 0)
 		return GE_ENOMEM;
-	for (; *p; p++) {
+	while (*p) {
 		const unsigned char *run = p;
-		while (*p >= 0x20 && *p != '"' && *p != '\\')
-			p++;
+		size_t n;
+		/* Valid UTF-8 and printable ASCII go out as they are. */
+		while (*p >= 0x20 && *p != '"' && *p != '\\' && (n = utf8_len(p)) != 0)
+			p += n;
 		if (p > run && ge_buf_put(b, (const char *)run, (size_t)(p - run)) < 0)
 			return GE_ENOMEM;
 		if (!*p)
@@ -180,11 +206,15 @@ int ge_buf_put_json(ge_buf *b, const char *s)
 		} else if (*p == '\t') {
 			if (ge_buf_puts(b, "\\t") < 0)
 				return GE_ENOMEM;
-		} else {
+		} else if (*p < 0x20) {
 			char e[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
 			if (ge_buf_put(b, e, 6) < 0)
 				return GE_ENOMEM;
+		} else if (ge_buf_puts(b, "\\ufffd") < 0) {
+			/* Not UTF-8 (a file name in another encoding): JSON must stay valid. */
+			return GE_ENOMEM;
 		}
+		p++;
 	}
 	return ge_buf_putc(b, '"');
 }

@@ -104,12 +104,23 @@ static void bad_json(void **state)
 	}
 }
 
+static void json_stays_utf8(void **state)
+{
+	/* A file name in another encoding must not make the JSON invalid. */
+	ge_buf b = GE_BUF_INIT;
+	(void)state;
+	assert_int_equal(ge_buf_put_json(&b, "a\xff" "b\xc3\xa9\x01\xe6\x97\xa5\"\\\xed\xa0\x80"), 0);
+	assert_string_equal(b.ptr, "\"a\\ufffdb\xc3\xa9\\u0001\xe6\x97\xa5\\\"\\\\\\ufffd\\ufffd\\ufffd\"");
+	ge_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sort_and_dedupe),
 		cmocka_unit_test(json_round_trip),
 		cmocka_unit_test(bad_json),
+		cmocka_unit_test(json_stays_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,7 +5,9 @@
  * it: core.hooksPath when set (relative to the working tree root, as git
  * resolves it), else the common git directory's hooks/ (worktrees share it).
  * A pre-push hook that is not goescape's is kept as pre-push.legacy and run
- * first with the same input; uninstall puts it back.
+ * first with the same input; uninstall puts it back.  pre-commit's own hook
+ * is not kept that way (pre-commit would then run itself as its own legacy
+ * hook): install refuses, and goescape goes into .pre-commit-config.yaml.
  *
  * pre-push reads git's "<local ref> <local oid> <remote ref> <remote oid>"
  * lines and analyses each pushed commit (not the working tree) against its
@@ -46,17 +48,37 @@ int ge_prepush_parse(ge_prepush_ref **out, size_t *n, const char *text, size_t l
 /* Is this an all-zero object id (a deletion / a new ref)? */
 int ge_oid_is_zero(const char *hex);
 
+/*
+ * pre-commit reads git's ref lines itself and gives its hooks an empty
+ * standard input; instead it exports, for the first ref it checks,
+ * PRE_COMMIT_TO_REF (the pushed commit), PRE_COMMIT_FROM_REF (its base: the
+ * remote's commit, or for a new branch the parent of the first commit the
+ * remote lacks) and PRE_COMMIT_LOCAL_BRANCH / PRE_COMMIT_REMOTE_BRANCH.
+ * This appends to *out the line git would have given:
+ * "<local ref> <to> <remote ref> <from>\n", with "HEAD" for a missing ref
+ * name and the zero id for a missing or empty from.  from and to must be
+ * object ids (resolve revision names first).  GE_ENOTFOUND when to is NULL
+ * or empty (nothing was pushed); GE_EBADINPUT, naming the variable, when a
+ * value is not an object id or a ref name has a space.
+ */
+int ge_prepush_from_precommit(ge_buf *out, const char *from, const char *to,
+			      const char *local_ref, const char *remote_ref);
+
 /* One analysed ref of a push. */
 typedef struct ge_prepush_result {
 	const ge_prepush_ref *ref;
+	char commit[GE_OID_HEX]; /* the pushed commit (a tag peeled); "" when skipped */
 	char base[GE_OID_HEX]; /* "" when nothing to compare with */
 	ge_report *report;     /* head report matched against base; NULL when skipped */
+	int base_broken;       /* the base does not build: nothing compared */
 } ge_prepush_result;
 
 /*
  * Analyse every ref.  results[i] corresponds to refs[i]; each report is
  * owned by the caller (ge_report_free).  A commit pushed to several refs
- * is built once.
+ * (a branch and a tag on it) is analysed and reported once, for the first.  A pushed commit that does not build is GE_EBUILD; a base
+ * that does not build sets base_broken (a push that repairs the build is
+ * not held back by it).
  */
 int ge_prepush_analyse(ge_prepush_result *results, ge_history *h, const char *remote,
 		       const ge_prepush_ref *refs, size_t n);

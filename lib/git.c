@@ -232,10 +232,43 @@ int ge_git_note_read(ge_git *g, const char *commit, ge_buf *out)
 	return err;
 }
 
+/*
+ * One attempt: a notes commit on top of the ref's current tip, and the ref
+ * moved to it only if it still points at that tip (created only if it
+ * still does not exist).  git_note_create() moves the ref by force, so two
+ * writers at once lose one note; this gives GIT_EMODIFIED / GIT_EEXISTS /
+ * GIT_ELOCKED instead, and the caller tries again on the new tip.
+ */
+static int note_write_once(ge_git *g, const git_signature *sig, const git_oid *oid,
+			   const char *text)
+{
+	git_reference *ref = NULL;
+	git_commit *parent = NULL;
+	git_oid tip, notes_commit, notes_blob;
+	int err, have_tip;
+	err = git_reference_name_to_id(&tip, g->repo, GE_NOTES_REF);
+	if (err < 0 && err != GIT_ENOTFOUND)
+		return err;
+	have_tip = err == 0;
+	if (have_tip && (err = git_commit_lookup(&parent, g->repo, &tip)) < 0)
+		return err;
+	err = git_note_commit_create(&notes_commit, &notes_blob, g->repo, parent, sig, sig, oid, text,
+				     1);
+	if (err == 0)
+		err = have_tip ? git_reference_create_matching(&ref, g->repo, GE_NOTES_REF,
+							       &notes_commit, 1, &tip,
+							       "goescape: note")
+			       : git_reference_create(&ref, g->repo, GE_NOTES_REF, &notes_commit, 0,
+						      "goescape: note");
+	git_reference_free(ref);
+	git_commit_free(parent);
+	return err;
+}
+
 int ge_git_note_write(ge_git *g, const char *commit, const char *text)
 {
 	git_signature *sig = NULL;
-	git_oid oid, noteid;
+	git_oid oid;
 	int err = 0, attempt;
 	if (git_oid_fromstr(&oid, commit) < 0)
 		return ge_error_set(GE_EUSAGE, "bad object id '%s'", commit);
@@ -244,7 +277,7 @@ int ge_git_note_write(ge_git *g, const char *commit, const char *text)
 	    git_signature_now(&sig, "goescape", "goescape@localhost") < 0)
 		return lg_error(GE_ERROR, "cannot make a signature for the note");
 	for (attempt = 0; attempt < 50; attempt++) {
-		err = git_note_create(&noteid, g->repo, GE_NOTES_REF, sig, sig, &oid, text, 1);
+		err = note_write_once(g, sig, &oid, text);
 		if (err != GIT_ELOCKED && err != GIT_EMODIFIED && err != GIT_EEXISTS)
 			break;
 		/* Another process moved the notes ref: wait a little and redo on top. */

@@ -171,6 +171,10 @@ int ge_git_resolve(ge_git *g, const char *rev, char out[GE_OID_HEX])
 					    "unknown revision '%s' in a shallow clone: fetch more history "
 					    "(git fetch --unshallow, or fetch-depth: 0 in actions/checkout)",
 					    rev);
+		if (git_repository_head_unborn(g->repo) == 1)
+			return ge_error_set(GE_ENOTFOUND,
+					    "unknown revision '%s' (the current branch has no commits yet)",
+					    rev);
 		return ge_error_set(GE_ENOTFOUND, "unknown revision '%s'", rev);
 	}
 	git_oid_tostr(out, GE_OID_HEX, git_object_id(commit));

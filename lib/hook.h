@@ -24,7 +24,11 @@
 /* The hook script, byte for byte hooks/pre-push. */
 extern const char ge_hook_script[];
 
-/* Where the pre-push hook lives for this repository; malloc'd. */
+/*
+ * Where the pre-push hook lives for this repository, as git resolves it
+ * (asked of git itself when it can be run, else core.hooksPath through
+ * libgit2); malloc'd.
+ */
 int ge_hook_path(char **out, ge_git *g);
 
 /* Install / uninstall.  *msg (malloc'd) says what was done. */

@@ -218,6 +218,20 @@ test_expect_success 'core.hooksPath with ~/: expanded as git does' '
 	HOME="$TRASH/home" refused_here three
 '
 
+# libgit2 reads ~/.gitconfig only; git also reads GIT_CONFIG_GLOBAL.
+test_expect_success 'core.hooksPath from GIT_CONFIG_GLOBAL: where git looks' '
+	new_pair global &&
+	cd global &&
+	export GIT_CONFIG_GLOBAL="$TRASH/global.gitconfig" &&
+	cp "$TRASH/.gitconfig" "$GIT_CONFIG_GLOBAL" &&
+	git config --global core.hooksPath "$TRASH/global-hooks" &&
+	goescape hook install 2>msg &&
+	echo "goescape: installed the pre-push hook in '\''$TRASH/global-hooks/pre-push'\''" >expect &&
+	test_cmp expect msg &&
+	test ! -e .git/hooks/pre-push &&
+	refused_here six
+'
+
 test_expect_success 'from a linked worktree: installed in the common hooks directory' '
 	new_pair wt &&
 	cd wt &&

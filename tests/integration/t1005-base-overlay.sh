@@ -135,6 +135,34 @@ test_expect_success 'a renamed file (git mv, staged): the base report is the bas
 	base_note_is_ref
 '
 
+test_expect_success 'a deleted package directory: the base report is the base'\''s' '
+	fresh deldir &&
+	mkdir extra &&
+	printf "package extra\n\n// P returns a pointer.\nfunc P() *int {\n\tx := 1\n\treturn &x\n}\n" >extra/extra.go &&
+	git add extra &&
+	git commit -qm extra &&
+	goescape report --format json >../deldir.ref.json &&
+	git update-ref -d refs/notes/goescape &&
+	rm -r extra &&
+	goescape check --base HEAD >actual &&
+	echo "0 new heap escapes, 1 fixed (of 9 in all)" >expect &&
+	test_cmp expect actual &&
+	git notes --ref=goescape show HEAD >../deldir.note.json &&
+	test_cmp ../deldir.ref.json ../deldir.note.json
+'
+
+test_expect_success 'a renamed package directory: nothing new, the base report the base'\''s' '
+	cd deldir &&
+	git checkout -q extra &&
+	git update-ref -d refs/notes/goescape &&
+	git mv extra extra2 &&
+	goescape check --base HEAD >actual &&
+	echo "0 new heap escapes, 0 fixed (of 10 in all)" >expect &&
+	test_cmp expect actual &&
+	git notes --ref=goescape show HEAD >../deldir.note.json &&
+	test_cmp ../deldir.ref.json ../deldir.note.json
+'
+
 test_expect_success 'all at once, plus a changed go.mod: the base report is the base'\''s' '
 	fresh all &&
 	git mv cart/cart.go cart/basket.go &&

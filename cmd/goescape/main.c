@@ -638,7 +638,7 @@ static int hook_prepush(const char *remote)
 	if (rc == 0)
 		rc = load_history(&h, NULL, 0);
 	else if (rc == GE_ENOTFOUND) {
-		fprintf(stderr, "goescape: no go.mod here; nothing to check\n");
+		fprintf(stderr, "goescape: no go.mod in '%s' or above; nothing to check\n", G.cwd);
 		free(refs);
 		return EXIT_CLEAN;
 	}

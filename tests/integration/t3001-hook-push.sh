@@ -246,7 +246,7 @@ test_expect_success 'a repository without go.mod passes with one line' '
 	git push origin main 2>err &&
 	test "$(remote_rev nomod main)" = "$(git rev-parse HEAD)" &&
 	hook_lines err >actual &&
-	echo "goescape: no go.mod here; nothing to check" >expect &&
+	echo "goescape: no go.mod in '\''$TRASH/nomod'\'' or above; nothing to check" >expect &&
 	test_cmp expect actual
 '
 

@@ -22,7 +22,8 @@ struct ge_attrib {
 	char *pkg;
 	char *pkgdir;            /* absolute directory of the package, NULL if not main */
 	const ge_module *pkgmod;
-	char *origin;            /* directory the group's paths are relative to, if known */
+	char *origin;            /* the group's paths are relative to a directory */
+	int origin_up;           /* origin_up levels below origin, if known */
 	int origin_known;
 	/* A pending -m=2 explanation: position and text. */
 	char *ex_path;
@@ -173,6 +174,7 @@ static int set_group(ge_attrib *a, const char *pkg, size_t len)
 	a->pkg = a->pkgdir = a->origin = NULL;
 	a->pkgmod = NULL;
 	a->origin_known = 0;
+	a->origin_up = 0;
 	/* "# pkg [pkg.test]" for test variants: the import path is the first word. */
 	for (sp = 0; sp < len && pkg[sp] != ' '; sp++)
 		;
@@ -201,16 +203,19 @@ static const char *base_name(const char *p, size_t n, size_t *blen)
 /*
  * Does the printed directory fit the package directory?  True when the
  * printed directory's last components (ignoring "." and "..") are the
- * package directory's last components.  Sets *origin to the directory
- * the printed path is relative to, when that can be derived.
+ * package directory's last components.  Then *origin is the directory
+ * those components hang from and *up the number of leading ".." in the
+ * printed directory: the output was printed from a directory *up levels
+ * below *origin (whose names are lost).
  */
-static int fits(const char *pkgdir, const char *printed_dir, char **origin)
+static int fits(const char *pkgdir, const char *printed_dir, char **origin, int *up)
 {
 	char *pd = ge_strdup(printed_dir[0] ? printed_dir : ".");
 	size_t n, k;
 	int ok = 0, dots = 0;
 	const char *q;
 	*origin = NULL;
+	*up = 0;
 	if (!pd)
 		return 0;
 	ge_path_clean(pd);
@@ -230,26 +235,90 @@ static int fits(const char *pkgdir, const char *printed_dir, char **origin)
 		ok = 1;
 	}
 	if (ok) {
-		/* origin = pkgdir minus the printed components, then back down ".." levels:
-		 * only derivable when there were no ".." components. */
-		if (dots == 0) {
-			*origin = ge_strndup(pkgdir, n ? k - n - 1 : k);
-			if (*origin && !**origin) {
-				free(*origin);
-				*origin = ge_strdup("/");
-			}
+		*origin = ge_strndup(pkgdir, n ? k - n - 1 : k);
+		if (*origin && !**origin) {
+			free(*origin);
+			*origin = ge_strdup("/");
 		}
+		*up = dots;
 	}
 	free(pd);
 	return ok;
 }
 
-/* Absolute path of the file a printed path names, or NULL when unknowable. */
+/*
+ * The package's own file that a printed path names, or NULL.  The first
+ * one found in a group also tells where the group's output was printed
+ * from (a->origin, a->origin_up), for the files of other packages.
+ */
+static char *own_file(ge_attrib *a, const char *printed, size_t len)
+{
+	char *dir, *origin = NULL, *res = NULL;
+	size_t blen;
+	const char *base = base_name(printed, len, &blen);
+	int up = 0;
+	if (!a->pkgdir || printed[0] == '/' || printed[0] == '<')
+		return NULL;
+	dir = ge_strndup(printed, (size_t)(base - printed));
+	if (dir && fits(a->pkgdir, dir, &origin, &up)) {
+		res = ge_path_join(a->pkgdir, base);
+		if (res && !exists(res)) {
+			free(res);
+			res = NULL;
+		}
+		if (res && !a->origin_known && origin) {
+			a->origin = origin;
+			a->origin_up = up;
+			origin = NULL;
+			a->origin_known = 1;
+		}
+	}
+	free(dir);
+	free(origin);
+	return res;
+}
+
+/* dir joined with rel, when that is a file of a main module; else NULL. */
+static char *module_file(ge_attrib *a, const char *dir, const char *rel)
+{
+	char *res = ge_path_join(dir, rel);
+	if (res && !(exists(res) && ge_modset_lookup_path(a->mods, res))) {
+		free(res);
+		res = NULL;
+	}
+	return res;
+}
+
+/* A path relative to the group's known origin (see own_file). */
+static char *from_origin(ge_attrib *a, const char *printed)
+{
+	char *clean = ge_strdup(printed), *res = NULL;
+	const char *p = clean;
+	int up = a->origin_up;
+	if (!clean)
+		return NULL;
+	ge_path_clean(clean);
+	for (; up > 0 && strncmp(p, "../", 3) == 0; up--)
+		p += 3;
+	if (up == 0)
+		res = module_file(a, a->origin, p);
+	free(clean);
+	return res;
+}
+
+/*
+ * Absolute path of the file a printed path names, or NULL when unknowable.
+ *
+ * The header decides for the package's own files.  Files of other packages
+ * (generic instantiations, closures) are printed relative to the directory
+ * of the run that produced the output, which for a build-cache replay is
+ * not ours: that directory is known when the group printed one of its own
+ * files; otherwise the candidates are our directory (a fresh run), then the
+ * package directory and each directory above it.
+ */
 static char *resolve(ge_attrib *a, const char *path, size_t len)
 {
-	char *printed = ge_strndup(path, len), *res = NULL, *origin = NULL;
-	size_t blen;
-	const char *base;
+	char *printed = ge_strndup(path, len), *res = NULL, *dir = NULL, *slash;
 	if (!printed)
 		return NULL;
 	if (printed[0] == '/') {
@@ -261,45 +330,25 @@ static char *resolve(ge_attrib *a, const char *path, size_t len)
 		}
 		return printed;
 	}
-	base = base_name(printed, len, &blen);
-	if (a->pkgdir) {
-		char *dir = ge_strndup(printed, (size_t)(base - printed));
-		if (dir && fits(a->pkgdir, dir, &origin)) {
-			char *cand = ge_path_join(a->pkgdir, base);
-			if (cand && exists(cand)) {
-				if (!a->origin_known && origin) {
-					a->origin = origin;
-					origin = NULL;
-					a->origin_known = 1;
-				}
-				res = cand;
-			} else {
-				free(cand);
-			}
-		}
-		free(dir);
-		free(origin);
-		if (res) {
-			free(printed);
-			return res;
-		}
+	if ((res = own_file(a, printed, len)))
+		goto done;
+	if (a->origin_known && (res = from_origin(a, printed)))
+		goto done;
+	if ((res = module_file(a, a->cwd, printed)) || !a->pkgdir)
+		goto done;
+	if (!(dir = ge_strdup(a->pkgdir)))
+		goto done;
+	for (;;) {
+		if ((res = module_file(a, dir, printed)) || strcmp(dir, "/") == 0)
+			break;
+		slash = strrchr(dir, '/');
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
 	}
-	/* Code from another directory: relative to where this output was printed. */
-	if (a->origin_known) {
-		res = ge_path_join(a->origin, printed);
-		if (res && !exists(res)) {
-			free(res);
-			res = NULL;
-		}
-	}
-	if (!res && !a->origin_known) {
-		/* A fresh run printed paths relative to its own directory. */
-		res = ge_path_join(a->cwd, printed);
-		if (res && !exists(res)) {
-			free(res);
-			res = NULL;
-		}
-	}
+done:
+	free(dir);
 	free(printed);
 	return res;
 }
@@ -377,6 +426,16 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 				return GE_ENOMEM;
 		}
 		return 0;
+	}
+	if (!a->origin_known && a->pkgdir && l->path && l->path_len &&
+	    (l->type == GE_LINE_INLINE || l->type == GE_LINE_NOESCAPE || l->type == GE_LINE_NOTE)) {
+		/* Any line naming one of the package's files tells where the group
+		 * was printed from, before a heap line names another package's. */
+		char *p = ge_strndup(l->path, l->path_len);
+		if (!p)
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		free(own_file(a, p, l->path_len));
+		free(p);
 	}
 	if (l->type != GE_LINE_MOVED && l->type != GE_LINE_ESCAPES && l->type != GE_LINE_LEAK)
 		return 0;

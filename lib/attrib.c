@@ -306,6 +306,21 @@ static char *from_origin(ge_attrib *a, const char *printed)
 	return res;
 }
 
+/* A -trimpath path: the module path, then the file's path in the module. */
+static char *from_trimpath(ge_attrib *a, const char *printed)
+{
+	const ge_module *best = NULL;
+	size_t i;
+	for (i = 0; i < a->mods->n; i++) {
+		const ge_module *m = &a->mods->mods[i];
+		size_t n = strlen(m->path);
+		if (strncmp(printed, m->path, n) == 0 && printed[n] == '/' &&
+		    (!best || n > strlen(best->path)))
+			best = m;
+	}
+	return best ? module_file(a, best->root, printed + strlen(best->path) + 1) : NULL;
+}
+
 /*
  * Absolute path of the file a printed path names, or NULL when unknowable.
  *
@@ -333,6 +348,8 @@ static char *resolve(ge_attrib *a, const char *path, size_t len)
 	if ((res = own_file(a, printed, len)))
 		goto done;
 	if (a->origin_known && (res = from_origin(a, printed)))
+		goto done;
+	if ((res = from_trimpath(a, printed)))
 		goto done;
 	if ((res = module_file(a, a->cwd, printed)) || !a->pkgdir)
 		goto done;

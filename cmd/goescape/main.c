@@ -644,7 +644,10 @@ static int hook_prepush(const char *remote)
 	}
 	if (rc < 0 || !h.git) {
 		free(refs);
-		return rc < 0 ? fail_rc(rc) : fail(EXIT_USAGE);
+		rc = rc < 0 ? fail_rc(rc) : fail(EXIT_USAGE);
+		fprintf(stderr, "goescape: the pre-push check could not run; push anyway with "
+				"'git push --no-verify' or GOESCAPE_SKIP=1\n");
+		return rc;
 	}
 	if (precommit) {
 		/* Object ids from the pre-push hook; revision names from 'pre-commit run'. */
@@ -701,9 +704,10 @@ static int hook_prepush(const char *remote)
 		free(res);
 		free(refs);
 		rc = fail_rc(rc);
-		if (rc == EXIT_BUILD)
-			fprintf(stderr, "goescape: a pushed commit does not build; push anyway with "
-					"'git push --no-verify' or GOESCAPE_SKIP=1\n");
+		fprintf(stderr, "goescape: %s; push anyway with 'git push --no-verify' or "
+				"GOESCAPE_SKIP=1\n",
+			rc == EXIT_BUILD ? "a pushed commit does not build"
+					 : "the pre-push check could not run");
 		return rc;
 	}
 	if (failing)

@@ -285,6 +285,23 @@ test_expect_success 'goescape missing from PATH: the hook fails and says how to 
 	test "$(remote_rev missing main)" = "$(git rev-parse HEAD)"
 '
 
+test_expect_success 'no go to run: the hook fails (exit 2) and says how to push anyway' '
+	new_pair nogo &&
+	cd nogo &&
+	before=$(remote_rev nogo main) &&
+	add_clean a && git add cart && git commit -qm clean &&
+	test_expect_code 1 env GOESCAPE_GO="$TRASH/no/go" git push origin main 2>err &&
+	test "$(remote_rev nogo main)" = "$before" &&
+	hook_lines err >actual &&
+	{
+		echo "goescape: GOESCAPE_GO='\''$TRASH/no/go'\'' is not an executable file" &&
+		echo "goescape: the pre-push check could not run; push anyway with '\''git push --no-verify'\'' or GOESCAPE_SKIP=1"
+	} >expect &&
+	test_cmp expect actual &&
+	printf "refs/heads/main %s refs/heads/main %s\n" $(git rev-parse HEAD origin/main) >lines &&
+	test_expect_code 2 env GOESCAPE_GO="$TRASH/no/go" goescape hook pre-push origin x <lines 2>/dev/null
+'
+
 test_expect_success 'the push is checked from a linked worktree too' '
 	new_pair wt &&
 	cd wt &&

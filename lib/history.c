@@ -3,6 +3,7 @@
 #include "history.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,10 +220,38 @@ static int build_checkout(ge_report **out, int *status, ge_history *h, const cha
 	ge_capture_opts co = h->build;
 	const char *wd = ge_git_workdir(h->git), *rel_cwd, *rel_top;
 	char *cwd = NULL, *top = NULL;
-	int rc;
-	if ((rc = ge_buf_printf(&dir, "%s/goescape/checkout-%s", ge_git_commondir(h->git), commit)) < 0)
+	struct flock fl;
+	struct stat st;
+	int rc, lockfd = -1, made = 0;
+	/*
+	 * One checkout directory per commit, so that a later build of it replays
+	 * from go's cache (the directory is part of the cache key); a lock next to
+	 * it keeps a second goescape building the same commit at the same time
+	 * from removing or refilling it under the first one's build.
+	 */
+	if ((rc = ge_buf_printf(&dir, "%s/goescape", ge_git_commondir(h->git))) < 0)
 		return rc;
+	if ((rc = mkdirs(dir.ptr)) < 0)
+		goto done;
+	if ((rc = ge_buf_printf(&dir, "/checkout-%s.lock", commit)) < 0)
+		goto done;
+	if ((lockfd = open(dir.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+		rc = ge_error_errno(GE_ERROR, "cannot open '%s'", dir.ptr);
+		goto done;
+	}
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	while (fcntl(lockfd, F_SETLKW, &fl) < 0) {
+		if (errno != EINTR) {
+			rc = ge_error_errno(GE_ERROR, "cannot lock '%s'", dir.ptr);
+			goto done;
+		}
+	}
+	dir.len -= strlen(".lock");
+	dir.ptr[dir.len] = '\0';
 	rm_rf(dir.ptr);
+	made = 1;
 	if ((rc = mkdirs(dir.ptr)) < 0 || (rc = ge_git_checkout_to(h->git, commit, dir.ptr)) < 0)
 		goto done;
 	rel_cwd = strcmp(h->build.cwd, wd) == 0 ? "" : ge_path_within(h->build.cwd, wd);
@@ -233,13 +262,24 @@ static int build_checkout(ge_report **out, int *status, ge_history *h, const cha
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
 		goto done;
 	}
+	/* The current directory may be new since the commit: build from the module root then. */
+	if (stat(cwd, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		free(cwd);
+		if (!(cwd = ge_strdup(top))) {
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+			goto done;
+		}
+	}
 	if ((rc = ge_modset_find(&mods, cwd, NULL)) < 0)
 		goto done;
 	co.cwd = cwd;
 	co.mods = &mods;
 	rc = ge_capture_packages(out, status, &co, h->pkgs, h->npkgs, NULL);
 done:
-	rm_rf(dir.ptr);
+	if (made)
+		rm_rf(dir.ptr);
+	if (lockfd >= 0)
+		close(lockfd); /* releases the lock */
 	ge_modset_release(&mods);
 	free(cwd);
 	free(top);

@@ -80,8 +80,9 @@ test_expect_success 'the backing file is the base blob, named by its id; no over
 	blob=$(git rev-parse HEAD:cart/cart.go) &&
 	git cat-file blob "$blob" >expect &&
 	test_cmp expect ".git/goescape/blobs/$blob/cart.go" &&
-	! ls .git/goescape/overlay-* 2>/dev/null &&
-	! ls -d .git/goescape/checkout-* 2>/dev/null
+	ls .git/goescape >../edit.left &&
+	echo blobs >../edit.expect.left &&
+	test_cmp ../edit.expect.left ../edit.left
 '
 
 test_expect_success 'an untracked new file: the base report is the base'\''s' '
@@ -217,9 +218,27 @@ test_expect_success 'when the overlay build fails, a checkout under .git/goescap
 	test "$(grep -c -e "-overlay " "$TRASH/fallback.log")" = 1 &&
 	grep -q "^$PWD/.git/goescape/checkout-$(git rev-parse HEAD): build " "$TRASH/fallback.log" &&
 	base_note_is_ref &&
-	! ls -d .git/goescape/checkout-* 2>/dev/null &&
+	find .git/goescape -name "checkout-*" -type d >../fallback.dirs &&
+	test_cmp /dev/null ../fallback.dirs &&
 	test -f cart/cart.go &&
 	! test -e cart/old.go
+'
+
+test_expect_success 'the checkout fallback, run from a directory the base does not have' '
+	fresh fallback2 &&
+	mkdir -p extra &&
+	printf "package extra\n\n// P returns a pointer.\nfunc P() *int {\n\tx := 1\n\treturn &x\n}\n" >extra/extra.go &&
+	cd extra &&
+	GOLOG="$TRASH/fallback2.log" GOESCAPE_GO="$NO_OVERLAY_GO" \
+		test_expect_code 1 goescape check --base HEAD >../../fallback2.actual &&
+	cat >../../fallback2.expect <<-\EOF &&
+	extra/extra.go:5:2: P: moved to heap: x
+	1 new heap escape, 0 fixed (of 10 in all)
+	EOF
+	test_cmp ../../fallback2.expect ../../fallback2.actual &&
+	grep -q "^$(cd .. && pwd)/.git/goescape/checkout-$(git rev-parse HEAD): build " "$TRASH/fallback2.log" &&
+	cd .. &&
+	base_note_is_ref
 '
 
 test_expect_success 'a base that does not build: exit 3, the tree untouched' '
@@ -232,7 +251,8 @@ test_expect_success 'a base that does not build: exit 3, the tree untouched' '
 	test_cmp /dev/null ../broken.out &&
 	grep -q "go build failed" ../broken.err &&
 	test_expect_code 1 git notes --ref=goescape show HEAD~1 2>/dev/null &&
-	! ls -d .git/goescape/checkout-* 2>/dev/null &&
+	find .git/goescape -name "checkout-*" -type d >../broken.dirs &&
+	test_cmp /dev/null ../broken.dirs &&
 	git status --porcelain >../broken.status &&
 	test_cmp /dev/null ../broken.status
 '

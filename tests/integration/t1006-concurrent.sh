@@ -88,6 +88,24 @@ test_expect_success 'concurrent checks with the notes present agree too' '
 	notes_ok
 '
 
+# The checkout fallback (overlay builds refused) uses one directory per
+# commit: concurrent checks must not remove it under each other's build.
+test_expect_success 'concurrent checks through the checkout fallback all succeed' '
+	mkdir -p "$TRASH/no-overlay/bin" &&
+	cp "$(go env GOROOT)/VERSION" "$TRASH/no-overlay/VERSION" &&
+	printf "#!/bin/sh\nfor a in \"\$@\"; do case \"\$a\" in -overlay*) exit 7 ;; esac; done\nexec %s \"\$@\"\n" "$(command -v go)" >"$TRASH/no-overlay/bin/go" &&
+	chmod +x "$TRASH/no-overlay/bin/go" &&
+	cd repo &&
+	export GOESCAPE_GO="$TRASH/no-overlay/bin/go" &&
+	for r in 1 2 3; do
+		git update-ref -d refs/notes/goescape &&
+		round 4 &&
+		notes_ok || exit 1
+	done &&
+	find .git/goescape -name "checkout-*" -type d >../dirs &&
+	test_cmp /dev/null ../dirs
+'
+
 # Notes on different commits written at once: none may be lost when the
 # notes ref moves under a writer.
 test_expect_success 'concurrent reports of different commits: every note is kept' '

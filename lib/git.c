@@ -4,6 +4,7 @@
 #include <git2.h>
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -243,8 +244,8 @@ int ge_git_note_read(ge_git *g, const char *commit, ge_buf *out)
  * writers at once lose one note; this gives GIT_EMODIFIED / GIT_EEXISTS /
  * GIT_ELOCKED instead, and the caller tries again on the new tip.
  */
-static int note_write_once(ge_git *g, const git_signature *sig, const git_oid *oid,
-			   const char *text)
+static int note_write_once(ge_git *g, const git_signature *author,
+			   const git_signature *committer, const git_oid *oid, const char *text)
 {
 	git_reference *ref = NULL;
 	git_commit *parent = NULL;
@@ -256,8 +257,8 @@ static int note_write_once(ge_git *g, const git_signature *sig, const git_oid *o
 	have_tip = err == 0;
 	if (have_tip && (err = git_commit_lookup(&parent, g->repo, &tip)) < 0)
 		return err;
-	err = git_note_commit_create(&notes_commit, &notes_blob, g->repo, parent, sig, sig, oid, text,
-				     1);
+	err = git_note_commit_create(&notes_commit, &notes_blob, g->repo, parent, author, committer,
+				     oid, text, 1);
 	if (err == 0)
 		err = have_tip ? git_reference_create_matching(&ref, g->repo, GE_NOTES_REF,
 							       &notes_commit, 1, &tip,
@@ -269,19 +270,48 @@ static int note_write_once(ge_git *g, const git_signature *sig, const git_oid *o
 	return err;
 }
 
+/*
+ * The identity git itself would use: GIT_<WHO>_NAME / GIT_<WHO>_EMAIL, then
+ * user.name / user.email, each part on its own (libgit2's
+ * git_signature_default() reads only the configuration).  CI machines often
+ * have neither: a fixed identity then, so that storing a note never fails.
+ */
+static int signature(git_signature **out, ge_git *g, const char *who)
+{
+	char ename[32], eemail[32];
+	const char *name, *email, *v = NULL;
+	git_config *cfg = NULL;
+	int err;
+	snprintf(ename, sizeof(ename), "GIT_%s_NAME", who);
+	snprintf(eemail, sizeof(eemail), "GIT_%s_EMAIL", who);
+	name = getenv(ename);
+	email = getenv(eemail);
+	if ((!name || !*name || !email || !*email) &&
+	    git_repository_config_snapshot(&cfg, g->repo) == 0) {
+		if ((!name || !*name) && git_config_get_string(&v, cfg, "user.name") == 0)
+			name = v;
+		if ((!email || !*email) && git_config_get_string(&v, cfg, "user.email") == 0)
+			email = v;
+	}
+	err = git_signature_now(out, name && *name ? name : "goescape",
+				email && *email ? email : "goescape@localhost");
+	git_config_free(cfg);
+	return err;
+}
+
 int ge_git_note_write(ge_git *g, const char *commit, const char *text)
 {
-	git_signature *sig = NULL;
+	git_signature *author = NULL, *committer = NULL;
 	git_oid oid;
 	int err = 0, attempt;
 	if (git_oid_fromstr(&oid, commit) < 0)
 		return ge_error_set(GE_EUSAGE, "bad object id '%s'", commit);
-	/* CI machines often have no user.name: fall back to a fixed identity. */
-	if (git_signature_default(&sig, g->repo) < 0 &&
-	    git_signature_now(&sig, "goescape", "goescape@localhost") < 0)
+	if (signature(&author, g, "AUTHOR") < 0 || signature(&committer, g, "COMMITTER") < 0) {
+		git_signature_free(author);
 		return lg_error(GE_ERROR, "cannot make a signature for the note");
+	}
 	for (attempt = 0; attempt < 50; attempt++) {
-		err = note_write_once(g, sig, &oid, text);
+		err = note_write_once(g, author, committer, &oid, text);
 		if (err != GIT_ELOCKED && err != GIT_EMODIFIED && err != GIT_EEXISTS)
 			break;
 		/* Another process moved the notes ref: wait a little and redo on top. */
@@ -290,7 +320,8 @@ int ge_git_note_write(ge_git *g, const char *commit, const char *text)
 			nanosleep(&ts, NULL);
 		}
 	}
-	git_signature_free(sig);
+	git_signature_free(author);
+	git_signature_free(committer);
 	if (err < 0)
 		return lg_error(GE_ERROR, "cannot write the goescape note");
 	return 0;

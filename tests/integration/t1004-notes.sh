@@ -177,6 +177,27 @@ test_expect_success 'report --commit of a commit without a note builds it and st
 	test_cmp base.json stored.json
 '
 
+test_expect_success 'the note commit is by the GIT_AUTHOR_*/GIT_COMMITTER_* identity, as with git notes' '
+	cd r &&
+	git log -1 --format="%an <%ae>|%cn <%ce>" refs/notes/goescape >who &&
+	echo "Test Author <author@example.com>|Test Committer <committer@example.com>" >expect.who &&
+	test_cmp expect.who who
+'
+
+test_expect_success 'without the variables, user.name/user.email of the repository' '
+	cd r &&
+	(
+		unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL &&
+		git config user.name "Repo User" &&
+		git config user.email repo@example.com &&
+		git update-ref -d refs/notes/goescape &&
+		goescape report >/dev/null &&
+		git log -1 --format="%an <%ae>|%cn <%ce>" refs/notes/goescape >who &&
+		echo "Repo User <repo@example.com>|Repo User <repo@example.com>" >expect.who &&
+		test_cmp expect.who who
+	)
+'
+
 test_expect_success 'notes work without user.name/user.email (no identity at all)' '
 	new_repo anon &&
 	cd anon &&

@@ -125,6 +125,12 @@ fuzz-regress: $(FUZZ_TARGETS:%=$(BUILD)/fuzz-regress/%)
 	       config) echo $(FUZZ_SEEDS_config);; esac) $$crashes || exit 1; \
 	done
 
+# Static analysis: cppcheck must be clean (warnings and portability).
+lint:
+	$(Q)cppcheck --enable=warning,portability --inline-suppr --error-exitcode=1 -q \
+	  --std=c11 -Iinclude -Ilib $(shell $(PKG_CONFIG) --cflags-only-I $(PKGS)) \
+	  --suppress=missingIncludeSystem lib cmd tests/fuzz
+
 # Each public header must compile on its own.
 header-test:
 	$(Q)for h in $(HEADERS); do \
@@ -168,6 +174,6 @@ clean:
 	rm -rf build build-san build-fuzz goescape
 
 .SECONDARY:
-.PHONY: fuzz fuzz-regress all goescape header-test unit integration check valgrind demo bench bench-smoke install format clean
+.PHONY: lint fuzz fuzz-regress all goescape header-test unit integration check valgrind demo bench bench-smoke install format clean
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

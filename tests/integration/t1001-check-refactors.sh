@@ -126,6 +126,17 @@ test_expect_success 'gofmt of badly formatted code: nothing new' '
 	test_cmp ../expect.clean actual
 '
 
+test_expect_success 'an escape line edited (a comment added, spacing changed): nothing new' '
+	new_repo edited &&
+	cd edited &&
+	sed -i "s|^\treturn fmt.Sprintf(\"%d\", n)$|\treturn fmt.Sprintf(\"%d\", n) // boxed|; s|^\treturn \&Cart{}$|\treturn \&Cart{ }|" cart/cart.go &&
+	grep -q "// boxed$" cart/cart.go &&
+	grep -q "&Cart{ }$" cart/cart.go &&
+	git commit -qam "edited lines" &&
+	goescape check --base HEAD~1 >actual &&
+	test_cmp ../expect.clean actual
+'
+
 test_expect_success 'refactors in the working tree (not committed): nothing new' '
 	new_repo wt &&
 	cd wt &&

@@ -216,6 +216,22 @@ test_expect_success 'new and fixed together: exit 1, both counted' '
 	test_cmp expect actual
 '
 
+# The function is part of an escape's identity: renaming it turns its
+# escapes into new ones (and the old ones into fixed ones).
+test_expect_success 'a renamed function: its escapes are new, the old ones fixed' '
+	new_repo fnrename &&
+	cd fnrename &&
+	sed -i "s/Counter/Tally/g" cart/cart.go main.go &&
+	git commit -qam "Counter is Tally" &&
+	test_expect_code 1 goescape check --base HEAD~1 >actual &&
+	cat >expect <<-\EOF &&
+	cart/cart.go:43:2: Tally: moved to heap: total
+	cart/cart.go:44:9: Tally: func literal escapes to heap
+	2 new heap escapes, 2 fixed (of 8 in all)
+	EOF
+	test_cmp expect actual
+'
+
 test_expect_success 'a deleted file: its escapes are fixed' '
 	new_repo del &&
 	cd del &&

@@ -265,7 +265,8 @@ int ge_prepush_from_precommit(ge_buf *out, const char *from, const char *to,
 	if (!is_hex_oid(to, strlen(to)) || strlen(to) >= GE_OID_HEX)
 		return ge_error_set(GE_EBADINPUT, "PRE_COMMIT_TO_REF '%s' is not an object id", to);
 	if (!is_hex_oid(from, strlen(from)) || strlen(from) >= GE_OID_HEX)
-		return ge_error_set(GE_EBADINPUT, "PRE_COMMIT_FROM_REF '%s' is not an object id", from);
+		return ge_error_set(GE_EBADINPUT, "PRE_COMMIT_FROM_REF '%s' is not an object id",
+				    from);
 	if (strpbrk(local_ref, " \t\r\n") || strlen(local_ref) >= 256)
 		return ge_error_set(GE_EBADINPUT, "PRE_COMMIT_LOCAL_BRANCH '%s' is not a ref name",
 				    local_ref);
@@ -382,7 +383,8 @@ static int drop_suppressed(ge_report *r, ge_history *h, const char *commit)
 		ge_diag *d = &r->diags[i];
 		if (d->status == GE_STATUS_NEW) {
 			if (d->file != cur) {
-				char *path = *prefix ? ge_path_join(prefix, d->file) : ge_strdup(d->file);
+				char *path = *prefix ? ge_path_join(prefix, d->file)
+						     : ge_strdup(d->file);
 				if (!path) {
 					rc = ge_error_set(GE_ENOMEM, "out of memory");
 					break;

@@ -80,9 +80,11 @@ typedef struct ge_prepush_result {
 /*
  * Analyse every ref.  results[i] corresponds to refs[i]; each report is
  * owned by the caller (ge_report_free).  A commit pushed to several refs
- * (a branch and a tag on it) is analysed and reported once, for the first.  A pushed commit that does not build is GE_EBUILD; a base
- * that does not build sets base_broken (a push that repairs the build is
- * not held back by it).
+ * (a branch and a tag on it) is analysed and reported once, for the
+ * first.  A pushed commit that does not build is GE_EBUILD; a base that
+ * does not build sets base_broken (a push that repairs the build is not
+ * held back by it).  New escapes that the pushed commit's own source
+ * suppresses with //goescape:ignore are dropped.
  */
 int ge_prepush_analyse(ge_prepush_result *results, ge_history *h, const char *remote,
 		       const ge_prepush_ref *refs, size_t n);

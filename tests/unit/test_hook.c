@@ -159,7 +159,8 @@ static void precommit_update(void **state)
 	ge_prepush_ref *refs = NULL;
 	size_t n = 0;
 	(void)state;
-	assert_int_equal(ge_prepush_from_precommit(&b, B, A, "refs/heads/main", "refs/heads/main"), 0);
+	assert_int_equal(
+		ge_prepush_from_precommit(&b, B, A, "refs/heads/main", "refs/heads/main"), 0);
 	assert_string_equal(b.ptr, "refs/heads/main " A " refs/heads/main " B "\n");
 	/* What it makes, the parser takes. */
 	parse_text(&refs, &n, b.ptr);

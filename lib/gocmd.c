@@ -609,8 +609,13 @@ static char *entry_text(const char *pattern, const char *flags, int add_m)
 	return ge_buf_detach(&b);
 }
 
-int ge_gcflags_merge(char ***out, size_t *nout, const ge_gcflag *entries,
-		     const int *from_cmdline, size_t n, const ge_modset *mods, const char *cwd)
+/*
+ * The merge.  cmdline_outside: every package named on the command line is
+ * outside the main modules, so entries without a pattern (which apply to
+ * those packages only) must not get -m.
+ */
+static int merge(char ***out, size_t *nout, const ge_gcflag *entries, const int *from_cmdline,
+		 size_t n, const ge_modset *mods, const char *cwd, int cmdline_outside)
 {
 	strv v = {0};
 	size_t i, j;
@@ -632,7 +637,7 @@ int ge_gcflags_merge(char ***out, size_t *nout, const ge_gcflag *entries,
 		char *t;
 		if (!e->pattern || !*e->pattern) {
 			/* The command-line packages: usually the main module's own. */
-			rc = strv_push_owned(&v, entry_text(NULL, flags, add_m));
+			rc = strv_push_owned(&v, entry_text(NULL, flags, add_m && !cmdline_outside));
 			continue;
 		}
 		switch (classify(e->pattern, mods, cwd)) {
@@ -667,6 +672,12 @@ int ge_gcflags_merge(char ***out, size_t *nout, const ge_gcflag *entries,
 	*out = v.v;
 	*nout = v.n;
 	return 0;
+}
+
+int ge_gcflags_merge(char ***out, size_t *nout, const ge_gcflag *entries,
+		     const int *from_cmdline, size_t n, const ge_modset *mods, const char *cwd)
+{
+	return merge(out, nout, entries, from_cmdline, n, mods, cwd, 0);
 }
 
 /* Split "pattern=flags" the way go does; a value starting with '-' has no pattern. */
@@ -712,6 +723,8 @@ int ge_goplan_build(ge_goplan *out, const char *go, char *const *args, size_t na
 	strv rest = {0}, outv = {0};
 	int rc = 0, flags_done = 0;
 	char *dir_for_patterns = NULL;
+	size_t pos_start = (size_t)-1;
+	int cmdline_outside = 1;
 
 	assert(nargs >= 1);
 	memset(out, 0, sizeof(*out));
@@ -739,12 +752,16 @@ int ge_goplan_build(ge_goplan *out, const char *go, char *const *args, size_t na
 		const char *a = args[i], *name;
 		size_t nlen;
 		if (flags_done || a[0] != '-' || strcmp(a, "-") == 0) {
+			if (!flags_done)
+				pos_start = rest.n;
 			flags_done = 1;
 			if ((rc = strv_push(&rest, a)) < 0)
 				goto done;
 			continue;
 		}
 		if (strcmp(a, "--") == 0) {
+			if (!flags_done)
+				pos_start = rest.n + 1;
 			flags_done = 1;
 			if ((rc = strv_push(&rest, a)) < 0)
 				goto done;
@@ -790,8 +807,18 @@ int ge_goplan_build(ge_goplan *out, const char *go, char *const *args, size_t na
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((rc = ge_gcflags_merge(&merged, &nmerged, entries, cmdline, nent, mods,
-				   dir_for_patterns)) < 0)
+	/* The command-line packages (what entries without a pattern apply to). */
+	if (pos_start > rest.n)
+		pos_start = rest.n;
+	if (pos_start == rest.n) {
+		cmdline_outside = classify(".", mods, dir_for_patterns) == PAT_DISJOINT;
+	} else {
+		for (i = pos_start; i < rest.n; i++)
+			if (classify(rest.v[i], mods, dir_for_patterns) != PAT_DISJOINT)
+				cmdline_outside = 0;
+	}
+	if ((rc = merge(&merged, &nmerged, entries, cmdline, nent, mods, dir_for_patterns,
+			cmdline_outside)) < 0)
 		goto done;
 	/* go, subcommand, [-C dir], merged -gcflags, the rest. */
 	if ((rc = strv_push(&outv, go)) < 0 || (rc = strv_push(&outv, args[0])) < 0)

@@ -367,6 +367,11 @@ char *ge_sarif_repo_uri(const char *url)
 		at = memchr(host, '@', (size_t)(path - host));
 		if (at)
 			host = at + 1;
+		if (scheme_len == 4 && strncmp(url, "file", 4) == 0 && host == path) {
+			rc |= ge_buf_puts(&b, "file://");
+			rc |= put_uri_part(&b, path, strlen(path), 1);
+			goto done;
+		}
 		if (scheme_len == 0 || host == path) {
 			rc = -1;
 			goto done;
@@ -378,10 +383,10 @@ char *ge_sarif_repo_uri(const char *url)
 			/* The ssh port is no https port. */
 			end = memchr(host, ':', (size_t)(path - host));
 			rc |= ge_buf_puts(&b, "https://");
-			rc |= ge_buf_put(&b, host, (size_t)((end ? end : path) - host));
+			rc |= put_uri_part(&b, host, (size_t)((end ? end : path) - host), 0);
 		} else {
 			rc |= ge_buf_put(&b, url, scheme_len + 3);
-			rc |= ge_buf_put(&b, host, (size_t)(path - host));
+			rc |= put_uri_part(&b, host, (size_t)(path - host), 1);
 		}
 		rc |= put_uri_part(&b, path, strlen(path), 1);
 		goto done;
@@ -402,7 +407,7 @@ char *ge_sarif_repo_uri(const char *url)
 	while (*path == '/')
 		path++;
 	rc |= ge_buf_puts(&b, "https://");
-	rc |= ge_buf_put(&b, host, (size_t)(end - host));
+	rc |= put_uri_part(&b, host, (size_t)(end - host), 0);
 	rc |= ge_buf_putc(&b, '/');
 	rc |= put_uri_part(&b, path, strlen(path), 1);
 done:
@@ -1185,7 +1190,7 @@ static int put_run_head(ge_buf *b, const ctx *c)
 	}
 	if (repo) {
 		rc |= ge_buf_puts(b, ",\n\"versionControlProvenance\":[{\"repositoryUri\":");
-		rc |= ge_buf_put_json(b, repo);
+		rc |= jstr(b, repo);
 		if (o->revision && *o->revision) {
 			rc |= ge_buf_puts(b, ",\"revisionId\":");
 			rc |= jstr(b, o->revision);
@@ -1228,8 +1233,9 @@ static int put_invocation(ge_buf *b, const ctx *c, const size_t total[NPRIO],
 		rc |= ge_buf_printf(
 		    &m,
 		    "goescape found %zu results but wrote only the %zu most important, "
-		    "to stay within GitHub code scanning's limits (%zu results per run, "
-		    "%zu bytes of SARIF here for its 10 MB gzipped). Left out:",
+		    "to stay within GitHub code scanning's limits: at most %zu results "
+		    "per run, and here at most %zu bytes of SARIF (GitHub takes 10 MB "
+		    "gzipped). Left out:",
 		    all, in, max_results, max_bytes);
 		for (i = 0; i < NPRIO; i++) {
 			if (kept[i] == total[i])

@@ -212,6 +212,8 @@ static void repo_uris(void **state)
 	          "https://github.com/org/repo");
 	check_uri("http://gitea.local:3000/o/r", "http://gitea.local:3000/o/r");
 	check_uri("/srv/git/my repo.git", "file:///srv/git/my%20repo.git");
+	check_uri("file:///srv/git/r.git", "file:///srv/git/r.git");
+	check_uri("git@bad host:o/r", "https://bad%20host/o/r");
 	check_uri("../other", NULL);
 	check_uri("repo", NULL);
 }

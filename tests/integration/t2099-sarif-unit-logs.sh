@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The SARIF logs the unit test renders from synthetic reports (a check with
-# code flows and a fixed escape, UTF-16 columns, no srcroot, and runs cut to
-# max_results = 3 or to a byte limit) pass the validator too: a log that
-# drops results to stay within the limits is still a valid one.
+# code flows and a fixed escape, flow steps outside the module, UTF-16
+# columns, no srcroot, and runs cut to max_results = 3 or to a byte limit)
+# pass the validator too: a log that drops results to stay within the
+# limits is still a valid one.
 #
 # The unit binary is the one beside GOESCAPE_BIN (make check builds it
 # before the integration tests run).
@@ -26,6 +27,7 @@ test_expect_success 'the unit test passes and leaves its logs' '
 	cat >expect <<-\EOF &&
 	check.sarif
 	columns.sarif
+	flow-paths.sarif
 	limit-bytes.sarif
 	limit-nothing.sarif
 	limit-results.sarif

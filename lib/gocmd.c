@@ -680,6 +680,59 @@ int ge_gcflags_merge(char ***out, size_t *nout, const ge_gcflag *entries,
 	return merge(out, nout, entries, from_cmdline, n, mods, cwd, 0);
 }
 
+static int is_go_file(const char *a)
+{
+	size_t n = strlen(a);
+	return n > 3 && strcmp(a + n - 3, ".go") == 0;
+}
+
+/* Does a go pattern with "..." wildcards match the whole of s? */
+static int wild_match(const char *pat, const char *s)
+{
+	const char *d = strstr(pat, "...");
+	if (!d)
+		return strcmp(pat, s) == 0;
+	if (strncmp(pat, s, (size_t)(d - pat)) != 0)
+		return 0;
+	s += d - pat;
+	for (;; s++) {
+		if (wild_match(d + 3, s))
+			return 1;
+		if (!*s)
+			return 0;
+	}
+}
+
+/*
+ * Does a -gcflags pattern select the package go makes of .go files named
+ * on the command line ("command-line-arguments", in directory filedir)?
+ * As go matches: no pattern, "all", "...", a directory pattern, or a
+ * pattern matching the name "command-line-arguments".
+ */
+static int selects_files(const char *pat, const char *filedir, const char *cwd)
+{
+	if (!pat || !*pat || strcmp(pat, "all") == 0)
+		return 1;
+	if (pat[0] == '.' || pat[0] == '/') {
+		char *dir = ge_path_join(cwd, pat);
+		size_t n;
+		int ok = 0;
+		if (!dir)
+			return 0;
+		n = strlen(dir);
+		if (n >= 3 && strcmp(dir + n - 3, "...") == 0) {
+			dir[n - 3] = '\0';
+			ge_path_clean(dir);
+			ok = strcmp(dir, filedir) == 0 || ge_path_within(filedir, dir) != NULL;
+		} else {
+			ok = strcmp(dir, filedir) == 0;
+		}
+		free(dir);
+		return ok;
+	}
+	return wild_match(pat, "command-line-arguments");
+}
+
 /* Split "pattern=flags" the way go does; a value starting with '-' has no pattern. */
 static int split_entry(ge_gcflag *e, const char *v)
 {
@@ -722,7 +775,7 @@ int ge_goplan_build(ge_goplan *out, const char *go, char *const *args, size_t na
 	size_t ngf = 0;
 	strv rest = {0}, outv = {0};
 	int rc = 0, flags_done = 0;
-	char *dir_for_patterns = NULL;
+	char *dir_for_patterns = NULL, *filedir = NULL;
 	size_t pos_start = (size_t)-1;
 	int cmdline_outside = 1;
 
@@ -807,11 +860,28 @@ int ge_goplan_build(ge_goplan *out, const char *go, char *const *args, size_t na
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
 		goto done;
 	}
-	/* The command-line packages (what entries without a pattern apply to). */
+	/*
+	 * The command-line packages (what entries without a pattern apply to):
+	 * all outside the main modules, or .go files (go's package
+	 * "command-line-arguments", which no module pattern selects).
+	 */
 	if (pos_start > rest.n)
 		pos_start = rest.n;
 	if (pos_start == rest.n) {
 		cmdline_outside = classify(".", mods, dir_for_patterns) == PAT_DISJOINT;
+	} else if (is_go_file(rest.v[pos_start])) {
+		char *f = ge_path_join(dir_for_patterns, rest.v[pos_start]), *slash;
+		if (!f) {
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+			goto done;
+		}
+		if ((slash = strrchr(f, '/')))
+			*(slash == f ? slash + 1 : slash) = '\0';
+		cmdline_outside = !ge_modset_lookup_path(mods, f);
+		if (!cmdline_outside)
+			filedir = f;
+		else
+			free(f);
 	} else {
 		for (i = pos_start; i < rest.n; i++)
 			if (classify(rest.v[i], mods, dir_for_patterns) != PAT_DISJOINT)
@@ -820,6 +890,23 @@ int ge_goplan_build(ge_goplan *out, const char *go, char *const *args, size_t na
 	if ((rc = merge(&merged, &nmerged, entries, cmdline, nent, mods, dir_for_patterns,
 			cmdline_outside)) < 0)
 		goto done;
+	if (filedir) {
+		/* The files' package gets -m on top of the flags of the last entry
+		 * that selects it, in an entry of its own at the end. */
+		const char *flags = "";
+		char *t, **nm;
+		for (i = 0; i < nent; i++)
+			if (selects_files(entries[i].pattern, filedir, dir_for_patterns))
+				flags = entries[i].flags ? entries[i].flags : "";
+		if (!(t = entry_text(NULL, flags, !has_m(flags))) ||
+		    !(nm = realloc(merged, (nmerged + 1) * sizeof(*nm)))) {
+			free(t);
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+			goto done;
+		}
+		merged = nm;
+		merged[nmerged++] = t;
+	}
 	/* go, subcommand, [-C dir], merged -gcflags, the rest. */
 	if ((rc = strv_push(&outv, go)) < 0 || (rc = strv_push(&outv, args[0])) < 0)
 		goto done;
@@ -861,6 +948,7 @@ done:
 	ge_strv_free(rest.v, rest.n);
 	ge_strv_free(outv.v, outv.n);
 	free(dir_for_patterns);
+	free(filedir);
 	if (rc < 0)
 		ge_goplan_release(out);
 	return rc;

@@ -264,7 +264,7 @@ static const char line3[] =
 
 static void columns_in_utf16(void **state)
 {
-	fixture_dir t;
+	fixture_dir t = {"", ""};
 	ge_report *r = NULL;
 	ge_sarif_opts o = GE_SARIF_OPTS_INIT;
 	/* '&' is byte 28: a tab, `x := "` (6), 日本 (6), é (2), 😀 (4), `"; y := ` (8). */

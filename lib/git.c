@@ -580,8 +580,22 @@ int ge_git_remote_base(ge_git *g, const char *remote, const char *commit, char o
 			git_object *peeled = NULL;
 			if (git_reference_peel(&peeled, ref, GIT_OBJECT_COMMIT) == 0) {
 				if (git_merge_base(&base, g->repo, &head, git_object_id(peeled)) == 0) {
+					/*
+					 * All these merge-bases lie on the pushed commit's
+					 * history: the newest is the one descending from the
+					 * others.  Commit time only breaks ties between
+					 * unrelated ones (it can lie: equal or skewed clocks).
+					 */
 					int64_t t = commit_time(g, &base);
-					if (t > best_time) {
+					int better = !found;
+					if (found && !git_oid_equal(&base, &best)) {
+						if (git_graph_descendant_of(g->repo, &base, &best) == 1)
+							better = 1;
+						else if (git_graph_descendant_of(g->repo, &best, &base) != 1 &&
+							 t > best_time)
+							better = 1;
+					}
+					if (better) {
 						best_time = t;
 						best = base;
 						found = 1;

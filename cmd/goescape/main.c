@@ -346,6 +346,7 @@ static int emit_and_write(const ge_report *r, const char *format, const char *ou
 		return fail(EXIT_USAGE);
 	if (fmt == GE_FMT_SARIF) {
 		so.srcroot = G.mods.top;
+		so.repo_root = G.git ? ge_git_workdir(G.git) : NULL;
 		if (G.git) {
 			uri = ge_git_origin_url(G.git);
 			branch = ge_git_branch(G.git);

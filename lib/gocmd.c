@@ -432,6 +432,42 @@ static int is_executable(const char *p)
 	return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
 }
 
+/*
+ * Is cand (resolved) the same program as self (resolved): the same file, a
+ * hard link to it, or a byte-identical copy?  Any of them would find the
+ * other on PATH and exec it in turn, for ever.
+ */
+static int same_program(const char *cand, const char *self)
+{
+	struct stat a, b;
+	FILE *fa = NULL, *fb = NULL;
+	char ba[8192], bb[8192];
+	int same = 0;
+	if (strcmp(cand, self) == 0)
+		return 1;
+	if (stat(cand, &a) != 0 || stat(self, &b) != 0)
+		return 0;
+	if (a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		return 1;
+	if (a.st_size != b.st_size || !(fa = fopen(cand, "rb")) || !(fb = fopen(self, "rb")))
+		goto done;
+	for (;;) {
+		size_t na = fread(ba, 1, sizeof(ba), fa), nb = fread(bb, 1, sizeof(bb), fb);
+		if (na != nb || memcmp(ba, bb, na) != 0)
+			break;
+		if (na == 0) {
+			same = !ferror(fa) && !ferror(fb);
+			break;
+		}
+	}
+done:
+	if (fa)
+		fclose(fa);
+	if (fb)
+		fclose(fb);
+	return same;
+}
+
 int ge_gocmd_find_go(char **out, const char *env_goescape_go, const char *env_path,
 		     const char *self)
 {
@@ -446,7 +482,7 @@ int ge_gocmd_find_go(char **out, const char *env_goescape_go, const char *env_pa
 					    "GOESCAPE_GO='%s' is not an executable file",
 					    env_goescape_go);
 		if (have_self && realpath(env_goescape_go, cand_real) &&
-		    strcmp(cand_real, self_real) == 0)
+		    same_program(cand_real, self_real))
 			return ge_error_set(GE_EUSAGE, "GOESCAPE_GO='%s' is goescape itself",
 					    env_goescape_go);
 		return (*out = ge_strdup(env_goescape_go)) ? 0
@@ -459,7 +495,7 @@ int ge_gocmd_find_go(char **out, const char *env_goescape_go, const char *env_pa
 		if (ge_buf_put(&cand, n ? p : ".", n ? n : 1) < 0 || ge_buf_puts(&cand, "/go") < 0)
 			break;
 		if (is_executable(cand.ptr) &&
-		    !(have_self && realpath(cand.ptr, cand_real) && strcmp(cand_real, self_real) == 0)) {
+		    !(have_self && realpath(cand.ptr, cand_real) && same_program(cand_real, self_real))) {
 			*out = ge_buf_detach(&cand);
 			return 0;
 		}

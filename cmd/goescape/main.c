@@ -22,6 +22,7 @@
 #include "hook.h"
 #include "report.h"
 #include "run.h"
+#include "suggest.h"
 
 /* Exit codes: DESIGN.md's contract. */
 enum {
@@ -758,6 +759,59 @@ static int cmd_hook(const command *c, opts *o)
 	return EXIT_CLEAN;
 }
 
+enum { SUGGEST_APPLY, SUGGEST_FORMAT, SUGGEST_OUTPUT, SUGGEST_TEST };
+static const opt suggest_opts[] = {
+	{"apply", 0, OPT_FLAG, NULL, "write the verified edits to the module's files"},
+	{"format", 'f', OPT_STRING, "F", "diff (default, for git apply / patch -p1), json"},
+	{"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically) instead of stdout"},
+	{"test", 0, OPT_FLAG, NULL, "also run the changed packages' tests under the edits"},
+	{NULL, 0, 0, NULL, NULL}};
+
+static int cmd_suggest(const command *c, opts *o)
+{
+	ge_history h;
+	ge_suggest_opts so = GE_SUGGEST_OPTS_INIT;
+	ge_suggest_result *r = NULL;
+	ge_buf b = GE_BUF_INIT, wd = GE_BUF_INIT;
+	const char *format = o->str[SUGGEST_FORMAT] ? o->str[SUGGEST_FORMAT] : "diff";
+	int rc, code;
+	(void)c;
+	if (strcmp(format, "sarif") == 0)
+		die_usage("suggest: --format sarif is not available yet: lib/sarif has no hook for "
+			  "fixes (use diff or json)");
+	if (strcmp(format, "diff") != 0 && strcmp(format, "json") != 0)
+		die_usage("suggest: unknown format '%s' (want diff or json)", format);
+	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
+		return fail_rc(rc);
+	so.build = h.build;
+	so.pkgs = h.pkgs;
+	so.npkgs = h.npkgs;
+	so.run_tests = o->set[SUGGEST_TEST];
+	if (h.git && ge_buf_printf(&wd, "%s/goescape/suggest", ge_git_commondir(h.git)) == 0)
+		so.workdir = wd.ptr;
+	rc = ge_suggest_run(&r, &so);
+	ge_buf_release(&wd);
+	if (ge_run_signalled())
+		ge_run_exit_like(0);
+	if (rc < 0)
+		return fail_rc(rc);
+	rc = strcmp(format, "json") == 0 ? ge_suggest_json(&b, r) : ge_suggest_diff(&b, r);
+	code = rc < 0 ? fail(EXIT_USAGE) : write_output(o->str[SUGGEST_OUTPUT], &b);
+	if (code == EXIT_CLEAN && o->set[SUGGEST_APPLY] && ge_suggest_apply(r, G.mods.top) < 0)
+		code = fail(EXIT_USAGE);
+	if (code == EXIT_CLEAN)
+		fprintf(stderr,
+			"goescape: %zu suggestion%s verified%s (%zu candidate%s, %zu left alone); heap "
+			"escapes %zu -> %zu; %u go runs, %u rounds\n",
+			r->nitems, r->nitems == 1 ? "" : "s",
+			o->set[SUGGEST_APPLY] && r->nfiles ? " and applied" : "", r->candidates,
+			r->candidates == 1 ? "" : "s", r->nskipped, r->heap_before, r->heap_after,
+			r->go_runs, r->rounds);
+	ge_buf_release(&b);
+	ge_suggest_result_free(r);
+	return code;
+}
+
 static const command commands[] = {
 	{"report", "[--commit REV] [--format F] [-o FILE] [--input FILE] [PKG...]",
 	 "Build the packages (default: every package of the module) with escape analysis\n"
@@ -779,6 +833,11 @@ static const command commands[] = {
 	 "escapes; 'pre-push' is what the hook runs (ref lines on standard input).\n"
 	 "Bypass with 'git push --no-verify' or GOESCAPE_SKIP=1.",
 	 hook_opts, cmd_hook},
+	{"suggest", "[--apply] [--format diff|json] [--test] [-o FILE] [PKG...]",
+	 "Rewrite integer formatting (strconv.Itoa / fmt.Sprintf(\"%d\") into []byte,\n"
+	 "fmt.Sprint of integers) into strconv.Append* over stack buffers, keeping only\n"
+	 "rewrites the compiler verifies remove heap escapes; print them as a diff.",
+	 suggest_opts, cmd_suggest},
 	{NULL, NULL, NULL, NULL, NULL}};
 
 static void usage(FILE *f)

@@ -1,0 +1,128 @@
+/*
+ * lib/suggest: verified patches that replace integer formatting with
+ * strconv.Append* over stack buffers.
+ *
+ * Rules (found in the Go source with lib/goexpr, never in compiler text):
+ *   itoa-bytes      []byte(strconv.Itoa(x)), []byte(strconv.FormatInt(x, b))
+ *   sprintf-d       fmt.Sprintf("%d", x)
+ *   sprint-int      fmt.Sprint(x)                      (x of a predeclared integer type)
+ *   sprintf-bytes   []byte(fmt.Sprintf("%d", x)), []byte(fmt.Sprint(x))
+ *   append-itoa     append(b, strconv.Itoa(x)...), append(b, strconv.FormatInt(x, b)...)
+ *   append-sprintf  append(b, fmt.Sprintf("%d", x)...), append(b, fmt.Sprint(x)...)
+ *
+ * Only expressions on a line that carries a heap diagnostic of the base
+ * build are candidates.  The argument's type comes from the compiler: one
+ * -overlay build (-gcflags=-e, no -m) with, before each statement, a probe
+ * that assigns the argument to each integer type in turn; which assignments
+ * fail says the type.  A []byte consumed in the statement gets
+ * "var buf [20]byte" on the line before it and strconv.AppendInt(buf[:0], ...);
+ * where the compiler then moves buf to the heap, nil replaces buf[:0].
+ *
+ * Verification: all candidates of all packages in one -overlay build with
+ * -m (gofmt applied first), repeated until nothing changes: a candidate
+ * whose line does not compile is dropped (bisecting a file when an error
+ * cannot be placed), one that leaves its lines with no fewer heap
+ * diagnostics, or its function with one it did not have, is dropped.  With
+ * run_tests, go test runs the changed packages under the final overlay.
+ * go runs are counted: base, probe, and typically two or three rounds.
+ */
+#ifndef GE_SUGGEST_H
+#define GE_SUGGEST_H
+
+#include "capture.h"
+#include "report.h"
+
+typedef struct ge_suggestion {
+	const char *rule;
+	char *package;
+	char *file; /* module-relative ('/'-separated), as in reports */
+	char *function;
+	uint32_t line, column;            /* of the expression, in the original file */
+	char *before, *after;             /* the expression's text, and what replaces it */
+	char *decl;                       /* "var buf [20]byte" when a stack buffer is declared */
+	char **heap_before, **heap_after; /* "line:col: message" on its lines */
+	size_t nheap_before, nheap_after;
+} ge_suggestion;
+
+typedef struct ge_suggest_skip {
+	const char *rule;
+	char *file;
+	uint32_t line, column;
+	char *reason;
+} ge_suggest_skip;
+
+typedef struct ge_suggest_file {
+	char *path; /* module-relative */
+	char *abs;
+	char *old_text, *new_text;
+	size_t old_len, new_len;
+} ge_suggest_file;
+
+typedef struct ge_suggest_result {
+	char *module;
+	char *go_version;
+	ge_suggestion *items;
+	size_t nitems;
+	ge_suggest_skip *skipped;
+	size_t nskipped;
+	ge_suggest_file *files; /* files with at least one verified suggestion */
+	size_t nfiles;
+	size_t candidates; /* rule matches in files with heap diagnostics: items + skipped */
+	size_t heap_before, heap_after; /* heap diagnostics of the analysed packages */
+	size_t packages;                /* packages with candidates */
+	unsigned go_runs, gofmt_runs, rounds;
+	int tested; /* go test ran and passed under the final overlay */
+} ge_suggest_result;
+
+typedef struct ge_suggest_opts {
+	ge_capture_opts build; /* go, cwd, mods, goflags; on_output sees the base build's errors */
+	char *const *pkgs;     /* patterns as the user gave them; none = the whole module */
+	size_t npkgs;
+	const char *gofmt;   /* NULL: the gofmt next to the real go */
+	const char *workdir; /* for overlay files; NULL: a fresh temporary directory */
+	int run_tests;
+	unsigned max_rounds; /* 0: 24 */
+} ge_suggest_opts;
+
+#define GE_SUGGEST_OPTS_INIT                                                                       \
+	{                                                                                          \
+		GE_CAPTURE_OPTS_INIT, NULL, 0, NULL, NULL, 0, 0                                    \
+	}
+
+/*
+ * Find, probe and verify.  *out (free with ge_suggest_result_free()) holds
+ * the verified suggestions and final file contents.  GE_EBUILD when the
+ * base build fails; the working tree is never written.
+ */
+int ge_suggest_run(ge_suggest_result **out, const ge_suggest_opts *o);
+void ge_suggest_result_free(ge_suggest_result *r);
+
+/* The verified edits as one unified diff, paths relative to the module root. */
+int ge_suggest_diff(ge_buf *out, const ge_suggest_result *r);
+
+/* DESIGN.md-style JSON: {"schema":"goescape-suggest/1", ...}. */
+int ge_suggest_json(ge_buf *out, const ge_suggest_result *r);
+
+/*
+ * Write the verified files, atomically each, keeping their modes.  Refuses
+ * (before writing anything) a file outside top or one that changed since it
+ * was read.
+ */
+int ge_suggest_apply(const ge_suggest_result *r, const char *top);
+
+/*
+ * For check: how many new heap diagnostics of r lie on an expression a rule
+ * matches (the scanner only: no go run, nothing verified).  top is the
+ * directory report paths are relative to.
+ */
+int ge_suggest_covered(size_t *out, const ge_report *r, const char *top);
+
+/*
+ * For tests only: every rule match in src rewritten as if the compiler had
+ * typed each fmt argument ty ("int", "int64", "signed", "uint64",
+ * "unsigned"), with the buffers and import edits a run would make, and no
+ * go run, no gofmt and no verification.  Skipped matches stay as they are.
+ */
+int ge_suggest__rewrite(ge_buf *out, const char *src, size_t len, const char *ty);
+
+#endif

@@ -563,8 +563,9 @@ static int cmd_log(const command *c, opts *o)
 			    ge_report_from_json(&p, pnote.ptr, pnote.len, "note") == 0 &&
 			    ge_history_match(r, p, &h, parent, commit) == 0) {
 				ge_report_summary(r, &s);
-				printf("%.7s %6zu  +%zu -%zu  %s\n", commit, s.heap, s.new_, s.fixed,
-				       subject);
+				char delta[48];
+				snprintf(delta, sizeof(delta), "+%zu -%zu", s.new_, s.fixed);
+				printf("%.7s %6zu  %-6s  %s\n", commit, s.heap, delta, subject);
 			} else {
 				ge_report_summary(r, &s);
 				printf("%.7s %6zu  %-6s  %s\n", commit, s.heap, parent[0] ? "?" : "", subject);

@@ -10,6 +10,12 @@ FIXTURES="$TOP/tests/fixtures"
 TEST_NAME=$(basename "$0" .sh)
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/goescape-$TEST_NAME.XXXXXX")
 export PATH="/usr/local/go/bin:$PATH"
+# The module cache and GOPATH of the machine (downloaded modules are reused),
+# then a HOME of the test's own: no user configuration (git's, go's) leaks in.
+export GOMODCACHE="${GOMODCACHE:-$(go env GOMODCACHE)}"
+export GOPATH="${GOPATH:-$(go env GOPATH)}"
+export HOME="$TRASH/home"
+mkdir -p "$HOME"
 # A build cache shared by the tests (fast), unless a test sets its own.
 export GOCACHE="${GOESCAPE_TEST_GOCACHE:-$TOP/build/test-gocache}"
 export GOFLAGS=-buildvcs=false

@@ -43,7 +43,6 @@ typedef enum tyclass {
 	TY_SIGNED,   /* other signed: FormatInt(int64(x), 10) */
 	TY_UINT64,   /* uint64: FormatUint(x, 10) */
 	TY_UNSIGNED, /* other unsigned, uintptr: FormatUint(uint64(x), 10) */
-	TY_SKIP      /* leave alone (reason set) */
 } tyclass;
 
 typedef enum variant { V_STRING, V_BUF, V_NIL, V_DST } variant;
@@ -1757,7 +1756,7 @@ static int prepare_round(sctx *s)
 			continue;
 		if ((rc = render_file(&pre[i], s, i)) < 0)
 			goto done;
-		if ((rc = ge_buf_printf(&p, "%s/pre/%zu", s->workdir, i)) < 0 ||
+		if ((rc = ge_buf_printf(&p, "%s/pre-%ld/%zu", s->workdir, (long)getpid(), i)) < 0 ||
 		    (rc = make_dirs(s, p.ptr)) < 0 ||
 		    (rc = ge_buf_printf(&p, "/%s", base_name(f->rel))) < 0 ||
 		    (rc = write_plain(s, p.ptr, ge_buf_cstr(&pre[i]), pre[i].len)) < 0) {

@@ -10,21 +10,38 @@
  *   append-itoa     append(b, strconv.Itoa(x)...), append(b, strconv.FormatInt(x, b)...)
  *   append-sprintf  append(b, fmt.Sprintf("%d", x)...), append(b, fmt.Sprint(x)...)
  *
- * Only expressions on a line that carries a heap diagnostic of the base
- * build are candidates.  The argument's type comes from the compiler: one
- * -overlay build (-gcflags=-e, no -m) with, before each statement, a probe
- * that assigns the argument to each integer type in turn; which assignments
- * fail says the type.  A []byte consumed in the statement gets
- * "var buf [20]byte" on the line before it and strconv.AppendInt(buf[:0], ...);
- * where the compiler then moves buf to the heap, nil replaces buf[:0].
+ * Only matches on a line that carries a heap diagnostic of the base build
+ * are worth a rewrite; the others are listed as skipped.  Generated and cgo
+ * files, case expressions, and functions where strconv or fmt name a
+ * variable are left alone.
  *
- * Verification: all candidates of all packages in one -overlay build with
- * -m (gofmt applied first), repeated until nothing changes: a candidate
- * whose line does not compile is dropped (bisecting a file when an error
- * cannot be placed), one that leaves its lines with no fewer heap
- * diagnostics, or its function with one it did not have, is dropped.  With
- * run_tests, go test runs the changed packages under the final overlay.
- * go runs are counted: base, probe, and typically two or three rounds.
+ * Types come from the compiler: a probe build (-overlay, -gcflags=-e, no
+ * -m) puts before each statement a never-run closure that assigns the fmt
+ * argument to each integer type in turn; which assignments fail says the
+ * type (int, int64, uint64, another signed or unsigned kind, a named
+ * integer type with or without a Format method, or not an integer).  A
+ * package whose dependencies were probed in the same build is probed again
+ * in the next one, so there is one probe build per import level.
+ *
+ * A []byte consumed in its statement gets "var buf [20]byte" on the line
+ * before it and strconv.AppendInt(buf[:0], ...); where the compiler moves
+ * buf to the heap, or a goto jumps over it, nil replaces buf[:0].  Two
+ * values alive in one statement get two buffers.
+ *
+ * Verification, repeated until a round changes nothing: all candidates of
+ * all packages in one -overlay build with -m (after gofmt, when the file was
+ * gofmt-clean).  A rewrite whose lines do not compile is dropped; errors
+ * elsewhere bisect the file (or the package).  A rewrite must leave its
+ * lines with fewer heap diagnostics and its function with none it did not
+ * have.  With run_tests, go test runs every changed package under the
+ * overlay; a failing package is bisected, after checking that its tests
+ * pass without the rewrites.  Typical cost: a base build, one probe build
+ * per import level, two verification builds.
+ *
+ * Work files (probe and backing files, named by content so cache replays
+ * stay true, and the overlay) live under opts.workdir or a temporary
+ * directory and are removed at the end; the working tree is only written
+ * by ge_suggest_apply().
  */
 #ifndef GE_SUGGEST_H
 #define GE_SUGGEST_H

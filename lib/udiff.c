@@ -53,6 +53,8 @@ static int same(const line *x, const line *y)
 
 static int put_op(script *s, unsigned char op, size_t count)
 {
+	if (!count)
+		return 0;
 	if (s->n + count > s->cap) {
 		size_t nc = s->cap ? s->cap : 64;
 		unsigned char *np;

@@ -495,6 +495,14 @@ static int bytes_rule(const cand *c)
 	return c->rule == R_ITOA_BYTES || c->rule == R_SPRINTF_BYTES;
 }
 
+/* Does a label stand before token i ("L:" or "L:\n")?  A declaration there would take it. */
+static int labeled(const ge_goexpr *x, uint32_t i)
+{
+	return i >= 2 && tok_eq(x, i - 1, ":") && x->toks[i - 2].kind == GE_TOK_IDENT &&
+	       (i == 2 || x->toks[i - 3].kind == GE_TOK_SEMI || tok_eq(x, i - 3, "{") ||
+	        tok_eq(x, i - 3, ":"));
+}
+
 /* Is the candidate the whole operand of "return"?  Its buffer would always escape. */
 static int returned_whole(const ge_goexpr *x, const cand *c)
 {
@@ -548,7 +556,7 @@ static void prefilter(sctx *s, cand *c)
 		c->var = V_DST;
 	else if (bytes_rule(c))
 		c->var = st->kind != GE_STMT_DECL && ge_goexpr_stmt_own_line(x, c->stmt) &&
-		                 !returned_whole(x, c)
+		                 !returned_whole(x, c) && !labeled(x, st->first)
 		             ? V_BUF
 		             : V_NIL;
 	else

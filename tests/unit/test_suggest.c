@@ -138,6 +138,14 @@ static void buffers(void **state)
 	      "package p\n\nimport \"strconv\"\n\nfunc F(n int64) []byte {\n"
 	      "\treturn strconv.AppendInt(nil, n, 16)\n}\n\n"
 	      "func G(n int) { if n > 0 { use(strconv.AppendInt(nil, int64(n), 10)) } }\n");
+	/* A labeled statement keeps its label: no declaration between them. */
+	check(
+	    "package p\n\nimport \"strconv\"\n\nfunc F(w W, ns []int) {\nL:\n"
+	    "\tfor _, n := range bytes([]byte(strconv.Itoa(len(ns)))) {\n\t\tcontinue L\n\t}\n}\n",
+	    "int",
+	    "package p\n\nimport \"strconv\"\n\nfunc F(w W, ns []int) {\nL:\n"
+	    "\tfor _, n := range bytes(strconv.AppendInt(nil, int64(len(ns)), 10)) {\n"
+	    "\t\tcontinue L\n\t}\n}\n");
 	/* append(b, s...) appends in place. */
 	check("package p\n\nimport \"strconv\"\n\nfunc F(b []byte, n int) []byte {\n"
 	      "\tb = append(b, strconv.Itoa(n)...)\n\treturn b\n}\n",

@@ -7,12 +7,15 @@
 # Bodies are &&-chained: lib.sh runs them as an if-condition, where set -e
 # has no effect.
 . "$(dirname "$0")/lib.sh"
+# A cache only ever filled by go runs at a module root: what it replays is
+# printed relative to the module root, exactly as a fresh run prints it.
+ROOTCACHE="$TOP/build/test-gocache-rootrun"
 
-# The compiler's unique heap lines for the example, printed by a fresh go
-# at the module root (own GOCACHE, so paths are root-relative).
+# The compiler's unique heap lines for the example, printed at the module
+# root (so paths are root-relative).
 test_expect_success 'setup: the example module and what the compiler says about it' '
 	copy_example &&
-	(cd shop && GOCACHE="$TRASH/gocache-compiler" go build \
+	(cd shop && GOCACHE="$ROOTCACHE" go build \
 		-gcflags=example.com/shop/...=-m ./... >../compiler.out 2>&1) &&
 	grep -E "escapes to heap|moved to heap" compiler.out | grep -v "^/" |
 		sed "s|^\./||" | LC_ALL=C sort -u >compiler.heap &&

@@ -268,6 +268,7 @@ static int load_history(ge_history *h, char **pkgs, int npkgs)
 	h->build.goflags = G.goflags;
 	h->build.verbose = verbose();
 	h->build.on_output = print_to_stderr;
+	h->on_progress = print_to_stderr;
 	h->pkgs = pkgs;
 	h->npkgs = (size_t)npkgs;
 	return 0;

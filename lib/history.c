@@ -274,6 +274,7 @@ static int build_checkout(ge_report **out, int *status, ge_history *h, const cha
 		goto done;
 	co.cwd = cwd;
 	co.mods = &mods;
+	co.on_output = NULL; /* the caller shows the in-place attempt's messages */
 	rc = ge_capture_packages(out, status, &co, h->pkgs, h->npkgs, NULL);
 done:
 	if (made)
@@ -287,10 +288,32 @@ done:
 	return rc;
 }
 
+static void progress(ge_history *h, const char *fmt, ...) GE_PRINTF(2, 3);
+static void progress(ge_history *h, const char *fmt, ...)
+{
+	ge_buf b = GE_BUF_INIT;
+	va_list ap;
+	if (!h->on_progress)
+		return;
+	va_start(ap, fmt);
+	if (ge_buf_vprintf(&b, fmt, ap) == 0)
+		h->on_progress(b.ptr, b.len, h->progress_ud);
+	va_end(ap);
+	ge_buf_release(&b);
+}
+
+/* Collect go's lines (each with its newline) for later. */
+static void hold_line(const char *line, size_t len, void *ud)
+{
+	ge_buf *b = ud;
+	if (ge_buf_put(b, line, len) == 0)
+		(void)ge_buf_putc(b, '\n');
+}
+
 int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *commit,
 		      int *from_note)
 {
-	ge_buf note = GE_BUF_INIT;
+	ge_buf note = GE_BUF_INIT, held = GE_BUF_INIT;
 	overlay ov;
 	ge_capture_opts co = h->build;
 	ge_report *r = NULL;
@@ -310,23 +333,40 @@ int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *c
 	ge_buf_release(&note);
 	if ((rc = make_overlay(&ov, h, commit)) < 0)
 		return rc;
+	progress(h, "goescape: no stored report for %.12s; building it in place (%zu file%s "
+		    "differ%s)",
+		 commit, ov.n, ov.n == 1 ? "" : "s", ov.n == 1 ? "s" : "");
+	/*
+	 * go's messages about the base are held back: when the in-place build
+	 * fails and the checkout works, they were about the overlay, not the
+	 * code; when both fail, the first attempt's are the ones to show.
+	 */
+	co.on_output = hold_line;
+	co.ud = &held;
 	co.ov_real = ov.real;
 	co.ov_backing = ov.backing;
 	co.nov = ov.n;
 	rc = ge_capture_packages(&r, status, &co, h->pkgs, h->npkgs, ov.file);
 	overlay_release(&ov);
 	if (rc < 0)
-		return rc;
+		goto done;
 	if (!build_ok(*status)) {
 		ge_report_free(r);
 		r = NULL;
+		progress(h, "goescape: the in-place build of %.12s failed; building a checkout of it",
+			 commit);
 		if ((rc = build_checkout(&r, status, h, commit)) < 0)
-			return rc;
+			goto done;
 		if (!build_ok(*status)) {
 			ge_report_free(r);
-			return build_failed(*status);
+			r = NULL;
+			if (h->build.on_output && held.len)
+				h->build.on_output(held.ptr, held.len - 1, h->build.ud);
+			rc = build_failed(*status);
+			goto done;
 		}
 	}
+	ge_buf_release(&held);
 	if ((rc = ge_report_set_meta(r, r->go_version, r->module, commit, 0)) < 0) {
 		ge_report_free(r);
 		return rc;
@@ -334,6 +374,9 @@ int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *c
 	(void)store_note(h, commit, r);
 	*out = r;
 	return 0;
+done:
+	ge_buf_release(&held);
+	return rc;
 }
 
 /* ---- matching through the diff ------------------------------------------ */

@@ -28,6 +28,9 @@ typedef struct ge_history {
 	char *const *pkgs;      /* package patterns; none = the whole module */
 	size_t npkgs;
 	int no_store;           /* never write notes */
+	/* Progress for a person ("building abc1234 in place"); NULL = quiet. */
+	ge_output_cb on_progress;
+	void *progress_ud;
 } ge_history;
 
 /*

@@ -2880,14 +2880,20 @@ void ge_suggest_result_free(ge_suggest_result *r)
 
 /* ---- output -------------------------------------------------------------------- */
 
-int ge_suggest_diff(ge_buf *out, const ge_suggest_result *r)
+int ge_suggest_diff(ge_buf *out, const ge_suggest_result *r, const char *prefix)
 {
+	ge_buf path = GE_BUF_INIT;
 	size_t i;
 	int rc = 0;
-	for (i = 0; i < r->nfiles && rc == 0; i++)
-		rc =
-		    ge_udiff_write(out, r->files[i].path, r->files[i].old_text, r->files[i].old_len,
-		                   r->files[i].new_text, r->files[i].new_len, 3);
+	for (i = 0; i < r->nfiles && rc == 0; i++) {
+		ge_buf_clear(&path);
+		if ((rc = ge_buf_printf(&path, "%s%s", prefix ? prefix : "", r->files[i].path)) ==
+		    0)
+			rc =
+			    ge_udiff_write(out, path.ptr, r->files[i].old_text, r->files[i].old_len,
+			                   r->files[i].new_text, r->files[i].new_len, 3);
+	}
+	ge_buf_release(&path);
 	return rc;
 }
 

@@ -114,8 +114,13 @@ typedef struct ge_suggest_opts {
 int ge_suggest_run(ge_suggest_result **out, const ge_suggest_opts *o);
 void ge_suggest_result_free(ge_suggest_result *r);
 
-/* The verified edits as one unified diff, paths relative to the module root. */
-int ge_suggest_diff(ge_buf *out, const ge_suggest_result *r);
+/*
+ * The verified edits as one unified diff.  Paths are module-relative with
+ * prefix (NULL or "" for none, else ending in '/') in front: the module's
+ * directory in its git repository, so that git apply works anywhere in the
+ * repository and patch -p1 at its top.
+ */
+int ge_suggest_diff(ge_buf *out, const ge_suggest_result *r, const char *prefix);
 
 /* DESIGN.md-style JSON: {"schema":"goescape-suggest/1", ...}. */
 int ge_suggest_json(ge_buf *out, const ge_suggest_result *r);

@@ -774,8 +774,8 @@ static int cmd_suggest(const command *c, opts *o)
 	ge_history h;
 	ge_suggest_opts so = GE_SUGGEST_OPTS_INIT;
 	ge_suggest_result *r = NULL;
-	ge_buf b = GE_BUF_INIT, wd = GE_BUF_INIT;
-	const char *format = o->str[SUGGEST_FORMAT] ? o->str[SUGGEST_FORMAT] : "diff";
+	ge_buf b = GE_BUF_INIT, wd = GE_BUF_INIT, prefix = GE_BUF_INIT;
+	const char *format = o->str[SUGGEST_FORMAT] ? o->str[SUGGEST_FORMAT] : "diff", *sub;
 	int rc, code;
 	(void)c;
 	if (strcmp(format, "sarif") == 0)
@@ -797,7 +797,15 @@ static int cmd_suggest(const command *c, opts *o)
 		ge_run_exit_like(0);
 	if (rc < 0)
 		return fail_rc(rc);
-	rc = strcmp(format, "json") == 0 ? ge_suggest_json(&b, r) : ge_suggest_diff(&b, r);
+	/* Diff paths from the top of the repository, so git apply works anywhere in it. */
+	sub = h.git && ge_git_workdir(h.git) ? ge_path_within(G.mods.top, ge_git_workdir(h.git)) : NULL;
+	if (sub && ge_buf_printf(&prefix, "%s/", sub) < 0) {
+		ge_suggest_result_free(r);
+		return fail(EXIT_USAGE);
+	}
+	rc = strcmp(format, "json") == 0 ? ge_suggest_json(&b, r)
+					 : ge_suggest_diff(&b, r, ge_buf_cstr(&prefix));
+	ge_buf_release(&prefix);
 	code = rc < 0 ? fail(EXIT_USAGE) : write_output(o->str[SUGGEST_OUTPUT], &b);
 	if (code == EXIT_CLEAN && o->set[SUGGEST_APPLY] && ge_suggest_apply(r, G.mods.top) < 0)
 		code = fail(EXIT_USAGE);

@@ -55,6 +55,26 @@ test_expect_success 'applied: same program output, three heap escapes fewer' '
 	test_cmp /dev/null ../unformatted
 '
 
+test_expect_success 'module in a subdirectory of its repository: paths from the top' '
+	mkdir repo &&
+	cd repo &&
+	git init -q &&
+	copy_example "repo/shop" &&
+	git add . &&
+	git commit -qm shop &&
+	cd shop &&
+	goescape suggest >../../sub.diff 2>/dev/null &&
+	sed -e "s#^diff --git a/cart/cart.go b/cart/cart.go#diff --git a/shop/cart/cart.go b/shop/cart/cart.go#" \
+	    -e "s#^--- a/cart#--- a/shop/cart#" -e "s#^+++ b/cart#+++ b/shop/cart#" ../../expect.diff >../../expect.sub &&
+	test_cmp ../../expect.sub ../../sub.diff &&
+	(cd .. && patch -p1 --dry-run <../sub.diff >/dev/null) &&
+	git apply ../../sub.diff &&
+	git diff --stat >../../stat &&
+	grep "shop/cart/cart.go | 5 ++---" ../../stat &&
+	go build ./... &&
+	test ! -e "$(git rev-parse --git-common-dir)/goescape/suggest"
+'
+
 test_expect_success 'a second run finds nothing more to do' '
 	cd applied &&
 	goescape suggest >../again 2>../err2 &&

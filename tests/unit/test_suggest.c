@@ -256,9 +256,13 @@ static void json_and_diff(void **state)
 	                  "\"stack_buffer\":null,\"heap_before\":[\"6:27: n escapes to heap\"],"
 	                  "\"heap_after\":[],\"heap_delta\":-1}"));
 	ge_buf_clear(&b);
-	assert_int_equal(ge_suggest_diff(&b, r), 0);
+	assert_int_equal(ge_suggest_diff(&b, r, NULL), 0);
 	assert_string_equal(b.ptr, "diff --git a/p/x.go b/p/x.go\n--- a/p/x.go\n+++ b/p/x.go\n"
 	                           "@@ -1,2 +1,2 @@\n a\n-fmt\n+strconv\n");
+	ge_buf_clear(&b);
+	/* The module in a subdirectory of its repository. */
+	assert_int_equal(ge_suggest_diff(&b, r, "mod/"), 0);
+	assert_non_null(strstr(b.ptr, "diff --git a/mod/p/x.go b/mod/p/x.go\n--- a/mod/p/x.go\n"));
 	ge_buf_release(&b);
 	ge_suggest_result_free(r);
 	ge_suggest_result_free(NULL);

@@ -798,7 +798,8 @@ static int cmd_suggest(const command *c, opts *o)
 	if (rc < 0)
 		return fail_rc(rc);
 	/* Diff paths from the top of the repository, so git apply works anywhere in it. */
-	sub = h.git && ge_git_workdir(h.git) ? ge_path_within(G.mods.top, ge_git_workdir(h.git)) : NULL;
+	sub = h.git && ge_git_workdir(h.git) ? ge_path_within(G.mods.top, ge_git_workdir(h.git))
+					     : NULL;
 	if (sub && ge_buf_printf(&prefix, "%s/", sub) < 0) {
 		ge_suggest_result_free(r);
 		return fail(EXIT_USAGE);

@@ -310,6 +310,56 @@ static void hold_line(const char *line, size_t len, void *ud)
 		(void)ge_buf_putc(b, '\n');
 }
 
+/*
+ * go names a replaced file by its backing path in error messages
+ * (".git/goescape/blobs/<id>/x.go"): put the real file's path, relative to
+ * where go ran, in its place so the messages point at the user's code.
+ */
+static int name_real_files(ge_buf *text, const overlay *o, const char *cwd)
+{
+	ge_buf out = GE_BUF_INIT;
+	const char *p = ge_buf_cstr(text), *end = p + text->len;
+	size_t i;
+	while (p < end) {
+		const char *hit = NULL, *tok = NULL;
+		size_t best = 0, bi = 0;
+		for (i = 0; i < o->n; i++) {
+			const char *b = o->backing[i], *tail, *f;
+			if (!b[0] || !(tail = strstr(b, "/goescape/blobs/")))
+				continue;
+			f = strstr(p, tail);
+			if (f && (!hit || f < hit)) {
+				hit = f;
+				best = strlen(tail);
+				bi = i;
+			}
+		}
+		if (!hit) {
+			if (ge_buf_put(&out, p, (size_t)(end - p)) < 0)
+				goto oom;
+			break;
+		}
+		/* The path token starts after the last space or line start before it. */
+		for (tok = hit; tok > p && tok[-1] != ' ' && tok[-1] != '\n' && tok[-1] != '\t'; tok--)
+			;
+		if (ge_buf_put(&out, p, (size_t)(tok - p)) < 0)
+			goto oom;
+		{
+			const char *rel = ge_path_within(o->real[bi], cwd);
+			if (ge_buf_puts(&out, rel ? "./" : "") < 0 ||
+			    ge_buf_puts(&out, rel ? rel : o->real[bi]) < 0)
+				goto oom;
+		}
+		p = hit + best;
+	}
+	ge_buf_release(text);
+	*text = out;
+	return 0;
+oom:
+	ge_buf_release(&out);
+	return ge_error_set(GE_ENOMEM, "out of memory");
+}
+
 int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *commit,
 		      int *from_note)
 {
@@ -347,6 +397,8 @@ int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *c
 	co.ov_backing = ov.backing;
 	co.nov = ov.n;
 	rc = ge_capture_packages(&r, status, &co, h->pkgs, h->npkgs, ov.file);
+	if (rc == 0 && !build_ok(*status))
+		rc = name_real_files(&held, &ov, h->build.cwd);
 	overlay_release(&ov);
 	if (rc < 0)
 		goto done;
@@ -360,6 +412,7 @@ int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *c
 		if (!build_ok(*status)) {
 			ge_report_free(r);
 			r = NULL;
+			progress(h, "goescape: the base %.12s does not build:", commit);
 			if (h->build.on_output && held.len)
 				h->build.on_output(held.ptr, held.len - 1, h->build.ud);
 			rc = build_failed(*status);

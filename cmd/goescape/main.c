@@ -268,7 +268,8 @@ static int load_history(ge_history *h, char **pkgs, int npkgs)
 	h->build.goflags = G.goflags;
 	h->build.verbose = verbose();
 	h->build.on_output = print_to_stderr;
-	h->on_progress = print_to_stderr;
+	/* Progress is for a person watching: a terminal, or GOESCAPE_VERBOSE. */
+	h->on_progress = isatty(2) || verbose() ? print_to_stderr : NULL;
 	h->pkgs = pkgs;
 	h->npkgs = (size_t)npkgs;
 	return 0;

@@ -412,9 +412,13 @@ int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *c
 		if (!build_ok(*status)) {
 			ge_report_free(r);
 			r = NULL;
-			progress(h, "goescape: the base %.12s does not build:", commit);
-			if (h->build.on_output && held.len)
+			if (h->build.on_output && held.len) {
+				char head[80];
+				int n = snprintf(head, sizeof(head),
+						 "goescape: the base %.12s does not build:", commit);
+				h->build.on_output(head, (size_t)n, h->build.ud);
 				h->build.on_output(held.ptr, held.len - 1, h->build.ud);
+			}
 			rc = build_failed(*status);
 			goto done;
 		}

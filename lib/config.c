@@ -153,37 +153,67 @@ int ge_config_load(ge_config *c, const char *root)
 	return rc;
 }
 
-static int glob_at(const char *p, const char *s)
+/*
+ * Glob matching by dynamic programming over (pattern offset, path offset):
+ * each pair is decided once, so a pattern of many stars costs
+ * O(pattern x path), never an exponential backtrack.  memo: 0 unknown,
+ * 1 no, 2 yes.
+ */
+typedef struct glob_ctx {
+	const char *p, *s;
+	size_t pn, sn;
+	unsigned char *memo;
+} glob_ctx;
+
+static int glob_at(glob_ctx *g, size_t i, size_t j)
 {
-	for (; *p; p++, s++) {
-		if (p[0] == '*' && p[1] == '*') {
-			p += 2;
-			if (*p == '/')
-				p++;
-			for (;; s++) {
-				if (glob_at(p, s))
-					return 1;
-				if (!*s)
-					return 0;
-			}
+	unsigned char *m = &g->memo[i * (g->sn + 1) + j];
+	int r;
+	if (*m)
+		return *m == 2;
+	if (i == g->pn) {
+		r = j == g->sn;
+	} else if (g->p[i] == '*' && i + 1 < g->pn && g->p[i + 1] == '*') {
+		/* "**" (and "**" + "/"): anything, slashes included, or nothing. */
+		size_t k = i + 2, t;
+		if (k < g->pn && g->p[k] == '/')
+			k++;
+		r = 0;
+		for (t = j; !r && t <= g->sn; t++)
+			r = glob_at(g, k, t) || (k > i + 2 && glob_at(g, i + 2, t));
+	} else if (g->p[i] == '*') {
+		size_t t;
+		r = 0;
+		for (t = j; !r && t <= g->sn; t++) {
+			r = glob_at(g, i + 1, t);
+			if (t < g->sn && g->s[t] == '/')
+				break;
 		}
-		if (*p == '*') {
-			for (;; s++) {
-				if (glob_at(p + 1, s))
-					return 1;
-				if (!*s || *s == '/')
-					return 0;
-			}
-		}
-		if (*p == '?') {
-			if (!*s || *s == '/')
-				return 0;
-			continue;
-		}
-		if (*p != *s)
-			return 0;
+	} else if (j < g->sn && (g->p[i] == g->s[j] || (g->p[i] == '?' && g->s[j] != '/'))) {
+		r = glob_at(g, i + 1, j + 1);
+	} else {
+		r = 0;
 	}
-	return *s == '\0';
+	*m = r ? 2 : 1;
+	return r;
+}
+
+static int glob_full(const char *pattern, const char *path)
+{
+	glob_ctx g;
+	int r;
+	g.p = pattern;
+	g.s = path;
+	g.pn = strlen(pattern);
+	g.sn = strlen(path);
+	if (g.pn > 4096 || g.sn > 4096)
+		return 0; /* no real pattern or module path is this long */
+	g.memo = calloc((g.pn + 1) * (g.sn + 1), 1);
+	if (!g.memo)
+		return 0;
+	r = glob_at(&g, 0, 0);
+	free(g.memo);
+	return r;
 }
 
 int ge_glob_match(const char *pattern, const char *path)
@@ -191,10 +221,10 @@ int ge_glob_match(const char *pattern, const char *path)
 	/* A pattern without '/' matches the base name anywhere. */
 	if (!strchr(pattern, '/')) {
 		const char *b = strrchr(path, '/');
-		if (glob_at(pattern, b ? b + 1 : path))
+		if (glob_full(pattern, b ? b + 1 : path))
 			return 1;
 	}
-	return glob_at(pattern, path);
+	return glob_full(pattern, path);
 }
 
 static int ignored(const ge_config *c, const ge_diag *d)

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "attrib.h"
@@ -143,6 +144,18 @@ int ge_capture_go_version(char **out, const char *go)
 		size_t n = strcspn(text.ptr, "\r\n");
 		if (n && strncmp(text.ptr, "go", 2) == 0 && !(*out = ge_strndup(text.ptr, n)))
 			rc = ge_error_set(GE_ENOMEM, "out of memory");
+	}
+	if (rc == 0 && !*out) {
+		/* Not a GOROOT's bin/go (a wrapper script, a shim): ask it, once. */
+		char *argv[] = {(char *)go, (char *)"env", (char *)"GOVERSION", NULL};
+		int status = 0;
+		ge_buf_clear(&text);
+		if (ge_run_capture(&status, &text, argv, NULL, 1) == 0 && WIFEXITED(status) &&
+		    WEXITSTATUS(status) == 0 && text.len && strncmp(text.ptr, "go1", 3) == 0) {
+			size_t n = strcspn(text.ptr, "\r\n");
+			if (!(*out = ge_strndup(text.ptr, n)))
+				rc = ge_error_set(GE_ENOMEM, "out of memory");
+		}
 	}
 	ge_buf_release(&path);
 	ge_buf_release(&text);

@@ -516,6 +516,14 @@ static int cmd_check(const command *c, opts *o)
 	if ((rc = ge_config_filter(&G.config, head, G.mods.top)) < 0)
 		goto failed;
 	failing = ge_config_failing(&G.config, head);
+	if (failing) {
+		size_t covered = 0;
+		if (ge_suggest_covered(&covered, head, G.mods.top) == 0 && covered)
+			fprintf(stderr,
+				"goescape: %zu of the new heap escapes match a rewrite; see "
+				"'goescape suggest'\n",
+				covered);
+	}
 	if (failing && !o->str[CHECK_INPUT] && o->str[CHECK_FORMAT] &&
 	    strcmp(o->str[CHECK_FORMAT], "sarif") == 0 && (rc = ge_history_explain(&h, head)) < 0)
 		goto failed;

@@ -37,6 +37,12 @@ static int str_list(char ***out, size_t *n, const cJSON *v, const char *name, co
 {
 	const cJSON *it;
 	size_t k = 0;
+	/* A key given twice: the last one wins, the first is freed. */
+	for (k = 0; *out && k < *n; k++)
+		free((*out)[k]);
+	free(*out);
+	*out = NULL;
+	*n = k = 0;
 	if (!cJSON_IsArray(v))
 		return ge_error_set(GE_EBADINPUT, "'%s': \"%s\" must be a list of strings", name, key);
 	*out = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof(char *));

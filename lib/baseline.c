@@ -46,28 +46,17 @@ int ge_baseline_render(ge_buf *out, const ge_report *r)
 	return rc ? ge_error_set(GE_ENOMEM, "out of memory") : 0;
 }
 
+/* Create the directory that will hold path. */
 static int mkdir_parent(const char *path)
 {
-	char *dir = ge_strdup(path), *slash, *p;
+	char *dir = ge_strdup(path), *slash;
 	int rc = 0;
 	if (!dir)
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = '\0';
-		for (p = dir + 1; ; p++) {
-			if (*p == '/' || *p == '\0') {
-				char c = *p;
-				*p = '\0';
-				if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
-					rc = ge_error_errno(GE_ERROR, "cannot create directory '%s'", dir);
-					break;
-				}
-				*p = c;
-				if (!c)
-					break;
-			}
-		}
+		rc = ge_mkdir_p(dir);
 	}
 	free(dir);
 	return rc;

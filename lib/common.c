@@ -370,6 +370,29 @@ done:
 	return rc;
 }
 
+int ge_mkdir_p(const char *dir)
+{
+	char *p = ge_strdup(dir), *s;
+	int rc = 0;
+	if (!p)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	for (s = p + 1;; s++) {
+		if (*s == '/' || !*s) {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+				rc = ge_error_errno(GE_ERROR, "cannot create directory '%s'", p);
+				break;
+			}
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	free(p);
+	return rc;
+}
+
 char *ge_strdup(const char *s)
 {
 	return ge_strndup(s, strlen(s));

@@ -65,6 +65,9 @@ int ge_file_read(ge_buf *out, const char *path);
  */
 int ge_file_write_atomic(const char *path, const char *data, size_t len, int mode);
 
+/* mkdir -p: create dir and its missing parents (mode 0777 less umask). */
+int ge_mkdir_p(const char *dir);
+
 /* malloc'd copies; NULL on out of memory. */
 char *ge_strdup(const char *s);
 char *ge_strndup(const char *s, size_t n);

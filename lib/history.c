@@ -64,30 +64,6 @@ fail:
 	return rc;
 }
 
-/* mkdir -p */
-static int mkdirs(const char *path)
-{
-	char *p = ge_strdup(path), *s;
-	int rc = 0;
-	if (!p)
-		return ge_error_set(GE_ENOMEM, "out of memory");
-	for (s = p + 1;; s++) {
-		if (*s == '/' || !*s) {
-			char c = *s;
-			*s = '\0';
-			if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-				rc = ge_error_errno(GE_ERROR, "cannot create '%s'", p);
-				break;
-			}
-			*s = c;
-			if (!c)
-				break;
-		}
-	}
-	free(p);
-	return rc;
-}
-
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
@@ -148,7 +124,7 @@ static int backing_file(ge_buf *path, ge_history *h, const char *blob, const cha
 	ge_buf_clear(path);
 	if ((rc = ge_buf_printf(path, "%s/goescape/blobs/%s", ge_git_commondir(h->git), blob)) < 0)
 		return rc;
-	if ((rc = mkdirs(path->ptr)) < 0)
+	if ((rc = ge_mkdir_p(path->ptr)) < 0)
 		return rc;
 	if ((rc = ge_buf_printf(path, "/%s", base)) < 0)
 		return rc;
@@ -196,7 +172,7 @@ static int make_overlay(overlay *o, ge_history *h, const char *commit)
 		goto done;
 	}
 	/* Only added files: no blob was written, so the directory may not exist yet. */
-	if ((rc = mkdirs(path.ptr)) < 0)
+	if ((rc = ge_mkdir_p(path.ptr)) < 0)
 		goto done;
 	if ((rc = ge_buf_printf(&path, "/overlay-%ld.json", (long)getpid())) < 0)
 		goto done;
@@ -231,7 +207,7 @@ static int build_checkout(ge_report **out, int *status, ge_history *h, const cha
 	 */
 	if ((rc = ge_buf_printf(&dir, "%s/goescape", ge_git_commondir(h->git))) < 0)
 		return rc;
-	if ((rc = mkdirs(dir.ptr)) < 0)
+	if ((rc = ge_mkdir_p(dir.ptr)) < 0)
 		goto done;
 	if ((rc = ge_buf_printf(&dir, "/checkout-%s.lock", commit)) < 0)
 		goto done;
@@ -252,7 +228,7 @@ static int build_checkout(ge_report **out, int *status, ge_history *h, const cha
 	dir.ptr[dir.len] = '\0';
 	rm_rf(dir.ptr);
 	made = 1;
-	if ((rc = mkdirs(dir.ptr)) < 0 || (rc = ge_git_checkout_to(h->git, commit, dir.ptr)) < 0)
+	if ((rc = ge_mkdir_p(dir.ptr)) < 0 || (rc = ge_git_checkout_to(h->git, commit, dir.ptr)) < 0)
 		goto done;
 	rel_cwd = strcmp(h->build.cwd, wd) == 0 ? "" : ge_path_within(h->build.cwd, wd);
 	rel_top = strcmp(h->build.mods->top, wd) == 0 ? "" : ge_path_within(h->build.mods->top, wd);

@@ -116,28 +116,6 @@ static int exists(const char *p)
 	return lstat(p, &st) == 0;
 }
 
-static int mkdir_p(const char *dir)
-{
-	char *p = ge_strdup(dir), *s;
-	int rc = 0;
-	if (!p)
-		return ge_error_set(GE_ENOMEM, "out of memory");
-	for (s = p + 1;; s++)
-		if (*s == '/' || !*s) {
-			char c = *s;
-			*s = '\0';
-			if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-				rc = ge_error_errno(GE_ERROR, "cannot create '%s'", p);
-				break;
-			}
-			*s = c;
-			if (!c)
-				break;
-		}
-	free(p);
-	return rc;
-}
-
 int ge_hook_install(ge_git *g, char **msg)
 {
 	char *path = NULL, *dir = NULL, *slash;
@@ -152,7 +130,7 @@ int ge_hook_install(ge_git *g, char **msg)
 	}
 	if ((slash = strrchr(dir, '/')))
 		*slash = '\0';
-	if ((rc = mkdir_p(dir)) < 0)
+	if ((rc = ge_mkdir_p(dir)) < 0)
 		goto done;
 	if (exists(path) && !is_ours(path)) {
 		if (file_has(path, PRECOMMIT_MARKER)) {

@@ -788,7 +788,7 @@ static int ident_cmp(const void *a, const void *b)
 
 static const ident *ident_find(const ident *v, uint32_t n, const parser *p, uint32_t j)
 {
-	ident key;
+	ident key = {0};
 	if (!n)
 		return NULL;
 	key.s = p->src + p->tok[j].off;

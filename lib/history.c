@@ -432,7 +432,7 @@ static int cmp_fmap(const void *a, const void *b)
 
 static const fmap *find(const map_ctx *c, const char *file)
 {
-	fmap key;
+	fmap key = {0};
 	key.old_rel = file;
 	return c->n ? bsearch(&key, c->m, c->n, sizeof(*c->m), cmp_fmap) : NULL;
 }

@@ -2724,9 +2724,11 @@ int ge_suggest_run(ge_suggest_result **out, const ge_suggest_opts *o)
 	sctx s;
 	ge_summary sum;
 	size_t i, j;
-	unsigned max_rounds = o->max_rounds ? o->max_rounds : DEFAULT_MAX_ROUNDS;
+	unsigned max_rounds;
 	int rc, status = 0, done = 0;
-	assert(out && o && o->build.go && o->build.mods);
+	assert(out && o);
+	assert(o->build.go && o->build.mods);
+	max_rounds = o->max_rounds ? o->max_rounds : DEFAULT_MAX_ROUNDS;
 	*out = NULL;
 	memset(&s, 0, sizeof(s));
 	s.o = o;

@@ -579,7 +579,8 @@ static int add_import(ge_goexpr *x, size_t *cap, uint32_t decl_first, uint32_t f
 
 static int parse_imports(ge_goexpr *x, uint32_t i, uint32_t last)
 {
-	size_t cap = x->nimports, first_new = x->nimports, j;
+	size_t first_new = x->nimports, j;
+	size_t cap = first_new;
 	int rc = 0;
 	if (is_op(x, i + 1, "(") && x->toks[i + 1].match != GE_GOX_NONE) {
 		uint32_t k = i + 2, end = x->toks[i + 1].match;

@@ -7,7 +7,7 @@
 PREFIX    ?= /usr/local
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS      := libgit2 libcjson libpcre2-8
+PKGS      := libgit2 libcjson libpcre2-8 zlib
 WARNINGS  := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
              -Wvla -Wwrite-strings -fno-common
 CFLAGS    ?= -O2 -g

@@ -8,6 +8,8 @@
  */
 #include "sarif.h"
 
+#include <zlib.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -1266,7 +1268,7 @@ static unsigned char prio_of(const ge_diag *d, int fixed)
 	return d->status == GE_STATUS_NEW ? PRIO_NEW_HEAP : PRIO_HEAP;
 }
 
-int ge_sarif_render(ge_buf *out, const ge_report *r, const ge_sarif_opts *o)
+static int render_once(ge_buf *out, const ge_report *r, const ge_sarif_opts *o)
 {
 	ctx c;
 	ge_buf scratch = GE_BUF_INIT, head = GE_BUF_INIT;
@@ -1346,4 +1348,74 @@ done:
 	ge_buf_release(&head);
 	ctx_release(&c);
 	return rc < 0 ? rc : 0;
+}
+
+/* Size of data gzipped (deflate at the default level, gzip framing). */
+static int gzip_size(size_t *out, const char *data, size_t len)
+{
+	z_stream z;
+	unsigned char buf[65536];
+	int zr;
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+	    Z_OK)
+		return ge_error_set(GE_ENOMEM, "cannot start zlib");
+	*out = 0;
+	z.next_in = (unsigned char *)(uintptr_t)data;
+	z.avail_in = (uInt)0;
+	do {
+		size_t chunk = len > (1u << 30) ? (1u << 30) : len;
+		if (z.avail_in == 0 && len) {
+			z.avail_in = (uInt)chunk;
+			len -= chunk;
+		}
+		z.next_out = buf;
+		z.avail_out = sizeof(buf);
+		zr = deflate(&z, len || z.avail_in ? Z_NO_FLUSH : Z_FINISH);
+		*out += sizeof(buf) - z.avail_out;
+	} while (zr == Z_OK || (zr == Z_BUF_ERROR && (len || z.avail_in)));
+	deflateEnd(&z);
+	return zr == Z_STREAM_END ? 0 : ge_error_set(GE_ERROR, "zlib failed");
+}
+
+int ge_sarif_render(ge_buf *out, const ge_report *r, const ge_sarif_opts *o)
+{
+	ge_sarif_opts tight = *o;
+	size_t max_gzip = o->max_gzip ? o->max_gzip : GE_SARIF_MAX_GZIP, gz = 0, start = out->len;
+	size_t lo = 1, hi, best = 1, len;
+	int step, rc;
+	if ((rc = render_once(out, r, &tight)) < 0)
+		return rc;
+	len = out->len - start;
+	/* JSON never grows under gzip: a log under the limit needs no measuring. */
+	if (len <= max_gzip)
+		return 0;
+	if ((rc = gzip_size(&gz, out->ptr + start, len)) < 0)
+		return rc;
+	if (gz <= max_gzip)
+		return 0;
+	/*
+	 * Too big once compressed: search the uncompressed bound that fits.
+	 * Each step renders and measures again, so the search is short; the
+	 * last resort is the log without results, which says why.
+	 */
+	hi = len;
+	for (step = 0; step < 8 && lo + 1 < hi; step++) {
+		size_t mid = lo + (hi - lo) / 2;
+		ge_buf_truncate(out, start);
+		tight.max_bytes = mid;
+		if ((rc = render_once(out, r, &tight)) < 0)
+			return rc;
+		if ((rc = gzip_size(&gz, out->ptr + start, out->len - start)) < 0)
+			return rc;
+		if (gz <= max_gzip) {
+			best = mid;
+			lo = mid;
+		} else {
+			hi = mid;
+		}
+	}
+	ge_buf_truncate(out, start);
+	tight.max_bytes = best;
+	return render_once(out, r, &tight);
 }

@@ -43,12 +43,13 @@
 /* GitHub code scanning's hard limit of results in one run. */
 #define GE_SARIF_MAX_RESULTS 25000
 /*
- * GitHub takes at most 10 MB of gzipped SARIF.  Without zlib at hand the
- * limit is kept on the uncompressed size: goescape's SARIF compresses 12
- * to 19 times (measured on a module with 26,000 escapes: 14 MB to 1.1 MB
- * without code flows, 27 MB to 1.4 MB with them), so 64 MB stays near
- * 5 MB gzipped, a margin of two.
+ * GitHub takes at most 10 MB of gzipped SARIF.  max_bytes bounds the
+ * uncompressed log first (cheap); then the log is measured with zlib and,
+ * when its gzipped size is still over GE_SARIF_MAX_GZIP, rendered again with
+ * a bound scaled down by the measured ratio.  goescape's SARIF compresses 12
+ * to 19 times, so the second render is rare.
  */
+#define GE_SARIF_MAX_GZIP (10u * 1000 * 1000)
 #define GE_SARIF_MAX_BYTES (64u * 1024 * 1024)
 
 typedef struct ge_sarif_opts {
@@ -61,13 +62,14 @@ typedef struct ge_sarif_opts {
 	int check;             /* statuses are meaningful: emit baselineState */
 	size_t max_results;    /* 0 = GE_SARIF_MAX_RESULTS */
 	size_t max_bytes;      /* uncompressed; 0 = GE_SARIF_MAX_BYTES */
+	size_t max_gzip;       /* gzipped; 0 = GE_SARIF_MAX_GZIP */
 	const char *repo_root; /* git work tree holding srcroot, %SRCROOT%; NULL = the
 	                          nearest directory upward with a .git, else srcroot */
 } ge_sarif_opts;
 
 #define GE_SARIF_OPTS_INIT                                                                         \
 	{                                                                                          \
-		NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL                                     \
+		NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, NULL                                  \
 	}
 
 /*

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <zlib.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -578,6 +579,74 @@ static void limit_bytes(void **state)
 	ge_report_free(r);
 }
 
+/* The gzipped limit: measured with zlib, the log re-rendered to fit. */
+static size_t gz_len(const ge_buf *b)
+{
+	static unsigned char z[1 << 20];
+	uLongf zn = sizeof(z);
+	assert_int_equal(compress2(z, &zn, (const unsigned char *)b->ptr, b->len, 6), Z_OK);
+	return (size_t)zn;
+}
+
+/* A report big enough that its results, not its rules, dominate the log. */
+static ge_report *big(void)
+{
+	ge_report *r = NULL;
+	char subj[64], file[64];
+	uint32_t i;
+	assert_int_equal(ge_report_new(&r), 0);
+	for (i = 0; i < 3000; i++) {
+		ge_diag d;
+		snprintf(subj, sizeof(subj), "v%u_%u", i * 2654435761u, i);
+		snprintf(file, sizeof(file), "p%u/f%u.go", i % 37, i % 11);
+		d = mk(file, i + 1, 2 + i % 7, GE_KIND_ESCAPES,
+		       i % 3 ? GE_STATUS_EXISTING : GE_STATUS_NEW, subj, subj);
+		assert_int_equal(ge_report_add(r, &d), 0);
+	}
+	ge_report_sort(r);
+	return r;
+}
+
+static void limit_gzip(void **state)
+{
+	ge_report *r = big();
+	ge_sarif_opts o = GE_SARIF_OPTS_INIT;
+	ge_buf full = GE_BUF_INIT, none = GE_BUF_INIT, small = GE_BUF_INIT;
+	size_t limit;
+	cJSON *j;
+	int n;
+	(void)state;
+	o.check = 1;
+	assert_int_equal(ge_sarif_render(&full, r, &o), 0);
+	o.max_bytes = 1;
+	assert_int_equal(ge_sarif_render(&none, r, &o), 0);
+	/* A gzipped limit between "no results" and "all results". */
+	o.max_bytes = 0;
+	limit = (gz_len(&none) + gz_len(&full)) / 2;
+	o.max_gzip = limit;
+	assert_int_equal(ge_sarif_render(&small, r, &o), 0);
+	assert_true(gz_len(&small) <= limit + 12); /* zlib vs gzip framing */
+	save("limit-gzip", &small);
+	j = cJSON_Parse(small.ptr);
+	assert_non_null(j);
+	n = cJSON_GetArraySize(at(j, "runs.0.results"));
+	assert_true(n >= 100 && n < 3000);
+	assert_non_null(at(j, "runs.0.invocations.0.toolExecutionNotifications.0.message.text"));
+	cJSON_Delete(j);
+	/* A limit nothing fits under: still a valid log, with no results. */
+	o.max_gzip = 10;
+	ge_buf_clear(&small);
+	assert_int_equal(ge_sarif_render(&small, r, &o), 0);
+	j = cJSON_Parse(small.ptr);
+	assert_non_null(j);
+	assert_int_equal(cJSON_GetArraySize(at(j, "runs.0.results")), 0);
+	cJSON_Delete(j);
+	ge_buf_release(&full);
+	ge_buf_release(&none);
+	ge_buf_release(&small);
+	ge_report_free(r);
+}
+
 /* No srcroot (emit's defaults): paths as they are, nothing read. */
 static void without_srcroot(void **state)
 {
@@ -602,7 +671,7 @@ int main(void)
 	    cmocka_unit_test(line_hash_vectors), cmocka_unit_test(line_hash_utf16),
 	    cmocka_unit_test(repo_uris),         cmocka_unit_test(columns_in_utf16),
 	    cmocka_unit_test(check_output),      cmocka_unit_test(flow_paths),
-	    cmocka_unit_test(limit_results),     cmocka_unit_test(limit_bytes),
+	    cmocka_unit_test(limit_results),     cmocka_unit_test(limit_bytes), cmocka_unit_test(limit_gzip),
 	    cmocka_unit_test(without_srcroot),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

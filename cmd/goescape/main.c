@@ -822,11 +822,11 @@ static int cmd_suggest(const command *c, opts *o)
 	if (code == EXIT_CLEAN)
 		fprintf(stderr,
 			"goescape: %zu suggestion%s verified%s (%zu candidate%s, %zu left alone); heap "
-			"escapes %zu -> %zu; %u go runs, %u rounds\n",
+			"escapes %zu -> %zu; %u go run%s, %u round%s\n",
 			r->nitems, r->nitems == 1 ? "" : "s",
 			o->set[SUGGEST_APPLY] && r->nfiles ? " and applied" : "", r->candidates,
 			r->candidates == 1 ? "" : "s", r->nskipped, r->heap_before, r->heap_after,
-			r->go_runs, r->rounds);
+			r->go_runs, r->go_runs == 1 ? "" : "s", r->rounds, r->rounds == 1 ? "" : "s");
 	ge_buf_release(&b);
 	ge_suggest_result_free(r);
 	return code;

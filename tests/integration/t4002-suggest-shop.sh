@@ -38,7 +38,7 @@ test_expect_success 'the shop diff' '
 	cd shop &&
 	goescape suggest >../actual 2>../err &&
 	test_cmp ../expect.diff ../actual &&
-	grep "^goescape: 2 suggestions verified (3 candidates, 1 left alone); heap escapes 8 -> 5; 3 go runs, 1 rounds$" ../err
+	grep "^goescape: 2 suggestions verified (3 candidates, 1 left alone); heap escapes 8 -> 5; 3 go runs, 1 round$" ../err
 '
 
 test_expect_success 'applied: same program output, three heap escapes fewer' '

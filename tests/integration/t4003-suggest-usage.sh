@@ -39,7 +39,7 @@ test_expect_success 'nothing to suggest: an empty diff, exit 0' '
 	printf "package none\n\nfunc P() *int {\n\tx := 1\n\treturn &x\n}\n" >none.go &&
 	goescape suggest >../out 2>../err &&
 	test_cmp /dev/null ../out &&
-	grep "^goescape: 0 suggestions verified (0 candidates, 0 left alone); heap escapes 1 -> 1; 1 go runs, 0 rounds$" ../err
+	grep "^goescape: 0 suggestions verified (0 candidates, 0 left alone); heap escapes 1 -> 1; 1 go run, 0 rounds$" ../err
 '
 
 test_expect_success 'a module that does not build: exit 3, go.s errors shown' '

@@ -29,6 +29,7 @@ test_expect_success 'the unit test passes and leaves its logs' '
 	columns.sarif
 	flow-paths.sarif
 	limit-bytes.sarif
+	limit-gzip.sarif
 	limit-nothing.sarif
 	limit-results.sarif
 	no-srcroot.sarif

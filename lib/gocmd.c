@@ -468,6 +468,17 @@ done:
 	return same;
 }
 
+int ge_gocmd_depth(void)
+{
+	const char *v = getenv(GE_ENV_DEPTH);
+	long d;
+	char *end;
+	if (!v || !*v)
+		return 0;
+	d = strtol(v, &end, 10);
+	return *end || d < 0 || d > 1000 ? 0 : (int)d;
+}
+
 int ge_gocmd_find_go(char **out, const char *env_goescape_go, const char *env_path,
 		     const char *self)
 {
@@ -475,6 +486,7 @@ int ge_gocmd_find_go(char **out, const char *env_goescape_go, const char *env_pa
 	const char *p;
 	ge_buf cand = GE_BUF_INIT;
 	int have_self = self && realpath(self, self_real) != NULL;
+	int depth = ge_gocmd_depth();
 	*out = NULL;
 	if (env_goescape_go && *env_goescape_go) {
 		if (!is_executable(env_goescape_go))
@@ -485,6 +497,10 @@ int ge_gocmd_find_go(char **out, const char *env_goescape_go, const char *env_pa
 		    same_program(cand_real, self_real))
 			return ge_error_set(GE_EUSAGE, "GOESCAPE_GO='%s' is goescape itself",
 					    env_goescape_go);
+		if (depth >= GE_MAX_DEPTH)
+			return ge_error_set(GE_EUSAGE,
+					    "GOESCAPE_GO='%s' leads back to goescape (%d goescapes deep)",
+					    env_goescape_go, depth);
 		return (*out = ge_strdup(env_goescape_go)) ? 0
 							   : ge_error_set(GE_ENOMEM, "out of memory");
 	}
@@ -496,6 +512,14 @@ int ge_gocmd_find_go(char **out, const char *env_goescape_go, const char *env_pa
 			break;
 		if (is_executable(cand.ptr) &&
 		    !(have_self && realpath(cand.ptr, cand_real) && same_program(cand_real, self_real))) {
+			if (depth >= GE_MAX_DEPTH) {
+				int rc = ge_error_set(GE_EUSAGE,
+						      "'%s' leads back to goescape (%d goescapes deep): "
+						      "set GOESCAPE_GO to the real go",
+						      cand.ptr, depth);
+				ge_buf_release(&cand);
+				return rc;
+			}
 			*out = ge_buf_detach(&cand);
 			return 0;
 		}

@@ -58,6 +58,16 @@ int ge_gomod_module_path(char **out, const char *text, size_t len);
 int ge_gocmd_find_go(char **out, const char *env_goescape_go, const char *env_path,
 		     const char *self);
 
+/*
+ * How many goescapes run this one: every go goescape starts gets
+ * GOESCAPE_DEPTH one higher (lib/run).  A "go" that leads back to goescape
+ * without being it (a wrapper script that execs goescape) would otherwise
+ * run goescape again for ever; ge_gocmd_find_go refuses at GE_MAX_DEPTH.
+ */
+#define GE_ENV_DEPTH "GOESCAPE_DEPTH"
+#define GE_MAX_DEPTH 8
+int ge_gocmd_depth(void);
+
 /* Is this go subcommand one goescape captures (build, install)? */
 int ge_gocmd_is_captured(const char *subcmd);
 

@@ -13,8 +13,37 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "gocmd.h"
 
 extern char **environ;
+
+/*
+ * base (NULL: our environment) with GOESCAPE_DEPTH one more than ours, for
+ * a child go (see ge_gocmd_depth).  The array is malloc'd, its strings are
+ * base's except the last, *depth_var, which the caller frees too.
+ */
+static char **env_deeper(char *const *base, char **depth_var)
+{
+	size_t n = 0, i, o = 0, len = strlen(GE_ENV_DEPTH);
+	char **env;
+	ge_buf b = GE_BUF_INIT;
+	*depth_var = NULL;
+	if (!base)
+		base = environ;
+	while (base[n])
+		n++;
+	if (!(env = calloc(n + 2, sizeof(*env))))
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (!(strncmp(base[i], GE_ENV_DEPTH, len) == 0 && base[i][len] == '='))
+			env[o++] = base[i];
+	if (ge_buf_printf(&b, "%s=%d", GE_ENV_DEPTH, ge_gocmd_depth() + 1) < 0) {
+		free(env);
+		return NULL;
+	}
+	env[o] = *depth_var = ge_buf_detach(&b);
+	return env;
+}
 
 static volatile sig_atomic_t child_pid;
 static volatile sig_atomic_t got_signal;
@@ -53,10 +82,12 @@ int ge_run(int *status, char *const *argv, const ge_run_opts *opts)
 	posix_spawn_file_actions_t fa;
 	int pipefd[2] = {-1, -1}, devnull = -1, rc = -1, fa_init = 0, i, stop = 0;
 	pid_t pid;
-	char buf[65536];
+	char buf[65536], **env = NULL, *depth_var = NULL;
 
 	assert(argv && argv[0] && status);
 	got_signal = 0;
+	if (!(env = env_deeper(opts->envp, &depth_var)))
+		return ge_error_set(GE_ENOMEM, "out of memory");
 	if (opts->on_stderr && pipe2(pipefd, O_CLOEXEC) < 0)
 		return ge_error_errno(GE_ERROR, "cannot create a pipe");
 	if (posix_spawn_file_actions_init(&fa) != 0)
@@ -82,7 +113,7 @@ int ge_run(int *status, char *const *argv, const ge_run_opts *opts)
 	for (i = 0; i < 3; i++)
 		sigaction(sigs[i], &sa, &old[i]);
 
-	errno = posix_spawn(&pid, argv[0], &fa, NULL, argv, opts->envp ? opts->envp : environ);
+	errno = posix_spawn(&pid, argv[0], &fa, NULL, argv, env);
 	if (errno != 0) {
 		rc = ge_error_errno(GE_ERROR, "cannot run '%s'", argv[0]);
 		for (i = 0; i < 3; i++)
@@ -128,6 +159,8 @@ done:
 		close(pipefd[1]);
 	if (devnull >= 0)
 		close(devnull);
+	free(env);
+	free(depth_var);
 	return rc;
 }
 
@@ -141,12 +174,19 @@ int ge_run_capture(int *status, ge_buf *out, char *const *argv, const char *dir,
 	posix_spawn_file_actions_t fa;
 	int pipefd[2] = {-1, -1}, devnull = -1, rc = -1;
 	pid_t pid;
-	char buf[65536];
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
+	char buf[65536], **env, *depth_var = NULL;
+	if (!(env = env_deeper(NULL, &depth_var)))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		free(env);
+		free(depth_var);
 		return ge_error_errno(GE_ERROR, "cannot create a pipe");
+	}
 	if (posix_spawn_file_actions_init(&fa) != 0) {
 		close(pipefd[0]);
 		close(pipefd[1]);
+		free(env);
+		free(depth_var);
 		return ge_error_errno(GE_ERROR, "cannot prepare to run '%s'", argv[0]);
 	}
 	if (dir)
@@ -157,8 +197,10 @@ int ge_run_capture(int *status, ge_buf *out, char *const *argv, const char *dir,
 		if (devnull >= 0)
 			posix_spawn_file_actions_adddup2(&fa, devnull, 2);
 	}
-	errno = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	errno = posix_spawn(&pid, argv[0], &fa, NULL, argv, env);
 	posix_spawn_file_actions_destroy(&fa);
+	free(env);
+	free(depth_var);
 	close(pipefd[1]);
 	if (devnull >= 0)
 		close(devnull);
@@ -186,6 +228,14 @@ int ge_run_capture(int *status, ge_buf *out, char *const *argv, const char *dir,
 
 int ge_run_exec(char *const *argv)
 {
-	execv(argv[0], argv);
+	char **env, *depth_var = NULL;
+	int err;
+	if (!(env = env_deeper(NULL, &depth_var)))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	execve(argv[0], argv, env);
+	err = errno;
+	free(env);
+	free(depth_var);
+	errno = err;
 	return ge_error_errno(GE_ERROR, "cannot run '%s'", argv[0]);
 }

@@ -9,6 +9,7 @@
 # Bodies are &&-chained: lib.sh runs them as an if-condition, where set -e
 # has no effect.
 . "$(dirname "$0")/lib.sh"
+SQ="'"
 
 REAL_GO=$(command -v go)
 T="$(command -v timeout) 60"
@@ -74,6 +75,36 @@ test_expect_success 'masquerade: a copy and a hard link of goescape named go, be
 	test_cmp expect actual &&
 	(cd shop && PATH="$TRASH/masq:$TRASH/copy:$PATH" $T go build -o /dev/null . 2>../err) &&
 	grep -q "^goescape: [0-9]* heap escapes in 2 packages$" err
+'
+
+# A wrapper script named go that execs goescape is not goescape itself, so
+# goescape runs it as the real go, which runs goescape again...  Each go that
+# goescape starts carries GOESCAPE_DEPTH one higher, and past a bound
+# goescape stops with one line naming the go that leads back to it.
+test_expect_success 'a wrapper script named go that execs goescape: exit 2, one line, no endless chain' '
+	mkdir -p shim &&
+	printf "#!/bin/sh\nexec \"%s\" \"\$@\"\n" "$GOESCAPE_BIN" >shim/go &&
+	chmod +x shim/go &&
+	PATH="$TRASH/shim:$PATH" test_expect_code 2 $T go version >stdout 2>err &&
+	test ! -s stdout &&
+	test $(wc -l <err) = 1 &&
+	grep -q "^goescape: ${SQ}$TRASH/shim/go${SQ} leads back to goescape" err &&
+	(cd shop && PATH="$TRASH/shim:$PATH" test_expect_code 2 $T go build -o /dev/null . 2>../err) &&
+	test $(wc -l <err) = 1 &&
+	grep -q "^goescape: ${SQ}$TRASH/shim/go${SQ} leads back to goescape" err &&
+	(cd shop && PATH="$TRASH/shim:$PATH" GOESCAPE_GO="$REAL_GO" $T go build -o /dev/null . 2>../err) &&
+	grep -q "^goescape: [0-9]* heap escapes in 2 packages$" err
+'
+
+test_expect_success 'the go goescape runs gets GOESCAPE_DEPTH one higher; nesting below the bound works' '
+	printf "#!/bin/sh\necho \"depth=\$GOESCAPE_DEPTH \$1\" >>\"$TRASH/depth.log\"\nexec \"$REAL_GO\" \"\$@\"\n" >logging/go-depth &&
+	chmod +x logging/go-depth &&
+	(cd shop && GOESCAPE_GO="$TRASH/logging/go-depth" $T "$GOESCAPE_BIN" build -o /dev/null . 2>/dev/null) &&
+	(cd shop && GOESCAPE_DEPTH=6 GOESCAPE_GO="$TRASH/logging/go-depth" $T "$GOESCAPE_BIN" version >/dev/null) &&
+	printf "depth=1 build\ndepth=1 env\ndepth=7 version\n" >expect &&
+	test_cmp expect depth.log &&
+	(cd shop && GOESCAPE_DEPTH=8 GOESCAPE_GO="$TRASH/logging/go-depth" test_expect_code 2 $T "$GOESCAPE_BIN" version 2>../err) &&
+	test $(wc -l <err) = 1
 '
 
 test_expect_success 'masquerade with no real go on PATH: exit 2, one line, no recursion' '

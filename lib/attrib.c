@@ -25,11 +25,19 @@ struct ge_attrib {
 	char *origin;            /* the group's paths are relative to a directory */
 	int origin_up;           /* origin_up levels below origin, if known */
 	int origin_known;
-	/* A pending -m=2 explanation: position and text. */
-	char *ex_path;
-	uint32_t ex_line, ex_col;
-	ge_buf ex_text;
-	int ex_frozen; /* a repeated block at the same position is being skipped */
+	/*
+	 * -m=2 explanations not yet matched to their diagnostic: go prints all
+	 * of a function's blocks before its "moved to heap" lines, so several
+	 * wait at once, keyed by position.  cur is the block that the next
+	 * flow/from lines belong to, -1 while a block is being skipped.
+	 */
+	struct xblock {
+		char *path;
+		uint32_t line, col;
+		ge_buf text;
+	} *xb;
+	size_t nxb, capxb;
+	long cur;
 	size_t dropped;
 	file_ent *last;
 	char *const *ov_real, *const *ov_backing;
@@ -63,6 +71,18 @@ static const char *real_of(const ge_attrib *a, const char *backing)
 	return NULL;
 }
 
+/* Forget every waiting explanation (a new package group starts). */
+static void xb_clear(ge_attrib *a)
+{
+	size_t i;
+	for (i = 0; i < a->nxb; i++) {
+		free(a->xb[i].path);
+		ge_buf_release(&a->xb[i].text);
+	}
+	a->nxb = 0;
+	a->cur = -1;
+}
+
 int ge_attrib_new(ge_attrib **out, const ge_modset *mods, const char *cwd)
 {
 	ge_attrib *a = calloc(1, sizeof(*a));
@@ -70,6 +90,7 @@ int ge_attrib_new(ge_attrib **out, const ge_modset *mods, const char *cwd)
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	a->mods = mods;
 	a->cwd = cwd;
+	a->cur = -1;
 	*out = a;
 	return 0;
 }
@@ -87,8 +108,8 @@ void ge_attrib_free(ge_attrib *a)
 	free(a->pkg);
 	free(a->pkgdir);
 	free(a->origin);
-	free(a->ex_path);
-	ge_buf_release(&a->ex_text);
+	xb_clear(a);
+	free(a->xb);
 	free(a);
 }
 
@@ -173,6 +194,7 @@ static int set_group(ge_attrib *a, const char *pkg, size_t len)
 	free(a->origin);
 	a->pkg = a->pkgdir = a->origin = NULL;
 	a->pkgmod = NULL;
+	xb_clear(a);
 	a->origin_known = 0;
 	a->origin_up = 0;
 	/* "# pkg [pkg.test]" for test variants: the import path is the first word. */
@@ -370,18 +392,29 @@ done:
 	return res;
 }
 
-static int pending_matches(const ge_attrib *a, const ge_parse_line *l)
+/* The waiting block at a line's position, or -1. */
+static long xb_find(const ge_attrib *a, const ge_parse_line *l)
 {
-	return a->ex_path && a->ex_line == l->lineno && a->ex_col == l->col &&
-	       strlen(a->ex_path) == l->path_len && memcmp(a->ex_path, l->path, l->path_len) == 0;
+	size_t i;
+	if (!l->path)
+		return -1;
+	for (i = a->nxb; i-- > 0;) {
+		const struct xblock *b = &a->xb[i];
+		if (b->line == l->lineno && b->col == l->col && strlen(b->path) == l->path_len &&
+		    memcmp(b->path, l->path, l->path_len) == 0)
+			return (long)i;
+	}
+	return -1;
 }
 
-static void pending_clear(ge_attrib *a)
+static void xb_remove(ge_attrib *a, size_t i)
 {
-	free(a->ex_path);
-	a->ex_path = NULL;
-	ge_buf_clear(&a->ex_text);
+	free(a->xb[i].path);
+	ge_buf_release(&a->xb[i].text);
+	a->xb[i] = a->xb[--a->nxb];
+	a->cur = -1;
 }
+
 
 static int add_explain(ge_report *r, const char *text, uint32_t *idx)
 {
@@ -416,30 +449,50 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		 * by "parameter x leaks to ... :" telling the same flow again:
 		 * keep the escape's block for "moved to heap: x".
 		 */
-		if (pending_matches(a, l) && l->text_len >= 10 &&
-		    memcmp(l->text, "parameter ", 10) == 0) {
-			a->ex_frozen = 1;
+		long i = xb_find(a, l);
+		struct xblock *b;
+		if (!l->path)
+			return 0;
+		if (i >= 0 && l->text_len >= 10 && memcmp(l->text, "parameter ", 10) == 0) {
+			a->cur = -1;
 			return 0;
 		}
-		pending_clear(a);
-		a->ex_frozen = 0;
-		if (!(a->ex_path = ge_strndup(l->path, l->path_len)))
-			return ge_error_set(GE_ENOMEM, "out of memory");
-		a->ex_line = l->lineno;
-		a->ex_col = l->col;
-		return ge_buf_put(&a->ex_text, l->text, l->text_len) < 0 ||
-				       ge_buf_putc(&a->ex_text, '\n') < 0
+		if (i >= 0) {
+			ge_buf_clear(&a->xb[i].text);
+		} else {
+			if (a->nxb >= 4096)
+				xb_clear(a); /* bounded: blocks nobody claims are dropped */
+			if (a->nxb == a->capxb) {
+				size_t nc = a->capxb ? a->capxb * 2 : 16;
+				struct xblock *nb = realloc(a->xb, nc * sizeof(*nb));
+				if (!nb)
+					return ge_error_set(GE_ENOMEM, "out of memory");
+				a->xb = nb;
+				a->capxb = nc;
+			}
+			i = (long)a->nxb;
+			b = &a->xb[i];
+			memset(b, 0, sizeof(*b));
+			if (!(b->path = ge_strndup(l->path, l->path_len)))
+				return ge_error_set(GE_ENOMEM, "out of memory");
+			b->line = l->lineno;
+			b->col = l->col;
+			a->nxb++;
+		}
+		a->cur = i;
+		b = &a->xb[i];
+		return ge_buf_put(&b->text, l->text, l->text_len) < 0 || ge_buf_putc(&b->text, '\n') < 0
 			       ? GE_ENOMEM
 			       : 0;
 	}
 	if (l->type == GE_LINE_FLOW || l->type == GE_LINE_FROM) {
-		if (pending_matches(a, l) && !a->ex_frozen) {
+		if (a->cur >= 0 && xb_find(a, l) == a->cur) {
+			ge_buf *t = &a->xb[a->cur].text;
 			int i;
 			for (i = 0; i < l->indent; i++)
-				if (ge_buf_putc(&a->ex_text, ' ') < 0)
+				if (ge_buf_putc(t, ' ') < 0)
 					return GE_ENOMEM;
-			if (ge_buf_put(&a->ex_text, l->text, l->text_len) < 0 ||
-			    ge_buf_putc(&a->ex_text, '\n') < 0)
+			if (ge_buf_put(t, l->text, l->text_len) < 0 || ge_buf_putc(t, '\n') < 0)
 				return GE_ENOMEM;
 		}
 		return 0;
@@ -503,14 +556,18 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		d.message = msg;
 		d.function = fe->src ? ge_gofile_func_at(fe->src, l->lineno, l->col) : "";
 		d.line_hash = fe->src ? ge_gofile_line_hash(fe->src, l->lineno) : 0;
-		if (ge_kind_is_heap(d.kind) && pending_matches(a, l) && a->ex_text.len)
-			rc = add_explain(r, a->ex_text.ptr, &d.explain);
+		if (ge_kind_is_heap(d.kind)) {
+			long xi = xb_find(a, l);
+			if (xi >= 0) {
+				if (a->xb[xi].text.len)
+					rc = add_explain(r, a->xb[xi].text.ptr, &d.explain);
+				xb_remove(a, (size_t)xi);
+			}
+		}
 		if (rc == 0)
 			rc = ge_report_add(r, &d);
 		free(msg);
 	}
-	if (ge_kind_is_heap(d.kind))
-		pending_clear(a);
 done:
 	free(abs);
 	ge_buf_release(&subj);

@@ -1,0 +1,27 @@
+/* Fuzz target: the suggest patterns — goexpr's scanner and the rewrite rules. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "goexpr.h"
+#include "suggest.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const types[] = {"int", "int64", "uint64", "signed", "unsigned"};
+	ge_goexpr *x = NULL;
+	ge_buf b = GE_BUF_INIT;
+	uint32_t line;
+	size_t imp = 0;
+	if (ge_goexpr_parse(&x, (const char *)data, size) == 0) {
+		for (line = 1; line < 64; line++)
+			(void)ge_goexpr_offset(x, line, 1 + line % 9);
+		(void)ge_goexpr_import_name(x, "strconv", &imp);
+		(void)ge_goexpr_shadowed(x, 0, 1000, "strconv");
+		ge_goexpr_free(x);
+	}
+	ge_suggest__rewrite(&b, (const char *)data, size, types[size % 5]);
+	ge_buf_release(&b);
+	return 0;
+}

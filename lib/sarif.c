@@ -741,7 +741,28 @@ static const rule rules[] = {
      "a field, a map or a channel; copy what you need to keep; take a value instead of a "
      "pointer.",
      "\"performance\",\"go\",\"escape-analysis\",\"informational\""},
+    {"GE2001", "IntegerFormattingRewrite", "note", "recommendation",
+     "Integer formatting that allocates, with a verified rewrite",
+     "An integer is formatted through fmt or converted from a string to bytes, which "
+     "allocates; goescape suggest found a strconv rewrite that compiles and removes heap "
+     "escapes.",
+     "goescape suggest rewrites []byte(strconv.Itoa(x)), fmt.Sprintf(\"%d\", x), fmt.Sprint(x) "
+     "and their append forms into strconv.Itoa / FormatInt / FormatUint / AppendInt / "
+     "AppendUint, over a stack buffer when the bytes are used at once. Why it costs: "
+     "fmt boxes its argument into an interface and []byte(string) copies; both allocate. "
+     "Every rewrite shown was built with the compiler and leaves its function with fewer "
+     "heap escapes.",
+     "**Integer formatting rewrite.** `fmt.Sprintf(\"%d\", x)` boxes `x` into an interface "
+     "and `[]byte(strconv.Itoa(x))` copies a fresh string: both allocate. goescape suggest "
+     "replaces them with `strconv.Itoa`, `strconv.FormatInt`/`FormatUint`, or "
+     "`strconv.AppendInt`/`AppendUint` over `var buf [20]byte` on the stack.\n\n"
+     "**Verified.** Each rewrite was compiled with the others of its package and leaves its "
+     "function with fewer heap escapes and none it did not have.",
+     "\"performance\",\"go\",\"escape-analysis\",\"fix\""},
 };
+
+/* The rules that describe diagnostics, indexed by ge_kind. */
+#define RULE_REWRITE 3
 
 #define NOTIFY_ID "GE9001"
 
@@ -1418,4 +1439,74 @@ int ge_sarif_render(ge_buf *out, const ge_report *r, const ge_sarif_opts *o)
 	ge_buf_truncate(out, start);
 	tight.max_bytes = best;
 	return render_once(out, r, &tight);
+}
+
+/* Lines of a replacement's region: SARIF wants an end it can point at. */
+static int put_fix_result(ge_buf *b, const ctx *c, const ge_sarif_fix *f)
+{
+	size_t i;
+	int rc = 0;
+	rc |= ge_buf_printf(b, "{\"ruleId\":\"%s\",\"ruleIndex\":%d,\"level\":\"note\","
+			       "\"message\":{\"text\":",
+			    rules[RULE_REWRITE].id, RULE_REWRITE);
+	rc |= jstr(b, f->message);
+	rc |= ge_buf_puts(b, "},\"locations\":[{\"physicalLocation\":{");
+	rc |= put_artifact(b, c, f->file);
+	rc |= ge_buf_printf(b, ",\"region\":{\"startLine\":%u,\"startColumn\":%u}}}]",
+			    f->line ? f->line : 1, f->column ? f->column : 1);
+	rc |= ge_buf_puts(b, ",\"fixes\":[{\"description\":{\"text\":");
+	rc |= jstr(b, f->description);
+	rc |= ge_buf_puts(b, "},\"artifactChanges\":[{");
+	rc |= put_artifact(b, c, f->file);
+	rc |= ge_buf_puts(b, ",\"replacements\":[");
+	for (i = 0; i < f->nrepl; i++) {
+		const ge_sarif_replacement *p = &f->repl[i];
+		ge_buf t = GE_BUF_INIT;
+		rc |= ge_buf_printf(b,
+				    "%s{\"deletedRegion\":{\"startLine\":%u,\"startColumn\":1,"
+				    "\"endLine\":%u,\"endColumn\":1}",
+				    i ? "," : "", p->start_line, p->end_line);
+		if (p->len) {
+			rc |= ge_buf_put(&t, p->text, p->len);
+			rc |= ge_buf_puts(b, ",\"insertedContent\":{\"text\":");
+			rc |= jstr(b, ge_buf_cstr(&t));
+			rc |= ge_buf_putc(b, '}');
+		}
+		rc |= ge_buf_putc(b, '}');
+		ge_buf_release(&t);
+	}
+	rc |= ge_buf_puts(b, "]}]}]}");
+	return rc ? GE_ENOMEM : 0;
+}
+
+int ge_sarif_render_fixes(ge_buf *out, const ge_sarif_fix *fixes, size_t n,
+			  const ge_sarif_opts *o)
+{
+	ge_report *empty = NULL;
+	size_t total[NPRIO] = {0}, kept[NPRIO] = {0}, i;
+	ctx c;
+	int rc;
+	if ((rc = ge_report_new(&empty)) < 0)
+		return rc;
+	if ((rc = ctx_init(&c, empty, o)) < 0)
+		goto done;
+	rc = ge_buf_puts(out, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\","
+			      "\"version\":\"2.1.0\",\n\"runs\":[{");
+	if (rc == 0)
+		rc = put_run_head(out, &c);
+	if (rc == 0)
+		rc = put_invocation(out, &c, total, kept, GE_SARIF_MAX_RESULTS, GE_SARIF_MAX_BYTES);
+	if (rc == 0)
+		rc = ge_buf_puts(out, ",\n\"results\":[");
+	for (i = 0; i < n && rc == 0; i++) {
+		rc = ge_buf_puts(out, i ? ",\n" : "\n");
+		if (rc == 0)
+			rc = put_fix_result(out, &c, &fixes[i]);
+	}
+	if (rc == 0)
+		rc = ge_buf_puts(out, "]}]}\n");
+	ctx_release(&c);
+done:
+	ge_report_free(empty);
+	return rc;
 }

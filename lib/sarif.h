@@ -33,6 +33,8 @@
 #ifndef GE_SARIF_H
 #define GE_SARIF_H
 
+#include <stdint.h>
+
 #include "report.h"
 
 /* tool.driver.informationUri: where a reader of an alert learns about goescape. */
@@ -79,6 +81,28 @@ typedef struct ge_sarif_opts {
  * caller discards).
  */
 int ge_sarif_render(ge_buf *out, const ge_report *r, const ge_sarif_opts *o);
+
+/* One replacement of whole lines: [start_line, end_line) deleted (end_line ==
+ * start_line: nothing deleted, text inserted before start_line), then text. */
+typedef struct ge_sarif_replacement {
+	uint32_t start_line, end_line;
+	const char *text; /* whole lines, each with its newline */
+	size_t len;
+} ge_sarif_replacement;
+
+/* A verified rewrite as a SARIF result of rule GE2001 with a fix. */
+typedef struct ge_sarif_fix {
+	const char *file; /* report-relative */
+	uint32_t line, column;
+	const char *message;     /* the result's message */
+	const char *description; /* the fix's description */
+	const ge_sarif_replacement *repl;
+	size_t nrepl;
+} ge_sarif_fix;
+
+/* A log of rewrites (goescape suggest --format sarif): one result per fix. */
+int ge_sarif_render_fixes(ge_buf *out, const ge_sarif_fix *fixes, size_t n,
+			  const ge_sarif_opts *o);
 
 /*
  * GitHub's primaryLocationLineHash of every line of text, one "<hex>:<n>"

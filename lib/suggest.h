@@ -48,6 +48,7 @@
 
 #include "capture.h"
 #include "report.h"
+#include "sarif.h"
 
 typedef struct ge_suggestion {
 	const char *rule;
@@ -124,6 +125,14 @@ int ge_suggest_diff(ge_buf *out, const ge_suggest_result *r, const char *prefix)
 
 /* DESIGN.md-style JSON: {"schema":"goescape-suggest/1", ...}. */
 int ge_suggest_json(ge_buf *out, const ge_suggest_result *r);
+
+/*
+ * SARIF: one result per verified suggestion (rule GE2001) whose fix holds
+ * the line replacements that belong to it — its own lines, the buffer
+ * declared before its statement, and, for a file's first suggestion, the
+ * import edits — taken from the diff of the file's old and new text.
+ */
+int ge_suggest_sarif(ge_buf *out, const ge_suggest_result *r, const struct ge_sarif_opts *o);
 
 /*
  * Write the verified files, atomically each, keeping their modes.  Refuses

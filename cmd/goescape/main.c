@@ -773,7 +773,7 @@ static int cmd_hook(const command *c, opts *o)
 enum { SUGGEST_APPLY, SUGGEST_FORMAT, SUGGEST_OUTPUT, SUGGEST_TEST };
 static const opt suggest_opts[] = {
 	{"apply", 0, OPT_FLAG, NULL, "write the verified edits to the module's files"},
-	{"format", 'f', OPT_STRING, "F", "diff (default, for git apply / patch -p1), json"},
+	{"format", 'f', OPT_STRING, "F", "diff (default, for git apply / patch -p1), json, sarif"},
 	{"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically) instead of stdout"},
 	{"test", 0, OPT_FLAG, NULL, "also run the changed packages' tests under the edits"},
 	{NULL, 0, 0, NULL, NULL}};
@@ -787,11 +787,8 @@ static int cmd_suggest(const command *c, opts *o)
 	const char *format = o->str[SUGGEST_FORMAT] ? o->str[SUGGEST_FORMAT] : "diff", *sub;
 	int rc, code;
 	(void)c;
-	if (strcmp(format, "sarif") == 0)
-		die_usage("suggest: --format sarif is not available yet: lib/sarif has no hook for "
-			  "fixes (use diff or json)");
-	if (strcmp(format, "diff") != 0 && strcmp(format, "json") != 0)
-		die_usage("suggest: unknown format '%s' (want diff or json)", format);
+	if (strcmp(format, "diff") != 0 && strcmp(format, "json") != 0 && strcmp(format, "sarif") != 0)
+		die_usage("suggest: unknown format '%s' (want diff, json or sarif)", format);
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
 	so.build = h.build;
@@ -813,8 +810,27 @@ static int cmd_suggest(const command *c, opts *o)
 		ge_suggest_result_free(r);
 		return fail(EXIT_USAGE);
 	}
-	rc = strcmp(format, "json") == 0 ? ge_suggest_json(&b, r)
-					 : ge_suggest_diff(&b, r, ge_buf_cstr(&prefix));
+	if (strcmp(format, "sarif") == 0) {
+		ge_sarif_opts sa = GE_SARIF_OPTS_INIT;
+		char *uri = G.git ? ge_git_origin_url(G.git) : NULL;
+		char *branch = G.git ? ge_git_branch(G.git) : NULL, *cmdline = command_line();
+		char head[GE_OID_HEX] = "";
+		if (G.git)
+			(void)ge_git_head(G.git, head);
+		sa.srcroot = G.mods.top;
+		sa.repo_root = G.git ? ge_git_workdir(G.git) : NULL;
+		sa.repo_uri = uri;
+		sa.branch = branch;
+		sa.revision = head[0] ? head : NULL;
+		sa.command_line = cmdline;
+		rc = ge_suggest_sarif(&b, r, &sa);
+		free(uri);
+		free(branch);
+		free(cmdline);
+	} else {
+		rc = strcmp(format, "json") == 0 ? ge_suggest_json(&b, r)
+						 : ge_suggest_diff(&b, r, ge_buf_cstr(&prefix));
+	}
 	ge_buf_release(&prefix);
 	code = rc < 0 ? fail(EXIT_USAGE) : write_output(o->str[SUGGEST_OUTPUT], &b);
 	if (code == EXIT_CLEAN && o->set[SUGGEST_APPLY] && ge_suggest_apply(r, G.mods.top) < 0)

@@ -3,19 +3,11 @@
 # with nothing to suggest.
 . "$(dirname "$0")/lib.sh"
 
-test_expect_success 'sarif is refused until lib/sarif can carry fixes' '
-	copy_example sarif &&
-	cd sarif &&
-	test_expect_code 2 goescape suggest --format sarif >../out 2>../err &&
-	test_cmp /dev/null ../out &&
-	grep "^goescape: suggest: --format sarif is not available yet" ../err
-'
-
 test_expect_success 'an unknown format is a usage error, before any build' '
 	copy_example unknown &&
 	cd unknown &&
 	test_expect_code 2 goescape suggest --format xml 2>../err &&
-	grep "^goescape: suggest: unknown format .xml. (want diff or json)$" ../err
+	grep "^goescape: suggest: unknown format .xml. (want diff, json or sarif)$" ../err
 '
 
 test_expect_success 'json to a file with -o' '

@@ -3205,7 +3205,7 @@ int ge_suggest_sarif(ge_buf *out, const ge_suggest_result *r, const ge_sarif_opt
 		for (L = 1; L <= nold + 1; L++) {
 			uint32_t nl = L <= nold ? map[L - 1] : (uint32_t)nnew + 1;
 			ge_sarif_replacement *nr;
-			size_t best = SIZE_MAX, k;
+			size_t best = SIZE_MAX, k, *no;
 			if (L <= nold && !nl)
 				continue;
 			if (L - 1 == prev_old && nl - 1 == prev_new) {
@@ -3213,15 +3213,17 @@ int ge_suggest_sarif(ge_buf *out, const ge_suggest_result *r, const ge_sarif_opt
 				prev_new = nl;
 				continue;
 			}
-			if (!(nr = realloc(repl, (nrepl + 1) * sizeof(*nr))) ||
-			    !(owner = realloc(owner, (nrepl + 1) * sizeof(*owner)))) {
-				if (nr)
-					repl = nr;
+			nr = realloc(repl, (nrepl + 1) * sizeof(*nr));
+			if (nr)
+				repl = nr;
+			no = nr ? realloc(owner, (nrepl + 1) * sizeof(*no)) : NULL;
+			if (no)
+				owner = no;
+			if (!nr || !no) {
 				free(map);
 				free(nidx);
 				goto oom;
 			}
-			repl = nr;
 			/* Old lines (prev_old, L) became new lines (prev_new, nl). */
 			repl[nrepl].start_line = prev_old + 1;
 			repl[nrepl].end_line = (uint32_t)(L <= nold ? L : nold + 1);

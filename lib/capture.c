@@ -189,7 +189,9 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 		s.rc = rc < 0 ? rc : GE_ERROR;
 	if ((rc = s.rc) < 0)
 		goto done;
-	if ((rc = ge_capture_go_version(&ver, o->go)) < 0)
+	/* Interrupted: no more go processes (the version may need one). */
+	if (!ge_run_signalled() && !WIFSIGNALED(*status) &&
+	    (rc = ge_capture_go_version(&ver, o->go)) < 0)
 		goto done;
 	free(s.report->go_version);
 	s.report->go_version = ver;

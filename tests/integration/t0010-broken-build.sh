@@ -86,4 +86,28 @@ test_expect_success 'go killed by SIGTERM: goescape build is killed by it too' '
 	(cd brokenmod && GOESCAPE_GO="$TRASH/killed-go" test_expect_code 143 goescape build ./good)
 '
 
+# SIGTERM to goescape while go runs: go gets it, goescape dies of it, and
+# no other go is started after it (the slow go below logs every start).
+test_expect_success 'goescape build interrupted by SIGTERM: forwarded, re-raised, nothing more run' '
+	cat >slow-go <<-EOF &&
+	#!/bin/sh
+	sleep 30 &
+	child=\$!
+	trap "echo got-TERM >>$TRASH/slow.log; kill \$child; exit 143" TERM
+	echo "start \$1" >>"$TRASH/slow.log"
+	wait
+	EOF
+	chmod +x slow-go &&
+	cd brokenmod &&
+	{ GOESCAPE_GO="$TRASH/slow-go" "$GOESCAPE_BIN" build ./good & } &&
+	pid=$! &&
+	cd .. &&
+	for i in $(seq 100); do grep -q "^start" slow.log 2>/dev/null && break; sleep 0.1; done &&
+	kill -TERM $pid &&
+	{ wait $pid; rc=$?; } &&
+	test $rc = 143 &&
+	printf "start build\ngot-TERM\n" >expect &&
+	test_cmp expect slow.log
+'
+
 test_done

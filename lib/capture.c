@@ -167,13 +167,19 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	cap_state s;
 	ge_goplan plan = GE_GOPLAN_INIT;
 	ge_run_opts ro = GE_RUN_OPTS_INIT;
-	char *ver = NULL;
+	char *ver = NULL, *godir = NULL;
 	int rc;
 
 	*out = NULL;
-	if ((rc = state_init(&s, o->mods, o->cwd)) < 0)
-		goto done;
+	memset(&s, 0, sizeof(s));
 	if ((rc = ge_goplan_build(&plan, o->go, o->args, o->nargs, o->goflags, o->mods, o->cwd)) < 0)
+		goto done;
+	/* With -C DIR, go prints what it compiles afresh relative to DIR. */
+	if (plan.chdir && !(godir = ge_path_join(o->cwd, plan.chdir))) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = state_init(&s, o->mods, godir ? godir : o->cwd)) < 0)
 		goto done;
 	s.show_m = o->verbose || plan.user_m;
 	s.out = o->on_output;
@@ -201,6 +207,7 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 done:
 	state_release(&s);
 	ge_goplan_release(&plan);
+	free(godir);
 	return rc;
 }
 

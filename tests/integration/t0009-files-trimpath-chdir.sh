@@ -85,4 +85,13 @@ test_expect_success 'build -C DIR from outside any module is captured too' '
 	test_cmp run.go run.c
 '
 
+test_expect_success 'build -C DIR into another module: that module is the main one' '
+	mkdir -p other &&
+	printf "module example.com/other\n\ngo 1.22\n" >other/go.mod &&
+	printf "package other\n\n// P returns a pointer.\nfunc P() *int {\n\tx := 1\n\treturn &x\n}\n" >other/o.go &&
+	(cd shop && goescape build -C ../other ./... 2>../err) &&
+	echo "goescape: 1 heap escape in 1 package" >expect &&
+	test_cmp expect err
+'
+
 test_done

@@ -25,7 +25,14 @@ typedef struct cap_state {
 	size_t recognised; /* lines that were compiler -m output or headers */
 	size_t nul_lines;
 	size_t long_lines; /* longer than the parser keeps */
+	/* The part of the current line beyond what the parser keeps, so that
+	 * go's over-long lines (-x commands of big packages) reach the user
+	 * whole; bounded by GE_CAPTURE_MAX_LINE. */
+	size_t cur_len;
+	ge_buf overflow;
 } cap_state;
+
+#define GE_CAPTURE_MAX_LINE (16 * 1024 * 1024)
 
 static size_t last_dropped;
 
@@ -74,6 +81,18 @@ static int on_line(const ge_parse_line *l, void *ud)
 		if (s->header.len && s->header_hid && !l->path && l->line_len &&
 		    l->line[0] != '\t' && l->line[0] != ' ')
 			ge_buf_clear(&s->header);
+		if (l->truncated && s->overflow.len && s->out) {
+			/* The parser kept the start; we kept the rest. */
+			ge_buf whole = GE_BUF_INIT;
+			if (ge_buf_put(&whole, l->line, l->line_len) < 0 ||
+			    ge_buf_put(&whole, s->overflow.ptr, s->overflow.len) < 0) {
+				ge_buf_release(&whole);
+				return s->rc = GE_ENOMEM;
+			}
+			show(s, whole.ptr, whole.len);
+			ge_buf_release(&whole);
+			return 0;
+		}
 		show(s, l->line, l->line_len);
 		return 0;
 	default:
@@ -90,10 +109,45 @@ static int on_line(const ge_parse_line *l, void *ud)
 	return 0;
 }
 
+/* Keep the bytes of the current line beyond the parser's limit. */
+static int keep_overflow(cap_state *s, const char *seg, size_t n)
+{
+	size_t skip, room;
+	if (s->cur_len + n > GE_PARSE_MAX_LINE) {
+		skip = s->cur_len < GE_PARSE_MAX_LINE ? GE_PARSE_MAX_LINE - s->cur_len : 0;
+		room = GE_CAPTURE_MAX_LINE - s->overflow.len;
+		if (n - skip < room)
+			room = n - skip;
+		if (room && ge_buf_put(&s->overflow, seg + skip, room) < 0)
+			return GE_ENOMEM;
+	}
+	s->cur_len += n;
+	return 0;
+}
+
+/*
+ * Hand a chunk to the parser a line at a time, so that what is kept of an
+ * over-long line (keep_overflow) belongs to the line the parser delivers.
+ */
 static int feed(const char *buf, size_t len, void *ud)
 {
 	cap_state *s = ud;
-	int rc = ge_parser_feed(s->parser, buf, len, on_line, s);
+	int rc = 0;
+	while (len && rc == 0 && s->rc == 0) {
+		const char *nl = memchr(buf, '\n', len);
+		size_t n = nl ? (size_t)(nl - buf) : len;
+		if ((rc = keep_overflow(s, buf, n)) < 0)
+			break;
+		if (nl)
+			n++;
+		rc = ge_parser_feed(s->parser, buf, n, on_line, s);
+		if (nl) {
+			s->cur_len = 0;
+			ge_buf_clear(&s->overflow);
+		}
+		buf += n;
+		len -= n;
+	}
 	if (rc != 0 && s->rc == 0)
 		s->rc = rc < 0 ? rc : GE_ERROR;
 	return s->rc != 0;
@@ -118,6 +172,7 @@ static void state_release(cap_state *s)
 	ge_attrib_free(s->attrib);
 	ge_report_free(s->report);
 	ge_buf_release(&s->header);
+	ge_buf_release(&s->overflow);
 }
 
 int ge_capture_go_version(char **out, const char *go)

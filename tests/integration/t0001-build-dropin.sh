@@ -109,6 +109,26 @@ test_expect_success 'go -x output carries no package headers of hidden -m output
 	test_cmp summary.expect last
 '
 
+# go -x prints a compile command on one line: for a package of many files
+# it is longer than the 64 KiB the parser keeps of a line.
+test_expect_success 'go -x lines longer than 64 KiB are passed through whole' '
+	mkdir -p wide/p &&
+	printf "module example.com/wide\n\ngo 1.22\n" >wide/go.mod &&
+	for i in $(seq 1100); do
+		printf "package p\n\nvar V%d = %d // %s\n" $i $i "$TRASH" \
+			>wide/p/file_with_a_rather_long_name_to_make_a_long_compile_line_$i.go || exit 1
+	done &&
+	(cd wide && GOCACHE="$TRASH/gc-wide" go build -x ./... 2>../wide-go.err) &&
+	(cd wide && goescape build -x ./... 2>../wide.err) &&
+	grep "/compile .* -p example.com/wide/p " wide-go.err | tr " " "\n" | grep "\.go$" >expect &&
+	test $(wc -l <expect) -gt 1000 &&
+	grep "/compile .* -p example.com/wide/p " wide.err >line &&
+	test $(wc -l <line) = 1 &&
+	test $(wc -c <line) -gt 70000 &&
+	tr " " "\n" <line | grep "\.go$" >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success 'a -gcflags=-m of the user shows the -m lines (and still summarises)' '
 	(cd shop && goescape build -gcflags=-m ./... 2>../err) &&
 	grep -E "escapes to heap|moved to heap" err | grep -v "^/" | sed "s|^\./||" |
@@ -116,6 +136,16 @@ test_expect_success 'a -gcflags=-m of the user shows the -m lines (and still sum
 	test_cmp compiler.heap user-m.heap &&
 	tail -n 1 err >last &&
 	test_cmp summary.expect last
+'
+
+# go build -json (Go 1.24) prints the build output, compiler lines
+# included, as JSON events on stdout: the -m lines must not reach the user
+# there either, and the summary must count them.
+test_expect_success 'build -json: no -m output in go'"'"'s JSON on stdout, and a right summary' '
+	(cd shop && goescape build -json ./... >../json.out 2>../json.err) &&
+	! grep -E "escapes to heap|moved to heap|can inline" json.out &&
+	tail -n 1 json.err >actual &&
+	test_cmp summary.expect actual
 '
 
 test_expect_success 'a usage error of go is go'"'"'s: same message, same exit status, no summary' '

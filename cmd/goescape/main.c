@@ -193,7 +193,8 @@ static int load_go(void)
 	return ge_gocmd_find_go(&G.go, getenv("GOESCAPE_GO"), getenv("PATH"), G.self);
 }
 
-static int load_modules(void)
+/* The main modules of dir (NULL: the current directory). */
+static int load_modules_at(const char *dir)
 {
 	char *gowork = NULL;
 	int rc;
@@ -201,9 +202,27 @@ static int load_modules(void)
 		return 0;
 	if ((rc = ge_goenv_lookup(&gowork, "GOWORK")) < 0)
 		return rc;
-	rc = ge_modset_find(&G.mods, G.cwd, gowork);
+	rc = ge_modset_find(&G.mods, dir ? dir : G.cwd, gowork);
 	free(gowork);
 	return rc;
+}
+
+static int load_modules(void)
+{
+	return load_modules_at(NULL);
+}
+
+/* go's -C DIR must be the first flag: the directory go works in, or NULL.  malloc'd. */
+static char *go_chdir(int argc, char **argv)
+{
+	const char *v = NULL;
+	if (argc >= 3 && (strcmp(argv[1], "-C") == 0 || strcmp(argv[1], "--C") == 0))
+		v = argv[2];
+	else if (argc >= 2 && strncmp(argv[1], "-C=", 3) == 0)
+		v = argv[1] + 3;
+	else if (argc >= 2 && strncmp(argv[1], "--C=", 4) == 0)
+		v = argv[1] + 4;
+	return v ? ge_path_join(G.cwd, v) : NULL;
 }
 
 static int verbose(void)
@@ -894,13 +913,19 @@ static void usage(FILE *f)
 static int run_go(int argc, char **argv)
 {
 	char **gargv;
-	int i, rc, status = 0;
+	int i, rc, status = 0, mods_rc = -1;
 	ge_report *r = NULL;
 	ge_capture_opts co = GE_CAPTURE_OPTS_INIT;
 
 	if (load_go() < 0)
 		return fail(EXIT_USAGE);
-	if (argc < 1 || !ge_gocmd_is_captured(argv[0]) || load_modules() < 0) {
+	if (argc >= 1 && ge_gocmd_is_captured(argv[0])) {
+		/* With -C, go works in DIR: so do the modules it builds. */
+		char *dir = go_chdir(argc, argv);
+		mods_rc = load_modules_at(dir);
+		free(dir);
+	}
+	if (argc < 1 || !ge_gocmd_is_captured(argv[0]) || mods_rc < 0) {
 		/* Not captured, or outside any module: this is plain go. */
 		gargv = calloc((size_t)argc + 2, sizeof(*gargv));
 		if (!gargv)

@@ -365,8 +365,21 @@ done:
 		if (!top) {
 			rc = ge_error_set(GE_ENOMEM, "out of memory");
 		} else {
+			size_t i;
 			if (out->workfile && (slash = strrchr(top, '/')))
 				*(slash == top ? slash + 1 : slash) = '\0';
+			/*
+			 * A workspace may use modules from outside its directory
+			 * ("use ../lib"): report paths are relative to the nearest
+			 * directory holding the go.work and every module, so no
+			 * path needs "..".
+			 */
+			for (i = 0; out->workfile && i < out->n; i++)
+				while (strcmp(top, "/") != 0 && strcmp(out->mods[i].root, top) != 0 &&
+				       !ge_path_within(out->mods[i].root, top)) {
+					slash = strrchr(top, '/');
+					*(slash == top ? slash + 1 : slash) = '\0';
+				}
 			out->top = top;
 		}
 	}

@@ -28,7 +28,8 @@ typedef struct ge_modset {
 	size_t n;
 	char *workfile; /* go.work path when in workspace mode, else NULL */
 	char *top;      /* what report paths are relative to: the module root, or
-			   the go.work directory in workspace mode */
+			   in workspace mode the go.work directory (or the nearest
+			   directory above it that holds every used module too) */
 	char *go_version; /* the "go" line of go.mod / go.work, NULL if none */
 } ge_modset;
 

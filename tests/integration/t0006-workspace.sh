@@ -123,7 +123,8 @@ test_expect_success 'GOWORK=FILE names the workspace from another directory' '
 
 # DESIGN: files are relative to the go.work directory.  A module the
 # workspace uses from outside that directory must not vanish from the
-# report: its files are "../outside/o.go".
+# report: paths are then relative to the nearest directory holding the
+# go.work and every module (no path ever needs "..").
 test_expect_success 'a module used from outside the go.work directory is reported, not dropped' '
 	mkdir -p outside &&
 	printf "module example.com/outside\n\ngo 1.22\n" >outside/go.mod &&
@@ -134,8 +135,8 @@ test_expect_success 'a module used from outside the go.work directory is reporte
 	mv ws/go.work.orig ws/go.work &&
 	json with-outside.json "\"\\n\".join(sorted(\"%s %s %s\" % (x[\"package\"], x[\"file\"], x[\"function\"]) for x in d[\"diagnostics\"] if x[\"function\"] in (\"P\", \"Q\")))" >actual &&
 	cat >expect <<-\EOF &&
-	example.com/a a/a.go P
-	example.com/outside ../outside/o.go Q
+	example.com/a ws/a/a.go P
+	example.com/outside outside/o.go Q
 	EOF
 	test_cmp expect actual
 '

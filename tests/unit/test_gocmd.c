@@ -208,6 +208,15 @@ static void modset_workspace(void **state)
 	assert_int_equal(ge_modset_find(&m, buf, "off"), 0);
 	assert_int_equal(m.n, 1);
 	ge_modset_release(&m);
+	/* A workspace using a module from outside its directory: paths need no "..". */
+	snprintf(buf, sizeof(buf), "mkdir -p %s/w", dir);
+	assert_int_equal(system(buf), 0);
+	snprintf(buf, sizeof(buf), "%s/w/go.work", dir);
+	write_file(buf, "go 1.22\n\nuse ../a\n");
+	snprintf(buf, sizeof(buf), "%s/w", dir);
+	assert_int_equal(ge_modset_find(&m, buf, NULL), 0);
+	assert_string_equal(m.top, dir);
+	ge_modset_release(&m);
 	/* Outside any module. */
 	assert_int_equal(ge_modset_find(&m, "/proc", NULL), GE_ENOTFOUND);
 	snprintf(buf, sizeof(buf), "rm -rf %s", dir);

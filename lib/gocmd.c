@@ -551,6 +551,25 @@ int ge_gocmd_is_captured(const char *subcmd)
 	return strcmp(subcmd, "build") == 0 || strcmp(subcmd, "install") == 0;
 }
 
+int ge_gocmd_capture_args(char *const *args, size_t n)
+{
+	size_t i;
+	if (n < 1 || !ge_gocmd_is_captured(args[0]))
+		return 0;
+	for (i = 1; i < n; i++) {
+		const char *a = args[i];
+		if (a[0] != '-' || strcmp(a, "--") == 0)
+			break;
+		if (a[1] == '-')
+			a++;
+		/* -json moves the compiler's output into events on stdout. */
+		if (strcmp(a, "-json") == 0 || strcmp(a, "-json=true") == 0 ||
+		    strcmp(a, "-json=1") == 0)
+			return 0;
+	}
+	return 1;
+}
+
 /* ---- -gcflags merging ------------------------------------------------- */
 
 /* Build flags of "go build"/"go install" that take a separate value. */

@@ -71,6 +71,13 @@ int ge_gocmd_depth(void);
 
 /* Is this go subcommand one goescape captures (build, install)? */
 int ge_gocmd_is_captured(const char *subcmd);
+/*
+ * Does goescape capture this command line (args[0] the subcommand)?  build
+ * and install, except with -json: go then prints the compiler's output as
+ * events on stdout, which goescape does not read, so the build runs as
+ * plain go.
+ */
+int ge_gocmd_capture_args(char *const *args, size_t n);
 
 /* One -gcflags entry: pattern ("" = the command-line packages) and flags. */
 typedef struct ge_gcflag {

@@ -919,13 +919,13 @@ static int run_go(int argc, char **argv)
 
 	if (load_go() < 0)
 		return fail(EXIT_USAGE);
-	if (argc >= 1 && ge_gocmd_is_captured(argv[0])) {
+	if (ge_gocmd_capture_args(argv, (size_t)(argc > 0 ? argc : 0))) {
 		/* With -C, go works in DIR: so do the modules it builds. */
 		char *dir = go_chdir(argc, argv);
 		mods_rc = load_modules_at(dir);
 		free(dir);
 	}
-	if (argc < 1 || !ge_gocmd_is_captured(argv[0]) || mods_rc < 0) {
+	if (!ge_gocmd_capture_args(argv, (size_t)(argc > 0 ? argc : 0)) || mods_rc < 0) {
 		/* Not captured, or outside any module: this is plain go. */
 		gargv = calloc((size_t)argc + 2, sizeof(*gargv));
 		if (!gargv)

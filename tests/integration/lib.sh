@@ -42,7 +42,9 @@ test_expect_success() {
   local desc=$1 body=$2 out
   test_count=$((test_count + 1))
   out="$TRASH/.out.$test_count"
-  if (cd "$TRASH" && set -e && eval "$body") >"$out" 2>&1; then
+  # Not inside "if": bash ignores set -e in a condition, subshells included.
+  (cd "$TRASH" && set -e && eval "$body") >"$out" 2>&1
+  if [ $? -eq 0 ]; then
     echo "ok $test_count - $desc"
   else
     echo "not ok $test_count - $desc"

@@ -139,13 +139,12 @@ test_expect_success 'a -gcflags=-m of the user shows the -m lines (and still sum
 '
 
 # go build -json (Go 1.24) prints the build output, compiler lines
-# included, as JSON events on stdout: the -m lines must not reach the user
-# there either, and the summary must count them.
-test_expect_success 'build -json: no -m output in go'"'"'s JSON on stdout, and a right summary' '
+# included, as JSON events on stdout, which goescape does not read: such a
+# build runs as plain go, with no -m added and no summary.
+test_expect_success 'build -json: plain go, no -m lines in the events, no summary' '
 	(cd shop && goescape build -json ./... >../json.out 2>../json.err) &&
 	! grep -E "escapes to heap|moved to heap|can inline" json.out &&
-	tail -n 1 json.err >actual &&
-	test_cmp summary.expect actual
+	! grep "^goescape:" json.err
 '
 
 test_expect_success 'a usage error of go is go'"'"'s: same message, same exit status, no summary' '

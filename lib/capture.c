@@ -25,6 +25,7 @@ typedef struct cap_state {
 	size_t recognised; /* lines that were compiler -m output or headers */
 	size_t nul_lines;
 	size_t long_lines; /* longer than the parser keeps */
+	size_t text_lines; /* not compiler output and not blank */
 	/* The part of the current line beyond what the parser keeps, so that
 	 * go's over-long lines (-x commands of big packages) reach the user
 	 * whole; bounded by GE_CAPTURE_MAX_LINE. */
@@ -72,6 +73,14 @@ static int on_line(const ge_parse_line *l, void *ud)
 			s->nul_lines++;
 		if (l->truncated)
 			s->long_lines++;
+		{
+			size_t k;
+			for (k = 0; k < l->line_len; k++)
+				if (l->line[k] != ' ' && l->line[k] != '\t' && l->line[k] != '\r') {
+					s->text_lines++;
+					break;
+				}
+		}
 		/*
 		 * go prints each action's output as one block: "# pkg", then its
 		 * lines.  After withheld -m lines, a line with no position that is
@@ -302,6 +311,12 @@ int ge_capture_input(ge_report **out, int fd, const char *name, const ge_modset 
 		rc = ge_error_set(GE_EBADINPUT,
 				  "'%s': not go compiler output (a line longer than %d bytes)", name,
 				  GE_PARSE_MAX_LINE);
+		goto done;
+	}
+	if (total && !s.recognised && s.text_lines) {
+		rc = ge_error_set(GE_EBADINPUT,
+				  "'%s': not go compiler output (no '# package' header or -m line)",
+				  name);
 		goto done;
 	}
 	ge_report_sort(s.report);

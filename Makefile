@@ -140,13 +140,13 @@ header-test:
 
 unit: $(UNIT_BIN)
 	$(Q)for t in $(UNIT_BIN); do \
-	  echo "  UNIT    $$t"; (cd tests/unit && LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:fast_unwind_on_malloc=0 ../../$$t) || exit 1; \
+	  echo "  UNIT    $$t"; (cd tests/unit && LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:fast_unwind_on_malloc=0:print_suppressions=0 ../../$$t) || exit 1; \
 	done
 
 # Tests run make themselves (Makefile fixtures): none of this make's state leaks in.
 integration: $(BIN)
 	$(Q)env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
-	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:fast_unwind_on_malloc=0 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:fast_unwind_on_malloc=0:print_suppressions=0 \
 	  GOESCAPE_BIN=$(CURDIR)/$(BIN) bash tests/integration/run.sh
 
 check: header-test unit fuzz-regress integration

@@ -88,8 +88,12 @@ int ge_run(int *status, char *const *argv, const ge_run_opts *opts)
 	got_signal = 0;
 	if (!(env = env_deeper(opts->envp, &depth_var)))
 		return ge_error_set(GE_ENOMEM, "out of memory");
-	if (opts->on_stderr && pipe2(pipefd, O_CLOEXEC) < 0)
-		return ge_error_errno(GE_ERROR, "cannot create a pipe");
+	if (opts->on_stderr && pipe2(pipefd, O_CLOEXEC) < 0) {
+		rc = ge_error_errno(GE_ERROR, "cannot create a pipe");
+		free(env);
+		free(depth_var);
+		return rc;
+	}
 	if (posix_spawn_file_actions_init(&fa) != 0)
 		goto fail;
 	fa_init = 1;

@@ -29,8 +29,16 @@ static int store_note(ge_history *h, const char *commit, const ge_report *r)
 	if (!h->git || h->no_store || h->npkgs)
 		return 0;
 	rc = ge_report_to_json(&b, r);
-	if (rc == 0)
-		rc = ge_git_note_write(h->git, commit, b.ptr);
+	if (rc == 0) {
+		/* The same report again (a rebuild of a clean tree): no new notes commit. */
+		ge_buf old = GE_BUF_INIT;
+		if (ge_git_note_read(h->git, commit, &old) == 0 && old.len == b.len &&
+		    memcmp(old.ptr, b.ptr, b.len) == 0)
+			rc = 0;
+		else
+			rc = ge_git_note_write(h->git, commit, b.ptr);
+		ge_buf_release(&old);
+	}
 	ge_buf_release(&b);
 	return rc;
 }

@@ -184,7 +184,32 @@ static void state_release(cap_state *s)
 	ge_buf_release(&s->overflow);
 }
 
+/*
+ * The version of the last go asked, so that the several builds of one run
+ * (head, base, explanations, suggest rounds) ask a wrapper go only once.
+ */
+static char version_of[PATH_MAX], version_was[64];
+
+static int go_version_uncached(char **out, const char *go);
+
 int ge_capture_go_version(char **out, const char *go)
+{
+	int rc;
+	*out = NULL;
+	if (version_was[0] && strcmp(version_of, go) == 0)
+		return (*out = ge_strdup(version_was)) ? 0 : ge_error_set(GE_ENOMEM, "out of memory");
+	/* GOTOOLCHAIN naming a version answers without asking go: never cached. */
+	if (getenv("GOTOOLCHAIN") && strncmp(getenv("GOTOOLCHAIN"), "go1", 3) == 0)
+		return go_version_uncached(out, go);
+	rc = go_version_uncached(out, go);
+	if (rc == 0 && *out && strlen(*out) < sizeof(version_was) && strlen(go) < sizeof(version_of)) {
+		strcpy(version_was, *out);
+		strcpy(version_of, go);
+	}
+	return rc;
+}
+
+static int go_version_uncached(char **out, const char *go)
 {
 	const char *tc = getenv("GOTOOLCHAIN");
 	char real[PATH_MAX], *slash;

@@ -6,42 +6,7 @@
 # go.mod passes with one line, a pushed commit that does not build is
 # refused, and a missing goescape makes the hook fail with directions.
 . "$(dirname "$0")/lib.sh"
-
-# The hook runs 'goescape' from PATH.
-GOESCAPE_DIR=$(cd "$(dirname "$GOESCAPE_BIN")" && pwd)
-export PATH="$GOESCAPE_DIR:$PATH"
-
-# new_pair NAME: NAME.git, a bare remote holding the example module on main,
-# and NAME, a clone of it (so origin/HEAD is set) with the hook installed.
-new_pair() {
-	copy_example "$1.seed" &&
-	(cd "$1.seed" && git init -q && git add . && git commit -qm shop) &&
-	git clone -q --bare "$1.seed" "$1.git" &&
-	rm -rf "$1.seed" &&
-	git clone -q "$1.git" "$1" &&
-	(cd "$1" && goescape hook install 2>/dev/null)
-}
-
-# add_box NAME: a new file cart/NAME.go whose function Box<NAME> moves its
-# parameter to the heap: "cart/NAME.go:4:<col>: BoxNAME: moved to heap: n".
-add_box() {
-	printf 'package cart\n\n// Box%s boxes n.\nfunc Box%s(n int) *int { return &n }\n' "$1" "$1" >"cart/$1.go"
-}
-
-# add_clean NAME: a new file with a function that allocates nothing.
-add_clean() {
-	printf 'package cart\n\n// Twice%s doubles n.\nfunc Twice%s(n int) int { return 2 * n }\n' "$1" "$1" >"cart/$1.go"
-}
-
-# hook_lines FILE: what the hook printed (goescape's lines and diagnostics).
-hook_lines() {
-	sed -n -e '/^goescape/p' -e '/^[a-z0-9_/]*\.go:[0-9]/p' "$1"
-}
-
-# remote_rev PAIR REF
-remote_rev() {
-	git --git-dir="$TRASH/$1.git" rev-parse --verify -q "$2"
-}
+. "$(dirname "$0")/lib-hook.sh"
 
 refused_hint() {
 	echo "goescape: with the pushed commit checked out, see them with 'goescape check --base $1' and fixes with 'goescape suggest'; push anyway with 'git push --no-verify' or GOESCAPE_SKIP=1"

@@ -4,36 +4,7 @@
 # //goescape:ignore as the pushed commit has it, and one push carrying
 # tags and several branches at once.  The working tree is never touched.
 . "$(dirname "$0")/lib.sh"
-
-GOESCAPE_DIR=$(cd "$(dirname "$GOESCAPE_BIN")" && pwd)
-export PATH="$GOESCAPE_DIR:$PATH"
-
-# new_pair NAME: bare remote NAME.git with the example on main, clone NAME
-# with the hook installed.
-new_pair() {
-	copy_example "$1.seed" &&
-	(cd "$1.seed" && git init -q && git add . && git commit -qm shop) &&
-	git clone -q --bare "$1.seed" "$1.git" &&
-	rm -rf "$1.seed" &&
-	git clone -q "$1.git" "$1" &&
-	(cd "$1" && goescape hook install 2>/dev/null)
-}
-
-add_box() {
-	printf 'package cart\n\n// Box%s boxes n.\nfunc Box%s(n int) *int { return &n }\n' "$1" "$1" >"cart/$1.go"
-}
-
-add_clean() {
-	printf 'package cart\n\n// Twice%s doubles n.\nfunc Twice%s(n int) int { return 2 * n }\n' "$1" "$1" >"cart/$1.go"
-}
-
-hook_lines() {
-	sed -n -e '/^goescape/p' -e '/^[a-z0-9_/]*\.go:[0-9]/p' "$1"
-}
-
-remote_rev() {
-	git --git-dir="$TRASH/$1.git" rev-parse --verify -q "$2"
-}
+. "$(dirname "$0")/lib-hook.sh"
 
 # snapshot: the Go files of the working tree and index as they are, to
 # compare afterwards.

@@ -8,6 +8,28 @@ PREFIX    ?= /usr/local
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS      := libgit2 libcjson libpcre2-8 zlib
+
+# Two commands on a fresh machine: when something the goal needs is missing,
+# scripts/bootstrap installs it (as root) or prints the one apt-get line to
+# run, before anything is compiled.  Test goals bootstrap fully (idempotent,
+# a fraction of a second when all is there); building alone needs only the
+# libraries; make fuzz also needs clang.
+CHECK_GOALS   := check unit integration valgrind lint fuzz-regress header-test bench bench-smoke
+NO_DEPS_GOALS := clean format
+GOALS         := $(or $(MAKECMDGOALS),all)
+ifeq ($(filter-out $(NO_DEPS_GOALS),$(GOALS)),)
+else ifneq ($(filter fuzz,$(GOALS)),)
+  ifeq ($(shell command -v $(or $(FUZZ_CC),clang) >/dev/null 2>&1 && $(PKG_CONFIG) --exists $(PKGS) libcmocka 2>/dev/null && echo ok),)
+    BOOTSTRAP := $(shell bash scripts/bootstrap --fuzz >&2 || echo failed)
+  endif
+else ifneq ($(filter $(CHECK_GOALS),$(GOALS)),)
+  BOOTSTRAP := $(shell bash scripts/bootstrap >&2 || echo failed)
+else ifeq ($(shell $(PKG_CONFIG) --exists $(PKGS) 2>/dev/null && echo ok),)
+  BOOTSTRAP := $(shell bash scripts/bootstrap --runtime >&2 || echo failed)
+endif
+ifeq ($(BOOTSTRAP),failed)
+  $(error scripts/bootstrap could not install what '$(GOALS)' needs (see above))
+endif
 WARNINGS  := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
              -Wvla -Wwrite-strings -fno-common
 CFLAGS    ?= -O2 -g

@@ -102,7 +102,7 @@ $(BUILD)/bench_match: $(BUILD)/tests/bench/bench_match.o $(LIBA)
 FUZZ_TARGETS := parse report gosrc prepush config suggest golex
 FUZZ_SEEDS_parse   := tests/fixtures/compiler-output
 FUZZ_SEEDS_report  := tests/fuzz/corpus/report
-FUZZ_SEEDS_gosrc   := tests/fixtures/gosrc tests/fixtures/parsemod examples
+FUZZ_SEEDS_gosrc   := tests/fixtures/gosrc tests/fixtures/parsemod examples tests/fixtures/golex
 FUZZ_SEEDS_prepush := tests/fuzz/corpus/prepush
 FUZZ_SEEDS_config  := tests/fuzz/corpus/config
 FUZZ_SEEDS_suggest := tests/fixtures/suggestmod examples

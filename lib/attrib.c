@@ -20,10 +20,10 @@ struct ge_attrib {
 	size_t nfiles, cap;
 	/* The current "# importpath" group. */
 	char *pkg;
-	char *pkgdir;            /* absolute directory of the package, NULL if not main */
+	char *pkgdir; /* absolute directory of the package, NULL if not main */
 	const ge_module *pkgmod;
-	char *origin;            /* the group's paths are relative to a directory */
-	int origin_up;           /* origin_up levels below origin, if known */
+	char *origin;  /* the group's paths are relative to a directory */
+	int origin_up; /* origin_up levels below origin, if known */
 	int origin_known;
 	/*
 	 * -m=2 explanations not yet matched to their diagnostic: go prints all
@@ -35,14 +35,29 @@ struct ge_attrib {
 		char *path;
 		uint32_t line, col;
 		ge_buf text;
-	} *xb;
+	} * xb;
 	size_t nxb, capxb;
 	long cur;
 	size_t dropped;
 	file_ent *last;
 	char *const *ov_real, *const *ov_backing;
 	size_t nov;
+	char *const *scope; /* ge_attrib_set_scope; NULL = every main package */
+	size_t nscope;
+	int in_scope; /* the current group is a main package in scope */
+	size_t main_lines;
 };
+
+void ge_attrib_set_scope(ge_attrib *a, char *const *scope, size_t n)
+{
+	a->scope = scope;
+	a->nscope = n;
+}
+
+size_t ge_attrib_main_lines(const ge_attrib *a)
+{
+	return a->main_lines;
+}
 
 void ge_attrib_set_overlay(ge_attrib *a, char *const *real, char *const *backing, size_t n)
 {
@@ -128,7 +143,8 @@ static int grow_files(ge_attrib *a)
 		size_t j;
 		if (!a->files[i].abs)
 			continue;
-		j = ge_hash_bytes(GE_HASH_SEED, a->files[i].abs, strlen(a->files[i].abs)) & (ncap - 1);
+		j = ge_hash_bytes(GE_HASH_SEED, a->files[i].abs, strlen(a->files[i].abs)) &
+		    (ncap - 1);
 		while (nf[j].abs)
 			j = (j + 1) & (ncap - 1);
 		nf[j] = a->files[i];
@@ -203,10 +219,13 @@ static int set_group(ge_attrib *a, const char *pkg, size_t len)
 	if (!(a->pkg = ge_strndup(pkg, sp)))
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	m = ge_modset_lookup_import(a->mods, a->pkg);
+	a->in_scope = (m || (!a->scope && strcmp(a->pkg, "command-line-arguments") == 0)) &&
+	              ge_gocmd_scope_match(a->scope, a->nscope, a->pkg);
 	if (m) {
 		size_t mn = strlen(m->path);
 		a->pkgmod = m;
-		a->pkgdir = a->pkg[mn] ? ge_path_join(m->root, a->pkg + mn + 1) : ge_strdup(m->root);
+		a->pkgdir =
+		    a->pkg[mn] ? ge_path_join(m->root, a->pkg + mn + 1) : ge_strdup(m->root);
 		if (!a->pkgdir)
 			return ge_error_set(GE_ENOMEM, "out of memory");
 	}
@@ -415,7 +434,6 @@ static void xb_remove(ge_attrib *a, size_t i)
 	a->cur = -1;
 }
 
-
 static int add_explain(ge_report *r, const char *text, uint32_t *idx)
 {
 	if (r->nexplain == r->explain_alloc) {
@@ -443,6 +461,8 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 
 	if (l->type == GE_LINE_HEADER)
 		return set_group(a, l->pkg, l->pkg_len);
+	if (l->type != GE_LINE_OTHER && a->in_scope)
+		a->main_lines++;
 	if (l->type == GE_LINE_EXPLAIN) {
 		/*
 		 * "x escapes to heap in F:" is followed, at the same position,
@@ -481,9 +501,10 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		}
 		a->cur = i;
 		b = &a->xb[i];
-		return ge_buf_put(&b->text, l->text, l->text_len) < 0 || ge_buf_putc(&b->text, '\n') < 0
-			       ? GE_ENOMEM
-			       : 0;
+		return ge_buf_put(&b->text, l->text, l->text_len) < 0 ||
+		               ge_buf_putc(&b->text, '\n') < 0
+		           ? GE_ENOMEM
+		           : 0;
 	}
 	if (l->type == GE_LINE_FLOW || l->type == GE_LINE_FROM) {
 		if (a->cur >= 0 && xb_find(a, l) == a->cur) {
@@ -522,6 +543,9 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		a->dropped++;
 		return 0;
 	}
+	/* A main package the user did not name (its own -m reached it). */
+	if (a->pkg && !a->in_scope)
+		return 0;
 	abs = resolve(a, l->path, l->path_len);
 	if (!abs) {
 		a->dropped++;
@@ -532,7 +556,8 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		rc = GE_ENOMEM;
 		goto done;
 	}
-	if (!fe->mod || !(rel = ge_path_within(fe->abs, a->mods->top ? a->mods->top : fe->mod->root))) {
+	if (!fe->mod ||
+	    !(rel = ge_path_within(fe->abs, a->mods->top ? a->mods->top : fe->mod->root))) {
 		a->dropped++;
 		goto done;
 	}
@@ -541,10 +566,11 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 	d.file = rel;
 	d.line = l->lineno;
 	d.column = l->col;
-	d.kind = l->type == GE_LINE_MOVED ? GE_KIND_MOVED
-		 : l->type == GE_LINE_ESCAPES ? GE_KIND_ESCAPES
-					      : GE_KIND_LEAK;
-	if ((rc = ge_buf_put(&subj, l->subject ? l->subject : "", l->subject ? l->subject_len : 0)) < 0)
+	d.kind = l->type == GE_LINE_MOVED     ? GE_KIND_MOVED
+	         : l->type == GE_LINE_ESCAPES ? GE_KIND_ESCAPES
+	                                      : GE_KIND_LEAK;
+	if ((rc = ge_buf_put(&subj, l->subject ? l->subject : "",
+	                     l->subject ? l->subject_len : 0)) < 0)
 		goto done;
 	d.subject = subj.ptr ? subj.ptr : "";
 	{
@@ -566,6 +592,8 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		}
 		if (rc == 0)
 			rc = ge_report_add(r, &d);
+		if (rc == 0 && !a->pkg)
+			a->main_lines++; /* no header, but a module file's diagnostic */
 		free(msg);
 	}
 done:

@@ -238,6 +238,15 @@ static void print_to_stderr(const char *line, size_t len, void *ud)
 	fputc('\n', stderr);
 }
 
+/* A go build -json event for the user (go's stdout stays go's). */
+static void print_to_stdout(const char *line, size_t len, void *ud)
+{
+	(void)ud;
+	fwrite(line, 1, len, stdout);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
 static int use_color(const char *outfile)
 {
 	const char *nc = getenv("NO_COLOR");
@@ -318,7 +327,7 @@ static int head_report(ge_report **out, ge_history *h, const char *input)
 	}
 	if (strcmp(input, "-") != 0 && (fd = open(input, O_RDONLY | O_CLOEXEC)) < 0)
 		return ge_error_errno(GE_EBADINPUT, "cannot read '%s'", input);
-	rc = ge_capture_input(out, fd, strcmp(input, "-") ? input : "<stdin>", &G.mods, G.cwd);
+	rc = ge_capture_input_pkgs(out, fd, input, &G.mods, G.cwd, h->pkgs, h->npkgs);
 	if (fd > 0)
 		close(fd);
 	return rc;
@@ -945,6 +954,7 @@ static int run_go(int argc, char **argv)
 	co.goflags = G.goflags;
 	co.verbose = verbose();
 	co.on_output = print_to_stderr;
+	co.on_json = print_to_stdout;
 	rc = ge_capture_build(&r, &status, &co);
 	if (rc < 0)
 		return fail(EXIT_USAGE);

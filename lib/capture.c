@@ -414,6 +414,34 @@ static int check_read_something(const cap_state *s, const ge_modset *mods, char 
 	return rc;
 }
 
+/*
+ * Do the planned -gcflags turn inlining off (-l) anywhere?  Then a package
+ * of functions that take no pointers prints nothing under -m (no "can
+ * inline" lines), and silence proves nothing.
+ */
+static int inlining_off(const ge_goplan *plan)
+{
+	size_t i, j, n;
+	int off = 0;
+	for (i = 0; i < plan->argc && !off; i++) {
+		const char *a = plan->argv[i], *v;
+		char **w = NULL;
+		if (strncmp(a, "-gcflags=", 9) != 0)
+			continue;
+		v = a + 9;
+		if (*v != '-' && strchr(v, '='))
+			v = strchr(v, '=') + 1;
+		if (ge_goflags_split(&w, &n, v) < 0)
+			return 1;
+		for (j = 0; j < n; j++)
+			if (strcmp(w[j], "-l") == 0 || strncmp(w[j], "-l=", 3) == 0 ||
+			    strcmp(w[j], "--l") == 0)
+				off = 1;
+		ge_strv_free(w, n);
+	}
+	return off;
+}
+
 static int state_init(cap_state *s, const ge_modset *mods, const char *cwd)
 {
 	int rc;
@@ -547,6 +575,7 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	if ((rc = feed_end(&s)) < 0)
 		goto done;
 	if (o->named && WIFEXITED(*status) && WEXITSTATUS(*status) == 0 && !ge_run_signalled() &&
+	    !inlining_off(&plan) &&
 	    (rc = check_read_something(&s, o->mods, plan.scope, plan.nscope, "from 'go build'")) <
 	        0)
 		goto done;

@@ -46,7 +46,25 @@ struct ge_attrib {
 	size_t nscope;
 	int in_scope; /* the current group is a main package in scope */
 	size_t main_lines;
+	/*
+	 * The output was printed with -trimpath: main-module files are named
+	 * "MODPATH/dir/x.go", and a relative path without a main module's
+	 * path is the standard library's ("slices/slices.go") or a
+	 * dependency's, never a file below our directory.
+	 */
+	int trimpath;
+	int vendored; /* report positions in vendor/ (dependencies' code) too */
 };
+
+void ge_attrib_set_trimpath(ge_attrib *a, int on)
+{
+	a->trimpath = on;
+}
+
+void ge_attrib_set_vendored(ge_attrib *a, int on)
+{
+	a->vendored = on;
+}
 
 void ge_attrib_set_scope(ge_attrib *a, char *const *scope, size_t n)
 {
@@ -362,6 +380,14 @@ static char *from_trimpath(ge_attrib *a, const char *printed)
 	return best ? module_file(a, best->root, printed + strlen(best->path) + 1) : NULL;
 }
 
+/* Is the absolute file one of the current group's package directory? */
+static int in_pkgdir(const ge_attrib *a, const char *abs)
+{
+	const char *slash = strrchr(abs, '/');
+	size_t n = strlen(a->pkgdir ? a->pkgdir : "");
+	return a->pkgdir && slash && (size_t)(slash - abs) == n && strncmp(abs, a->pkgdir, n) == 0;
+}
+
 /*
  * Absolute path of the file a printed path names, or NULL when unknowable.
  *
@@ -386,18 +412,36 @@ static char *resolve(ge_attrib *a, const char *path, size_t len)
 		}
 		return printed;
 	}
+	if ((res = from_trimpath(a, printed))) {
+		a->trimpath = 1;
+		goto done;
+	}
+	if (a->trimpath)
+		goto done; /* the standard library's or a dependency's file */
 	if ((res = own_file(a, printed, len)))
 		goto done;
 	if (a->origin_known && (res = from_origin(a, printed)))
 		goto done;
-	if ((res = from_trimpath(a, printed)))
-		goto done;
-	if ((res = module_file(a, a->cwd, printed)) || !a->pkgdir)
+	/*
+	 * Guesses: a file found relative to our directory or one above the
+	 * package's counts only when it is a file of the header's package
+	 * (a -trimpath standard-library path such as "slices/slices.go" must
+	 * not land on a module directory of that name).
+	 */
+	if ((res = module_file(a, a->cwd, printed)) && a->pkgdir && !in_pkgdir(a, res)) {
+		free(res);
+		res = NULL;
+	}
+	if (res || !a->pkgdir)
 		goto done;
 	if (!(dir = ge_strdup(a->pkgdir)))
 		goto done;
 	for (;;) {
-		if ((res = module_file(a, dir, printed)) || strcmp(dir, "/") == 0)
+		if ((res = module_file(a, dir, printed)) && !in_pkgdir(a, res)) {
+			free(res);
+			res = NULL;
+		}
+		if (res || strcmp(dir, "/") == 0)
 			break;
 		slash = strrchr(dir, '/');
 		if (slash == dir)
@@ -409,6 +453,13 @@ done:
 	free(dir);
 	free(printed);
 	return res;
+}
+
+/* Is abs inside a "vendor" directory of its module? */
+static int is_vendored(const char *abs, const char *root)
+{
+	const char *rel = ge_path_within(abs, root);
+	return rel && (strncmp(rel, "vendor/", 7) == 0 || strstr(rel, "/vendor/") != NULL);
 }
 
 /* The waiting block at a line's position, or -1. */
@@ -558,6 +609,16 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 	}
 	if (!fe->mod ||
 	    !(rel = ge_path_within(fe->abs, a->mods->top ? a->mods->top : fe->mod->root))) {
+		a->dropped++;
+		goto done;
+	}
+	/* Vendored code is the dependency's, reported only when asked for. */
+	if (!a->vendored && is_vendored(fe->abs, fe->mod->root)) {
+		a->dropped++;
+		goto done;
+	}
+	/* A position past the file's end is not in this file. */
+	if (fe->src && l->lineno > ge_gofile_nlines(fe->src)) {
 		a->dropped++;
 		goto done;
 	}

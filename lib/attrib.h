@@ -56,6 +56,15 @@ void ge_attrib_set_scope(ge_attrib *a, char *const *scope, size_t n);
  */
 size_t ge_attrib_main_lines(const ge_attrib *a);
 
+/*
+ * The output was printed with -trimpath (known from the command line; it
+ * is also inferred from the first "MODPATH/x.go" position): relative paths
+ * without a main module's path are then never module files.
+ */
+void ge_attrib_set_trimpath(ge_attrib *a, int on);
+/* Report positions in vendor/ directories (off: they are dependencies'). */
+void ge_attrib_set_vendored(ge_attrib *a, int on);
+
 /* Diagnostics seen that could not be placed in a main module's file. */
 size_t ge_attrib_dropped(const ge_attrib *a);
 

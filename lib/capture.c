@@ -442,6 +442,34 @@ static int inlining_off(const ge_goplan *plan)
 	return off;
 }
 
+/* Is -trimpath on for the planned build (GOFLAGS, then the command line)? */
+static int wants_trimpath(const ge_goplan *plan, const char *goflags)
+{
+	char **v = NULL;
+	size_t n = 0, i;
+	int on = 0;
+	if (goflags && ge_goflags_split(&v, &n, goflags) == 0) {
+		for (i = 0; i < n; i++)
+			if (strcmp(v[i], "-trimpath") == 0 || strcmp(v[i], "--trimpath") == 0 ||
+			    strcmp(v[i], "-trimpath=true") == 0)
+				on = 1;
+			else if (strcmp(v[i], "-trimpath=false") == 0)
+				on = 0;
+		ge_strv_free(v, n);
+	}
+	for (i = 2; i < plan->argc; i++) {
+		const char *a = plan->argv[i];
+		if (a[0] != '-' || strcmp(a, "--") == 0)
+			break;
+		if (strcmp(a, "-trimpath") == 0 || strcmp(a, "--trimpath") == 0 ||
+		    strcmp(a, "-trimpath=true") == 0)
+			on = 1;
+		else if (strcmp(a, "-trimpath=false") == 0)
+			on = 0;
+	}
+	return on;
+}
+
 static int state_init(cap_state *s, const ge_modset *mods, const char *cwd)
 {
 	int rc;
@@ -565,6 +593,8 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	if (o->nov)
 		ge_attrib_set_overlay(s.attrib, o->ov_real, o->ov_backing, o->nov);
 	ge_attrib_set_scope(s.attrib, plan.scope, plan.nscope);
+	ge_attrib_set_trimpath(s.attrib, wants_trimpath(&plan, o->goflags));
+	ge_attrib_set_vendored(s.attrib, o->vendored);
 	ro.dir = o->cwd;
 	ro.on_stderr = feed;
 	ro.ud = &s;
@@ -598,11 +628,11 @@ done:
 int ge_capture_input(ge_report **out, int fd, const char *name, const ge_modset *mods,
                      const char *cwd)
 {
-	return ge_capture_input_pkgs(out, fd, name, mods, cwd, NULL, 0);
+	return ge_capture_input_pkgs(out, fd, name, mods, cwd, NULL, 0, 0);
 }
 
 int ge_capture_input_pkgs(ge_report **out, int fd, const char *name, const ge_modset *mods,
-                          const char *cwd, char *const *pkgs, size_t npkgs)
+                          const char *cwd, char *const *pkgs, size_t npkgs, int vendored)
 {
 	cap_state s;
 	char buf[65536];
@@ -615,6 +645,7 @@ int ge_capture_input_pkgs(ge_report **out, int fd, const char *name, const ge_mo
 	    (rc = state_init(&s, mods, cwd)) < 0)
 		goto done;
 	ge_attrib_set_scope(s.attrib, scope, nscope);
+	ge_attrib_set_vendored(s.attrib, vendored);
 	for (;;) {
 		ssize_t n = read(fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)

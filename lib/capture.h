@@ -38,9 +38,12 @@ typedef struct ge_capture_opts {
 	/* With -json: each build event as the user should see it (one JSON
 	 * line, no newline; ud as for on_output).  NULL: discard. */
 	ge_output_cb on_json;
+	/* Report positions in vendor/ too (--vendored); off, they are the
+	 * dependencies' code. */
+	int vendored;
 } ge_capture_opts;
 
-#define GE_CAPTURE_OPTS_INIT {NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, 0, NULL}
+#define GE_CAPTURE_OPTS_INIT {NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, 0, NULL, 0}
 
 /*
  * Capture the analysis of packages, discarding what go builds:
@@ -73,10 +76,11 @@ int ge_capture_input(ge_report **out, int fd, const char *name, const ge_modset 
  * (ge_gocmd_scope; none = every main-module package).  Both read plain
  * output and "go build -json" events, and fail with GE_EBADINPUT ("no
  * compiler output for P in 'NAME'") when nothing in the input is -m output
- * of a package in scope while one of them declares a function.
+ * of a package in scope while one of them declares a function.  vendored:
+ * report positions in vendor/ too.
  */
 int ge_capture_input_pkgs(ge_report **out, int fd, const char *name, const ge_modset *mods,
-			  const char *cwd, char *const *pkgs, size_t npkgs);
+			  const char *cwd, char *const *pkgs, size_t npkgs, int vendored);
 
 /* The version of the go that will run ("go1.26.8"), without running it:
  * $GOTOOLCHAIN when it names a version, else GOROOT/VERSION next to go. */

@@ -54,7 +54,110 @@ struct ge_attrib {
 	 */
 	int trimpath;
 	int vendored; /* report positions in vendor/ (dependencies' code) too */
+	/*
+	 * "inlining call to F" lines of the current group by position (hash of
+	 * the printed path, line, column): the first F printed there, which
+	 * is the call written at that place.  Open addressing, cleared per
+	 * group, at most GE_ATTRIB_MAX_INL entries.
+	 */
+	struct inl {
+		uint64_t key;
+		char *name;
+	} * inl;
+	size_t ninl, capinl;
 };
+
+#define GE_ATTRIB_MAX_INL (1u << 16)
+
+/* Does s[0..n) contain lit[0..m)? */
+static int contains(const char *s, size_t n, const char *lit, size_t m)
+{
+	size_t i;
+	if (m > n)
+		return 0;
+	for (i = 0; i + m <= n; i++)
+		if (s[i] == lit[0] && memcmp(s + i, lit, m) == 0)
+			return 1;
+	return 0;
+}
+
+static uint64_t inl_key(const ge_parse_line *l)
+{
+	uint64_t h = ge_hash_bytes(GE_HASH_SEED, l->path, l->path_len);
+	h ^= ((uint64_t)l->lineno << 20) ^ l->col;
+	return h ? h : 1;
+}
+
+static void inl_clear(ge_attrib *a)
+{
+	size_t i;
+	for (i = 0; i < a->capinl; i++) {
+		free(a->inl[i].name);
+		a->inl[i].name = NULL;
+		a->inl[i].key = 0;
+	}
+	a->ninl = 0;
+}
+
+/* The callee of "inlining call to F" at the line's position, or NULL. */
+static const char *inl_find(const ge_attrib *a, const ge_parse_line *l)
+{
+	uint64_t k;
+	size_t j;
+	if (!a->capinl || !l->path)
+		return NULL;
+	k = inl_key(l);
+	for (j = k & (a->capinl - 1); a->inl[j].key; j = (j + 1) & (a->capinl - 1))
+		if (a->inl[j].key == k)
+			return a->inl[j].name;
+	return NULL;
+}
+
+/* Remember "inlining call to F" (the first at a position wins). */
+static int inl_add(ge_attrib *a, const ge_parse_line *l)
+{
+	static const char lead[] = "inlining call to ";
+	const char *name;
+	size_t n, j;
+	uint64_t k;
+	if (!l->path || l->text_len <= sizeof(lead) - 1 ||
+	    memcmp(l->text, lead, sizeof(lead) - 1) != 0 || inl_find(a, l))
+		return 0;
+	if (a->ninl >= GE_ATTRIB_MAX_INL)
+		return 0;
+	if ((a->ninl + 1) * 2 > a->capinl) {
+		size_t nc = a->capinl ? a->capinl * 2 : 256, i;
+		struct inl *ni = calloc(nc, sizeof(*ni));
+		if (!ni)
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		for (i = 0; i < a->capinl; i++)
+			if (a->inl[i].key) {
+				for (j = a->inl[i].key & (nc - 1); ni[j].key;
+				     j = (j + 1) & (nc - 1))
+					;
+				ni[j] = a->inl[i];
+			}
+		free(a->inl);
+		a->inl = ni;
+		a->capinl = nc;
+	}
+	name = l->text + sizeof(lead) - 1;
+	n = l->text_len - (sizeof(lead) - 1);
+	/* "slices.Grow[go.shape.[]int,go.shape.int]": the function's name. */
+	{
+		const char *br = memchr(name, '[', n);
+		if (br && br > name)
+			n = (size_t)(br - name);
+	}
+	k = inl_key(l);
+	for (j = k & (a->capinl - 1); a->inl[j].key; j = (j + 1) & (a->capinl - 1))
+		;
+	if (!(a->inl[j].name = ge_strndup(name, n)))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	a->inl[j].key = k;
+	a->ninl++;
+	return 0;
+}
 
 void ge_attrib_set_trimpath(ge_attrib *a, int on)
 {
@@ -143,6 +246,8 @@ void ge_attrib_free(ge_attrib *a)
 	free(a->origin);
 	xb_clear(a);
 	free(a->xb);
+	inl_clear(a);
+	free(a->inl);
 	free(a);
 }
 
@@ -229,6 +334,7 @@ static int set_group(ge_attrib *a, const char *pkg, size_t len)
 	a->pkg = a->pkgdir = a->origin = NULL;
 	a->pkgmod = NULL;
 	xb_clear(a);
+	inl_clear(a);
 	a->origin_known = 0;
 	a->origin_up = 0;
 	/* "# pkg [pkg.test]" for test variants: the import path is the first word. */
@@ -579,6 +685,8 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		free(own_file(a, p, l->path_len));
 		free(p);
 	}
+	if (l->type == GE_LINE_INLINE && (rc = inl_add(a, l)) < 0)
+		return rc;
 	if (l->type != GE_LINE_MOVED && l->type != GE_LINE_ESCAPES && l->type != GE_LINE_LEAK)
 		return 0;
 	if (!l->path || l->col == 0 || (l->path_len && l->path[0] == '<')) {
@@ -643,6 +751,18 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		d.message = msg;
 		d.function = fe->src ? ge_gofile_func_at(fe->src, l->lineno, l->col) : "";
 		d.line_hash = fe->src ? ge_gofile_line_hash(fe->src, l->lineno) : 0;
+		/*
+		 * Text of an inlined callee ("cannot be negative" from
+		 * slices.Grow): the subject is not on the source line, and the
+		 * compiler inlined a call at this very position.
+		 */
+		if (ge_kind_is_heap(d.kind) && l->subject_len) {
+			const char *via = inl_find(a, l);
+			size_t sl = 0;
+			const char *src = fe->src ? ge_gofile_line(fe->src, l->lineno, &sl) : NULL;
+			if (via && src && !contains(src, sl, l->subject, l->subject_len))
+				d.inlined_from = via;
+		}
 		if (ge_kind_is_heap(d.kind)) {
 			long xi = xb_find(a, l);
 			if (xi >= 0) {

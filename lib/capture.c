@@ -396,6 +396,9 @@ static int find_code(char **pkg, const char *dir, const char *imp, char *const *
  * (every such package prints at least "can inline" or a "does not escape"
  * under -m, in practice), the output is not what was asked for.
  */
+/* The last check_read_something() failed; a verification build is running. */
+static int nothing_read, verifying;
+
 static int check_read_something(const cap_state *s, const ge_modset *mods, char *const *scope,
                                 size_t nscope, const char *what)
 {
@@ -406,10 +409,12 @@ static int check_read_something(const cap_state *s, const ge_modset *mods, char 
 		return 0;
 	for (i = 0; i < mods->n && !pkg; i++)
 		find_code(&pkg, mods->mods[i].root, mods->mods[i].path, scope, nscope, 0);
-	if (pkg)
+	if (pkg) {
+		nothing_read = 1;
 		rc = ge_error_set(GE_EBADINPUT,
 		                  "no compiler output for %s %s: was it built with -gcflags=-m?",
 		                  scope ? pkg : ge_modset_lookup_import(mods, pkg)->path, what);
+	}
 	free(pkg);
 	return rc;
 }
@@ -700,6 +705,71 @@ done:
 	return rc;
 }
 
+/*
+ * A build that printed no -m line for packages with functions, while
+ * inlining was on: a package whose functions are all too big to inline and
+ * take no pointers is quiet under -m, but -m=2 names every function it
+ * considers for inlining ("cannot inline F: function too complex").  So
+ * build once more with -m=2 for the packages in scope: when that speaks,
+ * the quiet was real and its report (no heap lines either) is the answer;
+ * when it does not, the error stands.  Only ever in that rare case.
+ */
+static int verify_quiet(ge_report **out, int *status, const ge_capture_opts *o, char *const *pkgs,
+                        size_t npkgs, const char *overlay_file)
+{
+	ge_capture_opts co = *o;
+	ge_report *r = NULL;
+	char **scope = NULL, **args = NULL, *msg = ge_strdup(ge_error_last());
+	size_t nscope = 0, nargs = 0, i, j;
+	int rc, st = 0;
+	if (!msg)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	if ((rc = ge_gocmd_scope(&scope, &nscope, pkgs, npkgs, o->mods, o->cwd)) < 0)
+		goto done;
+	if (!(args = calloc(o->nargs + nscope + o->mods->n + 1, sizeof(*args)))) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	args[nargs++] = ge_strdup(o->args[0]);
+	for (j = 0; j < (scope ? nscope : o->mods->n); j++) {
+		ge_buf b = GE_BUF_INIT;
+		if (scope ? ge_buf_printf(&b, "-gcflags=%s=-m=2", scope[j]) < 0
+		          : ge_buf_printf(&b, "-gcflags=%s/...=-m=2", o->mods->mods[j].path) < 0)
+			break;
+		args[nargs++] = ge_buf_detach(&b);
+	}
+	for (i = 1; i < o->nargs; i++)
+		args[nargs++] = ge_strdup(o->args[i]);
+	for (i = 0; i < nargs; i++)
+		if (!args[i]) {
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+			goto done;
+		}
+	co.args = args;
+	co.nargs = nargs;
+	co.on_output = NULL; /* the first build showed go's messages */
+	co.on_json = NULL;
+	co.verbose = 0;
+	verifying = 1;
+	rc = ge_capture_build(&r, &st, &co);
+	verifying = 0;
+	if (rc == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		ge_report_free(*out);
+		*out = r;
+		*status = st;
+		r = NULL;
+	} else {
+		rc = ge_error_set(GE_EBADINPUT, "%s", msg);
+	}
+done:
+	(void)overlay_file; /* already among o->args */
+	ge_report_free(r);
+	ge_strv_free(scope, nscope);
+	ge_strv_free(args, nargs);
+	free(msg);
+	return rc;
+}
+
 int ge_capture_packages(ge_report **out, int *status, const ge_capture_opts *o, char *const *pkgs,
                         size_t npkgs, const char *overlay_file)
 {
@@ -735,7 +805,10 @@ int ge_capture_packages(ge_report **out, int *status, const ge_capture_opts *o, 
 	co.args = args;
 	co.nargs = nargs;
 	co.named = 1; /* -m for the packages named, a failure if nothing comes back */
+	nothing_read = 0;
 	rc = ge_capture_build(out, status, &co);
+	if (rc == GE_EBADINPUT && nothing_read && !verifying)
+		rc = verify_quiet(out, status, &co, pkgs, npkgs, overlay_file);
 done:
 	ge_strv_free(args, nargs);
 	return rc;

@@ -82,6 +82,21 @@ test_expect_success 'a module with only types and constants: a real build is an 
 	(cd quiet && goescape report --input ../quiet.txt --format json >/dev/null)
 '
 
+test_expect_success 'a package whose only function is too big to inline, no pointers: a real build is not an error' '
+	mkdir -p big/calc &&
+	printf "module example.com/big\n\ngo 1.21\n" >big/go.mod &&
+	python3 -c "
+body = \"\\n\".join(\"\\tx = x*%d + %d\\n\\tif x > %d {\\n\\t\\tx -= %d\\n\\t}\" % (i + 3, i, 1000 + i, i + 7) for i in range(40))
+open(\"big/calc/calc.go\", \"w\").write(\"package calc\\n\\n// Mix mixes.\\nfunc Mix(x int) int {\\n\" + body + \"\\n\\treturn x\\n}\\n\")
+" &&
+	(cd big && go vet ./... && go build -gcflags=-m ./... 2>../big.txt) &&
+	test_cmp /dev/null big.txt &&
+	(cd big && goescape report --format json -o ../big.json) &&
+	test "$(json big.json "d[\"summary\"][\"heap\"]")" = 0 &&
+	(cd big && test_expect_code 2 goescape report --input ../big.txt 2>../err) &&
+	one_line err
+'
+
 test_expect_success 'a build that prints nothing for a module with functions: exit 2' '
 	mkdir -p fake &&
 	printf "#!/bin/sh\n# a go that builds nothing and says nothing\nexit 0\n" >fake/go &&

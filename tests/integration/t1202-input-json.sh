@@ -49,6 +49,34 @@ test_expect_success 'baseline from -json input equals baseline from plain input'
 	cmp b1.json b2.json
 '
 
+# Context that spans lines of one package (inlined_from, -m=2 explanations)
+# is kept per run of consecutive events; go prints an action's output at once.
+test_expect_success 'events of two packages interleaved line by line: each line under its own package' '
+	python3 - json.txt inter.json <<\EOF &&
+import json, sys
+evs = [json.loads(l) for l in open(sys.argv[1])]
+per = {}
+for e in evs:
+    if e.get("Action") == "build-output":
+        per.setdefault(e["ImportPath"], []).extend(
+            {"ImportPath": e["ImportPath"], "Action": "build-output", "Output": l}
+            for l in e["Output"].splitlines(True))
+queues = list(per.values())
+assert len(queues) >= 2
+with open(sys.argv[2], "w") as f:
+    while any(queues):
+        for q in queues:
+            if q:
+                f.write(json.dumps(q.pop(0)) + "\n")
+EOF
+	test "$(head -c 40 inter.json | grep -c "ImportPath")" = 1 &&
+	(cd shop && goescape report --format json --input ../inter.json >../inter.out.json) &&
+	heap() { json "$1" "\"\\n\".join(\"%s %s:%d:%d %s %s\" % (x[\"package\"], x[\"file\"], x[\"line\"], x[\"column\"], x[\"function\"], x[\"message\"]) for x in d[\"diagnostics\"])"; } &&
+	heap plain.json >expect &&
+	heap inter.out.json >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success 'go 1.19 has no go build -json: goescape build -json fails as that go does' '
 	test -x "$GO119" &&
 	(cd shop && test_expect_code 2 env GOTOOLCHAIN=local "$GO119" build -json ./... >../g.out 2>../g.err) &&

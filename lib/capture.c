@@ -813,3 +813,19 @@ done:
 	ge_strv_free(args, nargs);
 	return rc;
 }
+
+int ge_capture_keep_named(ge_report *r, char *const *pkgs, size_t npkgs, const ge_modset *mods,
+                          const char *cwd)
+{
+	char **scope = NULL;
+	size_t nscope = 0, i, o = 0;
+	int rc;
+	if ((rc = ge_gocmd_scope(&scope, &nscope, pkgs, npkgs, mods, cwd)) < 0 || !scope)
+		return rc;
+	for (i = 0; i < r->ndiags; i++)
+		if (ge_gocmd_scope_match(scope, nscope, r->diags[i].package))
+			r->diags[o++] = r->diags[i];
+	r->ndiags = o;
+	ge_strv_free(scope, nscope);
+	return 0;
+}

@@ -82,6 +82,14 @@ int ge_capture_input(ge_report **out, int fd, const char *name, const ge_modset 
 int ge_capture_input_pkgs(ge_report **out, int fd, const char *name, const ge_modset *mods,
 			  const char *cwd, char *const *pkgs, size_t npkgs, int vendored);
 
+/*
+ * Keep only the diagnostics of packages that patterns pkgs name (as
+ * ge_gocmd_scope; none named keeps everything): a whole-module baseline
+ * compared with a check of some packages.
+ */
+int ge_capture_keep_named(ge_report *r, char *const *pkgs, size_t npkgs, const ge_modset *mods,
+                          const char *cwd);
+
 /* The version of the go that will run ("go1.26.8"), without running it:
  * $GOTOOLCHAIN when it names a version, else GOROOT/VERSION next to go. */
 int ge_capture_go_version(char **out, const char *go);

@@ -539,6 +539,11 @@ static int cmd_check(const command *c, opts *o)
 			return fail_rc(rc);
 		}
 		free(blpath);
+		/* Named packages: the baseline's other packages are not compared. */
+		if ((rc = ge_capture_keep_named(base, h.pkgs, h.npkgs, &G.mods, G.cwd)) < 0) {
+			ge_report_free(base);
+			return fail_rc(rc);
+		}
 		if (h.git && base->commit && ge_git_resolve(h.git, base->commit, rev) == 0)
 			base_commit = rev;
 	}

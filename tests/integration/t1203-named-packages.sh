@@ -103,6 +103,14 @@ test_expect_success '--input of the whole module'"'"'s output is filtered to the
 	test_cmp expect actual
 '
 
+test_expect_success 'check ./store against a whole-module baseline: api'"'"'s escapes are not "fixed"' '
+	cp -R m mb &&
+	(cd mb && goescape baseline 2>/dev/null) &&
+	test "$(json mb/.goescape/baseline.json "sorted(set(x[\"package\"] for x in d[\"diagnostics\"]))")" = "['"'"'example.com/m/api'"'"', '"'"'example.com/m/store'"'"']" &&
+	(cd mb && goescape check ./store >../b.out) &&
+	grep -q "^0 new heap escapes, 0 fixed (of 1 in all)" b.out
+'
+
 test_expect_success 'report ./store reports store only' '
 	(cd m && goescape report --format json ./store >../st.json) &&
 	json st.json "sorted(set(x[\"package\"] for x in d[\"diagnostics\"]))" >actual &&

@@ -40,11 +40,13 @@ static int text_grouped(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 					    C(o, "0"));
 			func = d->function;
 		}
-		rc |= ge_buf_printf(out, "    %u:%u\t%s%-7s%s  %s%s\n", d->line, d->column,
+		rc |= ge_buf_printf(out, "    %u:%u\t%s%-7s%s  %s%s%s%s\n", d->line, d->column,
 				    d->kind == GE_KIND_LEAK ? C(o, "2")
 				    : d->status == GE_STATUS_NEW ? C(o, "31")
 								 : C(o, "33"),
 				    ge_kind_name(d->kind), C(o, "0"), d->message,
+				    d->inlined_from ? " via " : "",
+				    d->inlined_from ? d->inlined_from : "",
 				    d->status == GE_STATUS_NEW ? "  (new)" : "");
 	}
 	return rc ? GE_ENOMEM : 0;
@@ -74,8 +76,9 @@ static int text_new(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 		const ge_diag *d = &r->diags[i];
 		if (d->status != GE_STATUS_NEW || !ge_kind_is_heap(d->kind))
 			continue;
-		rc = ge_buf_printf(out, "%s%s:%u:%u:%s %s: %s\n", C(o, "1"), d->file, d->line,
-				   d->column, C(o, "0"), fn_label(d->function), d->message);
+		rc = ge_buf_printf(out, "%s%s:%u:%u:%s %s: %s%s%s\n", C(o, "1"), d->file, d->line,
+				   d->column, C(o, "0"), fn_label(d->function), d->message,
+				   d->inlined_from ? " via " : "", d->inlined_from ? d->inlined_from : "");
 	}
 	return rc;
 }

@@ -183,6 +183,8 @@ static int add_to(ge_report *r, ge_diag **arr, size_t *n, size_t *alloc, const g
 	INTERN(function);
 	INTERN(subject);
 	INTERN(message);
+	if (d->inlined_from)
+		INTERN(inlined_from);
 #undef INTERN
 	(*arr)[(*n)++] = c;
 	return 0;
@@ -364,6 +366,10 @@ static int put_diag(ge_buf *b, const ge_report *r, const ge_diag *d)
 		rc |= ge_buf_printf(b, ",\"status\":\"%s\"", ge_status_name(d->status));
 	rc |= ge_buf_printf(b, ",\"fingerprint\":\"%s\",\"line_hash\":\"%016llx\"", fp,
 			    (unsigned long long)d->line_hash);
+	if (d->inlined_from) {
+		rc |= ge_buf_puts(b, ",\"inlined_from\":");
+		rc |= ge_buf_put_json(b, d->inlined_from);
+	}
 	if (d->explain && d->explain <= r->nexplain) {
 		rc |= ge_buf_puts(b, ",\"explanation\":");
 		rc |= ge_buf_put_json(b, r->explain[d->explain - 1]);
@@ -425,6 +431,7 @@ static int parse_diag(ge_diag *d, const cJSON *o, const char *name, size_t idx)
 	d->function = jstr(o, "function");
 	d->subject = jstr(o, "subject");
 	d->message = jstr(o, "message");
+	d->inlined_from = jstr(o, "inlined_from");
 	if (!cJSON_IsObject(o) || !d->file || !d->function || !d->subject || !kind ||
 	    !cJSON_IsNumber(line) || line->valuedouble < 0 || line->valuedouble > 1e9 ||
 	    (col && (!cJSON_IsNumber(col) || col->valuedouble < 0 || col->valuedouble > 1e9)))

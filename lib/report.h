@@ -35,6 +35,9 @@ typedef struct ge_diag {
 	ge_status status;
 	uint64_t line_hash;   /* ge_hash_nospace of the source line; 0 if unknown */
 	uint32_t explain;     /* index+1 into the report's explanations; 0 if none */
+	/* F of the compiler's "inlining call to F" at this position, when the
+	 * diagnostic's text is F's, not the source line's; NULL otherwise. */
+	const char *inlined_from;
 } ge_diag;
 
 typedef struct ge_report {

@@ -238,6 +238,15 @@ static void print_to_stderr(const char *line, size_t len, void *ud)
 	fputc('\n', stderr);
 }
 
+/* A go build -json event for the user (go's stdout stays go's). */
+static void print_to_stdout(const char *line, size_t len, void *ud)
+{
+	(void)ud;
+	fwrite(line, 1, len, stdout);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
 static int use_color(const char *outfile)
 {
 	const char *nc = getenv("NO_COLOR");
@@ -260,6 +269,9 @@ static int write_output(const char *file, const ge_buf *b)
 	}
 	return 0;
 }
+
+/* --vendored: positions in vendor/ are reported (they are the dependencies' code). */
+static int vendored_opt;
 
 /* The history context: the capture options plus git, when there is a repository. */
 static int load_history(ge_history *h, char **pkgs, int npkgs)
@@ -287,6 +299,7 @@ static int load_history(ge_history *h, char **pkgs, int npkgs)
 	h->build.goflags = G.goflags;
 	h->build.verbose = verbose();
 	h->build.on_output = print_to_stderr;
+	h->build.vendored = vendored_opt;
 	/* Progress is for a person watching: a terminal, or GOESCAPE_VERBOSE. */
 	h->on_progress = isatty(2) || verbose() ? print_to_stderr : NULL;
 	h->pkgs = pkgs;
@@ -318,7 +331,7 @@ static int head_report(ge_report **out, ge_history *h, const char *input)
 	}
 	if (strcmp(input, "-") != 0 && (fd = open(input, O_RDONLY | O_CLOEXEC)) < 0)
 		return ge_error_errno(GE_EBADINPUT, "cannot read '%s'", input);
-	rc = ge_capture_input(out, fd, strcmp(input, "-") ? input : "<stdin>", &G.mods, G.cwd);
+	rc = ge_capture_input_pkgs(out, fd, input, &G.mods, G.cwd, h->pkgs, h->npkgs, vendored_opt);
 	if (fd > 0)
 		close(fd);
 	return rc;
@@ -405,12 +418,13 @@ static void check_format(const char *format)
 
 /* ---- commands ---------------------------------------------------------- */
 
-enum { REPORT_COMMIT, REPORT_FORMAT, REPORT_OUTPUT, REPORT_INPUT };
+enum { REPORT_COMMIT, REPORT_FORMAT, REPORT_OUTPUT, REPORT_INPUT, REPORT_VENDORED };
 static const opt report_opts[] = {
 	{"commit", 0, OPT_STRING, "REV", "the report of a commit: its stored note, or a build of it"},
 	{"format", 'f', OPT_STRING, "F", "text (default), json, sarif, github"},
 	{"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically) instead of stdout"},
 	{"input", 0, OPT_STRING, "FILE", "read compiler -m output from FILE ('-' for stdin)"},
+	{"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
 	{NULL, 0, 0, NULL, NULL}};
 
 static int cmd_report(const command *c, opts *o)
@@ -421,6 +435,7 @@ static int cmd_report(const command *c, opts *o)
 	int rc, code;
 	(void)c;
 	check_format(o->str[REPORT_FORMAT]);
+	vendored_opt = o->set[REPORT_VENDORED];
 	if (o->str[REPORT_INPUT] && (o->nrest || o->str[REPORT_COMMIT]))
 		die_usage("report: --input does not go with --commit or package patterns");
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
@@ -443,10 +458,11 @@ static int cmd_report(const command *c, opts *o)
 	return code;
 }
 
-enum { BASELINE_OUTPUT, BASELINE_INPUT };
+enum { BASELINE_OUTPUT, BASELINE_INPUT, BASELINE_VENDORED };
 static const opt baseline_opts[] = {
 	{"output", 'o', OPT_STRING, "FILE", "where to write (default .goescape/baseline.json)"},
 	{"input", 0, OPT_STRING, "FILE", "read compiler -m output from FILE ('-' for stdin)"},
+	{"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
 	{NULL, 0, 0, NULL, NULL}};
 
 static int cmd_baseline(const command *c, opts *o)
@@ -457,6 +473,7 @@ static int cmd_baseline(const command *c, opts *o)
 	char *path = NULL;
 	int rc;
 	(void)c;
+	vendored_opt = o->set[BASELINE_VENDORED];
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
 	if ((rc = head_report(&r, &h, o->str[BASELINE_INPUT])) < 0)
@@ -476,13 +493,14 @@ static int cmd_baseline(const command *c, opts *o)
 	return EXIT_CLEAN;
 }
 
-enum { CHECK_BASE, CHECK_BASELINE, CHECK_FORMAT, CHECK_OUTPUT, CHECK_INPUT };
+enum { CHECK_BASE, CHECK_BASELINE, CHECK_FORMAT, CHECK_OUTPUT, CHECK_INPUT, CHECK_VENDORED };
 static const opt check_opts[] = {
 	{"base", 0, OPT_STRING, "REV", "compare with the merge-base of REV and HEAD"},
 	{"baseline", 0, OPT_STRING, "FILE", "compare with a baseline file (default .goescape/baseline.json)"},
 	{"format", 'f', OPT_STRING, "F", "text (default), json, sarif, github"},
 	{"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically) instead of stdout"},
 	{"input", 0, OPT_STRING, "FILE", "read the head's compiler -m output from FILE ('-' for stdin)"},
+	{"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
 	{NULL, 0, 0, NULL, NULL}};
 
 static int cmd_check(const command *c, opts *o)
@@ -496,6 +514,7 @@ static int cmd_check(const command *c, opts *o)
 	int rc, code;
 	(void)c;
 	check_format(o->str[CHECK_FORMAT]);
+	vendored_opt = o->set[CHECK_VENDORED];
 	if (o->str[CHECK_BASE] && o->str[CHECK_BASELINE])
 		die_usage("check: give --base or --baseline, not both");
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
@@ -520,6 +539,11 @@ static int cmd_check(const command *c, opts *o)
 			return fail_rc(rc);
 		}
 		free(blpath);
+		/* Named packages: the baseline's other packages are not compared. */
+		if ((rc = ge_capture_keep_named(base, h.pkgs, h.npkgs, &G.mods, G.cwd)) < 0) {
+			ge_report_free(base);
+			return fail_rc(rc);
+		}
 		if (h.git && base->commit && ge_git_resolve(h.git, base->commit, rev) == 0)
 			base_commit = rev;
 	}
@@ -945,6 +969,7 @@ static int run_go(int argc, char **argv)
 	co.goflags = G.goflags;
 	co.verbose = verbose();
 	co.on_output = print_to_stderr;
+	co.on_json = print_to_stdout;
 	rc = ge_capture_build(&r, &status, &co);
 	if (rc < 0)
 		return fail(EXIT_USAGE);

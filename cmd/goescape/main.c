@@ -23,6 +23,7 @@
 #include "report.h"
 #include "run.h"
 #include "suggest.h"
+#include "tidy.h"
 
 /* Exit codes: DESIGN.md's contract. */
 enum {
@@ -182,6 +183,7 @@ typedef struct ctx {
 	ge_config config;
 	int argc;
 	char **argv;
+	struct timespec started; /* when this run began: what is older is not ours */
 } ctx;
 
 static ctx G;
@@ -273,6 +275,9 @@ static int load_history(ge_history *h, char **pkgs, int npkgs)
 		rc = ge_git_open(&G.git, G.mods.top);
 		if (rc < 0 && rc != GE_ENOTFOUND)
 			return rc;
+		/* Once per run, before anything is written there: what killed runs left. */
+		if (G.git && ge_tidy_git(NULL, ge_git_commondir(G.git), &G.started) < 0)
+			return GE_ENOMEM;
 	}
 	if ((rc = ge_config_load(&G.config, G.mods.top)) < 0)
 		return rc;
@@ -1004,6 +1009,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	base = base ? base + 1 : argv[0];
+	(void)clock_gettime(CLOCK_REALTIME, &G.started);
 	G.argc = argc;
 	G.argv = argv;
 	if (!getcwd(G.cwd, sizeof(G.cwd))) {

@@ -572,7 +572,7 @@ static int resolve_missing(char **out, const char *path)
 	size_t at = 0;
 	*out = NULL;
 	assert(path[0] == '/');
-	if (ge_buf_puts(&rest, path) < 0 || ge_buf_grow(&done, 1) < 0)
+	if (ge_buf_puts(&rest, path) < 0 || ge_buf_put(&done, "", 0) < 0)
 		goto oom;
 	while (at < rest.len) {
 		const char *c;

@@ -23,6 +23,7 @@
 #include "report.h"
 #include "run.h"
 #include "suggest.h"
+#include "tidy.h"
 
 /* Exit codes: DESIGN.md's contract. */
 enum {
@@ -182,6 +183,7 @@ typedef struct ctx {
 	ge_config config;
 	int argc;
 	char **argv;
+	struct timespec started; /* when this run began: what is older is not ours */
 } ctx;
 
 static ctx G;
@@ -285,6 +287,9 @@ static int load_history(ge_history *h, char **pkgs, int npkgs)
 		rc = ge_git_open(&G.git, G.mods.top);
 		if (rc < 0 && rc != GE_ENOTFOUND)
 			return rc;
+		/* Once per run, before anything is written there: what killed runs left. */
+		if (G.git && ge_tidy_git(NULL, ge_git_commondir(G.git), &G.started) < 0)
+			return GE_ENOMEM;
 	}
 	if ((rc = ge_config_load(&G.config, G.mods.top)) < 0)
 		return rc;
@@ -311,6 +316,27 @@ static int load_history(ge_history *h, char **pkgs, int npkgs)
 static char *default_baseline(void)
 {
 	return ge_path_join(G.mods.top, G.config.baseline ? G.config.baseline : GE_BASELINE_DEFAULT);
+}
+
+/*
+ * The configured or default baseline, the way the repository decides it:
+ * refused (GE_EBADINPUT) when a symlink on the way leaves the module, else
+ * the path with every symlink resolved.  malloc'd into *out.
+ */
+static int repo_baseline(char **out)
+{
+	char *joined = default_baseline(), msg[1024];
+	int rc;
+	*out = NULL;
+	if (!joined)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	rc = ge_path_check_inside(out, G.mods.top, joined);
+	free(joined);
+	if (rc < 0 && rc != GE_ENOMEM) {
+		snprintf(msg, sizeof(msg), "%s", ge_error_last());
+		rc = ge_error_set(rc, "baseline %s", msg);
+	}
+	return rc;
 }
 
 /* Map a library failure to an exit code, printing its message. */
@@ -476,10 +502,18 @@ static int cmd_baseline(const command *c, opts *o)
 	vendored_opt = o->set[BASELINE_VENDORED];
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
-	if ((rc = head_report(&r, &h, o->str[BASELINE_INPUT])) < 0)
+	/* Where it goes first: a baseline path that leaves the module fails before any build. */
+	if (o->str[BASELINE_OUTPUT])
+		path = ge_strdup(o->str[BASELINE_OUTPUT]);
+	else
+		(void)repo_baseline(&path);
+	if (!path)
+		return fail(EXIT_USAGE);
+	if ((rc = head_report(&r, &h, o->str[BASELINE_INPUT])) < 0) {
+		free(path);
 		return fail_rc(rc);
-	path = o->str[BASELINE_OUTPUT] ? ge_strdup(o->str[BASELINE_OUTPUT]) : default_baseline();
-	if (!path || ge_baseline_write(path, r) < 0) {
+	}
+	if (ge_baseline_write(path, r) < 0) {
 		free(path);
 		ge_report_free(r);
 		return fail(EXIT_USAGE);
@@ -531,7 +565,10 @@ static int cmd_check(const command *c, opts *o)
 			return fail_rc(rc);
 		base_commit = mb;
 	} else {
-		blpath = o->str[CHECK_BASELINE] ? ge_strdup(o->str[CHECK_BASELINE]) : default_baseline();
+		if (o->str[CHECK_BASELINE])
+			blpath = ge_strdup(o->str[CHECK_BASELINE]);
+		else
+			(void)repo_baseline(&blpath);
 		if (!blpath)
 			return fail(EXIT_USAGE);
 		if ((rc = ge_baseline_load(&base, blpath)) < 0) {
@@ -997,6 +1034,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	base = base ? base + 1 : argv[0];
+	(void)clock_gettime(CLOCK_REALTIME, &G.started);
 	G.argc = argc;
 	G.argv = argv;
 	if (!getcwd(G.cwd, sizeof(G.cwd))) {

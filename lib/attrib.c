@@ -42,6 +42,7 @@ struct ge_attrib {
 	file_ent *last;
 	char *const *ov_real, *const *ov_backing;
 	size_t nov;
+	uint32_t block; /* "# importpath" headers seen: ge_diag.group */
 };
 
 void ge_attrib_set_overlay(ge_attrib *a, char *const *real, char *const *backing, size_t n)
@@ -197,6 +198,7 @@ static int set_group(ge_attrib *a, const char *pkg, size_t len)
 	xb_clear(a);
 	a->origin_known = 0;
 	a->origin_up = 0;
+	a->block++;
 	/* "# pkg [pkg.test]" for test variants: the import path is the first word. */
 	for (sp = 0; sp < len && pkg[sp] != ' '; sp++)
 		;
@@ -541,6 +543,7 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 	d.file = rel;
 	d.line = l->lineno;
 	d.column = l->col;
+	d.group = a->block;
 	d.kind = l->type == GE_LINE_MOVED ? GE_KIND_MOVED
 		 : l->type == GE_LINE_ESCAPES ? GE_KIND_ESCAPES
 					      : GE_KIND_LEAK;

@@ -305,6 +305,6 @@ size_t ge_config_failing(const ge_config *c, const ge_report *r)
 	size_t i, n = 0;
 	for (i = 0; i < r->ndiags; i++)
 		if (r->diags[i].status == GE_STATUS_NEW && c->fail_on[r->diags[i].kind])
-			n++;
+			n += ge_diag_count(&r->diags[i]); /* allocation sites; moved ones never fail */
 	return n;
 }

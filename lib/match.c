@@ -281,7 +281,7 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 {
 	ent *be = NULL, *he = NULL, **scratch = NULL;
 	size_t nb = base->ndiags, nh = head->ndiags, i, j, scap = 0;
-	int rc = 0;
+	int rc = 0, sites = base->counted && head->counted;
 	be = malloc((nb ? nb : 1) * sizeof(*be));
 	he = malloc((nh ? nh : 1) * sizeof(*he));
 	if (!be || !he) {
@@ -301,7 +301,7 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 		be[i].line = d->line;
 		be[i].mapped = map && map->map_line ? map->map_line(d->file, d->line, map->ud) : d->line;
 		be[i].idx = (uint32_t)i;
-		be[i].left = ge_diag_count(d);
+		be[i].left = sites ? ge_diag_count(d) : 1;
 		be[i].moved = be[i].from = 0;
 	}
 	for (i = 0; i < nh; i++) {
@@ -311,7 +311,7 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 		he[i].line = d->line;
 		he[i].mapped = 0;
 		he[i].idx = (uint32_t)i;
-		he[i].left = ge_diag_count(d);
+		he[i].left = sites ? ge_diag_count(d) : 1;
 		he[i].moved = he[i].from = 0;
 	}
 	qsort(be, nb, sizeof(*be), cmp_ent);
@@ -349,6 +349,12 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 		f.from_file = f.from_function = NULL;
 		if ((rc = ge_report_add_fixed(head, &f)) < 0)
 			goto done;
+	}
+	/* Against a report that kept one diagnostic per position: whole diagnostics. */
+	for (i = 0; !sites && i < nh; i++) {
+		uint32_t c = ge_diag_count(&head->diags[he[i].idx]);
+		he[i].left = he[i].left ? c : 0;
+		he[i].moved = he[i].moved ? c : 0;
 	}
 	if ((rc = split_head(head, base, he, nh)) < 0)
 		goto done;

@@ -120,6 +120,7 @@ int ge_report_new(ge_report **out)
 		free(r);
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	}
+	r->counted = 1;
 	*out = r;
 	return 0;
 }
@@ -476,11 +477,11 @@ int ge_report_to_json(ge_buf *out, const ge_report *r)
 	rc |= ge_buf_puts(out, ",\n  \"commit\": ");
 	rc |= put_opt(out, r->commit);
 	rc |= ge_buf_printf(out,
-			    ",\n  \"dirty\": %s,\n  \"summary\": {\"heap\": %zu, \"moved\": %zu, "
+			    ",\n  \"dirty\": %s,%s\n  \"summary\": {\"heap\": %zu, \"moved\": %zu, "
 			    "\"escapes\": %zu, \"leaks\": %zu, \"new\": %zu, \"fixed\": %zu},\n"
 			    "  \"diagnostics\": [",
-			    r->dirty ? "true" : "false", s.heap, s.moved, s.escapes, s.leaks, s.new_,
-			    s.fixed);
+			    r->dirty ? "true" : "false", r->counted ? "\n  \"counts\": true," : "",
+			    s.heap, s.moved, s.escapes, s.leaks, s.new_, s.fixed);
 	for (i = 0; i < r->ndiags && rc == 0; i++) {
 		rc |= ge_buf_puts(out, i ? ",\n    " : "\n    ");
 		rc |= put_diag(out, r, &r->diags[i]);
@@ -615,6 +616,7 @@ int ge_report_from_json(ge_report **out, const char *json, size_t len, const cha
 				     jstr(root, "commit"),
 				     cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "dirty")))) < 0)
 		goto done;
+	r->counted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "counts"));
 	arr = cJSON_GetObjectItemCaseSensitive(root, "diagnostics");
 	if (!cJSON_IsArray(arr)) {
 		rc = ge_error_set(GE_EBADINPUT, "'%s': \"diagnostics\" is not a list", name);

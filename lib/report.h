@@ -58,6 +58,14 @@ typedef struct ge_report {
 	char *module;     /* main module path (first one of a workspace) */
 	char *commit;     /* hex object id; NULL when not in git */
 	int dirty;
+	/*
+	 * 1 when counts are allocation sites (every report goescape makes now;
+	 * "counts": true in JSON).  0 for a report, baseline or note written
+	 * before counts existed, which kept one diagnostic per position: its
+	 * count 1 means "one or more", and ge_match() compares with it as it
+	 * did then, so an upgrade reports nothing new by itself.
+	 */
+	int counted;
 	ge_diag *diags;
 	size_t ndiags, diags_alloc;
 	ge_diag *fixed;

@@ -236,6 +236,29 @@ static void counts_match_as_sites(void **state)
 	ge_report_free(h);
 }
 
+/* A base written before counts existed kept one diagnostic per position: no false new. */
+static void uncounted_base_compares_positions(void **state)
+{
+	ge_report *b, *h;
+	ge_summary s;
+	(void)state;
+	ge_report_new(&b);
+	ge_report_new(&h);
+	b->counted = 0;
+	add(b, "a.go", 10, "F", GE_KIND_ESCAPES, "append", 7);
+	addn(h, "a.go", 10, "F", GE_KIND_ESCAPES, "append", 7, 3);
+	addn(h, "a.go", 11, "F", GE_KIND_ESCAPES, "append", 8, 2); /* a second one is new */
+	assert_int_equal(ge_match(h, b, NULL), 0);
+	ge_report_summary(h, &s);
+	assert_int_equal(s.new_, 2);
+	assert_int_equal(h->ndiags, 2);
+	assert_int_equal(h->diags[0].status, GE_STATUS_EXISTING);
+	assert_int_equal(h->diags[0].count, 3);
+	assert_int_equal(h->nfixed, 0);
+	ge_report_free(b);
+	ge_report_free(h);
+}
+
 /* A moved part and a new part of one diagnostic. */
 static void count_partly_moved(void **state)
 {

@@ -105,6 +105,7 @@ static void json_count(void **state)
 	assert_null(strstr(j.ptr, "\"count\":1"));
 	assert_non_null(strstr(j.ptr, "\"heap\": 4,"));
 	assert_int_equal(ge_report_from_json(&back, j.ptr, j.len, "r.json"), 0);
+	assert_int_equal(back->counted, 1);
 	assert_int_equal(back->diags[0].count, 3);
 	assert_int_equal(back->diags[1].count, 1);
 	assert_int_equal(back->diags[1].status, GE_STATUS_MOVED);
@@ -115,6 +116,20 @@ static void json_count(void **state)
 	ge_buf_release(&j);
 	ge_report_free(r);
 	ge_report_free(back);
+}
+
+/* A report from before counts: readable, every count 1, and marked as such. */
+static void json_without_counts(void **state)
+{
+	static const char old[] = "{\"schema\":\"goescape-report/1\",\"diagnostics\":[{\"file\":"
+				  "\"a.go\",\"line\":1,\"function\":\"\",\"kind\":\"moved\","
+				  "\"subject\":\"x\"}]}";
+	ge_report *r = NULL;
+	(void)state;
+	assert_int_equal(ge_report_from_json(&r, old, strlen(old), "old.json"), 0);
+	assert_int_equal(r->counted, 0);
+	assert_int_equal(r->diags[0].count, 1);
+	ge_report_free(r);
 }
 
 /* Compiler output captured by scripts/capture-fixtures from tests/fixtures/countmod. */
@@ -280,6 +295,7 @@ int main(void)
 		cmocka_unit_test(sort_and_dedupe),
 		cmocka_unit_test(fold_by_block),
 		cmocka_unit_test(json_count),
+		cmocka_unit_test(json_without_counts),
 		cmocka_unit_test(fixture_counts),
 		cmocka_unit_test(json_round_trip),
 		cmocka_unit_test(bad_json),

@@ -38,10 +38,11 @@ int ge_baseline_render(ge_buf *out, const ge_report *r)
 	rc |= r->module ? ge_buf_put_json(out, r->module) : ge_buf_puts(out, "null");
 	rc |= ge_buf_puts(out, ",\n\"commit\": ");
 	rc |= r->commit ? ge_buf_put_json(out, r->commit) : ge_buf_puts(out, "null");
-	rc |= ge_buf_printf(out, ",\n\"dirty\": %s,%s\n\"summary\": {\"heap\": %zu, \"moved\": %zu, "
-				 "\"escapes\": %zu, \"leaks\": %zu},\n\"diagnostics\": [\n",
-			    r->dirty ? "true" : "false", r->counted ? "\n\"counts\": true," : "", s.heap,
-			    s.moved, s.escapes, s.leaks);
+	rc |= ge_buf_printf(out,
+	                    ",\n\"dirty\": %s,%s\n\"summary\": {\"heap\": %zu, \"moved\": %zu, "
+	                    "\"escapes\": %zu, \"leaks\": %zu},\n\"diagnostics\": [\n",
+	                    r->dirty ? "true" : "false", r->counted ? "\n\"counts\": true," : "",
+	                    s.heap, s.moved, s.escapes, s.leaks);
 	for (i = 0; i < r->ndiags && rc == 0; i++) {
 		rc |= put_entry(out, &r->diags[i]);
 		rc |= ge_buf_puts(out, i + 1 < r->ndiags ? ",\n" : "\n");

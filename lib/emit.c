@@ -34,7 +34,7 @@ static int put_moved_from(ge_buf *out, const ge_diag *d)
 	if (!d->from_file)
 		return ge_buf_puts(out, "  (moved)");
 	return ge_buf_printf(out, "  (moved from %s in %s)", fn_label(d->from_function),
-			     d->from_file);
+	                     d->from_file);
 }
 
 static int text_grouped(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
@@ -56,10 +56,10 @@ static int text_grouped(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 			func = d->function;
 		}
 		rc |= ge_buf_printf(out, "    %u:%u\t%s%-7s%s  %s", d->line, d->column,
-				    d->kind == GE_KIND_LEAK ? C(o, "2")
-				    : d->status == GE_STATUS_NEW ? C(o, "31")
-								 : C(o, "33"),
-				    ge_kind_name(d->kind), C(o, "0"), d->message);
+		                    d->kind == GE_KIND_LEAK      ? C(o, "2")
+		                    : d->status == GE_STATUS_NEW ? C(o, "31")
+		                                                 : C(o, "33"),
+		                    ge_kind_name(d->kind), C(o, "0"), d->message);
 		rc |= put_count(out, d);
 		if (d->status == GE_STATUS_NEW)
 			rc |= ge_buf_puts(out, "  (new)");
@@ -76,10 +76,11 @@ static int text_summary(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 	ge_report_summary(r, &s);
 	if (o->only_new && s.relocated)
 		return ge_buf_printf(out,
-				     "%s%zu new heap escape%s%s, %zu fixed, %zu moved with their "
-				     "code (of %zu in all)\n",
-				     s.new_ ? C(o, "1;31") : C(o, "1;32"), s.new_,
-				     s.new_ == 1 ? "" : "s", C(o, "0"), s.fixed, s.relocated, s.heap);
+		                     "%s%zu new heap escape%s%s, %zu fixed, %zu moved with their "
+		                     "code (of %zu in all)\n",
+		                     s.new_ ? C(o, "1;31") : C(o, "1;32"), s.new_,
+		                     s.new_ == 1 ? "" : "s", C(o, "0"), s.fixed, s.relocated,
+		                     s.heap);
 	if (o->only_new)
 		return ge_buf_printf(out, "%s%zu new heap escape%s%s, %zu fixed (of %zu in all)\n",
 				     s.new_ ? C(o, "1;31") : C(o, "1;32"), s.new_,
@@ -101,7 +102,7 @@ static int text_new(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 		if (d->status != GE_STATUS_NEW || !ge_kind_is_heap(d->kind))
 			continue;
 		rc = ge_buf_printf(out, "%s%s:%u:%u:%s %s: %s", C(o, "1"), d->file, d->line,
-				   d->column, C(o, "0"), fn_label(d->function), d->message);
+		                   d->column, C(o, "0"), fn_label(d->function), d->message);
 		rc |= put_count(out, d);
 		rc |= ge_buf_putc(out, '\n');
 	}
@@ -111,7 +112,7 @@ static int text_new(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 		if (d->status != GE_STATUS_MOVED || !ge_kind_is_heap(d->kind))
 			continue;
 		rc = ge_buf_printf(out, "%s:%u:%u: %s: %s", d->file, d->line, d->column,
-				   fn_label(d->function), d->message);
+		                   fn_label(d->function), d->message);
 		rc |= put_count(out, d);
 		rc |= put_moved_from(out, d);
 		rc |= ge_buf_putc(out, '\n');

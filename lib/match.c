@@ -10,9 +10,9 @@ typedef struct ent {
 	uint32_t line; /* head line, or the base line */
 	uint32_t mapped; /* base only: the line mapped into head, 0 if none */
 	uint32_t idx;  /* index into the report's diagnostics */
-	uint32_t left;   /* allocation sites (the diagnostic's count) not yet matched */
-	uint32_t moved;  /* head only: sites matched by stage 4 */
-	uint32_t from;   /* head only: base index+1 of its first stage-4 partner */
+	uint32_t left; /* allocation sites (the diagnostic's count) not yet matched */
+	uint32_t moved; /* head only: sites matched by stage 4 */
+	uint32_t from;  /* head only: base index+1 of its first stage-4 partner */
 } ent;
 
 static uint64_t key_of(const char *file, const ge_diag *d)

@@ -477,11 +477,11 @@ int ge_report_to_json(ge_buf *out, const ge_report *r)
 	rc |= ge_buf_puts(out, ",\n  \"commit\": ");
 	rc |= put_opt(out, r->commit);
 	rc |= ge_buf_printf(out,
-			    ",\n  \"dirty\": %s,%s\n  \"summary\": {\"heap\": %zu, \"moved\": %zu, "
-			    "\"escapes\": %zu, \"leaks\": %zu, \"new\": %zu, \"fixed\": %zu},\n"
-			    "  \"diagnostics\": [",
-			    r->dirty ? "true" : "false", r->counted ? "\n  \"counts\": true," : "",
-			    s.heap, s.moved, s.escapes, s.leaks, s.new_, s.fixed);
+	                    ",\n  \"dirty\": %s,%s\n  \"summary\": {\"heap\": %zu, \"moved\": %zu, "
+	                    "\"escapes\": %zu, \"leaks\": %zu, \"new\": %zu, \"fixed\": %zu},\n"
+	                    "  \"diagnostics\": [",
+	                    r->dirty ? "true" : "false", r->counted ? "\n  \"counts\": true," : "",
+	                    s.heap, s.moved, s.escapes, s.leaks, s.new_, s.fixed);
 	for (i = 0; i < r->ndiags && rc == 0; i++) {
 		rc |= ge_buf_puts(out, i ? ",\n    " : "\n    ");
 		rc |= put_diag(out, r, &r->diags[i]);

@@ -48,7 +48,7 @@ typedef struct ge_diag {
 	uint32_t explain;     /* index+1 into the report's explanations; 0 if none */
 	uint32_t count;       /* allocation sites printed at this position; 0 is taken as 1 */
 	uint32_t group;       /* which compiler output block it came from (see above); 0 if
-				 unknown.  Only ge_report_sort() reads it; never serialised */
+	                         unknown.  Only ge_report_sort() reads it; never serialised */
 	const char *from_file;     /* GE_STATUS_MOVED: where base had it; else NULL */
 	const char *from_function; /* likewise */
 } ge_diag;

@@ -831,16 +831,16 @@ static int put_message(ge_buf *b, const ge_diag *d, int fixed)
 		rc |= ge_buf_puts(&m, "Fixed: ");
 	rc |= ge_buf_puts(&m, d->message && *d->message ? d->message : ge_kind_name(d->kind));
 	if (ge_diag_count(d) > 1)
-		rc |= ge_buf_printf(&m, " \xc3\x97%u", ge_diag_count(d)); /* ×N: N allocation sites */
+		rc |= ge_buf_printf(&m, " \xc3\x97%u", ge_diag_count(d)); /* N allocation sites */
 	if (d->function && *d->function)
 		rc |= ge_buf_printf(&m, " (in %s", d->function);
 	else
 		rc |= ge_buf_puts(&m, " (at package level");
 	if (!fixed && d->status == GE_STATUS_MOVED && d->from_file)
 		rc |= ge_buf_printf(&m, "; moved from %s in %s",
-				    d->from_function && *d->from_function ? d->from_function
-									 : "package level",
-				    d->from_file);
+		                    d->from_function && *d->from_function ? d->from_function
+		                                                          : "package level",
+		                    d->from_file);
 	rc |= ge_buf_puts(&m, ").");
 	rc |= ge_buf_puts(b, "\"message\":{\"text\":");
 	rc |= jstr(b, ge_buf_cstr(&m));

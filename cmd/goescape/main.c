@@ -724,7 +724,8 @@ static int hook_prepush(const char *remote)
 				if (d->status != GE_STATUS_NEW || !G.config.fail_on[d->kind])
 					continue;
 				fprintf(stderr, "%s:%u:%u: %s: %s", d->file, d->line, d->column,
-					d->function[0] ? d->function : "(package level)", d->message);
+				        d->function[0] ? d->function : "(package level)",
+				        d->message);
 				if (ge_diag_count(d) > 1)
 					fprintf(stderr, " \xc3\x97%u", ge_diag_count(d));
 				fputc('\n', stderr);

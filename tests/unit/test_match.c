@@ -308,10 +308,11 @@ int main(void)
 		cmocka_unit_test(removed_escape_is_fixed),
 		cmocka_unit_test(rename_and_line_map),
 		cmocka_unit_test(other_function_is_new),
-	    cmocka_unit_test(renamed_function_is_moved),
-	    cmocka_unit_test(unknown_line_is_not_moved),
-	    cmocka_unit_test(counts_match_as_sites),
-	    cmocka_unit_test(count_partly_moved),
+		cmocka_unit_test(renamed_function_is_moved),
+		cmocka_unit_test(unknown_line_is_not_moved),
+		cmocka_unit_test(counts_match_as_sites),
+		cmocka_unit_test(count_partly_moved),
+		cmocka_unit_test(uncounted_base_compares_positions),
 		cmocka_unit_test(hunk_mapping),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

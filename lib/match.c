@@ -11,9 +11,17 @@ typedef struct ent {
 	uint32_t mapped; /* base only: the line mapped into head, 0 if none */
 	uint32_t idx;  /* index into the report's diagnostics */
 	uint32_t left; /* allocation sites (the diagnostic's count) not yet matched */
-	uint32_t moved; /* head only: sites matched by stage 4 */
-	uint32_t from;  /* head only: base index+1 of its first stage-4 partner */
-} ent;
+} ent;                 /* 32 bytes, cheap to swap in ent_sort() */
+
+/*
+ * Stage 4's result for head entry j (its index in the sorted head array):
+ * mv[2j] sites matched, mv[2j+1] base index+1 of its first partner.  NULL
+ * when stage 4 paired nothing.
+ */
+static uint32_t mv_get(const uint32_t *mv, size_t j, int from)
+{
+	return mv ? mv[2 * j + (size_t)from] : 0;
+}
 
 static uint64_t key_of(const char *file, const ge_diag *d)
 {
@@ -34,16 +42,105 @@ static uint64_t code_key_of(const ge_diag *d)
 	return ge_hash_bytes(h, d->subject, strlen(d->subject) + 1);
 }
 
-static int cmp_ent(const void *pa, const void *pb)
+/* The order of the entries: key, line hash, line, index. */
+static int ent_less(const ent *a, const ent *b)
 {
-	const ent *a = pa, *b = pb;
 	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
+		return a->key < b->key;
 	if (a->lh != b->lh)
-		return a->lh < b->lh ? -1 : 1;
+		return a->lh < b->lh;
 	if (a->line != b->line)
-		return a->line < b->line ? -1 : 1;
-	return a->idx < b->idx ? -1 : a->idx > b->idx;
+		return a->line < b->line;
+	return a->idx < b->idx;
+}
+
+static void ent_swap(ent *a, ent *b)
+{
+	ent t = *a;
+	*a = *b;
+	*b = t;
+}
+
+static void ent_sift(ent *v, size_t n, size_t i)
+{
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && ent_less(&v[c], &v[c + 1]))
+			c++;
+		if (!ent_less(&v[i], &v[c]))
+			return;
+		ent_swap(&v[i], &v[c]);
+		i = c;
+	}
+}
+
+/*
+ * The entries in ent_less order: an introsort (quicksort, median of three,
+ * heapsort past a depth of 2 log n, insertion sort for short runs), about
+ * twice as fast as qsort() here because the comparison is inlined.  Every
+ * entry is distinct (idx), so no run of equal keys can slow it down, and the
+ * depth bound keeps crafted input at O(n log n).
+ */
+static void ent_sort(ent *v, size_t n, unsigned depth)
+{
+	while (n > 16) {
+		size_t i, j, mid = n / 2;
+		if (depth-- == 0) {
+			for (i = n / 2; i-- > 0;)
+				ent_sift(v, n, i);
+			for (i = n - 1; i > 0; i--) {
+				ent_swap(&v[0], &v[i]);
+				ent_sift(v, i, 0);
+			}
+			return;
+		}
+		if (ent_less(&v[mid], &v[0]))
+			ent_swap(&v[mid], &v[0]);
+		if (ent_less(&v[n - 1], &v[0]))
+			ent_swap(&v[n - 1], &v[0]);
+		if (ent_less(&v[n - 1], &v[mid]))
+			ent_swap(&v[n - 1], &v[mid]);
+		/* v[0] <= pivot <= v[n-1]: the pivot goes to n-2, partition 1..n-3. */
+		ent_swap(&v[mid], &v[n - 2]);
+		i = 0;
+		j = n - 2;
+		for (;;) {
+			while (ent_less(&v[++i], &v[n - 2]))
+				;
+			while (ent_less(&v[n - 2], &v[--j]))
+				;
+			if (i >= j)
+				break;
+			ent_swap(&v[i], &v[j]);
+		}
+		ent_swap(&v[i], &v[n - 2]);
+		/* Recurse into the smaller side, loop on the larger. */
+		if (i < n - i - 1) {
+			ent_sort(v, i, depth);
+			v += i + 1;
+			n -= i + 1;
+		} else {
+			ent_sort(v + i + 1, n - i - 1, depth);
+			n = i;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		ent t = v[i];
+		size_t j = i;
+		for (; j > 0 && ent_less(&t, &v[j - 1]); j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+}
+
+static unsigned sort_depth(size_t n)
+{
+	unsigned d = 0;
+	for (; n > 1; n >>= 1)
+		d += 2;
+	return d;
 }
 
 /* Stage 4 order: key, line hash, then report order (file, line). */
@@ -179,8 +276,8 @@ static int match_group(ent *b, size_t nb, ent *h, size_t nh, ent ***scratch, siz
  * subject and line hash: code that was renamed or moved, not a new
  * escape.  A line hash of 0 (source unknown) never pairs.
  */
-static int match_moved(ent *be, size_t nb, ent *he, size_t nh, const ge_report *base,
-                       const ge_report *head, ent ***scratch, size_t *scap)
+static int match_moved(uint32_t **mvp, ent *be, size_t nb, ent *he, size_t nh,
+                       const ge_report *base, const ge_report *head, ent ***scratch, size_t *scap)
 {
 	size_t i, j, n = 0, nbl = 0;
 	ent **v;
@@ -216,10 +313,13 @@ static int match_moved(ent *be, size_t nb, ent *he, size_t nh, const ge_report *
 			j++;
 		} else if (v[i]->key == v[j]->key && v[i]->lh == v[j]->lh) {
 			uint32_t before = v[j]->left;
+			size_t h = (size_t)(v[j] - he);
+			if (!*mvp && !(*mvp = calloc(2 * nh, sizeof(**mvp))))
+				return ge_error_set(GE_ENOMEM, "out of memory");
 			take(v[i], v[j]);
-			v[j]->moved += before - v[j]->left;
-			if (!v[j]->from)
-				v[j]->from = v[i]->idx + 1;
+			(*mvp)[2 * h] += before - v[j]->left;
+			if (!(*mvp)[2 * h + 1])
+				(*mvp)[2 * h + 1] = v[i]->idx + 1;
 		} else if (c < 0) {
 			i++;
 		} else {
@@ -230,56 +330,93 @@ static int match_moved(ent *be, size_t nb, ent *he, size_t nh, const ge_report *
 }
 
 /*
- * Head's diagnostics again, each split by how its sites matched: one part
- * existing, one moved, one new (a part with no sites is left out).
+ * Head's diagnostics, each split by how its sites matched: one part
+ * existing, one moved, one new (a part with no sites is left out).  Kept in
+ * head's order, which is canonical after a capture, so the final sort is
+ * cheap; in place when nothing needs splitting (the usual case).
  */
-static int split_head(ge_report *head, const ge_report *base, const ent *he, size_t nh)
+static int set_moved_from(ge_report *head, ge_diag *m, const ge_diag *f)
 {
-	ge_diag *nd;
-	size_t n = 0, j, o = 0;
-	for (j = 0; j < nh; j++) {
-		uint32_t c = ge_diag_count(&head->diags[he[j].idx]);
-		n += (c - he[j].left - he[j].moved > 0) + (he[j].moved > 0) + (he[j].left > 0);
-	}
-	if (!(nd = malloc((n ? n : 1) * sizeof(*nd))))
+	m->from_file = ge_report_intern(head, f->file, strlen(f->file));
+	m->from_function = ge_report_intern(head, f->function, strlen(f->function));
+	return m->from_file && m->from_function ? 0 : GE_ENOMEM;
+}
+
+static int split_head(ge_report *head, const ge_report *base, const ent *he, const uint32_t *mv,
+                      size_t nh)
+{
+	ge_diag *nd = NULL;
+	uint32_t *inv = malloc((nh ? nh : 1) * sizeof(*inv));
+	size_t n = 0, i, o = 0;
+	int rc = 0;
+	if (!inv)
 		return ge_error_set(GE_ENOMEM, "out of memory");
-	for (j = 0; j < nh; j++) {
-		const ge_diag *d = &head->diags[he[j].idx];
-		uint32_t c = ge_diag_count(d), ex = c - he[j].left - he[j].moved;
+	for (i = 0; i < nh; i++) {
+		uint32_t c = ge_diag_count(&head->diags[he[i].idx]);
+		inv[he[i].idx] = (uint32_t)i;
+		uint32_t m = mv_get(mv, i, 0);
+		n += (c - he[i].left - m > 0) + (m > 0) + (he[i].left > 0);
+	}
+	if (n == nh) {
+		for (i = 0; i < nh && rc == 0; i++) {
+			const ent *e = &he[inv[i]];
+			ge_diag *d = &head->diags[i];
+			if (e->left) {
+				d->status = GE_STATUS_NEW;
+			} else if (mv_get(mv, inv[i], 0)) {
+				d->status = GE_STATUS_MOVED;
+				rc = set_moved_from(head, d,
+				                    &base->diags[mv_get(mv, inv[i], 1) - 1]);
+			} else {
+				d->status = GE_STATUS_EXISTING;
+			}
+		}
+		free(inv);
+		return rc;
+	}
+	if (!(nd = malloc(n * sizeof(*nd)))) {
+		free(inv);
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < nh && rc == 0; i++) {
+		const ent *e = &he[inv[i]];
+		const ge_diag *d = &head->diags[i];
+		uint32_t m = mv_get(mv, inv[i], 0), ex = ge_diag_count(d) - e->left - m;
+		/* In the order of the statuses (report.c sorts by it): new, existing, moved. */
+		if (e->left) {
+			nd[o] = *d;
+			nd[o].count = e->left;
+			nd[o++].status = GE_STATUS_NEW;
+		}
 		if (ex) {
 			nd[o] = *d;
 			nd[o].count = ex;
 			nd[o++].status = GE_STATUS_EXISTING;
 		}
-		if (he[j].moved) {
-			const ge_diag *f = &base->diags[he[j].from - 1];
-			ge_diag *m = &nd[o++];
-			*m = *d;
-			m->count = he[j].moved;
-			m->status = GE_STATUS_MOVED;
-			m->from_file = ge_report_intern(head, f->file, strlen(f->file));
-			m->from_function = ge_report_intern(head, f->function, strlen(f->function));
-			if (!m->from_file || !m->from_function) {
-				free(nd);
-				return GE_ENOMEM;
-			}
-		}
-		if (he[j].left) {
+		if (m) {
 			nd[o] = *d;
-			nd[o].count = he[j].left;
-			nd[o++].status = GE_STATUS_NEW;
+			nd[o].count = m;
+			nd[o].status = GE_STATUS_MOVED;
+			rc =
+			    set_moved_from(head, &nd[o++], &base->diags[mv_get(mv, inv[i], 1) - 1]);
 		}
+	}
+	free(inv);
+	if (rc < 0) {
+		free(nd);
+		return rc;
 	}
 	free(head->diags);
 	head->diags = nd;
 	head->ndiags = o;
-	head->diags_alloc = n ? n : 1;
+	head->diags_alloc = n;
 	return 0;
 }
 
 int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 {
 	ent *be = NULL, *he = NULL, **scratch = NULL;
+	uint32_t *mv = NULL;
 	size_t nb = base->ndiags, nh = head->ndiags, i, j, scap = 0;
 	int rc = 0, sites = base->counted && head->counted;
 	be = malloc((nb ? nb : 1) * sizeof(*be));
@@ -302,7 +439,6 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 		be[i].mapped = map && map->map_line ? map->map_line(d->file, d->line, map->ud) : d->line;
 		be[i].idx = (uint32_t)i;
 		be[i].left = sites ? ge_diag_count(d) : 1;
-		be[i].moved = be[i].from = 0;
 	}
 	for (i = 0; i < nh; i++) {
 		const ge_diag *d = &head->diags[i];
@@ -312,10 +448,9 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 		he[i].mapped = 0;
 		he[i].idx = (uint32_t)i;
 		he[i].left = sites ? ge_diag_count(d) : 1;
-		he[i].moved = he[i].from = 0;
 	}
-	qsort(be, nb, sizeof(*be), cmp_ent);
-	qsort(he, nh, sizeof(*he), cmp_ent);
+	ent_sort(be, nb, sort_depth(nb));
+	ent_sort(he, nh, sort_depth(nh));
 	for (i = 0, j = 0; i < nb && j < nh;) {
 		size_t ie = i, je = j;
 		if (be[i].key < he[j].key) {
@@ -335,7 +470,7 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 		i = ie;
 		j = je;
 	}
-	if ((rc = match_moved(be, nb, he, nh, base, head, &scratch, &scap)) < 0)
+	if ((rc = match_moved(&mv, be, nb, he, nh, base, head, &scratch, &scap)) < 0)
 		goto done;
 	for (i = 0; i < nb; i++) {
 		ge_diag f;
@@ -354,14 +489,16 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 	for (i = 0; !sites && i < nh; i++) {
 		uint32_t c = ge_diag_count(&head->diags[he[i].idx]);
 		he[i].left = he[i].left ? c : 0;
-		he[i].moved = he[i].moved ? c : 0;
+		if (mv && mv[2 * i])
+			mv[2 * i] = c;
 	}
-	if ((rc = split_head(head, base, he, nh)) < 0)
+	if ((rc = split_head(head, base, he, mv, nh)) < 0)
 		goto done;
 	ge_report_sort(head);
 done:
 	free(be);
 	free(he);
+	free(mv);
 	free(scratch);
 	return rc;
 }

@@ -265,6 +265,18 @@ static size_t sort_dedupe(ge_diag *d, size_t n)
 	size_t i = 0, o = 0;
 	if (n == 0)
 		return 0;
+	/* Already in order with nothing to fold (a report matched in place): done. */
+	for (i = 1; i < n; i++) {
+		int c = cmp_fold(&d[i - 1], &d[i]);
+		if (c > 0 || (d[i - 1].status == d[i].status && cmp_diag(&d[i - 1], &d[i]) == 0))
+			break;
+	}
+	if (i == n) {
+		for (i = 0; i < n; i++)
+			d[i].group = 0;
+		return n;
+	}
+	i = 0;
 	qsort(d, n, sizeof(*d), cmp_fold);
 	while (i < n) {
 		ge_diag keep = d[i];

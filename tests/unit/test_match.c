@@ -259,6 +259,59 @@ static void uncounted_base_compares_positions(void **state)
 	ge_report_free(h);
 }
 
+/*
+ * Many entries, in shuffled order, with large groups of one key: exercises
+ * the sort's partitioning (short arrays only reach its insertion sort).
+ * Head is base shuffled, less every 7th, plus 100 with a new line hash.
+ */
+static void many_shuffled(void **state)
+{
+	enum { N = 20000 };
+	static const char *const files[] = {"a.go", "b.go", "c.go"};
+	static const char *const fns[] = {"F", "G"};
+	ge_report *b, *h;
+	ge_summary s;
+	size_t i, *perm = malloc(N * sizeof(*perm));
+	unsigned long long x = 88172645463325252ULL;
+	(void)state;
+	assert_non_null(perm);
+	ge_report_new(&b);
+	ge_report_new(&h);
+	for (i = 0; i < N; i++) {
+		perm[i] = i;
+		add(b, files[i % 3], (uint32_t)(i / 3 + 1), fns[i % 2], GE_KIND_ESCAPES, "append",
+		    (uint64_t)(i % 50) + 1);
+	}
+	for (i = N - 1; i > 0; i--) { /* xorshift Fisher-Yates */
+		size_t j, t;
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		j = (size_t)(x % (i + 1));
+		t = perm[i];
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+	for (i = 0; i < N; i++) {
+		size_t k = perm[i];
+		if (k % 7 == 0)
+			continue;
+		add(h, files[k % 3], (uint32_t)(k / 3 + 1), fns[k % 2], GE_KIND_ESCAPES, "append",
+		    (uint64_t)(k % 50) + 1);
+	}
+	for (i = 0; i < 100; i++)
+		add(h, files[i % 3], (uint32_t)(N + i), fns[i % 2], GE_KIND_ESCAPES, "append", 999);
+	assert_int_equal(ge_match(h, b, NULL), 0);
+	ge_report_summary(h, &s);
+	/* Same key, other line hash: stage 3 pairs the 100 with removed ones by count. */
+	assert_int_equal(s.new_, 0);
+	assert_int_equal(s.fixed, (N + 6) / 7 - 100);
+	assert_int_equal(s.heap, N - (N + 6) / 7 + 100);
+	free(perm);
+	ge_report_free(b);
+	ge_report_free(h);
+}
+
 /* A moved part and a new part of one diagnostic. */
 static void count_partly_moved(void **state)
 {
@@ -313,6 +366,7 @@ int main(void)
 		cmocka_unit_test(counts_match_as_sites),
 		cmocka_unit_test(count_partly_moved),
 		cmocka_unit_test(uncounted_base_compares_positions),
+		cmocka_unit_test(many_shuffled),
 		cmocka_unit_test(hunk_mapping),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,6 +65,7 @@ struct ge_attrib {
 		char *name;
 	} * inl;
 	size_t ninl, capinl;
+	uint32_t block; /* "# importpath" headers seen: ge_diag.group */
 };
 
 #define GE_ATTRIB_MAX_INL (1u << 16)
@@ -337,6 +338,7 @@ static int set_group(ge_attrib *a, const char *pkg, size_t len)
 	inl_clear(a);
 	a->origin_known = 0;
 	a->origin_up = 0;
+	a->block++;
 	/* "# pkg [pkg.test]" for test variants: the import path is the first word. */
 	for (sp = 0; sp < len && pkg[sp] != ' '; sp++)
 		;
@@ -735,6 +737,7 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 	d.file = rel;
 	d.line = l->lineno;
 	d.column = l->col;
+	d.group = a->block;
 	d.kind = l->type == GE_LINE_MOVED     ? GE_KIND_MOVED
 	         : l->type == GE_LINE_ESCAPES ? GE_KIND_ESCAPES
 	                                      : GE_KIND_LEAK;

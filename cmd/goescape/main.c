@@ -784,8 +784,12 @@ static int hook_prepush(const char *remote)
 				const ge_diag *d = &r->diags[j];
 				if (d->status != GE_STATUS_NEW || !G.config.fail_on[d->kind])
 					continue;
-				fprintf(stderr, "%s:%u:%u: %s: %s\n", d->file, d->line, d->column,
-					d->function[0] ? d->function : "(package level)", d->message);
+				fprintf(stderr, "%s:%u:%u: %s: %s", d->file, d->line, d->column,
+				        d->function[0] ? d->function : "(package level)",
+				        d->message);
+				if (ge_diag_count(d) > 1)
+					fprintf(stderr, " \xc3\x97%u", ge_diag_count(d));
+				fputc('\n', stderr);
 			}
 			failing += nf;
 			if (!first_base)

@@ -121,7 +121,7 @@ test_expect_success 'text shows xN, and the summary counts every site' '
 	cd rep &&
 	goescape report >actual &&
 	grep -F "4:18	moved    moved to heap: v ×3" actual &&
-	grep -F "8:16	escapes  append escapes to heap ×2" actual &&
+	grep -F "8:16	escapes  append escapes to heap via inl.Two ×2" actual &&
 	grep -F "6:12	escapes  append escapes to heap" actual >one &&
 	! grep -F "×" one &&
 	tail -n 1 actual >summary &&

@@ -33,7 +33,7 @@ void ge_goconfig_free(ge_goconfig *c)
 static char **field(ge_goconfig *c, int i, const char **name)
 {
 	static const char *const names[NFIELDS] = {"go",   "goos",    "goarch", "cgo",
-						   "tags", "gcflags", "build",  "goexperiment"};
+	                                           "tags", "gcflags", "build",  "goexperiment"};
 	char **f[NFIELDS];
 	f[0] = &c->go;
 	f[1] = &c->goos;
@@ -150,9 +150,10 @@ int ge_goconfig_parse(ge_goconfig **out, const char *canonical, const char *hash
 		rc = GE_EBADINPUT;
 	if (rc < 0) {
 		ge_goconfig_free(c);
-		return rc == GE_ENOMEM ? ge_error_set(GE_ENOMEM, "out of memory")
-				       : ge_error_set(GE_EBADINPUT, "not a build configuration: '%.200s'",
-						      canonical);
+		return rc == GE_ENOMEM
+		           ? ge_error_set(GE_ENOMEM, "out of memory")
+		           : ge_error_set(GE_EBADINPUT, "not a build configuration: '%.200s'",
+		                          canonical);
 	}
 	*out = c;
 	return 0;
@@ -305,8 +306,8 @@ static char *from_toolchain(const char *name)
 	return v;
 }
 
-int ge_toolchain_select(char **out, const char *local, const char *gotoolchain,
-			const char *file_go, const char *file_toolchain)
+int ge_toolchain_select(char **out, const char *local, const char *gotoolchain, const char *file_go,
+                        const char *file_toolchain)
 {
 	char *min_vers = NULL, *chosen = NULL, *v = NULL;
 	const char *mode = "";
@@ -322,8 +323,8 @@ int ge_toolchain_select(char **out, const char *local, const char *gotoolchain,
 		chosen = ge_strdup(local);
 	} else {
 		const char *plus = strchr(gotoolchain, '+');
-		char *min = ge_strndup(gotoolchain, plus ? (size_t)(plus - gotoolchain)
-						       : strlen(gotoolchain));
+		char *min = ge_strndup(gotoolchain,
+		                       plus ? (size_t)(plus - gotoolchain) : strlen(gotoolchain));
 		if (!min) {
 			rc = GE_ENOMEM;
 			goto done;
@@ -331,10 +332,11 @@ int ge_toolchain_select(char **out, const char *local, const char *gotoolchain,
 		if (strcmp(min, "local") != 0) {
 			if (!(v = from_toolchain(min))) {
 				free(min);
-				rc = ge_error_set(GE_EBADINPUT, plus ? "invalid GOTOOLCHAIN '%s': invalid "
-								       "minimum toolchain"
-								     : "invalid GOTOOLCHAIN '%s'",
-						  gotoolchain);
+				rc = ge_error_set(GE_EBADINPUT,
+				                  plus ? "invalid GOTOOLCHAIN '%s': invalid "
+				                         "minimum toolchain"
+				                       : "invalid GOTOOLCHAIN '%s'",
+				                  gotoolchain);
 				goto done;
 			}
 			free(min_vers);
@@ -346,10 +348,11 @@ int ge_toolchain_select(char **out, const char *local, const char *gotoolchain,
 			chosen = ge_strdup(local);
 		}
 		if (plus && strcmp(plus + 1, "auto") != 0 && strcmp(plus + 1, "path") != 0) {
-			rc = ge_error_set(GE_EBADINPUT,
-					  "invalid GOTOOLCHAIN '%s': only version suffixes are +auto "
-					  "and +path",
-					  gotoolchain);
+			rc = ge_error_set(
+			    GE_EBADINPUT,
+			    "invalid GOTOOLCHAIN '%s': only version suffixes are +auto "
+			    "and +path",
+			    gotoolchain);
 			goto done;
 		}
 		mode = plus ? plus + 1 : "";
@@ -363,7 +366,7 @@ int ge_toolchain_select(char **out, const char *local, const char *gotoolchain,
 		if (file_toolchain && *file_toolchain) {
 			if (!(v = from_toolchain(file_toolchain))) {
 				rc = ge_error_set(GE_EBADINPUT, "invalid toolchain '%s' in go.mod",
-						  file_toolchain);
+				                  file_toolchain);
 				goto done;
 			}
 			if (ge_gover_compare(v, min_vers) > 0) {
@@ -376,10 +379,10 @@ int ge_toolchain_select(char **out, const char *local, const char *gotoolchain,
 		}
 		if (file_go && *file_go && ge_gover_compare(file_go, min_vers) > 0) {
 			ge_buf b = GE_BUF_INIT;
-			rc = ge_buf_printf(&b, "go%s%s", file_go,
-					   gover_is_lang(file_go) && ge_gover_compare(file_go, "1.21") >= 0
-						   ? ".0"
-						   : "");
+			rc = ge_buf_printf(
+			    &b, "go%s%s", file_go,
+			    gover_is_lang(file_go) && ge_gover_compare(file_go, "1.21") >= 0 ? ".0"
+			                                                                     : "");
 			free(chosen);
 			chosen = ge_buf_detach(&b);
 			if (rc < 0)
@@ -416,7 +419,8 @@ char *ge_gomod_lookup(const char *text, size_t len, const char *key)
 			s++;
 		while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
 			e--;
-		if ((size_t)(e - s) > kn && memcmp(s, key, kn) == 0 && (s[kn] == ' ' || s[kn] == '\t')) {
+		if ((size_t)(e - s) > kn && memcmp(s, key, kn) == 0 &&
+		    (s[kn] == ' ' || s[kn] == '\t')) {
 			const char *v = s + kn, *c;
 			for (c = v; c + 1 < e; c++)
 				if (c[0] == '/' && c[1] == '/') {
@@ -499,9 +503,9 @@ static int find_goroot(char **root, char **version, const char *go)
 static void host_platform(char **goos, char **goarch, const char *goroot)
 {
 	static const char *const machines[][2] = {
-		{"x86_64", "amd64"}, {"amd64", "amd64"},     {"aarch64", "arm64"}, {"arm64", "arm64"},
-		{"i686", "386"},     {"i386", "386"},        {"armv7l", "arm"},    {"armv6l", "arm"},
-		{"ppc64le", "ppc64le"}, {"s390x", "s390x"}, {"riscv64", "riscv64"}, {NULL, NULL}};
+	    {"x86_64", "amd64"},    {"amd64", "amd64"}, {"aarch64", "arm64"},   {"arm64", "arm64"},
+	    {"i686", "386"},        {"i386", "386"},    {"armv7l", "arm"},      {"armv6l", "arm"},
+	    {"ppc64le", "ppc64le"}, {"s390x", "s390x"}, {"riscv64", "riscv64"}, {NULL, NULL}};
 	ge_buf dir = GE_BUF_INIT;
 	struct utsname u;
 	DIR *d;
@@ -539,8 +543,9 @@ static void host_platform(char **goos, char **goarch, const char *goroot)
 		size_t i;
 		char sys[sizeof(u.sysname)];
 		for (i = 0; u.sysname[i] && i + 1 < sizeof(sys); i++)
-			sys[i] = (char)(u.sysname[i] >= 'A' && u.sysname[i] <= 'Z' ? u.sysname[i] + 32
-										   : u.sysname[i]);
+			sys[i] =
+			    (char)(u.sysname[i] >= 'A' && u.sysname[i] <= 'Z' ? u.sysname[i] + 32
+			                                                      : u.sysname[i]);
 		sys[i] = '\0';
 		*goos = ge_strdup(sys);
 		for (i = 0; machines[i][0]; i++)
@@ -577,8 +582,13 @@ static char wrap_of[PATH_MAX], wrap_answer[4][64];
 
 static int ask_go(const char *go, const char *cwd)
 {
-	char *argv[] = {(char *)go,	(char *)"env",	   (char *)"GOVERSION", (char *)"GOOS",
-			(char *)"GOARCH", (char *)"CGO_ENABLED", NULL};
+	char *argv[] = {(char *)go,
+	                (char *)"env",
+	                (char *)"GOVERSION",
+	                (char *)"GOOS",
+	                (char *)"GOARCH",
+	                (char *)"CGO_ENABLED",
+	                NULL};
 	ge_buf text = GE_BUF_INIT;
 	int status = 0, i = 0;
 	const char *p;
@@ -608,19 +618,19 @@ static int ask_go(const char *go, const char *cwd)
 
 /* Collect the flags of GOFLAGS and the command line that shape the compile. */
 typedef struct flagset {
-	char *tags;    /* the last -tags value */
+	char *tags;     /* the last -tags value */
 	ge_buf gcflags; /* entries, ',' joined */
 	ge_buf build;   /* other flags, ',' joined */
 } flagset;
 
 /* Bool flags and value flags, without the leading '-'. */
 static const char *const bool_flags[] = {"race", "msan", "asan", "cover", "linkshared", NULL};
-static const char *const value_flags[] = {"covermode", "coverpkg", "pgo",	"buildmode",
-					  "compiler",  "modfile",  NULL};
+static const char *const value_flags[] = {"covermode", "coverpkg", "pgo", "buildmode",
+                                          "compiler",  "modfile",  NULL};
 /* Flags of go build that take a separate value (to skip it). */
-static const char *const skip_value[] = {"C",	      "o",	 "p",	  "asmflags", "gccgoflags",
-					 "installsuffix", "ldflags", "mod",	  "overlay",
-					 "pkgdir",	 "toolexec", "reuse", NULL};
+static const char *const skip_value[] = {
+    "C",       "o",      "p",        "asmflags", "gccgoflags", "installsuffix", "ldflags", "mod",
+    "overlay", "pkgdir", "toolexec", "reuse",    NULL};
 
 static int in_list(const char *const *l, const char *name, size_t n)
 {
@@ -677,7 +687,7 @@ static int add_flag(flagset *fs, const char *name, size_t n, const char *val)
 	if (in_list(bool_flags, name, n)) {
 		/* -race=false is no race. */
 		if (val && (!strcmp(val, "false") || !strcmp(val, "0") || !strcmp(val, "f") ||
-			    !strcmp(val, "F") || !strcmp(val, "FALSE") || !strcmp(val, "False")))
+		            !strcmp(val, "F") || !strcmp(val, "FALSE") || !strcmp(val, "False")))
 			return 0;
 	} else if (!in_list(value_flags, name, n)) {
 		return 0;
@@ -703,7 +713,8 @@ static int collect_flags(flagset *fs, char *const *args, size_t nargs, const cha
 				continue;
 			name = a + 1 + (a[1] == '-');
 			eq = strchr(name, '=');
-			rc = add_flag(fs, name, eq ? (size_t)(eq - name) : strlen(name), eq ? eq + 1 : NULL);
+			rc = add_flag(fs, name, eq ? (size_t)(eq - name) : strlen(name),
+			              eq ? eq + 1 : NULL);
 		}
 		ge_strv_free(gf, ngf);
 	}
@@ -716,7 +727,7 @@ static int collect_flags(flagset *fs, char *const *args, size_t nargs, const cha
 		eq = strchr(name, '=');
 		n = eq ? (size_t)(eq - name) : strlen(name);
 		if (!eq && (in_list(value_flags, name, n) || (n == 4 && !memcmp(name, "tags", 4)) ||
-			    (n == 7 && !memcmp(name, "gcflags", 7)))) {
+		            (n == 7 && !memcmp(name, "gcflags", 7)))) {
 			if (i + 1 >= nargs)
 				break;
 			rc = add_flag(fs, name, n, args[++i]);
@@ -781,7 +792,7 @@ static void file_lines(char **go_line, char **tc_line, const ge_modset *mods)
 	if (!mods || !mods->n)
 		return;
 	if (mods->workfile ? ge_buf_puts(&path, mods->workfile) == 0
-			   : ge_buf_printf(&path, "%s/go.mod", mods->mods[0].root) == 0) {
+	                   : ge_buf_printf(&path, "%s/go.mod", mods->mods[0].root) == 0) {
 		if (ge_file_read(&text, path.ptr) == 0) {
 			*go_line = ge_gomod_lookup(ge_buf_cstr(&text), text.len, "go");
 			*tc_line = ge_gomod_lookup(ge_buf_cstr(&text), text.len, "toolchain");
@@ -792,7 +803,7 @@ static void file_lines(char **go_line, char **tc_line, const ge_modset *mods)
 }
 
 int ge_goconfig_compute(ge_goconfig **out, const char *go, char *const *args, size_t nargs,
-			const char *goflags, const ge_modset *mods, const char *cwd)
+                        const char *goflags, const ge_modset *mods, const char *cwd)
 {
 	ge_goconfig *c = calloc(1, sizeof(*c));
 	char *goroot = NULL, *local = NULL, *tc = NULL, *go_line = NULL, *tc_line = NULL;
@@ -858,9 +869,9 @@ int ge_goconfig_compute(ge_goconfig **out, const char *go, char *const *args, si
 	} else {
 		const char *cc = getenv("CC");
 		const char *dcc = !strcmp(c->goos, "darwin") || !strcmp(c->goos, "ios") ||
-						  !strcmp(c->goos, "freebsd") || !strcmp(c->goos, "openbsd")
-					  ? "clang"
-					  : "gcc";
+		                          !strcmp(c->goos, "freebsd") || !strcmp(c->goos, "openbsd")
+		                      ? "clang"
+		                      : "gcc";
 		char *ver = from_toolchain(c->go);
 		int old = ver && ge_gover_compare(ver, "1.20") < 0;
 		free(ver);
@@ -932,8 +943,8 @@ int ge_goconfig_compare(const ge_goconfig *was, const ge_goconfig *now, ge_buf *
 		if (d > worst)
 			worst = d;
 		if (what)
-			(void)ge_buf_printf(what, "%s%s %s, now %s", n++ ? "; " : "", name,
-					    *a ? a : "none", *b ? b : "none");
+			(void)ge_buf_printf(what, "%s%s: %s, now %s", n++ ? "; " : "", name,
+			                    *a ? a : "none", *b ? b : "none");
 	}
 	return worst;
 }

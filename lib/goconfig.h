@@ -21,12 +21,12 @@
 #include "gocmd.h"
 
 typedef struct ge_goconfig {
-	char *go;           /* the toolchain that runs: "go1.27.3" */
+	char *go; /* the toolchain that runs: "go1.27.3" */
 	char *goos, *goarch;
 	char *cgo;          /* "0" or "1" */
 	char *tags;         /* sorted, without duplicates, comma-separated; "" for none */
 	char *gcflags;      /* the -gcflags entries as go applies them, each "pattern=flags"
-			       with flags split and joined by one space; entries joined by "," */
+	                       with flags split and joined by one space; entries joined by "," */
 	char *build;        /* other flags that change what is compiled, as "-race,-pgo=x" */
 	char *goexperiment; /* GOEXPERIMENT as go sees it; "" when unset */
 	char *canonical;    /* "go=... goos=... ..." (see ge_goconfig_finish) */
@@ -48,7 +48,7 @@ int ge_goconfig_dup(ge_goconfig **out, const ge_goconfig *c);
  * ge_goconfig_free().
  */
 int ge_goconfig_compute(ge_goconfig **out, const char *go, char *const *args, size_t nargs,
-			const char *goflags, const ge_modset *mods, const char *cwd);
+                        const char *goflags, const ge_modset *mods, const char *cwd);
 
 /*
  * Fill canonical and hash from the fields.  The canonical string is
@@ -83,8 +83,8 @@ int ge_goconfig_compare(const ge_goconfig *was, const ge_goconfig *now, ge_buf *
  * (malloc'd).  GE_EBADINPUT, with the message go gives, when go would
  * refuse the setting.  A local go older than 1.21 never switches.
  */
-int ge_toolchain_select(char **out, const char *local, const char *gotoolchain,
-			const char *file_go, const char *file_toolchain);
+int ge_toolchain_select(char **out, const char *local, const char *gotoolchain, const char *file_go,
+                        const char *file_toolchain);
 
 /* gover.Compare on versions without "go" ("1.21", "1.21rc1", "1.21.0"). */
 int ge_gover_compare(const char *x, const char *y);

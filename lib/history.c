@@ -702,10 +702,13 @@ done:
 	return rc;
 }
 
-/* Flags of a build that do not change what the compiler analyses. */
+/*
+ * Flags of a build that do not change what the compiler analyses, or whose
+ * change the report's configuration records (-tags).
+ */
 static int neutral_flag(const char *a, int *takes_value)
 {
-	static const char *const with_value[] = {"-o", "-p", NULL};
+	static const char *const with_value[] = {"-o", "-p", "-tags", NULL};
 	static const char *const plain[] = {"-v", "-x", "-a", "-work", "-trimpath", NULL};
 	size_t i;
 	*takes_value = 0;
@@ -731,9 +734,8 @@ int ge_history_build_storable(ge_history *h, char *const *args, size_t nargs)
 	const ge_modset *m = h->build.mods;
 	int whole = 0, tv;
 	size_t i;
-	const char *gf = h->build.goflags;
-	if (!h->git || h->no_store || m->n != 1 || (gf && strstr(gf, "gcflags")) ||
-	    (gf && strstr(gf, "tags")))
+	/* GOFLAGS's -tags and -gcflags are in the report's configuration (lib/goconfig). */
+	if (!h->git || h->no_store || m->n != 1)
 		return 0;
 	for (i = 1; i < nargs; i++) {
 		const char *a = args[i];

@@ -77,7 +77,8 @@ int ge_history_match(ge_report *head, const ge_report *base, ge_history *h,
 /*
  * After a captured "goescape build": store its report as HEAD's note when
  * the build covered exactly the whole module ("./..." from the root, or
- * "MODULE/..."), with no flags that change the analysis, on a clean tree.
+ * "MODULE/..."), with no flags that change the analysis other than those its
+ * configuration records (-tags; GOFLAGS's -tags and -gcflags), on a clean tree.
  * args are the user's arguments after "go" (args[0] the subcommand).
  * Storing is a cache: failing to store is not an error worth stopping for.
  * ge_history_build_storable answers, before the build, whether it would be.

@@ -147,6 +147,18 @@ test_expect_success 'log shows only reports of the current configuration' '
 	grep -q "^$(git rev-parse --short=7 HEAD) *$lean " out2
 '
 
+test_expect_success 'a captured goescape build -tags=lean ./... is stored under its configuration' '
+	new_repo built &&
+	cd built &&
+	goescape build -tags=lean ./... 2>/dev/null &&
+	git notes --ref=goescape show HEAD >note &&
+	grep -q "tags=lean" note &&
+	GOFLAGS="$GOFLAGS -tags=lean" goescape report --commit HEAD --format json >lean.json &&
+	test_cmp note lean.json &&
+	comment_commit &&
+	clean_check
+'
+
 test_expect_success 'an older goescape note (no configuration) is used for no configuration' '
 	new_repo legacy &&
 	cd legacy &&

@@ -930,7 +930,9 @@ static const command commands[] = {
 	{"baseline", "[-o FILE] [PKG...]",
 	 "Record today's heap escapes as the baseline file that 'check' compares with.",
 	 baseline_opts, cmd_baseline},
-	{"check", "[--base REV | --baseline FILE] [--format F] [-o FILE] [--input FILE] [PKG...]",
+	{"check",
+	 "[--base REV [--rebuild-base] | --baseline FILE [--allow-config-mismatch]] [--format F] "
+	 "[-o FILE] [--input FILE] [PKG...]",
 	 "Report only the heap escapes that are new against a base revision or a baseline\n"
 	 "file; exit 1 when there are any.",
 	 check_opts, cmd_check},

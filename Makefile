@@ -98,14 +98,21 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBA)
 $(BUILD)/bench_match: $(BUILD)/tests/bench/bench_match.o $(LIBA)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS)
 
+# Decoding a generated 15 MB heap profile and joining it (docs/PROFILE.md).
+$(BUILD)/bench_profile: $(BUILD)/tests/bench/bench_profile.o $(LIBA)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS)
+
+bench-profile: $(BUILD)/bench_profile
+
 # Fuzzing: libFuzzer targets (clang), and every corpus entry as a regression test.
-FUZZ_TARGETS := parse report gosrc prepush config suggest
+FUZZ_TARGETS := parse report gosrc prepush config suggest pprof
 FUZZ_SEEDS_parse   := tests/fixtures/compiler-output
 FUZZ_SEEDS_report  := tests/fuzz/corpus/report
 FUZZ_SEEDS_gosrc   := tests/fixtures/gosrc tests/fixtures/parsemod examples
 FUZZ_SEEDS_prepush := tests/fuzz/corpus/prepush
 FUZZ_SEEDS_config  := tests/fuzz/corpus/config
 FUZZ_SEEDS_suggest := tests/fixtures/suggestmod examples
+FUZZ_SEEDS_pprof   := tests/fuzz/corpus/pprof tests/fixtures/profiles
 SECONDS   ?= 60
 FUZZ_CC   ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
@@ -131,7 +138,8 @@ fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 	    -artifact_prefix=tests/fuzz/crashes/$$t- build-fuzz/corpus/$$t \
 	    $$(case $$t in parse) echo $(FUZZ_SEEDS_parse);; report) echo $(FUZZ_SEEDS_report);; \
 	       gosrc) echo $(FUZZ_SEEDS_gosrc);; prepush) echo $(FUZZ_SEEDS_prepush);; \
-	       config) echo $(FUZZ_SEEDS_config);; suggest) echo $(FUZZ_SEEDS_suggest);; esac) 2>&1 | grep -E '^#[0-9]+.*DONE|^Done|ERROR|SUMMARY' ; \
+	       config) echo $(FUZZ_SEEDS_config);; suggest) echo $(FUZZ_SEEDS_suggest);; \
+	       pprof) echo $(FUZZ_SEEDS_pprof);; esac) 2>&1 | grep -E '^#[0-9]+.*DONE|^Done|ERROR|SUMMARY' ; \
 	done
 
 # The same targets without libFuzzer, over the seeds and every saved crash.
@@ -145,7 +153,8 @@ fuzz-regress: $(FUZZ_TARGETS:%=$(BUILD)/fuzz-regress/%)
 	  printf '  FUZZREG %-8s ' $$t; \
 	  $(BUILD)/fuzz-regress/$$t $$(case $$t in parse) echo $(FUZZ_SEEDS_parse);; report) echo $(FUZZ_SEEDS_report);; \
 	       gosrc) echo $(FUZZ_SEEDS_gosrc);; prepush) echo $(FUZZ_SEEDS_prepush);; \
-	       config) echo $(FUZZ_SEEDS_config);; suggest) echo $(FUZZ_SEEDS_suggest);; esac) $$crashes || exit 1; \
+	       config) echo $(FUZZ_SEEDS_config);; suggest) echo $(FUZZ_SEEDS_suggest);; \
+	       pprof) echo $(FUZZ_SEEDS_pprof);; esac) $$crashes || exit 1; \
 	done
 
 # Static analysis: cppcheck must be clean (warnings and portability).
@@ -200,6 +209,6 @@ clean:
 	rm -rf build build-san build-fuzz goescape
 
 .SECONDARY:
-.PHONY: lint fuzz fuzz-regress all goescape header-test unit integration check valgrind demo bench bench-smoke install format clean
+.PHONY: bench-profile lint fuzz fuzz-regress all goescape header-test unit integration check valgrind demo bench bench-smoke install format clean
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

@@ -151,48 +151,103 @@ static const char *pkg_end(const char *name)
 	return p;
 }
 
-int ge_cost_func_name(ge_buf *out, const char *name)
+/* Append s without its bracketed type arguments. */
+static int put_unbracketed(ge_buf *out, const char *s)
 {
-	const char *dot = pkg_end(name), *p;
 	int depth = 0;
-	ge_buf_clear(out);
-	for (p = dot ? dot + 1 : name; *p; p++) {
-		if (*p == '[') {
+	for (; *s; s++) {
+		if (*s == '[') {
 			depth++;
 			continue;
 		}
-		if (*p == ']' && depth > 0) {
+		if (*s == ']' && depth > 0) {
 			depth--;
 			continue;
 		}
-		if (depth == 0 && ge_buf_putc(out, *p) < 0)
+		if (depth == 0 && ge_buf_putc(out, *s) < 0)
 			return GE_ENOMEM;
 	}
-	return ge_buf_putc(out, '\0') < 0 ? GE_ENOMEM : (ge_buf_truncate(out, out->len - 1), 0);
+	if (ge_buf_grow(out, 1) < 0)
+		return GE_ENOMEM;
+	out->ptr[out->len] = '\0'; /* a C string even when empty */
+	return 0;
+}
+
+int ge_cost_func_name(ge_buf *out, const char *name)
+{
+	const char *dot = pkg_end(name);
+	ge_buf_clear(out);
+	return put_unbracketed(out, dot ? dot + 1 : name);
+}
+
+/*
+ * The function a "can inline X" names, in goescape notation, into out.  The
+ * compiler writes X unqualified ("Deep", "Counter.func1", "Adder.Add"),
+ * except for generic instantiations, which carry the package name
+ * ("generic.(*Stack[go.shape.int]).Push").
+ */
+static int can_inline_name(ge_buf *out, const char *x)
+{
+	ge_buf_clear(out);
+	if (strchr(x, '[')) {
+		size_t q = strcspn(x, ".([");
+		if (x[q] == '.')
+			x += q + 1;
+	}
+	return put_unbracketed(out, x);
 }
 
 /* A set of the module-relative files the report and the sites know. */
 typedef struct fileset {
-	const char **v;
-	size_t n, cap;
+	const char **v; /* open addressing; NULL = empty */
+	size_t n, mask;
 } fileset;
+
+static size_t str_hash(const char *s)
+{
+	return (size_t)ge_hash_bytes(GE_HASH_SEED, s, strlen(s));
+}
 
 static int fileset_add(fileset *fs, const char *f)
 {
-	size_t i;
-	for (i = 0; i < fs->n; i++)
-		if (fs->v[i] == f) /* interned */
-			return 0;
-	if (fs->n == fs->cap) {
-		size_t nc = fs->cap ? fs->cap * 2 : 32;
-		const char **nv = realloc(fs->v, nc * sizeof(*nv));
+	size_t j;
+	if (!fs->v || (fs->n + 1) * 2 > fs->mask + 1) {
+		size_t ncap = fs->v ? (fs->mask + 1) * 2 : 64, i;
+		const char **nv = calloc(ncap, sizeof(*nv));
 		if (!nv)
 			return ge_error_set(GE_ENOMEM, "out of memory");
+		for (i = 0; fs->v && i <= fs->mask; i++) {
+			if (!fs->v[i])
+				continue;
+			j = str_hash(fs->v[i]) & (ncap - 1);
+			while (nv[j])
+				j = (j + 1) & (ncap - 1);
+			nv[j] = fs->v[i];
+		}
+		free(fs->v);
 		fs->v = nv;
-		fs->cap = nc;
+		fs->mask = ncap - 1;
 	}
-	fs->v[fs->n++] = f;
+	j = str_hash(f) & fs->mask;
+	while (fs->v[j]) {
+		if (strcmp(fs->v[j], f) == 0)
+			return 0;
+		j = (j + 1) & fs->mask;
+	}
+	fs->v[j] = f;
+	fs->n++;
 	return 0;
+}
+
+static const char *fileset_get(const fileset *fs, const char *f)
+{
+	size_t j;
+	if (!fs->v)
+		return NULL;
+	for (j = str_hash(f) & fs->mask; fs->v[j]; j = (j + 1) & fs->mask)
+		if (strcmp(fs->v[j], f) == 0)
+			return fs->v[j];
+	return NULL;
 }
 
 static const char *base_of(const char *p)
@@ -235,13 +290,10 @@ static const char *module_file(ge_report *arena, const char *module, const char 
 			goto oom;
 		goto found;
 	}
-	for (i = 0; i < known->n; i++) {
-		size_t k = strlen(known->v[i]);
-		if (k < flen && filename[flen - k - 1] == '/' &&
-		    memcmp(filename + flen - k, known->v[i], k) == 0 &&
-		    (!best || k > strlen(best)))
-			best = known->v[i];
-	}
+	/* The longest '/'-bounded suffix that is a known file. */
+	for (i = 0; i < flen && !best; i++)
+		if (filename[i] == '/' && filename[i + 1])
+			best = fileset_get(known, filename + i + 1);
 	return best;
 found:
 	rel = ge_report_intern(arena, b.ptr, b.len);
@@ -438,7 +490,7 @@ static const ge_cost_site *sites_find(const sitekey *keys, size_t n, const char 
 				      uint32_t line, int kind)
 {
 	sitekey k = {file, line, NULL};
-	const sitekey *hit = bsearch(&k, keys, n, sizeof(*keys), cmp_sitekey);
+	const sitekey *hit = n ? bsearch(&k, keys, n, sizeof(*keys), cmp_sitekey) : NULL;
 	if (!hit)
 		return NULL;
 	while (hit > keys && cmp_sitekey(hit - 1, &k) == 0)
@@ -447,6 +499,19 @@ static const ge_cost_site *sites_find(const sitekey *keys, size_t n, const char 
 		if (kind < 0 || (int)hit->site->kind == kind)
 			return hit->site;
 	return NULL;
+}
+
+/* A "can inline" site by (file, function name). */
+struct canon {
+	const char *file, *name;
+	uint32_t line;
+};
+
+static int cmp_canon(const void *a, const void *b)
+{
+	const struct canon *x = a, *y = b;
+	int k = strcmp(x->file, y->file);
+	return k ? k : strcmp(x->name, y->name);
 }
 
 static int family(const char *sample, const char **space, const char **objects)
@@ -469,6 +534,8 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 	ge_cost *c = NULL;
 	funcinfo *fi = NULL;
 	fileset known = {NULL, 0, 0};
+	struct canon *canon = NULL;
+	size_t ncanon = 0;
 	table t = {NULL, 0, 0, NULL, 0, 0};
 	sitekey *keys = NULL;
 	size_t nsites = 0, i, nkeys = 0;
@@ -536,7 +603,7 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 		if (fi[i].file) {
 			if ((rc = ge_cost_func_name(&name, f->name)) < 0)
 				goto done;
-			fi[i].name = ge_report_intern(c->strings, name.ptr ? name.ptr : "", name.len);
+			fi[i].name = ge_report_intern(c->strings, name.ptr, name.len);
 		} else {
 			fi[i].name = intern(c->strings, f->name);
 		}
@@ -753,24 +820,38 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 			}
 		}
 		free(seen.v);
-		for (i = 0; i < p->nfunctions; i++) {
+		/* Where the build declared each function it could inline. */
+		if (!(canon = malloc(nsites * sizeof(*canon)))) {
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+			goto done;
+		}
+		for (i = 0; i < nsites; i++) {
+			if (sites[i].kind != GE_SITE_CAN_INLINE)
+				continue;
+			if ((rc = can_inline_name(&name, sites[i].text + strlen("can inline "))) < 0)
+				goto done;
+			canon[ncanon].file = sites[i].file;
+			canon[ncanon].line = sites[i].line;
+			if (!(canon[ncanon].name = intern(c->strings, name.ptr))) {
+				rc = GE_ENOMEM;
+				goto done;
+			}
+			ncanon++;
+		}
+		if (ncanon)
+			qsort(canon, ncanon, sizeof(*canon), cmp_canon);
+		for (i = 0; i < p->nfunctions && ncanon; i++) {
 			const ge_pprof_function *f = &p->functions[i];
-			size_t j;
+			struct canon key, *hit;
 			if (!fi[i].file || f->start_line <= 0)
 				continue;
-			/* Only functions the build reported "can inline" are checked. */
-			for (j = 0; j < nsites; j++) {
-				const ge_cost_site *s = &sites[j];
-				if (s->kind != GE_SITE_CAN_INLINE || strcmp(s->file, fi[i].file) != 0)
-					continue;
-				if ((rc = ge_cost_func_name(&name, s->text + strlen("can inline "))) < 0)
-					goto done;
-				if (strcmp(name.ptr ? name.ptr : "", fi[i].name) != 0)
-					continue;
-				c->start_checked++;
-				c->start_agree += (int64_t)s->line == f->start_line;
-				break;
-			}
+			key.file = fi[i].file;
+			key.name = fi[i].name;
+			key.line = 0;
+			if (!(hit = bsearch(&key, canon, ncanon, sizeof(*canon), cmp_canon)))
+				continue; /* only functions the build said it can inline */
+			c->start_checked++;
+			c->start_agree += (int64_t)hit->line == f->start_line;
 		}
 	}
 	/*
@@ -810,6 +891,7 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 done:
 	free(fi);
 	free(known.v);
+	free(canon);
 	free(t.v);
 	free(t.c);
 	free(keys);

@@ -522,13 +522,17 @@ static int str_of(const dec *d, const ge_pprof *p, uint64_t idx, const char **ou
 static const char *const heap_types[] = {"alloc_objects", "alloc_space", "inuse_objects",
 					 "inuse_space"};
 
-/* Turn the wire's ids and string indices into a ge_pprof, checking each. */
-static int resolve(ge_pprof **out, dec *d)
+/*
+ * Turn the wire's ids and string indices into a ge_pprof, checking each.
+ * *raw (the inflated data, or NULL) is freed as soon as the strings are
+ * copied out of it, to keep the peak memory down.
+ */
+static int resolve(ge_pprof **out, dec *d, uint8_t **raw)
 {
 	ge_pprof *p = calloc(1, sizeof(*p));
 	idmap fm = {NULL, NULL, 0}, lm = {NULL, NULL, 0};
 	size_t i, total = 0, pos = 0;
-	int rc = 0, heap = 0;
+	int rc = 0, heap = 0, fdense, ldense;
 	ge_buf types = GE_BUF_INIT;
 
 	if (!p)
@@ -552,6 +556,9 @@ static int resolve(ge_pprof **out, dec *d)
 		d->str[i].off = (uint32_t)pos;
 		pos += d->str[i].len + 1;
 	}
+	free(*raw);
+	*raw = NULL;
+	d->base = NULL;
 
 	if (d->nvt == 0) {
 		rc = ge_error_set(GE_EBADINPUT,
@@ -593,8 +600,15 @@ static int resolve(ge_pprof **out, dec *d)
 	p->time_nanos = d->time_nanos;
 	p->duration_nanos = d->duration_nanos;
 
-	/* Functions. */
-	if ((rc = idmap_init(&fm, d->nfuncs)) < 0)
+	/*
+	 * Functions.  Go numbers functions and locations 1, 2, 3 ... in the
+	 * order it writes them: then an id is its index plus one and no map
+	 * is needed (and no id can repeat).
+	 */
+	for (i = 0; i < d->nfuncs && d->funcs[i].id == i + 1; i++)
+		;
+	fdense = i == d->nfuncs;
+	if (!fdense && (rc = idmap_init(&fm, d->nfuncs)) < 0)
 		goto done;
 	if (d->nfuncs && !(p->functions = calloc(d->nfuncs, sizeof(*p->functions)))) {
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
@@ -604,7 +618,7 @@ static int resolve(ge_pprof **out, dec *d)
 	for (i = 0; i < d->nfuncs; i++) {
 		ge_pprof_function *f = &p->functions[i];
 		const tmp_func *t = &d->funcs[i];
-		if (t->id == 0 || idmap_put(&fm, t->id, (uint32_t)i)) {
+		if (!fdense && (t->id == 0 || idmap_put(&fm, t->id, (uint32_t)i))) {
 			rc = ge_error_set(GE_EBADINPUT,
 					  "cannot read profile '%s': function id %llu is %s", d->name,
 					  (unsigned long long)t->id, t->id ? "defined twice" : "invalid");
@@ -626,7 +640,10 @@ static int resolve(ge_pprof **out, dec *d)
 		p->lines[i].line = d->lines[i].line;
 		p->lines[i].function = GE_PPROF_NONE;
 		if (d->lines[i].function_id) {
-			p->lines[i].function = idmap_get(&fm, d->lines[i].function_id);
+			uint64_t id = d->lines[i].function_id;
+			p->lines[i].function = !fdense	      ? idmap_get(&fm, id)
+					       : id <= d->nfuncs ? (uint32_t)(id - 1)
+								 : GE_PPROF_NONE;
 			if (p->lines[i].function == GE_PPROF_NONE) {
 				rc = ge_error_set(GE_EBADINPUT,
 						  "cannot read profile '%s': a line names function "
@@ -638,9 +655,12 @@ static int resolve(ge_pprof **out, dec *d)
 		}
 	}
 	/* Locations (moved, not copied). */
-	if ((rc = idmap_init(&lm, d->nlocations)) < 0)
+	for (i = 0; i < d->nlocations && d->locations[i].id == i + 1; i++)
+		;
+	ldense = i == d->nlocations;
+	if (!ldense && (rc = idmap_init(&lm, d->nlocations)) < 0)
 		goto done;
-	for (i = 0; i < d->nlocations; i++) {
+	for (i = 0; !ldense && i < d->nlocations; i++) {
 		uint64_t id = d->locations[i].id;
 		if (id == 0 || idmap_put(&lm, id, (uint32_t)i)) {
 			rc = ge_error_set(GE_EBADINPUT,
@@ -652,18 +672,25 @@ static int resolve(ge_pprof **out, dec *d)
 	p->locations = d->locations;
 	p->nlocations = d->nlocations;
 	d->locations = NULL;
-	/* Samples. */
-	if (d->nlocids && !(p->locs = malloc(d->nlocids * sizeof(*p->locs)))) {
-		rc = ge_error_set(GE_ENOMEM, "out of memory");
-		goto done;
-	}
+	/*
+	 * Samples.  Location indices are written over the ids in place (the
+	 * i-th 32-bit slot ends before the (i+1)-th 64-bit one begins), then
+	 * the array is shrunk: the ids are the bulk of a large profile.
+	 */
+	p->locs = (uint32_t *)(void *)d->locids;
 	p->nlocs = d->nlocids;
-	for (i = 0; i < d->nlocids; i++) {
-		if ((p->locs[i] = idmap_get(&lm, d->locids[i])) == GE_PPROF_NONE) {
+	d->locids = NULL;
+	for (i = 0; i < p->nlocs; i++) {
+		uint64_t id;
+		memcpy(&id, (const char *)p->locs + i * sizeof(uint64_t), sizeof(id));
+		p->locs[i] = !ldense		 ? idmap_get(&lm, id)
+			     : id - 1 < d->nlocations ? (uint32_t)(id - 1)
+						      : GE_PPROF_NONE;
+		if (p->locs[i] == GE_PPROF_NONE) {
 			rc = ge_error_set(GE_EBADINPUT,
 					  "cannot read profile '%s': a sample names location %llu, "
 					  "which the profile does not define",
-					  d->name, (unsigned long long)d->locids[i]);
+					  d->name, (unsigned long long)id);
 			goto done;
 		}
 	}
@@ -683,6 +710,11 @@ static int resolve(ge_pprof **out, dec *d)
 		}
 		p->samples[i].first_loc = t->first_loc;
 		p->samples[i].nlocs = t->nlocs;
+	}
+	if (p->nlocs) {
+		uint32_t *shrunk = realloc(p->locs, p->nlocs * sizeof(*p->locs));
+		if (shrunk)
+			p->locs = shrunk;
 	}
 	p->values = d->values;
 	d->values = NULL;
@@ -828,7 +860,7 @@ int ge_pprof_parse(ge_pprof **out, const void *data, size_t len, const char *nam
 	r.p = in;
 	r.end = in + rawlen;
 	if ((rc = profile(&d, &r)) == 0)
-		rc = resolve(out, &d);
+		rc = resolve(out, &d, &raw);
 	free(d.str);
 	free(d.vt);
 	free(d.samples);

@@ -1,6 +1,7 @@
 /* The join of a heap profile with a report: bytes per diagnostic, hot sites, staleness. */
 #include "cost.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,8 +91,8 @@ int ge_cost_sites_feed(ge_cost_sites *s, const ge_parse_line *l)
 	int rc;
 
 	assert(s->mods && s->cwd);
-	if (l->type != GE_LINE_HEADER && l->type != GE_LINE_INLINE &&
-	    l->type != GE_LINE_NOESCAPE && l->type != GE_LINE_NOTE)
+	if (l->type != GE_LINE_HEADER && l->type != GE_LINE_INLINE && l->type != GE_LINE_NOESCAPE &&
+	    l->type != GE_LINE_NOTE)
 		return 0;
 	if (!s->attrib && (rc = ge_attrib_new(&s->attrib, s->mods, s->cwd)) < 0)
 		return rc;
@@ -262,19 +263,24 @@ static const char *base_of(const char *p)
  * order of the rules).
  */
 static const char *module_file(ge_report *arena, const char *module, const char *root,
-			       const fileset *known, const char *funcname, const char *filename,
-			       int *oom)
+                               const fileset *known, const char *funcname, const char *filename,
+                               int *oom)
 {
 	size_t mlen = module ? strlen(module) : 0, flen = strlen(filename), i;
 	const char *dot = pkg_end(funcname), *best = NULL, *rel;
 	ge_buf b = GE_BUF_INIT;
 
-	if (!flen || filename[0] == '<')
+	/* Generated wrappers have no source; a build without tests has no
+	 * diagnostics for test files, whose frames are the caller's business. */
+	if (!flen || filename[0] == '<' ||
+	    (flen > 8 && strcmp(filename + flen - 8, "_test.go") == 0))
 		return NULL;
-	if (mlen && dot && (size_t)(dot - funcname) >= mlen && memcmp(funcname, module, mlen) == 0 &&
+	if (mlen && dot && (size_t)(dot - funcname) >= mlen &&
+	    memcmp(funcname, module, mlen) == 0 &&
 	    ((size_t)(dot - funcname) == mlen || funcname[mlen] == '/')) {
 		const char *dir = funcname + mlen + ((size_t)(dot - funcname) > mlen ? 1 : 0);
-		if (dot > dir && (ge_buf_put(&b, dir, (size_t)(dot - dir)) < 0 || ge_buf_putc(&b, '/') < 0))
+		if (dot > dir &&
+		    (ge_buf_put(&b, dir, (size_t)(dot - dir)) < 0 || ge_buf_putc(&b, '/') < 0))
 			goto oom;
 		if (ge_buf_puts(&b, base_of(filename)) < 0)
 			goto oom;
@@ -285,7 +291,8 @@ static const char *module_file(ge_report *arena, const char *module, const char 
 			goto oom;
 		goto found;
 	}
-	if (mlen && flen > mlen + 1 && memcmp(filename, module, mlen) == 0 && filename[mlen] == '/') {
+	if (mlen && flen > mlen + 1 && memcmp(filename, module, mlen) == 0 &&
+	    filename[mlen] == '/') {
 		if (ge_buf_puts(&b, filename + mlen + 1) < 0)
 			goto oom;
 		goto found;
@@ -387,7 +394,7 @@ static lineent *table_get(table *t, const char *file, uint32_t line, int create)
 }
 
 static int callee_add(table *t, const char *file, uint32_t line, const char *callee, int64_t bytes,
-		      lineent *le)
+                      lineent *le)
 {
 	size_t j;
 	if (!t->c || (t->nc + 1) * 2 > t->cmask + 1) {
@@ -487,7 +494,7 @@ static int cmp_sitekey(const void *a, const void *b)
 }
 
 static const ge_cost_site *sites_find(const sitekey *keys, size_t n, const char *file,
-				      uint32_t line, int kind)
+                                      uint32_t line, int kind)
 {
 	sitekey k = {file, line, NULL};
 	const sitekey *hit = n ? bsearch(&k, keys, n, sizeof(*keys), cmp_sitekey) : NULL;
@@ -549,14 +556,14 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 	*out = NULL;
 	if (family(o->sample, &space_name, &objects_name) < 0)
 		return ge_error_set(GE_EUSAGE,
-				    "unknown profile sample type '%s' (alloc_space, alloc_objects, "
-				    "inuse_space or inuse_objects)",
-				    o->sample);
+		                    "unknown profile sample type '%s' (alloc_space, alloc_objects, "
+		                    "inuse_space or inuse_objects)",
+		                    o->sample);
 	bi = ge_pprof_sample_index(p, space_name);
 	oi = ge_pprof_sample_index(p, objects_name);
 	if (bi < 0 || oi < 0)
 		return ge_error_set(GE_EUSAGE, "profile '%s' has no sample type '%s'",
-				    o->profile_name, bi < 0 ? space_name : objects_name);
+		                    o->profile_name, bi < 0 ? space_name : objects_name);
 	by_objects = strstr(o->sample, "_objects") != NULL;
 	module = r->module;
 
@@ -595,7 +602,7 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 	for (i = 0; i < p->nfunctions; i++) {
 		const ge_pprof_function *f = &p->functions[i];
 		fi[i].file = module_file(c->strings, module, o->module_root, &known, f->name,
-					 f->filename, &oom);
+		                         f->filename, &oom);
 		if (oom) {
 			rc = ge_error_set(GE_ENOMEM, "out of memory");
 			goto done;
@@ -733,7 +740,8 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 		dc->via_callee = le->via_callee;
 		dc->line_shared = le->nheap > 1;
 		if (total_value > 0)
-			dc->share = (double)(by_objects ? le->objects : le->bytes) / (double)total_value;
+			dc->share =
+			    (double)(by_objects ? le->objects : le->bytes) / (double)total_value;
 	}
 
 	/* Sites by position, for the notes of hot sites and the staleness check. */
@@ -775,7 +783,8 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 		h->via_objects = le->via_objects;
 		h->via_callee = le->via_callee;
 		if (total_value > 0)
-			h->share = (double)(by_objects ? le->objects : le->bytes) / (double)total_value;
+			h->share =
+			    (double)(by_objects ? le->objects : le->bytes) / (double)total_value;
 		note = sites_find(keys, nkeys, le->file, le->line, GE_SITE_NOESCAPE);
 		if (!note)
 			note = sites_find(keys, nkeys, le->file, le->line, GE_SITE_NOTE);
@@ -806,7 +815,7 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 				    outer->line <= 0 || outer->line > UINT32_MAX)
 					continue;
 				if (!(se = table_get(&seen, fi[outer->function].file,
-						     (uint32_t)outer->line, 1))) {
+				                     (uint32_t)outer->line, 1))) {
 					free(seen.v);
 					rc = GE_ENOMEM;
 					goto done;
@@ -815,7 +824,7 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 					continue;
 				c->inline_checked++;
 				if (sites_find(keys, nkeys, fi[outer->function].file,
-					       (uint32_t)outer->line, GE_SITE_INLINED))
+				               (uint32_t)outer->line, GE_SITE_INLINED))
 					c->inline_agree++;
 			}
 		}
@@ -828,7 +837,8 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 		for (i = 0; i < nsites; i++) {
 			if (sites[i].kind != GE_SITE_CAN_INLINE)
 				continue;
-			if ((rc = can_inline_name(&name, sites[i].text + strlen("can inline "))) < 0)
+			if ((rc = can_inline_name(&name, sites[i].text + strlen("can inline "))) <
+			    0)
 				goto done;
 			canon[ncanon].file = sites[i].file;
 			canon[ncanon].line = sites[i].line;
@@ -861,31 +871,31 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 	 */
 	if (c->inline_checked >= 2 && c->inline_agree * 5 < c->inline_checked * 4) {
 		if ((rc = warn(c,
-			       "profile '%s' does not match this source: %zu of %zu inline sites "
-			       "agree; was it taken from another commit?",
-			       o->profile_name, c->inline_agree, c->inline_checked)) < 0)
+		               "profile '%s' does not match this source: %zu of %zu inline sites "
+		               "agree; was it taken from another commit?",
+		               o->profile_name, c->inline_agree, c->inline_checked)) < 0)
 			goto done;
 	} else if (c->inline_checked < 2 && c->start_checked >= 2 &&
-		   c->start_agree * 5 < c->start_checked * 4) {
+	           c->start_agree * 5 < c->start_checked * 4) {
 		if ((rc = warn(c,
-			       "profile '%s' does not match this source: %zu of %zu function start "
-			       "lines agree; was it taken from another commit?",
-			       o->profile_name, c->start_agree, c->start_checked)) < 0)
+		               "profile '%s' does not match this source: %zu of %zu function start "
+		               "lines agree; was it taken from another commit?",
+		               o->profile_name, c->start_agree, c->start_checked)) < 0)
 			goto done;
 	}
 	if (c->total_bytes > 0 && c->unmatched_bytes == c->total_bytes) {
 		if ((rc = warn(c,
-			       "profile '%s' has no sample in a file of module '%s': was it taken "
-			       "from another program?",
-			       o->profile_name, module ? module : "")) < 0)
+		               "profile '%s' has no sample in a file of module '%s': was it taken "
+		               "from another program?",
+		               o->profile_name, module ? module : "")) < 0)
 			goto done;
 	}
 	if (p->period == 512 * 1024) {
 		if ((rc = warn(c,
-			       "profile '%s' was sampled every 512 KiB (the default "
-			       "MemProfileRate): small shares are noise and allocations under 16 "
-			       "bytes are under-counted; -memprofilerate=1 gives exact counts",
-			       o->profile_name)) < 0)
+		               "profile '%s' was sampled every 512 KiB (the default "
+		               "MemProfileRate): small shares are noise and allocations under 16 "
+		               "bytes are under-counted; -memprofilerate=1 gives exact counts",
+		               o->profile_name)) < 0)
 			goto done;
 	}
 done:
@@ -916,4 +926,87 @@ void ge_cost_free(ge_cost *c)
 	free(c->hot);
 	ge_report_free(c->strings);
 	free(c);
+}
+
+/* ---- output pieces ---- */
+
+static int put_str_or_null(ge_buf *out, const char *s)
+{
+	return s ? ge_buf_put_json(out, s) : ge_buf_puts(out, "null");
+}
+
+int ge_cost_json_profile(ge_buf *out, const ge_cost *c, const char *file, const char *sha256)
+{
+	size_t i;
+	if (ge_buf_puts(out, "{\"file\": ") < 0 || ge_buf_put_json(out, file) < 0 ||
+	    ge_buf_puts(out, ", \"sha256\": ") < 0 || put_str_or_null(out, sha256) < 0 ||
+	    ge_buf_puts(out, ", \"sample_type\": ") < 0 ||
+	    ge_buf_put_json(out, c->sample_type) < 0 ||
+	    ge_buf_printf(out, ", \"period\": %" PRId64 ", \"period_unit\": ", c->period) < 0 ||
+	    ge_buf_put_json(out, c->period_unit) < 0 ||
+	    ge_buf_printf(out,
+	                  ", \"total_bytes\": %" PRId64 ", \"total_objects\": %" PRId64
+	                  ", \"matched_bytes\": %" PRId64 ", \"via_bytes\": %" PRId64
+	                  ", \"hot_bytes\": %" PRId64 ", \"unmatched_bytes\": %" PRId64
+	                  ", \"inline_sites\": {\"checked\": %zu, \"agree\": %zu}"
+	                  ", \"start_lines\": {\"checked\": %zu, \"agree\": %zu}, \"warnings\": [",
+	                  c->total_bytes, c->total_objects, c->matched_bytes, c->via_bytes,
+	                  c->hot_bytes, c->unmatched_bytes, c->inline_checked, c->inline_agree,
+	                  c->start_checked, c->start_agree) < 0)
+		return GE_ENOMEM;
+	for (i = 0; i < c->nwarnings; i++)
+		if ((i && ge_buf_puts(out, ", ") < 0) || ge_buf_put_json(out, c->warnings[i]) < 0)
+			return GE_ENOMEM;
+	return ge_buf_puts(out, "]}") < 0 ? GE_ENOMEM : 0;
+}
+
+int ge_cost_json_diag(ge_buf *out, const ge_diag_cost *dc)
+{
+	if (ge_buf_printf(out,
+	                  "{\"bytes\": %" PRId64 ", \"objects\": %" PRId64 ", \"share\": %.4f"
+	                  ", \"via_bytes\": %" PRId64 ", \"via_callee\": ",
+	                  dc->bytes, dc->objects, dc->share, dc->via_bytes) < 0 ||
+	    put_str_or_null(out, dc->via_callee) < 0 ||
+	    ge_buf_printf(out, ", \"line_shared\": %s}", dc->line_shared ? "true" : "false") < 0)
+		return GE_ENOMEM;
+	return 0;
+}
+
+int ge_cost_json_hot_sites(ge_buf *out, const ge_cost *c, size_t max)
+{
+	size_t i, n = max && max < c->nhot ? max : c->nhot;
+	if (ge_buf_putc(out, '[') < 0)
+		return GE_ENOMEM;
+	for (i = 0; i < n; i++) {
+		const ge_hot_site *h = &c->hot[i];
+		if (ge_buf_puts(out, i ? ",\n  {\"file\": " : "\n  {\"file\": ") < 0 ||
+		    ge_buf_put_json(out, h->file) < 0 ||
+		    ge_buf_printf(out, ", \"line\": %u, \"function\": ", h->line) < 0 ||
+		    ge_buf_put_json(out, h->function) < 0 ||
+		    ge_buf_printf(out,
+		                  ", \"bytes\": %" PRId64 ", \"objects\": %" PRId64
+		                  ", \"share\": %.4f, \"via_bytes\": %" PRId64 ", \"via_callee\": ",
+		                  h->bytes, h->objects, h->share, h->via_bytes) < 0 ||
+		    put_str_or_null(out, h->via_callee) < 0 ||
+		    ge_buf_puts(out, ", \"compiler\": ") < 0 || put_str_or_null(out, h->note) < 0 ||
+		    ge_buf_putc(out, '}') < 0)
+			return GE_ENOMEM;
+	}
+	return ge_buf_puts(out, n ? "\n]" : "]") < 0 ? GE_ENOMEM : 0;
+}
+
+void ge_cost_human_bytes(char out[32], int64_t bytes)
+{
+	static const char *const units[] = {"kB", "MB", "GB", "TB", "PB", "EB"};
+	double v = (double)bytes;
+	int u = -1;
+	if (bytes > -1024 && bytes < 1024) {
+		snprintf(out, 32, "%" PRId64 " B", bytes);
+		return;
+	}
+	while ((v >= 1024 || v <= -1024) && u < 5) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(out, 32, "%.1f %s", v, units[u]);
 }

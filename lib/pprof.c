@@ -65,7 +65,7 @@ typedef struct rd {
 static int bad(const dec *d, const uint8_t *p, const char *what)
 {
 	return ge_error_set(GE_EBADINPUT, "cannot read profile '%s': %s at byte %zu", d->name, what,
-			    (size_t)(p - d->base));
+	                    (size_t)(p - d->base));
 }
 
 static int grow(void **ptr, size_t *cap, size_t need, size_t elem)
@@ -205,7 +205,7 @@ static int add_locid(dec *d, uint64_t v)
 {
 	if (d->nlocids >= UINT32_MAX - 1)
 		return ge_error_set(GE_EBADINPUT, "cannot read profile '%s': too many location ids",
-				    d->name);
+		                    d->name);
 	if (GROW(d->locids, d->nlocids, d->caplocids, 1) < 0)
 		return GE_ENOMEM;
 	d->locids[d->nlocids++] = v;
@@ -216,7 +216,7 @@ static int add_value(dec *d, uint64_t v)
 {
 	if (d->nvalues >= UINT32_MAX - 1)
 		return ge_error_set(GE_EBADINPUT, "cannot read profile '%s': too many values",
-				    d->name);
+		                    d->name);
 	if (GROW(d->values, d->nvalues, d->capvalues, 1) < 0)
 		return GE_ENOMEM;
 	d->values[d->nvalues++] = (int64_t)v;
@@ -252,7 +252,7 @@ static int sample(dec *d, rd *r)
 	int rc;
 	if (d->nsamples >= UINT32_MAX - 1)
 		return ge_error_set(GE_EBADINPUT, "cannot read profile '%s': too many samples",
-				    d->name);
+		                    d->name);
 	if (GROW(d->samples, d->nsamples, d->capsamples, 1) < 0)
 		return GE_ENOMEM;
 	s = &d->samples[d->nsamples++];
@@ -285,7 +285,7 @@ static int line(dec *d, rd *r)
 	int rc;
 	if (d->nlines >= UINT32_MAX - 1)
 		return ge_error_set(GE_EBADINPUT, "cannot read profile '%s': too many lines",
-				    d->name);
+		                    d->name);
 	if (GROW(d->lines, d->nlines, d->caplines, 1) < 0)
 		return GE_ENOMEM;
 	l = &d->lines[d->nlines++];
@@ -315,7 +315,7 @@ static int location(dec *d, rd *r)
 	int rc;
 	if (d->nlocations >= UINT32_MAX - 1)
 		return ge_error_set(GE_EBADINPUT, "cannot read profile '%s': too many locations",
-				    d->name);
+		                    d->name);
 	if (GROW(d->locations, d->nlocations, d->caplocations, 1) < 0)
 		return GE_ENOMEM;
 	loc = &d->locations[d->nlocations++];
@@ -352,7 +352,7 @@ static int function(dec *d, rd *r)
 	int rc;
 	if (d->nfuncs >= UINT32_MAX - 1)
 		return ge_error_set(GE_EBADINPUT, "cannot read profile '%s': too many functions",
-				    d->name);
+		                    d->name);
 	if (GROW(d->funcs, d->nfuncs, d->capfuncs, 1) < 0)
 		return GE_ENOMEM;
 	fn = &d->funcs[d->nfuncs++];
@@ -428,8 +428,9 @@ static int profile(dec *d, rd *r)
 		case 10:
 		case 12:
 			if ((rc = want_varint(d, r, wt, &v)) == 0)
-				*(f == 9 ? &d->time_nanos : f == 10 ? &d->duration_nanos : &d->period) =
-					(int64_t)v;
+				*(f == 9    ? &d->time_nanos
+				  : f == 10 ? &d->duration_nanos
+				            : &d->period) = (int64_t)v;
 			break;
 		case 11:
 			if (wt != 2)
@@ -508,19 +509,18 @@ static uint32_t idmap_get(const idmap *m, uint64_t k)
 	return GE_PPROF_NONE;
 }
 
-static int str_of(const dec *d, const ge_pprof *p, uint64_t idx, const char **out,
-		  const char *what)
+static int str_of(const dec *d, const ge_pprof *p, uint64_t idx, const char **out, const char *what)
 {
 	if (idx >= d->nstr)
 		return ge_error_set(GE_EBADINPUT,
-				    "cannot read profile '%s': %s names string %llu of %zu", d->name,
-				    what, (unsigned long long)idx, d->nstr);
+		                    "cannot read profile '%s': %s names string %llu of %zu",
+		                    d->name, what, (unsigned long long)idx, d->nstr);
 	*out = p->strings + d->str[idx].off;
 	return 0;
 }
 
 static const char *const heap_types[] = {"alloc_objects", "alloc_space", "inuse_objects",
-					 "inuse_space"};
+                                         "inuse_space"};
 
 /*
  * Turn the wire's ids and string indices into a ge_pprof, checking each.
@@ -541,9 +541,9 @@ static int resolve(ge_pprof **out, dec *d, uint8_t **raw)
 	for (i = 0; i < d->nstr; i++)
 		total += d->str[i].len + 1;
 	if (d->nstr == 0 || d->str[0].len != 0) {
-		rc = ge_error_set(GE_EBADINPUT,
-				  "cannot read profile '%s': string_table[0] is not the empty string",
-				  d->name);
+		rc = ge_error_set(
+		    GE_EBADINPUT,
+		    "cannot read profile '%s': string_table[0] is not the empty string", d->name);
 		goto done;
 	}
 	if (!(p->strings = malloc(total ? total : 1))) {
@@ -562,8 +562,8 @@ static int resolve(ge_pprof **out, dec *d, uint8_t **raw)
 
 	if (d->nvt == 0) {
 		rc = ge_error_set(GE_EBADINPUT,
-				  "cannot read profile '%s': no sample types (not a profile.proto)",
-				  d->name);
+		                  "cannot read profile '%s': no sample types (not a profile.proto)",
+		                  d->name);
 		goto done;
 	}
 	if (!(p->sample_types = calloc(d->nvt, sizeof(*p->sample_types)))) {
@@ -573,19 +573,22 @@ static int resolve(ge_pprof **out, dec *d, uint8_t **raw)
 	p->nsample_types = d->nvt;
 	for (i = 0; i < d->nvt; i++) {
 		size_t k;
-		if ((rc = str_of(d, p, d->vt[i].type, &p->sample_types[i].type, "a sample type")) < 0 ||
-		    (rc = str_of(d, p, d->vt[i].unit, &p->sample_types[i].unit, "a sample type")) < 0)
+		if ((rc = str_of(d, p, d->vt[i].type, &p->sample_types[i].type, "a sample type")) <
+		        0 ||
+		    (rc = str_of(d, p, d->vt[i].unit, &p->sample_types[i].unit, "a sample type")) <
+		        0)
 			goto done;
 		for (k = 0; k < sizeof(heap_types) / sizeof(heap_types[0]); k++)
 			heap |= strcmp(p->sample_types[i].type, heap_types[k]) == 0;
 		if ((rc = ge_buf_printf(&types, "%s%s/%s", i ? ", " : "", p->sample_types[i].type,
-					p->sample_types[i].unit)) < 0)
+		                        p->sample_types[i].unit)) < 0)
 			goto done;
 	}
 	if (!heap) {
-		rc = ge_error_set(GE_EBADINPUT,
-				  "cannot read profile '%s': not a heap profile (its sample types are %s)",
-				  d->name, types.ptr);
+		rc = ge_error_set(
+		    GE_EBADINPUT,
+		    "cannot read profile '%s': not a heap profile (its sample types are %s)",
+		    d->name, types.ptr);
 		goto done;
 	}
 	if ((rc = str_of(d, p, d->period_type.type, &p->period_type.type, "the period type")) < 0 ||
@@ -593,7 +596,7 @@ static int resolve(ge_pprof **out, dec *d, uint8_t **raw)
 		goto done;
 	if (d->default_sample_type) {
 		if ((rc = str_of(d, p, d->default_sample_type, &p->default_sample_type,
-				 "default_sample_type")) < 0)
+		                 "default_sample_type")) < 0)
 			goto done;
 	}
 	p->period = d->period;
@@ -620,8 +623,9 @@ static int resolve(ge_pprof **out, dec *d, uint8_t **raw)
 		const tmp_func *t = &d->funcs[i];
 		if (!fdense && (t->id == 0 || idmap_put(&fm, t->id, (uint32_t)i))) {
 			rc = ge_error_set(GE_EBADINPUT,
-					  "cannot read profile '%s': function id %llu is %s", d->name,
-					  (unsigned long long)t->id, t->id ? "defined twice" : "invalid");
+			                  "cannot read profile '%s': function id %llu is %s",
+			                  d->name, (unsigned long long)t->id,
+			                  t->id ? "defined twice" : "invalid");
 			goto done;
 		}
 		f->id = t->id;
@@ -641,15 +645,15 @@ static int resolve(ge_pprof **out, dec *d, uint8_t **raw)
 		p->lines[i].function = GE_PPROF_NONE;
 		if (d->lines[i].function_id) {
 			uint64_t id = d->lines[i].function_id;
-			p->lines[i].function = !fdense	      ? idmap_get(&fm, id)
-					       : id <= d->nfuncs ? (uint32_t)(id - 1)
-								 : GE_PPROF_NONE;
+			p->lines[i].function = !fdense           ? idmap_get(&fm, id)
+			                       : id <= d->nfuncs ? (uint32_t)(id - 1)
+			                                         : GE_PPROF_NONE;
 			if (p->lines[i].function == GE_PPROF_NONE) {
 				rc = ge_error_set(GE_EBADINPUT,
-						  "cannot read profile '%s': a line names function "
-						  "%llu, which the profile does not define",
-						  d->name,
-						  (unsigned long long)d->lines[i].function_id);
+				                  "cannot read profile '%s': a line names function "
+				                  "%llu, which the profile does not define",
+				                  d->name,
+				                  (unsigned long long)d->lines[i].function_id);
 				goto done;
 			}
 		}
@@ -663,9 +667,9 @@ static int resolve(ge_pprof **out, dec *d, uint8_t **raw)
 	for (i = 0; !ldense && i < d->nlocations; i++) {
 		uint64_t id = d->locations[i].id;
 		if (id == 0 || idmap_put(&lm, id, (uint32_t)i)) {
-			rc = ge_error_set(GE_EBADINPUT,
-					  "cannot read profile '%s': location id %llu is %s", d->name,
-					  (unsigned long long)id, id ? "defined twice" : "invalid");
+			rc = ge_error_set(
+			    GE_EBADINPUT, "cannot read profile '%s': location id %llu is %s",
+			    d->name, (unsigned long long)id, id ? "defined twice" : "invalid");
 			goto done;
 		}
 	}
@@ -683,14 +687,14 @@ static int resolve(ge_pprof **out, dec *d, uint8_t **raw)
 	for (i = 0; i < p->nlocs; i++) {
 		uint64_t id;
 		memcpy(&id, (const char *)p->locs + i * sizeof(uint64_t), sizeof(id));
-		p->locs[i] = !ldense		 ? idmap_get(&lm, id)
-			     : id - 1 < d->nlocations ? (uint32_t)(id - 1)
-						      : GE_PPROF_NONE;
+		p->locs[i] = !ldense                  ? idmap_get(&lm, id)
+		             : id - 1 < d->nlocations ? (uint32_t)(id - 1)
+		                                      : GE_PPROF_NONE;
 		if (p->locs[i] == GE_PPROF_NONE) {
 			rc = ge_error_set(GE_EBADINPUT,
-					  "cannot read profile '%s': a sample names location %llu, "
-					  "which the profile does not define",
-					  d->name, (unsigned long long)id);
+			                  "cannot read profile '%s': a sample names location %llu, "
+			                  "which the profile does not define",
+			                  d->name, (unsigned long long)id);
 			goto done;
 		}
 	}
@@ -702,10 +706,11 @@ static int resolve(ge_pprof **out, dec *d, uint8_t **raw)
 	for (i = 0; i < d->nsamples; i++) {
 		const tmp_sample *t = &d->samples[i];
 		if (t->nvals != d->nvt || t->first_val != i * d->nvt) {
-			rc = ge_error_set(GE_EBADINPUT,
-					  "cannot read profile '%s': sample %zu has %u values for %zu "
-					  "sample types",
-					  d->name, i + 1, t->nvals, d->nvt);
+			rc = ge_error_set(
+			    GE_EBADINPUT,
+			    "cannot read profile '%s': sample %zu has %u values for %zu "
+			    "sample types",
+			    d->name, i + 1, t->nvals, d->nvt);
 			goto done;
 		}
 		p->samples[i].first_loc = t->first_loc;
@@ -757,9 +762,10 @@ static int gunzip(uint8_t **out, size_t *outlen, const uint8_t *in, size_t len, 
 		if (z.total_out == cap) {
 			uint8_t *nb;
 			if (cap >= GE_PPROF_MAX_INFLATED) {
-				rc = ge_error_set(GE_EBADINPUT,
-						  "cannot read profile '%s': inflates to more than %u MiB",
-						  name, GE_PPROF_MAX_INFLATED >> 20);
+				rc = ge_error_set(
+				    GE_EBADINPUT,
+				    "cannot read profile '%s': inflates to more than %u MiB", name,
+				    GE_PPROF_MAX_INFLATED >> 20);
 				goto done;
 			}
 			cap = cap * 2 < GE_PPROF_MAX_INFLATED ? cap * 2 : GE_PPROF_MAX_INFLATED;
@@ -785,21 +791,22 @@ static int gunzip(uint8_t **out, size_t *outlen, const uint8_t *in, size_t len, 
 				z.total_out = keep;
 				continue;
 			}
-			rc = ge_error_set(GE_EBADINPUT,
-					  "cannot read profile '%s': data after the end of the gzip stream",
-					  name);
+			rc = ge_error_set(
+			    GE_EBADINPUT,
+			    "cannot read profile '%s': data after the end of the gzip stream",
+			    name);
 			goto done;
 		}
 		if (zr == Z_OK)
 			continue;
 		if (zr == Z_BUF_ERROR && z.avail_in == 0) {
 			rc = ge_error_set(GE_EBADINPUT,
-					  "cannot read profile '%s': truncated gzip data", name);
+			                  "cannot read profile '%s': truncated gzip data", name);
 			goto done;
 		}
 		if (zr == Z_BUF_ERROR && z.avail_out != 0) {
 			rc = ge_error_set(GE_EBADINPUT,
-					  "cannot read profile '%s': truncated gzip data", name);
+			                  "cannot read profile '%s': truncated gzip data", name);
 			goto done;
 		}
 		if (zr == Z_MEM_ERROR) {
@@ -807,8 +814,9 @@ static int gunzip(uint8_t **out, size_t *outlen, const uint8_t *in, size_t len, 
 			goto done;
 		}
 		if (zr != Z_BUF_ERROR) {
-			rc = ge_error_set(GE_EBADINPUT, "cannot read profile '%s': bad gzip data (%s)",
-					  name, z.msg ? z.msg : "corrupt stream");
+			rc = ge_error_set(GE_EBADINPUT,
+			                  "cannot read profile '%s': bad gzip data (%s)", name,
+			                  z.msg ? z.msg : "corrupt stream");
 			goto done;
 		}
 	}
@@ -819,6 +827,67 @@ done:
 	inflateEnd(&z);
 	free(buf);
 	return rc;
+}
+
+/* ---- SHA-256 (FIPS 180-4) of the input, to name the profile in reports ---- */
+
+static const uint32_t sha_k[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void sha_block(uint32_t h[8], const uint8_t *b)
+{
+	uint32_t w[64], a, bb, c, d, e, f, g, hh, t1, t2;
+	int i;
+	for (i = 0; i < 16; i++)
+		w[i] = (uint32_t)b[4 * i] << 24 | (uint32_t)b[4 * i + 1] << 16 |
+		       (uint32_t)b[4 * i + 2] << 8 | b[4 * i + 3];
+	for (i = 16; i < 64; i++)
+		w[i] = (ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10)) + w[i - 7] +
+		       (ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3)) + w[i - 16];
+	a = h[0], bb = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
+	for (i = 0; i < 64; i++) {
+		t1 = hh + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + sha_k[i] +
+		     w[i];
+		t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & bb) ^ (a & c) ^ (bb & c));
+		hh = g, g = f, f = e, e = d + t1, d = c, c = bb, bb = a, a = t1 + t2;
+	}
+	h[0] += a, h[1] += bb, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
+}
+
+static void sha256_hex(char out[65], const uint8_t *data, size_t len)
+{
+	uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+	                 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+	uint8_t last[128];
+	size_t i, rest = len % 64, nlast = rest < 56 ? 64 : 128;
+	uint64_t bits = (uint64_t)len * 8;
+	static const char hex[] = "0123456789abcdef";
+	for (i = 0; i + 64 <= len; i += 64)
+		sha_block(h, data + i);
+	memset(last, 0, sizeof(last));
+	if (rest)
+		memcpy(last, data + len - rest, rest);
+	last[rest] = 0x80;
+	for (i = 0; i < 8; i++)
+		last[nlast - 1 - i] = (uint8_t)(bits >> (8 * i));
+	sha_block(h, last);
+	if (nlast == 128)
+		sha_block(h, last + 64);
+	for (i = 0; i < 32; i++) {
+		uint8_t byte = (uint8_t)(h[i / 4] >> (24 - 8 * (i % 4)));
+		out[2 * i] = hex[byte >> 4];
+		out[2 * i + 1] = hex[byte & 15];
+	}
+	out[64] = '\0';
 }
 
 static int starts_with(const uint8_t *d, size_t len, const char *s)
@@ -841,16 +910,17 @@ int ge_pprof_parse(ge_pprof **out, const void *data, size_t len, const char *nam
 	memset(&d, 0, sizeof(d));
 	d.name = name;
 	if (len == 0)
-		return ge_error_set(GE_EBADINPUT, "cannot read profile '%s': the file is empty", name);
+		return ge_error_set(GE_EBADINPUT, "cannot read profile '%s': the file is empty",
+		                    name);
 	if (starts_with(in, len, "heap profile:") || starts_with(in, len, "--- ") ||
 	    starts_with(in, len, "goroutine profile:"))
 		return ge_error_set(GE_EBADINPUT,
-				    "cannot read profile '%s': this is the legacy text form "
-				    "(?debug=1), not profile.proto; fetch it without debug=1",
-				    name);
+		                    "cannot read profile '%s': this is the legacy text form "
+		                    "(?debug=1), not profile.proto; fetch it without debug=1",
+		                    name);
 	if (len > GE_PPROF_MAX_INFLATED)
 		return ge_error_set(GE_EBADINPUT, "cannot read profile '%s': larger than %u MiB",
-				    name, GE_PPROF_MAX_INFLATED >> 20);
+		                    name, GE_PPROF_MAX_INFLATED >> 20);
 	if (len >= 2 && in[0] == 0x1f && in[1] == 0x8b) {
 		if ((rc = gunzip(&raw, &rawlen, in, len, name)) < 0)
 			return rc;
@@ -859,8 +929,8 @@ int ge_pprof_parse(ge_pprof **out, const void *data, size_t len, const char *nam
 	d.base = in;
 	r.p = in;
 	r.end = in + rawlen;
-	if ((rc = profile(&d, &r)) == 0)
-		rc = resolve(out, &d, &raw);
+	if ((rc = profile(&d, &r)) == 0 && (rc = resolve(out, &d, &raw)) == 0)
+		sha256_hex((*out)->sha256, data, len);
 	free(d.str);
 	free(d.vt);
 	free(d.samples);
@@ -885,7 +955,7 @@ int ge_pprof_load(ge_pprof **out, const char *path)
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		if (errno == ENOENT)
 			return ge_error_set(GE_ENOTFOUND, "cannot read profile '%s': no such file",
-					    path);
+			                    path);
 		return ge_error_errno(GE_ERROR, "cannot read profile '%s'", path);
 	}
 	if (fstat(fd, &st) < 0) {
@@ -893,12 +963,13 @@ int ge_pprof_load(ge_pprof **out, const char *path)
 		goto done;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		rc = ge_error_set(GE_EBADINPUT, "cannot read profile '%s': not a regular file", path);
+		rc = ge_error_set(GE_EBADINPUT, "cannot read profile '%s': not a regular file",
+		                  path);
 		goto done;
 	}
 	if ((uint64_t)st.st_size > GE_PPROF_MAX_INPUT) {
-		rc = ge_error_set(GE_EBADINPUT, "cannot read profile '%s': larger than %u MiB", path,
-				  GE_PPROF_MAX_INPUT >> 20);
+		rc = ge_error_set(GE_EBADINPUT, "cannot read profile '%s': larger than %u MiB",
+		                  path, GE_PPROF_MAX_INPUT >> 20);
 		goto done;
 	}
 	if (!(buf = malloc(st.st_size ? (size_t)st.st_size : 1))) {

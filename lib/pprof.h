@@ -78,12 +78,12 @@ typedef struct ge_pprof {
 	size_t nsample_types;
 	const char *default_sample_type; /* NULL when unset (WriteHeapProfile, deltas) */
 	ge_pprof_valuetype period_type;
-	int64_t period;       /* the sampling rate for heap profiles (bytes); 0 if unset */
+	int64_t period; /* the sampling rate for heap profiles (bytes); 0 if unset */
 	int64_t time_nanos, duration_nanos;
 	ge_pprof_sample *samples;
 	size_t nsamples;
-	int64_t *values;      /* nsamples * nsample_types */
-	uint32_t *locs;       /* location indices of all samples */
+	int64_t *values; /* nsamples * nsample_types */
+	uint32_t *locs;  /* location indices of all samples */
 	size_t nlocs;
 	ge_pprof_location *locations;
 	size_t nlocations;
@@ -91,7 +91,8 @@ typedef struct ge_pprof {
 	size_t nlines;
 	ge_pprof_function *functions;
 	size_t nfunctions;
-	char *strings;        /* every string above points in here (owned) */
+	char *strings;   /* every string above points in here (owned) */
+	char sha256[65]; /* of the bytes as given (the file), lowercase hex */
 } ge_pprof;
 
 /*

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "cost.h"
 
 #define PROFILES "../fixtures/profiles/"
@@ -117,14 +119,15 @@ static const ge_hot_site *hot_at(const ge_cost *c, uint32_t line)
 
 static void assert_totals_add_up(const ge_cost *c, const ge_pprof *p)
 {
-	assert_int_equal(c->total_bytes, ge_pprof_total(p, ge_pprof_sample_index(p, "alloc_space")));
+	assert_int_equal(c->total_bytes,
+	                 ge_pprof_total(p, ge_pprof_sample_index(p, "alloc_space")));
 	assert_int_equal(c->total_objects,
-			 ge_pprof_total(p, ge_pprof_sample_index(p, "alloc_objects")));
+	                 ge_pprof_total(p, ge_pprof_sample_index(p, "alloc_objects")));
 	assert_int_equal(c->matched_bytes + c->via_bytes + c->hot_bytes + c->unmatched_bytes,
-			 c->total_bytes);
+	                 c->total_bytes);
 	assert_int_equal(c->matched_objects + c->via_objects + c->hot_objects +
-				 c->unmatched_objects,
-			 c->total_objects);
+	                     c->unmatched_objects,
+	                 c->total_objects);
 }
 
 /* The rules every Go version must satisfy on the fixture. */
@@ -273,8 +276,9 @@ static void stale_profile(void **state)
 	load_build(&b, "go1.26.8-profilemod-m.txt");
 	c = join(&b, p, b.root);
 	assert_int_equal(c->nwarnings, 1);
-	assert_string_equal(c->warnings[0], "profile 'mem.out' does not match this source: 0 of 7 "
-					    "inline sites agree; was it taken from another commit?");
+	assert_string_equal(c->warnings[0],
+	                    "profile 'mem.out' does not match this source: 0 of 7 "
+	                    "inline sites agree; was it taken from another commit?");
 	assert_int_equal(c->inline_checked, 7);
 	assert_int_equal(c->start_agree, 0);
 	assert_int_equal(c->matched_bytes, 0);
@@ -290,8 +294,8 @@ static void suffix_mapping(void **state)
 	ge_pprof *p = load_profile("go1.26.8-bench.pb.gz");
 	ge_cost *c;
 	size_t i;
-	static const char *const names[] = {"main.Work", "main.NewPoint", "main.Chain", "main.Mid",
-					    "main.Deep", "main.NewPointInl"};
+	static const char *const names[] = {"main.Work", "main.NewPoint", "main.Chain",
+	                                    "main.Mid",  "main.Deep",     "main.NewPointInl"};
 	(void)state;
 	load_build(&b, "go1.26.8-profilemod-m.txt");
 	for (i = 0; i < p->nfunctions; i++) {
@@ -397,8 +401,9 @@ static void options_and_warnings(void **state)
 	assert_int_equal(ge_cost_join(&c, p, b.r, &o), 0);
 	assert_int_equal(c->unmatched_bytes, c->total_bytes);
 	assert_int_equal(c->nwarnings, 1);
-	assert_string_equal(c->warnings[0], "profile 'mem.out' has no sample in a file of module "
-					    "'example.com/other': was it taken from another program?");
+	assert_string_equal(c->warnings[0],
+	                    "profile 'mem.out' has no sample in a file of module "
+	                    "'example.com/other': was it taken from another program?");
 	ge_cost_free(c);
 	release_build(&b);
 	ge_pprof_free(p);
@@ -407,15 +412,15 @@ static void options_and_warnings(void **state)
 static void function_names(void **state)
 {
 	static const char *const cases[][2] = {
-		{"example.com/ex/hot.Adder.func1", "Adder.func1"},
-		{"example.com/ex/hot.(*T).M", "(*T).M"},
-		{"example.com/ex/hot.MapT[go.shape.int]", "MapT"},
-		{"example.com/ex/hot.(*List[go.shape.struct { example.com/x.F int }]).Push",
-		 "(*List).Push"},
-		{"main.main.func2", "main.func2"},
-		{"mymod.F", "F"},
-		{"example.com/ex/hot.Adder.Add-fm", "Adder.Add-fm"},
-		{"Deep", "Deep"},
+	    {"example.com/ex/hot.Adder.func1", "Adder.func1"},
+	    {"example.com/ex/hot.(*T).M", "(*T).M"},
+	    {"example.com/ex/hot.MapT[go.shape.int]", "MapT"},
+	    {"example.com/ex/hot.(*List[go.shape.struct { example.com/x.F int }]).Push",
+	     "(*List).Push"},
+	    {"main.main.func2", "main.func2"},
+	    {"mymod.F", "F"},
+	    {"example.com/ex/hot.Adder.Add-fm", "Adder.Add-fm"},
+	    {"Deep", "Deep"},
 	};
 	ge_buf b = GE_BUF_INIT;
 	size_t i;
@@ -427,13 +432,95 @@ static void function_names(void **state)
 	ge_buf_release(&b);
 }
 
+/* The JSON pieces are valid JSON with the numbers of the join. */
+static void json_pieces(void **state)
+{
+	build b;
+	ge_pprof *p = load_profile("go1.26.8-bench.pb.gz");
+	ge_cost *c;
+	ge_buf j = GE_BUF_INIT;
+	cJSON *doc, *x;
+	size_t i;
+	int saw_map = 0, saw_concat = 0;
+	char h[32];
+	(void)state;
+	load_build(&b, "go1.26.8-profilemod-m.txt");
+	c = join(&b, p, b.root);
+	assert_int_equal(ge_cost_json_profile(&j, c, "mem \"out\"", p->sha256), 0);
+	assert_non_null(doc = cJSON_Parse(j.ptr));
+	assert_string_equal(cJSON_GetObjectItem(doc, "file")->valuestring, "mem \"out\"");
+	assert_string_equal(cJSON_GetObjectItem(doc, "sha256")->valuestring, p->sha256);
+	assert_string_equal(cJSON_GetObjectItem(doc, "sample_type")->valuestring, "alloc_space");
+	assert_int_equal(cJSON_GetObjectItem(doc, "total_bytes")->valuedouble, 2294192);
+	assert_int_equal(cJSON_GetObjectItem(doc, "matched_bytes")->valuedouble, c->matched_bytes);
+	assert_int_equal(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "inline_sites"), "agree")->valuedouble, 7);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "warnings")), 0);
+	cJSON_Delete(doc);
+	ge_buf_clear(&j);
+	assert_int_equal(ge_cost_json_diag(&j, at(&b, c, 32, GE_KIND_ESCAPES)), 0);
+	assert_non_null(doc = cJSON_Parse(j.ptr));
+	assert_int_equal(cJSON_GetObjectItem(doc, "bytes")->valuedouble, 2002 * 24);
+	assert_string_equal(cJSON_GetObjectItem(doc, "via_callee")->valuestring, "strconv.Itoa");
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(doc, "line_shared")));
+	cJSON_Delete(doc);
+	ge_buf_clear(&j);
+	assert_int_equal(ge_cost_json_diag(&j, at(&b, c, 42, GE_KIND_MOVED)), 0);
+	assert_non_null(doc = cJSON_Parse(j.ptr));
+	assert_int_equal(cJSON_GetObjectItem(doc, "bytes")->valuedouble, 0);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(doc, "via_callee")));
+	cJSON_Delete(doc);
+	ge_buf_clear(&j);
+	assert_int_equal(ge_cost_json_hot_sites(&j, c, 0), 0);
+	assert_non_null(doc = cJSON_Parse(j.ptr));
+	assert_int_equal(cJSON_GetArraySize(doc), (int)c->nhot);
+	for (i = 0; i < c->nhot; i++) {
+		x = cJSON_GetArrayItem(doc, (int)i);
+		if (cJSON_GetObjectItem(x, "line")->valueint == 118) {
+			saw_map = 1;
+			assert_string_equal(cJSON_GetObjectItem(x, "function")->valuestring,
+			                    "MapGrow");
+			assert_true(cJSON_IsNull(cJSON_GetObjectItem(x, "compiler")));
+		}
+		if (cJSON_GetObjectItem(x, "line")->valueint == 125) {
+			saw_concat = 1;
+			assert_string_equal(cJSON_GetObjectItem(x, "compiler")->valuestring,
+			                    "a + b + a does not escape");
+		}
+	}
+	assert_true(saw_map && saw_concat);
+	cJSON_Delete(doc);
+	ge_buf_clear(&j);
+	assert_int_equal(ge_cost_json_hot_sites(&j, c, 1), 0);
+	assert_non_null(doc = cJSON_Parse(j.ptr));
+	assert_int_equal(cJSON_GetArraySize(doc), 1);
+	cJSON_Delete(doc);
+	ge_cost_human_bytes(h, 0);
+	assert_string_equal(h, "0 B");
+	ge_cost_human_bytes(h, 1023);
+	assert_string_equal(h, "1023 B");
+	ge_cost_human_bytes(h, 1024);
+	assert_string_equal(h, "1.0 kB");
+	ge_cost_human_bytes(h, 960960);
+	assert_string_equal(h, "938.4 kB");
+	ge_cost_human_bytes(h, 13000000);
+	assert_string_equal(h, "12.4 MB");
+	ge_cost_human_bytes(h, INT64_MAX);
+	assert_string_equal(h, "8.0 EB");
+	ge_buf_release(&j);
+	ge_cost_free(c);
+	release_build(&b);
+	ge_pprof_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(go126_bench),     cmocka_unit_test(go119_bench),
-		cmocka_unit_test(trimpath_and_delta), cmocka_unit_test(stale_profile),
-		cmocka_unit_test(suffix_mapping),  cmocka_unit_test(line_shared),
-		cmocka_unit_test(options_and_warnings), cmocka_unit_test(function_names),
+	    cmocka_unit_test(go126_bench),          cmocka_unit_test(go119_bench),
+	    cmocka_unit_test(trimpath_and_delta),   cmocka_unit_test(stale_profile),
+	    cmocka_unit_test(suffix_mapping),       cmocka_unit_test(line_shared),
+	    cmocka_unit_test(options_and_warnings), cmocka_unit_test(function_names),
+	    cmocka_unit_test(json_pieces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -32,22 +33,44 @@ static void read_fixture(ge_buf *b, const char *name)
  *   go tool pprof -raw FILE | awk '/^Samples:/{s=1;next} /^Locations/{s=0}
  *     s && /^ +-?[0-9]+ +-?[0-9]+ +-?[0-9]+ +-?[0-9]+:/{a+=$1;b+=$2;c+=$3;d+=$4;n++}
  *     END{print n, a, b, c, d}'
- * (go1.26.8's pprof): samples, alloc_objects, alloc_space, inuse_objects, inuse_space.
+ * (go1.26.8's pprof): samples, alloc_objects, alloc_space, inuse_objects, inuse_space;
+ * and sha256sum FILE.
  */
 static const struct {
 	const char *name;
 	size_t samples;
 	int64_t totals[4];
 	int default_set;
+	const char *sha256;
 } fixtures[] = {
-	{"go1.19.8-bench.pb.gz", 179, {24290, 2398992, 32, 5104}, 1},
-	{"go1.26.8-allocs-delta.pb.gz", 414, {466017, 47016792, 639, -34272}, 0},
-	{"go1.26.8-bench-shifted.pb.gz", 186, {23165, 2331112, 31, 4328}, 1},
-	{"go1.26.8-bench-trimpath.pb.gz", 189, {23167, 2331280, 31, 4352}, 1},
-	{"go1.26.8-bench.pb.gz", 184, {23162, 2294192, 31, 4448}, 1},
+    {"go1.19.8-bench.pb.gz",
+     179,
+     {24290, 2398992, 32, 5104},
+     1,
+     "9973aea0bc8ca2d4abefc97b027d596506a3bffdc261f5c81a4a4fdca39bdcc2"},
+    {"go1.26.8-allocs-delta.pb.gz",
+     414,
+     {466017, 47016792, 639, -34272},
+     0,
+     "5e5a89b6e1b8931858cc7d49be2480ef7d38aa7be099f3f638e5a24ef5312d6c"},
+    {"go1.26.8-bench-shifted.pb.gz",
+     186,
+     {23165, 2331112, 31, 4328},
+     1,
+     "c03666d153c1163dbaf0993c90a51a411ed4b053081522481cb34c29d4c8d052"},
+    {"go1.26.8-bench-trimpath.pb.gz",
+     189,
+     {23167, 2331280, 31, 4352},
+     1,
+     "d643fd28602b40a98b3318426344e9bd20e163daab1031a92491d5ba3d7d9c5e"},
+    {"go1.26.8-bench.pb.gz",
+     184,
+     {23162, 2294192, 31, 4448},
+     1,
+     "b7959561f6a90b4f2e1335b3e7e774ec871ae5e5ca16047f254ea27238304243"},
 };
 static const char *const type_names[] = {"alloc_objects", "alloc_space", "inuse_objects",
-					 "inuse_space"};
+                                         "inuse_space"};
 
 static void totals_match_pprof(void **state)
 {
@@ -66,8 +89,8 @@ static void totals_match_pprof(void **state)
 			assert_true(idx >= 0);
 			if (ge_pprof_total(p, idx) != fixtures[i].totals[k])
 				fail_msg("%s %s: %lld, want %lld", fixtures[i].name, type_names[k],
-					 (long long)ge_pprof_total(p, idx),
-					 (long long)fixtures[i].totals[k]);
+				         (long long)ge_pprof_total(p, idx),
+				         (long long)fixtures[i].totals[k]);
 		}
 		assert_int_equal(ge_pprof_sample_index(p, "cpu"), -1);
 		/* WriteHeapProfile-style deltas leave default_sample_type unset. */
@@ -78,6 +101,7 @@ static void totals_match_pprof(void **state)
 		assert_string_equal(p->period_type.type, "space");
 		assert_string_equal(p->period_type.unit, "bytes");
 		assert_int_equal(p->period, 1); /* -memprofilerate=1 */
+		assert_string_equal(p->sha256, fixtures[i].sha256);
 		ge_pprof_free(p);
 		ge_buf_release(&path);
 	}
@@ -99,17 +123,18 @@ static void inline_chain_innermost_first(void **state)
 	for (i = 0; i < p->nlocations; i++) {
 		const ge_pprof_location *loc = &p->locations[i];
 		const ge_pprof_line *l = &p->lines[loc->first_line];
-		if (loc->nlines != 4 || strcmp(fname(p, &l[0]), "example.com/profilemod/hot.Deep") != 0)
+		if (loc->nlines != 4 ||
+		    strcmp(fname(p, &l[0]), "example.com/profilemod/hot.Deep") != 0)
 			continue;
 		found = 1;
 		assert_string_equal(fname(p, &l[1]), "example.com/profilemod/hot.Mid");
 		assert_string_equal(fname(p, &l[2]), "example.com/profilemod/hot.Chain");
 		assert_string_equal(fname(p, &l[3]), "example.com/profilemod/hot.Work");
-		assert_int_equal(l[0].line, 65); /* q := Point{...}; return &q */
+		assert_int_equal(l[0].line, 65);  /* q := Point{...}; return &q */
 		assert_int_equal(l[3].line, 145); /* SinkP = Chain(i) */
 		assert_int_equal(p->functions[l[0].function].start_line, 64);
-		assert_non_null(strstr(p->functions[l[0].function].filename,
-				       "/profilemod/hot/hot.go"));
+		assert_non_null(
+		    strstr(p->functions[l[0].function].filename, "/profilemod/hot/hot.go"));
 	}
 	assert_true(found);
 	ge_pprof_free(p);
@@ -118,7 +143,7 @@ static void inline_chain_innermost_first(void **state)
 	for (i = 0, found = 0; i < p->nfunctions; i++)
 		if (strcmp(p->functions[i].name, "example.com/profilemod/hot.Work") == 0) {
 			assert_string_equal(p->functions[i].filename,
-					    "example.com/profilemod/hot/hot.go");
+			                    "example.com/profilemod/hot/hot.go");
 			found = 1;
 		}
 	assert_true(found);
@@ -170,8 +195,9 @@ static void not_heap_profiles(void **state)
 	ge_pprof *p = (ge_pprof *)1;
 	(void)state;
 	read_fixture(&b, "go1.26.8-cpu.pb.gz");
-	expect_bad(b.ptr, b.len, "cpu.out", "not a heap profile (its sample types are samples/count, "
-					    "cpu/nanoseconds)");
+	expect_bad(b.ptr, b.len, "cpu.out",
+	           "not a heap profile (its sample types are samples/count, "
+	           "cpu/nanoseconds)");
 	ge_buf_clear(&b);
 	read_fixture(&b, "go1.26.8-heap-debug1.txt");
 	expect_bad(b.ptr, b.len, "heap.txt", "legacy text form");
@@ -229,8 +255,8 @@ static void put_msg(ge_buf *b, uint32_t field, ge_buf *m)
 /* strings: "", alloc_objects, count, alloc_space, bytes, main.f, /m/x.go, space */
 static void put_strings(ge_buf *b)
 {
-	static const char *const s[] = {"",      "alloc_objects", "count", "alloc_space",
-					"bytes", "main.f",        "/m/x.go", "space"};
+	static const char *const s[] = {"",      "alloc_objects", "count",   "alloc_space",
+	                                "bytes", "main.f",        "/m/x.go", "space"};
 	size_t i;
 	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		put_bytes(b, 6, s[i], strlen(s[i]));
@@ -317,7 +343,8 @@ static void wire_forms(void **state)
 			ge_pprof *p = NULL;
 			put_profile(&b, packed, 7000, 1ULL << 40, extras);
 			if (ge_pprof_parse(&p, b.ptr, b.len, "synthetic") < 0)
-				fail_msg("packed=%d extras=%d: %s", packed, extras, ge_error_last());
+				fail_msg("packed=%d extras=%d: %s", packed, extras,
+				         ge_error_last());
 			assert_int_equal(p->nsamples, 1);
 			assert_int_equal(p->samples[0].nlocs, 1);
 			assert_int_equal(p->values[0], 3);
@@ -425,6 +452,52 @@ static void wire_refused(void **state)
 	ge_buf_release(&m);
 }
 
+/* SHA-256 padding edges: inputs of 55, 56 and 64 bytes of unknown-field padding. */
+static void sha256_lengths(void **state)
+{
+	ge_buf b = GE_BUF_INIT, base = GE_BUF_INIT;
+	char filler[127];
+	ge_pprof *p = NULL;
+	size_t target[] = {55, 56, 64, 119, 120, 128};
+	size_t i;
+	(void)state;
+	memset(filler, 'x', sizeof(filler));
+	put_types(&base);
+	put_strings(&base);
+	for (i = 0; i < sizeof(target) / sizeof(target[0]); i++) {
+		size_t pad;
+		ge_buf_clear(&b);
+		ge_buf_put(&b, base.ptr, base.len);
+		/* field 99, wire type 2, one-byte length, then filler */
+		pad = target[i] + 64 - base.len - 3;
+		assert_true(pad < sizeof(filler));
+		put_bytes(&b, 99, filler, pad);
+		assert_int_equal(b.len, target[i] + 64);
+		assert_int_equal(ge_pprof_parse(&p, b.ptr, b.len, "sha"), 0);
+		assert_int_equal(strlen(p->sha256), 64);
+		{
+			/* Against an independent implementation: zlib has none, so
+			 * compare with the value sha256sum printed for this input. */
+			FILE *f = fopen("sha-input.tmp", "wb");
+			assert_non_null(f);
+			fwrite(b.ptr, 1, b.len, f);
+			fclose(f);
+		}
+		{
+			FILE *pipe = popen("sha256sum sha-input.tmp", "r");
+			char want[65] = "";
+			assert_non_null(pipe);
+			assert_int_equal(fscanf(pipe, "%64s", want), 1);
+			pclose(pipe);
+			assert_string_equal(p->sha256, want);
+		}
+		ge_pprof_free(p);
+	}
+	remove("sha-input.tmp");
+	ge_buf_release(&b);
+	ge_buf_release(&base);
+}
+
 /* A gzip stream that inflates past GE_PPROF_MAX_INFLATED is refused. */
 static void inflate_bound(void **state)
 {
@@ -435,7 +508,7 @@ static void inflate_bound(void **state)
 	(void)state;
 	memset(&z, 0, sizeof(z));
 	assert_int_equal(deflateInit2(&z, 1, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
-			 Z_OK);
+	                 Z_OK);
 	for (i = 0; i <= (GE_PPROF_MAX_INFLATED >> 20); i++) {
 		int flush = i == (GE_PPROF_MAX_INFLATED >> 20) ? Z_FINISH : Z_NO_FLUSH;
 		z.next_in = zeros;
@@ -457,13 +530,14 @@ static void inflate_bound(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(totals_match_pprof),
-		cmocka_unit_test(inline_chain_innermost_first),
-		cmocka_unit_test(uncompressed_accepted),
-		cmocka_unit_test(not_heap_profiles),
-		cmocka_unit_test(wire_forms),
-		cmocka_unit_test(wire_refused),
-		cmocka_unit_test(inflate_bound),
+	    cmocka_unit_test(totals_match_pprof),
+	    cmocka_unit_test(inline_chain_innermost_first),
+	    cmocka_unit_test(uncompressed_accepted),
+	    cmocka_unit_test(not_heap_profiles),
+	    cmocka_unit_test(wire_forms),
+	    cmocka_unit_test(wire_refused),
+	    cmocka_unit_test(sha256_lengths),
+	    cmocka_unit_test(inflate_bound),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /*
  * Profile benchmark: decode a generated gzipped heap profile (default
- * 300,000 samples of 16 frames over 200,000 locations, about 15 MB gzipped,
+ * 300,000 samples of 19 frames over 200,000 locations, about 15 MB gzipped,
  * as runtime/pprof writes it: gzip level 1, strings last) and join it with
  * a 10,000-diagnostic report.  Prints
  *   "profile SAMPLES gz_mb decode_s join_s total_s decode_cpu_s join_cpu_s rss_mb
@@ -24,7 +24,7 @@
 
 #define NFUNCS 20000
 #define NLOCS  200000
-#define DEPTH  16
+#define DEPTH  19
 
 static double now(void)
 {
@@ -95,8 +95,9 @@ static void field_msg(ge_buf *b, uint32_t f, ge_buf *m)
  */
 static void generate(ge_buf *out, size_t nsamples)
 {
-	static const char *const fixed[] = {"",        "alloc_objects", "alloc_space", "inuse_objects",
-					    "inuse_space", "count",      "bytes",       "space"};
+	static const char *const fixed[] = {
+	    "",      "alloc_objects", "alloc_space", "inuse_objects", "inuse_space",
+	    "count", "bytes",         "space"};
 	ge_buf m = GE_BUF_INIT, l = GE_BUF_INIT, pk = GE_BUF_INIT;
 	char s[128];
 	size_t i, k;
@@ -109,7 +110,8 @@ static void generate(ge_buf *out, size_t nsamples)
 		uint64_t objs = 1 + next() % 64, size = 16 << (next() % 6);
 		ge_buf_clear(&pk);
 		for (k = 0; k < DEPTH; k++)
-			varint(&pk, 1 + (k == 0 ? next() % NLOCS : (i * 7 + k * 977 + next() % 16) % NLOCS));
+			varint(&pk, 1 + (k == 0 ? next() % NLOCS
+			                        : (i * 7 + k * 977 + next() % 16) % NLOCS));
 		field_bytes(&m, 1, pk.ptr, pk.len);
 		ge_buf_clear(&pk);
 		varint(&pk, objs);
@@ -246,7 +248,7 @@ int main(int argc, char **argv)
 	       (double)gz.len / 1e6, t1 - t0, t2 - t1, t2 - t0, c1 - c0, c2 - c1,
 	       (double)ru.ru_maxrss / 1024.0,
 	       c->total_bytes ? (double)(c->matched_bytes + c->via_bytes) / (double)c->total_bytes
-			      : 0.0);
+	                      : 0.0);
 	ge_cost_free(c);
 	ge_pprof_free(p);
 	ge_report_free(r);

@@ -546,7 +546,7 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 	table t = {NULL, 0, 0, NULL, 0, 0};
 	sitekey *keys = NULL;
 	size_t nsites = 0, i, nkeys = 0;
-	const ge_cost_site *sites = o->sites ? ge_cost_sites_list(o->sites, &nsites) : NULL;
+	const ge_cost_site *sites = NULL;
 	const char *space_name, *objects_name, *module;
 	int bi, oi, by_objects, rc = 0, oom = 0;
 	ge_buf name = GE_BUF_INIT;
@@ -554,6 +554,8 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 
 	assert(out && p && r && o && o->sample && o->profile_name);
 	*out = NULL;
+	if (o->sites)
+		sites = ge_cost_sites_list(o->sites, &nsites);
 	if (family(o->sample, &space_name, &objects_name) < 0)
 		return ge_error_set(GE_EUSAGE,
 		                    "unknown profile sample type '%s' (alloc_space, alloc_objects, "

@@ -1,6 +1,8 @@
 /* The join of a heap profile with a report: bytes per diagnostic, hot sites, staleness. */
 #include "cost.h"
 
+#include "gosrc.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,6 +305,12 @@ static const char *module_file(ge_report *arena, const char *module, const char 
 			best = fileset_get(known, filename + i + 1);
 	return best;
 found:
+	/* A hostile profile must not name a file outside the module. */
+	if (b.ptr[0] == '/' || strcmp(b.ptr, "..") == 0 || strncmp(b.ptr, "../", 3) == 0 ||
+	    strstr(b.ptr, "/../") || (b.len >= 3 && strcmp(b.ptr + b.len - 3, "/..") == 0)) {
+		ge_buf_release(&b);
+		return NULL;
+	}
 	rel = ge_report_intern(arena, b.ptr, b.len);
 	ge_buf_release(&b);
 	if (!rel)
@@ -440,7 +448,95 @@ static int callee_add(table *t, const char *file, uint32_t line, const char *cal
 typedef struct funcinfo {
 	const char *file; /* module-relative, interned; NULL if not a module file */
 	const char *name; /* goescape notation (module functions) or runtime name, interned */
+	int start_checked;
 } funcinfo;
+
+static int has_func(const char *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i + 4 <= n; i++)
+		if (memcmp(s + i, "func", 4) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Each module function's start line against the source on disk: the line
+ * must hold "func", gosrc must find the function itself at its end (where
+ * the body of "func F() {" or "return func() {" has begun), and something
+ * else at the end of the line before.  Names gosrc cannot spell (compiler wrappers "-fm",
+ * "glob.", spaces) are skipped, and functions the sites checked already.
+ * Files are read once each, from root/rel only.
+ */
+static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const char *root,
+                              ge_buf *tmp)
+{
+	struct src {
+		const char *rel; /* interned: compared by pointer */
+		ge_gofile *f;
+	} *cache = NULL;
+	size_t ncache = 0, cap = 0, i, k;
+	int rc = 0;
+	for (i = 0; i < p->nfunctions; i++) {
+		const ge_pprof_function *f = &p->functions[i];
+		const char *name = fi[i].name, *got, *text;
+		ge_gofile *src = NULL;
+		size_t len;
+		int agree;
+		if (!fi[i].file || f->start_line <= 0 || f->start_line > UINT32_MAX ||
+		    fi[i].start_checked || strpbrk(name, "- ") || strncmp(name, "glob.", 5) == 0)
+			continue;
+		for (k = 0; k < ncache && cache[k].rel != fi[i].file; k++)
+			;
+		if (k == ncache) {
+			char *path = ge_path_join(root, fi[i].file);
+			if (!path) {
+				rc = ge_error_set(GE_ENOMEM, "out of memory");
+				goto done;
+			}
+			if (ge_gofile_load(&src, path) < 0)
+				src = NULL; /* not on disk: nothing to compare */
+			free(path);
+			if (ncache == cap) {
+				size_t nc = cap ? cap * 2 : 16;
+				struct src *ncch = realloc(cache, nc * sizeof(*ncch));
+				if (!ncch) {
+					ge_gofile_free(src);
+					rc = ge_error_set(GE_ENOMEM, "out of memory");
+					goto done;
+				}
+				cache = ncch;
+				cap = nc;
+			}
+			cache[ncache].rel = fi[i].file;
+			cache[ncache].f = src;
+			ncache++;
+		}
+		if (!(src = cache[k].f))
+			continue;
+		text = ge_gofile_line(src, (uint32_t)f->start_line, &len);
+		got = text ? ge_gofile_func_at(src, (uint32_t)f->start_line,
+		                               (uint32_t)(len ? len : 1))
+		           : "";
+		agree = text && has_func(text, len) && strcmp(got, name) == 0;
+		if (agree && f->start_line > 1) {
+			/* ... and the line before is not in it yet. */
+			text = ge_gofile_line(src, (uint32_t)f->start_line - 1, &len);
+			got = ge_gofile_func_at(src, (uint32_t)f->start_line - 1,
+			                        (uint32_t)(len ? len : 1));
+			agree = strcmp(got, name) != 0;
+		}
+		c->start_checked++;
+		c->start_agree += agree;
+		fi[i].start_checked = 1;
+	}
+done:
+	for (k = 0; k < ncache; k++)
+		ge_gofile_free(cache[k].f);
+	free(cache);
+	(void)tmp;
+	return rc;
+}
 
 static int warn(ge_cost *c, const char *fmt, ...) GE_PRINTF(2, 3);
 static int warn(ge_cost *c, const char *fmt, ...)
@@ -855,7 +951,7 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 		for (i = 0; i < p->nfunctions && ncanon; i++) {
 			const ge_pprof_function *f = &p->functions[i];
 			struct canon key, *hit;
-			if (!fi[i].file || f->start_line <= 0)
+			if (!fi[i].file || f->start_line <= 0 || fi[i].start_checked)
 				continue;
 			key.file = fi[i].file;
 			key.name = fi[i].name;
@@ -864,8 +960,11 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 				continue; /* only functions the build said it can inline */
 			c->start_checked++;
 			c->start_agree += (int64_t)hit->line == f->start_line;
+			fi[i].start_checked = 1;
 		}
 	}
+	if (o->module_root && (rc = source_start_lines(c, p, fi, o->module_root, &name)) < 0)
+		goto done;
 	/*
 	 * Warn when fewer than 80% agree: a few inline decisions may differ
 	 * between the profiled build (go test) and this one, a shifted source

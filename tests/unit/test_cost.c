@@ -202,15 +202,19 @@ static void go126_bench(void **state)
 	assert_true(at(&b, c, 81, GE_KIND_ESCAPES)->share > 0.4);
 	assert_int_equal(c->inline_checked, 7);
 	assert_int_equal(c->inline_agree, 7);
-	assert_int_equal(c->start_checked, 5);
-	assert_int_equal(c->start_agree, 5);
+	/* Start lines: 5 against "can inline", the other 10 against the source. */
+	assert_int_equal(c->start_checked, 15);
+	assert_int_equal(c->start_agree, 15);
 	assert_int_equal(c->nwarnings, 0);
 	assert_string_equal(c->sample_type, "alloc_space");
 	assert_int_equal(c->period, 1);
 	ge_cost_free(c);
-	/* Without the module root: the import path of each function decides. */
+	/* Without the module root: the import path of each function decides,
+	 * and only the "can inline" sites check start lines. */
 	c = join(&b, p, NULL);
 	check_common(&b, c);
+	assert_int_equal(c->start_checked, 5);
+	assert_int_equal(c->start_agree, 5);
 	ge_cost_free(c);
 	release_build(&b);
 	ge_pprof_free(p);
@@ -280,8 +284,27 @@ static void stale_profile(void **state)
 	                    "profile 'mem.out' does not match this source: 0 of 7 "
 	                    "inline sites agree; was it taken from another commit?");
 	assert_int_equal(c->inline_checked, 7);
+	assert_int_equal(c->start_checked, 15);
 	assert_int_equal(c->start_agree, 0);
 	assert_int_equal(c->matched_bytes, 0);
+	ge_cost_free(c);
+	/* A report from a note has no sites: the source's start lines tell. */
+	ge_cost_sites_free(b.sites);
+	assert_int_equal(ge_cost_sites_new(&b.sites, &b.mods, b.root), 0);
+	c = join(&b, p, b.root);
+	assert_int_equal(c->inline_checked, 0);
+	assert_int_equal(c->nwarnings, 1);
+	assert_string_equal(c->warnings[0], "profile 'mem.out' does not match this source: 0 of 15 "
+	                                    "function start lines agree; was it taken from another "
+	                                    "commit?");
+	ge_cost_free(c);
+	ge_pprof_free(p);
+	/* ... and stay quiet for a profile of this source. */
+	p = load_profile("go1.26.8-bench.pb.gz");
+	c = join(&b, p, b.root);
+	assert_int_equal(c->start_checked, 15);
+	assert_int_equal(c->start_agree, 15);
+	assert_int_equal(c->nwarnings, 0);
 	ge_cost_free(c);
 	release_build(&b);
 	ge_pprof_free(p);
@@ -309,6 +332,15 @@ static void suffix_mapping(void **state)
 	assert_int_equal(at(&b, c, 142, GE_KIND_MOVED)->objects, 1001);
 	assert_int_equal(at(&b, c, 145, GE_KIND_MOVED)->objects, 1001);
 	assert_int_equal(at(&b, c, 48, GE_KIND_MOVED)->objects, 1001);
+	ge_cost_free(c);
+	/* An import path that climbs out of the module names no module file. */
+	for (i = 0; i < p->nfunctions; i++)
+		if (strcmp(p->functions[i].name, "main.Work") == 0)
+			p->functions[i].name = "example.com/profilemod/../../etc.Work";
+	c = join(&b, p, b.root);
+	for (i = 0; i < c->nhot; i++)
+		assert_null(strstr(c->hot[i].file, ".."));
+	assert_int_equal(at(&b, c, 142, GE_KIND_MOVED)->objects, 0); /* refused, not guessed */
 	ge_cost_free(c);
 	/* A file this build does not know cannot be matched by suffix. */
 	for (i = 0; i < b.r->ndiags; i++)

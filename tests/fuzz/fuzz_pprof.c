@@ -16,11 +16,11 @@ static const struct {
 	uint32_t line;
 	ge_kind kind;
 } diags[] = {
-	{"hot/hot.go", "Work", "p", 142, GE_KIND_MOVED},
-	{"hot/hot.go", "Work", "x", 142, GE_KIND_ESCAPES},
-	{"hot/hot.go", "ItoaBytes", "([]byte)(~r0)", 32, GE_KIND_ESCAPES},
-	{"hot/hot.go", "Keep", "p", 130, GE_KIND_LEAK},
-	{"cmd/serve/main.go", "main", "stop", 32, GE_KIND_MOVED},
+    {"hot/hot.go", "Work", "p", 142, GE_KIND_MOVED},
+    {"hot/hot.go", "Work", "x", 142, GE_KIND_ESCAPES},
+    {"hot/hot.go", "ItoaBytes", "([]byte)(~r0)", 32, GE_KIND_ESCAPES},
+    {"hot/hot.go", "Keep", "p", 130, GE_KIND_LEAK},
+    {"cmd/serve/main.go", "main", "stop", 32, GE_KIND_MOVED},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -43,8 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < p->nlines; i++)
 		if (p->lines[i].function != GE_PPROF_NONE)
 			n += (size_t)p->functions[p->lines[i].function].start_line;
-	if (ge_report_new(&r) < 0 || ge_report_set_meta(r, "go1.26.8", "example.com/profilemod",
-						       NULL, 0) < 0)
+	if (ge_report_new(&r) < 0 ||
+	    ge_report_set_meta(r, "go1.26.8", "example.com/profilemod", NULL, 0) < 0)
 		goto done;
 	for (i = 0; i < sizeof(diags) / sizeof(diags[0]); i++) {
 		ge_diag d;
@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ge_cost_sites_add(s, &site) < 0)
 		goto done;
 	o.profile_name = "fuzz";
-	o.module_root = "/tmp/goescape-profilemod/profilemod";
+	o.module_root = "/nonexistent/goescape-fuzz/profilemod"; /* no source read */
 	o.sites = s;
 	if (ge_cost_join(&c, p, r, &o) == 0) {
 		for (i = 0; i < c->nhot; i++)

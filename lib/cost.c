@@ -468,14 +468,13 @@ static int has_func(const char *s, size_t n)
  * "glob.", spaces) are skipped, and functions the sites checked already.
  * Files are read once each, from root/rel only.
  */
-static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const char *root,
-                              ge_buf *tmp)
+static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const char *root)
 {
 	struct src {
-		const char *rel; /* interned: compared by pointer */
+		const char *rel; /* interned: compared by pointer; NULL = empty slot */
 		ge_gofile *f;
 	} *cache = NULL;
-	size_t ncache = 0, cap = 0, i, k;
+	size_t mask = 0, n = 0, i, k;
 	int rc = 0;
 	for (i = 0; i < p->nfunctions; i++) {
 		const ge_pprof_function *f = &p->functions[i];
@@ -486,9 +485,30 @@ static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const
 		if (!fi[i].file || f->start_line <= 0 || f->start_line > UINT32_MAX ||
 		    fi[i].start_checked || strpbrk(name, "- ") || strncmp(name, "glob.", 5) == 0)
 			continue;
-		for (k = 0; k < ncache && cache[k].rel != fi[i].file; k++)
-			;
-		if (k == ncache) {
+		if (!cache || (n + 1) * 2 > mask + 1) {
+			size_t ncap = cache ? (mask + 1) * 2 : 64;
+			struct src *nc = calloc(ncap, sizeof(*nc));
+			if (!nc) {
+				rc = ge_error_set(GE_ENOMEM, "out of memory");
+				goto done;
+			}
+			for (k = 0; cache && k <= mask; k++) {
+				size_t j;
+				if (!cache[k].rel)
+					continue;
+				j = hash_pos(cache[k].rel, 0, NULL) & (ncap - 1);
+				while (nc[j].rel)
+					j = (j + 1) & (ncap - 1);
+				nc[j] = cache[k];
+			}
+			free(cache);
+			cache = nc;
+			mask = ncap - 1;
+		}
+		k = hash_pos(fi[i].file, 0, NULL) & mask;
+		while (cache[k].rel && cache[k].rel != fi[i].file)
+			k = (k + 1) & mask;
+		if (!cache[k].rel) {
 			char *path = ge_path_join(root, fi[i].file);
 			if (!path) {
 				rc = ge_error_set(GE_ENOMEM, "out of memory");
@@ -497,20 +517,9 @@ static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const
 			if (ge_gofile_load(&src, path) < 0)
 				src = NULL; /* not on disk: nothing to compare */
 			free(path);
-			if (ncache == cap) {
-				size_t nc = cap ? cap * 2 : 16;
-				struct src *ncch = realloc(cache, nc * sizeof(*ncch));
-				if (!ncch) {
-					ge_gofile_free(src);
-					rc = ge_error_set(GE_ENOMEM, "out of memory");
-					goto done;
-				}
-				cache = ncch;
-				cap = nc;
-			}
-			cache[ncache].rel = fi[i].file;
-			cache[ncache].f = src;
-			ncache++;
+			cache[k].rel = fi[i].file;
+			cache[k].f = src;
+			n++;
 		}
 		if (!(src = cache[k].f))
 			continue;
@@ -531,10 +540,9 @@ static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const
 		fi[i].start_checked = 1;
 	}
 done:
-	for (k = 0; k < ncache; k++)
+	for (k = 0; cache && k <= mask; k++)
 		ge_gofile_free(cache[k].f);
 	free(cache);
-	(void)tmp;
 	return rc;
 }
 
@@ -963,7 +971,7 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 			fi[i].start_checked = 1;
 		}
 	}
-	if (o->module_root && (rc = source_start_lines(c, p, fi, o->module_root, &name)) < 0)
+	if (o->module_root && (rc = source_start_lines(c, p, fi, o->module_root)) < 0)
 		goto done;
 	/*
 	 * Warn when fewer than 80% agree: a few inline decisions may differ

@@ -264,12 +264,45 @@ static const char *base_of(const char *p)
  * arena, or NULL when it is not a main-module file (see cost.h for the
  * order of the rules).
  */
-static const char *module_file(ge_report *arena, const char *module, const char *root,
+/* A main module: its path and its root's directory relative to the report's paths. */
+typedef struct modref {
+	const char *path;
+	const char *dir; /* "" when the report's paths are relative to this root */
+} modref;
+
+/* The module whose path is the longest '/'-bounded prefix of s (up to n bytes), or NULL. */
+static const modref *longest_module(const modref *mods, size_t nmods, const char *s, size_t n)
+{
+	const modref *best = NULL;
+	size_t i;
+	for (i = 0; i < nmods; i++) {
+		size_t k = strlen(mods[i].path);
+		if (k && k <= n && memcmp(s, mods[i].path, k) == 0 && (k == n || s[k] == '/') &&
+		    (!best || k > strlen(best->path)))
+			best = &mods[i];
+	}
+	return best;
+}
+
+static int put_dir(ge_buf *b, const char *dir)
+{
+	if (!*dir)
+		return 0;
+	return ge_buf_puts(b, dir) < 0 || ge_buf_putc(b, '/') < 0 ? GE_ENOMEM : 0;
+}
+
+/*
+ * The module-relative file of a profile function's file, interned into
+ * arena, or NULL when it is not a main-module file (see cost.h for the
+ * order of the rules).
+ */
+static const char *module_file(ge_report *arena, const modref *mods, size_t nmods, const char *root,
                                const fileset *known, const char *funcname, const char *filename,
                                int *oom)
 {
-	size_t mlen = module ? strlen(module) : 0, flen = strlen(filename), i;
+	size_t flen = strlen(filename), i;
 	const char *dot = pkg_end(funcname), *best = NULL, *rel;
+	const modref *m;
 	ge_buf b = GE_BUF_INIT;
 
 	/* Generated wrappers have no source; a build without tests has no
@@ -277,14 +310,13 @@ static const char *module_file(ge_report *arena, const char *module, const char 
 	if (!flen || filename[0] == '<' ||
 	    (flen > 8 && strcmp(filename + flen - 8, "_test.go") == 0))
 		return NULL;
-	if (mlen && dot && (size_t)(dot - funcname) >= mlen &&
-	    memcmp(funcname, module, mlen) == 0 &&
-	    ((size_t)(dot - funcname) == mlen || funcname[mlen] == '/')) {
+	if (dot && (m = longest_module(mods, nmods, funcname, (size_t)(dot - funcname)))) {
+		size_t mlen = strlen(m->path);
 		const char *dir = funcname + mlen + ((size_t)(dot - funcname) > mlen ? 1 : 0);
-		if (dot > dir &&
-		    (ge_buf_put(&b, dir, (size_t)(dot - dir)) < 0 || ge_buf_putc(&b, '/') < 0))
-			goto oom;
-		if (ge_buf_puts(&b, base_of(filename)) < 0)
+		if (put_dir(&b, m->dir) < 0 ||
+		    (dot > dir &&
+		     (ge_buf_put(&b, dir, (size_t)(dot - dir)) < 0 || ge_buf_putc(&b, '/') < 0)) ||
+		    ge_buf_puts(&b, base_of(filename)) < 0)
 			goto oom;
 		goto found;
 	}
@@ -293,9 +325,8 @@ static const char *module_file(ge_report *arena, const char *module, const char 
 			goto oom;
 		goto found;
 	}
-	if (mlen && flen > mlen + 1 && memcmp(filename, module, mlen) == 0 &&
-	    filename[mlen] == '/') {
-		if (ge_buf_puts(&b, filename + mlen + 1) < 0)
+	if ((m = longest_module(mods, nmods, filename, flen)) && flen > strlen(m->path) + 1) {
+		if (put_dir(&b, m->dir) < 0 || ge_buf_puts(&b, filename + strlen(m->path) + 1) < 0)
 			goto oom;
 		goto found;
 	}
@@ -646,7 +677,9 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 	funcinfo *fi = NULL;
 	fileset known = {NULL, 0, 0};
 	struct canon *canon = NULL;
-	size_t ncanon = 0;
+	size_t ncanon = 0, nmods = 0;
+	modref *mods = NULL, single;
+	const char *root = NULL;
 	table t = {NULL, 0, 0, NULL, 0, 0};
 	sitekey *keys = NULL;
 	size_t nsites = 0, i, nkeys = 0;
@@ -684,6 +717,28 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 	}
 	c->period = p->period;
 
+	/* The main modules: a workspace's all, else the report's one. */
+	if (o->mods && o->mods->n) {
+		if (!(mods = calloc(o->mods->n, sizeof(*mods)))) {
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+			goto done;
+		}
+		for (i = 0; i < o->mods->n; i++) {
+			const char *top = o->mods->top ? o->mods->top : o->mods->mods[i].root;
+			const char *d = ge_path_within(o->mods->mods[i].root, top);
+			mods[nmods].path = o->mods->mods[i].path;
+			mods[nmods].dir = d ? d : "";
+			nmods++;
+		}
+		root = o->mods->top ? o->mods->top : o->mods->mods[0].root;
+	} else {
+		single.path = module ? module : "";
+		single.dir = "";
+		mods = &single;
+		nmods = 1;
+		root = o->module_root;
+	}
+
 	/* The files this build knows, for the suffix rule. */
 	for (i = 0; i < r->ndiags; i++) {
 		const char *f = intern(c->strings, r->diags[i].file);
@@ -707,8 +762,8 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 	}
 	for (i = 0; i < p->nfunctions; i++) {
 		const ge_pprof_function *f = &p->functions[i];
-		fi[i].file = module_file(c->strings, module, o->module_root, &known, f->name,
-		                         f->filename, &oom);
+		fi[i].file =
+		    module_file(c->strings, mods, nmods, root, &known, f->name, f->filename, &oom);
 		if (oom) {
 			rc = ge_error_set(GE_ENOMEM, "out of memory");
 			goto done;
@@ -971,7 +1026,7 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 			fi[i].start_checked = 1;
 		}
 	}
-	if (o->module_root && (rc = source_start_lines(c, p, fi, o->module_root)) < 0)
+	if (root && (rc = source_start_lines(c, p, fi, root)) < 0)
 		goto done;
 	/*
 	 * Warn when fewer than 80% agree: a few inline decisions may differ
@@ -1011,6 +1066,8 @@ done:
 	free(fi);
 	free(known.v);
 	free(canon);
+	if (mods != &single)
+		free(mods);
 	free(t.v);
 	free(t.c);
 	free(keys);

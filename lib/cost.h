@@ -88,16 +88,24 @@ int ge_cost_sites_feed(ge_cost_sites *s, const ge_parse_line *l);
 const ge_cost_site *ge_cost_sites_list(const ge_cost_sites *s, size_t *n);
 
 typedef struct ge_cost_opts {
-	const char *sample;         /* "alloc_space" (default), "alloc_objects",
-	                               "inuse_space" or "inuse_objects" */
-	const char *profile_name;   /* the file as the user named it, for warnings */
-	const char *module_root;    /* absolute, clean; NULL when unknown */
+	const char *sample;       /* "alloc_space" (default), "alloc_objects",
+	                             "inuse_space" or "inuse_objects" */
+	const char *profile_name; /* the file as the user named it, for warnings */
+	/*
+	 * The main modules.  With mods (a workspace's several, or one), the
+	 * report's paths are taken as relative to mods->top, as lib/attrib
+	 * makes them.  Without it, the report's module and module_root
+	 * (absolute, clean; NULL when unknown) describe the one module.
+	 * Either root is also where the start-line check reads the source.
+	 */
+	const ge_modset *mods;
+	const char *module_root;
 	const ge_cost_sites *sites; /* NULL: no staleness check on inline sites */
 } ge_cost_opts;
 
 #define GE_COST_OPTS_INIT                                                                          \
 	{                                                                                          \
-		"alloc_space", "profile", NULL, NULL                                               \
+		"alloc_space", "profile", NULL, NULL, NULL                                         \
 	}
 
 /* The cost of one diagnostic (all zero for leaks and lines without samples). */

@@ -356,6 +356,58 @@ static void suffix_mapping(void **state)
 	ge_pprof_free(p);
 }
 
+/* A workspace: report paths relative to the go.work directory, not the module root. */
+static void workspace_paths(void **state)
+{
+	build b;
+	ge_pprof *p = load_profile("go1.26.8-bench.pb.gz");
+	ge_cost_opts o = GE_COST_OPTS_INIT;
+	ge_modset ws = GE_MODSET_INIT;
+	ge_module m;
+	ge_cost *c = NULL;
+	char *top;
+	size_t i;
+	(void)state;
+	load_build(&b, "go1.26.8-profilemod-m.txt");
+	/* One module; the modset as ge_modset_find() gives it. */
+	o.profile_name = "mem.out";
+	o.mods = &b.mods;
+	o.sites = b.sites;
+	assert_int_equal(ge_cost_join(&c, p, b.r, &o), 0);
+	check_common(&b, c);
+	assert_int_equal(c->start_agree, 15);
+	ge_cost_free(c);
+	/* The same module used from a go.work one directory up. */
+	top = ge_strdup(b.root);
+	*strrchr(top, '/') = '\0';
+	m.root = b.root;
+	m.path = b.mods.mods[0].path;
+	ws.mods = &m;
+	ws.n = 1;
+	ws.top = top;
+	for (i = 0; i < b.r->ndiags; i++) {
+		ge_buf f = GE_BUF_INIT;
+		ge_buf_printf(&f, "profilemod/%s", b.r->diags[i].file);
+		b.r->diags[i].file = ge_report_intern(b.r, f.ptr, f.len);
+		ge_buf_release(&f);
+	}
+	o.mods = &ws;
+	o.sites = NULL;
+	assert_int_equal(ge_cost_join(&c, p, b.r, &o), 0);
+	for (i = 0; i < b.r->ndiags; i++)
+		if (b.r->diags[i].line == 142 &&
+		    strcmp(b.r->diags[i].file, "profilemod/hot/hot.go") == 0)
+			assert_int_equal(c->diags[i].objects, 1001);
+	assert_non_null(c->nhot ? c->hot[0].file : NULL);
+	assert_string_equal(c->hot[0].file, "profilemod/hot/hot.go");
+	assert_int_equal(c->start_checked, 15);
+	assert_int_equal(c->start_agree, 15);
+	ge_cost_free(c);
+	free(top);
+	release_build(&b);
+	ge_pprof_free(p);
+}
+
 /* Two heap diagnostics on one line: both get the line, nobody splits it. */
 static void line_shared(void **state)
 {
@@ -552,7 +604,7 @@ int main(void)
 	    cmocka_unit_test(trimpath_and_delta),   cmocka_unit_test(stale_profile),
 	    cmocka_unit_test(suffix_mapping),       cmocka_unit_test(line_shared),
 	    cmocka_unit_test(options_and_warnings), cmocka_unit_test(function_names),
-	    cmocka_unit_test(json_pieces),
+	    cmocka_unit_test(json_pieces),          cmocka_unit_test(workspace_paths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

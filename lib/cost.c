@@ -505,8 +505,10 @@ static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const
 		const char *rel; /* interned: compared by pointer; NULL = empty slot */
 		ge_gofile *f;
 	} *cache = NULL;
-	size_t mask = 0, n = 0, i, k;
+	size_t mask = 63, n = 0, i, k;
 	int rc = 0;
+	if (!(cache = calloc(mask + 1, sizeof(*cache))))
+		return ge_error_set(GE_ENOMEM, "out of memory");
 	for (i = 0; i < p->nfunctions; i++) {
 		const ge_pprof_function *f = &p->functions[i];
 		const char *name = fi[i].name, *got, *text;
@@ -516,14 +518,14 @@ static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const
 		if (!fi[i].file || f->start_line <= 0 || f->start_line > UINT32_MAX ||
 		    fi[i].start_checked || strpbrk(name, "- ") || strncmp(name, "glob.", 5) == 0)
 			continue;
-		if (!cache || (n + 1) * 2 > mask + 1) {
-			size_t ncap = cache ? (mask + 1) * 2 : 64;
+		if ((n + 1) * 2 > mask + 1) {
+			size_t ncap = (mask + 1) * 2;
 			struct src *nc = calloc(ncap, sizeof(*nc));
 			if (!nc) {
 				rc = ge_error_set(GE_ENOMEM, "out of memory");
 				goto done;
 			}
-			for (k = 0; cache && k <= mask; k++) {
+			for (k = 0; k <= mask; k++) {
 				size_t j;
 				if (!cache[k].rel)
 					continue;
@@ -571,7 +573,7 @@ static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const
 		fi[i].start_checked = 1;
 	}
 done:
-	for (k = 0; cache && k <= mask; k++)
+	for (k = 0; k <= mask; k++)
 		ge_gofile_free(cache[k].f);
 	free(cache);
 	return rc;

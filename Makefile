@@ -98,8 +98,14 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBA)
 $(BUILD)/bench_match: $(BUILD)/tests/bench/bench_match.o $(LIBA)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS)
 
+# Decoding a generated 15 MB heap profile and joining it (docs/PROFILE.md).
+$(BUILD)/bench_profile: $(BUILD)/tests/bench/bench_profile.o $(LIBA)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS)
+
+bench-profile: $(BUILD)/bench_profile
+
 # Fuzzing: libFuzzer targets (clang), and every corpus entry as a regression test.
-FUZZ_TARGETS := parse report gosrc prepush config suggest golex
+FUZZ_TARGETS := parse report gosrc prepush config suggest golex pprof
 FUZZ_SEEDS_parse   := tests/fixtures/compiler-output
 FUZZ_SEEDS_report  := tests/fuzz/corpus/report
 FUZZ_SEEDS_gosrc   := tests/fixtures/gosrc tests/fixtures/parsemod examples tests/fixtures/golex
@@ -107,6 +113,7 @@ FUZZ_SEEDS_prepush := tests/fuzz/corpus/prepush
 FUZZ_SEEDS_config  := tests/fuzz/corpus/config
 FUZZ_SEEDS_suggest := tests/fixtures/suggestmod examples
 FUZZ_SEEDS_golex   := tests/fixtures/golex tests/fixtures/gosrc examples
+FUZZ_SEEDS_pprof   := tests/fuzz/corpus/pprof tests/fixtures/profiles
 SECONDS   ?= 60
 FUZZ_CC   ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
@@ -124,17 +131,14 @@ build-fuzz/gen/hook_script.o: $(BUILD)/gen/hook_script.c
 build-fuzz/fuzz_%: build-fuzz/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
 	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
 
+# One recipe line per target, each with its own FUZZ_SEEDS_<target>.
 fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
-	$(Q)for t in $(FUZZ_TARGETS); do \
-	  mkdir -p build-fuzz/corpus/$$t tests/fuzz/crashes; \
-	  echo "  FUZZ    $$t for $(SECONDS)s"; \
-	  build-fuzz/fuzz_$$t -max_total_time=$(SECONDS) -max_len=65536 -timeout=10 \
-	    -artifact_prefix=tests/fuzz/crashes/$$t- build-fuzz/corpus/$$t \
-	    $$(case $$t in parse) echo $(FUZZ_SEEDS_parse);; report) echo $(FUZZ_SEEDS_report);; \
-	       gosrc) echo $(FUZZ_SEEDS_gosrc);; prepush) echo $(FUZZ_SEEDS_prepush);; \
-	       config) echo $(FUZZ_SEEDS_config);; suggest) echo $(FUZZ_SEEDS_suggest);; \
-	       golex) echo $(FUZZ_SEEDS_golex);; esac) 2>&1 | grep -E '^#[0-9]+.*DONE|^Done|ERROR|SUMMARY' ; \
-	done
+	$(Q)mkdir -p tests/fuzz/crashes
+	$(Q)$(foreach t,$(FUZZ_TARGETS),mkdir -p build-fuzz/corpus/$(t) && \
+	  echo "  FUZZ    $(t) for $(SECONDS)s" && \
+	  { build-fuzz/fuzz_$(t) -max_total_time=$(SECONDS) -max_len=65536 -timeout=10 \
+	    -artifact_prefix=tests/fuzz/crashes/$(t)- build-fuzz/corpus/$(t) $(FUZZ_SEEDS_$(t)) 2>&1 | \
+	    grep -E '^#[0-9]+.*DONE|^Done|ERROR|SUMMARY'; } ;) true
 
 # The same targets without libFuzzer, over the seeds and every saved crash.
 $(BUILD)/fuzz-regress/%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/standalone.o $(LIBA)
@@ -142,14 +146,8 @@ $(BUILD)/fuzz-regress/%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/standa
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 fuzz-regress: $(FUZZ_TARGETS:%=$(BUILD)/fuzz-regress/%)
-	$(Q)for t in $(FUZZ_TARGETS); do \
-	  crashes=$$(ls tests/fuzz/crashes/$$t-* 2>/dev/null); \
-	  printf '  FUZZREG %-8s ' $$t; \
-	  $(BUILD)/fuzz-regress/$$t $$(case $$t in parse) echo $(FUZZ_SEEDS_parse);; report) echo $(FUZZ_SEEDS_report);; \
-	       gosrc) echo $(FUZZ_SEEDS_gosrc);; prepush) echo $(FUZZ_SEEDS_prepush);; \
-	       config) echo $(FUZZ_SEEDS_config);; suggest) echo $(FUZZ_SEEDS_suggest);; \
-	       golex) echo $(FUZZ_SEEDS_golex);; esac) $$crashes || exit 1; \
-	done
+	$(Q)$(foreach t,$(FUZZ_TARGETS),printf '  FUZZREG %-8s ' $(t) && \
+	  $(BUILD)/fuzz-regress/$(t) $(FUZZ_SEEDS_$(t)) $$(ls tests/fuzz/crashes/$(t)-* 2>/dev/null) &&) true
 
 # Static analysis: cppcheck must be clean (warnings and portability).
 lint:
@@ -203,6 +201,7 @@ clean:
 	rm -rf build build-san build-fuzz goescape
 
 .SECONDARY:
-.PHONY: lint fuzz fuzz-regress all goescape header-test unit integration check valgrind demo bench bench-smoke install format clean
+.PHONY: bench-profile lint fuzz fuzz-regress all goescape header-test unit integration check valgrind demo bench bench-smoke install format clean
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(BUILD)/tests/bench/bench_profile.d $(BUILD)/tests/fuzz/fuzz_pprof.d

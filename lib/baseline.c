@@ -1,6 +1,8 @@
 /* The baseline file: deterministic, line-per-entry, atomic. */
 #include "baseline.h"
 
+#include "goconfig.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,11 @@ int ge_baseline_render(ge_buf *out, const ge_report *r)
 	ge_report_summary(r, &s);
 	rc |= ge_buf_puts(out, "{\n\"schema\": \"goescape-baseline/1\",\n\"go\": ");
 	rc |= r->go_version ? ge_buf_put_json(out, r->go_version) : ge_buf_puts(out, "null");
+	if (r->config) {
+		/* The build configuration it was recorded under (lib/goconfig). */
+		rc |= ge_buf_puts(out, ",\n\"config\": ");
+		rc |= ge_goconfig_to_json(out, r->config) < 0;
+	}
 	rc |= ge_buf_puts(out, ",\n\"module\": ");
 	rc |= r->module ? ge_buf_put_json(out, r->module) : ge_buf_puts(out, "null");
 	rc |= ge_buf_puts(out, ",\n\"commit\": ");

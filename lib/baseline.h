@@ -2,7 +2,8 @@
  * lib/baseline: the baseline file (.goescape/baseline.json unless
  * configured).  The report JSON with schema "goescape-baseline/1": sorted,
  * one diagnostic per line (so merges conflict rarely and readably), no
- * absolute paths, no statuses, the commit and Go version it came from.  The
+ * absolute paths, no statuses, the commit, Go version and build
+ * configuration (lib/goconfig: "config") it came from.  The
  * same tree gives a byte-identical file.  Written atomically.
  */
 #ifndef GE_BASELINE_H

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "attrib.h"
+#include "goconfig.h"
 #include "parse.h"
 #include "run.h"
 
@@ -614,10 +615,16 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	    (rc = check_read_something(&s, o->mods, plan.scope, plan.nscope, "from 'go build'")) <
 	        0)
 		goto done;
-	/* Interrupted: no more go processes (the version may need one). */
-	if (!ge_run_signalled() && !WIFSIGNALED(*status) &&
-	    (rc = ge_capture_go_version(&ver, o->go)) < 0)
-		goto done;
+	/* Interrupted: no more go processes (the configuration may need one). */
+	if (!ge_run_signalled() && !WIFSIGNALED(*status)) {
+		if ((rc = ge_goconfig_compute(&s.report->config, o->go, o->args, o->nargs,
+					      o->goflags, o->mods, o->cwd)) < 0)
+			goto done;
+		if (!(ver = ge_strdup(s.report->config->go))) {
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+			goto done;
+		}
+	}
 	free(s.report->go_version);
 	s.report->go_version = ver;
 	ge_report_sort(s.report);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -647,4 +648,83 @@ int ge_git_object_is_commit(ge_git *g, const char *oid_hex, char out[GE_OID_HEX]
 	}
 	git_object_free(obj);
 	return ok;
+}
+
+/* ---- the state a build saw ------------------------------------------------ */
+
+/* Mix one status path into h: its path, its status and its file's stat. */
+static uint64_t mix_path(uint64_t h, const char *workdir, const char *path, unsigned status)
+{
+	char full[4096];
+	struct stat st;
+	h = ge_hash_bytes(h, path, strlen(path) + 1);
+	h = ge_hash_bytes(h, (const char *)&status, sizeof(status));
+	if (workdir &&
+	    (size_t)snprintf(full, sizeof(full), "%s/%s", workdir, path) < sizeof(full) &&
+	    lstat(full, &st) == 0) {
+		uint64_t f[5];
+		f[0] = (uint64_t)st.st_mtim.tv_sec;
+		f[1] = (uint64_t)st.st_mtim.tv_nsec;
+		f[2] = (uint64_t)st.st_size;
+		f[3] = (uint64_t)st.st_ino;
+		f[4] = (uint64_t)st.st_ctim.tv_nsec;
+		h = ge_hash_bytes(h, (const char *)f, sizeof(f));
+	}
+	return h;
+}
+
+int ge_git_state_read(ge_git *g, ge_git_state *out)
+{
+	git_status_options so = GIT_STATUS_OPTIONS_INIT;
+	git_status_list *list = NULL;
+	git_commit *c = NULL;
+	git_oid oid;
+	size_t i, n;
+	uint64_t h = GE_HASH_SEED;
+	memset(out, 0, sizeof(*out));
+	if (git_reference_name_to_id(&oid, g->repo, "HEAD") == 0) {
+		git_oid_tostr(out->head, GE_OID_HEX, &oid);
+		if (git_commit_lookup(&c, g->repo, &oid) == 0) {
+			git_oid_tostr(out->tree, GE_OID_HEX, git_commit_tree_id(c));
+			git_commit_free(c);
+		}
+	}
+	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+	           GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	if (git_status_list_new(&list, g->repo, &so) < 0)
+		return lg_error(GE_ERROR, "cannot read the working tree status");
+	n = git_status_list_entrycount(list);
+	for (i = 0; i < n; i++) {
+		const git_status_entry *e = git_status_byindex(list, i);
+		const git_diff_delta *ds[2];
+		int k;
+		if (e->status == GIT_STATUS_CURRENT || e->status == GIT_STATUS_IGNORED)
+			continue;
+		ds[0] = e->head_to_index;
+		ds[1] = e->index_to_workdir;
+		for (k = 0; k < 2; k++) {
+			const git_diff_delta *d = ds[k];
+			if (!d)
+				continue;
+			if (d->old_file.path && ge_git_go_relevant(d->old_file.path)) {
+				out->dirty = 1;
+				h = mix_path(h, g->workdir, d->old_file.path, (unsigned)e->status);
+			}
+			if (d->new_file.path && ge_git_go_relevant(d->new_file.path) &&
+			    (!d->old_file.path || strcmp(d->old_file.path, d->new_file.path))) {
+				out->dirty = 1;
+				h = mix_path(h, g->workdir, d->new_file.path, (unsigned)e->status);
+			}
+		}
+	}
+	git_status_list_free(list);
+	out->hash = h;
+	return 0;
+}
+
+int ge_git_state_same(const ge_git_state *a, const ge_git_state *b)
+{
+	return strcmp(a->head, b->head) == 0 && strcmp(a->tree, b->tree) == 0 &&
+	       a->dirty == b->dirty && a->hash == b->hash;
 }

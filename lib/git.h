@@ -116,6 +116,24 @@ int ge_git_config_path(ge_git *g, const char *key, char **out);
 /* Does the object exist and peel to a commit?  Then *out is that commit. */
 int ge_git_object_is_commit(ge_git *g, const char *oid_hex, char out[GE_OID_HEX]);
 
+/*
+ * What a build of the working tree reads, as far as git can tell: HEAD,
+ * its tree, and every changed or untracked file the Go build reads (its
+ * path, status and stat data, hashed).  Read before a build and again
+ * after it: when the two differ, something moved under the build (a
+ * commit, a checkout, an edit) and its report belongs to no commit.
+ * head and tree are "" on a branch with no commits.
+ */
+typedef struct ge_git_state {
+	char head[GE_OID_HEX];
+	char tree[GE_OID_HEX];
+	int dirty; /* as ge_git_is_dirty() */
+	uint64_t hash;
+} ge_git_state;
+
+int ge_git_state_read(ge_git *g, ge_git_state *out);
+int ge_git_state_same(const ge_git_state *a, const ge_git_state *b);
+
 /* The URL of remote "origin", or NULL.  malloc'd. */
 char *ge_git_origin_url(ge_git *g);
 

@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 static int build_ok(int status)
 {
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -23,46 +25,227 @@ static int build_failed(int status)
 			    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
-static int store_note(ge_history *h, const char *commit, const ge_report *r)
+/* ---- notes: one report per build configuration ---------------------------- */
+
+/*
+ * A note is a stream of report JSON objects, one per build configuration,
+ * each exactly what "report --format json" prints, sorted by configuration
+ * hash.  A note written by an older goescape is one report without a
+ * configuration: its configuration is unknown and it is used for none.
+ * Concatenating two notes (git notes merge -s union) keeps a valid stream.
+ */
+typedef struct note_set {
+	ge_report **r;
+	size_t n;
+} note_set;
+
+static void note_set_release(note_set *s)
+{
+	size_t i;
+	for (i = 0; i < s->n; i++)
+		ge_report_free(s->r[i]);
+	free(s->r);
+	s->r = NULL;
+	s->n = 0;
+}
+
+/* Parse every report of a note text; stops at the first one that is not. */
+static int note_parse(note_set *out, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	memset(out, 0, sizeof(*out));
+	for (;;) {
+		const char *stop = NULL;
+		cJSON *obj;
+		ge_report *r = NULL, **nr;
+		while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
+			p++;
+		if (p >= end)
+			break;
+		obj = cJSON_ParseWithLengthOpts(p, (size_t)(end - p), &stop, 0);
+		if (!obj)
+			break;
+		cJSON_Delete(obj);
+		if (!stop || stop <= p ||
+		    ge_report_from_json(&r, p, (size_t)(stop - p), "note") < 0)
+			break;
+		if (!(nr = realloc(out->r, (out->n + 1) * sizeof(*nr)))) {
+			ge_report_free(r);
+			note_set_release(out);
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		}
+		out->r = nr;
+		out->r[out->n++] = r;
+		p = stop;
+	}
+	ge_error_clear();
+	return 0;
+}
+
+static void warn(ge_history *h, const char *fmt, ...) GE_PRINTF(2, 3);
+static void warn(ge_history *h, const char *fmt, ...)
 {
 	ge_buf b = GE_BUF_INIT;
-	int rc;
-	if (!h->git || h->no_store || h->npkgs)
-		return 0;
-	rc = ge_report_to_json(&b, r);
-	if (rc == 0) {
-		/* The same report again (a rebuild of a clean tree): no new notes commit. */
-		ge_buf old = GE_BUF_INIT;
-		if (ge_git_note_read(h->git, commit, &old) == 0 && old.len == b.len &&
-		    memcmp(old.ptr, b.ptr, b.len) == 0)
-			rc = 0;
-		else
-			rc = ge_git_note_write(h->git, commit, b.ptr);
-		ge_buf_release(&old);
-	}
+	va_list ap;
+	if (!h->on_warning)
+		return;
+	va_start(ap, fmt);
+	if (ge_buf_vprintf(&b, fmt, ap) == 0)
+		h->on_warning(b.ptr, b.len, h->warning_ud);
+	va_end(ap);
 	ge_buf_release(&b);
+}
+
+static ge_goconfig *cur_config;
+static void free_cur_config(void)
+{
+	ge_goconfig_free(cur_config);
+	cur_config = NULL;
+}
+
+int ge_history_config(const ge_goconfig **out, ge_history *h)
+{
+	static char *const args[] = {(char *)"build", (char *)"-o", (char *)"/dev/null"};
+	int rc;
+	*out = NULL;
+	if (!cur_config) {
+		if ((rc = ge_goconfig_compute(&cur_config, h->build.go, args, 3, h->build.goflags,
+		                              h->build.mods, h->build.cwd)) < 0)
+			return rc;
+		atexit(free_cur_config);
+	}
+	*out = cur_config;
+	return 0;
+}
+
+/* The index of the report of the current configuration in a note, or -1. */
+static long note_pick(ge_history *h, const note_set *s, const char *commit, const ge_goconfig *cfg)
+{
+	size_t i;
+	for (i = 0; i < s->n; i++) {
+		const ge_report *r = s->r[i];
+		if (!r->config || strcmp(r->config->canonical, cfg->canonical) != 0)
+			continue;
+		if (!r->commit || strcmp(r->commit, commit) != 0) {
+			warn(h,
+			     "goescape: warning: ignoring the stored report on %.12s: it names "
+			     "commit '%.40s'",
+			     commit, r->commit ? r->commit : "(none)");
+			continue;
+		}
+		return (long)i;
+	}
+	return -1;
+}
+
+int ge_history_note(ge_report **out, ge_history *h, const char *commit)
+{
+	ge_buf note = GE_BUF_INIT;
+	note_set s = {NULL, 0};
+	const ge_goconfig *cfg;
+	long i;
+	int rc;
+	*out = NULL;
+	if (!h->git || h->npkgs || h->rebuild)
+		return GE_ENOTFOUND;
+	if ((rc = ge_history_config(&cfg, h)) < 0)
+		return rc;
+	rc = ge_git_note_read(h->git, commit, &note);
+	if (rc == 0)
+		rc = note_parse(&s, ge_buf_cstr(&note), note.len);
+	ge_buf_release(&note);
+	if (rc < 0) {
+		ge_error_clear();
+		return GE_ENOTFOUND;
+	}
+	if ((i = note_pick(h, &s, commit, cfg)) >= 0) {
+		*out = s.r[i];
+		s.r[i] = NULL;
+		rc = 0;
+	} else {
+		rc = GE_ENOTFOUND;
+	}
+	for (size_t k = 0; k < s.n; k++)
+		ge_report_free(s.r[k]);
+	free(s.r);
+	return rc;
+}
+
+static int cmp_by_config(const void *a, const void *b)
+{
+	const ge_report *x = *(ge_report *const *)a, *y = *(ge_report *const *)b;
+	return strcmp(x->config->hash, y->config->hash);
+}
+
+/*
+ * Store r (of a known configuration) in commit's note: the note keeps the
+ * reports of other configurations that name this commit and drops the
+ * rest (an older goescape's report, one naming another commit, the old
+ * report of r's configuration).
+ */
+static int store_note(ge_history *h, const char *commit, const ge_report *r)
+{
+	ge_buf b = GE_BUF_INIT, old = GE_BUF_INIT;
+	note_set s = {NULL, 0};
+	ge_report **keep = NULL;
+	size_t i, nk = 0;
+	int rc = 0;
+	if (!h->git || h->no_store || h->npkgs || !r->config)
+		return 0;
+	if (ge_git_note_read(h->git, commit, &old) == 0 &&
+	    (rc = note_parse(&s, ge_buf_cstr(&old), old.len)) < 0)
+		goto done;
+	if (!(keep = calloc(s.n + 1, sizeof(*keep)))) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < s.n; i++)
+		if (s.r[i]->config &&
+		    strcmp(s.r[i]->config->canonical, r->config->canonical) != 0 &&
+		    s.r[i]->commit && strcmp(s.r[i]->commit, commit) == 0)
+			keep[nk++] = s.r[i];
+	keep[nk++] = (ge_report *)r;
+	qsort(keep, nk, sizeof(*keep), cmp_by_config);
+	for (i = 0; i < nk && rc == 0; i++)
+		rc = ge_report_to_json(&b, keep[i]);
+	/* The same note again (a rebuild of a clean tree): no new notes commit. */
+	if (rc == 0 &&
+	    !(old.len == b.len && memcmp(ge_buf_cstr(&old), ge_buf_cstr(&b), b.len) == 0))
+		rc = ge_git_note_write(h->git, commit, b.ptr);
+done:
+	free(keep);
+	note_set_release(&s);
+	ge_buf_release(&b);
+	ge_buf_release(&old);
 	return rc;
 }
 
 int ge_history_worktree(ge_report **out, int *status, ge_history *h)
 {
 	ge_report *r = NULL;
-	char head[GE_OID_HEX] = "";
-	int rc, dirty = 1;
+	ge_git_state before, after;
+	int rc, have_before = 0;
 	*out = NULL;
+	/* What the build will see, to know afterwards whether it saw a commit. */
+	if (h->git && ge_git_state_read(h->git, &before) == 0)
+		have_before = 1;
 	if ((rc = ge_capture_packages(&r, status, &h->build, h->pkgs, h->npkgs, NULL)) < 0)
 		return rc;
 	if (!build_ok(*status)) {
 		ge_report_free(r);
 		return build_failed(*status);
 	}
-	if (h->git && ge_git_head(h->git, head) == 0) {
-		if ((rc = ge_git_is_dirty(h->git, &dirty)) < 0)
+	if (h->git && have_before && before.head[0]) {
+		if ((rc = ge_git_state_read(h->git, &after)) < 0)
 			goto fail;
-		if ((rc = ge_report_set_meta(r, r->go_version, r->module, head, dirty)) < 0)
+		if ((rc = ge_report_set_meta(
+		         r, r->go_version, r->module, after.head[0] ? after.head : NULL,
+		         after.dirty || !ge_git_state_same(&before, &after))) < 0)
 			goto fail;
-		if (!dirty)
-			(void)store_note(h, head, r); /* a cache: failing to store is not fatal */
+		/* Stored only when nothing moved under the build: else it is nobody's. */
+		if (!after.dirty && ge_git_state_same(&before, &after))
+			(void)store_note(h, after.head,
+			                 r); /* a cache: failing to store is not fatal */
 	} else {
 		r->dirty = h->git != NULL;
 	}
@@ -344,7 +527,9 @@ oom:
 int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *commit,
 		      int *from_note)
 {
-	ge_buf note = GE_BUF_INIT, held = GE_BUF_INIT;
+	ge_buf held = GE_BUF_INIT;
+	ge_git_state before, after;
+	int have_before = 0;
 	overlay ov;
 	ge_capture_opts co = h->build;
 	ge_report *r = NULL;
@@ -352,16 +537,19 @@ int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *c
 	*out = NULL;
 	*from_note = 0;
 	*status = 0;
-	if (!h->npkgs && ge_git_note_read(h->git, commit, &note) == 0) {
-		rc = ge_report_from_json(&r, ge_buf_cstr(&note), note.len, "note");
-		ge_buf_release(&note);
-		if (rc == 0) {
-			*out = r;
-			*from_note = 1;
-			return 0;
-		}
+	if ((rc = ge_history_note(&r, h, commit)) == 0) {
+		*out = r;
+		*from_note = 1;
+		return 0;
 	}
-	ge_buf_release(&note);
+	if (rc != GE_ENOTFOUND)
+		return rc;
+	r = NULL;
+	/* The overlay is made from the working tree: it must not move under the build. */
+	if (ge_git_state_read(h->git, &before) < 0)
+		ge_error_clear();
+	else
+		have_before = 1;
 	if ((rc = make_overlay(&ov, h, commit)) < 0)
 		return rc;
 	progress(h, "goescape: no stored report for %.12s; building it in place (%zu file%s "
@@ -409,7 +597,9 @@ int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *c
 		ge_report_free(r);
 		return rc;
 	}
-	(void)store_note(h, commit, r);
+	if (have_before && ge_git_state_read(h->git, &after) == 0 &&
+	    ge_git_state_same(&before, &after))
+		(void)store_note(h, commit, r);
 	*out = r;
 	return 0;
 done:
@@ -509,10 +699,13 @@ done:
 	return rc;
 }
 
-/* Flags of a build that do not change what the compiler analyses. */
+/*
+ * Flags of a build that do not change what the compiler analyses, or whose
+ * change the report's configuration records (-tags).
+ */
 static int neutral_flag(const char *a, int *takes_value)
 {
-	static const char *const with_value[] = {"-o", "-p", NULL};
+	static const char *const with_value[] = {"-o", "-p", "-tags", NULL};
 	static const char *const plain[] = {"-v", "-x", "-a", "-work", "-trimpath", NULL};
 	size_t i;
 	*takes_value = 0;
@@ -533,15 +726,13 @@ static int neutral_flag(const char *a, int *takes_value)
 	return strncmp(a, "-buildvcs", 9) == 0 || strncmp(a, "-mod=", 5) == 0;
 }
 
-int ge_history_store_build(ge_history *h, const ge_report *r, char *const *args, size_t nargs)
+int ge_history_build_storable(ge_history *h, char *const *args, size_t nargs)
 {
 	const ge_modset *m = h->build.mods;
-	char head[GE_OID_HEX];
-	int dirty = 1, whole = 0, tv;
+	int whole = 0, tv;
 	size_t i;
-	const char *gf = h->build.goflags;
-	if (!h->git || h->no_store || m->n != 1 || (gf && strstr(gf, "gcflags")) ||
-	    (gf && strstr(gf, "tags")))
+	/* GOFLAGS's -tags and -gcflags are in the report's configuration (lib/goconfig). */
+	if (!h->git || h->no_store || m->n != 1)
 		return 0;
 	for (i = 1; i < nargs; i++) {
 		const char *a = args[i];
@@ -562,16 +753,23 @@ int ge_history_store_build(ge_history *h, const ge_report *r, char *const *args,
 		else
 			return 0;
 	}
-	if (!whole || ge_git_head(h->git, head) < 0 || ge_git_is_dirty(h->git, &dirty) < 0 || dirty)
+	return whole;
+}
+
+int ge_history_store_build(ge_history *h, const ge_report *r, const ge_git_state *before)
+{
+	ge_git_state now;
+	if (!h->git || h->no_store || ge_git_state_read(h->git, &now) < 0 || now.dirty ||
+	    !now.head[0] || !ge_git_state_same(before, &now))
 		return 0;
 	{
 		/* The report as a commit's: with its commit set. */
 		ge_report *c = (ge_report *)r;
 		char *old = c->commit;
 		int old_dirty = c->dirty, rc;
-		c->commit = head;
+		c->commit = now.head;
 		c->dirty = 0;
-		rc = store_note(h, head, c);
+		rc = store_note(h, now.head, c);
 		c->commit = old;
 		c->dirty = old_dirty;
 		return rc;

@@ -20,6 +20,7 @@
 
 #include "capture.h"
 #include "git.h"
+#include "goconfig.h"
 #include "match.h"
 
 typedef struct ge_history {
@@ -28,14 +29,36 @@ typedef struct ge_history {
 	char *const *pkgs;      /* package patterns; none = the whole module */
 	size_t npkgs;
 	int no_store;           /* never write notes */
+	int rebuild;            /* never read notes: build every commit asked for */
+	/* One-line warnings a person must see (a note that names another
+	   commit); NULL = quiet. */
+	ge_output_cb on_warning;
+	void *warning_ud;
 	/* Progress for a person ("building abc1234 in place"); NULL = quiet. */
 	ge_output_cb on_progress;
 	void *progress_ud;
 } ge_history;
 
 /*
+ * The configuration a build here runs with (lib/goconfig): the one a
+ * commit's stored report must have to be used.  Borrowed; computed once
+ * per process.
+ */
+int ge_history_config(const struct ge_goconfig **out, ge_history *h);
+
+/*
+ * The stored report of a commit for the current configuration, from its
+ * note; GE_ENOTFOUND when there is none (no note, only reports of other
+ * configurations, a report naming another commit: the last is warned
+ * about through on_warning).  Never builds.
+ */
+int ge_history_note(ge_report **out, ge_history *h, const char *commit);
+
+/*
  * The working tree's report, with commit and dirty set; stored as HEAD's
- * note when the tree is clean.  *status is go's wait status: a failed
+ * note when the tree is clean and stayed so: HEAD, its tree and the
+ * changed files are read before the build and after it, and a report
+ * whose build saw them change is stored nowhere.  *status is go's wait status: a failed
  * build gives GE_EBUILD (the message names the exit status).
  */
 int ge_history_worktree(ge_report **out, int *status, ge_history *h);
@@ -54,11 +77,16 @@ int ge_history_match(ge_report *head, const ge_report *base, ge_history *h,
 /*
  * After a captured "goescape build": store its report as HEAD's note when
  * the build covered exactly the whole module ("./..." from the root, or
- * "MODULE/..."), with no flags that change the analysis, on a clean tree.
+ * "MODULE/..."), with no flags that change the analysis other than those its
+ * configuration records (-tags; GOFLAGS's -tags and -gcflags), on a clean tree.
  * args are the user's arguments after "go" (args[0] the subcommand).
  * Storing is a cache: failing to store is not an error worth stopping for.
+ * ge_history_build_storable answers, before the build, whether it would be.
  */
-int ge_history_store_build(ge_history *h, const ge_report *r, char *const *args, size_t nargs);
+int ge_history_build_storable(ge_history *h, char *const *args, size_t nargs);
+/* Store r as HEAD's note when the state before the build (read with
+ * ge_git_state_read) is still the state now and clean. */
+int ge_history_store_build(ge_history *h, const ge_report *r, const ge_git_state *before);
 
 /*
  * Attach the compiler's -m=2 explanation to each new heap escape of head,

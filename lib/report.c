@@ -1,6 +1,8 @@
 /* The diagnostic set of one build and its JSON form. */
 #include "report.h"
 
+#include "goconfig.h"
+
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +135,7 @@ void ge_report_free(ge_report *r)
 	free(r->go_version);
 	free(r->module);
 	free(r->commit);
+	ge_goconfig_free(r->config);
 	free(r->diags);
 	free(r->fixed);
 	for (i = 0; i < r->nexplain; i++)
@@ -490,6 +493,10 @@ int ge_report_to_json(ge_buf *out, const ge_report *r)
 	ge_report_summary(r, &s);
 	rc |= ge_buf_puts(out, "{\n  \"schema\": \"goescape-report/1\",\n  \"go\": ");
 	rc |= put_opt(out, r->go_version);
+	if (r->config) {
+		rc |= ge_buf_puts(out, ",\n  \"config\": ");
+		rc |= ge_goconfig_to_json(out, r->config);
+	}
 	rc |= ge_buf_puts(out, ",\n  \"module\": ");
 	rc |= put_opt(out, r->module);
 	rc |= ge_buf_puts(out, ",\n  \"commit\": ");
@@ -591,6 +598,19 @@ static int parse_diag(ge_diag *d, const cJSON *o, const char *name, size_t idx)
 	return 0;
 }
 
+/* The "config" object, when there is one (lib/goconfig). */
+static int parse_config(ge_report *r, const cJSON *root, const char *name)
+{
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(root, "config");
+	const char *canon = jstr(c, "canonical"), *hash = jstr(c, "hash");
+	if (!c || cJSON_IsNull(c))
+		return 0;
+	if (!cJSON_IsObject(c) || !canon || !hash || ge_goconfig_parse(&r->config, canon, hash) < 0)
+		return ge_error_set(GE_EBADINPUT, "'%s': \"config\" is not a build configuration",
+				    name);
+	return 0;
+}
+
 int ge_report_from_json(ge_report **out, const char *json, size_t len, const char *name)
 {
 	cJSON *root = NULL;
@@ -636,6 +656,8 @@ int ge_report_from_json(ge_report **out, const char *json, size_t len, const cha
 				     cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "dirty")))) < 0)
 		goto done;
 	r->counted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "counts"));
+	if ((rc = parse_config(r, root, name)) < 0)
+		goto done;
 	arr = cJSON_GetObjectItemCaseSensitive(root, "diagnostics");
 	if (!cJSON_IsArray(arr)) {
 		rc = ge_error_set(GE_EBADINPUT, "'%s': \"diagnostics\" is not a list", name);

@@ -76,6 +76,9 @@ typedef struct ge_report {
 	struct ge_arena *arena;
 	char **explain;   /* -m=2 explanation text per index, owned */
 	size_t nexplain, explain_alloc;
+	/* The build configuration (lib/goconfig), owned; NULL when unknown
+	   (compiler output read with --input, a report of an older goescape). */
+	struct ge_goconfig *config;
 } ge_report;
 
 /* An empty report; free with ge_report_free(). */

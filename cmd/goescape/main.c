@@ -18,6 +18,7 @@
 #include "emit.h"
 #include "git.h"
 #include "gocmd.h"
+#include "goconfig.h"
 #include "history.h"
 #include "hook.h"
 #include "report.h"
@@ -307,6 +308,7 @@ static int load_history(ge_history *h, char **pkgs, int npkgs)
 	h->build.vendored = vendored_opt;
 	/* Progress is for a person watching: a terminal, or GOESCAPE_VERBOSE. */
 	h->on_progress = isatty(2) || verbose() ? print_to_stderr : NULL;
+	h->on_warning = print_to_stderr;
 	h->pkgs = pkgs;
 	h->npkgs = (size_t)npkgs;
 	return 0;
@@ -527,7 +529,16 @@ static int cmd_baseline(const command *c, opts *o)
 	return EXIT_CLEAN;
 }
 
-enum { CHECK_BASE, CHECK_BASELINE, CHECK_FORMAT, CHECK_OUTPUT, CHECK_INPUT, CHECK_VENDORED };
+enum {
+	CHECK_BASE,
+	CHECK_BASELINE,
+	CHECK_FORMAT,
+	CHECK_OUTPUT,
+	CHECK_INPUT,
+	CHECK_VENDORED,
+	CHECK_REBUILD_BASE,
+	CHECK_ALLOW_CONFIG_MISMATCH
+};
 static const opt check_opts[] = {
 	{"base", 0, OPT_STRING, "REV", "compare with the merge-base of REV and HEAD"},
 	{"baseline", 0, OPT_STRING, "FILE", "compare with a baseline file (default .goescape/baseline.json)"},
@@ -535,7 +546,40 @@ static const opt check_opts[] = {
 	{"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically) instead of stdout"},
 	{"input", 0, OPT_STRING, "FILE", "read the head's compiler -m output from FILE ('-' for stdin)"},
 	{"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
+	{"rebuild-base", 0, OPT_FLAG, NULL, "build the base even when its report is stored (and store it again)"},
+	{"allow-config-mismatch", 0, OPT_FLAG, NULL,
+	 "compare with a baseline recorded under another build configuration (a warning, not exit 2)"},
 	{NULL, 0, 0, NULL, NULL}};
+
+/*
+ * A baseline recorded under another build configuration than the one the
+ * head is built with: one line, and exit 2 unless allowed.  Only the Go
+ * patch release differing is the older warning of the caller.  *warned
+ * tells the caller a line was printed.
+ */
+static int baseline_config_ok(const ge_report *base, ge_history *h, const char *shown, int allow,
+			      int *warned)
+{
+	const ge_goconfig *now = NULL;
+	ge_buf what = GE_BUF_INIT;
+	int d;
+	*warned = 0;
+	if (!base->config || ge_history_config(&now, h) < 0)
+		return 1; /* an older baseline, or nothing to compare with: as before */
+	d = ge_goconfig_compare(base->config, now, &what);
+	if (d == 2) {
+		fprintf(stderr,
+			allow ? "%s: warning: the baseline '%s' was recorded under another build "
+				"configuration (%s)\n"
+			      : "%s: the baseline '%s' was recorded under another build configuration "
+				"(%s): record it again with 'goescape baseline', or compare anyway "
+				"with --allow-config-mismatch\n",
+			prog, shown, ge_buf_cstr(&what));
+		*warned = 1;
+	}
+	ge_buf_release(&what);
+	return d < 2 || allow;
+}
 
 static int cmd_check(const command *c, opts *o)
 {
@@ -545,14 +589,17 @@ static int cmd_check(const command *c, opts *o)
 	const char *base_commit = NULL;
 	char *blpath = NULL;
 	size_t failing;
-	int rc, code;
+	int rc, code, cfg_warned = 0;
 	(void)c;
 	check_format(o->str[CHECK_FORMAT]);
 	vendored_opt = o->set[CHECK_VENDORED];
 	if (o->str[CHECK_BASE] && o->str[CHECK_BASELINE])
 		die_usage("check: give --base or --baseline, not both");
+	if (o->set[CHECK_REBUILD_BASE] && !o->str[CHECK_BASE])
+		die_usage("check: --rebuild-base goes with --base");
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
+	h.rebuild = o->set[CHECK_REBUILD_BASE];
 	/* The base first: a bad revision or baseline fails before any build. */
 	if (o->str[CHECK_BASE]) {
 		if (!h.git)
@@ -576,6 +623,15 @@ static int cmd_check(const command *c, opts *o)
 			return fail_rc(rc);
 		}
 		free(blpath);
+		if (!o->str[CHECK_INPUT] &&
+		    !baseline_config_ok(base, &h,
+					o->str[CHECK_BASELINE] ? o->str[CHECK_BASELINE]
+					: G.config.baseline    ? G.config.baseline
+							       : GE_BASELINE_DEFAULT,
+					o->set[CHECK_ALLOW_CONFIG_MISMATCH], &cfg_warned)) {
+			ge_report_free(base);
+			return EXIT_USAGE;
+		}
 		/* Named packages: the baseline's other packages are not compared. */
 		if ((rc = ge_capture_keep_named(base, h.pkgs, h.npkgs, &G.mods, G.cwd)) < 0) {
 			ge_report_free(base);
@@ -588,7 +644,8 @@ static int cmd_check(const command *c, opts *o)
 		goto failed;
 	if (!base && (rc = commit_report(&base, &h, base_commit)) < 0)
 		goto failed;
-	if (base->go_version && head->go_version && strcmp(base->go_version, head->go_version))
+	if (!cfg_warned && base->go_version && head->go_version &&
+	    strcmp(base->go_version, head->go_version))
 		fprintf(stderr, "%s: warning: the base was analysed with %s, the head with %s\n", prog,
 			base->go_version, head->go_version);
 	if ((rc = ge_history_match(head, base, &h, base_commit, NULL)) < 0)
@@ -646,11 +703,10 @@ static int cmd_log(const command *c, opts *o)
 		char *subject = NULL;
 		if ((rc = ge_git_commit_info(h.git, commit, &subject, parent)) < 0)
 			return fail_rc(rc);
-		if (ge_git_note_read(h.git, commit, &note) == 0 &&
-		    ge_report_from_json(&r, note.ptr, note.len, "note") == 0) {
+		/* Only reports of the configuration a build here would have. */
+		if (ge_history_note(&r, &h, commit) == 0) {
 			ge_summary s;
-			if (parent[0] && ge_git_note_read(h.git, parent, &pnote) == 0 &&
-			    ge_report_from_json(&p, pnote.ptr, pnote.len, "note") == 0 &&
+			if (parent[0] && ge_history_note(&p, &h, parent) == 0 &&
 			    ge_history_match(r, p, &h, parent, commit) == 0) {
 				ge_report_summary(r, &s);
 				char delta[48];
@@ -940,7 +996,9 @@ static const command commands[] = {
 	{"baseline", "[-o FILE] [PKG...]",
 	 "Record today's heap escapes as the baseline file that 'check' compares with.",
 	 baseline_opts, cmd_baseline},
-	{"check", "[--base REV | --baseline FILE] [--format F] [-o FILE] [--input FILE] [PKG...]",
+	{"check",
+	 "[--base REV [--rebuild-base] | --baseline FILE [--allow-config-mismatch]] [--format F] "
+	 "[-o FILE] [--input FILE] [PKG...]",
 	 "Report only the heap escapes that are new against a base revision or a baseline\n"
 	 "file; exit 1 when there are any.",
 	 check_opts, cmd_check},
@@ -981,6 +1039,8 @@ static int run_go(int argc, char **argv)
 	int i, rc, status = 0, mods_rc = -1;
 	ge_report *r = NULL;
 	ge_capture_opts co = GE_CAPTURE_OPTS_INIT;
+	ge_git_state before;
+	int storable = 0;
 
 	if (load_go() < 0)
 		return fail(EXIT_USAGE);
@@ -1011,14 +1071,21 @@ static int run_go(int argc, char **argv)
 	co.verbose = verbose();
 	co.on_output = print_to_stderr;
 	co.on_json = print_to_stdout;
+	{
+		/* A build that may be stored as HEAD's note: what it will see, first. */
+		ge_history h;
+		storable = load_history(&h, NULL, 0) == 0 &&
+		           ge_history_build_storable(&h, argv, (size_t)argc) &&
+		           ge_git_state_read(h.git, &before) == 0;
+	}
 	rc = ge_capture_build(&r, &status, &co);
 	if (rc < 0)
 		return fail(EXIT_USAGE);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !ge_run_signalled()) {
 		ge_buf b = GE_BUF_INIT;
 		ge_history h;
-		if (load_history(&h, NULL, 0) == 0)
-			(void)ge_history_store_build(&h, r, argv, (size_t)argc);
+		if (storable && load_history(&h, NULL, 0) == 0)
+			(void)ge_history_store_build(&h, r, &before);
 		if (ge_emit_build_summary(&b, r) == 0)
 			fprintf(stderr, "%s\n", b.ptr);
 		ge_buf_release(&b);

@@ -267,22 +267,32 @@ test_expect_success 'a base note from another Go version: the same warning with 
 	rm cart/make.go
 '
 
-test_expect_success 'a baseline made by the real go1.19: the warning names both' '
+test_expect_success 'a baseline made by the real go1.19: exit 2, one line naming both configurations' '
 	test -x "$GO119" &&
 	cd gover &&
 	GOESCAPE_GO="$GO119" goescape baseline -o ../go119.json 2>/dev/null &&
 	v119=$("$GO119" env GOVERSION) &&
 	test "$(json ../go119.json "d[\"go\"]")" = "$v119" &&
+	test "$(json ../go119.json "d[\"config\"][\"canonical\"].split()[0]")" = "go=$v119" &&
+	test_expect_code 2 goescape check --baseline ../go119.json >actual 2>err &&
+	test_cmp /dev/null actual &&
+	echo "goescape: the baseline '\''../go119.json'\'' was recorded under another build configuration (go: $v119, now $GOVERSION): record it again with '\''goescape baseline'\'', or compare anyway with --allow-config-mismatch" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success '--allow-config-mismatch compares anyway, with one warning naming both' '
+	cd gover &&
+	v119=$("$GO119" env GOVERSION) &&
 	code=0 &&
-	{ goescape check --baseline ../go119.json >actual 2>err || code=$?; } &&
+	{ goescape check --baseline ../go119.json --allow-config-mismatch >actual 2>err || code=$?; } &&
 	test $code -le 1 &&
-	echo "goescape: warning: the base was analysed with $v119, the head with $GOVERSION" >expect &&
+	echo "goescape: warning: the baseline '\''../go119.json'\'' was recorded under another build configuration (go: $v119, now $GOVERSION)" >expect &&
 	grep "^goescape: warning" err >warnings &&
 	test_cmp expect warnings
 '
 
 # A go wrapper script (as with asdf, goenv, or a logging shim) is still the
-# same Go: the report must still name its version, or the warning above
+# same Go: the report must still name its version, or the check above
 # silently disappears.
 test_expect_success 'through a GOESCAPE_GO wrapper script the Go version is still known' '
 	mkdir -p shim &&
@@ -291,8 +301,8 @@ test_expect_success 'through a GOESCAPE_GO wrapper script the Go version is stil
 	cd gover &&
 	GOESCAPE_GO="$TRASH/shim/go-wrapper" goescape report --format json >r.json &&
 	test "$(json r.json "d[\"go\"]")" = "$GOVERSION" &&
-	{ GOESCAPE_GO="$TRASH/shim/go-wrapper" goescape check --baseline ../go119.json >actual 2>err || :; } &&
-	test "$(grep -c "warning: the base was analysed with" err)" = 1
+	test_expect_code 2 env GOESCAPE_GO="$TRASH/shim/go-wrapper" "$GOESCAPE_BIN" check --baseline ../go119.json >actual 2>err &&
+	test "$(grep -c "recorded under another build configuration (go: " err)" = 1
 '
 
 test_done

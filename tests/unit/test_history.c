@@ -1,0 +1,285 @@
+/* lib/history: notes hold one report per build configuration, strict about their commit. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "history.h"
+
+static const char go[] = "/usr/local/go/bin/go";
+
+typedef struct fixture {
+	char dir[64];
+	char head[GE_OID_HEX], parent[GE_OID_HEX];
+	ge_git *git;
+	ge_modset mods;
+	ge_history h;
+	ge_buf warnings;
+} fixture;
+
+static void on_warning(const char *line, size_t len, void *ud)
+{
+	ge_buf *b = ud;
+	(void)ge_buf_put(b, line, len);
+	(void)ge_buf_putc(b, '\n');
+}
+
+/* A repository with two commits and a go.mod, and the history context on it. */
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof(*f));
+	char cmd[512];
+	if (!f || access(go, X_OK) != 0)
+		return -1;
+	strcpy(f->dir, "/tmp/ge-history-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(cmd, sizeof(cmd),
+	         "cd %s && git init -q && printf 'module example.com/h\\n\\ngo 1.21\\n' >go.mod && "
+	         "git add go.mod && git -c user.name=t -c user.email=t@t commit -qm one && "
+	         "git -c user.name=t -c user.email=t@t commit -q --allow-empty -m two",
+	         f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	setenv("GOTOOLCHAIN", "local", 1);
+	setenv("GOENV", "off", 1);
+	unsetenv("GOFLAGS");
+	if (ge_git_open(&f->git, f->dir) < 0 || ge_modset_find(&f->mods, f->dir, NULL) < 0 ||
+	    ge_git_resolve(f->git, "HEAD", f->head) < 0 ||
+	    ge_git_resolve(f->git, "HEAD~1", f->parent) < 0)
+		return -1;
+	f->h.git = f->git;
+	f->h.build.go = go;
+	f->h.build.cwd = f->dir;
+	f->h.build.mods = &f->mods;
+	f->h.on_warning = on_warning;
+	f->h.warning_ud = &f->warnings;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	char cmd[128];
+	ge_git_free(f->git);
+	ge_modset_release(&f->mods);
+	ge_buf_release(&f->warnings);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	(void)system(cmd);
+	free(f);
+	return 0;
+}
+
+/* A report of commit with n diagnostics, under cfg (NULL: no configuration). */
+static ge_report *report(const char *commit, int n, const ge_goconfig *cfg)
+{
+	ge_report *r = NULL;
+	int i;
+	assert_int_equal(ge_report_new(&r), 0);
+	assert_int_equal(ge_report_set_meta(r, cfg ? cfg->go : "go1.0", "example.com/h", commit, 0),
+	                 0);
+	for (i = 0; i < n; i++) {
+		ge_diag d;
+		memset(&d, 0, sizeof(d));
+		d.package = "example.com/h";
+		d.file = "h.go";
+		d.function = "F";
+		d.subject = "x";
+		d.message = "moved to heap: x";
+		d.line = (uint32_t)(i + 1);
+		d.column = 2;
+		d.kind = GE_KIND_MOVED;
+		assert_int_equal(ge_report_add(r, &d), 0);
+	}
+	if (cfg)
+		assert_int_equal(ge_goconfig_dup(&r->config, cfg), 0);
+	return r;
+}
+
+/* The current configuration with one field changed. */
+static ge_goconfig *other_config(ge_history *h)
+{
+	const ge_goconfig *cur;
+	ge_goconfig *c = NULL;
+	assert_int_equal(ge_history_config(&cur, h), 0);
+	assert_int_equal(ge_goconfig_dup(&c, cur), 0);
+	free(c->tags);
+	c->tags = strdup("lean");
+	assert_int_equal(ge_goconfig_finish(c), 0);
+	return c;
+}
+
+static void put_note(fixture *f, const char *commit, ge_report *const *rs, size_t n)
+{
+	ge_buf b = GE_BUF_INIT;
+	size_t i;
+	for (i = 0; i < n; i++)
+		assert_int_equal(ge_report_to_json(&b, rs[i]), 0);
+	assert_int_equal(ge_git_note_write(f->git, commit, b.ptr), 0);
+	ge_buf_release(&b);
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (; (hay = strstr(hay, needle)); hay++)
+		n++;
+	return n;
+}
+
+static void picks_its_configuration(void **state)
+{
+	fixture *f = *state;
+	const ge_goconfig *cur;
+	ge_goconfig *other = other_config(&f->h);
+	ge_report *rs[3], *got = NULL;
+	assert_int_equal(ge_history_config(&cur, &f->h), 0);
+	rs[0] = report(f->head, 1, other);
+	rs[1] = report(f->head, 3, cur);
+	rs[2] = report(f->head, 5, NULL); /* an older goescape's */
+	put_note(f, f->head, rs, 3);
+	assert_int_equal(ge_history_note(&got, &f->h, f->head), 0);
+	assert_int_equal(got->ndiags, 3);
+	assert_string_equal(got->config->canonical, cur->canonical);
+	ge_report_free(got);
+	/* Only other configurations: nothing. */
+	put_note(f, f->head, rs, 1);
+	assert_int_equal(ge_history_note(&got, &f->h, f->head), GE_ENOTFOUND);
+	put_note(f, f->head, rs + 2, 1);
+	assert_int_equal(ge_history_note(&got, &f->h, f->head), GE_ENOTFOUND);
+	/* rebuild: never read. */
+	put_note(f, f->head, rs, 2);
+	f->h.rebuild = 1;
+	assert_int_equal(ge_history_note(&got, &f->h, f->head), GE_ENOTFOUND);
+	f->h.rebuild = 0;
+	assert_int_equal(f->warnings.len, 0);
+	ge_report_free(rs[0]);
+	ge_report_free(rs[1]);
+	ge_report_free(rs[2]);
+	ge_goconfig_free(other);
+}
+
+static void strict_commit(void **state)
+{
+	fixture *f = *state;
+	const ge_goconfig *cur;
+	ge_report *r, *got = NULL;
+	assert_int_equal(ge_history_config(&cur, &f->h), 0);
+	r = report(f->parent, 2, cur); /* names the parent, attached to HEAD */
+	put_note(f, f->head, &r, 1);
+	assert_int_equal(ge_history_note(&got, &f->h, f->head), GE_ENOTFOUND);
+	assert_int_equal(count(ge_buf_cstr(&f->warnings), "\n"), 1);
+	assert_non_null(strstr(ge_buf_cstr(&f->warnings), "it names commit"));
+	assert_non_null(strstr(ge_buf_cstr(&f->warnings), f->parent));
+	ge_buf_clear(&f->warnings);
+	ge_report_free(r);
+}
+
+static void union_merged_note(void **state)
+{
+	fixture *f = *state;
+	const ge_goconfig *cur;
+	ge_report *rs[2], *got = NULL;
+	ge_buf b = GE_BUF_INIT;
+	assert_int_equal(ge_history_config(&cur, &f->h), 0);
+	rs[0] = report(f->head, 4, cur);
+	rs[1] = report(f->head, 6, cur);
+	/* What "git notes merge -s union" makes: both, a newline between; then junk. */
+	assert_int_equal(ge_report_to_json(&b, rs[0]), 0);
+	assert_int_equal(ge_buf_puts(&b, "\n"), 0);
+	assert_int_equal(ge_report_to_json(&b, rs[1]), 0);
+	assert_int_equal(ge_buf_puts(&b, "not json"), 0);
+	assert_int_equal(ge_git_note_write(f->git, f->head, b.ptr), 0);
+	assert_int_equal(ge_history_note(&got, &f->h, f->head), 0);
+	assert_int_equal(got->ndiags, 4); /* the first */
+	ge_report_free(got);
+	ge_buf_release(&b);
+	ge_report_free(rs[0]);
+	ge_report_free(rs[1]);
+}
+
+static void store_keeps_other_configurations(void **state)
+{
+	fixture *f = *state;
+	const ge_goconfig *cur;
+	ge_goconfig *other = other_config(&f->h);
+	ge_report *rs[3], *got = NULL;
+	ge_git_state before;
+	ge_buf note = GE_BUF_INIT, again = GE_BUF_INIT;
+	assert_int_equal(ge_history_config(&cur, &f->h), 0);
+	rs[0] = report(f->head, 1, other);
+	rs[1] = report(f->parent, 2, cur); /* a stale report naming another commit */
+	rs[2] = report(f->head, 7, NULL);
+	put_note(f, f->head, rs, 3);
+	ge_report_free(rs[1]);
+	rs[1] = report(f->head, 3, cur);
+	assert_int_equal(ge_git_state_read(f->git, &before), 0);
+	assert_int_equal(before.dirty, 0);
+	assert_int_equal(ge_history_store_build(&f->h, rs[1], &before), 0);
+	assert_int_equal(ge_git_note_read(f->git, f->head, &note), 0);
+	/* Two reports: the other configuration's and the new one, sorted by hash. */
+	assert_int_equal(count(ge_buf_cstr(&note), "\"schema\""), 2);
+	{
+		const char *a = strstr(note.ptr, cur->hash), *o = strstr(note.ptr, other->hash);
+		assert_non_null(a);
+		assert_non_null(o);
+		assert_true((strcmp(cur->hash, other->hash) < 0) == (a < o));
+	}
+	assert_int_equal(ge_history_note(&got, &f->h, f->head), 0);
+	assert_int_equal(got->ndiags, 3);
+	ge_report_free(got);
+	/* Storing the same again leaves the note as it is. */
+	assert_int_equal(ge_history_store_build(&f->h, rs[1], &before), 0);
+	assert_int_equal(ge_git_note_read(f->git, f->head, &again), 0);
+	assert_string_equal(note.ptr, again.ptr);
+	ge_buf_release(&note);
+	ge_buf_release(&again);
+	ge_report_free(rs[0]);
+	ge_report_free(rs[1]);
+	ge_report_free(rs[2]);
+	ge_goconfig_free(other);
+}
+
+static void store_refuses_a_moved_state(void **state)
+{
+	fixture *f = *state;
+	const ge_goconfig *cur;
+	ge_git_state before;
+	ge_report *r;
+	ge_buf note = GE_BUF_INIT;
+	char cmd[256];
+	assert_int_equal(ge_history_config(&cur, &f->h), 0);
+	assert_int_equal(ge_git_state_read(f->git, &before), 0);
+	snprintf(cmd, sizeof(cmd),
+	         "cd %s && git -c user.name=t -c user.email=t@t commit -q --allow-empty -m three",
+	         f->dir);
+	assert_int_equal(system(cmd), 0);
+	r = report(before.head, 1, cur);
+	assert_int_equal(ge_history_store_build(&f->h, r, &before), 0);
+	{
+		char now[GE_OID_HEX];
+		assert_int_equal(ge_git_head(f->git, now), 0);
+		assert_string_not_equal(now, before.head);
+		assert_int_equal(ge_git_note_read(f->git, now, &note), GE_ENOTFOUND);
+	}
+	ge_report_free(r);
+	ge_buf_release(&note);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(picks_its_configuration, setup, teardown),
+	    cmocka_unit_test_setup_teardown(strict_commit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(union_merged_note, setup, teardown),
+	    cmocka_unit_test_setup_teardown(store_keeps_other_configurations, setup, teardown),
+	    cmocka_unit_test_setup_teardown(store_refuses_a_moved_state, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

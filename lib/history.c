@@ -40,6 +40,13 @@ static int store_note(ge_history *h, const char *commit, const ge_report *r)
 			rc = ge_git_note_write(h->git, commit, b.ptr);
 		ge_buf_release(&old);
 	}
+	/* A lock in the way (a killed writer's, or held too long): say so, once, and go on. */
+	if ((rc == GE_ELOCKED || rc == GE_ECONFLICT) && h->build.on_output) {
+		ge_buf w = GE_BUF_INIT;
+		if (ge_buf_printf(&w, "goescape: warning: %s", ge_error_last()) == 0)
+			h->build.on_output(w.ptr, w.len, h->build.ud);
+		ge_buf_release(&w);
+	}
 	ge_buf_release(&b);
 	return rc;
 }

@@ -99,7 +99,7 @@ $(BUILD)/bench_match: $(BUILD)/tests/bench/bench_match.o $(LIBA)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS)
 
 # Fuzzing: libFuzzer targets (clang), and every corpus entry as a regression test.
-FUZZ_TARGETS := parse report gosrc prepush config suggest golex
+FUZZ_TARGETS := parse report gosrc prepush config suggest golex url
 FUZZ_SEEDS_parse   := tests/fixtures/compiler-output
 FUZZ_SEEDS_report  := tests/fuzz/corpus/report
 FUZZ_SEEDS_gosrc   := tests/fixtures/gosrc tests/fixtures/parsemod examples tests/fixtures/golex
@@ -107,6 +107,7 @@ FUZZ_SEEDS_prepush := tests/fuzz/corpus/prepush
 FUZZ_SEEDS_config  := tests/fuzz/corpus/config
 FUZZ_SEEDS_suggest := tests/fixtures/suggestmod examples
 FUZZ_SEEDS_golex   := tests/fixtures/golex tests/fixtures/gosrc examples
+FUZZ_SEEDS_url     := tests/fuzz/corpus/url
 SECONDS   ?= 60
 FUZZ_CC   ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
@@ -133,7 +134,7 @@ fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 	    $$(case $$t in parse) echo $(FUZZ_SEEDS_parse);; report) echo $(FUZZ_SEEDS_report);; \
 	       gosrc) echo $(FUZZ_SEEDS_gosrc);; prepush) echo $(FUZZ_SEEDS_prepush);; \
 	       config) echo $(FUZZ_SEEDS_config);; suggest) echo $(FUZZ_SEEDS_suggest);; \
-	       golex) echo $(FUZZ_SEEDS_golex);; esac) 2>&1 | grep -E '^#[0-9]+.*DONE|^Done|ERROR|SUMMARY' ; \
+	       golex) echo $(FUZZ_SEEDS_golex);; url) echo $(FUZZ_SEEDS_url);; esac) 2>&1 | grep -E '^#[0-9]+.*DONE|^Done|ERROR|SUMMARY' ; \
 	done
 
 # The same targets without libFuzzer, over the seeds and every saved crash.
@@ -148,7 +149,7 @@ fuzz-regress: $(FUZZ_TARGETS:%=$(BUILD)/fuzz-regress/%)
 	  $(BUILD)/fuzz-regress/$$t $$(case $$t in parse) echo $(FUZZ_SEEDS_parse);; report) echo $(FUZZ_SEEDS_report);; \
 	       gosrc) echo $(FUZZ_SEEDS_gosrc);; prepush) echo $(FUZZ_SEEDS_prepush);; \
 	       config) echo $(FUZZ_SEEDS_config);; suggest) echo $(FUZZ_SEEDS_suggest);; \
-	       golex) echo $(FUZZ_SEEDS_golex);; esac) $$crashes || exit 1; \
+	       golex) echo $(FUZZ_SEEDS_golex);; url) echo $(FUZZ_SEEDS_url);; esac) $$crashes || exit 1; \
 	done
 
 # Static analysis: cppcheck must be clean (warnings and portability).

@@ -372,8 +372,10 @@ char *ge_sarif_repo_uri(const char *url)
 	size_t scheme_len;
 	int rc = 0;
 	assert(url);
-	if (ge_url_scrub(&clean, url) < 0)
+	if (ge_url_scrub(&clean, url) < 0) {
+		ge_buf_release(&clean);
 		return NULL; /* credentials cannot be told apart: leave the URL out */
+	}
 	url = ge_buf_cstr(&clean);
 	if (url[0] == '/') {
 		rc |= ge_buf_puts(&b, "file://");

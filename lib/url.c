@@ -100,9 +100,10 @@ static size_t scheme_len(const char *s)
 int ge_url_scrub(ge_buf *out, const char *url)
 {
 	const char *p, *auth, *auth_end, *host, *path, *path_end, *colon;
-	size_t n, start = out->len;
+	size_t n, start;
 	int rc;
 	assert(out && url);
+	start = out->len;
 	if (!url[0])
 		return bad();
 	for (p = url; *p; p++)

@@ -105,7 +105,7 @@ $(BUILD)/bench_profile: $(BUILD)/tests/bench/bench_profile.o $(LIBA)
 bench-profile: $(BUILD)/bench_profile
 
 # Fuzzing: libFuzzer targets (clang), and every corpus entry as a regression test.
-FUZZ_TARGETS := parse report gosrc prepush config suggest golex pprof
+FUZZ_TARGETS := parse report gosrc prepush config suggest golex pprof url
 FUZZ_SEEDS_parse   := tests/fixtures/compiler-output
 FUZZ_SEEDS_report  := tests/fuzz/corpus/report
 FUZZ_SEEDS_gosrc   := tests/fixtures/gosrc tests/fixtures/parsemod examples tests/fixtures/golex
@@ -114,6 +114,7 @@ FUZZ_SEEDS_config  := tests/fuzz/corpus/config
 FUZZ_SEEDS_suggest := tests/fixtures/suggestmod examples
 FUZZ_SEEDS_golex   := tests/fixtures/golex tests/fixtures/gosrc examples
 FUZZ_SEEDS_pprof   := tests/fuzz/corpus/pprof tests/fixtures/profiles
+FUZZ_SEEDS_url     := tests/fuzz/corpus/url
 SECONDS   ?= 60
 FUZZ_CC   ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all

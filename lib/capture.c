@@ -557,10 +557,12 @@ static int go_version_uncached(char **out, const char *go)
 	if (rc == 0 && !*out) {
 		/* Not a GOROOT's bin/go (a wrapper script, a shim): ask it, once. */
 		char *argv[] = {(char *)go, (char *)"env", (char *)"GOVERSION", NULL};
-		int status = 0;
+		int status = 0, run_rc;
 		ge_buf_clear(&text);
-		if (ge_run_capture(&status, &text, argv, NULL, 1) == 0 && WIFEXITED(status) &&
-		    WEXITSTATUS(status) == 0 && text.len && strncmp(text.ptr, "go1", 3) == 0) {
+		if ((run_rc = ge_run_capture(&status, &text, argv, NULL, 1)) == GE_EINTERRUPTED)
+			rc = run_rc; /* the run ends here: no version, no further go */
+		else if (run_rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && text.len &&
+		         strncmp(text.ptr, "go1", 3) == 0) {
 			size_t n = strcspn(text.ptr, "\r\n");
 			if (!(*out = ge_strndup(text.ptr, n)))
 				rc = ge_error_set(GE_ENOMEM, "out of memory");

@@ -18,6 +18,10 @@ struct ge_git {
 };
 
 static int lg_init_done;
+/* When this process first opened a repository: the age a lock file is
+ * measured against (see ge_git_note_write).  The coarse clock, which is
+ * the one file times come from. */
+static struct timespec run_start;
 
 /* Carry libgit2's last message into ours. */
 static int lg_error(int code, const char *what)
@@ -46,6 +50,7 @@ int ge_git_open(ge_git **out, const char *dir)
 	if (!lg_init_done) {
 		git_libgit2_init();
 		lg_init_done = 1;
+		clock_gettime(CLOCK_REALTIME_COARSE, &run_start);
 	}
 	if (!(g = calloc(1, sizeof(*g))))
 		return ge_error_set(GE_ENOMEM, "out of memory");
@@ -300,32 +305,110 @@ static int signature(git_signature **out, ge_git *g, const char *who)
 	return err;
 }
 
+/* How long a note write waits for a lock that is younger than the run. */
+#define NOTE_LOCK_WAIT_MS 3000
+
+/* s as a single-quoted shell word, for a command a person may copy. */
+static int put_shell_word(ge_buf *b, const char *s)
+{
+	int rc = ge_buf_putc(b, '\'');
+	for (; rc == 0 && *s; s++)
+		rc = *s == '\'' ? ge_buf_puts(b, "'\\''") : ge_buf_putc(b, *s);
+	return rc ? rc : ge_buf_putc(b, '\'');
+}
+
+/*
+ * The notes ref's lock file is there (GIT_ELOCKED): GE_ELOCKED with a
+ * message for a person when it is older than this run, 0 when it is young
+ * (or gone) and worth waiting for.
+ *
+ * A lock older than the run was most likely left by a git or goescape that
+ * was killed while it wrote (libgit2 lock files, like git's, carry no pid
+ * to check).  goescape does not remove it itself, as git does not: the
+ * lock may still belong to a live process that is slow (a network
+ * filesystem, a stopped job), and breaking it would let two writers
+ * overwrite each other's ref.  Saying so at once, with the command that
+ * removes it, costs the user one line instead of a silent wait on every
+ * run; a note is only a cache, so the run goes on without storing it.
+ */
+static int stale_lock(const char *lock)
+{
+	struct stat st;
+	char cwd[4096];
+	const char *shown = lock, *rel;
+	ge_buf cmd = GE_BUF_INIT;
+	int rc;
+	if (stat(lock, &st) < 0)
+		return 0;
+	if (st.st_mtim.tv_sec > run_start.tv_sec ||
+	    (st.st_mtim.tv_sec == run_start.tv_sec && st.st_mtim.tv_nsec >= run_start.tv_nsec))
+		return 0;
+	if (getcwd(cwd, sizeof(cwd)) && (rel = ge_path_within(lock, cwd)))
+		shown = rel;
+	if (put_shell_word(&cmd, shown) < 0)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	rc = ge_error_set(GE_ELOCKED,
+	                  "'%s' is older than this run (a git or goescape process was killed?); "
+	                  "if no git process is running, remove it: rm %s",
+	                  shown, cmd.ptr);
+	ge_buf_release(&cmd);
+	return rc;
+}
+
 int ge_git_note_write(ge_git *g, const char *commit, const char *text)
 {
 	git_signature *author = NULL, *committer = NULL;
 	git_oid oid;
-	int err = 0, attempt;
+	ge_buf lock = GE_BUF_INIT;
+	struct timespec t0, now;
+	long waited_ms = 0;
+	int err = 0, attempt, rc = 0;
 	if (git_oid_fromstr(&oid, commit) < 0)
 		return ge_error_set(GE_EUSAGE, "bad object id '%s'", commit);
+	if (ge_buf_printf(&lock, "%s/%s.lock", g->commondir, GE_NOTES_REF) < 0)
+		return ge_error_set(GE_ENOMEM, "out of memory");
 	if (signature(&author, g, "AUTHOR") < 0 || signature(&committer, g, "COMMITTER") < 0) {
 		git_signature_free(author);
+		ge_buf_release(&lock);
 		return lg_error(GE_ERROR, "cannot make a signature for the note");
 	}
-	for (attempt = 0; attempt < 50; attempt++) {
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (attempt = 0;; attempt++) {
 		err = note_write_once(g, author, committer, &oid, text);
 		if (err != GIT_ELOCKED && err != GIT_EMODIFIED && err != GIT_EEXISTS)
 			break;
-		/* Another process moved the notes ref: wait a little and redo on top. */
+		if (err == GIT_ELOCKED && (rc = stale_lock(lock.ptr)) < 0)
+			goto done;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		waited_ms =
+		    (long)(now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
+		if (waited_ms >= NOTE_LOCK_WAIT_MS)
+			break;
+		/* Another process holds the lock or moved the ref: wait a little, redo on top. */
 		{
-			struct timespec ts = {0, (long)(5 + attempt * 7) * 1000000L};
+			long ms = 5 + attempt * 7 > 100 ? 100 : 5 + attempt * 7;
+			struct timespec ts = {0, ms * 1000000L};
 			nanosleep(&ts, NULL);
 		}
 	}
+	if (err == GIT_ELOCKED)
+		rc = ge_error_set(
+		    GE_ELOCKED,
+		    "'%s' has been held by another process for over %ld ms; the note on "
+		    "%.12s was not stored",
+		    lock.ptr, waited_ms, commit);
+	else if (err == GIT_EMODIFIED || err == GIT_EEXISTS)
+		rc = ge_error_set(GE_ECONFLICT,
+		                  "the goescape notes kept moving for %ld ms; the "
+		                  "note on %.12s was not stored",
+		                  waited_ms, commit);
+	else if (err < 0)
+		rc = lg_error(GE_ERROR, "cannot write the goescape note");
+done:
 	git_signature_free(author);
 	git_signature_free(committer);
-	if (err < 0)
-		return lg_error(GE_ERROR, "cannot write the goescape note");
-	return 0;
+	ge_buf_release(&lock);
+	return rc;
 }
 
 /* ---- diffs ------------------------------------------------------------- */

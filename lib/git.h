@@ -58,6 +58,10 @@ int ge_git_note_read(ge_git *g, const char *commit, ge_buf *out);
 /*
  * Set the note (replacing an older one), retrying when another process
  * moves the notes ref at the same time.  Works without user.name/user.email.
+ * A lock file on the notes ref that is older than this run (a killed
+ * writer's) gives GE_ELOCKED at once, with a message naming the file and
+ * how to remove it; a younger one is waited for, up to a few seconds, then
+ * GE_ELOCKED too.  The lock is never removed here.
  */
 int ge_git_note_write(ge_git *g, const char *commit, const char *text);
 

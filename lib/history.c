@@ -212,6 +212,11 @@ static int store_note(ge_history *h, const char *commit, const ge_report *r)
 	if (rc == 0 &&
 	    !(old.len == b.len && memcmp(ge_buf_cstr(&old), ge_buf_cstr(&b), b.len) == 0))
 		rc = ge_git_note_write(h->git, commit, b.ptr);
+	/* A lock in the way (a killed writer's, or held too long): say so, once, and go on. */
+	if (rc == GE_ELOCKED || rc == GE_ECONFLICT) {
+		warn(h, "goescape: warning: %s", ge_error_last());
+		rc = 0;
+	}
 done:
 	free(keep);
 	note_set_release(&s);

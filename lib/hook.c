@@ -422,7 +422,7 @@ int ge_prepush_analyse(ge_prepush_result *results, ge_history *h, const char *re
 			break;
 		if ((rc = ge_history_commit(&br, &status, h, base, &from_note)) < 0) {
 			ge_report_free(hr);
-			if (rc != GE_EBUILD || ge_run_signalled())
+			if (rc != GE_EBUILD) /* GE_EINTERRUPTED too: no further go */
 				break;
 			res->base_broken = 1;
 			rc = 0;

@@ -46,7 +46,16 @@ static char **env_deeper(char *const *base, char **depth_var)
 }
 
 static volatile sig_atomic_t child_pid;
+/*
+ * The signal that ended the run, or 0.  Sticky: once a SIGINT, SIGTERM or
+ * SIGHUP arrived (or killed a child), every later ge_run() refuses to start
+ * anything, so no go starts after the user asked to stop even when a caller
+ * forgets to pass GE_EINTERRUPTED on.
+ */
 static volatile sig_atomic_t got_signal;
+
+static const int fwd_sigs[] = {SIGINT, SIGTERM, SIGHUP};
+#define NFWD (sizeof(fwd_sigs) / sizeof(fwd_sigs[0]))
 
 static void forward(int sig)
 {
@@ -55,9 +64,80 @@ static void forward(int sig)
 		kill((pid_t)child_pid, sig);
 }
 
+/*
+ * Forward the signals to the child while it runs.  A signal ignored when
+ * goescape started (nohup's SIGHUP, SIGINT of a background job of a shell
+ * without job control) stays ignored, for the child too, as the user's
+ * environment asked.
+ */
+static void forward_on(struct sigaction old[NFWD])
+{
+	struct sigaction sa;
+	size_t i;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < NFWD; i++) {
+		sigaction(fwd_sigs[i], NULL, &old[i]);
+		if (old[i].sa_handler != SIG_IGN)
+			sigaction(fwd_sigs[i], &sa, NULL);
+	}
+}
+
+static void forward_off(const struct sigaction old[NFWD])
+{
+	size_t i;
+	for (i = 0; i < NFWD; i++)
+		sigaction(fwd_sigs[i], &old[i], NULL);
+}
+
+static const char *sig_name(int sig)
+{
+	return sig == SIGINT    ? "SIGINT"
+	       : sig == SIGTERM ? "SIGTERM"
+	       : sig == SIGHUP  ? "SIGHUP"
+	                        : "a signal";
+}
+
+static int interrupted_error(void)
+{
+	return ge_error_set(GE_EINTERRUPTED, "interrupted by %s", sig_name((int)got_signal));
+}
+
+/*
+ * After a child ended: GE_EINTERRUPTED when a signal reached goescape
+ * while it ran, or the child itself died of SIGINT, SIGTERM or SIGHUP (go
+ * ignores SIGINT and exits 1 when its compilers die of it, so the status
+ * alone cannot tell).
+ */
+static int after_child(int status)
+{
+	size_t i;
+	if (!got_signal && WIFSIGNALED(status))
+		for (i = 0; i < NFWD; i++)
+			if (WTERMSIG(status) == fwd_sigs[i])
+				got_signal = fwd_sigs[i];
+	return got_signal ? interrupted_error() : 0;
+}
+
 int ge_run_signalled(void)
 {
 	return (int)got_signal;
+}
+
+void ge_run_reraise(void)
+{
+	int sig = (int)got_signal;
+	sigset_t set;
+	if (!sig)
+		return;
+	fflush(NULL);
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	_exit(128 + sig);
 }
 
 void ge_run_exit_like(int status)
@@ -68,24 +148,22 @@ void ge_run_exit_like(int status)
 		raise(sig);
 		_exit(128 + sig);
 	}
-	if (got_signal) {
-		signal(got_signal, SIG_DFL);
-		raise(got_signal);
-	}
+	ge_run_reraise();
 	exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
 }
 
 int ge_run(int *status, char *const *argv, const ge_run_opts *opts)
 {
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-	struct sigaction sa, old[3];
+	struct sigaction old[NFWD];
 	posix_spawn_file_actions_t fa;
-	int pipefd[2] = {-1, -1}, devnull = -1, rc = -1, fa_init = 0, i, stop = 0;
+	int pipefd[2] = {-1, -1}, devnull = -1, rc = -1, fa_init = 0, stop = 0;
 	pid_t pid;
 	char buf[65536], **env = NULL, *depth_var = NULL;
 
 	assert(argv && argv[0] && status);
-	got_signal = 0;
+	*status = 0;
+	if (got_signal)
+		return interrupted_error();
 	if (!(env = env_deeper(opts->envp, &depth_var)))
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	if (opts->on_stderr && pipe2(pipefd, O_CLOEXEC) < 0) {
@@ -102,7 +180,8 @@ int ge_run(int *status, char *const *argv, const ge_run_opts *opts)
 	if (opts->on_stderr) {
 		if (posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2) != 0)
 			goto fail;
-		if (opts->stdout_to_stderr && posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1) != 0)
+		if (opts->stdout_to_stderr &&
+		    posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1) != 0)
 			goto fail;
 	}
 	if (opts->quiet_stdout) {
@@ -111,17 +190,11 @@ int ge_run(int *status, char *const *argv, const ge_run_opts *opts)
 			goto fail;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = forward;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < 3; i++)
-		sigaction(sigs[i], &sa, &old[i]);
-
+	forward_on(old);
 	errno = posix_spawn(&pid, argv[0], &fa, NULL, argv, env);
 	if (errno != 0) {
 		rc = ge_error_errno(GE_ERROR, "cannot run '%s'", argv[0]);
-		for (i = 0; i < 3; i++)
-			sigaction(sigs[i], &old[i], NULL);
+		forward_off(old);
 		goto done;
 	}
 	child_pid = pid;
@@ -149,8 +222,9 @@ int ge_run(int *status, char *const *argv, const ge_run_opts *opts)
 		}
 	}
 	child_pid = 0;
-	for (i = 0; i < 3; i++)
-		sigaction(sigs[i], &old[i], NULL);
+	forward_off(old);
+	if (after_child(*status) < 0)
+		rc = GE_EINTERRUPTED;
 	goto done;
 fail:
 	rc = ge_error_errno(GE_ERROR, "cannot prepare to run '%s'", argv[0]);
@@ -176,9 +250,13 @@ static int to_buf(const char *b, size_t n, void *ud)
 int ge_run_capture(int *status, ge_buf *out, char *const *argv, const char *dir, int quiet_stderr)
 {
 	posix_spawn_file_actions_t fa;
+	struct sigaction old[NFWD];
 	int pipefd[2] = {-1, -1}, devnull = -1, rc = -1;
 	pid_t pid;
 	char buf[65536], **env, *depth_var = NULL;
+	*status = 0;
+	if (got_signal)
+		return interrupted_error();
 	if (!(env = env_deeper(NULL, &depth_var)))
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
@@ -201,6 +279,7 @@ int ge_run_capture(int *status, ge_buf *out, char *const *argv, const char *dir,
 		if (devnull >= 0)
 			posix_spawn_file_actions_adddup2(&fa, devnull, 2);
 	}
+	forward_on(old);
 	errno = posix_spawn(&pid, argv[0], &fa, NULL, argv, env);
 	posix_spawn_file_actions_destroy(&fa);
 	free(env);
@@ -210,9 +289,13 @@ int ge_run_capture(int *status, ge_buf *out, char *const *argv, const char *dir,
 		close(devnull);
 	if (errno != 0) {
 		rc = ge_error_errno(GE_ERROR, "cannot run '%s'", argv[0]);
+		forward_off(old);
 		close(pipefd[0]);
 		return rc;
 	}
+	child_pid = pid;
+	if (got_signal)
+		kill(pid, got_signal);
 	rc = 0;
 	for (;;) {
 		ssize_t n = read(pipefd[0], buf, sizeof(buf));
@@ -225,8 +308,14 @@ int ge_run_capture(int *status, ge_buf *out, char *const *argv, const char *dir,
 	}
 	close(pipefd[0]);
 	while (waitpid(pid, status, 0) < 0)
-		if (errno != EINTR)
-			return ge_error_errno(GE_ERROR, "cannot wait for '%s'", argv[0]);
+		if (errno != EINTR) {
+			rc = ge_error_errno(GE_ERROR, "cannot wait for '%s'", argv[0]);
+			break;
+		}
+	child_pid = 0;
+	forward_off(old);
+	if (after_child(*status) < 0)
+		rc = GE_EINTERRUPTED; /* wins over a failed read: nothing more is to run */
 	return rc;
 }
 
@@ -234,6 +323,8 @@ int ge_run_exec(char *const *argv)
 {
 	char **env, *depth_var = NULL;
 	int err;
+	if (got_signal)
+		return interrupted_error();
 	if (!(env = env_deeper(NULL, &depth_var)))
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	execve(argv[0], argv, env);

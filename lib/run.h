@@ -4,8 +4,14 @@
  * a callback chunk by chunk, so nothing is buffered whole.
  *
  * While a child runs, SIGINT, SIGTERM and SIGHUP sent to goescape are
- * forwarded to it; ge_run_signalled() then tells which one arrived so the
- * caller can clean up and re-raise it (ge_run_reraise()).
+ * forwarded to it (unless goescape started with the signal ignored).  Such
+ * a signal, or a child that died of one, ends the run: ge_run() and
+ * ge_run_capture() return GE_EINTERRUPTED, and so does every later call
+ * without starting anything.  Callers pass the code on after removing what
+ * they made (goto done), never fall back to another go run, and the CLI
+ * re-raises the signal (ge_run_reraise()) so goescape's own exit status is
+ * the signal's.  A signal that arrives while no child runs takes its default
+ * action: goescape ends at once, and no go starts after it.
  */
 #ifndef GE_RUN_H
 #define GE_RUN_H
@@ -19,30 +25,36 @@
 typedef int (*ge_run_sink)(const char *buf, size_t len, void *ud);
 
 typedef struct ge_run_opts {
-	const char *dir;   /* working directory for the child; NULL = ours */
-	char *const *envp; /* NULL = our environment */
+	const char *dir;       /* working directory for the child; NULL = ours */
+	char *const *envp;     /* NULL = our environment */
 	ge_run_sink on_stderr; /* NULL = stderr inherited */
 	void *ud;
 	int stdout_to_stderr; /* send the child's stdout into the stderr sink too */
-	int quiet_stdout; /* discard the child's stdout */
+	int quiet_stdout;     /* discard the child's stdout */
 } ge_run_opts;
 
 #define GE_RUN_OPTS_INIT {NULL, NULL, NULL, NULL, 0, 0}
 
 /*
  * Run argv[0] (a path) with argv.  *status receives a wait status (use
- * WIFEXITED etc.).  Returns -1 with a message only when the child could not
- * be started or waited for.
+ * WIFEXITED etc.).  Returns GE_EINTERRUPTED when a signal ended the run
+ * (see above; *status is still the child's), -1 with a message when the
+ * child could not be started or waited for.
  */
 int ge_run(int *status, char *const *argv, const ge_run_opts *opts);
 
-/* Run a program capturing its stdout in out (stderr inherited or discarded). */
-int ge_run_capture(int *status, ge_buf *out, char *const *argv, const char *dir,
-		   int quiet_stderr);
+/* Run a program capturing its stdout in out (stderr inherited or discarded).
+ * Signals as for ge_run(). */
+int ge_run_capture(int *status, ge_buf *out, char *const *argv, const char *dir, int quiet_stderr);
 
-/* The signal that arrived during the last ge_run(), or 0. */
+/* The signal that ended the run (arrived during a child, or killed one), or 0.
+ * Once set it stays set for the life of the process. */
 int ge_run_signalled(void);
-/* Exit the way the child did: re-raise its signal, or exit with its code. */
+/* When a signal ended the run: flush stdio and die of that signal (returns
+ * only when none did). */
+void ge_run_reraise(void);
+/* Exit the way the child did: re-raise its signal (or the one that ended the
+ * run), or exit with its code. */
 void ge_run_exit_like(int status);
 
 /* Replace this process with argv (execv); returns only on failure. */

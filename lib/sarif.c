@@ -7,6 +7,7 @@
  * so the ones that fit GitHub's limits can be chosen before any is written.
  */
 #include "sarif.h"
+#include "url.h"
 
 #include <zlib.h>
 
@@ -349,13 +350,33 @@ static int put_uri_part(ge_buf *b, const char *s, size_t n, int keep_colon)
 	return 0;
 }
 
+/* The end of a host (bracketed IPv6 or name) that starts at h, before any ":port". */
+static const char *host_end(const char *h, const char *e)
+{
+	const char *rb;
+	if (*h == '[' && (rb = memchr(h, ']', (size_t)(e - h))))
+		return rb + 1;
+	rb = memchr(h, ':', (size_t)(e - h));
+	return rb ? rb : e;
+}
+
+/*
+ * From the URL ge_url_scrub() made (no userinfo, query or fragment; a host
+ * of letters, digits, "-._~", %HH or a bracketed address, so it is written
+ * as it is).
+ */
 char *ge_sarif_repo_uri(const char *url)
 {
-	ge_buf b = GE_BUF_INIT;
-	const char *sep, *host, *path, *at, *end;
+	ge_buf b = GE_BUF_INIT, clean = GE_BUF_INIT;
+	const char *sep, *host, *path, *end;
 	size_t scheme_len;
 	int rc = 0;
 	assert(url);
+	if (ge_url_scrub(&clean, url) < 0) {
+		ge_buf_release(&clean);
+		return NULL; /* credentials cannot be told apart: leave the URL out */
+	}
+	url = ge_buf_cstr(&clean);
 	if (url[0] == '/') {
 		rc |= ge_buf_puts(&b, "file://");
 		rc |= put_uri_part(&b, url, strlen(url), 1);
@@ -366,9 +387,6 @@ char *ge_sarif_repo_uri(const char *url)
 		scheme_len = (size_t)(sep - url);
 		host = sep + 3;
 		path = host + strcspn(host, "/");
-		at = memchr(host, '@', (size_t)(path - host));
-		if (at)
-			host = at + 1;
 		if (scheme_len == 4 && strncmp(url, "file", 4) == 0 && host == path) {
 			rc |= ge_buf_puts(&b, "file://");
 			rc |= put_uri_part(&b, path, strlen(path), 1);
@@ -383,36 +401,35 @@ char *ge_sarif_repo_uri(const char *url)
 		    (scheme_len == 7 && strncmp(url, "git+ssh", 7) == 0) ||
 		    (scheme_len == 7 && strncmp(url, "ssh+git", 7) == 0)) {
 			/* The ssh port is no https port. */
-			end = memchr(host, ':', (size_t)(path - host));
 			rc |= ge_buf_puts(&b, "https://");
-			rc |= put_uri_part(&b, host, (size_t)((end ? end : path) - host), 0);
+			rc |= ge_buf_put(&b, host, (size_t)(host_end(host, path) - host));
 		} else {
-			rc |= ge_buf_put(&b, url, scheme_len + 3);
-			rc |= put_uri_part(&b, host, (size_t)(path - host), 1);
+			rc |= ge_buf_put(&b, url, (size_t)(path - url));
 		}
 		rc |= put_uri_part(&b, path, strlen(path), 1);
 		goto done;
 	}
-	/* scp-like [user@]host:path, the host without '/' (else it is a path). */
+	/* scp-like host:path, the host without '/' (else it is a path). */
 	end = strchr(url, ':');
 	if (!end || memchr(url, '/', (size_t)(end - url)) || end == url) {
 		rc = -1;
 		goto done;
 	}
-	at = memchr(url, '@', (size_t)(end - url));
-	host = at ? at + 1 : url;
-	path = end + 1;
-	if (host == end) {
+	host = url;
+	end = host_end(host, host + strlen(host));
+	if (*end != ':') {
 		rc = -1;
 		goto done;
 	}
+	path = end + 1;
 	while (*path == '/')
 		path++;
 	rc |= ge_buf_puts(&b, "https://");
-	rc |= put_uri_part(&b, host, (size_t)(end - host), 0);
+	rc |= ge_buf_put(&b, host, (size_t)(end - host));
 	rc |= ge_buf_putc(&b, '/');
 	rc |= put_uri_part(&b, path, strlen(path), 1);
 done:
+	ge_buf_release(&clean);
 	if (rc) {
 		ge_buf_release(&b);
 		return NULL;

@@ -121,9 +121,11 @@ int ge_sarif_line_hashes(ge_buf *out, const char *text, size_t len);
 
 /*
  * A repository URL as an absolute URI for SARIF: scp-like "git@host:o/r.git"
- * and ssh:// or git:// URLs become https://host/o/r.git, user names and
- * passwords are dropped, absolute paths become file:// URIs.  NULL when url
- * cannot be made absolute (a relative path) or on out of memory; else
+ * and ssh:// or git:// URLs become https://host/o/r.git, absolute paths
+ * file:// URIs.  Credentials never pass: the URL goes through
+ * ge_url_scrub() (lib/url.h) first, which drops userinfo, query and
+ * fragment.  NULL when url cannot be made absolute (a relative path), when
+ * the scrubber cannot read it without doubt, or on out of memory; else
  * malloc'd, free() it.
  */
 char *ge_sarif_repo_uri(const char *url);

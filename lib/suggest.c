@@ -1219,10 +1219,6 @@ static int probe_all(sctx *s)
 		if ((rc = run_tool(s, &status, argv, s->top)) < 0)
 			goto round_done;
 		s->res->go_runs++;
-		if (ge_run_signalled()) {
-			rc = ge_error_set(GE_ERROR, "interrupted");
-			goto round_done;
-		}
 		if ((rc = parse_errors(s, &errs, ge_buf_cstr(&s->out), s->out.len)) < 0)
 			goto round_done;
 		for (i = 0; i < npf; i++) {
@@ -1900,9 +1896,7 @@ static int verify_build(sctx *s, ge_report **rep, int *status)
 	rc = ge_capture_packages(rep, status, &co, s->o->pkgs, s->o->npkgs,
 	                         s->nov ? s->ovfile : NULL);
 	s->res->go_runs++;
-	if (rc == 0 && ge_run_signalled())
-		rc = ge_error_set(GE_ERROR, "interrupted");
-	return rc;
+	return rc; /* GE_EINTERRUPTED from lib/run when a signal ended the run */
 }
 
 /* Split the enabled candidates of a scope in two: the second half waits. */
@@ -2424,8 +2418,6 @@ static int go_test(sctx *s, char **pkgs, size_t n, int overlay)
 	rc = run_tool(s, &status, argv, s->top);
 	s->res->go_runs++;
 	free(argv);
-	if (rc == 0 && ge_run_signalled())
-		rc = ge_error_set(GE_ERROR, "interrupted");
 	return rc;
 }
 
@@ -2742,10 +2734,6 @@ int ge_suggest_run(ge_suggest_result **out, const ge_suggest_opts *o)
 	s.res->go_runs++;
 	if (rc < 0)
 		goto done;
-	if (ge_run_signalled()) {
-		rc = ge_error_set(GE_ERROR, "interrupted");
-		goto done;
-	}
 	if (!exited_ok(status)) {
 		rc = ge_error_set(GE_EBUILD, "go build failed (exit status %d)",
 		                  WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));

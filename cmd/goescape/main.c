@@ -341,9 +341,15 @@ static int repo_baseline(char **out)
 	return rc;
 }
 
-/* Map a library failure to an exit code, printing its message. */
+/*
+ * Map a library failure to an exit code, printing its message.  A run a
+ * signal ended (GE_EINTERRUPTED: the library has removed what it made)
+ * prints nothing and dies of that signal.
+ */
 static int fail_rc(int rc)
 {
+	if (rc == GE_EINTERRUPTED)
+		ge_run_reraise();
 	return fail(rc == GE_EBUILD ? EXIT_BUILD : EXIT_USAGE);
 }
 
@@ -1079,6 +1085,8 @@ static int run_go(int argc, char **argv)
 		           ge_git_state_read(h.git, &before) == 0;
 	}
 	rc = ge_capture_build(&r, &status, &co);
+	if (rc == GE_EINTERRUPTED)
+		ge_run_exit_like(status);
 	if (rc < 0)
 		return fail(EXIT_USAGE);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !ge_run_signalled()) {
@@ -1140,6 +1148,8 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], c->name) == 0) {
 			parse_opts(&o, c, argc - 2, argv + 2);
 			rc = c->run(c, &o);
+			/* A signal ended the run, whatever the command made of it. */
+			ge_run_reraise();
 			free(o.rest);
 			free(G.go);
 			free(G.goflags);

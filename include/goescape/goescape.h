@@ -20,7 +20,10 @@ enum {
 	GE_ENOMEM = -4,
 	GE_EUSAGE = -5, /* a caller's argument that makes no sense */
 	GE_EBUILD = -6, /* the Go build itself failed */
-	GE_ECONFLICT = -7 /* a concurrent update won; retry */
+	GE_ECONFLICT = -7, /* a concurrent update won; retry */
+	/* A signal (SIGINT, SIGTERM, SIGHUP) ended the run: stop, clean up, re-raise it. */
+	GE_EINTERRUPTED = -8,
+	GE_ELOCKED = -9 /* a lock file is held, or was left behind by a killed process */
 };
 
 /* The message of the most recent failure on this thread; never NULL. */

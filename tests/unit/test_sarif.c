@@ -214,7 +214,15 @@ static void repo_uris(void **state)
 	check_uri("http://gitea.local:3000/o/r", "http://gitea.local:3000/o/r");
 	check_uri("/srv/git/my repo.git", "file:///srv/git/my%20repo.git");
 	check_uri("file:///srv/git/r.git", "file:///srv/git/r.git");
-	check_uri("git@bad host:o/r", "https://bad%20host/o/r");
+	/* No credential in any form reaches the log (lib/url; its table is test_url.c). */
+	check_uri("https://u:p@ss@host/x", "https://host/x");
+	check_uri("user:tok3n@host:o/r.git", "https://host/o/r.git");
+	check_uri("https://host/o/r.git?access_token=abc#f", "https://host/o/r.git");
+	check_uri("ssh://me:pw@[::1]:2222/srv/r.git", "https://[::1]/srv/r.git");
+	check_uri("git@[::1]:o/r", "https://[::1]/o/r");
+	check_uri("https://u:pa/ss@host/x", NULL);
+	/* A host that is no host name is left out, not encoded. */
+	check_uri("git@bad host:o/r", NULL);
 	check_uri("../other", NULL);
 	check_uri("repo", NULL);
 }

@@ -7,6 +7,9 @@
 
 #include "gosrc.h"
 
+#define GE_XSTR(x) #x
+#define GE_STR(x)  GE_XSTR(x)
+
 void ge_config_init(ge_config *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -32,11 +35,115 @@ void ge_config_release(ge_config *c)
 	ge_config_init(c);
 }
 
-/* A list of strings, or an error naming key. */
-static int str_list(char ***out, size_t *n, const cJSON *v, const char *name, const char *key)
+/*
+ * v quoted for a message on one line: printable ASCII as it is, every other
+ * byte as \xNN, at most 60 bytes of it then "...".  buf must hold 256.
+ */
+static const char *quoted(char *buf, const char *v)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0, i;
+	for (i = 0; v[i] && o < 240; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (i == 60) {
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			buf[o++] = (char)c;
+		} else {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* The first control byte (or, with space, whitespace) in s, or NULL. */
+static const char *control_byte(const char *s, int space)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f || (space && *s == ' '))
+			return s;
+	return NULL;
+}
+
+/*
+ * Why p is not a package pattern, or NULL when it is one.  A pattern is what
+ * go accepts as a package argument inside the module: "./...", "./cmd/x",
+ * "cmd/...", "example.com/m/x/...", "all".  It never starts with '-' (go
+ * would take it as a flag: -toolexec runs a program), holds no whitespace,
+ * control byte or backslash, is not absolute and has no ".." element (the
+ * packages a config names are the module's own).
+ */
+static const char *pattern_problem(const char *p)
+{
+	size_t n = strlen(p);
+	const char *e;
+	if (!n)
+		return "it is empty";
+	if (p[0] == '-')
+		return "it starts with '-'";
+	if (n > GE_CONFIG_MAX_PATTERN)
+		return "it is longer than " GE_STR(GE_CONFIG_MAX_PATTERN) " bytes";
+	if (control_byte(p, 1))
+		return "it holds whitespace or a control character";
+	if (strchr(p, '\\'))
+		return "it holds a backslash";
+	if (p[0] == '/')
+		return "it is an absolute path";
+	for (e = p; e; e = strchr(e, '/')) {
+		if (*e == '/')
+			e++;
+		if (e[0] == '.' && e[1] == '.' && (e[2] == '/' || !e[2]))
+			return "it leaves the module ('..')";
+	}
+	return NULL;
+}
+
+/* Why g is not an ignore.paths glob, or NULL when it is one. */
+static const char *glob_problem(const char *g)
+{
+	size_t n = strlen(g);
+	if (!n)
+		return "it is empty";
+	if (n > GE_GLOB_MAX)
+		return "it is longer than " GE_STR(GE_GLOB_MAX) " bytes";
+	if (control_byte(g, 0))
+		return "it holds a control character";
+	if (strstr(g, "***"))
+		return "it holds '***' (use '*' within a segment, '**' across)";
+	return NULL;
+}
+
+/* Why f is not an ignore.functions name, or NULL when it is one. */
+static const char *function_problem(const char *f)
+{
+	size_t n = strlen(f);
+	if (!n)
+		return "it is empty";
+	if (n > GE_CONFIG_MAX_FUNCTION)
+		return "it is longer than " GE_STR(GE_CONFIG_MAX_FUNCTION) " bytes";
+	if (control_byte(f, 0))
+		return "it holds a control character";
+	return NULL;
+}
+
+/*
+ * A list of at most max strings, each accepted by check (which says what is
+ * wrong, NULL when nothing is), or an error naming the file, the key and
+ * the entry.
+ */
+static int str_list(char ***out, size_t *n, const cJSON *v, const char *name, const char *key,
+                    size_t max, const char *what, const char *(*check)(const char *))
 {
 	const cJSON *it;
 	size_t k = 0;
+	char q[256];
 	/* A key given twice: the last one wins, the first is freed. */
 	for (k = 0; *out && k < *n; k++)
 		free((*out)[k]);
@@ -44,15 +151,23 @@ static int str_list(char ***out, size_t *n, const cJSON *v, const char *name, co
 	*out = NULL;
 	*n = k = 0;
 	if (!cJSON_IsArray(v))
-		return ge_error_set(GE_EBADINPUT, "'%s': \"%s\" must be a list of strings", name, key);
+		return ge_error_set(GE_EBADINPUT, "'%s': \"%s\" must be a list of strings", name,
+		                    key);
+	if ((size_t)cJSON_GetArraySize(v) > max)
+		return ge_error_set(GE_EBADINPUT, "'%s': \"%s\" has more than %zu entries", name,
+		                    key, max);
 	*out = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof(char *));
 	if (!*out)
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	cJSON_ArrayForEach(it, v)
 	{
+		const char *why;
 		if (!cJSON_IsString(it))
 			return ge_error_set(GE_EBADINPUT, "'%s': \"%s\" must be a list of strings",
-					    name, key);
+			                    name, key);
+		if (check && (why = check(it->valuestring)) != NULL)
+			return ge_error_set(GE_EBADINPUT, "'%s': \"%s\"[%zu] '%s' is not %s (%s)",
+			                    name, key, k, quoted(q, it->valuestring), what, why);
 		if (!((*out)[k++] = ge_strdup(it->valuestring)))
 			return ge_error_set(GE_ENOMEM, "out of memory");
 		*n = k;
@@ -60,16 +175,59 @@ static int str_list(char ***out, size_t *n, const cJSON *v, const char *name, co
 	return 0;
 }
 
+/* The globs together stay within GE_GLOB_TOTAL bytes (the matcher's budget). */
+static int glob_budget(const ge_config *c, const char *name)
+{
+	size_t i, total = 0;
+	for (i = 0; i < c->nignore_paths; i++)
+		total += strlen(c->ignore_paths[i]);
+	if (total > GE_GLOB_TOTAL)
+		return ge_error_set(
+		    GE_EBADINPUT,
+		    "'%s': \"ignore.paths\" holds %zu bytes of globs, more than the "
+		    "limit of %d",
+		    name, total, GE_GLOB_TOTAL);
+	return 0;
+}
+
+/*
+ * The offset of the first "\u0000" escape inside a JSON string of text, or
+ * len when there is none.  cJSON would cut the string there, so that
+ * "./...\u0000-x" read as "./..." hides what the file says.
+ */
+static size_t escaped_nul(const char *text, size_t len)
+{
+	size_t i;
+	int in = 0;
+	for (i = 0; i < len; i++) {
+		if (!in) {
+			in = text[i] == '"';
+		} else if (text[i] == '"') {
+			in = 0;
+		} else if (text[i] == '\\' && i + 1 < len) {
+			if (text[i + 1] == 'u' && i + 6 <= len &&
+			    memcmp(text + i + 2, "0000", 4) == 0)
+				return i;
+			i++;
+		}
+	}
+	return len;
+}
+
 int ge_config_parse(ge_config *c, const char *text, size_t len, const char *name)
 {
 	cJSON *root = NULL;
 	const cJSON *it, *sub;
 	const char *err = NULL;
+	size_t nul;
 	int rc = 0;
+	if ((nul = escaped_nul(text, len)) < len)
+		return ge_error_set(GE_EBADINPUT,
+		                    "'%s': a string holds a NUL (\\u0000) at byte %zu", name, nul);
 	root = cJSON_ParseWithLengthOpts(text, len, &err, 0);
 	if (!root)
 		return ge_error_set(GE_EBADINPUT, "'%s': invalid JSON at byte %zu", name,
-				    err ? (size_t)(err - text) : (size_t)0);
+		                    err ? (size_t)(err - text) : (size_t)0);
 	if (!cJSON_IsObject(root)) {
 		rc = ge_error_set(GE_EBADINPUT, "'%s': must be a JSON object", name);
 		goto done;
@@ -77,11 +235,13 @@ int ge_config_parse(ge_config *c, const char *text, size_t len, const char *name
 	cJSON_ArrayForEach(it, root)
 	{
 		if (strcmp(it->string, "baseline") == 0) {
-			if (!cJSON_IsString(it) || !it->valuestring[0] || it->valuestring[0] == '/' ||
-			    strstr(it->valuestring, "..")) {
-				rc = ge_error_set(GE_EBADINPUT,
-						  "'%s': \"baseline\" must be a path inside the module",
-						  name);
+			if (!cJSON_IsString(it) || !it->valuestring[0] ||
+			    it->valuestring[0] == '/' || strstr(it->valuestring, "..") ||
+			    strlen(it->valuestring) > GE_CONFIG_MAX_PATTERN ||
+			    control_byte(it->valuestring, 0)) {
+				rc = ge_error_set(
+				    GE_EBADINPUT,
+				    "'%s': \"baseline\" must be a path inside the module", name);
 				goto done;
 			}
 			free(c->baseline);
@@ -90,40 +250,50 @@ int ge_config_parse(ge_config *c, const char *text, size_t len, const char *name
 				goto done;
 			}
 		} else if (strcmp(it->string, "packages") == 0) {
-			if ((rc = str_list(&c->packages, &c->npackages, it, name, "packages")) < 0)
+			if ((rc = str_list(&c->packages, &c->npackages, it, name, "packages",
+			                   GE_CONFIG_MAX_PACKAGES, "a package pattern",
+			                   pattern_problem)) < 0)
 				goto done;
 		} else if (strcmp(it->string, "ignore") == 0) {
 			if (!cJSON_IsObject(it)) {
-				rc = ge_error_set(GE_EBADINPUT, "'%s': \"ignore\" must be an object",
-						  name);
+				rc = ge_error_set(GE_EBADINPUT,
+				                  "'%s': \"ignore\" must be an object", name);
 				goto done;
 			}
 			cJSON_ArrayForEach(sub, it)
 			{
-				if (strcmp(sub->string, "paths") == 0)
-					rc = str_list(&c->ignore_paths, &c->nignore_paths, sub, name,
-						      "ignore.paths");
-				else if (strcmp(sub->string, "functions") == 0)
-					rc = str_list(&c->ignore_functions, &c->nignore_functions, sub,
-						      name, "ignore.functions");
-				else
-					rc = ge_error_set(GE_EBADINPUT, "'%s': unknown key \"ignore.%s\"",
-							  name, sub->string);
+				if (strcmp(sub->string, "paths") == 0) {
+					rc = str_list(&c->ignore_paths, &c->nignore_paths, sub,
+					              name, "ignore.paths", GE_CONFIG_MAX_GLOBS,
+					              "a glob", glob_problem);
+					if (rc == 0)
+						rc = glob_budget(c, name);
+				} else if (strcmp(sub->string, "functions") == 0) {
+					rc = str_list(&c->ignore_functions, &c->nignore_functions,
+					              sub, name, "ignore.functions",
+					              GE_CONFIG_MAX_FUNCTIONS, "a function name",
+					              function_problem);
+				} else {
+					rc = ge_error_set(GE_EBADINPUT,
+					                  "'%s': unknown key \"ignore.%s\"", name,
+					                  sub->string);
+				}
 				if (rc < 0)
 					goto done;
 			}
 		} else if (strcmp(it->string, "fail_on") == 0) {
 			char **kinds = NULL;
 			size_t nk = 0, i;
-			rc = str_list(&kinds, &nk, it, name, "fail_on");
+			rc = str_list(&kinds, &nk, it, name, "fail_on", 16, NULL, NULL);
 			memset(c->fail_on, 0, sizeof(c->fail_on));
 			for (i = 0; rc == 0 && i < nk; i++) {
 				ge_kind k;
+				char q[256];
 				if (ge_kind_parse(&k, kinds[i]) < 0)
 					rc = ge_error_set(GE_EBADINPUT,
-							  "'%s': \"fail_on\" has unknown kind '%s' "
-							  "(want moved, escapes, leak)",
-							  name, kinds[i]);
+					                  "'%s': \"fail_on\" has unknown kind '%s' "
+					                  "(want moved, escapes, leak)",
+					                  name, quoted(q, kinds[i]));
 				else
 					c->fail_on[k] = 1;
 			}
@@ -133,7 +303,9 @@ int ge_config_parse(ge_config *c, const char *text, size_t len, const char *name
 			if (rc < 0)
 				goto done;
 		} else {
-			rc = ge_error_set(GE_EBADINPUT, "'%s': unknown key \"%s\"", name, it->string);
+			char q[256];
+			rc = ge_error_set(GE_EBADINPUT, "'%s': unknown key \"%s\"", name,
+			                  quoted(q, it->string));
 			goto done;
 		}
 	}
@@ -149,7 +321,7 @@ int ge_config_load(ge_config *c, const char *root)
 	ge_config_init(c);
 	if ((rc = ge_buf_printf(&path, "%s/.goescape.json", root)) < 0)
 		return rc;
-	rc = ge_file_read(&text, path.ptr);
+	rc = ge_file_read_bounded(&text, path.ptr, GE_CONFIG_MAX_BYTES);
 	if (rc == GE_ENOTFOUND)
 		rc = 0;
 	else if (rc == 0)
@@ -160,85 +332,151 @@ int ge_config_load(ge_config *c, const char *root)
 }
 
 /*
- * Glob matching by dynamic programming over (pattern offset, path offset):
- * each pair is decided once, so a pattern of many stars costs
- * O(pattern x path), never an exponential backtrack.  memo: 0 unknown,
- * 1 no, 2 yes.
+ * Globs.  A pattern is a sequence of tokens: a literal byte, '?' (one byte
+ * but '/'), '*' (any run of bytes without '/'), "**" (any run, slashes
+ * included) and "**" + "/" (nothing, or any run that ends in '/': zero or
+ * more whole segments when it starts a segment).  The last is two tokens,
+ * "**" then an optional '/' that can also be skipped from the state before
+ * the "**".
+ *
+ * Matching is the textbook dynamic program over (token, path offset), one
+ * row per path byte kept in two rolling arrays on the stack: O(pattern x
+ * path) time, no allocation, no recursion.  A row with no live state ends
+ * the match early.
  */
-typedef struct glob_ctx {
-	const char *p, *s;
-	size_t pn, sn;
-	unsigned char *memo;
-} glob_ctx;
+enum { T_LIT, T_ONE, T_STAR, T_DSTAR, T_SLASH_OPT };
 
-static int glob_at(glob_ctx *g, size_t i, size_t j)
+typedef struct glob_tok {
+	unsigned char kind, c;
+} glob_tok;
+
+/* Tokens of pattern into t (room for GE_GLOB_MAX); the count, or -1 when too long. */
+static int glob_compile(glob_tok *t, const char *p)
 {
-	unsigned char *m = &g->memo[i * (g->sn + 1) + j];
-	int r;
-	if (*m)
-		return *m == 2;
-	if (i == g->pn) {
-		r = j == g->sn;
-	} else if (g->p[i] == '*' && i + 1 < g->pn && g->p[i + 1] == '*') {
-		/* "**" (and "**" + "/"): anything, slashes included, or nothing. */
-		size_t k = i + 2, t;
-		if (k < g->pn && g->p[k] == '/')
-			k++;
-		r = 0;
-		for (t = j; !r && t <= g->sn; t++)
-			r = glob_at(g, k, t) || (k > i + 2 && glob_at(g, i + 2, t));
-	} else if (g->p[i] == '*') {
-		size_t t;
-		r = 0;
-		for (t = j; !r && t <= g->sn; t++) {
-			r = glob_at(g, i + 1, t);
-			if (t < g->sn && g->s[t] == '/')
-				break;
+	size_t n = 0, i = 0;
+	while (p[i]) {
+		if (n >= GE_GLOB_MAX)
+			return -1;
+		if (p[i] == '*' && p[i + 1] == '*') {
+			t[n++].kind = T_DSTAR;
+			i += 2;
+			if (p[i] == '/') {
+				if (n >= GE_GLOB_MAX)
+					return -1;
+				t[n].kind = T_SLASH_OPT;
+				t[n++].c = '/';
+				i++;
+			}
+		} else if (p[i] == '*') {
+			t[n++].kind = T_STAR;
+			i++;
+		} else if (p[i] == '?') {
+			t[n++].kind = T_ONE;
+			i++;
+		} else {
+			t[n].kind = T_LIT;
+			t[n++].c = (unsigned char)p[i++];
 		}
-	} else if (j < g->sn && (g->p[i] == g->s[j] || (g->p[i] == '?' && g->s[j] != '/'))) {
-		r = glob_at(g, i + 1, j + 1);
-	} else {
-		r = 0;
 	}
-	*m = r ? 2 : 1;
-	return r;
+	return (int)n;
 }
 
-static int glob_full(const char *pattern, const char *path)
+/*
+ * Epsilon moves within row m (m[i]: the first i tokens match the path so
+ * far): a star may match nothing, "**" + "/" may be skipped whole.
+ */
+static void glob_close(unsigned char *m, const glob_tok *t, int n)
 {
-	glob_ctx g;
-	int r;
-	g.p = pattern;
-	g.s = path;
-	g.pn = strlen(pattern);
-	g.sn = strlen(path);
-	if (g.pn > 4096 || g.sn > 4096)
-		return 0; /* no real pattern or module path is this long */
-	g.memo = calloc((g.pn + 1) * (g.sn + 1), 1);
-	if (!g.memo)
-		return 0;
-	r = glob_at(&g, 0, 0);
-	free(g.memo);
-	return r;
+	int i;
+	for (i = 0; i < n; i++) {
+		if (t[i].kind == T_STAR || t[i].kind == T_DSTAR)
+			m[i + 1] |= m[i];
+		else if (t[i].kind == T_SLASH_OPT)
+			m[i + 1] |= m[i - 1];
+	}
+}
+
+static int glob_run(const glob_tok *t, int n, const char *s)
+{
+	unsigned char a[GE_GLOB_MAX + 1], b[GE_GLOB_MAX + 1];
+	unsigned char *cur = a, *nxt = b, *sw;
+	int i;
+	memset(cur, 0, (size_t)n + 1);
+	cur[0] = 1;
+	glob_close(cur, t, n);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s, live = 0;
+		memset(nxt, 0, (size_t)n + 1);
+		for (i = 0; i < n; i++) {
+			switch (t[i].kind) {
+			case T_LIT:
+			case T_SLASH_OPT:
+				nxt[i + 1] |= cur[i] && c == t[i].c;
+				break;
+			case T_ONE:
+				nxt[i + 1] |= cur[i] && c != '/';
+				break;
+			case T_STAR:
+				nxt[i + 1] |= cur[i + 1] && c != '/';
+				break;
+			default: /* T_DSTAR */
+				nxt[i + 1] |= cur[i + 1];
+				break;
+			}
+		}
+		glob_close(nxt, t, n);
+		for (i = 0; i <= n; i++)
+			live |= nxt[i];
+		if (!live)
+			return 0;
+		sw = cur;
+		cur = nxt;
+		nxt = sw;
+	}
+	return cur[n];
 }
 
 int ge_glob_match(const char *pattern, const char *path)
 {
+	glob_tok t[GE_GLOB_MAX];
+	int n = glob_compile(t, pattern);
+	if (n < 0)
+		return 0; /* longer than any pattern a config may hold */
 	/* A pattern without '/' matches the base name anywhere. */
 	if (!strchr(pattern, '/')) {
 		const char *b = strrchr(path, '/');
-		if (glob_full(pattern, b ? b + 1 : path))
+		if (b && glob_run(t, n, b + 1))
 			return 1;
 	}
-	return glob_full(pattern, path);
+	return glob_run(t, n, path);
 }
 
-static int ignored(const ge_config *c, const ge_diag *d)
+/* Does the configuration ignore this file?  (Every glob, once.) */
+static int path_ignored(const ge_config *c, const char *file)
 {
 	size_t i;
 	for (i = 0; i < c->nignore_paths; i++)
-		if (ge_glob_match(c->ignore_paths[i], d->file))
+		if (ge_glob_match(c->ignore_paths[i], file))
 			return 1;
+	return 0;
+}
+
+/*
+ * The ignore rules for d.  The glob answer depends only on the file, and a
+ * report is sorted by file, so the last file's answer is kept in *last /
+ * *last_ans: each distinct file is matched once, not once per diagnostic.
+ */
+static int ignored(const ge_config *c, const ge_diag *d, const char **last, int *last_ans)
+{
+	size_t i;
+	if (c->nignore_paths) {
+		if (!*last || (*last != d->file && strcmp(*last, d->file) != 0)) {
+			*last = d->file;
+			*last_ans = path_ignored(c, d->file);
+		}
+		if (*last_ans)
+			return 1;
+	}
 	for (i = 0; i < c->nignore_functions; i++)
 		if (strcmp(c->ignore_functions[i], d->function) == 0)
 			return 1;
@@ -262,11 +500,12 @@ static int has_marker(const ge_gofile *f, uint32_t line)
 int ge_config_filter(const ge_config *c, ge_report *r, const char *root)
 {
 	size_t i, o = 0, dropped = 0;
-	const char *cur = NULL;
+	const char *cur = NULL, *last = NULL;
+	int last_ans = 0;
 	ge_gofile *f = NULL;
 	for (i = 0; i < r->ndiags; i++) {
 		ge_diag *d = &r->diags[i];
-		int drop = ignored(c, d);
+		int drop = ignored(c, d, &last, &last_ans);
 		if (!drop && root) {
 			if (d->file != cur) {
 				char *p = ge_path_join(root, d->file);
@@ -289,8 +528,9 @@ int ge_config_filter(const ge_config *c, ge_report *r, const char *root)
 	}
 	ge_gofile_free(f);
 	r->ndiags = o;
+	last = NULL;
 	for (i = 0, o = 0; i < r->nfixed; i++) {
-		if (ignored(c, &r->fixed[i])) {
+		if (ignored(c, &r->fixed[i], &last, &last_ans)) {
 			dropped++;
 			continue;
 		}

@@ -180,6 +180,7 @@ typedef struct ctx {
 	ge_git *git;
 	int git_tried;
 	ge_config config;
+	char **config_pkgs; /* "--", then the config's packages: go's argv */
 	int argc;
 	char **argv;
 } ctx;
@@ -277,8 +278,21 @@ static int load_history(ge_history *h, char **pkgs, int npkgs)
 	if ((rc = ge_config_load(&G.config, G.mods.top)) < 0)
 		return rc;
 	if (!npkgs && G.config.npackages) {
-		pkgs = G.config.packages;
-		npkgs = (int)G.config.npackages;
+		/*
+		 * The repository's patterns reach go behind "--", so that go reads
+		 * none of them as a flag even if one got past ge_config_parse.
+		 */
+		if (!G.config_pkgs) {
+			static char dashdash[] = "--";
+			G.config_pkgs = calloc(G.config.npackages + 1, sizeof(char *));
+			if (!G.config_pkgs)
+				return ge_error_set(GE_ENOMEM, "out of memory");
+			G.config_pkgs[0] = dashdash;
+			memcpy(G.config_pkgs + 1, G.config.packages,
+			       G.config.npackages * sizeof(char *));
+		}
+		pkgs = G.config_pkgs;
+		npkgs = (int)G.config.npackages + 1;
 	}
 	h->git = G.git;
 	h->build.go = G.go;
@@ -1010,6 +1024,7 @@ int main(int argc, char **argv)
 			free(G.go);
 			free(G.goflags);
 			ge_git_free(G.git);
+			free(G.config_pkgs);
 			ge_config_release(&G.config);
 			ge_modset_release(&G.mods);
 			return rc;

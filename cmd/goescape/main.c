@@ -330,8 +330,9 @@ static int head_report(ge_report **out, ge_history *h, const char *input)
 			ge_run_exit_like(status);
 		return rc;
 	}
-	if (strcmp(input, "-") != 0 && (fd = open(input, O_RDONLY | O_CLOEXEC)) < 0)
-		return ge_error_errno(GE_EBADINPUT, "cannot read '%s'", input);
+	/* The user's own file: a regular file or a FIFO, streamed; never a device. */
+	if (strcmp(input, "-") != 0 && (rc = ge_file_open_stream(&fd, input)) < 0)
+		return rc == GE_ENOTFOUND ? GE_EBADINPUT : rc;
 	rc = ge_capture_input(out, fd, strcmp(input, "-") ? input : "<stdin>", &G.mods, G.cwd);
 	if (fd > 0)
 		close(fd);

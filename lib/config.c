@@ -358,6 +358,9 @@ static int glob_compile(glob_tok *t, const char *p)
 		if (n >= GE_GLOB_MAX)
 			return -1;
 		if (p[i] == '*' && p[i + 1] == '*') {
+			/* "**" + "/" then "**": the first adds nothing (fewer epsilon chains). */
+			if (n >= 2 && t[n - 2].kind == T_DSTAR && t[n - 1].kind == T_SLASH_OPT)
+				n -= 2;
 			t[n++].kind = T_DSTAR;
 			i += 2;
 			if (p[i] == '/') {
@@ -451,14 +454,213 @@ int ge_glob_match(const char *pattern, const char *path)
 	return glob_run(t, n, path);
 }
 
-/* Does the configuration ignore this file?  (Every glob, once.) */
-static int path_ignored(const ge_config *c, const char *file)
+/*
+ * A set of globs compiled into one bit-parallel NFA (Shift-And): each
+ * pattern of n tokens owns n + 1 consecutive bits (bit k: its first k
+ * tokens match what was read), so one step over a path byte is a few word
+ * operations on the whole vector, whatever the number of patterns.  The
+ * cost of matching a path is O(path x total pattern bytes / 64), and it
+ * agrees with ge_glob_match (the fuzz target checks that).
+ */
+typedef struct glob_nfa {
+	size_t nw;   /* 64-bit words per state vector */
+	size_t ncls; /* byte classes: 0 other, 1 '/', then literals */
+	unsigned char cls[256];
+	uint64_t *start, *final;     /* nw each */
+	uint64_t *e1, *e2;           /* epsilon sources: bit i -> i+1, bit i -> i+2 */
+	uint64_t *stay, *stay_slash; /* states kept on a byte that is not '/', on '/' */
+	uint64_t *acc;               /* ncls x nw: bit i set if token i takes the class */
+	int has_eps;
+} glob_nfa;
+
+struct ge_globset {
+	glob_nfa full; /* every pattern, against the whole path */
+	glob_nfa base; /* patterns without '/', against the base name */
+};
+
+static void nfa_release(glob_nfa *a)
 {
-	size_t i;
-	for (i = 0; i < c->nignore_paths; i++)
-		if (ge_glob_match(c->ignore_paths[i], file))
+	free(a->start);
+}
+
+#define SETBIT(v, b) ((v)[(b) / 64] |= (uint64_t)1 << ((b) % 64))
+
+/* Compile the patterns that want[] selects into a (nothing selected: nw 0). */
+static int nfa_compile(glob_nfa *a, char *const *pats, size_t n, const unsigned char *want)
+{
+	glob_tok t[GE_GLOB_MAX];
+	size_t i, bits = 0, off, k;
+	int nt;
+	memset(a, 0, sizeof(*a));
+	for (i = 0; i < n; i++)
+		if (want[i]) {
+			if ((nt = glob_compile(t, pats[i])) < 0)
+				return ge_error_set(GE_EBADINPUT, "glob '%.40s...' is too long",
+				                    pats[i]);
+			bits += (size_t)nt + 1;
+		}
+	if (!bits)
+		return 0;
+	a->nw = (bits + 63) / 64;
+	a->cls['/'] = 1;
+	a->ncls = 2;
+	for (i = 0; i < n; i++)
+		for (k = 0; want[i] && pats[i][k]; k++) {
+			unsigned char c = (unsigned char)pats[i][k];
+			if (c != '/' && c != '*' && c != '?' && !a->cls[c])
+				a->cls[c] = (unsigned char)a->ncls++;
+		}
+	/* A literal '*' or '?' cannot occur (they are always wildcards). */
+	a->start = calloc(a->nw * (6 + a->ncls), sizeof(uint64_t));
+	if (!a->start)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	a->final = a->start + a->nw;
+	a->e1 = a->final + a->nw;
+	a->e2 = a->e1 + a->nw;
+	a->stay = a->e2 + a->nw;
+	a->stay_slash = a->stay + a->nw;
+	a->acc = a->stay_slash + a->nw;
+	for (i = 0, off = 0; i < n; i++) {
+		if (!want[i])
+			continue;
+		nt = glob_compile(t, pats[i]);
+		SETBIT(a->start, off);
+		SETBIT(a->final, off + (size_t)nt);
+		for (k = 0; k < (size_t)nt; k++) {
+			size_t b = off + k, c;
+			switch (t[k].kind) {
+			case T_LIT:
+				SETBIT(a->acc + a->cls[t[k].c] * a->nw, b);
+				break;
+			case T_SLASH_OPT:
+				SETBIT(a->acc + 1 * a->nw, b);
+				SETBIT(a->e2, b - 1);
+				a->has_eps = 1;
+				break;
+			case T_ONE:
+				for (c = 0; c < a->ncls; c++)
+					if (c != 1)
+						SETBIT(a->acc + c * a->nw, b);
+				break;
+			case T_STAR:
+				SETBIT(a->e1, b);
+				SETBIT(a->stay, b + 1);
+				a->has_eps = 1;
+				break;
+			default: /* T_DSTAR */
+				SETBIT(a->e1, b);
+				SETBIT(a->stay, b + 1);
+				SETBIT(a->stay_slash, b + 1);
+				a->has_eps = 1;
+				break;
+			}
+		}
+		off += (size_t)nt + 1;
+	}
+	return 0;
+}
+
+/* x |= its epsilon moves, until nothing changes. */
+static void nfa_close(const glob_nfa *a, uint64_t *x)
+{
+	size_t k;
+	int changed = a->has_eps;
+	while (changed) {
+		uint64_t c1 = 0, c2 = 0;
+		changed = 0;
+		for (k = 0; k < a->nw; k++) {
+			uint64_t s1 = x[k] & a->e1[k], s2 = x[k] & a->e2[k];
+			uint64_t add = (s1 << 1) | c1 | (s2 << 2) | c2;
+			c1 = s1 >> 63;
+			c2 = s2 >> 62;
+			if (add & ~x[k]) {
+				x[k] |= add;
+				changed = 1;
+			}
+		}
+	}
+}
+
+static int nfa_run(const glob_nfa *a, const char *s, uint64_t *cur)
+{
+	size_t k;
+	uint64_t live = 0;
+	memcpy(cur, a->start, a->nw * sizeof(uint64_t));
+	nfa_close(a, cur);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		const uint64_t *acc = a->acc + a->cls[c] * a->nw;
+		const uint64_t *stay = c == '/' ? a->stay_slash : a->stay;
+		uint64_t carry = 0;
+		live = 0;
+		for (k = 0; k < a->nw; k++) {
+			uint64_t moved = cur[k] & acc[k];
+			uint64_t nx = (moved << 1) | carry | (cur[k] & stay[k]);
+			carry = moved >> 63;
+			cur[k] = nx;
+			live |= nx;
+		}
+		if (!live)
+			return 0;
+		nfa_close(a, cur);
+	}
+	for (k = 0; k < a->nw; k++)
+		if (cur[k] & a->final[k])
 			return 1;
 	return 0;
+}
+
+int ge_globset_new(ge_globset **out, char *const *patterns, size_t n)
+{
+	ge_globset *g = calloc(1, sizeof(*g));
+	unsigned char *all = calloc(n + 1, 1), *noslash = calloc(n + 1, 1);
+	size_t i;
+	int rc;
+	*out = NULL;
+	if (!g || !all || !noslash) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		all[i] = 1;
+		noslash[i] = !strchr(patterns[i], '/');
+	}
+	if ((rc = nfa_compile(&g->full, patterns, n, all)) < 0 ||
+	    (rc = nfa_compile(&g->base, patterns, n, noslash)) < 0)
+		goto done;
+	*out = g;
+	g = NULL;
+done:
+	free(all);
+	free(noslash);
+	ge_globset_free(g);
+	return rc;
+}
+
+void ge_globset_free(ge_globset *g)
+{
+	if (!g)
+		return;
+	nfa_release(&g->full);
+	nfa_release(&g->base);
+	free(g);
+}
+
+int ge_globset_match(const ge_globset *g, const char *path)
+{
+	/* Room for any set a config may hold: no allocation per match. */
+	uint64_t stackv[(GE_GLOB_TOTAL + GE_CONFIG_MAX_GLOBS + 63) / 64], *v = stackv;
+	size_t nw = g->full.nw > g->base.nw ? g->full.nw : g->base.nw;
+	const char *b = strrchr(path, '/');
+	int r = 0;
+	if (!nw)
+		return 0;
+	if (nw > sizeof(stackv) / sizeof(stackv[0]) && !(v = malloc(nw * sizeof(*v))))
+		return -1;
+	r = nfa_run(&g->full, path, v) || (b && g->base.nw && nfa_run(&g->base, b + 1, v));
+	if (v != stackv)
+		free(v);
+	return r;
 }
 
 /*
@@ -466,13 +668,18 @@ static int path_ignored(const ge_config *c, const char *file)
  * report is sorted by file, so the last file's answer is kept in *last /
  * *last_ans: each distinct file is matched once, not once per diagnostic.
  */
-static int ignored(const ge_config *c, const ge_diag *d, const char **last, int *last_ans)
+static int ignored(const ge_config *c, const ge_globset *g, const ge_diag *d, const char **last,
+                   int *last_ans, int *oom)
 {
 	size_t i;
-	if (c->nignore_paths) {
+	if (g) {
 		if (!*last || (*last != d->file && strcmp(*last, d->file) != 0)) {
 			*last = d->file;
-			*last_ans = path_ignored(c, d->file);
+			*last_ans = ge_globset_match(g, d->file);
+			if (*last_ans < 0) {
+				*oom = 1;
+				*last_ans = 0;
+			}
 		}
 		if (*last_ans)
 			return 1;
@@ -501,18 +708,23 @@ int ge_config_filter(const ge_config *c, ge_report *r, const char *root)
 {
 	size_t i, o = 0, dropped = 0;
 	const char *cur = NULL, *last = NULL;
-	int last_ans = 0;
+	int last_ans = 0, oom = 0, rc;
 	ge_gofile *f = NULL;
+	ge_globset *g = NULL;
+	if (c->nignore_paths && (rc = ge_globset_new(&g, c->ignore_paths, c->nignore_paths)) < 0)
+		return rc;
 	for (i = 0; i < r->ndiags; i++) {
 		ge_diag *d = &r->diags[i];
-		int drop = ignored(c, d, &last, &last_ans);
+		int drop = ignored(c, g, d, &last, &last_ans, &oom);
 		if (!drop && root) {
 			if (d->file != cur) {
 				char *p = ge_path_join(root, d->file);
 				ge_gofile_free(f);
 				f = NULL;
-				if (!p)
+				if (!p) {
+					ge_globset_free(g);
 					return ge_error_set(GE_ENOMEM, "out of memory");
+				}
 				if (ge_gofile_load(&f, p) < 0)
 					f = NULL;
 				free(p);
@@ -530,13 +742,16 @@ int ge_config_filter(const ge_config *c, ge_report *r, const char *root)
 	r->ndiags = o;
 	last = NULL;
 	for (i = 0, o = 0; i < r->nfixed; i++) {
-		if (ignored(c, &r->fixed[i], &last, &last_ans)) {
+		if (ignored(c, g, &r->fixed[i], &last, &last_ans, &oom)) {
 			dropped++;
 			continue;
 		}
 		r->fixed[o++] = r->fixed[i];
 	}
 	r->nfixed = o;
+	ge_globset_free(g);
+	if (oom)
+		return ge_error_set(GE_ENOMEM, "out of memory");
 	return (int)(dropped > 0x7fffffff ? 0x7fffffff : dropped);
 }
 

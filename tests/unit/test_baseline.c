@@ -49,7 +49,7 @@ static void put(const char *name, const char *text)
 
 #define HEAD "{\"schema\":\"goescape-baseline/1\",\"diagnostics\":["
 #define ENTRY(file, line, col)                                                                     \
-	"{\"file\":" file ",\"line\":" line ",\"column\":" col ",\"function\":\"F\","           \
+	"{\"file\":" file ",\"line\":" line ",\"column\":" col ",\"function\":\"F\","              \
 	"\"kind\":\"moved\",\"subject\":\"x\"}"
 
 static void strict_entries(void **state)
@@ -57,27 +57,27 @@ static void strict_entries(void **state)
 	static const struct {
 		const char *text, *want;
 	} bad[] = {
-		{HEAD ENTRY("\"a.go\"", "1", "2") "]}\n{}", "data after the JSON document"},
-		{HEAD ENTRY("\"a.go\"", "1", "2") "]} x", "data after the JSON document at byte"},
-		{HEAD ENTRY("\"\"", "1", "2") "]}", "diagnostic 1 has an empty \"file\""},
-		{HEAD ENTRY("\"a.go\"", "1", "2") "," ENTRY("\"a.go\"", "1.5", "2") "]}",
-		 "diagnostic 2 has a \"line\" that is not a whole number"},
-		{HEAD ENTRY("\"a.go\"", "-1", "2") "]}", "\"line\" that is not a whole number"},
-		{HEAD ENTRY("\"a.go\"", "1e10", "2") "]}", "\"line\" that is not a whole number"},
-		{HEAD ENTRY("\"a.go\"", "\"1\"", "2") "]}", "\"line\" that is not a whole number"},
-		{HEAD ENTRY("\"a.go\"", "1", "0.25") "]}", "\"column\" that is not a whole number"},
-		{HEAD ENTRY("\"a.go\"", "1", "null") "]}", "\"column\" that is not a whole number"},
-		{HEAD "{\"line\":1,\"function\":\"F\",\"kind\":\"moved\",\"subject\":\"x\"}]}",
-		 "diagnostic 1 lacks \"file\""},
-		{HEAD "{\"file\":\"a.go\",\"function\":\"F\",\"kind\":\"moved\",\"subject\":\"x\"}]}",
-		 "diagnostic 1 lacks \"line\""},
-		{HEAD "{\"file\":\"a.go\",\"line\":1,\"kind\":\"moved\",\"subject\":\"x\"}]}",
-		 "diagnostic 1 lacks \"function\""},
-		{HEAD "{\"file\":\"a.go\",\"line\":1,\"function\":\"F\",\"subject\":\"x\"}]}",
-		 "diagnostic 1 lacks \"kind\""},
-		{HEAD "{\"file\":\"a.go\",\"line\":1,\"function\":\"F\",\"kind\":\"moved\"}]}",
-		 "diagnostic 1 lacks \"subject\""},
-		{HEAD "3]}", "diagnostic 1 is not an object"},
+	    {HEAD ENTRY("\"a.go\"", "1", "2") "]}\n{}", "data after the JSON document"},
+	    {HEAD ENTRY("\"a.go\"", "1", "2") "]} x", "data after the JSON document at byte"},
+	    {HEAD ENTRY("\"\"", "1", "2") "]}", "diagnostic 1 has an empty \"file\""},
+	    {HEAD ENTRY("\"a.go\"", "1", "2") "," ENTRY("\"a.go\"", "1.5", "2") "]}",
+	     "diagnostic 2 has a \"line\" that is not a whole number"},
+	    {HEAD ENTRY("\"a.go\"", "-1", "2") "]}", "\"line\" that is not a whole number"},
+	    {HEAD ENTRY("\"a.go\"", "1e10", "2") "]}", "\"line\" that is not a whole number"},
+	    {HEAD ENTRY("\"a.go\"", "\"1\"", "2") "]}", "\"line\" that is not a whole number"},
+	    {HEAD ENTRY("\"a.go\"", "1", "0.25") "]}", "\"column\" that is not a whole number"},
+	    {HEAD ENTRY("\"a.go\"", "1", "null") "]}", "\"column\" that is not a whole number"},
+	    {HEAD "{\"line\":1,\"function\":\"F\",\"kind\":\"moved\",\"subject\":\"x\"}]}",
+	     "diagnostic 1 lacks \"file\""},
+	    {HEAD "{\"file\":\"a.go\",\"function\":\"F\",\"kind\":\"moved\",\"subject\":\"x\"}]}",
+	     "diagnostic 1 lacks \"line\""},
+	    {HEAD "{\"file\":\"a.go\",\"line\":1,\"kind\":\"moved\",\"subject\":\"x\"}]}",
+	     "diagnostic 1 lacks \"function\""},
+	    {HEAD "{\"file\":\"a.go\",\"line\":1,\"function\":\"F\",\"subject\":\"x\"}]}",
+	     "diagnostic 1 lacks \"kind\""},
+	    {HEAD "{\"file\":\"a.go\",\"line\":1,\"function\":\"F\",\"kind\":\"moved\"}]}",
+	     "diagnostic 1 lacks \"subject\""},
+	    {HEAD "3]}", "diagnostic 1 is not an object"},
 	};
 	size_t i;
 	(void)state;
@@ -87,7 +87,8 @@ static void strict_entries(void **state)
 		assert_int_equal(ge_baseline_load(&r, at("b.json")), GE_EBADINPUT);
 		assert_null(r);
 		if (!strstr(ge_error_last(), bad[i].want) || !strstr(ge_error_last(), at("b.json")))
-			fail_msg("case %zu: message '%s' lacks '%s'", i, ge_error_last(), bad[i].want);
+			fail_msg("case %zu: message '%s' lacks '%s'", i, ge_error_last(),
+			         bad[i].want);
 	}
 }
 
@@ -159,10 +160,10 @@ static void over_the_limit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(strict_entries),
-		cmocka_unit_test(good_entries),
-		cmocka_unit_test(not_regular),
-		cmocka_unit_test(over_the_limit),
+	    cmocka_unit_test(strict_entries),
+	    cmocka_unit_test(good_entries),
+	    cmocka_unit_test(not_regular),
+	    cmocka_unit_test(over_the_limit),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -37,15 +37,18 @@ void ge_config_release(ge_config *c)
 
 /*
  * v quoted for a message on one line: printable ASCII as it is, every other
- * byte as \xNN, at most 60 bytes of it then "...".  buf must hold 256.
+ * byte as \xNN, at most QUOTE_MAX bytes of it then "...".
  */
+#define QUOTE_MAX 160
+#define QUOTE_BUF (QUOTE_MAX * 4 + 8)
+
 static const char *quoted(char *buf, const char *v)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t o = 0, i;
-	for (i = 0; v[i] && o < 240; i++) {
+	for (i = 0; v[i]; i++) {
 		unsigned char c = (unsigned char)v[i];
-		if (i == 60) {
+		if (i == QUOTE_MAX) {
 			memcpy(buf + o, "...", 3);
 			o += 3;
 			break;
@@ -143,7 +146,7 @@ static int str_list(char ***out, size_t *n, const cJSON *v, const char *name, co
 {
 	const cJSON *it;
 	size_t k = 0;
-	char q[256];
+	char q[QUOTE_BUF];
 	/* A key given twice: the last one wins, the first is freed. */
 	for (k = 0; *out && k < *n; k++)
 		free((*out)[k]);
@@ -288,7 +291,7 @@ int ge_config_parse(ge_config *c, const char *text, size_t len, const char *name
 			memset(c->fail_on, 0, sizeof(c->fail_on));
 			for (i = 0; rc == 0 && i < nk; i++) {
 				ge_kind k;
-				char q[256];
+				char q[QUOTE_BUF];
 				if (ge_kind_parse(&k, kinds[i]) < 0)
 					rc = ge_error_set(GE_EBADINPUT,
 					                  "'%s': \"fail_on\" has unknown kind '%s' "
@@ -303,7 +306,7 @@ int ge_config_parse(ge_config *c, const char *text, size_t len, const char *name
 			if (rc < 0)
 				goto done;
 		} else {
-			char q[256];
+			char q[QUOTE_BUF];
 			rc = ge_error_set(GE_EBADINPUT, "'%s': unknown key \"%s\"", name,
 			                  quoted(q, it->string));
 			goto done;

@@ -4,7 +4,10 @@
 # /dev/zero or to a FIFO is exit 2 within a second (no hang, no gigabytes),
 # one line naming the file; a file over the limit names the limit.
 # --input is the user's own: a regular file or a FIFO, never a device.
+# A note blob over the limit is never inflated.  The hook, through a real
+# git push, refuses a committed config that links to /dev/zero.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-hook.sh"
 
 # quick N CMD...: CMD exits N within 1 s (a 10 s safety net against a hang).
 quick() {
@@ -126,6 +129,17 @@ test_expect_success 'a note blob over 512 MiB is ignored and rebuilt, never infl
 	echo "max RSS $rss KiB" &&
 	test "$rss" -lt 200000 &&
 	test "$(json ../r.json "d[\"summary\"][\"heap\"]")" = 8
+'
+
+test_expect_success 'a committed .goescape.json -> /dev/zero: the hook refuses the push at once' '
+	new_pair zero &&
+	cd zero &&
+	before=$(remote_rev zero main) &&
+	ln -s /dev/zero .goescape.json &&
+	git add .goescape.json && git commit -qm "config" &&
+	! timeout 20 git push origin main 2>err &&
+	test "$(remote_rev zero main)" = "$before" &&
+	grep -q "^goescape: cannot read '"'"'$TRASH/zero/.goescape.json'"'"': a device, not a regular file" err
 '
 
 test_done

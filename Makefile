@@ -8,6 +8,28 @@ PREFIX    ?= /usr/local
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS      := libgit2 libcjson libpcre2-8 zlib
+
+# Two commands on a fresh machine: when something the goal needs is missing,
+# scripts/bootstrap installs it (as root) or prints the one apt-get line to
+# run, before anything is compiled.  Test goals bootstrap fully (idempotent,
+# a fraction of a second when all is there); building alone needs only the
+# libraries; make fuzz also needs clang.
+CHECK_GOALS   := check unit integration valgrind lint fuzz-regress header-test bench bench-smoke
+NO_DEPS_GOALS := clean format
+GOALS         := $(or $(MAKECMDGOALS),all)
+ifeq ($(filter-out $(NO_DEPS_GOALS),$(GOALS)),)
+else ifneq ($(filter fuzz,$(GOALS)),)
+  ifeq ($(shell command -v $(or $(FUZZ_CC),clang) >/dev/null 2>&1 && $(PKG_CONFIG) --exists $(PKGS) libcmocka 2>/dev/null && echo ok),)
+    BOOTSTRAP := $(shell bash scripts/bootstrap --fuzz >&2 || echo failed)
+  endif
+else ifneq ($(filter $(CHECK_GOALS),$(GOALS)),)
+  BOOTSTRAP := $(shell bash scripts/bootstrap >&2 || echo failed)
+else ifeq ($(shell $(PKG_CONFIG) --exists $(PKGS) 2>/dev/null && echo ok),)
+  BOOTSTRAP := $(shell bash scripts/bootstrap --runtime >&2 || echo failed)
+endif
+ifeq ($(BOOTSTRAP),failed)
+  $(error scripts/bootstrap could not install what '$(GOALS)' needs (see above))
+endif
 WARNINGS  := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
              -Wvla -Wwrite-strings -fno-common
 CFLAGS    ?= -O2 -g
@@ -77,13 +99,14 @@ $(BUILD)/bench_match: $(BUILD)/tests/bench/bench_match.o $(LIBA)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS)
 
 # Fuzzing: libFuzzer targets (clang), and every corpus entry as a regression test.
-FUZZ_TARGETS := parse report gosrc prepush config suggest
+FUZZ_TARGETS := parse report gosrc prepush config suggest golex
 FUZZ_SEEDS_parse   := tests/fixtures/compiler-output
 FUZZ_SEEDS_report  := tests/fuzz/corpus/report
-FUZZ_SEEDS_gosrc   := tests/fixtures/gosrc tests/fixtures/parsemod examples
+FUZZ_SEEDS_gosrc   := tests/fixtures/gosrc tests/fixtures/parsemod examples tests/fixtures/golex
 FUZZ_SEEDS_prepush := tests/fuzz/corpus/prepush
 FUZZ_SEEDS_config  := tests/fuzz/corpus/config
 FUZZ_SEEDS_suggest := tests/fixtures/suggestmod examples
+FUZZ_SEEDS_golex   := tests/fixtures/golex tests/fixtures/gosrc examples
 SECONDS   ?= 60
 FUZZ_CC   ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
@@ -109,7 +132,8 @@ fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 	    -artifact_prefix=tests/fuzz/crashes/$$t- build-fuzz/corpus/$$t \
 	    $$(case $$t in parse) echo $(FUZZ_SEEDS_parse);; report) echo $(FUZZ_SEEDS_report);; \
 	       gosrc) echo $(FUZZ_SEEDS_gosrc);; prepush) echo $(FUZZ_SEEDS_prepush);; \
-	       config) echo $(FUZZ_SEEDS_config);; suggest) echo $(FUZZ_SEEDS_suggest);; esac) 2>&1 | grep -E '^#[0-9]+.*DONE|^Done|ERROR|SUMMARY' ; \
+	       config) echo $(FUZZ_SEEDS_config);; suggest) echo $(FUZZ_SEEDS_suggest);; \
+	       golex) echo $(FUZZ_SEEDS_golex);; esac) 2>&1 | grep -E '^#[0-9]+.*DONE|^Done|ERROR|SUMMARY' ; \
 	done
 
 # The same targets without libFuzzer, over the seeds and every saved crash.
@@ -123,7 +147,8 @@ fuzz-regress: $(FUZZ_TARGETS:%=$(BUILD)/fuzz-regress/%)
 	  printf '  FUZZREG %-8s ' $$t; \
 	  $(BUILD)/fuzz-regress/$$t $$(case $$t in parse) echo $(FUZZ_SEEDS_parse);; report) echo $(FUZZ_SEEDS_report);; \
 	       gosrc) echo $(FUZZ_SEEDS_gosrc);; prepush) echo $(FUZZ_SEEDS_prepush);; \
-	       config) echo $(FUZZ_SEEDS_config);; suggest) echo $(FUZZ_SEEDS_suggest);; esac) $$crashes || exit 1; \
+	       config) echo $(FUZZ_SEEDS_config);; suggest) echo $(FUZZ_SEEDS_suggest);; \
+	       golex) echo $(FUZZ_SEEDS_golex);; esac) $$crashes || exit 1; \
 	done
 
 # Static analysis: cppcheck must be clean (warnings and portability).

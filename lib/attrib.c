@@ -20,10 +20,10 @@ struct ge_attrib {
 	size_t nfiles, cap;
 	/* The current "# importpath" group. */
 	char *pkg;
-	char *pkgdir;            /* absolute directory of the package, NULL if not main */
+	char *pkgdir; /* absolute directory of the package, NULL if not main */
 	const ge_module *pkgmod;
-	char *origin;            /* the group's paths are relative to a directory */
-	int origin_up;           /* origin_up levels below origin, if known */
+	char *origin;  /* the group's paths are relative to a directory */
+	int origin_up; /* origin_up levels below origin, if known */
 	int origin_known;
 	/*
 	 * -m=2 explanations not yet matched to their diagnostic: go prints all
@@ -35,14 +35,151 @@ struct ge_attrib {
 		char *path;
 		uint32_t line, col;
 		ge_buf text;
-	} *xb;
+	} * xb;
 	size_t nxb, capxb;
 	long cur;
 	size_t dropped;
 	file_ent *last;
 	char *const *ov_real, *const *ov_backing;
 	size_t nov;
+	char *const *scope; /* ge_attrib_set_scope; NULL = every main package */
+	size_t nscope;
+	int in_scope; /* the current group is a main package in scope */
+	size_t main_lines;
+	/*
+	 * The output was printed with -trimpath: main-module files are named
+	 * "MODPATH/dir/x.go", and a relative path without a main module's
+	 * path is the standard library's ("slices/slices.go") or a
+	 * dependency's, never a file below our directory.
+	 */
+	int trimpath;
+	int vendored; /* report positions in vendor/ (dependencies' code) too */
+	/*
+	 * "inlining call to F" lines of the current group by position (hash of
+	 * the printed path, line, column): the first F printed there, which
+	 * is the call written at that place.  Open addressing, cleared per
+	 * group, at most GE_ATTRIB_MAX_INL entries.
+	 */
+	struct inl {
+		uint64_t key;
+		char *name;
+	} * inl;
+	size_t ninl, capinl;
+	uint32_t block; /* "# importpath" headers seen: ge_diag.group */
 };
+
+#define GE_ATTRIB_MAX_INL (1u << 16)
+
+/* Does s[0..n) contain lit[0..m)? */
+static int contains(const char *s, size_t n, const char *lit, size_t m)
+{
+	size_t i;
+	if (m > n)
+		return 0;
+	for (i = 0; i + m <= n; i++)
+		if (s[i] == lit[0] && memcmp(s + i, lit, m) == 0)
+			return 1;
+	return 0;
+}
+
+static uint64_t inl_key(const ge_parse_line *l)
+{
+	uint64_t h = ge_hash_bytes(GE_HASH_SEED, l->path, l->path_len);
+	h ^= ((uint64_t)l->lineno << 20) ^ l->col;
+	return h ? h : 1;
+}
+
+static void inl_clear(ge_attrib *a)
+{
+	size_t i;
+	for (i = 0; i < a->capinl; i++) {
+		free(a->inl[i].name);
+		a->inl[i].name = NULL;
+		a->inl[i].key = 0;
+	}
+	a->ninl = 0;
+}
+
+/* The callee of "inlining call to F" at the line's position, or NULL. */
+static const char *inl_find(const ge_attrib *a, const ge_parse_line *l)
+{
+	uint64_t k;
+	size_t j;
+	if (!a->capinl || !l->path)
+		return NULL;
+	k = inl_key(l);
+	for (j = k & (a->capinl - 1); a->inl[j].key; j = (j + 1) & (a->capinl - 1))
+		if (a->inl[j].key == k)
+			return a->inl[j].name;
+	return NULL;
+}
+
+/* Remember "inlining call to F" (the first at a position wins). */
+static int inl_add(ge_attrib *a, const ge_parse_line *l)
+{
+	static const char lead[] = "inlining call to ";
+	const char *name;
+	size_t n, j;
+	uint64_t k;
+	if (!l->path || l->text_len <= sizeof(lead) - 1 ||
+	    memcmp(l->text, lead, sizeof(lead) - 1) != 0 || inl_find(a, l))
+		return 0;
+	if (a->ninl >= GE_ATTRIB_MAX_INL)
+		return 0;
+	if ((a->ninl + 1) * 2 > a->capinl) {
+		size_t nc = a->capinl ? a->capinl * 2 : 256, i;
+		struct inl *ni = calloc(nc, sizeof(*ni));
+		if (!ni)
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		for (i = 0; i < a->capinl; i++)
+			if (a->inl[i].key) {
+				for (j = a->inl[i].key & (nc - 1); ni[j].key;
+				     j = (j + 1) & (nc - 1))
+					;
+				ni[j] = a->inl[i];
+			}
+		free(a->inl);
+		a->inl = ni;
+		a->capinl = nc;
+	}
+	name = l->text + sizeof(lead) - 1;
+	n = l->text_len - (sizeof(lead) - 1);
+	/* "slices.Grow[go.shape.[]int,go.shape.int]": the function's name. */
+	{
+		const char *br = memchr(name, '[', n);
+		if (br && br > name)
+			n = (size_t)(br - name);
+	}
+	k = inl_key(l);
+	for (j = k & (a->capinl - 1); a->inl[j].key; j = (j + 1) & (a->capinl - 1))
+		;
+	if (!(a->inl[j].name = ge_strndup(name, n)))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	a->inl[j].key = k;
+	a->ninl++;
+	return 0;
+}
+
+void ge_attrib_set_trimpath(ge_attrib *a, int on)
+{
+	a->trimpath = on;
+}
+
+void ge_attrib_set_vendored(ge_attrib *a, int on)
+{
+	a->vendored = on;
+}
+
+void ge_attrib_set_scope(ge_attrib *a, char *const *scope, size_t n)
+{
+	a->scope = scope;
+	a->nscope = n;
+}
+
+size_t ge_attrib_main_lines(const ge_attrib *a)
+{
+	return a->main_lines;
+}
 
 void ge_attrib_set_overlay(ge_attrib *a, char *const *real, char *const *backing, size_t n)
 {
@@ -110,6 +247,8 @@ void ge_attrib_free(ge_attrib *a)
 	free(a->origin);
 	xb_clear(a);
 	free(a->xb);
+	inl_clear(a);
+	free(a->inl);
 	free(a);
 }
 
@@ -128,7 +267,8 @@ static int grow_files(ge_attrib *a)
 		size_t j;
 		if (!a->files[i].abs)
 			continue;
-		j = ge_hash_bytes(GE_HASH_SEED, a->files[i].abs, strlen(a->files[i].abs)) & (ncap - 1);
+		j = ge_hash_bytes(GE_HASH_SEED, a->files[i].abs, strlen(a->files[i].abs)) &
+		    (ncap - 1);
 		while (nf[j].abs)
 			j = (j + 1) & (ncap - 1);
 		nf[j] = a->files[i];
@@ -195,18 +335,23 @@ static int set_group(ge_attrib *a, const char *pkg, size_t len)
 	a->pkg = a->pkgdir = a->origin = NULL;
 	a->pkgmod = NULL;
 	xb_clear(a);
+	inl_clear(a);
 	a->origin_known = 0;
 	a->origin_up = 0;
+	a->block++;
 	/* "# pkg [pkg.test]" for test variants: the import path is the first word. */
 	for (sp = 0; sp < len && pkg[sp] != ' '; sp++)
 		;
 	if (!(a->pkg = ge_strndup(pkg, sp)))
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	m = ge_modset_lookup_import(a->mods, a->pkg);
+	a->in_scope = (m || (!a->scope && strcmp(a->pkg, "command-line-arguments") == 0)) &&
+	              ge_gocmd_scope_match(a->scope, a->nscope, a->pkg);
 	if (m) {
 		size_t mn = strlen(m->path);
 		a->pkgmod = m;
-		a->pkgdir = a->pkg[mn] ? ge_path_join(m->root, a->pkg + mn + 1) : ge_strdup(m->root);
+		a->pkgdir =
+		    a->pkg[mn] ? ge_path_join(m->root, a->pkg + mn + 1) : ge_strdup(m->root);
 		if (!a->pkgdir)
 			return ge_error_set(GE_ENOMEM, "out of memory");
 	}
@@ -343,6 +488,14 @@ static char *from_trimpath(ge_attrib *a, const char *printed)
 	return best ? module_file(a, best->root, printed + strlen(best->path) + 1) : NULL;
 }
 
+/* Is the absolute file one of the current group's package directory? */
+static int in_pkgdir(const ge_attrib *a, const char *abs)
+{
+	const char *slash = strrchr(abs, '/');
+	size_t n = strlen(a->pkgdir ? a->pkgdir : "");
+	return a->pkgdir && slash && (size_t)(slash - abs) == n && strncmp(abs, a->pkgdir, n) == 0;
+}
+
 /*
  * Absolute path of the file a printed path names, or NULL when unknowable.
  *
@@ -367,18 +520,36 @@ static char *resolve(ge_attrib *a, const char *path, size_t len)
 		}
 		return printed;
 	}
+	if ((res = from_trimpath(a, printed))) {
+		a->trimpath = 1;
+		goto done;
+	}
+	if (a->trimpath)
+		goto done; /* the standard library's or a dependency's file */
 	if ((res = own_file(a, printed, len)))
 		goto done;
 	if (a->origin_known && (res = from_origin(a, printed)))
 		goto done;
-	if ((res = from_trimpath(a, printed)))
-		goto done;
-	if ((res = module_file(a, a->cwd, printed)) || !a->pkgdir)
+	/*
+	 * Guesses: a file found relative to our directory or one above the
+	 * package's counts only when it is a file of the header's package
+	 * (a -trimpath standard-library path such as "slices/slices.go" must
+	 * not land on a module directory of that name).
+	 */
+	if ((res = module_file(a, a->cwd, printed)) && a->pkgdir && !in_pkgdir(a, res)) {
+		free(res);
+		res = NULL;
+	}
+	if (res || !a->pkgdir)
 		goto done;
 	if (!(dir = ge_strdup(a->pkgdir)))
 		goto done;
 	for (;;) {
-		if ((res = module_file(a, dir, printed)) || strcmp(dir, "/") == 0)
+		if ((res = module_file(a, dir, printed)) && !in_pkgdir(a, res)) {
+			free(res);
+			res = NULL;
+		}
+		if (res || strcmp(dir, "/") == 0)
 			break;
 		slash = strrchr(dir, '/');
 		if (slash == dir)
@@ -390,6 +561,13 @@ done:
 	free(dir);
 	free(printed);
 	return res;
+}
+
+/* Is abs inside a "vendor" directory of its module? */
+static int is_vendored(const char *abs, const char *root)
+{
+	const char *rel = ge_path_within(abs, root);
+	return rel && (strncmp(rel, "vendor/", 7) == 0 || strstr(rel, "/vendor/") != NULL);
 }
 
 /* The waiting block at a line's position, or -1. */
@@ -414,7 +592,6 @@ static void xb_remove(ge_attrib *a, size_t i)
 	a->xb[i] = a->xb[--a->nxb];
 	a->cur = -1;
 }
-
 
 static int add_explain(ge_report *r, const char *text, uint32_t *idx)
 {
@@ -443,6 +620,8 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 
 	if (l->type == GE_LINE_HEADER)
 		return set_group(a, l->pkg, l->pkg_len);
+	if (l->type != GE_LINE_OTHER && a->in_scope)
+		a->main_lines++;
 	if (l->type == GE_LINE_EXPLAIN) {
 		/*
 		 * "x escapes to heap in F:" is followed, at the same position,
@@ -481,9 +660,10 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		}
 		a->cur = i;
 		b = &a->xb[i];
-		return ge_buf_put(&b->text, l->text, l->text_len) < 0 || ge_buf_putc(&b->text, '\n') < 0
-			       ? GE_ENOMEM
-			       : 0;
+		return ge_buf_put(&b->text, l->text, l->text_len) < 0 ||
+		               ge_buf_putc(&b->text, '\n') < 0
+		           ? GE_ENOMEM
+		           : 0;
 	}
 	if (l->type == GE_LINE_FLOW || l->type == GE_LINE_FROM) {
 		if (a->cur >= 0 && xb_find(a, l) == a->cur) {
@@ -507,6 +687,8 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		free(own_file(a, p, l->path_len));
 		free(p);
 	}
+	if (l->type == GE_LINE_INLINE && (rc = inl_add(a, l)) < 0)
+		return rc;
 	if (l->type != GE_LINE_MOVED && l->type != GE_LINE_ESCAPES && l->type != GE_LINE_LEAK)
 		return 0;
 	if (!l->path || l->col == 0 || (l->path_len && l->path[0] == '<')) {
@@ -522,6 +704,9 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		a->dropped++;
 		return 0;
 	}
+	/* A main package the user did not name (its own -m reached it). */
+	if (a->pkg && !a->in_scope)
+		return 0;
 	abs = resolve(a, l->path, l->path_len);
 	if (!abs) {
 		a->dropped++;
@@ -532,7 +717,18 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		rc = GE_ENOMEM;
 		goto done;
 	}
-	if (!fe->mod || !(rel = ge_path_within(fe->abs, a->mods->top ? a->mods->top : fe->mod->root))) {
+	if (!fe->mod ||
+	    !(rel = ge_path_within(fe->abs, a->mods->top ? a->mods->top : fe->mod->root))) {
+		a->dropped++;
+		goto done;
+	}
+	/* Vendored code is the dependency's, reported only when asked for. */
+	if (!a->vendored && is_vendored(fe->abs, fe->mod->root)) {
+		a->dropped++;
+		goto done;
+	}
+	/* A position past the file's end is not in this file. */
+	if (fe->src && l->lineno > ge_gofile_nlines(fe->src)) {
 		a->dropped++;
 		goto done;
 	}
@@ -541,10 +737,12 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 	d.file = rel;
 	d.line = l->lineno;
 	d.column = l->col;
-	d.kind = l->type == GE_LINE_MOVED ? GE_KIND_MOVED
-		 : l->type == GE_LINE_ESCAPES ? GE_KIND_ESCAPES
-					      : GE_KIND_LEAK;
-	if ((rc = ge_buf_put(&subj, l->subject ? l->subject : "", l->subject ? l->subject_len : 0)) < 0)
+	d.group = a->block;
+	d.kind = l->type == GE_LINE_MOVED     ? GE_KIND_MOVED
+	         : l->type == GE_LINE_ESCAPES ? GE_KIND_ESCAPES
+	                                      : GE_KIND_LEAK;
+	if ((rc = ge_buf_put(&subj, l->subject ? l->subject : "",
+	                     l->subject ? l->subject_len : 0)) < 0)
 		goto done;
 	d.subject = subj.ptr ? subj.ptr : "";
 	{
@@ -556,6 +754,18 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		d.message = msg;
 		d.function = fe->src ? ge_gofile_func_at(fe->src, l->lineno, l->col) : "";
 		d.line_hash = fe->src ? ge_gofile_line_hash(fe->src, l->lineno) : 0;
+		/*
+		 * Text of an inlined callee ("cannot be negative" from
+		 * slices.Grow): the subject is not on the source line, and the
+		 * compiler inlined a call at this very position.
+		 */
+		if (ge_kind_is_heap(d.kind) && l->subject_len) {
+			const char *via = inl_find(a, l);
+			size_t sl = 0;
+			const char *src = fe->src ? ge_gofile_line(fe->src, l->lineno, &sl) : NULL;
+			if (via && src && !contains(src, sl, l->subject, l->subject_len))
+				d.inlined_from = via;
+		}
 		if (ge_kind_is_heap(d.kind)) {
 			long xi = xb_find(a, l);
 			if (xi >= 0) {
@@ -566,6 +776,8 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		}
 		if (rc == 0)
 			rc = ge_report_add(r, &d);
+		if (rc == 0 && !a->pkg)
+			a->main_lines++; /* no header, but a module file's diagnostic */
 		free(msg);
 	}
 done:

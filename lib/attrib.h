@@ -42,6 +42,29 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l);
  */
 void ge_attrib_set_overlay(ge_attrib *a, char *const *real, char *const *backing, size_t n);
 
+/*
+ * Only packages whose import path the scope selects (ge_gocmd_scope) are
+ * reported; NULL (the default) selects every main-module package.  The
+ * array is borrowed and must outlive a.
+ */
+void ge_attrib_set_scope(ge_attrib *a, char *const *scope, size_t n);
+
+/*
+ * Compiler -m lines seen for main-module packages in scope (and heap lines
+ * without any header that were placed in a module file): 0 means the
+ * output said nothing about the packages asked for.
+ */
+size_t ge_attrib_main_lines(const ge_attrib *a);
+
+/*
+ * The output was printed with -trimpath (known from the command line; it
+ * is also inferred from the first "MODPATH/x.go" position): relative paths
+ * without a main module's path are then never module files.
+ */
+void ge_attrib_set_trimpath(ge_attrib *a, int on);
+/* Report positions in vendor/ directories (off: they are dependencies'). */
+void ge_attrib_set_vendored(ge_attrib *a, int on);
+
 /* Diagnostics seen that could not be placed in a main module's file. */
 size_t ge_attrib_dropped(const ge_attrib *a);
 

@@ -19,6 +19,9 @@ static int put_entry(ge_buf *b, const ge_diag *d)
 	rc |= ge_buf_put_json(b, d->message);
 	rc |= ge_buf_puts(b, ",\"package\":");
 	rc |= ge_buf_put_json(b, d->package);
+	/* Allocation sites at the position; absent means 1 (and older baselines). */
+	if (ge_diag_count(d) > 1)
+		rc |= ge_buf_printf(b, ",\"count\":%u", ge_diag_count(d));
 	rc |= ge_buf_printf(b, ",\"line_hash\":\"%016llx\"}", (unsigned long long)d->line_hash);
 	return rc ? GE_ENOMEM : 0;
 }
@@ -35,9 +38,11 @@ int ge_baseline_render(ge_buf *out, const ge_report *r)
 	rc |= r->module ? ge_buf_put_json(out, r->module) : ge_buf_puts(out, "null");
 	rc |= ge_buf_puts(out, ",\n\"commit\": ");
 	rc |= r->commit ? ge_buf_put_json(out, r->commit) : ge_buf_puts(out, "null");
-	rc |= ge_buf_printf(out, ",\n\"dirty\": %s,\n\"summary\": {\"heap\": %zu, \"moved\": %zu, "
-				 "\"escapes\": %zu, \"leaks\": %zu},\n\"diagnostics\": [\n",
-			    r->dirty ? "true" : "false", s.heap, s.moved, s.escapes, s.leaks);
+	rc |= ge_buf_printf(out,
+	                    ",\n\"dirty\": %s,%s\n\"summary\": {\"heap\": %zu, \"moved\": %zu, "
+	                    "\"escapes\": %zu, \"leaks\": %zu},\n\"diagnostics\": [\n",
+	                    r->dirty ? "true" : "false", r->counted ? "\n\"counts\": true," : "",
+	                    s.heap, s.moved, s.escapes, s.leaks);
 	for (i = 0; i < r->ndiags && rc == 0; i++) {
 		rc |= put_entry(out, &r->diags[i]);
 		rc |= ge_buf_puts(out, i + 1 < r->ndiags ? ",\n" : "\n");

@@ -1,10 +1,13 @@
 /* One captured build: run go, stream stderr through parse and attribution. */
 #include "capture.h"
 
+#include <cjson/cJSON.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,7 +19,7 @@ typedef struct cap_state {
 	ge_parser *parser;
 	ge_attrib *attrib;
 	ge_report *report;
-	ge_buf header; /* a "# pkg" line not yet shown to the user */
+	ge_buf header;  /* a "# pkg" line not yet shown to the user */
 	int header_hid; /* -m lines of the header's group were withheld */
 	int show_m;
 	ge_output_cb out;
@@ -31,6 +34,25 @@ typedef struct cap_state {
 	 * whole; bounded by GE_CAPTURE_MAX_LINE. */
 	size_t cur_len;
 	ge_buf overflow;
+	/*
+	 * go build -json: a line that starts with '{' is kept whole (up to
+	 * GE_CAPTURE_MAX_LINE) and decoded; a build event's Output goes through
+	 * the parser, and what of it the user should see is collected in jout
+	 * and handed on as an event of its own (on_json).
+	 */
+	int part_open; /* go's stream is inside a line (not a '{' one) */
+	int in_json;
+	int json_long;
+	ge_buf jline;
+	ge_buf jout;
+	ge_buf *collect; /* show() appends here instead of calling out */
+	char *json_pkg;  /* ImportPath of the last build-output event */
+	int json_bol;    /* the Output so far ended at a line boundary */
+	size_t json_events;
+	ge_output_cb on_json;
+	void *json_ud;
+	/* Compiler -m lines of the main modules' packages in scope. */
+	size_t main_lines;
 } cap_state;
 
 #define GE_CAPTURE_MAX_LINE (16 * 1024 * 1024)
@@ -44,6 +66,18 @@ size_t ge_capture_dropped(void)
 
 static void show(cap_state *s, const char *line, size_t len)
 {
+	if (s->collect) {
+		if (s->header.len) {
+			if (ge_buf_put(s->collect, s->header.ptr, s->header.len) < 0 ||
+			    ge_buf_putc(s->collect, '\n') < 0)
+				s->rc = GE_ENOMEM;
+			ge_buf_clear(&s->header);
+		}
+		if (line &&
+		    (ge_buf_put(s->collect, line, len) < 0 || ge_buf_putc(s->collect, '\n') < 0))
+			s->rc = GE_ENOMEM;
+		return;
+	}
 	if (!s->out)
 		return;
 	if (s->header.len) {
@@ -118,6 +152,76 @@ static int on_line(const ge_parse_line *l, void *ud)
 	return 0;
 }
 
+static int feed_plain(cap_state *s, const char *buf, size_t len);
+
+/* Hand an event on to the user as go printed it, with only lines to show. */
+static void json_emit(cap_state *s, const ge_build_event *ev, const char *output, size_t n)
+{
+	cJSON *j = NULL;
+	char *text = NULL, *o = NULL;
+	if (!s->on_json)
+		return;
+	if ((output && !(o = ge_strndup(output, n))) || !(j = cJSON_CreateObject()) ||
+	    !cJSON_AddStringToObject(j, "ImportPath", ev->import_path) ||
+	    !cJSON_AddStringToObject(j, "Action", ev->action) ||
+	    (o && !cJSON_AddStringToObject(j, "Output", o)) || !(text = cJSON_PrintUnformatted(j)))
+		s->rc = GE_ENOMEM;
+	else
+		s->on_json(text, strlen(text), s->json_ud);
+	cJSON_free(text);
+	cJSON_Delete(j);
+	free(o);
+}
+
+/* A whole line that started with '{' (no newline): a build event or not. */
+static int json_line(cap_state *s)
+{
+	ge_build_event ev = GE_BUILD_EVENT_INIT;
+	int rc;
+	if (s->json_long) {
+		s->long_lines++;
+		return 0;
+	}
+	rc = ge_parse_build_event(&ev, s->jline.ptr ? s->jline.ptr : "", s->jline.len);
+	if (rc < 0)
+		return s->rc = rc;
+	if (rc == 0) { /* some other line that starts with '{' */
+		if (ge_buf_putc(&s->jline, '\n') < 0)
+			return s->rc = GE_ENOMEM;
+		return feed_plain(s, s->jline.ptr, s->jline.len);
+	}
+	s->json_events++;
+	if (strcmp(ev.action, "build-output") != 0 || !ev.output_len) {
+		json_emit(s, &ev, ev.output, ev.output_len);
+		goto done;
+	}
+	ge_buf_clear(&s->jout);
+	s->collect = &s->jout;
+	/* Output of another package than the last that does not start with
+	 * its header (interleaved events): the header it stands under. */
+	if (s->json_bol && strncmp(ev.output, "# ", 2) != 0 &&
+	    (!s->json_pkg || strcmp(s->json_pkg, ev.import_path) != 0)) {
+		ge_buf h = GE_BUF_INIT;
+		if (ge_buf_printf(&h, "# %s\n", ev.import_path) < 0)
+			s->rc = GE_ENOMEM;
+		else
+			feed_plain(s, h.ptr, h.len);
+		ge_buf_release(&h);
+	}
+	if (s->rc == 0)
+		feed_plain(s, ev.output, ev.output_len);
+	s->collect = NULL;
+	free(s->json_pkg);
+	if (!(s->json_pkg = ge_strdup(ev.import_path)))
+		s->rc = GE_ENOMEM;
+	s->json_bol = ev.output[ev.output_len - 1] == '\n';
+	if (s->rc == 0 && s->jout.len)
+		json_emit(s, &ev, s->jout.ptr, s->jout.len);
+done:
+	ge_build_event_release(&ev);
+	return s->rc;
+}
+
 /* Keep the bytes of the current line beyond the parser's limit. */
 static int keep_overflow(cap_state *s, const char *seg, size_t n)
 {
@@ -138,9 +242,8 @@ static int keep_overflow(cap_state *s, const char *seg, size_t n)
  * Hand a chunk to the parser a line at a time, so that what is kept of an
  * over-long line (keep_overflow) belongs to the line the parser delivers.
  */
-static int feed(const char *buf, size_t len, void *ud)
+static int feed_plain(cap_state *s, const char *buf, size_t len)
 {
-	cap_state *s = ud;
 	int rc = 0;
 	while (len && rc == 0 && s->rc == 0) {
 		const char *nl = memchr(buf, '\n', len);
@@ -162,12 +265,223 @@ static int feed(const char *buf, size_t len, void *ud)
 	return s->rc != 0;
 }
 
+/* Bytes as go wrote them: lines that start with '{' are held for json_line. */
+static int feed(const char *buf, size_t len, void *ud)
+{
+	cap_state *s = ud;
+	while (len && s->rc == 0) {
+		const char *nl = memchr(buf, '\n', len);
+		size_t n = nl ? (size_t)(nl - buf) : len;
+		if (!s->in_json && !s->part_open && buf[0] == '{')
+			s->in_json = 1;
+		if (s->in_json) {
+			if (s->jline.len + n > GE_CAPTURE_MAX_LINE)
+				s->json_long = 1;
+			else if (ge_buf_put(&s->jline, buf, n) < 0)
+				return (s->rc = GE_ENOMEM) != 0;
+			if (nl) {
+				json_line(s);
+				s->in_json = s->json_long = 0;
+				ge_buf_clear(&s->jline);
+				n++;
+			}
+		} else {
+			if (nl)
+				n++;
+			if (feed_plain(s, buf, n))
+				break;
+			s->part_open = !nl;
+		}
+		buf += n;
+		len -= n;
+	}
+	return s->rc != 0;
+}
+
+/* The end of the stream: a last line without its newline. */
+static int feed_end(cap_state *s)
+{
+	int rc;
+	if (s->in_json && s->rc == 0) {
+		json_line(s);
+		s->in_json = 0;
+		ge_buf_clear(&s->jline);
+	}
+	if (s->rc == 0 && (rc = ge_parser_finish(s->parser, on_line, s)) != 0 && s->rc == 0)
+		s->rc = rc < 0 ? rc : GE_ERROR;
+	return s->rc;
+}
+
+/* Does a Go source file declare a function ("func" starting a line)? */
+static int file_has_func(const char *path)
+{
+	ge_buf b = GE_BUF_INIT;
+	const char *p;
+	int found = 0;
+	if (ge_file_read(&b, path) < 0)
+		return 0;
+	for (p = b.ptr; p && !found; p = memchr(p, '\n', b.len - (size_t)(p - b.ptr))) {
+		if (*p == '\n')
+			p++;
+		if ((size_t)(b.ptr + b.len - p) >= 5 && memcmp(p, "func", 4) == 0 &&
+		    (p[4] == ' ' || p[4] == '\t' || p[4] == '('))
+			found = 1;
+	}
+	ge_buf_release(&b);
+	return found;
+}
+
+/*
+ * Find a package below dir (import path imp) in scope whose non-test .go
+ * files declare a function: go's rules for what is a package directory
+ * (no "vendor", "testdata", ".x" or "_x" directories, no nested modules, no
+ * symbolic links followed).  1 and *pkg (malloc'd) when found.
+ */
+static int find_code(char **pkg, const char *dir, const char *imp, char *const *scope,
+                     size_t nscope, int depth)
+{
+	DIR *d;
+	struct dirent *e;
+	int found = 0, in = ge_gocmd_scope_match(scope, nscope, imp);
+	if (depth > 64 || !(d = opendir(dir)))
+		return 0;
+	while (!found && (e = readdir(d))) {
+		const char *n = e->d_name;
+		size_t len = strlen(n);
+		struct stat st;
+		char *p;
+		if (n[0] == '.' || n[0] == '_')
+			continue;
+		if (!(p = ge_path_join(dir, n)))
+			break;
+		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && in && len > 3 &&
+		    strcmp(n + len - 3, ".go") == 0 &&
+		    !(len > 8 && strcmp(n + len - 8, "_test.go") == 0))
+			found = file_has_func(p);
+		free(p);
+	}
+	if (found && !(*pkg = ge_strdup(imp)))
+		found = 0;
+	rewinddir(d);
+	while (!found && (e = readdir(d))) {
+		const char *n = e->d_name;
+		struct stat st;
+		char *p, *sub, *gomod;
+		if (n[0] == '.' || n[0] == '_' || strcmp(n, "vendor") == 0 ||
+		    strcmp(n, "testdata") == 0)
+			continue;
+		if (!(p = ge_path_join(dir, n)))
+			break;
+		gomod = ge_path_join(p, "go.mod");
+		sub = NULL;
+		if (gomod && lstat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    access(gomod, F_OK) != 0) {
+			ge_buf b = GE_BUF_INIT;
+			if (ge_buf_printf(&b, "%s/%s", imp, n) == 0)
+				sub = ge_buf_detach(&b);
+			if (sub)
+				found = find_code(pkg, p, sub, scope, nscope, depth + 1);
+		}
+		free(sub);
+		free(gomod);
+		free(p);
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * Reading nothing is never a pass: when the output held no -m line for a
+ * main-module package in scope although one of them declares a function
+ * (every such package prints at least "can inline" or a "does not escape"
+ * under -m, in practice), the output is not what was asked for.
+ */
+/* The last check_read_something() failed; a verification build is running. */
+static int nothing_read, verifying;
+
+static int check_read_something(const cap_state *s, const ge_modset *mods, char *const *scope,
+                                size_t nscope, const char *what)
+{
+	char *pkg = NULL;
+	size_t i;
+	int rc = 0;
+	if (ge_attrib_main_lines(s->attrib) > 0)
+		return 0;
+	for (i = 0; i < mods->n && !pkg; i++)
+		find_code(&pkg, mods->mods[i].root, mods->mods[i].path, scope, nscope, 0);
+	if (pkg) {
+		nothing_read = 1;
+		rc = ge_error_set(GE_EBADINPUT,
+		                  "no compiler output for %s %s: was it built with -gcflags=-m?",
+		                  scope ? pkg : ge_modset_lookup_import(mods, pkg)->path, what);
+	}
+	free(pkg);
+	return rc;
+}
+
+/*
+ * Do the planned -gcflags turn inlining off (-l) anywhere?  Then a package
+ * of functions that take no pointers prints nothing under -m (no "can
+ * inline" lines), and silence proves nothing.
+ */
+static int inlining_off(const ge_goplan *plan)
+{
+	size_t i, j, n;
+	int off = 0;
+	for (i = 0; i < plan->argc && !off; i++) {
+		const char *a = plan->argv[i], *v;
+		char **w = NULL;
+		if (strncmp(a, "-gcflags=", 9) != 0)
+			continue;
+		v = a + 9;
+		if (*v != '-' && strchr(v, '='))
+			v = strchr(v, '=') + 1;
+		if (ge_goflags_split(&w, &n, v) < 0)
+			return 1;
+		for (j = 0; j < n; j++)
+			if (strcmp(w[j], "-l") == 0 || strncmp(w[j], "-l=", 3) == 0 ||
+			    strcmp(w[j], "--l") == 0)
+				off = 1;
+		ge_strv_free(w, n);
+	}
+	return off;
+}
+
+/* Is -trimpath on for the planned build (GOFLAGS, then the command line)? */
+static int wants_trimpath(const ge_goplan *plan, const char *goflags)
+{
+	char **v = NULL;
+	size_t n = 0, i;
+	int on = 0;
+	if (goflags && ge_goflags_split(&v, &n, goflags) == 0) {
+		for (i = 0; i < n; i++)
+			if (strcmp(v[i], "-trimpath") == 0 || strcmp(v[i], "--trimpath") == 0 ||
+			    strcmp(v[i], "-trimpath=true") == 0)
+				on = 1;
+			else if (strcmp(v[i], "-trimpath=false") == 0)
+				on = 0;
+		ge_strv_free(v, n);
+	}
+	for (i = 2; i < plan->argc; i++) {
+		const char *a = plan->argv[i];
+		if (a[0] != '-' || strcmp(a, "--") == 0)
+			break;
+		if (strcmp(a, "-trimpath") == 0 || strcmp(a, "--trimpath") == 0 ||
+		    strcmp(a, "-trimpath=true") == 0)
+			on = 1;
+		else if (strcmp(a, "-trimpath=false") == 0)
+			on = 0;
+	}
+	return on;
+}
+
 static int state_init(cap_state *s, const ge_modset *mods, const char *cwd)
 {
 	int rc;
 	memset(s, 0, sizeof(*s));
-	if ((rc = ge_parser_new(&s->parser)) < 0 || (rc = ge_attrib_new(&s->attrib, mods, cwd)) < 0 ||
-	    (rc = ge_report_new(&s->report)) < 0)
+	s->json_bol = 1;
+	if ((rc = ge_parser_new(&s->parser)) < 0 ||
+	    (rc = ge_attrib_new(&s->attrib, mods, cwd)) < 0 || (rc = ge_report_new(&s->report)) < 0)
 		return rc;
 	if (mods->n && (rc = ge_report_set_meta(s->report, NULL, mods->mods[0].path, NULL, 0)) < 0)
 		return rc;
@@ -182,6 +496,9 @@ static void state_release(cap_state *s)
 	ge_report_free(s->report);
 	ge_buf_release(&s->header);
 	ge_buf_release(&s->overflow);
+	ge_buf_release(&s->jline);
+	ge_buf_release(&s->jout);
+	free(s->json_pkg);
 }
 
 /*
@@ -197,12 +514,14 @@ int ge_capture_go_version(char **out, const char *go)
 	int rc;
 	*out = NULL;
 	if (version_was[0] && strcmp(version_of, go) == 0)
-		return (*out = ge_strdup(version_was)) ? 0 : ge_error_set(GE_ENOMEM, "out of memory");
+		return (*out = ge_strdup(version_was)) ? 0
+		                                       : ge_error_set(GE_ENOMEM, "out of memory");
 	/* GOTOOLCHAIN naming a version answers without asking go: never cached. */
 	if (getenv("GOTOOLCHAIN") && strncmp(getenv("GOTOOLCHAIN"), "go1", 3) == 0)
 		return go_version_uncached(out, go);
 	rc = go_version_uncached(out, go);
-	if (rc == 0 && *out && strlen(*out) < sizeof(version_was) && strlen(go) < sizeof(version_of)) {
+	if (rc == 0 && *out && strlen(*out) < sizeof(version_was) &&
+	    strlen(go) < sizeof(version_of)) {
 		strcpy(version_was, *out);
 		strcpy(version_of, go);
 	}
@@ -261,7 +580,8 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 
 	*out = NULL;
 	memset(&s, 0, sizeof(s));
-	if ((rc = ge_goplan_build(&plan, o->go, o->args, o->nargs, o->goflags, o->mods, o->cwd)) < 0)
+	if ((rc = (o->named ? ge_goplan_build_named : ge_goplan_build)(
+	         &plan, o->go, o->args, o->nargs, o->goflags, o->mods, o->cwd)) < 0)
 		goto done;
 	/* With -C DIR, go prints what it compiles afresh relative to DIR. */
 	if (plan.chdir && !(godir = ge_path_join(o->cwd, plan.chdir))) {
@@ -273,16 +593,26 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	s.show_m = o->verbose || plan.user_m;
 	s.out = o->on_output;
 	s.ud = o->ud;
+	s.on_json = o->on_json;
+	s.json_ud = o->ud;
 	if (o->nov)
 		ge_attrib_set_overlay(s.attrib, o->ov_real, o->ov_backing, o->nov);
+	ge_attrib_set_scope(s.attrib, plan.scope, plan.nscope);
+	ge_attrib_set_trimpath(s.attrib, wants_trimpath(&plan, o->goflags));
+	ge_attrib_set_vendored(s.attrib, o->vendored);
 	ro.dir = o->cwd;
 	ro.on_stderr = feed;
 	ro.ud = &s;
+	/* With -json the compiler's output comes as events on stdout. */
+	ro.stdout_to_stderr = ge_gocmd_json(o->args, o->nargs);
 	if ((rc = ge_run(status, plan.argv, &ro)) < 0)
 		goto done;
-	if (s.rc == 0 && (rc = ge_parser_finish(s.parser, on_line, &s)) != 0 && s.rc == 0)
-		s.rc = rc < 0 ? rc : GE_ERROR;
-	if ((rc = s.rc) < 0)
+	if ((rc = feed_end(&s)) < 0)
+		goto done;
+	if (o->named && WIFEXITED(*status) && WEXITSTATUS(*status) == 0 && !ge_run_signalled() &&
+	    !inlining_off(&plan) &&
+	    (rc = check_read_something(&s, o->mods, plan.scope, plan.nscope, "from 'go build'")) <
+	        0)
 		goto done;
 	/* Interrupted: no more go processes (the version may need one). */
 	if (!ge_run_signalled() && !WIFSIGNALED(*status) &&
@@ -301,15 +631,26 @@ done:
 }
 
 int ge_capture_input(ge_report **out, int fd, const char *name, const ge_modset *mods,
-		     const char *cwd)
+                     const char *cwd)
+{
+	return ge_capture_input_pkgs(out, fd, name, mods, cwd, NULL, 0, 0);
+}
+
+int ge_capture_input_pkgs(ge_report **out, int fd, const char *name, const ge_modset *mods,
+                          const char *cwd, char *const *pkgs, size_t npkgs, int vendored)
 {
 	cap_state s;
 	char buf[65536];
-	size_t total = 0;
+	char **scope = NULL;
+	size_t total = 0, nscope = 0;
 	int rc;
 	*out = NULL;
-	if ((rc = state_init(&s, mods, cwd)) < 0)
+	memset(&s, 0, sizeof(s));
+	if ((rc = ge_gocmd_scope(&scope, &nscope, pkgs, npkgs, mods, cwd)) < 0 ||
+	    (rc = state_init(&s, mods, cwd)) < 0)
 		goto done;
+	ge_attrib_set_scope(s.attrib, scope, nscope);
+	ge_attrib_set_vendored(s.attrib, vendored);
 	for (;;) {
 		ssize_t n = read(fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
@@ -326,7 +667,7 @@ int ge_capture_input(ge_report **out, int fd, const char *name, const ge_modset 
 			goto done;
 		}
 	}
-	if ((rc = ge_parser_finish(s.parser, on_line, &s)) != 0 || (rc = s.rc) < 0)
+	if ((rc = feed_end(&s)) < 0)
 		goto done;
 	if (total && !s.recognised && s.nul_lines) {
 		rc = ge_error_set(GE_EBADINPUT, "'%s': not go compiler output (binary data)", name);
@@ -334,26 +675,103 @@ int ge_capture_input(ge_report **out, int fd, const char *name, const ge_modset 
 	}
 	if (total && !s.recognised && s.long_lines) {
 		rc = ge_error_set(GE_EBADINPUT,
-				  "'%s': not go compiler output (a line longer than %d bytes)", name,
-				  GE_PARSE_MAX_LINE);
+		                  "'%s': not go compiler output (a line longer than %d bytes)",
+		                  name, GE_PARSE_MAX_LINE);
 		goto done;
 	}
 	if (total && !s.recognised && s.text_lines) {
 		rc = ge_error_set(GE_EBADINPUT,
-				  "'%s': not go compiler output (no '# package' header or -m line)",
-				  name);
+		                  "'%s': not go compiler output (no '# package' header or -m line)",
+		                  name);
 		goto done;
+	}
+	{
+		ge_buf what = GE_BUF_INIT;
+		if (ge_buf_printf(&what, "in '%s'", name) < 0) {
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+			goto done;
+		}
+		rc = check_read_something(&s, mods, scope, nscope, what.ptr);
+		ge_buf_release(&what);
+		if (rc < 0)
+			goto done;
 	}
 	ge_report_sort(s.report);
 	*out = s.report;
 	s.report = NULL;
 done:
 	state_release(&s);
+	ge_strv_free(scope, nscope);
 	return rc;
 }
 
-int ge_capture_packages(ge_report **out, int *status, const ge_capture_opts *o,
-			char *const *pkgs, size_t npkgs, const char *overlay_file)
+/*
+ * A build that printed no -m line for packages with functions, while
+ * inlining was on: a package whose functions are all too big to inline and
+ * take no pointers is quiet under -m, but -m=2 names every function it
+ * considers for inlining ("cannot inline F: function too complex").  So
+ * build once more with -m=2 for the packages in scope: when that speaks,
+ * the quiet was real and its report (no heap lines either) is the answer;
+ * when it does not, the error stands.  Only ever in that rare case.
+ */
+static int verify_quiet(ge_report **out, int *status, const ge_capture_opts *o, char *const *pkgs,
+                        size_t npkgs, const char *overlay_file)
+{
+	ge_capture_opts co = *o;
+	ge_report *r = NULL;
+	char **scope = NULL, **args = NULL, *msg = ge_strdup(ge_error_last());
+	size_t nscope = 0, nargs = 0, i, j;
+	int rc, st = 0;
+	if (!msg)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	if ((rc = ge_gocmd_scope(&scope, &nscope, pkgs, npkgs, o->mods, o->cwd)) < 0)
+		goto done;
+	if (!(args = calloc(o->nargs + nscope + o->mods->n + 1, sizeof(*args)))) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	args[nargs++] = ge_strdup(o->args[0]);
+	for (j = 0; j < (scope ? nscope : o->mods->n); j++) {
+		ge_buf b = GE_BUF_INIT;
+		if (scope ? ge_buf_printf(&b, "-gcflags=%s=-m=2", scope[j]) < 0
+		          : ge_buf_printf(&b, "-gcflags=%s/...=-m=2", o->mods->mods[j].path) < 0)
+			break;
+		args[nargs++] = ge_buf_detach(&b);
+	}
+	for (i = 1; i < o->nargs; i++)
+		args[nargs++] = ge_strdup(o->args[i]);
+	for (i = 0; i < nargs; i++)
+		if (!args[i]) {
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+			goto done;
+		}
+	co.args = args;
+	co.nargs = nargs;
+	co.on_output = NULL; /* the first build showed go's messages */
+	co.on_json = NULL;
+	co.verbose = 0;
+	verifying = 1;
+	rc = ge_capture_build(&r, &st, &co);
+	verifying = 0;
+	if (rc == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		ge_report_free(*out);
+		*out = r;
+		*status = st;
+		r = NULL;
+	} else {
+		rc = ge_error_set(GE_EBADINPUT, "%s", msg);
+	}
+done:
+	(void)overlay_file; /* already among o->args */
+	ge_report_free(r);
+	ge_strv_free(scope, nscope);
+	ge_strv_free(args, nargs);
+	free(msg);
+	return rc;
+}
+
+int ge_capture_packages(ge_report **out, int *status, const ge_capture_opts *o, char *const *pkgs,
+                        size_t npkgs, const char *overlay_file)
 {
 	ge_capture_opts co = *o;
 	char **args = NULL;
@@ -386,8 +804,28 @@ int ge_capture_packages(ge_report **out, int *status, const ge_capture_opts *o,
 		}
 	co.args = args;
 	co.nargs = nargs;
+	co.named = 1; /* -m for the packages named, a failure if nothing comes back */
+	nothing_read = 0;
 	rc = ge_capture_build(out, status, &co);
+	if (rc == GE_EBADINPUT && nothing_read && !verifying)
+		rc = verify_quiet(out, status, &co, pkgs, npkgs, overlay_file);
 done:
 	ge_strv_free(args, nargs);
 	return rc;
+}
+
+int ge_capture_keep_named(ge_report *r, char *const *pkgs, size_t npkgs, const ge_modset *mods,
+                          const char *cwd)
+{
+	char **scope = NULL;
+	size_t nscope = 0, i, o = 0;
+	int rc;
+	if ((rc = ge_gocmd_scope(&scope, &nscope, pkgs, npkgs, mods, cwd)) < 0 || !scope)
+		return rc;
+	for (i = 0; i < r->ndiags; i++)
+		if (ge_gocmd_scope_match(scope, nscope, r->diags[i].package))
+			r->diags[o++] = r->diags[i];
+	r->ndiags = o;
+	ge_strv_free(scope, nscope);
+	return 0;
 }

@@ -31,14 +31,27 @@ typedef struct ge_capture_opts {
 	char *const *ov_real;
 	char *const *ov_backing;
 	size_t nov;
+	/* -m only for the packages args name (ge_goplan_build_named), and a
+	 * successful build that printed nothing for them is an error; set by
+	 * ge_capture_packages. */
+	int named;
+	/* With -json: each build event as the user should see it (one JSON
+	 * line, no newline; ud as for on_output).  NULL: discard. */
+	ge_output_cb on_json;
+	/* Report positions in vendor/ too (--vendored); off, they are the
+	 * dependencies' code. */
+	int vendored;
 } ge_capture_opts;
 
-#define GE_CAPTURE_OPTS_INIT {NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0}
+#define GE_CAPTURE_OPTS_INIT {NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, 0, NULL, 0}
 
 /*
  * Capture the analysis of packages, discarding what go builds:
  * "go build -o /dev/null [-overlay FILE] PKG...", with PKG... defaulting to
- * every package of the main modules.  o->args/nargs are ignored.
+ * every package of the main modules.  o->args/nargs are ignored.  -m goes
+ * to the named packages only (not to in-module packages they import), and
+ * a build that succeeds without any -m line for them while one of them
+ * declares a function fails with GE_EBADINPUT.
  */
 int ge_capture_packages(ge_report **out, int *status, const ge_capture_opts *o,
 			char *const *pkgs, size_t npkgs, const char *overlay_file);
@@ -58,6 +71,24 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o);
  */
 int ge_capture_input(ge_report **out, int fd, const char *name, const ge_modset *mods,
 		     const char *cwd);
+/*
+ * The same, keeping only the packages that patterns pkgs name
+ * (ge_gocmd_scope; none = every main-module package).  Both read plain
+ * output and "go build -json" events, and fail with GE_EBADINPUT ("no
+ * compiler output for P in 'NAME'") when nothing in the input is -m output
+ * of a package in scope while one of them declares a function.  vendored:
+ * report positions in vendor/ too.
+ */
+int ge_capture_input_pkgs(ge_report **out, int fd, const char *name, const ge_modset *mods,
+			  const char *cwd, char *const *pkgs, size_t npkgs, int vendored);
+
+/*
+ * Keep only the diagnostics of packages that patterns pkgs name (as
+ * ge_gocmd_scope; none named keeps everything): a whole-module baseline
+ * compared with a check of some packages.
+ */
+int ge_capture_keep_named(ge_report *r, char *const *pkgs, size_t npkgs, const ge_modset *mods,
+                          const char *cwd);
 
 /* The version of the go that will run ("go1.26.8"), without running it:
  * $GOTOOLCHAIN when it names a version, else GOROOT/VERSION next to go. */

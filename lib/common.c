@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -373,15 +374,18 @@ int ge_file_open_stream(int *fd, const char *path)
 }
 
 /*
- * Remove "<path>.goescape-tmp-<pid>" files left by a writer that was killed
- * (its pid no longer runs).  Best effort.
+ * Remove the temps of writers of path that were killed: "<base>" GE_TMP_MARK
+ * "<pid>" (the older name) or "<base>" GE_TMP_MARK "<pid>-<hex>", whose pid
+ * no longer runs.  A live pid (ours, another goescape's, or an unrelated
+ * process that got the pid again) keeps its temp.  Best effort; unlinking a
+ * planted symlink removes the link, never its target.
  */
 static void clean_stale_tmp(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	char *dir = slash ? ge_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : ge_strdup(".");
 	const char *base = slash ? slash + 1 : path;
-	size_t blen = strlen(base);
+	size_t blen = strlen(base), mlen = strlen(GE_TMP_MARK);
 	DIR *d;
 	struct dirent *e;
 	if (!dir)
@@ -391,11 +395,20 @@ static void clean_stale_tmp(const char *path)
 		const char *n = e->d_name;
 		char *end;
 		long pid;
-		if (strncmp(n, base, blen) != 0 || strncmp(n + blen, ".goescape-tmp-", 14) != 0)
+		if (strncmp(n, base, blen) != 0 || strncmp(n + blen, GE_TMP_MARK, mlen) != 0)
 			continue;
-		pid = strtol(n + blen + 14, &end, 10);
-		if (*end || pid <= 0 || pid == (long)getpid())
+		pid = strtol(n + blen + mlen, &end, 10);
+		if (end == n + blen + mlen || pid <= 0 || pid == (long)getpid())
 			continue;
+		if (*end == '-') {
+			const char *h = end + 1;
+			while (*h && strchr("0123456789abcdef", *h))
+				h++;
+			if (*h || h == end + 1)
+				continue;
+		} else if (*end) {
+			continue;
+		}
 		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
 			ge_buf p = GE_BUF_INIT;
 			if (ge_buf_printf(&p, "%s/%s", dir, n) == 0)
@@ -408,89 +421,421 @@ static void clean_stale_tmp(const char *path)
 	free(dir);
 }
 
+/* n unpredictable bytes from the kernel. */
+static int random_bytes(unsigned char *out, size_t n)
+{
+	size_t got = 0;
+	int fd;
+	while (got < n) {
+		ssize_t r = getrandom(out + got, n - got, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got == n)
+		return 0;
+	/* A kernel without getrandom(2): the same pool through the device. */
+	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) < 0)
+		return ge_error_errno(GE_ERROR, "cannot read random bytes");
+	while (got < n) {
+		ssize_t r = read(fd, out + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			close(fd);
+			return ge_error_set(GE_ERROR, "cannot read random bytes");
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * Create a new temp file beside path (see GE_TMP_MARK), open for writing,
+ * with mode.  Never opens a name that existed before: a collision (a
+ * planted file, a name already used) is retried under a fresh random name.
+ * *tmp gets the name; name is what the message calls the target.
+ */
+static int tmp_create(int *out, ge_buf *tmp, const char *path, const char *name, int mode)
+{
+	static const char hex[] = "0123456789abcdef";
+	int tries;
+	*out = -1;
+	for (tries = 0; tries < 16; tries++) {
+		unsigned char r[8];
+		char h[17];
+		size_t i;
+		int fd;
+		if (random_bytes(r, sizeof(r)) < 0)
+			return -1;
+		for (i = 0; i < sizeof(r); i++) {
+			h[2 * i] = hex[r[i] >> 4];
+			h[2 * i + 1] = hex[r[i] & 15];
+		}
+		h[16] = '\0';
+		ge_buf_clear(tmp);
+		if (ge_buf_printf(tmp, "%s" GE_TMP_MARK "%ld-%s", path, (long)getpid(), h) < 0)
+			return GE_ENOMEM;
+		fd = open(tmp->ptr, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		if (fd >= 0) {
+			*out = fd;
+			return 0;
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	return ge_error_errno(GE_ERROR, "cannot write '%s'", name);
+}
+
+/* Write all of data to fd; name is for the message. */
+static int write_all(int fd, const char *data, size_t len, const char *name)
+{
+	size_t off = 0;
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return ge_error_errno(GE_ERROR, "cannot write '%s'", name);
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+/* fsync the directory holding path, so that a rename in it is durable. */
+static void sync_parent(const char *path)
+{
+	char *dir = ge_strdup(path), *slash;
+	int dfd;
+	if (!dir)
+		return;
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+}
+
+/*
+ * Write data into a new temp file beside path, fsync'd, with the mode the
+ * target has (or mode for a new one).  *tmp gets its name; on failure no
+ * temp is left.
+ */
+static int write_tmp(ge_buf *tmp, const char *path, const char *name, const char *data, size_t len,
+                     int mode)
+{
+	struct stat st;
+	int fd = -1, rc;
+	clean_stale_tmp(path);
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+		mode = (int)(st.st_mode & 07777);
+	if ((rc = tmp_create(&fd, tmp, path, name, 0600)) < 0)
+		return rc;
+	if ((rc = write_all(fd, data, len, name)) == 0 &&
+	    (fchmod(fd, (mode_t)mode) < 0 || fsync(fd) < 0))
+		rc = ge_error_errno(GE_ERROR, "cannot write '%s'", name);
+	if (close(fd) < 0 && rc == 0)
+		rc = ge_error_errno(GE_ERROR, "cannot write '%s'", name);
+	if (rc < 0)
+		unlink(tmp->ptr);
+	return rc;
+}
+
+/*
+ * A symlink a person names on purpose for output: /dev/stdout, /dev/fd/N,
+ * /proc/self/fd/N.  Written through; any other symlink at path is replaced.
+ */
+static int is_device_path(const char *path)
+{
+	return strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0;
+}
+
 int ge_file_write_atomic(const char *path, const char *data, size_t len, int mode)
 {
 	ge_buf tmp = GE_BUF_INIT;
 	struct stat st;
-	int fd = -1, rc = -1;
-	size_t off = 0;
-	char *dir = NULL, *slash;
+	int rc;
 
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		/* A device or a pipe (/dev/null, /dev/stdout): nothing to replace. */
-		fd = open(path, O_WRONLY | O_CLOEXEC);
+	/*
+	 * A device or a pipe (/dev/null, /dev/stdout): nothing to replace, the
+	 * bytes go through.  Only when path itself is one, or is a symlink under
+	 * /dev or /proc: a symlink elsewhere (one a repository could commit
+	 * beside the output) is replaced, never followed to a device.
+	 */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) &&
+	    (!S_ISLNK(st.st_mode) || (is_device_path(path) && stat(path, &st) == 0))) {
+		int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY;
+		int fd;
+		if (S_ISREG(st.st_mode))
+			flags |= O_APPEND; /* /dev/stdout redirected to a file */
+		fd = open(path, flags);
 		if (fd < 0)
 			return ge_error_errno(GE_ERROR, "cannot write '%s'", path);
-		while (off < len) {
-			ssize_t n = write(fd, data + off, len - off);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0) {
-				rc = ge_error_errno(GE_ERROR, "cannot write '%s'", path);
-				close(fd);
-				return rc;
-			}
-			off += (size_t)n;
-		}
-		if (close(fd) < 0)
-			return ge_error_errno(GE_ERROR, "cannot write '%s'", path);
-		return 0;
-	}
-	clean_stale_tmp(path);
-	if (ge_buf_printf(&tmp, "%s.goescape-tmp-%ld", path, (long)getpid()) < 0)
-		goto done;
-	if (stat(path, &st) == 0)
-		mode = (int)(st.st_mode & 07777);
-	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0) {
-		rc = ge_error_errno(GE_ERROR, "cannot write '%s'", path);
-		goto done;
-	}
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		rc = write_all(fd, data, len, path);
+		if (close(fd) < 0 && rc == 0)
 			rc = ge_error_errno(GE_ERROR, "cannot write '%s'", path);
-			goto done;
-		}
-		off += (size_t)n;
+		return rc;
 	}
-	if (fchmod(fd, (mode_t)mode) < 0 || fsync(fd) < 0) {
-		rc = ge_error_errno(GE_ERROR, "cannot write '%s'", path);
+	if ((rc = write_tmp(&tmp, path, path, data, len, mode)) < 0)
 		goto done;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		rc = ge_error_errno(GE_ERROR, "cannot write '%s'", path);
-		goto done;
-	}
-	fd = -1;
 	if (rename(tmp.ptr, path) < 0) {
 		rc = ge_error_errno(GE_ERROR, "cannot write '%s'", path);
+		unlink(tmp.ptr);
 		goto done;
 	}
-	/* Make the rename itself durable. */
-	dir = ge_strdup(path);
-	if (dir) {
-		int dfd;
-		slash = strrchr(dir, '/');
-		if (slash)
-			*(slash == dir ? slash + 1 : slash) = '\0';
-		dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0) {
-			(void)fsync(dfd);
-			close(dfd);
+	sync_parent(path);
+done:
+	ge_buf_release(&tmp);
+	return rc;
+}
+
+int ge_stage_add(ge_stage *s, const char *path, const char *name, const char *data, size_t len,
+                 int mode)
+{
+	ge_buf tmp = GE_BUF_INIT;
+	ge_stage_entry *e;
+	struct stat st;
+	int rc, fd;
+	assert(s && path);
+	if (!name)
+		name = path;
+	/*
+	 * Can the target be replaced at all?  Opening it for writing (no
+	 * truncation) fails for an immutable or append-only file, whose rename
+	 * would fail only at commit, after other files were already replaced.
+	 */
+	if (lstat(path, &st) == 0) {
+		if (!S_ISREG(st.st_mode))
+			return ge_error_set(GE_ERROR, "cannot write '%s': not a regular file",
+			                    name);
+		fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return ge_error_errno(GE_ERROR, "cannot write '%s'", name);
+		close(fd);
+	}
+	e = realloc(s->e, (s->n + 1) * sizeof(*e));
+	if (!e)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	s->e = e;
+	if ((rc = write_tmp(&tmp, path, name, data, len, mode)) < 0) {
+		ge_buf_release(&tmp);
+		return rc;
+	}
+	e = &s->e[s->n];
+	e->tmp = ge_buf_detach(&tmp);
+	e->path = ge_strdup(path);
+	e->name = ge_strdup(name);
+	s->n++;
+	if (!e->path || !e->name)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	return 0;
+}
+
+int ge_stage_commit(ge_stage *s)
+{
+	size_t i;
+	int rc = 0;
+	assert(s);
+	/* Renames only, nothing that can wait or fail for want of space. */
+	for (i = 0; i < s->n; i++) {
+		if (rename(s->e[i].tmp, s->e[i].path) < 0) {
+			if (i == 0)
+				rc = ge_error_errno(GE_ERROR,
+				                    "cannot write '%s'; no file was changed",
+				                    s->e[i].name);
+			else
+				rc = ge_error_errno(GE_ERROR,
+				                    "cannot write '%s' after %zu other file%s "
+				                    "%s replaced",
+				                    s->e[i].name, i, i == 1 ? "" : "s",
+				                    i == 1 ? "was" : "were");
+			break;
+		}
+		free(s->e[i].tmp);
+		s->e[i].tmp = NULL;
+	}
+	for (i = 0; rc == 0 && i < s->n; i++)
+		sync_parent(s->e[i].path);
+	ge_stage_abort(s);
+	return rc;
+}
+
+void ge_stage_abort(ge_stage *s)
+{
+	size_t i;
+	if (!s)
+		return;
+	for (i = 0; i < s->n; i++) {
+		if (s->e[i].tmp)
+			unlink(s->e[i].tmp);
+		free(s->e[i].tmp);
+		free(s->e[i].path);
+		free(s->e[i].name);
+	}
+	free(s->e);
+	s->e = NULL;
+	s->n = 0;
+}
+
+/*
+ * Resolve path like realpath(3), except that the missing rest is kept as
+ * written ("realpath -m"): each existing component is lstat'ed and a
+ * symlink replaced by its target.  path is absolute.  *out is malloc'd.
+ */
+static int resolve_missing(char **out, const char *path)
+{
+	ge_buf done = GE_BUF_INIT, rest = GE_BUF_INIT, link = GE_BUF_INIT;
+	int links = 0, missing = 0, rc = 0;
+	size_t at = 0;
+	*out = NULL;
+	assert(path[0] == '/');
+	if (ge_buf_puts(&rest, path) < 0 || ge_buf_put(&done, "", 0) < 0)
+		goto oom;
+	while (at < rest.len) {
+		const char *c;
+		size_t n, keep;
+		struct stat st;
+		while (at < rest.len && rest.ptr[at] == '/')
+			at++;
+		if (at >= rest.len)
+			break;
+		c = rest.ptr + at;
+		n = strcspn(c, "/");
+		at += n;
+		if (n == 1 && c[0] == '.')
+			continue;
+		if (n == 2 && c[0] == '.' && c[1] == '.') {
+			char *s = strrchr(done.ptr, '/');
+			ge_buf_truncate(&done, s ? (size_t)(s - done.ptr) : 0);
+			continue;
+		}
+		keep = done.len;
+		if (ge_buf_putc(&done, '/') < 0 || ge_buf_put(&done, c, n) < 0)
+			goto oom;
+		if (missing)
+			continue;
+		if (lstat(done.ptr, &st) < 0) {
+			if (errno != ENOENT && errno != ENOTDIR) {
+				rc = ge_error_errno(GE_ERROR, "cannot resolve '%s'", done.ptr);
+				goto done;
+			}
+			missing = 1;
+			continue;
+		}
+		if (!S_ISLNK(st.st_mode))
+			continue;
+		if (++links > 40) {
+			errno = ELOOP;
+			rc = ge_error_errno(GE_ERROR, "cannot resolve '%s'", path);
+			goto done;
+		}
+		ge_buf_clear(&link);
+		if (ge_buf_grow(&link, (size_t)st.st_size + 256) < 0)
+			goto oom;
+		{
+			ssize_t r = readlink(done.ptr, link.ptr, link.cap - 1);
+			if (r < 0 || (size_t)r >= link.cap - 1) {
+				rc = ge_error_errno(GE_ERROR, "cannot resolve '%s'", done.ptr);
+				goto done;
+			}
+			link.len = (size_t)r;
+			link.ptr[r] = '\0';
+		}
+		/* The target, then what was still to come after the link. */
+		if (ge_buf_putc(&link, '/') < 0 || ge_buf_puts(&link, rest.ptr + at) < 0)
+			goto oom;
+		ge_buf_clear(&rest);
+		if (ge_buf_put(&rest, link.ptr, link.len) < 0)
+			goto oom;
+		at = 0;
+		ge_buf_truncate(&done, link.ptr[0] == '/' ? 0 : keep);
+	}
+	if (done.len == 0 && ge_buf_putc(&done, '/') < 0)
+		goto oom;
+	*out = ge_buf_detach(&done);
+	goto done;
+oom:
+	rc = ge_error_set(GE_ENOMEM, "out of memory");
+done:
+	ge_buf_release(&done);
+	ge_buf_release(&rest);
+	ge_buf_release(&link);
+	return rc;
+}
+
+static int inside(const char *resolved, const char *root)
+{
+	return strcmp(resolved, root) == 0 || ge_path_within(resolved, root) != NULL;
+}
+
+int ge_path_check_inside(char **resolved, const char *root, const char *path)
+{
+	char *croot = NULL, *cpath = NULL, *rroot = NULL, *rpath = NULL, *pre = NULL;
+	char cwd[4096];
+	const char *rel;
+	int rc;
+	assert(root && path);
+	if (resolved)
+		*resolved = NULL;
+	if ((root[0] != '/' || path[0] != '/') && !getcwd(cwd, sizeof(cwd)))
+		return ge_error_errno(GE_ERROR, "cannot find the current directory");
+	croot = root[0] == '/' ? ge_path_join(NULL, root) : ge_path_join(cwd, root);
+	cpath = path[0] == '/' ? ge_path_join(NULL, path) : ge_path_join(cwd, path);
+	if (!croot || !cpath) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	rel = strcmp(cpath, croot) == 0 ? "." : ge_path_within(cpath, croot);
+	if (!rel) {
+		rc = ge_error_set(GE_EBADINPUT, "'%s' is outside the module", path);
+		goto done;
+	}
+	if ((rc = resolve_missing(&rroot, croot)) < 0 || (rc = resolve_missing(&rpath, cpath)) < 0)
+		goto done;
+	if (inside(rpath, rroot)) {
+		if (resolved) {
+			*resolved = rpath;
+			rpath = NULL;
+		}
+		goto done;
+	}
+	/*
+	 * The first prefix that resolves outside ends in a symlink: the one
+	 * before it resolved inside, and a plain name below it stays there.
+	 */
+	{
+		size_t i;
+		int out = 0;
+		for (i = strlen(croot) + 1; !out && cpath[i - 1]; i++) {
+			char *r = NULL;
+			if (cpath[i] != '/' && cpath[i] != '\0')
+				continue;
+			free(pre);
+			if (!(pre = ge_strndup(cpath, i))) {
+				rc = ge_error_set(GE_ENOMEM, "out of memory");
+				goto done;
+			}
+			if ((rc = resolve_missing(&r, pre)) < 0)
+				goto done;
+			out = !inside(r, rroot);
+			free(r);
 		}
 	}
-	rc = 0;
+	rc = ge_error_set(GE_EBADINPUT, "'%s': '%s' is a symlink leaving the module", rel,
+	                  pre && ge_path_within(pre, croot) ? ge_path_within(pre, croot) : rel);
 done:
-	if (fd >= 0)
-		close(fd);
-	if (rc < 0 && tmp.ptr)
-		unlink(tmp.ptr);
-	free(dir);
-	ge_buf_release(&tmp);
+	free(croot);
+	free(cpath);
+	free(rroot);
+	free(rpath);
+	free(pre);
 	return rc;
 }
 

@@ -86,6 +86,56 @@ const char *ge_size_text(char *buf, size_t n, size_t bytes);
  */
 int ge_file_write_atomic(const char *path, const char *data, size_t len, int mode);
 
+/*
+ * Files beside a target: "<path>.goescape-tmp-<pid>-<16 hex>", created with
+ * O_CREAT|O_EXCL|O_NOFOLLOW in path's directory, so a name planted there
+ * beforehand (a symlink, a file) is never opened, and nobody can guess the
+ * next name.  The pid lets a later writer recognise and remove the temp of
+ * a writer that was killed.  GE_TMP_MARK is the part every such name holds.
+ */
+#define GE_TMP_MARK ".goescape-tmp-"
+
+/*
+ * Staged writes: several files replaced all or nothing.  ge_stage_add
+ * writes each new content to a temp file beside its target (fsync'd, the
+ * target's mode kept) and checks the target can be replaced; nothing is
+ * visible until ge_stage_commit renames every temp over its target.  A
+ * failure in ge_stage_add leaves every target as it was (call
+ * ge_stage_abort, which removes the temps).  The one window left is a kill
+ * between two renames of ge_stage_commit: then some targets are new and
+ * the rest old, and the rest's temps stay until the next write of that
+ * file removes them.  name (or NULL: path) is what messages call the file.
+ */
+typedef struct ge_stage_entry {
+	char *path;
+	char *tmp;
+	char *name;
+} ge_stage_entry;
+
+typedef struct ge_stage {
+	ge_stage_entry *e;
+	size_t n;
+} ge_stage;
+
+#define GE_STAGE_INIT {NULL, 0}
+
+int ge_stage_add(ge_stage *s, const char *path, const char *name, const char *data, size_t len,
+                 int mode);
+int ge_stage_commit(ge_stage *s);
+void ge_stage_abort(ge_stage *s);
+
+/*
+ * Check that path, a file the repository decides (a configured baseline,
+ * .goescape/, a file suggest rewrites), stays inside root once every
+ * symlink on the way is followed: each existing component is resolved
+ * (like realpath(3)); the missing rest is taken as written.  A symlink that
+ * stays inside root is fine.  On success *resolved (may be NULL) gets the
+ * resolved path, malloc'd.  Otherwise GE_EBADINPUT with a message naming
+ * the path relative to root and the symlink that leaves it:
+ * "'.goescape/baseline.json': '.goescape' is a symlink leaving the module".
+ */
+int ge_path_check_inside(char **resolved, const char *root, const char *path);
+
 /* mkdir -p: create dir and its missing parents (mode 0777 less umask). */
 int ge_mkdir_p(const char *dir);
 

@@ -761,8 +761,9 @@ int ge_config_filter(const ge_config *c, ge_report *r, const char *root)
 size_t ge_config_failing(const ge_config *c, const ge_report *r)
 {
 	size_t i, n = 0;
+	/* Allocation sites (a count each); moved ones never fail. */
 	for (i = 0; i < r->ndiags; i++)
 		if (r->diags[i].status == GE_STATUS_NEW && c->fail_on[r->diags[i].kind])
-			n++;
+			n += ge_diag_count(&r->diags[i]);
 	return n;
 }

@@ -22,6 +22,21 @@ static const char *fn_label(const char *f)
 	return f && *f ? f : "(package level)";
 }
 
+/* " ×N" when the compiler printed N allocation sites at the position. */
+static int put_count(ge_buf *out, const ge_diag *d)
+{
+	return ge_diag_count(d) > 1 ? ge_buf_printf(out, " \xc3\x97%u", ge_diag_count(d)) : 0;
+}
+
+/* "  (moved from F in FILE)" for an escape matched across functions or files. */
+static int put_moved_from(ge_buf *out, const ge_diag *d)
+{
+	if (!d->from_file)
+		return ge_buf_puts(out, "  (moved)");
+	return ge_buf_printf(out, "  (moved from %s in %s)", fn_label(d->from_function),
+	                     d->from_file);
+}
+
 static int text_grouped(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 {
 	const char *file = NULL, *func = NULL;
@@ -40,12 +55,18 @@ static int text_grouped(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 					    C(o, "0"));
 			func = d->function;
 		}
-		rc |= ge_buf_printf(out, "    %u:%u\t%s%-7s%s  %s%s\n", d->line, d->column,
-				    d->kind == GE_KIND_LEAK ? C(o, "2")
-				    : d->status == GE_STATUS_NEW ? C(o, "31")
-								 : C(o, "33"),
-				    ge_kind_name(d->kind), C(o, "0"), d->message,
-				    d->status == GE_STATUS_NEW ? "  (new)" : "");
+		rc |= ge_buf_printf(out, "    %u:%u\t%s%-7s%s  %s%s%s", d->line, d->column,
+		                    d->kind == GE_KIND_LEAK      ? C(o, "2")
+		                    : d->status == GE_STATUS_NEW ? C(o, "31")
+		                                                 : C(o, "33"),
+		                    ge_kind_name(d->kind), C(o, "0"), d->message,
+		                    d->inlined_from ? " via " : "", d->inlined_from ? d->inlined_from : "");
+		rc |= put_count(out, d);
+		if (d->status == GE_STATUS_NEW)
+			rc |= ge_buf_puts(out, "  (new)");
+		else if (d->status == GE_STATUS_MOVED)
+			rc |= put_moved_from(out, d);
+		rc |= ge_buf_putc(out, '\n');
 	}
 	return rc ? GE_ENOMEM : 0;
 }
@@ -54,6 +75,13 @@ static int text_summary(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 {
 	ge_summary s;
 	ge_report_summary(r, &s);
+	if (o->only_new && s.relocated)
+		return ge_buf_printf(out,
+		                     "%s%zu new heap escape%s%s, %zu fixed, %zu moved with their "
+		                     "code (of %zu in all)\n",
+		                     s.new_ ? C(o, "1;31") : C(o, "1;32"), s.new_,
+		                     s.new_ == 1 ? "" : "s", C(o, "0"), s.fixed, s.relocated,
+		                     s.heap);
 	if (o->only_new)
 		return ge_buf_printf(out, "%s%zu new heap escape%s%s, %zu fixed (of %zu in all)\n",
 				     s.new_ ? C(o, "1;31") : C(o, "1;32"), s.new_,
@@ -74,10 +102,24 @@ static int text_new(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 		const ge_diag *d = &r->diags[i];
 		if (d->status != GE_STATUS_NEW || !ge_kind_is_heap(d->kind))
 			continue;
-		rc = ge_buf_printf(out, "%s%s:%u:%u:%s %s: %s\n", C(o, "1"), d->file, d->line,
-				   d->column, C(o, "0"), fn_label(d->function), d->message);
+		rc = ge_buf_printf(out, "%s%s:%u:%u:%s %s: %s%s%s", C(o, "1"), d->file, d->line,
+		                   d->column, C(o, "0"), fn_label(d->function), d->message,
+		                   d->inlined_from ? " via " : "", d->inlined_from ? d->inlined_from : "");
+		rc |= put_count(out, d);
+		rc |= ge_buf_putc(out, '\n');
 	}
-	return rc;
+	/* Moved escapes after the new ones: not failing, but said. */
+	for (i = 0; i < r->ndiags && rc == 0; i++) {
+		const ge_diag *d = &r->diags[i];
+		if (d->status != GE_STATUS_MOVED || !ge_kind_is_heap(d->kind))
+			continue;
+		rc = ge_buf_printf(out, "%s:%u:%u: %s: %s", d->file, d->line, d->column,
+		                   fn_label(d->function), d->message);
+		rc |= put_count(out, d);
+		rc |= put_moved_from(out, d);
+		rc |= ge_buf_putc(out, '\n');
+	}
+	return rc ? GE_ENOMEM : 0;
 }
 
 /* GitHub workflow command escaping: data escapes %, CR, LF; properties also : and ,. */
@@ -128,6 +170,7 @@ static int github(ge_buf *out, const ge_report *r)
 		rc |= gh_escape(out, ge_buf_cstr(&title), 1);
 		rc |= ge_buf_puts(out, "::");
 		rc |= gh_escape(out, d->message, 0);
+		rc |= put_count(out, d);
 		rc |= ge_buf_putc(out, '\n');
 		ge_buf_release(&title);
 	}

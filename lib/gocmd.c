@@ -67,7 +67,8 @@ int ge_goflags_split(char ***out, size_t *nout, const char *s)
 				s++;
 			if (!*s) {
 				ge_strv_free(v.v, v.n);
-				return ge_error_set(GE_EBADINPUT, "GOFLAGS: unterminated %c string", q);
+				return ge_error_set(GE_EBADINPUT, "GOFLAGS: unterminated %c string",
+				                    q);
 			}
 			if (strv_push_owned(&v, ge_strndup(st, (size_t)(s - st))) < 0)
 				return GE_ENOMEM;
@@ -355,7 +356,7 @@ int ge_modset_find(ge_modset *out, const char *dir, const char *env_gowork)
 		rc = add_module(out, mod_root);
 	else
 		rc = ge_error_set(GE_ENOTFOUND, "'%s' is not inside a Go module (no go.mod found)",
-				  dir);
+		                  dir);
 	goto done;
 oom:
 	rc = ge_error_set(GE_ENOMEM, "out of memory");
@@ -376,7 +377,8 @@ done:
 			 * path needs "..".
 			 */
 			for (i = 0; out->workfile && i < out->n; i++)
-				while (strcmp(top, "/") != 0 && strcmp(out->mods[i].root, top) != 0 &&
+				while (strcmp(top, "/") != 0 &&
+				       strcmp(out->mods[i].root, top) != 0 &&
 				       !ge_path_within(out->mods[i].root, top)) {
 					slash = strrchr(top, '/');
 					*(slash == top ? slash + 1 : slash) = '\0';
@@ -494,7 +496,7 @@ int ge_gocmd_depth(void)
 }
 
 int ge_gocmd_find_go(char **out, const char *env_goescape_go, const char *env_path,
-		     const char *self)
+                     const char *self)
 {
 	char self_real[PATH_MAX], cand_real[PATH_MAX];
 	const char *p;
@@ -505,32 +507,35 @@ int ge_gocmd_find_go(char **out, const char *env_goescape_go, const char *env_pa
 	if (env_goescape_go && *env_goescape_go) {
 		if (!is_executable(env_goescape_go))
 			return ge_error_set(GE_ENOTFOUND,
-					    "GOESCAPE_GO='%s' is not an executable file",
-					    env_goescape_go);
+			                    "GOESCAPE_GO='%s' is not an executable file",
+			                    env_goescape_go);
 		if (have_self && realpath(env_goescape_go, cand_real) &&
 		    same_program(cand_real, self_real))
 			return ge_error_set(GE_EUSAGE, "GOESCAPE_GO='%s' is goescape itself",
-					    env_goescape_go);
+			                    env_goescape_go);
 		if (depth >= GE_MAX_DEPTH)
-			return ge_error_set(GE_EUSAGE,
-					    "GOESCAPE_GO='%s' leads back to goescape (%d goescapes deep)",
-					    env_goescape_go, depth);
-		return (*out = ge_strdup(env_goescape_go)) ? 0
-							   : ge_error_set(GE_ENOMEM, "out of memory");
+			return ge_error_set(
+			    GE_EUSAGE,
+			    "GOESCAPE_GO='%s' leads back to goescape (%d goescapes deep)",
+			    env_goescape_go, depth);
+		return (*out = ge_strdup(env_goescape_go))
+		           ? 0
+		           : ge_error_set(GE_ENOMEM, "out of memory");
 	}
-	for (p = env_path ? env_path : ""; ; ) {
+	for (p = env_path ? env_path : "";;) {
 		const char *colon = strchr(p, ':');
 		size_t n = colon ? (size_t)(colon - p) : strlen(p);
 		ge_buf_clear(&cand);
 		if (ge_buf_put(&cand, n ? p : ".", n ? n : 1) < 0 || ge_buf_puts(&cand, "/go") < 0)
 			break;
-		if (is_executable(cand.ptr) &&
-		    !(have_self && realpath(cand.ptr, cand_real) && same_program(cand_real, self_real))) {
+		if (is_executable(cand.ptr) && !(have_self && realpath(cand.ptr, cand_real) &&
+		                                 same_program(cand_real, self_real))) {
 			if (depth >= GE_MAX_DEPTH) {
-				int rc = ge_error_set(GE_EUSAGE,
-						      "'%s' leads back to goescape (%d goescapes deep): "
-						      "set GOESCAPE_GO to the real go",
-						      cand.ptr, depth);
+				int rc =
+				    ge_error_set(GE_EUSAGE,
+				                 "'%s' leads back to goescape (%d goescapes deep): "
+				                 "set GOESCAPE_GO to the real go",
+				                 cand.ptr, depth);
 				ge_buf_release(&cand);
 				return rc;
 			}
@@ -543,9 +548,11 @@ int ge_gocmd_find_go(char **out, const char *env_goescape_go, const char *env_pa
 	}
 	ge_buf_release(&cand);
 	return ge_error_set(GE_ENOTFOUND,
-			    "cannot find the go command: no 'go' on PATH other than goescape "
-			    "(set GOESCAPE_GO to the real go)");
+	                    "cannot find the go command: no 'go' on PATH other than goescape "
+	                    "(set GOESCAPE_GO to the real go)");
 }
+
+static int takes_value(const char *name, size_t n);
 
 int ge_gocmd_is_captured(const char *subcmd)
 {
@@ -554,30 +561,41 @@ int ge_gocmd_is_captured(const char *subcmd)
 
 int ge_gocmd_capture_args(char *const *args, size_t n)
 {
+	return n >= 1 && ge_gocmd_is_captured(args[0]);
+}
+
+int ge_gocmd_json(char *const *args, size_t n)
+{
 	size_t i;
-	if (n < 1 || !ge_gocmd_is_captured(args[0]))
-		return 0;
+	int json = 0;
 	for (i = 1; i < n; i++) {
 		const char *a = args[i];
 		if (a[0] != '-' || strcmp(a, "--") == 0)
 			break;
 		if (a[1] == '-')
 			a++;
-		/* -json moves the compiler's output into events on stdout. */
 		if (strcmp(a, "-json") == 0 || strcmp(a, "-json=true") == 0 ||
-		    strcmp(a, "-json=1") == 0)
-			return 0;
+		    strcmp(a, "-json=1") == 0 || strcmp(a, "-json=t") == 0 ||
+		    strcmp(a, "-json=T") == 0 || strcmp(a, "-json=TRUE") == 0 ||
+		    strcmp(a, "-json=True") == 0)
+			json = 1;
+		else if (strncmp(a, "-json=", 6) == 0)
+			json = 0;
+		else if (a[1] != '-' && !strchr(a, '=') && takes_value(a + 1, strlen(a + 1)))
+			i++; /* the flag's value is not a flag */
 	}
-	return 1;
+	return json;
 }
 
 /* ---- -gcflags merging ------------------------------------------------- */
 
 /* Build flags of "go build"/"go install" that take a separate value. */
 static const char *const value_flags[] = {
-	"C", "o", "p", "asmflags", "buildmode", "compiler", "gccgoflags", "gcflags",
-	"installsuffix", "ldflags", "mod", "modfile", "overlay", "pgo", "pkgdir", "tags",
-	"toolexec", "covermode", "coverpkg", "reuse", NULL};
+    "C",        "o",          "p",         "asmflags",      "buildmode",
+    "compiler", "gccgoflags", "gcflags",   "installsuffix", "ldflags",
+    "mod",      "modfile",    "overlay",   "pgo",           "pkgdir",
+    "tags",     "toolexec",   "covermode", "coverpkg",      "reuse",
+    NULL};
 
 static int takes_value(const char *name, size_t n)
 {
@@ -659,7 +677,8 @@ static enum pat_class classify(const char *pat, const ge_modset *mods, const cha
 		size_t mn = strlen(mp);
 		if (lit == strlen(pat)) { /* no wildcard: one import path */
 			if (import_within(pat, mp))
-				return ge_modset_lookup_import(mods, pat) ? PAT_INSIDE : PAT_PARTIAL;
+				return ge_modset_lookup_import(mods, pat) ? PAT_INSIDE
+				                                          : PAT_PARTIAL;
 			all_covered = 0;
 			continue;
 		}
@@ -686,6 +705,188 @@ static enum pat_class classify(const char *pat, const ge_modset *mods, const cha
 	return PAT_PARTIAL;
 }
 
+static int is_go_file(const char *a)
+{
+	size_t n = strlen(a);
+	return n > 3 && strcmp(a + n - 3, ".go") == 0;
+}
+
+/*
+ * Does a go pattern with "..." wildcards match the whole of s?  As in go, a
+ * trailing "/..." also matches the empty string ("x/..." matches "x").
+ */
+static int wild_match(const char *pat, const char *s)
+{
+	const char *d = strstr(pat, "...");
+	size_t pn = strlen(pat);
+	if (!d)
+		return strcmp(pat, s) == 0;
+	if (pn >= 4 && strcmp(pat + pn - 4, "/...") == 0 && strlen(s) == pn - 4 &&
+	    strncmp(pat, s, pn - 4) == 0)
+		return 1;
+	if (strncmp(pat, s, (size_t)(d - pat)) != 0)
+		return 0;
+	s += d - pat;
+	for (;; s++) {
+		if (wild_match(d + 3, s))
+			return 1;
+		if (!*s)
+			return 0;
+	}
+}
+
+/*
+ * A package pattern as an import-path pattern of a main module, or NULL
+ * (*out) when it names nothing in one: "./x" and "/abs/x" become "MOD/x",
+ * "./x/..." "MOD/x/...", and import paths that reach into a main module
+ * stay as they are.  A directory pattern above every main module's root
+ * gives NULL here (ge_gocmd_scope adds the modules below it).
+ */
+static int to_import(char **out, const char *pat, const ge_modset *mods, const char *cwd)
+{
+	ge_buf b = GE_BUF_INIT;
+	char *dir = NULL;
+	const char *suffix = "";
+	const ge_module *m;
+	size_t n = strlen(pat);
+	int rc = 0;
+	*out = NULL;
+	if (pat[0] != '.' && pat[0] != '/') {
+		if (classify(pat, mods, cwd) != PAT_DISJOINT && !(*out = ge_strdup(pat)))
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		return 0;
+	}
+	if (!(dir = ge_path_join(cwd, pat)))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	n = strlen(dir);
+	if (n >= 4 && strcmp(dir + n - 4, "/...") == 0) {
+		dir[n - 4] = '\0';
+		suffix = "/...";
+	} else if (n >= 3 && strcmp(dir + n - 3, "...") == 0) {
+		dir[n - 3] = '\0';
+		suffix = "...";
+	}
+	ge_path_clean(dir);
+	if ((m = ge_modset_lookup_path(mods, dir))) {
+		const char *rel = strcmp(dir, m->root) == 0 ? "" : ge_path_within(dir, m->root);
+		if (*suffix == '.' && !*rel) /* "./..." glued to the root: the module itself */
+			suffix = "/...";
+		if (ge_buf_printf(&b, "%s%s%s%s", m->path, rel && *rel ? "/" : "", rel ? rel : "",
+		                  suffix) < 0)
+			rc = GE_ENOMEM;
+		else
+			*out = ge_buf_detach(&b);
+	}
+	free(dir);
+	ge_buf_release(&b);
+	return rc;
+}
+
+int ge_gocmd_scope(char ***out, size_t *nout, char *const *pkgs, size_t npkgs,
+                   const ge_modset *mods, const char *cwd)
+{
+	strv v = {0};
+	size_t i, j;
+	int rc = 0, whole = npkgs == 0;
+	*out = NULL;
+	*nout = 0;
+	for (i = 0; i < npkgs && rc == 0 && !whole; i++) {
+		const char *p = pkgs[i];
+		char *imp = NULL;
+		if (strcmp(p, "all") == 0 || strcmp(p, "...") == 0 || is_go_file(p)) {
+			whole = 1;
+			break;
+		}
+		if (p[0] == '-') /* a flag among the packages: go's business */
+			continue;
+		if ((p[0] == '.' || p[0] == '/') && strstr(p, "...")) {
+			/* A directory tree may hold several main modules. */
+			char *dir = ge_path_join(cwd, p);
+			size_t n;
+			if (!dir) {
+				rc = ge_error_set(GE_ENOMEM, "out of memory");
+				break;
+			}
+			n = strlen(dir);
+			if (n >= 3 && strcmp(dir + n - 3, "...") == 0)
+				dir[n - 3] = '\0';
+			ge_path_clean(dir);
+			for (j = 0; j < mods->n && rc == 0; j++)
+				if (ge_path_within(mods->mods[j].root, dir)) {
+					ge_buf b = GE_BUF_INIT;
+					if (ge_buf_printf(&b, "%s/...", mods->mods[j].path) < 0)
+						rc = GE_ENOMEM;
+					else
+						rc = strv_push_owned(&v, ge_buf_detach(&b));
+				}
+			free(dir);
+		}
+		if (rc == 0 && (rc = to_import(&imp, p, mods, cwd)) == 0 && imp)
+			rc = strv_push_owned(&v, imp);
+	}
+	if (rc < 0 || whole) {
+		ge_strv_free(v.v, v.n);
+		return rc;
+	}
+	if (!v.v && (rc = strv_push_owned(&v, ge_strdup(""))) == 0) {
+		/* Named, but nothing in a main module: an empty scope, not none. */
+		free(v.v[0]);
+		v.v[0] = NULL;
+		v.n = 0;
+	}
+	if (rc < 0) {
+		ge_strv_free(v.v, v.n);
+		return rc;
+	}
+	*out = v.v;
+	*nout = v.n;
+	return 0;
+}
+
+int ge_gocmd_scope_match(char *const *scope, size_t n, const char *importpath)
+{
+	size_t i;
+	if (!scope)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (wild_match(scope[i], importpath))
+			return 1;
+	return 0;
+}
+
+/*
+ * The packages both a user's -gcflags pattern and a named (import-path)
+ * pattern select, as one pattern, or NULL when none.  Exact where one of
+ * them has no wildcard; two wildcard patterns give the one whose literal
+ * prefix lies inside the other's (an approximation go's patterns cannot
+ * express exactly).
+ */
+static int narrower(char **out, const char *user, const char *named, const ge_modset *mods,
+                    const char *cwd)
+{
+	char *u = NULL;
+	const char *pick = NULL;
+	int rc;
+	size_t lu, ln;
+	*out = NULL;
+	if ((rc = to_import(&u, user, mods, cwd)) < 0 || !u)
+		return rc;
+	lu = literal_len(u);
+	ln = literal_len(named);
+	if (!strstr(named, "..."))
+		pick = wild_match(u, named) ? named : NULL;
+	else if (!strstr(u, "..."))
+		pick = wild_match(named, u) ? u : NULL;
+	else if (ln >= lu && strncmp(named, u, lu) == 0)
+		pick = named;
+	else if (lu > ln && strncmp(u, named, ln) == 0)
+		pick = u;
+	if (pick && !(*out = ge_strdup(pick)))
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+	free(u);
+	return rc;
+}
+
 static char *entry_text(const char *pattern, const char *flags, int add_m)
 {
 	ge_buf b = GE_BUF_INIT;
@@ -694,7 +895,8 @@ static char *entry_text(const char *pattern, const char *flags, int add_m)
 		rc |= ge_buf_printf(&b, "%s=", pattern);
 	rc |= ge_buf_puts(&b, flags);
 	if (add_m)
-		rc |= ge_buf_puts(&b, b.len && (!pattern || b.len > strlen(pattern) + 1) ? " -m" : "-m");
+		rc |= ge_buf_puts(&b, b.len && (!pattern || b.len > strlen(pattern) + 1) ? " -m"
+		                                                                         : "-m");
 	if (rc) {
 		ge_buf_release(&b);
 		return NULL;
@@ -708,21 +910,30 @@ static char *entry_text(const char *pattern, const char *flags, int add_m)
  * those packages only) must not get -m.
  */
 static int merge(char ***out, size_t *nout, const ge_gcflag *entries, const int *from_cmdline,
-		 size_t n, const ge_modset *mods, const char *cwd, int cmdline_outside)
+                 size_t n, const ge_modset *mods, const char *cwd, int cmdline_outside,
+                 char *const *scope, size_t nscope)
 {
-	strv v = {0};
+	strv v = {0}, ours = {0};
 	size_t i, j;
 	int rc = 0;
 	*out = NULL;
 	*nout = 0;
-	/* Every main package gets -m, unless a later entry says otherwise. */
-	for (j = 0; j < mods->n && rc == 0; j++) {
-		ge_buf b = GE_BUF_INIT;
-		if (ge_buf_printf(&b, "%s/...=-m", mods->mods[j].path) < 0)
-			rc = GE_ENOMEM;
-		else
-			rc = strv_push_owned(&v, ge_buf_detach(&b));
+	/* The packages that get -m: the named ones, else every main package. */
+	if (scope) {
+		for (j = 0; j < nscope && rc == 0; j++)
+			rc = strv_push(&ours, scope[j]);
+	} else {
+		for (j = 0; j < mods->n && rc == 0; j++) {
+			ge_buf b = GE_BUF_INIT;
+			if (ge_buf_printf(&b, "%s/...", mods->mods[j].path) < 0)
+				rc = GE_ENOMEM;
+			else
+				rc = strv_push_owned(&ours, ge_buf_detach(&b));
+		}
 	}
+	/* Each of them gets -m, unless a later entry says otherwise. */
+	for (j = 0; j < ours.n && rc == 0; j++)
+		rc = strv_push_owned(&v, entry_text(ours.v[j], "", 1));
 	for (i = 0; i < n && rc == 0; i++) {
 		const ge_gcflag *e = &entries[i];
 		const char *flags = e->flags ? e->flags : "";
@@ -730,25 +941,38 @@ static int merge(char ***out, size_t *nout, const ge_gcflag *entries, const int 
 		char *t;
 		if (!e->pattern || !*e->pattern) {
 			/* The command-line packages: usually the main module's own. */
-			rc = strv_push_owned(&v, entry_text(NULL, flags, add_m && !cmdline_outside));
+			rc =
+			    strv_push_owned(&v, entry_text(NULL, flags, add_m && !cmdline_outside));
 			continue;
 		}
 		switch (classify(e->pattern, mods, cwd)) {
 		case PAT_INSIDE:
 		case PAT_PARTIAL:
-			rc = strv_push_owned(&v, entry_text(e->pattern, flags, add_m));
+			if (!scope) {
+				rc = strv_push_owned(&v, entry_text(e->pattern, flags, add_m));
+				break;
+			}
+			/*
+			 * Named packages: the entry keeps its flags without -m, and
+			 * the part of it that is named gets them again with -m.
+			 */
+			rc = strv_push_owned(&v, entry_text(e->pattern, flags, 0));
+			for (j = 0; j < ours.n && rc == 0; j++) {
+				char *narrow = NULL;
+				if ((rc = narrower(&narrow, e->pattern, ours.v[j], mods, cwd)) < 0)
+					break;
+				if (narrow) {
+					t = entry_text(narrow, flags, add_m);
+					free(narrow);
+					rc = strv_push_owned(&v, t);
+				}
+			}
 			break;
 		case PAT_COVERS:
 			if (from_cmdline[i])
 				rc = strv_push_owned(&v, entry_text(e->pattern, flags, 0));
-			for (j = 0; j < mods->n && rc == 0; j++) {
-				ge_buf pat = GE_BUF_INIT;
-				if (ge_buf_printf(&pat, "%s/...", mods->mods[j].path) < 0) {
-					rc = GE_ENOMEM;
-					break;
-				}
-				t = entry_text(pat.ptr, flags, add_m);
-				ge_buf_release(&pat);
+			for (j = 0; j < ours.n && rc == 0; j++) {
+				t = entry_text(ours.v[j], flags, add_m);
 				rc = strv_push_owned(&v, t);
 			}
 			break;
@@ -758,6 +982,7 @@ static int merge(char ***out, size_t *nout, const ge_gcflag *entries, const int 
 			break;
 		}
 	}
+	ge_strv_free(ours.v, ours.n);
 	if (rc < 0) {
 		ge_strv_free(v.v, v.n);
 		return rc;
@@ -767,33 +992,17 @@ static int merge(char ***out, size_t *nout, const ge_gcflag *entries, const int 
 	return 0;
 }
 
-int ge_gcflags_merge(char ***out, size_t *nout, const ge_gcflag *entries,
-		     const int *from_cmdline, size_t n, const ge_modset *mods, const char *cwd)
+int ge_gcflags_merge(char ***out, size_t *nout, const ge_gcflag *entries, const int *from_cmdline,
+                     size_t n, const ge_modset *mods, const char *cwd)
 {
-	return merge(out, nout, entries, from_cmdline, n, mods, cwd, 0);
+	return merge(out, nout, entries, from_cmdline, n, mods, cwd, 0, NULL, 0);
 }
 
-static int is_go_file(const char *a)
+int ge_gcflags_merge_scoped(char ***out, size_t *nout, const ge_gcflag *entries,
+                            const int *from_cmdline, size_t n, const ge_modset *mods,
+                            const char *cwd, char *const *scope, size_t nscope)
 {
-	size_t n = strlen(a);
-	return n > 3 && strcmp(a + n - 3, ".go") == 0;
-}
-
-/* Does a go pattern with "..." wildcards match the whole of s? */
-static int wild_match(const char *pat, const char *s)
-{
-	const char *d = strstr(pat, "...");
-	if (!d)
-		return strcmp(pat, s) == 0;
-	if (strncmp(pat, s, (size_t)(d - pat)) != 0)
-		return 0;
-	s += d - pat;
-	for (;; s++) {
-		if (wild_match(d + 3, s))
-			return 1;
-		if (!*s)
-			return 0;
-	}
+	return merge(out, nout, entries, from_cmdline, n, mods, cwd, 0, scope, nscope);
 }
 
 /*
@@ -854,12 +1063,28 @@ void ge_goplan_release(ge_goplan *p)
 	if (!p)
 		return;
 	ge_strv_free(p->argv, p->argc);
+	ge_strv_free(p->scope, p->nscope);
 	free(p->chdir);
 	memset(p, 0, sizeof(*p));
 }
 
+static int plan_build(ge_goplan *out, const char *go, char *const *args, size_t nargs,
+                      const char *goflags, const ge_modset *mods, const char *cwd, int named);
+
 int ge_goplan_build(ge_goplan *out, const char *go, char *const *args, size_t nargs,
-		    const char *goflags, const ge_modset *mods, const char *cwd)
+                    const char *goflags, const ge_modset *mods, const char *cwd)
+{
+	return plan_build(out, go, args, nargs, goflags, mods, cwd, 0);
+}
+
+int ge_goplan_build_named(ge_goplan *out, const char *go, char *const *args, size_t nargs,
+                          const char *goflags, const ge_modset *mods, const char *cwd)
+{
+	return plan_build(out, go, args, nargs, goflags, mods, cwd, 1);
+}
+
+static int plan_build(ge_goplan *out, const char *go, char *const *args, size_t nargs,
+                      const char *goflags, const ge_modset *mods, const char *cwd, int named)
 {
 	ge_gcflag *entries = NULL;
 	int *cmdline = NULL;
@@ -928,7 +1153,8 @@ int ge_goplan_build(ge_goplan *out, const char *go, char *const *args, size_t na
 			continue;
 		}
 		if (nlen == 1 && name[0] == 'C') {
-			const char *val = name[nlen] == '=' ? name + nlen + 1 : (i + 1 < nargs ? args[i + 1] : NULL);
+			const char *val = name[nlen] == '=' ? name + nlen + 1
+			                                    : (i + 1 < nargs ? args[i + 1] : NULL);
 			if (val && !(out->chdir = ge_strdup(val))) {
 				rc = ge_error_set(GE_ENOMEM, "out of memory");
 				goto done;
@@ -980,8 +1206,14 @@ int ge_goplan_build(ge_goplan *out, const char *go, char *const *args, size_t na
 			if (classify(rest.v[i], mods, dir_for_patterns) != PAT_DISJOINT)
 				cmdline_outside = 0;
 	}
+	if (named && pos_start < rest.n) {
+		size_t k = pos_start + (strcmp(rest.v[pos_start], "--") == 0);
+		if ((rc = ge_gocmd_scope(&out->scope, &out->nscope, rest.v + k, rest.n - k, mods,
+		                         dir_for_patterns)) < 0)
+			goto done;
+	}
 	if ((rc = merge(&merged, &nmerged, entries, cmdline, nent, mods, dir_for_patterns,
-			cmdline_outside)) < 0)
+	                cmdline_outside, out->scope, out->nscope)) < 0)
 		goto done;
 	if (filedir) {
 		/* The files' package gets -m on top of the flags of the last entry
@@ -1006,7 +1238,8 @@ int ge_goplan_build(ge_goplan *out, const char *go, char *const *args, size_t na
 	insert_at = 0;
 	if (rest.n && (strcmp(rest.v[0], "-C") == 0 || strcmp(rest.v[0], "--C") == 0)) {
 		insert_at = rest.n > 1 ? 2 : 1;
-	} else if (rest.n && (strncmp(rest.v[0], "-C=", 3) == 0 || strncmp(rest.v[0], "--C=", 4) == 0)) {
+	} else if (rest.n &&
+	           (strncmp(rest.v[0], "-C=", 3) == 0 || strncmp(rest.v[0], "--C=", 4) == 0)) {
 		insert_at = 1;
 	}
 	for (i = 0; i < insert_at; i++)

@@ -79,11 +79,15 @@ int ge_gocmd_depth(void);
 int ge_gocmd_is_captured(const char *subcmd);
 /*
  * Does goescape capture this command line (args[0] the subcommand)?  build
- * and install, except with -json: go then prints the compiler's output as
- * events on stdout, which goescape does not read, so the build runs as
- * plain go.
+ * and install, -json included (see ge_gocmd_json).
  */
 int ge_gocmd_capture_args(char *const *args, size_t n);
+/*
+ * Does the command line (args[0] the subcommand) ask for -json?  go then
+ * prints the compiler's output as build events on stdout (go help
+ * buildjson), which goescape reads instead of stderr.
+ */
+int ge_gocmd_json(char *const *args, size_t n);
 
 /* One -gcflags entry: pattern ("" = the command-line packages) and flags. */
 typedef struct ge_gcflag {
@@ -97,9 +101,13 @@ typedef struct ge_goplan {
 	size_t argc;
 	int user_m;    /* the user's own flags ask for -m: show compiler output */
 	char *chdir;   /* the -C directory if given (as written), else NULL */
+	/* ge_goplan_build_named: the import-path patterns of the named
+	 * packages (NULL = every main-module package), see ge_gocmd_scope. */
+	char **scope;
+	size_t nscope;
 } ge_goplan;
 
-#define GE_GOPLAN_INIT {NULL, 0, 0, NULL}
+#define GE_GOPLAN_INIT {NULL, 0, 0, NULL, NULL, 0}
 
 /*
  * Plan a captured build: go is the real go, args are the user's arguments
@@ -110,7 +118,31 @@ typedef struct ge_goplan {
  */
 int ge_goplan_build(ge_goplan *out, const char *go, char *const *args, size_t nargs,
 		    const char *goflags, const ge_modset *mods, const char *cwd);
+/*
+ * The same for a build of named packages (goescape report/check PKG...):
+ * -m goes only to the packages the positional arguments name, as
+ * import-path patterns ("./middleware" becomes "MOD/middleware=-m"), not to
+ * the in-module packages they import.  No positional argument, "./..." at
+ * the root, "all" or "..." mean every main-module package, as with
+ * ge_goplan_build.  The patterns are kept in out->scope.
+ */
+int ge_goplan_build_named(ge_goplan *out, const char *go, char *const *args, size_t nargs,
+			  const char *goflags, const ge_modset *mods, const char *cwd);
 void ge_goplan_release(ge_goplan *p);
+
+/*
+ * The import-path patterns that package patterns pkgs (as a user writes
+ * them, relative to cwd) select inside the main modules: "./x" is "MOD/x",
+ * "./x/..." "MOD/x/...", an import path stays itself, patterns outside
+ * every main module are left out.  *out is NULL (*nout 0) when the patterns
+ * mean every main-module package (none given, "all", "...", .go files);
+ * else a NULL-terminated malloc'd array (possibly with *nout 0: nothing of
+ * the main modules is named), freed with ge_strv_free().
+ */
+int ge_gocmd_scope(char ***out, size_t *nout, char *const *pkgs, size_t npkgs,
+		   const ge_modset *mods, const char *cwd);
+/* Is importpath selected by the scope (a NULL scope selects everything)? */
+int ge_gocmd_scope_match(char *const *scope, size_t n, const char *importpath);
 
 /*
  * The merging rule on its own (exposed for tests): given the user's entries
@@ -120,6 +152,10 @@ void ge_goplan_release(ge_goplan *p);
  */
 int ge_gcflags_merge(char ***out, size_t *nout, const ge_gcflag *entries,
 		     const int *from_cmdline, size_t n, const ge_modset *mods, const char *cwd);
+/* The same with -m for the packages of a scope only (ge_gocmd_scope). */
+int ge_gcflags_merge_scoped(char ***out, size_t *nout, const ge_gcflag *entries,
+			    const int *from_cmdline, size_t n, const ge_modset *mods,
+			    const char *cwd, char *const *scope, size_t nscope);
 
 /* Split a GOFLAGS value the way go does (spaces, '' and "" quoting). */
 int ge_goflags_split(char ***out, size_t *nout, const char *goflags);

@@ -1,63 +1,19 @@
-/* Tokens, brackets, blocks, statements and imports of a Go file. */
+/*
+ * Blocks, statements and imports of a Go file, on lib/golex's tokens: the
+ * tokens (semicolons inserted, brackets paired by golex's one recovery
+ * policy) are copied into the public ge_gotok array with goexpr's coarser
+ * kinds, and golex's line table is kept as it is.
+ */
 #include "goexpr.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
+#include "golex.h"
 
-/* Nesting deeper than this is not Go anyone writes; stop descending. */
-#define MAX_DEPTH 200
-
-static const char *const keywords[] = {
-    "break",  "case",        "chan", "const",   "continue", "default", "defer",
-    "else",   "fallthrough", "for",  "func",    "go",       "goto",    "if",
-    "import", "interface",   "map",  "package", "range",    "return",  "select",
-    "struct", "switch",      "type", "var",     NULL};
-
-/* Longest first within each length. */
-static const char *const ops3[] = {"<<=", ">>=", "&^=", "...", NULL};
-static const char *const ops2[] = {
-    "&&", "||", "<-", "++", "--", "==", "!=", "<=", ">=", ":=", "<<",
-    ">>", "&^", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", NULL};
-
-typedef struct lexer {
-	ge_goexpr *x;
-	size_t cap;
-	int need_semi;
-} lexer;
-
-static int is_letter(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
-}
-
-static int is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int push(lexer *l, uint32_t off, uint32_t len, ge_gotok_kind kind)
-{
-	ge_goexpr *x = l->x;
-	ge_gotok *t;
-	if (x->ntoks == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 256;
-		ge_gotok *nt = realloc(x->toks, nc * sizeof(*nt));
-		if (!nt)
-			return ge_error_set(GE_ENOMEM, "out of memory");
-		x->toks = nt;
-		l->cap = nc;
-	}
-	t = &x->toks[x->ntoks++];
-	memset(t, 0, sizeof(*t));
-	t->off = off;
-	t->len = len;
-	t->kind = (uint8_t)kind;
-	t->match = GE_GOX_NONE;
-	t->stmt = GE_GOX_NONE;
-	return 0;
-}
+/* The one nesting limit of golex's walkers: stop descending there. */
+#define MAX_DEPTH GE_GOLEX_MAX_DEPTH
 
 int ge_goexpr_is(const ge_goexpr *x, size_t i, const char *s)
 {
@@ -70,211 +26,11 @@ uint32_t ge_goexpr_end(const ge_goexpr *x, size_t i)
 	return x->toks[i].off + x->toks[i].len;
 }
 
-/* Does the token just pushed end a line with an implied semicolon? */
-static int ends_statement(const ge_goexpr *x)
-{
-	size_t i = x->ntoks - 1;
-	switch (x->toks[i].kind) {
-	case GE_TOK_IDENT:
-	case GE_TOK_NUMBER:
-	case GE_TOK_CHAR:
-	case GE_TOK_STRING:
-		return 1;
-	case GE_TOK_KEYWORD:
-		return ge_goexpr_is(x, i, "break") || ge_goexpr_is(x, i, "continue") ||
-		       ge_goexpr_is(x, i, "fallthrough") || ge_goexpr_is(x, i, "return");
-	case GE_TOK_OP:
-		return ge_goexpr_is(x, i, "++") || ge_goexpr_is(x, i, "--") ||
-		       ge_goexpr_is(x, i, ")") || ge_goexpr_is(x, i, "]") ||
-		       ge_goexpr_is(x, i, "}");
-	default:
-		return 0;
-	}
-}
-
-static int lex_line_table(ge_goexpr *x)
-{
-	size_t i, n = 1;
-	for (i = 0; i < x->len; i++)
-		if (x->src[i] == '\n')
-			n++;
-	if (!(x->lines = malloc(n * sizeof(*x->lines))))
-		return ge_error_set(GE_ENOMEM, "out of memory");
-	x->lines[0] = 0;
-	x->nlines = 1;
-	for (i = 0; i < x->len; i++)
-		if (x->src[i] == '\n')
-			x->lines[x->nlines++] = (uint32_t)(i + 1);
-	return 0;
-}
-
-/* Skip a quoted literal starting at i (the quote); returns the offset after it. */
-static size_t skip_quoted(const char *s, size_t len, size_t i, char q)
-{
-	for (i++; i < len && s[i] != q && s[i] != '\n'; i++)
-		if (s[i] == '\\' && i + 1 < len && s[i + 1] != '\n')
-			i++;
-	return i < len && s[i] == q ? i + 1 : i;
-}
-
-static size_t skip_number(const char *s, size_t len, size_t i)
-{
-	int hex = i + 1 < len && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X');
-	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-		if ((hex ? (c == 'p' || c == 'P') : (c == 'e' || c == 'E')) && i + 1 < len &&
-		    (s[i + 1] == '+' || s[i + 1] == '-')) {
-			i += 2;
-			continue;
-		}
-		if (is_letter(c) || is_digit(c) || c == '.')
-			i++;
-		else
-			break;
-	}
-	return i;
-}
-
-static int lex(lexer *l)
-{
-	ge_goexpr *x = l->x;
-	const char *s = x->src;
-	size_t i = 0, len = x->len;
-	int rc;
-	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-		size_t start = i;
-		ge_gotok_kind kind;
-		if (c == '\n') {
-			if (l->need_semi && (rc = push(l, (uint32_t)i, 0, GE_TOK_SEMI)) < 0)
-				return rc;
-			l->need_semi = 0;
-			i++;
-			continue;
-		}
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-			i++;
-			continue;
-		}
-		if (c == '/' && i + 1 < len && s[i + 1] == '/') {
-			while (i < len && s[i] != '\n')
-				i++;
-			continue;
-		}
-		if (c == '/' && i + 1 < len && s[i + 1] == '*') {
-			const char *e = NULL;
-			size_t k;
-			int nl = 0;
-			for (k = i + 2; k + 1 < len; k++)
-				if (s[k] == '*' && s[k + 1] == '/') {
-					e = s + k;
-					break;
-				}
-			k = e ? (size_t)(e - s) + 2 : len;
-			if (memchr(s + i, '\n', k - i))
-				nl = 1;
-			if (nl && l->need_semi) {
-				if ((rc = push(l, (uint32_t)i, 0, GE_TOK_SEMI)) < 0)
-					return rc;
-				l->need_semi = 0;
-			}
-			i = k;
-			continue;
-		}
-		if (is_letter(c)) {
-			const char *const *kw;
-			while (i < len &&
-			       (is_letter((unsigned char)s[i]) || is_digit((unsigned char)s[i])))
-				i++;
-			kind = GE_TOK_IDENT;
-			for (kw = keywords; *kw; kw++)
-				if (strlen(*kw) == i - start &&
-				    memcmp(*kw, s + start, i - start) == 0)
-					kind = GE_TOK_KEYWORD;
-		} else if (is_digit(c) ||
-		           (c == '.' && i + 1 < len && is_digit((unsigned char)s[i + 1]))) {
-			i = skip_number(s, len, i);
-			kind = GE_TOK_NUMBER;
-		} else if (c == '"') {
-			i = skip_quoted(s, len, i, '"');
-			kind = GE_TOK_STRING;
-		} else if (c == '\'') {
-			i = skip_quoted(s, len, i, '\'');
-			kind = GE_TOK_CHAR;
-		} else if (c == '`') {
-			const char *e = i + 1 < len ? memchr(s + i + 1, '`', len - i - 1) : NULL;
-			i = e ? (size_t)(e - s) + 1 : len;
-			kind = GE_TOK_STRING;
-		} else {
-			const char *const *op;
-			size_t n = 1;
-			for (op = ops3; *op && n == 1; op++)
-				if (i + 3 <= len && memcmp(*op, s + i, 3) == 0)
-					n = 3;
-			for (op = ops2; *op && n == 1; op++)
-				if (i + 2 <= len && memcmp(*op, s + i, 2) == 0)
-					n = 2;
-			i += n;
-			kind = c == ';' ? GE_TOK_SEMI : GE_TOK_OP;
-		}
-		if ((rc = push(l, (uint32_t)start, (uint32_t)(i - start), kind)) < 0)
-			return rc;
-		l->need_semi = kind != GE_TOK_SEMI && ends_statement(x);
-	}
-	if (l->need_semi && (rc = push(l, (uint32_t)len, 0, GE_TOK_SEMI)) < 0)
-		return rc;
-	return 0;
-}
-
-static void set_positions(ge_goexpr *x)
-{
-	size_t i, ln = 0;
-	for (i = 0; i < x->ntoks; i++) {
-		ge_gotok *t = &x->toks[i];
-		while (ln + 1 < x->nlines && x->lines[ln + 1] <= t->off)
-			ln++;
-		t->line = (uint32_t)ln + 1;
-		t->col = t->off - x->lines[ln] + 1;
-	}
-}
-
 static int opener(const ge_goexpr *x, size_t i)
 {
+	char c = x->src[x->toks[i].off];
 	return x->toks[i].kind == GE_TOK_OP && x->toks[i].len == 1 &&
-	       strchr("([{", x->src[x->toks[i].off]);
-}
-
-static int match_brackets(ge_goexpr *x)
-{
-	uint32_t *stack = malloc((x->ntoks + 1) * sizeof(*stack));
-	size_t sp = 0, i;
-	if (!stack)
-		return ge_error_set(GE_ENOMEM, "out of memory");
-	for (i = 0; i < x->ntoks; i++) {
-		char c, want;
-		size_t k;
-		if (x->toks[i].kind != GE_TOK_OP || x->toks[i].len != 1)
-			continue;
-		c = x->src[x->toks[i].off];
-		if (c == '(' || c == '[' || c == '{') {
-			stack[sp++] = (uint32_t)i;
-			continue;
-		}
-		want = c == ')' ? '(' : c == ']' ? '[' : c == '}' ? '{' : 0;
-		if (!want)
-			continue;
-		/* Tolerate a stray closer: pair with the nearest matching opener. */
-		for (k = sp; k > 0; k--)
-			if (x->src[x->toks[stack[k - 1]].off] == want)
-				break;
-		if (k == 0)
-			continue;
-		x->toks[stack[k - 1]].match = (uint32_t)i;
-		x->toks[i].match = stack[k - 1];
-		sp = k - 1;
-	}
-	free(stack);
-	return 0;
+	       (c == '(' || c == '[' || c == '{');
 }
 
 /* ---- statements ----------------------------------------------------- */
@@ -661,10 +417,59 @@ static int parse_file(ge_goexpr *x)
 	return 0;
 }
 
+/* goexpr's kind for a golex kind; illegal characters count as operators. */
+static ge_gotok_kind coarse_kind(int k)
+{
+	if (k == GE_GOLEX_IDENT)
+		return GE_TOK_IDENT;
+	if (ge_golex_is_keyword(k))
+		return GE_TOK_KEYWORD;
+	switch (k) {
+	case GE_GOLEX_INT:
+	case GE_GOLEX_FLOAT:
+	case GE_GOLEX_IMAG:
+		return GE_TOK_NUMBER;
+	case GE_GOLEX_CHAR:
+		return GE_TOK_CHAR;
+	case GE_GOLEX_STRING:
+		return GE_TOK_STRING;
+	case GE_GOLEX_SEMICOLON:
+		return GE_TOK_SEMI;
+	default:
+		return GE_TOK_OP;
+	}
+}
+
+/* Copy golex's tokens (all but EOF) and take its line table.  A bracket
+ * golex closed implicitly, or a stray one, has no partner here. */
+static int take_tokens(ge_goexpr *x, ge_golex *lx)
+{
+	uint32_t i, n = lx->ntoks - 1, nlines;
+	x->toks = malloc(((size_t)n + 1) * sizeof(*x->toks));
+	if (!x->toks)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		const ge_golex_tok *g = &lx->toks[i];
+		ge_gotok *t = &x->toks[i];
+		t->off = g->off;
+		t->len = g->len;
+		t->line = g->line;
+		t->col = g->col;
+		t->match = g->flags & GE_GOLEX_F_UNPAIRED ? GE_GOX_NONE : g->match;
+		t->stmt = GE_GOX_NONE;
+		t->kind = (uint8_t)coarse_kind(g->kind);
+		t->flags = 0;
+	}
+	x->ntoks = n;
+	x->lines = ge_golex_take_lines(lx, &nlines);
+	x->nlines = nlines;
+	return 0;
+}
+
 int ge_goexpr_parse(ge_goexpr **out, const char *src, size_t len)
 {
+	ge_golex lx = GE_GOLEX_INIT;
 	ge_goexpr *x;
-	lexer l;
 	int rc;
 	*out = NULL;
 	if (len >= UINT32_MAX / 2)
@@ -675,19 +480,18 @@ int ge_goexpr_parse(ge_goexpr **out, const char *src, size_t len)
 		free(x);
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	}
-	memcpy(x->src, src, len);
+	if (len)
+		memcpy(x->src, src, len);
 	x->src[len] = '\0';
 	x->len = len;
-	memset(&l, 0, sizeof(l));
-	l.x = x;
-	if ((rc = lex_line_table(x)) < 0 || (rc = lex(&l)) < 0 || (rc = match_brackets(x)) < 0)
+	if ((rc = ge_golex_scan(&lx, x->src, len)) < 0 || (rc = take_tokens(x, &lx)) < 0 ||
+	    (rc = parse_file(x)) < 0)
 		goto fail;
-	set_positions(x);
-	if ((rc = parse_file(x)) < 0)
-		goto fail;
+	ge_golex_release(&lx);
 	*out = x;
 	return 0;
 fail:
+	ge_golex_release(&lx);
 	ge_goexpr_free(x);
 	return rc;
 }

@@ -1,21 +1,17 @@
 /*
  * lib/gosrc: the Go scanner behind function attribution and line hashes.
  *
- * Parsing runs in three steps over a private token array that is dropped
- * afterwards:
- *   1. a lexer that knows every comment and literal form, inserts Go's
- *      automatic semicolons and never looks past the end of its input;
- *   2. a bracket matcher that tolerates unbalanced input (braces dominate:
- *      a '}' closes any parentheses left open inside its block, a stray
- *      closer is ignored, anything open at the end closes at end of file);
- *   3. a structural walk that finds function declarations and function
- *      literals and numbers the literals the way the Go 1.26 compiler does,
- *      down to the statements its front end drops as dead code.
+ * Parsing walks the tokens of lib/golex (semicolons inserted, brackets
+ * paired with golex's one recovery policy), which are dropped afterwards
+ * but for the line table: a structural walk finds function declarations
+ * and function literals and numbers the literals the way the Go 1.26
+ * compiler does, down to the statements its front end drops as dead code.
  * What survives is a table of spans sorted by start offset (a pre-order of
  * the function tree), the line table and the names.  A lookup is a binary
  * search followed by a walk up the (shallow) tree.
  *
- * Every recursion in the walk is bounded by MAX_DEPTH nested blocks, so
+ * Every recursion in the walk is bounded by GE_GOLEX_MAX_DEPTH nested
+ * blocks (the one limit every walker of golex tokens shares), so
  * arbitrary input cannot exhaust the stack; code nested deeper than that
  * is attributed to the function at the limit.
  */
@@ -25,102 +21,12 @@
 #include <string.h>
 
 #include "common.h"
+#include "golex.h"
 
 #define NONE      UINT32_MAX
-#define MAX_DEPTH 256
+#define MAX_DEPTH GE_GOLEX_MAX_DEPTH
 /* Bound on identifier visits when ordering package-level initialisers. */
 #define INIT_WORK_LIMIT (1u << 24)
-
-enum {
-	T_EOF,
-	T_IDENT,
-	T_LIT,
-	T_SEMI,
-	T_LPAREN,
-	T_RPAREN,
-	T_LBRACK,
-	T_RBRACK,
-	T_LBRACE,
-	T_RBRACE,
-	T_COMMA,
-	T_COLON,
-	T_DOT,
-	T_STAR,
-	T_ARROW,  /* <- */
-	T_ASSIGN, /* = */
-	T_DEFINE, /* := */
-	T_NOT,    /* ! */
-	T_ANDAND,
-	T_OROR,
-	T_ELLIPSIS,
-	T_INCDEC,
-	T_OP, /* any other operator or stray byte */
-	K_BREAK,
-	K_CASE,
-	K_CHAN,
-	K_CONST,
-	K_CONTINUE,
-	K_DEFAULT,
-	K_DEFER,
-	K_ELSE,
-	K_FALLTHROUGH,
-	K_FOR,
-	K_FUNC,
-	K_GO,
-	K_GOTO,
-	K_IF,
-	K_IMPORT,
-	K_INTERFACE,
-	K_MAP,
-	K_PACKAGE,
-	K_RANGE,
-	K_RETURN,
-	K_SELECT,
-	K_STRUCT,
-	K_SWITCH,
-	K_TYPE,
-	K_VAR
-};
-
-static const struct {
-	const char *word;
-	int kind;
-} keywords[] = {
-    {"break", K_BREAK},
-    {"case", K_CASE},
-    {"chan", K_CHAN},
-    {"const", K_CONST},
-    {"continue", K_CONTINUE},
-    {"default", K_DEFAULT},
-    {"defer", K_DEFER},
-    {"else", K_ELSE},
-    {"fallthrough", K_FALLTHROUGH},
-    {"for", K_FOR},
-    {"func", K_FUNC},
-    {"go", K_GO},
-    {"goto", K_GOTO},
-    {"if", K_IF},
-    {"import", K_IMPORT},
-    {"interface", K_INTERFACE},
-    {"map", K_MAP},
-    {"package", K_PACKAGE},
-    {"range", K_RANGE},
-    {"return", K_RETURN},
-    {"select", K_SELECT},
-    {"struct", K_STRUCT},
-    {"switch", K_SWITCH},
-    {"type", K_TYPE},
-    {"var", K_VAR},
-};
-
-typedef struct tok {
-	uint32_t off;
-	uint32_t len;
-	/* For an opener: its closer, the token before the closer that closed
-	 * it implicitly, or the EOF token.  Otherwise the token itself. */
-	uint32_t match;
-	uint8_t kind;
-} tok;
 
 enum { N_DECL, N_INIT, N_CLOSURE };
 
@@ -167,8 +73,9 @@ typedef struct spec {
 typedef struct parser {
 	const char *src;
 	uint32_t len;
-	tok *tok;
-	uint32_t ntok, captok, eof;
+	ge_golex lx;
+	const ge_golex_tok *tok; /* lx.toks */
+	uint32_t eof;            /* index of the EOF token */
 	ge_gofile *f;
 	ident *consts;
 	uint32_t nconsts, capconsts;
@@ -208,360 +115,30 @@ static int grow(void *pptr, uint32_t *cap, uint32_t need, size_t el)
 }
 
 /* ------------------------------------------------------------------ */
-/* Lexer                                                                */
-
-static int ident_byte(unsigned char c)
-{
-	return c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') ||
-	       c >= 0x80;
-}
-
-static int push(parser *p, int kind, uint32_t off, uint32_t len)
-{
-	tok *t;
-	if (grow(&p->tok, &p->captok, p->ntok + 1, sizeof(*p->tok)) < 0)
-		return GE_ENOMEM;
-	t = &p->tok[p->ntok];
-	t->off = off;
-	t->len = len;
-	t->match = p->ntok;
-	t->kind = (uint8_t)kind;
-	p->ntok++;
-	return 0;
-}
-
-static int keyword(const char *s, uint32_t n)
-{
-	size_t i;
-	if (n < 2 || n > 11)
-		return T_IDENT;
-	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
-		if (strlen(keywords[i].word) == n && !memcmp(keywords[i].word, s, n))
-			return keywords[i].kind;
-	return T_IDENT;
-}
-
-/* Whether a newline after a token of this kind inserts a semicolon. */
-static int ends_stmt(int kind)
-{
-	switch (kind) {
-	case T_IDENT:
-	case T_LIT:
-	case T_RPAREN:
-	case T_RBRACK:
-	case T_RBRACE:
-	case T_INCDEC:
-	case K_BREAK:
-	case K_CONTINUE:
-	case K_FALLTHROUGH:
-	case K_RETURN:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/* Operator at s[i] (not a comment, literal or identifier): kind and length. */
-static int lex_op(const unsigned char *s, uint32_t n, uint32_t i, uint32_t *len)
-{
-	unsigned char c = s[i], d = i + 1 < n ? s[i + 1] : 0, e = i + 2 < n ? s[i + 2] : 0;
-	*len = 1;
-	switch (c) {
-	case '(':
-		return T_LPAREN;
-	case ')':
-		return T_RPAREN;
-	case '[':
-		return T_LBRACK;
-	case ']':
-		return T_RBRACK;
-	case '{':
-		return T_LBRACE;
-	case '}':
-		return T_RBRACE;
-	case ',':
-		return T_COMMA;
-	case ';':
-		return T_SEMI;
-	case '.':
-		if (d == '.' && e == '.') {
-			*len = 3;
-			return T_ELLIPSIS;
-		}
-		return T_DOT;
-	case ':':
-		if (d == '=') {
-			*len = 2;
-			return T_DEFINE;
-		}
-		return T_COLON;
-	case '=':
-		if (d == '=') {
-			*len = 2;
-			return T_OP;
-		}
-		return T_ASSIGN;
-	case '!':
-		if (d == '=') {
-			*len = 2;
-			return T_OP;
-		}
-		return T_NOT;
-	case '*':
-		if (d == '=') {
-			*len = 2;
-			return T_OP;
-		}
-		return T_STAR;
-	case '<':
-		if (d == '-') {
-			*len = 2;
-			return T_ARROW;
-		}
-		if (d == '<')
-			*len = e == '=' ? 3 : 2;
-		else if (d == '=')
-			*len = 2;
-		return T_OP;
-	case '>':
-		if (d == '>')
-			*len = e == '=' ? 3 : 2;
-		else if (d == '=')
-			*len = 2;
-		return T_OP;
-	case '&':
-		if (d == '&') {
-			*len = 2;
-			return T_ANDAND;
-		}
-		if (d == '^')
-			*len = e == '=' ? 3 : 2;
-		else if (d == '=')
-			*len = 2;
-		return T_OP;
-	case '|':
-		if (d == '|') {
-			*len = 2;
-			return T_OROR;
-		}
-		if (d == '=')
-			*len = 2;
-		return T_OP;
-	case '+':
-	case '-':
-		if (d == c) {
-			*len = 2;
-			return T_INCDEC;
-		}
-		if (d == '=')
-			*len = 2;
-		return T_OP;
-	case '/':
-	case '%':
-	case '^':
-		if (d == '=')
-			*len = 2;
-		return T_OP;
-	default:
-		return T_OP;
-	}
-}
-
-/*
- * Tokenise p->src into p->tok, ending with one T_EOF token.  Comments and
- * whitespace vanish; a newline (or a comment holding one) becomes a
- * T_SEMI of length 0 where Go inserts a semicolon.  Unterminated literals
- * and comments end at the newline or end of input, as in Go's scanner.
- */
-static int lex(parser *p)
-{
-	const unsigned char *s = (const unsigned char *)p->src;
-	uint32_t n = p->len, i = 0, len;
-	int semi = 0, kind;
-
-	if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
-		i = 3;
-	while (i < n) {
-		unsigned char c = s[i];
-		uint32_t st = i;
-		if (c == '\n') {
-			if (semi && push(p, T_SEMI, i, 0) < 0)
-				return GE_ENOMEM;
-			semi = 0;
-			i++;
-			continue;
-		}
-		if (c == ' ' || c == '\t' || c == '\r') {
-			i++;
-			continue;
-		}
-		if (c == '/' && i + 1 < n && s[i + 1] == '/') {
-			while (i < n && s[i] != '\n')
-				i++;
-			continue;
-		}
-		if (c == '/' && i + 1 < n && s[i + 1] == '*') {
-			int nl = 0;
-			i += 2;
-			while (i < n && !(s[i] == '*' && i + 1 < n && s[i + 1] == '/')) {
-				if (s[i] == '\n')
-					nl = 1;
-				i++;
-			}
-			i = i < n ? i + 2 : n;
-			if (nl && semi) {
-				if (push(p, T_SEMI, st, 0) < 0)
-					return GE_ENOMEM;
-				semi = 0;
-			}
-			continue;
-		}
-		if (c == '"' || c == '\'') {
-			i++;
-			while (i < n && s[i] != c && s[i] != '\n') {
-				if (s[i] == '\\' && i + 1 < n && s[i + 1] != '\n')
-					i += 2;
-				else
-					i++;
-			}
-			if (i < n && s[i] == c)
-				i++;
-			kind = T_LIT;
-		} else if (c == '`') {
-			i++;
-			while (i < n && s[i] != '`')
-				i++;
-			if (i < n)
-				i++;
-			kind = T_LIT;
-		} else if ((c >= '0' && c <= '9') ||
-		           (c == '.' && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9')) {
-			i++;
-			while (i < n) {
-				unsigned char d = s[i], prev = (unsigned char)(s[i - 1] | 0x20);
-				if (ident_byte(d) || d == '.' ||
-				    ((d == '+' || d == '-') && (prev == 'e' || prev == 'p')))
-					i++;
-				else
-					break;
-			}
-			kind = T_LIT;
-		} else if (ident_byte(c)) {
-			while (i < n && ident_byte(s[i]))
-				i++;
-			kind = keyword(p->src + st, i - st);
-		} else {
-			kind = lex_op(s, n, i, &len);
-			i += len;
-		}
-		if (push(p, kind, st, i - st) < 0)
-			return GE_ENOMEM;
-		semi = ends_stmt(kind);
-	}
-	if (semi && push(p, T_SEMI, n, 0) < 0)
-		return GE_ENOMEM;
-	if (push(p, T_EOF, n, 0) < 0)
-		return GE_ENOMEM;
-	p->eof = p->ntok - 1;
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Bracket matching                                                     */
-
-static int opener(int kind)
-{
-	return kind == T_LPAREN || kind == T_LBRACK || kind == T_LBRACE;
-}
-
-/*
- * Fill tok[].match.  Braces dominate: a '}' closes the innermost open '{'
- * and every '(' or '[' opened inside it; a ')' or ']' closes only a
- * matching opener of its own block and is ignored otherwise.  Counting
- * the open parentheses and brackets of the current block keeps this
- * linear on any input.
- */
-static int match_brackets(parser *p)
-{
-	struct ent {
-		uint32_t idx, paren, brack;
-	} *st = NULL;
-	uint32_t sp = 0, paren = 0, brack = 0, brace = 0, i;
-
-	st = malloc((size_t)p->ntok * sizeof(*st));
-	if (!st)
-		return GE_ENOMEM;
-	for (i = 0; i < p->ntok; i++) {
-		int k = p->tok[i].kind, want;
-		uint32_t *count;
-		switch (k) {
-		case T_LPAREN:
-		case T_LBRACK:
-		case T_LBRACE:
-			st[sp].idx = i;
-			st[sp].paren = paren;
-			st[sp].brack = brack;
-			sp++;
-			if (k == T_LPAREN) {
-				paren++;
-			} else if (k == T_LBRACK) {
-				brack++;
-			} else {
-				brace++;
-				paren = brack = 0;
-			}
-			break;
-		case T_RPAREN:
-		case T_RBRACK:
-			want = k == T_RPAREN ? T_LPAREN : T_LBRACK;
-			count = k == T_RPAREN ? &paren : &brack;
-			if (!*count)
-				break;
-			while (sp) {
-				tok *o = &p->tok[st[--sp].idx];
-				if (o->kind == want) {
-					o->match = i;
-					(*count)--;
-					break;
-				}
-				o->match = i - 1;
-				if (o->kind == T_LPAREN)
-					paren--;
-				else
-					brack--;
-			}
-			break;
-		case T_RBRACE:
-			if (!brace)
-				break;
-			while (sp) {
-				tok *o = &p->tok[st[--sp].idx];
-				if (o->kind == T_LBRACE) {
-					o->match = i;
-					paren = st[sp].paren;
-					brack = st[sp].brack;
-					brace--;
-					break;
-				}
-				o->match = i - 1;
-			}
-			break;
-		default:
-			break;
-		}
-	}
-	while (sp)
-		p->tok[st[--sp].idx].match = p->eof;
-	free(st);
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
 /* Token helpers.  lim bounds every look-ahead: past it is end of input. */
 
 static int K(const parser *p, uint32_t j, uint32_t lim)
 {
-	return j < lim && j < p->eof ? p->tok[j].kind : T_EOF;
+	return j < lim && j < p->eof ? p->tok[j].kind : GE_GOLEX_EOF;
+}
+
+static int opener(int kind)
+{
+	return kind == GE_GOLEX_LPAREN || kind == GE_GOLEX_LBRACK || kind == GE_GOLEX_LBRACE;
+}
+
+/*
+ * The last token of the group opened at j: its closer, or when golex
+ * closed it implicitly the token before the one that did (the EOF token
+ * itself at the end of input), so a group never swallows its closer's
+ * enclosing group.
+ */
+static uint32_t group_end(const parser *p, uint32_t j)
+{
+	const ge_golex_tok *t = &p->tok[j];
+	if (!(t->flags & GE_GOLEX_F_UNPAIRED))
+		return t->match;
+	return t->match == p->eof ? p->eof : t->match - 1;
 }
 
 /* The token after the group opened at j, or after j itself. */
@@ -569,7 +146,7 @@ static uint32_t skip(const parser *p, uint32_t j, uint32_t lim)
 {
 	uint32_t k = j + 1;
 	if (j < p->eof && opener(p->tok[j].kind))
-		k = p->tok[j].match + 1;
+		k = group_end(p, j) + 1;
 	if (lim > p->eof)
 		lim = p->eof;
 	return k > lim ? lim : k;
@@ -578,30 +155,30 @@ static uint32_t skip(const parser *p, uint32_t j, uint32_t lim)
 /* The closer of the group opened at j, clamped to lim. */
 static uint32_t closer(const parser *p, uint32_t j, uint32_t lim)
 {
-	uint32_t m = p->tok[j].match;
+	uint32_t m = group_end(p, j);
 	return m > lim ? lim : m;
 }
 
 static int is_word(const parser *p, uint32_t j, const char *w)
 {
 	size_t n = strlen(w);
-	return p->tok[j].kind == T_IDENT && p->tok[j].len == n &&
+	return p->tok[j].kind == GE_GOLEX_IDENT && p->tok[j].len == n &&
 	       !memcmp(p->src + p->tok[j].off, w, n);
 }
 
 static int starts_type(int k)
 {
 	switch (k) {
-	case T_IDENT:
-	case T_STAR:
-	case T_LBRACK:
-	case T_LPAREN:
-	case T_ARROW:
-	case K_FUNC:
-	case K_MAP:
-	case K_CHAN:
-	case K_STRUCT:
-	case K_INTERFACE:
+	case GE_GOLEX_IDENT:
+	case GE_GOLEX_MUL:
+	case GE_GOLEX_LBRACK:
+	case GE_GOLEX_LPAREN:
+	case GE_GOLEX_ARROW:
+	case GE_GOLEX_FUNC:
+	case GE_GOLEX_MAP:
+	case GE_GOLEX_CHAN:
+	case GE_GOLEX_STRUCT:
+	case GE_GOLEX_INTERFACE:
 		return 1;
 	default:
 		return 0;
@@ -611,7 +188,8 @@ static int starts_type(int k)
 /* A token after which '[' indexes rather than starts a type. */
 static int ends_operand(int k)
 {
-	return k == T_IDENT || k == T_LIT || k == T_RPAREN || k == T_RBRACK || k == T_RBRACE;
+	return k == GE_GOLEX_IDENT || ge_golex_is_literal(k) || k == GE_GOLEX_RPAREN ||
+	       k == GE_GOLEX_RBRACK || k == GE_GOLEX_RBRACE;
 }
 
 /*
@@ -624,46 +202,46 @@ static uint32_t skip_type(const parser *p, uint32_t j, uint32_t lim)
 {
 	for (;;) {
 		switch (K(p, j, lim)) {
-		case T_STAR:
-		case T_ARROW:
+		case GE_GOLEX_MUL:
+		case GE_GOLEX_ARROW:
 			j++;
 			continue;
-		case T_LBRACK:
+		case GE_GOLEX_LBRACK:
 			j = skip(p, j, lim);
 			continue;
-		case K_MAP:
+		case GE_GOLEX_MAP:
 			j++;
-			if (K(p, j, lim) == T_LBRACK)
+			if (K(p, j, lim) == GE_GOLEX_LBRACK)
 				j = skip(p, j, lim);
 			continue;
-		case K_CHAN:
+		case GE_GOLEX_CHAN:
 			j++;
-			if (K(p, j, lim) == T_ARROW)
+			if (K(p, j, lim) == GE_GOLEX_ARROW)
 				j++;
 			continue;
-		case K_FUNC:
+		case GE_GOLEX_FUNC:
 			j++;
-			if (K(p, j, lim) != T_LPAREN)
+			if (K(p, j, lim) != GE_GOLEX_LPAREN)
 				return j;
 			j = skip(p, j, lim);
-			if (K(p, j, lim) == T_LPAREN)
+			if (K(p, j, lim) == GE_GOLEX_LPAREN)
 				return skip(p, j, lim);
 			if (starts_type(K(p, j, lim)))
 				continue;
 			return j;
-		case K_STRUCT:
-		case K_INTERFACE:
+		case GE_GOLEX_STRUCT:
+		case GE_GOLEX_INTERFACE:
 			j++;
-			if (K(p, j, lim) == T_LBRACE)
+			if (K(p, j, lim) == GE_GOLEX_LBRACE)
 				j = skip(p, j, lim);
 			return j;
-		case T_LPAREN:
+		case GE_GOLEX_LPAREN:
 			return skip(p, j, lim);
-		case T_IDENT:
+		case GE_GOLEX_IDENT:
 			j++;
-			if (K(p, j, lim) == T_DOT && K(p, j + 1, lim) == T_IDENT)
+			if (K(p, j, lim) == GE_GOLEX_PERIOD && K(p, j + 1, lim) == GE_GOLEX_IDENT)
 				j += 2;
-			if (K(p, j, lim) == T_LBRACK)
+			if (K(p, j, lim) == GE_GOLEX_LBRACK)
 				j = skip(p, j, lim);
 			return j;
 		default:
@@ -678,10 +256,10 @@ static uint32_t skip_type(const parser *p, uint32_t j, uint32_t lim)
  */
 static uint32_t skip_signature(const parser *p, uint32_t j, uint32_t lim)
 {
-	if (K(p, j, lim) != T_LPAREN)
+	if (K(p, j, lim) != GE_GOLEX_LPAREN)
 		return j;
 	j = skip(p, j, lim);
-	if (K(p, j, lim) == T_LPAREN)
+	if (K(p, j, lim) == GE_GOLEX_LPAREN)
 		return skip(p, j, lim);
 	if (starts_type(K(p, j, lim)))
 		return skip_type(p, j, lim);
@@ -697,13 +275,13 @@ static uint32_t skip_signature(const parser *p, uint32_t j, uint32_t lim)
 static int func_lit(const parser *p, uint32_t j, uint32_t lim, uint32_t *lb, uint32_t *after)
 {
 	uint32_t k;
-	int prev = j ? p->tok[j - 1].kind : T_EOF;
-	if (prev == T_RBRACK || prev == K_CHAN || prev == T_ELLIPSIS) {
+	int prev = j ? p->tok[j - 1].kind : GE_GOLEX_EOF;
+	if (prev == GE_GOLEX_RBRACK || prev == GE_GOLEX_CHAN || prev == GE_GOLEX_ELLIPSIS) {
 		*after = skip_type(p, j, lim);
 		return 0;
 	}
 	k = skip_signature(p, j + 1, lim);
-	if (K(p, j + 1, lim) == T_LPAREN && K(p, k, lim) == T_LBRACE) {
+	if (K(p, j + 1, lim) == GE_GOLEX_LPAREN && K(p, k, lim) == GE_GOLEX_LBRACE) {
 		*lb = k;
 		return 1;
 	}
@@ -724,18 +302,18 @@ static uint32_t find_body(const parser *p, uint32_t j, uint32_t lim)
 	while (j < lim) {
 		int k = K(p, j, lim);
 		/* A header never spans a line end that ends a statement. */
-		if (k == T_EOF || (k == T_SEMI && !p->tok[j].len))
+		if (k == GE_GOLEX_EOF || (k == GE_GOLEX_SEMICOLON && !p->tok[j].len))
 			return lim;
-		if (k == T_LBRACE)
+		if (k == GE_GOLEX_LBRACE)
 			return j;
-		if (k == K_FUNC) {
+		if (k == GE_GOLEX_FUNC) {
 			j = func_lit(p, j, lim, &lb, &after) ? skip(p, lb, lim) : after;
 			continue;
 		}
-		if (k == K_MAP || k == K_STRUCT || k == K_INTERFACE ||
-		    (k == T_LBRACK && !(j && ends_operand(p->tok[j - 1].kind)))) {
+		if (k == GE_GOLEX_MAP || k == GE_GOLEX_STRUCT || k == GE_GOLEX_INTERFACE ||
+		    (k == GE_GOLEX_LBRACK && !(j && ends_operand(p->tok[j - 1].kind)))) {
 			j = skip_type(p, j, lim);
-			if (K(p, j, lim) == T_LBRACE)
+			if (K(p, j, lim) == GE_GOLEX_LBRACE)
 				j = skip(p, j, lim);
 			continue;
 		}
@@ -753,24 +331,25 @@ static uint32_t stmt_end(const parser *p, uint32_t j, uint32_t lim)
 {
 	uint32_t k = j, lb;
 	int kw;
-	while (K(p, k, lim) == T_IDENT && K(p, k + 1, lim) == T_COLON)
+	while (K(p, k, lim) == GE_GOLEX_IDENT && K(p, k + 1, lim) == GE_GOLEX_COLON)
 		k += 2;
 	kw = K(p, k, lim);
-	if (kw == K_IF || kw == K_FOR || kw == K_SWITCH || kw == K_SELECT) {
+	if (kw == GE_GOLEX_IF || kw == GE_GOLEX_FOR || kw == GE_GOLEX_SWITCH ||
+	    kw == GE_GOLEX_SELECT) {
 		while ((lb = find_body(p, k + 1, lim)) < lim) {
 			j = k = skip(p, lb, lim);
-			if (kw != K_IF || K(p, k, lim) != K_ELSE)
+			if (kw != GE_GOLEX_IF || K(p, k, lim) != GE_GOLEX_ELSE)
 				break;
 			k++;
-			if (K(p, k, lim) == T_LBRACE) {
+			if (K(p, k, lim) == GE_GOLEX_LBRACE) {
 				j = skip(p, k, lim);
 				break;
 			}
-			if (K(p, k, lim) != K_IF)
+			if (K(p, k, lim) != GE_GOLEX_IF)
 				break;
 		}
 	}
-	while (j < lim && K(p, j, lim) != T_SEMI && K(p, j, lim) != T_EOF)
+	while (j < lim && K(p, j, lim) != GE_GOLEX_SEMICOLON && K(p, j, lim) != GE_GOLEX_EOF)
 		j = skip(p, j, lim);
 	return j < lim ? j : lim;
 }
@@ -821,14 +400,14 @@ static void const_spec(parser *p, uint32_t s, uint32_t e, uint32_t prev[2])
 {
 	uint32_t j = s, names = s, nnames = 0, vs, ve, v, i;
 
-	while (K(p, j, e) == T_IDENT) {
+	while (K(p, j, e) == GE_GOLEX_IDENT) {
 		nnames++;
 		j++;
-		if (K(p, j, e) != T_COMMA)
+		if (K(p, j, e) != GE_GOLEX_COMMA)
 			break;
 		j++;
 	}
-	while (j < e && K(p, j, e) != T_ASSIGN)
+	while (j < e && K(p, j, e) != GE_GOLEX_ASSIGN)
 		j = skip(p, j, e);
 	if (j < e) {
 		prev[0] = j + 1;
@@ -840,7 +419,7 @@ static void const_spec(parser *p, uint32_t s, uint32_t e, uint32_t prev[2])
 	ve = prev[1];
 	for (i = 0, v = vs; i < nnames && v < ve; i++) {
 		uint32_t end = v;
-		while (end < ve && K(p, end, ve) != T_COMMA)
+		while (end < ve && K(p, end, ve) != GE_GOLEX_COMMA)
 			end = skip(p, end, ve);
 		if (end == v + 1 && (is_word(p, v, "true") || is_word(p, v, "false"))) {
 			uint32_t name = names + 2 * i;
@@ -869,19 +448,19 @@ static int add_spec(parser *p, uint32_t s, uint32_t e, uint32_t init)
 static void var_spec(parser *p, uint32_t s, uint32_t e)
 {
 	uint32_t j = s, init;
-	while (j < e && K(p, j, e) != T_ASSIGN)
+	while (j < e && K(p, j, e) != GE_GOLEX_ASSIGN)
 		j = skip(p, j, e);
 	init = j < e ? j + 1 : NONE;
 	if (add_spec(p, s, e, init) < 0) {
 		p->err = GE_ENOMEM;
 		return;
 	}
-	for (j = s; K(p, j, e) == T_IDENT;) {
+	for (j = s; K(p, j, e) == GE_GOLEX_IDENT;) {
 		if (add_ident(p, &p->globals, &p->nglobals, &p->capglobals, j, p->nspecs - 1, 0) <
 		    0)
 			p->err = GE_ENOMEM;
 		j++;
-		if (K(p, j, e) != T_COMMA)
+		if (K(p, j, e) != GE_GOLEX_COMMA)
 			break;
 		j++;
 	}
@@ -891,7 +470,7 @@ static void var_spec(parser *p, uint32_t s, uint32_t e)
 static void each_spec(parser *p, uint32_t a, uint32_t b,
                       void (*fn)(parser *, uint32_t, uint32_t, void *), void *arg)
 {
-	if (K(p, a + 1, b) == T_LPAREN) {
+	if (K(p, a + 1, b) == GE_GOLEX_LPAREN) {
 		uint32_t rp = closer(p, a + 1, b), s = a + 2;
 		while (s < rp) {
 			uint32_t e = stmt_end(p, s, rp);
@@ -919,11 +498,11 @@ static void var_cb(parser *p, uint32_t s, uint32_t e, void *arg)
 static int is_func_decl(const parser *p, uint32_t a, uint32_t b)
 {
 	uint32_t k = a + 1;
-	if (K(p, a, b) != K_FUNC)
+	if (K(p, a, b) != GE_GOLEX_FUNC)
 		return 0;
-	if (K(p, k, b) == T_LPAREN)
+	if (K(p, k, b) == GE_GOLEX_LPAREN)
 		k = skip(p, k, b);
-	return K(p, k, b) == T_IDENT;
+	return K(p, k, b) == GE_GOLEX_IDENT;
 }
 
 /* ------------------------------------------------------------------ */
@@ -937,13 +516,13 @@ static int sb_operand(const parser *p, uint32_t s, uint32_t e, int depth, int *i
 {
 	int neg = 0, v = 0, ic = 0;
 	*isc = 0;
-	while (s < e && K(p, s, e) == T_NOT) {
+	while (s < e && K(p, s, e) == GE_GOLEX_NOT) {
 		neg ^= 1;
 		s++;
 	}
 	if (s >= e)
 		return 0;
-	if (e - s == 1 && K(p, s, e) == T_IDENT) {
+	if (e - s == 1 && K(p, s, e) == GE_GOLEX_IDENT) {
 		const ident *c;
 		if (is_word(p, s, "true"))
 			v = 1;
@@ -952,7 +531,7 @@ static int sb_operand(const parser *p, uint32_t s, uint32_t e, int depth, int *i
 		else if ((c = ident_find(p->consts, p->nconsts, p, s)))
 			v = c->val == 1 ? 1 : -1;
 		ic = v != 0;
-	} else if (K(p, s, e) == T_LPAREN && p->tok[s].match == e - 1 && depth < 32) {
+	} else if (K(p, s, e) == GE_GOLEX_LPAREN && group_end(p, s) == e - 1 && depth < 32) {
 		v = sb_or(p, s + 1, e - 1, depth + 1, &ic);
 		if (!ic)
 			v = 0;
@@ -964,8 +543,8 @@ static int sb_operand(const parser *p, uint32_t s, uint32_t e, int depth, int *i
 }
 
 /*
- * A left-associative chain of operands separated by op: T_OROR (whose
- * operands are T_ANDAND chains) or T_ANDAND (whose operands are unary).
+ * A left-associative chain of operands separated by op: GE_GOLEX_LOR (whose
+ * operands are GE_GOLEX_LAND chains) or GE_GOLEX_LAND (whose operands are unary).
  * The combination follows Go's staticBool: constant when every operand
  * is, otherwise its short-circuit rules.
  */
@@ -977,8 +556,8 @@ static int sb_chain(const parser *p, uint32_t s, uint32_t e, int depth, int *isc
 		int y, yc;
 		while (t < e && K(p, t, e) != op)
 			t = skip(p, t, e);
-		if (op == T_OROR)
-			y = sb_chain(p, s, t, depth, &yc, T_ANDAND);
+		if (op == GE_GOLEX_LOR)
+			y = sb_chain(p, s, t, depth, &yc, GE_GOLEX_LAND);
 		else
 			y = sb_operand(p, s, t, depth, &yc);
 		if (first) {
@@ -986,12 +565,12 @@ static int sb_chain(const parser *p, uint32_t s, uint32_t e, int depth, int *isc
 			accc = yc;
 			first = 0;
 		} else if (accc && yc) {
-			acc = op == T_ANDAND ? (acc > 0 && y > 0 ? 1 : -1)
-			                     : (acc > 0 || y > 0 ? 1 : -1);
+			acc = op == GE_GOLEX_LAND ? (acc > 0 && y > 0 ? 1 : -1)
+			                          : (acc > 0 || y > 0 ? 1 : -1);
 		} else {
 			int x = acc;
 			accc = 0;
-			if (op == T_ANDAND)
+			if (op == GE_GOLEX_LAND)
 				acc = x < 0 ? x : (x > 0 || y < 0 ? y : 0);
 			else
 				acc = x > 0 ? x : (x < 0 || y > 0 ? y : 0);
@@ -1004,7 +583,7 @@ static int sb_chain(const parser *p, uint32_t s, uint32_t e, int depth, int *isc
 
 static int sb_or(const parser *p, uint32_t s, uint32_t e, int depth, int *isc)
 {
-	return sb_chain(p, s, e, depth, isc, T_OROR);
+	return sb_chain(p, s, e, depth, isc, GE_GOLEX_LOR);
 }
 
 /* +1 when the condition [s, e) is always true, -1 always false, else 0. */
@@ -1055,8 +634,8 @@ static int stmts(parser *p, uint32_t s, uint32_t e, uint32_t fn, int depth, int 
 static void scan_expr(parser *p, uint32_t s, uint32_t e, uint32_t fn, int depth)
 {
 	uint32_t j = s, lb, after, rb, n;
-	while (j < e && K(p, j, e) != T_EOF) {
-		if (K(p, j, e) != K_FUNC) {
+	while (j < e && K(p, j, e) != GE_GOLEX_EOF) {
+		if (K(p, j, e) != GE_GOLEX_FUNC) {
 			j++;
 			continue;
 		}
@@ -1085,12 +664,12 @@ static int stmt(parser *p, uint32_t a, uint32_t b, uint32_t fn, int depth, int e
 
 static int is_panic(const parser *p, uint32_t a, uint32_t b)
 {
-	while (K(p, a, b) == T_LPAREN && p->tok[a].match == b - 1 && a + 1 < b - 1) {
+	while (K(p, a, b) == GE_GOLEX_LPAREN && group_end(p, a) == b - 1 && a + 1 < b - 1) {
 		a++;
 		b--;
 	}
-	return b - a >= 3 && is_word(p, a, "panic") && K(p, a + 1, b) == T_LPAREN &&
-	       p->tok[a + 1].match == b - 1;
+	return b - a >= 3 && is_word(p, a, "panic") && K(p, a + 1, b) == GE_GOLEX_LPAREN &&
+	       group_end(p, a + 1) == b - 1;
 }
 
 /* The start of an if/for header's condition: after its last ';'. */
@@ -1098,7 +677,7 @@ static uint32_t cond_start(const parser *p, uint32_t s, uint32_t e)
 {
 	uint32_t j = s, c = s;
 	while (j < e) {
-		if (K(p, j, e) == T_SEMI)
+		if (K(p, j, e) == GE_GOLEX_SEMICOLON)
 			c = j + 1;
 		j = skip(p, j, e);
 	}
@@ -1132,14 +711,14 @@ static int if_stmt(parser *p, uint32_t a, uint32_t b, uint32_t fn, int depth, in
 		if (cond > 0)
 			return acc;
 		j = rb + 1;
-		if (K(p, j, b) != K_ELSE)
+		if (K(p, j, b) != GE_GOLEX_ELSE)
 			return 0;
 		j++;
-		if (K(p, j, b) == K_IF) {
+		if (K(p, j, b) == GE_GOLEX_IF) {
 			a = j;
 			continue;
 		}
-		if (K(p, j, b) == T_LBRACE) {
+		if (K(p, j, b) == GE_GOLEX_LBRACE) {
 			t = stmts(p, j + 1, closer(p, j, b), fn, depth + 1, emit);
 			return acc && t;
 		}
@@ -1159,9 +738,9 @@ static void for_stmt(parser *p, uint32_t a, uint32_t b, uint32_t fn, int depth)
 	}
 	for (j = a + 1; j < lb; j = skip(p, j, lb)) {
 		int k = K(p, j, lb);
-		if (k == K_RANGE)
+		if (k == GE_GOLEX_RANGE)
 			isrange = 1;
-		if (k == T_SEMI && nsemi < 2)
+		if (k == GE_GOLEX_SEMICOLON && nsemi < 2)
 			semi[nsemi++] = j;
 	}
 	if (!isrange && nsemi == 0)
@@ -1189,15 +768,15 @@ static void switch_stmt(parser *p, uint32_t a, uint32_t b, uint32_t fn, int dept
 	while (j < rb) {
 		uint32_t c = j, ce;
 		int k = K(p, j, rb);
-		if (k == K_CASE || k == K_DEFAULT) {
+		if (k == GE_GOLEX_CASE || k == GE_GOLEX_DEFAULT) {
 			c = j + 1;
-			while (c < rb && K(p, c, rb) != T_COLON)
+			while (c < rb && K(p, c, rb) != GE_GOLEX_COLON)
 				c = skip(p, c, rb);
 			scan_expr(p, j + 1, c, fn, depth);
 			c = c < rb ? c + 1 : rb;
 		}
 		ce = c;
-		while (ce < rb && K(p, ce, rb) != K_CASE && K(p, ce, rb) != K_DEFAULT)
+		while (ce < rb && K(p, ce, rb) != GE_GOLEX_CASE && K(p, ce, rb) != GE_GOLEX_DEFAULT)
 			ce = skip(p, ce, rb);
 		stmts(p, c, ce, fn, depth + 1, 1);
 		j = ce > j ? ce : j + 1;
@@ -1213,36 +792,36 @@ static void switch_stmt(parser *p, uint32_t a, uint32_t b, uint32_t fn, int dept
 static int stmt(parser *p, uint32_t a, uint32_t b, uint32_t fn, int depth, int emit)
 {
 	int labeled = 0, t;
-	while (a + 1 < b && K(p, a, b) == T_IDENT && K(p, a + 1, b) == T_COLON) {
+	while (a + 1 < b && K(p, a, b) == GE_GOLEX_IDENT && K(p, a + 1, b) == GE_GOLEX_COLON) {
 		a += 2;
 		labeled = 1;
 	}
 	if (a >= b)
 		return 0;
 	switch (K(p, a, b)) {
-	case K_RETURN:
+	case GE_GOLEX_RETURN:
 		if (emit)
 			scan_expr(p, a + 1, b, fn, depth);
 		t = 1;
 		break;
-	case K_GOTO:
+	case GE_GOLEX_GOTO:
 		t = 1;
 		break;
-	case K_IF:
+	case GE_GOLEX_IF:
 		t = if_stmt(p, a, b, fn, depth, emit);
 		break;
-	case K_FOR:
+	case GE_GOLEX_FOR:
 		if (emit)
 			for_stmt(p, a, b, fn, depth);
 		t = 0;
 		break;
-	case K_SWITCH:
-	case K_SELECT:
+	case GE_GOLEX_SWITCH:
+	case GE_GOLEX_SELECT:
 		if (emit)
 			switch_stmt(p, a, b, fn, depth);
 		t = 0;
 		break;
-	case T_LBRACE: {
+	case GE_GOLEX_LBRACE: {
 		uint32_t rb = closer(p, a, b);
 		t = stmts(p, a + 1, rb, fn, depth + 1, emit);
 		if (emit && rb + 1 < b)
@@ -1274,7 +853,7 @@ static int stmts(parser *p, uint32_t s, uint32_t e, uint32_t fn, int depth, int 
 	for (a = s, i = 0; a < e; i++) {
 		b = stmt_end(p, a, e);
 		if (b > a) {
-			if (K(p, a, b) == T_IDENT && K(p, a + 1, b) == T_COLON)
+			if (K(p, a, b) == GE_GOLEX_IDENT && K(p, a + 1, b) == GE_GOLEX_COLON)
 				last_label = i;
 			last = a;
 			last_end = b;
@@ -1304,16 +883,16 @@ static int decl_name(parser *p, uint32_t a, uint32_t name, uint32_t b, uint32_t 
 	int ptr = 0, rc = 0;
 
 	*raw = (uint32_t)r->len;
-	if (K(p, recv, b) == T_LPAREN) {
+	if (K(p, recv, b) == GE_GOLEX_LPAREN) {
 		rend = closer(p, recv, b);
 		/* The type name is the last identifier outside type arguments;
 		 * parentheses, as in (r (*T)), are stepped into. */
 		for (j = recv + 1; j < rend;
-		     j = K(p, j, rend) == T_LBRACK ? skip(p, j, rend) : j + 1) {
+		     j = K(p, j, rend) == GE_GOLEX_LBRACK ? skip(p, j, rend) : j + 1) {
 			int k = K(p, j, rend);
-			if (k == T_STAR)
+			if (k == GE_GOLEX_MUL)
 				ptr = 1;
-			else if (k == T_IDENT)
+			else if (k == GE_GOLEX_IDENT)
 				tname = j;
 		}
 		if (tname != NONE) {
@@ -1338,14 +917,14 @@ static void func_decl(parser *p, uint32_t a, uint32_t b)
 	uint32_t k = a + 1, name, lb = NONE, n, end, raw;
 	int init = 0;
 
-	if (K(p, k, b) == T_LPAREN)
+	if (K(p, k, b) == GE_GOLEX_LPAREN)
 		k = skip(p, k, b);
 	name = k++;
 	init = k == a + 2 && is_word(p, name, "init");
-	if (K(p, k, b) == T_LBRACK)
+	if (K(p, k, b) == GE_GOLEX_LBRACK)
 		k = skip(p, k, b);
 	k = skip_signature(p, k, b);
-	if (K(p, k, b) == T_LBRACE)
+	if (K(p, k, b) == GE_GOLEX_LBRACE)
 		lb = k;
 	if (lb != NONE)
 		end = p->tok[closer(p, lb, b)].off;
@@ -1373,13 +952,13 @@ static void func_decl(parser *p, uint32_t a, uint32_t b)
 static void note_func(parser *p, uint32_t a, uint32_t b)
 {
 	uint32_t k, lb;
-	if (K(p, a + 1, b) != T_IDENT || is_word(p, a + 1, "init"))
+	if (K(p, a + 1, b) != GE_GOLEX_IDENT || is_word(p, a + 1, "init"))
 		return;
 	k = a + 2;
-	if (K(p, k, b) == T_LBRACK)
+	if (K(p, k, b) == GE_GOLEX_LBRACK)
 		k = skip(p, k, b);
 	lb = skip_signature(p, k, b);
-	if (K(p, lb, b) != T_LBRACE)
+	if (K(p, lb, b) != GE_GOLEX_LBRACE)
 		return;
 	if (grow(&p->funcs, &p->capfuncs, p->nfuncs + 1, sizeof(*p->funcs)) < 0 ||
 	    add_ident(p, &p->globals, &p->nglobals, &p->capglobals, a + 1, p->nfuncs, 1) < 0) {
@@ -1467,7 +1046,8 @@ static int init_order(parser *p, uint32_t *rank)
 			nstack--;
 			for (t = s; t < e; t++) {
 				const ident *x;
-				if (p->tok[t].kind != T_IDENT || (t && p->tok[t - 1].kind == T_DOT))
+				if (p->tok[t].kind != GE_GOLEX_IDENT ||
+				    (t && p->tok[t - 1].kind == GE_GOLEX_PERIOD))
 					continue;
 				if (++work > INIT_WORK_LIMIT) {
 					rc = 0; /* keep source order */
@@ -1613,23 +1193,23 @@ static void collect(parser *p, uint32_t a, uint32_t b)
 {
 	uint32_t prev[2] = {NONE, NONE};
 	switch (K(p, a, b)) {
-	case K_PACKAGE:
-		if (!p->f->pkg && K(p, a + 1, b) == T_IDENT) {
+	case GE_GOLEX_PACKAGE:
+		if (!p->f->pkg && K(p, a + 1, b) == GE_GOLEX_IDENT) {
 			p->f->pkg = ge_strndup(p->src + p->tok[a + 1].off, p->tok[a + 1].len);
 			if (!p->f->pkg)
 				p->err = GE_ENOMEM;
 		}
 		break;
-	case K_IMPORT:
-	case K_TYPE:
+	case GE_GOLEX_IMPORT:
+	case GE_GOLEX_TYPE:
 		break;
-	case K_CONST:
+	case GE_GOLEX_CONST:
 		each_spec(p, a, b, const_cb, prev);
 		break;
-	case K_VAR:
+	case GE_GOLEX_VAR:
 		each_spec(p, a, b, var_cb, NULL);
 		break;
-	case K_FUNC:
+	case GE_GOLEX_FUNC:
 		if (is_func_decl(p, a, b)) {
 			note_func(p, a, b);
 			break;
@@ -1647,9 +1227,10 @@ static void collect(parser *p, uint32_t a, uint32_t b)
 static void walk(parser *p, uint32_t a, uint32_t b)
 {
 	int k = K(p, a, b);
-	if (k == K_PACKAGE || k == K_IMPORT || k == K_TYPE || k == K_CONST)
+	if (k == GE_GOLEX_PACKAGE || k == GE_GOLEX_IMPORT || k == GE_GOLEX_TYPE ||
+	    k == GE_GOLEX_CONST)
 		return;
-	if (k == K_FUNC && is_func_decl(p, a, b)) {
+	if (k == GE_GOLEX_FUNC && is_func_decl(p, a, b)) {
 		func_decl(p, a, b);
 		return;
 	}
@@ -1704,23 +1285,9 @@ static int build_names(ge_gofile *f)
 	return 0;
 }
 
-static int index_lines(ge_gofile *f)
-{
-	uint32_t n = 0, cap = 0, i;
-	for (i = 0; i < f->len; i++) {
-		if (i == 0 || f->src[i - 1] == '\n') {
-			if (grow(&f->lines, &cap, n + 1, sizeof(*f->lines)) < 0)
-				return GE_ENOMEM;
-			f->lines[n++] = i;
-		}
-	}
-	f->nlines = n;
-	return 0;
-}
-
 static void parser_release(parser *p)
 {
-	free(p->tok);
+	ge_golex_release(&p->lx);
 	free(p->consts);
 	free(p->globals);
 	free(p->funcs);
@@ -1752,8 +1319,16 @@ static int parse_owned(ge_gofile **out, char *src, size_t len)
 	p.src = src;
 	p.len = (uint32_t)len;
 	p.f = f;
-	if (index_lines(f) < 0 || lex(&p) < 0 || match_brackets(&p) < 0)
+	rc = ge_golex_scan(&p.lx, src, len);
+	if (rc < 0)
 		goto done;
+	rc = GE_ENOMEM;
+	p.tok = p.lx.toks;
+	p.eof = p.lx.ntoks - 1;
+	/* golex counts an empty line after a final newline; gosrc does not. */
+	f->lines = ge_golex_take_lines(&p.lx, &f->nlines);
+	if (!len || src[len - 1] == '\n')
+		f->nlines--;
 	each_top(&p, collect);
 	if (p.err)
 		goto done;

@@ -1,6 +1,7 @@
 /* Reports per commit: notes, in-place base builds through -overlay, matching. */
 #define _XOPEN_SOURCE 700
 #include "history.h"
+#include "tidy.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -203,8 +204,7 @@ static int build_checkout(ge_report **out, int *status, ge_history *h, const cha
 	ge_modset mods = GE_MODSET_INIT;
 	ge_capture_opts co = h->build;
 	const char *wd = ge_git_workdir(h->git), *rel_cwd, *rel_top;
-	char *cwd = NULL, *top = NULL;
-	struct flock fl;
+	char *cwd = NULL, *top = NULL, *lockpath = NULL;
 	struct stat st;
 	int rc, lockfd = -1, made = 0;
 	/*
@@ -219,18 +219,12 @@ static int build_checkout(ge_report **out, int *status, ge_history *h, const cha
 		goto done;
 	if ((rc = ge_buf_printf(&dir, "/checkout-%s.lock", commit)) < 0)
 		goto done;
-	if ((lockfd = open(dir.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) {
-		rc = ge_error_errno(GE_ERROR, "cannot open '%s'", dir.ptr);
+	/* Removed when done (ge_tidy_unlock); one a killed run left, by ge_tidy_git. */
+	if ((rc = ge_tidy_lock(&lockfd, dir.ptr, 1)) < 0)
 		goto done;
-	}
-	memset(&fl, 0, sizeof(fl));
-	fl.l_type = F_WRLCK;
-	fl.l_whence = SEEK_SET;
-	while (fcntl(lockfd, F_SETLKW, &fl) < 0) {
-		if (errno != EINTR) {
-			rc = ge_error_errno(GE_ERROR, "cannot lock '%s'", dir.ptr);
-			goto done;
-		}
+	if (!(lockpath = ge_strdup(dir.ptr))) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
 	}
 	dir.len -= strlen(".lock");
 	dir.ptr[dir.len] = '\0';
@@ -263,8 +257,11 @@ static int build_checkout(ge_report **out, int *status, ge_history *h, const cha
 done:
 	if (made)
 		rm_rf(dir.ptr);
-	if (lockfd >= 0)
-		close(lockfd); /* releases the lock */
+	if (lockpath)
+		ge_tidy_unlock(lockfd, lockpath); /* removes the file, releases the lock */
+	else if (lockfd >= 0)
+		close(lockfd);
+	free(lockpath);
 	ge_modset_release(&mods);
 	free(cwd);
 	free(top);

@@ -5,13 +5,23 @@
 #include <string.h>
 
 typedef struct ent {
-	uint64_t key;  /* hash of (file', function, kind, subject) */
+	uint64_t key;  /* hash of (file', function, kind, subject); stage 4: (kind, subject) */
 	uint64_t lh;   /* line hash */
 	uint32_t line; /* head line, or the base line */
 	uint32_t mapped; /* base only: the line mapped into head, 0 if none */
 	uint32_t idx;  /* index into the report's diagnostics */
-	int matched;
-} ent;
+	uint32_t left; /* allocation sites (the diagnostic's count) not yet matched */
+} ent;                 /* 32 bytes, cheap to swap in ent_sort() */
+
+/*
+ * Stage 4's result for head entry j (its index in the sorted head array):
+ * mv[2j] sites matched, mv[2j+1] base index+1 of its first partner.  NULL
+ * when stage 4 paired nothing.
+ */
+static uint32_t mv_get(const uint32_t *mv, size_t j, int from)
+{
+	return mv ? mv[2 * j + (size_t)from] : 0;
+}
 
 static uint64_t key_of(const char *file, const ge_diag *d)
 {
@@ -23,15 +33,124 @@ static uint64_t key_of(const char *file, const ge_diag *d)
 	return ge_hash_bytes(h, d->subject, strlen(d->subject) + 1);
 }
 
-static int cmp_ent(const void *pa, const void *pb)
+/* Stage 4's key: what an escape is wherever its code went. */
+static uint64_t code_key_of(const ge_diag *d)
 {
-	const ent *a = pa, *b = pb;
+	uint64_t h = GE_HASH_SEED ^ 0x9e3779b97f4a7c15ULL;
+	unsigned char k = (unsigned char)d->kind;
+	h = ge_hash_bytes(h, (const char *)&k, 1);
+	return ge_hash_bytes(h, d->subject, strlen(d->subject) + 1);
+}
+
+/* The order of the entries: key, line hash, line, index. */
+static int ent_less(const ent *a, const ent *b)
+{
+	if (a->key != b->key)
+		return a->key < b->key;
+	if (a->lh != b->lh)
+		return a->lh < b->lh;
+	if (a->line != b->line)
+		return a->line < b->line;
+	return a->idx < b->idx;
+}
+
+static void ent_swap(ent *a, ent *b)
+{
+	ent t = *a;
+	*a = *b;
+	*b = t;
+}
+
+static void ent_sift(ent *v, size_t n, size_t i)
+{
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && ent_less(&v[c], &v[c + 1]))
+			c++;
+		if (!ent_less(&v[i], &v[c]))
+			return;
+		ent_swap(&v[i], &v[c]);
+		i = c;
+	}
+}
+
+/*
+ * The entries in ent_less order: an introsort (quicksort, median of three,
+ * heapsort past a depth of 2 log n, insertion sort for short runs), about
+ * twice as fast as qsort() here because the comparison is inlined.  Every
+ * entry is distinct (idx), so no run of equal keys can slow it down, and the
+ * depth bound keeps crafted input at O(n log n).
+ */
+static void ent_sort(ent *v, size_t n, unsigned depth)
+{
+	while (n > 16) {
+		size_t i, j, mid = n / 2;
+		if (depth-- == 0) {
+			for (i = n / 2; i-- > 0;)
+				ent_sift(v, n, i);
+			for (i = n - 1; i > 0; i--) {
+				ent_swap(&v[0], &v[i]);
+				ent_sift(v, i, 0);
+			}
+			return;
+		}
+		if (ent_less(&v[mid], &v[0]))
+			ent_swap(&v[mid], &v[0]);
+		if (ent_less(&v[n - 1], &v[0]))
+			ent_swap(&v[n - 1], &v[0]);
+		if (ent_less(&v[n - 1], &v[mid]))
+			ent_swap(&v[n - 1], &v[mid]);
+		/* v[0] <= pivot <= v[n-1]: the pivot goes to n-2, partition 1..n-3. */
+		ent_swap(&v[mid], &v[n - 2]);
+		i = 0;
+		j = n - 2;
+		for (;;) {
+			while (ent_less(&v[++i], &v[n - 2]))
+				;
+			while (ent_less(&v[n - 2], &v[--j]))
+				;
+			if (i >= j)
+				break;
+			ent_swap(&v[i], &v[j]);
+		}
+		ent_swap(&v[i], &v[n - 2]);
+		/* Recurse into the smaller side, loop on the larger. */
+		if (i < n - i - 1) {
+			ent_sort(v, i, depth);
+			v += i + 1;
+			n -= i + 1;
+		} else {
+			ent_sort(v + i + 1, n - i - 1, depth);
+			n = i;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		ent t = v[i];
+		size_t j = i;
+		for (; j > 0 && ent_less(&t, &v[j - 1]); j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+}
+
+static unsigned sort_depth(size_t n)
+{
+	unsigned d = 0;
+	for (; n > 1; n >>= 1)
+		d += 2;
+	return d;
+}
+
+/* Stage 4 order: key, line hash, then report order (file, line). */
+static int cmp_code(const void *pa, const void *pb)
+{
+	const ent *a = *(const ent *const *)pa, *b = *(const ent *const *)pb;
 	if (a->key != b->key)
 		return a->key < b->key ? -1 : 1;
 	if (a->lh != b->lh)
 		return a->lh < b->lh ? -1 : 1;
-	if (a->line != b->line)
-		return a->line < b->line ? -1 : 1;
 	return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
@@ -43,7 +162,15 @@ static int cmp_line(const void *pa, const void *pb)
 	return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
-/* The first unmatched head entry with line hash lh on line; h sorted by (lh, line). */
+/* Pair as many sites of b and h as both have left. */
+static void take(ent *b, ent *h)
+{
+	uint32_t m = b->left < h->left ? b->left : h->left;
+	b->left -= m;
+	h->left -= m;
+}
+
+/* The first head entry with sites left, line hash lh, on line; h sorted by (lh, line). */
 static ent *find_at(ent *h, size_t nh, uint64_t lh, uint32_t line)
 {
 	size_t lo = 0, hi = nh;
@@ -55,13 +182,29 @@ static ent *find_at(ent *h, size_t nh, uint64_t lh, uint32_t line)
 			hi = mid;
 	}
 	for (; lo < nh && h[lo].lh == lh && h[lo].line == line; lo++)
-		if (!h[lo].matched)
+		if (h[lo].left)
 			return &h[lo];
 	return NULL;
 }
 
-/* Match within one key group: base b[0..nb), head h[0..nh), both sorted by (lh, line). */
-static int match_group(ent *b, size_t nb, ent *h, size_t nh, ent **scratch, size_t *scap)
+static int grow_scratch(ent ***scratch, size_t *scap, size_t n)
+{
+	if (n > *scap) {
+		ent **p = realloc(*scratch, n * sizeof(*p));
+		if (!p)
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		*scratch = p;
+		*scap = n;
+	}
+	return 0;
+}
+
+/*
+ * Match within one key group: base b[0..nb), head h[0..nh), both sorted by
+ * (lh, line).  Every entry stands for its diagnostic's count of sites, so
+ * N sites in base and N+1 in head leave exactly one unmatched.
+ */
+static int match_group(ent *b, size_t nb, ent *h, size_t nh, ent ***scratch, size_t *scap)
 {
 	size_t i = 0, j = 0, k, nu = 0;
 	ent **un;
@@ -73,37 +216,28 @@ static int match_group(ent *b, size_t nb, ent *h, size_t nh, ent **scratch, size
 	 */
 	for (i = 0; i < nb; i++) {
 		ent *e;
-		if (b[i].mapped && (e = find_at(h, nh, b[i].lh, b[i].mapped))) {
-			e->matched = 1;
-			b[i].matched = 1;
-		}
+		while (b[i].left && b[i].mapped && (e = find_at(h, nh, b[i].lh, b[i].mapped)))
+			take(&b[i], e);
 	}
 	i = 0;
 	while (i < nb && j < nh) {
-		if (b[i].matched) {
+		if (!b[i].left)
 			i++;
-		} else if (h[j].matched) {
+		else if (!h[j].left)
 			j++;
-		} else if (b[i].lh == h[j].lh) {
-			b[i++].matched = 1;
-			h[j++].matched = 1;
-		} else if (b[i].lh < h[j].lh) {
+		else if (b[i].lh == h[j].lh)
+			take(&b[i], &h[j]);
+		else if (b[i].lh < h[j].lh)
 			i++;
-		} else {
+		else
 			j++;
-		}
 	}
 	/* Unmatched head entries, by line. */
-	if (nh > *scap) {
-		ent **p = realloc(*scratch, nh * sizeof(*p));
-		if (!p)
-			return ge_error_set(GE_ENOMEM, "out of memory");
-		*scratch = (ent *)p;
-		*scap = nh;
-	}
-	un = (ent **)*scratch;
+	if (grow_scratch(scratch, scap, nh) < 0)
+		return GE_ENOMEM;
+	un = *scratch;
 	for (j = 0; j < nh; j++)
-		if (!h[j].matched)
+		if (h[j].left)
 			un[nu++] = &h[j];
 	if (nu == 0)
 		return 0;
@@ -111,7 +245,7 @@ static int match_group(ent *b, size_t nb, ent *h, size_t nh, ent **scratch, size
 	/* 2. the base line mapped through the diff. */
 	for (i = 0; i < nb; i++) {
 		size_t lo = 0, hi = nu;
-		if (b[i].matched || !b[i].mapped)
+		if (!b[i].left || !b[i].mapped)
 			continue;
 		while (lo < hi) {
 			size_t mid = (lo + hi) / 2;
@@ -120,33 +254,171 @@ static int match_group(ent *b, size_t nb, ent *h, size_t nh, ent **scratch, size
 			else
 				hi = mid;
 		}
-		for (k = lo; k < nu && un[k]->line == b[i].mapped; k++)
-			if (!un[k]->matched) {
-				un[k]->matched = 1;
-				b[i].matched = 1;
-				break;
-			}
+		for (k = lo; b[i].left && k < nu && un[k]->line == b[i].mapped; k++)
+			if (un[k]->left)
+				take(&b[i], un[k]);
 	}
 	/* 3. by count, in line order. */
 	k = 0;
-	for (i = 0; i < nb; i++) {
-		if (b[i].matched)
-			continue;
-		while (k < nu && un[k]->matched)
-			k++;
-		if (k == nu)
-			break;
-		un[k++]->matched = 1;
-		b[i].matched = 1;
+	for (i = 0; i < nb && k < nu; i++) {
+		while (b[i].left && k < nu) {
+			if (un[k]->left)
+				take(&b[i], un[k]);
+			if (!un[k]->left)
+				k++;
+		}
 	}
+	return 0;
+}
+
+/*
+ * 4. What the cascade left, paired across functions and files by kind,
+ * subject and line hash: code that was renamed or moved, not a new
+ * escape.  A line hash of 0 (source unknown) never pairs.
+ */
+static int match_moved(uint32_t **mvp, ent *be, size_t nb, ent *he, size_t nh,
+                       const ge_report *base, const ge_report *head, ent ***scratch, size_t *scap)
+{
+	size_t i, j, n = 0, nbl = 0;
+	ent **v;
+	for (i = 0; i < nb; i++)
+		nbl += be[i].left && be[i].lh;
+	if (!nbl)
+		return 0;
+	for (j = 0; j < nh; j++)
+		n += he[j].left && he[j].lh;
+	if (!n)
+		return 0;
+	if (grow_scratch(scratch, scap, n + nbl) < 0)
+		return GE_ENOMEM;
+	v = *scratch;
+	n = 0;
+	for (i = 0; i < nb; i++)
+		if (be[i].left && be[i].lh) {
+			be[i].key = code_key_of(&base->diags[be[i].idx]);
+			v[n++] = &be[i];
+		}
+	for (j = 0; j < nh; j++)
+		if (he[j].left && he[j].lh) {
+			he[j].key = code_key_of(&head->diags[he[j].idx]);
+			v[n++] = &he[j];
+		}
+	qsort(v, nbl, sizeof(*v), cmp_code);
+	qsort(v + nbl, n - nbl, sizeof(*v), cmp_code);
+	for (i = 0, j = nbl; i < nbl && j < n;) {
+		int c = cmp_code(&v[i], &v[j]);
+		if (!v[i]->left) {
+			i++;
+		} else if (!v[j]->left) {
+			j++;
+		} else if (v[i]->key == v[j]->key && v[i]->lh == v[j]->lh) {
+			uint32_t before = v[j]->left;
+			size_t h = (size_t)(v[j] - he);
+			if (!*mvp && !(*mvp = calloc(2 * nh, sizeof(**mvp))))
+				return ge_error_set(GE_ENOMEM, "out of memory");
+			take(v[i], v[j]);
+			(*mvp)[2 * h] += before - v[j]->left;
+			if (!(*mvp)[2 * h + 1])
+				(*mvp)[2 * h + 1] = v[i]->idx + 1;
+		} else if (c < 0) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Head's diagnostics, each split by how its sites matched: one part
+ * existing, one moved, one new (a part with no sites is left out).  Kept in
+ * head's order, which is canonical after a capture, so the final sort is
+ * cheap; in place when nothing needs splitting (the usual case).
+ */
+static int set_moved_from(ge_report *head, ge_diag *m, const ge_diag *f)
+{
+	m->from_file = ge_report_intern(head, f->file, strlen(f->file));
+	m->from_function = ge_report_intern(head, f->function, strlen(f->function));
+	return m->from_file && m->from_function ? 0 : GE_ENOMEM;
+}
+
+static int split_head(ge_report *head, const ge_report *base, const ent *he, const uint32_t *mv,
+                      size_t nh)
+{
+	ge_diag *nd = NULL;
+	uint32_t *inv = malloc((nh ? nh : 1) * sizeof(*inv));
+	size_t n = 0, i, o = 0;
+	int rc = 0;
+	if (!inv)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	for (i = 0; i < nh; i++) {
+		uint32_t c = ge_diag_count(&head->diags[he[i].idx]);
+		inv[he[i].idx] = (uint32_t)i;
+		uint32_t m = mv_get(mv, i, 0);
+		n += (c - he[i].left - m > 0) + (m > 0) + (he[i].left > 0);
+	}
+	if (n == nh) {
+		for (i = 0; i < nh && rc == 0; i++) {
+			const ent *e = &he[inv[i]];
+			ge_diag *d = &head->diags[i];
+			if (e->left) {
+				d->status = GE_STATUS_NEW;
+			} else if (mv_get(mv, inv[i], 0)) {
+				d->status = GE_STATUS_MOVED;
+				rc = set_moved_from(head, d,
+				                    &base->diags[mv_get(mv, inv[i], 1) - 1]);
+			} else {
+				d->status = GE_STATUS_EXISTING;
+			}
+		}
+		free(inv);
+		return rc;
+	}
+	if (!(nd = malloc(n * sizeof(*nd)))) {
+		free(inv);
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < nh && rc == 0; i++) {
+		const ent *e = &he[inv[i]];
+		const ge_diag *d = &head->diags[i];
+		uint32_t m = mv_get(mv, inv[i], 0), ex = ge_diag_count(d) - e->left - m;
+		/* In the order of the statuses (report.c sorts by it): new, existing, moved. */
+		if (e->left) {
+			nd[o] = *d;
+			nd[o].count = e->left;
+			nd[o++].status = GE_STATUS_NEW;
+		}
+		if (ex) {
+			nd[o] = *d;
+			nd[o].count = ex;
+			nd[o++].status = GE_STATUS_EXISTING;
+		}
+		if (m) {
+			nd[o] = *d;
+			nd[o].count = m;
+			nd[o].status = GE_STATUS_MOVED;
+			rc =
+			    set_moved_from(head, &nd[o++], &base->diags[mv_get(mv, inv[i], 1) - 1]);
+		}
+	}
+	free(inv);
+	if (rc < 0) {
+		free(nd);
+		return rc;
+	}
+	free(head->diags);
+	head->diags = nd;
+	head->ndiags = o;
+	head->diags_alloc = n;
 	return 0;
 }
 
 int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 {
-	ent *be = NULL, *he = NULL, *scratch = NULL;
+	ent *be = NULL, *he = NULL, **scratch = NULL;
+	uint32_t *mv = NULL;
 	size_t nb = base->ndiags, nh = head->ndiags, i, j, scap = 0;
-	int rc = 0;
+	int rc = 0, sites = base->counted && head->counted;
 	be = malloc((nb ? nb : 1) * sizeof(*be));
 	he = malloc((nh ? nh : 1) * sizeof(*he));
 	if (!be || !he) {
@@ -166,7 +438,7 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 		be[i].line = d->line;
 		be[i].mapped = map && map->map_line ? map->map_line(d->file, d->line, map->ud) : d->line;
 		be[i].idx = (uint32_t)i;
-		be[i].matched = 0;
+		be[i].left = sites ? ge_diag_count(d) : 1;
 	}
 	for (i = 0; i < nh; i++) {
 		const ge_diag *d = &head->diags[i];
@@ -175,10 +447,10 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 		he[i].line = d->line;
 		he[i].mapped = 0;
 		he[i].idx = (uint32_t)i;
-		he[i].matched = 0;
+		he[i].left = sites ? ge_diag_count(d) : 1;
 	}
-	qsort(be, nb, sizeof(*be), cmp_ent);
-	qsort(he, nh, sizeof(*he), cmp_ent);
+	ent_sort(be, nb, sort_depth(nb));
+	ent_sort(he, nh, sort_depth(nh));
 	for (i = 0, j = 0; i < nb && j < nh;) {
 		size_t ie = i, je = j;
 		if (be[i].key < he[j].key) {
@@ -198,22 +470,35 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 		i = ie;
 		j = je;
 	}
-	for (i = 0; i < nh; i++)
-		head->diags[he[i].idx].status = he[i].matched ? GE_STATUS_EXISTING : GE_STATUS_NEW;
+	if ((rc = match_moved(&mv, be, nb, he, nh, base, head, &scratch, &scap)) < 0)
+		goto done;
 	for (i = 0; i < nb; i++) {
 		ge_diag f;
-		if (be[i].matched)
+		if (!be[i].left)
 			continue;
 		f = base->diags[be[i].idx];
 		f.status = GE_STATUS_FIXED;
+		f.count = be[i].left;
 		f.explain = 0;
+		f.group = 0;
+		f.from_file = f.from_function = NULL;
 		if ((rc = ge_report_add_fixed(head, &f)) < 0)
 			goto done;
 	}
+	/* Against a report that kept one diagnostic per position: whole diagnostics. */
+	for (i = 0; !sites && i < nh; i++) {
+		uint32_t c = ge_diag_count(&head->diags[he[i].idx]);
+		he[i].left = he[i].left ? c : 0;
+		if (mv && mv[2 * i])
+			mv[2 * i] = c;
+	}
+	if ((rc = split_head(head, base, he, mv, nh)) < 0)
+		goto done;
 	ge_report_sort(head);
 done:
 	free(be);
 	free(he);
+	free(mv);
 	free(scratch);
 	return rc;
 }

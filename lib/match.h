@@ -4,10 +4,13 @@
  * Identity (DESIGN.md): (file after rename mapping, enclosing function,
  * kind, subject), plus the hash of the whitespace-stripped source line.
  * The cascade, strongest first, works on multisets so a second identical
- * escape in one function is new:
+ * escape in one function is new; a diagnostic stands for its count of
+ * allocation sites (N in base and N+1 in head: one new):
  *   1. same key and same line hash;
  *   2. same key and the base line mapped through the diff is the head line;
- *   3. same key alone, paired by count in line order.
+ *   3. same key alone, paired by count in line order;
+ *   4. what is still left, by kind, subject and line hash alone (another
+ *      function or file: a renamed function, a body moved): "moved".
  * What is left in head is new; what is left in base is fixed.
  */
 #ifndef GE_MATCH_H
@@ -24,8 +27,11 @@ typedef struct ge_match_map {
 } ge_match_map;
 
 /*
- * Mark every diagnostic of head GE_STATUS_NEW or GE_STATUS_EXISTING and add
- * base's unmatched ones to head's fixed list (status GE_STATUS_FIXED).
+ * Mark every diagnostic of head GE_STATUS_NEW, GE_STATUS_EXISTING or
+ * GE_STATUS_MOVED and add base's unmatched ones to head's fixed list (status
+ * GE_STATUS_FIXED).  A head diagnostic whose sites matched in different ways
+ * is split into one diagnostic per status, each with its part of the count;
+ * a moved one names its base file and function (from_file, from_function).
  * map may be NULL (no renames, no line mapping).  Linear-logarithmic.
  */
 int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map);

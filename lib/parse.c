@@ -18,6 +18,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "parse.h"
 
+#include <cjson/cJSON.h>
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
@@ -569,5 +570,53 @@ int ge_parser_finish(ge_parser *p, ge_parse_cb cb, void *ud)
 		ge_buf_truncate(&p->part, 0);
 		p->part_total = 0;
 	}
+	return rc;
+}
+
+void ge_build_event_release(ge_build_event *e)
+{
+	if (!e)
+		return;
+	free(e->import_path);
+	free(e->action);
+	free(e->output);
+	memset(e, 0, sizeof(*e));
+}
+
+int ge_parse_build_event(ge_build_event *out, const char *line, size_t len)
+{
+	cJSON *j = NULL;
+	const cJSON *ip, *act, *o;
+	int rc = 0;
+	memset(out, 0, sizeof(*out));
+	while (len && (*line == ' ' || *line == '\t')) {
+		line++;
+		len--;
+	}
+	while (len && (line[len - 1] == '\r' || line[len - 1] == ' '))
+		len--;
+	if (len < 2 || line[0] != '{' || line[len - 1] != '}')
+		return 0;
+	if (!(j = cJSON_ParseWithLength(line, len)))
+		return 0; /* not JSON (or no memory: then the line is shown as it is) */
+	ip = cJSON_GetObjectItemCaseSensitive(j, "ImportPath");
+	act = cJSON_GetObjectItemCaseSensitive(j, "Action");
+	o = cJSON_GetObjectItemCaseSensitive(j, "Output");
+	if (!cJSON_IsObject(j) || !cJSON_IsString(ip) || !cJSON_IsString(act) ||
+	    (o && !cJSON_IsString(o)) ||
+	    (strcmp(act->valuestring, "build-output") != 0 &&
+	     strcmp(act->valuestring, "build-fail") != 0))
+		goto done;
+	if (!(out->import_path = ge_strdup(ip->valuestring)) ||
+	    !(out->action = ge_strdup(act->valuestring)) ||
+	    (o && !(out->output = ge_strdup(o->valuestring)))) {
+		ge_build_event_release(out);
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	out->output_len = out->output ? strlen(out->output) : 0;
+	rc = 1;
+done:
+	cJSON_Delete(j);
 	return rc;
 }

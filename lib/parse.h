@@ -89,4 +89,29 @@ int ge_parser_finish(ge_parser *p, ge_parse_cb cb, void *ud);
  */
 ge_line_type ge_parse_classify(const ge_parser *p, ge_parse_line *out, const char *line, size_t len);
 
+/*
+ * One event of "go build -json" (go help buildjson): a JSON object on a
+ * line of its own, {"ImportPath":"P","Action":"build-output","Output":"..."}
+ * or Action "build-fail".  The Output strings, concatenated, are exactly
+ * what go prints on stderr without -json (headers and -m lines included), so
+ * they go through the parser like any other output.  Strings are malloc'd
+ * (output NULL for build-fail) and freed by ge_build_event_release().
+ */
+typedef struct ge_build_event {
+	char *import_path;
+	char *action;
+	char *output;
+	size_t output_len;
+} ge_build_event;
+
+#define GE_BUILD_EVENT_INIT {NULL, NULL, NULL, 0}
+
+/*
+ * Decode line (no newline) as a build event: 1 when it is one, 0 when it is
+ * not (not JSON, or JSON of another shape such as go test's TestEvent),
+ * < 0 when memory ran out.
+ */
+int ge_parse_build_event(ge_build_event *out, const char *line, size_t len);
+void ge_build_event_release(ge_build_event *e);
+
 #endif

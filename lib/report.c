@@ -120,6 +120,7 @@ int ge_report_new(ge_report **out)
 		free(r);
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	}
+	r->counted = 1;
 	*out = r;
 	return 0;
 }
@@ -183,7 +184,17 @@ static int add_to(ge_report *r, ge_diag **arr, size_t *n, size_t *alloc, const g
 	INTERN(function);
 	INTERN(subject);
 	INTERN(message);
+	if (d->inlined_from)
+		INTERN(inlined_from);
 #undef INTERN
+	if (d->from_file &&
+	    !(c.from_file = ge_report_intern(r, d->from_file, strlen(d->from_file))))
+		return GE_ENOMEM;
+	if (d->from_function &&
+	    !(c.from_function = ge_report_intern(r, d->from_function, strlen(d->from_function))))
+		return GE_ENOMEM;
+	if (!c.count)
+		c.count = 1;
 	(*arr)[(*n)++] = c;
 	return 0;
 }
@@ -219,21 +230,97 @@ static int cmp_diag(const void *pa, const void *pb)
 	return 0;
 }
 
+static int str_cmp(const char *a, const char *b)
+{
+	return a == b ? 0 : strcmp(a, b);
+}
+
+/* Canonical order, then what folding needs side by side: status, package, block. */
+static int cmp_fold(const void *pa, const void *pb)
+{
+	const ge_diag *a = pa, *b = pb;
+	int c = cmp_diag(pa, pb);
+	if (c)
+		return c;
+	if (a->status != b->status)
+		return a->status < b->status ? -1 : 1;
+	if ((c = str_cmp(a->package, b->package)) != 0)
+		return c;
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	return 0;
+}
+
+static uint32_t add_sat(uint32_t a, uint32_t b)
+{
+	return a > UINT32_MAX - b ? UINT32_MAX : a + b;
+}
+
+/*
+ * Sort, and fold each run of identical diagnostics (same identity, same
+ * status) into its first one: counts are summed within a compiler output
+ * block, the largest block wins among blocks of one package, and packages
+ * add up (report.h says why).
+ */
 static size_t sort_dedupe(ge_diag *d, size_t n)
 {
-	size_t i, o = 0;
+	size_t i = 0, o = 0;
 	if (n == 0)
 		return 0;
-	qsort(d, n, sizeof(*d), cmp_diag);
+	/* Already in order with nothing to fold (a report matched in place): done. */
 	for (i = 1; i < n; i++) {
-		if (cmp_diag(&d[o], &d[i]) == 0) {
-			if (!d[o].explain)
-				d[o].explain = d[i].explain;
-			continue;
-		}
-		d[++o] = d[i];
+		int c = cmp_fold(&d[i - 1], &d[i]);
+		if (c > 0 || (d[i - 1].status == d[i].status && cmp_diag(&d[i - 1], &d[i]) == 0))
+			break;
 	}
-	return o + 1;
+	if (i == n) {
+		for (i = 0; i < n; i++)
+			d[i].group = 0;
+		return n;
+	}
+	i = 0;
+	qsort(d, n, sizeof(*d), cmp_fold);
+	while (i < n) {
+		ge_diag keep = d[i];
+		uint32_t total = 0;
+		size_t e = i + 1, p;
+		while (e < n && d[e].status == d[i].status && cmp_diag(&d[i], &d[e]) == 0)
+			e++;
+		for (p = i; p < e;) {
+			uint32_t pkgmax = 0;
+			size_t q = p;
+			while (q < e && str_cmp(d[q].package, d[p].package) == 0) {
+				uint32_t blk = 0;
+				size_t g = q;
+				for (; g < e && d[g].group == d[q].group &&
+				       str_cmp(d[g].package, d[p].package) == 0;
+				     g++) {
+					blk = add_sat(blk, ge_diag_count(&d[g]));
+					if (!keep.explain)
+						keep.explain = d[g].explain;
+					if (!keep.from_file) {
+						keep.from_file = d[g].from_file;
+						keep.from_function = d[g].from_function;
+					}
+				}
+				if (blk > pkgmax)
+					pkgmax = blk;
+				q = g;
+			}
+			total = add_sat(total, pkgmax);
+			p = q;
+		}
+		keep.count = total;
+		keep.group = 0;
+		d[o++] = keep;
+		i = e;
+	}
+	return o;
+}
+
+uint32_t ge_diag_count(const ge_diag *d)
+{
+	return d->count ? d->count : 1;
 }
 
 void ge_report_sort(ge_report *r)
@@ -274,6 +361,8 @@ const char *ge_status_name(ge_status s)
 		return "existing";
 	case GE_STATUS_FIXED:
 		return "fixed";
+	case GE_STATUS_MOVED:
+		return "moved";
 	default:
 		return "";
 	}
@@ -287,25 +376,28 @@ void ge_report_summary(const ge_report *r, ge_summary *out)
 	/* Packages with heap escapes: count distinct interned pointers. */
 	for (i = 0; i < r->ndiags; i++) {
 		const ge_diag *d = &r->diags[i];
+		size_t n = ge_diag_count(d);
 		switch (d->kind) {
 		case GE_KIND_MOVED:
-			out->moved++;
+			out->moved += n;
 			break;
 		case GE_KIND_ESCAPES:
-			out->escapes++;
+			out->escapes += n;
 			break;
 		default:
-			out->leaks++;
+			out->leaks += n;
 			break;
 		}
 		if (d->status == GE_STATUS_NEW && ge_kind_is_heap(d->kind))
-			out->new_++;
+			out->new_ += n;
+		if (d->status == GE_STATUS_MOVED && ge_kind_is_heap(d->kind))
+			out->relocated += n;
 	}
 	out->heap = out->moved + out->escapes;
 	out->fixed = 0;
 	for (i = 0; i < r->nfixed; i++)
 		if (ge_kind_is_heap(r->fixed[i].kind))
-			out->fixed++;
+			out->fixed += ge_diag_count(&r->fixed[i]);
 	/* Distinct packages among heap diagnostics (sorted by file, so mostly runs). */
 	{
 		const char **seen = NULL;
@@ -360,10 +452,23 @@ static int put_diag(ge_buf *b, const ge_report *r, const ge_diag *d)
 	rc |= ge_buf_put_json(b, d->subject);
 	rc |= ge_buf_puts(b, ",\"message\":");
 	rc |= ge_buf_put_json(b, d->message);
+	if (ge_diag_count(d) > 1)
+		rc |= ge_buf_printf(b, ",\"count\":%u", ge_diag_count(d));
 	if (d->status != GE_STATUS_NONE)
 		rc |= ge_buf_printf(b, ",\"status\":\"%s\"", ge_status_name(d->status));
+	if (d->status == GE_STATUS_MOVED && d->from_file) {
+		rc |= ge_buf_puts(b, ",\"moved_from\":{\"file\":");
+		rc |= ge_buf_put_json(b, d->from_file);
+		rc |= ge_buf_puts(b, ",\"function\":");
+		rc |= ge_buf_put_json(b, d->from_function ? d->from_function : "");
+		rc |= ge_buf_putc(b, '}');
+	}
 	rc |= ge_buf_printf(b, ",\"fingerprint\":\"%s\",\"line_hash\":\"%016llx\"", fp,
 			    (unsigned long long)d->line_hash);
+	if (d->inlined_from) {
+		rc |= ge_buf_puts(b, ",\"inlined_from\":");
+		rc |= ge_buf_put_json(b, d->inlined_from);
+	}
 	if (d->explain && d->explain <= r->nexplain) {
 		rc |= ge_buf_puts(b, ",\"explanation\":");
 		rc |= ge_buf_put_json(b, r->explain[d->explain - 1]);
@@ -390,11 +495,11 @@ int ge_report_to_json(ge_buf *out, const ge_report *r)
 	rc |= ge_buf_puts(out, ",\n  \"commit\": ");
 	rc |= put_opt(out, r->commit);
 	rc |= ge_buf_printf(out,
-			    ",\n  \"dirty\": %s,\n  \"summary\": {\"heap\": %zu, \"moved\": %zu, "
-			    "\"escapes\": %zu, \"leaks\": %zu, \"new\": %zu, \"fixed\": %zu},\n"
-			    "  \"diagnostics\": [",
-			    r->dirty ? "true" : "false", s.heap, s.moved, s.escapes, s.leaks, s.new_,
-			    s.fixed);
+	                    ",\n  \"dirty\": %s,%s\n  \"summary\": {\"heap\": %zu, \"moved\": %zu, "
+	                    "\"escapes\": %zu, \"leaks\": %zu, \"new\": %zu, \"fixed\": %zu},\n"
+	                    "  \"diagnostics\": [",
+	                    r->dirty ? "true" : "false", r->counted ? "\n  \"counts\": true," : "",
+	                    s.heap, s.moved, s.escapes, s.leaks, s.new_, s.fixed);
 	for (i = 0; i < r->ndiags && rc == 0; i++) {
 		rc |= ge_buf_puts(out, i ? ",\n    " : "\n    ");
 		rc |= put_diag(out, r, &r->diags[i]);
@@ -412,6 +517,32 @@ static const char *jstr(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/*
+ * "count": how many allocation sites the compiler printed at the position.
+ * Absent (reports, baselines and notes written before it existed, and every
+ * diagnostic printed once) means 1; otherwise a whole number from 1 on.
+ */
+static int parse_count(ge_diag *d, const cJSON *o, const char *name, size_t idx)
+{
+	const cJSON *cnt = cJSON_GetObjectItemCaseSensitive(o, "count");
+	const cJSON *from = cJSON_GetObjectItemCaseSensitive(o, "moved_from");
+	d->count = 1;
+	if (cnt) {
+		if (!cJSON_IsNumber(cnt) || cnt->valuedouble < 1 || cnt->valuedouble > 1e9 ||
+		    cnt->valuedouble != (double)(uint32_t)cnt->valuedouble)
+			return ge_error_set(GE_EBADINPUT,
+			                    "'%s': diagnostic %zu has a count that is not a whole "
+			                    "number from 1 on",
+			                    name, idx + 1);
+		d->count = (uint32_t)cnt->valuedouble;
+	}
+	if (cJSON_IsObject(from)) {
+		d->from_file = jstr(from, "file");
+		d->from_function = jstr(from, "function");
+	}
+	return 0;
 }
 
 /*
@@ -442,6 +573,7 @@ static const char *missing_field(const cJSON *o)
 
 static int parse_diag(ge_diag *d, const cJSON *o, const char *name, size_t idx)
 {
+	int rc;
 	const cJSON *line = cJSON_GetObjectItemCaseSensitive(o, "line");
 	const cJSON *col = cJSON_GetObjectItemCaseSensitive(o, "column");
 	const char *kind = jstr(o, "kind"), *status = jstr(o, "status"), *lh = jstr(o, "line_hash");
@@ -455,6 +587,7 @@ static int parse_diag(ge_diag *d, const cJSON *o, const char *name, size_t idx)
 	d->function = jstr(o, "function");
 	d->subject = jstr(o, "subject");
 	d->message = jstr(o, "message");
+	d->inlined_from = jstr(o, "inlined_from");
 	if ((field = missing_field(o)) != NULL)
 		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu lacks \"%s\"", name, idx + 1,
 				    field);
@@ -484,6 +617,10 @@ static int parse_diag(ge_diag *d, const cJSON *o, const char *name, size_t idx)
 		d->status = GE_STATUS_NEW;
 	else if (status && strcmp(status, "existing") == 0)
 		d->status = GE_STATUS_EXISTING;
+	else if (status && strcmp(status, "moved") == 0)
+		d->status = GE_STATUS_MOVED;
+	if ((rc = parse_count(d, o, name, idx)) < 0)
+		return rc;
 	if (lh)
 		d->line_hash = strtoull(lh, NULL, 16);
 	return 0;
@@ -545,6 +682,7 @@ int ge_report_from_json(ge_report **out, const char *json, size_t len, const cha
 				     jstr(root, "commit"),
 				     cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "dirty")))) < 0)
 		goto done;
+	r->counted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "counts"));
 	arr = cJSON_GetObjectItemCaseSensitive(root, "diagnostics");
 	if (!cJSON_IsArray(arr)) {
 		rc = ge_error_set(GE_EBADINPUT, "'%s': \"diagnostics\" is not a list", name);

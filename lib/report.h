@@ -4,8 +4,18 @@
  *
  * A report owns every string it holds (in an arena freed with the report).
  * Diagnostics are kept in the order they were added until ge_report_sort()
- * puts them in canonical order (file, line, column, kind, subject) and drops
- * exact duplicates, which the compiler prints for code it compiles twice.
+ * puts them in canonical order (file, line, column, kind, subject) and
+ * folds identical ones into one diagnostic with a count.
+ *
+ * Multiplicity: the compiler prints one line per allocation site, and
+ * several sites can share a position (an inlined callee with two appends,
+ * a range-over-func body copied once per yield, slices.Concat's two
+ * appends).  Within one "# importpath" block of compiler output (one
+ * compile of one package) identical lines are summed into count.  The same
+ * package's block seen twice (a test variant, a replay read again,
+ * concatenated captures) describes the same code again: for it the larger
+ * of the blocks' counts is kept, never their sum.  Blocks of different
+ * packages (a closure compiled again in an importing package) add up.
  */
 #ifndef GE_REPORT_H
 #define GE_REPORT_H
@@ -21,7 +31,8 @@ typedef enum ge_status {
 	GE_STATUS_NONE = 0, /* not compared with anything */
 	GE_STATUS_NEW,
 	GE_STATUS_EXISTING,
-	GE_STATUS_FIXED /* only in the fixed list */
+	GE_STATUS_FIXED, /* only in the fixed list */
+	GE_STATUS_MOVED  /* matched to a base escape in another function or file */
 } ge_status;
 
 typedef struct ge_diag {
@@ -35,6 +46,14 @@ typedef struct ge_diag {
 	ge_status status;
 	uint64_t line_hash;   /* ge_hash_nospace of the source line; 0 if unknown */
 	uint32_t explain;     /* index+1 into the report's explanations; 0 if none */
+	/* F of the compiler's "inlining call to F" at this position, when the
+	 * diagnostic's text is F's, not the source line's; NULL otherwise. */
+	const char *inlined_from;
+	uint32_t count;       /* allocation sites printed at this position; 0 is taken as 1 */
+	uint32_t group;       /* which compiler output block it came from (see above); 0 if
+	                         unknown.  Only ge_report_sort() reads it; never serialised */
+	const char *from_file;     /* GE_STATUS_MOVED: where base had it; else NULL */
+	const char *from_function; /* likewise */
 } ge_diag;
 
 typedef struct ge_report {
@@ -42,6 +61,14 @@ typedef struct ge_report {
 	char *module;     /* main module path (first one of a workspace) */
 	char *commit;     /* hex object id; NULL when not in git */
 	int dirty;
+	/*
+	 * 1 when counts are allocation sites (every report goescape makes now;
+	 * "counts": true in JSON).  0 for a report, baseline or note written
+	 * before counts existed, which kept one diagnostic per position: its
+	 * count 1 means "one or more", and ge_match() compares with it as it
+	 * did then, so an upgrade reports nothing new by itself.
+	 */
+	int counted;
 	ge_diag *diags;
 	size_t ndiags, diags_alloc;
 	ge_diag *fixed;
@@ -64,17 +91,23 @@ int ge_report_add_fixed(ge_report *r, const ge_diag *d);
 int ge_report_set_meta(ge_report *r, const char *go_version, const char *module,
 		       const char *commit, int dirty);
 
-/* Canonical order and no exact duplicates. */
+/* Canonical order; identical diagnostics folded into one with a count. */
 void ge_report_sort(ge_report *r);
 
 const char *ge_kind_name(ge_kind k);
 int ge_kind_parse(ge_kind *out, const char *s);
 const char *ge_status_name(ge_status s);
+/* d->count, with 0 (not set) read as 1. */
+uint32_t ge_diag_count(const ge_diag *d);
 /* moved/escapes, which are what "heap" counts and what fails a check. */
 int ge_kind_is_heap(ge_kind k);
 
+/*
+ * Totals count allocation sites: a diagnostic with count N counts N.
+ * relocated is the heap escapes of status GE_STATUS_MOVED.
+ */
 typedef struct ge_summary {
-	size_t heap, moved, escapes, leaks, new_, fixed, packages;
+	size_t heap, moved, escapes, leaks, new_, fixed, packages, relocated;
 } ge_summary;
 void ge_report_summary(const ge_report *r, ge_summary *out);
 

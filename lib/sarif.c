@@ -830,10 +830,18 @@ static int put_message(ge_buf *b, const ge_diag *d, int fixed)
 	if (fixed)
 		rc |= ge_buf_puts(&m, "Fixed: ");
 	rc |= ge_buf_puts(&m, d->message && *d->message ? d->message : ge_kind_name(d->kind));
+	if (ge_diag_count(d) > 1)
+		rc |= ge_buf_printf(&m, " \xc3\x97%u", ge_diag_count(d)); /* N allocation sites */
 	if (d->function && *d->function)
-		rc |= ge_buf_printf(&m, " (in %s).", d->function);
+		rc |= ge_buf_printf(&m, " (in %s", d->function);
 	else
-		rc |= ge_buf_puts(&m, " (at package level).");
+		rc |= ge_buf_puts(&m, " (at package level");
+	if (!fixed && d->status == GE_STATUS_MOVED && d->from_file)
+		rc |= ge_buf_printf(&m, "; moved from %s in %s",
+		                    d->from_function && *d->from_function ? d->from_function
+		                                                          : "package level",
+		                    d->from_file);
+	rc |= ge_buf_puts(&m, ").");
 	rc |= ge_buf_puts(b, "\"message\":{\"text\":");
 	rc |= jstr(b, ge_buf_cstr(&m));
 	rc |= ge_buf_putc(b, '}');
@@ -1101,9 +1109,22 @@ static int put_result(ge_buf *b, ctx *c, const ge_diag *d, int fixed)
 	rc |= ge_buf_printf(b, "\"goescape/v1\":\"%s\"}", fp);
 	if (c->o->check)
 		rc |= ge_buf_printf(b, ",\"baselineState\":\"%s\"",
-		                    fixed                        ? "absent"
-		                    : d->status == GE_STATUS_NEW ? "new"
-		                                                 : "unchanged");
+		                    fixed                          ? "absent"
+		                    : d->status == GE_STATUS_NEW   ? "new"
+		                    : d->status == GE_STATUS_MOVED ? "updated"
+		                                                   : "unchanged");
+	/* The allocation sites at the position, and where moved code was. */
+	if (ge_diag_count(d) > 1 || (!fixed && d->status == GE_STATUS_MOVED && d->from_file)) {
+		rc |= ge_buf_printf(b, ",\"properties\":{\"count\":%u", ge_diag_count(d));
+		if (!fixed && d->status == GE_STATUS_MOVED && d->from_file) {
+			rc |= ge_buf_puts(b, ",\"movedFrom\":{\"file\":");
+			rc |= jstr(b, d->from_file);
+			rc |= ge_buf_puts(b, ",\"function\":");
+			rc |= jstr(b, d->from_function ? d->from_function : "");
+			rc |= ge_buf_putc(b, '}');
+		}
+		rc |= ge_buf_putc(b, '}');
+	}
 	if (fixed)
 		rc |= ge_buf_puts(b, ",\"suppressions\":[{\"kind\":\"external\",\"status\":"
 		                     "\"accepted\",\"justification\":\"Fixed: the base "

@@ -23,6 +23,7 @@
 #include "report.h"
 #include "run.h"
 #include "suggest.h"
+#include "tidy.h"
 
 /* Exit codes: DESIGN.md's contract. */
 enum {
@@ -183,6 +184,7 @@ typedef struct ctx {
 	char **config_pkgs; /* "--", then the config's packages: go's argv */
 	int argc;
 	char **argv;
+	struct timespec started; /* when this run began: what is older is not ours */
 } ctx;
 
 static ctx G;
@@ -239,6 +241,15 @@ static void print_to_stderr(const char *line, size_t len, void *ud)
 	fputc('\n', stderr);
 }
 
+/* A go build -json event for the user (go's stdout stays go's). */
+static void print_to_stdout(const char *line, size_t len, void *ud)
+{
+	(void)ud;
+	fwrite(line, 1, len, stdout);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
 static int use_color(const char *outfile)
 {
 	const char *nc = getenv("NO_COLOR");
@@ -262,6 +273,9 @@ static int write_output(const char *file, const ge_buf *b)
 	return 0;
 }
 
+/* --vendored: positions in vendor/ are reported (they are the dependencies' code). */
+static int vendored_opt;
+
 /* The history context: the capture options plus git, when there is a repository. */
 static int load_history(ge_history *h, char **pkgs, int npkgs)
 {
@@ -274,6 +288,9 @@ static int load_history(ge_history *h, char **pkgs, int npkgs)
 		rc = ge_git_open(&G.git, G.mods.top);
 		if (rc < 0 && rc != GE_ENOTFOUND)
 			return rc;
+		/* Once per run, before anything is written there: what killed runs left. */
+		if (G.git && ge_tidy_git(NULL, ge_git_commondir(G.git), &G.started) < 0)
+			return GE_ENOMEM;
 	}
 	if ((rc = ge_config_load(&G.config, G.mods.top)) < 0)
 		return rc;
@@ -301,6 +318,7 @@ static int load_history(ge_history *h, char **pkgs, int npkgs)
 	h->build.goflags = G.goflags;
 	h->build.verbose = verbose();
 	h->build.on_output = print_to_stderr;
+	h->build.vendored = vendored_opt;
 	/* Progress is for a person watching: a terminal, or GOESCAPE_VERBOSE. */
 	h->on_progress = isatty(2) || verbose() ? print_to_stderr : NULL;
 	h->pkgs = pkgs;
@@ -312,6 +330,27 @@ static int load_history(ge_history *h, char **pkgs, int npkgs)
 static char *default_baseline(void)
 {
 	return ge_path_join(G.mods.top, G.config.baseline ? G.config.baseline : GE_BASELINE_DEFAULT);
+}
+
+/*
+ * The configured or default baseline, the way the repository decides it:
+ * refused (GE_EBADINPUT) when a symlink on the way leaves the module, else
+ * the path with every symlink resolved.  malloc'd into *out.
+ */
+static int repo_baseline(char **out)
+{
+	char *joined = default_baseline(), msg[1024];
+	int rc;
+	*out = NULL;
+	if (!joined)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	rc = ge_path_check_inside(out, G.mods.top, joined);
+	free(joined);
+	if (rc < 0 && rc != GE_ENOMEM) {
+		snprintf(msg, sizeof(msg), "%s", ge_error_last());
+		rc = ge_error_set(rc, "baseline %s", msg);
+	}
+	return rc;
 }
 
 /* Map a library failure to an exit code, printing its message. */
@@ -333,7 +372,7 @@ static int head_report(ge_report **out, ge_history *h, const char *input)
 	/* The user's own file: a regular file or a FIFO, streamed; never a device. */
 	if (strcmp(input, "-") != 0 && (rc = ge_file_open_stream(&fd, input)) < 0)
 		return rc == GE_ENOTFOUND ? GE_EBADINPUT : rc;
-	rc = ge_capture_input(out, fd, strcmp(input, "-") ? input : "<stdin>", &G.mods, G.cwd);
+	rc = ge_capture_input_pkgs(out, fd, input, &G.mods, G.cwd, h->pkgs, h->npkgs, vendored_opt);
 	if (fd > 0)
 		close(fd);
 	return rc;
@@ -420,12 +459,13 @@ static void check_format(const char *format)
 
 /* ---- commands ---------------------------------------------------------- */
 
-enum { REPORT_COMMIT, REPORT_FORMAT, REPORT_OUTPUT, REPORT_INPUT };
+enum { REPORT_COMMIT, REPORT_FORMAT, REPORT_OUTPUT, REPORT_INPUT, REPORT_VENDORED };
 static const opt report_opts[] = {
 	{"commit", 0, OPT_STRING, "REV", "the report of a commit: its stored note, or a build of it"},
 	{"format", 'f', OPT_STRING, "F", "text (default), json, sarif, github"},
 	{"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically) instead of stdout"},
 	{"input", 0, OPT_STRING, "FILE", "read compiler -m output from FILE ('-' for stdin)"},
+	{"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
 	{NULL, 0, 0, NULL, NULL}};
 
 static int cmd_report(const command *c, opts *o)
@@ -436,6 +476,7 @@ static int cmd_report(const command *c, opts *o)
 	int rc, code;
 	(void)c;
 	check_format(o->str[REPORT_FORMAT]);
+	vendored_opt = o->set[REPORT_VENDORED];
 	if (o->str[REPORT_INPUT] && (o->nrest || o->str[REPORT_COMMIT]))
 		die_usage("report: --input does not go with --commit or package patterns");
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
@@ -458,10 +499,11 @@ static int cmd_report(const command *c, opts *o)
 	return code;
 }
 
-enum { BASELINE_OUTPUT, BASELINE_INPUT };
+enum { BASELINE_OUTPUT, BASELINE_INPUT, BASELINE_VENDORED };
 static const opt baseline_opts[] = {
 	{"output", 'o', OPT_STRING, "FILE", "where to write (default .goescape/baseline.json)"},
 	{"input", 0, OPT_STRING, "FILE", "read compiler -m output from FILE ('-' for stdin)"},
+	{"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
 	{NULL, 0, 0, NULL, NULL}};
 
 static int cmd_baseline(const command *c, opts *o)
@@ -472,12 +514,21 @@ static int cmd_baseline(const command *c, opts *o)
 	char *path = NULL;
 	int rc;
 	(void)c;
+	vendored_opt = o->set[BASELINE_VENDORED];
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
-	if ((rc = head_report(&r, &h, o->str[BASELINE_INPUT])) < 0)
+	/* Where it goes first: a baseline path that leaves the module fails before any build. */
+	if (o->str[BASELINE_OUTPUT])
+		path = ge_strdup(o->str[BASELINE_OUTPUT]);
+	else
+		(void)repo_baseline(&path);
+	if (!path)
+		return fail(EXIT_USAGE);
+	if ((rc = head_report(&r, &h, o->str[BASELINE_INPUT])) < 0) {
+		free(path);
 		return fail_rc(rc);
-	path = o->str[BASELINE_OUTPUT] ? ge_strdup(o->str[BASELINE_OUTPUT]) : default_baseline();
-	if (!path || ge_baseline_write(path, r) < 0) {
+	}
+	if (ge_baseline_write(path, r) < 0) {
 		free(path);
 		ge_report_free(r);
 		return fail(EXIT_USAGE);
@@ -491,13 +542,14 @@ static int cmd_baseline(const command *c, opts *o)
 	return EXIT_CLEAN;
 }
 
-enum { CHECK_BASE, CHECK_BASELINE, CHECK_FORMAT, CHECK_OUTPUT, CHECK_INPUT };
+enum { CHECK_BASE, CHECK_BASELINE, CHECK_FORMAT, CHECK_OUTPUT, CHECK_INPUT, CHECK_VENDORED };
 static const opt check_opts[] = {
 	{"base", 0, OPT_STRING, "REV", "compare with the merge-base of REV and HEAD"},
 	{"baseline", 0, OPT_STRING, "FILE", "compare with a baseline file (default .goescape/baseline.json)"},
 	{"format", 'f', OPT_STRING, "F", "text (default), json, sarif, github"},
 	{"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically) instead of stdout"},
 	{"input", 0, OPT_STRING, "FILE", "read the head's compiler -m output from FILE ('-' for stdin)"},
+	{"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
 	{NULL, 0, 0, NULL, NULL}};
 
 static int cmd_check(const command *c, opts *o)
@@ -511,6 +563,7 @@ static int cmd_check(const command *c, opts *o)
 	int rc, code;
 	(void)c;
 	check_format(o->str[CHECK_FORMAT]);
+	vendored_opt = o->set[CHECK_VENDORED];
 	if (o->str[CHECK_BASE] && o->str[CHECK_BASELINE])
 		die_usage("check: give --base or --baseline, not both");
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
@@ -527,7 +580,10 @@ static int cmd_check(const command *c, opts *o)
 			return fail_rc(rc);
 		base_commit = mb;
 	} else {
-		blpath = o->str[CHECK_BASELINE] ? ge_strdup(o->str[CHECK_BASELINE]) : default_baseline();
+		if (o->str[CHECK_BASELINE])
+			blpath = ge_strdup(o->str[CHECK_BASELINE]);
+		else
+			(void)repo_baseline(&blpath);
 		if (!blpath)
 			return fail(EXIT_USAGE);
 		if ((rc = ge_baseline_load(&base, blpath)) < 0) {
@@ -535,6 +591,11 @@ static int cmd_check(const command *c, opts *o)
 			return fail_rc(rc);
 		}
 		free(blpath);
+		/* Named packages: the baseline's other packages are not compared. */
+		if ((rc = ge_capture_keep_named(base, h.pkgs, h.npkgs, &G.mods, G.cwd)) < 0) {
+			ge_report_free(base);
+			return fail_rc(rc);
+		}
 		if (h.git && base->commit && ge_git_resolve(h.git, base->commit, rev) == 0)
 			base_commit = rev;
 	}
@@ -738,8 +799,12 @@ static int hook_prepush(const char *remote)
 				const ge_diag *d = &r->diags[j];
 				if (d->status != GE_STATUS_NEW || !G.config.fail_on[d->kind])
 					continue;
-				fprintf(stderr, "%s:%u:%u: %s: %s\n", d->file, d->line, d->column,
-					d->function[0] ? d->function : "(package level)", d->message);
+				fprintf(stderr, "%s:%u:%u: %s: %s", d->file, d->line, d->column,
+				        d->function[0] ? d->function : "(package level)",
+				        d->message);
+				if (ge_diag_count(d) > 1)
+					fprintf(stderr, " \xc3\x97%u", ge_diag_count(d));
+				fputc('\n', stderr);
 			}
 			failing += nf;
 			if (!first_base)
@@ -960,6 +1025,7 @@ static int run_go(int argc, char **argv)
 	co.goflags = G.goflags;
 	co.verbose = verbose();
 	co.on_output = print_to_stderr;
+	co.on_json = print_to_stdout;
 	rc = ge_capture_build(&r, &status, &co);
 	if (rc < 0)
 		return fail(EXIT_USAGE);
@@ -987,6 +1053,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	base = base ? base + 1 : argv[0];
+	(void)clock_gettime(CLOCK_REALTIME, &G.started);
 	G.argc = argc;
 	G.argv = argv;
 	if (!getcwd(G.cwd, sizeof(G.cwd))) {

@@ -139,12 +139,28 @@ test_expect_success 'a -gcflags=-m of the user shows the -m lines (and still sum
 '
 
 # go build -json (Go 1.24) prints the build output, compiler lines
-# included, as JSON events on stdout, which goescape does not read: such a
-# build runs as plain go, with no -m added and no summary.
-test_expect_success 'build -json: plain go, no -m lines in the events, no summary' '
+# included, as JSON events on stdout: goescape reads them, keeps the -m lines
+# it added out of the events the user sees, and prints its summary.
+test_expect_success 'build -json: captured, no -m lines in the events, the summary' '
 	(cd shop && goescape build -json ./... >../json.out 2>../json.err) &&
 	! grep -E "escapes to heap|moved to heap|can inline" json.out &&
-	! grep "^goescape:" json.err
+	grep "^goescape: 8 heap escapes in 2 packages" json.err
+'
+
+test_expect_success 'build -json with a compile error: the events as go prints them, exit 1' '
+	cp -R shop shop-bad &&
+	printf "package main\n\nfunc broken() int { return \"x\" }\n" >shop-bad/bad.go &&
+	(cd shop-bad && test_expect_code 1 go build -json ./... >../bad.go.out 2>/dev/null) &&
+	(cd shop-bad && test_expect_code 1 goescape build -json ./... >../bad.ge.out 2>/dev/null) &&
+	cat_events() { python3 -c "import json,sys; print(\"\".join(json.loads(l).get(\"Output\", \"\") for l in open(sys.argv[1])))" "$1"; } &&
+	cat_events bad.go.out >expect &&
+	cat_events bad.ge.out >actual &&
+	test_cmp expect actual &&
+	grep -q "cannot use" actual &&
+	tail -n 1 bad.go.out >expect &&
+	tail -n 1 bad.ge.out >actual &&
+	test_cmp expect actual &&
+	grep -q "\"Action\":\"build-fail\"" bad.ge.out
 '
 
 test_expect_success 'a usage error of go is go'"'"'s: same message, same exit status, no summary' '

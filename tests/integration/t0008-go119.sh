@@ -11,9 +11,7 @@ SQ="'"
 
 GO119=/usr/lib/go-1.19/bin/go
 if ! [ -x "$GO119" ]; then
-	echo "# skip: $GO119 is not installed"
-	test_done
-	exit
+	skip_all "$GO119 is not installed (scripts/bootstrap installs golang-1.19-go)"
 fi
 # go1.19's own cache, fresh: it shares nothing with the other toolchain.
 export GOCACHE="$TRASH/gocache-go119"

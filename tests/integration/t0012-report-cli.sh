@@ -137,7 +137,7 @@ test_expect_success '--input with package patterns is a usage error' '
 	test $(wc -l <stderr) = 1
 '
 
-test_expect_success '--input of text that is not compiler output: exit 2, one line; blank input is an empty report' '
+test_expect_success '--input of text that is not compiler output: exit 2, one line; blank input too' '
 	copy_example plain &&
 	cd plain &&
 	printf "hello\nworld\n" >words.txt &&
@@ -145,8 +145,10 @@ test_expect_success '--input of text that is not compiler output: exit 2, one li
 	test_cmp /dev/null out &&
 	echo "goescape: '"'"'words.txt'"'"': not go compiler output (no '"'"'# package'"'"' header or -m line)" >expect &&
 	test_cmp expect err &&
-	printf "\n\n" | goescape report --input - --format json >blank.json &&
-	test "$(json blank.json "d[\"summary\"][\"heap\"]")" = 0
+	printf "\n\n" | test_expect_code 2 goescape report --input - --format json >blank.json 2>err &&
+	test_cmp /dev/null blank.json &&
+	echo "goescape: no compiler output for example.com/shop in '"'"'-'"'"': was it built with -gcflags=-m?" >expect &&
+	test_cmp expect err
 '
 
 test_done

@@ -216,18 +216,19 @@ test_expect_success 'new and fixed together: exit 1, both counted' '
 	test_cmp expect actual
 '
 
-# The function is part of an escape's identity: renaming it turns its
-# escapes into new ones (and the old ones into fixed ones).
-test_expect_success 'a renamed function: its escapes are new, the old ones fixed' '
+# The function is part of an escape's identity, but an escape left over in
+# another function with the same kind, subject and line text is the same
+# code moved (match.h, stage 4): shown as moved, never failing.
+test_expect_success 'a renamed function: its escapes are moved, not new' '
 	new_repo fnrename &&
 	cd fnrename &&
 	sed -i "s/Counter/Tally/g" cart/cart.go main.go &&
 	git commit -qam "Counter is Tally" &&
-	test_expect_code 1 goescape check --base HEAD~1 >actual &&
+	goescape check --base HEAD~1 >actual &&
 	cat >expect <<-\EOF &&
-	cart/cart.go:43:2: Tally: moved to heap: total
-	cart/cart.go:44:9: Tally: func literal escapes to heap
-	2 new heap escapes, 2 fixed (of 8 in all)
+	cart/cart.go:43:2: Tally: moved to heap: total  (moved from Counter in cart/cart.go)
+	cart/cart.go:44:9: Tally: func literal escapes to heap  (moved from Counter in cart/cart.go)
+	0 new heap escapes, 0 fixed, 2 moved with their code (of 8 in all)
 	EOF
 	test_cmp expect actual
 '

@@ -10,9 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 if [ -z "${GOESCAPE_TEST_LARGE:-}" ]; then
-	echo "# skip: set GOESCAPE_TEST_LARGE=1 to build and validate 26,000 escapes"
-	test_done
-	exit
+	skip_all "set GOESCAPE_TEST_LARGE=1 to build and validate 26,000 escapes (.ci/run does)"
 fi
 
 test_expect_success 'setup: 26 files of 1,000 functions, one escape each' '

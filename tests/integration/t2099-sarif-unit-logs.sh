@@ -15,9 +15,7 @@
 UNIT="$(dirname "$GOESCAPE_BIN")/tests/test_sarif"
 
 if [ ! -x "$UNIT" ]; then
-	echo "# skip: no $UNIT (make check builds it; or make ${UNIT#"$TOP"/})"
-	test_done
-	exit
+	skip_all "no $UNIT (make check builds it; or make ${UNIT#"$TOP"/})"
 fi
 
 test_expect_success 'the unit test passes and leaves its logs' '

@@ -19,22 +19,13 @@ if ! command -v pre-commit >/dev/null 2>&1; then
 	exit 1
 fi
 
-# pre-commit before 3.2 calls the pre-push stage "push"; the manifest uses
-# today's name (and says 3.2.0 is needed), so older ones get it translated.
+# pre-commit before 3.2 calls the pre-push stage "push" on its command line
+# (--hook-stage); the manifest itself uses "push", which every version takes.
 PC_OLD=$(pre-commit --version | python3 -c 'import sys; v = sys.stdin.read().split()[1]; print(1 if tuple(int(x) for x in v.split(".")[:2]) < (3, 2) else 0)')
 
-# manifest_for_this_pre_commit OUT: .pre-commit-hooks.yaml as this
-# pre-commit takes it.
+# manifest_for_this_pre_commit OUT: .pre-commit-hooks.yaml exactly as shipped.
 manifest_for_this_pre_commit() {
-	python3 - "$TOP/.pre-commit-hooks.yaml" "$PC_OLD" >"$1" <<\EOF
-import sys, yaml
-hooks = yaml.safe_load(open(sys.argv[1]))
-if sys.argv[2] == "1":
-    for h in hooks:
-        h["stages"] = ["push" if s == "pre-push" else s for s in h["stages"]]
-        h.pop("minimum_pre_commit_version", None)
-yaml.safe_dump(hooks, sys.stdout, sort_keys=False)
-EOF
+	cp "$TOP/.pre-commit-hooks.yaml" "$1"
 }
 
 # local_config OUT: a .pre-commit-config.yaml with the manifest's hook as a
@@ -80,7 +71,7 @@ EOF
 	language system
 	pass_filenames False
 	always_run True
-	stages pre-push
+	stages push
 	EOF
 	test_cmp expect actual &&
 	manifest_for_this_pre_commit "$TRASH/manifest.yaml" &&

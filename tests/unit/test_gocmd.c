@@ -16,7 +16,7 @@ static ge_modset one = {&mod1, 1, NULL, (char *)"/src/m", NULL};
 
 /* Merge and compare with the expected list (NULL-terminated). */
 static void check_merge(const ge_gcflag *e, const int *cmdline, size_t n, const char *cwd,
-			const char *const *want)
+                        const char *const *want)
 {
 	char **out = NULL;
 	size_t nout = 0, i, nwant = 0;
@@ -51,7 +51,7 @@ static void merge_all_keeps_deps(void **state)
 	ge_gcflag e[] = {{(char *)"all", (char *)"-N -l"}};
 	int cl[] = {1};
 	static const char *const want[] = {"example.com/m/...=-m", "all=-N -l",
-					   "example.com/m/...=-N -l -m", NULL};
+	                                   "example.com/m/...=-N -l -m", NULL};
 	(void)state;
 	check_merge(e, cl, 1, "/src/m", want);
 }
@@ -62,7 +62,7 @@ static void merge_goflags_then_cmdline(void **state)
 	ge_gcflag e[] = {{(char *)"all", (char *)"-B"}, {(char *)"", (char *)"-N"}};
 	int cl[] = {0, 1};
 	static const char *const want[] = {"example.com/m/...=-m", "example.com/m/...=-B -m",
-					   "-N -m", NULL};
+	                                   "-N -m", NULL};
 	(void)state;
 	check_merge(e, cl, 2, "/src/m", want);
 }
@@ -72,7 +72,7 @@ static void merge_disjoint_untouched(void **state)
 	ge_gcflag e[] = {{(char *)"std", (char *)"-B"}, {(char *)"golang.org/x/...", (char *)"-N"}};
 	int cl[] = {1, 1};
 	static const char *const want[] = {"example.com/m/...=-m", "std=-B", "golang.org/x/...=-N",
-					   NULL};
+	                                   NULL};
 	(void)state;
 	check_merge(e, cl, 2, "/src/m", want);
 }
@@ -80,15 +80,12 @@ static void merge_disjoint_untouched(void **state)
 static void merge_inside_patterns(void **state)
 {
 	ge_gcflag e[] = {{(char *)"./...", (char *)"-N"},
-			 {(char *)"example.com/m/sub", (char *)"-l"},
-			 {(char *)"example.com/...", (char *)"-B"}};
+	                 {(char *)"example.com/m/sub", (char *)"-l"},
+	                 {(char *)"example.com/...", (char *)"-B"}};
 	int cl[] = {1, 1, 1};
-	static const char *const want[] = {"example.com/m/...=-m",
-					   "./...=-N -m",
-					   "example.com/m/sub=-l -m",
-					   "example.com/...=-B",
-					   "example.com/m/...=-B -m",
-					   NULL};
+	static const char *const want[] = {"example.com/m/...=-m",    "./...=-N -m",
+	                                   "example.com/m/sub=-l -m", "example.com/...=-B",
+	                                   "example.com/m/...=-B -m", NULL};
 	(void)state;
 	check_merge(e, cl, 3, "/src/m", want);
 }
@@ -99,7 +96,7 @@ static void merge_user_m_not_doubled(void **state)
 	ge_gcflag e[] = {{(char *)"", (char *)"-m=2"}, {(char *)"all", (char *)"-m"}};
 	int cl[] = {1, 1};
 	static const char *const want[] = {"example.com/m/...=-m", "-m=2", "all=-m",
-					   "example.com/m/...=-m", NULL};
+	                                   "example.com/m/...=-m", NULL};
 	(void)state;
 	check_merge(e, cl, 2, "/src/m", want);
 }
@@ -107,12 +104,13 @@ static void merge_user_m_not_doubled(void **state)
 static void plan_keeps_other_args(void **state)
 {
 	ge_goplan p = GE_GOPLAN_INIT;
-	char *args[] = {(char *)"build", (char *)"-C",  (char *)"sub",    (char *)"-o",
-			(char *)"../bin/app", (char *)"-gcflags", (char *)"-N -l", (char *)"-v",
-			(char *)"./cmd/...", (char *)"-gcflags=x"};
-	static const char *const want[] = {"/usr/bin/go", "build", "-C", "sub",
-					   "-gcflags=example.com/m/...=-m", "-gcflags=-N -l -m",
-					   "-o", "../bin/app", "-v", "./cmd/...", "-gcflags=x", NULL};
+	char *args[] = {(char *)"build",      (char *)"-C",        (char *)"sub",   (char *)"-o",
+	                (char *)"../bin/app", (char *)"-gcflags",  (char *)"-N -l", (char *)"-v",
+	                (char *)"./cmd/...",  (char *)"-gcflags=x"};
+	static const char *const want[] = {
+	    "/usr/bin/go",       "build", "-C",         "sub", "-gcflags=example.com/m/...=-m",
+	    "-gcflags=-N -l -m", "-o",    "../bin/app", "-v",  "./cmd/...",
+	    "-gcflags=x",        NULL};
 	size_t i;
 	(void)state;
 	assert_int_equal(ge_goplan_build(&p, "/usr/bin/go", args, 10, NULL, &one, "/src/m"), 0);
@@ -131,9 +129,9 @@ static void plan_goflags(void **state)
 	ge_goplan p = GE_GOPLAN_INIT;
 	char *args[] = {(char *)"install", (char *)"./..."};
 	(void)state;
-	assert_int_equal(ge_goplan_build(&p, "go", args, 2, "-mod=mod '-gcflags=all=-N -l' -trimpath",
-					 &one, "/src/m"),
-			 0);
+	assert_int_equal(ge_goplan_build(&p, "go", args, 2,
+	                                 "-mod=mod '-gcflags=all=-N -l' -trimpath", &one, "/src/m"),
+	                 0);
 	assert_int_equal(p.argc, 5);
 	assert_string_equal(p.argv[2], "-gcflags=example.com/m/...=-m");
 	assert_string_equal(p.argv[3], "-gcflags=example.com/m/...=-N -l -m");
@@ -158,7 +156,8 @@ static void split_quotes(void **state)
 static void gomod_path(void **state)
 {
 	char *p = NULL;
-	static const char text[] = "// comment\nmodule   \"example.com/q\" // trailing\n\ngo 1.21\n";
+	static const char text[] =
+	    "// comment\nmodule   \"example.com/q\" // trailing\n\ngo 1.21\n";
 	(void)state;
 	assert_int_equal(ge_gomod_module_path(&p, text, sizeof(text) - 1), 0);
 	assert_string_equal(p, "example.com/q");
@@ -228,8 +227,10 @@ static void find_go_skips_self(void **state)
 	char tmpl[] = "/tmp/ge-findgo-XXXXXX", buf[512], path[1200], self[600];
 	char *dir = mkdtemp(tmpl), *go = NULL;
 	(void)state;
-	snprintf(buf, sizeof(buf), "mkdir -p %s/a %s/b && printf '#!/bin/sh\\n' > %s/b/go && chmod +x %s/b/go && printf x > %s/self && chmod +x %s/self && ln -s ../self %s/a/go",
-		 dir, dir, dir, dir, dir, dir, dir);
+	snprintf(buf, sizeof(buf),
+	         "mkdir -p %s/a %s/b && printf '#!/bin/sh\\n' > %s/b/go && chmod +x %s/b/go && "
+	         "printf x > %s/self && chmod +x %s/self && ln -s ../self %s/a/go",
+	         dir, dir, dir, dir, dir, dir, dir);
 	assert_int_equal(system(buf), 0);
 	snprintf(path, sizeof(path), "%s/a:%s/b", dir, dir);
 	snprintf(self, sizeof(self), "%s/self", dir);
@@ -243,22 +244,84 @@ static void find_go_skips_self(void **state)
 	assert_int_equal(system(buf), 0);
 }
 
+/* Named packages: the patterns become import paths of the main module. */
+static void scope_of_patterns(void **state)
+{
+	char *const pk[] = {(char *)"./api", (char *)"./store/...", (char *)"example.com/m/x",
+	                    (char *)"golang.org/x/text/...", (char *)"../m/y"};
+	char *const all[] = {(char *)"./api", (char *)"all"};
+	char *const outside[] = {(char *)"fmt"};
+	char **sc = NULL;
+	size_t n = 0;
+	(void)state;
+	assert_int_equal(ge_gocmd_scope(&sc, &n, pk, 5, &one, "/src/m"), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(sc[0], "example.com/m/api");
+	assert_string_equal(sc[1], "example.com/m/store/...");
+	assert_string_equal(sc[2], "example.com/m/x");
+	assert_string_equal(sc[3], "example.com/m/y");
+	assert_true(ge_gocmd_scope_match(sc, n, "example.com/m/store"));
+	assert_true(ge_gocmd_scope_match(sc, n, "example.com/m/store/sub"));
+	assert_false(ge_gocmd_scope_match(sc, n, "example.com/m/storex"));
+	assert_false(ge_gocmd_scope_match(sc, n, "example.com/m"));
+	ge_strv_free(sc, n);
+	assert_int_equal(ge_gocmd_scope(&sc, &n, all, 2, &one, "/src/m"), 0);
+	assert_null(sc);
+	assert_int_equal(ge_gocmd_scope(&sc, &n, pk, 0, &one, "/src/m"), 0);
+	assert_null(sc);
+	assert_true(ge_gocmd_scope_match(NULL, 0, "anything"));
+	assert_int_equal(ge_gocmd_scope(&sc, &n, outside, 1, &one, "/src/m"), 0);
+	assert_non_null(sc);
+	assert_int_equal(n, 0);
+	assert_false(ge_gocmd_scope_match(sc, n, "example.com/m"));
+	ge_strv_free(sc, n);
+	assert_int_equal(ge_gocmd_scope(&sc, &n, pk, 1, &one, "/src/m/sub"), 0);
+	assert_string_equal(sc[0], "example.com/m/sub/api");
+	ge_strv_free(sc, n);
+}
+
+/* -m for the named packages only, whatever the user's entries say. */
+static void merge_scoped(void **state)
+{
+	char *const scope[] = {(char *)"example.com/m/api"};
+	ge_gcflag e[] = {{(char *)"all", (char *)"-l"},
+	                 {(char *)"example.com/m/...", (char *)"-N"},
+	                 {(char *)"./store", (char *)"-B"}};
+	int cl[] = {0, 1, 1};
+	static const char *const want[] = {"example.com/m/api=-m", "example.com/m/api=-l -m",
+	                                   "example.com/m/...=-N", "example.com/m/api=-N -m",
+	                                   "./store=-B",           NULL};
+	char **out = NULL;
+	size_t nout = 0, i;
+	(void)state;
+	assert_int_equal(ge_gcflags_merge_scoped(&out, &nout, e, cl, 3, &one, "/src/m", scope, 1),
+	                 0);
+	for (i = 0; want[i]; i++) {
+		assert_true(i < nout);
+		assert_string_equal(out[i], want[i]);
+	}
+	assert_int_equal(nout, i);
+	ge_strv_free(out, nout);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(merge_nothing),
-		cmocka_unit_test(merge_cmdline_packages),
-		cmocka_unit_test(merge_all_keeps_deps),
-		cmocka_unit_test(merge_goflags_then_cmdline),
-		cmocka_unit_test(merge_disjoint_untouched),
-		cmocka_unit_test(merge_inside_patterns),
-		cmocka_unit_test(merge_user_m_not_doubled),
-		cmocka_unit_test(plan_keeps_other_args),
-		cmocka_unit_test(plan_goflags),
-		cmocka_unit_test(split_quotes),
-		cmocka_unit_test(gomod_path),
-		cmocka_unit_test(modset_workspace),
-		cmocka_unit_test(find_go_skips_self),
+	    cmocka_unit_test(merge_nothing),
+	    cmocka_unit_test(scope_of_patterns),
+	    cmocka_unit_test(merge_scoped),
+	    cmocka_unit_test(merge_cmdline_packages),
+	    cmocka_unit_test(merge_all_keeps_deps),
+	    cmocka_unit_test(merge_goflags_then_cmdline),
+	    cmocka_unit_test(merge_disjoint_untouched),
+	    cmocka_unit_test(merge_inside_patterns),
+	    cmocka_unit_test(merge_user_m_not_doubled),
+	    cmocka_unit_test(plan_keeps_other_args),
+	    cmocka_unit_test(plan_goflags),
+	    cmocka_unit_test(split_quotes),
+	    cmocka_unit_test(gomod_path),
+	    cmocka_unit_test(modset_workspace),
+	    cmocka_unit_test(find_go_skips_self),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

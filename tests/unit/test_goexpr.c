@@ -235,6 +235,28 @@ static void positions(void **state)
 	ge_goexpr_free(x);
 }
 
+/* A UTF-8 BOM before the package clause is skipped, as Go skips it, and
+ * still counts in the columns of line 1: the clause is a declaration that
+ * a new import can follow.  (Before golex, goexpr read "\xEF\xBB\xBFpackage"
+ * as one identifier.) */
+static void bom(void **state)
+{
+	ge_goexpr *x = scan("\xEF\xBB\xBFpackage p\n\nimport \"fmt\"\n\nvar b = 0x1e+2\n");
+	(void)state;
+	assert_int_equal(x->toks[0].kind, GE_TOK_KEYWORD);
+	assert_true(ge_goexpr_is(x, 0, "package"));
+	assert_int_equal(x->toks[0].col, 4);
+	assert_int_equal(x->toks[1].col, 12);
+	assert_int_equal(x->stmts[0].kind, GE_STMT_DECL);
+	assert_int_equal(x->stmts[0].last, 1);
+	assert_string_equal(ge_goexpr_import_name(x, "fmt", NULL), "fmt");
+	/* A BOM anywhere else is an illegal character, not part of a name. */
+	ge_goexpr_free(x);
+	x = scan("package p\nvar \xEF\xBB\xBFx = 1\n");
+	assert_int_equal(x->toks[tok(x, "x", 0)].col, 8);
+	ge_goexpr_free(x);
+}
+
 static void not_go(void **state)
 {
 	/* Garbage, unbalanced brackets, a NUL: answers, no crash. */
@@ -260,6 +282,7 @@ int main(void)
 	    cmocka_unit_test(imports_and_names),
 	    cmocka_unit_test(positions),
 	    cmocka_unit_test(not_go),
+	    cmocka_unit_test(bom),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -118,6 +118,7 @@ static void rename_and_line_map(void **state)
 	ge_report_free(h);
 }
 
+/* Another function, another line text: a new escape, and the old one fixed. */
 static void other_function_is_new(void **state)
 {
 	ge_report *b, *h;
@@ -125,10 +126,208 @@ static void other_function_is_new(void **state)
 	ge_report_new(&b);
 	ge_report_new(&h);
 	add(b, "a.go", 10, "F", GE_KIND_MOVED, "x", 111);
-	add(h, "a.go", 10, "G", GE_KIND_MOVED, "x", 111);
+	add(h, "a.go", 10, "G", GE_KIND_MOVED, "x", 112);
+	assert_int_equal(ge_match(h, b, NULL), 0);
+	assert_int_equal(count(h, GE_STATUS_NEW), 1);
+	assert_int_equal(count(h, GE_STATUS_MOVED), 0);
+	assert_int_equal(h->nfixed, 1);
+	ge_report_free(b);
+	ge_report_free(h);
+}
+
+static void addn(ge_report *r, const char *file, uint32_t line, const char *fn, ge_kind k,
+                 const char *subj, uint64_t lh, uint32_t n)
+{
+	ge_diag d;
+	memset(&d, 0, sizeof(d));
+	d.package = "p";
+	d.file = file;
+	d.line = line;
+	d.column = 2;
+	d.function = fn;
+	d.kind = k;
+	d.subject = subj;
+	d.message = subj;
+	d.line_hash = lh;
+	d.count = n;
+	assert_int_equal(ge_report_add(r, &d), 0);
+}
+
+static const ge_diag *with_status(const ge_report *r, ge_status st)
+{
+	size_t i;
+	for (i = 0; i < r->ndiags; i++)
+		if (r->diags[i].status == st)
+			return &r->diags[i];
+	return NULL;
+}
+
+/* Same kind, subject and line text in another function or file: moved. */
+static void renamed_function_is_moved(void **state)
+{
+	ge_report *b, *h;
+	ge_summary s;
+	const ge_diag *m;
+	(void)state;
+	ge_report_new(&b);
+	ge_report_new(&h);
+	add(b, "a.go", 10, "F", GE_KIND_MOVED, "x", 111);
+	add(b, "a.go", 20, "K", GE_KIND_ESCAPES, "&T{}", 222);
+	add(h, "a.go", 10, "G", GE_KIND_MOVED, "x", 111);     /* F renamed to G */
+	add(h, "b.go", 5, "K", GE_KIND_ESCAPES, "&T{}", 222); /* K moved to b.go */
+	assert_int_equal(ge_match(h, b, NULL), 0);
+	assert_int_equal(count(h, GE_STATUS_NEW), 0);
+	assert_int_equal(count(h, GE_STATUS_MOVED), 2);
+	assert_int_equal(h->nfixed, 0);
+	m = with_status(h, GE_STATUS_MOVED);
+	assert_string_equal(m->file, "a.go");
+	assert_string_equal(m->from_function, "F");
+	assert_string_equal(m->from_file, "a.go");
+	ge_report_summary(h, &s);
+	assert_int_equal(s.new_, 0);
+	assert_int_equal(s.relocated, 2);
+	ge_report_free(b);
+	ge_report_free(h);
+}
+
+/* A line hash of 0 (source unknown) never pairs across functions. */
+static void unknown_line_is_not_moved(void **state)
+{
+	ge_report *b, *h;
+	(void)state;
+	ge_report_new(&b);
+	ge_report_new(&h);
+	add(b, "a.go", 10, "F", GE_KIND_MOVED, "x", 0);
+	add(h, "a.go", 10, "G", GE_KIND_MOVED, "x", 0);
 	assert_int_equal(ge_match(h, b, NULL), 0);
 	assert_int_equal(count(h, GE_STATUS_NEW), 1);
 	assert_int_equal(h->nfixed, 1);
+	ge_report_free(b);
+	ge_report_free(h);
+}
+
+/* Counts are multisets: 2 sites in base, 3 in head is one new; 3 -> 2 one fixed. */
+static void counts_match_as_sites(void **state)
+{
+	ge_report *b, *h;
+	ge_summary s;
+	const ge_diag *d;
+	(void)state;
+	ge_report_new(&b);
+	ge_report_new(&h);
+	addn(b, "a.go", 10, "F", GE_KIND_ESCAPES, "append", 7, 2);
+	addn(b, "a.go", 20, "F", GE_KIND_ESCAPES, "&T{}", 8, 3);
+	addn(h, "a.go", 12, "F", GE_KIND_ESCAPES, "append", 7, 3);
+	addn(h, "a.go", 22, "F", GE_KIND_ESCAPES, "&T{}", 8, 2);
+	assert_int_equal(ge_match(h, b, NULL), 0);
+	assert_int_equal(h->ndiags, 3); /* append split into existing x2 and new x1 */
+	d = with_status(h, GE_STATUS_NEW);
+	assert_non_null(d);
+	assert_string_equal(d->subject, "append");
+	assert_int_equal(d->count, 1);
+	ge_report_summary(h, &s);
+	assert_int_equal(s.new_, 1);
+	assert_int_equal(s.fixed, 1);
+	assert_int_equal(s.heap, 5);
+	assert_int_equal(h->nfixed, 1);
+	assert_string_equal(h->fixed[0].subject, "&T{}");
+	assert_int_equal(h->fixed[0].count, 1);
+	ge_report_free(b);
+	ge_report_free(h);
+}
+
+/* A base written before counts existed kept one diagnostic per position: no false new. */
+static void uncounted_base_compares_positions(void **state)
+{
+	ge_report *b, *h;
+	ge_summary s;
+	(void)state;
+	ge_report_new(&b);
+	ge_report_new(&h);
+	b->counted = 0;
+	add(b, "a.go", 10, "F", GE_KIND_ESCAPES, "append", 7);
+	addn(h, "a.go", 10, "F", GE_KIND_ESCAPES, "append", 7, 3);
+	addn(h, "a.go", 11, "F", GE_KIND_ESCAPES, "append", 8, 2); /* a second one is new */
+	assert_int_equal(ge_match(h, b, NULL), 0);
+	ge_report_summary(h, &s);
+	assert_int_equal(s.new_, 2);
+	assert_int_equal(h->ndiags, 2);
+	assert_int_equal(h->diags[0].status, GE_STATUS_EXISTING);
+	assert_int_equal(h->diags[0].count, 3);
+	assert_int_equal(h->nfixed, 0);
+	ge_report_free(b);
+	ge_report_free(h);
+}
+
+/*
+ * Many entries, in shuffled order, with large groups of one key: exercises
+ * the sort's partitioning (short arrays only reach its insertion sort).
+ * Head is base shuffled, less every 7th, plus 100 with a new line hash.
+ */
+static void many_shuffled(void **state)
+{
+	enum { N = 20000 };
+	static const char *const files[] = {"a.go", "b.go", "c.go"};
+	static const char *const fns[] = {"F", "G"};
+	ge_report *b, *h;
+	ge_summary s;
+	size_t i, *perm = malloc(N * sizeof(*perm));
+	unsigned long long x = 88172645463325252ULL;
+	(void)state;
+	assert_non_null(perm);
+	ge_report_new(&b);
+	ge_report_new(&h);
+	for (i = 0; i < N; i++) {
+		perm[i] = i;
+		add(b, files[i % 3], (uint32_t)(i / 3 + 1), fns[i % 2], GE_KIND_ESCAPES, "append",
+		    (uint64_t)(i % 50) + 1);
+	}
+	for (i = N - 1; i > 0; i--) { /* xorshift Fisher-Yates */
+		size_t j, t;
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		j = (size_t)(x % (i + 1));
+		t = perm[i];
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+	for (i = 0; i < N; i++) {
+		size_t k = perm[i];
+		if (k % 7 == 0)
+			continue;
+		add(h, files[k % 3], (uint32_t)(k / 3 + 1), fns[k % 2], GE_KIND_ESCAPES, "append",
+		    (uint64_t)(k % 50) + 1);
+	}
+	for (i = 0; i < 100; i++)
+		add(h, files[i % 3], (uint32_t)(N + i), fns[i % 2], GE_KIND_ESCAPES, "append", 999);
+	assert_int_equal(ge_match(h, b, NULL), 0);
+	ge_report_summary(h, &s);
+	/* Same key, other line hash: stage 3 pairs the 100 with removed ones by count. */
+	assert_int_equal(s.new_, 0);
+	assert_int_equal(s.fixed, (N + 6) / 7 - 100);
+	assert_int_equal(s.heap, N - (N + 6) / 7 + 100);
+	free(perm);
+	ge_report_free(b);
+	ge_report_free(h);
+}
+
+/* A moved part and a new part of one diagnostic. */
+static void count_partly_moved(void **state)
+{
+	ge_report *b, *h;
+	ge_summary s;
+	(void)state;
+	ge_report_new(&b);
+	ge_report_new(&h);
+	addn(b, "a.go", 10, "F", GE_KIND_ESCAPES, "append", 7, 2);
+	addn(h, "a.go", 10, "G", GE_KIND_ESCAPES, "append", 7, 3);
+	assert_int_equal(ge_match(h, b, NULL), 0);
+	ge_report_summary(h, &s);
+	assert_int_equal(s.new_, 1);
+	assert_int_equal(s.relocated, 2);
+	assert_int_equal(s.fixed, 0);
+	assert_int_equal(with_status(h, GE_STATUS_MOVED)->count, 2);
 	ge_report_free(b);
 	ge_report_free(h);
 }
@@ -162,6 +361,12 @@ int main(void)
 		cmocka_unit_test(removed_escape_is_fixed),
 		cmocka_unit_test(rename_and_line_map),
 		cmocka_unit_test(other_function_is_new),
+		cmocka_unit_test(renamed_function_is_moved),
+		cmocka_unit_test(unknown_line_is_not_moved),
+		cmocka_unit_test(counts_match_as_sites),
+		cmocka_unit_test(count_partly_moved),
+		cmocka_unit_test(uncounted_base_compares_positions),
+		cmocka_unit_test(many_shuffled),
 		cmocka_unit_test(hunk_mapping),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

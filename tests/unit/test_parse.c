@@ -885,6 +885,85 @@ static void classify_positions(void **state)
 	ge_parser_free(p);
 }
 
+/*
+ * go build -json (go help buildjson): the events of a real -json build,
+ * decoded, give exactly the text of the same build without -json, and so
+ * the same classified lines.  Lines that are not build events are told
+ * apart: go test's TestEvent, other JSON, broken JSON, plain text.
+ */
+static void build_events(void **state)
+{
+	ge_buf b = GE_BUF_INIT, text = GE_BUF_INIT, plain = GE_BUF_INIT;
+	recs from_json = {0}, from_text = {0};
+	const char *p, *end;
+	size_t nevents = 0, nfail = 0, i;
+	ge_build_event ev = GE_BUILD_EVENT_INIT;
+	(void)state;
+	read_fixture(&b, "go1.26.8-json-m.txt");
+	for (p = b.ptr, end = b.ptr + b.len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		assert_int_equal(ge_parse_build_event(&ev, p, n), 1);
+		assert_non_null(ev.import_path);
+		assert_true(strncmp(ev.import_path, "example.com/parsemod", 20) == 0);
+		if (strcmp(ev.action, "build-output") == 0) {
+			assert_non_null(ev.output);
+			assert_int_equal(ge_buf_put(&text, ev.output, ev.output_len), 0);
+		} else {
+			nfail++;
+		}
+		nevents++;
+		ge_build_event_release(&ev);
+		p += n + (nl != NULL);
+	}
+	assert_true(nevents >= 5);
+	assert_int_equal(nfail, 0);
+	read_fixture(&plain, "go1.26.8-m.txt");
+	assert_int_equal(text.len, plain.len);
+	assert_memory_equal(text.ptr, plain.ptr, plain.len);
+	parse_chunked(&from_json, text.ptr, text.len, 0);
+	parse_chunked(&from_text, plain.ptr, plain.len, 0);
+	assert_int_equal(from_json.n, from_text.n);
+	for (i = 0; i < from_text.n; i++) {
+		assert_int_equal(from_json.v[i].type, from_text.v[i].type);
+		assert_string_equal(from_json.v[i].line, from_text.v[i].line);
+	}
+
+	{
+		static const char *const not_events[] = {
+		    "{\"Time\":\"2026-01-01T00:00:00Z\",\"Action\":\"output\",\"Package\":\"p\","
+		    "\"Output\":\"ok\\n\"}",
+		    "{\"ImportPath\":\"p\",\"Action\":\"start\"}",
+		    "{\"ImportPath\":\"p\",\"Action\":\"build-output\",\"Output\":7}",
+		    "{\"ImportPath\":\"p\",\"Action\":\"build-output\",",
+		    "[1,2]",
+		    "# example.com/m",
+		    "x.go:1:2: moved to heap: v",
+		    "",
+		};
+		const char *fail = "{\"ImportPath\":\"example.com/m\",\"Action\":\"build-fail\"}\r";
+		const char *esc = "  {\"ImportPath\":\"m\",\"Action\":\"build-output\","
+		                  "\"Output\":\"x.go:1:2: \\u2190 \\\"q\\\"\\n\"}";
+		for (i = 0; i < sizeof(not_events) / sizeof(not_events[0]); i++) {
+			assert_int_equal(
+			    ge_parse_build_event(&ev, not_events[i], strlen(not_events[i])), 0);
+			assert_null(ev.import_path);
+		}
+		assert_int_equal(ge_parse_build_event(&ev, fail, strlen(fail)), 1);
+		assert_string_equal(ev.action, "build-fail");
+		assert_null(ev.output);
+		ge_build_event_release(&ev);
+		assert_int_equal(ge_parse_build_event(&ev, esc, strlen(esc)), 1);
+		assert_string_equal(ev.output, "x.go:1:2: \xe2\x86\x90 \"q\"\n");
+		ge_build_event_release(&ev);
+	}
+	recs_release(&from_json);
+	recs_release(&from_text);
+	ge_buf_release(&b);
+	ge_buf_release(&text);
+	ge_buf_release(&plain);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -895,6 +974,7 @@ int main(void)
 	    cmocka_unit_test(chunking),        cmocka_unit_test(crlf),
 	    cmocka_unit_test(long_line),       cmocka_unit_test(finish_flushes),
 	    cmocka_unit_test(callback_stops),  cmocka_unit_test(classify_positions),
+	    cmocka_unit_test(build_events),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

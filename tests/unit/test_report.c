@@ -4,9 +4,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "capture.h"
+#include "gocmd.h"
 #include "report.h"
 
 static ge_diag mk(const char *file, uint32_t line, uint32_t col, ge_kind k, const char *subj)
@@ -34,17 +39,181 @@ static void sort_and_dedupe(void **state)
 	assert_int_equal(ge_report_new(&r), 0);
 	assert_int_equal(ge_report_add(r, &a), 0);
 	assert_int_equal(ge_report_add(r, &b), 0);
-	assert_int_equal(ge_report_add(r, &a), 0); /* the compiler repeats itself */
+	assert_int_equal(ge_report_add(r, &a), 0); /* a second site at one position */
 	ge_report_sort(r);
 	assert_int_equal(r->ndiags, 2);
 	assert_string_equal(r->diags[0].file, "a.go");
+	assert_int_equal(r->diags[0].count, 1);
+	assert_int_equal(r->diags[1].count, 2);
 	/* Interned: equal strings share storage. */
 	assert_ptr_equal(r->diags[0].function, r->diags[1].function);
 	ge_report_summary(r, &s);
-	assert_int_equal(s.heap, 2);
+	assert_int_equal(s.heap, 3);
 	assert_int_equal(s.moved, 1);
 	assert_int_equal(s.packages, 1);
 	ge_report_free(r);
+}
+
+/*
+ * Folding by compiler output block: sites add up within a block, the same
+ * package's block seen again does not add, another package's block does.
+ */
+static void fold_by_block(void **state)
+{
+	ge_report *r = NULL;
+	ge_diag a = mk("p/x.go", 3, 1, GE_KIND_ESCAPES, "append");
+	(void)state;
+	assert_int_equal(ge_report_new(&r), 0);
+	a.group = 1; /* "# example.com/m/p": two sites */
+	assert_int_equal(ge_report_add(r, &a), 0);
+	assert_int_equal(ge_report_add(r, &a), 0);
+	a.group = 2; /* the same package's output read again: three lines there */
+	assert_int_equal(ge_report_add(r, &a), 0);
+	assert_int_equal(ge_report_add(r, &a), 0);
+	assert_int_equal(ge_report_add(r, &a), 0);
+	a.group = 3; /* an importing package compiles the code again: one more */
+	a.package = "example.com/m/q";
+	assert_int_equal(ge_report_add(r, &a), 0);
+	ge_report_sort(r);
+	assert_int_equal(r->ndiags, 1);
+	assert_int_equal(r->diags[0].count, 4);
+	assert_int_equal(r->diags[0].group, 0);
+	ge_report_free(r);
+}
+
+/* "count" is written only above 1, read back, and absent means 1. */
+static void json_count(void **state)
+{
+	ge_report *r = NULL, *back = NULL;
+	ge_buf j = GE_BUF_INIT;
+	ge_diag a = mk("p/x.go", 3, 1, GE_KIND_ESCAPES, "append");
+	ge_diag b = mk("p/x.go", 4, 1, GE_KIND_MOVED, "x");
+	ge_summary s;
+	(void)state;
+	assert_int_equal(ge_report_new(&r), 0);
+	a.count = 3;
+	b.status = GE_STATUS_MOVED;
+	b.from_file = "p/old.go";
+	b.from_function = "Old";
+	assert_int_equal(ge_report_add(r, &a), 0);
+	assert_int_equal(ge_report_add(r, &b), 0);
+	ge_report_sort(r);
+	assert_int_equal(ge_report_to_json(&j, r), 0);
+	assert_non_null(strstr(j.ptr, "\"count\":3,"));
+	assert_non_null(strstr(j.ptr, "\"status\":\"moved\",\"moved_from\":{\"file\":\"p/old.go\","
+	                              "\"function\":\"Old\"}"));
+	assert_null(strstr(j.ptr, "\"count\":1"));
+	assert_non_null(strstr(j.ptr, "\"heap\": 4,"));
+	assert_int_equal(ge_report_from_json(&back, j.ptr, j.len, "r.json"), 0);
+	assert_int_equal(back->counted, 1);
+	assert_int_equal(back->diags[0].count, 3);
+	assert_int_equal(back->diags[1].count, 1);
+	assert_int_equal(back->diags[1].status, GE_STATUS_MOVED);
+	assert_string_equal(back->diags[1].from_function, "Old");
+	ge_report_summary(back, &s);
+	assert_int_equal(s.heap, 4);
+	assert_int_equal(s.relocated, 1);
+	ge_buf_release(&j);
+	ge_report_free(r);
+	ge_report_free(back);
+}
+
+/* A report from before counts: readable, every count 1, and marked as such. */
+static void json_without_counts(void **state)
+{
+	static const char old[] = "{\"schema\":\"goescape-report/1\",\"diagnostics\":[{\"file\":"
+				  "\"a.go\",\"line\":1,\"function\":\"\",\"kind\":\"moved\","
+				  "\"subject\":\"x\"}]}";
+	ge_report *r = NULL;
+	(void)state;
+	assert_int_equal(ge_report_from_json(&r, old, strlen(old), "old.json"), 0);
+	assert_int_equal(r->counted, 0);
+	assert_int_equal(r->diags[0].count, 1);
+	ge_report_free(r);
+}
+
+/* Compiler output captured by scripts/capture-fixtures from tests/fixtures/countmod. */
+struct want_count {
+	const char *file;
+	uint32_t line, col;
+	ge_kind kind;
+	const char *subject;
+	uint32_t count;
+};
+
+static const ge_diag *find_diag(const ge_report *r, const struct want_count *w)
+{
+	size_t i;
+	for (i = 0; i < r->ndiags; i++) {
+		const ge_diag *d = &r->diags[i];
+		if (strcmp(d->file, w->file) == 0 && d->line == w->line && d->column == w->col &&
+		    d->kind == w->kind && strcmp(d->subject, w->subject) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+static ge_report *capture_file(const char *path, const char *dir, int times)
+{
+	ge_modset mods = GE_MODSET_INIT;
+	ge_report *r = NULL;
+	int fds[2];
+	ge_buf b = GE_BUF_INIT;
+	int i;
+	assert_int_equal(ge_modset_find(&mods, dir, "off"), 0);
+	assert_int_equal(ge_file_read(&b, path), 0);
+	assert_int_equal(pipe(fds), 0);
+	assert_true(b.len * (size_t)times < 65536); /* fits in the pipe */
+	for (i = 0; i < times; i++)
+		assert_int_equal(write(fds[1], b.ptr, b.len), (ssize_t)b.len);
+	close(fds[1]);
+	assert_int_equal(ge_capture_input(&r, fds[0], path, &mods, dir), 0);
+	close(fds[0]);
+	ge_buf_release(&b);
+	ge_modset_release(&mods);
+	return r;
+}
+
+static void fixture_counts(void **state)
+{
+	static const char *const files[] = {"../fixtures/compiler-output/go1.26.8-count-m.txt",
+	                                    "../fixtures/compiler-output/go1.27.3-count-m.txt"};
+	static const struct want_count want[] = {
+	    {"use/use.go", 8, 16, GE_KIND_ESCAPES, "append", 2}, /* inlined Two */
+	    {"inl/inl.go", 6, 12, GE_KIND_ESCAPES, "append", 1},
+	    {"inl/inl.go", 7, 15, GE_KIND_ESCAPES, "append", 1},
+	    {"cat/cat.go", 7, 22, GE_KIND_ESCAPES, "append", 2}, /* slices.Concat */
+	    {"cat/cat.go", 7, 22, GE_KIND_ESCAPES, "\"len out of range\"", 1},
+	    {"seq/seq.go", 15, 2, GE_KIND_MOVED, "x", 2}, /* body per yield */
+	    {"seq/seq.go", 15, 2, GE_KIND_ESCAPES, "append", 2},
+	};
+	char dir[PATH_MAX];
+	size_t f, i;
+	(void)state;
+	assert_non_null(realpath("../fixtures/countmod", dir));
+	for (f = 0; f < 2; f++) {
+		int times;
+		/* Read once, and twice over (the same packages' output again): same counts. */
+		for (times = 1; times <= 2; times++) {
+			ge_report *r = capture_file(files[f], dir, times);
+			ge_summary s;
+			for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+				const ge_diag *d = find_diag(r, &want[i]);
+				if (!d)
+					fail_msg("%s: no %s:%u:%u %s", files[f], want[i].file,
+					         want[i].line, want[i].col, want[i].subject);
+				if (d->count != want[i].count)
+					fail_msg("%s x%d: %s:%u:%u %s: count %u, want %u", files[f],
+					         times, want[i].file, want[i].line, want[i].col,
+					         want[i].subject, d->count, want[i].count);
+			}
+			ge_report_summary(r, &s);
+			/* grep -E '^(use|inl|cat|seq)/.*(escapes to heap$|moved to heap)' | wc -l
+			 */
+			assert_int_equal(s.heap, 12);
+			ge_report_free(r);
+		}
+	}
 }
 
 static void json_round_trip(void **state)
@@ -92,6 +261,12 @@ static void bad_json(void **state)
 		"\"line\":1,\"function\":\"\",\"kind\":\"moved\",\"subject\":\"x\"}]}",
 		"{\"schema\":\"goescape-report/1\",\"diagnostics\":[{\"file\":\"a.go\","
 		"\"line\":1,\"function\":\"\",\"kind\":\"weird\",\"subject\":\"x\"}]}",
+	    "{\"schema\":\"goescape-report/1\",\"diagnostics\":[{\"file\":\"a.go\","
+	    "\"line\":1,\"function\":\"\",\"kind\":\"moved\",\"subject\":\"x\",\"count\":0}]}",
+	    "{\"schema\":\"goescape-report/1\",\"diagnostics\":[{\"file\":\"a.go\","
+	    "\"line\":1,\"function\":\"\",\"kind\":\"moved\",\"subject\":\"x\",\"count\":1.5}]}",
+	    "{\"schema\":\"goescape-report/1\",\"diagnostics\":[{\"file\":\"a.go\","
+	    "\"line\":1,\"function\":\"\",\"kind\":\"moved\",\"subject\":\"x\",\"count\":\"2\"}]}",
 		NULL};
 	size_t i;
 	(void)state;
@@ -118,6 +293,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sort_and_dedupe),
+		cmocka_unit_test(fold_by_block),
+		cmocka_unit_test(json_count),
+		cmocka_unit_test(json_without_counts),
+		cmocka_unit_test(fixture_counts),
 		cmocka_unit_test(json_round_trip),
 		cmocka_unit_test(bad_json),
 		cmocka_unit_test(json_stays_utf8),

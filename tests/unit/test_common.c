@@ -1,0 +1,270 @@
+/*
+ * lib/common: the lockfile-style writer, staged writes, and the check that
+ * a path the repository decides stays inside the module.  Each test works
+ * in a fresh directory of its own under TMPDIR, with real files and links.
+ */
+#define _XOPEN_SOURCE 700
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static char dir[1024];
+
+/* A path under the test's directory (a static buffer per call slot). */
+static const char *at(const char *rel)
+{
+	static char slots[8][PATH_MAX];
+	static int next;
+	char *p = slots[next++ % 8];
+	assert_true(snprintf(p, PATH_MAX, "%s/%s", dir, rel) < PATH_MAX);
+	return p;
+}
+
+static void put(const char *rel, const char *text)
+{
+	FILE *f = fopen(at(rel), "wb");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void expect_text(const char *rel, const char *text)
+{
+	ge_buf b = GE_BUF_INIT;
+	assert_int_equal(ge_file_read(&b, at(rel)), 0);
+	assert_string_equal(ge_buf_cstr(&b), text);
+	ge_buf_release(&b);
+}
+
+/* How many names in the test's directory hold GE_TMP_MARK. */
+static int temps(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		n += strstr(e->d_name, GE_TMP_MARK) != NULL;
+	closedir(d);
+	return n;
+}
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	return remove(p);
+}
+
+static int setup(void **state)
+{
+	const char *t = getenv("TMPDIR");
+	(void)state;
+	if (snprintf(dir, sizeof(dir), "%s/ge-common-XXXXXX", t && *t ? t : "/tmp") >=
+	    (int)sizeof(dir))
+		return -1;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void atomic_replaces_and_keeps_mode(void **state)
+{
+	struct stat st;
+	(void)state;
+	put("out.txt", "old\n");
+	assert_int_equal(chmod(at("out.txt"), 0640), 0);
+	assert_int_equal(ge_file_write_atomic(at("out.txt"), "new\n", 4, 0644), 0);
+	expect_text("out.txt", "new\n");
+	assert_int_equal(stat(at("out.txt"), &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(temps(), 0);
+}
+
+/* Names planted beside the output (old and new scheme) are never opened. */
+static void atomic_ignores_planted_temps(void **state)
+{
+	char name[PATH_MAX];
+	struct stat st;
+	long pid = (long)getpid(), i;
+	(void)state;
+	put("victim", "victim\n");
+	for (i = 0; i < 100; i++) {
+		assert_true(snprintf(name, sizeof(name), "%s/out.sarif" GE_TMP_MARK "%ld", dir,
+		                     pid + i) < (int)sizeof(name));
+		assert_int_equal(symlink(at("victim"), name), 0);
+	}
+	assert_int_equal(ge_file_write_atomic(at("out.sarif"), "{}\n", 3, 0644), 0);
+	expect_text("victim", "victim\n");
+	expect_text("out.sarif", "{}\n");
+	assert_int_equal(lstat(at("out.sarif"), &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+}
+
+/* A symlink at the output itself is replaced by the file, its target untouched. */
+static void atomic_replaces_a_symlink(void **state)
+{
+	struct stat st;
+	(void)state;
+	put("victim", "victim\n");
+	assert_int_equal(symlink(at("victim"), at("out.sarif")), 0);
+	assert_int_equal(ge_file_write_atomic(at("out.sarif"), "{}\n", 3, 0644), 0);
+	expect_text("victim", "victim\n");
+	assert_int_equal(lstat(at("out.sarif"), &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+}
+
+/* The temp of a writer that is gone is removed; one of a live pid is kept. */
+static void atomic_cleans_dead_writers(void **state)
+{
+	char dead[256], live[256];
+	pid_t child = fork();
+	(void)state;
+	assert_true(child >= 0);
+	if (child == 0)
+		_exit(0);
+	assert_int_equal(waitpid(child, NULL, 0), child);
+	assert_true(snprintf(dead, sizeof(dead), "out" GE_TMP_MARK "%ld-0123456789abcdef",
+	                     (long)child) < (int)sizeof(dead));
+	assert_true(snprintf(live, sizeof(live), "out" GE_TMP_MARK "%ld-0123456789abcdef",
+	                     (long)getppid()) < (int)sizeof(live));
+	put(dead, "x");
+	put(live, "x");
+	assert_int_equal(ge_file_write_atomic(at("out"), "y", 1, 0644), 0);
+	assert_int_equal(access(at(dead), F_OK), -1);
+	assert_int_equal(access(at(live), F_OK), 0);
+}
+
+static void atomic_fails_cleanly(void **state)
+{
+	(void)state;
+	assert_int_equal(ge_file_write_atomic(at("missing/out"), "y", 1, 0644), GE_ERROR);
+	assert_non_null(strstr(ge_error_last(), "cannot write '"));
+	assert_non_null(strstr(ge_error_last(), "missing/out': No such file or directory"));
+}
+
+static void stage_commits_all(void **state)
+{
+	ge_stage s = GE_STAGE_INIT;
+	(void)state;
+	put("a", "a0");
+	put("b", "b0");
+	assert_int_equal(ge_stage_add(&s, at("a"), "a", "a1", 2, 0644), 0);
+	assert_int_equal(ge_stage_add(&s, at("b"), "b", "b1", 2, 0644), 0);
+	/* Staged, not yet visible. */
+	expect_text("a", "a0");
+	expect_text("b", "b0");
+	assert_int_equal(temps(), 2);
+	assert_int_equal(ge_stage_commit(&s), 0);
+	expect_text("a", "a1");
+	expect_text("b", "b1");
+	assert_int_equal(temps(), 0);
+	assert_int_equal(s.n, 0);
+}
+
+/* A target that cannot be replaced fails at add, naming it; abort leaves nothing. */
+static void stage_refuses_a_directory(void **state)
+{
+	ge_stage s = GE_STAGE_INIT;
+	(void)state;
+	put("a", "a0");
+	assert_int_equal(mkdir(at("b"), 0755), 0);
+	assert_int_equal(ge_stage_add(&s, at("a"), "a", "a1", 2, 0644), 0);
+	assert_int_equal(ge_stage_add(&s, at("b"), "pkg/b.go", "b1", 2, 0644), GE_ERROR);
+	assert_string_equal(ge_error_last(), "cannot write 'pkg/b.go': not a regular file");
+	ge_stage_abort(&s);
+	expect_text("a", "a0");
+	assert_int_equal(temps(), 0);
+}
+
+static void inside_plain_and_missing(void **state)
+{
+	char *r = NULL;
+	(void)state;
+	assert_int_equal(ge_path_check_inside(&r, dir, at(".goescape/baseline.json")), 0);
+	assert_non_null(strstr(r, "/.goescape/baseline.json"));
+	free(r);
+	assert_int_equal(ge_path_check_inside(NULL, dir, at("a/../b")), 0);
+	assert_int_equal(ge_path_check_inside(NULL, dir, at("../x")), GE_EBADINPUT);
+	assert_non_null(strstr(ge_error_last(), "is outside the module"));
+}
+
+static void inside_symlink_staying_inside(void **state)
+{
+	char *r = NULL, real[PATH_MAX];
+	(void)state;
+	assert_int_equal(mkdir(at("conf"), 0755), 0);
+	assert_int_equal(symlink("conf", at(".goescape")), 0);
+	assert_int_equal(ge_path_check_inside(&r, dir, at(".goescape/baseline.json")), 0);
+	assert_non_null(realpath(dir, real));
+	assert_int_equal(strncmp(r, real, strlen(real)), 0);
+	assert_string_equal(r + strlen(real), "/conf/baseline.json");
+	free(r);
+}
+
+static void inside_symlink_leaving(void **state)
+{
+	(void)state;
+	assert_int_equal(mkdir(at("mod"), 0755), 0);
+	assert_int_equal(mkdir(at("elsewhere"), 0755), 0);
+	/* A directory on the way, absolute and relative. */
+	assert_int_equal(symlink(at("elsewhere"), at("mod/.goescape")), 0);
+	assert_int_equal(ge_path_check_inside(NULL, at("mod"), at("mod/.goescape/baseline.json")),
+	                 GE_EBADINPUT);
+	assert_string_equal(ge_error_last(), "'.goescape/baseline.json': '.goescape' is a symlink "
+	                                     "leaving the module");
+	assert_int_equal(mkdir(at("mod/sub"), 0755), 0);
+	assert_int_equal(symlink("../../elsewhere", at("mod/sub/link")), 0);
+	assert_int_equal(ge_path_check_inside(NULL, at("mod"), at("mod/sub/link/b.json")),
+	                 GE_EBADINPUT);
+	assert_string_equal(ge_error_last(),
+	                    "'sub/link/b.json': 'sub/link' is a symlink leaving the module");
+	/* The final component, dangling: where it would create the file counts. */
+	assert_int_equal(symlink("../elsewhere/new.json", at("mod/b.json")), 0);
+	assert_int_equal(ge_path_check_inside(NULL, at("mod"), at("mod/b.json")), GE_EBADINPUT);
+	assert_string_equal(ge_error_last(), "'b.json': 'b.json' is a symlink leaving the module");
+	/* A chain: inside, then out. */
+	assert_int_equal(symlink("sub/link", at("mod/hop")), 0);
+	assert_int_equal(ge_path_check_inside(NULL, at("mod"), at("mod/hop/x")), GE_EBADINPUT);
+	assert_string_equal(ge_error_last(), "'hop/x': 'hop' is a symlink leaving the module");
+	/* A loop is an error, not a hang. */
+	assert_int_equal(symlink("loop", at("mod/loop")), 0);
+	assert_true(ge_path_check_inside(NULL, at("mod"), at("mod/loop/x")) < 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(atomic_replaces_and_keeps_mode, setup, teardown),
+	    cmocka_unit_test_setup_teardown(atomic_ignores_planted_temps, setup, teardown),
+	    cmocka_unit_test_setup_teardown(atomic_replaces_a_symlink, setup, teardown),
+	    cmocka_unit_test_setup_teardown(atomic_cleans_dead_writers, setup, teardown),
+	    cmocka_unit_test_setup_teardown(atomic_fails_cleanly, setup, teardown),
+	    cmocka_unit_test_setup_teardown(stage_commits_all, setup, teardown),
+	    cmocka_unit_test_setup_teardown(stage_refuses_a_directory, setup, teardown),
+	    cmocka_unit_test_setup_teardown(inside_plain_and_missing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(inside_symlink_staying_inside, setup, teardown),
+	    cmocka_unit_test_setup_teardown(inside_symlink_leaving, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

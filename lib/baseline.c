@@ -89,7 +89,7 @@ int ge_baseline_load(ge_report **out, const char *path)
 	ge_buf b = GE_BUF_INIT;
 	int rc;
 	*out = NULL;
-	rc = ge_file_read(&b, path);
+	rc = ge_file_read_bounded(&b, path, GE_BASELINE_MAX_BYTES);
 	if (rc == GE_ENOTFOUND)
 		rc = ge_error_set(GE_ENOTFOUND,
 				  "cannot read baseline '%s': no such file (create it with 'goescape "

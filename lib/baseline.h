@@ -17,7 +17,18 @@
 int ge_baseline_render(ge_buf *out, const ge_report *r);
 /* Write it to path atomically, creating the parent directory if needed. */
 int ge_baseline_write(const char *path, const ge_report *r);
-/* Load a baseline (or a report) file; GE_ENOTFOUND / GE_EBADINPUT with the path named. */
+/*
+ * A baseline is read only when it is a regular file of at most this size
+ * (about 1.7 million entries of ~300 bytes); a FIFO, a device or a bigger
+ * file is GE_EBADINPUT naming it, without blocking.
+ */
+#define GE_BASELINE_MAX_BYTES ((size_t)512 * 1024 * 1024)
+
+/*
+ * Load a baseline (or a report) file; GE_ENOTFOUND / GE_EBADINPUT with the
+ * path named.  Strict: one JSON document, every entry with a non-empty
+ * file, whole-number line and column (see ge_report_from_json).
+ */
 int ge_baseline_load(ge_report **out, const char *path);
 
 #endif

@@ -249,6 +249,130 @@ int ge_file_read(ge_buf *out, const char *path)
 	return rc;
 }
 
+const char *ge_size_text(char *buf, size_t n, size_t bytes)
+{
+	if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
+		snprintf(buf, n, "%zu MiB", bytes / (1024 * 1024));
+	else if (bytes >= 1024 && bytes % 1024 == 0)
+		snprintf(buf, n, "%zu KiB", bytes / 1024);
+	else
+		snprintf(buf, n, "%zu bytes", bytes);
+	return buf;
+}
+
+/* What a file that is not a regular one is, for messages. */
+static const char *file_kind(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a regular file";
+}
+
+static int too_big(const char *path, size_t limit)
+{
+	char t[64];
+	return ge_error_set(GE_EBADINPUT, "cannot read '%s': larger than the limit of %s", path,
+	                    ge_size_text(t, sizeof(t), limit));
+}
+
+int ge_file_read_bounded(ge_buf *out, const char *path, size_t limit)
+{
+	struct stat st;
+	int fd = -1, rc = 0;
+	size_t start = out->len;
+	/*
+	 * stat first: a FIFO or a device is refused before it is opened (opening
+	 * a FIFO blocks, opening a device may do something).  The descriptor is
+	 * checked again, since the name may change in between; O_NONBLOCK keeps
+	 * even that open from waiting for a FIFO's writer.
+	 */
+	if (stat(path, &st) < 0)
+		return ge_error_errno(errno == ENOENT ? GE_ENOTFOUND : GE_ERROR, "cannot read '%s'",
+		                      path);
+	if (!S_ISREG(st.st_mode))
+		return ge_error_set(GE_EBADINPUT, "cannot read '%s': %s, not a regular file", path,
+		                    file_kind(st.st_mode));
+	if ((uintmax_t)st.st_size > (uintmax_t)limit)
+		return too_big(path, limit);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return ge_error_errno(errno == ENOENT ? GE_ENOTFOUND : GE_ERROR, "cannot read '%s'",
+		                      path);
+	if (fstat(fd, &st) < 0) {
+		rc = ge_error_errno(GE_ERROR, "cannot read '%s'", path);
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = ge_error_set(GE_EBADINPUT, "cannot read '%s': %s, not a regular file", path,
+		                  file_kind(st.st_mode));
+		goto done;
+	}
+	if ((uintmax_t)st.st_size > (uintmax_t)limit) {
+		rc = too_big(path, limit);
+		goto done;
+	}
+	for (;;) {
+		size_t have = out->len - start, want;
+		ssize_t n;
+		if (have > limit) {
+			rc = too_big(path, limit);
+			goto done;
+		}
+		want = limit - have + 1; /* one byte more tells a file that grew */
+		if (want > 65536)
+			want = 65536;
+		if (ge_buf_grow(out, want) < 0) {
+			rc = GE_ENOMEM;
+			goto done;
+		}
+		n = read(fd, out->ptr + out->len, want);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = ge_error_errno(GE_ERROR, "cannot read '%s'", path);
+			goto done;
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+		out->ptr[out->len] = '\0';
+	}
+done:
+	close(fd);
+	if (rc < 0)
+		ge_buf_truncate(out, start);
+	return rc;
+}
+
+int ge_file_open_stream(int *fd, const char *path)
+{
+	struct stat st;
+	*fd = -1;
+	if (stat(path, &st) < 0)
+		return ge_error_errno(errno == ENOENT ? GE_ENOTFOUND : GE_EBADINPUT,
+		                      "cannot read '%s'", path);
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+		return ge_error_set(GE_EBADINPUT,
+		                    "cannot read '%s': %s, not a regular file or a FIFO", path,
+		                    file_kind(st.st_mode));
+	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (*fd < 0)
+		return ge_error_errno(GE_EBADINPUT, "cannot read '%s'", path);
+	if (fstat(*fd, &st) < 0 || (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))) {
+		close(*fd);
+		*fd = -1;
+		return ge_error_set(GE_EBADINPUT, "cannot read '%s': not a regular file or a FIFO",
+		                    path);
+	}
+	return 0;
+}
+
 /*
  * Remove the temps of writers of path that were killed: "<base>" GE_TMP_MARK
  * "<pid>" (the older name) or "<base>" GE_TMP_MARK "<pid>-<hex>", whose pid

@@ -59,6 +59,27 @@ int ge_buf_put_json(ge_buf *b, const char *s);
 int ge_file_read(ge_buf *out, const char *path);
 
 /*
+ * Read a whole file that the repository controls (config, baseline): only a
+ * regular file (symlinks followed) of at most limit bytes is read.  A FIFO,
+ * a device, a socket or a directory is GE_EBADINPUT without blocking and
+ * without reading a byte; so is a file larger than limit (never more than
+ * limit + 1 bytes are read, even if it grows).  GE_ENOTFOUND when it does
+ * not exist.  The message names path and, when exceeded, the limit.
+ */
+int ge_file_read_bounded(ge_buf *out, const char *path, size_t limit);
+
+/*
+ * Open a file named on the command line for streaming (--input): a regular
+ * file or a FIFO (the user's own, so opening it waits for a writer, as cat
+ * would).  A device, socket or directory is GE_EBADINPUT.  *fd is the open
+ * descriptor, which the caller closes.
+ */
+int ge_file_open_stream(int *fd, const char *path);
+
+/* "1 MiB", "512 MiB", "4096 bytes": a limit as a person reads it, in buf. */
+const char *ge_size_text(char *buf, size_t n, size_t bytes);
+
+/*
  * Write data to path atomically: a temporary file in the same directory,
  * fsync, rename.  On failure the old file is untouched and no temporary
  * file is left.  mode is used for a new file; an existing file keeps its own.

@@ -226,13 +226,61 @@ int ge_git_commit_info(ge_git *g, const char *commit, char **subject, char paren
 	return *subject ? 0 : ge_error_set(GE_ENOMEM, "out of memory");
 }
 
+/*
+ * The size of the note blob on oid, looked up in the notes tree at every
+ * fan-out git uses ("<40 hex>", "ab/<38>", "ab/cd/<36>" ...), from the
+ * object header alone.  1 when found, 0 when not, < 0 on error.
+ */
+static int note_size(size_t *size, ge_git *g, const git_oid *oid)
+{
+	git_oid tip;
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_odb *odb = NULL;
+	char hex[GIT_OID_HEXSZ + 1], path[GIT_OID_HEXSZ * 2];
+	int found = 0, level;
+	git_oid_tostr(hex, sizeof(hex), oid);
+	if (git_reference_name_to_id(&tip, g->repo, GE_NOTES_REF) < 0 ||
+	    git_commit_lookup(&c, g->repo, &tip) < 0 || git_commit_tree(&tree, c) < 0 ||
+	    git_repository_odb(&odb, g->repo) < 0)
+		goto done;
+	for (level = 0; !found && level < GIT_OID_HEXSZ / 2; level++) {
+		git_tree_entry *e = NULL;
+		git_object_t type;
+		size_t o = 0;
+		int k;
+		for (k = 0; k < level; k++) {
+			path[o++] = hex[2 * k];
+			path[o++] = hex[2 * k + 1];
+			path[o++] = '/';
+		}
+		memcpy(path + o, hex + 2 * level, sizeof(hex) - 2 * (size_t)level);
+		if (git_tree_entry_bypath(&e, tree, path) < 0)
+			continue;
+		found = git_odb_read_header(size, &type, odb, git_tree_entry_id(e)) == 0;
+		git_tree_entry_free(e);
+	}
+done:
+	git_odb_free(odb);
+	git_tree_free(tree);
+	git_commit_free(c);
+	return found;
+}
+
 int ge_git_note_read(ge_git *g, const char *commit, ge_buf *out)
 {
 	git_oid oid;
 	git_note *note = NULL;
+	size_t size = 0;
 	int err;
 	if (git_oid_fromstr(&oid, commit) < 0)
 		return ge_error_set(GE_EUSAGE, "bad object id '%s'", commit);
+	if (note_size(&size, g, &oid) == 1 && size > GE_NOTE_MAX_BYTES) {
+		char t[64];
+		return ge_error_set(GE_EBADINPUT,
+				    "the goescape note on %.12s is larger than the limit of %s", commit,
+				    ge_size_text(t, sizeof(t), GE_NOTE_MAX_BYTES));
+	}
 	err = git_note_read(&note, g->repo, GE_NOTES_REF, &oid);
 	if (err == GIT_ENOTFOUND)
 		return ge_error_set(GE_ENOTFOUND, "no goescape note on %.12s", commit);

@@ -53,7 +53,12 @@ int ge_git_merge_base(ge_git *g, const char *a, const char *b, char out[GE_OID_H
 /* A commit's first line and first parent ("" when none). subject is malloc'd. */
 int ge_git_commit_info(ge_git *g, const char *commit, char **subject, char parent[GE_OID_HEX]);
 
-/* The note on a commit under refs/notes/goescape; GE_ENOTFOUND when none. */
+/*
+ * The note on a commit under refs/notes/goescape; GE_ENOTFOUND when none.
+ * Notes arrive with fetches, so a note blob larger than GE_NOTE_MAX_BYTES
+ * is GE_EBADINPUT, decided from the object header before it is inflated.
+ */
+#define GE_NOTE_MAX_BYTES ((size_t)512 * 1024 * 1024)
 int ge_git_note_read(ge_git *g, const char *commit, ge_buf *out);
 /*
  * Set the note (replacing an older one), retrying when another process

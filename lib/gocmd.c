@@ -219,7 +219,8 @@ static int add_module(ge_modset *m, const char *root)
 	int rc;
 	if ((rc = ge_buf_printf(&gomod, "%s/go.mod", root)) < 0)
 		goto done;
-	if ((rc = ge_file_read(&text, gomod.ptr)) < 0)
+	/* The repository's file: a regular file of sane size, never a FIFO or a device. */
+	if ((rc = ge_file_read_bounded(&text, gomod.ptr, GE_GOMOD_MAX_BYTES)) < 0)
 		goto done;
 	if ((rc = ge_gomod_module_path(&path, ge_buf_cstr(&text), text.len)) < 0) {
 		rc = ge_error_set(GE_EBADINPUT, "'%s': no module directive", gomod.ptr);
@@ -256,7 +257,7 @@ static int load_work(ge_modset *m, const char *workfile)
 	const char *p, *end, *s, *e, *rest;
 	char *dir = NULL, *slash;
 	int rc, in_block = 0;
-	if ((rc = ge_file_read(&text, workfile)) < 0)
+	if ((rc = ge_file_read_bounded(&text, workfile, GE_GOMOD_MAX_BYTES)) < 0)
 		return rc;
 	if (!(dir = ge_strdup(workfile)) || !(m->workfile = ge_strdup(workfile))) {
 		rc = ge_error_set(GE_ENOMEM, "out of memory");

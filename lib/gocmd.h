@@ -47,6 +47,12 @@ const ge_module *ge_modset_lookup_path(const ge_modset *m, const char *abspath);
 /* The module whose path prefixes the import path (longest); NULL if none. */
 const ge_module *ge_modset_lookup_import(const ge_modset *m, const char *importpath);
 
+/*
+ * go.mod and go.work are read only when they are regular files of at most
+ * this size (a FIFO or /dev/zero in their place is GE_EBADINPUT at once).
+ */
+#define GE_GOMOD_MAX_BYTES ((size_t)16 * 1024 * 1024)
+
 /* Read the module path from a go.mod text; GE_EBADINPUT if there is none. */
 int ge_gomod_module_path(char **out, const char *text, size_t len);
 

@@ -552,25 +552,60 @@ static int parse_count(ge_diag *d, const cJSON *o, const char *name, size_t idx)
 	return 0;
 }
 
+/*
+ * A line or column: a JSON number whose value is a whole number from 0 to
+ * 10^9.  JSON numbers are values, not spellings, so 1e3 is 1000 and
+ * accepted; 1.5, -1 and 1e10 are not.  Missing is fine only when optional.
+ */
+static int bad_position(const cJSON *v, int optional)
+{
+	if (!v)
+		return !optional;
+	return !cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= 1e9) ||
+	       v->valuedouble != (double)(uint32_t)v->valuedouble;
+}
+
+/* The first required field that o lacks (or has with the wrong type), or NULL. */
+static const char *missing_field(const cJSON *o)
+{
+	static const char *const strs[] = {"file", "function", "kind", "subject", NULL};
+	size_t i;
+	for (i = 0; strs[i]; i++)
+		if (!jstr(o, strs[i]))
+			return strs[i];
+	if (!cJSON_GetObjectItemCaseSensitive(o, "line"))
+		return "line";
+	return NULL;
+}
+
 static int parse_diag(ge_diag *d, const cJSON *o, const char *name, size_t idx)
 {
 	int rc;
 	const cJSON *line = cJSON_GetObjectItemCaseSensitive(o, "line");
 	const cJSON *col = cJSON_GetObjectItemCaseSensitive(o, "column");
 	const char *kind = jstr(o, "kind"), *status = jstr(o, "status"), *lh = jstr(o, "line_hash");
+	const char *field;
 	memset(d, 0, sizeof(*d));
+	if (!cJSON_IsObject(o))
+		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu is not an object", name,
+				    idx + 1);
 	d->package = jstr(o, "package");
 	d->file = jstr(o, "file");
 	d->function = jstr(o, "function");
 	d->subject = jstr(o, "subject");
 	d->message = jstr(o, "message");
 	d->inlined_from = jstr(o, "inlined_from");
-	if (!cJSON_IsObject(o) || !d->file || !d->function || !d->subject || !kind ||
-	    !cJSON_IsNumber(line) || line->valuedouble < 0 || line->valuedouble > 1e9 ||
-	    (col && (!cJSON_IsNumber(col) || col->valuedouble < 0 || col->valuedouble > 1e9)))
+	if ((field = missing_field(o)) != NULL)
+		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu lacks \"%s\"", name, idx + 1,
+				    field);
+	if (bad_position(line, 0) || bad_position(col, 1))
 		return ge_error_set(GE_EBADINPUT,
-				    "'%s': diagnostic %zu lacks file, line, function, kind or subject",
-				    name, idx + 1);
+				    "'%s': diagnostic %zu has a \"%s\" that is not a whole number "
+				    "from 0 to 1000000000",
+				    name, idx + 1, bad_position(line, 0) ? "line" : "column");
+	if (!d->file[0])
+		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu has an empty \"file\"", name,
+				    idx + 1);
 	if (ge_kind_parse(&d->kind, kind) < 0)
 		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu has unknown kind '%s'", name,
 				    idx + 1, kind);
@@ -629,6 +664,18 @@ int ge_report_from_json(ge_report **out, const char *json, size_t len, const cha
 		rc = ge_error_set(GE_EBADINPUT, "'%s': invalid JSON at byte %zu", name,
 				  err ? (size_t)(err - json) : (size_t)0);
 		goto done;
+	}
+	/* One document: after it only whitespace (a file cut and pasted twice is not one). */
+	if (err) {
+		size_t at = (size_t)(err - json);
+		while (at < len && (json[at] == ' ' || json[at] == '\t' || json[at] == '\n' ||
+				    json[at] == '\r'))
+			at++;
+		if (at < len) {
+			rc = ge_error_set(GE_EBADINPUT,
+					  "'%s': data after the JSON document at byte %zu", name, at);
+			goto done;
+		}
 	}
 	schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
 	if (!cJSON_IsObject(root) || !cJSON_IsString(schema)) {

@@ -182,6 +182,7 @@ typedef struct ctx {
 	ge_git *git;
 	int git_tried;
 	ge_config config;
+	char **config_pkgs; /* "--", then the config's packages: go's argv */
 	int argc;
 	char **argv;
 	struct timespec started; /* when this run began: what is older is not ours */
@@ -295,8 +296,21 @@ static int load_history(ge_history *h, char **pkgs, int npkgs)
 	if ((rc = ge_config_load(&G.config, G.mods.top)) < 0)
 		return rc;
 	if (!npkgs && G.config.npackages) {
-		pkgs = G.config.packages;
-		npkgs = (int)G.config.npackages;
+		/*
+		 * The repository's patterns reach go behind "--", so that go reads
+		 * none of them as a flag even if one got past ge_config_parse.
+		 */
+		if (!G.config_pkgs) {
+			static char dashdash[] = "--";
+			G.config_pkgs = calloc(G.config.npackages + 1, sizeof(char *));
+			if (!G.config_pkgs)
+				return ge_error_set(GE_ENOMEM, "out of memory");
+			G.config_pkgs[0] = dashdash;
+			memcpy(G.config_pkgs + 1, G.config.packages,
+			       G.config.npackages * sizeof(char *));
+		}
+		pkgs = G.config_pkgs;
+		npkgs = (int)G.config.npackages + 1;
 	}
 	h->git = G.git;
 	h->build.go = G.go;
@@ -363,8 +377,9 @@ static int head_report(ge_report **out, ge_history *h, const char *input)
 			ge_run_exit_like(status);
 		return rc;
 	}
-	if (strcmp(input, "-") != 0 && (fd = open(input, O_RDONLY | O_CLOEXEC)) < 0)
-		return ge_error_errno(GE_EBADINPUT, "cannot read '%s'", input);
+	/* The user's own file: a regular file or a FIFO, streamed; never a device. */
+	if (strcmp(input, "-") != 0 && (rc = ge_file_open_stream(&fd, input)) < 0)
+		return rc == GE_ENOTFOUND ? GE_EBADINPUT : rc;
 	rc = ge_capture_input_pkgs(out, fd, input, &G.mods, G.cwd, h->pkgs, h->npkgs, vendored_opt);
 	if (fd > 0)
 		close(fd);
@@ -1154,6 +1169,7 @@ int main(int argc, char **argv)
 			free(G.go);
 			free(G.goflags);
 			ge_git_free(G.git);
+			free(G.config_pkgs);
 			ge_config_release(&G.config);
 			ge_modset_release(&G.mods);
 			return rc;

@@ -1,0 +1,169 @@
+/* lib/baseline and the reads under it: strict entries, bounded regular files. */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "baseline.h"
+
+static char dir[] = "/tmp/goescape-test-baseline.XXXXXX";
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* dir/name, in a static buffer. */
+static const char *at(const char *name)
+{
+	static char p[256];
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return p;
+}
+
+static void put(const char *name, const char *text)
+{
+	FILE *f = fopen(at(name), "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+#define HEAD "{\"schema\":\"goescape-baseline/1\",\"diagnostics\":["
+#define ENTRY(file, line, col)                                                                     \
+	"{\"file\":" file ",\"line\":" line ",\"column\":" col ",\"function\":\"F\","              \
+	"\"kind\":\"moved\",\"subject\":\"x\"}"
+
+static void strict_entries(void **state)
+{
+	static const struct {
+		const char *text, *want;
+	} bad[] = {
+	    {HEAD ENTRY("\"a.go\"", "1", "2") "]}\n{}", "data after the JSON document"},
+	    {HEAD ENTRY("\"a.go\"", "1", "2") "]} x", "data after the JSON document at byte"},
+	    {HEAD ENTRY("\"\"", "1", "2") "]}", "diagnostic 1 has an empty \"file\""},
+	    {HEAD ENTRY("\"a.go\"", "1", "2") "," ENTRY("\"a.go\"", "1.5", "2") "]}",
+	     "diagnostic 2 has a \"line\" that is not a whole number"},
+	    {HEAD ENTRY("\"a.go\"", "-1", "2") "]}", "\"line\" that is not a whole number"},
+	    {HEAD ENTRY("\"a.go\"", "1e10", "2") "]}", "\"line\" that is not a whole number"},
+	    {HEAD ENTRY("\"a.go\"", "\"1\"", "2") "]}", "\"line\" that is not a whole number"},
+	    {HEAD ENTRY("\"a.go\"", "1", "0.25") "]}", "\"column\" that is not a whole number"},
+	    {HEAD ENTRY("\"a.go\"", "1", "null") "]}", "\"column\" that is not a whole number"},
+	    {HEAD "{\"line\":1,\"function\":\"F\",\"kind\":\"moved\",\"subject\":\"x\"}]}",
+	     "diagnostic 1 lacks \"file\""},
+	    {HEAD "{\"file\":\"a.go\",\"function\":\"F\",\"kind\":\"moved\",\"subject\":\"x\"}]}",
+	     "diagnostic 1 lacks \"line\""},
+	    {HEAD "{\"file\":\"a.go\",\"line\":1,\"kind\":\"moved\",\"subject\":\"x\"}]}",
+	     "diagnostic 1 lacks \"function\""},
+	    {HEAD "{\"file\":\"a.go\",\"line\":1,\"function\":\"F\",\"subject\":\"x\"}]}",
+	     "diagnostic 1 lacks \"kind\""},
+	    {HEAD "{\"file\":\"a.go\",\"line\":1,\"function\":\"F\",\"kind\":\"moved\"}]}",
+	     "diagnostic 1 lacks \"subject\""},
+	    {HEAD "3]}", "diagnostic 1 is not an object"},
+	};
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ge_report *r = NULL;
+		put("b.json", bad[i].text);
+		assert_int_equal(ge_baseline_load(&r, at("b.json")), GE_EBADINPUT);
+		assert_null(r);
+		if (!strstr(ge_error_last(), bad[i].want) || !strstr(ge_error_last(), at("b.json")))
+			fail_msg("case %zu: message '%s' lacks '%s'", i, ge_error_last(),
+			         bad[i].want);
+	}
+}
+
+static void good_entries(void **state)
+{
+	ge_report *r = NULL;
+	(void)state;
+	/* 1e3 is the number 1000: JSON numbers are values, not spellings. */
+	put("g.json", HEAD ENTRY("\"a.go\"", "1e3", "0") "," ENTRY("\"b.go\"", "7", "3") "]}\n\n");
+	assert_int_equal(ge_baseline_load(&r, at("g.json")), 0);
+	assert_int_equal(r->ndiags, 2);
+	assert_int_equal(r->diags[0].line, 1000);
+	ge_report_free(r);
+}
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* A FIFO and /dev/zero behind a name: refused at once, the name in the message. */
+static void not_regular(void **state)
+{
+	ge_report *r = NULL;
+	double t0;
+	(void)state;
+	assert_int_equal(mkfifo(at("fifo"), 0600), 0);
+	assert_int_equal(symlink("fifo", at("to-fifo")), 0);
+	assert_int_equal(symlink("/dev/zero", at("to-zero")), 0);
+	t0 = now();
+	assert_int_equal(ge_baseline_load(&r, at("to-fifo")), GE_EBADINPUT);
+	assert_non_null(strstr(ge_error_last(), "to-fifo"));
+	assert_non_null(strstr(ge_error_last(), "a FIFO, not a regular file"));
+	assert_int_equal(ge_baseline_load(&r, at("to-zero")), GE_EBADINPUT);
+	assert_non_null(strstr(ge_error_last(), "to-zero"));
+	assert_non_null(strstr(ge_error_last(), "a device"));
+	assert_int_equal(ge_baseline_load(&r, dir), GE_EBADINPUT);
+	assert_non_null(strstr(ge_error_last(), "a directory"));
+	assert_true(now() - t0 < 1.0);
+	assert_int_equal(ge_baseline_load(&r, at("none")), GE_ENOTFOUND);
+}
+
+/* Over the limit: decided from the size (a sparse file), or while reading. */
+static void over_the_limit(void **state)
+{
+	ge_buf b = GE_BUF_INIT;
+	int fd;
+	ge_report *r = NULL;
+	(void)state;
+	fd = open(at("big.json"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)GE_BASELINE_MAX_BYTES + 1), 0);
+	close(fd);
+	assert_int_equal(ge_baseline_load(&r, at("big.json")), GE_EBADINPUT);
+	assert_non_null(strstr(ge_error_last(), "big.json"));
+	assert_non_null(strstr(ge_error_last(), "larger than the limit of 512 MiB"));
+	/* The bounded read itself, at a small limit: exactly the limit is fine. */
+	put("ten", "0123456789");
+	assert_int_equal(ge_file_read_bounded(&b, at("ten"), 10), 0);
+	assert_int_equal(b.len, 10);
+	assert_int_equal(ge_file_read_bounded(&b, at("ten"), 9), GE_EBADINPUT);
+	assert_int_equal(b.len, 10); /* what was there before stays */
+	assert_non_null(strstr(ge_error_last(), "larger than the limit of 9 bytes"));
+	ge_buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(strict_entries),
+	    cmocka_unit_test(good_entries),
+	    cmocka_unit_test(not_regular),
+	    cmocka_unit_test(over_the_limit),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

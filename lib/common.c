@@ -222,31 +222,8 @@ int ge_buf_put_json(ge_buf *b, const char *s)
 
 int ge_file_read(ge_buf *out, const char *path)
 {
-	int fd = -1, rc = 0;
-	ssize_t n;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return ge_error_errno(errno == ENOENT ? GE_ENOTFOUND : GE_ERROR, "cannot read '%s'",
-				      path);
-	for (;;) {
-		if (ge_buf_grow(out, 65536) < 0) {
-			rc = GE_ENOMEM;
-			break;
-		}
-		n = read(fd, out->ptr + out->len, out->cap - out->len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = ge_error_errno(GE_ERROR, "cannot read '%s'", path);
-			break;
-		}
-		if (n == 0)
-			break;
-		out->len += (size_t)n;
-		out->ptr[out->len] = '\0';
-	}
-	close(fd);
-	return rc;
+	/* Go sources, go.env, VERSION: all in the repository's or a toolchain's tree. */
+	return ge_file_read_bounded(out, path, GE_FILE_MAX_BYTES);
 }
 
 const char *ge_size_text(char *buf, size_t n, size_t bytes)

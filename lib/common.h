@@ -55,7 +55,14 @@ const char *ge_buf_cstr(const ge_buf *b);
 /* Append s as a quoted JSON string (control bytes escaped, UTF-8 kept). */
 int ge_buf_put_json(ge_buf *b, const char *s);
 
-/* Read a whole file; GE_ENOTFOUND when it does not exist. */
+/*
+ * Read a whole file; GE_ENOTFOUND when it does not exist.  Every whole-file
+ * read goes through ge_file_read_bounded(): a Go source named by the
+ * compiler's output is the repository's too, so a .go link to /dev/zero or
+ * a FIFO is refused, not read for ever.  GE_FILE_MAX_BYTES is far above any
+ * real Go file (the largest generated ones run to tens of megabytes).
+ */
+#define GE_FILE_MAX_BYTES ((size_t)256 * 1024 * 1024)
 int ge_file_read(ge_buf *out, const char *path);
 
 /*

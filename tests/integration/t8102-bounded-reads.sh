@@ -142,4 +142,22 @@ test_expect_success 'a committed .goescape.json -> /dev/zero: the hook refuses t
 	grep -q "^goescape: cannot read '"'"'$TRASH/zero/.goescape.json'"'"': a device, not a regular file" err
 '
 
+# A Go file is the repository's too: compiler output that names a .go file
+# linked to /dev/zero or a FIFO must not make goescape read for ever.
+for target in /dev/zero fifo; do
+	test_expect_success "a .go file -> $target named by --input: no hang" '
+		cd shop &&
+		t='"$target"' && case $t in fifo) t="$TRASH/fifo" ;; esac &&
+		go build -gcflags=example.com/shop/...=-m ./... 2>m.txt &&
+		ln -s "$t" cart/zero.go &&
+		printf "# example.com/shop/cart\ncart/zero.go:3:6: moved to heap: x\n" >>m.txt &&
+		code=0 && t0=$(date +%s%N) &&
+		{ timeout 10 "$GOESCAPE_BIN" report --input m.txt >out 2>err || code=$?; } &&
+		t1=$(date +%s%N) &&
+		rm cart/zero.go m.txt &&
+		test $(( (t1 - t0) / 1000000 )) -lt 2000 &&
+		test "$code" != 124 && test "$code" -le 2
+	'
+done
+
 test_done

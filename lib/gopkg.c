@@ -13,7 +13,7 @@
 #include "golex.h"
 
 /* How much of a file is read to find its header; more when it is longer. */
-#define HEADER_PREFIX 16384
+#define HEADER_PREFIX 4096
 /* Nesting limit of a //go:build expression (go/build/constraint has 1000). */
 #define EXPR_DEPTH 100
 
@@ -767,6 +767,7 @@ static int classify(ge_gopkg *p, const char *name, int is_test, int *keep, char 
 		goto done;
 	p->st.headers++;
 	p->st.bytes += b.len;
+	p->st.header_bytes += b.len;
 	whole = b.len < HEADER_PREFIX;
 	rc = header_read(&h, ge_buf_cstr(&b), b.len, whole, &p->build, path);
 	if (rc == 0 && !h.complete && !whole) {
@@ -777,6 +778,7 @@ static int classify(ge_gopkg *p, const char *name, int is_test, int *keep, char 
 		if ((rc = p->src.read(p->src.ud, path, 0, &b)) < 0)
 			goto done;
 		p->st.bytes += b.len;
+		p->st.header_bytes += b.len;
 		rc = header_read(&h, ge_buf_cstr(&b), b.len, 1, &p->build, path);
 	}
 	if (rc < 0)
@@ -902,10 +904,33 @@ static int file_count(ge_gopkg_file *f)
 	return f->counted ? 0 : file_scan(f);
 }
 
+/* Apply the package-wide base to a compiled file: scan (count) the files
+ * before it in compile order.  Done only when a name needs it. */
+static int file_base(ge_gopkg_file *f)
+{
+	ge_gopkg *p = f->pkg;
+	uint32_t glob = 0, init = 0;
+	size_t i;
+	int rc;
+	if (f->based)
+		return 0;
+	if (f->compiled && (f->nglob || f->ninit)) {
+		for (i = 0; i < p->nfiles && p->files[i] != f; i++) {
+			if ((rc = file_count(p->files[i])) < 0)
+				return rc;
+			glob += p->files[i]->nglob;
+			init += p->files[i]->ninit;
+		}
+		if ((glob || init) && (rc = ge_gofile_set_package_base(f->gf, glob, init)) < 0)
+			return rc;
+	}
+	f->based = 1;
+	return 0;
+}
+
 int ge_gopkg_get(ge_gopkg_file **out, ge_gopkg *p, const char *name)
 {
 	size_t i, k;
-	uint32_t glob = 0, init = 0;
 	ge_gopkg_file *f, **v;
 	int rc;
 	assert(out && p && name);
@@ -924,6 +949,7 @@ int ge_gopkg_get(ge_gopkg_file **out, ge_gopkg *p, const char *name)
 			file_free(f);
 			return rc;
 		}
+		f->based = 1; /* alone */
 		if (!(v = realloc(p->extra, (p->nextra + 1) * sizeof(*v)))) {
 			file_free(f);
 			return ge_error_set(GE_ENOMEM, "out of memory");
@@ -934,21 +960,8 @@ int ge_gopkg_get(ge_gopkg_file **out, ge_gopkg *p, const char *name)
 		return 0;
 	}
 	f = p->files[k];
-	if (f->based) {
-		*out = f;
-		return 0;
-	}
-	for (i = 0; i < k; i++) {
-		if ((rc = file_count(p->files[i])) < 0)
-			return rc;
-		glob += p->files[i]->nglob;
-		init += p->files[i]->ninit;
-	}
 	if ((rc = file_count(f)) < 0)
 		return rc;
-	if ((rc = ge_gofile_set_package_base(f->gf, glob, init)) < 0)
-		return rc;
-	f->based = 1;
 	*out = f;
 	return 0;
 }
@@ -963,9 +976,17 @@ const ge_gofile *ge_gopkg_gofile(const ge_gopkg_file *f)
 	return f->gf;
 }
 
-const char *ge_gopkg_func_at(const ge_gopkg_file *f, uint32_t line, uint32_t col)
+const char *ge_gopkg_func_at(ge_gopkg_file *f, uint32_t line, uint32_t col)
 {
-	return ge_gofile_func_at(f->gf, line, col);
+	const char *name = ge_gofile_func_at(f->gf, line, col);
+	/* Only init functions and package-level closures ("init.N...",
+	 * "init.funcN...") depend on the files before this one. */
+	if (!f->based && strncmp(name, "init.", 5) == 0) {
+		if (file_base(f) < 0)
+			return NULL;
+		name = ge_gofile_func_at(f->gf, line, col);
+	}
+	return name;
 }
 
 const char *ge_gopkg_line(const ge_gopkg_file *f, uint32_t line, size_t *len)
@@ -1080,6 +1101,8 @@ static int file_lex(ge_gopkg_file *f)
 	int rc;
 	if (f->lexed)
 		return 0;
+	if ((rc = file_base(f)) < 0) /* the closures' names */
+		return rc;
 	if ((rc = ge_golex_scan(&lx, f->src, f->len)) < 0)
 		return rc;
 	if ((rc = find_marks(&lx, &f->marks, &f->nmarks)) < 0)

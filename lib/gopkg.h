@@ -14,12 +14,14 @@
  *
  * Reading.  Opening a view lists the directory and reads the header (the
  * comments and imports before the first declaration) of every *.go file
- * to apply the build constraints; nothing is scanned.  A file is read
- * whole and scanned only when asked for, and then the files before it in
- * compile order are scanned too (their counts of init functions and
- * package-level closures are the new file's base), once each; ask in any
- * order, each file is scanned at most once.  ge_gopkg_stats() says how
- * many were read.
+ * whose name the build accepts, to apply the build constraints; nothing
+ * is scanned.  A file is read whole and scanned only when asked for.  The
+ * files before it in compile order are scanned too only when a name in it
+ * needs the package-wide base (a diagnostic in an init function or a
+ * package-level closure of a file that has any): their counts of init
+ * functions and package-level closures are its base.  Each file is
+ * scanned at most once, in whatever order they are asked for.
+ * ge_gopkg_stats_get() says how many were read.
  *
  * Build constraints (go/build's rules, for the configuration in
  * ge_gopkg_build):
@@ -103,11 +105,12 @@ typedef struct ge_gopkg_file ge_gopkg_file;
 
 /* What a view has read so far. */
 typedef struct ge_gopkg_stats {
-	size_t candidates; /* *.go names listed */
-	size_t headers;    /* headers read to apply build constraints */
-	size_t compiled;   /* files in compile order */
-	size_t scanned;    /* files read whole and scanned */
-	size_t bytes;      /* bytes read, headers included */
+	size_t candidates;   /* *.go names listed */
+	size_t headers;      /* headers read to apply build constraints */
+	size_t compiled;     /* files in compile order */
+	size_t scanned;      /* files read whole and scanned */
+	size_t bytes;        /* bytes read, headers included */
+	size_t header_bytes; /* of which for headers */
 } ge_gopkg_stats;
 
 /*
@@ -124,8 +127,11 @@ size_t ge_gopkg_nfiles(const ge_gopkg *p);
 const char *ge_gopkg_file_name(const ge_gopkg *p, size_t i);
 
 /*
- * The scanned file named name (a base name in dir), with the package-wide
- * base applied: borrowed, valid until ge_gopkg_free().  A file the build
+ * The scanned file named name (a base name in dir): borrowed, valid until
+ * ge_gopkg_free().  Names are asked through ge_gopkg_func_at(), which
+ * applies the package-wide base when they need it; ge_gopkg_gofile()
+ * gives the gosrc object as it is (with the base only once a name needed
+ * it), for callers that need more than this header offers.  A file the build
  * does not compile (a name the constraints exclude, or not a Go file name)
  * is still scanned, alone (numbers from 0 and 1, as gosrc does), and
  * ge_gopkg_file_compiled() says 0.  GE_ENOTFOUND when the provider has no
@@ -137,9 +143,16 @@ const ge_gofile *ge_gopkg_gofile(const ge_gopkg_file *f);
 
 void ge_gopkg_stats_get(ge_gopkg_stats *out, const ge_gopkg *p);
 
-/* ge_gofile_func_at(), _line() and _line_hash() of the file, with the
- * package's numbering. */
-const char *ge_gopkg_func_at(const ge_gopkg_file *f, uint32_t line, uint32_t col);
+/*
+ * ge_gofile_func_at() with the package's numbering: borrowed from the
+ * view.  When the name is an init function's or a package-level
+ * closure's ("init.N...", "init.funcN..."), the first such question on a
+ * file scans the files before it for their counts; NULL when one of them
+ * cannot be read or memory runs out (the error is set).  Every other
+ * answer needs this file alone.
+ */
+const char *ge_gopkg_func_at(ge_gopkg_file *f, uint32_t line, uint32_t col);
+/* ge_gofile_line() and _line_hash() of the file. */
 const char *ge_gopkg_line(const ge_gopkg_file *f, uint32_t line, size_t *len);
 uint64_t ge_gopkg_line_hash(const ge_gopkg_file *f, uint32_t line);
 

@@ -273,14 +273,21 @@ static void test_lazy(void **state)
 	assert_int_equal(st.headers, 4);
 	assert_int_equal(st.compiled, 3);
 	assert_int_equal(st.scanned, 0);
-	assert_int_equal(ge_gopkg_get(&f, p, "a.go"), 0);
+	/* A name that is not package-wide needs the file alone. */
+	assert_int_equal(ge_gopkg_get(&f, p, "b.go"), 0);
+	assert_string_equal(ge_gopkg_func_at(f, 22, 3), "Other.func1");
 	ge_gopkg_stats_get(&st, p);
 	assert_int_equal(st.scanned, 1);
+	/* A package-level closure's name needs the files before it. */
+	assert_string_equal(ge_gopkg_func_at(f, 11, 3), "init.func3");
+	ge_gopkg_stats_get(&st, p);
+	assert_int_equal(st.scanned, 2);
 	assert_int_equal(ge_gopkg_get(&f, p, "c.go"), 0);
+	assert_string_equal(ge_gopkg_func_at(f, 8, 2), "init.func4");
 	ge_gopkg_stats_get(&st, p);
 	assert_int_equal(st.scanned, 3);
-	assert_int_equal(ge_gopkg_get(&f, p, "b.go"), 0); /* counted already: not read again */
-	assert_string_equal(ge_gopkg_func_at(f, 11, 3), "init.func3");
+	assert_int_equal(ge_gopkg_get(&f, p, "a.go"), 0); /* counted already: not read again */
+	assert_string_equal(ge_gopkg_func_at(f, 38, 10), "init.1");
 	ge_gopkg_stats_get(&st, p);
 	assert_int_equal(st.scanned, 3);
 	/* A file the build excludes is still answered, alone. */

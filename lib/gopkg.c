@@ -445,9 +445,10 @@ static int plus_build(const char *s, const char *end, const ge_gopkg_build *b)
 
 int ge_gopkg_name_ok(const char *name, const ge_gopkg_build *b)
 {
-	size_t n = strlen(name), start, k, parts[3][2];
+	size_t n, start, k, parts[3][2];
 	int np = 0;
 	assert(name && b);
+	n = strlen(name);
 	if (n < 4 || strcmp(name + n - 3, ".go") != 0 || name[0] == '_' || name[0] == '.')
 		return 0;
 	n -= 3;
@@ -1201,10 +1202,11 @@ int ge_gopkg_match_key_hashed(ge_buf *out, const char *func,
                               int (*fn)(void *ud, const char *prefix, size_t len, uint64_t *hash),
                               void *ud)
 {
-	const char *s = func, *q;
+	const char *s, *q;
 	size_t n;
 	int rc = 0;
 	assert(out && func);
+	s = func;
 	/* "init.N": an init function, by its ordinal in the package. */
 	if (strncmp(s, "init.", 5) == 0 && (n = ordinal(s + 5)) > 0) {
 		rc |= ge_buf_puts(out, "init.*");

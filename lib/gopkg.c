@@ -979,15 +979,13 @@ const ge_gofile *ge_gopkg_gofile(const ge_gopkg_file *f)
 
 const char *ge_gopkg_func_at(ge_gopkg_file *f, uint32_t line, uint32_t col)
 {
-	const char *name = ge_gofile_func_at(f->gf, line, col);
 	/* Only init functions and package-level closures ("init.N...",
-	 * "init.funcN...") depend on the files before this one. */
-	if (!f->based && strncmp(name, "init.", 5) == 0) {
-		if (file_base(f) < 0)
-			return NULL;
-		name = ge_gofile_func_at(f->gf, line, col);
-	}
-	return name;
+	 * "init.funcN...") depend on the files before this one, and only a
+	 * file that has some gets a base.  It is applied before the first
+	 * answer, so that no name handed out is renamed afterwards. */
+	if (!f->based && (f->nglob || f->ninit) && file_base(f) < 0)
+		return NULL;
+	return ge_gofile_func_at(f->gf, line, col);
 }
 
 const char *ge_gopkg_line(const ge_gopkg_file *f, uint32_t line, size_t *len)

@@ -16,10 +16,9 @@
  * comments and imports before the first declaration) of every *.go file
  * whose name the build accepts, to apply the build constraints; nothing
  * is scanned.  A file is read whole and scanned only when asked for.  The
- * files before it in compile order are scanned too only when a name in it
- * needs the package-wide base (a diagnostic in an init function or a
- * package-level closure of a file that has any): their counts of init
- * functions and package-level closures are its base.  Each file is
+ * files before it in compile order are scanned too only when a name is
+ * asked of a file that has init functions or package-level closures:
+ * their counts of those are its base.  Each file is
  * scanned at most once, in whatever order they are asked for.
  * ge_gopkg_stats_get() says how many were read.
  *
@@ -129,9 +128,9 @@ const char *ge_gopkg_file_name(const ge_gopkg *p, size_t i);
 /*
  * The scanned file named name (a base name in dir): borrowed, valid until
  * ge_gopkg_free().  Names are asked through ge_gopkg_func_at(), which
- * applies the package-wide base when they need it; ge_gopkg_gofile()
- * gives the gosrc object as it is (with the base only once a name needed
- * it), for callers that need more than this header offers.  A file the build
+ * applies the package-wide base first; ge_gopkg_gofile() gives the gosrc
+ * object as it is (with the base only after a first ge_gopkg_func_at()),
+ * for callers that need more than this header offers.  A file the build
  * does not compile (a name the constraints exclude, or not a Go file name)
  * is still scanned, alone (numbers from 0 and 1, as gosrc does), and
  * ge_gopkg_file_compiled() says 0.  GE_ENOTFOUND when the provider has no
@@ -145,11 +144,10 @@ void ge_gopkg_stats_get(ge_gopkg_stats *out, const ge_gopkg *p);
 
 /*
  * ge_gofile_func_at() with the package's numbering: borrowed from the
- * view.  When the name is an init function's or a package-level
- * closure's ("init.N...", "init.funcN..."), the first such question on a
- * file scans the files before it for their counts; NULL when one of them
- * cannot be read or memory runs out (the error is set).  Every other
- * answer needs this file alone.
+ * view, valid until ge_gopkg_free().  The first question on a file that
+ * has init functions or package-level closures scans the files before it
+ * for their counts (a file without any needs no other); NULL when one of
+ * them cannot be read or memory runs out (the error is set).
  */
 const char *ge_gopkg_func_at(ge_gopkg_file *f, uint32_t line, uint32_t col);
 /* ge_gofile_line() and _line_hash() of the file. */

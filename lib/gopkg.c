@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -556,9 +557,11 @@ static int header_constraints(const char *src, size_t end, const ge_gopkg_build 
 					return ge_error_set(
 					    GE_EBADINPUT, "'%s': multiple //go:build lines", path);
 				v = ge_gopkg_eval_constraint(src + i + 10, e - i - 10, b);
-				if (v < 0)
-					return ge_error_set(GE_EBADINPUT, "'%s': %s", path,
-					                    ge_error_last());
+				if (v < 0) {
+					char why[256]; /* the message buffer is rewritten below */
+					snprintf(why, sizeof(why), "%s", ge_error_last());
+					return ge_error_set(GE_EBADINPUT, "'%s': %s", path, why);
+				}
 				go_build = v;
 			} else if (line_start) {
 				size_t j = i + 2;

@@ -439,6 +439,7 @@ static void test_headers(void **state)
 		assert_int_equal(ge_gopkg_open(&p, dir, &src, &b), GE_EBADINPUT);
 		assert_null(p);
 		assert_non_null(strstr(ge_error_last(), "k.go"));
+		assert_non_null(strstr(ge_error_last(), "cannot parse build constraint"));
 	}
 	remove_dir(dir);
 }

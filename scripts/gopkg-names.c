@@ -117,12 +117,17 @@ int main(int argc, char **argv)
 			memmove(want, "init.func", 9),
 			    memmove(want + 9, want + 10, strlen(want + 9));
 		strip_shapes(want);
-		if (ge_gopkg_get(&f, p, fn) < 0)
+		if (ge_gopkg_get(&f, p, fn) < 0) {
+			free(want);
 			continue;
+		}
 		t = ge_gopkg_line(f, ln, &len);
 		if (inl && t && col + 4 <= len && strncmp(t + col - 1, "func(", 5) == 0)
 			col += 4;
-		got = ge_gopkg_func_at(f, ln, col);
+		if (!(got = ge_gopkg_func_at(f, ln, col))) {
+			fprintf(stderr, "%s\n", ge_error_last());
+			got = "";
+		}
 		snprintf(path, sizeof(path), "%s/%s", argv[1], fn);
 		total++;
 		pw = strncmp(want, "init.", 5) == 0;
@@ -139,6 +144,7 @@ int main(int argc, char **argv)
 			pkgwide_alone += ok && pw;
 			ge_gofile_free(g);
 		}
+		free(want);
 	}
 	fclose(in);
 	if (getenv("GOPKG_LIST")) {

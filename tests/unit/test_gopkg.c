@@ -6,7 +6,8 @@
  * in three compiled files, one file excluded by a _windows suffix, one by
  * a build tag and one test file, and tests/fixtures/compiler-output holds
  * what go build -gcflags=-m=2 printed for it (go1.26.8 for linux/amd64,
- * with -tags gopkgextra, and for GOOS=windows; go1.19.8 for linux/amd64).
+ * with -tags gopkgextra, for GOOS=windows, and for the test variant with
+ * go test -c; go1.19.8 for linux/amd64).
  * Every line there that names a function gives a (file, line, column,
  * name) the view must reproduce.
  */
@@ -226,6 +227,18 @@ static void test_names_go126_windows(void **state)
 	b.go_minor = 26;
 	b.goos = "windows";
 	assert_true(check_capture(OUTDIR "go1.26.8-gopkgmod-windows-m2.txt", &b, 0) == 32);
+}
+
+/* go test -c "-gcflags=example.com/gopkgmod/p=-m=2 -l" ./p (-l: no literal
+ * copied into TestWork and renamed after it): the internal test
+ * file is compiled after the package's files, and numbered after them. */
+static void test_names_go126_test_variant(void **state)
+{
+	ge_gopkg_build b = GE_GOPKG_BUILD_INIT;
+	(void)state;
+	b.go_minor = 26;
+	b.tests = 1;
+	assert_true(check_capture(OUTDIR "go1.26.8-gopkgmod-test-m2l.txt", &b, 0) == 19);
 }
 
 static void test_names_go119(void **state)
@@ -730,6 +743,7 @@ int main(void)
 	    cmocka_unit_test(test_names_go126),
 	    cmocka_unit_test(test_names_go126_tags),
 	    cmocka_unit_test(test_names_go126_windows),
+	    cmocka_unit_test(test_names_go126_test_variant),
 	    cmocka_unit_test(test_names_go119),
 	    cmocka_unit_test(test_alone_is_wrong),
 	    cmocka_unit_test(test_lazy),

@@ -686,7 +686,7 @@ struct ge_gopkg_file {
 	ge_gofile *gf; /* NULL until asked for */
 	char *src;     /* its text, for the lexer-based questions */
 	size_t len;
-	int lexed;
+	int marks_done, clos_done;
 	uint32_t *marks; /* lines holding the mark in a comment, ascending */
 	size_t nmarks;
 	closure_ent *clos; /* sorted by name */
@@ -1094,20 +1094,39 @@ static int cmp_clos(const void *a, const void *b)
 	return strcmp(((const closure_ent *)a)->name, ((const closure_ent *)b)->name);
 }
 
-/* Lex the file once for its comments and its closures' first lines. */
-static int file_lex(ge_gopkg_file *f)
+static void clos_clear(ge_gopkg_file *f)
+{
+	size_t i;
+	for (i = 0; i < f->nclos; i++)
+		free(f->clos[i].name);
+	free(f->clos);
+	f->clos = NULL;
+	f->nclos = 0;
+}
+
+/*
+ * Lex the file for its comments (the marks) and, when closures is set, for
+ * its closures' first lines; each is done once.  The marks need this file
+ * alone; the closures' names need the package base.
+ */
+static int file_lex(ge_gopkg_file *f, int closures)
 {
 	ge_golex lx = GE_GOLEX_INIT;
 	size_t cap = 0;
 	uint32_t t;
 	int rc;
-	if (f->lexed)
+	if (f->marks_done && (!closures || f->clos_done))
 		return 0;
-	if ((rc = file_base(f)) < 0) /* the closures' names */
+	if (closures && (rc = file_base(f)) < 0)
 		return rc;
 	if ((rc = ge_golex_scan(&lx, f->src, f->len)) < 0)
 		return rc;
-	if ((rc = find_marks(&lx, &f->marks, &f->nmarks)) < 0)
+	if (!f->marks_done) {
+		if ((rc = find_marks(&lx, &f->marks, &f->nmarks)) < 0)
+			goto done;
+		f->marks_done = 1;
+	}
+	if (!closures)
 		goto done;
 	/* A closure: a "func (" whose '(' gosrc puts in another function than
 	 * the keyword (a method's receiver list is its own function's). */
@@ -1138,8 +1157,10 @@ static int file_lex(ge_gopkg_file *f)
 	}
 	if (f->nclos)
 		qsort(f->clos, f->nclos, sizeof(*f->clos), cmp_clos);
-	f->lexed = 1;
+	f->clos_done = 1;
 done:
+	if (rc < 0 && closures)
+		clos_clear(f);
 	ge_golex_release(&lx);
 	return rc;
 }
@@ -1149,7 +1170,7 @@ int ge_gopkg_ignored(ge_gopkg_file *f, uint32_t line)
 	int rc;
 	if (!line)
 		return 0;
-	if ((rc = file_lex(f)) < 0)
+	if ((rc = file_lex(f, 0)) < 0)
 		return rc;
 	return has_mark(f->marks, f->nmarks, line) || has_mark(f->marks, f->nmarks, line - 1);
 }
@@ -1262,7 +1283,7 @@ static int file_closure_hash(void *ud, const char *prefix, size_t len, uint64_t 
 
 int ge_gopkg_file_match_key(ge_buf *out, ge_gopkg_file *f, const char *func)
 {
-	int rc = file_lex(f);
+	int rc = file_lex(f, 1);
 	if (rc < 0)
 		return rc;
 	return ge_gopkg_match_key_hashed(out, func, file_closure_hash, f);

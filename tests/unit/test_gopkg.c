@@ -551,11 +551,15 @@ static void test_ignore_in_view(void **state)
 	ge_gopkg_build b = GE_GOPKG_BUILD_INIT;
 	ge_gopkg *p = open_dir(dir, &b);
 	ge_gopkg_file *f = NULL;
+	ge_gopkg_stats st;
 	(void)state;
 	assert_int_equal(ge_gopkg_get(&f, p, "c.go"), 0);
 	assert_int_equal(ge_gopkg_ignored(f, 7), 0);
 	assert_int_equal(ge_gopkg_ignored(f, 8), 0);
 	assert_int_equal(ge_gopkg_ignored(f, 6), 1); /* line 5's comment quotes the mark */
+	/* The directive needs the file alone, not the package base. */
+	ge_gopkg_stats_get(&st, p);
+	assert_int_equal(st.scanned, 1);
 	ge_gopkg_free(p);
 	free(dir);
 }

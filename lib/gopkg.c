@@ -1,4 +1,9 @@
-/* A package's source view: files in compile order, package-wide names. */
+/* A package's source view: files in compile order, package-wide names.
+ *
+ * Over 1,200 lines as one file for now: providers, build constraints,
+ * headers, the view, comments and match keys are sections below; the
+ * constraint evaluator (about 300 lines) is the first to move out, to
+ * gopkg_build.c, when another module needs it. */
 #include "gopkg.h"
 
 #include <assert.h>

@@ -1,0 +1,1295 @@
+/* A package's source view: files in compile order, package-wide names.
+ *
+ * Over 1,200 lines as one file for now: providers, build constraints,
+ * headers, the view, comments and match keys are sections below; the
+ * constraint evaluator (about 300 lines) is the first to move out, to
+ * gopkg_build.c, when another module needs it. */
+#include "gopkg.h"
+
+#include <assert.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "golex.h"
+
+/* How much of a file is read to find its header; more when it is longer. */
+#define HEADER_PREFIX 4096
+/* Nesting limit of a //go:build expression (go/build/constraint has 1000). */
+#define EXPR_DEPTH 100
+
+static const char mark[] = "//goescape:ignore";
+
+/* ------------------------------------------------------------------ */
+/* Providers                                                          */
+
+static void strv_free(char **v, size_t n)
+{
+	size_t i;
+	if (!v)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int read_disk(const char *path, size_t max, ge_buf *out)
+{
+	int fd, rc = 0;
+	char chunk[8192];
+	size_t got = 0;
+	if (!max)
+		return ge_file_read(out, path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return ge_error_set(GE_ENOTFOUND, "cannot read '%s': no such file", path);
+		return ge_error_set(GE_ERROR, "cannot read '%s': %s", path, strerror(errno));
+	}
+	while (got < max) {
+		size_t want = max - got < sizeof(chunk) ? max - got : sizeof(chunk);
+		ssize_t n = read(fd, chunk, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = ge_error_set(GE_ERROR, "cannot read '%s': %s", path, strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		if ((rc = ge_buf_put(out, chunk, (size_t)n)) < 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	return rc;
+}
+
+static int list_disk(const char *dir, char ***names, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **v = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc = 0;
+	*names = NULL;
+	*n = 0;
+	if (!d) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return ge_error_set(GE_ENOTFOUND, "cannot list '%s': no such directory",
+			                    dir);
+		return ge_error_set(GE_ERROR, "cannot list '%s': %s", dir, strerror(errno));
+	}
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		char *full;
+		struct stat st;
+		int reg;
+		if (len < 3 || strcmp(e->d_name + len - 3, ".go") != 0)
+			continue;
+		if (!(full = ge_path_join(dir, e->d_name))) {
+			rc = GE_ENOMEM;
+			break;
+		}
+		reg = stat(full, &st) == 0 && S_ISREG(st.st_mode);
+		free(full);
+		if (!reg)
+			continue;
+		if (cnt == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			char **nv = realloc(v, nc * sizeof(*nv));
+			if (!nv) {
+				rc = GE_ENOMEM;
+				break;
+			}
+			v = nv;
+			cap = nc;
+		}
+		if (!(v[cnt] = ge_strdup(e->d_name))) {
+			rc = GE_ENOMEM;
+			break;
+		}
+		cnt++;
+	}
+	closedir(d);
+	if (rc < 0) {
+		strv_free(v, cnt);
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	}
+	*names = v;
+	*n = cnt;
+	return 0;
+}
+
+static int wt_list(void *ud, const char *dir, char ***names, size_t *n)
+{
+	(void)ud;
+	return list_disk(dir, names, n);
+}
+
+static int wt_read(void *ud, const char *path, size_t max, ge_buf *out)
+{
+	(void)ud;
+	return read_disk(path, max, out);
+}
+
+void ge_gopkg_source_worktree(ge_gopkg_source *out)
+{
+	out->list = wt_list;
+	out->read = wt_read;
+	out->ud = NULL;
+}
+
+/* The overlay entry of a real path, or -1. */
+static long ov_find(const ge_gopkg_overlay *ov, const char *real)
+{
+	size_t i;
+	for (i = 0; i < ov->n; i++)
+		if (strcmp(ov->real[i], real) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Is real directly inside dir?  Then *base is its name there. */
+static int in_dir(const char *real, const char *dir, const char **base)
+{
+	size_t dl = strlen(dir);
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	if (strncmp(real, dir, dl) != 0 || real[dl] != '/' || strchr(real + dl + 1, '/'))
+		return 0;
+	*base = real + dl + 1;
+	return 1;
+}
+
+static int ov_list(void *ud, const char *dir, char ***names, size_t *n)
+{
+	const ge_gopkg_overlay *ov = ud;
+	char **v = NULL;
+	size_t cnt = 0, i, j;
+	int rc = list_disk(dir, &v, &cnt);
+	if (rc == GE_ENOTFOUND) { /* the directory may exist only in the overlay */
+		v = NULL;
+		cnt = 0;
+	} else if (rc < 0) {
+		return rc;
+	}
+	/* Drop what the overlay deletes. */
+	for (i = 0, j = 0; i < cnt; i++) {
+		char *full = ge_path_join(dir, v[i]);
+		long k;
+		if (!full) {
+			for (; i < cnt; i++)
+				free(v[i]);
+			strv_free(v, j);
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		}
+		k = ov_find(ov, full);
+		free(full);
+		if (k >= 0 && !ov->backing[k][0])
+			free(v[i]);
+		else
+			v[j++] = v[i];
+	}
+	cnt = j;
+	/* Add what it creates. */
+	for (i = 0; i < ov->n; i++) {
+		const char *base;
+		char **nv;
+		size_t len;
+		int dup = 0;
+		if (!ov->backing[i][0] || !in_dir(ov->real[i], dir, &base))
+			continue;
+		len = strlen(base);
+		if (len < 3 || strcmp(base + len - 3, ".go") != 0)
+			continue;
+		for (j = 0; j < cnt && !dup; j++)
+			dup = strcmp(v[j], base) == 0;
+		if (dup)
+			continue;
+		nv = realloc(v, (cnt + 1) * sizeof(*nv));
+		if (!nv || !(nv[cnt] = ge_strdup(base))) {
+			strv_free(nv ? nv : v, cnt);
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		}
+		v = nv;
+		cnt++;
+	}
+	if (!cnt && rc == GE_ENOTFOUND)
+		return ge_error_set(GE_ENOTFOUND, "cannot list '%s': no such directory", dir);
+	*names = v;
+	*n = cnt;
+	return 0;
+}
+
+static int ov_read(void *ud, const char *path, size_t max, ge_buf *out)
+{
+	const ge_gopkg_overlay *ov = ud;
+	long k = ov_find(ov, path);
+	if (k < 0)
+		return read_disk(path, max, out);
+	if (!ov->backing[k][0])
+		return ge_error_set(GE_ENOTFOUND, "cannot read '%s': deleted in the overlay", path);
+	return read_disk(ov->backing[k], max, out);
+}
+
+void ge_gopkg_source_overlay(ge_gopkg_source *out, const ge_gopkg_overlay *ov)
+{
+	out->list = ov_list;
+	out->read = ov_read;
+	out->ud = (void *)(uintptr_t)ov; /* only read through */
+}
+
+/* ------------------------------------------------------------------ */
+/* Build constraints                                                  */
+
+static const char *const known_os[] = {
+    "aix",  "android", "darwin",  "dragonfly", "freebsd", "hurd",   "illumos", "ios", "js", "linux",
+    "nacl", "netbsd",  "openbsd", "plan9",     "solaris", "wasip1", "windows", "zos", NULL};
+static const char *const unix_os[] = {"aix",     "android", "darwin", "dragonfly", "freebsd",
+                                      "hurd",    "illumos", "ios",    "linux",     "netbsd",
+                                      "openbsd", "solaris", NULL};
+static const char *const known_arch[] = {"386",    "amd64",    "amd64p32",  "arm",         "armbe",
+                                         "arm64",  "arm64be",  "loong64",   "mips",        "mipsle",
+                                         "mips64", "mips64le", "mips64p32", "mips64p32le", "ppc",
+                                         "ppc64",  "ppc64le",  "riscv",     "riscv64",     "s390",
+                                         "s390x",  "sparc",    "sparc64",   "wasm",        NULL};
+
+static int in_list(const char *const *v, const char *s, size_t n)
+{
+	for (; *v; v++)
+		if (strlen(*v) == n && memcmp(*v, s, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int eq(const char *a, const char *s, size_t n)
+{
+	return a && strlen(a) == n && memcmp(a, s, n) == 0;
+}
+
+static const char *b_goos(const ge_gopkg_build *b)
+{
+	return b->goos && *b->goos ? b->goos : "linux";
+}
+
+static const char *b_goarch(const ge_gopkg_build *b)
+{
+	return b->goarch && *b->goarch ? b->goarch : "amd64";
+}
+
+/* go/build's matchTag. */
+static int match_tag(const ge_gopkg_build *b, const char *s, size_t n)
+{
+	const char *os = b_goos(b);
+	size_t i;
+	if (eq(os, s, n) || eq(b_goarch(b), s, n) || (n == 2 && memcmp(s, "gc", 2) == 0))
+		return 1;
+	if (n == 4 && memcmp(s, "unix", 4) == 0)
+		return in_list(unix_os, os, strlen(os));
+	if (eq("linux", s, n) && strcmp(os, "android") == 0)
+		return 1;
+	if (eq("solaris", s, n) && strcmp(os, "illumos") == 0)
+		return 1;
+	if (eq("darwin", s, n) && strcmp(os, "ios") == 0)
+		return 1;
+	if (eq("cgo", s, n))
+		return b->cgo != 0;
+	if (n > 13 && memcmp(s, "goexperiment.", 13) == 0) {
+		for (i = 0; i < b->nexperiments; i++)
+			if (eq(b->experiments[i], s + 13, n - 13))
+				return 1;
+		return 0;
+	}
+	if (n > 4 && memcmp(s, "go1.", 4) == 0) {
+		long minor = 0;
+		size_t k;
+		for (k = 4; k < n && s[k] >= '0' && s[k] <= '9' && minor < 100000; k++)
+			minor = minor * 10 + (s[k] - '0');
+		if (k == n)
+			return b->go_minor <= 0 || minor <= b->go_minor;
+	}
+	for (i = 0; i < b->ntags; i++)
+		if (eq(b->tags[i], s, n))
+			return 1;
+	return 0;
+}
+
+static int tag_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '.';
+}
+
+typedef struct expr {
+	const char *s, *end;
+	const ge_gopkg_build *b;
+	int bad;
+} expr;
+
+static void ex_space(expr *e)
+{
+	while (e->s < e->end && (*e->s == ' ' || *e->s == '\t' || *e->s == '\r'))
+		e->s++;
+}
+
+static int ex_or(expr *e, int depth);
+
+static int ex_not(expr *e, int depth)
+{
+	const char *t;
+	if (depth > EXPR_DEPTH) {
+		e->bad = 1;
+		return 0;
+	}
+	ex_space(e);
+	if (e->s < e->end && *e->s == '!') {
+		e->s++;
+		return !ex_not(e, depth + 1);
+	}
+	if (e->s < e->end && *e->s == '(') {
+		int v;
+		e->s++;
+		v = ex_or(e, depth + 1);
+		ex_space(e);
+		if (e->s >= e->end || *e->s != ')')
+			e->bad = 1;
+		else
+			e->s++;
+		return v;
+	}
+	for (t = e->s; e->s < e->end && tag_char(*e->s); e->s++)
+		;
+	if (t == e->s) {
+		e->bad = 1;
+		return 0;
+	}
+	return match_tag(e->b, t, (size_t)(e->s - t));
+}
+
+static int ex_and(expr *e, int depth)
+{
+	int v = ex_not(e, depth);
+	for (;;) {
+		ex_space(e);
+		if (e->bad || e->end - e->s < 2 || memcmp(e->s, "&&", 2) != 0)
+			return v;
+		e->s += 2;
+		v = ex_not(e, depth) && v; /* evaluate both: an error anywhere counts */
+	}
+}
+
+static int ex_or(expr *e, int depth)
+{
+	int v = ex_and(e, depth);
+	for (;;) {
+		ex_space(e);
+		if (e->bad || e->end - e->s < 2 || memcmp(e->s, "||", 2) != 0)
+			return v;
+		e->s += 2;
+		v = ex_and(e, depth) || v;
+	}
+}
+
+int ge_gopkg_eval_constraint(const char *s, size_t len, const ge_gopkg_build *b)
+{
+	expr e;
+	int v;
+	assert(s && b);
+	e.s = s;
+	e.end = s + len;
+	e.b = b;
+	e.bad = 0;
+	v = ex_or(&e, 0);
+	ex_space(&e);
+	if (e.bad || e.s != e.end)
+		return ge_error_set(GE_EBADINPUT, "cannot parse build constraint '%.*s'",
+		                    (int)(len > 200 ? 200 : len), s);
+	return v;
+}
+
+/* One "// +build" line's options: space = or, comma = and, '!' = not. */
+static int plus_build(const char *s, const char *end, const ge_gopkg_build *b)
+{
+	int any = 0;
+	while (s < end) {
+		int all = 1;
+		while (s < end && (*s == ' ' || *s == '\t' || *s == '\r'))
+			s++;
+		if (s >= end)
+			break;
+		while (s < end && *s != ' ' && *s != '\t' && *s != '\r') {
+			const char *t;
+			int neg = 0;
+			if (*s == '!') {
+				neg = 1;
+				s++;
+			}
+			for (t = s; s < end && tag_char(*s); s++)
+				;
+			if (t == s || (neg && s - t >= 1 && *t == '!'))
+				all = 0; /* "!!x" or an empty term: false, as go/build */
+			else if (match_tag(b, t, (size_t)(s - t)) == neg)
+				all = 0;
+			if (s < end && *s == ',')
+				s++;
+			else if (s < end && *s != ' ' && *s != '\t' && *s != '\r') {
+				all = 0;
+				while (s < end && *s != ' ' && *s != '\t')
+					s++;
+			}
+		}
+		any |= all;
+	}
+	return any;
+}
+
+int ge_gopkg_name_ok(const char *name, const ge_gopkg_build *b)
+{
+	size_t n, start, k, parts[3][2];
+	int np = 0;
+	assert(name && b);
+	n = strlen(name);
+	if (n < 4 || strcmp(name + n - 3, ".go") != 0 || name[0] == '_' || name[0] == '.')
+		return 0;
+	n -= 3;
+	/* go/build: the name up to the first '.', then "_test" dropped. */
+	for (k = 0; k < n; k++)
+		if (name[k] == '.') {
+			n = k;
+			break;
+		}
+	if (n >= 5 && memcmp(name + n - 5, "_test", 5) == 0)
+		n -= 5;
+	for (k = 0; k < n && name[k] != '_'; k++)
+		;
+	if (k == n)
+		return 1;
+	/* The last three '_'-separated parts after the first '_'. */
+	start = n;
+	for (k = n; k > 0 && np < 3; k--) {
+		if (name[k - 1] == '_') {
+			parts[np][0] = k;
+			parts[np][1] = start - k;
+			np++;
+			start = k - 1;
+		}
+	}
+	/* parts[0] is the last part, parts[1] the one before it. */
+	if (np >= 2 && in_list(known_os, name + parts[1][0], parts[1][1]) &&
+	    in_list(known_arch, name + parts[0][0], parts[0][1]))
+		return match_tag(b, name + parts[1][0], parts[1][1]) &&
+		       match_tag(b, name + parts[0][0], parts[0][1]);
+	if (np >= 1 && (in_list(known_os, name + parts[0][0], parts[0][1]) ||
+	                in_list(known_arch, name + parts[0][0], parts[0][1])))
+		return match_tag(b, name + parts[0][0], parts[0][1]);
+	return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Headers                                                            */
+
+typedef struct header {
+	int complete; /* the imports ended inside the text */
+	int ok;       /* constraints satisfied */
+	int cgo;      /* imports "C" */
+	char *pkg;    /* package name, NULL if none */
+} header;
+
+static int is_sp(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/*
+ * Apply the //go:build (or // +build) lines found in src[0, end), the text
+ * before the package clause.  1, 0, or GE_EBADINPUT.
+ */
+static int header_constraints(const char *src, size_t end, const ge_gopkg_build *b,
+                              const char *path)
+{
+	size_t i = 0, last_blank = 0;
+	int go_build = -1, plus = 1, seen_plus = 0;
+	const char *plus_at[64];
+	size_t plus_len[64], plus_line_end[64], nplus = 0, k;
+	int line_start = 1, in_block = 0;
+	/* A BOM first is no part of the text. */
+	if (end >= 3 && (unsigned char)src[0] == 0xef && (unsigned char)src[1] == 0xbb &&
+	    (unsigned char)src[2] == 0xbf)
+		i = 3;
+	while (i < end) {
+		char c = src[i];
+		if (in_block) {
+			if (c == '*' && i + 1 < end && src[i + 1] == '/') {
+				in_block = 0;
+				i += 2;
+				line_start = 0;
+				continue;
+			}
+			if (c == '\n')
+				line_start = 1;
+			i++;
+			continue;
+		}
+		if (c == '\n') {
+			/* A blank line: nothing but spaces since the last newline. */
+			size_t j = i;
+			while (j > 0 && is_sp(src[j - 1]))
+				j--;
+			if (j == 0 || src[j - 1] == '\n')
+				last_blank = i;
+			line_start = 1;
+			i++;
+			continue;
+		}
+		if (is_sp(c)) {
+			i++;
+			continue;
+		}
+		if (c == '/' && i + 1 < end && src[i + 1] == '/') {
+			size_t e = i;
+			while (e < end && src[e] != '\n')
+				e++;
+			if (line_start && e - i >= 10 && memcmp(src + i, "//go:build", 10) == 0 &&
+			    (e - i == 10 || is_sp(src[i + 10]))) {
+				int v;
+				if (go_build >= 0)
+					return ge_error_set(
+					    GE_EBADINPUT, "'%s': multiple //go:build lines", path);
+				v = ge_gopkg_eval_constraint(src + i + 10, e - i - 10, b);
+				if (v < 0) {
+					char why[256]; /* the message buffer is rewritten below */
+					snprintf(why, sizeof(why), "%s", ge_error_last());
+					return ge_error_set(GE_EBADINPUT, "'%s': %s", path, why);
+				}
+				go_build = v;
+			} else if (line_start) {
+				size_t j = i + 2;
+				while (j < e && is_sp(src[j]))
+					j++;
+				if (e - j >= 6 && memcmp(src + j, "+build", 6) == 0 &&
+				    (e - j == 6 || is_sp(src[j + 6])) && nplus < 64) {
+					plus_at[nplus] = src + j + 6;
+					plus_len[nplus] = e - j - 6;
+					plus_line_end[nplus] = e;
+					nplus++;
+				}
+			}
+			i = e;
+			continue;
+		}
+		if (c == '/' && i + 1 < end && src[i + 1] == '*') {
+			in_block = 1;
+			i += 2;
+			continue;
+		}
+		i++; /* a stray byte (not Go): ignore */
+		line_start = 0;
+	}
+	if (go_build >= 0)
+		return go_build;
+	/* +build lines count only in comment blocks ended by a blank line. */
+	for (k = 0; k < nplus; k++) {
+		if (plus_line_end[k] >= last_blank)
+			continue;
+		seen_plus = 1;
+		plus = plus && plus_build(plus_at[k], plus_at[k] + plus_len[k], b);
+	}
+	return seen_plus ? plus : 1;
+}
+
+/* Scan a file's text (or a prefix of it) for its header. */
+static int header_read(header *h, const char *src, size_t len, int whole, const ge_gopkg_build *b,
+                       const char *path)
+{
+	ge_golex lx = GE_GOLEX_INIT;
+	uint32_t i;
+	int rc;
+	memset(h, 0, sizeof(*h));
+	if ((rc = ge_golex_scan(&lx, src, len)) < 0)
+		return rc;
+	for (i = 0;
+	     i < lx.ntoks && lx.toks[i].kind != GE_GOLEX_PACKAGE && lx.toks[i].kind != GE_GOLEX_EOF;
+	     i++)
+		;
+	if (lx.toks[i].kind != GE_GOLEX_PACKAGE) {
+		/* No package clause: not a Go file the build compiles (go list
+		 * fails on it); excluded here, unless the prefix cut it off. */
+		h->complete = whole;
+		h->ok = 0;
+		goto done;
+	}
+	rc = header_constraints(src, lx.toks[i].off, b, path);
+	if (rc < 0)
+		goto done;
+	h->ok = rc;
+	rc = 0;
+	if (lx.toks[i + 1].kind == GE_GOLEX_IDENT &&
+	    !(h->pkg = ge_strndup(src + lx.toks[i + 1].off, lx.toks[i + 1].len))) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* The imports: does one say "C"?  They end at the first other token. */
+	for (i += 2; i < lx.ntoks; i++) {
+		const ge_golex_tok *t = &lx.toks[i];
+		if (t->kind == GE_GOLEX_EOF) {
+			h->complete = whole;
+			break;
+		}
+		if (t->kind == GE_GOLEX_IMPORT) {
+			/* import "x" | import n "x" | import ( ... ) */
+			if (lx.toks[i + 1].kind == GE_GOLEX_LPAREN) {
+				uint32_t m = lx.toks[i + 1].match, j;
+				if (m == GE_GOLEX_NONE || lx.toks[m].kind == GE_GOLEX_EOF) {
+					h->complete = whole;
+					break;
+				}
+				for (j = i + 2; j < m; j++)
+					if (lx.toks[j].kind == GE_GOLEX_STRING &&
+					    lx.toks[j].len == 3 && src[lx.toks[j].off + 1] == 'C')
+						h->cgo = 1;
+				i = m;
+			}
+			continue;
+		}
+		if (t->kind == GE_GOLEX_STRING && t->len == 3 && src[t->off + 1] == 'C' && i > 0 &&
+		    (lx.toks[i - 1].kind == GE_GOLEX_IMPORT ||
+		     (i > 1 && lx.toks[i - 2].kind == GE_GOLEX_IMPORT)))
+			h->cgo = 1;
+		if (t->kind == GE_GOLEX_SEMICOLON || t->kind == GE_GOLEX_STRING ||
+		    t->kind == GE_GOLEX_IDENT || t->kind == GE_GOLEX_PERIOD)
+			continue;
+		h->complete = 1; /* a declaration: the imports are over */
+		break;
+	}
+done:
+	ge_golex_release(&lx);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The view                                                           */
+
+typedef struct closure_ent {
+	char *name;
+	uint64_t hash;
+} closure_ent;
+
+struct ge_gopkg_file {
+	ge_gopkg *pkg;
+	char *name;
+	char *path;
+	int compiled;
+	int counted; /* scanned: gf, src, nglob, ninit known */
+	int based;   /* the package base is applied */
+	uint32_t nglob, ninit;
+	ge_gofile *gf; /* NULL until asked for */
+	char *src;     /* its text, for the lexer-based questions */
+	size_t len;
+	int marks_done, clos_done;
+	uint32_t *marks; /* lines holding the mark in a comment, ascending */
+	size_t nmarks;
+	closure_ent *clos; /* sorted by name */
+	size_t nclos;
+};
+
+struct ge_gopkg {
+	char *dir;
+	ge_gopkg_source src;
+	ge_gopkg_build build;
+	ge_gopkg_file **files; /* compile order */
+	size_t nfiles;
+	ge_gopkg_file **extra; /* asked for, not compiled */
+	size_t nextra;
+	ge_gopkg_stats st;
+};
+
+static void file_free(ge_gopkg_file *f)
+{
+	size_t i;
+	if (!f)
+		return;
+	free(f->name);
+	free(f->path);
+	ge_gofile_free(f->gf);
+	free(f->src);
+	free(f->marks);
+	for (i = 0; i < f->nclos; i++)
+		free(f->clos[i].name);
+	free(f->clos);
+	free(f);
+}
+
+void ge_gopkg_free(ge_gopkg *p)
+{
+	size_t i;
+	if (!p)
+		return;
+	for (i = 0; i < p->nfiles; i++)
+		file_free(p->files[i]);
+	for (i = 0; i < p->nextra; i++)
+		file_free(p->extra[i]);
+	free(p->files);
+	free(p->extra);
+	free(p->dir);
+	free(p);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static ge_gopkg_file *file_new(ge_gopkg *p, const char *name)
+{
+	ge_gopkg_file *f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->pkg = p;
+	if (!(f->name = ge_strdup(name)) || !(f->path = ge_path_join(p->dir, name))) {
+		file_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* Read a candidate's header; *keep is 1 for GoFiles, 2 for cgo files, 3 for
+ * internal tests, 0 when excluded. */
+static int classify(ge_gopkg *p, const char *name, int is_test, int *keep, char **pkgname)
+{
+	ge_buf b = GE_BUF_INIT;
+	char *path = ge_path_join(p->dir, name);
+	header h;
+	int rc, whole;
+	*keep = 0;
+	*pkgname = NULL;
+	memset(&h, 0, sizeof(h));
+	if (!path)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	rc = p->src.read(p->src.ud, path, HEADER_PREFIX, &b);
+	if (rc < 0)
+		goto done;
+	p->st.headers++;
+	p->st.bytes += b.len;
+	p->st.header_bytes += b.len;
+	whole = b.len < HEADER_PREFIX;
+	rc = header_read(&h, ge_buf_cstr(&b), b.len, whole, &p->build, path);
+	if (rc == 0 && !h.complete && !whole) {
+		/* A header longer than the prefix: read it all. */
+		ge_buf_clear(&b);
+		free(h.pkg);
+		h.pkg = NULL;
+		if ((rc = p->src.read(p->src.ud, path, 0, &b)) < 0)
+			goto done;
+		p->st.bytes += b.len;
+		p->st.header_bytes += b.len;
+		rc = header_read(&h, ge_buf_cstr(&b), b.len, 1, &p->build, path);
+	}
+	if (rc < 0)
+		goto done;
+	if (h.ok && (!h.cgo || p->build.cgo))
+		*keep = is_test ? 3 : h.cgo ? 2 : 1;
+	*pkgname = h.pkg;
+	h.pkg = NULL;
+done:
+	free(h.pkg);
+	free(path);
+	ge_buf_release(&b);
+	return rc;
+}
+
+int ge_gopkg_open(ge_gopkg **out, const char *dir, const ge_gopkg_source *src,
+                  const ge_gopkg_build *build)
+{
+	ge_gopkg *p = NULL;
+	char **names = NULL, **pkgs = NULL;
+	int *keep = NULL;
+	size_t n = 0, i, pass;
+	const char *main_pkg = NULL;
+	int rc;
+	assert(out && dir && src && src->list && src->read && build);
+	*out = NULL;
+	if (!(p = calloc(1, sizeof(*p))) || !(p->dir = ge_strdup(dir))) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	p->src = *src;
+	p->build = *build;
+	if ((rc = src->list(src->ud, dir, &names, &n)) < 0)
+		goto done;
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
+	keep = calloc(n ? n : 1, sizeof(*keep));
+	pkgs = calloc(n ? n : 1, sizeof(*pkgs));
+	p->files = calloc(n ? n : 1, sizeof(*p->files));
+	if (!keep || !pkgs || !p->files) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(names[i]);
+		int is_test = len > 8 && strcmp(names[i] + len - 8, "_test.go") == 0;
+		if (!ge_gopkg_name_ok(names[i], build) || (is_test && !build->tests))
+			continue;
+		p->st.candidates++;
+		if ((rc = classify(p, names[i], is_test, &keep[i], &pkgs[i])) < 0)
+			goto done;
+		if (keep[i] && keep[i] != 3 && !main_pkg && pkgs[i])
+			main_pkg = pkgs[i];
+	}
+	/* GoFiles, then CgoFiles, then the internal TestGoFiles (those of the
+	 * package's own name; "p_test" files are another package). */
+	for (pass = 1; pass <= 3; pass++)
+		for (i = 0; i < n; i++) {
+			if (keep[i] != (int)pass)
+				continue;
+			if (pass == 3 && main_pkg && pkgs[i] && strcmp(pkgs[i], main_pkg) != 0)
+				continue;
+			if (!(p->files[p->nfiles] = file_new(p, names[i]))) {
+				rc = ge_error_set(GE_ENOMEM, "out of memory");
+				goto done;
+			}
+			p->files[p->nfiles++]->compiled = 1;
+		}
+	p->st.compiled = p->nfiles;
+	*out = p;
+	p = NULL;
+	rc = 0;
+done:
+	strv_free(names, n);
+	if (pkgs)
+		strv_free(pkgs, n);
+	free(keep);
+	ge_gopkg_free(p);
+	return rc;
+}
+
+size_t ge_gopkg_nfiles(const ge_gopkg *p)
+{
+	return p->nfiles;
+}
+
+const char *ge_gopkg_file_name(const ge_gopkg *p, size_t i)
+{
+	return i < p->nfiles ? p->files[i]->name : NULL;
+}
+
+void ge_gopkg_stats_get(ge_gopkg_stats *out, const ge_gopkg *p)
+{
+	*out = p->st;
+}
+
+/* Read and scan one file. */
+static int file_scan(ge_gopkg_file *f)
+{
+	ge_buf b = GE_BUF_INIT;
+	int rc = f->pkg->src.read(f->pkg->src.ud, f->path, 0, &b);
+	if (rc < 0)
+		goto done;
+	f->pkg->st.scanned++;
+	f->pkg->st.bytes += b.len;
+	if ((rc = ge_gofile_parse(&f->gf, ge_buf_cstr(&b), b.len)) < 0)
+		goto done;
+	ge_gofile_package_counts(f->gf, &f->nglob, &f->ninit);
+	f->counted = 1;
+	f->len = b.len;
+	f->src = ge_buf_detach(&b);
+	if (!f->src && !(f->src = ge_strdup(""))) /* an empty file */
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+done:
+	ge_buf_release(&b);
+	return rc;
+}
+
+/* Count a file that precedes the one asked for.  It stays scanned: asked
+ * for later, it is not read again. */
+static int file_count(ge_gopkg_file *f)
+{
+	return f->counted ? 0 : file_scan(f);
+}
+
+/* Apply the package-wide base to a compiled file: scan (count) the files
+ * before it in compile order.  Done only when a name needs it. */
+static int file_base(ge_gopkg_file *f)
+{
+	ge_gopkg *p = f->pkg;
+	uint32_t glob = 0, init = 0;
+	size_t i;
+	int rc;
+	if (f->based)
+		return 0;
+	if (f->compiled && (f->nglob || f->ninit)) {
+		for (i = 0; i < p->nfiles && p->files[i] != f; i++) {
+			if ((rc = file_count(p->files[i])) < 0)
+				return rc;
+			glob += p->files[i]->nglob;
+			init += p->files[i]->ninit;
+		}
+		if ((glob || init) && (rc = ge_gofile_set_package_base(f->gf, glob, init)) < 0)
+			return rc;
+	}
+	f->based = 1;
+	return 0;
+}
+
+int ge_gopkg_get(ge_gopkg_file **out, ge_gopkg *p, const char *name)
+{
+	size_t i, k;
+	ge_gopkg_file *f, **v;
+	int rc;
+	assert(out && p && name);
+	*out = NULL;
+	for (k = 0; k < p->nfiles && strcmp(p->files[k]->name, name) != 0; k++)
+		;
+	if (k == p->nfiles) {
+		for (i = 0; i < p->nextra; i++)
+			if (strcmp(p->extra[i]->name, name) == 0) {
+				*out = p->extra[i];
+				return 0;
+			}
+		if (!(f = file_new(p, name)))
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		if ((rc = file_scan(f)) < 0) {
+			file_free(f);
+			return rc;
+		}
+		f->based = 1; /* alone */
+		if (!(v = realloc(p->extra, (p->nextra + 1) * sizeof(*v)))) {
+			file_free(f);
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		}
+		p->extra = v;
+		p->extra[p->nextra++] = f;
+		*out = f;
+		return 0;
+	}
+	f = p->files[k];
+	if ((rc = file_count(f)) < 0)
+		return rc;
+	*out = f;
+	return 0;
+}
+
+int ge_gopkg_file_compiled(const ge_gopkg_file *f)
+{
+	return f->compiled;
+}
+
+const ge_gofile *ge_gopkg_gofile(const ge_gopkg_file *f)
+{
+	return f->gf;
+}
+
+const char *ge_gopkg_func_at(ge_gopkg_file *f, uint32_t line, uint32_t col)
+{
+	/* Only init functions and package-level closures ("init.N...",
+	 * "init.funcN...") depend on the files before this one, and only a
+	 * file that has some gets a base.  It is applied before the first
+	 * answer, so that no name handed out is renamed afterwards. */
+	if (!f->based && (f->nglob || f->ninit) && file_base(f) < 0)
+		return NULL;
+	return ge_gofile_func_at(f->gf, line, col);
+}
+
+const char *ge_gopkg_line(const ge_gopkg_file *f, uint32_t line, size_t *len)
+{
+	return ge_gofile_line(f->gf, line, len);
+}
+
+uint64_t ge_gopkg_line_hash(const ge_gopkg_file *f, uint32_t line)
+{
+	return ge_gofile_line_hash(f->gf, line);
+}
+
+/* ------------------------------------------------------------------ */
+/* Comments                                                           */
+
+static int add_mark(uint32_t **v, size_t *n, size_t *cap, uint32_t line)
+{
+	if (*n && (*v)[*n - 1] == line)
+		return 0;
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 8;
+		uint32_t *nv = realloc(*v, nc * sizeof(*nv));
+		if (!nv)
+			return GE_ENOMEM;
+		*v = nv;
+		*cap = nc;
+	}
+	(*v)[(*n)++] = line;
+	return 0;
+}
+
+/*
+ * The lines on which a comment holds the mark.  Comments are what lies
+ * between golex's tokens (white space aside), so a string or rune literal
+ * is never searched.
+ */
+static int find_marks(const ge_golex *lx, uint32_t **marks, size_t *nmarks)
+{
+	const char *src = lx->src;
+	size_t cap = 0, m = sizeof(mark) - 1;
+	uint32_t t, line = 1;
+	size_t i = 0;
+	*marks = NULL;
+	*nmarks = 0;
+	for (t = 0; t < lx->ntoks; t++) {
+		size_t end = lx->toks[t].off;
+		while (i < end) {
+			if (src[i] == '\n') {
+				line++;
+				i++;
+			} else if (src[i] == '/' && i + 1 < end &&
+			           (src[i + 1] == '/' || src[i + 1] == '*')) {
+				int block = src[i + 1] == '*';
+				size_t j = i;
+				for (; j < end; j++) {
+					if (block && src[j] == '*' && j + 1 < end &&
+					    src[j + 1] == '/') {
+						j += 2;
+						break;
+					}
+					if (!block && src[j] == '\n')
+						break;
+					if (src[j] == '/' && end - j >= m &&
+					    memcmp(src + j, mark, m) == 0 &&
+					    add_mark(marks, nmarks, &cap, line) < 0) {
+						free(*marks);
+						*marks = NULL;
+						*nmarks = 0;
+						return ge_error_set(GE_ENOMEM, "out of memory");
+					}
+					if (src[j] == '\n')
+						line++;
+				}
+				i = j;
+			} else {
+				i++;
+			}
+		}
+		/* Skip the token, counting the lines it spans. */
+		line = lx->toks[t].line;
+		for (i = lx->toks[t].off; i < (size_t)lx->toks[t].off + lx->toks[t].len; i++)
+			if (src[i] == '\n')
+				line++;
+	}
+	return 0;
+}
+
+static int has_mark(const uint32_t *v, size_t n, uint32_t line)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo] == line;
+}
+
+static int cmp_clos(const void *a, const void *b)
+{
+	return strcmp(((const closure_ent *)a)->name, ((const closure_ent *)b)->name);
+}
+
+static void clos_clear(ge_gopkg_file *f)
+{
+	size_t i;
+	for (i = 0; i < f->nclos; i++)
+		free(f->clos[i].name);
+	free(f->clos);
+	f->clos = NULL;
+	f->nclos = 0;
+}
+
+/*
+ * Lex the file for its comments (the marks) and, when closures is set, for
+ * its closures' first lines; each is done once.  The marks need this file
+ * alone; the closures' names need the package base.
+ */
+static int file_lex(ge_gopkg_file *f, int closures)
+{
+	ge_golex lx = GE_GOLEX_INIT;
+	size_t cap = 0;
+	uint32_t t;
+	int rc;
+	if (f->marks_done && (!closures || f->clos_done))
+		return 0;
+	if (closures && (rc = file_base(f)) < 0)
+		return rc;
+	if ((rc = ge_golex_scan(&lx, f->src, f->len)) < 0)
+		return rc;
+	if (!f->marks_done) {
+		if ((rc = find_marks(&lx, &f->marks, &f->nmarks)) < 0)
+			goto done;
+		f->marks_done = 1;
+	}
+	if (!closures)
+		goto done;
+	/* A closure: a "func (" whose '(' gosrc puts in another function than
+	 * the keyword (a method's receiver list is its own function's). */
+	for (t = 0; t + 1 < lx.ntoks; t++) {
+		const ge_golex_tok *k = &lx.toks[t], *lp = &lx.toks[t + 1];
+		const char *outer, *inner;
+		if (k->kind != GE_GOLEX_FUNC || lp->kind != GE_GOLEX_LPAREN)
+			continue;
+		outer = ge_gofile_func_at(f->gf, k->line, k->col);
+		inner = ge_gofile_func_at(f->gf, lp->line, lp->col);
+		if (!inner[0] || strcmp(outer, inner) == 0)
+			continue;
+		if (f->nclos == cap) {
+			size_t nc = cap ? cap * 2 : 8;
+			closure_ent *nv = realloc(f->clos, nc * sizeof(*nv));
+			if (!nv) {
+				rc = ge_error_set(GE_ENOMEM, "out of memory");
+				goto done;
+			}
+			f->clos = nv;
+			cap = nc;
+		}
+		if (!(f->clos[f->nclos].name = ge_strdup(inner))) {
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+			goto done;
+		}
+		f->clos[f->nclos++].hash = ge_gofile_line_hash(f->gf, k->line);
+	}
+	if (f->nclos)
+		qsort(f->clos, f->nclos, sizeof(*f->clos), cmp_clos);
+	f->clos_done = 1;
+done:
+	if (rc < 0 && closures)
+		clos_clear(f);
+	ge_golex_release(&lx);
+	return rc;
+}
+
+int ge_gopkg_ignored(ge_gopkg_file *f, uint32_t line)
+{
+	int rc;
+	if (!line)
+		return 0;
+	if ((rc = file_lex(f, 0)) < 0)
+		return rc;
+	return has_mark(f->marks, f->nmarks, line) || has_mark(f->marks, f->nmarks, line - 1);
+}
+
+int ge_gopkg_text_ignored(const char *src, size_t len, uint32_t line)
+{
+	ge_golex lx = GE_GOLEX_INIT;
+	uint32_t *marks = NULL;
+	size_t n = 0;
+	int rc;
+	if (!line)
+		return 0;
+	if ((rc = ge_golex_scan(&lx, src, len)) < 0)
+		return rc;
+	rc = find_marks(&lx, &marks, &n);
+	if (rc == 0)
+		rc = has_mark(marks, n, line) || has_mark(marks, n, line - 1);
+	free(marks);
+	ge_golex_release(&lx);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Match keys                                                         */
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Length of the digits at s, when they end at '\0' or '.'; else 0. */
+static size_t ordinal(const char *s)
+{
+	size_t n = 0;
+	while (is_digit(s[n]))
+		n++;
+	return n && (s[n] == '\0' || s[n] == '.') ? n : 0;
+}
+
+/* Append the key of the ordinal ending at func[0, end): "#hash" or "*". */
+static int put_ordinal(ge_buf *out, const char *func, size_t end,
+                       int (*fn)(void *, const char *, size_t, uint64_t *), void *ud)
+{
+	uint64_t h = 0;
+	if (fn && fn(ud, func, end, &h) > 0)
+		return ge_buf_printf(out, "#%016llx", (unsigned long long)h);
+	return ge_buf_putc(out, '*');
+}
+
+int ge_gopkg_match_key_hashed(ge_buf *out, const char *func,
+                              int (*fn)(void *ud, const char *prefix, size_t len, uint64_t *hash),
+                              void *ud)
+{
+	const char *s, *q;
+	size_t n;
+	int rc = 0;
+	assert(out && func);
+	s = func;
+	/* "init.N": an init function, by its ordinal in the package. */
+	if (strncmp(s, "init.", 5) == 0 && (n = ordinal(s + 5)) > 0) {
+		rc |= ge_buf_puts(out, "init.*");
+		s += 5 + n;
+	}
+	/* The first ".funcN" starts the closures; ".N" after it nests them. */
+	for (q = s; (q = strstr(q, ".func")) != NULL; q++)
+		if ((n = ordinal(q + 5)) > 0)
+			break;
+	if (!q)
+		return (ge_buf_puts(out, s) | rc) ? ge_error_set(GE_ENOMEM, "out of memory") : 0;
+	rc |= ge_buf_put(out, s, (size_t)(q - s) + 5);
+	s = q + 5;
+	for (;;) {
+		rc |= put_ordinal(out, func, (size_t)(s - func) + n, fn, ud);
+		s += n;
+		if (*s != '.' || !(n = ordinal(s + 1)))
+			break;
+		rc |= ge_buf_putc(out, '.');
+		s++;
+	}
+	rc |= ge_buf_puts(out, s);
+	return rc ? ge_error_set(GE_ENOMEM, "out of memory") : 0;
+}
+
+int ge_gopkg_match_key(ge_buf *out, const char *func)
+{
+	return ge_gopkg_match_key_hashed(out, func, NULL, NULL);
+}
+
+static int file_closure_hash(void *ud, const char *prefix, size_t len, uint64_t *hash)
+{
+	const ge_gopkg_file *f = ud;
+	size_t lo = 0, hi = f->nclos;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *nm = f->clos[mid].name;
+		int c = strncmp(nm, prefix, len);
+		if (c == 0 && nm[len])
+			c = 1;
+		if (c == 0) {
+			*hash = f->clos[mid].hash;
+			return 1;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+int ge_gopkg_file_match_key(ge_buf *out, ge_gopkg_file *f, const char *func)
+{
+	int rc = file_lex(f, 1);
+	if (rc < 0)
+		return rc;
+	return ge_gopkg_match_key_hashed(out, func, file_closure_hash, f);
+}

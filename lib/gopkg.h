@@ -1,0 +1,211 @@
+/*
+ * lib/gopkg: one package's Go source as the compiler saw it.
+ *
+ * A view of a package directory, read through a source provider (the work
+ * tree, or the -overlay map a base build uses), that knows which files the
+ * build compiles and in what order (go list's GoFiles: build constraints
+ * applied, sorted by name), and so can name init functions ("init.N") and
+ * package-level closures ("init.funcN") with the package-wide numbers the
+ * compiler gives them.  Per file it answers what attribution and the
+ * filters ask: the function at line:col, a line's text and hash, whether
+ * a line is suppressed by a //goescape:ignore comment, and the key under
+ * which the matcher should compare a diagnostic's function.  See
+ * docs/GOPKG.md for what it owns and how the callers are wired to it.
+ *
+ * Reading.  Opening a view lists the directory and reads the header (the
+ * comments and imports before the first declaration) of every *.go file
+ * whose name the build accepts, to apply the build constraints; nothing
+ * is scanned.  A file is read whole and scanned only when asked for.  The
+ * files before it in compile order are scanned too only when a name is
+ * asked of a file that has init functions or package-level closures:
+ * their counts of those are its base.  Each file is
+ * scanned at most once, in whatever order they are asked for.
+ * ge_gopkg_stats_get() says how many were read.
+ *
+ * Build constraints (go/build's rules, for the configuration in
+ * ge_gopkg_build):
+ *   - file names: only "*.go", not starting with '_' or '.', "_test.go"
+ *     only with tests (then after all other files, as cmd/go compiles a
+ *     package's internal test variant), and the _GOOS, _GOARCH and
+ *     _GOOS_GOARCH suffixes of the known systems and architectures;
+ *   - "//go:build" lines in the header: && || ! parentheses and tags;
+ *     without one, "// +build" lines (space = or, comma = and, ! = not; the
+ *     lines and-ed) in the comments before the package clause;
+ *   - a tag is satisfied by GOOS, GOARCH, "unix" for the Unix systems,
+ *     "linux" under android, "solaris" under illumos, "darwin" under ios,
+ *     "gc", "cgo" when cgo is on, "go1.1" to "go1.<go_minor>",
+ *     "goexperiment.X" for each experiment X, and every tag in tags;
+ *   - a file importing "C" is compiled only when cgo is on; such files
+ *     come after the others (cgo generates the files the compiler sees;
+ *     their numbering is not checked against the compiler).
+ * External test packages (package p_test) are not part of the view.
+ */
+#ifndef GE_GOPKG_H
+#define GE_GOPKG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "gosrc.h"
+
+/*
+ * A source provider: how the view reads a directory and a file.  Paths are
+ * absolute.  list() gives the names (not paths) of the entries of dir
+ * that may be Go files, as a malloc'd array of malloc'd strings (the view
+ * frees them); read() appends the file's content to out, at most max
+ * bytes when max is not 0 (the view asks for a prefix to read headers);
+ * both return 0, GE_ENOTFOUND, or another error with its message set.
+ * A git tree provider is a third pair of these.
+ */
+typedef struct ge_gopkg_source {
+	int (*list)(void *ud, const char *dir, char ***names, size_t *n);
+	int (*read)(void *ud, const char *path, size_t max, ge_buf *out);
+	void *ud;
+} ge_gopkg_source;
+
+/* The work tree as it is on disk. */
+void ge_gopkg_source_worktree(ge_gopkg_source *out);
+
+/*
+ * The work tree under a go build -overlay map, as lib/history.c makes it
+ * and ge_attrib_set_overlay() receives it: real[i] is read from backing[i],
+ * and an empty backing[i] means real[i] does not exist for the build.  The
+ * arrays are borrowed by ov, and ov by the provider.
+ */
+typedef struct ge_gopkg_overlay {
+	char *const *real;
+	char *const *backing;
+	size_t n;
+} ge_gopkg_overlay;
+void ge_gopkg_source_overlay(ge_gopkg_source *out, const ge_gopkg_overlay *ov);
+
+/* The build configuration that selects the files (see above).  Strings and
+ * arrays are borrowed for the life of the view.  NULL goos/goarch mean
+ * "linux"/"amd64"; go_minor 0 means every go1.N tag is satisfied. */
+typedef struct ge_gopkg_build {
+	const char *goos, *goarch;
+	const char *const *tags; /* -tags */
+	size_t ntags;
+	const char *const *experiments; /* GOEXPERIMENT names, without "goexperiment." */
+	size_t nexperiments;
+	int cgo;      /* CGO_ENABLED */
+	int go_minor; /* 26 for go1.26.x */
+	int tests;    /* include the package's internal _test.go files */
+} ge_gopkg_build;
+
+#define GE_GOPKG_BUILD_INIT                                                                        \
+	{                                                                                          \
+		NULL, NULL, NULL, 0, NULL, 0, 0, 0, 0                                              \
+	}
+
+typedef struct ge_gopkg ge_gopkg;
+typedef struct ge_gopkg_file ge_gopkg_file;
+
+/* What a view has read so far. */
+typedef struct ge_gopkg_stats {
+	size_t candidates;   /* *.go names listed */
+	size_t headers;      /* headers read to apply build constraints */
+	size_t compiled;     /* files in compile order */
+	size_t scanned;      /* files read whole and scanned */
+	size_t bytes;        /* bytes read, headers included */
+	size_t header_bytes; /* of which for headers */
+} ge_gopkg_stats;
+
+/*
+ * Open a view of the package in dir (absolute) through src, for build.
+ * Lists the directory and applies the build constraints; free with
+ * ge_gopkg_free().  GE_ENOTFOUND when dir cannot be listed.
+ */
+int ge_gopkg_open(ge_gopkg **out, const char *dir, const ge_gopkg_source *src,
+                  const ge_gopkg_build *build);
+void ge_gopkg_free(ge_gopkg *p);
+
+/* The files the build compiles, in compile order: base names, borrowed. */
+size_t ge_gopkg_nfiles(const ge_gopkg *p);
+const char *ge_gopkg_file_name(const ge_gopkg *p, size_t i);
+
+/*
+ * The scanned file named name (a base name in dir): borrowed, valid until
+ * ge_gopkg_free().  Names are asked through ge_gopkg_func_at(), which
+ * applies the package-wide base first; ge_gopkg_gofile() gives the gosrc
+ * object as it is (with the base only after a first ge_gopkg_func_at()),
+ * for callers that need more than this header offers.  A file the build
+ * does not compile (a name the constraints exclude, or not a Go file name)
+ * is still scanned, alone (numbers from 0 and 1, as gosrc does), and
+ * ge_gopkg_file_compiled() says 0.  GE_ENOTFOUND when the provider has no
+ * such file.
+ */
+int ge_gopkg_get(ge_gopkg_file **out, ge_gopkg *p, const char *name);
+int ge_gopkg_file_compiled(const ge_gopkg_file *f);
+const ge_gofile *ge_gopkg_gofile(const ge_gopkg_file *f);
+
+void ge_gopkg_stats_get(ge_gopkg_stats *out, const ge_gopkg *p);
+
+/*
+ * ge_gofile_func_at() with the package's numbering: borrowed from the
+ * view, valid until ge_gopkg_free().  The first question on a file that
+ * has init functions or package-level closures scans the files before it
+ * for their counts (a file without any needs no other); NULL when one of
+ * them cannot be read or memory runs out (the error is set).
+ */
+const char *ge_gopkg_func_at(ge_gopkg_file *f, uint32_t line, uint32_t col);
+/* ge_gofile_line() and _line_hash() of the file. */
+const char *ge_gopkg_line(const ge_gopkg_file *f, uint32_t line, size_t *len);
+uint64_t ge_gopkg_line_hash(const ge_gopkg_file *f, uint32_t line);
+
+/*
+ * Is a diagnostic on line suppressed?  1 when a comment on that line, or
+ * on the line above, holds "//goescape:ignore" (a line comment, or the
+ * text inside a general comment); text in a string or rune literal is not
+ * a comment.  0 otherwise (line 0 or beyond the end included), GE_ENOMEM.
+ */
+int ge_gopkg_ignored(ge_gopkg_file *f, uint32_t line);
+
+/* The same check on a source text of its own (no view): for callers that
+ * have the file's bytes from elsewhere, such as a git blob. */
+int ge_gopkg_text_ignored(const char *src, size_t len, uint32_t line);
+
+/*
+ * Match keys: the name under which the matcher compares a diagnostic's
+ * function, so that inserting a closure, or an init function, does not
+ * turn the escapes of the others into new + fixed.  The display name stays
+ * the compiler's; only the comparison uses the key.
+ *
+ * ge_gopkg_match_key() needs nothing but the name: each ordinal that
+ * numbers a closure or an init function becomes '*':
+ *   "F.func3" -> "F.func*", "F.func1.2" -> "F.func*.*",
+ *   "(*T).M.func2" -> "(*T).M.func*", "init.func4" -> "init.func*",
+ *   "init.3" -> "init.*", "init.1.func2" -> "init.*.func*",
+ *   "F", "(*T).M", "" -> unchanged.
+ * All closures of one named function share a key; the line hash and the
+ * subject then tell their escapes apart, as they do for any two escapes
+ * of one function.  A method whose name looks like a closure ordinal
+ * ("T.func1") is keyed like one; it only shares a key with its siblings.
+ *
+ * ge_gopkg_match_key_hashed() keys each closure by the hash of the line
+ * its "func" keyword is on instead ("F.func#1a2b...", "init.#"), with the
+ * hash asked of closure_hash(ud, prefix, prefix_len, &hash) for each
+ * closure prefix of func ("F.func1", then "F.func1.2"); an ordinal whose
+ * closure is not found (0 returned) becomes '*' as above.  Finer, but it
+ * needs the source at both commits; ge_gopkg_file_match_key() is it for a
+ * file of a view.  Both append to out and return 0 or GE_ENOMEM.
+ */
+int ge_gopkg_match_key(ge_buf *out, const char *func);
+int ge_gopkg_match_key_hashed(ge_buf *out, const char *func,
+                              int (*closure_hash)(void *ud, const char *prefix, size_t len,
+                                                  uint64_t *hash),
+                              void *ud);
+int ge_gopkg_file_match_key(ge_buf *out, ge_gopkg_file *f, const char *func);
+
+/*
+ * Does the header of a Go file satisfy build?  The file-name rules and the
+ * //go:build (or // +build) lines, as ge_gopkg_open() applies them; for
+ * tests and tools.  src is the file's text or a prefix holding its header.
+ */
+int ge_gopkg_name_ok(const char *name, const ge_gopkg_build *build);
+/* Evaluate one //go:build expression (the text after "//go:build");
+ * 1 true, 0 false, GE_EBADINPUT when it does not parse. */
+int ge_gopkg_eval_constraint(const char *expr, size_t len, const ge_gopkg_build *build);
+
+#endif

@@ -5,13 +5,21 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "gopkg.h"
 #include "gosrc.h"
 
 typedef struct file_ent {
 	char *abs;      /* the real file */
-	ge_gofile *src; /* NULL when unreadable */
+	ge_gofile *src; /* NULL when unreadable; the view's when pf is set */
+	ge_gopkg_file *pf; /* the file in its package's view (lib/gopkg), or NULL */
 	const ge_module *mod;
 } file_ent;
+
+/* A package directory's source view: names with package-wide numbering. */
+typedef struct view_ent {
+	char *dir;
+	ge_gopkg *p; /* NULL when the directory could not be viewed */
+} view_ent;
 
 struct ge_attrib {
 	const ge_modset *mods;
@@ -66,6 +74,12 @@ struct ge_attrib {
 	} * inl;
 	size_t ninl, capinl;
 	uint32_t block; /* "# importpath" headers seen: ge_diag.group */
+	view_ent *views;
+	size_t nviews, capviews;
+	ge_gopkg_build build; /* which files the build compiles (ge_attrib_set_build) */
+	char **tagv;
+	ge_gopkg_overlay gov;
+	ge_gopkg_source gsrc;
 };
 
 #define GE_ATTRIB_MAX_INL (1u << 16)
@@ -186,6 +200,84 @@ void ge_attrib_set_overlay(ge_attrib *a, char *const *real, char *const *backing
 	a->ov_real = real;
 	a->ov_backing = backing;
 	a->nov = n;
+	a->gov.real = real;
+	a->gov.backing = backing;
+	a->gov.n = n;
+}
+
+int ge_attrib_set_build(ge_attrib *a, const char *goos, const char *goarch, int cgo,
+                        const char *tags, const char *go_version)
+{
+	size_t n = 0, i;
+	const char *t;
+	assert(a);
+	free((char *)a->build.goos);
+	free((char *)a->build.goarch);
+	a->build.goos = goos && *goos ? ge_strdup(goos) : NULL;
+	a->build.goarch = goarch && *goarch ? ge_strdup(goarch) : NULL;
+	if ((goos && *goos && !a->build.goos) || (goarch && *goarch && !a->build.goarch))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	a->build.cgo = cgo;
+	/* "go1.26.8" -> 26; 0 (every go1.N tag) when unknown. */
+	a->build.go_minor = 0;
+	if (go_version && strncmp(go_version, "go1.", 4) == 0)
+		a->build.go_minor = atoi(go_version + 4);
+	for (i = 0; a->tagv && a->tagv[i]; i++)
+		free(a->tagv[i]);
+	free(a->tagv);
+	a->tagv = NULL;
+	for (t = tags; t && *t; t++)
+		if (*t == ',')
+			n++;
+	if (tags && *tags) {
+		if (!(a->tagv = calloc(n + 2, sizeof(char *))))
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		for (i = 0, t = tags; *t; i++) {
+			size_t l = strcspn(t, ",");
+			if (!(a->tagv[i] = ge_strndup(t, l)))
+				return ge_error_set(GE_ENOMEM, "out of memory");
+			t += l + (t[l] == ',');
+		}
+		a->build.tags = (const char *const *)a->tagv;
+		a->build.ntags = i;
+	} else {
+		a->build.tags = NULL;
+		a->build.ntags = 0;
+	}
+	return 0;
+}
+
+/* The view of dir (absolute), opened at its first use; NULL when it has none. */
+static ge_gopkg *view_of(ge_attrib *a, const char *dir)
+{
+	size_t i;
+	view_ent *v;
+	for (i = a->nviews; i-- > 0;)
+		if (strcmp(a->views[i].dir, dir) == 0)
+			return a->views[i].p;
+	if (a->nviews == a->capviews) {
+		size_t nc = a->capviews ? a->capviews * 2 : 16;
+		view_ent *nv = realloc(a->views, nc * sizeof(*nv));
+		if (!nv)
+			return NULL;
+		a->views = nv;
+		a->capviews = nc;
+	}
+	v = &a->views[a->nviews];
+	if (!(v->dir = ge_strdup(dir)))
+		return NULL;
+	v->p = NULL;
+	a->nviews++;
+	if (a->nov)
+		ge_gopkg_source_overlay(&a->gsrc, &a->gov);
+	else
+		ge_gopkg_source_worktree(&a->gsrc);
+	/* A directory the view cannot take (a bad //go:build): files are read alone. */
+	if (ge_gopkg_open(&v->p, dir, &a->gsrc, &a->build) < 0) {
+		v->p = NULL;
+		ge_error_clear();
+	}
+	return v->p;
 }
 
 /* The backing file of a real path under the overlay, or NULL. */
@@ -228,6 +320,7 @@ int ge_attrib_new(ge_attrib **out, const ge_modset *mods, const char *cwd)
 	a->mods = mods;
 	a->cwd = cwd;
 	a->cur = -1;
+	a->build.cgo = 1; /* go's default on a host with a C compiler; see ge_attrib_set_build */
 	*out = a;
 	return 0;
 }
@@ -239,9 +332,20 @@ void ge_attrib_free(ge_attrib *a)
 		return;
 	for (i = 0; i < a->cap; i++) {
 		free(a->files[i].abs);
-		ge_gofile_free(a->files[i].src);
+		if (!a->files[i].pf)
+			ge_gofile_free(a->files[i].src);
 	}
 	free(a->files);
+	for (i = 0; i < a->nviews; i++) {
+		free(a->views[i].dir);
+		ge_gopkg_free(a->views[i].p);
+	}
+	free(a->views);
+	for (i = 0; a->tagv && a->tagv[i]; i++)
+		free(a->tagv[i]);
+	free(a->tagv);
+	free((char *)a->build.goos);
+	free((char *)a->build.goarch);
 	free(a->pkg);
 	free(a->pkgdir);
 	free(a->origin);
@@ -301,8 +405,27 @@ static file_ent *get_file(ge_attrib *a, const char *abs)
 	a->files[j].mod = ge_modset_lookup_path(a->mods, abs);
 	if (a->files[j].mod) { /* only main-module sources are ever read */
 		const char *content = backing_of(a, abs);
-		if (ge_gofile_load(&a->files[j].src, content && *content ? content : abs) < 0)
-			a->files[j].src = NULL;
+		const char *slash = strrchr(abs, '/');
+		ge_gopkg *view = NULL;
+		/* Through the package's view, so init.N and init.funcN are numbered
+		 * across the package as the compiler numbers them. */
+		if (slash && slash > abs) {
+			char *dir = ge_strndup(abs, (size_t)(slash - abs));
+			if (!dir) {
+				ge_error_set(GE_ENOMEM, "out of memory");
+				return NULL;
+			}
+			view = view_of(a, dir);
+			free(dir);
+		}
+		if (view && ge_gopkg_get(&a->files[j].pf, view, slash + 1) == 0) {
+			a->files[j].src = (ge_gofile *)ge_gopkg_gofile(a->files[j].pf);
+		} else {
+			a->files[j].pf = NULL;
+			ge_error_clear();
+			if (ge_gofile_load(&a->files[j].src, content && *content ? content : abs) < 0)
+				a->files[j].src = NULL;
+		}
 	}
 	a->nfiles++;
 	return a->last = &a->files[j];
@@ -752,7 +875,15 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 			goto done;
 		}
 		d.message = msg;
-		d.function = fe->src ? ge_gofile_func_at(fe->src, l->lineno, l->col) : "";
+		if (fe->pf) {
+			if (!(d.function = ge_gopkg_func_at(fe->pf, l->lineno, l->col))) {
+				free(msg);
+				rc = -1; /* a file before it could not be read: the message is set */
+				goto done;
+			}
+		} else {
+			d.function = fe->src ? ge_gofile_func_at(fe->src, l->lineno, l->col) : "";
+		}
 		d.line_hash = fe->src ? ge_gofile_line_hash(fe->src, l->lineno) : 0;
 		/*
 		 * Text of an inlined callee ("cannot be negative" from

@@ -64,6 +64,15 @@ size_t ge_attrib_main_lines(const ge_attrib *a);
 void ge_attrib_set_trimpath(ge_attrib *a, int on);
 /* Report positions in vendor/ directories (off: they are dependencies'). */
 void ge_attrib_set_vendored(ge_attrib *a, int on);
+/*
+ * The configuration the output was built with, which decides the files of
+ * each package and so the package-wide names of init functions and
+ * package-level closures (lib/gopkg): GOOS, GOARCH (NULL or "" for the
+ * defaults), cgo, the comma-separated -tags and the Go version
+ * ("go1.26.8").  Copied.  0 or GE_ENOMEM.
+ */
+int ge_attrib_set_build(ge_attrib *a, const char *goos, const char *goarch, int cgo,
+                        const char *tags, const char *go_version);
 
 /* Diagnostics seen that could not be placed in a main module's file. */
 size_t ge_attrib_dropped(const ge_attrib *a);

@@ -1,6 +1,8 @@
 /* Matching base escapes to head escapes: the identity cascade. */
 #include "match.h"
 
+#include "gopkg.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,14 +25,34 @@ static uint32_t mv_get(const uint32_t *mv, size_t j, int from)
 	return mv ? mv[2 * j + (size_t)from] : 0;
 }
 
-static uint64_t key_of(const char *file, const ge_diag *d)
+/*
+ * The first stages' key: file, function, kind, subject.  The function is
+ * compared by its match key (lib/gopkg): closure and init ordinals are
+ * wildcards ("F.func3" -> "F.func*"), so a closure inserted above others
+ * does not rename their escapes into new + fixed; the line hash and the
+ * subject tell a function's closures apart.  scratch is reused between
+ * calls; names without a digit (most of them) need no copy.
+ */
+static int key_of(uint64_t *out, ge_buf *scratch, const char *file, const ge_diag *d)
 {
 	uint64_t h = GE_HASH_SEED;
 	unsigned char k = (unsigned char)d->kind;
+	const char *fn = d->function;
+	size_t fl;
+	if (strpbrk(fn, "0123456789")) {
+		ge_buf_truncate(scratch, 0);
+		if (ge_gopkg_match_key(scratch, fn) < 0)
+			return GE_ENOMEM;
+		fn = ge_buf_cstr(scratch);
+		fl = scratch->len;
+	} else {
+		fl = strlen(fn);
+	}
 	h = ge_hash_bytes(h, file, strlen(file) + 1);
-	h = ge_hash_bytes(h, d->function, strlen(d->function) + 1);
+	h = ge_hash_bytes(h, fn, fl + 1);
 	h = ge_hash_bytes(h, (const char *)&k, 1);
-	return ge_hash_bytes(h, d->subject, strlen(d->subject) + 1);
+	*out = ge_hash_bytes(h, d->subject, strlen(d->subject) + 1);
+	return 0;
 }
 
 /* Stage 4's key: what an escape is wherever its code went. */
@@ -416,6 +438,7 @@ static int split_head(ge_report *head, const ge_report *base, const ent *he, con
 int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 {
 	ent *be = NULL, *he = NULL, **scratch = NULL;
+	ge_buf kbuf = GE_BUF_INIT;
 	uint32_t *mv = NULL;
 	size_t nb = base->ndiags, nh = head->ndiags, i, j, scap = 0;
 	int rc = 0, sites = base->counted && head->counted;
@@ -433,7 +456,8 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 			if (r)
 				file = r;
 		}
-		be[i].key = key_of(file, d);
+		if ((rc = key_of(&be[i].key, &kbuf, file, d)) < 0)
+			goto done;
 		be[i].lh = d->line_hash;
 		be[i].line = d->line;
 		be[i].mapped = map && map->map_line ? map->map_line(d->file, d->line, map->ud) : d->line;
@@ -442,7 +466,8 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 	}
 	for (i = 0; i < nh; i++) {
 		const ge_diag *d = &head->diags[i];
-		he[i].key = key_of(d->file, d);
+		if ((rc = key_of(&he[i].key, &kbuf, d->file, d)) < 0)
+			goto done;
 		he[i].lh = d->line_hash;
 		he[i].line = d->line;
 		he[i].mapped = 0;
@@ -500,5 +525,6 @@ done:
 	free(he);
 	free(mv);
 	free(scratch);
+	ge_buf_release(&kbuf);
 	return rc;
 }

@@ -604,16 +604,27 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	ge_attrib_set_trimpath(s.attrib, wants_trimpath(&plan, o->goflags));
 	ge_attrib_set_vendored(s.attrib, o->vendored);
 	/*
-	 * The configuration first: it decides which files each package has,
-	 * which attribution needs for package-wide names (and it runs no go
-	 * unless go is a wrapper script, then once per run).
+	 * The configuration first when it costs no go process: it decides
+	 * which files each package has, which attribution needs for
+	 * package-wide names.  A wrapper go is asked after the build, as
+	 * before (no go runs before the user's build, none after a signal);
+	 * attribution then takes GOOS, GOARCH and CGO_ENABLED from the
+	 * environment.
 	 */
-	if ((rc = ge_goconfig_compute(&s.report->config, o->go, o->args, o->nargs, o->goflags,
-				      o->mods, o->cwd)) < 0)
-		goto done;
-	if ((rc = ge_attrib_set_build(s.attrib, s.report->config->goos, s.report->config->goarch,
-				      strcmp(s.report->config->cgo, "1") == 0,
-				      s.report->config->tags, s.report->config->go)) < 0)
+	if (!ge_goconfig_spawns(o->go)) {
+		if ((rc = ge_goconfig_compute(&s.report->config, o->go, o->args, o->nargs,
+					      o->goflags, o->mods, o->cwd)) < 0)
+			goto done;
+		rc = ge_attrib_set_build(s.attrib, s.report->config->goos,
+					 s.report->config->goarch,
+					 strcmp(s.report->config->cgo, "1") == 0,
+					 s.report->config->tags, s.report->config->go);
+	} else {
+		const char *cgo = getenv("CGO_ENABLED");
+		rc = ge_attrib_set_build(s.attrib, getenv("GOOS"), getenv("GOARCH"),
+					 !cgo || strcmp(cgo, "0") != 0, NULL, NULL);
+	}
+	if (rc < 0)
 		goto done;
 	ro.dir = o->cwd;
 	ro.on_stderr = feed;
@@ -629,7 +640,12 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	    (rc = check_read_something(&s, o->mods, plan.scope, plan.nscope, "from 'go build'")) <
 	        0)
 		goto done;
+	/* Interrupted: no more go processes (the configuration may need one). */
 	if (!ge_run_signalled() && !WIFSIGNALED(*status)) {
+		if (!s.report->config &&
+		    (rc = ge_goconfig_compute(&s.report->config, o->go, o->args, o->nargs,
+					      o->goflags, o->mods, o->cwd)) < 0)
+			goto done;
 		if (!(ver = ge_strdup(s.report->config->go))) {
 			rc = ge_error_set(GE_ENOMEM, "out of memory");
 			goto done;

@@ -950,3 +950,13 @@ const char *ge_path_within(const char *path, const char *root)
 		return NULL;
 	return path + n + 1;
 }
+
+void ge_strv_free(char **v, size_t n)
+{
+	size_t i;
+	if (!v)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

@@ -146,6 +146,9 @@ int ge_path_check_inside(char **resolved, const char *root, const char *path);
 /* mkdir -p: create dir and its missing parents (mode 0777 less umask). */
 int ge_mkdir_p(const char *dir);
 
+/* Free the first n strings of v, then v (NULL is fine). */
+void ge_strv_free(char **v, size_t n);
+
 /* malloc'd copies; NULL on out of memory. */
 char *ge_strdup(const char *s);
 char *ge_strndup(const char *s, size_t n);

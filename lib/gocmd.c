@@ -8,15 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void ge_strv_free(char **v, size_t n)
-{
-	size_t i;
-	if (!v)
-		return;
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
 
 /* A growable vector of malloc'd strings. */
 typedef struct strv {

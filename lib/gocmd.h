@@ -159,7 +159,6 @@ int ge_gcflags_merge_scoped(char ***out, size_t *nout, const ge_gcflag *entries,
 
 /* Split a GOFLAGS value the way go does (spaces, '' and "" quoting). */
 int ge_goflags_split(char ***out, size_t *nout, const char *goflags);
-void ge_strv_free(char **v, size_t n);
 
 
 

@@ -802,6 +802,17 @@ static void file_lines(char **go_line, char **tc_line, const ge_modset *mods)
 	ge_buf_release(&text);
 }
 
+int ge_goconfig_spawns(const char *go)
+{
+	char *goroot = NULL, *local = NULL;
+	int spawns;
+	find_goroot(&goroot, &local, go);
+	spawns = !goroot && !(wrap_of[0] && strcmp(wrap_of, go) == 0);
+	free(goroot);
+	free(local);
+	return spawns;
+}
+
 int ge_goconfig_compute(ge_goconfig **out, const char *go, char *const *args, size_t nargs,
                         const char *goflags, const ge_modset *mods, const char *cwd)
 {

@@ -50,6 +50,9 @@ int ge_goconfig_dup(ge_goconfig **out, const ge_goconfig *c);
 int ge_goconfig_compute(ge_goconfig **out, const char *go, char *const *args, size_t nargs,
                         const char *goflags, const ge_modset *mods, const char *cwd);
 
+/* Would ge_goconfig_compute() run go (a wrapper go not asked yet this run)? */
+int ge_goconfig_spawns(const char *go);
+
 /*
  * Fill canonical and hash from the fields.  The canonical string is
  * "go=V goos=V goarch=V cgo=V tags=V gcflags=V build=V goexperiment=V"

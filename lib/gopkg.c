@@ -28,15 +28,6 @@ static const char mark[] = "//goescape:ignore";
 /* ------------------------------------------------------------------ */
 /* Providers                                                          */
 
-static void strv_free(char **v, size_t n)
-{
-	size_t i;
-	if (!v)
-		return;
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
 
 static int read_disk(const char *path, size_t max, ge_buf *out)
 {
@@ -118,7 +109,7 @@ static int list_disk(const char *dir, char ***names, size_t *n)
 	}
 	closedir(d);
 	if (rc < 0) {
-		strv_free(v, cnt);
+		ge_strv_free(v, cnt);
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	}
 	*names = v;
@@ -186,7 +177,7 @@ static int ov_list(void *ud, const char *dir, char ***names, size_t *n)
 		if (!full) {
 			for (; i < cnt; i++)
 				free(v[i]);
-			strv_free(v, j);
+			ge_strv_free(v, j);
 			return ge_error_set(GE_ENOMEM, "out of memory");
 		}
 		k = ov_find(ov, full);
@@ -214,7 +205,7 @@ static int ov_list(void *ud, const char *dir, char ***names, size_t *n)
 			continue;
 		nv = realloc(v, (cnt + 1) * sizeof(*nv));
 		if (!nv || !(nv[cnt] = ge_strdup(base))) {
-			strv_free(nv ? nv : v, cnt);
+			ge_strv_free(nv ? nv : v, cnt);
 			return ge_error_set(GE_ENOMEM, "out of memory");
 		}
 		v = nv;
@@ -861,9 +852,9 @@ int ge_gopkg_open(ge_gopkg **out, const char *dir, const ge_gopkg_source *src,
 	p = NULL;
 	rc = 0;
 done:
-	strv_free(names, n);
+	ge_strv_free(names, n);
 	if (pkgs)
-		strv_free(pkgs, n);
+		ge_strv_free(pkgs, n);
 	free(keep);
 	ge_gopkg_free(p);
 	return rc;

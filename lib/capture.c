@@ -54,6 +54,16 @@ typedef struct cap_state {
 	void *json_ud;
 	/* Compiler -m lines of the main modules' packages in scope. */
 	size_t main_lines;
+	/*
+	 * Per "# pkg" header: its -m lines and its positioned lines that are
+	 * not -m output (compile errors).  A package with errors and no -m
+	 * line did not compile: its escapes are unknown, not gone.
+	 */
+	struct pkg_lines {
+		char *pkg;
+		size_t m, errors;
+	} *pkgs;
+	size_t npkgs, cur_pkg;
 } cap_state;
 
 #define GE_CAPTURE_MAX_LINE (16 * 1024 * 1024)
@@ -89,10 +99,38 @@ static void show(cap_state *s, const char *line, size_t len)
 		s->out(line, len, s->ud);
 }
 
+/* The counts of l's package (the last header's), or NULL before any header. */
+static struct pkg_lines *pkg_lines_of(cap_state *s, const ge_parse_line *l)
+{
+	struct pkg_lines *n;
+	size_t i;
+	if (!l->pkg)
+		return NULL;
+	if (s->cur_pkg < s->npkgs && strcmp(s->pkgs[s->cur_pkg].pkg, l->pkg) == 0)
+		return &s->pkgs[s->cur_pkg];
+	for (i = 0; i < s->npkgs; i++)
+		if (strcmp(s->pkgs[i].pkg, l->pkg) == 0)
+			return &s->pkgs[s->cur_pkg = i];
+	if (!(n = realloc(s->pkgs, (s->npkgs + 1) * sizeof(*n))))
+		return NULL;
+	s->pkgs = n;
+	memset(&n[s->npkgs], 0, sizeof(*n));
+	if (!(n[s->npkgs].pkg = ge_strdup(l->pkg)))
+		return NULL;
+	return &s->pkgs[s->cur_pkg = s->npkgs++];
+}
+
 static int on_line(const ge_parse_line *l, void *ud)
 {
 	cap_state *s = ud;
+	struct pkg_lines *pl = l->type == GE_LINE_HEADER ? NULL : pkg_lines_of(s, l);
 	int rc;
+	if (!pl && l->pkg && l->type != GE_LINE_HEADER)
+		return s->rc = GE_ENOMEM;
+	if (pl && l->type == GE_LINE_OTHER && l->path)
+		pl->errors++;
+	else if (pl && l->type != GE_LINE_OTHER)
+		pl->m++;
 	switch (l->type) {
 	case GE_LINE_HEADER:
 		s->recognised++;
@@ -500,6 +538,9 @@ static void state_release(cap_state *s)
 	ge_buf_release(&s->jline);
 	ge_buf_release(&s->jout);
 	free(s->json_pkg);
+	while (s->npkgs)
+		free(s->pkgs[--s->npkgs].pkg);
+	free(s->pkgs);
 }
 
 /*
@@ -652,6 +693,7 @@ int ge_capture_input_pkgs(ge_report **out, int fd, const char *name, const ge_mo
 	char buf[65536];
 	char **scope = NULL;
 	size_t total = 0, nscope = 0;
+	char last = 0;
 	int rc;
 	*out = NULL;
 	memset(&s, 0, sizeof(s));
@@ -671,6 +713,7 @@ int ge_capture_input_pkgs(ge_report **out, int fd, const char *name, const ge_mo
 		if (n == 0)
 			break;
 		total += (size_t)n;
+		last = buf[n - 1];
 		if (feed(buf, (size_t)n, &s)) {
 			rc = s.rc;
 			goto done;
@@ -693,6 +736,30 @@ int ge_capture_input_pkgs(ge_report **out, int fd, const char *name, const ge_mo
 		                  "'%s': not go compiler output (no '# package' header or -m line)",
 		                  name);
 		goto done;
+	}
+	/*
+	 * Output cut short (a killed build, a full disk) or of a build that
+	 * failed is not a report: its missing escapes would count as fixed.
+	 * go ends every line it prints, and a package that did not compile
+	 * prints its errors and no -m line.
+	 */
+	if (total && last != '\n') {
+		rc = ge_error_set(GE_EBADINPUT,
+		                  "'%s' ends inside a line: the compiler output was cut short", name);
+		goto done;
+	}
+	{
+		size_t i;
+		for (i = 0; i < s.npkgs; i++)
+			if (s.pkgs[i].errors && !s.pkgs[i].m &&
+			    ge_modset_lookup_import(mods, s.pkgs[i].pkg) &&
+			    ge_gocmd_scope_match(scope, nscope, s.pkgs[i].pkg)) {
+				rc = ge_error_set(GE_EBADINPUT,
+				                  "'%s': %s did not compile (errors and no -m "
+				                  "output): its escapes are unknown",
+				                  name, s.pkgs[i].pkg);
+				goto done;
+			}
 	}
 	{
 		ge_buf what = GE_BUF_INIT;

@@ -75,6 +75,19 @@ size_t ge_capture_dropped(void)
 	return last_dropped;
 }
 
+/* The packages whose blocks the last --input held (ge_capture_input_saw). */
+static char **input_pkgs;
+static size_t ninput_pkgs;
+
+int ge_capture_input_saw(const char *pkg)
+{
+	size_t i;
+	for (i = 0; i < ninput_pkgs; i++)
+		if (strcmp(input_pkgs[i], pkg) == 0)
+			return 1;
+	return 0;
+}
+
 static void show(cap_state *s, const char *line, size_t len)
 {
 	if (s->collect) {
@@ -853,6 +866,20 @@ int ge_capture_input_pkgs(ge_report **out, int fd, const char *name, const ge_mo
 	ge_report_sort(s.report);
 	*out = s.report;
 	s.report = NULL;
+	/* Kept for ge_capture_input_saw(): the names move, the counts go. */
+	{
+		char **names = calloc(s.npkgs + 1, sizeof(*names));
+		size_t i;
+		if (names) {
+			for (i = 0; i < s.npkgs; i++) {
+				names[i] = s.pkgs[i].pkg;
+				s.pkgs[i].pkg = NULL;
+			}
+			ge_strv_free(input_pkgs, ninput_pkgs);
+			input_pkgs = names;
+			ninput_pkgs = s.npkgs;
+		}
+	}
 done:
 	state_release(&s);
 	ge_strv_free(scope, nscope);

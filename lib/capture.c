@@ -16,6 +16,16 @@
 #include "parse.h"
 #include "run.h"
 
+/*
+ * Per "# pkg" header: its -m lines and its positioned lines that are not -m
+ * output (compile errors).  A package with errors and no -m line did not
+ * compile: its escapes are unknown, not gone.
+ */
+struct pkg_lines {
+	char *pkg;
+	size_t m, errors;
+};
+
 typedef struct cap_state {
 	ge_parser *parser;
 	ge_attrib *attrib;
@@ -54,15 +64,8 @@ typedef struct cap_state {
 	void *json_ud;
 	/* Compiler -m lines of the main modules' packages in scope. */
 	size_t main_lines;
-	/*
-	 * Per "# pkg" header: its -m lines and its positioned lines that are
-	 * not -m output (compile errors).  A package with errors and no -m
-	 * line did not compile: its escapes are unknown, not gone.
-	 */
-	struct pkg_lines {
-		char *pkg;
-		size_t m, errors;
-	} *pkgs;
+	/* Per "# pkg" header (pkg_lines); cur_pkg indexes the last one used. */
+	struct pkg_lines *pkgs;
 	size_t npkgs, cur_pkg;
 } cap_state;
 
@@ -836,7 +839,8 @@ int ge_capture_input_pkgs(ge_report **out, int fd, const char *name, const ge_mo
 	 */
 	if (total && last != '\n') {
 		rc = ge_error_set(GE_EBADINPUT,
-		                  "'%s' ends inside a line: the compiler output was cut short", name);
+		                  "'%s' ends inside a line: the compiler output was cut short",
+		                  name);
 		goto done;
 	}
 	{

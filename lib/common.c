@@ -786,7 +786,8 @@ int ge_path_check_inside(char **resolved, const char *root, const char *path)
 		const char *in = strcmp(rpath, rroot) == 0 ? "" : ge_path_within(rpath, rroot), *p;
 		for (p = in; p && *p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL)
 			if (strncasecmp(p, ".git", 4) == 0 && (p[4] == '/' || p[4] == '\0')) {
-				rc = ge_error_set(GE_EBADINPUT, "'%s' is inside a git directory", rel);
+				rc = ge_error_set(GE_EBADINPUT, "'%s' is inside a git directory",
+				                  rel);
 				goto done;
 			}
 		if (resolved) {

@@ -97,4 +97,11 @@ int ge_capture_go_version(char **out, const char *go);
 /* Number of diagnostics the last capture could not place (for -v). */
 size_t ge_capture_dropped(void);
 
+/*
+ * Did the last ge_capture_input_pkgs() read a "# pkg" block for pkg?  So a
+ * caller that knows the base can tell input cut before a package from a
+ * package that has no escapes left.  0 before any input was read.
+ */
+int ge_capture_input_saw(const char *pkg);
+
 #endif

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -777,6 +778,18 @@ int ge_path_check_inside(char **resolved, const char *root, const char *path)
 	if ((rc = resolve_missing(&rroot, croot)) < 0 || (rc = resolve_missing(&rpath, cpath)) < 0)
 		goto done;
 	if (inside(rpath, rroot)) {
+		/*
+		 * Inside the module but in a git directory (its own .git, a
+		 * submodule's or a nested repository's): the user's config,
+		 * hooks and objects, never the repository's to name.
+		 */
+		const char *in = strcmp(rpath, rroot) == 0 ? "" : ge_path_within(rpath, rroot), *p;
+		for (p = in; p && *p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL)
+			if (strncasecmp(p, ".git", 4) == 0 && (p[4] == '/' || p[4] == '\0')) {
+				rc = ge_error_set(GE_EBADINPUT, "'%s' is inside a git directory",
+				                  rel);
+				goto done;
+			}
 		if (resolved) {
 			*resolved = rpath;
 			rpath = NULL;

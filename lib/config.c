@@ -277,9 +277,10 @@ int ge_config_parse(ge_config *c, const char *text, size_t len, const char *name
 					              GE_CONFIG_MAX_FUNCTIONS, "a function name",
 					              function_problem);
 				} else {
+					char q[QUOTE_BUF];
 					rc = ge_error_set(GE_EBADINPUT,
 					                  "'%s': unknown key \"ignore.%s\"", name,
-					                  sub->string);
+					                  quoted(q, sub->string));
 				}
 				if (rc < 0)
 					goto done;

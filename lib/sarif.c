@@ -471,6 +471,37 @@ typedef struct ctx {
 	unsigned long tick;
 } ctx;
 
+/*
+ * May the text of path be quoted?  Only a Go file of the module: path (under
+ * srcroot) must still be inside srcroot once its symlinks are followed, end
+ * in ".go" and have no ".git" element.  A baseline or a note names the files
+ * of its entries, and both come from the repository: an entry for
+ * ".git/config" (a CI checkout's token header) or for a file reached through
+ * a committed symlink must not put that file's lines into the SARIF.
+ */
+static int module_go_file(const ctx *c, const char *path)
+{
+	char *resolved = NULL, *root = NULL;
+	const char *rel, *p;
+	size_t n;
+	int ok = 0;
+	if (ge_path_check_inside(&resolved, c->srcroot, path) < 0 ||
+	    !(root = realpath(c->srcroot, NULL)) || !(rel = ge_path_within(resolved, root)))
+		goto done;
+	n = strlen(rel);
+	if (n < 3 || strcmp(rel + n - 3, ".go") != 0)
+		goto done;
+	for (p = rel; p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL)
+		if (strncmp(p, ".git", 4) == 0 && (p[4] == '/' || p[4] == '\0'))
+			goto done;
+	ok = 1;
+done:
+	ge_error_clear();
+	free(resolved);
+	free(root);
+	return ok;
+}
+
 /* The file at rel (relative to srcroot), loaded; NULL only on out of memory. */
 static srcfile *get_file(ctx *c, const char *rel)
 {
@@ -495,7 +526,8 @@ static srcfile *get_file(ctx *c, const char *rel)
 		return f;
 	if (!(path = ge_path_join(c->srcroot, rel)))
 		goto nomem;
-	if (!ge_path_within(path, c->srcroot) || ge_file_read(&f->text, path) < 0) {
+	if (!ge_path_within(path, c->srcroot) || !module_go_file(c, path) ||
+	    ge_file_read(&f->text, path) < 0) {
 		/* Unreadable: columns stay bytes, no line hash.  Not an error. */
 		ge_error_clear();
 		ge_buf_release(&f->text);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -367,6 +368,41 @@ static int fail_rc(int rc)
 	return fail(rc == GE_EBUILD ? EXIT_BUILD : EXIT_USAGE);
 }
 
+/*
+ * --input cut before a package's block (a build killed after the first
+ * packages, a log kept in part) would count that package's escapes as
+ * fixed.  A package the base has heap escapes in, whose file is still
+ * there, and that has no "# pkg" block in the input: GE_EBADINPUT.
+ */
+static int input_covers_base(const ge_report *base, const char *input)
+{
+	const char *seen = NULL; /* the last package found in the input */
+	size_t i;
+	for (i = 0; i < base->ndiags; i++) {
+		const ge_diag *d = &base->diags[i];
+		struct stat st;
+		char *path;
+		int there;
+		if (!ge_kind_is_heap(d->kind) || !d->package || !*d->package ||
+		    (seen && strcmp(seen, d->package) == 0))
+			continue;
+		if (ge_capture_input_saw(d->package)) {
+			seen = d->package;
+			continue;
+		}
+		if (!(path = ge_path_join(G.mods.top, d->file)))
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		there = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+		free(path);
+		if (there)
+			return ge_error_set(GE_EBADINPUT,
+			                    "no compiler output for %s in '%s' (the base has heap "
+			                    "escapes in '%s'): was the build cut short?",
+			                    d->package, input, d->file);
+	}
+	return 0;
+}
+
 /* A report of the working tree: built, or read from --input. */
 static int head_report(ge_report **out, ge_history *h, const char *input)
 {
@@ -664,6 +700,8 @@ static int cmd_check(const command *c, opts *o)
 	if ((rc = head_report(&head, &h, o->str[CHECK_INPUT])) < 0)
 		goto failed;
 	if (!base && (rc = commit_report(&base, &h, base_commit)) < 0)
+		goto failed;
+	if (o->str[CHECK_INPUT] && (rc = input_covers_base(base, o->str[CHECK_INPUT])) < 0)
 		goto failed;
 	if (!cfg_warned && base->go_version && head->go_version &&
 	    strcmp(base->go_version, head->go_version))

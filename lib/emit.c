@@ -5,14 +5,14 @@
 
 int ge_format_parse(ge_format *out, const char *s)
 {
-	static const char *const names[] = {"text", "json", "sarif", "github"};
+	static const char *const names[] = {"text", "json", "sarif", "github", "markdown"};
 	int i;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (strcmp(s, names[i]) == 0) {
 			*out = (ge_format)i;
 			return 0;
 		}
-	return ge_error_set(GE_EUSAGE, "unknown format '%s' (want text, json, sarif or github)", s);
+	return ge_error_set(GE_EUSAGE, "unknown format '%s' (want text, json, sarif, github or markdown)", s);
 }
 
 #define C(o, code) ((o)->color ? "\033[" code "m" : "")
@@ -185,6 +185,11 @@ int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *
 		return ge_report_to_json(out, r);
 	case GE_FMT_GITHUB:
 		return github(out, r);
+	case GE_FMT_MARKDOWN: {
+		ge_markdown_opts def = GE_MARKDOWN_OPTS_INIT;
+		def.only_new = o->only_new;
+		return ge_markdown_render(out, r, o->markdown ? o->markdown : &def);
+	}
 	case GE_FMT_SARIF: {
 		ge_sarif_opts def = GE_SARIF_OPTS_INIT;
 		return ge_sarif_render(out, r, o->sarif ? o->sarif : &def);

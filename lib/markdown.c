@@ -256,14 +256,24 @@ static size_t count_fixed_rows(const ge_report *r)
 
 int ge_markdown_render(ge_buf *out, const ge_report *r, const ge_markdown_opts *o)
 {
-	md m;
+	md m, pm;
 	ge_summary s;
+	ge_buf pk = GE_BUF_INIT;
 	char num[64];
+	size_t limit = o->limit ? o->limit : GE_MARKDOWN_LIMIT;
 	ge_report_summary(r, &s);
+	/* The counts per package first, aside: a quarter of the room at most,
+	   and the rows get what is left, so a long table never hides them. */
+	memset(&pm, 0, sizeof(pm));
+	pm.out = &pk;
+	pm.o = o;
+	pm.limit = limit / 4;
+	packages(&pm, r);
 	memset(&m, 0, sizeof(m));
 	m.out = out;
 	m.o = o;
-	m.limit = o->limit ? o->limit : GE_MARKDOWN_LIMIT;
+	m.limit = out->len + limit - pk.len;
+	m.rc = pm.rc;
 	if (!o->only_new) {
 		snprintf(num, sizeof(num), "%zu heap escape%s in %zu package%s", s.heap,
 		         s.heap == 1 ? "" : "s", s.packages, s.packages == 1 ? "" : "s");
@@ -313,12 +323,15 @@ int ge_markdown_render(ge_buf *out, const ge_report *r, const ge_markdown_opts *
 			put(&m, "\n</details>\n\n");
 		}
 	}
-	packages(&m, r);
+	if (m.rc == 0)
+		m.rc = ge_buf_put(out, pk.ptr ? pk.ptr : "", pk.len);
+	m.omitted += pm.omitted;
 	if (m.omitted && m.rc == 0)
-		m.rc =
-		    ge_buf_printf(out,
-		                  "> **Note:** %zu row%s left out to stay under GitHub's %zu KiB "
-		                  "summary limit; the SARIF or JSON output has them all.\n",
-		                  m.omitted, m.omitted == 1 ? "" : "s", m.limit / 1024);
+		m.rc = ge_buf_printf(out,
+		                     "> **Note:** %zu row%s left out to stay under GitHub's %s "
+		                     "step-summary limit; the SARIF or JSON output has them all.\n",
+		                     m.omitted, m.omitted == 1 ? "" : "s",
+		                     ge_size_text(num, sizeof(num), limit));
+	ge_buf_release(&pk);
 	return m.rc ? GE_ENOMEM : 0;
 }

@@ -150,7 +150,7 @@ static int gh_escape(ge_buf *out, const char *s, int property)
 	return rc;
 }
 
-static int github(ge_buf *out, const ge_report *r)
+static int github(ge_buf *out, const ge_report *r, const char *prefix)
 {
 	size_t i;
 	int rc = 0, any_status = 0;
@@ -165,6 +165,8 @@ static int github(ge_buf *out, const ge_report *r)
 		rc |= ge_buf_printf(&title, "%s in %s", d->kind == GE_KIND_MOVED ? "moved to heap" : "escapes to heap",
 				    fn_label(d->function));
 		rc |= ge_buf_puts(out, any_status ? "::error file=" : "::warning file=");
+		if (prefix)
+			rc |= gh_escape(out, prefix, 1);
 		rc |= gh_escape(out, d->file, 1);
 		rc |= ge_buf_printf(out, ",line=%u,col=%u,title=", d->line, d->column);
 		rc |= gh_escape(out, ge_buf_cstr(&title), 1);
@@ -184,7 +186,7 @@ int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *
 	case GE_FMT_JSON:
 		return ge_report_to_json(out, r);
 	case GE_FMT_GITHUB:
-		return github(out, r);
+		return github(out, r, o->repo_prefix);
 	case GE_FMT_MARKDOWN: {
 		ge_markdown_opts def = GE_MARKDOWN_OPTS_INIT;
 		def.only_new = o->only_new;

@@ -25,9 +25,12 @@ typedef struct ge_emit_opts {
 	const char *command; /* for messages, e.g. "report" */
 	const ge_sarif_opts *sarif; /* for GE_FMT_SARIF */
 	const ge_markdown_opts *markdown; /* for GE_FMT_MARKDOWN; NULL: defaults */
+	/* GE_FMT_GITHUB: prepended to file names, which GitHub takes relative to
+	   the repository root (the module's directory there, with '/'); NULL: none */
+	const char *repo_prefix;
 } ge_emit_opts;
 
-#define GE_EMIT_OPTS_INIT {0, 0, "report", NULL, NULL}
+#define GE_EMIT_OPTS_INIT {0, 0, "report", NULL, NULL, NULL}
 
 int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *o);
 

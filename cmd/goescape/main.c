@@ -514,6 +514,7 @@ static int render_output(ge_buf *b, const ge_report *r, const out_spec *sp, int 
 		md = *mo;
 	md.only_new = only_new;
 	eo.markdown = &md;
+	eo.repo_prefix = md.link;
 	eo.color = use_color(sp->file);
 	eo.only_new = only_new;
 	eo.command = cmdname;

@@ -90,11 +90,14 @@ test_expect_success 'report --format markdown: every heap escape in a table' '
 	grep -x "| example.com/shop/cart | [0-9]* |" ../report.md
 '
 
-test_expect_success 'a module in a subdirectory: links are relative to the repository root' '
+test_expect_success 'a module in a subdirectory: links and annotations relative to the repository root' '
 	mkdir sub && cp -R repo/. sub/ && rm -rf sub/.git &&
 	mkdir mono && mv sub mono/svc && cd mono && git init -q && git add . && git commit -qm mono &&
 	cd svc && goescape report --format markdown >../../mono.md &&
-	grep -F "| [cart/num.go:5](svc/cart/num.go#L5) | Num |" ../../mono.md
+	grep -F "| [cart/num.go:5](svc/cart/num.go#L5) | Num |" ../../mono.md &&
+	goescape report --format github >../../mono.gh &&
+	grep "^::warning file=svc/cart/num.go,line=5,col=" ../../mono.gh &&
+	! grep "^::warning file=cart/" ../../mono.gh
 '
 
 # 30000 heap escapes read from compiler output: far over 1 MiB of rows.

@@ -82,6 +82,20 @@ test_expect_success 'nothing new: a passing headline, no table' '
 	! grep "New heap escapes" ../clean.md
 '
 
+test_expect_success 'a renamed function: its escapes moved, in their own <details>' '
+	copy_example ren &&
+	cd ren && git init -q && git add . && git commit -qm shop &&
+	sed -i "s/Counter/Tally/g" cart/cart.go main.go &&
+	git commit -qam "Counter is Tally" &&
+	goescape check --base HEAD~1 --format markdown >../ren.md &&
+	grep -x "### goescape: .* 0 new heap escapes, 0 fixed, 2 moved with their code (of [0-9]* in all)" ../ren.md &&
+	! grep "New heap escapes" ../ren.md &&
+	sed -n "/^<details><summary>2 heap escapes moved with their code<\/summary>$/,/^<\/details>$/p" ../ren.md >../moved &&
+	grep -x "| Location | Function | Message | Moved from |" ../moved &&
+	grep -x "| \[cart/cart.go:43\](cart/cart.go#L43) | Tally | moved to heap&#58; total | Counter in cart/cart.go |" ../moved &&
+	grep -x "| \[cart/cart.go:44\](cart/cart.go#L44) | Tally | func literal escapes to heap | Counter in cart/cart.go |" ../moved
+'
+
 test_expect_success 'report --format markdown: every heap escape in a table' '
 	cd repo &&
 	goescape report --format markdown >../report.md &&

@@ -1188,18 +1188,22 @@ static int cmd_suggest(const command *c, opts *o)
 }
 
 static const command commands[] = {
-	{"report", "[--commit REV] [--format F] [-o FILE] [--input FILE] [PKG...]",
+	{"report", "[--commit REV] [--format F [-o FILE]]... [--input FILE] [PKG...]",
 	 "Build the packages (default: every package of the module) with escape analysis\n"
-	 "on and print every heap escape, grouped by file and function.",
+	 "on and print every heap escape, grouped by file and function.  Several outputs\n"
+	 "from one build: '--format sarif -o a.sarif --format markdown -o s.md --format text'\n"
+	 "(each -o is for the --format before it; the files are written all or none).",
 	 report_opts, cmd_report},
 	{"baseline", "[-o FILE] [PKG...]",
 	 "Record today's heap escapes as the baseline file that 'check' compares with.",
 	 baseline_opts, cmd_baseline},
 	{"check",
-	 "[--base REV [--rebuild-base] | --baseline FILE [--allow-config-mismatch]] [--format F] "
-	 "[-o FILE] [--input FILE] [PKG...]",
+	 "[--base REV [--rebuild-base] | --baseline FILE [--allow-config-mismatch]] "
+	 "[--format F [-o FILE]]... [--input FILE] [PKG...]",
 	 "Report only the heap escapes that are new against a base revision or a baseline\n"
-	 "file; exit 1 when there are any.",
+	 "file; exit 1 when there are any.  Several outputs from one build: repeat\n"
+	 "'--format F -o FILE' (one --format without -o goes to stdout), e.g.\n"
+	 "'--format sarif -o a.sarif --format markdown -o s.md --format github'.",
 	 check_opts, cmd_check},
 	{"log", "[-n N] [REV]",
 	 "Heap escapes per commit from stored history (refs/notes/goescape), with +new -fixed\n"

@@ -93,4 +93,12 @@ test_expect_success 'one --format and one -o in either order: as before' '
 	test_cmp ../one.json ../stdout.json
 '
 
+test_expect_success '--help says how' '
+	goescape check --help >help &&
+	grep -F "[--format F [-o FILE]]..." help &&
+	grep -F "markdown; repeat '"'"'--format F -o FILE'"'"' for several" help &&
+	goescape report --help >help &&
+	grep -F "[--format F [-o FILE]]..." help
+'
+
 test_done

@@ -64,7 +64,7 @@ test_expect_success 'one file that cannot be written: exit 2, no file written or
 	echo old >../keep.sarif &&
 	rm -f ../new.md &&
 	test_expect_code 2 goescape check --base HEAD~1 --format sarif -o ../keep.sarif \
-		--format markdown -o ../new.md --format json -o ../no/such/dir.json 2>../err &&
+		--format json -o ../no/such/dir.json --format markdown -o ../new.md 2>../err &&
 	grep "cannot write .*dir.json" ../err &&
 	echo old >../expect &&
 	test_cmp ../expect ../keep.sarif &&

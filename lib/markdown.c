@@ -280,9 +280,15 @@ int ge_markdown_render(ge_buf *out, const ge_report *r, const ge_markdown_opts *
 		put(&m, "### goescape: ");
 		put(&m, num);
 		put(&m, "\n\n");
-		if (r->commit && m.rc == 0)
-			m.rc = ge_buf_printf(out, "At commit %.12s%s.\n\n", r->commit,
-			                     r->dirty ? " (with uncommitted changes)" : "");
+		if (r->commit && m.rc == 0) {
+			/* A stored note's commit is the repository's text too. */
+			char c[13];
+			snprintf(c, sizeof(c), "%s", r->commit);
+			put(&m, "At commit ");
+			if (m.rc == 0)
+				m.rc = ge_markdown_escape(out, c);
+			put(&m, r->dirty ? " (with uncommitted changes).\n\n" : ".\n\n");
+		}
 		if (s.heap)
 			table(&m, r, GE_STATUS_NONE);
 		put(&m, "\n");

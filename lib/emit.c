@@ -5,14 +5,14 @@
 
 int ge_format_parse(ge_format *out, const char *s)
 {
-	static const char *const names[] = {"text", "json", "sarif", "github"};
+	static const char *const names[] = {"text", "json", "sarif", "github", "markdown"};
 	int i;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (strcmp(s, names[i]) == 0) {
 			*out = (ge_format)i;
 			return 0;
 		}
-	return ge_error_set(GE_EUSAGE, "unknown format '%s' (want text, json, sarif or github)", s);
+	return ge_error_set(GE_EUSAGE, "unknown format '%s' (want text, json, sarif, github or markdown)", s);
 }
 
 #define C(o, code) ((o)->color ? "\033[" code "m" : "")
@@ -150,7 +150,7 @@ static int gh_escape(ge_buf *out, const char *s, int property)
 	return rc;
 }
 
-static int github(ge_buf *out, const ge_report *r)
+static int github(ge_buf *out, const ge_report *r, const char *prefix)
 {
 	size_t i;
 	int rc = 0, any_status = 0;
@@ -165,6 +165,8 @@ static int github(ge_buf *out, const ge_report *r)
 		rc |= ge_buf_printf(&title, "%s in %s", d->kind == GE_KIND_MOVED ? "moved to heap" : "escapes to heap",
 				    fn_label(d->function));
 		rc |= ge_buf_puts(out, any_status ? "::error file=" : "::warning file=");
+		if (prefix)
+			rc |= gh_escape(out, prefix, 1);
 		rc |= gh_escape(out, d->file, 1);
 		rc |= ge_buf_printf(out, ",line=%u,col=%u,title=", d->line, d->column);
 		rc |= gh_escape(out, ge_buf_cstr(&title), 1);
@@ -184,7 +186,12 @@ int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *
 	case GE_FMT_JSON:
 		return ge_report_to_json(out, r);
 	case GE_FMT_GITHUB:
-		return github(out, r);
+		return github(out, r, o->repo_prefix);
+	case GE_FMT_MARKDOWN: {
+		ge_markdown_opts def = GE_MARKDOWN_OPTS_INIT;
+		def.only_new = o->only_new;
+		return ge_markdown_render(out, r, o->markdown ? o->markdown : &def);
+	}
 	case GE_FMT_SARIF: {
 		ge_sarif_opts def = GE_SARIF_OPTS_INIT;
 		return ge_sarif_render(out, r, o->sarif ? o->sarif : &def);

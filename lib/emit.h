@@ -6,14 +6,16 @@
  *           when asked for (the CLI decides: a terminal and no NO_COLOR)
  *   json    DESIGN.md's report JSON
  *   github  workflow commands, one per new escape
+ *   markdown  a pull request's summary (lib/markdown)
  */
 #ifndef GE_EMIT_H
 #define GE_EMIT_H
 
 #include "report.h"
+#include "markdown.h"
 #include "sarif.h"
 
-typedef enum ge_format { GE_FMT_TEXT = 0, GE_FMT_JSON, GE_FMT_SARIF, GE_FMT_GITHUB } ge_format;
+typedef enum ge_format { GE_FMT_TEXT = 0, GE_FMT_JSON, GE_FMT_SARIF, GE_FMT_GITHUB, GE_FMT_MARKDOWN } ge_format;
 
 int ge_format_parse(ge_format *out, const char *s);
 
@@ -22,9 +24,13 @@ typedef struct ge_emit_opts {
 	int only_new; /* text: list new escapes only (check) */
 	const char *command; /* for messages, e.g. "report" */
 	const ge_sarif_opts *sarif; /* for GE_FMT_SARIF */
+	const ge_markdown_opts *markdown; /* for GE_FMT_MARKDOWN; NULL: defaults */
+	/* GE_FMT_GITHUB: prepended to file names, which GitHub takes relative to
+	   the repository root (the module's directory there, with '/'); NULL: none */
+	const char *repo_prefix;
 } ge_emit_opts;
 
-#define GE_EMIT_OPTS_INIT {0, 0, "report", NULL}
+#define GE_EMIT_OPTS_INIT {0, 0, "report", NULL, NULL, NULL}
 
 int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *o);
 

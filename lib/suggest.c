@@ -3051,6 +3051,11 @@ int ge_suggest_apply(const ge_suggest_result *r, const char *top)
 
 int ge_suggest_covered(size_t *out, const ge_report *r, const char *top)
 {
+	return ge_suggest_covered_each(out, NULL, r, top);
+}
+
+int ge_suggest_covered_each(size_t *out, unsigned char *marks, const ge_report *r, const char *top)
+{
 	sctx s;
 	size_t i, j;
 	int rc = 0;
@@ -3088,6 +3093,8 @@ int ge_suggest_covered(size_t *out, const ge_report *r, const char *top)
 			if (s.c[j].file == fi && d->line >= s.c[j].old_first &&
 			    d->line <= s.c[j].old_last) {
 				(*out)++;
+				if (marks)
+					marks[i] = 1;
 				break;
 			}
 	}

@@ -147,6 +147,9 @@ int ge_suggest_apply(const ge_suggest_result *r, const char *top);
  * directory report paths are relative to.
  */
 int ge_suggest_covered(size_t *out, const ge_report *r, const char *top);
+/* The same, and marks[i] (r->ndiags of them, zeroed by the caller) set to 1
+   for each diagnostic i counted. */
+int ge_suggest_covered_each(size_t *out, unsigned char *marks, const ge_report *r, const char *top);
 
 /*
  * For tests only: every rule match in src rewritten as if the compiler had

@@ -53,6 +53,11 @@ typedef struct opts {
 	int set[16];
 	char **rest; /* positional arguments */
 	int nrest;
+	/* Every string option in the order given (repeated ones too): which
+	   (index into the table) and its value.  --format/-o pairs read it. */
+	int seq[32];
+	const char *seqval[32];
+	int nseq;
 } opts;
 
 typedef struct command {
@@ -169,6 +174,10 @@ static void parse_opts(opts *o, const command *c, int argc, char **argv)
 		}
 		o->set[j] = 1;
 		o->str[j] = val;
+		if (o->nseq == (int)(sizeof(o->seq) / sizeof(o->seq[0])))
+			die_usage("%s: too many options", c->name);
+		o->seq[o->nseq] = j;
+		o->seqval[o->nseq++] = val;
 	}
 }
 
@@ -453,16 +462,74 @@ static char *command_line(void)
 	return ge_buf_detach(&b);
 }
 
-static int emit_and_write(const ge_report *r, const char *format, const char *output, int only_new,
-			  const char *cmdname, int exit_code)
+/* One output of check or report: a format and a file (NULL: stdout). */
+typedef struct out_spec {
+	const char *format;
+	const char *file;
+} out_spec;
+
+#define MAX_OUTPUTS 8
+
+/*
+ * The outputs a command line asks for.  One --format and one -o, in either
+ * order, are one output (as always).  Otherwise each --format F starts an
+ * output and an -o FILE right after it (before the next --format) is where
+ * it goes; a --format without -o goes to stdout, at most one may.  Usage
+ * errors exit 2 before anything is built.
+ */
+static size_t parse_outputs(out_spec *v, const opts *o, int fidx, int oidx, const char *cmd)
 {
-	ge_buf b = GE_BUF_INIT;
+	size_t n = 0, i, j, nstdout = 0;
+	int nf = 0, no = 0, k;
+	for (k = 0; k < o->nseq; k++) {
+		nf += o->seq[k] == fidx;
+		no += o->seq[k] == oidx;
+	}
+	if (nf <= 1 && no <= 1) {
+		v[0].format = o->str[fidx];
+		v[0].file = o->str[oidx];
+		if (v[0].file && strcmp(v[0].file, "-") == 0)
+			v[0].file = NULL;
+		return 1;
+	}
+	for (k = 0; k < o->nseq; k++) {
+		if (o->seq[k] == fidx) {
+			if (n == MAX_OUTPUTS)
+				die_usage("%s: at most %d outputs", cmd, MAX_OUTPUTS);
+			v[n].format = o->seqval[k];
+			v[n++].file = NULL;
+		} else if (o->seq[k] == oidx) {
+			if (!n || v[n - 1].file)
+				die_usage("%s: with several outputs each -o FILE follows its --format "
+					  "(-o '%s')",
+					  cmd, o->seqval[k]);
+			v[n - 1].file = strcmp(o->seqval[k], "-") == 0 ? "-" : o->seqval[k];
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i].file && strcmp(v[i].file, "-") == 0)
+			v[i].file = NULL;
+		if (!v[i].file && ++nstdout > 1)
+			die_usage("%s: only one output can go to standard output (give the others -o FILE)",
+				  cmd);
+		for (j = 0; v[i].file && j < i; j++)
+			if (v[j].file && strcmp(v[i].file, v[j].file) == 0)
+				die_usage("%s: two outputs to '%s'", cmd, v[i].file);
+	}
+	return n;
+}
+
+/* Render r in one format into b.  0, or an exit code after a message. */
+static int render_output(ge_buf *b, const ge_report *r, const out_spec *sp, int only_new,
+			 const char *cmdname, int exit_code, const ge_markdown_opts *mo)
+{
 	ge_format fmt = GE_FMT_TEXT;
 	ge_emit_opts eo = GE_EMIT_OPTS_INIT;
 	ge_sarif_opts so = GE_SARIF_OPTS_INIT;
+	ge_markdown_opts md = GE_MARKDOWN_OPTS_INIT;
 	char *uri = NULL, *branch = NULL, *cmdline = NULL;
-	int code;
-	if (format && ge_format_parse(&fmt, format) < 0)
+	int code = 0;
+	if (sp->format && ge_format_parse(&fmt, sp->format) < 0)
 		return fail(EXIT_USAGE);
 	if (fmt == GE_FMT_SARIF) {
 		so.srcroot = G.mods.top;
@@ -479,18 +546,86 @@ static int emit_and_write(const ge_report *r, const char *format, const char *ou
 		so.check = only_new;
 		eo.sarif = &so;
 	}
-	eo.color = use_color(output);
+	if (mo)
+		md = *mo;
+	md.only_new = only_new;
+	eo.markdown = &md;
+	eo.repo_prefix = md.link;
+	eo.color = use_color(sp->file);
 	eo.only_new = only_new;
 	eo.command = cmdname;
-	if (ge_emit(&b, r, fmt, &eo) < 0)
+	if (ge_emit(b, r, fmt, &eo) < 0)
 		code = fail(EXIT_USAGE);
-	else
-		code = write_output(output, &b);
-	ge_buf_release(&b);
 	free(uri);
 	free(branch);
 	free(cmdline);
 	return code;
+}
+
+/*
+ * Render every output, then write them: the files all or none (staged, each
+ * atomic), then standard output.  Nothing is written when any rendering or
+ * any file fails.
+ */
+static int emit_and_write(const ge_report *r, const out_spec *v, size_t n, int only_new,
+			  const char *cmdname, int exit_code, const ge_markdown_opts *mo)
+{
+	ge_buf b[MAX_OUTPUTS];
+	ge_stage st = GE_STAGE_INIT;
+	size_t i, nfiles = 0;
+	int code = 0;
+	for (i = 0; i < n; i++) {
+		ge_buf z = GE_BUF_INIT;
+		b[i] = z;
+	}
+	for (i = 0; i < n && code == 0; i++) {
+		code = render_output(&b[i], r, &v[i], only_new, cmdname, exit_code, mo);
+		nfiles += v[i].file != NULL;
+	}
+	if (code == 0 && n == 1) {
+		code = write_output(v[0].file, &b[0]);
+	} else if (code == 0) {
+		for (i = 0; i < n && code == 0; i++)
+			if (v[i].file &&
+			    ge_stage_add(&st, v[i].file, NULL, ge_buf_cstr(&b[i]), b[i].len, 0644) < 0)
+				code = fail(EXIT_USAGE);
+		if (code == 0 && nfiles && ge_stage_commit(&st) < 0)
+			code = fail(EXIT_USAGE);
+		for (i = 0; i < n && code == 0; i++)
+			if (!v[i].file)
+				code = write_output(NULL, &b[i]);
+	}
+	ge_stage_abort(&st);
+	for (i = 0; i < n; i++)
+		ge_buf_release(&b[i]);
+	return code;
+}
+
+/* The module's directory relative to the repository's, with '/', for links ("" at the top). */
+static char *module_link_prefix(void)
+{
+	const char *wd = G.git ? ge_git_workdir(G.git) : NULL, *top = G.mods.top;
+	size_t n;
+	if (!wd || !top)
+		return NULL;
+	n = strlen(wd);
+	while (n && wd[n - 1] == '/')
+		n--;
+	if (strncmp(top, wd, n) != 0 || (top[n] && top[n] != '/'))
+		return NULL;
+	top += n;
+	while (*top == '/')
+		top++;
+	if (!*top)
+		return ge_strdup("");
+	{
+		ge_buf b = GE_BUF_INIT;
+		if (ge_buf_printf(&b, "%s/", top) < 0) {
+			ge_buf_release(&b);
+			return NULL;
+		}
+		return ge_buf_detach(&b);
+	}
 }
 
 /* Check a --format value before any build is started. */
@@ -501,13 +636,24 @@ static void check_format(const char *format)
 		die_usage("%s", ge_error_last());
 }
 
+/* Whether one of the outputs is format. */
+static int outputs_have(const out_spec *v, size_t n, const char *format)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (v[i].format && strcmp(v[i].format, format) == 0)
+			return 1;
+	return 0;
+}
+
 /* ---- commands ---------------------------------------------------------- */
 
 enum { REPORT_COMMIT, REPORT_FORMAT, REPORT_OUTPUT, REPORT_INPUT, REPORT_VENDORED };
 static const opt report_opts[] = {
 	{"commit", 0, OPT_STRING, "REV", "the report of a commit: its stored note, or a build of it"},
-	{"format", 'f', OPT_STRING, "F", "text (default), json, sarif, github"},
-	{"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically) instead of stdout"},
+	{"format", 'f', OPT_STRING, "F",
+	 "text (default), json, sarif, github, markdown; repeat '--format F -o FILE' for several"},
+	{"output", 'o', OPT_STRING, "FILE", "write the --format before it to FILE (atomically), not stdout"},
 	{"input", 0, OPT_STRING, "FILE", "read compiler -m output from FILE ('-' for stdin)"},
 	{"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
 	{NULL, 0, 0, NULL, NULL}};
@@ -518,8 +664,14 @@ static int cmd_report(const command *c, opts *o)
 	ge_report *r = NULL;
 	char commit[GE_OID_HEX];
 	int rc, code;
+	out_spec outs[MAX_OUTPUTS];
+	size_t nouts, k;
+	ge_markdown_opts mo = GE_MARKDOWN_OPTS_INIT;
+	char *link = NULL;
 	(void)c;
-	check_format(o->str[REPORT_FORMAT]);
+	nouts = parse_outputs(outs, o, REPORT_FORMAT, REPORT_OUTPUT, "report");
+	for (k = 0; k < nouts; k++)
+		check_format(outs[k].format);
 	vendored_opt = o->set[REPORT_VENDORED];
 	if (o->str[REPORT_INPUT] && (o->nrest || o->str[REPORT_COMMIT]))
 		die_usage("report: --input does not go with --commit or package patterns");
@@ -538,7 +690,9 @@ static int cmd_report(const command *c, opts *o)
 		ge_report_free(r);
 		return fail_rc(rc);
 	}
-	code = emit_and_write(r, o->str[REPORT_FORMAT], o->str[REPORT_OUTPUT], 0, "report", 0);
+	mo.link = link = module_link_prefix();
+	code = emit_and_write(r, outs, nouts, 0, "report", 0, &mo);
+	free(link);
 	ge_report_free(r);
 	return code;
 }
@@ -599,8 +753,9 @@ enum {
 static const opt check_opts[] = {
 	{"base", 0, OPT_STRING, "REV", "compare with the merge-base of REV and HEAD"},
 	{"baseline", 0, OPT_STRING, "FILE", "compare with a baseline file (default .goescape/baseline.json)"},
-	{"format", 'f', OPT_STRING, "F", "text (default), json, sarif, github"},
-	{"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically) instead of stdout"},
+	{"format", 'f', OPT_STRING, "F",
+	 "text (default), json, sarif, github, markdown; repeat '--format F -o FILE' for several"},
+	{"output", 'o', OPT_STRING, "FILE", "write the --format before it to FILE (atomically), not stdout"},
 	{"input", 0, OPT_STRING, "FILE", "read the head's compiler -m output from FILE ('-' for stdin)"},
 	{"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
 	{"rebuild-base", 0, OPT_FLAG, NULL, "build the base even when its report is stored (and store it again)"},
@@ -647,8 +802,16 @@ static int cmd_check(const command *c, opts *o)
 	char *blpath = NULL;
 	size_t failing;
 	int rc, code, cfg_warned = 0;
+	out_spec outs[MAX_OUTPUTS];
+	size_t nouts, k;
+	ge_markdown_opts mo = GE_MARKDOWN_OPTS_INIT;
+	unsigned char *marks = NULL;
+	char *link = NULL;
+	ge_buf basedesc = GE_BUF_INIT;
 	(void)c;
-	check_format(o->str[CHECK_FORMAT]);
+	nouts = parse_outputs(outs, o, CHECK_FORMAT, CHECK_OUTPUT, "check");
+	for (k = 0; k < nouts; k++)
+		check_format(outs[k].format);
 	vendored_opt = o->set[CHECK_VENDORED];
 	if (o->str[CHECK_BASE] && o->str[CHECK_BASELINE])
 		die_usage("check: give --base or --baseline, not both");
@@ -714,23 +877,38 @@ static int cmd_check(const command *c, opts *o)
 	failing = ge_config_failing(&G.config, head);
 	if (failing) {
 		size_t covered = 0;
-		if (ge_suggest_covered(&covered, head, G.mods.top) == 0 && covered)
+		marks = calloc(head->ndiags ? head->ndiags : 1, 1);
+		if (marks && ge_suggest_covered_each(&covered, marks, head, G.mods.top) == 0 && covered)
 			fprintf(stderr,
 				"goescape: %zu of the new heap escapes match a rewrite; see "
 				"'goescape suggest'\n",
 				covered);
 	}
-	if (failing && !o->str[CHECK_INPUT] && o->str[CHECK_FORMAT] &&
-	    strcmp(o->str[CHECK_FORMAT], "sarif") == 0 && (rc = ge_history_explain(&h, head)) < 0)
+	if (failing && !o->str[CHECK_INPUT] && outputs_have(outs, nouts, "sarif") &&
+	    (rc = ge_history_explain(&h, head)) < 0)
 		goto failed;
-	code = emit_and_write(head, o->str[CHECK_FORMAT], o->str[CHECK_OUTPUT], 1, "check",
-			      failing ? EXIT_NEW : EXIT_CLEAN);
+	if (o->str[CHECK_BASE])
+		(void)ge_buf_printf(&basedesc, "the merge-base %.12s of %s", mb, o->str[CHECK_BASE]);
+	else
+		(void)ge_buf_printf(&basedesc, "the baseline %s",
+				    o->str[CHECK_BASELINE] ? o->str[CHECK_BASELINE]
+				    : G.config.baseline    ? G.config.baseline
+							   : GE_BASELINE_DEFAULT);
+	mo.base = basedesc.len ? ge_buf_cstr(&basedesc) : NULL;
+	mo.link = link = module_link_prefix();
+	mo.suggest = marks;
+	code = emit_and_write(head, outs, nouts, 1, "check", failing ? EXIT_NEW : EXIT_CLEAN, &mo);
 	if (code == EXIT_CLEAN && failing)
 		code = EXIT_NEW;
+	free(marks);
+	free(link);
+	ge_buf_release(&basedesc);
 	ge_report_free(head);
 	ge_report_free(base);
 	return code;
 failed:
+	free(marks);
+	ge_buf_release(&basedesc);
 	ge_report_free(head);
 	ge_report_free(base);
 	return fail_rc(rc);
@@ -1048,18 +1226,22 @@ static int cmd_suggest(const command *c, opts *o)
 }
 
 static const command commands[] = {
-	{"report", "[--commit REV] [--format F] [-o FILE] [--input FILE] [PKG...]",
+	{"report", "[--commit REV] [--format F [-o FILE]]... [--input FILE] [PKG...]",
 	 "Build the packages (default: every package of the module) with escape analysis\n"
-	 "on and print every heap escape, grouped by file and function.",
+	 "on and print every heap escape, grouped by file and function.  Several outputs\n"
+	 "from one build: '--format sarif -o a.sarif --format markdown -o s.md --format text'\n"
+	 "(each -o is for the --format before it; the files are written all or none).",
 	 report_opts, cmd_report},
 	{"baseline", "[-o FILE] [PKG...]",
 	 "Record today's heap escapes as the baseline file that 'check' compares with.",
 	 baseline_opts, cmd_baseline},
 	{"check",
-	 "[--base REV [--rebuild-base] | --baseline FILE [--allow-config-mismatch]] [--format F] "
-	 "[-o FILE] [--input FILE] [PKG...]",
+	 "[--base REV [--rebuild-base] | --baseline FILE [--allow-config-mismatch]] "
+	 "[--format F [-o FILE]]... [--input FILE] [PKG...]",
 	 "Report only the heap escapes that are new against a base revision or a baseline\n"
-	 "file; exit 1 when there are any.",
+	 "file; exit 1 when there are any.  Several outputs from one build: repeat\n"
+	 "'--format F -o FILE' (one --format without -o goes to stdout), e.g.\n"
+	 "'--format sarif -o a.sarif --format markdown -o s.md --format github'.",
 	 check_opts, cmd_check},
 	{"log", "[-n N] [REV]",
 	 "Heap escapes per commit from stored history (refs/notes/goescape), with +new -fixed\n"

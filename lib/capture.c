@@ -1,5 +1,6 @@
 /* One captured build: run go, stream stderr through parse and attribution. */
 #include "capture.h"
+#include "cost.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -46,9 +47,10 @@ typedef struct cap_state {
 	int json_long;
 	ge_buf jline;
 	ge_buf jout;
-	ge_buf *collect; /* show() appends here instead of calling out */
-	char *json_pkg;  /* ImportPath of the last build-output event */
-	int json_bol;    /* the Output so far ended at a line boundary */
+	ge_buf *collect;             /* show() appends here instead of calling out */
+	char *json_pkg;              /* ImportPath of the last build-output event */
+	struct ge_cost_sites *sites; /* ge_capture_opts.sites */
+	int json_bol;                /* the Output so far ended at a line boundary */
 	size_t json_events;
 	ge_output_cb on_json;
 	void *json_ud;
@@ -148,6 +150,8 @@ static int on_line(const ge_parse_line *l, void *ud)
 		break;
 	}
 	rc = ge_attrib_line(s->attrib, s->report, l);
+	if (rc == 0 && s->sites)
+		rc = ge_cost_sites_feed(s->sites, l);
 	if (rc < 0)
 		return s->rc = rc;
 	return 0;
@@ -594,6 +598,7 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	if ((rc = state_init(&s, o->mods, godir ? godir : o->cwd)) < 0)
 		goto done;
 	s.show_m = o->verbose || plan.user_m;
+	s.sites = o->sites;
 	s.out = o->on_output;
 	s.ud = o->ud;
 	s.on_json = o->on_json;
@@ -620,7 +625,7 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	/* Interrupted: no more go processes (the configuration may need one). */
 	if (!ge_run_signalled() && !WIFSIGNALED(*status)) {
 		if ((rc = ge_goconfig_compute(&s.report->config, o->go, o->args, o->nargs,
-					      o->goflags, o->mods, o->cwd)) < 0)
+		                              o->goflags, o->mods, o->cwd)) < 0)
 			goto done;
 		if (!(ver = ge_strdup(s.report->config->go))) {
 			rc = ge_error_set(GE_ENOMEM, "out of memory");

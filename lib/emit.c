@@ -1,7 +1,10 @@
 /* Text, JSON and GitHub workflow-command renderings of a report. */
 #include "emit.h"
 
+#include <inttypes.h>
 #include <string.h>
+
+#include "cost.h"
 
 int ge_format_parse(ge_format *out, const char *s)
 {
@@ -46,13 +49,13 @@ static int text_grouped(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 		const ge_diag *d = &r->diags[i];
 		if (d->file != file) {
 			rc |= ge_buf_printf(out, "%s%s%s%s\n", file ? "\n" : "", C(o, "1"), d->file,
-					    C(o, "0"));
+			                    C(o, "0"));
 			file = d->file;
 			func = NULL;
 		}
 		if (d->function != func) {
 			rc |= ge_buf_printf(out, "  %s%s%s\n", C(o, "36"), fn_label(d->function),
-					    C(o, "0"));
+			                    C(o, "0"));
 			func = d->function;
 		}
 		rc |= ge_buf_printf(out, "    %u:%u\t%s%-7s%s  %s%s%s", d->line, d->column,
@@ -60,7 +63,8 @@ static int text_grouped(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 		                    : d->status == GE_STATUS_NEW ? C(o, "31")
 		                                                 : C(o, "33"),
 		                    ge_kind_name(d->kind), C(o, "0"), d->message,
-		                    d->inlined_from ? " via " : "", d->inlined_from ? d->inlined_from : "");
+		                    d->inlined_from ? " via " : "",
+		                    d->inlined_from ? d->inlined_from : "");
 		rc |= put_count(out, d);
 		if (d->status == GE_STATUS_NEW)
 			rc |= ge_buf_puts(out, "  (new)");
@@ -84,14 +88,14 @@ static int text_summary(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 		                     s.heap);
 	if (o->only_new)
 		return ge_buf_printf(out, "%s%zu new heap escape%s%s, %zu fixed (of %zu in all)\n",
-				     s.new_ ? C(o, "1;31") : C(o, "1;32"), s.new_,
-				     s.new_ == 1 ? "" : "s", C(o, "0"), s.fixed, s.heap);
+		                     s.new_ ? C(o, "1;31") : C(o, "1;32"), s.new_,
+		                     s.new_ == 1 ? "" : "s", C(o, "0"), s.fixed, s.heap);
 	return ge_buf_printf(out,
-			     "%s%zu heap escape%s%s (%zu moved to heap, %zu escapes) in %zu "
-			     "package%s; %zu leaking param%s\n",
-			     C(o, "1"), s.heap, s.heap == 1 ? "" : "s", C(o, "0"), s.moved,
-			     s.escapes, s.packages, s.packages == 1 ? "" : "s", s.leaks,
-			     s.leaks == 1 ? "" : "s");
+	                     "%s%zu heap escape%s%s (%zu moved to heap, %zu escapes) in %zu "
+	                     "package%s; %zu leaking param%s\n",
+	                     C(o, "1"), s.heap, s.heap == 1 ? "" : "s", C(o, "0"), s.moved,
+	                     s.escapes, s.packages, s.packages == 1 ? "" : "s", s.leaks,
+	                     s.leaks == 1 ? "" : "s");
 }
 
 static int text_new(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
@@ -104,7 +108,8 @@ static int text_new(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 			continue;
 		rc = ge_buf_printf(out, "%s%s:%u:%u:%s %s: %s%s%s", C(o, "1"), d->file, d->line,
 		                   d->column, C(o, "0"), fn_label(d->function), d->message,
-		                   d->inlined_from ? " via " : "", d->inlined_from ? d->inlined_from : "");
+		                   d->inlined_from ? " via " : "",
+		                   d->inlined_from ? d->inlined_from : "");
 		rc |= put_count(out, d);
 		rc |= ge_buf_putc(out, '\n');
 	}
@@ -150,7 +155,7 @@ static int gh_escape(ge_buf *out, const char *s, int property)
 	return rc;
 }
 
-static int github(ge_buf *out, const ge_report *r)
+static int github(ge_buf *out, const ge_report *r, const ge_cost *cost)
 {
 	size_t i;
 	int rc = 0, any_status = 0;
@@ -162,8 +167,9 @@ static int github(ge_buf *out, const ge_report *r)
 		ge_buf title = GE_BUF_INIT;
 		if (!ge_kind_is_heap(d->kind) || (any_status && d->status != GE_STATUS_NEW))
 			continue;
-		rc |= ge_buf_printf(&title, "%s in %s", d->kind == GE_KIND_MOVED ? "moved to heap" : "escapes to heap",
-				    fn_label(d->function));
+		rc |= ge_buf_printf(&title, "%s in %s",
+		                    d->kind == GE_KIND_MOVED ? "moved to heap" : "escapes to heap",
+		                    fn_label(d->function));
 		rc |= ge_buf_puts(out, any_status ? "::error file=" : "::warning file=");
 		rc |= gh_escape(out, d->file, 1);
 		rc |= ge_buf_printf(out, ",line=%u,col=%u,title=", d->line, d->column);
@@ -171,6 +177,12 @@ static int github(ge_buf *out, const ge_report *r)
 		rc |= ge_buf_puts(out, "::");
 		rc |= gh_escape(out, d->message, 0);
 		rc |= put_count(out, d);
+		if (cost && i < cost->ndiags) {
+			char h[32];
+			ge_cost_human_bytes(h, cost->diags[i].bytes);
+			rc |= ge_buf_printf(out, " (%s, %" PRId64 " objects in the profile)", h,
+			                    cost->diags[i].objects);
+		}
 		rc |= ge_buf_putc(out, '\n');
 		ge_buf_release(&title);
 	}
@@ -182,15 +194,20 @@ int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *
 	int rc;
 	switch (fmt) {
 	case GE_FMT_JSON:
+		if (o->cost)
+			return ge_cost_report_json(out, r, o->cost, o->profile_file,
+			                           o->profile_sha256, o->top);
 		return ge_report_to_json(out, r);
 	case GE_FMT_GITHUB:
-		return github(out, r);
+		return github(out, r, o->cost);
 	case GE_FMT_SARIF: {
 		ge_sarif_opts def = GE_SARIF_OPTS_INIT;
 		return ge_sarif_render(out, r, o->sarif ? o->sarif : &def);
 	}
 	case GE_FMT_TEXT:
 	default:
+		if (o->cost)
+			return ge_cost_text(out, r, o->cost, o->top, o->only_new);
 		rc = o->only_new ? text_new(out, r, o) : text_grouped(out, r, o);
 		if (rc == 0 && !o->only_new && r->ndiags)
 			rc = ge_buf_putc(out, '\n');
@@ -203,5 +220,5 @@ int ge_emit_build_summary(ge_buf *out, const ge_report *r)
 	ge_summary s;
 	ge_report_summary(r, &s);
 	return ge_buf_printf(out, "goescape: %zu heap escape%s in %zu package%s", s.heap,
-			     s.heap == 1 ? "" : "s", s.packages, s.packages == 1 ? "" : "s");
+	                     s.heap == 1 ? "" : "s", s.packages, s.packages == 1 ? "" : "s");
 }

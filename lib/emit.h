@@ -22,9 +22,14 @@ typedef struct ge_emit_opts {
 	int only_new; /* text: list new escapes only (check) */
 	const char *command; /* for messages, e.g. "report" */
 	const ge_sarif_opts *sarif; /* for GE_FMT_SARIF */
+	/* --profile (lib/cost): diagnostics ranked by bytes; NULL without one */
+	const struct ge_cost *cost;
+	const char *profile_file;   /* as the user named it */
+	const char *profile_sha256; /* its digest */
+	size_t top;                 /* text and hot sites: at most this many (0 = all) */
 } ge_emit_opts;
 
-#define GE_EMIT_OPTS_INIT {0, 0, "report", NULL}
+#define GE_EMIT_OPTS_INIT {0, 0, "report", NULL, NULL, NULL, NULL, 0}
 
 int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *o);
 

@@ -7,10 +7,12 @@
  * so the ones that fit GitHub's limits can be chosen before any is written.
  */
 #include "sarif.h"
+#include "cost.h"
 #include "url.h"
 
 #include <zlib.h>
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -1082,6 +1084,7 @@ static int put_result(ge_buf *b, ctx *c, const ge_diag *d, int fixed)
 	const rule *u = &rules[(unsigned)d->kind < 3 ? d->kind : GE_KIND_ESCAPES];
 	srcfile *f = get_file(c, d->file);
 	const char *text = NULL;
+	const ge_diag_cost *dc;
 	size_t len = 0;
 	char fp[17];
 	int rc = 0;
@@ -1130,8 +1133,34 @@ static int put_result(ge_buf *b, ctx *c, const ge_diag *d, int fixed)
 		                    : d->status == GE_STATUS_NEW   ? "new"
 		                    : d->status == GE_STATUS_MOVED ? "updated"
 		                                                   : "unchanged");
+	/* --profile: the rank from the share of the bytes, and the bytes. */
+	dc = !fixed && c->o->cost && d >= c->r->diags && d < c->r->diags + c->r->ndiags &&
+	             (size_t)(d - c->r->diags) < c->o->ncost
+	         ? &c->o->cost[d - c->r->diags]
+	         : NULL;
+	if (dc)
+		rc |= ge_buf_printf(b, ",\"rank\":%.1f",
+		                    dc->share * 100 > 100 ? 100.0 : dc->share * 100);
 	/* The allocation sites at the position, and where moved code was. */
-	if (ge_diag_count(d) > 1 || (!fixed && d->status == GE_STATUS_MOVED && d->from_file)) {
+	if (dc) {
+		rc |= ge_buf_printf(b,
+		                    ",\"properties\":{\"bytes\":%" PRId64 ",\"objects\":%" PRId64
+		                    ",\"viaBytes\":%" PRId64 ",\"count\":%u",
+		                    dc->bytes, dc->objects, dc->via_bytes, ge_diag_count(d));
+		if (dc->via_callee) {
+			rc |= ge_buf_puts(b, ",\"viaCallee\":");
+			rc |= jstr(b, dc->via_callee);
+		}
+		if (d->status == GE_STATUS_MOVED && d->from_file) {
+			rc |= ge_buf_puts(b, ",\"movedFrom\":{\"file\":");
+			rc |= jstr(b, d->from_file);
+			rc |= ge_buf_puts(b, ",\"function\":");
+			rc |= jstr(b, d->from_function ? d->from_function : "");
+			rc |= ge_buf_putc(b, '}');
+		}
+		rc |= ge_buf_putc(b, '}');
+	} else if (ge_diag_count(d) > 1 ||
+	           (!fixed && d->status == GE_STATUS_MOVED && d->from_file)) {
 		rc |= ge_buf_printf(b, ",\"properties\":{\"count\":%u", ge_diag_count(d));
 		if (!fixed && d->status == GE_STATUS_MOVED && d->from_file) {
 			rc |= ge_buf_puts(b, ",\"movedFrom\":{\"file\":");
@@ -1484,14 +1513,15 @@ static int put_fix_result(ge_buf *b, const ctx *c, const ge_sarif_fix *f)
 {
 	size_t i;
 	int rc = 0;
-	rc |= ge_buf_printf(b, "{\"ruleId\":\"%s\",\"ruleIndex\":%d,\"level\":\"note\","
-			       "\"message\":{\"text\":",
-			    rules[RULE_REWRITE].id, RULE_REWRITE);
+	rc |= ge_buf_printf(b,
+	                    "{\"ruleId\":\"%s\",\"ruleIndex\":%d,\"level\":\"note\","
+	                    "\"message\":{\"text\":",
+	                    rules[RULE_REWRITE].id, RULE_REWRITE);
 	rc |= jstr(b, f->message);
 	rc |= ge_buf_puts(b, "},\"locations\":[{\"physicalLocation\":{");
 	rc |= put_artifact(b, c, f->file);
 	rc |= ge_buf_printf(b, ",\"region\":{\"startLine\":%u,\"startColumn\":%u}}}]",
-			    f->line ? f->line : 1, f->column ? f->column : 1);
+	                    f->line ? f->line : 1, f->column ? f->column : 1);
 	rc |= ge_buf_puts(b, ",\"fixes\":[{\"description\":{\"text\":");
 	rc |= jstr(b, f->description);
 	rc |= ge_buf_puts(b, "},\"artifactChanges\":[{");
@@ -1501,9 +1531,9 @@ static int put_fix_result(ge_buf *b, const ctx *c, const ge_sarif_fix *f)
 		const ge_sarif_replacement *p = &f->repl[i];
 		ge_buf t = GE_BUF_INIT;
 		rc |= ge_buf_printf(b,
-				    "%s{\"deletedRegion\":{\"startLine\":%u,\"startColumn\":1,"
-				    "\"endLine\":%u,\"endColumn\":1}",
-				    i ? "," : "", p->start_line, p->end_line);
+		                    "%s{\"deletedRegion\":{\"startLine\":%u,\"startColumn\":1,"
+		                    "\"endLine\":%u,\"endColumn\":1}",
+		                    i ? "," : "", p->start_line, p->end_line);
 		if (p->len) {
 			rc |= ge_buf_put(&t, p->text, p->len);
 			rc |= ge_buf_puts(b, ",\"insertedContent\":{\"text\":");
@@ -1517,8 +1547,7 @@ static int put_fix_result(ge_buf *b, const ctx *c, const ge_sarif_fix *f)
 	return rc ? GE_ENOMEM : 0;
 }
 
-int ge_sarif_render_fixes(ge_buf *out, const ge_sarif_fix *fixes, size_t n,
-			  const ge_sarif_opts *o)
+int ge_sarif_render_fixes(ge_buf *out, const ge_sarif_fix *fixes, size_t n, const ge_sarif_opts *o)
 {
 	ge_report *empty = NULL;
 	size_t total[NPRIO] = {0}, kept[NPRIO] = {0}, i;
@@ -1529,7 +1558,7 @@ int ge_sarif_render_fixes(ge_buf *out, const ge_sarif_fix *fixes, size_t n,
 	if ((rc = ctx_init(&c, empty, o)) < 0)
 		goto done;
 	rc = ge_buf_puts(out, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\","
-			      "\"version\":\"2.1.0\",\n\"runs\":[{");
+	                      "\"version\":\"2.1.0\",\n\"runs\":[{");
 	if (rc == 0)
 		rc = put_run_head(out, &c);
 	if (rc == 0)

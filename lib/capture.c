@@ -47,10 +47,11 @@ typedef struct cap_state {
 	int json_long;
 	ge_buf jline;
 	ge_buf jout;
-	ge_buf *collect;             /* show() appends here instead of calling out */
-	char *json_pkg;              /* ImportPath of the last build-output event */
-	struct ge_cost_sites *sites; /* ge_capture_opts.sites */
-	int json_bol;                /* the Output so far ended at a line boundary */
+	ge_buf *collect; /* show() appends here instead of calling out */
+	char *json_pkg;  /* ImportPath of the last build-output event */
+	int json_bol;    /* the Output so far ended at a line boundary */
+	/* --profile: ge_capture_opts.sites, fed every parsed line */
+	struct ge_cost_sites *sites;
 	size_t json_events;
 	ge_output_cb on_json;
 	void *json_ud;
@@ -625,7 +626,7 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	/* Interrupted: no more go processes (the configuration may need one). */
 	if (!ge_run_signalled() && !WIFSIGNALED(*status)) {
 		if ((rc = ge_goconfig_compute(&s.report->config, o->go, o->args, o->nargs,
-		                              o->goflags, o->mods, o->cwd)) < 0)
+					      o->goflags, o->mods, o->cwd)) < 0)
 			goto done;
 		if (!(ver = ge_strdup(s.report->config->go))) {
 			rc = ge_error_set(GE_ENOMEM, "out of memory");

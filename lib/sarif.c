@@ -1513,15 +1513,14 @@ static int put_fix_result(ge_buf *b, const ctx *c, const ge_sarif_fix *f)
 {
 	size_t i;
 	int rc = 0;
-	rc |= ge_buf_printf(b,
-	                    "{\"ruleId\":\"%s\",\"ruleIndex\":%d,\"level\":\"note\","
-	                    "\"message\":{\"text\":",
-	                    rules[RULE_REWRITE].id, RULE_REWRITE);
+	rc |= ge_buf_printf(b, "{\"ruleId\":\"%s\",\"ruleIndex\":%d,\"level\":\"note\","
+			       "\"message\":{\"text\":",
+			    rules[RULE_REWRITE].id, RULE_REWRITE);
 	rc |= jstr(b, f->message);
 	rc |= ge_buf_puts(b, "},\"locations\":[{\"physicalLocation\":{");
 	rc |= put_artifact(b, c, f->file);
 	rc |= ge_buf_printf(b, ",\"region\":{\"startLine\":%u,\"startColumn\":%u}}}]",
-	                    f->line ? f->line : 1, f->column ? f->column : 1);
+			    f->line ? f->line : 1, f->column ? f->column : 1);
 	rc |= ge_buf_puts(b, ",\"fixes\":[{\"description\":{\"text\":");
 	rc |= jstr(b, f->description);
 	rc |= ge_buf_puts(b, "},\"artifactChanges\":[{");
@@ -1531,9 +1530,9 @@ static int put_fix_result(ge_buf *b, const ctx *c, const ge_sarif_fix *f)
 		const ge_sarif_replacement *p = &f->repl[i];
 		ge_buf t = GE_BUF_INIT;
 		rc |= ge_buf_printf(b,
-		                    "%s{\"deletedRegion\":{\"startLine\":%u,\"startColumn\":1,"
-		                    "\"endLine\":%u,\"endColumn\":1}",
-		                    i ? "," : "", p->start_line, p->end_line);
+				    "%s{\"deletedRegion\":{\"startLine\":%u,\"startColumn\":1,"
+				    "\"endLine\":%u,\"endColumn\":1}",
+				    i ? "," : "", p->start_line, p->end_line);
 		if (p->len) {
 			rc |= ge_buf_put(&t, p->text, p->len);
 			rc |= ge_buf_puts(b, ",\"insertedContent\":{\"text\":");
@@ -1547,7 +1546,8 @@ static int put_fix_result(ge_buf *b, const ctx *c, const ge_sarif_fix *f)
 	return rc ? GE_ENOMEM : 0;
 }
 
-int ge_sarif_render_fixes(ge_buf *out, const ge_sarif_fix *fixes, size_t n, const ge_sarif_opts *o)
+int ge_sarif_render_fixes(ge_buf *out, const ge_sarif_fix *fixes, size_t n,
+			  const ge_sarif_opts *o)
 {
 	ge_report *empty = NULL;
 	size_t total[NPRIO] = {0}, kept[NPRIO] = {0}, i;
@@ -1558,7 +1558,7 @@ int ge_sarif_render_fixes(ge_buf *out, const ge_sarif_fix *fixes, size_t n, cons
 	if ((rc = ctx_init(&c, empty, o)) < 0)
 		goto done;
 	rc = ge_buf_puts(out, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\","
-	                      "\"version\":\"2.1.0\",\n\"runs\":[{");
+			      "\"version\":\"2.1.0\",\n\"runs\":[{");
 	if (rc == 0)
 		rc = put_run_head(out, &c);
 	if (rc == 0)

@@ -1290,7 +1290,7 @@ int ge_cost_text(ge_buf *out, const ge_report *r, const ge_cost *c, size_t top, 
 		const ge_diag *d = &r->diags[i];
 		if (!ge_kind_is_heap(d->kind) || (only_new && d->status != GE_STATUS_NEW))
 			continue;
-		if (c->diags[i].bytes <= 0) {
+		if (c->diags[i].bytes <= 0 && !only_new) { /* a check lists every new one */
 			free_++;
 			continue;
 		}
@@ -1319,10 +1319,10 @@ int ge_cost_text(ge_buf *out, const ge_report *r, const ge_cost *c, size_t top, 
 		rc |= ge_buf_putc(out, '\n');
 	}
 	if (n > shown)
-		rc |= ge_buf_printf(out, "  ... %zu more with bytes (--top)\n", n - shown);
+		rc |= ge_buf_printf(out, "  ... %zu more (--top)\n", n - shown);
 	if (free_)
-		rc |= ge_buf_printf(out, "  %zu %sheap escape%s with no bytes in this profile\n",
-		                    free_, only_new ? "new " : "", free_ == 1 ? "" : "s");
+		rc |= ge_buf_printf(out, "  %zu heap escape%s with no bytes in this profile\n", free_,
+		                    free_ == 1 ? "" : "s");
 	if (c->nhot) {
 		size_t nh = top && top < c->nhot ? top : c->nhot;
 		rc |= ge_buf_puts(out, "\nhot lines with no heap escape:\n");

@@ -215,8 +215,8 @@ int ge_cost_open(ge_pprof **out, const char *path, const char *sample);
 int ge_cost_parse_bytes(int64_t *out, const char *s, const char *what);
 
 /*
- * The report as text ranked by cost: heap diagnostics (only the new ones
- * when only_new) with bytes, largest first, then the hot sites, then the
+ * The report as text ranked by cost: heap diagnostics with bytes, largest
+ * first (every new one when only_new), then the hot sites, then the
  * profile's totals.  top limits both lists (0 = all).  One line each:
  * "12.4 MB  31%  file:line  function  message".
  */

@@ -203,8 +203,10 @@ int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *
 	}
 	case GE_FMT_TEXT:
 	default:
-		if (o->cost)
-			return ge_cost_text(out, r, o->cost, o->top, o->only_new);
+		if (o->cost) {
+			rc = ge_cost_text(out, r, o->cost, o->top, o->only_new);
+			return rc ? rc : text_summary(out, r, o);
+		}
 		rc = o->only_new ? text_new(out, r, o) : text_grouped(out, r, o);
 		if (rc == 0 && !o->only_new && r->ndiags)
 			rc = ge_buf_putc(out, '\n');

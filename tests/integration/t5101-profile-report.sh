@@ -96,7 +96,8 @@ test_expect_success 'text: ranked by bytes with human units, --top cuts both lis
 	grep -q "hot/hot.go:81  Grow  append escapes to heap" top &&
 	head -n 1 top | grep -q "kB  *[1-9][0-9]%  hot/hot.go:81" &&
 	grep -q "hot/hot.go:32  ItoaBytes  (\[\]byte)(~r0) escapes to heap (23.5 kB via strconv.Itoa)" top &&
-	grep -q "more with bytes (--top)" out.txt &&
+	grep -q "more (--top)" out.txt &&
+	grep -q "^  1[0-9] heap escapes with no bytes in this profile" out.txt &&
 	grep -q "hot/hot.go:118  MapGrow" out.txt &&
 	grep -q "^profile: 2.[0-9] MB in " out.txt &&
 	goescape report --profile mem.out >all.txt &&

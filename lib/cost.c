@@ -1321,8 +1321,8 @@ int ge_cost_text(ge_buf *out, const ge_report *r, const ge_cost *c, size_t top, 
 	if (n > shown)
 		rc |= ge_buf_printf(out, "  ... %zu more (--top)\n", n - shown);
 	if (free_)
-		rc |= ge_buf_printf(out, "  %zu heap escape%s with no bytes in this profile\n", free_,
-		                    free_ == 1 ? "" : "s");
+		rc |= ge_buf_printf(out, "  %zu heap escape%s with no bytes in this profile\n",
+		                    free_, free_ == 1 ? "" : "s");
 	if (c->nhot) {
 		size_t nh = top && top < c->nhot ? top : c->nhot;
 		rc |= ge_buf_puts(out, "\nhot lines with no heap escape:\n");

@@ -148,7 +148,7 @@ test_expect_success 'setup: a go that leaves a mark' '
 
 bad_profile() { # file
 	rm -f "$TRASH/ran" &&
-	GOESCAPE_GO="$TRASH/marking-go" test_expect_code 2 "$GOESCAPE_BIN" report --profile "$1" --format json >out 2>err &&
+	GOESCAPE_GO="$TRASH/marking-go" test_expect_code 2 timeout 60 "$GOESCAPE_BIN" report --profile "$1" --format json >out 2>err &&
 	test ! -s out &&
 	test $(wc -l <err) = 1 &&
 	grep -q "profile '$1'" err &&

@@ -1,5 +1,6 @@
 /* One captured build: run go, stream stderr through parse and attribution. */
 #include "capture.h"
+#include "cost.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -59,6 +60,8 @@ typedef struct cap_state {
 	ge_buf *collect; /* show() appends here instead of calling out */
 	char *json_pkg;  /* ImportPath of the last build-output event */
 	int json_bol;    /* the Output so far ended at a line boundary */
+	/* --profile: ge_capture_opts.sites, fed every parsed line */
+	struct ge_cost_sites *sites;
 	size_t json_events;
 	ge_output_cb on_json;
 	void *json_ud;
@@ -202,6 +205,8 @@ static int on_line(const ge_parse_line *l, void *ud)
 		break;
 	}
 	rc = ge_attrib_line(s->attrib, s->report, l);
+	if (rc == 0 && s->sites)
+		rc = ge_cost_sites_feed(s->sites, l);
 	if (rc < 0)
 		return s->rc = rc;
 	return 0;
@@ -729,6 +734,7 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	    (rc = state_init(&s, o->mods, godir ? godir : o->cwd)) < 0)
 		goto done;
 	s.show_m = o->verbose || plan.user_m;
+	s.sites = o->sites;
 	s.out = o->on_output;
 	s.ud = o->ud;
 	s.on_json = o->on_json;

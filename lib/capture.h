@@ -41,9 +41,13 @@ typedef struct ge_capture_opts {
 	/* Report positions in vendor/ too (--vendored); off, they are the
 	 * dependencies' code. */
 	int vendored;
+	/* --profile (lib/cost): every parsed line is also fed to these sites
+	 * (ge_cost_sites_feed), for the staleness check and hot sites' text;
+	 * NULL: not collected.  Borrowed. */
+	struct ge_cost_sites *sites;
 } ge_capture_opts;
 
-#define GE_CAPTURE_OPTS_INIT {NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, 0, NULL, 0}
+#define GE_CAPTURE_OPTS_INIT {NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, 0, NULL, 0, NULL}
 
 /*
  * Capture the analysis of packages, discarding what go builds:

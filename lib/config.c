@@ -306,6 +306,17 @@ int ge_config_parse(ge_config *c, const char *text, size_t len, const char *name
 			free(kinds);
 			if (rc < 0)
 				goto done;
+		} else if (strcmp(it->string, "fail_min_share") == 0) {
+			/* A number in (0, 1]: NaN, infinities and 0 fail the test. */
+			if (!cJSON_IsNumber(it) || !(it->valuedouble > 0 && it->valuedouble <= 1)) {
+				rc = ge_error_set(
+				    GE_EBADINPUT,
+				    "'%s': \"fail_min_share\" must be a number in (0, 1], "
+				    "a share of the profile's bytes",
+				    name);
+				goto done;
+			}
+			c->fail_min_share = it->valuedouble;
 		} else {
 			char q[QUOTE_BUF];
 			rc = ge_error_set(GE_EBADINPUT, "'%s': unknown key \"%s\"", name,

@@ -10,6 +10,8 @@
  *       "functions": ["init", "(*Pool).Grow"]      functions never reported
  *     },
  *     "fail_on": ["moved", "escapes"]          kinds whose new diagnostics fail a check
+ *     "fail_min_share": 0.01                   with check --profile: only new escapes whose
+ *                                              line has this share of the bytes fail; (0,1]
  *   }
  *
  * Every key is optional; an unknown key or a value of the wrong type is an
@@ -56,6 +58,9 @@ typedef struct ge_config {
 	char **ignore_functions;
 	size_t nignore_functions;
 	int fail_on[3]; /* indexed by ge_kind */
+	/* "fail_min_share": with check --profile, only new escapes whose line
+	   has at least this share of the profile's bytes fail; 0 = unset */
+	double fail_min_share;
 } ge_config;
 
 /* Defaults: moved and escapes fail, nothing ignored. */

@@ -3,6 +3,7 @@
 
 #include "gosrc.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1177,4 +1178,229 @@ void ge_cost_human_bytes(char out[32], int64_t bytes)
 		u++;
 	}
 	snprintf(out, 32, "%.1f %s", v, units[u]);
+}
+
+/* ---- what the CLI calls ---------------------------------------------------- */
+
+int ge_cost_open(ge_pprof **out, const char *path, const char *sample)
+{
+	const char *space, *objects;
+	ge_pprof *p = NULL;
+	int rc;
+	*out = NULL;
+	if (family(sample, &space, &objects) < 0)
+		return ge_error_set(GE_EUSAGE,
+		                    "unknown profile sample type '%s' (alloc_space, alloc_objects, "
+		                    "inuse_space or inuse_objects)",
+		                    sample);
+	if ((rc = ge_pprof_load(&p, path)) < 0) {
+		char msg[1024];
+		if (rc == GE_ENOMEM || rc == GE_EBADINPUT)
+			return rc;
+		snprintf(msg, sizeof(msg), "%s", ge_error_last());
+		return ge_error_set(GE_EBADINPUT, "%s", msg); /* missing, unreadable: exit 2 */
+	}
+	if (ge_pprof_sample_index(p, space) < 0 || ge_pprof_sample_index(p, objects) < 0) {
+		ge_pprof_free(p);
+		return ge_error_set(GE_EBADINPUT,
+		                    "cannot read profile '%s': it has no sample type '%s'", path,
+		                    sample);
+	}
+	*out = p;
+	return 0;
+}
+
+int ge_cost_parse_bytes(int64_t *out, const char *s, const char *what)
+{
+	char *end = NULL;
+	long long v;
+	int shift = 0;
+	*out = 0;
+	if (!s || !(*s >= '0' && *s <= '9'))
+		goto bad;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno)
+		goto bad;
+	switch (*end) {
+	case 'k':
+	case 'K':
+		shift = 10, end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20, end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30, end++;
+		break;
+	default:
+		break;
+	}
+	if (shift && *end == 'i')
+		end++;
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end || v < 0 || v > (INT64_MAX >> 30))
+		goto bad;
+	*out = (int64_t)v << shift;
+	return 0;
+bad:
+	return ge_error_set(GE_EUSAGE, "%s wants a size in bytes (1000, 64K, 1M, 2G), not '%s'",
+	                    what, s ? s : "");
+}
+
+/* Heap diagnostic indices by bytes (largest first), then file, line, column. */
+typedef struct ranked {
+	const ge_diag *d;
+	const ge_diag_cost *dc;
+} ranked;
+
+static int cmp_ranked(const void *pa, const void *pb)
+{
+	const ranked *a = pa, *b = pb;
+	int c;
+	if (a->dc->bytes != b->dc->bytes)
+		return a->dc->bytes > b->dc->bytes ? -1 : 1;
+	if ((c = strcmp(a->d->file, b->d->file)) != 0)
+		return c;
+	if (a->d->line != b->d->line)
+		return a->d->line < b->d->line ? -1 : 1;
+	return a->d->column < b->d->column ? -1 : a->d->column > b->d->column;
+}
+
+static int put_share(ge_buf *out, double share)
+{
+	double pct = share * 100;
+	if (pct > 0 && pct < 1)
+		return ge_buf_puts(out, "  <1%");
+	return ge_buf_printf(out, "%4.0f%%", pct);
+}
+
+int ge_cost_text(ge_buf *out, const ge_report *r, const ge_cost *c, size_t top, int only_new)
+{
+	ranked *v = NULL;
+	size_t i, n = 0, shown = 0, free_ = 0;
+	char h[32];
+	int rc = 0;
+	if (r->ndiags && !(v = calloc(r->ndiags, sizeof(*v))))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	for (i = 0; i < r->ndiags && i < c->ndiags; i++) {
+		const ge_diag *d = &r->diags[i];
+		if (!ge_kind_is_heap(d->kind) || (only_new && d->status != GE_STATUS_NEW))
+			continue;
+		if (c->diags[i].bytes <= 0 && !only_new) { /* a check lists every new one */
+			free_++;
+			continue;
+		}
+		v[n].d = d;
+		v[n++].dc = &c->diags[i];
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_ranked);
+	rc |= ge_buf_printf(out, "%sheap escapes by bytes (%s):\n", only_new ? "new " : "",
+	                    c->sample_type);
+	for (i = 0; i < n && (!top || shown < top) && rc == 0; i++, shown++) {
+		const ge_diag *d = v[i].d;
+		const ge_diag_cost *dc = v[i].dc;
+		ge_cost_human_bytes(h, dc->bytes);
+		rc |= ge_buf_printf(out, "%10s  ", h);
+		rc |= put_share(out, dc->share);
+		rc |= ge_buf_printf(out, "  %s:%u  %s  %s", d->file, d->line,
+		                    d->function && *d->function ? d->function : "(package)",
+		                    d->message);
+		if (dc->via_callee) {
+			ge_cost_human_bytes(h, dc->via_bytes);
+			rc |= ge_buf_printf(out, " (%s via %s)", h, dc->via_callee);
+		}
+		if (dc->line_shared)
+			rc |= ge_buf_puts(out, " [line shared]");
+		rc |= ge_buf_putc(out, '\n');
+	}
+	if (n > shown)
+		rc |= ge_buf_printf(out, "  ... %zu more (--top)\n", n - shown);
+	if (free_)
+		rc |= ge_buf_printf(out, "  %zu heap escape%s with no bytes in this profile\n",
+		                    free_, free_ == 1 ? "" : "s");
+	if (c->nhot) {
+		size_t nh = top && top < c->nhot ? top : c->nhot;
+		rc |= ge_buf_puts(out, "\nhot lines with no heap escape:\n");
+		for (i = 0; i < nh && rc == 0; i++) {
+			const ge_hot_site *hs = &c->hot[i];
+			ge_cost_human_bytes(h, hs->bytes);
+			rc |= ge_buf_printf(out, "%10s  ", h);
+			rc |= put_share(out, hs->share);
+			rc |= ge_buf_printf(out, "  %s:%u  %s", hs->file, hs->line,
+			                    hs->function && *hs->function ? hs->function
+			                                                  : "(package)");
+			if (hs->note)
+				rc |= ge_buf_printf(out, "  (%s)", hs->note);
+			if (hs->via_callee)
+				rc |= ge_buf_printf(out, "  via %s", hs->via_callee);
+			rc |= ge_buf_putc(out, '\n');
+		}
+		if (c->nhot > nh)
+			rc |= ge_buf_printf(out, "  ... %zu more\n", c->nhot - nh);
+	}
+	ge_cost_human_bytes(h, c->total_bytes);
+	rc |= ge_buf_printf(out, "\nprofile: %s in %" PRId64 " objects", h, c->total_objects);
+	if (c->total_bytes > 0) {
+		double t = (double)c->total_bytes;
+		rc |= ge_buf_printf(out,
+		                    "; %.0f%% on heap escapes (%.0f%% via callees), %.0f%% on "
+		                    "other module lines, %.0f%% outside the module\n",
+		                    100.0 * (double)(c->matched_bytes + c->via_bytes) / t,
+		                    100.0 * (double)c->via_bytes / t,
+		                    100.0 * (double)c->hot_bytes / t,
+		                    100.0 * (double)c->unmatched_bytes / t);
+	} else {
+		rc |= ge_buf_putc(out, '\n');
+	}
+	free(v);
+	return rc ? ge_error_set(GE_ENOMEM, "out of memory") : 0;
+}
+
+static int json_diag_extra(ge_buf *out, size_t i, void *ud)
+{
+	const ge_cost *c = ud;
+	if (i >= c->ndiags)
+		return 0;
+	if (ge_buf_puts(out, ",\"cost\":") < 0)
+		return GE_ENOMEM;
+	return ge_cost_json_diag(out, &c->diags[i]);
+}
+
+int ge_cost_report_json(ge_buf *out, const ge_report *r, const ge_cost *c, const char *file,
+                        const char *sha256, size_t top)
+{
+	ge_buf extra = GE_BUF_INIT;
+	int rc = 0;
+	if (ge_buf_puts(&extra, ",\n  \"profile\": ") < 0 ||
+	    ge_cost_json_profile(&extra, c, file, sha256) < 0 ||
+	    ge_buf_puts(&extra, ",\n  \"hot_sites\": ") < 0 ||
+	    ge_cost_json_hot_sites(&extra, c, top) < 0)
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+	else
+		rc = ge_report_to_json_extra(out, r, json_diag_extra, ge_buf_cstr(&extra),
+		                             (void *)c);
+	ge_buf_release(&extra);
+	return rc;
+}
+
+size_t ge_cost_failing(const ge_report *r, const ge_cost *c, const int fail_on[3],
+                       int64_t min_bytes, double min_share)
+{
+	size_t i, n = 0;
+	for (i = 0; i < r->ndiags; i++) {
+		const ge_diag *d = &r->diags[i];
+		if (d->status != GE_STATUS_NEW || !fail_on[d->kind])
+			continue;
+		if ((min_bytes > 0 || min_share > 0) &&
+		    (i >= c->ndiags || c->diags[i].bytes < min_bytes ||
+		     c->diags[i].share < min_share || c->diags[i].bytes <= 0))
+			continue;
+		n += ge_diag_count(d);
+	}
+	return n;
 }

@@ -196,4 +196,46 @@ void ge_cost_human_bytes(char out[32], int64_t bytes);
  */
 int ge_cost_func_name(ge_buf *out, const char *runtime_name);
 
+
+/* ---- what the CLI calls (report, check) ---------------------------------- */
+
+/*
+ * Open the profile the user named, before anything is built: sample must
+ * be one of the four heap sample types and the profile must hold it.
+ * GE_EBADINPUT (one line naming the file) for a file that is missing, not
+ * a regular file, not a heap profile or truncated; GE_EUSAGE for an
+ * unknown sample type.
+ */
+int ge_cost_open(ge_pprof **out, const char *path, const char *sample);
+
+/*
+ * "1000", "64K", "1M", "2G" (powers of 1024; a trailing "B" or "iB" is
+ * allowed, "64KiB") into *out.  GE_EUSAGE, naming what, otherwise.
+ */
+int ge_cost_parse_bytes(int64_t *out, const char *s, const char *what);
+
+/*
+ * The report as text ranked by cost: heap diagnostics with bytes, largest
+ * first (every new one when only_new), then the hot sites, then the
+ * profile's totals.  top limits both lists (0 = all).  One line each:
+ * "12.4 MB  31%  file:line  function  message".
+ */
+int ge_cost_text(ge_buf *out, const ge_report *r, const ge_cost *c, size_t top, int only_new);
+
+/*
+ * The report JSON (lib/report) with the "profile" object, a "cost" on
+ * every diagnostic and the "hot_sites" array (at most top; 0 = all).
+ */
+int ge_cost_report_json(ge_buf *out, const ge_report *r, const ge_cost *c, const char *file,
+                        const char *sha256, size_t top);
+
+/*
+ * The allocation sites that fail a check: new diagnostics of a kind in
+ * fail_on (indexed by ge_kind) whose line cost at least min_bytes and at
+ * least min_share of the profile (0 and 0: every new one, as without a
+ * profile).
+ */
+size_t ge_cost_failing(const ge_report *r, const ge_cost *c, const int fail_on[3],
+                       int64_t min_bytes, double min_share);
+
 #endif

@@ -1,7 +1,10 @@
 /* Text, JSON and GitHub workflow-command renderings of a report. */
 #include "emit.h"
 
+#include <inttypes.h>
 #include <string.h>
+
+#include "cost.h"
 
 int ge_format_parse(ge_format *out, const char *s)
 {
@@ -150,7 +153,7 @@ static int gh_escape(ge_buf *out, const char *s, int property)
 	return rc;
 }
 
-static int github(ge_buf *out, const ge_report *r, const char *prefix)
+static int github(ge_buf *out, const ge_report *r, const char *prefix, const ge_cost *cost)
 {
 	size_t i;
 	int rc = 0, any_status = 0;
@@ -173,6 +176,12 @@ static int github(ge_buf *out, const ge_report *r, const char *prefix)
 		rc |= ge_buf_puts(out, "::");
 		rc |= gh_escape(out, d->message, 0);
 		rc |= put_count(out, d);
+		if (cost && i < cost->ndiags) {
+			char h[32];
+			ge_cost_human_bytes(h, cost->diags[i].bytes);
+			rc |= ge_buf_printf(out, " (%s, %" PRId64 " objects in the profile)", h,
+			                    cost->diags[i].objects);
+		}
 		rc |= ge_buf_putc(out, '\n');
 		ge_buf_release(&title);
 	}
@@ -184,9 +193,12 @@ int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *
 	int rc;
 	switch (fmt) {
 	case GE_FMT_JSON:
+		if (o->cost)
+			return ge_cost_report_json(out, r, o->cost, o->profile_file,
+			                           o->profile_sha256, o->top);
 		return ge_report_to_json(out, r);
 	case GE_FMT_GITHUB:
-		return github(out, r, o->repo_prefix);
+		return github(out, r, o->repo_prefix, o->cost);
 	case GE_FMT_MARKDOWN: {
 		ge_markdown_opts def = GE_MARKDOWN_OPTS_INIT;
 		def.only_new = o->only_new;
@@ -198,6 +210,10 @@ int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *
 	}
 	case GE_FMT_TEXT:
 	default:
+		if (o->cost) {
+			rc = ge_cost_text(out, r, o->cost, o->top, o->only_new);
+			return rc ? rc : text_summary(out, r, o);
+		}
 		rc = o->only_new ? text_new(out, r, o) : text_grouped(out, r, o);
 		if (rc == 0 && !o->only_new && r->ndiags)
 			rc = ge_buf_putc(out, '\n');

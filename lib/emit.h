@@ -28,9 +28,14 @@ typedef struct ge_emit_opts {
 	/* GE_FMT_GITHUB: prepended to file names, which GitHub takes relative to
 	   the repository root (the module's directory there, with '/'); NULL: none */
 	const char *repo_prefix;
+	/* --profile (lib/cost): diagnostics ranked by bytes; NULL without one */
+	const struct ge_cost *cost;
+	const char *profile_file;   /* as the user named it */
+	const char *profile_sha256; /* its digest */
+	size_t top;                 /* text and hot sites: at most this many (0 = all) */
 } ge_emit_opts;
 
-#define GE_EMIT_OPTS_INIT {0, 0, "report", NULL, NULL, NULL}
+#define GE_EMIT_OPTS_INIT {0, 0, "report", NULL, NULL, NULL, NULL, NULL, NULL, 0}
 
 int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *o);
 

@@ -952,7 +952,7 @@ int ge_pprof_load(ge_pprof **out, const char *path)
 
 	assert(out && path);
 	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
 		if (errno == ENOENT)
 			return ge_error_set(GE_ENOTFOUND, "cannot read profile '%s': no such file",
 			                    path);

@@ -487,6 +487,13 @@ static int put_opt(ge_buf *b, const char *s)
 
 int ge_report_to_json(ge_buf *out, const ge_report *r)
 {
+	return ge_report_to_json_extra(out, r, NULL, NULL, NULL);
+}
+
+int ge_report_to_json_extra(ge_buf *out, const ge_report *r,
+                            int (*diag_extra)(ge_buf *out, size_t index, void *ud),
+                            const char *top_extra, void *ud)
+{
 	ge_summary s;
 	size_t i;
 	int rc = 0;
@@ -510,13 +517,21 @@ int ge_report_to_json(ge_buf *out, const ge_report *r)
 	for (i = 0; i < r->ndiags && rc == 0; i++) {
 		rc |= ge_buf_puts(out, i ? ",\n    " : "\n    ");
 		rc |= put_diag(out, r, &r->diags[i]);
+		if (diag_extra && rc == 0) {
+			out->len--; /* reopen the object put_diag closed */
+			rc |= diag_extra(out, i, ud);
+			rc |= ge_buf_putc(out, '}');
+		}
 	}
 	rc |= ge_buf_puts(out, r->ndiags ? "\n  ],\n  \"fixed\": [" : "],\n  \"fixed\": [");
 	for (i = 0; i < r->nfixed && rc == 0; i++) {
 		rc |= ge_buf_puts(out, i ? ",\n    " : "\n    ");
 		rc |= put_diag(out, r, &r->fixed[i]);
 	}
-	rc |= ge_buf_puts(out, r->nfixed ? "\n  ]\n}\n" : "]\n}\n");
+	rc |= ge_buf_puts(out, r->nfixed ? "\n  ]" : "]");
+	if (top_extra)
+		rc |= ge_buf_puts(out, top_extra);
+	rc |= ge_buf_puts(out, "\n}\n");
 	return rc ? ge_error_set(GE_ENOMEM, "out of memory") : 0;
 }
 

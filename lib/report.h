@@ -119,6 +119,14 @@ void ge_diag_fingerprint(const ge_diag *d, char out[17]);
 
 /* Serialise as DESIGN.md's report JSON (pretty, one diagnostic per line). */
 int ge_report_to_json(ge_buf *out, const ge_report *r);
+/*
+ * The same, with more: diag_extra (when set) appends members to diagnostic
+ * index's object (",\"cost\": {...}"), top_extra (when set) after the
+ * last top-level member (",\n  \"profile\": {...}").
+ */
+int ge_report_to_json_extra(ge_buf *out, const ge_report *r,
+                            int (*diag_extra)(ge_buf *out, size_t index, void *ud),
+                            const char *top_extra, void *ud);
 /* Parse report JSON; name is used in messages.  GE_EBADINPUT on bad input. */
 int ge_report_from_json(ge_report **out, const char *json, size_t len, const char *name);
 

@@ -7,10 +7,12 @@
  * so the ones that fit GitHub's limits can be chosen before any is written.
  */
 #include "sarif.h"
+#include "cost.h"
 #include "url.h"
 
 #include <zlib.h>
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -1114,6 +1116,7 @@ static int put_result(ge_buf *b, ctx *c, const ge_diag *d, int fixed)
 	const rule *u = &rules[(unsigned)d->kind < 3 ? d->kind : GE_KIND_ESCAPES];
 	srcfile *f = get_file(c, d->file);
 	const char *text = NULL;
+	const ge_diag_cost *dc;
 	size_t len = 0;
 	char fp[17];
 	int rc = 0;
@@ -1162,8 +1165,34 @@ static int put_result(ge_buf *b, ctx *c, const ge_diag *d, int fixed)
 		                    : d->status == GE_STATUS_NEW   ? "new"
 		                    : d->status == GE_STATUS_MOVED ? "updated"
 		                                                   : "unchanged");
+	/* --profile: the rank from the share of the bytes, and the bytes. */
+	dc = !fixed && c->o->cost && d >= c->r->diags && d < c->r->diags + c->r->ndiags &&
+	             (size_t)(d - c->r->diags) < c->o->ncost
+	         ? &c->o->cost[d - c->r->diags]
+	         : NULL;
+	if (dc)
+		rc |= ge_buf_printf(b, ",\"rank\":%.1f",
+		                    dc->share * 100 > 100 ? 100.0 : dc->share * 100);
 	/* The allocation sites at the position, and where moved code was. */
-	if (ge_diag_count(d) > 1 || (!fixed && d->status == GE_STATUS_MOVED && d->from_file)) {
+	if (dc) {
+		rc |= ge_buf_printf(b,
+		                    ",\"properties\":{\"bytes\":%" PRId64 ",\"objects\":%" PRId64
+		                    ",\"viaBytes\":%" PRId64 ",\"count\":%u",
+		                    dc->bytes, dc->objects, dc->via_bytes, ge_diag_count(d));
+		if (dc->via_callee) {
+			rc |= ge_buf_puts(b, ",\"viaCallee\":");
+			rc |= jstr(b, dc->via_callee);
+		}
+		if (d->status == GE_STATUS_MOVED && d->from_file) {
+			rc |= ge_buf_puts(b, ",\"movedFrom\":{\"file\":");
+			rc |= jstr(b, d->from_file);
+			rc |= ge_buf_puts(b, ",\"function\":");
+			rc |= jstr(b, d->from_function ? d->from_function : "");
+			rc |= ge_buf_putc(b, '}');
+		}
+		rc |= ge_buf_putc(b, '}');
+	} else if (ge_diag_count(d) > 1 ||
+	           (!fixed && d->status == GE_STATUS_MOVED && d->from_file)) {
 		rc |= ge_buf_printf(b, ",\"properties\":{\"count\":%u", ge_diag_count(d));
 		if (!fixed && d->status == GE_STATUS_MOVED && d->from_file) {
 			rc |= ge_buf_puts(b, ",\"movedFrom\":{\"file\":");

@@ -67,11 +67,16 @@ typedef struct ge_sarif_opts {
 	size_t max_gzip;       /* gzipped; 0 = GE_SARIF_MAX_GZIP */
 	const char *repo_root; /* git work tree holding srcroot, %SRCROOT%; NULL = the
 	                          nearest directory upward with a .git, else srcroot */
+	/* --profile: the cost of each diagnostic, parallel to the report's diags[]
+	   (lib/cost); result.rank is share * 100, properties bytes and objects.
+	   NULL without a profile. */
+	const struct ge_diag_cost *cost;
+	size_t ncost;
 } ge_sarif_opts;
 
 #define GE_SARIF_OPTS_INIT                                                                         \
 	{                                                                                          \
-		NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, NULL                                  \
+		NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, 0                         \
 	}
 
 /*

@@ -16,6 +16,7 @@
 #include "capture.h"
 #include "config.h"
 #include "common.h"
+#include "cost.h"
 #include "emit.h"
 #include "git.h"
 #include "gocmd.h"
@@ -199,6 +200,15 @@ typedef struct ctx {
 } ctx;
 
 static ctx G;
+
+/* The heap profile of this run, joined with its report; emit_and_write shows it. */
+static struct {
+	ge_pprof *p;
+	ge_cost *c;
+	ge_cost_sites *sites; /* what the head's build said besides its escapes */
+	const char *file, *sample;
+	size_t top;
+} prof;
 
 static int load_go(void)
 {
@@ -417,7 +427,11 @@ static int head_report(ge_report **out, ge_history *h, const char *input)
 {
 	int fd = 0, rc, status = 0;
 	if (!input) {
+		if (prof.p && !prof.sites && ge_cost_sites_new(&prof.sites, &G.mods, G.cwd) < 0)
+			return GE_ENOMEM;
+		h->build.sites = prof.sites; /* the head's build only, never the base's */
 		rc = ge_history_worktree(out, &status, h);
+		h->build.sites = NULL;
 		if (ge_run_signalled())
 			ge_run_exit_like(status);
 		return rc;
@@ -551,6 +565,14 @@ static int render_output(ge_buf *b, const ge_report *r, const out_spec *sp, int 
 	md.only_new = only_new;
 	eo.markdown = &md;
 	eo.repo_prefix = md.link;
+	if (prof.c) {
+		eo.cost = prof.c;
+		eo.profile_file = prof.file;
+		eo.profile_sha256 = prof.p->sha256;
+		eo.top = prof.top;
+		so.cost = prof.c->diags;
+		so.ncost = prof.c->ndiags;
+	}
 	eo.color = use_color(sp->file);
 	eo.only_new = only_new;
 	eo.command = cmdname;
@@ -628,6 +650,52 @@ static char *module_link_prefix(void)
 	}
 }
 
+/* ---- --profile (lib/cost) --------------------------------------------- */
+
+/* Read --profile, --profile-sample and --top before any build: a bad profile exits 2. */
+static void profile_open(const char *file, const char *sample, const char *top)
+{
+	if (!file) {
+		if (sample || top)
+			die_usage("--profile-sample and --top go with --profile");
+		return;
+	}
+	prof.file = file;
+	prof.sample = sample ? sample : "alloc_space";
+	prof.top = top ? (size_t)strtoul(top, NULL, 10) : 0;
+	if (ge_cost_open(&prof.p, file, prof.sample) < 0)
+		die_usage("%s", ge_error_last());
+}
+
+/* Join the profile with r (sorted, matched, filtered); its warnings to stderr. */
+static int profile_join(const ge_report *r)
+{
+	ge_cost_opts co = GE_COST_OPTS_INIT;
+	size_t i;
+	int rc;
+	if (!prof.p)
+		return 0;
+	co.sample = prof.sample;
+	co.profile_name = prof.file;
+	co.mods = &G.mods;
+	co.sites = prof.sites;
+	if ((rc = ge_cost_join(&prof.c, prof.p, r, &co)) < 0)
+		return rc;
+	for (i = 0; i < prof.c->nwarnings; i++)
+		fprintf(stderr, "%s: warning: %s\n", prog, prof.c->warnings[i]);
+	return 0;
+}
+
+static void profile_free(void)
+{
+	ge_cost_free(prof.c);
+	ge_pprof_free(prof.p);
+	ge_cost_sites_free(prof.sites);
+	prof.sites = NULL;
+	prof.c = NULL;
+	prof.p = NULL;
+}
+
 /* Check a --format value before any build is started. */
 static void check_format(const char *format)
 {
@@ -648,7 +716,16 @@ static int outputs_have(const out_spec *v, size_t n, const char *format)
 
 /* ---- commands ---------------------------------------------------------- */
 
-enum { REPORT_COMMIT, REPORT_FORMAT, REPORT_OUTPUT, REPORT_INPUT, REPORT_VENDORED };
+enum {
+	REPORT_COMMIT,
+	REPORT_FORMAT,
+	REPORT_OUTPUT,
+	REPORT_INPUT,
+	REPORT_VENDORED,
+	REPORT_PROFILE,
+	REPORT_PROFILE_SAMPLE,
+	REPORT_TOP
+};
 static const opt report_opts[] = {
 	{"commit", 0, OPT_STRING, "REV", "the report of a commit: its stored note, or a build of it"},
 	{"format", 'f', OPT_STRING, "F",
@@ -656,6 +733,9 @@ static const opt report_opts[] = {
 	{"output", 'o', OPT_STRING, "FILE", "write the --format before it to FILE (atomically), not stdout"},
 	{"input", 0, OPT_STRING, "FILE", "read compiler -m output from FILE ('-' for stdin)"},
 	{"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
+	{"profile", 0, OPT_STRING, "FILE", "rank by the bytes of a Go heap profile (go test -memprofile)"},
+	{"profile-sample", 0, OPT_STRING, "T", "alloc_space (default), alloc_objects, inuse_space, inuse_objects"},
+	{"top", 0, OPT_INT, "N", "with --profile: show the N costliest escapes and hot lines"},
 	{NULL, 0, 0, NULL, NULL}};
 
 static int cmd_report(const command *c, opts *o)
@@ -675,6 +755,7 @@ static int cmd_report(const command *c, opts *o)
 	vendored_opt = o->set[REPORT_VENDORED];
 	if (o->str[REPORT_INPUT] && (o->nrest || o->str[REPORT_COMMIT]))
 		die_usage("report: --input does not go with --commit or package patterns");
+	profile_open(o->str[REPORT_PROFILE], o->str[REPORT_PROFILE_SAMPLE], o->str[REPORT_TOP]);
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
 	if (o->str[REPORT_COMMIT]) {
@@ -690,10 +771,16 @@ static int cmd_report(const command *c, opts *o)
 		ge_report_free(r);
 		return fail_rc(rc);
 	}
+	if ((rc = profile_join(r)) < 0) {
+		ge_report_free(r);
+		profile_free();
+		return fail_rc(rc);
+	}
 	mo.link = link = module_link_prefix();
 	code = emit_and_write(r, outs, nouts, 0, "report", 0, &mo);
 	free(link);
 	ge_report_free(r);
+	profile_free();
 	return code;
 }
 
@@ -748,7 +835,11 @@ enum {
 	CHECK_INPUT,
 	CHECK_VENDORED,
 	CHECK_REBUILD_BASE,
-	CHECK_ALLOW_CONFIG_MISMATCH
+	CHECK_ALLOW_CONFIG_MISMATCH,
+	CHECK_PROFILE,
+	CHECK_PROFILE_SAMPLE,
+	CHECK_TOP,
+	CHECK_FAIL_MIN_BYTES
 };
 static const opt check_opts[] = {
 	{"base", 0, OPT_STRING, "REV", "compare with the merge-base of REV and HEAD"},
@@ -761,6 +852,11 @@ static const opt check_opts[] = {
 	{"rebuild-base", 0, OPT_FLAG, NULL, "build the base even when its report is stored (and store it again)"},
 	{"allow-config-mismatch", 0, OPT_FLAG, NULL,
 	 "compare with a baseline recorded under another build configuration (a warning, not exit 2)"},
+	{"profile", 0, OPT_STRING, "FILE", "rank by the bytes of a Go heap profile (go test -memprofile)"},
+	{"profile-sample", 0, OPT_STRING, "T", "alloc_space (default), alloc_objects, inuse_space, inuse_objects"},
+	{"top", 0, OPT_INT, "N", "with --profile: show the N costliest escapes and hot lines"},
+	{"fail-min-bytes", 0, OPT_STRING, "N",
+	 "with --profile: fail only on new escapes costing at least N bytes (64K, 1M)"},
 	{NULL, 0, 0, NULL, NULL}};
 
 /*
@@ -801,6 +897,7 @@ static int cmd_check(const command *c, opts *o)
 	const char *base_commit = NULL;
 	char *blpath = NULL;
 	size_t failing;
+	int64_t min_bytes = 0;
 	int rc, code, cfg_warned = 0;
 	out_spec outs[MAX_OUTPUTS];
 	size_t nouts, k;
@@ -817,6 +914,13 @@ static int cmd_check(const command *c, opts *o)
 		die_usage("check: give --base or --baseline, not both");
 	if (o->set[CHECK_REBUILD_BASE] && !o->str[CHECK_BASE])
 		die_usage("check: --rebuild-base goes with --base");
+	if (o->str[CHECK_FAIL_MIN_BYTES] &&
+	    (!o->str[CHECK_PROFILE] ||
+	     ge_cost_parse_bytes(&min_bytes, o->str[CHECK_FAIL_MIN_BYTES], "--fail-min-bytes") < 0))
+		die_usage("check: %s", o->str[CHECK_PROFILE]
+		                           ? ge_error_last()
+		                           : "--fail-min-bytes goes with --profile");
+	profile_open(o->str[CHECK_PROFILE], o->str[CHECK_PROFILE_SAMPLE], o->str[CHECK_TOP]);
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
 	h.rebuild = o->set[CHECK_REBUILD_BASE];
@@ -875,6 +979,11 @@ static int cmd_check(const command *c, opts *o)
 	if ((rc = ge_config_filter(&G.config, head, G.mods.top)) < 0)
 		goto failed;
 	failing = ge_config_failing(&G.config, head);
+	if ((rc = profile_join(head)) < 0)
+		goto failed;
+	if (prof.c && (min_bytes > 0 || G.config.fail_min_share > 0))
+		failing = ge_cost_failing(head, prof.c, G.config.fail_on, min_bytes,
+		                          G.config.fail_min_share);
 	if (failing) {
 		size_t covered = 0;
 		marks = calloc(head->ndiags ? head->ndiags : 1, 1);
@@ -905,12 +1014,14 @@ static int cmd_check(const command *c, opts *o)
 	ge_buf_release(&basedesc);
 	ge_report_free(head);
 	ge_report_free(base);
+	profile_free();
 	return code;
 failed:
 	free(marks);
 	ge_buf_release(&basedesc);
 	ge_report_free(head);
 	ge_report_free(base);
+	profile_free();
 	return fail_rc(rc);
 }
 

@@ -24,7 +24,30 @@ static void parse_full(void **state)
 	assert_string_equal(c.ignore_functions[0], "init");
 	assert_int_equal(c.fail_on[GE_KIND_MOVED], 1);
 	assert_int_equal(c.fail_on[GE_KIND_ESCAPES], 0);
+	assert_true(c.fail_min_share == 0);
 	ge_config_release(&c);
+}
+
+static void refused(const char *text, const char *const *want);
+
+/* "fail_min_share": a number in (0, 1], 1 included; unset is 0. */
+static void fail_min_share(void **state)
+{
+	static const char *const good[] = {"{\"fail_min_share\":0.05}", "{\"fail_min_share\":1}",
+	                                   "{\"fail_min_share\":1e-3}"};
+	static const double want[] = {0.05, 1, 0.001};
+	size_t i;
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		ge_config c;
+		ge_config_init(&c);
+		assert_int_equal(ge_config_parse(&c, good[i], strlen(good[i]), "c.json"), 0);
+		assert_true(c.fail_min_share == want[i]);
+		ge_config_release(&c);
+		assert_true(c.fail_min_share == 0);
+	}
+	refused("{\"fail_min_share\":0}",
+	        (const char *const[]){"'c.json'", "\"fail_min_share\"", "(0, 1]", NULL});
 }
 
 static void parse_errors(void **state)
@@ -39,6 +62,12 @@ static void parse_errors(void **state)
 	                                  "{\"ignore\":{\"files\":[]}}",
 	                                  "{\"fail_on\":[\"everything\"]}",
 	                                  "{\"run\":\"rm -rf /\"}",
+	                                  "{\"fail_min_share\":0}",
+	                                  "{\"fail_min_share\":1.5}",
+	                                  "{\"fail_min_share\":-0.1}",
+	                                  "{\"fail_min_share\":\"0.5\"}",
+	                                  "{\"fail_min_share\":true}",
+	                                  "{\"fail_min_share\":null}",
 	                                  NULL};
 	size_t i;
 	(void)state;
@@ -295,6 +324,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(parse_full),
 	    cmocka_unit_test(parse_errors),
+	    cmocka_unit_test(fail_min_share),
 	    cmocka_unit_test(packages_are_patterns),
 	    cmocka_unit_test(packages_message),
 	    cmocka_unit_test(limits),

@@ -597,6 +597,94 @@ static void json_pieces(void **state)
 	ge_pprof_free(p);
 }
 
+/* What the CLI calls: open, sizes, the ranked text, the report JSON, failing. */
+static void cli_pieces(void **state)
+{
+	build b;
+	ge_pprof *p = NULL;
+	ge_cost *c;
+	ge_buf j = GE_BUF_INIT, t = GE_BUF_INIT;
+	cJSON *doc, *diags, *x;
+	int64_t v;
+	size_t i, ncost = 0, all;
+	const char *l1, *l2;
+	int fail_on[3] = {1, 1, 0};
+	(void)state;
+	/* open: the four sample types, refused profiles are GE_EBADINPUT naming the file */
+	assert_int_equal(ge_cost_open(&p, PROFILES "go1.26.8-bench.pb.gz", "cpu"), GE_EUSAGE);
+	assert_int_equal(ge_cost_open(&p, PROFILES "go1.26.8-cpu.pb.gz", "alloc_space"),
+	                 GE_EBADINPUT);
+	assert_non_null(strstr(ge_error_last(), "go1.26.8-cpu.pb.gz"));
+	assert_int_equal(ge_cost_open(&p, PROFILES "no-such.pb.gz", "alloc_space"), GE_EBADINPUT);
+	assert_int_equal(ge_cost_open(&p, "/dev/zero", "alloc_space"), GE_EBADINPUT);
+	assert_null(p);
+	assert_int_equal(ge_cost_open(&p, PROFILES "go1.26.8-bench.pb.gz", "inuse_objects"), 0);
+	ge_pprof_free(p);
+	assert_int_equal(ge_cost_open(&p, PROFILES "go1.26.8-bench.pb.gz", "alloc_space"), 0);
+
+	/* sizes */
+	assert_int_equal(ge_cost_parse_bytes(&v, "1000", "--n"), 0);
+	assert_int_equal(v, 1000);
+	assert_int_equal(ge_cost_parse_bytes(&v, "64K", "--n"), 0);
+	assert_int_equal(v, 65536);
+	assert_int_equal(ge_cost_parse_bytes(&v, "1MiB", "--n"), 0);
+	assert_int_equal(v, 1 << 20);
+	assert_int_equal(ge_cost_parse_bytes(&v, "2gb", "--n"), 0);
+	assert_int_equal(v, INT64_C(2) << 30);
+	assert_int_equal(ge_cost_parse_bytes(&v, "12Q", "--n"), GE_EUSAGE);
+	assert_non_null(strstr(ge_error_last(), "'12Q'"));
+	assert_int_equal(ge_cost_parse_bytes(&v, "-1", "--n"), GE_EUSAGE);
+	assert_int_equal(ge_cost_parse_bytes(&v, "", "--n"), GE_EUSAGE);
+	assert_int_equal(ge_cost_parse_bytes(&v, "99999999999999999999", "--n"), GE_EUSAGE);
+
+	load_build(&b, "go1.26.8-profilemod-m.txt");
+	c = join(&b, p, b.root);
+
+	/* text: largest first, --top 2, hot sites, totals */
+	assert_int_equal(ge_cost_text(&t, b.r, c, 2, 0), 0);
+	l1 = strstr(t.ptr, "\n") + 1;
+	assert_non_null(strstr(l1, "hot/hot.go:81  Grow  append escapes to heap\n"));
+	l2 = strchr(l1, '\n') + 1;
+	assert_true(strncmp(strchr(l2, 'h'), "hot/hot.go:32  ItoaBytes", 24) == 0);
+	assert_non_null(strstr(t.ptr, "more (--top)"));
+	assert_non_null(strstr(t.ptr, "hot/hot.go:118  MapGrow"));
+	assert_non_null(strstr(t.ptr, "(a + b + a does not escape)"));
+	assert_non_null(strstr(t.ptr, "\nprofile: "));
+
+	/* the report JSON: a cost on every diagnostic, profile and hot_sites at the top */
+	assert_int_equal(ge_cost_report_json(&j, b.r, c, "mem.out", p->sha256, 1), 0);
+	assert_non_null(doc = cJSON_Parse(j.ptr));
+	assert_string_equal(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "profile"), "file")->valuestring,
+	    "mem.out");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "hot_sites")), 1);
+	diags = cJSON_GetObjectItem(doc, "diagnostics");
+	assert_int_equal((size_t)cJSON_GetArraySize(diags), b.r->ndiags);
+	cJSON_ArrayForEach(x, diags)
+	{
+		assert_non_null(cJSON_GetObjectItem(x, "cost"));
+		ncost++;
+	}
+	assert_int_equal(ncost, b.r->ndiags);
+	cJSON_Delete(doc);
+
+	/* failing: new ones only; a threshold keeps the costly ones */
+	for (i = 0; i < b.r->ndiags; i++)
+		b.r->diags[i].status = GE_STATUS_NEW;
+	all = ge_cost_failing(b.r, c, fail_on, 0, 0);
+	assert_true(all > 10);
+	assert_int_equal(ge_cost_failing(b.r, c, fail_on, 65536, 0), 1); /* Grow's append */
+	assert_int_equal(ge_cost_failing(b.r, c, fail_on, 0, 0.3), 1);
+	assert_int_equal(ge_cost_failing(b.r, c, fail_on, 1 << 20, 0), 0);
+	assert_int_equal(ge_cost_failing(b.r, c, fail_on, 1, 0) < all, 1); /* free ones pass */
+
+	ge_buf_release(&j);
+	ge_buf_release(&t);
+	ge_cost_free(c);
+	release_build(&b);
+	ge_pprof_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -605,6 +693,7 @@ int main(void)
 	    cmocka_unit_test(suffix_mapping),       cmocka_unit_test(line_shared),
 	    cmocka_unit_test(options_and_warnings), cmocka_unit_test(function_names),
 	    cmocka_unit_test(json_pieces),          cmocka_unit_test(workspace_paths),
+	    cmocka_unit_test(cli_pieces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

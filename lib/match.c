@@ -48,6 +48,16 @@ static int key_of(uint64_t *out, ge_buf *scratch, const char *file, const ge_dia
 	} else {
 		fl = strlen(fn);
 	}
+	/*
+	 * Package initialization is one piece of code: a package-level
+	 * variable's initializer (no enclosing function, "") runs in the
+	 * package's init as the init functions do, so an initializer moved into
+	 * init() keeps its identity (t1602; gjson e8e87f2a).
+	 */
+	if (fl == 0) {
+		fn = "init.*";
+		fl = 6;
+	}
 	h = ge_hash_bytes(h, file, strlen(file) + 1);
 	h = ge_hash_bytes(h, fn, fl + 1);
 	h = ge_hash_bytes(h, (const char *)&k, 1);

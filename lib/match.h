@@ -3,6 +3,8 @@
  *
  * Identity (DESIGN.md): (file after rename mapping, enclosing function,
  * kind, subject), plus the hash of the whitespace-stripped source line.
+ * Package-level initializers and init.N count as one function (package
+ * initialization), so code moved between them is not new.
  * The cascade, strongest first, works on multisets so a second identical
  * escape in one function is new; a diagnostic stands for its count of
  * allocation sites (N in base and N+1 in head: one new):

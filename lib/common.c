@@ -973,3 +973,27 @@ void ge_strv_free(char **v, size_t n)
 		free(v[i]);
 	free(v);
 }
+
+const char *ge_quoted(char *buf, const char *v)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0, i;
+	for (i = 0; v[i]; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (i == GE_QUOTE_MAX) {
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			buf[o++] = (char)c;
+		} else {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}

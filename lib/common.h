@@ -146,6 +146,16 @@ int ge_path_check_inside(char **resolved, const char *root, const char *path);
 /* mkdir -p: create dir and its missing parents (mode 0777 less umask). */
 int ge_mkdir_p(const char *dir);
 
+/*
+ * v quoted for a message on one line (a repository's strings may hold
+ * newlines and escape sequences): printable ASCII as it is, every other
+ * byte and the backslash as \xNN, at most GE_QUOTE_MAX bytes of it then
+ * "...".  buf holds GE_QUOTE_BUF bytes; returns buf.
+ */
+#define GE_QUOTE_MAX 160
+#define GE_QUOTE_BUF (GE_QUOTE_MAX * 4 + 8)
+const char *ge_quoted(char *buf, const char *v);
+
 /* Free the first n strings of v, then v (NULL is fine). */
 void ge_strv_free(char **v, size_t n);
 

@@ -35,36 +35,6 @@ void ge_config_release(ge_config *c)
 	ge_config_init(c);
 }
 
-/*
- * v quoted for a message on one line: printable ASCII as it is, every other
- * byte as \xNN, at most QUOTE_MAX bytes of it then "...".
- */
-#define QUOTE_MAX 160
-#define QUOTE_BUF (QUOTE_MAX * 4 + 8)
-
-static const char *quoted(char *buf, const char *v)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0, i;
-	for (i = 0; v[i]; i++) {
-		unsigned char c = (unsigned char)v[i];
-		if (i == QUOTE_MAX) {
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			buf[o++] = (char)c;
-		} else {
-			buf[o++] = '\\';
-			buf[o++] = 'x';
-			buf[o++] = hex[c >> 4];
-			buf[o++] = hex[c & 15];
-		}
-	}
-	buf[o] = '\0';
-	return buf;
-}
 
 /* The first control byte (or, with space, whitespace) in s, or NULL. */
 static const char *control_byte(const char *s, int space)
@@ -146,7 +116,7 @@ static int str_list(char ***out, size_t *n, const cJSON *v, const char *name, co
 {
 	const cJSON *it;
 	size_t k = 0;
-	char q[QUOTE_BUF];
+	char q[GE_QUOTE_BUF];
 	/* A key given twice: the last one wins, the first is freed. */
 	for (k = 0; *out && k < *n; k++)
 		free((*out)[k]);
@@ -170,7 +140,7 @@ static int str_list(char ***out, size_t *n, const cJSON *v, const char *name, co
 			                    name, key);
 		if (check && (why = check(it->valuestring)) != NULL)
 			return ge_error_set(GE_EBADINPUT, "'%s': \"%s\"[%zu] '%s' is not %s (%s)",
-			                    name, key, k, quoted(q, it->valuestring), what, why);
+			                    name, key, k, ge_quoted(q, it->valuestring), what, why);
 		if (!((*out)[k++] = ge_strdup(it->valuestring)))
 			return ge_error_set(GE_ENOMEM, "out of memory");
 		*n = k;
@@ -277,10 +247,10 @@ int ge_config_parse(ge_config *c, const char *text, size_t len, const char *name
 					              GE_CONFIG_MAX_FUNCTIONS, "a function name",
 					              function_problem);
 				} else {
-					char q[QUOTE_BUF];
+					char q[GE_QUOTE_BUF];
 					rc = ge_error_set(GE_EBADINPUT,
 					                  "'%s': unknown key \"ignore.%s\"", name,
-					                  quoted(q, sub->string));
+					                  ge_quoted(q, sub->string));
 				}
 				if (rc < 0)
 					goto done;
@@ -292,12 +262,12 @@ int ge_config_parse(ge_config *c, const char *text, size_t len, const char *name
 			memset(c->fail_on, 0, sizeof(c->fail_on));
 			for (i = 0; rc == 0 && i < nk; i++) {
 				ge_kind k;
-				char q[QUOTE_BUF];
+				char q[GE_QUOTE_BUF];
 				if (ge_kind_parse(&k, kinds[i]) < 0)
 					rc = ge_error_set(GE_EBADINPUT,
 					                  "'%s': \"fail_on\" has unknown kind '%s' "
 					                  "(want moved, escapes, leak)",
-					                  name, quoted(q, kinds[i]));
+					                  name, ge_quoted(q, kinds[i]));
 				else
 					c->fail_on[k] = 1;
 			}
@@ -318,9 +288,9 @@ int ge_config_parse(ge_config *c, const char *text, size_t len, const char *name
 			}
 			c->fail_min_share = it->valuedouble;
 		} else {
-			char q[QUOTE_BUF];
+			char q[GE_QUOTE_BUF];
 			rc = ge_error_set(GE_EBADINPUT, "'%s': unknown key \"%s\"", name,
-			                  quoted(q, it->string));
+			                  ge_quoted(q, it->string));
 			goto done;
 		}
 	}

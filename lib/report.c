@@ -593,43 +593,10 @@ static const char *missing_field(const cJSON *o)
 	return NULL;
 }
 
-/*
- * v quoted for a message on one line (a baseline or a note is the
- * repository's: its strings may hold newlines and escape sequences):
- * printable ASCII as it is, every other byte as \xNN, at most QUOTE_MAX
- * bytes of it then "...".  As config.c does.
- */
-#define QUOTE_MAX 160
-#define QUOTE_BUF (QUOTE_MAX * 4 + 8)
-
-static const char *quoted(char *buf, const char *v)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0, i;
-	for (i = 0; v[i]; i++) {
-		unsigned char c = (unsigned char)v[i];
-		if (i == QUOTE_MAX) {
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			buf[o++] = (char)c;
-		} else {
-			buf[o++] = '\\';
-			buf[o++] = 'x';
-			buf[o++] = hex[c >> 4];
-			buf[o++] = hex[c & 15];
-		}
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 static int parse_diag(ge_diag *d, const cJSON *o, const char *name, size_t idx)
 {
 	int rc;
-	char q[QUOTE_BUF];
+	char q[GE_QUOTE_BUF];
 	const cJSON *line = cJSON_GetObjectItemCaseSensitive(o, "line");
 	const cJSON *col = cJSON_GetObjectItemCaseSensitive(o, "column");
 	const char *kind = jstr(o, "kind"), *status = jstr(o, "status"), *lh = jstr(o, "line_hash");
@@ -657,12 +624,12 @@ static int parse_diag(ge_diag *d, const cJSON *o, const char *name, size_t idx)
 				    idx + 1);
 	if (ge_kind_parse(&d->kind, kind) < 0)
 		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu has unknown kind '%s'", name,
-				    idx + 1, quoted(q, kind));
+				    idx + 1, ge_quoted(q, kind));
 	if (d->file[0] == '/' || strncmp(d->file, "../", 3) == 0 || strstr(d->file, "/../") ||
 	    strcmp(d->file, "..") == 0)
 		return ge_error_set(GE_EBADINPUT,
 				    "'%s': diagnostic %zu names a file outside the module: '%s'",
-				    name, idx + 1, quoted(q, d->file));
+				    name, idx + 1, ge_quoted(q, d->file));
 	d->line = (uint32_t)line->valuedouble;
 	d->column = col ? (uint32_t)col->valuedouble : 0;
 	if (!d->package)
@@ -733,18 +700,18 @@ int ge_report_from_json(ge_report **out, const char *json, size_t len, const cha
 	}
 	if (strncmp(schema->valuestring, "goescape-report/", 16) != 0 &&
 	    strncmp(schema->valuestring, "goescape-baseline/", 18) != 0) {
-		char q[QUOTE_BUF];
+		char q[GE_QUOTE_BUF];
 		rc = ge_error_set(GE_EBADINPUT, "'%s': unknown schema '%s'", name,
-				  quoted(q, schema->valuestring));
+				  ge_quoted(q, schema->valuestring));
 		goto done;
 	}
 	if (strcmp(schema->valuestring, "goescape-report/1") != 0 &&
 	    strcmp(schema->valuestring, "goescape-baseline/1") != 0) {
-		char q[QUOTE_BUF];
+		char q[GE_QUOTE_BUF];
 		rc = ge_error_set(GE_EBADINPUT,
 				  "'%s': schema '%s' is newer than this goescape understands; "
 				  "upgrade goescape",
-				  name, quoted(q, schema->valuestring));
+				  name, ge_quoted(q, schema->valuestring));
 		goto done;
 	}
 	if ((rc = ge_report_new(&r)) < 0)

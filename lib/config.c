@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gopkg.h"
 #include "gosrc.h"
 
 #define GE_XSTR(x) #x
@@ -716,6 +717,26 @@ int ge_config_filter(const ge_config *c, ge_report *r, const char *root)
 				cur = d->file;
 			}
 			drop = f && (has_marker(f, d->line) || has_marker(f, d->line - 1));
+			/*
+			 * The mark is there as text; it counts only in a comment, not
+			 * in a string literal ("//goescape:ignore" as data): ask the
+			 * lexer (lib/gopkg), which costs a scan only for such lines.
+			 */
+			if (drop) {
+				char *p = ge_path_join(root, d->file);
+				ge_buf text = GE_BUF_INIT;
+				int ig = -1;
+				if (p && ge_file_read(&text, p) == 0)
+					ig = ge_gopkg_text_ignored(ge_buf_cstr(&text), text.len, d->line);
+				free(p);
+				ge_buf_release(&text);
+				if (ig == GE_ENOMEM) {
+					ge_gofile_free(f);
+					ge_globset_free(g);
+					return ge_error_set(GE_ENOMEM, "out of memory");
+				}
+				drop = ig == 1;
+			}
 		}
 		if (drop) {
 			dropped++;

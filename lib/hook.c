@@ -1,6 +1,8 @@
 /* The pre-push hook: installing it, and what it runs. */
 #include "hook.h"
 
+#include "gopkg.h"
+
 #include "run.h"
 
 #include <errno.h>
@@ -319,27 +321,6 @@ int ge_prepush_parse(ge_prepush_ref **out, size_t *n, const char *text, size_t l
 	return 0;
 }
 
-/* Does line (1-based) of text carry "//goescape:ignore"? */
-static int line_has_marker(const ge_buf *text, uint32_t line)
-{
-	static const char mark[] = "//goescape:ignore";
-	const char *p = ge_buf_cstr(text), *end = p + text->len, *nl;
-	uint32_t n = 1;
-	if (!line)
-		return 0;
-	for (; n < line; n++) {
-		if (!(nl = memchr(p, '\n', (size_t)(end - p))))
-			return 0;
-		p = nl + 1;
-	}
-	nl = memchr(p, '\n', (size_t)(end - p));
-	end = nl ? nl : end;
-	for (; p + sizeof(mark) - 1 <= end; p++)
-		if (*p == '/' && memcmp(p, mark, sizeof(mark) - 1) == 0)
-			return 1;
-	return 0;
-}
-
 /*
  * Drop the new diagnostics that the pushed commit's own source suppresses
  * with //goescape:ignore on the line or the line above.  The working tree
@@ -372,9 +353,16 @@ static int drop_suppressed(ge_report *r, ge_history *h, const char *commit)
 				free(path);
 				cur = d->file;
 			}
-			if (have && (line_has_marker(&text, d->line) ||
-				     line_has_marker(&text, d->line - 1)))
-				continue;
+			/* In a comment on the line or above, not in a string (lib/gopkg). */
+			if (have) {
+				int ig = ge_gopkg_text_ignored(ge_buf_cstr(&text), text.len, d->line);
+				if (ig < 0) {
+					rc = ig;
+					break;
+				}
+				if (ig)
+					continue;
+			}
 		}
 		r->diags[o++] = *d;
 	}

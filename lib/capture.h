@@ -94,9 +94,6 @@ int ge_capture_input_pkgs(ge_report **out, int fd, const char *name, const ge_mo
 int ge_capture_keep_named(ge_report *r, char *const *pkgs, size_t npkgs, const ge_modset *mods,
                           const char *cwd);
 
-/* The version of the go that will run ("go1.26.8"), without running it:
- * $GOTOOLCHAIN when it names a version, else GOROOT/VERSION next to go. */
-int ge_capture_go_version(char **out, const char *go);
 
 /* Number of diagnostics the last capture could not place (for -v). */
 size_t ge_capture_dropped(void);

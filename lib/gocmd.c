@@ -550,6 +550,19 @@ int ge_gocmd_is_captured(const char *subcmd)
 	return strcmp(subcmd, "build") == 0 || strcmp(subcmd, "install") == 0;
 }
 
+const char *const ge_gocmd_compile_args[GE_GOCMD_COMPILE_N] = {"list", "-export", "-f={{\"\"}}"};
+
+int ge_gocmd_is_compile_only(char *const *args, size_t n)
+{
+	size_t i;
+	if (n < GE_GOCMD_COMPILE_N)
+		return 0;
+	for (i = 0; i < GE_GOCMD_COMPILE_N; i++)
+		if (strcmp(args[i], ge_gocmd_compile_args[i]) != 0)
+			return 0;
+	return 1;
+}
+
 int ge_gocmd_capture_args(char *const *args, size_t n)
 {
 	return n >= 1 && ge_gocmd_is_captured(args[0]);

@@ -477,13 +477,7 @@ done:
 
 int ge_gocmd_depth(void)
 {
-	const char *v = getenv(GE_ENV_DEPTH);
-	long d;
-	char *end;
-	if (!v || !*v)
-		return 0;
-	d = strtol(v, &end, 10);
-	return *end || d < 0 || d > 1000 ? 0 : (int)d;
+	return ge_run_depth();
 }
 
 int ge_gocmd_find_go(char **out, const char *env_goescape_go, const char *env_path,

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "common.h"
+#include "run.h"
 
 /* A main module: its root directory (absolute, clean) and module path. */
 typedef struct ge_module {
@@ -71,7 +72,7 @@ int ge_gocmd_find_go(char **out, const char *env_goescape_go, const char *env_pa
  * without being it (a wrapper script that execs goescape) would otherwise
  * run goescape again for ever; ge_gocmd_find_go refuses at GE_MAX_DEPTH.
  */
-#define GE_ENV_DEPTH "GOESCAPE_DEPTH"
+#define GE_ENV_DEPTH GE_RUN_ENV_DEPTH
 #define GE_MAX_DEPTH 8
 int ge_gocmd_depth(void);
 

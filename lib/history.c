@@ -750,8 +750,7 @@ int ge_history_build_storable(ge_history *h, char *const *args, size_t nargs)
 	return ge_history_args_storable(h->build.mods, h->build.cwd, args, nargs);
 }
 
-int ge_history_args_storable(const ge_modset *m, const char *cwd, char *const *args,
-                             size_t nargs)
+int ge_history_args_storable(const ge_modset *m, const char *cwd, char *const *args, size_t nargs)
 {
 	int whole = 0, tv;
 	size_t i;

@@ -478,10 +478,25 @@ static int callee_add(table *t, const char *file, uint32_t line, const char *cal
 /* ---- the join ---- */
 
 typedef struct funcinfo {
-	const char *file; /* module-relative, interned; NULL if not a module file */
-	const char *name; /* goescape notation (module functions) or runtime name, interned */
+	const char *file;     /* module-relative, interned; NULL if not a module file */
+	const char *old_file; /* the same at the profile's commit (opts.map) */
+	const char *name;     /* goescape notation (module functions) or runtime name, interned */
 	int start_checked;
 } funcinfo;
+
+/*
+ * A profile line of function f as a line of the report's source: through
+ * the map when the profile is of another commit; 0 when out of range or
+ * changed since.
+ */
+static uint32_t pos_line(const ge_match_map *map, const funcinfo *f, int64_t line)
+{
+	if (line <= 0 || line > UINT32_MAX)
+		return 0;
+	if (!map || !map->map_line)
+		return (uint32_t)line;
+	return map->map_line(f->old_file, (uint32_t)line, map->ud);
+}
 
 static int has_func(const char *s, size_t n)
 {
@@ -500,7 +515,8 @@ static int has_func(const char *s, size_t n)
  * "glob.", spaces) are skipped, and functions the sites checked already.
  * Files are read once each, from root/rel only.
  */
-static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const char *root)
+static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const char *root,
+                              const ge_match_map *map)
 {
 	struct src {
 		const char *rel; /* interned: compared by pointer; NULL = empty slot */
@@ -515,8 +531,9 @@ static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const
 		const char *name = fi[i].name, *got, *text;
 		ge_gofile *src = NULL;
 		size_t len;
+		uint32_t start;
 		int agree;
-		if (!fi[i].file || f->start_line <= 0 || f->start_line > UINT32_MAX ||
+		if (!fi[i].file || !(start = pos_line(map, &fi[i], f->start_line)) ||
 		    fi[i].start_checked || strpbrk(name, "- ") || strncmp(name, "glob.", 5) == 0)
 			continue;
 		if ((n + 1) * 2 > mask + 1) {
@@ -557,16 +574,13 @@ static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const
 		}
 		if (!(src = cache[k].f))
 			continue;
-		text = ge_gofile_line(src, (uint32_t)f->start_line, &len);
-		got = text ? ge_gofile_func_at(src, (uint32_t)f->start_line,
-		                               (uint32_t)(len ? len : 1))
-		           : "";
+		text = ge_gofile_line(src, start, &len);
+		got = text ? ge_gofile_func_at(src, start, (uint32_t)(len ? len : 1)) : "";
 		agree = text && has_func(text, len) && strcmp(got, name) == 0;
-		if (agree && f->start_line > 1) {
+		if (agree && start > 1) {
 			/* ... and the line before is not in it yet. */
-			text = ge_gofile_line(src, (uint32_t)f->start_line - 1, &len);
-			got = ge_gofile_func_at(src, (uint32_t)f->start_line - 1,
-			                        (uint32_t)(len ? len : 1));
+			text = ge_gofile_line(src, start - 1, &len);
+			got = ge_gofile_func_at(src, start - 1, (uint32_t)(len ? len : 1));
 			agree = strcmp(got, name) != 0;
 		}
 		c->start_checked++;
@@ -719,6 +733,10 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 		goto done;
 	}
 	c->period = p->period;
+	if (o->commit && !(c->commit = intern(c->strings, o->commit))) {
+		rc = GE_ENOMEM;
+		goto done;
+	}
 
 	/* The main modules: a workspace's all, else the report's one. */
 	if (o->mods && o->mods->n) {
@@ -771,6 +789,14 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 			rc = ge_error_set(GE_ENOMEM, "out of memory");
 			goto done;
 		}
+		fi[i].old_file = fi[i].file;
+		if (fi[i].file && o->map && o->map->rename) {
+			const char *nf = o->map->rename(fi[i].file, o->map->ud);
+			if (nf && !(fi[i].file = intern(c->strings, nf))) {
+				rc = GE_ENOMEM;
+				goto done;
+			}
+		}
 		if (fi[i].file) {
 			if ((rc = ge_cost_func_name(&name, f->name)) < 0)
 				goto done;
@@ -805,6 +831,7 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 		int64_t objs = p->values[i * p->nsample_types + (size_t)oi];
 		const char *callee = NULL, *file = NULL, *fn = NULL;
 		uint32_t k, line = 0;
+		int changed = 0;
 		lineent *le;
 
 		c->total_bytes = add64(c->total_bytes, bytes);
@@ -838,15 +865,22 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 					callee = fi[outer->function].name;
 				continue;
 			}
+			if (!(line = pos_line(o->map, &fi[outer->function], outer->line))) {
+				changed = 1; /* that line changed since the profile's commit */
+				break;
+			}
 			file = fi[outer->function].file;
 			fn = fi[outer->function].name;
-			line = (uint32_t)outer->line;
 			if (k == 0)
 				callee = NULL;
 		}
 		if (!file) {
 			c->unmatched_bytes = add64(c->unmatched_bytes, bytes);
 			c->unmatched_objects = add64(c->unmatched_objects, objs);
+			if (changed) {
+				c->changed_bytes = add64(c->changed_bytes, bytes);
+				c->changed_objects = add64(c->changed_objects, objs);
+			}
 			continue;
 		}
 		if (!(le = table_get(&t, file, line, 1))) {
@@ -975,11 +1009,11 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 			for (j = 0; j + 1 < loc->nlines; j++) {
 				const ge_pprof_line *outer = &p->lines[loc->first_line + j + 1];
 				lineent *se;
+				uint32_t at;
 				if (outer->function == GE_PPROF_NONE || !fi[outer->function].file ||
-				    outer->line <= 0 || outer->line > UINT32_MAX)
+				    !(at = pos_line(o->map, &fi[outer->function], outer->line)))
 					continue;
-				if (!(se = table_get(&seen, fi[outer->function].file,
-				                     (uint32_t)outer->line, 1))) {
+				if (!(se = table_get(&seen, fi[outer->function].file, at, 1))) {
 					free(seen.v);
 					rc = GE_ENOMEM;
 					goto done;
@@ -987,8 +1021,8 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 				if (se->nheap++)
 					continue;
 				c->inline_checked++;
-				if (sites_find(keys, nkeys, fi[outer->function].file,
-				               (uint32_t)outer->line, GE_SITE_INLINED))
+				if (sites_find(keys, nkeys, fi[outer->function].file, at,
+				               GE_SITE_INLINED))
 					c->inline_agree++;
 			}
 		}
@@ -1017,7 +1051,9 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 		for (i = 0; i < p->nfunctions && ncanon; i++) {
 			const ge_pprof_function *f = &p->functions[i];
 			struct canon key, *hit;
-			if (!fi[i].file || f->start_line <= 0 || fi[i].start_checked)
+			uint32_t start;
+			if (!fi[i].file || !(start = pos_line(o->map, &fi[i], f->start_line)) ||
+			    fi[i].start_checked)
 				continue;
 			key.file = fi[i].file;
 			key.name = fi[i].name;
@@ -1025,11 +1061,11 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 			if (!(hit = bsearch(&key, canon, ncanon, sizeof(*canon), cmp_canon)))
 				continue; /* only functions the build said it can inline */
 			c->start_checked++;
-			c->start_agree += (int64_t)hit->line == f->start_line;
+			c->start_agree += hit->line == start;
 			fi[i].start_checked = 1;
 		}
 	}
-	if (root && (rc = source_start_lines(c, p, fi, root)) < 0)
+	if (root && (rc = source_start_lines(c, p, fi, root, o->map)) < 0)
 		goto done;
 	/*
 	 * Warn when fewer than 80% agree: a few inline decisions may differ
@@ -1110,18 +1146,20 @@ int ge_cost_json_profile(ge_buf *out, const ge_cost *c, const char *file, const 
 	if (ge_buf_puts(out, "{\"file\": ") < 0 || ge_buf_put_json(out, file) < 0 ||
 	    ge_buf_puts(out, ", \"sha256\": ") < 0 || put_str_or_null(out, sha256) < 0 ||
 	    ge_buf_puts(out, ", \"sample_type\": ") < 0 ||
-	    ge_buf_put_json(out, c->sample_type) < 0 ||
+	    ge_buf_put_json(out, c->sample_type) < 0 || ge_buf_puts(out, ", \"commit\": ") < 0 ||
+	    put_str_or_null(out, c->commit) < 0 ||
 	    ge_buf_printf(out, ", \"period\": %" PRId64 ", \"period_unit\": ", c->period) < 0 ||
 	    ge_buf_put_json(out, c->period_unit) < 0 ||
 	    ge_buf_printf(out,
 	                  ", \"total_bytes\": %" PRId64 ", \"total_objects\": %" PRId64
 	                  ", \"matched_bytes\": %" PRId64 ", \"via_bytes\": %" PRId64
 	                  ", \"hot_bytes\": %" PRId64 ", \"unmatched_bytes\": %" PRId64
+	                  ", \"changed_bytes\": %" PRId64
 	                  ", \"inline_sites\": {\"checked\": %zu, \"agree\": %zu}"
 	                  ", \"start_lines\": {\"checked\": %zu, \"agree\": %zu}, \"warnings\": [",
 	                  c->total_bytes, c->total_objects, c->matched_bytes, c->via_bytes,
-	                  c->hot_bytes, c->unmatched_bytes, c->inline_checked, c->inline_agree,
-	                  c->start_checked, c->start_agree) < 0)
+	                  c->hot_bytes, c->unmatched_bytes, c->changed_bytes, c->inline_checked,
+	                  c->inline_agree, c->start_checked, c->start_agree) < 0)
 		return GE_ENOMEM;
 	for (i = 0; i < c->nwarnings; i++)
 		if ((i && ge_buf_puts(out, ", ") < 0) || ge_buf_put_json(out, c->warnings[i]) < 0)

@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "attrib.h"
+#include "match.h"
 #include "parse.h"
 #include "pprof.h"
 #include "report.h"
@@ -101,11 +102,20 @@ typedef struct ge_cost_opts {
 	const ge_modset *mods;
 	const char *module_root;
 	const ge_cost_sites *sites; /* NULL: no staleness check on inline sites */
+	/*
+	 * The profile was taken at another commit (--profile-commit): its
+	 * positions are that commit's, mapped to the report's through these
+	 * line maps (lib/history's, as check matches with): renamed files
+	 * follow, a line changed since gives its samples to no line (counted
+	 * unmatched, and in changed_bytes).  NULL: positions as they are.
+	 */
+	const ge_match_map *map;
+	const char *commit; /* that commit's id, for the output; NULL without map */
 } ge_cost_opts;
 
 #define GE_COST_OPTS_INIT                                                                          \
 	{                                                                                          \
-		"alloc_space", "profile", NULL, NULL, NULL                                         \
+		"alloc_space", "profile", NULL, NULL, NULL, NULL, NULL                             \
 	}
 
 /* The cost of one diagnostic (all zero for leaks and lines without samples). */
@@ -134,6 +144,7 @@ typedef struct ge_cost {
 	const char *sample_type; /* the chosen one */
 	int64_t period;          /* sampling rate in period_unit (bytes for heap profiles) */
 	const char *period_unit;
+	const char *commit; /* opts.commit: the profile's commit, or NULL */
 	/*
 	 * Bytes and objects of the chosen family (alloc_* or inuse_*):
 	 * total = matched (direct, on a heap diagnostic's line) + via (via a
@@ -145,6 +156,8 @@ typedef struct ge_cost {
 	int64_t via_bytes, via_objects;
 	int64_t hot_bytes, hot_objects;
 	int64_t unmatched_bytes, unmatched_objects;
+	/* Of unmatched: module lines changed since the profile's commit (opts.map). */
+	int64_t changed_bytes, changed_objects;
 	ge_diag_cost *diags; /* parallel to the report's diags[] at join time */
 	size_t ndiags;
 	ge_hot_site *hot; /* by bytes, largest first */
@@ -195,7 +208,6 @@ void ge_cost_human_bytes(char out[32], int64_t bytes);
  * "MapT"), as gosrc names the function in reports.
  */
 int ge_cost_func_name(ge_buf *out, const char *runtime_name);
-
 
 /* ---- what the CLI calls (report, check) ---------------------------------- */
 

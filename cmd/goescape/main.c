@@ -208,6 +208,9 @@ static struct {
 	ge_cost_sites *sites; /* what the head's build said besides its escapes */
 	const char *file, *sample;
 	size_t top;
+	const char *commit_arg;  /* --profile-commit REV */
+	char commit[GE_OID_HEX]; /* ... resolved */
+	ge_history_map *map;     /* its lines to the report's (profile_commit) */
 } prof;
 
 static int load_go(void)
@@ -656,8 +659,8 @@ static char *module_link_prefix(void)
 static void profile_open(const char *file, const char *sample, const char *top)
 {
 	if (!file) {
-		if (sample || top)
-			die_usage("--profile-sample and --top go with --profile");
+		if (sample || top || prof.commit_arg)
+			die_usage("--profile-sample, --profile-commit and --top go with --profile");
 		return;
 	}
 	prof.file = file;
@@ -665,6 +668,24 @@ static void profile_open(const char *file, const char *sample, const char *top)
 	prof.top = top ? (size_t)strtoul(top, NULL, 10) : 0;
 	if (ge_cost_open(&prof.p, file, prof.sample) < 0)
 		die_usage("%s", ge_error_last());
+}
+
+/*
+ * --profile-commit REV, after load_history and before any build: the
+ * profile's positions are REV's, mapped to the report's (of to_commit, or
+ * the working tree when NULL) as check maps a base.  A bad REV exits 2.
+ */
+static int profile_commit(ge_history *h, const char *to_commit)
+{
+	int rc;
+	if (!prof.commit_arg)
+		return 0;
+	if (!h->git)
+		die_usage("--profile-commit needs a git repository");
+	if ((rc = ge_git_resolve(h->git, prof.commit_arg, prof.commit)) < 0 ||
+	    (rc = ge_history_map_new(&prof.map, h, prof.commit, to_commit)) < 0)
+		return rc;
+	return 0;
 }
 
 /* Join the profile with r (sorted, matched, filtered); its warnings to stderr. */
@@ -679,6 +700,8 @@ static int profile_join(const ge_report *r)
 	co.profile_name = prof.file;
 	co.mods = &G.mods;
 	co.sites = prof.sites;
+	co.map = ge_history_map_get(prof.map);
+	co.commit = prof.map ? prof.commit : NULL;
 	if ((rc = ge_cost_join(&prof.c, prof.p, r, &co)) < 0)
 		return rc;
 	for (i = 0; i < prof.c->nwarnings; i++)
@@ -691,6 +714,8 @@ static void profile_free(void)
 	ge_cost_free(prof.c);
 	ge_pprof_free(prof.p);
 	ge_cost_sites_free(prof.sites);
+	ge_history_map_free(prof.map);
+	prof.map = NULL;
 	prof.sites = NULL;
 	prof.c = NULL;
 	prof.p = NULL;
@@ -724,7 +749,8 @@ enum {
 	REPORT_VENDORED,
 	REPORT_PROFILE,
 	REPORT_PROFILE_SAMPLE,
-	REPORT_TOP
+	REPORT_TOP,
+	REPORT_PROFILE_COMMIT
 };
 static const opt report_opts[] = {
 	{"commit", 0, OPT_STRING, "REV", "the report of a commit: its stored note, or a build of it"},
@@ -736,6 +762,8 @@ static const opt report_opts[] = {
 	{"profile", 0, OPT_STRING, "FILE", "rank by the bytes of a Go heap profile (go test -memprofile)"},
 	{"profile-sample", 0, OPT_STRING, "T", "alloc_space (default), alloc_objects, inuse_space, inuse_objects"},
 	{"top", 0, OPT_INT, "N", "with --profile: show the N costliest escapes and hot lines"},
+	{"profile-commit", 0, OPT_STRING, "REV",
+	 "with --profile: the commit the profile was taken at (its lines mapped to this source)"},
 	{NULL, 0, 0, NULL, NULL}};
 
 static int cmd_report(const command *c, opts *o)
@@ -755,6 +783,7 @@ static int cmd_report(const command *c, opts *o)
 	vendored_opt = o->set[REPORT_VENDORED];
 	if (o->str[REPORT_INPUT] && (o->nrest || o->str[REPORT_COMMIT]))
 		die_usage("report: --input does not go with --commit or package patterns");
+	prof.commit_arg = o->str[REPORT_PROFILE_COMMIT];
 	profile_open(o->str[REPORT_PROFILE], o->str[REPORT_PROFILE_SAMPLE], o->str[REPORT_TOP]);
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
@@ -762,9 +791,10 @@ static int cmd_report(const command *c, opts *o)
 		if (!h.git)
 			die_usage("report: --commit needs a git repository");
 		if ((rc = ge_git_resolve(h.git, o->str[REPORT_COMMIT], commit)) < 0 ||
-		    (rc = commit_report(&r, &h, commit)) < 0)
+		    (rc = profile_commit(&h, commit)) < 0 || (rc = commit_report(&r, &h, commit)) < 0)
 			return fail_rc(rc);
-	} else if ((rc = head_report(&r, &h, o->str[REPORT_INPUT])) < 0) {
+	} else if ((rc = profile_commit(&h, NULL)) < 0 ||
+	           (rc = head_report(&r, &h, o->str[REPORT_INPUT])) < 0) {
 		return fail_rc(rc);
 	}
 	if (!o->str[REPORT_COMMIT] && (rc = ge_config_filter(&G.config, r, G.mods.top)) < 0) {
@@ -839,7 +869,8 @@ enum {
 	CHECK_PROFILE,
 	CHECK_PROFILE_SAMPLE,
 	CHECK_TOP,
-	CHECK_FAIL_MIN_BYTES
+	CHECK_FAIL_MIN_BYTES,
+	CHECK_PROFILE_COMMIT
 };
 static const opt check_opts[] = {
 	{"base", 0, OPT_STRING, "REV", "compare with the merge-base of REV and HEAD"},
@@ -857,6 +888,8 @@ static const opt check_opts[] = {
 	{"top", 0, OPT_INT, "N", "with --profile: show the N costliest escapes and hot lines"},
 	{"fail-min-bytes", 0, OPT_STRING, "N",
 	 "with --profile: fail only on new escapes costing at least N bytes (64K, 1M)"},
+	{"profile-commit", 0, OPT_STRING, "REV",
+	 "with --profile: the commit the profile was taken at (its lines mapped to this source)"},
 	{NULL, 0, 0, NULL, NULL}};
 
 /*
@@ -920,9 +953,14 @@ static int cmd_check(const command *c, opts *o)
 		die_usage("check: %s", o->str[CHECK_PROFILE]
 		                           ? ge_error_last()
 		                           : "--fail-min-bytes goes with --profile");
+	prof.commit_arg = o->str[CHECK_PROFILE_COMMIT];
 	profile_open(o->str[CHECK_PROFILE], o->str[CHECK_PROFILE_SAMPLE], o->str[CHECK_TOP]);
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
+	if ((rc = profile_commit(&h, NULL)) < 0) {
+		profile_free();
+		return fail_rc(rc);
+	}
 	h.rebuild = o->set[CHECK_REBUILD_BASE];
 	/* The base first: a bad revision or baseline fails before any build. */
 	if (o->str[CHECK_BASE]) {

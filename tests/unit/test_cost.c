@@ -310,6 +310,84 @@ static void stale_profile(void **state)
 	ge_pprof_free(p);
 }
 
+/*
+ * --profile-commit: the shifted profile's commit inserted two lines after
+ * hot/hot.go's imports (line 8); mapped back to this source, as lib/history
+ * maps a base, it joins as a profile of this source does.
+ */
+static uint32_t unshift(const char *file, uint32_t line, void *ud)
+{
+	(void)ud;
+	if (strcmp(file, "hot/hot.go") != 0 || line <= 8)
+		return line;
+	return line <= 10 ? 0 : line - 2;
+}
+
+static const char *renamed(const char *file, void *ud)
+{
+	(void)ud;
+	return strcmp(file, "hot/hot.go") == 0 ? "hot/moved.go" : NULL;
+}
+
+static void profile_commit_map(void **state)
+{
+	build b;
+	ge_pprof *p = load_profile("go1.26.8-bench-shifted.pb.gz");
+	ge_pprof *q = load_profile("go1.26.8-bench.pb.gz");
+	ge_match_map map = {NULL, unshift, NULL};
+	ge_cost_opts o = GE_COST_OPTS_INIT;
+	ge_cost *c = NULL, *want;
+	ge_buf j = GE_BUF_INIT;
+	size_t i;
+	(void)state;
+	load_build(&b, "go1.26.8-profilemod-m.txt");
+	o.profile_name = "mem.out";
+	o.module_root = b.root;
+	o.sites = b.sites;
+	o.map = &map;
+	o.commit = "0123456789abcdef0123456789abcdef01234567";
+	assert_int_equal(ge_cost_join(&c, p, b.r, &o), 0);
+	want = join(&b, q, b.root);
+	assert_int_equal(c->nwarnings, 0);
+	assert_int_equal(c->inline_checked, 7);
+	assert_int_equal(c->inline_agree, 7);
+	assert_int_equal(c->start_checked, 15);
+	assert_int_equal(c->start_agree, 15);
+	assert_int_equal(c->changed_bytes, 0);
+	assert_int_equal(at(&b, c, 142, GE_KIND_MOVED)->objects, 1001);
+	assert_int_equal(at(&b, c, 42, GE_KIND_MOVED)->bytes, 0);
+	/* The same diagnostics carry bytes as with the profile of this
+	 * source, about as many (two runs of one benchmark differ by a few
+	 * runtime-internal objects). */
+	for (i = 0; i < b.r->ndiags; i++) {
+		int64_t x = c->diags[i].objects, y = want->diags[i].objects;
+		assert_int_equal(x == 0, y == 0);
+		assert_true(x - y <= y / 100 && y - x <= y / 100);
+	}
+	assert_non_null(hot_at(c, 118));
+	assert_int_equal(ge_cost_json_profile(&j, c, "mem.out", NULL), 0);
+	assert_non_null(strstr(j.ptr, "\"commit\": \"0123456789abcdef"));
+	ge_cost_free(c);
+	/* Renamed since: the profile's file follows the rename, away from
+	 * this report's hot/hot.go. */
+	map.rename = renamed;
+	map.map_line = NULL;
+	assert_int_equal(ge_cost_join(&c, q, b.r, &o), 0);
+	assert_int_equal(at(&b, c, 142, GE_KIND_MOVED)->objects, 0);
+	for (i = 0; i < c->nhot; i++)
+		if (c->hot[i].line == 142)
+			break;
+	assert_true(i < c->nhot);
+	assert_string_equal(c->hot[i].file, "hot/moved.go");
+	assert_int_equal(c->hot[i].objects, 1001);
+	ge_cost_free(c);
+	ge_cost_free(want);
+	ge_buf_release(&j);
+	release_build(&b);
+	ge_pprof_free(p);
+	ge_pprof_free(q);
+}
+
 /* package main built elsewhere: no import path, a foreign root: by suffix. */
 static void suffix_mapping(void **state)
 {
@@ -693,7 +771,7 @@ int main(void)
 	    cmocka_unit_test(suffix_mapping),       cmocka_unit_test(line_shared),
 	    cmocka_unit_test(options_and_warnings), cmocka_unit_test(function_names),
 	    cmocka_unit_test(json_pieces),          cmocka_unit_test(workspace_paths),
-	    cmocka_unit_test(cli_pieces),
+	    cmocka_unit_test(cli_pieces),           cmocka_unit_test(profile_commit_map),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -857,7 +857,8 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 			}
 			if (j == loc->nlines)
 				continue; /* no module frame here */
-			outer = &p->lines[loc->first_line + loc->nlines - 1];
+			outer =
+			    &p->lines[loc->first_line + (o->source_lines ? j : loc->nlines - 1)];
 			if (outer->function == GE_PPROF_NONE || !fi[outer->function].file ||
 			    outer->line <= 0 || outer->line > UINT32_MAX) {
 				/* module code inlined into something else */
@@ -1441,4 +1442,125 @@ size_t ge_cost_failing(const ge_report *r, const ge_cost *c, const int fail_on[3
 		n += ge_diag_count(d);
 	}
 	return n;
+}
+
+/* ---- suggest --profile --------------------------------------------------------- */
+
+/* Positions by their cost, largest first; ties keep the given order. */
+typedef struct rank_ent {
+	size_t i;
+	int64_t v;
+} rank_ent;
+
+static int cmp_rank(const void *pa, const void *pb)
+{
+	const rank_ent *a = pa, *b = pb;
+	if (a->v != b->v)
+		return a->v > b->v ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+int ge_cost_rank(ge_cost **cost_out, size_t **order_out, const ge_pprof *p, const ge_cost_pos *pos,
+                 size_t n, const ge_cost_opts *o)
+{
+	ge_report *r = NULL;
+	ge_cost *c = NULL;
+	ge_cost_opts oo;
+	rank_ent *v = NULL;
+	size_t *order = NULL, i;
+	int rc;
+	*cost_out = NULL;
+	*order_out = NULL;
+	if ((rc = ge_report_new(&r)) < 0)
+		return rc;
+	if (o->mods && o->mods->n &&
+	    (rc = ge_report_set_meta(r, NULL, o->mods->mods[0].path, NULL, 0)) < 0)
+		goto done;
+	/* Each position as a heap diagnostic, in the given order (unsorted:
+	 * the join keeps r->diags' order, so diags[i] is pos[i]). */
+	for (i = 0; i < n; i++) {
+		ge_diag d;
+		memset(&d, 0, sizeof(d));
+		d.package = "";
+		d.file = pos[i].file;
+		d.line = pos[i].line;
+		d.column = 1;
+		d.kind = GE_KIND_ESCAPES;
+		d.subject = "";
+		d.message = pos[i].label ? pos[i].label : "";
+		d.function = "";
+		if ((rc = ge_report_add(r, &d)) < 0)
+			goto done;
+	}
+	oo = *o;
+	oo.source_lines = 1;
+	if ((rc = ge_cost_join(&c, p, r, &oo)) < 0)
+		goto done;
+	if (!(v = calloc(n ? n : 1, sizeof(*v))) || !(order = calloc(n ? n : 1, sizeof(*order)))) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		v[i].i = i;
+		v[i].v = c->diags[i].bytes;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_rank);
+	for (i = 0; i < n; i++)
+		order[i] = v[i].i;
+	*cost_out = c;
+	*order_out = order;
+	c = NULL;
+	order = NULL;
+done:
+	free(v);
+	free(order);
+	ge_cost_free(c);
+	ge_report_free(r);
+	return rc;
+}
+
+int ge_cost_rank_text(ge_buf *out, const ge_cost *c, const size_t *order, const ge_cost_pos *pos,
+                      size_t n, size_t top)
+{
+	size_t k, shown = 0, i;
+	int64_t sum = 0;
+	char h[32];
+	int rc = 0;
+	rc |= ge_buf_printf(out, "rewrites by the bytes they remove (%s):\n", c->sample_type);
+	for (k = 0; k < n && k < c->ndiags; k++) {
+		const ge_diag_cost *dc = &c->diags[order[k]];
+		size_t j = 0;
+		i = order[k];
+		/* A line counts once in the sum, whatever shares it. */
+		if (dc->line_shared)
+			for (j = 0; j < k; j++)
+				if (pos[order[j]].line == pos[i].line &&
+				    strcmp(pos[order[j]].file, pos[i].file) == 0)
+					break;
+		if (!dc->line_shared || j == k)
+			sum = add64(sum, dc->bytes);
+		if (top && shown >= top)
+			continue;
+		shown++;
+		ge_cost_human_bytes(h, dc->bytes);
+		rc |= ge_buf_printf(out, "%10s  ", h);
+		rc |= put_share(out, dc->share);
+		rc |= ge_buf_printf(out, "  %s:%u  %s", pos[i].file, pos[i].line,
+		                    pos[i].label ? pos[i].label : "");
+		if (dc->via_callee) {
+			ge_cost_human_bytes(h, dc->via_bytes);
+			rc |= ge_buf_printf(out, " (%s via %s)", h, dc->via_callee);
+		}
+		if (dc->line_shared)
+			rc |= ge_buf_puts(out, " [line shared]");
+		rc |= ge_buf_putc(out, '\n');
+	}
+	if (n > shown)
+		rc |= ge_buf_printf(out, "  ... %zu more (--top)\n", n - shown);
+	ge_cost_human_bytes(h, sum);
+	rc |= ge_buf_printf(out, "%s of the profile's ", h);
+	ge_cost_human_bytes(h, c->total_bytes);
+	rc |= ge_buf_printf(out, "%s on the rewritten lines\n", h);
+	return rc ? ge_error_set(GE_ENOMEM, "out of memory") : 0;
 }

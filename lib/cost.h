@@ -111,11 +111,18 @@ typedef struct ge_cost_opts {
 	 */
 	const ge_match_map *map;
 	const char *commit; /* that commit's id, for the output; NULL without map */
+	/*
+	 * Give a sample to the innermost module line of its first module
+	 * location (the expression in the source) instead of the outermost
+	 * one (where the compiler reports an inlined allocation): what a
+	 * rewrite of that source line removes.  ge_cost_rank() sets it.
+	 */
+	int source_lines;
 } ge_cost_opts;
 
 #define GE_COST_OPTS_INIT                                                                          \
 	{                                                                                          \
-		"alloc_space", "profile", NULL, NULL, NULL, NULL, NULL                             \
+		"alloc_space", "profile", NULL, NULL, NULL, NULL, NULL, 0                          \
 	}
 
 /* The cost of one diagnostic (all zero for leaks and lines without samples). */
@@ -249,5 +256,37 @@ int ge_cost_report_json(ge_buf *out, const ge_report *r, const ge_cost *c, const
  */
 size_t ge_cost_failing(const ge_report *r, const ge_cost *c, const int fail_on[3],
                        int64_t min_bytes, double min_share);
+
+/* ---- suggest --profile ------------------------------------------------------ */
+
+/* A position to rank: a suggestion's file (module-relative) and line, and what to call it. */
+typedef struct ge_cost_pos {
+	const char *file;
+	uint32_t line;
+	const char *label; /* "ItoaBytes  itoa-bytes": shown after file:line */
+} ge_cost_pos;
+
+/*
+ * Rank positions (a rewrite's file:line each) by the bytes the profile puts
+ * on their lines, which is what a rewrite of the line removes: the direct
+ * bytes and those via strconv/fmt on it.  The join of ge_cost_join() over
+ * these positions as if each were a heap diagnostic, with source_lines set
+ * (a rewrite inside a function inlined elsewhere removes the allocations
+ * at every call site), so the same paths, callees and staleness check
+ * hold: *cost_out's diags[i] is pos[i]'s cost
+ * (line_shared when two positions share a line), its warnings are the
+ * join's.  *order_out lists the indices largest first (ties in the given
+ * order).  Both belong to the caller (ge_cost_free(), free()).
+ */
+int ge_cost_rank(ge_cost **cost_out, size_t **order_out, const ge_pprof *p, const ge_cost_pos *pos,
+                 size_t n, const ge_cost_opts *o);
+
+/*
+ * The ranking for a person, one line each ("  47.0 kB   2%  hot/hot.go:32
+ * ItoaBytes  itoa-bytes (23.5 kB via strconv.Itoa)"), then the sum; top
+ * limits the lines (0 = all).
+ */
+int ge_cost_rank_text(ge_buf *out, const ge_cost *c, const size_t *order, const ge_cost_pos *pos,
+                      size_t n, size_t top);
 
 #endif

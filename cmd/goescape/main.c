@@ -1296,13 +1296,60 @@ static int cmd_hook(const command *c, opts *o)
 	return EXIT_CLEAN;
 }
 
-enum { SUGGEST_APPLY, SUGGEST_FORMAT, SUGGEST_OUTPUT, SUGGEST_TEST };
+enum {
+	SUGGEST_APPLY,
+	SUGGEST_FORMAT,
+	SUGGEST_OUTPUT,
+	SUGGEST_TEST,
+	SUGGEST_PROFILE,
+	SUGGEST_PROFILE_SAMPLE,
+	SUGGEST_PROFILE_COMMIT
+};
 static const opt suggest_opts[] = {
 	{"apply", 0, OPT_FLAG, NULL, "write the verified edits to the module's files"},
 	{"format", 'f', OPT_STRING, "F", "diff (default, for git apply / patch -p1), json, sarif"},
 	{"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically) instead of stdout"},
 	{"test", 0, OPT_FLAG, NULL, "also run the changed packages' tests under the edits"},
+	{"profile", 0, OPT_STRING, "FILE", "rank the rewrites by the bytes of a Go heap profile they remove"},
+	{"profile-sample", 0, OPT_STRING, "T", "alloc_space (default), alloc_objects, inuse_space, inuse_objects"},
+	{"profile-commit", 0, OPT_STRING, "REV",
+	 "with --profile: the commit the profile was taken at (its lines mapped to this source)"},
 	{NULL, 0, 0, NULL, NULL}};
+
+/* suggest --profile: the verified rewrites by the bytes they remove, to stderr (lib/cost). */
+static int suggest_rank(const ge_suggest_result *r)
+{
+	ge_cost_opts co = GE_COST_OPTS_INIT;
+	ge_cost_pos *pos = calloc(r->nitems ? r->nitems : 1, sizeof(*pos));
+	ge_buf b = GE_BUF_INIT, labels = GE_BUF_INIT;
+	size_t *order = NULL, i;
+	int rc = 0;
+	if (!pos)
+		return GE_ENOMEM;
+	for (i = 0; i < r->nitems && rc == 0; i++)
+		rc = ge_buf_printf(&labels, "%s  %s%c", r->items[i].function, r->items[i].rule, 0);
+	for (i = 0; i < r->nitems && rc == 0; i++) {
+		pos[i].file = r->items[i].file;
+		pos[i].line = r->items[i].line;
+		pos[i].label = i ? pos[i - 1].label + strlen(pos[i - 1].label) + 1 : labels.ptr;
+	}
+	co.sample = prof.sample;
+	co.profile_name = prof.file;
+	co.mods = &G.mods;
+	co.map = ge_history_map_get(prof.map);
+	co.commit = prof.map ? prof.commit : NULL;
+	if (rc == 0 && (rc = ge_cost_rank(&prof.c, &order, prof.p, pos, r->nitems, &co)) == 0) {
+		for (i = 0; i < prof.c->nwarnings; i++)
+			fprintf(stderr, "%s: warning: %s\n", prog, prof.c->warnings[i]);
+		if ((rc = ge_cost_rank_text(&b, prof.c, order, pos, r->nitems, 0)) == 0)
+			fputs(ge_buf_cstr(&b), stderr);
+	}
+	free(order);
+	free(pos);
+	ge_buf_release(&b);
+	ge_buf_release(&labels);
+	return rc;
+}
 
 static int cmd_suggest(const command *c, opts *o)
 {
@@ -1315,7 +1362,9 @@ static int cmd_suggest(const command *c, opts *o)
 	(void)c;
 	if (strcmp(format, "diff") != 0 && strcmp(format, "json") != 0 && strcmp(format, "sarif") != 0)
 		die_usage("suggest: unknown format '%s' (want diff, json or sarif)", format);
-	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
+	prof.commit_arg = o->str[SUGGEST_PROFILE_COMMIT];
+	profile_open(o->str[SUGGEST_PROFILE], o->str[SUGGEST_PROFILE_SAMPLE], NULL);
+	if ((rc = load_history(&h, o->rest, o->nrest)) < 0 || (rc = profile_commit(&h, NULL)) < 0)
 		return fail_rc(rc);
 	so.build = h.build;
 	so.pkgs = h.pkgs;
@@ -1369,6 +1418,9 @@ static int cmd_suggest(const command *c, opts *o)
 			o->set[SUGGEST_APPLY] && r->nfiles ? " and applied" : "", r->candidates,
 			r->candidates == 1 ? "" : "s", r->nskipped, r->heap_before, r->heap_after,
 			r->go_runs, r->go_runs == 1 ? "" : "s", r->rounds, r->rounds == 1 ? "" : "s");
+	if (code == EXIT_CLEAN && prof.p && suggest_rank(r) < 0)
+		code = fail(EXIT_USAGE);
+	profile_free();
 	ge_buf_release(&b);
 	ge_suggest_result_free(r);
 	return code;

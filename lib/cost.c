@@ -17,15 +17,12 @@ static int64_t add64(int64_t a, int64_t b)
 /* ---- sites ---- */
 
 struct ge_cost_sites {
-	ge_report *arena; /* strings; its diags[] is attrib's scratch space */
-	ge_attrib *attrib;
-	const ge_modset *mods;
-	const char *cwd;
+	ge_report *arena; /* strings */
 	ge_cost_site *v;
 	size_t n, cap;
 };
 
-int ge_cost_sites_new(ge_cost_sites **out, const ge_modset *mods, const char *cwd)
+int ge_cost_sites_new(ge_cost_sites **out)
 {
 	ge_cost_sites *s = calloc(1, sizeof(*s));
 	int rc;
@@ -33,8 +30,6 @@ int ge_cost_sites_new(ge_cost_sites **out, const ge_modset *mods, const char *cw
 	*out = NULL;
 	if (!s)
 		return ge_error_set(GE_ENOMEM, "out of memory");
-	s->mods = mods;
-	s->cwd = cwd;
 	if ((rc = ge_report_new(&s->arena)) < 0) {
 		free(s);
 		return rc;
@@ -47,7 +42,6 @@ void ge_cost_sites_free(ge_cost_sites *s)
 {
 	if (!s)
 		return;
-	ge_attrib_free(s->attrib);
 	ge_report_free(s->arena);
 	free(s->v);
 	free(s);
@@ -61,13 +55,14 @@ static const char *intern(ge_report *r, const char *s)
 	return p;
 }
 
-int ge_cost_sites_add(ge_cost_sites *s, const ge_cost_site *site)
+/* Add site, its text text[0..len) (not NUL-terminated). */
+static int sites_add_text(ge_cost_sites *s, const ge_cost_site *site, const char *text, size_t len)
 {
 	ge_cost_site c = *site;
 	if (!(c.file = intern(s->arena, site->file)) ||
 	    !(c.function = intern(s->arena, site->function)) ||
-	    !(c.text = intern(s->arena, site->text)))
-		return GE_ENOMEM;
+	    !(c.text = ge_report_intern(s->arena, text ? text : "", text ? len : 0)))
+		return ge_error_set(GE_ENOMEM, "out of memory");
 	if (s->n == s->cap) {
 		size_t nc = s->cap ? s->cap * 2 : 64;
 		ge_cost_site *nv = realloc(s->v, nc * sizeof(*nv));
@@ -80,60 +75,37 @@ int ge_cost_sites_add(ge_cost_sites *s, const ge_cost_site *site)
 	return 0;
 }
 
+int ge_cost_sites_add(ge_cost_sites *s, const ge_cost_site *site)
+{
+	return sites_add_text(s, site, site->text, site->text ? strlen(site->text) : 0);
+}
+
 static int prefix(const char *s, size_t n, const char *p)
 {
 	size_t k = strlen(p);
 	return n >= k && memcmp(s, p, k) == 0;
 }
 
-int ge_cost_sites_feed(ge_cost_sites *s, const ge_parse_line *l)
+int ge_cost_sites_take(void *ud, const ge_parse_line *l, const char *file, const char *function)
 {
-	ge_parse_line t;
+	ge_cost_sites *s = ud;
 	ge_cost_site site;
-	size_t before;
-	int rc;
-
-	assert(s->mods && s->cwd);
-	if (l->type != GE_LINE_HEADER && l->type != GE_LINE_INLINE && l->type != GE_LINE_NOESCAPE &&
-	    l->type != GE_LINE_NOTE)
-		return 0;
-	if (!s->attrib && (rc = ge_attrib_new(&s->attrib, s->mods, s->cwd)) < 0)
-		return rc;
-	if (l->type == GE_LINE_HEADER)
-		return ge_attrib_line(s->attrib, s->arena, l);
-	/*
-	 * attrib places heap diagnostics only: present the line as one (its
-	 * whole text as the subject) and take the placed copy back out of the
-	 * scratch report.  This instance of attrib sees no -m=2 blocks, so no
-	 * explanation is taken from the real diagnostics.
-	 */
-	t = *l;
-	t.type = GE_LINE_ESCAPES;
-	t.subject = l->text;
-	t.subject_len = l->text_len;
-	before = s->arena->ndiags;
-	if ((rc = ge_attrib_line(s->attrib, s->arena, &t)) < 0)
-		return rc;
-	if (s->arena->ndiags == before)
-		return 0; /* not in a main-module file */
 	memset(&site, 0, sizeof(site));
-	site.file = s->arena->diags[before].file;
-	site.function = s->arena->diags[before].function;
-	site.text = s->arena->diags[before].subject;
-	site.line = s->arena->diags[before].line;
-	site.column = s->arena->diags[before].column;
-	s->arena->ndiags = before;
 	if (l->type == GE_LINE_NOESCAPE)
 		site.kind = GE_SITE_NOESCAPE;
 	else if (l->type == GE_LINE_NOTE)
 		site.kind = GE_SITE_NOTE;
-	else if (prefix(l->text, l->text_len, "inlining call to "))
+	else if (l->type == GE_LINE_INLINE && prefix(l->text, l->text_len, "inlining call to "))
 		site.kind = GE_SITE_INLINED;
-	else if (prefix(l->text, l->text_len, "can inline "))
+	else if (l->type == GE_LINE_INLINE && prefix(l->text, l->text_len, "can inline "))
 		site.kind = GE_SITE_CAN_INLINE;
 	else
 		return 0; /* "cannot inline F: why" says nothing about positions */
-	return ge_cost_sites_add(s, &site);
+	site.file = file;
+	site.function = function;
+	site.line = l->lineno;
+	site.column = l->col;
+	return sites_add_text(s, &site, l->text, l->text_len);
 }
 
 const ge_cost_site *ge_cost_sites_list(const ge_cost_sites *s, size_t *n)

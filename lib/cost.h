@@ -65,25 +65,22 @@ typedef struct ge_cost_site {
 
 typedef struct ge_cost_sites ge_cost_sites;
 
-/*
- * An empty set of sites.  mods and cwd are used by ge_cost_sites_feed()
- * (they may be NULL when only ge_cost_sites_add() is used) and must
- * outlive s.  Free with ge_cost_sites_free().
- */
-int ge_cost_sites_new(ge_cost_sites **out, const ge_modset *mods, const char *cwd);
+/* An empty set of sites.  Free with ge_cost_sites_free(). */
+int ge_cost_sites_new(ge_cost_sites **out);
 void ge_cost_sites_free(ge_cost_sites *s);
 
 /* Add one site; the strings are copied. */
 int ge_cost_sites_add(ge_cost_sites *s, const ge_cost_site *site);
 
 /*
- * Feed every parsed compiler line, in order, beside ge_attrib_line(): the
- * "# importpath" headers and the inlining, "does not escape" and note lines
- * of main-module files become sites, placed exactly as attrib places a
- * diagnostic (module-relative file, enclosing function).  Other lines are
- * ignored.
+ * A ge_attrib_site_fn (ud is the sites): lib/attrib, with
+ * ge_attrib_set_sites(a, ge_cost_sites_take, sites), hands over every
+ * "inlining call to", "can inline", "does not escape" and other positioned
+ * line of a main-module file, placed as it places diagnostics
+ * (module-relative file, enclosing function), while it attributes the
+ * build's output: one pass, each source read once.
  */
-int ge_cost_sites_feed(ge_cost_sites *s, const ge_parse_line *l);
+int ge_cost_sites_take(void *ud, const ge_parse_line *l, const char *file, const char *function);
 
 /* The sites collected so far (borrowed; valid until the next add/feed). */
 const ge_cost_site *ge_cost_sites_list(const ge_cost_sites *s, size_t *n);

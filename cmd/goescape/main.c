@@ -430,7 +430,7 @@ static int head_report(ge_report **out, ge_history *h, const char *input)
 {
 	int fd = 0, rc, status = 0;
 	if (!input) {
-		if (prof.p && !prof.sites && ge_cost_sites_new(&prof.sites, &G.mods, G.cwd) < 0)
+		if (prof.p && !prof.sites && ge_cost_sites_new(&prof.sites) < 0)
 			return GE_ENOMEM;
 		h->build.sites = prof.sites; /* the head's build only, never the base's */
 		rc = ge_history_worktree(out, &status, h);

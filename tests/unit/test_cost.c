@@ -35,8 +35,7 @@ typedef struct build {
 static int feed(const ge_parse_line *l, void *ud)
 {
 	build *b = ud;
-	int rc = ge_attrib_line(b->a, b->r, l);
-	return rc ? rc : ge_cost_sites_feed(b->sites, l);
+	return ge_attrib_line(b->a, b->r, l);
 }
 
 /* The report and sites of a captured -m output of the fixture module. */
@@ -50,7 +49,8 @@ static void load_build(build *b, const char *output)
 	assert_int_equal(ge_modset_find(&b->mods, b->root, NULL), 0);
 	assert_int_equal(ge_report_new(&b->r), 0);
 	assert_int_equal(ge_attrib_new(&b->a, &b->mods, b->root), 0);
-	assert_int_equal(ge_cost_sites_new(&b->sites, &b->mods, b->root), 0);
+	assert_int_equal(ge_cost_sites_new(&b->sites), 0);
+	ge_attrib_set_sites(b->a, ge_cost_sites_take, b->sites);
 	assert_int_equal(ge_parser_new(&ps), 0);
 	ge_buf_printf(&path, OUTPUT "%s", output);
 	if (ge_file_read(&text, path.ptr) < 0)
@@ -290,7 +290,7 @@ static void stale_profile(void **state)
 	ge_cost_free(c);
 	/* A report from a note has no sites: the source's start lines tell. */
 	ge_cost_sites_free(b.sites);
-	assert_int_equal(ge_cost_sites_new(&b.sites, &b.mods, b.root), 0);
+	assert_int_equal(ge_cost_sites_new(&b.sites), 0);
 	c = join(&b, p, b.root);
 	assert_int_equal(c->inline_checked, 0);
 	assert_int_equal(c->nwarnings, 1);
@@ -479,7 +479,7 @@ static void suffix_mapping(void **state)
 		if (strcmp(b.r->diags[i].file, "hot/hot.go") == 0)
 			b.r->diags[i].file = "hot/other.go";
 	ge_cost_sites_free(b.sites);
-	assert_int_equal(ge_cost_sites_new(&b.sites, &b.mods, b.root), 0);
+	assert_int_equal(ge_cost_sites_new(&b.sites), 0);
 	c = join(&b, p, "/nonexistent/root");
 	for (i = 0; i < b.r->ndiags; i++)
 		assert_int_equal(c->diags[i].bytes, 0);

@@ -40,7 +40,7 @@ test_expect_success 'alloc_objects: the same order, the share by objects' '
 	grep -q "hot/hot.go:25  ItoaBytesInl" err
 '
 
-test_expect_success 'a CPU profile, a truncated one: exit 2 before any build' '
+test_expect_success 'a CPU profile, a truncated one, ?debug=1 text: exit 2 before any build' '
 	cd m &&
 	printf "#!/bin/sh\ntouch \"%s/ran\"\nexec /usr/local/go/bin/go \"\$@\"\n" "$TRASH" >../marking-go &&
 	chmod +x ../marking-go &&
@@ -50,6 +50,9 @@ test_expect_success 'a CPU profile, a truncated one: exit 2 before any build' '
 	head -c 1500 mem.out >trunc.out &&
 	GOESCAPE_GO="$TRASH/marking-go" test_expect_code 2 "$GOESCAPE_BIN" suggest --profile trunc.out >out 2>err &&
 	test $(wc -l <err) = 1 && grep -q "trunc.out" err &&
+	cp "$TOP/tests/fixtures/profiles/go1.26.8-heap-debug1.txt" debug1.out &&
+	GOESCAPE_GO="$TRASH/marking-go" test_expect_code 2 "$GOESCAPE_BIN" suggest --profile debug1.out >out 2>err &&
+	test $(wc -l <err) = 1 && grep -q "profile .debug1.out." err &&
 	test ! -e "$TRASH/ran" &&
 	test_expect_code 2 goescape suggest --profile-sample alloc_space 2>err &&
 	grep -q "go with --profile" err

@@ -184,10 +184,11 @@ valgrind: $(UNIT_BIN)
 demo: $(BIN)
 	$(Q)bash scripts/demo
 
-bench: $(BIN) $(BUILD)/bench_match
-	$(Q)python3 scripts/bench
+# BENCH_ONLY=profile: only the heap-profile row.
+bench: $(BIN) $(BUILD)/bench_match $(BUILD)/bench_profile
+	$(Q)python3 scripts/bench $(if $(BENCH_ONLY),--only $(BENCH_ONLY))
 
-bench-smoke: $(BIN) $(BUILD)/bench_match
+bench-smoke: $(BIN) $(BUILD)/bench_match $(BUILD)/bench_profile
 	$(Q)python3 scripts/bench --quick
 
 install: $(BIN)

@@ -74,6 +74,19 @@ void ge_attrib_set_vendored(ge_attrib *a, int on);
 int ge_attrib_set_build(ge_attrib *a, const char *goos, const char *goarch, int cgo,
                         const char *tags, const char *go_version);
 
+/*
+ * Also place the "inlining call to", "does not escape" and other positioned
+ * -m lines of main-module files exactly as diagnostics are placed, and hand
+ * each to fn with its module-relative file and enclosing function (both
+ * valid during the call): lib/cost's sites (--profile), from the same
+ * sources read once.  fn returns 0 or a negative error, which
+ * ge_attrib_line() returns.  NULL (the default): such lines only update
+ * state.  They never count in ge_attrib_dropped().
+ */
+typedef int (*ge_attrib_site_fn)(void *ud, const ge_parse_line *l, const char *file,
+                                 const char *function);
+void ge_attrib_set_sites(ge_attrib *a, ge_attrib_site_fn fn, void *ud);
+
 /* Diagnostics seen that could not be placed in a main module's file. */
 size_t ge_attrib_dropped(const ge_attrib *a);
 

@@ -60,8 +60,6 @@ typedef struct cap_state {
 	ge_buf *collect; /* show() appends here instead of calling out */
 	char *json_pkg;  /* ImportPath of the last build-output event */
 	int json_bol;    /* the Output so far ended at a line boundary */
-	/* --profile: ge_capture_opts.sites, fed every parsed line */
-	struct ge_cost_sites *sites;
 	size_t json_events;
 	ge_output_cb on_json;
 	void *json_ud;
@@ -205,8 +203,6 @@ static int on_line(const ge_parse_line *l, void *ud)
 		break;
 	}
 	rc = ge_attrib_line(s->attrib, s->report, l);
-	if (rc == 0 && s->sites)
-		rc = ge_cost_sites_feed(s->sites, l);
 	if (rc < 0)
 		return s->rc = rc;
 	return 0;
@@ -663,7 +659,6 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	    (rc = state_init(&s, o->mods, godir ? godir : o->cwd)) < 0)
 		goto done;
 	s.show_m = o->verbose || plan.user_m;
-	s.sites = o->sites;
 	s.out = o->on_output;
 	s.ud = o->ud;
 	s.on_json = o->on_json;
@@ -673,6 +668,8 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	ge_attrib_set_scope(s.attrib, plan.scope, plan.nscope);
 	ge_attrib_set_trimpath(s.attrib, wants_trimpath(&plan, o->goflags));
 	ge_attrib_set_vendored(s.attrib, o->vendored);
+	if (o->sites) /* --profile: the join's sites, placed by the same attrib */
+		ge_attrib_set_sites(s.attrib, ge_cost_sites_take, o->sites);
 	/*
 	 * The configuration first when it costs no go process: it decides
 	 * which files each package has, which attribution needs for

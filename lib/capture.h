@@ -41,9 +41,10 @@ typedef struct ge_capture_opts {
 	/* Report positions in vendor/ too (--vendored); off, they are the
 	 * dependencies' code. */
 	int vendored;
-	/* --profile (lib/cost): every parsed line is also fed to these sites
-	 * (ge_cost_sites_feed), for the staleness check and hot sites' text;
-	 * NULL: not collected.  Borrowed. */
+	/* --profile (lib/cost): attrib also places the build's inlining and
+	 * other positioned lines into these sites (ge_cost_sites_take), for
+	 * the staleness check and hot sites' text; NULL: not collected.
+	 * Borrowed. */
 	struct ge_cost_sites *sites;
 } ge_capture_opts;
 

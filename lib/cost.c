@@ -1,9 +1,21 @@
-/* The join of a heap profile with a report: bytes per diagnostic, hot sites, staleness. */
+/*
+ * The join of a heap profile with a report: bytes per diagnostic, hot
+ * sites, staleness, and the ranking of rewrites (suggest --profile).
+ *
+ * What is here and why it stays together: the sites the build hands over,
+ * the mapping of profile paths and names to the module's, the line table,
+ * the join itself and its staleness check.  The staleness check reads the
+ * join's own per-function table (module file, name, mapped lines) and the
+ * sites index the hot sites use, so splitting it off would mean a private
+ * header for those internals; it is two functions of its own below
+ * (site_checks, source_start_lines) instead.  Everything that only reads a
+ * finished ge_cost (JSON, text, check's failing count, byte sizes) is in
+ * lib/cost_out.c.
+ */
 #include "cost.h"
 
 #include "gosrc.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,15 +29,12 @@ static int64_t add64(int64_t a, int64_t b)
 /* ---- sites ---- */
 
 struct ge_cost_sites {
-	ge_report *arena; /* strings; its diags[] is attrib's scratch space */
-	ge_attrib *attrib;
-	const ge_modset *mods;
-	const char *cwd;
+	ge_report *arena; /* strings */
 	ge_cost_site *v;
 	size_t n, cap;
 };
 
-int ge_cost_sites_new(ge_cost_sites **out, const ge_modset *mods, const char *cwd)
+int ge_cost_sites_new(ge_cost_sites **out)
 {
 	ge_cost_sites *s = calloc(1, sizeof(*s));
 	int rc;
@@ -33,8 +42,6 @@ int ge_cost_sites_new(ge_cost_sites **out, const ge_modset *mods, const char *cw
 	*out = NULL;
 	if (!s)
 		return ge_error_set(GE_ENOMEM, "out of memory");
-	s->mods = mods;
-	s->cwd = cwd;
 	if ((rc = ge_report_new(&s->arena)) < 0) {
 		free(s);
 		return rc;
@@ -47,7 +54,6 @@ void ge_cost_sites_free(ge_cost_sites *s)
 {
 	if (!s)
 		return;
-	ge_attrib_free(s->attrib);
 	ge_report_free(s->arena);
 	free(s->v);
 	free(s);
@@ -61,13 +67,14 @@ static const char *intern(ge_report *r, const char *s)
 	return p;
 }
 
-int ge_cost_sites_add(ge_cost_sites *s, const ge_cost_site *site)
+/* Add site, its text text[0..len) (not NUL-terminated). */
+static int sites_add_text(ge_cost_sites *s, const ge_cost_site *site, const char *text, size_t len)
 {
 	ge_cost_site c = *site;
 	if (!(c.file = intern(s->arena, site->file)) ||
 	    !(c.function = intern(s->arena, site->function)) ||
-	    !(c.text = intern(s->arena, site->text)))
-		return GE_ENOMEM;
+	    !(c.text = ge_report_intern(s->arena, text ? text : "", text ? len : 0)))
+		return ge_error_set(GE_ENOMEM, "out of memory");
 	if (s->n == s->cap) {
 		size_t nc = s->cap ? s->cap * 2 : 64;
 		ge_cost_site *nv = realloc(s->v, nc * sizeof(*nv));
@@ -80,60 +87,37 @@ int ge_cost_sites_add(ge_cost_sites *s, const ge_cost_site *site)
 	return 0;
 }
 
+int ge_cost_sites_add(ge_cost_sites *s, const ge_cost_site *site)
+{
+	return sites_add_text(s, site, site->text, site->text ? strlen(site->text) : 0);
+}
+
 static int prefix(const char *s, size_t n, const char *p)
 {
 	size_t k = strlen(p);
 	return n >= k && memcmp(s, p, k) == 0;
 }
 
-int ge_cost_sites_feed(ge_cost_sites *s, const ge_parse_line *l)
+int ge_cost_sites_take(void *ud, const ge_parse_line *l, const char *file, const char *function)
 {
-	ge_parse_line t;
+	ge_cost_sites *s = ud;
 	ge_cost_site site;
-	size_t before;
-	int rc;
-
-	assert(s->mods && s->cwd);
-	if (l->type != GE_LINE_HEADER && l->type != GE_LINE_INLINE && l->type != GE_LINE_NOESCAPE &&
-	    l->type != GE_LINE_NOTE)
-		return 0;
-	if (!s->attrib && (rc = ge_attrib_new(&s->attrib, s->mods, s->cwd)) < 0)
-		return rc;
-	if (l->type == GE_LINE_HEADER)
-		return ge_attrib_line(s->attrib, s->arena, l);
-	/*
-	 * attrib places heap diagnostics only: present the line as one (its
-	 * whole text as the subject) and take the placed copy back out of the
-	 * scratch report.  This instance of attrib sees no -m=2 blocks, so no
-	 * explanation is taken from the real diagnostics.
-	 */
-	t = *l;
-	t.type = GE_LINE_ESCAPES;
-	t.subject = l->text;
-	t.subject_len = l->text_len;
-	before = s->arena->ndiags;
-	if ((rc = ge_attrib_line(s->attrib, s->arena, &t)) < 0)
-		return rc;
-	if (s->arena->ndiags == before)
-		return 0; /* not in a main-module file */
 	memset(&site, 0, sizeof(site));
-	site.file = s->arena->diags[before].file;
-	site.function = s->arena->diags[before].function;
-	site.text = s->arena->diags[before].subject;
-	site.line = s->arena->diags[before].line;
-	site.column = s->arena->diags[before].column;
-	s->arena->ndiags = before;
 	if (l->type == GE_LINE_NOESCAPE)
 		site.kind = GE_SITE_NOESCAPE;
 	else if (l->type == GE_LINE_NOTE)
 		site.kind = GE_SITE_NOTE;
-	else if (prefix(l->text, l->text_len, "inlining call to "))
+	else if (l->type == GE_LINE_INLINE && prefix(l->text, l->text_len, "inlining call to "))
 		site.kind = GE_SITE_INLINED;
-	else if (prefix(l->text, l->text_len, "can inline "))
+	else if (l->type == GE_LINE_INLINE && prefix(l->text, l->text_len, "can inline "))
 		site.kind = GE_SITE_CAN_INLINE;
 	else
 		return 0; /* "cannot inline F: why" says nothing about positions */
-	return ge_cost_sites_add(s, &site);
+	site.file = file;
+	site.function = function;
+	site.line = l->lineno;
+	site.column = l->col;
+	return sites_add_text(s, &site, l->text, l->text_len);
 }
 
 const ge_cost_site *ge_cost_sites_list(const ge_cost_sites *s, size_t *n)
@@ -478,10 +462,25 @@ static int callee_add(table *t, const char *file, uint32_t line, const char *cal
 /* ---- the join ---- */
 
 typedef struct funcinfo {
-	const char *file; /* module-relative, interned; NULL if not a module file */
-	const char *name; /* goescape notation (module functions) or runtime name, interned */
+	const char *file;     /* module-relative, interned; NULL if not a module file */
+	const char *old_file; /* the same at the profile's commit (opts.map) */
+	const char *name;     /* goescape notation (module functions) or runtime name, interned */
 	int start_checked;
 } funcinfo;
+
+/*
+ * A profile line of function f as a line of the report's source: through
+ * the map when the profile is of another commit; 0 when out of range or
+ * changed since.
+ */
+static uint32_t pos_line(const ge_match_map *map, const funcinfo *f, int64_t line)
+{
+	if (line <= 0 || line > UINT32_MAX)
+		return 0;
+	if (!map || !map->map_line)
+		return (uint32_t)line;
+	return map->map_line(f->old_file, (uint32_t)line, map->ud);
+}
 
 static int has_func(const char *s, size_t n)
 {
@@ -500,7 +499,8 @@ static int has_func(const char *s, size_t n)
  * "glob.", spaces) are skipped, and functions the sites checked already.
  * Files are read once each, from root/rel only.
  */
-static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const char *root)
+static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const char *root,
+                              const ge_match_map *map)
 {
 	struct src {
 		const char *rel; /* interned: compared by pointer; NULL = empty slot */
@@ -515,8 +515,9 @@ static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const
 		const char *name = fi[i].name, *got, *text;
 		ge_gofile *src = NULL;
 		size_t len;
+		uint32_t start;
 		int agree;
-		if (!fi[i].file || f->start_line <= 0 || f->start_line > UINT32_MAX ||
+		if (!fi[i].file || !(start = pos_line(map, &fi[i], f->start_line)) ||
 		    fi[i].start_checked || strpbrk(name, "- ") || strncmp(name, "glob.", 5) == 0)
 			continue;
 		if ((n + 1) * 2 > mask + 1) {
@@ -557,16 +558,13 @@ static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const
 		}
 		if (!(src = cache[k].f))
 			continue;
-		text = ge_gofile_line(src, (uint32_t)f->start_line, &len);
-		got = text ? ge_gofile_func_at(src, (uint32_t)f->start_line,
-		                               (uint32_t)(len ? len : 1))
-		           : "";
+		text = ge_gofile_line(src, start, &len);
+		got = text ? ge_gofile_func_at(src, start, (uint32_t)(len ? len : 1)) : "";
 		agree = text && has_func(text, len) && strcmp(got, name) == 0;
-		if (agree && f->start_line > 1) {
+		if (agree && start > 1) {
 			/* ... and the line before is not in it yet. */
-			text = ge_gofile_line(src, (uint32_t)f->start_line - 1, &len);
-			got = ge_gofile_func_at(src, (uint32_t)f->start_line - 1,
-			                        (uint32_t)(len ? len : 1));
+			text = ge_gofile_line(src, start - 1, &len);
+			got = ge_gofile_func_at(src, start - 1, (uint32_t)(len ? len : 1));
 			agree = strcmp(got, name) != 0;
 		}
 		c->start_checked++;
@@ -674,13 +672,142 @@ static int family(const char *sample, const char **space, const char **objects)
 	return -1;
 }
 
+/*
+ * Staleness, against the build's sites.  Every inline edge of the profile
+ * (a location's line that is not its outermost, called from the next one
+ * out, in a module file) should be an "inlining call to" at the caller's
+ * position; every module function's start line should be where the build
+ * said "can inline" it, when it said so.  Distinct edges count once.
+ * Counts into c's inline_* and start_*; marks fi[].start_checked.
+ */
+static int site_checks(ge_cost *c, const ge_pprof *p, funcinfo *fi, const sitekey *keys,
+                       size_t nkeys, const ge_cost_site *sites, size_t nsites,
+                       const ge_match_map *map)
+{
+	struct canon *canon = NULL;
+	size_t ncanon = 0, i;
+	ge_buf name = GE_BUF_INIT;
+	int rc = 0;
+	{
+		table seen = {NULL, 0, 0, NULL, 0, 0};
+		for (i = 0; i < p->nlocations; i++) {
+			const ge_pprof_location *loc = &p->locations[i];
+			uint32_t j;
+			for (j = 0; j + 1 < loc->nlines; j++) {
+				const ge_pprof_line *outer = &p->lines[loc->first_line + j + 1];
+				lineent *se;
+				uint32_t at;
+				if (outer->function == GE_PPROF_NONE || !fi[outer->function].file ||
+				    !(at = pos_line(map, &fi[outer->function], outer->line)))
+					continue;
+				if (!(se = table_get(&seen, fi[outer->function].file, at, 1))) {
+					free(seen.v);
+					rc = GE_ENOMEM;
+					goto done;
+				}
+				if (se->nheap++)
+					continue;
+				c->inline_checked++;
+				if (sites_find(keys, nkeys, fi[outer->function].file, at,
+				               GE_SITE_INLINED))
+					c->inline_agree++;
+			}
+		}
+		free(seen.v);
+		/* Where the build declared each function it could inline. */
+		if (!(canon = malloc(nsites * sizeof(*canon)))) {
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+			goto done;
+		}
+		for (i = 0; i < nsites; i++) {
+			if (sites[i].kind != GE_SITE_CAN_INLINE)
+				continue;
+			if ((rc = can_inline_name(&name, sites[i].text + strlen("can inline "))) <
+			    0)
+				goto done;
+			canon[ncanon].file = sites[i].file;
+			canon[ncanon].line = sites[i].line;
+			if (!(canon[ncanon].name = intern(c->strings, name.ptr))) {
+				rc = GE_ENOMEM;
+				goto done;
+			}
+			ncanon++;
+		}
+		if (ncanon)
+			qsort(canon, ncanon, sizeof(*canon), cmp_canon);
+		for (i = 0; i < p->nfunctions && ncanon; i++) {
+			const ge_pprof_function *f = &p->functions[i];
+			struct canon key, *hit;
+			uint32_t start;
+			if (!fi[i].file || !(start = pos_line(map, &fi[i], f->start_line)) ||
+			    fi[i].start_checked)
+				continue;
+			key.file = fi[i].file;
+			key.name = fi[i].name;
+			key.line = 0;
+			if (!(hit = bsearch(&key, canon, ncanon, sizeof(*canon), cmp_canon)))
+				continue; /* only functions the build said it can inline */
+			c->start_checked++;
+			c->start_agree += hit->line == start;
+			fi[i].start_checked = 1;
+		}
+	}
+done:
+	free(canon);
+	ge_buf_release(&name);
+	return rc;
+}
+
+/*
+ * The warnings of a join: a profile that does not fit the source, one of
+ * another program, the default sampling rate.
+ */
+static int join_warnings(ge_cost *c, const ge_pprof *p, const ge_cost_opts *o, const char *module)
+{
+	int rc = 0;
+	/*
+	 * Warn when fewer than 80% agree: a few inline decisions may differ
+	 * between the profiled build (go test) and this one, a shifted source
+	 * moves nearly all of them.
+	 */
+	if (c->inline_checked >= 2 && c->inline_agree * 5 < c->inline_checked * 4) {
+		if ((rc = warn(c,
+		               "profile '%s' does not match this source: %zu of %zu inline sites "
+		               "agree; was it taken from another commit?",
+		               o->profile_name, c->inline_agree, c->inline_checked)) < 0)
+			return rc;
+	} else if (c->inline_checked < 2 && c->start_checked >= 2 &&
+	           c->start_agree * 5 < c->start_checked * 4) {
+		if ((rc = warn(c,
+		               "profile '%s' does not match this source: %zu of %zu function start "
+		               "lines agree; was it taken from another commit?",
+		               o->profile_name, c->start_agree, c->start_checked)) < 0)
+			return rc;
+	}
+	if (c->total_bytes > 0 && c->unmatched_bytes == c->total_bytes) {
+		if ((rc = warn(c,
+		               "profile '%s' has no sample in a file of module '%s': was it taken "
+		               "from another program?",
+		               o->profile_name, module ? module : "")) < 0)
+			return rc;
+	}
+	if (p->period == 512 * 1024) {
+		if ((rc = warn(c,
+		               "profile '%s' was sampled every 512 KiB (the default "
+		               "MemProfileRate): small shares are noise and allocations under 16 "
+		               "bytes are under-counted; -memprofilerate=1 gives exact counts",
+		               o->profile_name)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_cost_opts *o)
 {
 	ge_cost *c = NULL;
 	funcinfo *fi = NULL;
 	fileset known = {NULL, 0, 0};
-	struct canon *canon = NULL;
-	size_t ncanon = 0, nmods = 0;
+	size_t nmods = 0;
 	modref *mods = NULL, single;
 	const char *root = NULL;
 	table t = {NULL, 0, 0, NULL, 0, 0};
@@ -719,6 +846,10 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 		goto done;
 	}
 	c->period = p->period;
+	if (o->commit && !(c->commit = intern(c->strings, o->commit))) {
+		rc = GE_ENOMEM;
+		goto done;
+	}
 
 	/* The main modules: a workspace's all, else the report's one. */
 	if (o->mods && o->mods->n) {
@@ -771,6 +902,14 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 			rc = ge_error_set(GE_ENOMEM, "out of memory");
 			goto done;
 		}
+		fi[i].old_file = fi[i].file;
+		if (fi[i].file && o->map && o->map->rename) {
+			const char *nf = o->map->rename(fi[i].file, o->map->ud);
+			if (nf && !(fi[i].file = intern(c->strings, nf))) {
+				rc = GE_ENOMEM;
+				goto done;
+			}
+		}
 		if (fi[i].file) {
 			if ((rc = ge_cost_func_name(&name, f->name)) < 0)
 				goto done;
@@ -805,6 +944,7 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 		int64_t objs = p->values[i * p->nsample_types + (size_t)oi];
 		const char *callee = NULL, *file = NULL, *fn = NULL;
 		uint32_t k, line = 0;
+		int changed = 0;
 		lineent *le;
 
 		c->total_bytes = add64(c->total_bytes, bytes);
@@ -830,7 +970,8 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 			}
 			if (j == loc->nlines)
 				continue; /* no module frame here */
-			outer = &p->lines[loc->first_line + loc->nlines - 1];
+			outer =
+			    &p->lines[loc->first_line + (o->source_lines ? j : loc->nlines - 1)];
 			if (outer->function == GE_PPROF_NONE || !fi[outer->function].file ||
 			    outer->line <= 0 || outer->line > UINT32_MAX) {
 				/* module code inlined into something else */
@@ -838,15 +979,22 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 					callee = fi[outer->function].name;
 				continue;
 			}
+			if (!(line = pos_line(o->map, &fi[outer->function], outer->line))) {
+				changed = 1; /* that line changed since the profile's commit */
+				break;
+			}
 			file = fi[outer->function].file;
 			fn = fi[outer->function].name;
-			line = (uint32_t)outer->line;
 			if (k == 0)
 				callee = NULL;
 		}
 		if (!file) {
 			c->unmatched_bytes = add64(c->unmatched_bytes, bytes);
 			c->unmatched_objects = add64(c->unmatched_objects, objs);
+			if (changed) {
+				c->changed_bytes = add64(c->changed_bytes, bytes);
+				c->changed_objects = add64(c->changed_objects, objs);
+			}
 			continue;
 		}
 		if (!(le = table_get(&t, file, line, 1))) {
@@ -960,115 +1108,16 @@ int ge_cost_join(ge_cost **out, const ge_pprof *p, const ge_report *r, const ge_
 	if (c->nhot)
 		qsort(c->hot, c->nhot, sizeof(*c->hot), cmp_hot);
 
-	/*
-	 * Staleness.  Every inline edge of the profile (a location's line that
-	 * is not its outermost, called from the next one out, in a module file)
-	 * should be an "inlining call to" at the caller's position; every
-	 * module function's start line should be where the build said "can
-	 * inline" it, when it said so.  Distinct edges count once.
-	 */
-	if (nkeys) {
-		table seen = {NULL, 0, 0, NULL, 0, 0};
-		for (i = 0; i < p->nlocations; i++) {
-			const ge_pprof_location *loc = &p->locations[i];
-			uint32_t j;
-			for (j = 0; j + 1 < loc->nlines; j++) {
-				const ge_pprof_line *outer = &p->lines[loc->first_line + j + 1];
-				lineent *se;
-				if (outer->function == GE_PPROF_NONE || !fi[outer->function].file ||
-				    outer->line <= 0 || outer->line > UINT32_MAX)
-					continue;
-				if (!(se = table_get(&seen, fi[outer->function].file,
-				                     (uint32_t)outer->line, 1))) {
-					free(seen.v);
-					rc = GE_ENOMEM;
-					goto done;
-				}
-				if (se->nheap++)
-					continue;
-				c->inline_checked++;
-				if (sites_find(keys, nkeys, fi[outer->function].file,
-				               (uint32_t)outer->line, GE_SITE_INLINED))
-					c->inline_agree++;
-			}
-		}
-		free(seen.v);
-		/* Where the build declared each function it could inline. */
-		if (!(canon = malloc(nsites * sizeof(*canon)))) {
-			rc = ge_error_set(GE_ENOMEM, "out of memory");
-			goto done;
-		}
-		for (i = 0; i < nsites; i++) {
-			if (sites[i].kind != GE_SITE_CAN_INLINE)
-				continue;
-			if ((rc = can_inline_name(&name, sites[i].text + strlen("can inline "))) <
-			    0)
-				goto done;
-			canon[ncanon].file = sites[i].file;
-			canon[ncanon].line = sites[i].line;
-			if (!(canon[ncanon].name = intern(c->strings, name.ptr))) {
-				rc = GE_ENOMEM;
-				goto done;
-			}
-			ncanon++;
-		}
-		if (ncanon)
-			qsort(canon, ncanon, sizeof(*canon), cmp_canon);
-		for (i = 0; i < p->nfunctions && ncanon; i++) {
-			const ge_pprof_function *f = &p->functions[i];
-			struct canon key, *hit;
-			if (!fi[i].file || f->start_line <= 0 || fi[i].start_checked)
-				continue;
-			key.file = fi[i].file;
-			key.name = fi[i].name;
-			key.line = 0;
-			if (!(hit = bsearch(&key, canon, ncanon, sizeof(*canon), cmp_canon)))
-				continue; /* only functions the build said it can inline */
-			c->start_checked++;
-			c->start_agree += (int64_t)hit->line == f->start_line;
-			fi[i].start_checked = 1;
-		}
-	}
-	if (root && (rc = source_start_lines(c, p, fi, root)) < 0)
+	/* Staleness: the profile's inline edges and start lines against the build. */
+	if (nkeys && (rc = site_checks(c, p, fi, keys, nkeys, sites, nsites, o->map)) < 0)
 		goto done;
-	/*
-	 * Warn when fewer than 80% agree: a few inline decisions may differ
-	 * between the profiled build (go test) and this one, a shifted source
-	 * moves nearly all of them.
-	 */
-	if (c->inline_checked >= 2 && c->inline_agree * 5 < c->inline_checked * 4) {
-		if ((rc = warn(c,
-		               "profile '%s' does not match this source: %zu of %zu inline sites "
-		               "agree; was it taken from another commit?",
-		               o->profile_name, c->inline_agree, c->inline_checked)) < 0)
-			goto done;
-	} else if (c->inline_checked < 2 && c->start_checked >= 2 &&
-	           c->start_agree * 5 < c->start_checked * 4) {
-		if ((rc = warn(c,
-		               "profile '%s' does not match this source: %zu of %zu function start "
-		               "lines agree; was it taken from another commit?",
-		               o->profile_name, c->start_agree, c->start_checked)) < 0)
-			goto done;
-	}
-	if (c->total_bytes > 0 && c->unmatched_bytes == c->total_bytes) {
-		if ((rc = warn(c,
-		               "profile '%s' has no sample in a file of module '%s': was it taken "
-		               "from another program?",
-		               o->profile_name, module ? module : "")) < 0)
-			goto done;
-	}
-	if (p->period == 512 * 1024) {
-		if ((rc = warn(c,
-		               "profile '%s' was sampled every 512 KiB (the default "
-		               "MemProfileRate): small shares are noise and allocations under 16 "
-		               "bytes are under-counted; -memprofilerate=1 gives exact counts",
-		               o->profile_name)) < 0)
-			goto done;
-	}
+	if (root && (rc = source_start_lines(c, p, fi, root, o->map)) < 0)
+		goto done;
+	if ((rc = join_warnings(c, p, o, module)) < 0)
+		goto done;
 done:
 	free(fi);
 	free(known.v);
-	free(canon);
 	if (mods != &single)
 		free(mods);
 	free(t.v);
@@ -1095,89 +1144,6 @@ void ge_cost_free(ge_cost *c)
 	free(c->hot);
 	ge_report_free(c->strings);
 	free(c);
-}
-
-/* ---- output pieces ---- */
-
-static int put_str_or_null(ge_buf *out, const char *s)
-{
-	return s ? ge_buf_put_json(out, s) : ge_buf_puts(out, "null");
-}
-
-int ge_cost_json_profile(ge_buf *out, const ge_cost *c, const char *file, const char *sha256)
-{
-	size_t i;
-	if (ge_buf_puts(out, "{\"file\": ") < 0 || ge_buf_put_json(out, file) < 0 ||
-	    ge_buf_puts(out, ", \"sha256\": ") < 0 || put_str_or_null(out, sha256) < 0 ||
-	    ge_buf_puts(out, ", \"sample_type\": ") < 0 ||
-	    ge_buf_put_json(out, c->sample_type) < 0 ||
-	    ge_buf_printf(out, ", \"period\": %" PRId64 ", \"period_unit\": ", c->period) < 0 ||
-	    ge_buf_put_json(out, c->period_unit) < 0 ||
-	    ge_buf_printf(out,
-	                  ", \"total_bytes\": %" PRId64 ", \"total_objects\": %" PRId64
-	                  ", \"matched_bytes\": %" PRId64 ", \"via_bytes\": %" PRId64
-	                  ", \"hot_bytes\": %" PRId64 ", \"unmatched_bytes\": %" PRId64
-	                  ", \"inline_sites\": {\"checked\": %zu, \"agree\": %zu}"
-	                  ", \"start_lines\": {\"checked\": %zu, \"agree\": %zu}, \"warnings\": [",
-	                  c->total_bytes, c->total_objects, c->matched_bytes, c->via_bytes,
-	                  c->hot_bytes, c->unmatched_bytes, c->inline_checked, c->inline_agree,
-	                  c->start_checked, c->start_agree) < 0)
-		return GE_ENOMEM;
-	for (i = 0; i < c->nwarnings; i++)
-		if ((i && ge_buf_puts(out, ", ") < 0) || ge_buf_put_json(out, c->warnings[i]) < 0)
-			return GE_ENOMEM;
-	return ge_buf_puts(out, "]}") < 0 ? GE_ENOMEM : 0;
-}
-
-int ge_cost_json_diag(ge_buf *out, const ge_diag_cost *dc)
-{
-	if (ge_buf_printf(out,
-	                  "{\"bytes\": %" PRId64 ", \"objects\": %" PRId64 ", \"share\": %.4f"
-	                  ", \"via_bytes\": %" PRId64 ", \"via_callee\": ",
-	                  dc->bytes, dc->objects, dc->share, dc->via_bytes) < 0 ||
-	    put_str_or_null(out, dc->via_callee) < 0 ||
-	    ge_buf_printf(out, ", \"line_shared\": %s}", dc->line_shared ? "true" : "false") < 0)
-		return GE_ENOMEM;
-	return 0;
-}
-
-int ge_cost_json_hot_sites(ge_buf *out, const ge_cost *c, size_t max)
-{
-	size_t i, n = max && max < c->nhot ? max : c->nhot;
-	if (ge_buf_putc(out, '[') < 0)
-		return GE_ENOMEM;
-	for (i = 0; i < n; i++) {
-		const ge_hot_site *h = &c->hot[i];
-		if (ge_buf_puts(out, i ? ",\n  {\"file\": " : "\n  {\"file\": ") < 0 ||
-		    ge_buf_put_json(out, h->file) < 0 ||
-		    ge_buf_printf(out, ", \"line\": %u, \"function\": ", h->line) < 0 ||
-		    ge_buf_put_json(out, h->function) < 0 ||
-		    ge_buf_printf(out,
-		                  ", \"bytes\": %" PRId64 ", \"objects\": %" PRId64
-		                  ", \"share\": %.4f, \"via_bytes\": %" PRId64 ", \"via_callee\": ",
-		                  h->bytes, h->objects, h->share, h->via_bytes) < 0 ||
-		    put_str_or_null(out, h->via_callee) < 0 ||
-		    ge_buf_puts(out, ", \"compiler\": ") < 0 || put_str_or_null(out, h->note) < 0 ||
-		    ge_buf_putc(out, '}') < 0)
-			return GE_ENOMEM;
-	}
-	return ge_buf_puts(out, n ? "\n]" : "]") < 0 ? GE_ENOMEM : 0;
-}
-
-void ge_cost_human_bytes(char out[32], int64_t bytes)
-{
-	static const char *const units[] = {"kB", "MB", "GB", "TB", "PB", "EB"};
-	double v = (double)bytes;
-	int u = -1;
-	if (bytes > -1024 && bytes < 1024) {
-		snprintf(out, 32, "%" PRId64 " B", bytes);
-		return;
-	}
-	while ((v >= 1024 || v <= -1024) && u < 5) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(out, 32, "%.1f %s", v, units[u]);
 }
 
 /* ---- what the CLI calls ---------------------------------------------------- */
@@ -1210,197 +1176,78 @@ int ge_cost_open(ge_pprof **out, const char *path, const char *sample)
 	return 0;
 }
 
-int ge_cost_parse_bytes(int64_t *out, const char *s, const char *what)
+/* ---- suggest --profile --------------------------------------------------------- */
+
+/* Positions by their cost, largest first; ties keep the given order. */
+typedef struct rank_ent {
+	size_t i;
+	int64_t v;
+} rank_ent;
+
+static int cmp_rank(const void *pa, const void *pb)
 {
-	char *end = NULL;
-	long long v;
-	int shift = 0;
-	*out = 0;
-	if (!s || !(*s >= '0' && *s <= '9'))
-		goto bad;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno)
-		goto bad;
-	switch (*end) {
-	case 'k':
-	case 'K':
-		shift = 10, end++;
-		break;
-	case 'm':
-	case 'M':
-		shift = 20, end++;
-		break;
-	case 'g':
-	case 'G':
-		shift = 30, end++;
-		break;
-	default:
-		break;
+	const rank_ent *a = pa, *b = pb;
+	if (a->v != b->v)
+		return a->v > b->v ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+int ge_cost_rank(ge_cost **cost_out, size_t **order_out, const ge_pprof *p, const ge_cost_pos *pos,
+                 size_t n, const ge_cost_opts *o)
+{
+	ge_report *r = NULL;
+	ge_cost *c = NULL;
+	ge_cost_opts oo;
+	rank_ent *v = NULL;
+	size_t *order = NULL, i;
+	int rc;
+	*cost_out = NULL;
+	*order_out = NULL;
+	if ((rc = ge_report_new(&r)) < 0)
+		return rc;
+	if (o->mods && o->mods->n &&
+	    (rc = ge_report_set_meta(r, NULL, o->mods->mods[0].path, NULL, 0)) < 0)
+		goto done;
+	/* Each position as a heap diagnostic, in the given order (unsorted:
+	 * the join keeps r->diags' order, so diags[i] is pos[i]). */
+	for (i = 0; i < n; i++) {
+		ge_diag d;
+		memset(&d, 0, sizeof(d));
+		d.package = "";
+		d.file = pos[i].file;
+		d.line = pos[i].line;
+		d.column = 1;
+		d.kind = GE_KIND_ESCAPES;
+		d.subject = "";
+		d.message = pos[i].label ? pos[i].label : "";
+		d.function = "";
+		if ((rc = ge_report_add(r, &d)) < 0)
+			goto done;
 	}
-	if (shift && *end == 'i')
-		end++;
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (*end || v < 0 || v > (INT64_MAX >> 30))
-		goto bad;
-	*out = (int64_t)v << shift;
-	return 0;
-bad:
-	return ge_error_set(GE_EUSAGE, "%s wants a size in bytes (1000, 64K, 1M, 2G), not '%s'",
-	                    what, s ? s : "");
-}
-
-/* Heap diagnostic indices by bytes (largest first), then file, line, column. */
-typedef struct ranked {
-	const ge_diag *d;
-	const ge_diag_cost *dc;
-} ranked;
-
-static int cmp_ranked(const void *pa, const void *pb)
-{
-	const ranked *a = pa, *b = pb;
-	int c;
-	if (a->dc->bytes != b->dc->bytes)
-		return a->dc->bytes > b->dc->bytes ? -1 : 1;
-	if ((c = strcmp(a->d->file, b->d->file)) != 0)
-		return c;
-	if (a->d->line != b->d->line)
-		return a->d->line < b->d->line ? -1 : 1;
-	return a->d->column < b->d->column ? -1 : a->d->column > b->d->column;
-}
-
-static int put_share(ge_buf *out, double share)
-{
-	double pct = share * 100;
-	if (pct > 0 && pct < 1)
-		return ge_buf_puts(out, "  <1%");
-	return ge_buf_printf(out, "%4.0f%%", pct);
-}
-
-int ge_cost_text(ge_buf *out, const ge_report *r, const ge_cost *c, size_t top, int only_new)
-{
-	ranked *v = NULL;
-	size_t i, n = 0, shown = 0, free_ = 0;
-	char h[32];
-	int rc = 0;
-	if (r->ndiags && !(v = calloc(r->ndiags, sizeof(*v))))
-		return ge_error_set(GE_ENOMEM, "out of memory");
-	for (i = 0; i < r->ndiags && i < c->ndiags; i++) {
-		const ge_diag *d = &r->diags[i];
-		if (!ge_kind_is_heap(d->kind) || (only_new && d->status != GE_STATUS_NEW))
-			continue;
-		if (c->diags[i].bytes <= 0 && !only_new) { /* a check lists every new one */
-			free_++;
-			continue;
-		}
-		v[n].d = d;
-		v[n++].dc = &c->diags[i];
+	oo = *o;
+	oo.source_lines = 1;
+	if ((rc = ge_cost_join(&c, p, r, &oo)) < 0)
+		goto done;
+	if (!(v = calloc(n ? n : 1, sizeof(*v))) || !(order = calloc(n ? n : 1, sizeof(*order)))) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		v[i].i = i;
+		v[i].v = c->diags[i].bytes;
 	}
 	if (n)
-		qsort(v, n, sizeof(*v), cmp_ranked);
-	rc |= ge_buf_printf(out, "%sheap escapes by bytes (%s):\n", only_new ? "new " : "",
-	                    c->sample_type);
-	for (i = 0; i < n && (!top || shown < top) && rc == 0; i++, shown++) {
-		const ge_diag *d = v[i].d;
-		const ge_diag_cost *dc = v[i].dc;
-		ge_cost_human_bytes(h, dc->bytes);
-		rc |= ge_buf_printf(out, "%10s  ", h);
-		rc |= put_share(out, dc->share);
-		rc |= ge_buf_printf(out, "  %s:%u  %s  %s", d->file, d->line,
-		                    d->function && *d->function ? d->function : "(package)",
-		                    d->message);
-		if (dc->via_callee) {
-			ge_cost_human_bytes(h, dc->via_bytes);
-			rc |= ge_buf_printf(out, " (%s via %s)", h, dc->via_callee);
-		}
-		if (dc->line_shared)
-			rc |= ge_buf_puts(out, " [line shared]");
-		rc |= ge_buf_putc(out, '\n');
-	}
-	if (n > shown)
-		rc |= ge_buf_printf(out, "  ... %zu more (--top)\n", n - shown);
-	if (free_)
-		rc |= ge_buf_printf(out, "  %zu heap escape%s with no bytes in this profile\n",
-		                    free_, free_ == 1 ? "" : "s");
-	if (c->nhot) {
-		size_t nh = top && top < c->nhot ? top : c->nhot;
-		rc |= ge_buf_puts(out, "\nhot lines with no heap escape:\n");
-		for (i = 0; i < nh && rc == 0; i++) {
-			const ge_hot_site *hs = &c->hot[i];
-			ge_cost_human_bytes(h, hs->bytes);
-			rc |= ge_buf_printf(out, "%10s  ", h);
-			rc |= put_share(out, hs->share);
-			rc |= ge_buf_printf(out, "  %s:%u  %s", hs->file, hs->line,
-			                    hs->function && *hs->function ? hs->function
-			                                                  : "(package)");
-			if (hs->note)
-				rc |= ge_buf_printf(out, "  (%s)", hs->note);
-			if (hs->via_callee)
-				rc |= ge_buf_printf(out, "  via %s", hs->via_callee);
-			rc |= ge_buf_putc(out, '\n');
-		}
-		if (c->nhot > nh)
-			rc |= ge_buf_printf(out, "  ... %zu more\n", c->nhot - nh);
-	}
-	ge_cost_human_bytes(h, c->total_bytes);
-	rc |= ge_buf_printf(out, "\nprofile: %s in %" PRId64 " objects", h, c->total_objects);
-	if (c->total_bytes > 0) {
-		double t = (double)c->total_bytes;
-		rc |= ge_buf_printf(out,
-		                    "; %.0f%% on heap escapes (%.0f%% via callees), %.0f%% on "
-		                    "other module lines, %.0f%% outside the module\n",
-		                    100.0 * (double)(c->matched_bytes + c->via_bytes) / t,
-		                    100.0 * (double)c->via_bytes / t,
-		                    100.0 * (double)c->hot_bytes / t,
-		                    100.0 * (double)c->unmatched_bytes / t);
-	} else {
-		rc |= ge_buf_putc(out, '\n');
-	}
+		qsort(v, n, sizeof(*v), cmp_rank);
+	for (i = 0; i < n; i++)
+		order[i] = v[i].i;
+	*cost_out = c;
+	*order_out = order;
+	c = NULL;
+	order = NULL;
+done:
 	free(v);
-	return rc ? ge_error_set(GE_ENOMEM, "out of memory") : 0;
-}
-
-static int json_diag_extra(ge_buf *out, size_t i, void *ud)
-{
-	const ge_cost *c = ud;
-	if (i >= c->ndiags)
-		return 0;
-	if (ge_buf_puts(out, ",\"cost\":") < 0)
-		return GE_ENOMEM;
-	return ge_cost_json_diag(out, &c->diags[i]);
-}
-
-int ge_cost_report_json(ge_buf *out, const ge_report *r, const ge_cost *c, const char *file,
-                        const char *sha256, size_t top)
-{
-	ge_buf extra = GE_BUF_INIT;
-	int rc = 0;
-	if (ge_buf_puts(&extra, ",\n  \"profile\": ") < 0 ||
-	    ge_cost_json_profile(&extra, c, file, sha256) < 0 ||
-	    ge_buf_puts(&extra, ",\n  \"hot_sites\": ") < 0 ||
-	    ge_cost_json_hot_sites(&extra, c, top) < 0)
-		rc = ge_error_set(GE_ENOMEM, "out of memory");
-	else
-		rc = ge_report_to_json_extra(out, r, json_diag_extra, ge_buf_cstr(&extra),
-		                             (void *)c);
-	ge_buf_release(&extra);
+	free(order);
+	ge_cost_free(c);
+	ge_report_free(r);
 	return rc;
-}
-
-size_t ge_cost_failing(const ge_report *r, const ge_cost *c, const int fail_on[3],
-                       int64_t min_bytes, double min_share)
-{
-	size_t i, n = 0;
-	for (i = 0; i < r->ndiags; i++) {
-		const ge_diag *d = &r->diags[i];
-		if (d->status != GE_STATUS_NEW || !fail_on[d->kind])
-			continue;
-		if ((min_bytes > 0 || min_share > 0) &&
-		    (i >= c->ndiags || c->diags[i].bytes < min_bytes ||
-		     c->diags[i].share < min_share || c->diags[i].bytes <= 0))
-			continue;
-		n += ge_diag_count(d);
-	}
-	return n;
 }

@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "attrib.h"
+#include "match.h"
 #include "parse.h"
 #include "pprof.h"
 #include "report.h"
@@ -64,25 +65,22 @@ typedef struct ge_cost_site {
 
 typedef struct ge_cost_sites ge_cost_sites;
 
-/*
- * An empty set of sites.  mods and cwd are used by ge_cost_sites_feed()
- * (they may be NULL when only ge_cost_sites_add() is used) and must
- * outlive s.  Free with ge_cost_sites_free().
- */
-int ge_cost_sites_new(ge_cost_sites **out, const ge_modset *mods, const char *cwd);
+/* An empty set of sites.  Free with ge_cost_sites_free(). */
+int ge_cost_sites_new(ge_cost_sites **out);
 void ge_cost_sites_free(ge_cost_sites *s);
 
 /* Add one site; the strings are copied. */
 int ge_cost_sites_add(ge_cost_sites *s, const ge_cost_site *site);
 
 /*
- * Feed every parsed compiler line, in order, beside ge_attrib_line(): the
- * "# importpath" headers and the inlining, "does not escape" and note lines
- * of main-module files become sites, placed exactly as attrib places a
- * diagnostic (module-relative file, enclosing function).  Other lines are
- * ignored.
+ * A ge_attrib_site_fn (ud is the sites): lib/attrib, with
+ * ge_attrib_set_sites(a, ge_cost_sites_take, sites), hands over every
+ * "inlining call to", "can inline", "does not escape" and other positioned
+ * line of a main-module file, placed as it places diagnostics
+ * (module-relative file, enclosing function), while it attributes the
+ * build's output: one pass, each source read once.
  */
-int ge_cost_sites_feed(ge_cost_sites *s, const ge_parse_line *l);
+int ge_cost_sites_take(void *ud, const ge_parse_line *l, const char *file, const char *function);
 
 /* The sites collected so far (borrowed; valid until the next add/feed). */
 const ge_cost_site *ge_cost_sites_list(const ge_cost_sites *s, size_t *n);
@@ -101,11 +99,27 @@ typedef struct ge_cost_opts {
 	const ge_modset *mods;
 	const char *module_root;
 	const ge_cost_sites *sites; /* NULL: no staleness check on inline sites */
+	/*
+	 * The profile was taken at another commit (--profile-commit): its
+	 * positions are that commit's, mapped to the report's through these
+	 * line maps (lib/history's, as check matches with): renamed files
+	 * follow, a line changed since gives its samples to no line (counted
+	 * unmatched, and in changed_bytes).  NULL: positions as they are.
+	 */
+	const ge_match_map *map;
+	const char *commit; /* that commit's id, for the output; NULL without map */
+	/*
+	 * Give a sample to the innermost module line of its first module
+	 * location (the expression in the source) instead of the outermost
+	 * one (where the compiler reports an inlined allocation): what a
+	 * rewrite of that source line removes.  ge_cost_rank() sets it.
+	 */
+	int source_lines;
 } ge_cost_opts;
 
 #define GE_COST_OPTS_INIT                                                                          \
 	{                                                                                          \
-		"alloc_space", "profile", NULL, NULL, NULL                                         \
+		"alloc_space", "profile", NULL, NULL, NULL, NULL, NULL, 0                          \
 	}
 
 /* The cost of one diagnostic (all zero for leaks and lines without samples). */
@@ -134,6 +148,7 @@ typedef struct ge_cost {
 	const char *sample_type; /* the chosen one */
 	int64_t period;          /* sampling rate in period_unit (bytes for heap profiles) */
 	const char *period_unit;
+	const char *commit; /* opts.commit: the profile's commit, or NULL */
 	/*
 	 * Bytes and objects of the chosen family (alloc_* or inuse_*):
 	 * total = matched (direct, on a heap diagnostic's line) + via (via a
@@ -145,6 +160,8 @@ typedef struct ge_cost {
 	int64_t via_bytes, via_objects;
 	int64_t hot_bytes, hot_objects;
 	int64_t unmatched_bytes, unmatched_objects;
+	/* Of unmatched: module lines changed since the profile's commit (opts.map). */
+	int64_t changed_bytes, changed_objects;
 	ge_diag_cost *diags; /* parallel to the report's diags[] at join time */
 	size_t ndiags;
 	ge_hot_site *hot; /* by bytes, largest first */
@@ -196,7 +213,6 @@ void ge_cost_human_bytes(char out[32], int64_t bytes);
  */
 int ge_cost_func_name(ge_buf *out, const char *runtime_name);
 
-
 /* ---- what the CLI calls (report, check) ---------------------------------- */
 
 /*
@@ -237,5 +253,37 @@ int ge_cost_report_json(ge_buf *out, const ge_report *r, const ge_cost *c, const
  */
 size_t ge_cost_failing(const ge_report *r, const ge_cost *c, const int fail_on[3],
                        int64_t min_bytes, double min_share);
+
+/* ---- suggest --profile ------------------------------------------------------ */
+
+/* A position to rank: a suggestion's file (module-relative) and line, and what to call it. */
+typedef struct ge_cost_pos {
+	const char *file;
+	uint32_t line;
+	const char *label; /* "ItoaBytes  itoa-bytes": shown after file:line */
+} ge_cost_pos;
+
+/*
+ * Rank positions (a rewrite's file:line each) by the bytes the profile puts
+ * on their lines, which is what a rewrite of the line removes: the direct
+ * bytes and those via strconv/fmt on it.  The join of ge_cost_join() over
+ * these positions as if each were a heap diagnostic, with source_lines set
+ * (a rewrite inside a function inlined elsewhere removes the allocations
+ * at every call site), so the same paths, callees and staleness check
+ * hold: *cost_out's diags[i] is pos[i]'s cost
+ * (line_shared when two positions share a line), its warnings are the
+ * join's.  *order_out lists the indices largest first (ties in the given
+ * order).  Both belong to the caller (ge_cost_free(), free()).
+ */
+int ge_cost_rank(ge_cost **cost_out, size_t **order_out, const ge_pprof *p, const ge_cost_pos *pos,
+                 size_t n, const ge_cost_opts *o);
+
+/*
+ * The ranking for a person, one line each ("  47.0 kB   2%  hot/hot.go:32
+ * ItoaBytes  itoa-bytes (23.5 kB via strconv.Itoa)"), then the sum; top
+ * limits the lines (0 = all).
+ */
+int ge_cost_rank_text(ge_buf *out, const ge_cost *c, const size_t *order, const ge_cost_pos *pos,
+                      size_t n, size_t top);
 
 #endif

@@ -676,44 +676,98 @@ static const char *report_rel(const char *repo_path, const char *prefix)
 	return NULL;
 }
 
+/* c's files of diff from base to head (NULL = the working tree), by old path. */
+static int map_load(map_ctx *c, ge_git_diff *diff, ge_history *h, const char *prefix,
+		    const char *base_commit, const char *head_commit)
+{
+	size_t i;
+	int rc;
+	if ((rc = ge_git_diff_load(diff, h->git, base_commit, head_commit)) < 0)
+		return rc;
+	c->m = calloc(diff->n ? diff->n : 1, sizeof(*c->m));
+	if (!c->m)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	for (i = 0; i < diff->n; i++) {
+		const ge_git_delta *d = &diff->d[i];
+		const char *o;
+		if (!d->old_path || !(o = report_rel(d->old_path, prefix)))
+			continue;
+		c->m[c->n].old_rel = o;
+		c->m[c->n].new_rel = d->new_path ? report_rel(d->new_path, prefix) : NULL;
+		c->m[c->n].d = d;
+		c->n++;
+	}
+	qsort(c->m, c->n, sizeof(*c->m), cmp_fmap);
+	return 0;
+}
+
+/* The report paths' directory in the repository ("" at its top); NULL outside it. */
+static const char *report_prefix(ge_history *h)
+{
+	const char *wd = ge_git_workdir(h->git);
+	return strcmp(h->build.mods->top, wd) == 0 ? "" : ge_path_within(h->build.mods->top, wd);
+}
+
 int ge_history_match(ge_report *head, const ge_report *base, ge_history *h,
 		     const char *base_commit, const char *head_commit)
 {
 	ge_git_diff diff = GE_GIT_DIFF_INIT;
 	map_ctx c = {NULL, 0};
 	ge_match_map mm = {map_rename, map_line, &c};
-	const char *wd, *prefix;
-	size_t i;
+	const char *prefix;
 	int rc;
 	if (!h->git || !base_commit)
 		return ge_match(head, base, NULL);
-	wd = ge_git_workdir(h->git);
-	prefix = strcmp(h->build.mods->top, wd) == 0 ? "" : ge_path_within(h->build.mods->top, wd);
-	if (!prefix)
+	if (!(prefix = report_prefix(h)))
 		return ge_match(head, base, NULL);
-	if ((rc = ge_git_diff_load(&diff, h->git, base_commit, head_commit)) < 0)
-		return rc;
-	c.m = calloc(diff.n ? diff.n : 1, sizeof(*c.m));
-	if (!c.m) {
-		rc = ge_error_set(GE_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (i = 0; i < diff.n; i++) {
-		const ge_git_delta *d = &diff.d[i];
-		const char *o;
-		if (!d->old_path || !(o = report_rel(d->old_path, prefix)))
-			continue;
-		c.m[c.n].old_rel = o;
-		c.m[c.n].new_rel = d->new_path ? report_rel(d->new_path, prefix) : NULL;
-		c.m[c.n].d = d;
-		c.n++;
-	}
-	qsort(c.m, c.n, sizeof(*c.m), cmp_fmap);
-	rc = ge_match(head, base, &mm);
-done:
+	if ((rc = map_load(&c, &diff, h, prefix, base_commit, head_commit)) == 0)
+		rc = ge_match(head, base, &mm);
 	free(c.m);
 	ge_git_diff_release(&diff);
 	return rc;
+}
+
+struct ge_history_map {
+	ge_git_diff diff;
+	map_ctx c;
+	ge_match_map mm;
+};
+
+int ge_history_map_new(ge_history_map **out, ge_history *h, const char *from_commit,
+		       const char *to_commit)
+{
+	ge_history_map *m;
+	const char *prefix;
+	int rc;
+	*out = NULL;
+	if (!h->git)
+		return ge_error_set(GE_EUSAGE, "mapping lines from a commit needs a git repository");
+	if (!(m = calloc(1, sizeof(*m))))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	m->mm.rename = map_rename;
+	m->mm.map_line = map_line;
+	m->mm.ud = &m->c;
+	if ((prefix = report_prefix(h)) &&
+	    (rc = map_load(&m->c, &m->diff, h, prefix, from_commit, to_commit)) < 0) {
+		ge_history_map_free(m);
+		return rc;
+	}
+	*out = m;
+	return 0;
+}
+
+const ge_match_map *ge_history_map_get(const ge_history_map *m)
+{
+	return m ? &m->mm : NULL;
+}
+
+void ge_history_map_free(ge_history_map *m)
+{
+	if (!m)
+		return;
+	free(m->c.m);
+	ge_git_diff_release(&m->diff);
+	free(m);
 }
 
 /*

@@ -75,6 +75,20 @@ int ge_history_match(ge_report *head, const ge_report *base, ge_history *h,
 		     const char *base_commit, const char *head_commit);
 
 /*
+ * The line maps ge_history_match follows, from from_commit to to_commit
+ * (the working tree when NULL): renames and each old line's new line (0
+ * when changed), for positions recorded at another commit (a heap profile:
+ * --profile-commit).  Paths are report paths (relative to mods->top).
+ * GE_EUSAGE outside a repository.  Free with ge_history_map_free().
+ */
+typedef struct ge_history_map ge_history_map;
+int ge_history_map_new(ge_history_map **out, ge_history *h, const char *from_commit,
+		       const char *to_commit);
+/* The map for lib/match and lib/cost (borrowed from m; NULL for NULL). */
+const ge_match_map *ge_history_map_get(const ge_history_map *m);
+void ge_history_map_free(ge_history_map *m);
+
+/*
  * After a captured "goescape build": store its report as HEAD's note when
  * the build covered exactly the whole module ("./..." from the root, or
  * "MODULE/..."), with no flags that change the analysis other than those its

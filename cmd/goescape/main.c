@@ -208,6 +208,9 @@ static struct {
 	ge_cost_sites *sites; /* what the head's build said besides its escapes */
 	const char *file, *sample;
 	size_t top;
+	const char *commit_arg;  /* --profile-commit REV */
+	char commit[GE_OID_HEX]; /* ... resolved */
+	ge_history_map *map;     /* its lines to the report's (profile_commit) */
 } prof;
 
 static int load_go(void)
@@ -427,7 +430,7 @@ static int head_report(ge_report **out, ge_history *h, const char *input)
 {
 	int fd = 0, rc, status = 0;
 	if (!input) {
-		if (prof.p && !prof.sites && ge_cost_sites_new(&prof.sites, &G.mods, G.cwd) < 0)
+		if (prof.p && !prof.sites && ge_cost_sites_new(&prof.sites) < 0)
 			return GE_ENOMEM;
 		h->build.sites = prof.sites; /* the head's build only, never the base's */
 		rc = ge_history_worktree(out, &status, h);
@@ -656,8 +659,8 @@ static char *module_link_prefix(void)
 static void profile_open(const char *file, const char *sample, const char *top)
 {
 	if (!file) {
-		if (sample || top)
-			die_usage("--profile-sample and --top go with --profile");
+		if (sample || top || prof.commit_arg)
+			die_usage("--profile-sample, --profile-commit and --top go with --profile");
 		return;
 	}
 	prof.file = file;
@@ -665,6 +668,24 @@ static void profile_open(const char *file, const char *sample, const char *top)
 	prof.top = top ? (size_t)strtoul(top, NULL, 10) : 0;
 	if (ge_cost_open(&prof.p, file, prof.sample) < 0)
 		die_usage("%s", ge_error_last());
+}
+
+/*
+ * --profile-commit REV, after load_history and before any build: the
+ * profile's positions are REV's, mapped to the report's (of to_commit, or
+ * the working tree when NULL) as check maps a base.  A bad REV exits 2.
+ */
+static int profile_commit(ge_history *h, const char *to_commit)
+{
+	int rc;
+	if (!prof.commit_arg)
+		return 0;
+	if (!h->git)
+		die_usage("--profile-commit needs a git repository");
+	if ((rc = ge_git_resolve(h->git, prof.commit_arg, prof.commit)) < 0 ||
+	    (rc = ge_history_map_new(&prof.map, h, prof.commit, to_commit)) < 0)
+		return rc;
+	return 0;
 }
 
 /* Join the profile with r (sorted, matched, filtered); its warnings to stderr. */
@@ -679,6 +700,8 @@ static int profile_join(const ge_report *r)
 	co.profile_name = prof.file;
 	co.mods = &G.mods;
 	co.sites = prof.sites;
+	co.map = ge_history_map_get(prof.map);
+	co.commit = prof.map ? prof.commit : NULL;
 	if ((rc = ge_cost_join(&prof.c, prof.p, r, &co)) < 0)
 		return rc;
 	for (i = 0; i < prof.c->nwarnings; i++)
@@ -691,6 +714,8 @@ static void profile_free(void)
 	ge_cost_free(prof.c);
 	ge_pprof_free(prof.p);
 	ge_cost_sites_free(prof.sites);
+	ge_history_map_free(prof.map);
+	prof.map = NULL;
 	prof.sites = NULL;
 	prof.c = NULL;
 	prof.p = NULL;
@@ -724,7 +749,8 @@ enum {
 	REPORT_VENDORED,
 	REPORT_PROFILE,
 	REPORT_PROFILE_SAMPLE,
-	REPORT_TOP
+	REPORT_TOP,
+	REPORT_PROFILE_COMMIT
 };
 static const opt report_opts[] = {
 	{"commit", 0, OPT_STRING, "REV", "the report of a commit: its stored note, or a build of it"},
@@ -736,6 +762,8 @@ static const opt report_opts[] = {
 	{"profile", 0, OPT_STRING, "FILE", "rank by the bytes of a Go heap profile (go test -memprofile)"},
 	{"profile-sample", 0, OPT_STRING, "T", "alloc_space (default), alloc_objects, inuse_space, inuse_objects"},
 	{"top", 0, OPT_INT, "N", "with --profile: show the N costliest escapes and hot lines"},
+	{"profile-commit", 0, OPT_STRING, "REV",
+	 "with --profile: the commit the profile was taken at (its lines mapped to this source)"},
 	{NULL, 0, 0, NULL, NULL}};
 
 static int cmd_report(const command *c, opts *o)
@@ -755,6 +783,7 @@ static int cmd_report(const command *c, opts *o)
 	vendored_opt = o->set[REPORT_VENDORED];
 	if (o->str[REPORT_INPUT] && (o->nrest || o->str[REPORT_COMMIT]))
 		die_usage("report: --input does not go with --commit or package patterns");
+	prof.commit_arg = o->str[REPORT_PROFILE_COMMIT];
 	profile_open(o->str[REPORT_PROFILE], o->str[REPORT_PROFILE_SAMPLE], o->str[REPORT_TOP]);
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
@@ -762,9 +791,10 @@ static int cmd_report(const command *c, opts *o)
 		if (!h.git)
 			die_usage("report: --commit needs a git repository");
 		if ((rc = ge_git_resolve(h.git, o->str[REPORT_COMMIT], commit)) < 0 ||
-		    (rc = commit_report(&r, &h, commit)) < 0)
+		    (rc = profile_commit(&h, commit)) < 0 || (rc = commit_report(&r, &h, commit)) < 0)
 			return fail_rc(rc);
-	} else if ((rc = head_report(&r, &h, o->str[REPORT_INPUT])) < 0) {
+	} else if ((rc = profile_commit(&h, NULL)) < 0 ||
+	           (rc = head_report(&r, &h, o->str[REPORT_INPUT])) < 0) {
 		return fail_rc(rc);
 	}
 	if (!o->str[REPORT_COMMIT] && (rc = ge_config_filter(&G.config, r, G.mods.top)) < 0) {
@@ -839,7 +869,8 @@ enum {
 	CHECK_PROFILE,
 	CHECK_PROFILE_SAMPLE,
 	CHECK_TOP,
-	CHECK_FAIL_MIN_BYTES
+	CHECK_FAIL_MIN_BYTES,
+	CHECK_PROFILE_COMMIT
 };
 static const opt check_opts[] = {
 	{"base", 0, OPT_STRING, "REV", "compare with the merge-base of REV and HEAD"},
@@ -857,6 +888,8 @@ static const opt check_opts[] = {
 	{"top", 0, OPT_INT, "N", "with --profile: show the N costliest escapes and hot lines"},
 	{"fail-min-bytes", 0, OPT_STRING, "N",
 	 "with --profile: fail only on new escapes costing at least N bytes (64K, 1M)"},
+	{"profile-commit", 0, OPT_STRING, "REV",
+	 "with --profile: the commit the profile was taken at (its lines mapped to this source)"},
 	{NULL, 0, 0, NULL, NULL}};
 
 /*
@@ -920,9 +953,14 @@ static int cmd_check(const command *c, opts *o)
 		die_usage("check: %s", o->str[CHECK_PROFILE]
 		                           ? ge_error_last()
 		                           : "--fail-min-bytes goes with --profile");
+	prof.commit_arg = o->str[CHECK_PROFILE_COMMIT];
 	profile_open(o->str[CHECK_PROFILE], o->str[CHECK_PROFILE_SAMPLE], o->str[CHECK_TOP]);
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
+	if ((rc = profile_commit(&h, NULL)) < 0) {
+		profile_free();
+		return fail_rc(rc);
+	}
 	h.rebuild = o->set[CHECK_REBUILD_BASE];
 	/* The base first: a bad revision or baseline fails before any build. */
 	if (o->str[CHECK_BASE]) {
@@ -1258,13 +1296,60 @@ static int cmd_hook(const command *c, opts *o)
 	return EXIT_CLEAN;
 }
 
-enum { SUGGEST_APPLY, SUGGEST_FORMAT, SUGGEST_OUTPUT, SUGGEST_TEST };
+enum {
+	SUGGEST_APPLY,
+	SUGGEST_FORMAT,
+	SUGGEST_OUTPUT,
+	SUGGEST_TEST,
+	SUGGEST_PROFILE,
+	SUGGEST_PROFILE_SAMPLE,
+	SUGGEST_PROFILE_COMMIT
+};
 static const opt suggest_opts[] = {
 	{"apply", 0, OPT_FLAG, NULL, "write the verified edits to the module's files"},
 	{"format", 'f', OPT_STRING, "F", "diff (default, for git apply / patch -p1), json, sarif"},
 	{"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically) instead of stdout"},
 	{"test", 0, OPT_FLAG, NULL, "also run the changed packages' tests under the edits"},
+	{"profile", 0, OPT_STRING, "FILE", "rank the rewrites by the bytes of a Go heap profile they remove"},
+	{"profile-sample", 0, OPT_STRING, "T", "alloc_space (default), alloc_objects, inuse_space, inuse_objects"},
+	{"profile-commit", 0, OPT_STRING, "REV",
+	 "with --profile: the commit the profile was taken at (its lines mapped to this source)"},
 	{NULL, 0, 0, NULL, NULL}};
+
+/* suggest --profile: the verified rewrites by the bytes they remove, to stderr (lib/cost). */
+static int suggest_rank(const ge_suggest_result *r)
+{
+	ge_cost_opts co = GE_COST_OPTS_INIT;
+	ge_cost_pos *pos = calloc(r->nitems ? r->nitems : 1, sizeof(*pos));
+	ge_buf b = GE_BUF_INIT, labels = GE_BUF_INIT;
+	size_t *order = NULL, i;
+	int rc = 0;
+	if (!pos)
+		return GE_ENOMEM;
+	for (i = 0; i < r->nitems && rc == 0; i++)
+		rc = ge_buf_printf(&labels, "%s  %s%c", r->items[i].function, r->items[i].rule, 0);
+	for (i = 0; i < r->nitems && rc == 0; i++) {
+		pos[i].file = r->items[i].file;
+		pos[i].line = r->items[i].line;
+		pos[i].label = i ? pos[i - 1].label + strlen(pos[i - 1].label) + 1 : labels.ptr;
+	}
+	co.sample = prof.sample;
+	co.profile_name = prof.file;
+	co.mods = &G.mods;
+	co.map = ge_history_map_get(prof.map);
+	co.commit = prof.map ? prof.commit : NULL;
+	if (rc == 0 && (rc = ge_cost_rank(&prof.c, &order, prof.p, pos, r->nitems, &co)) == 0) {
+		for (i = 0; i < prof.c->nwarnings; i++)
+			fprintf(stderr, "%s: warning: %s\n", prog, prof.c->warnings[i]);
+		if ((rc = ge_cost_rank_text(&b, prof.c, order, pos, r->nitems, 0)) == 0)
+			fputs(ge_buf_cstr(&b), stderr);
+	}
+	free(order);
+	free(pos);
+	ge_buf_release(&b);
+	ge_buf_release(&labels);
+	return rc;
+}
 
 static int cmd_suggest(const command *c, opts *o)
 {
@@ -1277,7 +1362,9 @@ static int cmd_suggest(const command *c, opts *o)
 	(void)c;
 	if (strcmp(format, "diff") != 0 && strcmp(format, "json") != 0 && strcmp(format, "sarif") != 0)
 		die_usage("suggest: unknown format '%s' (want diff, json or sarif)", format);
-	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
+	prof.commit_arg = o->str[SUGGEST_PROFILE_COMMIT];
+	profile_open(o->str[SUGGEST_PROFILE], o->str[SUGGEST_PROFILE_SAMPLE], NULL);
+	if ((rc = load_history(&h, o->rest, o->nrest)) < 0 || (rc = profile_commit(&h, NULL)) < 0)
 		return fail_rc(rc);
 	so.build = h.build;
 	so.pkgs = h.pkgs;
@@ -1331,6 +1418,9 @@ static int cmd_suggest(const command *c, opts *o)
 			o->set[SUGGEST_APPLY] && r->nfiles ? " and applied" : "", r->candidates,
 			r->candidates == 1 ? "" : "s", r->nskipped, r->heap_before, r->heap_after,
 			r->go_runs, r->go_runs == 1 ? "" : "s", r->rounds, r->rounds == 1 ? "" : "s");
+	if (code == EXIT_CLEAN && prof.p && suggest_rank(r) < 0)
+		code = fail(EXIT_USAGE);
+	profile_free();
 	ge_buf_release(&b);
 	ge_suggest_result_free(r);
 	return code;

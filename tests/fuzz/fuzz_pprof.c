@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (ge_report_add(r, &d) < 0)
 			goto done;
 	}
-	if (ge_cost_sites_new(&s, NULL, NULL) < 0)
+	if (ge_cost_sites_new(&s) < 0)
 		goto done;
 	memset(&site, 0, sizeof(site));
 	site.file = "hot/hot.go";

@@ -124,7 +124,10 @@ typedef struct ge_stage {
 	size_t n;
 } ge_stage;
 
-#define GE_STAGE_INIT {NULL, 0}
+#define GE_STAGE_INIT                                                                              \
+	{                                                                                          \
+		.e = NULL                                                                          \
+	}
 
 int ge_stage_add(ge_stage *s, const char *path, const char *name, const char *data, size_t len,
                  int mode);

@@ -91,7 +91,10 @@ typedef struct ge_git_diff {
 	size_t n;
 } ge_git_diff;
 
-#define GE_GIT_DIFF_INIT {NULL, 0}
+#define GE_GIT_DIFF_INIT                                                                           \
+	{                                                                                          \
+		.d = NULL                                                                          \
+	}
 
 /*
  * Differences from base to head (a commit id), or to the working tree with

@@ -197,7 +197,7 @@ typedef struct ge_golex {
 
 #define GE_GOLEX_INIT                                                                              \
 	{                                                                                          \
-		NULL, 0, NULL, 0, NULL, 0                                                          \
+		.src = NULL                                                                        \
 	}
 
 /*

@@ -96,7 +96,7 @@ typedef struct ge_gopkg_build {
 
 #define GE_GOPKG_BUILD_INIT                                                                        \
 	{                                                                                          \
-		NULL, NULL, NULL, 0, NULL, 0, 0, 0, 0                                              \
+		.goos = NULL                                                                       \
 	}
 
 typedef struct ge_gopkg ge_gopkg;

@@ -33,7 +33,10 @@ typedef struct ge_run_opts {
 	int quiet_stdout;     /* discard the child's stdout */
 } ge_run_opts;
 
-#define GE_RUN_OPTS_INIT {NULL, NULL, NULL, NULL, 0, 0}
+#define GE_RUN_OPTS_INIT                                                                           \
+	{                                                                                          \
+		.dir = NULL                                                                        \
+	}
 
 /*
  * Run argv[0] (a path) with argv.  *status receives a wait status (use

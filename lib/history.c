@@ -150,7 +150,7 @@ int ge_history_note(ge_report **out, ge_history *h, const char *commit)
 		return GE_ENOTFOUND;
 	if ((rc = ge_history_config(&cfg, h)) < 0)
 		return rc;
-	rc = ge_git_note_read(h->git, commit, &note);
+	rc = ge_git_note_read(&note, h->git, commit);
 	if (rc == 0)
 		rc = note_parse(&s, ge_buf_cstr(&note), note.len);
 	ge_buf_release(&note);
@@ -192,7 +192,7 @@ static int store_note(ge_history *h, const char *commit, const ge_report *r)
 	int rc = 0;
 	if (!h->git || h->no_store || h->npkgs || !r->config)
 		return 0;
-	if (ge_git_note_read(h->git, commit, &old) == 0 &&
+	if (ge_git_note_read(&old, h->git, commit) == 0 &&
 	    (rc = note_parse(&s, ge_buf_cstr(&old), old.len)) < 0)
 		goto done;
 	if (!(keep = calloc(s.n + 1, sizeof(*keep)))) {
@@ -232,7 +232,7 @@ int ge_history_worktree(ge_report **out, int *status, ge_history *h)
 	int rc, have_before = 0;
 	*out = NULL;
 	/* What the build will see, to know afterwards whether it saw a commit. */
-	if (h->git && ge_git_state_read(h->git, &before) == 0)
+	if (h->git && ge_git_state_read(&before, h->git) == 0)
 		have_before = 1;
 	if ((rc = ge_capture_packages(&r, status, &h->build, h->pkgs, h->npkgs, NULL)) < 0)
 		return rc;
@@ -241,7 +241,7 @@ int ge_history_worktree(ge_report **out, int *status, ge_history *h)
 		return build_failed(*status);
 	}
 	if (h->git && have_before && before.head[0]) {
-		if ((rc = ge_git_state_read(h->git, &after)) < 0)
+		if ((rc = ge_git_state_read(&after, h->git)) < 0)
 			goto fail;
 		if ((rc = ge_report_set_meta(
 		         r, r->go_version, r->module, after.head[0] ? after.head : NULL,
@@ -327,7 +327,7 @@ static int backing_file(ge_buf *path, ge_history *h, const char *blob, const cha
 		return rc;
 	if (stat(path->ptr, &st) == 0)
 		return 0; /* named by content: already right */
-	if ((rc = ge_git_blob_read(h->git, blob, &content)) == 0)
+	if ((rc = ge_git_blob_read(&content, h->git, blob)) == 0)
 		rc = ge_file_write_atomic(path->ptr, ge_buf_cstr(&content), content.len, 0644);
 	ge_buf_release(&content);
 	return rc;
@@ -551,7 +551,7 @@ int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *c
 		return rc;
 	r = NULL;
 	/* The overlay is made from the working tree: it must not move under the build. */
-	if (ge_git_state_read(h->git, &before) < 0)
+	if (ge_git_state_read(&before, h->git) < 0)
 		ge_error_clear();
 	else
 		have_before = 1;
@@ -602,7 +602,7 @@ int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *c
 		ge_report_free(r);
 		return rc;
 	}
-	if (have_before && ge_git_state_read(h->git, &after) == 0 &&
+	if (have_before && ge_git_state_read(&after, h->git) == 0 &&
 	    ge_git_state_same(&before, &after))
 		(void)store_note(h, commit, r);
 	*out = r;
@@ -764,7 +764,7 @@ int ge_history_build_storable(ge_history *h, char *const *args, size_t nargs)
 int ge_history_store_build(ge_history *h, const ge_report *r, const ge_git_state *before)
 {
 	ge_git_state now;
-	if (!h->git || h->no_store || ge_git_state_read(h->git, &now) < 0 || now.dirty ||
+	if (!h->git || h->no_store || ge_git_state_read(&now, h->git) < 0 || now.dirty ||
 	    !now.head[0] || !ge_git_state_same(before, &now))
 		return 0;
 	{

@@ -53,6 +53,17 @@ int ge_error_errno(int code, const char *fmt, ...)
 	return code;
 }
 
+/* The contents of every ge_buf that owns nothing; never written. */
+char ge_buf__empty[1];
+
+void ge_buf_init(ge_buf *b, size_t max)
+{
+	assert(b);
+	b->ptr = ge_buf__empty;
+	b->len = b->cap = 0;
+	b->max = max;
+}
+
 int ge_buf_grow(ge_buf *b, size_t extra)
 {
 	size_t need, cap;
@@ -60,15 +71,22 @@ int ge_buf_grow(ge_buf *b, size_t extra)
 	assert(b);
 	if (extra > SIZE_MAX - b->len - 1)
 		return ge_error_set(GE_ENOMEM, "out of memory");
+	if (b->max && extra > b->max - (b->len < b->max ? b->len : b->max))
+		return ge_error_set(GE_ETOOBIG, "more than %zu bytes (the buffer's bound)", b->max);
 	need = b->len + extra + 1;
 	if (need <= b->cap)
 		return 0;
 	cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-	p = realloc(b->ptr, cap);
+	if (b->max && cap > b->max + 1)
+		cap = need > b->max + 1 ? need : b->max + 1;
+	/* While cap is 0, ptr is the shared empty string (or NULL): not ours. */
+	p = realloc(b->cap ? b->ptr : NULL, cap);
 	if (!p)
 		return ge_error_set(GE_ENOMEM, "out of memory");
+	if (!b->cap)
+		p[0] = '\0';
 	b->ptr = p;
 	b->cap = cap;
 	return 0;
@@ -76,8 +94,9 @@ int ge_buf_grow(ge_buf *b, size_t extra)
 
 int ge_buf_put(ge_buf *b, const char *data, size_t len)
 {
-	if (ge_buf_grow(b, len) < 0)
-		return GE_ENOMEM;
+	int rc;
+	if ((rc = ge_buf_grow(b, len)) < 0)
+		return rc;
 	if (len)
 		memcpy(b->ptr + b->len, data, len);
 	b->len += len;
@@ -98,14 +117,14 @@ int ge_buf_putc(ge_buf *b, char c)
 int ge_buf_vprintf(ge_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;
-	int n;
+	int n, rc;
 	va_copy(cp, ap);
 	n = vsnprintf(NULL, 0, fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		return ge_error_set(GE_ERROR, "bad format");
-	if (ge_buf_grow(b, (size_t)n) < 0)
-		return GE_ENOMEM;
+	if ((rc = ge_buf_grow(b, (size_t)n)) < 0)
+		return rc;
 	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 	return 0;
@@ -138,17 +157,16 @@ void ge_buf_release(ge_buf *b)
 {
 	if (!b)
 		return;
-	free(b->ptr);
-	b->ptr = NULL;
+	if (b->cap)
+		free(b->ptr);
+	b->ptr = ge_buf__empty;
 	b->len = b->cap = 0;
 }
 
 char *ge_buf_detach(ge_buf *b)
 {
-	char *p = b->ptr;
-	if (!p)
-		p = calloc(1, 1);
-	b->ptr = NULL;
+	char *p = b->cap ? b->ptr : calloc(1, 1);
+	b->ptr = ge_buf__empty;
 	b->len = b->cap = 0;
 	return p;
 }
@@ -186,36 +204,35 @@ int ge_buf_put_json(ge_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
-	if (ge_buf_putc(b, '"') < 0)
-		return GE_ENOMEM;
+	int rc;
+	if ((rc = ge_buf_putc(b, '"')) < 0)
+		return rc;
 	while (*p) {
 		const unsigned char *run = p;
 		size_t n;
 		/* Valid UTF-8 and printable ASCII go out as they are. */
 		while (*p >= 0x20 && *p != '"' && *p != '\\' && (n = utf8_len(p)) != 0)
 			p += n;
-		if (p > run && ge_buf_put(b, (const char *)run, (size_t)(p - run)) < 0)
-			return GE_ENOMEM;
+		if (p > run && (rc = ge_buf_put(b, (const char *)run, (size_t)(p - run))) < 0)
+			return rc;
 		if (!*p)
 			break;
 		if (*p == '"' || *p == '\\') {
 			char e[2] = {'\\', (char)*p};
-			if (ge_buf_put(b, e, 2) < 0)
-				return GE_ENOMEM;
+			rc = ge_buf_put(b, e, 2);
 		} else if (*p == '\n') {
-			if (ge_buf_puts(b, "\\n") < 0)
-				return GE_ENOMEM;
+			rc = ge_buf_puts(b, "\\n");
 		} else if (*p == '\t') {
-			if (ge_buf_puts(b, "\\t") < 0)
-				return GE_ENOMEM;
+			rc = ge_buf_puts(b, "\\t");
 		} else if (*p < 0x20) {
 			char e[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
-			if (ge_buf_put(b, e, 6) < 0)
-				return GE_ENOMEM;
-		} else if (ge_buf_puts(b, "\\ufffd") < 0) {
+			rc = ge_buf_put(b, e, 6);
+		} else {
 			/* Not UTF-8 (a file name in another encoding): JSON must stay valid. */
-			return GE_ENOMEM;
+			rc = ge_buf_puts(b, "\\ufffd");
 		}
+		if (rc < 0)
+			return rc;
 		p++;
 	}
 	return ge_buf_putc(b, '"');

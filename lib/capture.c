@@ -242,7 +242,7 @@ static int json_line(cap_state *s)
 		s->long_lines++;
 		return 0;
 	}
-	rc = ge_parse_build_event(&ev, s->jline.ptr ? s->jline.ptr : "", s->jline.len);
+	rc = ge_parse_build_event(&ev, s->jline.ptr, s->jline.len);
 	if (rc < 0)
 		return s->rc = rc;
 	if (rc == 0) { /* some other line that starts with '{' */
@@ -520,7 +520,7 @@ static int check_file_names(const ge_modset *mods)
 		            : ge_error_set(GE_EBADINPUT,
 		                           "'%s': a Go file name with a control character: the "
 		                           "compiler's lines for it cannot be read",
-		                           ge_buf_cstr(&q));
+		                           q.ptr);
 		ge_buf_release(&q);
 	}
 	free(bad);
@@ -616,6 +616,10 @@ static int state_init(cap_state *s, const ge_modset *mods, const char *cwd)
 {
 	int rc;
 	memset(s, 0, sizeof(*s));
+	ge_buf_init(&s->header, 0);
+	ge_buf_init(&s->overflow, 0);
+	ge_buf_init(&s->jline, 0);
+	ge_buf_init(&s->jout, 0);
 	s->json_bol = 1;
 	if ((rc = ge_parser_new(&s->parser)) < 0 ||
 	    (rc = ge_attrib_new(&s->attrib, mods, cwd)) < 0 || (rc = ge_report_new(&s->report)) < 0)

@@ -1382,8 +1382,7 @@ int ge_cost_report_json(ge_buf *out, const ge_report *r, const ge_cost *c, const
 	    ge_cost_json_hot_sites(&extra, c, top) < 0)
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
 	else
-		rc = ge_report_to_json_extra(out, r, json_diag_extra, ge_buf_cstr(&extra),
-		                             (void *)c);
+		rc = ge_report_to_json_extra(out, r, json_diag_extra, extra.ptr, (void *)c);
 	ge_buf_release(&extra);
 	return rc;
 }

@@ -769,7 +769,7 @@ static int classify(ge_gopkg *p, const char *name, int is_test, int *keep, char 
 	p->st.bytes += b.len;
 	p->st.header_bytes += b.len;
 	whole = b.len < HEADER_PREFIX;
-	rc = header_read(&h, ge_buf_cstr(&b), b.len, whole, &p->build, path);
+	rc = header_read(&h, b.ptr, b.len, whole, &p->build, path);
 	if (rc == 0 && !h.complete && !whole) {
 		/* A header longer than the prefix: read it all. */
 		ge_buf_clear(&b);
@@ -779,7 +779,7 @@ static int classify(ge_gopkg *p, const char *name, int is_test, int *keep, char 
 			goto done;
 		p->st.bytes += b.len;
 		p->st.header_bytes += b.len;
-		rc = header_read(&h, ge_buf_cstr(&b), b.len, 1, &p->build, path);
+		rc = header_read(&h, b.ptr, b.len, 1, &p->build, path);
 	}
 	if (rc < 0)
 		goto done;
@@ -884,7 +884,7 @@ static int file_scan(ge_gopkg_file *f)
 		goto done;
 	f->pkg->st.scanned++;
 	f->pkg->st.bytes += b.len;
-	if ((rc = ge_gofile_parse(&f->gf, ge_buf_cstr(&b), b.len)) < 0)
+	if ((rc = ge_gofile_parse(&f->gf, b.ptr, b.len)) < 0)
 		goto done;
 	ge_gofile_package_counts(f->gf, &f->nglob, &f->ninit);
 	f->counted = 1;

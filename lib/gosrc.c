@@ -1314,6 +1314,8 @@ static int parse_owned(ge_gofile **out, char *src, size_t len)
 		free(src);
 		goto done;
 	}
+	ge_buf_init(&f->raw, 0);
+	ge_buf_init(&f->names, 0);
 	f->src = src;
 	f->len = len;
 	p.src = src;
@@ -1437,7 +1439,7 @@ const char *ge_gofile_func_at(const ge_gofile *f, uint32_t line, uint32_t col)
 		return "";
 	for (i = lo - 1; i != NONE; i = f->nodes[i].parent)
 		if (f->nodes[i].end >= off)
-			return f->names.ptr ? f->names.ptr + f->nodes[i].name : "";
+			return f->names.ptr + f->nodes[i].name;
 	return "";
 }
 

@@ -152,7 +152,7 @@ int ge_history_note(ge_report **out, ge_history *h, const char *commit)
 		return rc;
 	rc = ge_git_note_read(&note, h->git, commit);
 	if (rc == 0)
-		rc = note_parse(&s, ge_buf_cstr(&note), note.len);
+		rc = note_parse(&s, note.ptr, note.len);
 	ge_buf_release(&note);
 	if (rc < 0) {
 		ge_error_clear();
@@ -193,7 +193,7 @@ static int store_note(ge_history *h, const char *commit, const ge_report *r)
 	if (!h->git || h->no_store || h->npkgs || !r->config)
 		return 0;
 	if (ge_git_note_read(&old, h->git, commit) == 0 &&
-	    (rc = note_parse(&s, ge_buf_cstr(&old), old.len)) < 0)
+	    (rc = note_parse(&s, old.ptr, old.len)) < 0)
 		goto done;
 	if (!(keep = calloc(s.n + 1, sizeof(*keep)))) {
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
@@ -209,8 +209,7 @@ static int store_note(ge_history *h, const char *commit, const ge_report *r)
 	for (i = 0; i < nk && rc == 0; i++)
 		rc = ge_report_to_json(&b, keep[i]);
 	/* The same note again (a rebuild of a clean tree): no new notes commit. */
-	if (rc == 0 &&
-	    !(old.len == b.len && memcmp(ge_buf_cstr(&old), ge_buf_cstr(&b), b.len) == 0))
+	if (rc == 0 && !(old.len == b.len && memcmp(old.ptr, b.ptr, b.len) == 0))
 		rc = ge_git_note_write(h->git, commit, b.ptr);
 	/* A lock in the way (a killed writer's, or held too long): say so, once, and go on. */
 	if (rc == GE_ELOCKED || rc == GE_ECONFLICT) {
@@ -328,7 +327,7 @@ static int backing_file(ge_buf *path, ge_history *h, const char *blob, const cha
 	if (stat(path->ptr, &st) == 0)
 		return 0; /* named by content: already right */
 	if ((rc = ge_git_blob_read(&content, h->git, blob)) == 0)
-		rc = ge_file_write_atomic(path->ptr, ge_buf_cstr(&content), content.len, 0644);
+		rc = ge_file_write_atomic(path->ptr, content.ptr, content.len, 0644);
 	ge_buf_release(&content);
 	return rc;
 }

@@ -102,7 +102,7 @@ int ge_hook_path(char **out, ge_git *g)
 static int file_has(const char *path, const char *marker)
 {
 	ge_buf b = GE_BUF_INIT;
-	int has = ge_file_read(&b, path) == 0 && strstr(ge_buf_cstr(&b), marker) != NULL;
+	int has = ge_file_read(&b, path) == 0 && strstr(b.ptr, marker) != NULL;
 	ge_buf_release(&b);
 	return has;
 }
@@ -355,7 +355,7 @@ static int drop_suppressed(ge_report *r, ge_history *h, const char *commit)
 			}
 			/* In a comment on the line or above, not in a string (lib/gopkg). */
 			if (have) {
-				int ig = ge_gopkg_text_ignored(ge_buf_cstr(&text), text.len, d->line);
+				int ig = ge_gopkg_text_ignored(text.ptr, text.len, d->line);
 				if (ig < 0) {
 					rc = ig;
 					break;

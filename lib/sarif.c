@@ -120,7 +120,7 @@ static int jstr(ge_buf *b, const char *s)
 		i += k;
 	}
 	if (rc == 0)
-		rc = ge_buf_put_json(b, ge_buf_cstr(&fixed));
+		rc = ge_buf_put_json(b, fixed.ptr);
 	ge_buf_release(&fixed);
 	return rc;
 }
@@ -378,7 +378,7 @@ char *ge_sarif_repo_uri(const char *url)
 		ge_buf_release(&clean);
 		return NULL; /* credentials cannot be told apart: leave the URL out */
 	}
-	url = ge_buf_cstr(&clean);
+	url = clean.ptr;
 	if (url[0] == '/') {
 		rc |= ge_buf_puts(&b, "file://");
 		rc |= put_uri_part(&b, url, strlen(url), 1);
@@ -700,7 +700,7 @@ static int put_artifact(ge_buf *b, const ctx *c, const char *rel)
 	rc |= ge_buf_puts(&uri, c->prefix);
 	rc |= put_uri_part(&uri, rel, strlen(rel), 0);
 	rc |= ge_buf_puts(b, "\"artifactLocation\":{\"uri\":");
-	rc |= ge_buf_put_json(b, ge_buf_cstr(&uri));
+	rc |= ge_buf_put_json(b, uri.ptr);
 	rc |= ge_buf_puts(b, ",\"uriBaseId\":\"%SRCROOT%\"}");
 	ge_buf_release(&uri);
 	return rc ? GE_ENOMEM : 0;
@@ -894,7 +894,7 @@ static int put_message(ge_buf *b, const ge_diag *d, int fixed)
 		                    d->from_file);
 	rc |= ge_buf_puts(&m, ").");
 	rc |= ge_buf_puts(b, "\"message\":{\"text\":");
-	rc |= jstr(b, ge_buf_cstr(&m));
+	rc |= jstr(b, m.ptr);
 	rc |= ge_buf_putc(b, '}');
 	ge_buf_release(&m);
 	return rc ? GE_ENOMEM : 0;
@@ -1138,7 +1138,7 @@ static int put_result(ge_buf *b, ctx *c, const ge_diag *d, int fixed)
 			ge_buf fq = GE_BUF_INIT;
 			rc |= ge_buf_printf(&fq, "%s.%s", d->package, d->function);
 			rc |= ge_buf_puts(b, ",\"fullyQualifiedName\":");
-			rc |= jstr(b, ge_buf_cstr(&fq));
+			rc |= jstr(b, fq.ptr);
 			ge_buf_release(&fq);
 		}
 		rc |= ge_buf_puts(b, ",\"kind\":\"function\"}]");
@@ -1371,7 +1371,7 @@ static int put_invocation(ge_buf *b, const ctx *c, const size_t total[NPRIO],
 		rc |= ge_buf_puts(
 		    b, ",\"toolExecutionNotifications\":[{\"descriptor\":{\"id\":\"" NOTIFY_ID
 		       "\",\"index\":0},\"level\":\"warning\",\"message\":{\"text\":");
-		rc |= jstr(b, ge_buf_cstr(&m));
+		rc |= jstr(b, m.ptr);
 		rc |= ge_buf_puts(b, "}}]");
 		ge_buf_release(&m);
 	}
@@ -1568,7 +1568,7 @@ static int put_fix_result(ge_buf *b, const ctx *c, const ge_sarif_fix *f)
 		if (p->len) {
 			rc |= ge_buf_put(&t, p->text, p->len);
 			rc |= ge_buf_puts(b, ",\"insertedContent\":{\"text\":");
-			rc |= jstr(b, ge_buf_cstr(&t));
+			rc |= jstr(b, t.ptr);
 			rc |= ge_buf_putc(b, '}');
 		}
 		rc |= ge_buf_putc(b, '}');

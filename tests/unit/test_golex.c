@@ -131,7 +131,7 @@ static void dump(ge_buf *out, const ge_golex *lx)
 		assert_int_equal(ge_buf_printf(out, "%u:%u %s ", (unsigned)t->line,
 		                               (unsigned)t->col, ge_golex_kind_name(t->kind)),
 		                 0);
-		quote(out, lit.ptr ? lit.ptr : "", lit.len);
+		quote(out, lit.ptr, lit.len);
 		assert_int_equal(ge_buf_putc(out, '\n'), 0);
 	}
 	ge_buf_release(&lit);
@@ -140,7 +140,7 @@ static void dump(ge_buf *out, const ge_golex *lx)
 /* The body of a .tokens file: everything after its '#' header lines. */
 static const char *body(const ge_buf *b)
 {
-	const char *p = b->ptr ? b->ptr : "";
+	const char *p = b->ptr;
 	while (*p == '#') {
 		const char *nl = strchr(p, '\n');
 		p = nl ? nl + 1 : p + strlen(p);

@@ -568,7 +568,7 @@ static void key_is(const char *func, const char *want)
 {
 	ge_buf b = GE_BUF_INIT;
 	assert_int_equal(ge_gopkg_match_key(&b, func), 0);
-	assert_string_equal(ge_buf_cstr(&b), want);
+	assert_string_equal(b.ptr, want);
 	ge_buf_release(&b);
 }
 
@@ -627,8 +627,8 @@ static void keys_of(const char *text, keyed *k, size_t n)
 		snprintf(k[i].name, sizeof(k[i].name), "%s", ge_gopkg_func_at(f, line, col));
 		assert_int_equal(ge_gopkg_match_key(&kb, k[i].name), 0);
 		assert_int_equal(ge_gopkg_file_match_key(&hb, f, k[i].name), 0);
-		snprintf(k[i].key, sizeof(k[i].key), "%s", ge_buf_cstr(&kb));
-		snprintf(k[i].hkey, sizeof(k[i].hkey), "%s", ge_buf_cstr(&hb));
+		snprintf(k[i].key, sizeof(k[i].key), "%s", kb.ptr);
+		snprintf(k[i].hkey, sizeof(k[i].hkey), "%s", hb.ptr);
 		ge_buf_release(&kb);
 		ge_buf_release(&hb);
 	}

@@ -224,7 +224,7 @@ static void store_keeps_other_configurations(void **state)
 	assert_int_equal(ge_history_store_build(&f->h, rs[1], &before), 0);
 	assert_int_equal(ge_git_note_read(&note, f->git, f->head), 0);
 	/* Two reports: the other configuration's and the new one, sorted by hash. */
-	assert_int_equal(count(ge_buf_cstr(&note), "\"schema\""), 2);
+	assert_int_equal(count(note.ptr, "\"schema\""), 2);
 	{
 		const char *a = strstr(note.ptr, cur->hash), *o = strstr(note.ptr, other->hash);
 		assert_non_null(a);

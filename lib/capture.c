@@ -2,7 +2,6 @@
 #include "capture.h"
 #include "cost.h"
 
-#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -214,22 +213,36 @@ static int on_line(const ge_parse_line *l, void *ud)
 
 static int feed_plain(cap_state *s, const char *buf, size_t len);
 
-/* Hand an event on to the user as go printed it, with only lines to show. */
+/*
+ * Hand an event on to the user as go printed it, with only lines to show.
+ * Written with ge_buf_put_json, the one JSON string policy (cJSON would
+ * pass invalid UTF-8 through and so print invalid JSON).
+ */
 static void json_emit(cap_state *s, const ge_build_event *ev, const char *output, size_t n)
 {
-	cJSON *j = NULL;
-	char *text = NULL, *o = NULL;
+	ge_buf line = GE_BUF_INIT;
+	char *o = NULL;
+	int rc = 0;
 	if (!s->on_json)
 		return;
-	if ((output && !(o = ge_strndup(output, n))) || !(j = cJSON_CreateObject()) ||
-	    !cJSON_AddStringToObject(j, "ImportPath", ev->import_path) ||
-	    !cJSON_AddStringToObject(j, "Action", ev->action) ||
-	    (o && !cJSON_AddStringToObject(j, "Output", o)) || !(text = cJSON_PrintUnformatted(j)))
+	if (output && !(o = ge_strndup(output, n))) {
+		s->rc = GE_ENOMEM;
+		return;
+	}
+	rc |= ge_buf_puts(&line, "{\"ImportPath\":");
+	rc |= ge_buf_put_json(&line, ev->import_path);
+	rc |= ge_buf_puts(&line, ",\"Action\":");
+	rc |= ge_buf_put_json(&line, ev->action);
+	if (o) {
+		rc |= ge_buf_puts(&line, ",\"Output\":");
+		rc |= ge_buf_put_json(&line, o);
+	}
+	rc |= ge_buf_putc(&line, '}');
+	if (rc)
 		s->rc = GE_ENOMEM;
 	else
-		s->on_json(text, strlen(text), s->json_ud);
-	cJSON_free(text);
-	cJSON_Delete(j);
+		s->on_json(line.ptr, line.len, s->json_ud);
+	ge_buf_release(&line);
 	free(o);
 }
 

@@ -73,7 +73,24 @@ char *ge_buf_detach(ge_buf *b);
 /* b->ptr; "" for a zeroed buffer.  New code reads b->ptr. */
 const char *ge_buf_cstr(const ge_buf *b);
 
-/* Append s as a quoted JSON string (control bytes escaped, UTF-8 kept). */
+/*
+ * Decode one code point from s (n > 0 bytes) as the WHATWG decoder does
+ * (and so node, which GitHub's upload action runs on, and the Unicode
+ * standard's "maximal subpart" practice): an invalid sequence is U+FFFD and
+ * consumes its maximal valid prefix, at least one byte.  Returns the bytes
+ * consumed; *cp is the code point.
+ */
+size_t ge_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
+
+/*
+ * Append s as a quoted JSON string.  This is the one JSON string writer:
+ * every JSON and SARIF text goescape writes by hand goes through it, so
+ * every output has one policy (docs/DESIGN-NOTES.md, "JSON strings"):
+ * valid UTF-8 is kept as it is; each invalid sequence (a file name in
+ * another encoding) becomes one \ufffd per maximal invalid subpart, as
+ * ge_utf8_next reads it; '"' and '\\' are escaped, \n and \t as such,
+ * every other byte below 0x20 as \u00XX.  The output is always valid JSON.
+ */
 int ge_buf_put_json(ge_buf *b, const char *s);
 
 /*

@@ -17,55 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* ---- UTF-8 and UTF-16 ----------------------------------------------------- */
-
-/*
- * Decode one code point from s (n > 0 bytes) as the WHATWG decoder (and so
- * node, which GitHub's upload action runs on) does: an invalid sequence is
- * U+FFFD and consumes its maximal valid prefix, at least one byte.
- */
-static size_t u8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	unsigned char b = s[0], lo = 0x80, hi = 0xBF;
-	size_t need, i;
-	uint32_t c;
-	if (b < 0x80) {
-		*cp = b;
-		return 1;
-	}
-	if (b >= 0xC2 && b <= 0xDF) {
-		need = 1;
-		c = b & 0x1F;
-	} else if (b >= 0xE0 && b <= 0xEF) {
-		need = 2;
-		c = b & 0x0F;
-		if (b == 0xE0)
-			lo = 0xA0;
-		else if (b == 0xED)
-			hi = 0x9F;
-	} else if (b >= 0xF0 && b <= 0xF4) {
-		need = 3;
-		c = b & 0x07;
-		if (b == 0xF0)
-			lo = 0x90;
-		else if (b == 0xF4)
-			hi = 0x8F;
-	} else {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	for (i = 1; i <= need; i++) {
-		if (i >= n || s[i] < lo || s[i] > hi) {
-			*cp = 0xFFFD;
-			return i;
-		}
-		c = (c << 6) | (s[i] & 0x3F);
-		lo = 0x80;
-		hi = 0xBF;
-	}
-	*cp = c;
-	return need + 1;
-}
+/* ---- UTF-16 ---------------------------------------------------------------- */
 
 /* UTF-16 code units in the first n bytes of s. */
 static uint32_t u16_units(const char *s, size_t n)
@@ -80,49 +32,10 @@ static uint32_t u16_units(const char *s, size_t n)
 			units++;
 			continue;
 		}
-		i += u8_next(p + i, n - i, &cp);
+		i += ge_utf8_next(p + i, n - i, &cp);
 		units += cp > 0xFFFF ? 2 : 1;
 	}
 	return units;
-}
-
-static int u8_valid(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), i = 0;
-	while (i < n) {
-		uint32_t cp;
-		size_t k = u8_next(p + i, n - i, &cp);
-		if (cp == 0xFFFD &&
-		    !(k == 3 && p[i] == 0xEF && p[i + 1] == 0xBF && p[i + 2] == 0xBD))
-			return 0;
-		i += k;
-	}
-	return 1;
-}
-
-/* A JSON string; invalid UTF-8 (a file name, say) becomes U+FFFD. */
-static int jstr(ge_buf *b, const char *s)
-{
-	ge_buf fixed = GE_BUF_INIT;
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n, i = 0;
-	int rc;
-	if (u8_valid(s))
-		return ge_buf_put_json(b, s);
-	n = strlen(s);
-	rc = 0;
-	while (i < n && rc == 0) {
-		uint32_t cp;
-		size_t k = u8_next(p + i, n - i, &cp);
-		rc = cp == 0xFFFD ? ge_buf_puts(&fixed, "\xEF\xBF\xBD")
-		                  : ge_buf_put(&fixed, s + i, k);
-		i += k;
-	}
-	if (rc == 0)
-		rc = ge_buf_put_json(b, fixed.ptr);
-	ge_buf_release(&fixed);
-	return rc;
 }
 
 /* ---- GitHub's line hash --------------------------------------------------- */
@@ -286,7 +199,7 @@ static int hash_text(line_hashes *out, const char *text, size_t len)
 			rc = hasher_char(h, p[i++]);
 			continue;
 		}
-		i += u8_next(p + i, len - i, &cp);
+		i += ge_utf8_next(p + i, len - i, &cp);
 		if (cp > 0xFFFF) {
 			cp -= 0x10000;
 			rc = hasher_char(h, 0xD800 + (cp >> 10));
@@ -680,10 +593,10 @@ static int put_region(ge_buf *b, const char *text, size_t len, uint32_t line, ui
 			return GE_ENOMEM;
 		}
 		rc |= ge_buf_puts(b, ",\"snippet\":{\"text\":");
-		rc |= jstr(b, snip);
+		rc |= ge_buf_put_json(b, snip);
 		rc |= ge_buf_printf(
 		    b, "}},\"contextRegion\":{\"startLine\":%u,\"snippet\":{\"text\":", line);
-		rc |= jstr(b, whole);
+		rc |= ge_buf_put_json(b, whole);
 		rc |= ge_buf_puts(b, "}}");
 		free(snip);
 		free(whole);
@@ -894,7 +807,7 @@ static int put_message(ge_buf *b, const ge_diag *d, int fixed)
 		                    d->from_file);
 	rc |= ge_buf_puts(&m, ").");
 	rc |= ge_buf_puts(b, "\"message\":{\"text\":");
-	rc |= jstr(b, m.ptr);
+	rc |= ge_buf_put_json(b, m.ptr);
 	rc |= ge_buf_putc(b, '}');
 	ge_buf_release(&m);
 	return rc ? GE_ENOMEM : 0;
@@ -1025,7 +938,7 @@ static int put_flow_location(ge_buf *b, ctx *c, const ge_diag *d, const char *fi
 		rc |= ge_buf_puts(b, "},");
 	}
 	rc |= ge_buf_puts(b, "\"message\":{\"text\":");
-	rc |= jstr(b, msg);
+	rc |= ge_buf_put_json(b, msg);
 	rc |= ge_buf_puts(b, "}}}");
 	free(rel);
 	return rc ? GE_ENOMEM : 0;
@@ -1090,7 +1003,7 @@ static int put_code_flows(ge_buf *b, ctx *c, const ge_diag *d, const char *ex)
 	}
 	if (rc == 0 && nloc) {
 		rc |= ge_buf_puts(b, ",\"codeFlows\":[{\"message\":{\"text\":");
-		rc |= jstr(b, head.len ? head.ptr : "how the value reaches the heap");
+		rc |= ge_buf_put_json(b, head.len ? head.ptr : "how the value reaches the heap");
 		rc |= ge_buf_puts(b, "},\"threadFlows\":[{\"locations\":[");
 		rc |= ge_buf_put(b, body.ptr, body.len);
 		rc |= ge_buf_puts(b, "]}]}]");
@@ -1133,12 +1046,12 @@ static int put_result(ge_buf *b, ctx *c, const ge_diag *d, int fixed)
 	rc |= ge_buf_putc(b, '}');
 	if (d->function && *d->function) {
 		rc |= ge_buf_puts(b, ",\"logicalLocations\":[{\"name\":");
-		rc |= jstr(b, d->function);
+		rc |= ge_buf_put_json(b, d->function);
 		if (d->package && *d->package) {
 			ge_buf fq = GE_BUF_INIT;
 			rc |= ge_buf_printf(&fq, "%s.%s", d->package, d->function);
 			rc |= ge_buf_puts(b, ",\"fullyQualifiedName\":");
-			rc |= jstr(b, fq.ptr);
+			rc |= ge_buf_put_json(b, fq.ptr);
 			ge_buf_release(&fq);
 		}
 		rc |= ge_buf_puts(b, ",\"kind\":\"function\"}]");
@@ -1181,13 +1094,13 @@ static int put_result(ge_buf *b, ctx *c, const ge_diag *d, int fixed)
 		                    dc->bytes, dc->objects, dc->via_bytes, ge_diag_count(d));
 		if (dc->via_callee) {
 			rc |= ge_buf_puts(b, ",\"viaCallee\":");
-			rc |= jstr(b, dc->via_callee);
+			rc |= ge_buf_put_json(b, dc->via_callee);
 		}
 		if (d->status == GE_STATUS_MOVED && d->from_file) {
 			rc |= ge_buf_puts(b, ",\"movedFrom\":{\"file\":");
-			rc |= jstr(b, d->from_file);
+			rc |= ge_buf_put_json(b, d->from_file);
 			rc |= ge_buf_puts(b, ",\"function\":");
-			rc |= jstr(b, d->from_function ? d->from_function : "");
+			rc |= ge_buf_put_json(b, d->from_function ? d->from_function : "");
 			rc |= ge_buf_putc(b, '}');
 		}
 		rc |= ge_buf_putc(b, '}');
@@ -1196,9 +1109,9 @@ static int put_result(ge_buf *b, ctx *c, const ge_diag *d, int fixed)
 		rc |= ge_buf_printf(b, ",\"properties\":{\"count\":%u", ge_diag_count(d));
 		if (!fixed && d->status == GE_STATUS_MOVED && d->from_file) {
 			rc |= ge_buf_puts(b, ",\"movedFrom\":{\"file\":");
-			rc |= jstr(b, d->from_file);
+			rc |= ge_buf_put_json(b, d->from_file);
 			rc |= ge_buf_puts(b, ",\"function\":");
-			rc |= jstr(b, d->from_function ? d->from_function : "");
+			rc |= ge_buf_put_json(b, d->from_function ? d->from_function : "");
 			rc |= ge_buf_putc(b, '}');
 		}
 		rc |= ge_buf_putc(b, '}');
@@ -1312,14 +1225,14 @@ static int put_run_head(ge_buf *b, const ctx *c)
 	}
 	if (repo) {
 		rc |= ge_buf_puts(b, ",\n\"versionControlProvenance\":[{\"repositoryUri\":");
-		rc |= jstr(b, repo);
+		rc |= ge_buf_put_json(b, repo);
 		if (o->revision && *o->revision) {
 			rc |= ge_buf_puts(b, ",\"revisionId\":");
-			rc |= jstr(b, o->revision);
+			rc |= ge_buf_put_json(b, o->revision);
 		}
 		if (o->branch && *o->branch) {
 			rc |= ge_buf_puts(b, ",\"branch\":");
-			rc |= jstr(b, o->branch);
+			rc |= ge_buf_put_json(b, o->branch);
 		}
 		if (c->root)
 			rc |= ge_buf_puts(b, ",\"mappedTo\":{\"uriBaseId\":\"%SRCROOT%\"}");
@@ -1348,7 +1261,7 @@ static int put_invocation(ge_buf *b, const ctx *c, const size_t total[NPRIO],
 	                  o->exit_code == 0 || o->exit_code == 1 ? "true" : "false", o->exit_code);
 	if (o->command_line) {
 		rc |= ge_buf_puts(b, ",\"commandLine\":");
-		rc |= jstr(b, o->command_line);
+		rc |= ge_buf_put_json(b, o->command_line);
 	}
 	if (in < all) {
 		ge_buf m = GE_BUF_INIT;
@@ -1371,7 +1284,7 @@ static int put_invocation(ge_buf *b, const ctx *c, const size_t total[NPRIO],
 		rc |= ge_buf_puts(
 		    b, ",\"toolExecutionNotifications\":[{\"descriptor\":{\"id\":\"" NOTIFY_ID
 		       "\",\"index\":0},\"level\":\"warning\",\"message\":{\"text\":");
-		rc |= jstr(b, m.ptr);
+		rc |= ge_buf_put_json(b, m.ptr);
 		rc |= ge_buf_puts(b, "}}]");
 		ge_buf_release(&m);
 	}
@@ -1548,13 +1461,13 @@ static int put_fix_result(ge_buf *b, const ctx *c, const ge_sarif_fix *f)
 	rc |= ge_buf_printf(b, "{\"ruleId\":\"%s\",\"ruleIndex\":%d,\"level\":\"note\","
 			       "\"message\":{\"text\":",
 			    rules[RULE_REWRITE].id, RULE_REWRITE);
-	rc |= jstr(b, f->message);
+	rc |= ge_buf_put_json(b, f->message);
 	rc |= ge_buf_puts(b, "},\"locations\":[{\"physicalLocation\":{");
 	rc |= put_artifact(b, c, f->file);
 	rc |= ge_buf_printf(b, ",\"region\":{\"startLine\":%u,\"startColumn\":%u}}}]",
 			    f->line ? f->line : 1, f->column ? f->column : 1);
 	rc |= ge_buf_puts(b, ",\"fixes\":[{\"description\":{\"text\":");
-	rc |= jstr(b, f->description);
+	rc |= ge_buf_put_json(b, f->description);
 	rc |= ge_buf_puts(b, "},\"artifactChanges\":[{");
 	rc |= put_artifact(b, c, f->file);
 	rc |= ge_buf_puts(b, ",\"replacements\":[");
@@ -1568,7 +1481,7 @@ static int put_fix_result(ge_buf *b, const ctx *c, const ge_sarif_fix *f)
 		if (p->len) {
 			rc |= ge_buf_put(&t, p->text, p->len);
 			rc |= ge_buf_puts(b, ",\"insertedContent\":{\"text\":");
-			rc |= jstr(b, t.ptr);
+			rc |= ge_buf_put_json(b, t.ptr);
 			rc |= ge_buf_putc(b, '}');
 		}
 		rc |= ge_buf_putc(b, '}');

@@ -354,9 +354,33 @@ static void buf_bound(void **state)
 	}
 }
 
+/*
+ * The one JSON string policy (common.h): control bytes escaped, valid UTF-8
+ * (U+FFFD itself too) kept, one \ufffd per maximal invalid subpart, as the
+ * WHATWG decoder reads it: a truncated sequence is one, a surrogate or an
+ * overlong form one per byte.
+ */
+static void json_string_policy(void **state)
+{
+	static const char in[] = "a\"b\\c\n\t\x01\x1f\x7f\xc3\xa9|\xff|\xe2\x82x|\xed\xa0\x80|"
+	                         "\xef\xbf\xbd|\xf0\x9f\x98\x80|\xc0\xae|\xf0\x9f\x98";
+	static const char want[] = "\"a\\\"b\\\\c\\n\\t\\u0001\\u001f\x7f\xc3\xa9|\\ufffd|\\ufffdx|"
+	                           "\\ufffd\\ufffd\\ufffd|\xef\xbf\xbd|\xf0\x9f\x98\x80|"
+	                           "\\ufffd\\ufffd|\\ufffd\"";
+	ge_buf b = GE_BUF_INIT;
+	(void)state;
+	assert_int_equal(ge_buf_put_json(&b, in), 0);
+	assert_string_equal(b.ptr, want);
+	ge_buf_release(&b);
+	assert_int_equal(ge_buf_put_json(&b, ""), 0);
+	assert_string_equal(b.ptr, "\"\"");
+	ge_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(json_string_policy),
 	    cmocka_unit_test(buf_never_null),
 	    cmocka_unit_test(buf_zeroed_is_accepted),
 	    cmocka_unit_test(buf_bound),

@@ -687,6 +687,7 @@ struct ge_gopkg_file {
 	size_t nmarks;
 	closure_ent *clos; /* sorted by name */
 	size_t nclos;
+	ge_golex lx; /* kept for expression questions; src NULL until then */
 };
 
 struct ge_gopkg {
@@ -713,6 +714,7 @@ static void file_free(ge_gopkg_file *f)
 	for (i = 0; i < f->nclos; i++)
 		free(f->clos[i].name);
 	free(f->clos);
+	ge_golex_release(&f->lx);
 	free(f);
 }
 
@@ -858,6 +860,20 @@ done:
 	free(keep);
 	ge_gopkg_free(p);
 	return rc;
+}
+
+int ge_gopkg_open_files(ge_gopkg **out, const char *dir, const ge_gopkg_source *src)
+{
+	ge_gopkg *p;
+	assert(out && dir && src && src->read);
+	*out = NULL;
+	if (!(p = calloc(1, sizeof(*p))) || !(p->dir = ge_strdup(dir))) {
+		free(p);
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	}
+	p->src = *src;
+	*out = p;
+	return 0;
 }
 
 size_t ge_gopkg_nfiles(const ge_gopkg *p)
@@ -1187,6 +1203,35 @@ int ge_gopkg_text_ignored(const char *src, size_t len, uint32_t line)
 	free(marks);
 	ge_golex_release(&lx);
 	return rc;
+}
+
+const char *ge_gopkg_text(const ge_gopkg_file *f, size_t *len)
+{
+	*len = f->len;
+	return f->src;
+}
+
+int ge_gopkg_expr_end(uint32_t *end_col, ge_gopkg_file *f, uint32_t line, uint32_t col)
+{
+	size_t start, eol, end;
+	int rc;
+	assert(end_col && f);
+	*end_col = 0;
+	if (!f->lx.src && (rc = ge_golex_scan(&f->lx, f->src, f->len)) < 0)
+		return rc;
+	if (!line || !col || line > f->lx.nlines)
+		return GE_ENOTFOUND;
+	start = f->lx.lines[line - 1];
+	eol = line < f->lx.nlines ? f->lx.lines[line] - 1 : f->len;
+	if (eol > start && f->src[eol - 1] == '\r')
+		eol--;
+	if (col - 1 >= eol - start)
+		return GE_ENOTFOUND;
+	end = ge_golex_expr_end(&f->lx, start + col - 1);
+	if (end > eol)
+		end = eol;
+	*end_col = (uint32_t)(end - start) + 1;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */

@@ -8,6 +8,7 @@
  */
 #include "sarif.h"
 #include "cost.h"
+#include "gopkg.h"
 #include "url.h"
 
 #include <zlib.h>
@@ -354,14 +355,17 @@ done:
 
 /* ---- source files --------------------------------------------------------- */
 
+/*
+ * The source is read and scanned by lib/gopkg (through the work tree
+ * provider), never here: a file is a one-file view's file, whose lines,
+ * text and expression ends gopkg and golex answer.
+ */
 #define NCACHE 8
 
 typedef struct srcfile {
-	char *rel; /* as in the report; NULL = free slot */
-	int ok;
-	ge_buf text;
-	size_t *line_off; /* start of each '\n'-separated line, [0] = line 1 */
-	uint32_t nlines;
+	char *rel;         /* as in the report; NULL = free slot */
+	ge_gopkg *view;    /* of the file's directory, for this file alone */
+	ge_gopkg_file *pf; /* NULL: not readable (columns stay bytes, no line hash) */
 	int hashed;
 	line_hashes hashes;
 	unsigned long used;
@@ -370,8 +374,7 @@ typedef struct srcfile {
 static void srcfile_release(srcfile *f)
 {
 	free(f->rel);
-	ge_buf_release(&f->text);
-	free(f->line_off);
+	ge_gopkg_free(f->view);
 	line_hashes_release(&f->hashes);
 	memset(f, 0, sizeof(*f));
 }
@@ -421,8 +424,10 @@ done:
 static srcfile *get_file(ctx *c, const char *rel)
 {
 	srcfile *f = NULL;
-	char *path = NULL;
-	size_t i, n;
+	ge_gopkg_source src;
+	char *path = NULL, *slash;
+	size_t i;
+	int rc;
 	for (i = 0; i < NCACHE; i++) {
 		if (c->cache[i].rel && strcmp(c->cache[i].rel, rel) == 0) {
 			c->cache[i].used = ++c->tick;
@@ -442,25 +447,25 @@ static srcfile *get_file(ctx *c, const char *rel)
 	if (!(path = ge_path_join(c->srcroot, rel)))
 		goto nomem;
 	if (!ge_path_within(path, c->srcroot) || !module_go_file(c, path) ||
-	    ge_file_read(&f->text, path) < 0) {
-		/* Unreadable: columns stay bytes, no line hash.  Not an error. */
-		ge_error_clear();
-		ge_buf_release(&f->text);
-		free(path);
-		return f;
+	    !(slash = strrchr(path, '/')))
+		goto unreadable;
+	*slash = '\0';
+	ge_gopkg_source_worktree(&src);
+	if ((rc = ge_gopkg_open_files(&f->view, *path ? path : "/", &src)) < 0 ||
+	    (rc = ge_gopkg_get(&f->pf, f->view, slash + 1)) < 0) {
+		if (rc == GE_ENOMEM)
+			goto nomem;
+		goto unreadable;
 	}
 	free(path);
-	n = 1;
-	for (i = 0; i < f->text.len; i++)
-		n += f->text.ptr[i] == '\n';
-	if (!(f->line_off = malloc(n * sizeof(*f->line_off))))
-		goto nomem;
-	f->line_off[0] = 0;
-	f->nlines = 1;
-	for (i = 0; i < f->text.len; i++)
-		if (f->text.ptr[i] == '\n')
-			f->line_off[f->nlines++] = i + 1;
-	f->ok = 1;
+	return f;
+unreadable:
+	/* Unreadable: columns stay bytes, no line hash.  Not an error. */
+	ge_error_clear();
+	ge_gopkg_free(f->view);
+	f->view = NULL;
+	f->pf = NULL;
+	free(path);
 	return f;
 nomem:
 	free(path);
@@ -469,18 +474,12 @@ nomem:
 	return NULL;
 }
 
-/* Line text without '\n' and a trailing '\r', as lib/gosrc gives it. */
+/* Line text without '\n' and a trailing '\r' (lib/gopkg's lines). */
 static const char *file_line(const srcfile *f, uint32_t line, size_t *len)
 {
-	size_t s, e;
-	if (!f->ok || line == 0 || line > f->nlines)
+	if (!f->pf || line == 0)
 		return NULL;
-	s = f->line_off[line - 1];
-	e = line < f->nlines ? f->line_off[line] - 1 : f->text.len;
-	if (e > s && f->text.ptr[e - 1] == '\r')
-		e--;
-	*len = e - s;
-	return f->text.ptr + s;
+	return ge_gopkg_line(f->pf, line, len);
 }
 
 /*
@@ -497,76 +496,15 @@ static const char *diag_line(const srcfile *f, const ge_diag *d, size_t *len)
 
 /* ---- regions -------------------------------------------------------------- */
 
-static int ident_byte(unsigned char c)
-{
-	return c == '_' || c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9');
-}
-
-/* Past a bracketed group opening at s[i]: strings skipped, ends at the line. */
-static size_t skip_group(const char *s, size_t n, size_t i)
-{
-	int depth = 0;
-	while (i < n) {
-		char ch = s[i];
-		if (ch == '"' || ch == '\'' || ch == '`') {
-			for (i++; i < n && s[i] != ch; i++)
-				if (s[i] == '\\' && ch != '`')
-					i++;
-			i++;
-			continue;
-		}
-		if (ch == '/' && i + 1 < n && s[i + 1] == '/')
-			return i;
-		if (ch == '(' || ch == '[' || ch == '{')
-			depth++;
-		else if (ch == ')' || ch == ']' || ch == '}')
-			if (--depth == 0)
-				return i + 1;
-		i++;
-	}
-	return n;
-}
-
-/*
- * The end (exclusive byte offset) of the expression that starts at s[i]:
- * the compiler points at an identifier, a unary & or *, or the '(' of a
- * call, and the expression goes on through selectors, calls, indexes and
- * composite literals on the same line.  At least one byte.
- */
-static size_t expr_end(const char *s, size_t n, size_t i)
-{
-	size_t start = i;
-	while (i < n && (s[i] == '&' || s[i] == '*'))
-		i++;
-	while (i < n) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ident_byte(ch)) {
-			while (i < n && ident_byte((unsigned char)s[i]))
-				i++;
-		} else if (ch == '(' || ch == '[' || ch == '{') {
-			i = skip_group(s, n, i);
-		} else if (ch == '.' && i > start && i + 1 < n &&
-		           ident_byte((unsigned char)s[i + 1])) {
-			i++;
-		} else {
-			break;
-		}
-	}
-	while (i > start && (s[i - 1] == ' ' || s[i - 1] == '\t'))
-		i--;
-	return i > start ? i : start + 1;
-}
-
 /*
  * "region" of line:col (bytes), in UTF-16 code units when the line's text
  * is known; with snippets, also the expression's text and the line as
  * "contextRegion" (so the caller writes the two as siblings).
  */
-static int put_region(ge_buf *b, const char *text, size_t len, uint32_t line, uint32_t col,
-                      int snippets)
+static int put_region(ge_buf *b, srcfile *f, const char *text, size_t len, uint32_t line,
+                      uint32_t col, int snippets)
 {
-	uint32_t sc = col, ec = col + 1;
+	uint32_t sc = col, ec = col + 1, end_col = 0;
 	size_t off = 0, end = 0;
 	int rc = 0;
 	if (col == 0)
@@ -574,7 +512,11 @@ static int put_region(ge_buf *b, const char *text, size_t len, uint32_t line, ui
 	if (text) {
 		off = col - 1;
 		if (off < len) {
-			end = expr_end(text, len, off);
+			if ((rc = ge_gopkg_expr_end(&end_col, f->pf, line, col)) == GE_ENOMEM)
+				return rc;
+			end =
+			    rc == 0 && end_col > col && end_col - 1 <= len ? end_col - 1 : off + 1;
+			rc = 0;
 			sc = u16_units(text, off) + 1;
 			ec = u16_units(text, end) + 1;
 		} else {
@@ -934,7 +876,7 @@ static int put_flow_location(ge_buf *b, ctx *c, const ge_diag *d, const char *fi
 		rc |= ge_buf_puts(b, "\"physicalLocation\":{");
 		rc |= put_artifact(b, c, rel);
 		rc |= ge_buf_putc(b, ',');
-		rc |= put_region(b, text, len, line, col, 0);
+		rc |= put_region(b, f, text, len, line, col, 0);
 		rc |= ge_buf_puts(b, "},");
 	}
 	rc |= ge_buf_puts(b, "\"message\":{\"text\":");
@@ -1042,7 +984,7 @@ static int put_result(ge_buf *b, ctx *c, const ge_diag *d, int fixed)
 	rc |= ge_buf_puts(b, ",\"locations\":[{\"physicalLocation\":{");
 	rc |= put_artifact(b, c, d->file);
 	rc |= ge_buf_putc(b, ',');
-	rc |= put_region(b, text, len, d->line, d->column, 1);
+	rc |= put_region(b, f, text, len, d->line, d->column, 1);
 	rc |= ge_buf_putc(b, '}');
 	if (d->function && *d->function) {
 		rc |= ge_buf_puts(b, ",\"logicalLocations\":[{\"name\":");
@@ -1059,7 +1001,9 @@ static int put_result(ge_buf *b, ctx *c, const ge_diag *d, int fixed)
 	rc |= ge_buf_puts(b, "}],\"partialFingerprints\":{");
 	if (text) {
 		if (!f->hashed) {
-			if (hash_text(&f->hashes, f->text.ptr, f->text.len) < 0)
+			size_t n;
+			const char *all = ge_gopkg_text(f->pf, &n);
+			if (hash_text(&f->hashes, all, n) < 0)
 				return GE_ENOMEM;
 			f->hashed = 1;
 		}

@@ -1,4 +1,13 @@
-/* The go command line: the real go, the main modules, -gcflags merging. */
+/*
+ * The go command line: the real go, the main modules, -gcflags merging.
+ *
+ * Over 1,200 lines (about 1,270) on purpose for now: three sections
+ * (modules, the real go, -gcflags merging and plans) that share the string
+ * vector and go's quoted.Split below.  The modules section (go.mod and
+ * go.work, about 300 lines) is the one to move to its own file; it stays
+ * this round because the -C and plan code is being edited in parallel,
+ * and a move would conflict with every one of those edits.
+ */
 #include "gocmd.h"
 
 #include <errno.h>

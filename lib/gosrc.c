@@ -17,7 +17,9 @@
  *
  * The parser's types are in gosrc_int.h; the initialisation order of
  * package-level variables (which numbers package-level closures) is in
- * gosrc_init.c.
+ * gosrc_init.c.  What remains (about 1,230 lines) is one structural walk
+ * (statements, declarations, names) whose parts call each other; cutting
+ * it further would only spread that recursion over files.
  */
 #include "gosrc.h"
 

@@ -903,7 +903,7 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 	if ((rc = ge_buf_put(&subj, l->subject ? l->subject : "",
 	                     l->subject ? l->subject_len : 0)) < 0)
 		goto done;
-	d.subject = subj.ptr ? subj.ptr : "";
+	d.subject = subj.ptr;
 	{
 		char *msg = ge_strndup(l->text, l->text_len);
 		if (!msg) {

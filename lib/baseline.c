@@ -79,7 +79,7 @@ int ge_baseline_write(const char *path, const ge_report *r)
 	ge_buf b = GE_BUF_INIT;
 	int rc;
 	if ((rc = ge_baseline_render(&b, r)) == 0 && (rc = mkdir_parent(path)) == 0)
-		rc = ge_file_write_atomic(path, ge_buf_cstr(&b), b.len, 0644);
+		rc = ge_file_write_atomic(path, b.ptr, b.len, 0644);
 	ge_buf_release(&b);
 	return rc;
 }
@@ -96,7 +96,7 @@ int ge_baseline_load(ge_report **out, const char *path)
 				  "baseline')",
 				  path);
 	else if (rc == 0)
-		rc = ge_report_from_json(out, ge_buf_cstr(&b), b.len, path);
+		rc = ge_report_from_json(out, b.ptr, b.len, path);
 	ge_buf_release(&b);
 	return rc;
 }

@@ -2,7 +2,6 @@
 #include "capture.h"
 #include "cost.h"
 
-#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -210,22 +209,36 @@ static int on_line(const ge_parse_line *l, void *ud)
 
 static int feed_plain(cap_state *s, const char *buf, size_t len);
 
-/* Hand an event on to the user as go printed it, with only lines to show. */
+/*
+ * Hand an event on to the user as go printed it, with only lines to show.
+ * Written with ge_buf_put_json, the one JSON string policy (cJSON would
+ * pass invalid UTF-8 through and so print invalid JSON).
+ */
 static void json_emit(cap_state *s, const ge_build_event *ev, const char *output, size_t n)
 {
-	cJSON *j = NULL;
-	char *text = NULL, *o = NULL;
+	ge_buf line = GE_BUF_INIT;
+	char *o = NULL;
+	int rc = 0;
 	if (!s->on_json)
 		return;
-	if ((output && !(o = ge_strndup(output, n))) || !(j = cJSON_CreateObject()) ||
-	    !cJSON_AddStringToObject(j, "ImportPath", ev->import_path) ||
-	    !cJSON_AddStringToObject(j, "Action", ev->action) ||
-	    (o && !cJSON_AddStringToObject(j, "Output", o)) || !(text = cJSON_PrintUnformatted(j)))
+	if (output && !(o = ge_strndup(output, n))) {
+		s->rc = GE_ENOMEM;
+		return;
+	}
+	rc |= ge_buf_puts(&line, "{\"ImportPath\":");
+	rc |= ge_buf_put_json(&line, ev->import_path);
+	rc |= ge_buf_puts(&line, ",\"Action\":");
+	rc |= ge_buf_put_json(&line, ev->action);
+	if (o) {
+		rc |= ge_buf_puts(&line, ",\"Output\":");
+		rc |= ge_buf_put_json(&line, o);
+	}
+	rc |= ge_buf_putc(&line, '}');
+	if (rc)
 		s->rc = GE_ENOMEM;
 	else
-		s->on_json(text, strlen(text), s->json_ud);
-	cJSON_free(text);
-	cJSON_Delete(j);
+		s->on_json(line.ptr, line.len, s->json_ud);
+	ge_buf_release(&line);
 	free(o);
 }
 
@@ -238,7 +251,7 @@ static int json_line(cap_state *s)
 		s->long_lines++;
 		return 0;
 	}
-	rc = ge_parse_build_event(&ev, s->jline.ptr ? s->jline.ptr : "", s->jline.len);
+	rc = ge_parse_build_event(&ev, s->jline.ptr, s->jline.len);
 	if (rc < 0)
 		return s->rc = rc;
 	if (rc == 0) { /* some other line that starts with '{' */
@@ -516,7 +529,7 @@ static int check_file_names(const ge_modset *mods)
 		            : ge_error_set(GE_EBADINPUT,
 		                           "'%s': a Go file name with a control character: the "
 		                           "compiler's lines for it cannot be read",
-		                           ge_buf_cstr(&q));
+		                           q.ptr);
 		ge_buf_release(&q);
 	}
 	free(bad);
@@ -612,6 +625,10 @@ static int state_init(cap_state *s, const ge_modset *mods, const char *cwd)
 {
 	int rc;
 	memset(s, 0, sizeof(*s));
+	ge_buf_init(&s->header, 0);
+	ge_buf_init(&s->overflow, 0);
+	ge_buf_init(&s->jline, 0);
+	ge_buf_init(&s->jout, 0);
 	s->json_bol = 1;
 	if ((rc = ge_parser_new(&s->parser)) < 0 ||
 	    (rc = ge_attrib_new(&s->attrib, mods, cwd)) < 0 || (rc = ge_report_new(&s->report)) < 0)

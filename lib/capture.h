@@ -48,7 +48,10 @@ typedef struct ge_capture_opts {
 	struct ge_cost_sites *sites;
 } ge_capture_opts;
 
-#define GE_CAPTURE_OPTS_INIT {NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, 0, NULL, 0, NULL}
+#define GE_CAPTURE_OPTS_INIT                                                                       \
+	{                                                                                          \
+		.go = NULL                                                                         \
+	}
 
 /*
  * Capture the analysis of packages, compiling without linking:

@@ -53,6 +53,17 @@ int ge_error_errno(int code, const char *fmt, ...)
 	return code;
 }
 
+/* The contents of every ge_buf that owns nothing; never written. */
+char ge_buf__empty[1];
+
+void ge_buf_init(ge_buf *b, size_t max)
+{
+	assert(b);
+	b->ptr = ge_buf__empty;
+	b->len = b->cap = 0;
+	b->max = max;
+}
+
 int ge_buf_grow(ge_buf *b, size_t extra)
 {
 	size_t need, cap;
@@ -60,15 +71,22 @@ int ge_buf_grow(ge_buf *b, size_t extra)
 	assert(b);
 	if (extra > SIZE_MAX - b->len - 1)
 		return ge_error_set(GE_ENOMEM, "out of memory");
+	if (b->max && extra > b->max - (b->len < b->max ? b->len : b->max))
+		return ge_error_set(GE_ETOOBIG, "more than %zu bytes (the buffer's bound)", b->max);
 	need = b->len + extra + 1;
 	if (need <= b->cap)
 		return 0;
 	cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-	p = realloc(b->ptr, cap);
+	if (b->max && cap > b->max + 1)
+		cap = need > b->max + 1 ? need : b->max + 1;
+	/* While cap is 0, ptr is the shared empty string (or NULL): not ours. */
+	p = realloc(b->cap ? b->ptr : NULL, cap);
 	if (!p)
 		return ge_error_set(GE_ENOMEM, "out of memory");
+	if (!b->cap)
+		p[0] = '\0';
 	b->ptr = p;
 	b->cap = cap;
 	return 0;
@@ -76,8 +94,9 @@ int ge_buf_grow(ge_buf *b, size_t extra)
 
 int ge_buf_put(ge_buf *b, const char *data, size_t len)
 {
-	if (ge_buf_grow(b, len) < 0)
-		return GE_ENOMEM;
+	int rc;
+	if ((rc = ge_buf_grow(b, len)) < 0)
+		return rc;
 	if (len)
 		memcpy(b->ptr + b->len, data, len);
 	b->len += len;
@@ -98,14 +117,14 @@ int ge_buf_putc(ge_buf *b, char c)
 int ge_buf_vprintf(ge_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;
-	int n;
+	int n, rc;
 	va_copy(cp, ap);
 	n = vsnprintf(NULL, 0, fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		return ge_error_set(GE_ERROR, "bad format");
-	if (ge_buf_grow(b, (size_t)n) < 0)
-		return GE_ENOMEM;
+	if ((rc = ge_buf_grow(b, (size_t)n)) < 0)
+		return rc;
 	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 	return 0;
@@ -138,17 +157,16 @@ void ge_buf_release(ge_buf *b)
 {
 	if (!b)
 		return;
-	free(b->ptr);
-	b->ptr = NULL;
+	if (b->cap)
+		free(b->ptr);
+	b->ptr = ge_buf__empty;
 	b->len = b->cap = 0;
 }
 
 char *ge_buf_detach(ge_buf *b)
 {
-	char *p = b->ptr;
-	if (!p)
-		p = calloc(1, 1);
-	b->ptr = NULL;
+	char *p = b->cap ? b->ptr : calloc(1, 1);
+	b->ptr = ge_buf__empty;
 	b->len = b->cap = 0;
 	return p;
 }
@@ -158,65 +176,98 @@ const char *ge_buf_cstr(const ge_buf *b)
 	return b->ptr ? b->ptr : "";
 }
 
-/* Length of a valid UTF-8 sequence at p (1-4), or 0 when it is not one. */
-static size_t utf8_len(const unsigned char *p)
+/* See common.h: the WHATWG decoder's steps, which node (GitHub's upload action) runs. */
+size_t ge_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 {
-	if (p[0] < 0x80)
+	unsigned char b = s[0], lo = 0x80, hi = 0xBF;
+	size_t need, i;
+	uint32_t c;
+	if (b < 0x80) {
+		*cp = b;
 		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
-			return 0;
-		if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0))
-			return 0; /* overlong, or a surrogate */
-		return 3;
 	}
-	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
-			return 0;
-		if ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
-			return 0;
-		return 4;
+	if (b >= 0xC2 && b <= 0xDF) {
+		need = 1;
+		c = b & 0x1F;
+	} else if (b >= 0xE0 && b <= 0xEF) {
+		need = 2;
+		c = b & 0x0F;
+		if (b == 0xE0)
+			lo = 0xA0;
+		else if (b == 0xED)
+			hi = 0x9F;
+	} else if (b >= 0xF0 && b <= 0xF4) {
+		need = 3;
+		c = b & 0x07;
+		if (b == 0xF0)
+			lo = 0x90;
+		else if (b == 0xF4)
+			hi = 0x8F;
+	} else {
+		*cp = 0xFFFD;
+		return 1;
 	}
-	return 0;
+	for (i = 1; i <= need; i++) {
+		if (i >= n || s[i] < lo || s[i] > hi) {
+			*cp = 0xFFFD;
+			return i;
+		}
+		c = (c << 6) | (s[i] & 0x3F);
+		lo = 0x80;
+		hi = 0xBF;
+	}
+	*cp = c;
+	return need + 1;
 }
 
 int ge_buf_put_json(ge_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
-	if (ge_buf_putc(b, '"') < 0)
-		return GE_ENOMEM;
-	while (*p) {
+	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+	int rc;
+	if ((rc = ge_buf_putc(b, '"')) < 0)
+		return rc;
+	while (p < end) {
 		const unsigned char *run = p;
-		size_t n;
-		/* Valid UTF-8 and printable ASCII go out as they are. */
-		while (*p >= 0x20 && *p != '"' && *p != '\\' && (n = utf8_len(p)) != 0)
+		uint32_t cp = 0;
+		size_t n = 1;
+		/* Printable ASCII and valid UTF-8 (U+FFFD itself too) go out as they are. */
+		while (p < end && *p >= 0x20 && *p != '"' && *p != '\\') {
+			if (*p < 0x80) {
+				p++;
+				continue;
+			}
+			n = ge_utf8_next(p, (size_t)(end - p), &cp);
+			if (cp == 0xFFFD && !(n == 3 && memcmp(p, "\xEF\xBF\xBD", 3) == 0))
+				break;
 			p += n;
-		if (p > run && ge_buf_put(b, (const char *)run, (size_t)(p - run)) < 0)
-			return GE_ENOMEM;
-		if (!*p)
+		}
+		if (p > run && (rc = ge_buf_put(b, (const char *)run, (size_t)(p - run))) < 0)
+			return rc;
+		if (p == end)
 			break;
 		if (*p == '"' || *p == '\\') {
 			char e[2] = {'\\', (char)*p};
-			if (ge_buf_put(b, e, 2) < 0)
-				return GE_ENOMEM;
+			rc = ge_buf_put(b, e, 2);
+			n = 1;
 		} else if (*p == '\n') {
-			if (ge_buf_puts(b, "\\n") < 0)
-				return GE_ENOMEM;
+			rc = ge_buf_puts(b, "\\n");
+			n = 1;
 		} else if (*p == '\t') {
-			if (ge_buf_puts(b, "\\t") < 0)
-				return GE_ENOMEM;
+			rc = ge_buf_puts(b, "\\t");
+			n = 1;
 		} else if (*p < 0x20) {
 			char e[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
-			if (ge_buf_put(b, e, 6) < 0)
-				return GE_ENOMEM;
-		} else if (ge_buf_puts(b, "\\ufffd") < 0) {
-			/* Not UTF-8 (a file name in another encoding): JSON must stay valid. */
-			return GE_ENOMEM;
+			rc = ge_buf_put(b, e, 6);
+			n = 1;
+		} else {
+			/* Not UTF-8 (a file name in another encoding): JSON must stay
+			 * valid.  The n bytes of one maximal invalid subpart are one U+FFFD. */
+			rc = ge_buf_puts(b, "\\ufffd");
 		}
-		p++;
+		if (rc < 0)
+			return rc;
+		p += n;
 	}
 	return ge_buf_putc(b, '"');
 }

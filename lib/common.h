@@ -26,18 +26,35 @@ int ge_error_errno(int code, const char *fmt, ...) GE_PRINTF(2, 3);
 void ge_error_clear(void);
 
 /*
- * A growable, always NUL-terminated byte buffer.  GE_BUF_INIT is an empty
- * buffer that owns nothing; ge_buf_release() frees the contents.
- * Appending functions return 0 or GE_ENOMEM.
+ * A growable, always NUL-terminated byte buffer, like git's strbuf: ptr is
+ * never NULL.  Until the first append it points at ge_buf__empty, a shared
+ * empty string that is never written (cap is 0 while it does), so a
+ * buffer's contents can always be read as ptr without a check.
+ * ge_buf_release() frees the contents and points ptr back at the empty
+ * string.  A zeroed ge_buf (calloc, memset) is accepted by every function
+ * too and owns nothing, but its ptr is NULL until the first append: set
+ * embedded buffers up with GE_BUF_INIT or ge_buf_init().
+ *
+ * max, like curl's dynbuf, bounds what the buffer may hold: an append that
+ * would take len past max fails with GE_ETOOBIG (the message names the
+ * bound) and leaves the buffer as it was.  0 is unbounded.  The bound
+ * outlives ge_buf_release(), ge_buf_clear() and ge_buf_detach().
+ * Appending functions return 0, GE_ENOMEM or GE_ETOOBIG.
  */
 typedef struct ge_buf {
 	char *ptr;
 	size_t len;
-	size_t cap;
+	size_t cap; /* 0: ptr is ge_buf__empty (or NULL when zeroed), owned nothing */
+	size_t max; /* bytes of content at most; 0: no bound */
 } ge_buf;
 
-#define GE_BUF_INIT {NULL, 0, 0}
+extern char ge_buf__empty[];
 
+#define GE_BUF_INIT {.ptr = ge_buf__empty}
+#define GE_BUF_INIT_BOUNDED(n) {.ptr = ge_buf__empty, .max = (n)}
+
+/* Set b up empty, owning nothing, with bound max (0: none). */
+void ge_buf_init(ge_buf *b, size_t max);
 int ge_buf_grow(ge_buf *b, size_t extra);
 int ge_buf_put(ge_buf *b, const char *data, size_t len);
 int ge_buf_puts(ge_buf *b, const char *s);
@@ -47,12 +64,33 @@ int ge_buf_vprintf(ge_buf *b, const char *fmt, va_list ap);
 void ge_buf_truncate(ge_buf *b, size_t len);
 void ge_buf_clear(ge_buf *b);
 void ge_buf_release(ge_buf *b);
-/* Hand the contents to the caller (free() them); the buffer is reset. */
+/*
+ * Hand the contents to the caller as a malloc'd string (free() it), also
+ * when nothing was appended (then a fresh ""); NULL only on out of memory.
+ * The buffer is left empty, owning nothing.
+ */
 char *ge_buf_detach(ge_buf *b);
-/* A valid C string even when nothing was ever appended. */
+/* b->ptr; "" for a zeroed buffer.  New code reads b->ptr. */
 const char *ge_buf_cstr(const ge_buf *b);
 
-/* Append s as a quoted JSON string (control bytes escaped, UTF-8 kept). */
+/*
+ * Decode one code point from s (n > 0 bytes) as the WHATWG decoder does
+ * (and so node, which GitHub's upload action runs on, and the Unicode
+ * standard's "maximal subpart" practice): an invalid sequence is U+FFFD and
+ * consumes its maximal valid prefix, at least one byte.  Returns the bytes
+ * consumed; *cp is the code point.
+ */
+size_t ge_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
+
+/*
+ * Append s as a quoted JSON string.  This is the one JSON string writer:
+ * every JSON and SARIF text goescape writes by hand goes through it, so
+ * every output has one policy (docs/DESIGN-NOTES.md, "JSON strings"):
+ * valid UTF-8 is kept as it is; each invalid sequence (a file name in
+ * another encoding) becomes one \ufffd per maximal invalid subpart, as
+ * ge_utf8_next reads it; '"' and '\\' are escaped, \n and \t as such,
+ * every other byte below 0x20 as \u00XX.  The output is always valid JSON.
+ */
 int ge_buf_put_json(ge_buf *b, const char *s);
 
 /*
@@ -124,7 +162,10 @@ typedef struct ge_stage {
 	size_t n;
 } ge_stage;
 
-#define GE_STAGE_INIT {NULL, 0}
+#define GE_STAGE_INIT                                                                              \
+	{                                                                                          \
+		.e = NULL                                                                          \
+	}
 
 int ge_stage_add(ge_stage *s, const char *path, const char *name, const char *data, size_t len,
                  int mode);

@@ -311,7 +311,7 @@ int ge_config_load(ge_config *c, const char *root)
 	if (rc == GE_ENOTFOUND)
 		rc = 0;
 	else if (rc == 0)
-		rc = ge_config_parse(c, ge_buf_cstr(&text), text.len, ".goescape.json");
+		rc = ge_config_parse(c, text.ptr, text.len, ".goescape.json");
 	ge_buf_release(&path);
 	ge_buf_release(&text);
 	return rc;
@@ -723,7 +723,7 @@ int ge_config_filter(const ge_config *c, ge_report *r, const char *root)
 				ge_buf text = GE_BUF_INIT;
 				int ig = -1;
 				if (p && ge_file_read(&text, p) == 0)
-					ig = ge_gopkg_text_ignored(ge_buf_cstr(&text), text.len, d->line);
+					ig = ge_gopkg_text_ignored(text.ptr, text.len, d->line);
 				free(p);
 				ge_buf_release(&text);
 				if (ig == GE_ENOMEM) {

@@ -119,7 +119,7 @@ typedef struct ge_cost_opts {
 
 #define GE_COST_OPTS_INIT                                                                          \
 	{                                                                                          \
-		"alloc_space", "profile", NULL, NULL, NULL, NULL, NULL, 0                          \
+		.sample = "alloc_space", .profile_name = "profile"                                 \
 	}
 
 /* The cost of one diagnostic (all zero for leaks and lines without samples). */

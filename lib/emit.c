@@ -172,7 +172,7 @@ static int github(ge_buf *out, const ge_report *r, const char *prefix, const ge_
 			rc |= gh_escape(out, prefix, 1);
 		rc |= gh_escape(out, d->file, 1);
 		rc |= ge_buf_printf(out, ",line=%u,col=%u,title=", d->line, d->column);
-		rc |= gh_escape(out, ge_buf_cstr(&title), 1);
+		rc |= gh_escape(out, title.ptr, 1);
 		rc |= ge_buf_puts(out, "::");
 		rc |= gh_escape(out, d->message, 0);
 		rc |= put_count(out, d);

@@ -35,7 +35,10 @@ typedef struct ge_emit_opts {
 	size_t top;                 /* text and hot sites: at most this many (0 = all) */
 } ge_emit_opts;
 
-#define GE_EMIT_OPTS_INIT {0, 0, "report", NULL, NULL, NULL, NULL, NULL, NULL, 0}
+#define GE_EMIT_OPTS_INIT                                                                          \
+	{                                                                                          \
+		.command = "report"                                                                \
+	}
 
 int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *o);
 

@@ -135,7 +135,7 @@ const char *ge_git_commondir(const ge_git *g)
 	return g->commondir;
 }
 
-int ge_git_head(ge_git *g, char out[GE_OID_HEX])
+int ge_git_head(char out[GE_OID_HEX], ge_git *g)
 {
 	git_oid oid;
 	int err = git_reference_name_to_id(&oid, g->repo, "HEAD");
@@ -174,7 +174,7 @@ int ge_git_go_relevant(const char *path)
 		       !strcmp(dot, ".h") || !strcmp(dot, ".syso"));
 }
 
-int ge_git_is_dirty(ge_git *g, int *dirty)
+int ge_git_is_dirty(int *dirty, ge_git *g)
 {
 	git_status_options so = GIT_STATUS_OPTIONS_INIT;
 	git_status_list *list = NULL;
@@ -205,7 +205,7 @@ int ge_git_is_dirty(ge_git *g, int *dirty)
 	return 0;
 }
 
-int ge_git_resolve(ge_git *g, const char *rev, char out[GE_OID_HEX])
+int ge_git_resolve(char out[GE_OID_HEX], ge_git *g, const char *rev)
 {
 	git_object *obj = NULL, *commit = NULL;
 	int err = git_revparse_single(&obj, g->repo, rev);
@@ -229,7 +229,7 @@ int ge_git_resolve(ge_git *g, const char *rev, char out[GE_OID_HEX])
 	return 0;
 }
 
-int ge_git_merge_base(ge_git *g, const char *a, const char *b, char out[GE_OID_HEX])
+int ge_git_merge_base(char out[GE_OID_HEX], ge_git *g, const char *a, const char *b)
 {
 	git_oid oa, ob, base;
 	int err;
@@ -249,7 +249,7 @@ int ge_git_merge_base(ge_git *g, const char *a, const char *b, char out[GE_OID_H
 	return 0;
 }
 
-int ge_git_commit_info(ge_git *g, const char *commit, char **subject, char parent[GE_OID_HEX])
+int ge_git_commit_info(char **subject, char parent[GE_OID_HEX], ge_git *g, const char *commit)
 {
 	git_oid oid;
 	git_commit *c = NULL;
@@ -307,7 +307,7 @@ done:
 	return found;
 }
 
-int ge_git_note_read(ge_git *g, const char *commit, ge_buf *out)
+int ge_git_note_read(ge_buf *out, ge_git *g, const char *commit)
 {
 	git_oid oid;
 	git_note *note = NULL;
@@ -653,7 +653,7 @@ uint32_t ge_git_map_line(const ge_git_delta *d, uint32_t old_line)
 	return (uint32_t)((int64_t)old_line + shift);
 }
 
-int ge_git_blob_read(ge_git *g, const char *blob, ge_buf *out)
+int ge_git_blob_read(ge_buf *out, ge_git *g, const char *blob)
 {
 	git_oid oid;
 	git_blob *b = NULL;
@@ -665,7 +665,7 @@ int ge_git_blob_read(ge_git *g, const char *blob, ge_buf *out)
 	return rc;
 }
 
-int ge_git_tree_file(ge_git *g, const char *commit, const char *path, ge_buf *out)
+int ge_git_tree_file(ge_buf *out, ge_git *g, const char *commit, const char *path)
 {
 	git_tree *t = NULL;
 	git_tree_entry *e = NULL;
@@ -678,7 +678,7 @@ int ge_git_tree_file(ge_git *g, const char *commit, const char *path, ge_buf *ou
 		return ge_error_set(GE_ENOTFOUND, "'%s' is not in %.12s", path, commit);
 	}
 	git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(e));
-	rc = ge_git_blob_read(g, hex, out);
+	rc = ge_git_blob_read(out, g, hex);
 	git_tree_entry_free(e);
 	git_tree_free(t);
 	return rc;
@@ -724,7 +724,7 @@ static int64_t commit_time(ge_git *g, const git_oid *oid)
 	return t;
 }
 
-int ge_git_remote_base(ge_git *g, const char *remote, const char *commit, char out[GE_OID_HEX])
+int ge_git_remote_base(char out[GE_OID_HEX], ge_git *g, const char *remote, const char *commit)
 {
 	git_oid head, other, base, best;
 	git_reference_iterator *it = NULL;
@@ -787,7 +787,7 @@ int ge_git_remote_base(ge_git *g, const char *remote, const char *commit, char o
 	return 0;
 }
 
-int ge_git_config_path(ge_git *g, const char *key, char **out)
+int ge_git_config_path(char **out, ge_git *g, const char *key)
 {
 	git_config *cfg = NULL, *snap = NULL;
 	git_buf b = GIT_BUF_INIT;
@@ -805,7 +805,7 @@ int ge_git_config_path(ge_git *g, const char *key, char **out)
 	return rc;
 }
 
-int ge_git_object_is_commit(ge_git *g, const char *oid_hex, char out[GE_OID_HEX])
+int ge_git_object_is_commit(char out[GE_OID_HEX], ge_git *g, const char *oid_hex)
 {
 	git_oid oid;
 	git_object *obj = NULL, *c = NULL;
@@ -844,7 +844,7 @@ static uint64_t mix_path(uint64_t h, const char *workdir, const char *path, unsi
 	return h;
 }
 
-int ge_git_state_read(ge_git *g, ge_git_state *out)
+int ge_git_state_read(ge_git_state *out, ge_git *g)
 {
 	git_status_options so = GIT_STATUS_OPTIONS_INIT;
 	git_status_list *list = NULL;

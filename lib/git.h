@@ -29,7 +29,7 @@ const char *ge_git_workdir(const ge_git *g);
 const char *ge_git_commondir(const ge_git *g);
 
 /* HEAD's commit; GE_ENOTFOUND when the branch has no commits yet. */
-int ge_git_head(ge_git *g, char out[GE_OID_HEX]);
+int ge_git_head(char out[GE_OID_HEX], ge_git *g);
 /* The branch HEAD names ("main"), or NULL when detached / unborn. malloc'd. */
 char *ge_git_branch(ge_git *g);
 
@@ -38,7 +38,7 @@ char *ge_git_branch(ge_git *g);
  * working tree?  Only .go, .s, .c, .h, .syso files, go.mod, go.sum and
  * go.work(.sum) count, so goescape's own baseline file does not.
  */
-int ge_git_is_dirty(ge_git *g, int *dirty);
+int ge_git_is_dirty(int *dirty, ge_git *g);
 /* Is this path one of the files above, that the Go build reads? */
 int ge_git_go_relevant(const char *path);
 
@@ -47,11 +47,11 @@ int ge_git_go_relevant(const char *path);
  * message naming the revision; in a shallow clone the message says to fetch
  * more history.
  */
-int ge_git_resolve(ge_git *g, const char *rev, char out[GE_OID_HEX]);
-int ge_git_merge_base(ge_git *g, const char *a, const char *b, char out[GE_OID_HEX]);
+int ge_git_resolve(char out[GE_OID_HEX], ge_git *g, const char *rev);
+int ge_git_merge_base(char out[GE_OID_HEX], ge_git *g, const char *a, const char *b);
 
 /* A commit's first line and first parent ("" when none). subject is malloc'd. */
-int ge_git_commit_info(ge_git *g, const char *commit, char **subject, char parent[GE_OID_HEX]);
+int ge_git_commit_info(char **subject, char parent[GE_OID_HEX], ge_git *g, const char *commit);
 
 /*
  * The note on a commit under refs/notes/goescape; GE_ENOTFOUND when none.
@@ -59,7 +59,7 @@ int ge_git_commit_info(ge_git *g, const char *commit, char **subject, char paren
  * is GE_EBADINPUT, decided from the object header before it is inflated.
  */
 #define GE_NOTE_MAX_BYTES ((size_t)512 * 1024 * 1024)
-int ge_git_note_read(ge_git *g, const char *commit, ge_buf *out);
+int ge_git_note_read(ge_buf *out, ge_git *g, const char *commit);
 /*
  * Set the note (replacing an older one), retrying when another process
  * moves the notes ref at the same time.  Works without user.name/user.email.
@@ -91,7 +91,10 @@ typedef struct ge_git_diff {
 	size_t n;
 } ge_git_diff;
 
-#define GE_GIT_DIFF_INIT {NULL, 0}
+#define GE_GIT_DIFF_INIT                                                                           \
+	{                                                                                          \
+		.d = NULL                                                                          \
+	}
 
 /*
  * Differences from base to head (a commit id), or to the working tree with
@@ -105,9 +108,9 @@ void ge_git_diff_release(ge_git_diff *d);
 uint32_t ge_git_map_line(const ge_git_delta *d, uint32_t old_line);
 
 /* A blob's content. */
-int ge_git_blob_read(ge_git *g, const char *blob, ge_buf *out);
+int ge_git_blob_read(ge_buf *out, ge_git *g, const char *blob);
 /* A file of a commit's tree ("" path errors); GE_ENOTFOUND when absent. */
-int ge_git_tree_file(ge_git *g, const char *commit, const char *path, ge_buf *out);
+int ge_git_tree_file(ge_buf *out, ge_git *g, const char *commit, const char *path);
 
 /* Check out a commit's tree into dir (created; must not hold other files). */
 int ge_git_checkout_to(ge_git *g, const char *commit, const char *dir);
@@ -117,13 +120,13 @@ int ge_git_checkout_to(ge_git *g, const char *commit, const char *dir);
  * commit and refs/remotes/REMOTE/HEAD, else the newest merge-base with any
  * ref under refs/remotes/REMOTE/.  GE_ENOTFOUND when nothing of commit is there.
  */
-int ge_git_remote_base(ge_git *g, const char *remote, const char *commit, char out[GE_OID_HEX]);
+int ge_git_remote_base(char out[GE_OID_HEX], ge_git *g, const char *remote, const char *commit);
 
 /* A path-valued config key (e.g. core.hooksPath), ~ expanded; GE_ENOTFOUND when unset. */
-int ge_git_config_path(ge_git *g, const char *key, char **out);
+int ge_git_config_path(char **out, ge_git *g, const char *key);
 
 /* Does the object exist and peel to a commit?  Then *out is that commit. */
-int ge_git_object_is_commit(ge_git *g, const char *oid_hex, char out[GE_OID_HEX]);
+int ge_git_object_is_commit(char out[GE_OID_HEX], ge_git *g, const char *oid_hex);
 
 /*
  * What a build of the working tree reads, as far as git can tell: HEAD,
@@ -140,7 +143,7 @@ typedef struct ge_git_state {
 	uint64_t hash;
 } ge_git_state;
 
-int ge_git_state_read(ge_git *g, ge_git_state *out);
+int ge_git_state_read(ge_git_state *out, ge_git *g);
 int ge_git_state_same(const ge_git_state *a, const ge_git_state *b);
 
 /* The URL of remote "origin", or NULL.  malloc'd. */

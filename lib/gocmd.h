@@ -34,7 +34,10 @@ typedef struct ge_modset {
 	char *go_version; /* the "go" line of go.mod / go.work, NULL if none */
 } ge_modset;
 
-#define GE_MODSET_INIT {NULL, 0, NULL, NULL, NULL}
+#define GE_MODSET_INIT                                                                             \
+	{                                                                                          \
+		.mods = NULL                                                                       \
+	}
 
 /*
  * Find the main modules for directory dir (absolute).  env_gowork is the
@@ -126,7 +129,7 @@ typedef struct ge_goplan {
 	size_t nscope;
 } ge_goplan;
 
-#define GE_GOPLAN_INIT {NULL, 0, 0, NULL, NULL, 0}
+#define GE_GOPLAN_INIT {.argv = NULL}
 
 /*
  * Plan a captured build: go is the real go, args are the user's arguments

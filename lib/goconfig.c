@@ -447,7 +447,7 @@ static char *goroot_env(const char *goroot, const char *name)
 	size_t n = strlen(name);
 	if (goroot && ge_buf_printf(&path, "%s/go.env", goroot) == 0 &&
 	    ge_file_read(&text, path.ptr) == 0) {
-		const char *p = ge_buf_cstr(&text), *end = p + text.len;
+		const char *p = text.ptr, *end = p + text.len;
 		while (p < end) {
 			const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
 			if ((size_t)(e - p) > n && strncmp(p, name, n) == 0 && p[n] == '=') {
@@ -484,7 +484,7 @@ static int find_goroot(char **root, char **version, const char *go)
 	if ((slash = strrchr(real, '/')))
 		*slash = '\0';
 	if (ge_buf_printf(&path, "%s/VERSION", real) == 0 && ge_file_read(&text, path.ptr) == 0 &&
-	    strncmp(ge_buf_cstr(&text), "go", 2) == 0) {
+	    strncmp(text.ptr, "go", 2) == 0) {
 		size_t n = strcspn(text.ptr, "\r\n");
 		*version = ge_strndup(text.ptr, n);
 		*root = ge_strdup(real);
@@ -597,7 +597,7 @@ static int ask_go(const char *go, const char *cwd)
 	memset(wrap_answer, 0, sizeof(wrap_answer));
 	if (ge_run_capture(&status, &text, argv, cwd, 1) == 0 && WIFEXITED(status) &&
 	    WEXITSTATUS(status) == 0) {
-		for (p = ge_buf_cstr(&text); *p && i < 4; i++) {
+		for (p = text.ptr; *p && i < 4; i++) {
 			size_t n = strcspn(p, "\r\n");
 			if (n < sizeof(wrap_answer[i]))
 				memcpy(wrap_answer[i], p, n);
@@ -794,8 +794,8 @@ static void file_lines(char **go_line, char **tc_line, const ge_modset *mods)
 	if (mods->workfile ? ge_buf_puts(&path, mods->workfile) == 0
 	                   : ge_buf_printf(&path, "%s/go.mod", mods->mods[0].root) == 0) {
 		if (ge_file_read(&text, path.ptr) == 0) {
-			*go_line = ge_gomod_lookup(ge_buf_cstr(&text), text.len, "go");
-			*tc_line = ge_gomod_lookup(ge_buf_cstr(&text), text.len, "toolchain");
+			*go_line = ge_gomod_lookup(text.ptr, text.len, "go");
+			*tc_line = ge_gomod_lookup(text.ptr, text.len, "toolchain");
 		}
 	}
 	ge_buf_release(&path);

@@ -759,3 +759,80 @@ uint32_t ge_golex_line_at(const uint32_t *lines, uint32_t nlines, size_t off)
 	}
 	return lo + 1;
 }
+
+/* Identifiers, keywords and numbers: the tokens old-style "word" bytes make. */
+static int word_kind(int kind)
+{
+	return kind == GE_GOLEX_IDENT || kind == GE_GOLEX_INT || kind == GE_GOLEX_FLOAT ||
+	       kind == GE_GOLEX_IMAG || ge_golex_is_keyword(kind);
+}
+
+size_t ge_golex_expr_end(const ge_golex *lx, size_t off)
+{
+	uint32_t lo = 0, hi, i, line;
+	size_t cur = off, eol;
+	assert(lx && lx->toks && lx->ntoks);
+	if (off >= lx->len)
+		return off + 1;
+	line = ge_golex_line_at(lx->lines, lx->nlines, off);
+	eol = line < lx->nlines ? lx->lines[line] - 1 : lx->len;
+	/* The first token that ends after off (written tokens are in order). */
+	hi = lx->ntoks - 1;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		const ge_golex_tok *t = &lx->toks[mid];
+		if (t->off + t->len <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	i = lo;
+	while (i + 1 < lx->ntoks && lx->toks[i].len == 0) /* an inserted ';' */
+		i++;
+	/* Inside a word: the rest of it. */
+	if (lx->toks[i].off < off) {
+		if (!word_kind(lx->toks[i].kind))
+			return off + 1;
+		cur = lx->toks[i].off + lx->toks[i].len;
+		i++;
+	}
+	while (lx->toks[i].off == cur &&
+	       (lx->toks[i].kind == GE_GOLEX_AND || lx->toks[i].kind == GE_GOLEX_MUL)) {
+		cur += lx->toks[i].len;
+		i++;
+	}
+	for (;;) {
+		const ge_golex_tok *t = &lx->toks[i];
+		if (t->kind == GE_GOLEX_EOF || t->off != cur || t->off >= eol)
+			break;
+		if (word_kind(t->kind)) {
+			cur = t->off + t->len;
+			i++;
+		} else if (t->kind == GE_GOLEX_LPAREN || t->kind == GE_GOLEX_LBRACK ||
+		           t->kind == GE_GOLEX_LBRACE) {
+			const ge_golex_tok *m =
+			    t->match != GE_GOLEX_NONE ? &lx->toks[t->match] : NULL;
+			if (m && !(t->flags & GE_GOLEX_F_UNPAIRED) && m->kind != GE_GOLEX_EOF &&
+			    m->off + m->len <= eol) {
+				cur = m->off + m->len;
+				i = t->match + 1;
+				continue;
+			}
+			/* Not closed on this line: the group runs to the line's last token. */
+			for (; lx->toks[i].kind != GE_GOLEX_EOF && lx->toks[i].off < eol; i++)
+				if (lx->toks[i].len)
+					cur = lx->toks[i].off + lx->toks[i].len;
+			if (cur > eol)
+				cur = eol;
+			break;
+		} else if (t->kind == GE_GOLEX_PERIOD && cur > off &&
+		           lx->toks[i + 1].kind == GE_GOLEX_IDENT &&
+		           lx->toks[i + 1].off == t->off + t->len) {
+			cur = lx->toks[i + 1].off + lx->toks[i + 1].len;
+			i += 2;
+		} else {
+			break;
+		}
+	}
+	return cur > off ? cur : off + 1;
+}

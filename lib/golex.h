@@ -197,7 +197,7 @@ typedef struct ge_golex {
 
 #define GE_GOLEX_INIT                                                                              \
 	{                                                                                          \
-		NULL, 0, NULL, 0, NULL, 0                                                          \
+		.src = NULL                                                                        \
 	}
 
 /*
@@ -216,6 +216,18 @@ uint32_t *ge_golex_take_lines(ge_golex *lx, uint32_t *nlines);
 /* Line (from 1) holding byte offset off, given a line table as above;
  * offsets past the end belong to the last line.  0 when nlines is 0. */
 uint32_t ge_golex_line_at(const uint32_t *lines, uint32_t nlines, size_t off);
+
+/*
+ * The end (exclusive byte offset) of the expression that starts at byte
+ * off, as the compiler points at one in a diagnostic: an identifier, a
+ * unary & or *, or the '(' of a call; the expression goes on through
+ * selectors (".name"), calls, indexes and composite literals whose
+ * brackets close on the same line, written without spaces between the
+ * parts.  A group not closed on off's line runs to that line's last
+ * token.  Never past off's line; at least one byte (off + 1 when no
+ * expression starts at off, or off is at or past the end).
+ */
+size_t ge_golex_expr_end(const ge_golex *lx, size_t off);
 
 /* go/token's spelling of a kind: "IDENT", "INT", "+", "&^=", "break",
  * "EOF" ...; "?" for a value out of range. */

@@ -96,7 +96,7 @@ typedef struct ge_gopkg_build {
 
 #define GE_GOPKG_BUILD_INIT                                                                        \
 	{                                                                                          \
-		NULL, NULL, NULL, 0, NULL, 0, 0, 0, 0                                              \
+		.goos = NULL                                                                       \
 	}
 
 typedef struct ge_gopkg ge_gopkg;
@@ -120,6 +120,15 @@ typedef struct ge_gopkg_stats {
 int ge_gopkg_open(ge_gopkg **out, const char *dir, const ge_gopkg_source *src,
                   const ge_gopkg_build *build);
 void ge_gopkg_free(ge_gopkg *p);
+
+/*
+ * A view of dir that lists nothing and reads no header: every file asked
+ * of it (ge_gopkg_get) is read through src when asked and scanned alone,
+ * as a file the build does not compile is (ge_gopkg_nfiles() is 0).  For
+ * callers that want one file's text, lines and expressions rather than
+ * the package (sarif).  Free with ge_gopkg_free().
+ */
+int ge_gopkg_open_files(ge_gopkg **out, const char *dir, const ge_gopkg_source *src);
 
 /* The files the build compiles, in compile order: base names, borrowed. */
 size_t ge_gopkg_nfiles(const ge_gopkg *p);
@@ -153,6 +162,19 @@ const char *ge_gopkg_func_at(ge_gopkg_file *f, uint32_t line, uint32_t col);
 /* ge_gofile_line() and _line_hash() of the file. */
 const char *ge_gopkg_line(const ge_gopkg_file *f, uint32_t line, size_t *len);
 uint64_t ge_gopkg_line_hash(const ge_gopkg_file *f, uint32_t line);
+
+/* The file's bytes as read: borrowed, valid until ge_gopkg_free(). */
+const char *ge_gopkg_text(const ge_gopkg_file *f, size_t *len);
+
+/*
+ * The expression the compiler points at with line:col (bytes, from 1), as
+ * ge_golex_expr_end() reads it: *end_col is the column just past it, on
+ * the same line (a trailing '\r' is not part of the line).  The file is
+ * lexed on the first question and its tokens kept until ge_gopkg_free().
+ * 0; GE_ENOTFOUND when line:col is not on a line of the file (col past the
+ * line's end included); GE_ENOMEM.
+ */
+int ge_gopkg_expr_end(uint32_t *end_col, ge_gopkg_file *f, uint32_t line, uint32_t col);
 
 /*
  * Is a diagnostic on line suppressed?  1 when a comment on that line, or

@@ -14,6 +14,12 @@
  * blocks (the one limit every walker of golex tokens shares), so
  * arbitrary input cannot exhaust the stack; code nested deeper than that
  * is attributed to the function at the limit.
+ *
+ * The parser's types are in gosrc_int.h; the initialisation order of
+ * package-level variables (which numbers package-level closures) is in
+ * gosrc_init.c.  What remains (about 1,230 lines) is one structural walk
+ * (statements, declarations, names) whose parts call each other; cutting
+ * it further would only spread that recursion over files.
  */
 #include "gosrc.h"
 
@@ -22,79 +28,14 @@
 
 #include "common.h"
 #include "golex.h"
-
-#define NONE      UINT32_MAX
-#define MAX_DEPTH GE_GOLEX_MAX_DEPTH
-/* Bound on identifier visits when ordering package-level initialisers. */
-#define INIT_WORK_LIMIT (1u << 24)
-
-enum { N_DECL, N_INIT, N_CLOSURE };
-
-typedef struct node {
-	uint32_t start, end; /* byte offsets, both inclusive */
-	uint32_t parent;     /* NONE at package level */
-	uint32_t num;        /* closure number; for N_INIT the init index */
-	uint32_t nkids;      /* closures numbered so far directly inside */
-	uint32_t group;      /* package-level closure: its initialiser */
-	uint32_t raw;        /* N_DECL: offset of the declared name in raw */
-	uint32_t name;       /* offset of the final name in names */
-	uint8_t kind;
-} node;
-
-struct ge_gofile {
-	char *src;
-	size_t len;
-	uint32_t *lines; /* start offset of each line */
-	uint32_t nlines;
-	node *nodes;
-	uint32_t nnodes, capnodes;
-	ge_buf raw;   /* declaration names as written, NUL separated */
-	ge_buf names; /* final names, rebuilt when the package base changes */
-	char *pkg;
-	uint32_t nglob, ninit;
-	uint32_t glob_base, init_base;
-};
-
-/* A package-level name: a bool constant, a variable or a function. */
-typedef struct ident {
-	const char *s;
-	uint32_t len;
-	uint32_t val; /* constant: 1 true, 2 false; var: spec; func: index */
-	uint8_t isfunc;
-} ident;
-
-/* A package-level initialiser: one var spec, or a stray statement. */
-typedef struct spec {
-	uint32_t s, e;  /* token range of the whole spec */
-	uint32_t init;  /* first token after '=', or NONE */
-	uint32_t nclos; /* package-level closures found in it */
-} spec;
-
-typedef struct parser {
-	const char *src;
-	uint32_t len;
-	ge_golex lx;
-	const ge_golex_tok *tok; /* lx.toks */
-	uint32_t eof;            /* index of the EOF token */
-	ge_gofile *f;
-	ident *consts;
-	uint32_t nconsts, capconsts;
-	ident *globals;
-	uint32_t nglobals, capglobals;
-	uint32_t (*funcs)[2]; /* body token range of each plain function */
-	uint32_t nfuncs, capfuncs;
-	spec *specs;
-	uint32_t nspecs, capspecs;
-	uint32_t group; /* spec receiving the package-level closures found now */
-	int err;
-} parser;
+#include "gosrc_int.h"
 
 /*
  * Grow the array whose pointer is at pptr (elements of size el, *cap of them)
  * to hold need elements; 0 or GE_ENOMEM.  pptr is the address of any object
  * pointer; it is moved with memcpy so no pointer is accessed as another type.
  */
-static int grow(void *pptr, uint32_t *cap, uint32_t need, size_t el)
+int ge_gosrc__grow(void *pptr, uint32_t *cap, uint32_t need, size_t el)
 {
 	uint32_t n;
 	void *old, *q;
@@ -365,7 +306,7 @@ static int ident_cmp(const void *a, const void *b)
 	return memcmp(x->s, y->s, x->len);
 }
 
-static const ident *ident_find(const ident *v, uint32_t n, const parser *p, uint32_t j)
+const ident *ge_gosrc__ident_find(const ident *v, uint32_t n, const parser *p, uint32_t j)
 {
 	ident key = {0};
 	if (!n)
@@ -381,7 +322,7 @@ static int add_ident(parser *p, ident **v, uint32_t *n, uint32_t *cap, uint32_t 
 	ident *x;
 	if (is_word(p, j, "_"))
 		return 0;
-	if (grow(v, cap, *n + 1, sizeof(**v)) < 0)
+	if (ge_gosrc__grow(v, cap, *n + 1, sizeof(**v)) < 0)
 		return GE_ENOMEM;
 	x = &(*v)[(*n)++];
 	x->s = p->src + p->tok[j].off;
@@ -434,7 +375,7 @@ static void const_spec(parser *p, uint32_t s, uint32_t e, uint32_t prev[2])
 static int add_spec(parser *p, uint32_t s, uint32_t e, uint32_t init)
 {
 	spec *x;
-	if (grow(&p->specs, &p->capspecs, p->nspecs + 1, sizeof(*p->specs)) < 0)
+	if (ge_gosrc__grow(&p->specs, &p->capspecs, p->nspecs + 1, sizeof(*p->specs)) < 0)
 		return GE_ENOMEM;
 	x = &p->specs[p->nspecs++];
 	x->s = s;
@@ -528,7 +469,7 @@ static int sb_operand(const parser *p, uint32_t s, uint32_t e, int depth, int *i
 			v = 1;
 		else if (is_word(p, s, "false"))
 			v = -1;
-		else if ((c = ident_find(p->consts, p->nconsts, p, s)))
+		else if ((c = ge_gosrc__ident_find(p->consts, p->nconsts, p, s)))
 			v = c->val == 1 ? 1 : -1;
 		ic = v != 0;
 	} else if (K(p, s, e) == GE_GOLEX_LPAREN && group_end(p, s) == e - 1 && depth < 32) {
@@ -605,7 +546,7 @@ static uint32_t new_node(parser *p, int kind, uint32_t start, uint32_t end, uint
 	if (p->err)
 		return NONE;
 	if (f->nnodes == NONE - 1 ||
-	    grow(&f->nodes, &f->capnodes, f->nnodes + 1, sizeof(*f->nodes)) < 0) {
+	    ge_gosrc__grow(&f->nodes, &f->capnodes, f->nnodes + 1, sizeof(*f->nodes)) < 0) {
 		p->err = GE_ENOMEM;
 		return NONE;
 	}
@@ -960,7 +901,7 @@ static void note_func(parser *p, uint32_t a, uint32_t b)
 	lb = skip_signature(p, k, b);
 	if (K(p, lb, b) != GE_GOLEX_LBRACE)
 		return;
-	if (grow(&p->funcs, &p->capfuncs, p->nfuncs + 1, sizeof(*p->funcs)) < 0 ||
+	if (ge_gosrc__grow(&p->funcs, &p->capfuncs, p->nfuncs + 1, sizeof(*p->funcs)) < 0 ||
 	    add_ident(p, &p->globals, &p->nglobals, &p->capglobals, a + 1, p->nfuncs, 1) < 0) {
 		p->err = GE_ENOMEM;
 		return;
@@ -968,209 +909,6 @@ static void note_func(parser *p, uint32_t a, uint32_t b)
 	p->funcs[p->nfuncs][0] = lb + 1;
 	p->funcs[p->nfuncs][1] = closer(p, lb, b);
 	p->nfuncs++;
-}
-
-/* ------------------------------------------------------------------ */
-/* Initialisation order of package-level variables                      */
-
-typedef struct heap {
-	uint32_t *v;
-	uint32_t n;
-} heap;
-
-static void heap_push(heap *h, uint32_t x)
-{
-	uint32_t i = h->n++;
-	while (i && h->v[(i - 1) / 2] > x) {
-		h->v[i] = h->v[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	h->v[i] = x;
-}
-
-static uint32_t heap_pop(heap *h)
-{
-	uint32_t top = h->v[0], x = h->v[--h->n], i = 0;
-	for (;;) {
-		uint32_t c = 2 * i + 1;
-		if (c >= h->n)
-			break;
-		if (c + 1 < h->n && h->v[c + 1] < h->v[c])
-			c++;
-		if (h->v[c] >= x)
-			break;
-		h->v[i] = h->v[c];
-		i = c;
-	}
-	if (h->n)
-		h->v[i] = x;
-	return top;
-}
-
-/*
- * Rank the specs in the order Go initialises them: repeatedly the earliest
- * in declaration order whose dependencies (package-level variables named
- * in its initialiser, directly or through the bodies of functions it
- * names) are initialised.  Only this file is known; shadowing and method
- * references are not resolved.  On too much work, source order.
- */
-static int init_order(parser *p, uint32_t *rank)
-{
-	uint32_t S = p->nspecs, g, i, nedges = 0, capedges = 0, nstack = 0, capstack = 0, work = 0,
-	         next = 0;
-	uint32_t(*edges)[2] = NULL, (*stack)[2] = NULL;
-	uint32_t *fmark = NULL, *smark = NULL, *pending = NULL, *first = NULL, *dep = NULL;
-	heap h = {NULL, 0};
-	int rc = GE_ENOMEM;
-
-	for (g = 0; g < S; g++)
-		rank[g] = g;
-	fmark = calloc((size_t)p->nfuncs + 1, sizeof(*fmark));
-	smark = calloc((size_t)S + 1, sizeof(*smark));
-	pending = calloc((size_t)S + 1, sizeof(*pending));
-	first = calloc((size_t)S + 2, sizeof(*first));
-	h.v = malloc(((size_t)S + 1) * sizeof(*h.v));
-	if (!fmark || !smark || !pending || !first || !h.v)
-		goto done;
-
-	for (g = 0; g < S; g++) {
-		if (p->specs[g].init == NONE)
-			continue;
-		if (grow(&stack, &capstack, 1, sizeof(*stack)) < 0)
-			goto done;
-		stack[0][0] = p->specs[g].init;
-		stack[0][1] = p->specs[g].e;
-		nstack = 1;
-		while (nstack) {
-			uint32_t s = stack[nstack - 1][0], e = stack[nstack - 1][1], t;
-			nstack--;
-			for (t = s; t < e; t++) {
-				const ident *x;
-				if (p->tok[t].kind != GE_GOLEX_IDENT ||
-				    (t && p->tok[t - 1].kind == GE_GOLEX_PERIOD))
-					continue;
-				if (++work > INIT_WORK_LIMIT) {
-					rc = 0; /* keep source order */
-					for (i = 0; i < S; i++)
-						rank[i] = i;
-					goto done;
-				}
-				x = ident_find(p->globals, p->nglobals, p, t);
-				if (!x)
-					continue;
-				if (x->isfunc) {
-					if (fmark[x->val] == g + 1)
-						continue;
-					fmark[x->val] = g + 1;
-					if (grow(&stack, &capstack, nstack + 1, sizeof(*stack)) < 0)
-						goto done;
-					stack[nstack][0] = p->funcs[x->val][0];
-					stack[nstack][1] = p->funcs[x->val][1];
-					nstack++;
-				} else if (x->val != g && smark[x->val] != g + 1) {
-					smark[x->val] = g + 1;
-					if (grow(&edges, &capedges, nedges + 1, sizeof(*edges)) < 0)
-						goto done;
-					edges[nedges][0] = g;      /* depends */
-					edges[nedges][1] = x->val; /* on */
-					nedges++;
-					pending[g]++;
-				}
-			}
-		}
-	}
-	/* dependents of d: dep[first[d] .. first[d + 1]) */
-	dep = malloc(((size_t)nedges + 1) * sizeof(*dep));
-	if (!dep)
-		goto done;
-	for (i = 0; i < nedges; i++)
-		first[edges[i][1] + 2]++;
-	for (g = 0; g < S; g++)
-		first[g + 2] += first[g + 1];
-	for (i = 0; i < nedges; i++)
-		dep[first[edges[i][1] + 1]++] = edges[i][0];
-
-	memset(smark, 0, ((size_t)S + 1) * sizeof(*smark)); /* now: ranked */
-	for (g = 0; g < S; g++)
-		if (!pending[g])
-			heap_push(&h, g);
-	for (i = 0; i < S; i++) {
-		uint32_t d;
-		if (!h.n) {
-			/* A cycle (not valid Go): take the earliest left. */
-			while (smark[next])
-				next++;
-			heap_push(&h, next);
-			pending[next] = 0;
-		}
-		g = heap_pop(&h);
-		smark[g] = 1;
-		rank[g] = i;
-		for (d = first[g]; d < first[g + 1]; d++) {
-			uint32_t w = dep[d];
-			if (pending[w] && !--pending[w] && !smark[w])
-				heap_push(&h, w);
-		}
-	}
-	rc = 0;
-done:
-	free(edges);
-	free(stack);
-	free(fmark);
-	free(smark);
-	free(pending);
-	free(first);
-	free(dep);
-	free(h.v);
-	return rc;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Number the package-level closures: by initialiser rank, then source. */
-static int number_globals(parser *p)
-{
-	ge_gofile *f = p->f;
-	uint32_t *rank = NULL, i, n = 0, groups = 0;
-	uint64_t *keys = NULL;
-	int rc = GE_ENOMEM;
-
-	for (i = 0; i < p->nspecs; i++)
-		groups += p->specs[i].nclos != 0;
-	for (i = 0; i < f->nnodes; i++)
-		n += f->nodes[i].kind == N_CLOSURE && f->nodes[i].parent == NONE;
-	f->nglob = n;
-	if (!n)
-		return 0;
-	rank = malloc(((size_t)p->nspecs + 1) * sizeof(*rank));
-	keys = malloc((size_t)n * sizeof(*keys));
-	if (!rank || !keys)
-		goto done;
-	if (groups > 1) {
-		if (init_order(p, rank) < 0)
-			goto done;
-	} else {
-		for (i = 0; i < p->nspecs; i++)
-			rank[i] = i;
-	}
-	n = 0;
-	for (i = 0; i < f->nnodes; i++) {
-		node *x = &f->nodes[i];
-		if (x->kind == N_CLOSURE && x->parent == NONE)
-			keys[n++] = (uint64_t)(x->group == NONE ? 0 : rank[x->group]) << 32 | i;
-	}
-	qsort(keys, n, sizeof(*keys), cmp_u64);
-	for (i = 0; i < n; i++)
-		f->nodes[keys[i] & 0xffffffffu].num = i + 1;
-	rc = 0;
-done:
-	free(rank);
-	free(keys);
-	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1314,6 +1052,8 @@ static int parse_owned(ge_gofile **out, char *src, size_t len)
 		free(src);
 		goto done;
 	}
+	ge_buf_init(&f->raw, 0);
+	ge_buf_init(&f->names, 0);
 	f->src = src;
 	f->len = len;
 	p.src = src;
@@ -1338,7 +1078,7 @@ static int parse_owned(ge_gofile **out, char *src, size_t len)
 		qsort(p.globals, p.nglobals, sizeof(*p.globals), ident_cmp);
 	p.group = 0;
 	each_top(&p, walk);
-	if (p.err || number_globals(&p) < 0)
+	if (p.err || ge_gosrc__number_globals(&p) < 0)
 		goto done;
 	rc = build_names(f);
 	if (rc < 0)
@@ -1437,7 +1177,7 @@ const char *ge_gofile_func_at(const ge_gofile *f, uint32_t line, uint32_t col)
 		return "";
 	for (i = lo - 1; i != NONE; i = f->nodes[i].parent)
 		if (f->nodes[i].end >= off)
-			return f->names.ptr ? f->names.ptr + f->nodes[i].name : "";
+			return f->names.ptr + f->nodes[i].name;
 	return "";
 }
 

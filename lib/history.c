@@ -150,9 +150,9 @@ int ge_history_note(ge_report **out, ge_history *h, const char *commit)
 		return GE_ENOTFOUND;
 	if ((rc = ge_history_config(&cfg, h)) < 0)
 		return rc;
-	rc = ge_git_note_read(h->git, commit, &note);
+	rc = ge_git_note_read(&note, h->git, commit);
 	if (rc == 0)
-		rc = note_parse(&s, ge_buf_cstr(&note), note.len);
+		rc = note_parse(&s, note.ptr, note.len);
 	ge_buf_release(&note);
 	if (rc < 0) {
 		ge_error_clear();
@@ -192,7 +192,7 @@ static int store_note(ge_history *h, const char *commit, const ge_report *r)
 	int rc = 0;
 	if (!h->git || h->no_store || h->npkgs || !r->config)
 		return 0;
-	if (ge_git_note_read(h->git, commit, &old) == 0) {
+	if (ge_git_note_read(&old, h->git, commit) == 0) {
 		/*
 		 * The rebuild of a clean tree in the one configuration the note
 		 * holds: the note is this report's JSON byte for byte, and
@@ -201,10 +201,10 @@ static int store_note(ge_history *h, const char *commit, const ge_report *r)
 		 */
 		if ((rc = ge_report_to_json(&b, r)) < 0)
 			goto done;
-		if (old.len == b.len && memcmp(ge_buf_cstr(&old), ge_buf_cstr(&b), b.len) == 0)
+		if (old.len == b.len && memcmp(old.ptr, b.ptr, b.len) == 0)
 			goto done;
 		ge_buf_clear(&b);
-		if ((rc = note_parse(&s, ge_buf_cstr(&old), old.len)) < 0)
+		if ((rc = note_parse(&s, old.ptr, old.len)) < 0)
 			goto done;
 	}
 	if (!(keep = calloc(s.n + 1, sizeof(*keep)))) {
@@ -221,8 +221,7 @@ static int store_note(ge_history *h, const char *commit, const ge_report *r)
 	for (i = 0; i < nk && rc == 0; i++)
 		rc = ge_report_to_json(&b, keep[i]);
 	/* The same note again (a rebuild of a clean tree): no new notes commit. */
-	if (rc == 0 &&
-	    !(old.len == b.len && memcmp(ge_buf_cstr(&old), ge_buf_cstr(&b), b.len) == 0))
+	if (rc == 0 && !(old.len == b.len && memcmp(old.ptr, b.ptr, b.len) == 0))
 		rc = ge_git_note_write(h->git, commit, b.ptr);
 	/* A lock in the way (a killed writer's, or held too long): say so, once, and go on. */
 	if (rc == GE_ELOCKED || rc == GE_ECONFLICT) {
@@ -244,7 +243,7 @@ int ge_history_worktree(ge_report **out, int *status, ge_history *h)
 	int rc, have_before = 0;
 	*out = NULL;
 	/* What the build will see, to know afterwards whether it saw a commit. */
-	if (h->git && ge_git_state_read(h->git, &before) == 0)
+	if (h->git && ge_git_state_read(&before, h->git) == 0)
 		have_before = 1;
 	if ((rc = ge_capture_packages(&r, status, &h->build, h->pkgs, h->npkgs, NULL)) < 0)
 		return rc;
@@ -253,7 +252,7 @@ int ge_history_worktree(ge_report **out, int *status, ge_history *h)
 		return build_failed(*status);
 	}
 	if (h->git && have_before && before.head[0]) {
-		if ((rc = ge_git_state_read(h->git, &after)) < 0)
+		if ((rc = ge_git_state_read(&after, h->git)) < 0)
 			goto fail;
 		if ((rc = ge_report_set_meta(
 		         r, r->go_version, r->module, after.head[0] ? after.head : NULL,
@@ -339,8 +338,8 @@ static int backing_file(ge_buf *path, ge_history *h, const char *blob, const cha
 		return rc;
 	if (stat(path->ptr, &st) == 0)
 		return 0; /* named by content: already right */
-	if ((rc = ge_git_blob_read(h->git, blob, &content)) == 0)
-		rc = ge_file_write_atomic(path->ptr, ge_buf_cstr(&content), content.len, 0644);
+	if ((rc = ge_git_blob_read(&content, h->git, blob)) == 0)
+		rc = ge_file_write_atomic(path->ptr, content.ptr, content.len, 0644);
 	ge_buf_release(&content);
 	return rc;
 }
@@ -563,7 +562,7 @@ int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *c
 		return rc;
 	r = NULL;
 	/* The overlay is made from the working tree: it must not move under the build. */
-	if (ge_git_state_read(h->git, &before) < 0)
+	if (ge_git_state_read(&before, h->git) < 0)
 		ge_error_clear();
 	else
 		have_before = 1;
@@ -614,7 +613,7 @@ int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *c
 		ge_report_free(r);
 		return rc;
 	}
-	if (have_before && ge_git_state_read(h->git, &after) == 0 &&
+	if (have_before && ge_git_state_read(&after, h->git) == 0 &&
 	    ge_git_state_same(&before, &after))
 		(void)store_note(h, commit, r);
 	*out = r;
@@ -836,7 +835,7 @@ int ge_history_args_storable(const ge_modset *m, const char *cwd, char *const *a
 int ge_history_store_build(ge_history *h, const ge_report *r, const ge_git_state *before)
 {
 	ge_git_state now;
-	if (!h->git || h->no_store || ge_git_state_read(h->git, &now) < 0 || now.dirty ||
+	if (!h->git || h->no_store || ge_git_state_read(&now, h->git) < 0 || now.dirty ||
 	    !now.head[0] || !ge_git_state_same(before, &now))
 		return 0;
 	{

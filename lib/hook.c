@@ -78,7 +78,7 @@ int ge_hook_path(char **out, ge_git *g)
 		return *out ? 0 : ge_error_set(GE_ENOMEM, "out of memory");
 	}
 	/* No git to ask: read core.hooksPath through libgit2. */
-	rc = ge_git_config_path(g, "core.hooksPath", &hp);
+	rc = ge_git_config_path(&hp, g, "core.hooksPath");
 	if (rc == 0) {
 		/* git runs hooks from the working tree root: relative paths start there. */
 		const char *base = ge_git_workdir(g) ? ge_git_workdir(g) : ge_git_commondir(g);
@@ -102,7 +102,7 @@ int ge_hook_path(char **out, ge_git *g)
 static int file_has(const char *path, const char *marker)
 {
 	ge_buf b = GE_BUF_INIT;
-	int has = ge_file_read(&b, path) == 0 && strstr(ge_buf_cstr(&b), marker) != NULL;
+	int has = ge_file_read(&b, path) == 0 && strstr(b.ptr, marker) != NULL;
 	ge_buf_release(&b);
 	return has;
 }
@@ -349,13 +349,13 @@ static int drop_suppressed(ge_report *r, ge_history *h, const char *commit)
 					break;
 				}
 				ge_buf_clear(&text);
-				have = ge_git_tree_file(h->git, commit, path, &text) == 0;
+				have = ge_git_tree_file(&text, h->git, commit, path) == 0;
 				free(path);
 				cur = d->file;
 			}
 			/* In a comment on the line or above, not in a string (lib/gopkg). */
 			if (have) {
-				int ig = ge_gopkg_text_ignored(ge_buf_cstr(&text), text.len, d->line);
+				int ig = ge_gopkg_text_ignored(text.ptr, text.len, d->line);
 				if (ig < 0) {
 					rc = ig;
 					break;
@@ -387,12 +387,13 @@ int ge_prepush_analyse(ge_prepush_result *results, ge_history *h, const char *re
 		char head[GE_OID_HEX], base[GE_OID_HEX];
 		ge_report *hr = NULL, *br = NULL;
 		int status = 0, from_note = 0, dup = 0;
-		if (ge_oid_is_zero(r->local_oid) || !ge_git_object_is_commit(h->git, r->local_oid, head))
+		if (ge_oid_is_zero(r->local_oid) ||
+		    !ge_git_object_is_commit(head, h->git, r->local_oid))
 			continue; /* a deletion, or a tag of something that is not a commit */
 		if (!ge_oid_is_zero(r->remote_oid) &&
-		    ge_git_object_is_commit(h->git, r->remote_oid, base)) {
+		    ge_git_object_is_commit(base, h->git, r->remote_oid)) {
 			/* An update: compare with what the remote has. */
-		} else if (ge_git_remote_base(h->git, remote, head, base) < 0) {
+		} else if (ge_git_remote_base(base, h->git, remote, head) < 0) {
 			continue; /* nothing on the remote to compare with */
 		}
 		if (strcmp(base, head) == 0)

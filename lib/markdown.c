@@ -330,7 +330,7 @@ int ge_markdown_render(ge_buf *out, const ge_report *r, const ge_markdown_opts *
 		}
 	}
 	if (m.rc == 0)
-		m.rc = ge_buf_put(out, pk.ptr ? pk.ptr : "", pk.len);
+		m.rc = ge_buf_put(out, pk.ptr, pk.len);
 	m.omitted += pm.omitted;
 	if (m.omitted && m.rc == 0)
 		m.rc = ge_buf_printf(out,

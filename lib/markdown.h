@@ -38,7 +38,7 @@ typedef struct ge_markdown_opts {
 
 #define GE_MARKDOWN_OPTS_INIT                                                                      \
 	{                                                                                          \
-		0, NULL, NULL, NULL, 0                                                             \
+		.only_new = 0                                                                      \
 	}
 
 /* Append r as markdown to out.  GE_ENOMEM on failure. */

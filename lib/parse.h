@@ -104,7 +104,10 @@ typedef struct ge_build_event {
 	size_t output_len;
 } ge_build_event;
 
-#define GE_BUILD_EVENT_INIT {NULL, NULL, NULL, 0}
+#define GE_BUILD_EVENT_INIT                                                                        \
+	{                                                                                          \
+		.import_path = NULL                                                                \
+	}
 
 /*
  * Decode line (no newline) as a build event: 1 when it is one, 0 when it is

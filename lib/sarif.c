@@ -8,7 +8,7 @@
  */
 #include "sarif.h"
 #include "cost.h"
-#include "url.h"
+#include "sarif_loc.h"
 
 #include <zlib.h>
 
@@ -16,695 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* ---- UTF-8 and UTF-16 ----------------------------------------------------- */
-
-/*
- * Decode one code point from s (n > 0 bytes) as the WHATWG decoder (and so
- * node, which GitHub's upload action runs on) does: an invalid sequence is
- * U+FFFD and consumes its maximal valid prefix, at least one byte.
- */
-static size_t u8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	unsigned char b = s[0], lo = 0x80, hi = 0xBF;
-	size_t need, i;
-	uint32_t c;
-	if (b < 0x80) {
-		*cp = b;
-		return 1;
-	}
-	if (b >= 0xC2 && b <= 0xDF) {
-		need = 1;
-		c = b & 0x1F;
-	} else if (b >= 0xE0 && b <= 0xEF) {
-		need = 2;
-		c = b & 0x0F;
-		if (b == 0xE0)
-			lo = 0xA0;
-		else if (b == 0xED)
-			hi = 0x9F;
-	} else if (b >= 0xF0 && b <= 0xF4) {
-		need = 3;
-		c = b & 0x07;
-		if (b == 0xF0)
-			lo = 0x90;
-		else if (b == 0xF4)
-			hi = 0x8F;
-	} else {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	for (i = 1; i <= need; i++) {
-		if (i >= n || s[i] < lo || s[i] > hi) {
-			*cp = 0xFFFD;
-			return i;
-		}
-		c = (c << 6) | (s[i] & 0x3F);
-		lo = 0x80;
-		hi = 0xBF;
-	}
-	*cp = c;
-	return need + 1;
-}
-
-/* UTF-16 code units in the first n bytes of s. */
-static uint32_t u16_units(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	uint32_t units = 0;
-	size_t i = 0;
-	while (i < n) {
-		uint32_t cp;
-		if (p[i] < 0x80) {
-			i++;
-			units++;
-			continue;
-		}
-		i += u8_next(p + i, n - i, &cp);
-		units += cp > 0xFFFF ? 2 : 1;
-	}
-	return units;
-}
-
-static int u8_valid(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), i = 0;
-	while (i < n) {
-		uint32_t cp;
-		size_t k = u8_next(p + i, n - i, &cp);
-		if (cp == 0xFFFD &&
-		    !(k == 3 && p[i] == 0xEF && p[i + 1] == 0xBF && p[i + 2] == 0xBD))
-			return 0;
-		i += k;
-	}
-	return 1;
-}
-
-/* A JSON string; invalid UTF-8 (a file name, say) becomes U+FFFD. */
-static int jstr(ge_buf *b, const char *s)
-{
-	ge_buf fixed = GE_BUF_INIT;
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n, i = 0;
-	int rc;
-	if (u8_valid(s))
-		return ge_buf_put_json(b, s);
-	n = strlen(s);
-	rc = 0;
-	while (i < n && rc == 0) {
-		uint32_t cp;
-		size_t k = u8_next(p + i, n - i, &cp);
-		rc = cp == 0xFFFD ? ge_buf_puts(&fixed, "\xEF\xBF\xBD")
-		                  : ge_buf_put(&fixed, s + i, k);
-		i += k;
-	}
-	if (rc == 0)
-		rc = ge_buf_put_json(b, ge_buf_cstr(&fixed));
-	ge_buf_release(&fixed);
-	return rc;
-}
-
-/* ---- GitHub's line hash --------------------------------------------------- */
-
-#define HASH_BLOCK 100
-#define HASH_MOD   37u
-#define HASH_EOF   65535u
-
-typedef struct line_hashes {
-	uint64_t *hash; /* [1..n]; index 0 unused */
-	uint32_t *occ;
-	uint32_t n;
-	size_t alloc;
-} line_hashes;
-
-static void line_hashes_release(line_hashes *h)
-{
-	free(h->hash);
-	free(h->occ);
-	memset(h, 0, sizeof(*h));
-}
-
-/* Occurrence counts of hash values, open addressing. */
-typedef struct occ_table {
-	uint64_t *key;
-	uint32_t *count;
-	size_t mask, used;
-} occ_table;
-
-static int occ_bump(occ_table *t, uint64_t key, uint32_t *out)
-{
-	size_t i;
-	if ((t->used + 1) * 2 > t->mask + 1 || !t->key) {
-		size_t ncap = t->key ? (t->mask + 1) * 2 : 64, j;
-		uint64_t *nk = calloc(ncap, sizeof(*nk));
-		uint32_t *nc = calloc(ncap, sizeof(*nc));
-		if (!nk || !nc) {
-			free(nk);
-			free(nc);
-			return ge_error_set(GE_ENOMEM, "out of memory");
-		}
-		for (j = 0; t->key && j <= t->mask; j++) {
-			size_t k;
-			if (!t->count[j])
-				continue;
-			for (k = (size_t)(t->key[j] * 0x9E3779B97F4A7C15ULL) & (ncap - 1); nc[k];
-			     k = (k + 1) & (ncap - 1))
-				;
-			nk[k] = t->key[j];
-			nc[k] = t->count[j];
-		}
-		free(t->key);
-		free(t->count);
-		t->key = nk;
-		t->count = nc;
-		t->mask = ncap - 1;
-	}
-	for (i = (size_t)(key * 0x9E3779B97F4A7C15ULL) & t->mask; t->count[i] && t->key[i] != key;
-	     i = (i + 1) & t->mask)
-		;
-	if (!t->count[i]) {
-		t->key[i] = key;
-		t->used++;
-	}
-	*out = ++t->count[i];
-	return 0;
-}
-
-typedef struct hasher {
-	uint32_t window[HASH_BLOCK];
-	int64_t lineno[HASH_BLOCK]; /* line starting at this window slot, or -1 */
-	uint64_t hash, first_mod;
-	size_t index;
-	int64_t line;
-	int line_start, prev_cr;
-	line_hashes *out;
-	occ_table occ;
-} hasher;
-
-static int hasher_emit(hasher *h)
-{
-	int64_t ln = h->lineno[h->index];
-	uint32_t n = 0;
-	line_hashes *o = h->out;
-	if (occ_bump(&h->occ, h->hash, &n) < 0)
-		return GE_ENOMEM;
-	h->lineno[h->index] = -1;
-	if ((size_t)ln >= o->alloc) {
-		size_t na = o->alloc ? o->alloc * 2 : 256;
-		uint64_t *nh;
-		uint32_t *no;
-		while (na <= (size_t)ln)
-			na *= 2;
-		nh = realloc(o->hash, na * sizeof(*nh));
-		if (!nh)
-			return ge_error_set(GE_ENOMEM, "out of memory");
-		o->hash = nh;
-		no = realloc(o->occ, na * sizeof(*no));
-		if (!no)
-			return ge_error_set(GE_ENOMEM, "out of memory");
-		o->occ = no;
-		o->alloc = na;
-	}
-	o->hash[ln] = h->hash;
-	o->occ[ln] = n;
-	if ((uint32_t)ln > o->n)
-		o->n = (uint32_t)ln;
-	return 0;
-}
-
-static void hasher_update(hasher *h, uint32_t cur)
-{
-	uint32_t begin = h->window[h->index];
-	h->window[h->index] = cur;
-	h->hash = HASH_MOD * h->hash + cur - h->first_mod * begin;
-	h->index = (h->index + 1) % HASH_BLOCK;
-}
-
-static int hasher_char(hasher *h, uint32_t cur)
-{
-	if (cur == ' ' || cur == '\t' || (h->prev_cr && cur == '\n')) {
-		h->prev_cr = 0;
-		return 0;
-	}
-	if (cur == '\r') {
-		cur = '\n';
-		h->prev_cr = 1;
-	} else {
-		h->prev_cr = 0;
-	}
-	if (h->lineno[h->index] != -1 && hasher_emit(h) < 0)
-		return GE_ENOMEM;
-	if (h->line_start) {
-		h->line_start = 0;
-		h->lineno[h->index] = ++h->line;
-	}
-	if (cur == '\n')
-		h->line_start = 1;
-	hasher_update(h, cur);
-	return 0;
-}
-
-static int hash_text(line_hashes *out, const char *text, size_t len)
-{
-	hasher *h = calloc(1, sizeof(*h));
-	const unsigned char *p = (const unsigned char *)text;
-	size_t i = 0, k;
-	int rc = 0;
-	if (!h)
-		return ge_error_set(GE_ENOMEM, "out of memory");
-	h->first_mod = 1;
-	for (k = 0; k < HASH_BLOCK; k++) {
-		h->first_mod *= HASH_MOD;
-		h->lineno[k] = -1;
-	}
-	h->line_start = 1;
-	h->out = out;
-	while (i < len && rc == 0) {
-		uint32_t cp;
-		if (p[i] < 0x80) {
-			rc = hasher_char(h, p[i++]);
-			continue;
-		}
-		i += u8_next(p + i, len - i, &cp);
-		if (cp > 0xFFFF) {
-			cp -= 0x10000;
-			rc = hasher_char(h, 0xD800 + (cp >> 10));
-			if (rc == 0)
-				rc = hasher_char(h, 0xDC00 + (cp & 0x3FF));
-		} else {
-			rc = hasher_char(h, cp);
-		}
-	}
-	if (rc == 0)
-		rc = hasher_char(h, HASH_EOF);
-	for (k = 0; k < HASH_BLOCK && rc == 0; k++) {
-		if (h->lineno[h->index] != -1)
-			rc = hasher_emit(h);
-		hasher_update(h, 0);
-	}
-	free(h->occ.key);
-	free(h->occ.count);
-	free(h);
-	return rc;
-}
-
-static int put_hash(ge_buf *b, const line_hashes *h, uint32_t line)
-{
-	return ge_buf_printf(b, "%llx:%u", (unsigned long long)h->hash[line], h->occ[line]);
-}
-
-int ge_sarif_line_hashes(ge_buf *out, const char *text, size_t len)
-{
-	line_hashes h = {NULL, NULL, 0, 0};
-	uint32_t i;
-	int rc;
-	assert(out && (text || !len));
-	if ((rc = hash_text(&h, text ? text : "", len)) < 0)
-		goto done;
-	for (i = 1; i <= h.n && rc == 0; i++)
-		if (put_hash(out, &h, i) < 0 || ge_buf_putc(out, '\n') < 0)
-			rc = GE_ENOMEM;
-done:
-	line_hashes_release(&h);
-	return rc;
-}
-
-/* ---- URIs ----------------------------------------------------------------- */
-
-/* Percent-encode what may not stand in a URI; keep '/' and, if asked, ':'. */
-static int put_uri_part(ge_buf *b, const char *s, size_t n, int keep_colon)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		int plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		            (c >= '0' && c <= '9') || strchr("-._~/!$&'()*+,;=@", c) ||
-		            (keep_colon && c == ':');
-		if (c && plain) {
-			if (ge_buf_putc(b, (char)c) < 0)
-				return GE_ENOMEM;
-		} else if (ge_buf_printf(b, "%%%c%c", hex[c >> 4], hex[c & 15]) < 0) {
-			return GE_ENOMEM;
-		}
-	}
-	return 0;
-}
-
-/* The end of a host (bracketed IPv6 or name) that starts at h, before any ":port". */
-static const char *host_end(const char *h, const char *e)
-{
-	const char *rb;
-	if (*h == '[' && (rb = memchr(h, ']', (size_t)(e - h))))
-		return rb + 1;
-	rb = memchr(h, ':', (size_t)(e - h));
-	return rb ? rb : e;
-}
-
-/*
- * From the URL ge_url_scrub() made (no userinfo, query or fragment; a host
- * of letters, digits, "-._~", %HH or a bracketed address, so it is written
- * as it is).
- */
-char *ge_sarif_repo_uri(const char *url)
-{
-	ge_buf b = GE_BUF_INIT, clean = GE_BUF_INIT;
-	const char *sep, *host, *path, *end;
-	size_t scheme_len;
-	int rc = 0;
-	assert(url);
-	if (ge_url_scrub(&clean, url) < 0) {
-		ge_buf_release(&clean);
-		return NULL; /* credentials cannot be told apart: leave the URL out */
-	}
-	url = ge_buf_cstr(&clean);
-	if (url[0] == '/') {
-		rc |= ge_buf_puts(&b, "file://");
-		rc |= put_uri_part(&b, url, strlen(url), 1);
-		goto done;
-	}
-	sep = strstr(url, "://");
-	if (sep) {
-		scheme_len = (size_t)(sep - url);
-		host = sep + 3;
-		path = host + strcspn(host, "/");
-		if (scheme_len == 4 && strncmp(url, "file", 4) == 0 && host == path) {
-			rc |= ge_buf_puts(&b, "file://");
-			rc |= put_uri_part(&b, path, strlen(path), 1);
-			goto done;
-		}
-		if (scheme_len == 0 || host == path) {
-			rc = -1;
-			goto done;
-		}
-		if ((scheme_len == 3 && strncmp(url, "ssh", 3) == 0) ||
-		    (scheme_len == 3 && strncmp(url, "git", 3) == 0) ||
-		    (scheme_len == 7 && strncmp(url, "git+ssh", 7) == 0) ||
-		    (scheme_len == 7 && strncmp(url, "ssh+git", 7) == 0)) {
-			/* The ssh port is no https port. */
-			rc |= ge_buf_puts(&b, "https://");
-			rc |= ge_buf_put(&b, host, (size_t)(host_end(host, path) - host));
-		} else {
-			rc |= ge_buf_put(&b, url, (size_t)(path - url));
-		}
-		rc |= put_uri_part(&b, path, strlen(path), 1);
-		goto done;
-	}
-	/* scp-like host:path, the host without '/' (else it is a path). */
-	end = strchr(url, ':');
-	if (!end || memchr(url, '/', (size_t)(end - url)) || end == url) {
-		rc = -1;
-		goto done;
-	}
-	host = url;
-	end = host_end(host, host + strlen(host));
-	if (*end != ':') {
-		rc = -1;
-		goto done;
-	}
-	path = end + 1;
-	while (*path == '/')
-		path++;
-	rc |= ge_buf_puts(&b, "https://");
-	rc |= ge_buf_put(&b, host, (size_t)(end - host));
-	rc |= ge_buf_putc(&b, '/');
-	rc |= put_uri_part(&b, path, strlen(path), 1);
-done:
-	ge_buf_release(&clean);
-	if (rc) {
-		ge_buf_release(&b);
-		return NULL;
-	}
-	return ge_buf_detach(&b);
-}
-
-/* ---- source files --------------------------------------------------------- */
-
-#define NCACHE 8
-
-typedef struct srcfile {
-	char *rel; /* as in the report; NULL = free slot */
-	int ok;
-	ge_buf text;
-	size_t *line_off; /* start of each '\n'-separated line, [0] = line 1 */
-	uint32_t nlines;
-	int hashed;
-	line_hashes hashes;
-	unsigned long used;
-} srcfile;
-
-static void srcfile_release(srcfile *f)
-{
-	free(f->rel);
-	ge_buf_release(&f->text);
-	free(f->line_off);
-	line_hashes_release(&f->hashes);
-	memset(f, 0, sizeof(*f));
-}
-
-typedef struct ctx {
-	const ge_report *r;
-	const ge_sarif_opts *o;
-	char *srcroot; /* clean absolute module root; NULL when not given */
-	char *root;    /* %SRCROOT%: the work tree, or srcroot */
-	char *prefix;  /* srcroot relative to root, "" or ending in '/' */
-	srcfile cache[NCACHE];
-	unsigned long tick;
-} ctx;
-
-/*
- * May the text of path be quoted?  Only a Go file of the module: path (under
- * srcroot) must still be inside srcroot once its symlinks are followed, end
- * in ".go" and have no ".git" element.  A baseline or a note names the files
- * of its entries, and both come from the repository: an entry for
- * ".git/config" (a CI checkout's token header) or for a file reached through
- * a committed symlink must not put that file's lines into the SARIF.
- */
-static int module_go_file(const ctx *c, const char *path)
-{
-	char *resolved = NULL, *root = NULL;
-	const char *rel, *p;
-	size_t n;
-	int ok = 0;
-	if (ge_path_check_inside(&resolved, c->srcroot, path) < 0 ||
-	    !(root = realpath(c->srcroot, NULL)) || !(rel = ge_path_within(resolved, root)))
-		goto done;
-	n = strlen(rel);
-	if (n < 3 || strcmp(rel + n - 3, ".go") != 0)
-		goto done;
-	for (p = rel; p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL)
-		if (strncmp(p, ".git", 4) == 0 && (p[4] == '/' || p[4] == '\0'))
-			goto done;
-	ok = 1;
-done:
-	ge_error_clear();
-	free(resolved);
-	free(root);
-	return ok;
-}
-
-/* The file at rel (relative to srcroot), loaded; NULL only on out of memory. */
-static srcfile *get_file(ctx *c, const char *rel)
-{
-	srcfile *f = NULL;
-	char *path = NULL;
-	size_t i, n;
-	for (i = 0; i < NCACHE; i++) {
-		if (c->cache[i].rel && strcmp(c->cache[i].rel, rel) == 0) {
-			c->cache[i].used = ++c->tick;
-			return &c->cache[i];
-		}
-		if (!f || c->cache[i].used < f->used)
-			f = &c->cache[i];
-	}
-	srcfile_release(f);
-	if (!(f->rel = ge_strdup(rel))) {
-		ge_error_set(GE_ENOMEM, "out of memory");
-		return NULL;
-	}
-	f->used = ++c->tick;
-	if (!c->srcroot)
-		return f;
-	if (!(path = ge_path_join(c->srcroot, rel)))
-		goto nomem;
-	if (!ge_path_within(path, c->srcroot) || !module_go_file(c, path) ||
-	    ge_file_read(&f->text, path) < 0) {
-		/* Unreadable: columns stay bytes, no line hash.  Not an error. */
-		ge_error_clear();
-		ge_buf_release(&f->text);
-		free(path);
-		return f;
-	}
-	free(path);
-	n = 1;
-	for (i = 0; i < f->text.len; i++)
-		n += f->text.ptr[i] == '\n';
-	if (!(f->line_off = malloc(n * sizeof(*f->line_off))))
-		goto nomem;
-	f->line_off[0] = 0;
-	f->nlines = 1;
-	for (i = 0; i < f->text.len; i++)
-		if (f->text.ptr[i] == '\n')
-			f->line_off[f->nlines++] = i + 1;
-	f->ok = 1;
-	return f;
-nomem:
-	free(path);
-	srcfile_release(f);
-	ge_error_set(GE_ENOMEM, "out of memory");
-	return NULL;
-}
-
-/* Line text without '\n' and a trailing '\r', as lib/gosrc gives it. */
-static const char *file_line(const srcfile *f, uint32_t line, size_t *len)
-{
-	size_t s, e;
-	if (!f->ok || line == 0 || line > f->nlines)
-		return NULL;
-	s = f->line_off[line - 1];
-	e = line < f->nlines ? f->line_off[line] - 1 : f->text.len;
-	if (e > s && f->text.ptr[e - 1] == '\r')
-		e--;
-	*len = e - s;
-	return f->text.ptr + s;
-}
-
-/*
- * The line of d, if the file still has the text the compiler saw there
- * (line_hash 0: nothing to compare with, so trust it).
- */
-static const char *diag_line(const srcfile *f, const ge_diag *d, size_t *len)
-{
-	const char *s = file_line(f, d->line, len);
-	if (s && d->line_hash && ge_hash_nospace(s, *len) != d->line_hash)
-		return NULL;
-	return s;
-}
-
-/* ---- regions -------------------------------------------------------------- */
-
-static int ident_byte(unsigned char c)
-{
-	return c == '_' || c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9');
-}
-
-/* Past a bracketed group opening at s[i]: strings skipped, ends at the line. */
-static size_t skip_group(const char *s, size_t n, size_t i)
-{
-	int depth = 0;
-	while (i < n) {
-		char ch = s[i];
-		if (ch == '"' || ch == '\'' || ch == '`') {
-			for (i++; i < n && s[i] != ch; i++)
-				if (s[i] == '\\' && ch != '`')
-					i++;
-			i++;
-			continue;
-		}
-		if (ch == '/' && i + 1 < n && s[i + 1] == '/')
-			return i;
-		if (ch == '(' || ch == '[' || ch == '{')
-			depth++;
-		else if (ch == ')' || ch == ']' || ch == '}')
-			if (--depth == 0)
-				return i + 1;
-		i++;
-	}
-	return n;
-}
-
-/*
- * The end (exclusive byte offset) of the expression that starts at s[i]:
- * the compiler points at an identifier, a unary & or *, or the '(' of a
- * call, and the expression goes on through selectors, calls, indexes and
- * composite literals on the same line.  At least one byte.
- */
-static size_t expr_end(const char *s, size_t n, size_t i)
-{
-	size_t start = i;
-	while (i < n && (s[i] == '&' || s[i] == '*'))
-		i++;
-	while (i < n) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ident_byte(ch)) {
-			while (i < n && ident_byte((unsigned char)s[i]))
-				i++;
-		} else if (ch == '(' || ch == '[' || ch == '{') {
-			i = skip_group(s, n, i);
-		} else if (ch == '.' && i > start && i + 1 < n &&
-		           ident_byte((unsigned char)s[i + 1])) {
-			i++;
-		} else {
-			break;
-		}
-	}
-	while (i > start && (s[i - 1] == ' ' || s[i - 1] == '\t'))
-		i--;
-	return i > start ? i : start + 1;
-}
-
-/*
- * "region" of line:col (bytes), in UTF-16 code units when the line's text
- * is known; with snippets, also the expression's text and the line as
- * "contextRegion" (so the caller writes the two as siblings).
- */
-static int put_region(ge_buf *b, const char *text, size_t len, uint32_t line, uint32_t col,
-                      int snippets)
-{
-	uint32_t sc = col, ec = col + 1;
-	size_t off = 0, end = 0;
-	int rc = 0;
-	if (col == 0)
-		return ge_buf_printf(b, "\"region\":{\"startLine\":%u}", line);
-	if (text) {
-		off = col - 1;
-		if (off < len) {
-			end = expr_end(text, len, off);
-			sc = u16_units(text, off) + 1;
-			ec = u16_units(text, end) + 1;
-		} else {
-			sc = u16_units(text, len) + 1 + (uint32_t)(off - len);
-			ec = sc + 1;
-			snippets = 0;
-		}
-	}
-	rc |= ge_buf_printf(b, "\"region\":{\"startLine\":%u,\"startColumn\":%u,\"endColumn\":%u",
-	                    line, sc, ec);
-	if (text && snippets) {
-		char *snip = ge_strndup(text + off, end - off), *whole = ge_strndup(text, len);
-		if (!snip || !whole) {
-			free(snip);
-			free(whole);
-			return GE_ENOMEM;
-		}
-		rc |= ge_buf_puts(b, ",\"snippet\":{\"text\":");
-		rc |= jstr(b, snip);
-		rc |= ge_buf_printf(
-		    b, "}},\"contextRegion\":{\"startLine\":%u,\"snippet\":{\"text\":", line);
-		rc |= jstr(b, whole);
-		rc |= ge_buf_puts(b, "}}");
-		free(snip);
-		free(whole);
-	} else {
-		rc |= ge_buf_putc(b, '}');
-	}
-	return rc ? GE_ENOMEM : 0;
-}
-
-static int put_artifact(ge_buf *b, const ctx *c, const char *rel)
-{
-	int rc = 0;
-	ge_buf uri = GE_BUF_INIT;
-	rc |= ge_buf_puts(&uri, c->prefix);
-	rc |= put_uri_part(&uri, rel, strlen(rel), 0);
-	rc |= ge_buf_puts(b, "\"artifactLocation\":{\"uri\":");
-	rc |= ge_buf_put_json(b, ge_buf_cstr(&uri));
-	rc |= ge_buf_puts(b, ",\"uriBaseId\":\"%SRCROOT%\"}");
-	ge_buf_release(&uri);
-	return rc ? GE_ENOMEM : 0;
-}
 
 /* ---- rules ---------------------------------------------------------------- */
 
@@ -894,7 +205,7 @@ static int put_message(ge_buf *b, const ge_diag *d, int fixed)
 		                    d->from_file);
 	rc |= ge_buf_puts(&m, ").");
 	rc |= ge_buf_puts(b, "\"message\":{\"text\":");
-	rc |= jstr(b, ge_buf_cstr(&m));
+	rc |= ge_buf_put_json(b, m.ptr);
 	rc |= ge_buf_putc(b, '}');
 	ge_buf_release(&m);
 	return rc ? GE_ENOMEM : 0;
@@ -907,7 +218,8 @@ static int put_message(ge_buf *b, const ge_diag *d, int fixed)
  * diagnostic's own directory.  Sets *rel (malloc'd, relative to srcroot) or
  * leaves it NULL when the file is not inside srcroot.
  */
-static int map_path(char **rel, const ctx *c, const ge_diag *d, const char *file, size_t n)
+static int map_path(char **rel, const ge_sarif__ctx *c, const ge_diag *d, const char *file,
+                    size_t n)
 {
 	char *printed = NULL, *abs = NULL;
 	const char *in;
@@ -1001,8 +313,9 @@ static int parse_from(const char *s, size_t n, const char **what, size_t *what_l
 }
 
 /* One threadFlowLocation: message, and where it is when that can be said. */
-static int put_flow_location(ge_buf *b, ctx *c, const ge_diag *d, const char *file, size_t file_len,
-                             uint32_t line, uint32_t col, const char *msg, int first)
+static int put_flow_location(ge_buf *b, ge_sarif__ctx *c, const ge_diag *d, const char *file,
+                             size_t file_len, uint32_t line, uint32_t col, const char *msg,
+                             int first)
 {
 	char *rel = NULL;
 	int rc = 0;
@@ -1010,22 +323,22 @@ static int put_flow_location(ge_buf *b, ctx *c, const ge_diag *d, const char *fi
 		return rc;
 	rc |= ge_buf_puts(b, first ? "{\"location\":{" : ",{\"location\":{");
 	if (rel) {
-		srcfile *f = get_file(c, rel);
+		ge_sarif__file *f = ge_sarif__file_get(c, rel);
 		const char *text = NULL;
 		size_t len = 0;
 		if (!f) {
 			free(rel);
 			return GE_ENOMEM;
 		}
-		text = file_line(f, line, &len);
+		text = ge_sarif__file_line(f, line, &len);
 		rc |= ge_buf_puts(b, "\"physicalLocation\":{");
-		rc |= put_artifact(b, c, rel);
+		rc |= ge_sarif__put_artifact(b, c, rel);
 		rc |= ge_buf_putc(b, ',');
-		rc |= put_region(b, text, len, line, col, 0);
+		rc |= ge_sarif__put_region(b, f, text, len, line, col, 0);
 		rc |= ge_buf_puts(b, "},");
 	}
 	rc |= ge_buf_puts(b, "\"message\":{\"text\":");
-	rc |= jstr(b, msg);
+	rc |= ge_buf_put_json(b, msg);
 	rc |= ge_buf_puts(b, "}}}");
 	free(rel);
 	return rc ? GE_ENOMEM : 0;
@@ -1037,7 +350,7 @@ static int put_flow_location(ge_buf *b, ctx *c, const ge_diag *d, const char *fi
  * steps.  Every step is a threadFlowLocation; a flow line is said in the
  * message of the step after it.
  */
-static int put_code_flows(ge_buf *b, ctx *c, const ge_diag *d, const char *ex)
+static int put_code_flows(ge_buf *b, ge_sarif__ctx *c, const ge_diag *d, const char *ex)
 {
 	ge_buf flow = GE_BUF_INIT, msg = GE_BUF_INIT, body = GE_BUF_INIT, head = GE_BUF_INIT;
 	const char *p = ex;
@@ -1090,7 +403,7 @@ static int put_code_flows(ge_buf *b, ctx *c, const ge_diag *d, const char *ex)
 	}
 	if (rc == 0 && nloc) {
 		rc |= ge_buf_puts(b, ",\"codeFlows\":[{\"message\":{\"text\":");
-		rc |= jstr(b, head.len ? head.ptr : "how the value reaches the heap");
+		rc |= ge_buf_put_json(b, head.len ? head.ptr : "how the value reaches the heap");
 		rc |= ge_buf_puts(b, "},\"threadFlows\":[{\"locations\":[");
 		rc |= ge_buf_put(b, body.ptr, body.len);
 		rc |= ge_buf_puts(b, "]}]}]");
@@ -1102,7 +415,7 @@ static int put_code_flows(ge_buf *b, ctx *c, const ge_diag *d, const char *ex)
 	return rc ? (rc < 0 ? rc : GE_ENOMEM) : 0;
 }
 
-static const char *result_level(const ctx *c, const ge_diag *d, int fixed)
+static const char *result_level(const ge_sarif__ctx *c, const ge_diag *d, int fixed)
 {
 	if (!ge_kind_is_heap(d->kind))
 		return "note";
@@ -1111,10 +424,10 @@ static const char *result_level(const ctx *c, const ge_diag *d, int fixed)
 	return !fixed && d->status == GE_STATUS_NEW ? "error" : "note";
 }
 
-static int put_result(ge_buf *b, ctx *c, const ge_diag *d, int fixed)
+static int put_result(ge_buf *b, ge_sarif__ctx *c, const ge_diag *d, int fixed)
 {
 	const rule *u = &rules[(unsigned)d->kind < 3 ? d->kind : GE_KIND_ESCAPES];
-	srcfile *f = get_file(c, d->file);
+	ge_sarif__file *f = ge_sarif__file_get(c, d->file);
 	const char *text = NULL;
 	const ge_diag_cost *dc;
 	size_t len = 0;
@@ -1122,41 +435,30 @@ static int put_result(ge_buf *b, ctx *c, const ge_diag *d, int fixed)
 	int rc = 0;
 	if (!f)
 		return GE_ENOMEM;
-	text = diag_line(f, d, &len);
+	text = ge_sarif__diag_line(f, d, &len);
 	rc |= ge_buf_printf(b, "{\"ruleId\":\"%s\",\"ruleIndex\":%u,\"level\":\"%s\",", u->id,
 	                    (unsigned)(u - rules), result_level(c, d, fixed));
 	rc |= put_message(b, d, fixed);
 	rc |= ge_buf_puts(b, ",\"locations\":[{\"physicalLocation\":{");
-	rc |= put_artifact(b, c, d->file);
+	rc |= ge_sarif__put_artifact(b, c, d->file);
 	rc |= ge_buf_putc(b, ',');
-	rc |= put_region(b, text, len, d->line, d->column, 1);
+	rc |= ge_sarif__put_region(b, f, text, len, d->line, d->column, 1);
 	rc |= ge_buf_putc(b, '}');
 	if (d->function && *d->function) {
 		rc |= ge_buf_puts(b, ",\"logicalLocations\":[{\"name\":");
-		rc |= jstr(b, d->function);
+		rc |= ge_buf_put_json(b, d->function);
 		if (d->package && *d->package) {
 			ge_buf fq = GE_BUF_INIT;
 			rc |= ge_buf_printf(&fq, "%s.%s", d->package, d->function);
 			rc |= ge_buf_puts(b, ",\"fullyQualifiedName\":");
-			rc |= jstr(b, ge_buf_cstr(&fq));
+			rc |= ge_buf_put_json(b, fq.ptr);
 			ge_buf_release(&fq);
 		}
 		rc |= ge_buf_puts(b, ",\"kind\":\"function\"}]");
 	}
 	rc |= ge_buf_puts(b, "}],\"partialFingerprints\":{");
-	if (text) {
-		if (!f->hashed) {
-			if (hash_text(&f->hashes, f->text.ptr, f->text.len) < 0)
-				return GE_ENOMEM;
-			f->hashed = 1;
-		}
-		/* The action numbers lines its own way (a lone CR ends one too). */
-		if (d->line <= f->hashes.n) {
-			rc |= ge_buf_puts(b, "\"primaryLocationLineHash\":\"");
-			rc |= put_hash(b, &f->hashes, d->line);
-			rc |= ge_buf_puts(b, "\",");
-		}
-	}
+	if (text && ge_sarif__put_line_hash(b, f, d->line) < 0)
+		return GE_ENOMEM;
 	ge_diag_fingerprint(d, fp);
 	rc |= ge_buf_printf(b, "\"goescape/v1\":\"%s\"}", fp);
 	if (c->o->check)
@@ -1181,13 +483,13 @@ static int put_result(ge_buf *b, ctx *c, const ge_diag *d, int fixed)
 		                    dc->bytes, dc->objects, dc->via_bytes, ge_diag_count(d));
 		if (dc->via_callee) {
 			rc |= ge_buf_puts(b, ",\"viaCallee\":");
-			rc |= jstr(b, dc->via_callee);
+			rc |= ge_buf_put_json(b, dc->via_callee);
 		}
 		if (d->status == GE_STATUS_MOVED && d->from_file) {
 			rc |= ge_buf_puts(b, ",\"movedFrom\":{\"file\":");
-			rc |= jstr(b, d->from_file);
+			rc |= ge_buf_put_json(b, d->from_file);
 			rc |= ge_buf_puts(b, ",\"function\":");
-			rc |= jstr(b, d->from_function ? d->from_function : "");
+			rc |= ge_buf_put_json(b, d->from_function ? d->from_function : "");
 			rc |= ge_buf_putc(b, '}');
 		}
 		rc |= ge_buf_putc(b, '}');
@@ -1196,9 +498,9 @@ static int put_result(ge_buf *b, ctx *c, const ge_diag *d, int fixed)
 		rc |= ge_buf_printf(b, ",\"properties\":{\"count\":%u", ge_diag_count(d));
 		if (!fixed && d->status == GE_STATUS_MOVED && d->from_file) {
 			rc |= ge_buf_puts(b, ",\"movedFrom\":{\"file\":");
-			rc |= jstr(b, d->from_file);
+			rc |= ge_buf_put_json(b, d->from_file);
 			rc |= ge_buf_puts(b, ",\"function\":");
-			rc |= jstr(b, d->from_function ? d->from_function : "");
+			rc |= ge_buf_put_json(b, d->from_function ? d->from_function : "");
 			rc |= ge_buf_putc(b, '}');
 		}
 		rc |= ge_buf_putc(b, '}');
@@ -1242,7 +544,7 @@ static char *find_work_tree(const char *dir)
 	return NULL;
 }
 
-static int ctx_init(ctx *c, const ge_report *r, const ge_sarif_opts *o)
+static int ctx_init(ge_sarif__ctx *c, const ge_report *r, const ge_sarif_opts *o)
 {
 	const char *in;
 	memset(c, 0, sizeof(*c));
@@ -1266,7 +568,7 @@ static int ctx_init(ctx *c, const ge_report *r, const ge_sarif_opts *o)
 				c->root = NULL;
 			} else {
 				ge_buf p = GE_BUF_INIT;
-				if (put_uri_part(&p, in, strlen(in), 0) < 0 ||
+				if (ge_sarif__put_uri_part(&p, in, strlen(in), 0) < 0 ||
 				    ge_buf_putc(&p, '/') < 0) {
 					ge_buf_release(&p);
 					goto nomem;
@@ -1284,18 +586,18 @@ nomem:
 	return ge_error_set(GE_ENOMEM, "out of memory");
 }
 
-static void ctx_release(ctx *c)
+static void ctx_release(ge_sarif__ctx *c)
 {
 	size_t i;
 	for (i = 0; i < NCACHE; i++)
-		srcfile_release(&c->cache[i]);
+		ge_sarif__file_release(&c->cache[i]);
 	free(c->srcroot);
 	free(c->root);
 	free(c->prefix);
 }
 
 /* Everything of the run before "results", without the invocation. */
-static int put_run_head(ge_buf *b, const ctx *c)
+static int put_run_head(ge_buf *b, const ge_sarif__ctx *c)
 {
 	const ge_sarif_opts *o = c->o;
 	char *repo = o->repo_uri ? ge_sarif_repo_uri(o->repo_uri) : NULL;
@@ -1304,7 +606,7 @@ static int put_run_head(ge_buf *b, const ctx *c)
 	rc |= ge_buf_puts(b, ",\n\"originalUriBaseIds\":{\"%SRCROOT%\":{");
 	if (c->root) {
 		rc |= ge_buf_puts(b, "\"uri\":\"file://");
-		rc |= put_uri_part(b, c->root, strlen(c->root), 1);
+		rc |= ge_sarif__put_uri_part(b, c->root, strlen(c->root), 1);
 		rc |= ge_buf_puts(b, strcmp(c->root, "/") ? "/\"}}" : "\"}}");
 	} else {
 		rc |= ge_buf_puts(b, "\"description\":{\"text\":\"The directory that report paths "
@@ -1312,14 +614,14 @@ static int put_run_head(ge_buf *b, const ctx *c)
 	}
 	if (repo) {
 		rc |= ge_buf_puts(b, ",\n\"versionControlProvenance\":[{\"repositoryUri\":");
-		rc |= jstr(b, repo);
+		rc |= ge_buf_put_json(b, repo);
 		if (o->revision && *o->revision) {
 			rc |= ge_buf_puts(b, ",\"revisionId\":");
-			rc |= jstr(b, o->revision);
+			rc |= ge_buf_put_json(b, o->revision);
 		}
 		if (o->branch && *o->branch) {
 			rc |= ge_buf_puts(b, ",\"branch\":");
-			rc |= jstr(b, o->branch);
+			rc |= ge_buf_put_json(b, o->branch);
 		}
 		if (c->root)
 			rc |= ge_buf_puts(b, ",\"mappedTo\":{\"uriBaseId\":\"%SRCROOT%\"}");
@@ -1333,7 +635,7 @@ static int put_run_head(ge_buf *b, const ctx *c)
 static const char *const prio_names[NPRIO] = {"new heap escapes", "heap escapes", "leaking params",
                                               "fixed heap escapes"};
 
-static int put_invocation(ge_buf *b, const ctx *c, const size_t total[NPRIO],
+static int put_invocation(ge_buf *b, const ge_sarif__ctx *c, const size_t total[NPRIO],
                           const size_t kept[NPRIO], size_t max_results, size_t max_bytes)
 {
 	const ge_sarif_opts *o = c->o;
@@ -1348,7 +650,7 @@ static int put_invocation(ge_buf *b, const ctx *c, const size_t total[NPRIO],
 	                  o->exit_code == 0 || o->exit_code == 1 ? "true" : "false", o->exit_code);
 	if (o->command_line) {
 		rc |= ge_buf_puts(b, ",\"commandLine\":");
-		rc |= jstr(b, o->command_line);
+		rc |= ge_buf_put_json(b, o->command_line);
 	}
 	if (in < all) {
 		ge_buf m = GE_BUF_INIT;
@@ -1371,7 +673,7 @@ static int put_invocation(ge_buf *b, const ctx *c, const size_t total[NPRIO],
 		rc |= ge_buf_puts(
 		    b, ",\"toolExecutionNotifications\":[{\"descriptor\":{\"id\":\"" NOTIFY_ID
 		       "\",\"index\":0},\"level\":\"warning\",\"message\":{\"text\":");
-		rc |= jstr(b, ge_buf_cstr(&m));
+		rc |= ge_buf_put_json(b, m.ptr);
 		rc |= ge_buf_puts(b, "}}]");
 		ge_buf_release(&m);
 	}
@@ -1390,7 +692,7 @@ static unsigned char prio_of(const ge_diag *d, int fixed)
 
 static int render_once(ge_buf *out, const ge_report *r, const ge_sarif_opts *o)
 {
-	ctx c;
+	ge_sarif__ctx c;
 	ge_buf scratch = GE_BUF_INIT, head = GE_BUF_INIT;
 	entry *e = NULL;
 	size_t n, i, count = 0, bytes, budget, max_results, max_bytes;
@@ -1541,22 +843,22 @@ int ge_sarif_render(ge_buf *out, const ge_report *r, const ge_sarif_opts *o)
 }
 
 /* Lines of a replacement's region: SARIF wants an end it can point at. */
-static int put_fix_result(ge_buf *b, const ctx *c, const ge_sarif_fix *f)
+static int put_fix_result(ge_buf *b, const ge_sarif__ctx *c, const ge_sarif_fix *f)
 {
 	size_t i;
 	int rc = 0;
 	rc |= ge_buf_printf(b, "{\"ruleId\":\"%s\",\"ruleIndex\":%d,\"level\":\"note\","
 			       "\"message\":{\"text\":",
 			    rules[RULE_REWRITE].id, RULE_REWRITE);
-	rc |= jstr(b, f->message);
+	rc |= ge_buf_put_json(b, f->message);
 	rc |= ge_buf_puts(b, "},\"locations\":[{\"physicalLocation\":{");
-	rc |= put_artifact(b, c, f->file);
+	rc |= ge_sarif__put_artifact(b, c, f->file);
 	rc |= ge_buf_printf(b, ",\"region\":{\"startLine\":%u,\"startColumn\":%u}}}]",
 			    f->line ? f->line : 1, f->column ? f->column : 1);
 	rc |= ge_buf_puts(b, ",\"fixes\":[{\"description\":{\"text\":");
-	rc |= jstr(b, f->description);
+	rc |= ge_buf_put_json(b, f->description);
 	rc |= ge_buf_puts(b, "},\"artifactChanges\":[{");
-	rc |= put_artifact(b, c, f->file);
+	rc |= ge_sarif__put_artifact(b, c, f->file);
 	rc |= ge_buf_puts(b, ",\"replacements\":[");
 	for (i = 0; i < f->nrepl; i++) {
 		const ge_sarif_replacement *p = &f->repl[i];
@@ -1568,7 +870,7 @@ static int put_fix_result(ge_buf *b, const ctx *c, const ge_sarif_fix *f)
 		if (p->len) {
 			rc |= ge_buf_put(&t, p->text, p->len);
 			rc |= ge_buf_puts(b, ",\"insertedContent\":{\"text\":");
-			rc |= jstr(b, ge_buf_cstr(&t));
+			rc |= ge_buf_put_json(b, t.ptr);
 			rc |= ge_buf_putc(b, '}');
 		}
 		rc |= ge_buf_putc(b, '}');
@@ -1583,7 +885,7 @@ int ge_sarif_render_fixes(ge_buf *out, const ge_sarif_fix *fixes, size_t n,
 {
 	ge_report *empty = NULL;
 	size_t total[NPRIO] = {0}, kept[NPRIO] = {0}, i;
-	ctx c;
+	ge_sarif__ctx c;
 	int rc;
 	if ((rc = ge_report_new(&empty)) < 0)
 		return rc;

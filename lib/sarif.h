@@ -76,7 +76,7 @@ typedef struct ge_sarif_opts {
 
 #define GE_SARIF_OPTS_INIT                                                                         \
 	{                                                                                          \
-		NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, 0                         \
+		.srcroot = NULL                                                                    \
 	}
 
 /*

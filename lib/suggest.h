@@ -104,7 +104,7 @@ typedef struct ge_suggest_opts {
 
 #define GE_SUGGEST_OPTS_INIT                                                                       \
 	{                                                                                          \
-		GE_CAPTURE_OPTS_INIT, NULL, 0, NULL, NULL, 0, 0                                    \
+		.build = GE_CAPTURE_OPTS_INIT                                                      \
 	}
 
 /*

@@ -682,7 +682,7 @@ static int profile_commit(ge_history *h, const char *to_commit)
 		return 0;
 	if (!h->git)
 		die_usage("--profile-commit needs a git repository");
-	if ((rc = ge_git_resolve(h->git, prof.commit_arg, prof.commit)) < 0 ||
+	if ((rc = ge_git_resolve(prof.commit, h->git, prof.commit_arg)) < 0 ||
 	    (rc = ge_history_map_new(&prof.map, h, prof.commit, to_commit)) < 0)
 		return rc;
 	return 0;
@@ -790,7 +790,7 @@ static int cmd_report(const command *c, opts *o)
 	if (o->str[REPORT_COMMIT]) {
 		if (!h.git)
 			die_usage("report: --commit needs a git repository");
-		if ((rc = ge_git_resolve(h.git, o->str[REPORT_COMMIT], commit)) < 0 ||
+		if ((rc = ge_git_resolve(commit, h.git, o->str[REPORT_COMMIT])) < 0 ||
 		    (rc = profile_commit(&h, commit)) < 0 || (rc = commit_report(&r, &h, commit)) < 0)
 			return fail_rc(rc);
 	} else if ((rc = profile_commit(&h, NULL)) < 0 ||
@@ -966,11 +966,11 @@ static int cmd_check(const command *c, opts *o)
 	if (o->str[CHECK_BASE]) {
 		if (!h.git)
 			die_usage("check: --base needs a git repository");
-		if ((rc = ge_git_resolve(h.git, o->str[CHECK_BASE], rev)) < 0)
+		if ((rc = ge_git_resolve(rev, h.git, o->str[CHECK_BASE])) < 0)
 			return fail_rc(rc);
-		if ((rc = ge_git_head(h.git, headc)) < 0)
+		if ((rc = ge_git_head(headc, h.git)) < 0)
 			return fail_rc(rc);
-		if ((rc = ge_git_merge_base(h.git, rev, headc, mb)) < 0)
+		if ((rc = ge_git_merge_base(mb, h.git, rev, headc)) < 0)
 			return fail_rc(rc);
 		base_commit = mb;
 	} else {
@@ -999,7 +999,7 @@ static int cmd_check(const command *c, opts *o)
 			ge_report_free(base);
 			return fail_rc(rc);
 		}
-		if (h.git && base->commit && ge_git_resolve(h.git, base->commit, rev) == 0)
+		if (h.git && base->commit && ge_git_resolve(rev, h.git, base->commit) == 0)
 			base_commit = rev;
 	}
 	if ((rc = head_report(&head, &h, o->str[CHECK_INPUT])) < 0)
@@ -1081,13 +1081,13 @@ static int cmd_log(const command *c, opts *o)
 		return fail_rc(rc);
 	if (!h.git)
 		die_usage("log: needs a git repository");
-	if ((rc = ge_git_resolve(h.git, o->nrest ? o->rest[0] : "HEAD", commit)) < 0)
+	if ((rc = ge_git_resolve(commit, h.git, o->nrest ? o->rest[0] : "HEAD")) < 0)
 		return fail_rc(rc);
 	for (i = 0; i < n && commit[0]; i++) {
 		ge_buf note = GE_BUF_INIT, pnote = GE_BUF_INIT;
 		ge_report *r = NULL, *p = NULL;
 		char *subject = NULL;
-		if ((rc = ge_git_commit_info(h.git, commit, &subject, parent)) < 0)
+		if ((rc = ge_git_commit_info(&subject, parent, h.git, commit)) < 0)
 			return fail_rc(rc);
 		/* Only reports of the configuration a build here would have. */
 		if (ge_history_note(&r, &h, commit) == 0) {
@@ -1188,9 +1188,9 @@ static int hook_prepush(const char *remote)
 		/* Object ids from the pre-push hook; revision names from 'pre-commit run'. */
 		const char *from = getenv("PRE_COMMIT_FROM_REF"), *to = pc_to;
 		char fromc[GE_OID_HEX], toc[GE_OID_HEX];
-		if (from && *from && ge_git_resolve(h.git, from, fromc) == 0)
+		if (from && *from && ge_git_resolve(fromc, h.git, from) == 0)
 			from = fromc;
-		if (ge_git_resolve(h.git, to, toc) == 0)
+		if (ge_git_resolve(toc, h.git, to) == 0)
 			to = toc;
 		rc = ge_prepush_from_precommit(&in, from, to, getenv("PRE_COMMIT_LOCAL_BRANCH"),
 					       getenv("PRE_COMMIT_REMOTE_BRANCH"));
@@ -1391,7 +1391,7 @@ static int cmd_suggest(const command *c, opts *o)
 		char *branch = G.git ? ge_git_branch(G.git) : NULL, *cmdline = command_line();
 		char head[GE_OID_HEX] = "";
 		if (G.git)
-			(void)ge_git_head(G.git, head);
+			(void)ge_git_head(head, G.git);
 		sa.srcroot = G.mods.top;
 		sa.repo_root = G.git ? ge_git_workdir(G.git) : NULL;
 		sa.repo_uri = uri;
@@ -1520,7 +1520,7 @@ static int run_go(int argc, char **argv)
 		storable = ge_history_args_storable(&G.mods, G.cwd, argv, (size_t)argc) &&
 		           load_history(&h, NULL, 0) == 0 &&
 		           ge_history_build_storable(&h, argv, (size_t)argc) &&
-		           ge_git_state_read(h.git, &before) == 0;
+		           ge_git_state_read(&before, h.git) == 0;
 	}
 	rc = ge_capture_build(&r, &status, &co);
 	if (rc == GE_EINTERRUPTED)

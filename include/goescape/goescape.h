@@ -23,7 +23,8 @@ enum {
 	GE_ECONFLICT = -7, /* a concurrent update won; retry */
 	/* A signal (SIGINT, SIGTERM, SIGHUP) ended the run: stop, clean up, re-raise it. */
 	GE_EINTERRUPTED = -8,
-	GE_ELOCKED = -9 /* a lock file is held, or was left behind by a killed process */
+	GE_ELOCKED = -9, /* a lock file is held, or was left behind by a killed process */
+	GE_ETOOBIG = -10 /* an append would take a bounded buffer past its bound */
 };
 
 /* The message of the most recent failure on this thread; never NULL. */

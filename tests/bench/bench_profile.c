@@ -85,7 +85,7 @@ static void field_bytes(ge_buf *b, uint32_t f, const char *s, size_t n)
 
 static void field_msg(ge_buf *b, uint32_t f, ge_buf *m)
 {
-	field_bytes(b, f, m->ptr ? m->ptr : "", m->len);
+	field_bytes(b, f, m->ptr, m->len);
 	ge_buf_clear(m);
 }
 

@@ -76,12 +76,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(in, data, size);
 	in[size] = '\0';
 	if (ge_url_scrub(&out, in) == 0) {
-		const char *o = ge_buf_cstr(&out);
+		const char *o = out.ptr;
 		int url = has_scheme(in);
 		int scp = !url && in[0] != '/' && memchr(in, ':', strcspn(in, "/"));
 		if (out.len > size)
 			abort();
-		if (ge_url_scrub(&again, o) != 0 || strcmp(ge_buf_cstr(&again), o) != 0)
+		if (ge_url_scrub(&again, o) != 0 || strcmp(again.ptr, o) != 0)
 			abort();
 		if ((url || scp) && userinfo(in, &ui, &uilen) && count(in, size, ui, uilen) == 1 &&
 		    count(o, out.len, ui, uilen) != 0)

@@ -31,6 +31,7 @@ test_expect_success 'the unit test passes and leaves its logs' '
 	limit-nothing.sarif
 	limit-results.sarif
 	no-srcroot.sarif
+	strings.sarif
 	EOF
 	test_cmp expect actual
 '

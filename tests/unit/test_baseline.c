@@ -157,9 +157,37 @@ static void over_the_limit(void **state)
 	ge_buf_release(&b);
 }
 
+/* The baseline is written by the one JSON writer: bytes that are not text still read back. */
+static void invalid_utf8_and_control_bytes(void **state)
+{
+	ge_report *r = NULL, *back = NULL;
+	ge_diag d;
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	d.package = "example.com/m/p";
+	d.file = "p/caf\xe9\x01.go";
+	d.function = "F\xe2\x82";
+	d.subject = "s\x1b\xff";
+	d.message = "s\x1b\xff escapes to heap";
+	d.line = 3;
+	d.column = 2;
+	d.kind = GE_KIND_ESCAPES;
+	assert_int_equal(ge_report_new(&r), 0);
+	assert_int_equal(ge_report_add(r, &d), 0);
+	assert_int_equal(ge_baseline_write(at("u.json"), r), 0);
+	assert_int_equal(ge_baseline_load(&back, at("u.json")), 0);
+	assert_int_equal(back->ndiags, 1);
+	assert_string_equal(back->diags[0].file, "p/caf\xef\xbf\xbd\x01.go");
+	assert_string_equal(back->diags[0].function, "F\xef\xbf\xbd");
+	assert_string_equal(back->diags[0].subject, "s\x1b\xef\xbf\xbd");
+	ge_report_free(r);
+	ge_report_free(back);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(invalid_utf8_and_control_bytes),
 	    cmocka_unit_test(strict_entries),
 	    cmocka_unit_test(good_entries),
 	    cmocka_unit_test(not_regular),

@@ -1,7 +1,7 @@
 /*
- * lib/common: the lockfile-style writer, staged writes, and the check that
- * a path the repository decides stays inside the module.  Each test works
- * in a fresh directory of its own under TMPDIR, with real files and links.
+ * lib/common: the growable buffer (never NULL, optionally bounded), the lockfile-style writer,
+ * staged writes, and the check that a path the repository decides stays inside the module.  Each
+ * test works in a fresh directory of its own under TMPDIR, with real files and links.
  */
 #define _XOPEN_SOURCE 700
 #include <setjmp.h>
@@ -47,7 +47,7 @@ static void expect_text(const char *rel, const char *text)
 {
 	ge_buf b = GE_BUF_INIT;
 	assert_int_equal(ge_file_read(&b, at(rel)), 0);
-	assert_string_equal(ge_buf_cstr(&b), text);
+	assert_string_equal(b.ptr, text);
 	ge_buf_release(&b);
 }
 
@@ -252,9 +252,138 @@ static void inside_symlink_leaving(void **state)
 	assert_true(ge_path_check_inside(NULL, at("mod"), at("mod/loop/x")) < 0);
 }
 
+/* ge_buf: ptr is a string from GE_BUF_INIT on, before any append and after release. */
+static void buf_never_null(void **state)
+{
+	ge_buf b = GE_BUF_INIT, c;
+	char *d;
+	(void)state;
+	assert_non_null(b.ptr);
+	assert_string_equal(b.ptr, "");
+	assert_int_equal(b.len, 0);
+	ge_buf_clear(&b);
+	ge_buf_truncate(&b, 0);
+	assert_string_equal(b.ptr, "");
+	/* Nothing appended: detach still hands out an owned "" and the buffer stays usable. */
+	d = ge_buf_detach(&b);
+	assert_non_null(d);
+	assert_string_equal(d, "");
+	free(d);
+	assert_ptr_equal(b.ptr, ge_buf__empty);
+	assert_int_equal(ge_buf_printf(&b, "%s-%d", "x", 7), 0);
+	assert_string_equal(b.ptr, "x-7");
+	assert_int_equal(b.len, 3);
+	d = ge_buf_detach(&b);
+	assert_string_equal(d, "x-7");
+	free(d);
+	assert_string_equal(b.ptr, "");
+	assert_int_equal(ge_buf_puts(&b, "abc"), 0);
+	ge_buf_release(&b);
+	assert_non_null(b.ptr);
+	assert_string_equal(b.ptr, "");
+	ge_buf_release(&b); /* twice is fine */
+	/* The shared empty string is never written through a buffer. */
+	assert_int_equal(ge_buf__empty[0], '\0');
+	/* ge_buf_init is GE_BUF_INIT for embedded buffers. */
+	memset(&c, 0x5a, sizeof(c));
+	ge_buf_init(&c, 0);
+	assert_string_equal(c.ptr, "");
+	assert_int_equal(ge_buf_put(&c, "", 0), 0);
+	assert_string_equal(c.ptr, "");
+	ge_buf_release(&c);
+}
+
+/* A zeroed buffer (calloc'd struct) owns nothing and works with every function. */
+static void buf_zeroed_is_accepted(void **state)
+{
+	ge_buf b;
+	char *d;
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	assert_string_equal(ge_buf_cstr(&b), "");
+	d = ge_buf_detach(&b);
+	assert_string_equal(d, "");
+	free(d);
+	memset(&b, 0, sizeof(b));
+	assert_int_equal(ge_buf_putc(&b, 'q'), 0);
+	assert_string_equal(b.ptr, "q");
+	ge_buf_release(&b);
+	assert_string_equal(b.ptr, "");
+}
+
+/* Bounded: appends up to max succeed, one past fails with GE_ETOOBIG and changes nothing. */
+static void buf_bound(void **state)
+{
+	ge_buf b = GE_BUF_INIT_BOUNDED(8);
+	char *d;
+	(void)state;
+	assert_int_equal(ge_buf_puts(&b, "12345"), 0);
+	assert_int_equal(ge_buf_puts(&b, "6789"), GE_ETOOBIG);
+	assert_non_null(strstr(ge_error_last(), "8 bytes"));
+	assert_string_equal(b.ptr, "12345");
+	assert_int_equal(b.len, 5);
+	assert_int_equal(ge_buf_printf(&b, "%d", 6789), GE_ETOOBIG);
+	assert_string_equal(b.ptr, "12345");
+	assert_int_equal(ge_buf_grow(&b, 4), GE_ETOOBIG);
+	assert_int_equal(ge_buf_puts(&b, "678"), 0); /* exactly max */
+	assert_string_equal(b.ptr, "12345678");
+	assert_int_equal(ge_buf_putc(&b, '9'), GE_ETOOBIG);
+	assert_int_equal(ge_buf_put(&b, "", 0), 0); /* nothing more is fine */
+	assert_int_equal(ge_buf_put_json(&b, "x"), GE_ETOOBIG);
+	/* The bound outlives clear, release and detach. */
+	ge_buf_clear(&b);
+	assert_int_equal(ge_buf_puts(&b, "123456789"), GE_ETOOBIG);
+	d = ge_buf_detach(&b);
+	free(d);
+	assert_int_equal(ge_buf_puts(&b, "123456789"), GE_ETOOBIG);
+	ge_buf_release(&b);
+	assert_int_equal(b.max, 8);
+	assert_int_equal(ge_buf_puts(&b, "123456789"), GE_ETOOBIG);
+	assert_int_equal(ge_buf_puts(&b, "12345678"), 0);
+	assert_true(b.cap <= 9); /* never allocates past the bound */
+	ge_buf_release(&b);
+	/* Unbounded: large appends are fine. */
+	{
+		ge_buf u = GE_BUF_INIT;
+		size_t i;
+		for (i = 0; i < 10000; i++)
+			assert_int_equal(ge_buf_putc(&u, 'a'), 0);
+		assert_int_equal(u.len, 10000);
+		assert_int_equal(ge_buf_grow(&u, SIZE_MAX - 5), GE_ENOMEM);
+		ge_buf_release(&u);
+	}
+}
+
+/*
+ * The one JSON string policy (common.h): control bytes escaped, valid UTF-8
+ * (U+FFFD itself too) kept, one \ufffd per maximal invalid subpart, as the
+ * WHATWG decoder reads it: a truncated sequence is one, a surrogate or an
+ * overlong form one per byte.
+ */
+static void json_string_policy(void **state)
+{
+	static const char in[] = "a\"b\\c\n\t\x01\x1f\x7f\xc3\xa9|\xff|\xe2\x82x|\xed\xa0\x80|"
+	                         "\xef\xbf\xbd|\xf0\x9f\x98\x80|\xc0\xae|\xf0\x9f\x98";
+	static const char want[] = "\"a\\\"b\\\\c\\n\\t\\u0001\\u001f\x7f\xc3\xa9|\\ufffd|\\ufffdx|"
+	                           "\\ufffd\\ufffd\\ufffd|\xef\xbf\xbd|\xf0\x9f\x98\x80|"
+	                           "\\ufffd\\ufffd|\\ufffd\"";
+	ge_buf b = GE_BUF_INIT;
+	(void)state;
+	assert_int_equal(ge_buf_put_json(&b, in), 0);
+	assert_string_equal(b.ptr, want);
+	ge_buf_release(&b);
+	assert_int_equal(ge_buf_put_json(&b, ""), 0);
+	assert_string_equal(b.ptr, "\"\"");
+	ge_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(json_string_policy),
+	    cmocka_unit_test(buf_never_null),
+	    cmocka_unit_test(buf_zeroed_is_accepted),
+	    cmocka_unit_test(buf_bound),
 	    cmocka_unit_test_setup_teardown(atomic_replaces_and_keeps_mode, setup, teardown),
 	    cmocka_unit_test_setup_teardown(atomic_ignores_planted_temps, setup, teardown),
 	    cmocka_unit_test_setup_teardown(atomic_replaces_a_symlink, setup, teardown),

@@ -12,7 +12,7 @@
 #include "gocmd.h"
 
 static ge_module mod1 = {(char *)"/src/m", (char *)"example.com/m"};
-static ge_modset one = {&mod1, 1, NULL, (char *)"/src/m", NULL};
+static ge_modset one = {.mods = &mod1, .n = 1, .top = (char *)"/src/m"};
 
 /* Merge and compare with the expected list (NULL-terminated). */
 static void check_merge(const ge_gcflag *e, const int *cmdline, size_t n, const char *cwd,

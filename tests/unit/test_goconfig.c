@@ -178,10 +178,10 @@ static void compare_configs(void **state)
 	assert_int_equal(ge_goconfig_compare(a, d, NULL), 0);
 	assert_string_equal(a->hash, d->hash);
 	assert_int_equal(ge_goconfig_compare(b, a, &what), 1);
-	assert_string_equal(ge_buf_cstr(&what), "go: go1.26.7, now go1.26.8");
+	assert_string_equal(what.ptr, "go: go1.26.7, now go1.26.8");
 	ge_buf_clear(&what);
 	assert_int_equal(ge_goconfig_compare(c, a, &what), 2);
-	assert_string_equal(ge_buf_cstr(&what), "go: go1.19.8, now go1.26.8; tags: lean, now none");
+	assert_string_equal(what.ptr, "go: go1.19.8, now go1.26.8; tags: lean, now none");
 	assert_string_not_equal(c->hash, a->hash);
 	ge_buf_release(&what);
 	ge_goconfig_free(a);

@@ -131,7 +131,7 @@ static void dump(ge_buf *out, const ge_golex *lx)
 		assert_int_equal(ge_buf_printf(out, "%u:%u %s ", (unsigned)t->line,
 		                               (unsigned)t->col, ge_golex_kind_name(t->kind)),
 		                 0);
-		quote(out, lit.ptr ? lit.ptr : "", lit.len);
+		quote(out, lit.ptr, lit.len);
 		assert_int_equal(ge_buf_putc(out, '\n'), 0);
 	}
 	ge_buf_release(&lit);
@@ -140,7 +140,7 @@ static void dump(ge_buf *out, const ge_golex *lx)
 /* The body of a .tokens file: everything after its '#' header lines. */
 static const char *body(const ge_buf *b)
 {
-	const char *p = b->ptr ? b->ptr : "";
+	const char *p = b->ptr;
 	while (*p == '#') {
 		const char *nl = strchr(p, '\n');
 		p = nl ? nl + 1 : p + strlen(p);
@@ -430,12 +430,60 @@ static void test_garbage(void **state)
 	}
 }
 
+/*
+ * Expression ends, as SARIF regions take them: from the byte the compiler
+ * points at, through '&'/'*', words, ".name" selectors and groups closed
+ * on the line, written without spaces; a group left open runs to the
+ * line's last token (a line comment is not part of it).
+ */
+static void test_expr_end(void **state)
+{
+	static const struct {
+		const char *src, *at, *want;
+	} cases[] = {
+	    {"x := &T{a: 1}\n", "&", "&T{a: 1}"},
+	    {"return x.y.z(a, \")\")[i] + 1\n", "x", "x.y.z(a, \")\")[i]"},
+	    {"v := new(T) // c\n", "new", "new(T)"},
+	    {"f(a, // open\n\tb)\n", "f", "f(a,"},
+	    {"s := &T{\n\tA: 1,\n}\n", "&", "&T{"},
+	    {"p := *q.r\n", "*", "*q.r"},
+	    {"a := x . y\n", "x", "x"},
+	    {"a := x.(T)\n", "x", "x"},
+	    {"s := \"lit\" + t\n", "\"", "\""},
+	    {"go func() { g() }()\n", "func", "func()"},
+	    {"m := make([]int, n)\n", "make", "make([]int, n)"},
+	    {"u := 日本.名前\n", "日本", "日本.名前"},
+	    {"w := longname\n", "ngname", "ngname"},
+	    {"x := y\r\n", "y", "y"},
+	    {"end", "end", "end"},
+	};
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ge_golex lx = GE_GOLEX_INIT;
+		const char *at = strstr(cases[i].src, cases[i].at);
+		size_t off, end;
+		assert_non_null(at);
+		off = (size_t)(at - cases[i].src);
+		assert_int_equal(ge_golex_scan(&lx, cases[i].src, strlen(cases[i].src)), 0);
+		end = ge_golex_expr_end(&lx, off);
+		if (end - off != strlen(cases[i].want) ||
+		    memcmp(cases[i].src + off, cases[i].want, end - off) != 0)
+			fail_msg("case %zu: got '%.*s', want '%s'", i, (int)(end - off),
+			         cases[i].src + off, cases[i].want);
+		/* Past the end: one byte, never a read beyond. */
+		assert_int_equal(ge_golex_expr_end(&lx, lx.len), lx.len + 1);
+		ge_golex_release(&lx);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_corpus),       cmocka_unit_test(test_brackets),
 	    cmocka_unit_test(test_deep_nesting), cmocka_unit_test(test_lines),
 	    cmocka_unit_test(test_recovery),     cmocka_unit_test(test_garbage),
+	    cmocka_unit_test(test_expr_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

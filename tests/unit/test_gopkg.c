@@ -568,7 +568,7 @@ static void key_is(const char *func, const char *want)
 {
 	ge_buf b = GE_BUF_INIT;
 	assert_int_equal(ge_gopkg_match_key(&b, func), 0);
-	assert_string_equal(ge_buf_cstr(&b), want);
+	assert_string_equal(b.ptr, want);
 	ge_buf_release(&b);
 }
 
@@ -627,8 +627,8 @@ static void keys_of(const char *text, keyed *k, size_t n)
 		snprintf(k[i].name, sizeof(k[i].name), "%s", ge_gopkg_func_at(f, line, col));
 		assert_int_equal(ge_gopkg_match_key(&kb, k[i].name), 0);
 		assert_int_equal(ge_gopkg_file_match_key(&hb, f, k[i].name), 0);
-		snprintf(k[i].key, sizeof(k[i].key), "%s", ge_buf_cstr(&kb));
-		snprintf(k[i].hkey, sizeof(k[i].hkey), "%s", ge_buf_cstr(&hb));
+		snprintf(k[i].key, sizeof(k[i].key), "%s", kb.ptr);
+		snprintf(k[i].hkey, sizeof(k[i].hkey), "%s", hb.ptr);
 		ge_buf_release(&kb);
 		ge_buf_release(&hb);
 	}
@@ -740,10 +740,50 @@ static void test_match_key_insert(void **state)
 	assert_non_null(strstr(kb[3].hkey, ".#"));
 }
 
+/*
+ * A one-file view (sarif's): lists nothing, reads no header, reads only
+ * the file asked for; its text, lines and expression ends come from it.
+ */
+static void test_open_files(void **state)
+{
+	char *dir = temp_dir();
+	ge_gopkg_source src;
+	ge_gopkg *p = NULL;
+	ge_gopkg_file *f = NULL;
+	ge_gopkg_stats st;
+	const char *t, *l;
+	size_t n;
+	uint32_t end = 0;
+	(void)state;
+	write_file(dir, "a.go", "package q\r\n\r\nvar X = &T{1}\r\n");
+	write_file(dir, "b.go", "//go:build (\npackage q\n"); /* would not parse */
+	ge_gopkg_source_worktree(&src);
+	assert_int_equal(ge_gopkg_open_files(&p, dir, &src), 0);
+	assert_int_equal(ge_gopkg_nfiles(p), 0);
+	assert_int_equal(ge_gopkg_get(&f, p, "a.go"), 0);
+	t = ge_gopkg_text(f, &n);
+	assert_int_equal(n, strlen("package q\r\n\r\nvar X = &T{1}\r\n"));
+	assert_memory_equal(t, "package q\r\n", 11);
+	l = ge_gopkg_line(f, 3, &n);
+	assert_int_equal(n, 13);
+	assert_memory_equal(l, "var X = &T{1}", 13);
+	assert_int_equal(ge_gopkg_expr_end(&end, f, 3, 9), 0);
+	assert_int_equal(end, 14);
+	assert_int_equal(ge_gopkg_expr_end(&end, f, 3, 14), GE_ENOTFOUND); /* the '\r' */
+	assert_int_equal(ge_gopkg_expr_end(&end, f, 9, 1), GE_ENOTFOUND);
+	assert_int_equal(ge_gopkg_get(&f, p, "none.go"), GE_ENOTFOUND);
+	ge_gopkg_stats_get(&st, p);
+	assert_int_equal(st.headers, 0);
+	assert_int_equal(st.scanned, 1);
+	ge_gopkg_free(p);
+	remove_dir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_compile_order),
+	    cmocka_unit_test(test_open_files),
 	    cmocka_unit_test(test_names_go126),
 	    cmocka_unit_test(test_names_go126_tags),
 	    cmocka_unit_test(test_names_go126_windows),

@@ -50,8 +50,8 @@ static int setup(void **state)
 	setenv("GOENV", "off", 1);
 	unsetenv("GOFLAGS");
 	if (ge_git_open(&f->git, f->dir) < 0 || ge_modset_find(&f->mods, f->dir, NULL) < 0 ||
-	    ge_git_resolve(f->git, "HEAD", f->head) < 0 ||
-	    ge_git_resolve(f->git, "HEAD~1", f->parent) < 0)
+	    ge_git_resolve(f->head, f->git, "HEAD") < 0 ||
+	    ge_git_resolve(f->parent, f->git, "HEAD~1") < 0)
 		return -1;
 	f->h.git = f->git;
 	f->h.build.go = go;
@@ -219,12 +219,12 @@ static void store_keeps_other_configurations(void **state)
 	put_note(f, f->head, rs, 3);
 	ge_report_free(rs[1]);
 	rs[1] = report(f->head, 3, cur);
-	assert_int_equal(ge_git_state_read(f->git, &before), 0);
+	assert_int_equal(ge_git_state_read(&before, f->git), 0);
 	assert_int_equal(before.dirty, 0);
 	assert_int_equal(ge_history_store_build(&f->h, rs[1], &before), 0);
-	assert_int_equal(ge_git_note_read(f->git, f->head, &note), 0);
+	assert_int_equal(ge_git_note_read(&note, f->git, f->head), 0);
 	/* Two reports: the other configuration's and the new one, sorted by hash. */
-	assert_int_equal(count(ge_buf_cstr(&note), "\"schema\""), 2);
+	assert_int_equal(count(note.ptr, "\"schema\""), 2);
 	{
 		const char *a = strstr(note.ptr, cur->hash), *o = strstr(note.ptr, other->hash);
 		assert_non_null(a);
@@ -236,7 +236,7 @@ static void store_keeps_other_configurations(void **state)
 	ge_report_free(got);
 	/* Storing the same again leaves the note as it is. */
 	assert_int_equal(ge_history_store_build(&f->h, rs[1], &before), 0);
-	assert_int_equal(ge_git_note_read(f->git, f->head, &again), 0);
+	assert_int_equal(ge_git_note_read(&again, f->git, f->head), 0);
 	assert_string_equal(note.ptr, again.ptr);
 	ge_buf_release(&note);
 	ge_buf_release(&again);
@@ -255,7 +255,7 @@ static void store_refuses_a_moved_state(void **state)
 	ge_buf note = GE_BUF_INIT;
 	char cmd[256];
 	assert_int_equal(ge_history_config(&cur, &f->h), 0);
-	assert_int_equal(ge_git_state_read(f->git, &before), 0);
+	assert_int_equal(ge_git_state_read(&before, f->git), 0);
 	snprintf(cmd, sizeof(cmd),
 	         "cd %s && git -c user.name=t -c user.email=t@t commit -q --allow-empty -m three",
 	         f->dir);
@@ -264,9 +264,9 @@ static void store_refuses_a_moved_state(void **state)
 	assert_int_equal(ge_history_store_build(&f->h, r, &before), 0);
 	{
 		char now[GE_OID_HEX];
-		assert_int_equal(ge_git_head(f->git, now), 0);
+		assert_int_equal(ge_git_head(now, f->git), 0);
 		assert_string_not_equal(now, before.head);
-		assert_int_equal(ge_git_note_read(f->git, now, &note), GE_ENOTFOUND);
+		assert_int_equal(ge_git_note_read(&note, f->git, now), GE_ENOTFOUND);
 	}
 	ge_report_free(r);
 	ge_buf_release(&note);

@@ -30,7 +30,7 @@ static void escape(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		ge_buf b = GE_BUF_INIT;
 		assert_int_equal(ge_markdown_escape(&b, cases[i].in), 0);
-		assert_string_equal(ge_buf_cstr(&b), cases[i].want);
+		assert_string_equal(b.ptr, cases[i].want);
 		ge_buf_release(&b);
 	}
 }
@@ -69,16 +69,15 @@ static void rows_keep_their_cells(void **state)
 	o.only_new = 1;
 	o.link = "sub dir/";
 	assert_int_equal(ge_markdown_render(&b, r, &o), 0);
-	assert_null(strstr(ge_buf_cstr(&b), "<script"));
-	assert_null(strstr(ge_buf_cstr(&b), "<img"));
-	assert_null(strstr(ge_buf_cstr(&b), "<b>"));
-	assert_non_null(
-	    strstr(ge_buf_cstr(&b),
-	           "| [x&#124;y&#60;script&#62;&#96;.go:1](sub%20dir/x%7Cy%3Cscript%3E%60.go#L1) "
+	assert_null(strstr(b.ptr, "<script"));
+	assert_null(strstr(b.ptr, "<img"));
+	assert_null(strstr(b.ptr, "<b>"));
+	assert_non_null(strstr(
+	    b.ptr, "| [x&#124;y&#60;script&#62;&#96;.go:1](sub%20dir/x%7Cy%3Cscript%3E%60.go#L1) "
 	           "| F&#124;&#60;i&#62; | moved to heap&#58; n&#124;&#96;&#60;img src=x&#62;&#96; "
 	           "\xc3\x97"
 	           "3 |\n"));
-	for (p = ge_buf_cstr(&b); *p;) {
+	for (p = b.ptr; *p;) {
 		const char *e = strchr(p, '\n');
 		size_t len = e ? (size_t)(e - p) : strlen(p), bars = 0, k;
 		for (k = 0; k < len; k++)
@@ -103,8 +102,8 @@ static void limit(void **state)
 	assert_int_equal(ge_markdown_render(&b, r, &o), 0);
 	assert_true(b.len <= o.limit);
 	assert_true(b.len > o.limit / 2);
-	assert_non_null(strstr(ge_buf_cstr(&b), " rows left out to stay under GitHub's 64 KiB"));
-	assert_non_null(strstr(ge_buf_cstr(&b), " | 2002 | 2002 | 0 |\n"));
+	assert_non_null(strstr(b.ptr, " rows left out to stay under GitHub's 64 KiB"));
+	assert_non_null(strstr(b.ptr, " | 2002 | 2002 | 0 |\n"));
 	ge_buf_release(&b);
 	ge_report_free(r);
 }

@@ -248,7 +248,7 @@ static void put_bytes(ge_buf *b, uint32_t field, const char *s, size_t n)
 
 static void put_msg(ge_buf *b, uint32_t field, ge_buf *m)
 {
-	put_bytes(b, field, m->ptr ? m->ptr : "", m->len);
+	put_bytes(b, field, m->ptr, m->len);
 	ge_buf_clear(m);
 }
 

@@ -316,6 +316,35 @@ static void json_stays_utf8(void **state)
 	ge_buf_release(&b);
 }
 
+/*
+ * The report's JSON takes its strings through the one writer (common.h):
+ * control bytes and invalid UTF-8 in every string field still give JSON
+ * that reads back, with one U+FFFD per maximal invalid subpart.
+ */
+static void json_invalid_utf8_and_control_bytes(void **state)
+{
+	ge_report *r = NULL, *back = NULL;
+	ge_buf j = GE_BUF_INIT;
+	ge_diag a = mk("p/caf\xe9\x01.go", 3, 1, GE_KIND_ESCAPES, "s\x01\xff");
+	(void)state;
+	a.function = "F\xe2\x82";
+	a.message = "m\x1b[0m\xf0\x9f\x98";
+	assert_int_equal(ge_report_new(&r), 0);
+	assert_int_equal(ge_report_set_meta(r, "go1.26.8", "example.com/m\x7f\xc0", NULL, 0), 0);
+	assert_int_equal(ge_report_add(r, &a), 0);
+	assert_int_equal(ge_report_to_json(&j, r), 0);
+	assert_int_equal(ge_report_from_json(&back, j.ptr, j.len, "r.json"), 0);
+	assert_int_equal(back->ndiags, 1);
+	assert_string_equal(back->diags[0].file, "p/caf\xef\xbf\xbd\x01.go");
+	assert_string_equal(back->diags[0].function, "F\xef\xbf\xbd");
+	assert_string_equal(back->diags[0].subject, "s\x01\xef\xbf\xbd");
+	assert_string_equal(back->module, "example.com/m\x7f\xef\xbf\xbd");
+	assert_non_null(strstr(j.ptr, "\"F\\ufffd\""));
+	ge_buf_release(&j);
+	ge_report_free(r);
+	ge_report_free(back);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,6 +357,7 @@ int main(void)
 		cmocka_unit_test(json_round_trip),
 		cmocka_unit_test(bad_json),
 		cmocka_unit_test(json_stays_utf8),
+		cmocka_unit_test(json_invalid_utf8_and_control_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -124,7 +124,7 @@ static void check_hashes(const char *text, size_t len, const char *want)
 {
 	ge_buf b = GE_BUF_INIT;
 	assert_int_equal(ge_sarif_line_hashes(&b, text, len), 0);
-	assert_string_equal(ge_buf_cstr(&b), want);
+	assert_string_equal(b.ptr, want);
 	ge_buf_release(&b);
 }
 
@@ -673,13 +673,73 @@ static void without_srcroot(void **state)
 	ge_report_free(r);
 }
 
+/*
+ * Every string of the log goes through the one JSON writer (common.h):
+ * invalid UTF-8 and control bytes in a subject, a message or the source
+ * line of a snippet give valid JSON, one U+FFFD per maximal invalid
+ * subpart, as node decodes the file (so the snippet and its columns agree).
+ */
+static void strings_invalid_utf8_and_control_bytes(void **state)
+{
+	fixture_dir t = {"", ""};
+	ge_report *r = NULL;
+	ge_sarif_opts o = GE_SARIF_OPTS_INIT;
+	static const char vline[] = "var s = \"\xe2\x82\"; var y = &T{\"\xff\x01\"}";
+	/* '&' is byte 23 of line 3: column 22 in UTF-16, after one U+FFFD. */
+	ge_diag d = mk("p/v.go", 3, 23, GE_KIND_ESCAPES, GE_STATUS_NONE, "&T{\"\xff\x01\"}",
+	               "&T{\"\xff\x01\"} escapes to heap \x1b\xf0\x9f\x98");
+	char p[200];
+	cJSON *j;
+	const char *msg;
+	(void)state;
+	make_tree(&t);
+	write_file(t.mod, "p/v.go",
+	           "package p\n\nvar s = \"\xe2\x82\"; var y = &T{\"\xff\x01\"}\n");
+	d.line_hash = ge_hash_nospace(vline, sizeof(vline) - 1);
+	d.function = "F\xe2\x82";
+	assert_int_equal(ge_report_new(&r), 0);
+	assert_int_equal(ge_report_add(r, &d), 0);
+	o.srcroot = t.mod;
+	o.command_line = "goescape report \x01\xc0";
+	j = render("strings", r, &o);
+	msg = str_at(j, "runs.0.results.0.message.text");
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "&T{\"\xef\xbf\xbd\x01\"} escapes to heap \x1b\xef\xbf\xbd ("));
+	assert_null(strstr(msg, "\xff"));
+	assert_string_equal(str_at(j, "runs.0.invocations.0.commandLine"),
+	                    "goescape report \x01\xef\xbf\xbd");
+	assert_int_equal(
+	    int_at(j, "runs.0.results.0.locations.0.physicalLocation.region.startColumn"), 22);
+	assert_int_equal(
+	    int_at(j, "runs.0.results.0.locations.0.physicalLocation.region.endColumn"), 30);
+	assert_string_equal(
+	    str_at(j, "runs.0.results.0.locations.0.physicalLocation.region.snippet.text"),
+	    "&T{\"\xef\xbf\xbd\x01\"}");
+	assert_string_equal(
+	    str_at(j, "runs.0.results.0.locations.0.physicalLocation.contextRegion.snippet.text"),
+	    "var s = \"\xef\xbf\xbd\"; var y = &T{\"\xef\xbf\xbd\x01\"}");
+	assert_string_equal(str_at(j, "runs.0.results.0.locations.0.logicalLocations.0.name"),
+	                    "F\xef\xbf\xbd");
+	cJSON_Delete(j);
+	ge_report_free(r);
+	snprintf(p, sizeof(p), "%s/p/v.go", t.mod);
+	unlink(p);
+	remove_tree(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(line_hash_vectors), cmocka_unit_test(line_hash_utf16),
-	    cmocka_unit_test(repo_uris),         cmocka_unit_test(columns_in_utf16),
-	    cmocka_unit_test(check_output),      cmocka_unit_test(flow_paths),
-	    cmocka_unit_test(limit_results),     cmocka_unit_test(limit_bytes), cmocka_unit_test(limit_gzip),
+	    cmocka_unit_test(line_hash_vectors),
+	    cmocka_unit_test(line_hash_utf16),
+	    cmocka_unit_test(repo_uris),
+	    cmocka_unit_test(columns_in_utf16),
+	    cmocka_unit_test(strings_invalid_utf8_and_control_bytes),
+	    cmocka_unit_test(check_output),
+	    cmocka_unit_test(flow_paths),
+	    cmocka_unit_test(limit_results),
+	    cmocka_unit_test(limit_bytes),
+	    cmocka_unit_test(limit_gzip),
 	    cmocka_unit_test(without_srcroot),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

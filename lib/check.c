@@ -49,9 +49,9 @@ static const char *top_of(const ge_check_opts *o)
 /* The configured baseline as the user reads its name. */
 static const char *baseline_shown(const ge_check_opts *o)
 {
-	return o->baseline            ? o->baseline
+	return o->baseline           ? o->baseline
 	       : o->config->baseline ? o->config->baseline
-				     : GE_BASELINE_DEFAULT;
+	                             : GE_BASELINE_DEFAULT;
 }
 
 /*
@@ -65,7 +65,7 @@ static int repo_baseline(char **out, const ge_check_opts *o)
 	int rc;
 	*out = NULL;
 	joined = ge_path_join(top_of(o),
-			      o->config->baseline ? o->config->baseline : GE_BASELINE_DEFAULT);
+	                      o->config->baseline ? o->config->baseline : GE_BASELINE_DEFAULT);
 	if (!joined)
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	rc = ge_path_check_inside(out, top_of(o), joined);
@@ -168,11 +168,12 @@ static int baseline_config_ok(const ge_report *base, const ge_check_opts *o, int
 		     baseline_shown(o), ge_buf_cstr(&what));
 		*warned = 1;
 	} else if (d == 2) {
-		rc = ge_error_set(GE_EBADINPUT,
-		                  "the baseline '%s' was recorded under another build configuration "
-		                  "(%s): record it again with 'goescape baseline', or compare anyway "
-		                  "with --allow-config-mismatch",
-		                  baseline_shown(o), ge_buf_cstr(&what));
+		rc = ge_error_set(
+		    GE_EBADINPUT,
+		    "the baseline '%s' was recorded under another build configuration "
+		    "(%s): record it again with 'goescape baseline', or compare anyway "
+		    "with --allow-config-mismatch",
+		    baseline_shown(o), ge_buf_cstr(&what));
 	}
 	ge_buf_release(&what);
 	return rc;
@@ -264,13 +265,12 @@ int ge_check_run(ge_check_result *out, const ge_check_opts *o)
 	if ((rc = profile_join(out, o, out->head)) < 0)
 		goto done;
 	if (out->cost && (o->fail_min_bytes > 0 || cfg->fail_min_share > 0))
-		out->failing = ge_cost_failing(out->head, out->cost, cfg->fail_on, o->fail_min_bytes,
-		                               cfg->fail_min_share);
+		out->failing = ge_cost_failing(out->head, out->cost, cfg->fail_on,
+		                               o->fail_min_bytes, cfg->fail_min_share);
 	if (out->failing) {
 		out->suggest = calloc(out->head->ndiags ? out->head->ndiags : 1, 1);
-		if (out->suggest &&
-		    ge_suggest_covered_each(&out->suggest_covered, out->suggest, out->head,
-		                            top_of(o)) < 0)
+		if (out->suggest && ge_suggest_covered_each(&out->suggest_covered, out->suggest,
+		                                            out->head, top_of(o)) < 0)
 			out->suggest_covered = 0;
 	}
 	if (out->failing && !o->input && o->explain && (rc = ge_history_explain(h, out->head)) < 0)

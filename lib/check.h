@@ -30,40 +30,46 @@
 #include "sarif.h"
 
 typedef struct ge_check_opts {
-	ge_history *h;            /* loaded by the caller (git may be NULL); borrowed */
-	const ge_config *config;  /* the module's .goescape.json; borrowed */
-	const char *base;         /* check: --base REV (its merge-base with HEAD) */
-	const char *baseline;     /* check: --baseline FILE; NULL: the configured one */
-	const char *commit;       /* report: --commit REV */
-	const char *input;        /* --input FILE ('-': stdin) instead of building the head */
-	int rebuild_base;         /* check: build the base even when its note is there */
+	ge_history *h;             /* loaded by the caller (git may be NULL); borrowed */
+	const ge_config *config;   /* the module's .goescape.json; borrowed */
+	const char *base;          /* check: --base REV (its merge-base with HEAD) */
+	const char *baseline;      /* check: --baseline FILE; NULL: the configured one */
+	const char *commit;        /* report: --commit REV */
+	const char *input;         /* --input FILE ('-': stdin) instead of building the head */
+	int rebuild_base;          /* check: build the base even when its note is there */
 	int allow_config_mismatch; /* check: a baseline of another configuration only warns */
-	int explain;              /* check: explain failing escapes (-m=2), e.g. for SARIF */
+	int explain;               /* check: explain failing escapes (-m=2), e.g. for SARIF */
 	/* --profile: opened by the caller (bad profiles fail before any build) */
 	const ge_pprof *profile;
 	const char *profile_name;
 	const char *profile_sample;
-	int64_t fail_min_bytes;   /* check --fail-min-bytes; 0: unset */
+	int64_t fail_min_bytes; /* check --fail-min-bytes; 0: unset */
 } ge_check_opts;
 
-#define GE_CHECK_OPTS_INIT {.h = NULL}
+#define GE_CHECK_OPTS_INIT                                                                         \
+	{                                                                                          \
+		.h = NULL                                                                          \
+	}
 
 typedef struct ge_check_result {
-	ge_report *head;  /* the report to show: matched (check), filtered */
-	ge_report *base;  /* check: what it was matched against */
-	size_t failing;   /* check: new escapes that fail it */
+	ge_report *head;              /* the report to show: matched (check), filtered */
+	ge_report *base;              /* check: what it was matched against */
+	size_t failing;               /* check: new escapes that fail it */
 	char base_commit[GE_OID_HEX]; /* check: the base's commit; "" when unknown */
-	char *base_desc;  /* check: "the merge-base abc123 of main" / "the baseline FILE" */
+	char *base_desc;        /* check: "the merge-base abc123 of main" / "the baseline FILE" */
 	unsigned char *suggest; /* check: per head diagnostic, 1 when a rewrite covers it */
 	size_t suggest_covered; /* how many of the failing ones a rewrite covers */
 	ge_cost *cost;          /* with a profile: the join */
 	ge_cost_sites *sites;   /* with a profile: what the head's build said */
 	char *baseline_path;    /* baseline: the file written */
 	const char *baseline_shown; /* baseline: as the user or config named it */
-	int status;             /* GE_EINTERRUPTED: the go child's status */
+	int status;                 /* GE_EINTERRUPTED: the go child's status */
 } ge_check_result;
 
-#define GE_CHECK_RESULT_INIT {.head = NULL}
+#define GE_CHECK_RESULT_INIT                                                                       \
+	{                                                                                          \
+		.head = NULL                                                                       \
+	}
 
 /* What a result owns; the struct is left as _INIT. */
 void ge_check_result_release(ge_check_result *r);

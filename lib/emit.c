@@ -230,17 +230,17 @@ int ge_emit_build_summary(ge_buf *out, const ge_report *r)
 }
 
 int ge_emit_refusal(ge_buf *out, const ge_report *r, const char *ref, const char *base,
-		    size_t nfailing, const int fail_on[3])
+                    size_t nfailing, const int fail_on[3])
 {
 	size_t i;
 	int rc = ge_buf_printf(out, "goescape: %s adds %zu heap escape%s (against %.12s):\n", ref,
-			       nfailing, nfailing == 1 ? "" : "s", base);
+	                       nfailing, nfailing == 1 ? "" : "s", base);
 	for (i = 0; i < r->ndiags && rc == 0; i++) {
 		const ge_diag *d = &r->diags[i];
 		if (d->status != GE_STATUS_NEW || !fail_on[d->kind])
 			continue;
 		rc = ge_buf_printf(out, "%s:%u:%u: %s: %s", d->file, d->line, d->column,
-				   fn_label(d->function), d->message);
+		                   fn_label(d->function), d->message);
 		rc |= put_count(out, d);
 		rc |= ge_buf_putc(out, '\n');
 	}

@@ -45,7 +45,7 @@ int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *
  * (fail_on, indexed by ge_kind) as "file:line:col: function: message".
  */
 int ge_emit_refusal(ge_buf *out, const ge_report *r, const char *ref, const char *base,
-		    size_t nfailing, const int fail_on[3]);
+                    size_t nfailing, const int fail_on[3]);
 
 /*
  * Whether text output is coloured.  mode is --color's value: "always",

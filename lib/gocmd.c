@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 /* A growable vector of malloc'd strings. */
 typedef struct strv {
 	char **v;

@@ -446,7 +446,7 @@ int ge_prepush_begin(ge_prepush *p, const char *input, size_t len, const ge_prep
 		return 0; /* nothing to push, or only deletions */
 	if (p->precommit && !(env->to_ref && *env->to_ref)) {
 		if (ge_buf_puts(&p->text, "goescape: pre-commit gave no pushed commit "
-					  "(PRE_COMMIT_TO_REF); nothing to check\n") < 0)
+		                          "(PRE_COMMIT_TO_REF); nothing to check\n") < 0)
 			return ge_error_set(GE_ENOMEM, "out of memory");
 		return 0;
 	}
@@ -491,9 +491,9 @@ int ge_prepush_check(ge_prepush *p, ge_history *h, const ge_config *cfg, const c
 		size_t nf;
 		if (res[i].base_broken &&
 		    ge_buf_printf(&p->text,
-				  "goescape: %s: the base %.12s does not build; nothing to compare "
-				  "with\n",
-				  p->refs[i].local_ref, res[i].base) < 0)
+		                  "goescape: %s: the base %.12s does not build; nothing to compare "
+		                  "with\n",
+		                  p->refs[i].local_ref, res[i].base) < 0)
 			rc = ge_error_set(GE_ENOMEM, "out of memory");
 		if (!r)
 			continue;
@@ -502,7 +502,8 @@ int ge_prepush_check(ge_prepush *p, ge_history *h, const ge_config *cfg, const c
 		nf = ge_config_failing(cfg, r);
 		if (nf) {
 			if (ge_emit_refusal(&p->text, r, p->refs[i].local_ref, res[i].base, nf,
-					    cfg->fail_on) < 0 && rc == 0)
+			                    cfg->fail_on) < 0 &&
+			    rc == 0)
 				rc = ge_error_set(GE_ENOMEM, "out of memory");
 			if (!p->failing)
 				memcpy(p->first_base, res[i].base, sizeof(p->first_base));
@@ -513,10 +514,10 @@ int ge_prepush_check(ge_prepush *p, ge_history *h, const ge_config *cfg, const c
 	free(res);
 	if (rc == 0 && p->failing &&
 	    ge_buf_printf(&p->text,
-			  "goescape: with the pushed commit checked out, see them with 'goescape "
-			  "check --base %.12s' and fixes with 'goescape suggest'; push anyway with "
-			  "'git push --no-verify' or GOESCAPE_SKIP=1\n",
-			  p->first_base) < 0)
+	                  "goescape: with the pushed commit checked out, see them with 'goescape "
+	                  "check --base %.12s' and fixes with 'goescape suggest'; push anyway with "
+	                  "'git push --no-verify' or GOESCAPE_SKIP=1\n",
+	                  p->first_base) < 0)
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
 	return rc;
 }

@@ -100,24 +100,27 @@ int ge_prepush_analyse(ge_prepush_result *results, ge_history *h, const char *re
  * the CLI to print on stderr.
  */
 typedef struct ge_prepush_env {
-	int precommit;            /* PRE_COMMIT set: pre-commit runs the hook */
-	const char *from_ref;     /* PRE_COMMIT_FROM_REF */
-	const char *to_ref;       /* PRE_COMMIT_TO_REF */
-	const char *local_branch; /* PRE_COMMIT_LOCAL_BRANCH */
+	int precommit;             /* PRE_COMMIT set: pre-commit runs the hook */
+	const char *from_ref;      /* PRE_COMMIT_FROM_REF */
+	const char *to_ref;        /* PRE_COMMIT_TO_REF */
+	const char *local_branch;  /* PRE_COMMIT_LOCAL_BRANCH */
 	const char *remote_branch; /* PRE_COMMIT_REMOTE_BRANCH */
 } ge_prepush_env;
 
 typedef struct ge_prepush {
 	ge_prepush_ref *refs;
 	size_t n;
-	int precommit;      /* the refs still come from env (ge_prepush_check) */
+	int precommit; /* the refs still come from env (ge_prepush_check) */
 	ge_prepush_env env;
-	ge_buf text;        /* for stderr */
-	size_t failing;     /* new heap escapes that refuse the push */
+	ge_buf text;    /* for stderr */
+	size_t failing; /* new heap escapes that refuse the push */
 	char first_base[GE_OID_HEX];
 } ge_prepush;
 
-#define GE_PREPUSH_INIT {.refs = NULL, .text = GE_BUF_INIT}
+#define GE_PREPUSH_INIT                                                                            \
+	{                                                                                          \
+		.refs = NULL, .text = GE_BUF_INIT                                                  \
+	}
 
 /*
  * Read the push.  1 when there is something to check; 0 when not (only
@@ -132,8 +135,7 @@ int ge_prepush_begin(ge_prepush *p, const char *input, size_t len, const ge_prep
  * p->failing > 0 refuses the push.  GE_EBUILD when a pushed commit does not
  * build; text holds what was found before the error.
  */
-int ge_prepush_check(ge_prepush *p, ge_history *h, const struct ge_config *cfg,
-		     const char *remote);
+int ge_prepush_check(ge_prepush *p, ge_history *h, const struct ge_config *cfg, const char *remote);
 
 void ge_prepush_release(ge_prepush *p);
 

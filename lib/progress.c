@@ -9,7 +9,7 @@
 
 #include "common.h"
 
-#define MAX_DIRS 100000 /* a walk stops counting here */
+#define MAX_DIRS  100000 /* a walk stops counting here */
 #define MAX_DEPTH 64
 
 struct ge_progress {
@@ -83,8 +83,8 @@ static void walk(ge_progress *p, const char *dir, const char *ip, int depth, int
 	closedir(d);
 }
 
-int ge_progress_new(ge_progress **out, const ge_modset *mods, const char *cwd,
-		    char *const *pkgs, size_t npkgs, ge_progress_write_cb write, void *ud)
+int ge_progress_new(ge_progress **out, const ge_modset *mods, const char *cwd, char *const *pkgs,
+                    size_t npkgs, ge_progress_write_cb write, void *ud)
 {
 	ge_progress *p = calloc(1, sizeof(*p));
 	size_t i;
@@ -144,11 +144,12 @@ void ge_progress_package(ge_progress *p, const char *importpath, size_t len)
 		return;
 	n = p->nseen < p->total ? p->nseen : p->total;
 	if (p->total)
-		k = snprintf(line, sizeof(line), "\rgoescape: compiling %zu/%zu packages\xe2\x80\xa6\033[K",
-			     n, p->total);
+		k = snprintf(line, sizeof(line),
+		             "\rgoescape: compiling %zu/%zu packages\xe2\x80\xa6\033[K", n,
+		             p->total);
 	else
-		k = snprintf(line, sizeof(line), "\rgoescape: compiling %zu packages\xe2\x80\xa6\033[K",
-			     p->nseen);
+		k = snprintf(line, sizeof(line),
+		             "\rgoescape: compiling %zu packages\xe2\x80\xa6\033[K", p->nseen);
 	if (k > 0 && (size_t)k < sizeof(line))
 		p->write(line, (size_t)k, p->ud);
 	p->shown = 1;

@@ -28,8 +28,8 @@ typedef struct ge_progress ge_progress;
  * none: every package of mods).  The directories are counted here, once.
  * *out is freed with ge_progress_free.
  */
-int ge_progress_new(ge_progress **out, const ge_modset *mods, const char *cwd,
-		    char *const *pkgs, size_t npkgs, ge_progress_write_cb write, void *ud);
+int ge_progress_new(ge_progress **out, const ge_modset *mods, const char *cwd, char *const *pkgs,
+                    size_t npkgs, ge_progress_write_cb write, void *ud);
 
 /* The total, for tests and for a caller that knows better (0: unknown). */
 size_t ge_progress_total(const ge_progress *p);

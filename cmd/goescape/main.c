@@ -36,10 +36,10 @@
 
 /* Exit codes: DESIGN.md's contract. */
 enum {
-	EXIT_CLEAN = 0,    /* nothing new */
-	EXIT_NEW = 1,      /* new heap escapes */
-	EXIT_USAGE = 2,    /* usage error or bad input */
-	EXIT_BUILD = 3     /* the Go build itself failed */
+	EXIT_CLEAN = 0, /* nothing new */
+	EXIT_NEW = 1,   /* new heap escapes */
+	EXIT_USAGE = 2, /* usage error or bad input */
+	EXIT_BUILD = 3  /* the Go build itself failed */
 };
 
 static const char *prog = "goescape";
@@ -76,8 +76,8 @@ typedef struct ctx {
 	char **config_pkgs; /* "--", then the config's packages: go's argv */
 	int argc;
 	char **argv;
-	struct timespec started; /* when this run began: what is older is not ours */
-	ge_progress *progress;   /* the status line, when on */
+	struct timespec started;  /* when this run began: what is older is not ours */
+	ge_progress *progress;    /* the status line, when on */
 	ge_check_provenance prov; /* SARIF's provenance, built once */
 	int prov_loaded;
 } ctx;
@@ -307,7 +307,7 @@ typedef struct out_spec {
  * errors exit 2 before anything is built.
  */
 static size_t parse_outputs(out_spec *v, const opts *o, const char *const *format,
-			    const char *const *output, const char *cmd)
+                            const char *const *output, const char *cmd)
 {
 	size_t n = 0, i, j, nstdout = 0;
 	int nf = 0, no = 0, k;
@@ -330,9 +330,10 @@ static size_t parse_outputs(out_spec *v, const opts *o, const char *const *forma
 			v[n++].file = NULL;
 		} else if (o->seq[k]->value == (const void *)output) {
 			if (!n || v[n - 1].file)
-				die_usage("%s: with several outputs each -o FILE follows its --format "
-					  "(-o '%s')",
-					  cmd, o->seqval[k]);
+				die_usage(
+				    "%s: with several outputs each -o FILE follows its --format "
+				    "(-o '%s')",
+				    cmd, o->seqval[k]);
 			v[n - 1].file = strcmp(o->seqval[k], "-") == 0 ? "-" : o->seqval[k];
 		}
 	}
@@ -340,8 +341,9 @@ static size_t parse_outputs(out_spec *v, const opts *o, const char *const *forma
 		if (v[i].file && strcmp(v[i].file, "-") == 0)
 			v[i].file = NULL;
 		if (!v[i].file && ++nstdout > 1)
-			die_usage("%s: only one output can go to standard output (give the others -o FILE)",
-				  cmd);
+			die_usage("%s: only one output can go to standard output (give the others "
+			          "-o FILE)",
+			          cmd);
 		for (j = 0; v[i].file && j < i; j++)
 			if (v[j].file && strcmp(v[i].file, v[j].file) == 0)
 				die_usage("%s: two outputs to '%s'", cmd, v[i].file);
@@ -351,8 +353,8 @@ static size_t parse_outputs(out_spec *v, const opts *o, const char *const *forma
 
 /* Render r in one format into b.  0, or an exit code after a message. */
 static int render_output(ge_buf *b, const ge_report *r, const out_spec *sp, int only_new,
-			 const char *cmdname, int exit_code, const ge_markdown_opts *mo,
-			 const ge_cost *cost)
+                         const char *cmdname, int exit_code, const ge_markdown_opts *mo,
+                         const ge_cost *cost)
 {
 	ge_format fmt = GE_FMT_TEXT;
 	ge_emit_opts eo = GE_EMIT_OPTS_INIT;
@@ -398,8 +400,8 @@ static int render_output(ge_buf *b, const ge_report *r, const out_spec *sp, int 
  * any file fails.
  */
 static int emit_and_write(const ge_report *r, const out_spec *v, size_t n, int only_new,
-			  const char *cmdname, int exit_code, const ge_markdown_opts *mo,
-			  const ge_cost *cost)
+                          const char *cmdname, int exit_code, const ge_markdown_opts *mo,
+                          const ge_cost *cost)
 {
 	ge_buf b[MAX_OUTPUTS];
 	ge_stage st = GE_STAGE_INIT;
@@ -417,8 +419,8 @@ static int emit_and_write(const ge_report *r, const out_spec *v, size_t n, int o
 		code = write_output(v[0].file, &b[0]);
 	} else if (code == 0) {
 		for (i = 0; i < n && code == 0; i++)
-			if (v[i].file &&
-			    ge_stage_add(&st, v[i].file, NULL, ge_buf_cstr(&b[i]), b[i].len, 0644) < 0)
+			if (v[i].file && ge_stage_add(&st, v[i].file, NULL, ge_buf_cstr(&b[i]),
+			                              b[i].len, 0644) < 0)
 				code = fail(EXIT_USAGE);
 		if (code == 0 && nfiles && ge_stage_commit(&st) < 0)
 			code = fail(EXIT_USAGE);
@@ -504,7 +506,7 @@ static int outputs_have(const out_spec *v, size_t n, const char *format)
 /* ---- commands ---------------------------------------------------------- */
 
 #define FORMATS "text json sarif github markdown"
-#define COLORS "auto always never"
+#define COLORS  "auto always never"
 #define SAMPLES "alloc_space alloc_objects inuse_space inuse_objects"
 
 /* What --format/-o pairs, --profile and --color bind, shared by report and check. */
@@ -516,33 +518,48 @@ static struct {
 static ge_check_opts run_args = GE_CHECK_OPTS_INIT;
 
 #define OUTPUT_ROWS                                                                                \
-	{OPT_STRING, "format", 'f', &out_args.format, "F",                                         \
+	{OPT_STRING,                                                                               \
+	 "format",                                                                                 \
+	 'f',                                                                                      \
+	 &out_args.format,                                                                         \
+	 "F",                                                                                      \
 	 "text (default), json, sarif, github, markdown; repeat '--format F -o FILE' for several", \
 	 FORMATS},                                                                                 \
-	    {OPT_STRING, "output", 'o', &out_args.output, "FILE",                                  \
-	     "write the --format before it to FILE (atomically), not stdout", NULL},               \
-	    {OPT_STRING, "color", 0, &color_opt, "WHEN",                                           \
-	     "colour the text output: auto (a terminal, no NO_COLOR; FORCE_COLOR), always, never", \
-	     COLORS}
+	    {OPT_STRING, "output",                                                                 \
+	     'o',        &out_args.output,                                                         \
+	     "FILE",     "write the --format before it to FILE (atomically), not stdout",          \
+	     NULL},                                                                                \
+	{                                                                                          \
+		OPT_STRING, "color", 0, &color_opt, "WHEN",                                        \
+		    "colour the text output: auto (a terminal, no NO_COLOR; FORCE_COLOR), "        \
+		    "always, never",                                                               \
+		    COLORS                                                                         \
+	}
 
 #define PROFILE_ROWS                                                                               \
-	{OPT_STRING, "profile", 0, &out_args.profile, "FILE",                                      \
-	 "rank by the bytes of a Go heap profile (go test -memprofile)", NULL},                    \
-	    {OPT_STRING, "profile-sample", 0, &out_args.profile_sample, "T",                       \
-	     "alloc_space (default), alloc_objects, inuse_space, inuse_objects", SAMPLES},         \
-	    {OPT_INT, "top", 0, &out_args.top, "N",                                                \
-	     "with --profile: show the N costliest escapes and hot lines", NULL}
+	{OPT_STRING, "profile",                                                                    \
+	 0,          &out_args.profile,                                                            \
+	 "FILE",     "rank by the bytes of a Go heap profile (go test -memprofile)",               \
+	 NULL},                                                                                    \
+	    {OPT_STRING, "profile-sample",                                                         \
+	     0,          &out_args.profile_sample,                                                 \
+	     "T",        "alloc_space (default), alloc_objects, inuse_space, inuse_objects",       \
+	     SAMPLES},                                                                             \
+	{                                                                                          \
+		OPT_INT, "top", 0, &out_args.top, "N",                                             \
+		    "with --profile: show the N costliest escapes and hot lines", NULL             \
+	}
 
-static const opt report_opts[] = {
-	{OPT_STRING, "commit", 0, &run_args.commit, "REV",
-	 "the report of a commit: its stored note, or a build of it", NULL},
-	OUTPUT_ROWS,
-	{OPT_STRING, "input", 0, &run_args.input, "FILE",
-	 "read compiler -m output from FILE ('-' for stdin)", NULL},
-	{OPT_FLAG, "vendored", 0, &vendored_opt, NULL,
-	 "report code in vendor/ too (the dependencies')", NULL},
-	PROFILE_ROWS,
-	{OPT_END, NULL, 0, NULL, NULL, NULL, NULL}};
+static const opt report_opts[] = {{OPT_STRING, "commit", 0, &run_args.commit, "REV",
+                                   "the report of a commit: its stored note, or a build of it",
+                                   NULL},
+                                  OUTPUT_ROWS,
+                                  {OPT_STRING, "input", 0, &run_args.input, "FILE",
+                                   "read compiler -m output from FILE ('-' for stdin)", NULL},
+                                  {OPT_FLAG, "vendored", 0, &vendored_opt, NULL,
+                                   "report code in vendor/ too (the dependencies')", NULL},
+                                  PROFILE_ROWS,
+                                  {OPT_END, NULL, 0, NULL, NULL, NULL, NULL}};
 
 /* Whether --top was given (0 is a value too). */
 static int top_given(const opts *o)
@@ -590,14 +607,13 @@ static int cmd_report(const command *c, opts *o)
 }
 
 static const char *baseline_output;
-static const opt baseline_opts[] = {
-	{OPT_STRING, "output", 'o', &baseline_output, "FILE",
-	 "where to write (default .goescape/baseline.json)", NULL},
-	{OPT_STRING, "input", 0, &run_args.input, "FILE",
-	 "read compiler -m output from FILE ('-' for stdin)", NULL},
-	{OPT_FLAG, "vendored", 0, &vendored_opt, NULL,
-	 "report code in vendor/ too (the dependencies')", NULL},
-	{OPT_END, NULL, 0, NULL, NULL, NULL, NULL}};
+static const opt baseline_opts[] = {{OPT_STRING, "output", 'o', &baseline_output, "FILE",
+                                     "where to write (default .goescape/baseline.json)", NULL},
+                                    {OPT_STRING, "input", 0, &run_args.input, "FILE",
+                                     "read compiler -m output from FILE ('-' for stdin)", NULL},
+                                    {OPT_FLAG, "vendored", 0, &vendored_opt, NULL,
+                                     "report code in vendor/ too (the dependencies')", NULL},
+                                    {OPT_END, NULL, 0, NULL, NULL, NULL, NULL}};
 
 static int cmd_baseline(const command *c, opts *o)
 {
@@ -618,31 +634,31 @@ static int cmd_baseline(const command *c, opts *o)
 		return rc;
 	}
 	ge_report_summary(res.head, &s);
-	fprintf(stderr, "goescape: wrote %zu heap escape%s to '%s'\n", s.heap, s.heap == 1 ? "" : "s",
-		res.baseline_shown);
+	fprintf(stderr, "goescape: wrote %zu heap escape%s to '%s'\n", s.heap,
+	        s.heap == 1 ? "" : "s", res.baseline_shown);
 	ge_check_result_release(&res);
 	return EXIT_CLEAN;
 }
 
 static const opt check_opts[] = {
-	{OPT_STRING, "base", 0, &run_args.base, "REV", "compare with the merge-base of REV and HEAD",
-	 NULL},
-	{OPT_STRING, "baseline", 0, &run_args.baseline, "FILE",
-	 "compare with a baseline file (default .goescape/baseline.json)", NULL},
-	OUTPUT_ROWS,
-	{OPT_STRING, "input", 0, &run_args.input, "FILE",
-	 "read the head's compiler -m output from FILE ('-' for stdin)", NULL},
-	{OPT_FLAG, "vendored", 0, &vendored_opt, NULL,
-	 "report code in vendor/ too (the dependencies')", NULL},
-	{OPT_FLAG, "rebuild-base", 0, &run_args.rebuild_base, NULL,
-	 "build the base even when its report is stored (and store it again)", NULL},
-	{OPT_FLAG, "allow-config-mismatch", 0, &run_args.allow_config_mismatch, NULL,
-	 "compare with a baseline recorded under another build configuration (a warning, not exit 2)",
-	 NULL},
-	PROFILE_ROWS,
-	{OPT_STRING, "fail-min-bytes", 0, &out_args.fail_min_bytes, "N",
-	 "with --profile: fail only on new escapes costing at least N bytes (64K, 1M)", NULL},
-	{OPT_END, NULL, 0, NULL, NULL, NULL, NULL}};
+    {OPT_STRING, "base", 0, &run_args.base, "REV", "compare with the merge-base of REV and HEAD",
+     NULL},
+    {OPT_STRING, "baseline", 0, &run_args.baseline, "FILE",
+     "compare with a baseline file (default .goescape/baseline.json)", NULL},
+    OUTPUT_ROWS,
+    {OPT_STRING, "input", 0, &run_args.input, "FILE",
+     "read the head's compiler -m output from FILE ('-' for stdin)", NULL},
+    {OPT_FLAG, "vendored", 0, &vendored_opt, NULL, "report code in vendor/ too (the dependencies')",
+     NULL},
+    {OPT_FLAG, "rebuild-base", 0, &run_args.rebuild_base, NULL,
+     "build the base even when its report is stored (and store it again)", NULL},
+    {OPT_FLAG, "allow-config-mismatch", 0, &run_args.allow_config_mismatch, NULL,
+     "compare with a baseline recorded under another build configuration (a warning, not exit 2)",
+     NULL},
+    PROFILE_ROWS,
+    {OPT_STRING, "fail-min-bytes", 0, &out_args.fail_min_bytes, "N",
+     "with --profile: fail only on new escapes costing at least N bytes (64K, 1M)", NULL},
+    {OPT_END, NULL, 0, NULL, NULL, NULL, NULL}};
 
 static int cmd_check(const command *c, opts *o)
 {
@@ -666,8 +682,8 @@ static int cmd_check(const command *c, opts *o)
 	    (!out_args.profile ||
 	     ge_cost_parse_bytes(&run_args.fail_min_bytes, out_args.fail_min_bytes,
 	                         "--fail-min-bytes") < 0))
-		die_usage("check: %s",
-		          out_args.profile ? ge_error_last() : "--fail-min-bytes goes with --profile");
+		die_usage("check: %s", out_args.profile ? ge_error_last()
+		                                        : "--fail-min-bytes goes with --profile");
 	profile_open(out_args.profile, out_args.profile_sample, out_args.top, top_given(o));
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
@@ -684,13 +700,14 @@ static int cmd_check(const command *c, opts *o)
 	}
 	if (res.suggest_covered)
 		fprintf(stderr,
-			"goescape: %zu of the new heap escapes match a rewrite; see 'goescape suggest'\n",
-			res.suggest_covered);
+		        "goescape: %zu of the new heap escapes match a rewrite; see 'goescape "
+		        "suggest'\n",
+		        res.suggest_covered);
 	mo.base = res.base_desc;
 	mo.link = link = module_link_prefix();
 	mo.suggest = res.suggest;
 	code = emit_and_write(res.head, outs, nouts, 1, "check",
-			      res.failing ? EXIT_NEW : EXIT_CLEAN, &mo, res.cost);
+	                      res.failing ? EXIT_NEW : EXIT_CLEAN, &mo, res.cost);
 	if (code == EXIT_CLEAN && res.failing)
 		code = EXIT_NEW;
 	free(link);
@@ -700,8 +717,8 @@ static int cmd_check(const command *c, opts *o)
 
 static long log_max = 20;
 static const opt log_opts[] = {
-	{OPT_INT, "max-count", 'n', &log_max, "N", "show N commits (default 20)", NULL},
-	{OPT_END, NULL, 0, NULL, NULL, NULL, NULL}};
+    {OPT_INT, "max-count", 'n', &log_max, "N", "show N commits (default 20)", NULL},
+    {OPT_END, NULL, 0, NULL, NULL, NULL, NULL}};
 
 static int cmd_log(const command *c, opts *o)
 {
@@ -735,7 +752,8 @@ static int cmd_log(const command *c, opts *o)
 				printf("%.7s %6zu  %-6s  %s\n", commit, s.heap, delta, subject);
 			} else {
 				ge_report_summary(r, &s);
-				printf("%.7s %6zu  %-6s  %s\n", commit, s.heap, parent[0] ? "?" : "", subject);
+				printf("%.7s %6zu  %-6s  %s\n", commit, s.heap,
+				       parent[0] ? "?" : "", subject);
 			}
 		} else {
 			printf("%.7s %6s  %-6s  %s\n", commit, "?", "", subject);
@@ -807,7 +825,7 @@ static int hook_prepush(const char *remote)
 	if (rc < 0 || !h.git) {
 		rc = rc < 0 ? fail_rc(rc) : fail(EXIT_USAGE);
 		fprintf(stderr, "goescape: the pre-push check could not run; push anyway with "
-				"'git push --no-verify' or GOESCAPE_SKIP=1\n");
+		                "'git push --no-verify' or GOESCAPE_SKIP=1\n");
 		ge_prepush_release(&p);
 		return rc;
 	}
@@ -818,10 +836,11 @@ static int hook_prepush(const char *remote)
 	fputs(ge_buf_cstr(&p.text), stderr);
 	if (rc < 0) {
 		rc = fail_rc(rc);
-		fprintf(stderr, "goescape: %s; push anyway with 'git push --no-verify' or "
-				"GOESCAPE_SKIP=1\n",
-			rc == EXIT_BUILD ? "a pushed commit does not build"
-					 : "the pre-push check could not run");
+		fprintf(stderr,
+		        "goescape: %s; push anyway with 'git push --no-verify' or "
+		        "GOESCAPE_SKIP=1\n",
+		        rc == EXIT_BUILD ? "a pushed commit does not build"
+		                         : "the pre-push check could not run");
 		ge_prepush_release(&p);
 		return rc;
 	}
@@ -853,7 +872,8 @@ static int cmd_hook(const command *c, opts *o)
 		die_usage("hook pre-push: want REMOTE and URL, as git gives them");
 	}
 	if (strcmp(o->rest[0], "install") && strcmp(o->rest[0], "uninstall"))
-		die_usage("hook: unknown action '%s' (want install, uninstall, pre-push)", o->rest[0]);
+		die_usage("hook: unknown action '%s' (want install, uninstall, pre-push)",
+		          o->rest[0]);
 	if (o->nrest != 1)
 		die_usage("hook %s: takes no arguments", o->rest[0]);
 	if (!G.git_tried) {
@@ -862,12 +882,13 @@ static int cmd_hook(const command *c, opts *o)
 			return fail_rc(rc);
 	}
 	rc = strcmp(o->rest[0], "install") == 0 ? ge_hook_install(G.git, &msg)
-						 : ge_hook_uninstall(G.git, &msg);
+	                                        : ge_hook_uninstall(G.git, &msg);
 	if (rc < 0)
 		return fail_rc(rc);
 	for (line = msg; line && *line; line = nl ? nl + 1 : line + strlen(line)) {
 		nl = strchr(line, '\n');
-		fprintf(stderr, "goescape: %.*s\n", nl ? (int)(nl - line) : (int)strlen(line), line);
+		fprintf(stderr, "goescape: %.*s\n", nl ? (int)(nl - line) : (int)strlen(line),
+		        line);
 	}
 	free(msg);
 	return EXIT_CLEAN;
@@ -878,16 +899,16 @@ static struct {
 	const char *format, *output;
 } suggest_args;
 
-static const opt suggest_opts[] = {
-	{OPT_FLAG, "apply", 0, &suggest_args.apply, NULL,
-	 "write the verified edits to the module's files", NULL},
-	{OPT_STRING, "format", 'f', &suggest_args.format, "F",
-	 "diff (default, for git apply / patch -p1), json, sarif", "diff json sarif"},
-	{OPT_STRING, "output", 'o', &suggest_args.output, "FILE",
-	 "write to FILE (atomically) instead of stdout", NULL},
-	{OPT_FLAG, "test", 0, &suggest_args.test, NULL,
-	 "also run the changed packages' tests under the edits", NULL},
-	{OPT_END, NULL, 0, NULL, NULL, NULL, NULL}};
+static const opt suggest_opts[] = {{OPT_FLAG, "apply", 0, &suggest_args.apply, NULL,
+                                    "write the verified edits to the module's files", NULL},
+                                   {OPT_STRING, "format", 'f', &suggest_args.format, "F",
+                                    "diff (default, for git apply / patch -p1), json, sarif",
+                                    "diff json sarif"},
+                                   {OPT_STRING, "output", 'o', &suggest_args.output, "FILE",
+                                    "write to FILE (atomically) instead of stdout", NULL},
+                                   {OPT_FLAG, "test", 0, &suggest_args.test, NULL,
+                                    "also run the changed packages' tests under the edits", NULL},
+                                   {OPT_END, NULL, 0, NULL, NULL, NULL, NULL}};
 
 static int cmd_suggest(const command *c, opts *o)
 {
@@ -898,7 +919,8 @@ static int cmd_suggest(const command *c, opts *o)
 	const char *format = suggest_args.format ? suggest_args.format : "diff", *sub;
 	int rc, code;
 	(void)c;
-	if (strcmp(format, "diff") != 0 && strcmp(format, "json") != 0 && strcmp(format, "sarif") != 0)
+	if (strcmp(format, "diff") != 0 && strcmp(format, "json") != 0 &&
+	    strcmp(format, "sarif") != 0)
 		die_usage("suggest: unknown format '%s' (want diff, json or sarif)", format);
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
@@ -917,7 +939,7 @@ static int cmd_suggest(const command *c, opts *o)
 		return fail_rc(rc);
 	/* Diff paths from the top of the repository, so git apply works anywhere in it. */
 	sub = h.git && ge_git_workdir(h.git) ? ge_path_within(G.mods.top, ge_git_workdir(h.git))
-					     : NULL;
+	                                     : NULL;
 	if (sub && ge_buf_printf(&prefix, "%s/", sub) < 0) {
 		ge_suggest_result_free(r);
 		return fail(EXIT_USAGE);
@@ -930,20 +952,21 @@ static int cmd_suggest(const command *c, opts *o)
 		rc = p ? ge_suggest_sarif(&b, r, &sa) : -1;
 	} else {
 		rc = strcmp(format, "json") == 0 ? ge_suggest_json(&b, r)
-						 : ge_suggest_diff(&b, r, ge_buf_cstr(&prefix));
+		                                 : ge_suggest_diff(&b, r, ge_buf_cstr(&prefix));
 	}
 	ge_buf_release(&prefix);
 	code = rc < 0 ? fail(EXIT_USAGE) : write_output(suggest_args.output, &b);
 	if (code == EXIT_CLEAN && suggest_args.apply && ge_suggest_apply(r, G.mods.top) < 0)
 		code = fail(EXIT_USAGE);
 	if (code == EXIT_CLEAN)
-		fprintf(stderr,
-			"goescape: %zu suggestion%s verified%s (%zu candidate%s, %zu left alone); heap "
-			"escapes %zu -> %zu; %u go run%s, %u round%s\n",
-			r->nitems, r->nitems == 1 ? "" : "s",
-			suggest_args.apply && r->nfiles ? " and applied" : "", r->candidates,
-			r->candidates == 1 ? "" : "s", r->nskipped, r->heap_before, r->heap_after,
-			r->go_runs, r->go_runs == 1 ? "" : "s", r->rounds, r->rounds == 1 ? "" : "s");
+		fprintf(
+		    stderr,
+		    "goescape: %zu suggestion%s verified%s (%zu candidate%s, %zu left alone); heap "
+		    "escapes %zu -> %zu; %u go run%s, %u round%s\n",
+		    r->nitems, r->nitems == 1 ? "" : "s",
+		    suggest_args.apply && r->nfiles ? " and applied" : "", r->candidates,
+		    r->candidates == 1 ? "" : "s", r->nskipped, r->heap_before, r->heap_after,
+		    r->go_runs, r->go_runs == 1 ? "" : "s", r->rounds, r->rounds == 1 ? "" : "s");
 	ge_buf_release(&b);
 	ge_suggest_result_free(r);
 	return code;
@@ -971,55 +994,54 @@ static int cmd_completion(const command *c, opts *o)
 }
 
 static const command commands[] = {
-	{"report", "[PKG...]",
-	 "Print every heap escape of the packages (default: the whole module).\n"
-	 "Built with escape analysis on, grouped by file and function.  Several outputs\n"
-	 "from one build: '--format sarif -o a.sarif --format markdown -o s.md --format text'\n"
-	 "(each -o is for the --format before it; the files are written all or none).",
-	 report_opts, cmd_report, NULL},
-	{"baseline", "[PKG...]",
-	 "Record today's heap escapes as the baseline file that 'check' compares with.",
-	 baseline_opts, cmd_baseline, NULL},
-	{"check", "[PKG...]",
-	 "Report only the heap escapes that are new; exit 1 when there are any.\n"
-	 "New against a base revision (--base, its merge-base with HEAD) or a baseline\n"
-	 "file (--baseline, the default).  Several outputs from one build: repeat\n"
-	 "'--format F -o FILE' (one --format without -o goes to stdout), e.g.\n"
-	 "'--format sarif -o a.sarif --format markdown -o s.md --format github'.",
-	 check_opts, cmd_check, NULL},
-	{"log", "[REV]",
-	 "Heap escapes per commit from stored history (refs/notes/goescape).\n"
-	 "With +new -fixed against the parent; '?' where a commit has no note.",
-	 log_opts, cmd_log, NULL},
-	{"hook", "install | uninstall | pre-push [REMOTE URL]",
-	 "Install (or remove) the git pre-push hook that refuses a push adding heap escapes.\n"
-	 "'pre-push' is what the hook runs (ref lines on standard input; pre-commit\n"
-	 "calls it without arguments).  Bypass with 'git push --no-verify' or GOESCAPE_SKIP=1.",
-	 hook_opts, cmd_hook, "install uninstall pre-push"},
-	{"suggest", "[PKG...]",
-	 "Rewrite integer formatting into strconv.Append* over stack buffers.\n"
-	 "strconv.Itoa / fmt.Sprintf(\"%d\") into []byte and fmt.Sprint of integers;\n"
-	 "only rewrites the compiler verifies remove heap escapes are kept; printed as a diff.",
-	 suggest_opts, cmd_suggest, NULL},
-	{"completion", "bash | zsh | fish",
-	 "Print a shell completion script, e.g. 'source <(goescape completion bash)'.",
-	 completion_opts, cmd_completion, "bash zsh fish"},
-	{NULL, NULL, NULL, NULL, NULL, NULL}};
+    {"report", "[PKG...]",
+     "Print every heap escape of the packages (default: the whole module).\n"
+     "Built with escape analysis on, grouped by file and function.  Several outputs\n"
+     "from one build: '--format sarif -o a.sarif --format markdown -o s.md --format text'\n"
+     "(each -o is for the --format before it; the files are written all or none).",
+     report_opts, cmd_report, NULL},
+    {"baseline", "[PKG...]",
+     "Record today's heap escapes as the baseline file that 'check' compares with.", baseline_opts,
+     cmd_baseline, NULL},
+    {"check", "[PKG...]",
+     "Report only the heap escapes that are new; exit 1 when there are any.\n"
+     "New against a base revision (--base, its merge-base with HEAD) or a baseline\n"
+     "file (--baseline, the default).  Several outputs from one build: repeat\n"
+     "'--format F -o FILE' (one --format without -o goes to stdout), e.g.\n"
+     "'--format sarif -o a.sarif --format markdown -o s.md --format github'.",
+     check_opts, cmd_check, NULL},
+    {"log", "[REV]",
+     "Heap escapes per commit from stored history (refs/notes/goescape).\n"
+     "With +new -fixed against the parent; '?' where a commit has no note.",
+     log_opts, cmd_log, NULL},
+    {"hook", "install | uninstall | pre-push [REMOTE URL]",
+     "Install (or remove) the git pre-push hook that refuses a push adding heap escapes.\n"
+     "'pre-push' is what the hook runs (ref lines on standard input; pre-commit\n"
+     "calls it without arguments).  Bypass with 'git push --no-verify' or GOESCAPE_SKIP=1.",
+     hook_opts, cmd_hook, "install uninstall pre-push"},
+    {"suggest", "[PKG...]",
+     "Rewrite integer formatting into strconv.Append* over stack buffers.\n"
+     "strconv.Itoa / fmt.Sprintf(\"%d\") into []byte and fmt.Sprint of integers;\n"
+     "only rewrites the compiler verifies remove heap escapes are kept; printed as a diff.",
+     suggest_opts, cmd_suggest, NULL},
+    {"completion", "bash | zsh | fish",
+     "Print a shell completion script, e.g. 'source <(goescape completion bash)'.", completion_opts,
+     cmd_completion, "bash zsh fish"},
+    {NULL, NULL, NULL, NULL, NULL, NULL}};
 
 static int show_version, show_man;
 static const opt global_opts[] = {
-	{OPT_FLAG, "version", 0, &show_version, NULL, "print goescape's version", NULL},
-	{OPT_FLAG, "man", 0, &show_man, NULL, "print the man page goescape.1 (roff)", NULL},
-	{OPT_END, NULL, 0, NULL, NULL, NULL, NULL}};
+    {OPT_FLAG, "version", 0, &show_version, NULL, "print goescape's version", NULL},
+    {OPT_FLAG, "man", 0, &show_man, NULL, "print the man page goescape.1 (roff)", NULL},
+    {OPT_END, NULL, 0, NULL, NULL, NULL, NULL}};
 
 /* The top-level options: a pseudo-command for the parser. */
 static const command global_cmd = {"", "", "", global_opts, NULL, NULL};
 
 /* go's own subcommands: never taken for a typo of goescape's. */
-static const char *const go_commands[] = {"bug",  "build", "clean", "doc",     "env",  "fix",
-					  "fmt",  "generate", "get", "install", "list", "mod",
-					  "work", "run",   "telemetry", "test", "tool", "version",
-					  "vet",  "help"};
+static const char *const go_commands[] = {
+    "bug",  "build", "clean", "doc", "env",       "fix",  "fmt",  "generate", "get", "install",
+    "list", "mod",   "work",  "run", "telemetry", "test", "tool", "version",  "vet", "help"};
 
 static const command *find_command(const char *name)
 {
@@ -1193,7 +1215,8 @@ int main(int argc, char **argv)
 	G.argc = argc;
 	G.argv = argv;
 	if (!getcwd(G.cwd, sizeof(G.cwd))) {
-		fprintf(stderr, "%s: cannot find the current directory: %s\n", prog, strerror(errno));
+		fprintf(stderr, "%s: cannot find the current directory: %s\n", prog,
+		        strerror(errno));
 		return EXIT_USAGE;
 	}
 	n = readlink("/proc/self/exe", G.self, sizeof(G.self) - 1);

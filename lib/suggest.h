@@ -100,11 +100,15 @@ typedef struct ge_suggest_opts {
 	const char *workdir; /* for overlay files; NULL: a fresh temporary directory */
 	int run_tests;
 	unsigned max_rounds; /* 0: 24 */
+	/* What each verification round does, one line for a person
+	   ("goescape: suggest: round 2: verifying 5 rewrites"); NULL: quiet. */
+	ge_output_cb on_progress;
+	void *progress_ud;
 } ge_suggest_opts;
 
 #define GE_SUGGEST_OPTS_INIT                                                                       \
 	{                                                                                          \
-		GE_CAPTURE_OPTS_INIT, NULL, 0, NULL, NULL, 0, 0                                    \
+		GE_CAPTURE_OPTS_INIT, NULL, 0, NULL, NULL, 0, 0, NULL, NULL                        \
 	}
 
 /*

@@ -928,6 +928,7 @@ static int cmd_suggest(const command *c, opts *o)
 	so.pkgs = h.pkgs;
 	so.npkgs = h.npkgs;
 	so.run_tests = suggest_args.test;
+	so.on_progress = h.on_progress;
 	if (h.git && ge_buf_printf(&wd, "%s/goescape/suggest", ge_git_commondir(h.git)) == 0)
 		so.workdir = wd.ptr;
 	rc = ge_suggest_run(&r, &so);

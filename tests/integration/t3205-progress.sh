@@ -58,4 +58,14 @@ test_expect_success 'report and check show it too, and the base build says what 
 	grep -a "building it in place" ts.check
 '
 
+test_expect_success 'suggest says what each verification round does, on a terminal only' '
+	mkdir -p sug && (cd sug && printf "module example.com/sug\n\ngo 1.19\n" >go.mod &&
+	printf "package sug\n\nimport \"strconv\"\n\nfunc B(x int) []byte { return []byte(strconv.Itoa(x)) }\n" >s.go &&
+	script -qfec "$GOESCAPE_BIN suggest" ../ts.sug >/dev/null &&
+	goescape suggest >../sug.diff 2>../sug.err) &&
+	grep -a "goescape: suggest: round 1: verifying 1 rewrite with go build" ts.sug &&
+	grep "strconv.AppendInt" sug.diff &&
+	! grep "verifying" sug.err
+'
+
 test_done

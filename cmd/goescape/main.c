@@ -517,49 +517,35 @@ static struct {
 
 static ge_check_opts run_args = GE_CHECK_OPTS_INIT;
 
-#define OUTPUT_ROWS                                                                                \
-	{OPT_STRING,                                                                               \
-	 "format",                                                                                 \
-	 'f',                                                                                      \
-	 &out_args.format,                                                                         \
-	 "F",                                                                                      \
+/* clang-format off */
+#define OUTPUT_ROWS \
+	{OPT_STRING, "format", 'f', &out_args.format, "F", \
 	 "text (default), json, sarif, github, markdown; repeat '--format F -o FILE' for several", \
-	 FORMATS},                                                                                 \
-	    {OPT_STRING, "output",                                                                 \
-	     'o',        &out_args.output,                                                         \
-	     "FILE",     "write the --format before it to FILE (atomically), not stdout",          \
-	     NULL},                                                                                \
-	{                                                                                          \
-		OPT_STRING, "color", 0, &color_opt, "WHEN",                                        \
-		    "colour the text output: auto (a terminal, no NO_COLOR; FORCE_COLOR), "        \
-		    "always, never",                                                               \
-		    COLORS                                                                         \
-	}
+	 FORMATS, "[--format F [-o FILE]]..."}, \
+	{OPT_STRING, "output", 'o', &out_args.output, "FILE", \
+	 "write the --format before it to FILE (atomically), not stdout", NULL, ""}, \
+	{OPT_STRING, "color", 0, &color_opt, "WHEN", \
+	 "colour the text output: auto (a terminal, no NO_COLOR; FORCE_COLOR), always, never", \
+	 COLORS, NULL}
 
-#define PROFILE_ROWS                                                                               \
-	{OPT_STRING, "profile",                                                                    \
-	 0,          &out_args.profile,                                                            \
-	 "FILE",     "rank by the bytes of a Go heap profile (go test -memprofile)",               \
-	 NULL},                                                                                    \
-	    {OPT_STRING, "profile-sample",                                                         \
-	     0,          &out_args.profile_sample,                                                 \
-	     "T",        "alloc_space (default), alloc_objects, inuse_space, inuse_objects",       \
-	     SAMPLES},                                                                             \
-	{                                                                                          \
-		OPT_INT, "top", 0, &out_args.top, "N",                                             \
-		    "with --profile: show the N costliest escapes and hot lines", NULL             \
-	}
+#define PROFILE_ROWS \
+	{OPT_STRING, "profile", 0, &out_args.profile, "FILE", \
+	 "rank by the bytes of a Go heap profile (go test -memprofile)", NULL, NULL}, \
+	{OPT_STRING, "profile-sample", 0, &out_args.profile_sample, "T", \
+	 "alloc_space (default), alloc_objects, inuse_space, inuse_objects", SAMPLES, NULL}, \
+	{OPT_INT, "top", 0, &out_args.top, "N", \
+	 "with --profile: show the N costliest escapes and hot lines", NULL, NULL}
+/* clang-format on */
 
-static const opt report_opts[] = {{OPT_STRING, "commit", 0, &run_args.commit, "REV",
-                                   "the report of a commit: its stored note, or a build of it",
-                                   NULL},
-                                  OUTPUT_ROWS,
-                                  {OPT_STRING, "input", 0, &run_args.input, "FILE",
-                                   "read compiler -m output from FILE ('-' for stdin)", NULL},
-                                  {OPT_FLAG, "vendored", 0, &vendored_opt, NULL,
-                                   "report code in vendor/ too (the dependencies')", NULL},
-                                  PROFILE_ROWS,
-                                  {OPT_END, NULL, 0, NULL, NULL, NULL, NULL}};
+/* clang-format off */
+static const opt report_opts[] = {
+	{OPT_STRING, "commit", 0, &run_args.commit, "REV", "the report of a commit: its stored note, or a build of it", NULL, NULL},
+	OUTPUT_ROWS,
+	{OPT_STRING, "input", 0, &run_args.input, "FILE", "read compiler -m output from FILE ('-' for stdin)", NULL, NULL},
+	{OPT_FLAG, "vendored", 0, &vendored_opt, NULL, "report code in vendor/ too (the dependencies')", NULL, NULL},
+	PROFILE_ROWS,
+	{OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
+/* clang-format on */
 
 /* Whether --top was given (0 is a value too). */
 static int top_given(const opts *o)
@@ -607,13 +593,13 @@ static int cmd_report(const command *c, opts *o)
 }
 
 static const char *baseline_output;
-static const opt baseline_opts[] = {{OPT_STRING, "output", 'o', &baseline_output, "FILE",
-                                     "where to write (default .goescape/baseline.json)", NULL},
-                                    {OPT_STRING, "input", 0, &run_args.input, "FILE",
-                                     "read compiler -m output from FILE ('-' for stdin)", NULL},
-                                    {OPT_FLAG, "vendored", 0, &vendored_opt, NULL,
-                                     "report code in vendor/ too (the dependencies')", NULL},
-                                    {OPT_END, NULL, 0, NULL, NULL, NULL, NULL}};
+/* clang-format off */
+static const opt baseline_opts[] = {
+	{OPT_STRING, "output", 'o', &baseline_output, "FILE", "where to write (default .goescape/baseline.json)", NULL, NULL},
+	{OPT_STRING, "input", 0, &run_args.input, "FILE", "read compiler -m output from FILE ('-' for stdin)", NULL, NULL},
+	{OPT_FLAG, "vendored", 0, &vendored_opt, NULL, "report code in vendor/ too (the dependencies')", NULL, NULL},
+	{OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
+/* clang-format on */
 
 static int cmd_baseline(const command *c, opts *o)
 {
@@ -642,23 +628,23 @@ static int cmd_baseline(const command *c, opts *o)
 
 static const opt check_opts[] = {
     {OPT_STRING, "base", 0, &run_args.base, "REV", "compare with the merge-base of REV and HEAD",
-     NULL},
+     NULL, NULL},
     {OPT_STRING, "baseline", 0, &run_args.baseline, "FILE",
-     "compare with a baseline file (default .goescape/baseline.json)", NULL},
+     "compare with a baseline file (default .goescape/baseline.json)", NULL, NULL},
     OUTPUT_ROWS,
     {OPT_STRING, "input", 0, &run_args.input, "FILE",
-     "read the head's compiler -m output from FILE ('-' for stdin)", NULL},
+     "read the head's compiler -m output from FILE ('-' for stdin)", NULL, NULL},
     {OPT_FLAG, "vendored", 0, &vendored_opt, NULL, "report code in vendor/ too (the dependencies')",
-     NULL},
+     NULL, NULL},
     {OPT_FLAG, "rebuild-base", 0, &run_args.rebuild_base, NULL,
-     "build the base even when its report is stored (and store it again)", NULL},
+     "build the base even when its report is stored (and store it again)", NULL, NULL},
     {OPT_FLAG, "allow-config-mismatch", 0, &run_args.allow_config_mismatch, NULL,
      "compare with a baseline recorded under another build configuration (a warning, not exit 2)",
-     NULL},
+     NULL, NULL},
     PROFILE_ROWS,
     {OPT_STRING, "fail-min-bytes", 0, &out_args.fail_min_bytes, "N",
-     "with --profile: fail only on new escapes costing at least N bytes (64K, 1M)", NULL},
-    {OPT_END, NULL, 0, NULL, NULL, NULL, NULL}};
+     "with --profile: fail only on new escapes costing at least N bytes (64K, 1M)", NULL, NULL},
+    {OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
 
 static int cmd_check(const command *c, opts *o)
 {
@@ -717,8 +703,8 @@ static int cmd_check(const command *c, opts *o)
 
 static long log_max = 20;
 static const opt log_opts[] = {
-    {OPT_INT, "max-count", 'n', &log_max, "N", "show N commits (default 20)", NULL},
-    {OPT_END, NULL, 0, NULL, NULL, NULL, NULL}};
+    {OPT_INT, "max-count", 'n', &log_max, "N", "show N commits (default 20)", NULL, NULL},
+    {OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
 
 static int cmd_log(const command *c, opts *o)
 {
@@ -768,7 +754,7 @@ static int cmd_log(const command *c, opts *o)
 	return EXIT_CLEAN;
 }
 
-static const opt hook_opts[] = {{OPT_END, NULL, 0, NULL, NULL, NULL, NULL}};
+static const opt hook_opts[] = {{OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
 
 /* Read all of standard input (the pre-push ref lines). */
 static int read_stdin(ge_buf *b)
@@ -899,16 +885,14 @@ static struct {
 	const char *format, *output;
 } suggest_args;
 
-static const opt suggest_opts[] = {{OPT_FLAG, "apply", 0, &suggest_args.apply, NULL,
-                                    "write the verified edits to the module's files", NULL},
-                                   {OPT_STRING, "format", 'f', &suggest_args.format, "F",
-                                    "diff (default, for git apply / patch -p1), json, sarif",
-                                    "diff json sarif"},
-                                   {OPT_STRING, "output", 'o', &suggest_args.output, "FILE",
-                                    "write to FILE (atomically) instead of stdout", NULL},
-                                   {OPT_FLAG, "test", 0, &suggest_args.test, NULL,
-                                    "also run the changed packages' tests under the edits", NULL},
-                                   {OPT_END, NULL, 0, NULL, NULL, NULL, NULL}};
+/* clang-format off */
+static const opt suggest_opts[] = {
+	{OPT_FLAG, "apply", 0, &suggest_args.apply, NULL, "write the verified edits to the module's files", NULL, NULL},
+	{OPT_STRING, "format", 'f', &suggest_args.format, "F", "diff (default, for git apply / patch -p1), json, sarif", "diff json sarif", NULL},
+	{OPT_STRING, "output", 'o', &suggest_args.output, "FILE", "write to FILE (atomically) instead of stdout", NULL, NULL},
+	{OPT_FLAG, "test", 0, &suggest_args.test, NULL, "also run the changed packages' tests under the edits", NULL, NULL},
+	{OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
+/* clang-format on */
 
 static int cmd_suggest(const command *c, opts *o)
 {
@@ -976,7 +960,7 @@ static int cmd_suggest(const command *c, opts *o)
 static const command commands[];
 static const opt global_opts[];
 
-static const opt completion_opts[] = {{OPT_END, NULL, 0, NULL, NULL, NULL, NULL}};
+static const opt completion_opts[] = {{OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
 
 static int cmd_completion(const command *c, opts *o)
 {
@@ -1032,9 +1016,9 @@ static const command commands[] = {
 
 static int show_version, show_man;
 static const opt global_opts[] = {
-    {OPT_FLAG, "version", 0, &show_version, NULL, "print goescape's version", NULL},
-    {OPT_FLAG, "man", 0, &show_man, NULL, "print the man page goescape.1 (roff)", NULL},
-    {OPT_END, NULL, 0, NULL, NULL, NULL, NULL}};
+    {OPT_FLAG, "version", 0, &show_version, NULL, "print goescape's version", NULL, NULL},
+    {OPT_FLAG, "man", 0, &show_man, NULL, "print the man page goescape.1 (roff)", NULL, NULL},
+    {OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
 
 /* The top-level options: a pseudo-command for the parser. */
 static const command global_cmd = {"", "", "", global_opts, NULL, NULL};

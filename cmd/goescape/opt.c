@@ -174,7 +174,11 @@ int opt_synopsis(ge_buf *out, const command *c)
 	const opt *t;
 	int rc = ge_buf_printf(out, "goescape %s", c->name);
 	for (t = c->options; rc == 0 && t && t->type != OPT_END; t++) {
-		if (t->type == OPT_FLAG)
+		if (t->synopsis && !*t->synopsis)
+			continue;
+		if (t->synopsis)
+			rc = ge_buf_printf(out, " %s", t->synopsis);
+		else if (t->type == OPT_FLAG)
 			rc = ge_buf_printf(out, " [--%s]", t->name);
 		else
 			rc = ge_buf_printf(out, " [--%s %s]", t->name, t->arg);

@@ -30,6 +30,10 @@ typedef struct opt {
 	/* The values it takes, space-separated, for completion and the man
 	   page; NULL when free-form (a FILE completes as a file name). */
 	const char *choices;
+	/* The row's part of the synopsis when the default ("[--name ARG]")
+	   says too little (options that pair or repeat); "" leaves the row out
+	   (another row's text covers it).  NULL: the default. */
+	const char *synopsis;
 } opt;
 
 #define OPT_MAX_SEQ 32

@@ -2792,7 +2792,9 @@ int ge_suggest_run(ge_suggest_result **out, const ge_suggest_opts *o)
 			size_t nv = 0;
 			for (i = 0; i < s.nc; i++)
 				nv += enabled(&s.c[i]) || s.c[i].state == C_PENDING;
-			if (ge_buf_printf(&line, "goescape: suggest: round %u: verifying %zu rewrite%s with go build",
+			if (ge_buf_printf(&line,
+			                  "goescape: suggest: round %u: verifying %zu rewrite%s "
+			                  "with go build",
 			                  s.res->rounds, nv, nv == 1 ? "" : "s") == 0)
 				o->on_progress(line.ptr, line.len, o->progress_ud);
 			ge_buf_release(&line);

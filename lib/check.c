@@ -367,3 +367,30 @@ void ge_check_provenance_apply(ge_sarif_opts *so, const ge_check_provenance *p)
 	so->revision = p->head[0] ? p->head : NULL;
 	so->command_line = p->command_line;
 }
+
+/* The module's directory relative to the repository's, with '/', for links ("" at the top). */
+char *ge_check_link_prefix(const ge_git *git, const char *top)
+{
+	const char *wd = git ? ge_git_workdir(git) : NULL;
+	size_t n;
+	if (!wd || !top)
+		return NULL;
+	n = strlen(wd);
+	while (n && wd[n - 1] == '/')
+		n--;
+	if (strncmp(top, wd, n) != 0 || (top[n] && top[n] != '/'))
+		return NULL;
+	top += n;
+	while (*top == '/')
+		top++;
+	if (!*top)
+		return ge_strdup("");
+	{
+		ge_buf b = GE_BUF_INIT;
+		if (ge_buf_printf(&b, "%s/", top) < 0) {
+			ge_buf_release(&b);
+			return NULL;
+		}
+		return ge_buf_detach(&b);
+	}
+}

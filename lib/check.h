@@ -107,4 +107,12 @@ void ge_check_provenance_release(ge_check_provenance *p);
 /* The provenance into a SARIF options struct (the pointers are p's). */
 void ge_check_provenance_apply(ge_sarif_opts *so, const ge_check_provenance *p);
 
+/*
+ * The module's directory relative to the repository's working tree, with
+ * '/' and a trailing '/' ("" at the top), for links in markdown and GitHub
+ * annotations; NULL outside a repository, when the module is not inside
+ * its working tree, or out of memory.  malloc'd.
+ */
+char *ge_check_link_prefix(const ge_git *git, const char *top);
+
 #endif

@@ -434,33 +434,6 @@ static int emit_and_write(const ge_report *r, const out_spec *v, size_t n, int o
 	return code;
 }
 
-/* The module's directory relative to the repository's, with '/', for links ("" at the top). */
-static char *module_link_prefix(void)
-{
-	const char *wd = G.git ? ge_git_workdir(G.git) : NULL, *top = G.mods.top;
-	size_t n;
-	if (!wd || !top)
-		return NULL;
-	n = strlen(wd);
-	while (n && wd[n - 1] == '/')
-		n--;
-	if (strncmp(top, wd, n) != 0 || (top[n] && top[n] != '/'))
-		return NULL;
-	top += n;
-	while (*top == '/')
-		top++;
-	if (!*top)
-		return ge_strdup("");
-	{
-		ge_buf b = GE_BUF_INIT;
-		if (ge_buf_printf(&b, "%s/", top) < 0) {
-			ge_buf_release(&b);
-			return NULL;
-		}
-		return ge_buf_detach(&b);
-	}
-}
-
 /* ---- --profile (lib/cost) --------------------------------------------- */
 
 /* Read --profile, --profile-sample and --top before any build: a bad profile exits 2. */
@@ -584,7 +557,7 @@ static int cmd_report(const command *c, opts *o)
 	if (rc < 0) {
 		code = fail_check(rc, &res);
 	} else {
-		mo.link = link = module_link_prefix();
+		mo.link = link = ge_check_link_prefix(G.git, G.mods.top);
 		code = emit_and_write(res.head, outs, nouts, 0, "report", 0, &mo, res.cost);
 	}
 	free(link);
@@ -690,7 +663,7 @@ static int cmd_check(const command *c, opts *o)
 		        "suggest'\n",
 		        res.suggest_covered);
 	mo.base = res.base_desc;
-	mo.link = link = module_link_prefix();
+	mo.link = link = ge_check_link_prefix(G.git, G.mods.top);
 	mo.suggest = res.suggest;
 	code = emit_and_write(res.head, outs, nouts, 1, "check",
 	                      res.failing ? EXIT_NEW : EXIT_CLEAN, &mo, res.cost);

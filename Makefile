@@ -54,6 +54,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HEADERS   := $(wildcard include/goescape/*.h)
 LIBA      := $(BUILD)/libgoescape.a
 BIN       := $(BUILD)/goescape
+MAN       := $(BUILD)/goescape.1
 
 ifeq ($(V),1)
 Q :=
@@ -61,10 +62,15 @@ else
 Q := @
 endif
 
-all: goescape
+all: goescape $(MAN)
 
 goescape: $(BIN)
 	$(Q)ln -sf $(BIN) goescape
+
+# The man page is generated from the CLI's option tables, like --help.
+$(MAN): $(BIN)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(BIN) --man >$@.tmp && mv $@.tmp $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -170,7 +176,7 @@ unit: $(UNIT_BIN)
 	done
 
 # Tests run make themselves (Makefile fixtures): none of this make's state leaks in.
-integration: $(BIN)
+integration: $(BIN) $(MAN)
 	$(Q)env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:fast_unwind_on_malloc=0:print_suppressions=0 \
 	  GOESCAPE_BIN=$(CURDIR)/$(BIN) bash tests/integration/run.sh
@@ -193,9 +199,10 @@ bench: $(BIN) $(BUILD)/bench_match $(BUILD)/bench_profile
 bench-smoke: $(BIN) $(BUILD)/bench_match $(BUILD)/bench_profile
 	$(Q)python3 scripts/bench --quick
 
-install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/goescape/hooks
+install: $(BIN) $(MAN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/goescape/hooks $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/goescape
+	install -m 0644 $(MAN) $(DESTDIR)$(PREFIX)/share/man/man1/goescape.1
 	for h in hooks/*; do [ -f "$$h" ] && install -m 0755 "$$h" $(DESTDIR)$(PREFIX)/share/goescape/hooks/; done; true
 
 format:

@@ -62,6 +62,8 @@ typedef struct cap_state {
 	size_t json_events;
 	ge_output_cb on_json;
 	void *json_ud;
+	ge_output_cb on_package; /* ge_capture_opts.on_package */
+	void *package_ud;
 	/* Compiler -m lines of the main modules' packages in scope. */
 	size_t main_lines;
 	/* Per "# pkg" header (pkg_lines); cur_pkg indexes the last one used. */
@@ -150,6 +152,8 @@ static int on_line(const ge_parse_line *l, void *ud)
 	switch (l->type) {
 	case GE_LINE_HEADER:
 		s->recognised++;
+		if (s->on_package && l->pkg)
+			s->on_package(l->pkg, l->pkg_len, s->package_ud);
 		ge_buf_clear(&s->header);
 		s->header_hid = 0;
 		if (ge_buf_put(&s->header, l->line, l->line_len) < 0)
@@ -680,6 +684,8 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	s.ud = o->ud;
 	s.on_json = o->on_json;
 	s.json_ud = o->ud;
+	s.on_package = o->on_package;
+	s.package_ud = o->package_ud;
 	if (o->nov)
 		ge_attrib_set_overlay(s.attrib, o->ov_real, o->ov_backing, o->nov);
 	ge_attrib_set_scope(s.attrib, plan.scope, plan.nscope);

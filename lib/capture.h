@@ -46,6 +46,11 @@ typedef struct ge_capture_opts {
 	 * the staleness check and hot sites' text; NULL: not collected.
 	 * Borrowed. */
 	struct ge_cost_sites *sites;
+	/* Each "# importpath" header go prints (the import path, no "# "),
+	 * whether or not its lines are shown: lib/progress counts them.
+	 * NULL: none.  package_ud is passed to it. */
+	ge_output_cb on_package;
+	void *package_ud;
 } ge_capture_opts;
 
 #define GE_CAPTURE_OPTS_INIT                                                                       \

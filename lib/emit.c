@@ -228,3 +228,39 @@ int ge_emit_build_summary(ge_buf *out, const ge_report *r)
 	return ge_buf_printf(out, "goescape: %zu heap escape%s in %zu package%s", s.heap,
 			     s.heap == 1 ? "" : "s", s.packages, s.packages == 1 ? "" : "s");
 }
+
+int ge_emit_refusal(ge_buf *out, const ge_report *r, const char *ref, const char *base,
+                    size_t nfailing, const int fail_on[3])
+{
+	size_t i;
+	int rc = ge_buf_printf(out, "goescape: %s adds %zu heap escape%s (against %.12s):\n", ref,
+	                       nfailing, nfailing == 1 ? "" : "s", base);
+	for (i = 0; i < r->ndiags && rc == 0; i++) {
+		const ge_diag *d = &r->diags[i];
+		if (d->status != GE_STATUS_NEW || !fail_on[d->kind])
+			continue;
+		rc = ge_buf_printf(out, "%s:%u:%u: %s: %s", d->file, d->line, d->column,
+		                   fn_label(d->function), d->message);
+		rc |= put_count(out, d);
+		rc |= ge_buf_putc(out, '\n');
+	}
+	return rc ? GE_ENOMEM : 0;
+}
+
+int ge_emit_color(int *out, const char *mode, const char *no_color, const char *force, int tty)
+{
+	*out = 0;
+	if (mode && strcmp(mode, "always") == 0) {
+		*out = 1;
+		return 0;
+	}
+	if (mode && strcmp(mode, "never") == 0)
+		return 0;
+	if (mode && strcmp(mode, "auto") != 0)
+		return ge_error_set(GE_EUSAGE, "unknown --color '%s' (want auto, always or never)",
+		                    mode);
+	if (no_color && *no_color)
+		return 0;
+	*out = (force && *force && strcmp(force, "0") != 0) || tty;
+	return 0;
+}

@@ -42,6 +42,23 @@ typedef struct ge_emit_opts {
 
 int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *o);
 
+/*
+ * The pre-push hook's refusal for one ref: a line "goescape: REF adds N heap
+ * escapes (against BASE):" and each new escape of a failing kind
+ * (fail_on, indexed by ge_kind) as "file:line:col: function: message".
+ */
+int ge_emit_refusal(ge_buf *out, const ge_report *r, const char *ref, const char *base,
+                    size_t nfailing, const int fail_on[3]);
+
+/*
+ * Whether text output is coloured.  mode is --color's value: "always",
+ * "never" or "auto" (NULL: auto); anything else is GE_EUSAGE.  auto colours
+ * when no_color ($NO_COLOR) is unset or empty and either force ($FORCE_COLOR)
+ * is set, non-empty and not "0", or the output is a terminal (tty).
+ * *out is 1 or 0.
+ */
+int ge_emit_color(int *out, const char *mode, const char *no_color, const char *force, int tty);
+
 /* The one-line summary a captured build prints, without newline. */
 int ge_emit_build_summary(ge_buf *out, const ge_report *r);
 

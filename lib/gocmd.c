@@ -17,7 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 /* A growable vector of malloc'd strings. */
 typedef struct strv {
 	char **v;
@@ -1090,12 +1089,31 @@ int ge_goplan_build_named(ge_goplan *out, const char *go, char *const *args, siz
 	return plan_build(out, go, args, nargs, goflags, mods, cwd, 1);
 }
 
+const char *ge_gocmd_chdir(char *const *flags, size_t n, size_t *nwords)
+{
+	const char *v = NULL;
+	size_t w = 0;
+	if (n && (strcmp(flags[0], "-C") == 0 || strcmp(flags[0], "--C") == 0)) {
+		w = n >= 2 ? 2 : 1;
+		v = n >= 2 ? flags[1] : NULL;
+	} else if (n && strncmp(flags[0], "-C=", 3) == 0) {
+		w = 1;
+		v = flags[0] + 3;
+	} else if (n && strncmp(flags[0], "--C=", 4) == 0) {
+		w = 1;
+		v = flags[0] + 4;
+	}
+	if (nwords)
+		*nwords = w;
+	return v;
+}
+
 static int plan_build(ge_goplan *out, const char *go, char *const *args, size_t nargs,
                       const char *goflags, const ge_modset *mods, const char *cwd, int named)
 {
 	ge_gcflag *entries = NULL;
 	int *cmdline = NULL;
-	size_t nent = 0, i, nmerged = 0, insert_at;
+	size_t nent = 0, i, nmerged = 0, insert_at, chdir_words = 0;
 	char **gf = NULL, **merged = NULL;
 	size_t ngf = 0;
 	strv rest = {0}, outv = {0};
@@ -1123,6 +1141,14 @@ static int plan_build(ge_goplan *out, const char *go, char *const *args, size_t 
 			if ((rc = split_entry(&entries[nent], f + 9)) < 0)
 				goto done;
 			cmdline[nent++] = 0;
+		}
+	}
+	/* go's -C DIR (first, as go wants it): where go runs. */
+	{
+		const char *dir = ge_gocmd_chdir(args + 1, nargs - 1, &chdir_words);
+		if (dir && !(out->chdir = ge_strdup(dir))) {
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+			goto done;
 		}
 	}
 	/* The command line: args[0] is the subcommand. */
@@ -1158,14 +1184,6 @@ static int plan_build(ge_goplan *out, const char *go, char *const *args, size_t 
 				goto done;
 			cmdline[nent++] = 1;
 			continue;
-		}
-		if (nlen == 1 && name[0] == 'C') {
-			const char *val = name[nlen] == '=' ? name + nlen + 1
-			                                    : (i + 1 < nargs ? args[i + 1] : NULL);
-			if (val && !(out->chdir = ge_strdup(val))) {
-				rc = ge_error_set(GE_ENOMEM, "out of memory");
-				goto done;
-			}
 		}
 	keep:
 		if ((rc = strv_push(&rest, a)) < 0)
@@ -1242,13 +1260,7 @@ static int plan_build(ge_goplan *out, const char *go, char *const *args, size_t 
 	/* go, subcommand, [-C dir], merged -gcflags, the rest. */
 	if ((rc = strv_push(&outv, go)) < 0 || (rc = strv_push(&outv, args[0])) < 0)
 		goto done;
-	insert_at = 0;
-	if (rest.n && (strcmp(rest.v[0], "-C") == 0 || strcmp(rest.v[0], "--C") == 0)) {
-		insert_at = rest.n > 1 ? 2 : 1;
-	} else if (rest.n &&
-	           (strncmp(rest.v[0], "-C=", 3) == 0 || strncmp(rest.v[0], "--C=", 4) == 0)) {
-		insert_at = 1;
-	}
+	insert_at = chdir_words < rest.n ? chdir_words : rest.n;
 	for (i = 0; i < insert_at; i++)
 		if ((rc = strv_push(&outv, rest.v[i])) < 0)
 			goto done;

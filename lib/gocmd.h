@@ -111,6 +111,14 @@ int ge_gocmd_capture_args(char *const *args, size_t n);
  */
 int ge_gocmd_json(char *const *args, size_t n);
 
+/*
+ * go's -C DIR, which must be the first flag after the subcommand: flags are
+ * the words after it.  The directory as written (borrowed from flags), or
+ * NULL; *nwords (may be NULL) is how many words it took (0, 1 or 2).  The one
+ * reader of -C: the CLI and the build plan both ask it.
+ */
+const char *ge_gocmd_chdir(char *const *flags, size_t n, size_t *nwords);
+
 /* One -gcflags entry: pattern ("" = the command-line packages) and flags. */
 typedef struct ge_gcflag {
 	char *pattern;

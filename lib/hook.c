@@ -1,6 +1,8 @@
 /* The pre-push hook: installing it, and what it runs. */
 #include "hook.h"
 
+#include "config.h"
+#include "emit.h"
 #include "gopkg.h"
 
 #include "run.h"
@@ -428,4 +430,103 @@ int ge_prepush_analyse(ge_prepush_result *results, ge_history *h, const char *re
 		res->report = hr;
 	}
 	return rc;
+}
+
+int ge_prepush_begin(ge_prepush *p, const char *input, size_t len, const ge_prepush_env *env)
+{
+	size_t i, pushed = 0;
+	int rc;
+	p->env = *env;
+	if ((rc = ge_prepush_parse(&p->refs, &p->n, input, len)) < 0)
+		return rc;
+	/* pre-commit passes no lines but exports the first ref it checks. */
+	p->precommit = p->n == 0 && env->precommit;
+	for (i = 0; i < p->n; i++)
+		pushed += !ge_oid_is_zero(p->refs[i].local_oid);
+	if (!pushed && !p->precommit)
+		return 0; /* nothing to push, or only deletions */
+	if (p->precommit && !(env->to_ref && *env->to_ref)) {
+		if (ge_buf_puts(&p->text, "goescape: pre-commit gave no pushed commit "
+		                          "(PRE_COMMIT_TO_REF); nothing to check\n") < 0)
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		return 0;
+	}
+	return 1;
+}
+
+/* pre-commit's variables as the line git would have given (revision names resolved). */
+static int refs_from_precommit(ge_prepush *p, ge_git *g)
+{
+	const char *from = p->env.from_ref, *to = p->env.to_ref;
+	char fromc[GE_OID_HEX], toc[GE_OID_HEX];
+	ge_buf in = GE_BUF_INIT;
+	int rc;
+	if (from && *from && ge_git_resolve(fromc, g, from) == 0)
+		from = fromc;
+	if (ge_git_resolve(toc, g, to) == 0)
+		to = toc;
+	rc = ge_prepush_from_precommit(&in, from, to, p->env.local_branch, p->env.remote_branch);
+	if (rc == 0) {
+		free(p->refs);
+		p->refs = NULL;
+		rc = ge_prepush_parse(&p->refs, &p->n, ge_buf_cstr(&in), in.len);
+	}
+	ge_buf_release(&in);
+	return rc;
+}
+
+int ge_prepush_check(ge_prepush *p, ge_history *h, const ge_config *cfg, const char *remote)
+{
+	ge_prepush_result *res = NULL;
+	size_t i;
+	int rc;
+	if (!h->git)
+		return ge_error_set(GE_EUSAGE, "not inside a git repository");
+	if (p->precommit && (rc = refs_from_precommit(p, h->git)) < 0)
+		return rc;
+	if (!(res = calloc(p->n ? p->n : 1, sizeof(*res))))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	rc = ge_prepush_analyse(res, h, remote, p->refs, p->n);
+	for (i = 0; i < p->n; i++) {
+		ge_report *r = res[i].report;
+		size_t nf;
+		if (res[i].base_broken &&
+		    ge_buf_printf(&p->text,
+		                  "goescape: %s: the base %.12s does not build; nothing to compare "
+		                  "with\n",
+		                  p->refs[i].local_ref, res[i].base) < 0)
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+		if (!r)
+			continue;
+		if (rc == 0 && ge_config_filter(cfg, r, NULL) < 0)
+			rc = GE_ENOMEM;
+		nf = ge_config_failing(cfg, r);
+		if (nf) {
+			if (ge_emit_refusal(&p->text, r, p->refs[i].local_ref, res[i].base, nf,
+			                    cfg->fail_on) < 0 &&
+			    rc == 0)
+				rc = ge_error_set(GE_ENOMEM, "out of memory");
+			if (!p->failing)
+				memcpy(p->first_base, res[i].base, sizeof(p->first_base));
+			p->failing += nf;
+		}
+		ge_report_free(r);
+	}
+	free(res);
+	if (rc == 0 && p->failing &&
+	    ge_buf_printf(&p->text,
+	                  "goescape: with the pushed commit checked out, see them with 'goescape "
+	                  "check --base %.12s' and fixes with 'goescape suggest'; push anyway with "
+	                  "'git push --no-verify' or GOESCAPE_SKIP=1\n",
+	                  p->first_base) < 0)
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+	return rc;
+}
+
+void ge_prepush_release(ge_prepush *p)
+{
+	free(p->refs);
+	ge_buf_release(&p->text);
+	p->refs = NULL;
+	p->n = 0;
 }

@@ -18,6 +18,8 @@
 #ifndef GE_HOOK_H
 #define GE_HOOK_H
 
+struct ge_config;
+
 #include "git.h"
 #include "history.h"
 
@@ -88,5 +90,53 @@ typedef struct ge_prepush_result {
  */
 int ge_prepush_analyse(ge_prepush_result *results, ge_history *h, const char *remote,
 		       const ge_prepush_ref *refs, size_t n);
+
+/*
+ * One run of the pre-push hook, in two steps around the CLI's loading of the
+ * history context: ge_prepush_begin reads the push (git's ref lines, or
+ * pre-commit's variables), ge_prepush_check analyses it and renders the
+ * refusal.  What a person must read is appended to text (lines ending in
+ * '\n', each "goescape: ..." or a new escape's "file:line:col: ..."), for
+ * the CLI to print on stderr.
+ */
+typedef struct ge_prepush_env {
+	int precommit;             /* PRE_COMMIT set: pre-commit runs the hook */
+	const char *from_ref;      /* PRE_COMMIT_FROM_REF */
+	const char *to_ref;        /* PRE_COMMIT_TO_REF */
+	const char *local_branch;  /* PRE_COMMIT_LOCAL_BRANCH */
+	const char *remote_branch; /* PRE_COMMIT_REMOTE_BRANCH */
+} ge_prepush_env;
+
+typedef struct ge_prepush {
+	ge_prepush_ref *refs;
+	size_t n;
+	int precommit; /* the refs still come from env (ge_prepush_check) */
+	ge_prepush_env env;
+	ge_buf text;    /* for stderr */
+	size_t failing; /* new heap escapes that refuse the push */
+	char first_base[GE_OID_HEX];
+} ge_prepush;
+
+#define GE_PREPUSH_INIT                                                                            \
+	{                                                                                          \
+		.refs = NULL, .text = GE_BUF_INIT                                                  \
+	}
+
+/*
+ * Read the push.  1 when there is something to check; 0 when not (only
+ * deletions, nothing pushed, pre-commit without a pushed commit: text may
+ * say why); <0 on bad input.
+ */
+int ge_prepush_begin(ge_prepush *p, const char *input, size_t len, const ge_prepush_env *env);
+
+/*
+ * Analyse every pushed commit against its base (ge_prepush_analyse),
+ * filter with cfg, and render each ref that adds failing escapes.
+ * p->failing > 0 refuses the push.  GE_EBUILD when a pushed commit does not
+ * build; text holds what was found before the error.
+ */
+int ge_prepush_check(ge_prepush *p, ge_history *h, const struct ge_config *cfg, const char *remote);
+
+void ge_prepush_release(ge_prepush *p);
 
 #endif

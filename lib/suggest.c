@@ -2787,6 +2787,18 @@ int ge_suggest_run(ge_suggest_result **out, const ge_suggest_opts *o)
 			break;
 		}
 		s.res->rounds++;
+		if (o->on_progress) {
+			ge_buf line = GE_BUF_INIT;
+			size_t nv = 0;
+			for (i = 0; i < s.nc; i++)
+				nv += enabled(&s.c[i]) || s.c[i].state == C_PENDING;
+			if (ge_buf_printf(&line,
+			                  "goescape: suggest: round %u: verifying %zu rewrite%s "
+			                  "with go build",
+			                  s.res->rounds, nv, nv == 1 ? "" : "s") == 0)
+				o->on_progress(line.ptr, line.len, o->progress_ud);
+			ge_buf_release(&line);
+		}
 		if ((rc = prepare_round(&s)) < 0 || (rc = verify_build(&s, &rep, &status)) < 0) {
 			ge_report_free(rep);
 			goto done;

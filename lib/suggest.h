@@ -100,6 +100,10 @@ typedef struct ge_suggest_opts {
 	const char *workdir; /* for overlay files; NULL: a fresh temporary directory */
 	int run_tests;
 	unsigned max_rounds; /* 0: 24 */
+	/* What each verification round does, one line for a person
+	   ("goescape: suggest: round 2: verifying 5 rewrites"); NULL: quiet. */
+	ge_output_cb on_progress;
+	void *progress_ud;
 } ge_suggest_opts;
 
 #define GE_SUGGEST_OPTS_INIT                                                                       \

@@ -1,6 +1,9 @@
 /*
- * goescape: the command table and option tables.  Everything a command
- * does beyond reading its options and choosing what to print lives in lib/.
+ * goescape: the command table and option tables.  Each option row binds the
+ * variable it sets (cmd/goescape/opt); a command reads its options, makes
+ * one library call (lib/check, lib/hook, lib/suggest, ...), renders what it
+ * returns and maps it to an exit code.  --help, the top-level synopsis, the
+ * completion scripts and the man page are generated from the same tables.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +17,7 @@
 
 #include "baseline.h"
 #include "capture.h"
+#include "check.h"
 #include "config.h"
 #include "common.h"
 #include "cost.h"
@@ -23,6 +27,8 @@
 #include "goconfig.h"
 #include "history.h"
 #include "hook.h"
+#include "opt.h"
+#include "progress.h"
 #include "report.h"
 #include "run.h"
 #include "suggest.h"
@@ -30,44 +36,11 @@
 
 /* Exit codes: DESIGN.md's contract. */
 enum {
-	EXIT_CLEAN = 0,    /* nothing new */
-	EXIT_NEW = 1,      /* new heap escapes */
-	EXIT_USAGE = 2,    /* usage error or bad input */
-	EXIT_BUILD = 3     /* the Go build itself failed */
+	EXIT_CLEAN = 0, /* nothing new */
+	EXIT_NEW = 1,   /* new heap escapes */
+	EXIT_USAGE = 2, /* usage error or bad input */
+	EXIT_BUILD = 3  /* the Go build itself failed */
 };
-
-/* ---- options ---------------------------------------------------------- */
-
-typedef enum { OPT_FLAG, OPT_STRING, OPT_INT } opt_type;
-
-typedef struct opt {
-	const char *name; /* long name without "--" */
-	char shrt;        /* short letter or 0 */
-	opt_type type;
-	const char *arg;  /* argument name for --help */
-	const char *help;
-} opt;
-
-/* Parsed options of one command: values indexed like its table. */
-typedef struct opts {
-	const char *str[16];
-	int set[16];
-	char **rest; /* positional arguments */
-	int nrest;
-	/* Every string option in the order given (repeated ones too): which
-	   (index into the table) and its value.  --format/-o pairs read it. */
-	int seq[32];
-	const char *seqval[32];
-	int nseq;
-} opts;
-
-typedef struct command {
-	const char *name;
-	const char *args;    /* synopsis after the name */
-	const char *summary;
-	const opt *options;
-	int (*run)(const struct command *c, opts *o);
-} command;
 
 static const char *prog = "goescape";
 
@@ -89,99 +62,6 @@ static int fail(int code)
 	return code;
 }
 
-static void print_options(FILE *f, const opt *t)
-{
-	for (; t && t->name; t++) {
-		char left[64];
-		if (t->shrt)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", t->shrt, t->name,
-				 t->arg ? " " : "", t->arg ? t->arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s", t->name, t->arg ? " " : "",
-				 t->arg ? t->arg : "");
-		fprintf(f, "  %-26s %s\n", left, t->help);
-	}
-}
-
-static void command_help(const command *c)
-{
-	printf("usage: goescape %s %s\n\n%s\n\noptions:\n", c->name, c->args, c->summary);
-	print_options(stdout, c->options);
-	printf("  %-26s %s\n", "-h, --help", "show this help");
-}
-
-/* Parse argv against a table; positional arguments are kept in order. */
-static void parse_opts(opts *o, const command *c, int argc, char **argv)
-{
-	int i, j, only_pos = 0;
-	memset(o, 0, sizeof(*o));
-	o->rest = calloc((size_t)argc + 1, sizeof(char *));
-	if (!o->rest)
-		die_usage("out of memory");
-	for (i = 0; i < argc; i++) {
-		const char *a = argv[i], *val = NULL;
-		const opt *t = NULL;
-		size_t n;
-		if (only_pos || a[0] != '-' || !a[1]) {
-			o->rest[o->nrest++] = argv[i];
-			continue;
-		}
-		if (strcmp(a, "--") == 0) {
-			only_pos = 1;
-			continue;
-		}
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			command_help(c);
-			exit(EXIT_CLEAN);
-		}
-		if (a[1] == '-') {
-			n = strcspn(a + 2, "=");
-			for (j = 0; c->options && c->options[j].name; j++)
-				if (strlen(c->options[j].name) == n &&
-				    strncmp(c->options[j].name, a + 2, n) == 0)
-					t = &c->options[j];
-			if (t && a[2 + n] == '=')
-				val = a + 3 + n;
-		} else {
-			for (j = 0; c->options && c->options[j].name; j++)
-				if (c->options[j].shrt == a[1])
-					t = &c->options[j];
-			if (t && a[2])
-				val = a + 2;
-		}
-		if (!t)
-			die_usage("%s: unknown option '%s' (see 'goescape %s --help')", c->name, a,
-				  c->name);
-		j = (int)(t - c->options);
-		if (t->type == OPT_FLAG) {
-			if (val)
-				die_usage("%s: option '--%s' takes no value", c->name, t->name);
-			o->set[j] = 1;
-			continue;
-		}
-		if (!val) {
-			if (i + 1 >= argc)
-				die_usage("%s: option '--%s' needs %s", c->name, t->name, t->arg);
-			val = argv[++i];
-		}
-		if (t->type == OPT_INT) {
-			char *end;
-			long v;
-			errno = 0;
-			v = strtol(val, &end, 10);
-			if (errno || *end || v < 0 || v > 1000000)
-				die_usage("%s: option '--%s' wants a number, not '%s'", c->name,
-					  t->name, val);
-		}
-		o->set[j] = 1;
-		o->str[j] = val;
-		if (o->nseq == (int)(sizeof(o->seq) / sizeof(o->seq[0])))
-			die_usage("%s: too many options", c->name);
-		o->seq[o->nseq] = j;
-		o->seqval[o->nseq++] = val;
-	}
-}
-
 /* ---- shared context ---------------------------------------------------- */
 
 typedef struct ctx {
@@ -196,23 +76,145 @@ typedef struct ctx {
 	char **config_pkgs; /* "--", then the config's packages: go's argv */
 	int argc;
 	char **argv;
-	struct timespec started; /* when this run began: what is older is not ours */
+	struct timespec started;  /* when this run began: what is older is not ours */
+	ge_progress *progress;    /* the status line, when on */
+	ge_check_provenance prov; /* SARIF's provenance, built once */
+	int prov_loaded;
 } ctx;
 
 static ctx G;
 
-/* The heap profile of this run, joined with its report; emit_and_write shows it. */
+/* --vendored: positions in vendor/ are reported (they are the dependencies' code). */
+static int vendored_opt;
+
+/* The profile named on the command line, opened before any build. */
 static struct {
 	ge_pprof *p;
-	ge_cost *c;
-	ge_cost_sites *sites; /* what the head's build said besides its escapes */
 	const char *file, *sample;
 	size_t top;
-	const char *commit_arg;  /* --profile-commit REV */
-	char commit[GE_OID_HEX]; /* ... resolved */
-	ge_history_map *map;     /* its lines to the report's (profile_commit) */
 } prof;
 
+/* What report's, check's and suggest's option rows bind for lib/check. */
+static ge_check_opts run_args = GE_CHECK_OPTS_INIT;
+
+/* --color's value for the command that runs (NULL: auto). */
+static const char *color_opt;
+
+static int verbose(void)
+{
+	const char *v = getenv("GOESCAPE_VERBOSE");
+	return v && *v && strcmp(v, "0") != 0;
+}
+
+/* The status line is for a person at a terminal, or asked for. */
+static int want_progress(void)
+{
+	const char *v = getenv("GOESCAPE_PROGRESS");
+	if (v && *v)
+		return strcmp(v, "0") != 0;
+	return isatty(2);
+}
+
+static void write_stderr(const char *s, size_t len, void *ud)
+{
+	(void)ud;
+	fwrite(s, 1, len, stderr);
+	fflush(stderr);
+}
+
+static void print_to_stderr(const char *line, size_t len, void *ud)
+{
+	(void)ud;
+	ge_progress_clear(G.progress);
+	fwrite(line, 1, len, stderr);
+	fputc('\n', stderr);
+}
+
+/* A line saying what comes next (the base's build): the count starts again. */
+static void print_phase(const char *line, size_t len, void *ud)
+{
+	print_to_stderr(line, len, ud);
+	ge_progress_reset(G.progress);
+}
+
+static void on_package(const char *pkg, size_t len, void *ud)
+{
+	(void)ud;
+	ge_progress_package(G.progress, pkg, len);
+}
+
+/* Start the status line for builds of pkgs (when wanted; quietly none on failure). */
+static void progress_start(char *const *pkgs, size_t npkgs)
+{
+	if (G.progress || !want_progress() || !G.mods.n)
+		return;
+	if (ge_progress_new(&G.progress, &G.mods, G.cwd, pkgs, npkgs, write_stderr, NULL) < 0)
+		G.progress = NULL;
+}
+
+/* A go build -json event for the user (go's stdout stays go's). */
+static void print_to_stdout(const char *line, size_t len, void *ud)
+{
+	(void)ud;
+	fwrite(line, 1, len, stdout);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
+/* --color (NULL: auto) for output going to outfile (NULL: stdout). */
+static int use_color(const char *mode, const char *outfile)
+{
+	int on = 0;
+	if (ge_emit_color(&on, mode, getenv("NO_COLOR"), getenv("FORCE_COLOR"),
+	                  !outfile && isatty(1)) < 0)
+		die_usage("%s", ge_error_last());
+	return on;
+}
+
+/* Write rendered output to FILE atomically, or to stdout. */
+static int write_output(const char *file, const ge_buf *b)
+{
+	if (file && strcmp(file, "-") != 0) {
+		if (ge_file_write_atomic(file, ge_buf_cstr(b), b->len, 0644) < 0)
+			return fail(EXIT_USAGE);
+		return 0;
+	}
+	if (fwrite(ge_buf_cstr(b), 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
+		fprintf(stderr, "%s: cannot write to standard output: %s\n", prog, strerror(errno));
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/*
+ * Map a library failure to an exit code, printing its message.  A run a
+ * signal ended (GE_EINTERRUPTED: the library has removed what it made)
+ * prints nothing and dies of that signal.
+ */
+static int fail_rc(int rc)
+{
+	ge_progress_clear(G.progress);
+	if (rc == GE_EINTERRUPTED)
+		ge_run_reraise();
+	return fail(rc == GE_EBUILD ? EXIT_BUILD : EXIT_USAGE);
+}
+
+/* A check/report/baseline call's failure: a signal first (dies like go did). */
+static int fail_check(int rc, const ge_check_result *res)
+{
+	if (rc == GE_EINTERRUPTED || ge_run_signalled())
+		ge_run_exit_like(res->status);
+	return fail_rc(rc);
+}
+
+/* SARIF's provenance of this run, built once. */
+static const ge_check_provenance *provenance(void)
+{
+	if (!G.prov_loaded &&
+	    ge_check_provenance_load(&G.prov, G.git, G.mods.top, G.argc, G.argv) == 0)
+		G.prov_loaded = 1;
+	return G.prov_loaded ? &G.prov : NULL;
+}
 static int load_go(void)
 {
 	if (G.go)
@@ -238,67 +240,6 @@ static int load_modules(void)
 {
 	return load_modules_at(NULL);
 }
-
-/* go's -C DIR must be the first flag: the directory go works in, or NULL.  malloc'd. */
-static char *go_chdir(int argc, char **argv)
-{
-	const char *v = NULL;
-	if (argc >= 3 && (strcmp(argv[1], "-C") == 0 || strcmp(argv[1], "--C") == 0))
-		v = argv[2];
-	else if (argc >= 2 && strncmp(argv[1], "-C=", 3) == 0)
-		v = argv[1] + 3;
-	else if (argc >= 2 && strncmp(argv[1], "--C=", 4) == 0)
-		v = argv[1] + 4;
-	return v ? ge_path_join(G.cwd, v) : NULL;
-}
-
-static int verbose(void)
-{
-	const char *v = getenv("GOESCAPE_VERBOSE");
-	return v && *v && strcmp(v, "0") != 0;
-}
-
-static void print_to_stderr(const char *line, size_t len, void *ud)
-{
-	(void)ud;
-	fwrite(line, 1, len, stderr);
-	fputc('\n', stderr);
-}
-
-/* A go build -json event for the user (go's stdout stays go's). */
-static void print_to_stdout(const char *line, size_t len, void *ud)
-{
-	(void)ud;
-	fwrite(line, 1, len, stdout);
-	fputc('\n', stdout);
-	fflush(stdout);
-}
-
-static int use_color(const char *outfile)
-{
-	const char *nc = getenv("NO_COLOR");
-	if (outfile || (nc && *nc))
-		return 0;
-	return isatty(1);
-}
-
-/* Write rendered output to FILE atomically, or to stdout. */
-static int write_output(const char *file, const ge_buf *b)
-{
-	if (file && strcmp(file, "-") != 0) {
-		if (ge_file_write_atomic(file, ge_buf_cstr(b), b->len, 0644) < 0)
-			return fail(EXIT_USAGE);
-		return 0;
-	}
-	if (fwrite(ge_buf_cstr(b), 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
-		fprintf(stderr, "%s: cannot write to standard output: %s\n", prog, strerror(errno));
-		return EXIT_USAGE;
-	}
-	return 0;
-}
-
-/* --vendored: positions in vendor/ are reported (they are the dependencies' code). */
-static int vendored_opt;
 
 /* The history context: the capture options plus git, when there is a repository. */
 static int load_history(ge_history *h, char **pkgs, int npkgs)
@@ -344,139 +285,13 @@ static int load_history(ge_history *h, char **pkgs, int npkgs)
 	h->build.on_output = print_to_stderr;
 	h->build.vendored = vendored_opt;
 	/* Progress is for a person watching: a terminal, or GOESCAPE_VERBOSE. */
-	h->on_progress = isatty(2) || verbose() ? print_to_stderr : NULL;
+	progress_start(pkgs, (size_t)npkgs);
+	h->on_progress = isatty(2) || verbose() || G.progress ? print_phase : NULL;
+	h->build.on_package = G.progress ? on_package : NULL;
 	h->on_warning = print_to_stderr;
 	h->pkgs = pkgs;
 	h->npkgs = (size_t)npkgs;
 	return 0;
-}
-
-/* The baseline file: configured, or .goescape/baseline.json at the root.  malloc'd. */
-static char *default_baseline(void)
-{
-	return ge_path_join(G.mods.top, G.config.baseline ? G.config.baseline : GE_BASELINE_DEFAULT);
-}
-
-/*
- * The configured or default baseline, the way the repository decides it:
- * refused (GE_EBADINPUT) when a symlink on the way leaves the module, else
- * the path with every symlink resolved.  malloc'd into *out.
- */
-static int repo_baseline(char **out)
-{
-	char *joined = default_baseline(), msg[1024];
-	int rc;
-	*out = NULL;
-	if (!joined)
-		return ge_error_set(GE_ENOMEM, "out of memory");
-	rc = ge_path_check_inside(out, G.mods.top, joined);
-	free(joined);
-	if (rc < 0 && rc != GE_ENOMEM) {
-		snprintf(msg, sizeof(msg), "%s", ge_error_last());
-		rc = ge_error_set(rc, "baseline %s", msg);
-	}
-	return rc;
-}
-
-/*
- * Map a library failure to an exit code, printing its message.  A run a
- * signal ended (GE_EINTERRUPTED: the library has removed what it made)
- * prints nothing and dies of that signal.
- */
-static int fail_rc(int rc)
-{
-	if (rc == GE_EINTERRUPTED)
-		ge_run_reraise();
-	return fail(rc == GE_EBUILD ? EXIT_BUILD : EXIT_USAGE);
-}
-
-/*
- * --input cut before a package's block (a build killed after the first
- * packages, a log kept in part) would count that package's escapes as
- * fixed.  A package the base has heap escapes in, whose file is still
- * there, and that has no "# pkg" block in the input: GE_EBADINPUT.
- */
-static int input_covers_base(const ge_report *base, const char *input)
-{
-	const char *seen = NULL; /* the last package found in the input */
-	size_t i;
-	for (i = 0; i < base->ndiags; i++) {
-		const ge_diag *d = &base->diags[i];
-		struct stat st;
-		char *path;
-		int there;
-		if (!ge_kind_is_heap(d->kind) || !d->package || !*d->package ||
-		    (seen && strcmp(seen, d->package) == 0))
-			continue;
-		if (ge_capture_input_saw(d->package)) {
-			seen = d->package;
-			continue;
-		}
-		if (!(path = ge_path_join(G.mods.top, d->file)))
-			return ge_error_set(GE_ENOMEM, "out of memory");
-		there = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
-		free(path);
-		if (there)
-			return ge_error_set(GE_EBADINPUT,
-			                    "no compiler output for %s in '%s' (the base has heap "
-			                    "escapes in '%s'): was the build cut short?",
-			                    d->package, input, d->file);
-	}
-	return 0;
-}
-
-/* A report of the working tree: built, or read from --input. */
-static int head_report(ge_report **out, ge_history *h, const char *input)
-{
-	int fd = 0, rc, status = 0;
-	if (!input) {
-		if (prof.p && !prof.sites && ge_cost_sites_new(&prof.sites) < 0)
-			return GE_ENOMEM;
-		h->build.sites = prof.sites; /* the head's build only, never the base's */
-		rc = ge_history_worktree(out, &status, h);
-		h->build.sites = NULL;
-		if (ge_run_signalled())
-			ge_run_exit_like(status);
-		return rc;
-	}
-	/* The user's own file: a regular file or a FIFO, streamed; never a device. */
-	if (strcmp(input, "-") != 0 && (rc = ge_file_open_stream(&fd, input)) < 0)
-		return rc == GE_ENOTFOUND ? GE_EBADINPUT : rc;
-	rc = ge_capture_input_pkgs(out, fd, input, &G.mods, G.cwd, h->pkgs, h->npkgs, vendored_opt);
-	if (fd > 0)
-		close(fd);
-	return rc;
-}
-
-/* A commit's report (note or in-place build). */
-static int commit_report(ge_report **out, ge_history *h, const char *commit)
-{
-	int status = 0, from_note = 0, rc;
-	if (!h->git)
-		return ge_error_set(GE_EUSAGE, "not inside a git repository");
-	rc = ge_history_commit(out, &status, h, commit, &from_note);
-	if (ge_run_signalled())
-		ge_run_exit_like(status);
-	return rc;
-}
-
-/* The command line as one string, for SARIF's invocations. */
-static char *command_line(void)
-{
-	ge_buf b = GE_BUF_INIT;
-	int i;
-	for (i = 0; i < G.argc; i++) {
-		if (i)
-			ge_buf_putc(&b, ' ');
-		if (strpbrk(G.argv[i], " \t'\"")) {
-			ge_buf_putc(&b, '\'');
-			ge_buf_puts(&b, G.argv[i]);
-			ge_buf_putc(&b, '\'');
-		} else {
-			ge_buf_puts(&b, G.argv[i]);
-		}
-	}
-	return ge_buf_detach(&b);
 }
 
 /* One output of check or report: a format and a file (NULL: stdout). */
@@ -494,32 +309,34 @@ typedef struct out_spec {
  * it goes; a --format without -o goes to stdout, at most one may.  Usage
  * errors exit 2 before anything is built.
  */
-static size_t parse_outputs(out_spec *v, const opts *o, int fidx, int oidx, const char *cmd)
+static size_t parse_outputs(out_spec *v, const opts *o, const char *const *format,
+                            const char *const *output, const char *cmd)
 {
 	size_t n = 0, i, j, nstdout = 0;
 	int nf = 0, no = 0, k;
 	for (k = 0; k < o->nseq; k++) {
-		nf += o->seq[k] == fidx;
-		no += o->seq[k] == oidx;
+		nf += o->seq[k]->value == (const void *)format;
+		no += o->seq[k]->value == (const void *)output;
 	}
 	if (nf <= 1 && no <= 1) {
-		v[0].format = o->str[fidx];
-		v[0].file = o->str[oidx];
+		v[0].format = *format;
+		v[0].file = *output;
 		if (v[0].file && strcmp(v[0].file, "-") == 0)
 			v[0].file = NULL;
 		return 1;
 	}
 	for (k = 0; k < o->nseq; k++) {
-		if (o->seq[k] == fidx) {
+		if (o->seq[k]->value == (const void *)format) {
 			if (n == MAX_OUTPUTS)
 				die_usage("%s: at most %d outputs", cmd, MAX_OUTPUTS);
 			v[n].format = o->seqval[k];
 			v[n++].file = NULL;
-		} else if (o->seq[k] == oidx) {
+		} else if (o->seq[k]->value == (const void *)output) {
 			if (!n || v[n - 1].file)
-				die_usage("%s: with several outputs each -o FILE follows its --format "
-					  "(-o '%s')",
-					  cmd, o->seqval[k]);
+				die_usage(
+				    "%s: with several outputs each -o FILE follows its --format "
+				    "(-o '%s')",
+				    cmd, o->seqval[k]);
 			v[n - 1].file = strcmp(o->seqval[k], "-") == 0 ? "-" : o->seqval[k];
 		}
 	}
@@ -527,8 +344,9 @@ static size_t parse_outputs(out_spec *v, const opts *o, int fidx, int oidx, cons
 		if (v[i].file && strcmp(v[i].file, "-") == 0)
 			v[i].file = NULL;
 		if (!v[i].file && ++nstdout > 1)
-			die_usage("%s: only one output can go to standard output (give the others -o FILE)",
-				  cmd);
+			die_usage("%s: only one output can go to standard output (give the others "
+			          "-o FILE)",
+			          cmd);
 		for (j = 0; v[i].file && j < i; j++)
 			if (v[j].file && strcmp(v[i].file, v[j].file) == 0)
 				die_usage("%s: two outputs to '%s'", cmd, v[i].file);
@@ -538,27 +356,22 @@ static size_t parse_outputs(out_spec *v, const opts *o, int fidx, int oidx, cons
 
 /* Render r in one format into b.  0, or an exit code after a message. */
 static int render_output(ge_buf *b, const ge_report *r, const out_spec *sp, int only_new,
-			 const char *cmdname, int exit_code, const ge_markdown_opts *mo)
+                         const char *cmdname, int exit_code, const ge_markdown_opts *mo,
+                         const ge_cost *cost)
 {
 	ge_format fmt = GE_FMT_TEXT;
 	ge_emit_opts eo = GE_EMIT_OPTS_INIT;
 	ge_sarif_opts so = GE_SARIF_OPTS_INIT;
 	ge_markdown_opts md = GE_MARKDOWN_OPTS_INIT;
-	char *uri = NULL, *branch = NULL, *cmdline = NULL;
 	int code = 0;
 	if (sp->format && ge_format_parse(&fmt, sp->format) < 0)
 		return fail(EXIT_USAGE);
 	if (fmt == GE_FMT_SARIF) {
-		so.srcroot = G.mods.top;
-		so.repo_root = G.git ? ge_git_workdir(G.git) : NULL;
-		if (G.git) {
-			uri = ge_git_origin_url(G.git);
-			branch = ge_git_branch(G.git);
-		}
-		so.repo_uri = uri;
-		so.branch = branch;
+		const ge_check_provenance *p = provenance();
+		if (!p)
+			return fail(EXIT_USAGE);
+		ge_check_provenance_apply(&so, p);
 		so.revision = r->commit;
-		so.command_line = cmdline = command_line();
 		so.exit_code = exit_code;
 		so.check = only_new;
 		eo.sarif = &so;
@@ -568,22 +381,19 @@ static int render_output(ge_buf *b, const ge_report *r, const out_spec *sp, int 
 	md.only_new = only_new;
 	eo.markdown = &md;
 	eo.repo_prefix = md.link;
-	if (prof.c) {
-		eo.cost = prof.c;
+	if (cost) {
+		eo.cost = cost;
 		eo.profile_file = prof.file;
 		eo.profile_sha256 = prof.p->sha256;
 		eo.top = prof.top;
-		so.cost = prof.c->diags;
-		so.ncost = prof.c->ndiags;
+		so.cost = cost->diags;
+		so.ncost = cost->ndiags;
 	}
-	eo.color = use_color(sp->file);
+	eo.color = use_color(color_opt, sp->file);
 	eo.only_new = only_new;
 	eo.command = cmdname;
 	if (ge_emit(b, r, fmt, &eo) < 0)
 		code = fail(EXIT_USAGE);
-	free(uri);
-	free(branch);
-	free(cmdline);
 	return code;
 }
 
@@ -593,7 +403,8 @@ static int render_output(ge_buf *b, const ge_report *r, const out_spec *sp, int 
  * any file fails.
  */
 static int emit_and_write(const ge_report *r, const out_spec *v, size_t n, int only_new,
-			  const char *cmdname, int exit_code, const ge_markdown_opts *mo)
+                          const char *cmdname, int exit_code, const ge_markdown_opts *mo,
+                          const ge_cost *cost)
 {
 	ge_buf b[MAX_OUTPUTS];
 	ge_stage st = GE_STAGE_INIT;
@@ -604,15 +415,15 @@ static int emit_and_write(const ge_report *r, const out_spec *v, size_t n, int o
 		b[i] = z;
 	}
 	for (i = 0; i < n && code == 0; i++) {
-		code = render_output(&b[i], r, &v[i], only_new, cmdname, exit_code, mo);
+		code = render_output(&b[i], r, &v[i], only_new, cmdname, exit_code, mo, cost);
 		nfiles += v[i].file != NULL;
 	}
 	if (code == 0 && n == 1) {
 		code = write_output(v[0].file, &b[0]);
 	} else if (code == 0) {
 		for (i = 0; i < n && code == 0; i++)
-			if (v[i].file &&
-			    ge_stage_add(&st, v[i].file, NULL, ge_buf_cstr(&b[i]), b[i].len, 0644) < 0)
+			if (v[i].file && ge_stage_add(&st, v[i].file, NULL, ge_buf_cstr(&b[i]),
+			                              b[i].len, 0644) < 0)
 				code = fail(EXIT_USAGE);
 		if (code == 0 && nfiles && ge_stage_commit(&st) < 0)
 			code = fail(EXIT_USAGE);
@@ -626,99 +437,28 @@ static int emit_and_write(const ge_report *r, const out_spec *v, size_t n, int o
 	return code;
 }
 
-/* The module's directory relative to the repository's, with '/', for links ("" at the top). */
-static char *module_link_prefix(void)
-{
-	const char *wd = G.git ? ge_git_workdir(G.git) : NULL, *top = G.mods.top;
-	size_t n;
-	if (!wd || !top)
-		return NULL;
-	n = strlen(wd);
-	while (n && wd[n - 1] == '/')
-		n--;
-	if (strncmp(top, wd, n) != 0 || (top[n] && top[n] != '/'))
-		return NULL;
-	top += n;
-	while (*top == '/')
-		top++;
-	if (!*top)
-		return ge_strdup("");
-	{
-		ge_buf b = GE_BUF_INIT;
-		if (ge_buf_printf(&b, "%s/", top) < 0) {
-			ge_buf_release(&b);
-			return NULL;
-		}
-		return ge_buf_detach(&b);
-	}
-}
-
 /* ---- --profile (lib/cost) --------------------------------------------- */
 
 /* Read --profile, --profile-sample and --top before any build: a bad profile exits 2. */
-static void profile_open(const char *file, const char *sample, const char *top)
+static void profile_open(const char *file, const char *sample, long top, int top_set)
 {
 	if (!file) {
-		if (sample || top || prof.commit_arg)
+		if (sample || top_set || run_args.profile_commit)
 			die_usage("--profile-sample, --profile-commit and --top go with --profile");
 		return;
 	}
 	prof.file = file;
 	prof.sample = sample ? sample : "alloc_space";
-	prof.top = top ? (size_t)strtoul(top, NULL, 10) : 0;
+	prof.top = (size_t)top;
 	if (ge_cost_open(&prof.p, file, prof.sample) < 0)
 		die_usage("%s", ge_error_last());
 }
 
-/*
- * --profile-commit REV, after load_history and before any build: the
- * profile's positions are REV's, mapped to the report's (of to_commit, or
- * the working tree when NULL) as check maps a base.  A bad REV exits 2.
- */
-static int profile_commit(ge_history *h, const char *to_commit)
+static void profile_into(ge_check_opts *co)
 {
-	int rc;
-	if (!prof.commit_arg)
-		return 0;
-	if (!h->git)
-		die_usage("--profile-commit needs a git repository");
-	if ((rc = ge_git_resolve(prof.commit, h->git, prof.commit_arg)) < 0 ||
-	    (rc = ge_history_map_new(&prof.map, h, prof.commit, to_commit)) < 0)
-		return rc;
-	return 0;
-}
-
-/* Join the profile with r (sorted, matched, filtered); its warnings to stderr. */
-static int profile_join(const ge_report *r)
-{
-	ge_cost_opts co = GE_COST_OPTS_INIT;
-	size_t i;
-	int rc;
-	if (!prof.p)
-		return 0;
-	co.sample = prof.sample;
-	co.profile_name = prof.file;
-	co.mods = &G.mods;
-	co.sites = prof.sites;
-	co.map = ge_history_map_get(prof.map);
-	co.commit = prof.map ? prof.commit : NULL;
-	if ((rc = ge_cost_join(&prof.c, prof.p, r, &co)) < 0)
-		return rc;
-	for (i = 0; i < prof.c->nwarnings; i++)
-		fprintf(stderr, "%s: warning: %s\n", prog, prof.c->warnings[i]);
-	return 0;
-}
-
-static void profile_free(void)
-{
-	ge_cost_free(prof.c);
-	ge_pprof_free(prof.p);
-	ge_cost_sites_free(prof.sites);
-	ge_history_map_free(prof.map);
-	prof.map = NULL;
-	prof.sites = NULL;
-	prof.c = NULL;
-	prof.p = NULL;
+	co->profile = prof.p;
+	co->profile_name = prof.file;
+	co->profile_sample = prof.sample;
 }
 
 /* Check a --format value before any build is started. */
@@ -741,338 +481,214 @@ static int outputs_have(const out_spec *v, size_t n, const char *format)
 
 /* ---- commands ---------------------------------------------------------- */
 
-enum {
-	REPORT_COMMIT,
-	REPORT_FORMAT,
-	REPORT_OUTPUT,
-	REPORT_INPUT,
-	REPORT_VENDORED,
-	REPORT_PROFILE,
-	REPORT_PROFILE_SAMPLE,
-	REPORT_TOP,
-	REPORT_PROFILE_COMMIT
-};
+#define FORMATS "text json sarif github markdown"
+#define COLORS  "auto always never"
+#define SAMPLES "alloc_space alloc_objects inuse_space inuse_objects"
+
+/* What --format/-o pairs, --profile and --color bind, shared by report and check. */
+static struct {
+	const char *format, *output, *profile, *profile_sample, *fail_min_bytes;
+	long top;
+} out_args;
+
+
+/* clang-format off */
+#define OUTPUT_ROWS \
+	{OPT_STRING, "format", 'f', &out_args.format, "F", \
+	 "text (default), json, sarif, github, markdown; repeat '--format F -o FILE' for several", \
+	 FORMATS, "[--format F [-o FILE]]..."}, \
+	{OPT_STRING, "output", 'o', &out_args.output, "FILE", \
+	 "write the --format before it to FILE (atomically), not stdout", NULL, ""}, \
+	{OPT_STRING, "color", 0, &color_opt, "WHEN", \
+	 "colour the text output: auto (a terminal, no NO_COLOR; FORCE_COLOR), always, never", \
+	 COLORS, NULL}
+
+#define PROFILE_ROWS \
+	{OPT_STRING, "profile", 0, &out_args.profile, "FILE", \
+	 "rank by the bytes of a Go heap profile (go test -memprofile)", NULL, NULL}, \
+	{OPT_STRING, "profile-sample", 0, &out_args.profile_sample, "T", \
+	 "alloc_space (default), alloc_objects, inuse_space, inuse_objects", SAMPLES, NULL}, \
+	{OPT_INT, "top", 0, &out_args.top, "N", \
+	 "with --profile: show the N costliest escapes and hot lines", NULL, NULL}, \
+	{OPT_STRING, "profile-commit", 0, &run_args.profile_commit, "REV", \
+	 "with --profile: the commit the profile was taken at (its lines mapped to this source)", \
+	 NULL, NULL}
+/* clang-format on */
+
+/* clang-format off */
 static const opt report_opts[] = {
-	{"commit", 0, OPT_STRING, "REV", "the report of a commit: its stored note, or a build of it"},
-	{"format", 'f', OPT_STRING, "F",
-	 "text (default), json, sarif, github, markdown; repeat '--format F -o FILE' for several"},
-	{"output", 'o', OPT_STRING, "FILE", "write the --format before it to FILE (atomically), not stdout"},
-	{"input", 0, OPT_STRING, "FILE", "read compiler -m output from FILE ('-' for stdin)"},
-	{"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
-	{"profile", 0, OPT_STRING, "FILE", "rank by the bytes of a Go heap profile (go test -memprofile)"},
-	{"profile-sample", 0, OPT_STRING, "T", "alloc_space (default), alloc_objects, inuse_space, inuse_objects"},
-	{"top", 0, OPT_INT, "N", "with --profile: show the N costliest escapes and hot lines"},
-	{"profile-commit", 0, OPT_STRING, "REV",
-	 "with --profile: the commit the profile was taken at (its lines mapped to this source)"},
-	{NULL, 0, 0, NULL, NULL}};
+	{OPT_STRING, "commit", 0, &run_args.commit, "REV", "the report of a commit: its stored note, or a build of it", NULL, NULL},
+	OUTPUT_ROWS,
+	{OPT_STRING, "input", 0, &run_args.input, "FILE", "read compiler -m output from FILE ('-' for stdin)", NULL, NULL},
+	{OPT_FLAG, "vendored", 0, &vendored_opt, NULL, "report code in vendor/ too (the dependencies')", NULL, NULL},
+	PROFILE_ROWS,
+	{OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
+/* clang-format on */
+
+/* Whether --top was given (0 is a value too). */
+static int top_given(const opts *o)
+{
+	int k;
+	for (k = 0; k < o->nseq; k++)
+		if (o->seq[k]->value == (const void *)&out_args.top)
+			return 1;
+	return 0;
+}
 
 static int cmd_report(const command *c, opts *o)
 {
 	ge_history h = {0};
-	ge_report *r = NULL;
-	char commit[GE_OID_HEX];
-	int rc, code;
+	ge_check_result res = GE_CHECK_RESULT_INIT;
 	out_spec outs[MAX_OUTPUTS];
 	size_t nouts, k;
 	ge_markdown_opts mo = GE_MARKDOWN_OPTS_INIT;
 	char *link = NULL;
+	int rc, code;
 	(void)c;
-	nouts = parse_outputs(outs, o, REPORT_FORMAT, REPORT_OUTPUT, "report");
+	nouts = parse_outputs(outs, o, &out_args.format, &out_args.output, "report");
 	for (k = 0; k < nouts; k++)
 		check_format(outs[k].format);
-	vendored_opt = o->set[REPORT_VENDORED];
-	if (o->str[REPORT_INPUT] && (o->nrest || o->str[REPORT_COMMIT]))
+	(void)use_color(color_opt, NULL);
+	if (run_args.input && (o->nrest || run_args.commit))
 		die_usage("report: --input does not go with --commit or package patterns");
-	prof.commit_arg = o->str[REPORT_PROFILE_COMMIT];
-	profile_open(o->str[REPORT_PROFILE], o->str[REPORT_PROFILE_SAMPLE], o->str[REPORT_TOP]);
+	profile_open(out_args.profile, out_args.profile_sample, out_args.top, top_given(o));
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
-	if (o->str[REPORT_COMMIT]) {
-		if (!h.git)
-			die_usage("report: --commit needs a git repository");
-		if ((rc = ge_git_resolve(commit, h.git, o->str[REPORT_COMMIT])) < 0 ||
-		    (rc = profile_commit(&h, commit)) < 0 || (rc = commit_report(&r, &h, commit)) < 0)
-			return fail_rc(rc);
-	} else if ((rc = profile_commit(&h, NULL)) < 0 ||
-	           (rc = head_report(&r, &h, o->str[REPORT_INPUT])) < 0) {
-		return fail_rc(rc);
+	run_args.h = &h;
+	run_args.config = &G.config;
+	profile_into(&run_args);
+	rc = ge_check_report(&res, &run_args);
+	ge_progress_clear(G.progress);
+	if (rc < 0) {
+		code = fail_check(rc, &res);
+	} else {
+		mo.link = link = ge_check_link_prefix(G.git, G.mods.top);
+		code = emit_and_write(res.head, outs, nouts, 0, "report", 0, &mo, res.cost);
 	}
-	if (!o->str[REPORT_COMMIT] && (rc = ge_config_filter(&G.config, r, G.mods.top)) < 0) {
-		ge_report_free(r);
-		return fail_rc(rc);
-	}
-	if ((rc = profile_join(r)) < 0) {
-		ge_report_free(r);
-		profile_free();
-		return fail_rc(rc);
-	}
-	mo.link = link = module_link_prefix();
-	code = emit_and_write(r, outs, nouts, 0, "report", 0, &mo);
 	free(link);
-	ge_report_free(r);
-	profile_free();
+	ge_check_result_release(&res);
 	return code;
 }
 
-enum { BASELINE_OUTPUT, BASELINE_INPUT, BASELINE_VENDORED };
+static const char *baseline_output;
+/* clang-format off */
 static const opt baseline_opts[] = {
-	{"output", 'o', OPT_STRING, "FILE", "where to write (default .goescape/baseline.json)"},
-	{"input", 0, OPT_STRING, "FILE", "read compiler -m output from FILE ('-' for stdin)"},
-	{"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
-	{NULL, 0, 0, NULL, NULL}};
+	{OPT_STRING, "output", 'o', &baseline_output, "FILE", "where to write (default .goescape/baseline.json)", NULL, NULL},
+	{OPT_STRING, "input", 0, &run_args.input, "FILE", "read compiler -m output from FILE ('-' for stdin)", NULL, NULL},
+	{OPT_FLAG, "vendored", 0, &vendored_opt, NULL, "report code in vendor/ too (the dependencies')", NULL, NULL},
+	{OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
+/* clang-format on */
 
 static int cmd_baseline(const command *c, opts *o)
 {
 	ge_history h = {0};
-	ge_report *r = NULL;
+	ge_check_result res = GE_CHECK_RESULT_INIT;
 	ge_summary s;
-	char *path = NULL;
 	int rc;
 	(void)c;
-	vendored_opt = o->set[BASELINE_VENDORED];
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
-	/* Where it goes first: a baseline path that leaves the module fails before any build. */
-	if (o->str[BASELINE_OUTPUT])
-		path = ge_strdup(o->str[BASELINE_OUTPUT]);
-	else
-		(void)repo_baseline(&path);
-	if (!path)
-		return fail(EXIT_USAGE);
-	if ((rc = head_report(&r, &h, o->str[BASELINE_INPUT])) < 0) {
-		free(path);
-		return fail_rc(rc);
+	run_args.h = &h;
+	run_args.config = &G.config;
+	rc = ge_check_baseline(&res, &run_args, baseline_output);
+	ge_progress_clear(G.progress);
+	if (rc < 0) {
+		rc = fail_check(rc, &res);
+		ge_check_result_release(&res);
+		return rc;
 	}
-	if (ge_baseline_write(path, r) < 0) {
-		free(path);
-		ge_report_free(r);
-		return fail(EXIT_USAGE);
-	}
-	ge_report_summary(r, &s);
-	fprintf(stderr, "goescape: wrote %zu heap escape%s to '%s'\n", s.heap, s.heap == 1 ? "" : "s",
-		o->str[BASELINE_OUTPUT] ? path
-					: (G.config.baseline ? G.config.baseline : GE_BASELINE_DEFAULT));
-	free(path);
-	ge_report_free(r);
+	ge_report_summary(res.head, &s);
+	fprintf(stderr, "goescape: wrote %zu heap escape%s to '%s'\n", s.heap,
+	        s.heap == 1 ? "" : "s", res.baseline_shown);
+	ge_check_result_release(&res);
 	return EXIT_CLEAN;
 }
 
-enum {
-	CHECK_BASE,
-	CHECK_BASELINE,
-	CHECK_FORMAT,
-	CHECK_OUTPUT,
-	CHECK_INPUT,
-	CHECK_VENDORED,
-	CHECK_REBUILD_BASE,
-	CHECK_ALLOW_CONFIG_MISMATCH,
-	CHECK_PROFILE,
-	CHECK_PROFILE_SAMPLE,
-	CHECK_TOP,
-	CHECK_FAIL_MIN_BYTES,
-	CHECK_PROFILE_COMMIT
-};
 static const opt check_opts[] = {
-	{"base", 0, OPT_STRING, "REV", "compare with the merge-base of REV and HEAD"},
-	{"baseline", 0, OPT_STRING, "FILE", "compare with a baseline file (default .goescape/baseline.json)"},
-	{"format", 'f', OPT_STRING, "F",
-	 "text (default), json, sarif, github, markdown; repeat '--format F -o FILE' for several"},
-	{"output", 'o', OPT_STRING, "FILE", "write the --format before it to FILE (atomically), not stdout"},
-	{"input", 0, OPT_STRING, "FILE", "read the head's compiler -m output from FILE ('-' for stdin)"},
-	{"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
-	{"rebuild-base", 0, OPT_FLAG, NULL, "build the base even when its report is stored (and store it again)"},
-	{"allow-config-mismatch", 0, OPT_FLAG, NULL,
-	 "compare with a baseline recorded under another build configuration (a warning, not exit 2)"},
-	{"profile", 0, OPT_STRING, "FILE", "rank by the bytes of a Go heap profile (go test -memprofile)"},
-	{"profile-sample", 0, OPT_STRING, "T", "alloc_space (default), alloc_objects, inuse_space, inuse_objects"},
-	{"top", 0, OPT_INT, "N", "with --profile: show the N costliest escapes and hot lines"},
-	{"fail-min-bytes", 0, OPT_STRING, "N",
-	 "with --profile: fail only on new escapes costing at least N bytes (64K, 1M)"},
-	{"profile-commit", 0, OPT_STRING, "REV",
-	 "with --profile: the commit the profile was taken at (its lines mapped to this source)"},
-	{NULL, 0, 0, NULL, NULL}};
-
-/*
- * A baseline recorded under another build configuration than the one the
- * head is built with: one line, and exit 2 unless allowed.  Only the Go
- * patch release differing is the older warning of the caller.  *warned
- * tells the caller a line was printed.
- */
-static int baseline_config_ok(const ge_report *base, ge_history *h, const char *shown, int allow,
-			      int *warned)
-{
-	const ge_goconfig *now = NULL;
-	ge_buf what = GE_BUF_INIT;
-	int d;
-	*warned = 0;
-	if (!base->config || ge_history_config(&now, h) < 0)
-		return 1; /* an older baseline, or nothing to compare with: as before */
-	d = ge_goconfig_compare(base->config, now, &what);
-	if (d == 2) {
-		fprintf(stderr,
-			allow ? "%s: warning: the baseline '%s' was recorded under another build "
-				"configuration (%s)\n"
-			      : "%s: the baseline '%s' was recorded under another build configuration "
-				"(%s): record it again with 'goescape baseline', or compare anyway "
-				"with --allow-config-mismatch\n",
-			prog, shown, ge_buf_cstr(&what));
-		*warned = 1;
-	}
-	ge_buf_release(&what);
-	return d < 2 || allow;
-}
+    {OPT_STRING, "base", 0, &run_args.base, "REV", "compare with the merge-base of REV and HEAD",
+     NULL, NULL},
+    {OPT_STRING, "baseline", 0, &run_args.baseline, "FILE",
+     "compare with a baseline file (default .goescape/baseline.json)", NULL, NULL},
+    OUTPUT_ROWS,
+    {OPT_STRING, "input", 0, &run_args.input, "FILE",
+     "read the head's compiler -m output from FILE ('-' for stdin)", NULL, NULL},
+    {OPT_FLAG, "vendored", 0, &vendored_opt, NULL, "report code in vendor/ too (the dependencies')",
+     NULL, NULL},
+    {OPT_FLAG, "rebuild-base", 0, &run_args.rebuild_base, NULL,
+     "build the base even when its report is stored (and store it again)", NULL, NULL},
+    {OPT_FLAG, "allow-config-mismatch", 0, &run_args.allow_config_mismatch, NULL,
+     "compare with a baseline recorded under another build configuration (a warning, not exit 2)",
+     NULL, NULL},
+    PROFILE_ROWS,
+    {OPT_STRING, "fail-min-bytes", 0, &out_args.fail_min_bytes, "N",
+     "with --profile: fail only on new escapes costing at least N bytes (64K, 1M)", NULL, NULL},
+    {OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
 
 static int cmd_check(const command *c, opts *o)
 {
 	ge_history h = {0};
-	ge_report *head = NULL, *base = NULL;
-	char rev[GE_OID_HEX], headc[GE_OID_HEX], mb[GE_OID_HEX];
-	const char *base_commit = NULL;
-	char *blpath = NULL;
-	size_t failing;
-	int64_t min_bytes = 0;
-	int rc, code, cfg_warned = 0;
+	ge_check_result res = GE_CHECK_RESULT_INIT;
 	out_spec outs[MAX_OUTPUTS];
 	size_t nouts, k;
 	ge_markdown_opts mo = GE_MARKDOWN_OPTS_INIT;
-	unsigned char *marks = NULL;
 	char *link = NULL;
-	ge_buf basedesc = GE_BUF_INIT;
+	int rc, code;
 	(void)c;
-	nouts = parse_outputs(outs, o, CHECK_FORMAT, CHECK_OUTPUT, "check");
+	nouts = parse_outputs(outs, o, &out_args.format, &out_args.output, "check");
 	for (k = 0; k < nouts; k++)
 		check_format(outs[k].format);
-	vendored_opt = o->set[CHECK_VENDORED];
-	if (o->str[CHECK_BASE] && o->str[CHECK_BASELINE])
+	(void)use_color(color_opt, NULL);
+	if (run_args.base && run_args.baseline)
 		die_usage("check: give --base or --baseline, not both");
-	if (o->set[CHECK_REBUILD_BASE] && !o->str[CHECK_BASE])
+	if (run_args.rebuild_base && !run_args.base)
 		die_usage("check: --rebuild-base goes with --base");
-	if (o->str[CHECK_FAIL_MIN_BYTES] &&
-	    (!o->str[CHECK_PROFILE] ||
-	     ge_cost_parse_bytes(&min_bytes, o->str[CHECK_FAIL_MIN_BYTES], "--fail-min-bytes") < 0))
-		die_usage("check: %s", o->str[CHECK_PROFILE]
-		                           ? ge_error_last()
-		                           : "--fail-min-bytes goes with --profile");
-	prof.commit_arg = o->str[CHECK_PROFILE_COMMIT];
-	profile_open(o->str[CHECK_PROFILE], o->str[CHECK_PROFILE_SAMPLE], o->str[CHECK_TOP]);
+	if (out_args.fail_min_bytes &&
+	    (!out_args.profile ||
+	     ge_cost_parse_bytes(&run_args.fail_min_bytes, out_args.fail_min_bytes,
+	                         "--fail-min-bytes") < 0))
+		die_usage("check: %s", out_args.profile ? ge_error_last()
+		                                        : "--fail-min-bytes goes with --profile");
+	profile_open(out_args.profile, out_args.profile_sample, out_args.top, top_given(o));
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
-	if ((rc = profile_commit(&h, NULL)) < 0) {
-		profile_free();
-		return fail_rc(rc);
+	run_args.h = &h;
+	run_args.config = &G.config;
+	run_args.explain = outputs_have(outs, nouts, "sarif");
+	profile_into(&run_args);
+	rc = ge_check_run(&res, &run_args);
+	ge_progress_clear(G.progress);
+	if (rc < 0) {
+		code = fail_check(rc, &res);
+		ge_check_result_release(&res);
+		return code;
 	}
-	h.rebuild = o->set[CHECK_REBUILD_BASE];
-	/* The base first: a bad revision or baseline fails before any build. */
-	if (o->str[CHECK_BASE]) {
-		if (!h.git)
-			die_usage("check: --base needs a git repository");
-		if ((rc = ge_git_resolve(rev, h.git, o->str[CHECK_BASE])) < 0)
-			return fail_rc(rc);
-		if ((rc = ge_git_head(headc, h.git)) < 0)
-			return fail_rc(rc);
-		if ((rc = ge_git_merge_base(mb, h.git, rev, headc)) < 0)
-			return fail_rc(rc);
-		base_commit = mb;
-	} else {
-		if (o->str[CHECK_BASELINE])
-			blpath = ge_strdup(o->str[CHECK_BASELINE]);
-		else
-			(void)repo_baseline(&blpath);
-		if (!blpath)
-			return fail(EXIT_USAGE);
-		if ((rc = ge_baseline_load(&base, blpath)) < 0) {
-			free(blpath);
-			return fail_rc(rc);
-		}
-		free(blpath);
-		if (!o->str[CHECK_INPUT] &&
-		    !baseline_config_ok(base, &h,
-					o->str[CHECK_BASELINE] ? o->str[CHECK_BASELINE]
-					: G.config.baseline    ? G.config.baseline
-							       : GE_BASELINE_DEFAULT,
-					o->set[CHECK_ALLOW_CONFIG_MISMATCH], &cfg_warned)) {
-			ge_report_free(base);
-			return EXIT_USAGE;
-		}
-		/* Named packages: the baseline's other packages are not compared. */
-		if ((rc = ge_capture_keep_named(base, h.pkgs, h.npkgs, &G.mods, G.cwd)) < 0) {
-			ge_report_free(base);
-			return fail_rc(rc);
-		}
-		if (h.git && base->commit && ge_git_resolve(rev, h.git, base->commit) == 0)
-			base_commit = rev;
-	}
-	if ((rc = head_report(&head, &h, o->str[CHECK_INPUT])) < 0)
-		goto failed;
-	if (!base && (rc = commit_report(&base, &h, base_commit)) < 0)
-		goto failed;
-	if (o->str[CHECK_INPUT] && (rc = input_covers_base(base, o->str[CHECK_INPUT])) < 0)
-		goto failed;
-	if (!cfg_warned && base->go_version && head->go_version &&
-	    strcmp(base->go_version, head->go_version))
-		fprintf(stderr, "%s: warning: the base was analysed with %s, the head with %s\n", prog,
-			base->go_version, head->go_version);
-	if ((rc = ge_history_match(head, base, &h, base_commit, NULL)) < 0)
-		goto failed;
-	if ((rc = ge_config_filter(&G.config, head, G.mods.top)) < 0)
-		goto failed;
-	failing = ge_config_failing(&G.config, head);
-	if ((rc = profile_join(head)) < 0)
-		goto failed;
-	if (prof.c && (min_bytes > 0 || G.config.fail_min_share > 0))
-		failing = ge_cost_failing(head, prof.c, G.config.fail_on, min_bytes,
-		                          G.config.fail_min_share);
-	if (failing) {
-		size_t covered = 0;
-		marks = calloc(head->ndiags ? head->ndiags : 1, 1);
-		if (marks && ge_suggest_covered_each(&covered, marks, head, G.mods.top) == 0 && covered)
-			fprintf(stderr,
-				"goescape: %zu of the new heap escapes match a rewrite; see "
-				"'goescape suggest'\n",
-				covered);
-	}
-	if (failing && !o->str[CHECK_INPUT] && outputs_have(outs, nouts, "sarif") &&
-	    (rc = ge_history_explain(&h, head)) < 0)
-		goto failed;
-	if (o->str[CHECK_BASE])
-		(void)ge_buf_printf(&basedesc, "the merge-base %.12s of %s", mb, o->str[CHECK_BASE]);
-	else
-		(void)ge_buf_printf(&basedesc, "the baseline %s",
-				    o->str[CHECK_BASELINE] ? o->str[CHECK_BASELINE]
-				    : G.config.baseline    ? G.config.baseline
-							   : GE_BASELINE_DEFAULT);
-	mo.base = basedesc.len ? ge_buf_cstr(&basedesc) : NULL;
-	mo.link = link = module_link_prefix();
-	mo.suggest = marks;
-	code = emit_and_write(head, outs, nouts, 1, "check", failing ? EXIT_NEW : EXIT_CLEAN, &mo);
-	if (code == EXIT_CLEAN && failing)
+	if (res.suggest_covered)
+		fprintf(stderr,
+		        "goescape: %zu of the new heap escapes match a rewrite; see 'goescape "
+		        "suggest'\n",
+		        res.suggest_covered);
+	mo.base = res.base_desc;
+	mo.link = link = ge_check_link_prefix(G.git, G.mods.top);
+	mo.suggest = res.suggest;
+	code = emit_and_write(res.head, outs, nouts, 1, "check",
+	                      res.failing ? EXIT_NEW : EXIT_CLEAN, &mo, res.cost);
+	if (code == EXIT_CLEAN && res.failing)
 		code = EXIT_NEW;
-	free(marks);
 	free(link);
-	ge_buf_release(&basedesc);
-	ge_report_free(head);
-	ge_report_free(base);
-	profile_free();
+	ge_check_result_release(&res);
 	return code;
-failed:
-	free(marks);
-	ge_buf_release(&basedesc);
-	ge_report_free(head);
-	ge_report_free(base);
-	profile_free();
-	return fail_rc(rc);
 }
 
-enum { LOG_N };
+static long log_max = 20;
 static const opt log_opts[] = {
-	{"max-count", 'n', OPT_INT, "N", "show N commits (default 20)"},
-	{NULL, 0, 0, NULL, NULL}};
+    {OPT_INT, "max-count", 'n', &log_max, "N", "show N commits (default 20)", NULL, NULL},
+    {OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
 
 static int cmd_log(const command *c, opts *o)
 {
 	ge_history h = {0};
 	char commit[GE_OID_HEX], parent[GE_OID_HEX];
-	long n = o->str[LOG_N] ? strtol(o->str[LOG_N], NULL, 10) : 20, i;
+	long n = log_max, i;
 	int rc;
 	(void)c;
 	if (o->nrest > 1)
@@ -1100,7 +716,8 @@ static int cmd_log(const command *c, opts *o)
 				printf("%.7s %6zu  %-6s  %s\n", commit, s.heap, delta, subject);
 			} else {
 				ge_report_summary(r, &s);
-				printf("%.7s %6zu  %-6s  %s\n", commit, s.heap, parent[0] ? "?" : "", subject);
+				printf("%.7s %6zu  %-6s  %s\n", commit, s.heap,
+				       parent[0] ? "?" : "", subject);
 			}
 		} else {
 			printf("%.7s %6s  %-6s  %s\n", commit, "?", "", subject);
@@ -1115,7 +732,7 @@ static int cmd_log(const command *c, opts *o)
 	return EXIT_CLEAN;
 }
 
-static const opt hook_opts[] = {{NULL, 0, 0, NULL, NULL}};
+static const opt hook_opts[] = {{OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
 
 /* Read all of standard input (the pre-push ref lines). */
 static int read_stdin(ge_buf *b)
@@ -1136,127 +753,70 @@ static int read_stdin(ge_buf *b)
 	return 0;
 }
 
+/* The pre-push hook: lib/hook reads the push, checks it and says what refuses it. */
 static int hook_prepush(const char *remote)
 {
 	ge_buf in = GE_BUF_INIT;
-	ge_prepush_ref *refs = NULL;
-	ge_prepush_result *res = NULL;
+	ge_prepush p = GE_PREPUSH_INIT;
+	ge_prepush_env env = {0};
 	ge_history h = {0};
-	size_t n = 0, i, j, failing = 0, pushed = 0;
-	const char *skip = getenv("GOESCAPE_SKIP"), *pc_to = getenv("PRE_COMMIT_TO_REF");
-	const char *first_base = NULL;
-	int rc, precommit;
+	const char *skip = getenv("GOESCAPE_SKIP");
+	int rc;
 	if (skip && strcmp(skip, "1") == 0)
 		return EXIT_CLEAN;
+	env.precommit = getenv("PRE_COMMIT") != NULL;
+	env.from_ref = getenv("PRE_COMMIT_FROM_REF");
+	env.to_ref = getenv("PRE_COMMIT_TO_REF");
+	env.local_branch = getenv("PRE_COMMIT_LOCAL_BRANCH");
+	env.remote_branch = getenv("PRE_COMMIT_REMOTE_BRANCH");
 	/* git always gives a pipe; a terminal has no ref lines to wait for. */
-	if ((!isatty(0) && (rc = read_stdin(&in)) < 0) ||
-	    (rc = ge_prepush_parse(&refs, &n, ge_buf_cstr(&in), in.len)) < 0) {
-		ge_buf_release(&in);
-		return fail_rc(rc);
-	}
+	if (!isatty(0) && (rc = read_stdin(&in)) < 0)
+		goto failed;
+	rc = ge_prepush_begin(&p, ge_buf_cstr(&in), in.len, &env);
 	ge_buf_release(&in);
-	/* pre-commit passes no lines but exports the first ref it checks. */
-	precommit = n == 0 && getenv("PRE_COMMIT");
-	for (i = 0; i < n; i++)
-		pushed += !ge_oid_is_zero(refs[i].local_oid);
-	if (!pushed && !precommit) {
-		free(refs);
-		return EXIT_CLEAN; /* nothing to push, or only deletions */
-	}
-	if (precommit && !(pc_to && *pc_to)) {
-		fprintf(stderr, "goescape: pre-commit gave no pushed commit (PRE_COMMIT_TO_REF); "
-				"nothing to check\n");
-		free(refs);
-		return EXIT_CLEAN;
-	}
+	fputs(ge_buf_cstr(&p.text), stderr);
+	ge_buf_clear(&p.text);
+	if (rc <= 0)
+		goto done;
 	rc = load_modules();
+	if (rc == GE_ENOTFOUND) {
+		fprintf(stderr, "goescape: no go.mod in '%s' or above; nothing to check\n", G.cwd);
+		rc = 0;
+		goto done;
+	}
 	if (rc == 0)
 		rc = load_history(&h, NULL, 0);
-	else if (rc == GE_ENOTFOUND) {
-		fprintf(stderr, "goescape: no go.mod in '%s' or above; nothing to check\n", G.cwd);
-		free(refs);
-		return EXIT_CLEAN;
-	}
 	if (rc < 0 || !h.git) {
-		free(refs);
 		rc = rc < 0 ? fail_rc(rc) : fail(EXIT_USAGE);
 		fprintf(stderr, "goescape: the pre-push check could not run; push anyway with "
-				"'git push --no-verify' or GOESCAPE_SKIP=1\n");
+		                "'git push --no-verify' or GOESCAPE_SKIP=1\n");
+		ge_prepush_release(&p);
 		return rc;
 	}
-	if (precommit) {
-		/* Object ids from the pre-push hook; revision names from 'pre-commit run'. */
-		const char *from = getenv("PRE_COMMIT_FROM_REF"), *to = pc_to;
-		char fromc[GE_OID_HEX], toc[GE_OID_HEX];
-		if (from && *from && ge_git_resolve(fromc, h.git, from) == 0)
-			from = fromc;
-		if (ge_git_resolve(toc, h.git, to) == 0)
-			to = toc;
-		rc = ge_prepush_from_precommit(&in, from, to, getenv("PRE_COMMIT_LOCAL_BRANCH"),
-					       getenv("PRE_COMMIT_REMOTE_BRANCH"));
-		if (rc == 0)
-			rc = ge_prepush_parse(&refs, &n, ge_buf_cstr(&in), in.len);
-		ge_buf_release(&in);
-		if (rc < 0)
-			return fail_rc(rc);
-	}
-	if (!(res = calloc(n, sizeof(*res)))) {
-		free(refs);
-		return fail(EXIT_USAGE);
-	}
-	rc = ge_prepush_analyse(res, &h, remote, refs, n);
+	rc = ge_prepush_check(&p, &h, &G.config, remote);
+	ge_progress_clear(G.progress);
 	if (ge_run_signalled())
 		ge_run_exit_like(0);
-	for (i = 0; i < n; i++) {
-		ge_report *r = res[i].report;
-		size_t nf;
-		if (res[i].base_broken)
-			fprintf(stderr, "goescape: %s: the base %.12s does not build; nothing to "
-					"compare with\n",
-				refs[i].local_ref, res[i].base);
-		if (!r)
-			continue;
-		if (rc == 0 && ge_config_filter(&G.config, r, NULL) < 0)
-			rc = GE_ENOMEM;
-		nf = ge_config_failing(&G.config, r);
-		if (nf) {
-			fprintf(stderr, "goescape: %s adds %zu heap escape%s (against %.12s):\n",
-				refs[i].local_ref, nf, nf == 1 ? "" : "s", res[i].base);
-			for (j = 0; j < r->ndiags; j++) {
-				const ge_diag *d = &r->diags[j];
-				if (d->status != GE_STATUS_NEW || !G.config.fail_on[d->kind])
-					continue;
-				fprintf(stderr, "%s:%u:%u: %s: %s", d->file, d->line, d->column,
-				        d->function[0] ? d->function : "(package level)",
-				        d->message);
-				if (ge_diag_count(d) > 1)
-					fprintf(stderr, " \xc3\x97%u", ge_diag_count(d));
-				fputc('\n', stderr);
-			}
-			failing += nf;
-			if (!first_base)
-				first_base = res[i].base;
-		}
-		ge_report_free(r);
-	}
+	fputs(ge_buf_cstr(&p.text), stderr);
 	if (rc < 0) {
-		free(res);
-		free(refs);
 		rc = fail_rc(rc);
-		fprintf(stderr, "goescape: %s; push anyway with 'git push --no-verify' or "
-				"GOESCAPE_SKIP=1\n",
-			rc == EXIT_BUILD ? "a pushed commit does not build"
-					 : "the pre-push check could not run");
+		fprintf(stderr,
+		        "goescape: %s; push anyway with 'git push --no-verify' or "
+		        "GOESCAPE_SKIP=1\n",
+		        rc == EXIT_BUILD ? "a pushed commit does not build"
+		                         : "the pre-push check could not run");
+		ge_prepush_release(&p);
 		return rc;
 	}
-	if (failing)
-		fprintf(stderr, "goescape: with the pushed commit checked out, see them with "
-				"'goescape check --base %.12s' and fixes with 'goescape suggest'; "
-				"push anyway with 'git push --no-verify' or GOESCAPE_SKIP=1\n",
-			first_base);
-	free(res);
-	free(refs);
-	return failing ? EXIT_NEW : EXIT_CLEAN;
+	rc = p.failing ? EXIT_NEW : EXIT_CLEAN;
+	ge_prepush_release(&p);
+	return rc;
+failed:
+	ge_buf_release(&in);
+	return fail_rc(rc);
+done:
+	ge_prepush_release(&p);
+	return rc < 0 ? fail_rc(rc) : EXIT_CLEAN;
 }
 
 static int cmd_hook(const command *c, opts *o)
@@ -1276,7 +836,8 @@ static int cmd_hook(const command *c, opts *o)
 		die_usage("hook pre-push: want REMOTE and URL, as git gives them");
 	}
 	if (strcmp(o->rest[0], "install") && strcmp(o->rest[0], "uninstall"))
-		die_usage("hook: unknown action '%s' (want install, uninstall, pre-push)", o->rest[0]);
+		die_usage("hook: unknown action '%s' (want install, uninstall, pre-push)",
+		          o->rest[0]);
 	if (o->nrest != 1)
 		die_usage("hook %s: takes no arguments", o->rest[0]);
 	if (!G.git_tried) {
@@ -1285,94 +846,65 @@ static int cmd_hook(const command *c, opts *o)
 			return fail_rc(rc);
 	}
 	rc = strcmp(o->rest[0], "install") == 0 ? ge_hook_install(G.git, &msg)
-						 : ge_hook_uninstall(G.git, &msg);
+	                                        : ge_hook_uninstall(G.git, &msg);
 	if (rc < 0)
 		return fail_rc(rc);
 	for (line = msg; line && *line; line = nl ? nl + 1 : line + strlen(line)) {
 		nl = strchr(line, '\n');
-		fprintf(stderr, "goescape: %.*s\n", nl ? (int)(nl - line) : (int)strlen(line), line);
+		fprintf(stderr, "goescape: %.*s\n", nl ? (int)(nl - line) : (int)strlen(line),
+		        line);
 	}
 	free(msg);
 	return EXIT_CLEAN;
 }
 
-enum {
-	SUGGEST_APPLY,
-	SUGGEST_FORMAT,
-	SUGGEST_OUTPUT,
-	SUGGEST_TEST,
-	SUGGEST_PROFILE,
-	SUGGEST_PROFILE_SAMPLE,
-	SUGGEST_PROFILE_COMMIT
-};
-static const opt suggest_opts[] = {
-	{"apply", 0, OPT_FLAG, NULL, "write the verified edits to the module's files"},
-	{"format", 'f', OPT_STRING, "F", "diff (default, for git apply / patch -p1), json, sarif"},
-	{"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically) instead of stdout"},
-	{"test", 0, OPT_FLAG, NULL, "also run the changed packages' tests under the edits"},
-	{"profile", 0, OPT_STRING, "FILE", "rank the rewrites by the bytes of a Go heap profile they remove"},
-	{"profile-sample", 0, OPT_STRING, "T", "alloc_space (default), alloc_objects, inuse_space, inuse_objects"},
-	{"profile-commit", 0, OPT_STRING, "REV",
-	 "with --profile: the commit the profile was taken at (its lines mapped to this source)"},
-	{NULL, 0, 0, NULL, NULL}};
+static struct {
+	int apply, test;
+	const char *format, *output, *profile, *profile_sample;
+} suggest_args;
 
-/* suggest --profile: the verified rewrites by the bytes they remove, to stderr (lib/cost). */
-static int suggest_rank(const ge_suggest_result *r)
-{
-	ge_cost_opts co = GE_COST_OPTS_INIT;
-	ge_cost_pos *pos = calloc(r->nitems ? r->nitems : 1, sizeof(*pos));
-	ge_buf b = GE_BUF_INIT, labels = GE_BUF_INIT;
-	size_t *order = NULL, i;
-	int rc = 0;
-	if (!pos)
-		return GE_ENOMEM;
-	for (i = 0; i < r->nitems && rc == 0; i++)
-		rc = ge_buf_printf(&labels, "%s  %s%c", r->items[i].function, r->items[i].rule, 0);
-	for (i = 0; i < r->nitems && rc == 0; i++) {
-		pos[i].file = r->items[i].file;
-		pos[i].line = r->items[i].line;
-		pos[i].label = i ? pos[i - 1].label + strlen(pos[i - 1].label) + 1 : labels.ptr;
-	}
-	co.sample = prof.sample;
-	co.profile_name = prof.file;
-	co.mods = &G.mods;
-	co.map = ge_history_map_get(prof.map);
-	co.commit = prof.map ? prof.commit : NULL;
-	if (rc == 0 && (rc = ge_cost_rank(&prof.c, &order, prof.p, pos, r->nitems, &co)) == 0) {
-		for (i = 0; i < prof.c->nwarnings; i++)
-			fprintf(stderr, "%s: warning: %s\n", prog, prof.c->warnings[i]);
-		if ((rc = ge_cost_rank_text(&b, prof.c, order, pos, r->nitems, 0)) == 0)
-			fputs(ge_buf_cstr(&b), stderr);
-	}
-	free(order);
-	free(pos);
-	ge_buf_release(&b);
-	ge_buf_release(&labels);
-	return rc;
-}
+/* clang-format off */
+static const opt suggest_opts[] = {
+	{OPT_FLAG, "apply", 0, &suggest_args.apply, NULL, "write the verified edits to the module's files", NULL, NULL},
+	{OPT_STRING, "format", 'f', &suggest_args.format, "F", "diff (default, for git apply / patch -p1), json, sarif", "diff json sarif", NULL},
+	{OPT_STRING, "output", 'o', &suggest_args.output, "FILE", "write to FILE (atomically) instead of stdout", NULL, NULL},
+	{OPT_FLAG, "test", 0, &suggest_args.test, NULL, "also run the changed packages' tests under the edits", NULL, NULL},
+	{OPT_STRING, "profile", 0, &suggest_args.profile, "FILE", "rank the rewrites by the bytes of a Go heap profile they remove", NULL, NULL},
+	{OPT_STRING, "profile-sample", 0, &suggest_args.profile_sample, "T", "alloc_space (default), alloc_objects, inuse_space, inuse_objects", SAMPLES, NULL},
+	{OPT_STRING, "profile-commit", 0, &run_args.profile_commit, "REV", "with --profile: the commit the profile was taken at (its lines mapped to this source)", NULL, NULL},
+	{OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
+/* clang-format on */
 
 static int cmd_suggest(const command *c, opts *o)
 {
 	ge_history h;
 	ge_suggest_opts so = GE_SUGGEST_OPTS_INIT;
 	ge_suggest_result *r = NULL;
+	ge_check_result rank = GE_CHECK_RESULT_INIT;
 	ge_buf b = GE_BUF_INIT, wd = GE_BUF_INIT, prefix = GE_BUF_INIT;
-	const char *format = o->str[SUGGEST_FORMAT] ? o->str[SUGGEST_FORMAT] : "diff", *sub;
+	const char *format = suggest_args.format ? suggest_args.format : "diff", *sub;
 	int rc, code;
 	(void)c;
-	if (strcmp(format, "diff") != 0 && strcmp(format, "json") != 0 && strcmp(format, "sarif") != 0)
+	if (strcmp(format, "diff") != 0 && strcmp(format, "json") != 0 &&
+	    strcmp(format, "sarif") != 0)
 		die_usage("suggest: unknown format '%s' (want diff, json or sarif)", format);
-	prof.commit_arg = o->str[SUGGEST_PROFILE_COMMIT];
-	profile_open(o->str[SUGGEST_PROFILE], o->str[SUGGEST_PROFILE_SAMPLE], NULL);
-	if ((rc = load_history(&h, o->rest, o->nrest)) < 0 || (rc = profile_commit(&h, NULL)) < 0)
+	profile_open(suggest_args.profile, suggest_args.profile_sample, 0, 0);
+	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
+		return fail_rc(rc);
+	run_args.h = &h;
+	run_args.config = &G.config;
+	profile_into(&run_args);
+	if ((rc = ge_check_profile_commit(&rank, &run_args)) < 0)
 		return fail_rc(rc);
 	so.build = h.build;
 	so.pkgs = h.pkgs;
 	so.npkgs = h.npkgs;
-	so.run_tests = o->set[SUGGEST_TEST];
+	so.run_tests = suggest_args.test;
+	so.on_progress = h.on_progress;
 	if (h.git && ge_buf_printf(&wd, "%s/goescape/suggest", ge_git_commondir(h.git)) == 0)
 		so.workdir = wd.ptr;
 	rc = ge_suggest_run(&r, &so);
+	ge_progress_clear(G.progress);
 	ge_buf_release(&wd);
 	if (ge_run_signalled())
 		ge_run_exit_like(0);
@@ -1380,97 +912,205 @@ static int cmd_suggest(const command *c, opts *o)
 		return fail_rc(rc);
 	/* Diff paths from the top of the repository, so git apply works anywhere in it. */
 	sub = h.git && ge_git_workdir(h.git) ? ge_path_within(G.mods.top, ge_git_workdir(h.git))
-					     : NULL;
+	                                     : NULL;
 	if (sub && ge_buf_printf(&prefix, "%s/", sub) < 0) {
 		ge_suggest_result_free(r);
 		return fail(EXIT_USAGE);
 	}
 	if (strcmp(format, "sarif") == 0) {
 		ge_sarif_opts sa = GE_SARIF_OPTS_INIT;
-		char *uri = G.git ? ge_git_origin_url(G.git) : NULL;
-		char *branch = G.git ? ge_git_branch(G.git) : NULL, *cmdline = command_line();
-		char head[GE_OID_HEX] = "";
-		if (G.git)
-			(void)ge_git_head(head, G.git);
-		sa.srcroot = G.mods.top;
-		sa.repo_root = G.git ? ge_git_workdir(G.git) : NULL;
-		sa.repo_uri = uri;
-		sa.branch = branch;
-		sa.revision = head[0] ? head : NULL;
-		sa.command_line = cmdline;
-		rc = ge_suggest_sarif(&b, r, &sa);
-		free(uri);
-		free(branch);
-		free(cmdline);
+		const ge_check_provenance *p = provenance();
+		if (p)
+			ge_check_provenance_apply(&sa, p);
+		rc = p ? ge_suggest_sarif(&b, r, &sa) : -1;
 	} else {
 		rc = strcmp(format, "json") == 0 ? ge_suggest_json(&b, r)
-						 : ge_suggest_diff(&b, r, ge_buf_cstr(&prefix));
+		                                 : ge_suggest_diff(&b, r, ge_buf_cstr(&prefix));
 	}
 	ge_buf_release(&prefix);
-	code = rc < 0 ? fail(EXIT_USAGE) : write_output(o->str[SUGGEST_OUTPUT], &b);
-	if (code == EXIT_CLEAN && o->set[SUGGEST_APPLY] && ge_suggest_apply(r, G.mods.top) < 0)
+	code = rc < 0 ? fail(EXIT_USAGE) : write_output(suggest_args.output, &b);
+	if (code == EXIT_CLEAN && suggest_args.apply && ge_suggest_apply(r, G.mods.top) < 0)
 		code = fail(EXIT_USAGE);
 	if (code == EXIT_CLEAN)
-		fprintf(stderr,
-			"goescape: %zu suggestion%s verified%s (%zu candidate%s, %zu left alone); heap "
-			"escapes %zu -> %zu; %u go run%s, %u round%s\n",
-			r->nitems, r->nitems == 1 ? "" : "s",
-			o->set[SUGGEST_APPLY] && r->nfiles ? " and applied" : "", r->candidates,
-			r->candidates == 1 ? "" : "s", r->nskipped, r->heap_before, r->heap_after,
-			r->go_runs, r->go_runs == 1 ? "" : "s", r->rounds, r->rounds == 1 ? "" : "s");
-	if (code == EXIT_CLEAN && prof.p && suggest_rank(r) < 0)
-		code = fail(EXIT_USAGE);
-	profile_free();
+		fprintf(
+		    stderr,
+		    "goescape: %zu suggestion%s verified%s (%zu candidate%s, %zu left alone); heap "
+		    "escapes %zu -> %zu; %u go run%s, %u round%s\n",
+		    r->nitems, r->nitems == 1 ? "" : "s",
+		    suggest_args.apply && r->nfiles ? " and applied" : "", r->candidates,
+		    r->candidates == 1 ? "" : "s", r->nskipped, r->heap_before, r->heap_after,
+		    r->go_runs, r->go_runs == 1 ? "" : "s", r->rounds, r->rounds == 1 ? "" : "s");
+	/* --profile: the rewrites by the bytes they remove, to stderr; the patch is unchanged. */
+	ge_buf_clear(&b);
+	if (code == EXIT_CLEAN && prof.p) {
+		if (ge_check_suggest_rank(&b, &rank, &run_args, r) < 0)
+			code = fail(EXIT_USAGE);
+		else
+			fputs(b.ptr, stderr);
+	}
+	ge_check_result_release(&rank);
 	ge_buf_release(&b);
 	ge_suggest_result_free(r);
 	return code;
 }
 
-static const command commands[] = {
-	{"report", "[--commit REV] [--format F [-o FILE]]... [--input FILE] [PKG...]",
-	 "Build the packages (default: every package of the module) with escape analysis\n"
-	 "on and print every heap escape, grouped by file and function.  Several outputs\n"
-	 "from one build: '--format sarif -o a.sarif --format markdown -o s.md --format text'\n"
-	 "(each -o is for the --format before it; the files are written all or none).",
-	 report_opts, cmd_report},
-	{"baseline", "[-o FILE] [PKG...]",
-	 "Record today's heap escapes as the baseline file that 'check' compares with.",
-	 baseline_opts, cmd_baseline},
-	{"check",
-	 "[--base REV [--rebuild-base] | --baseline FILE [--allow-config-mismatch]] "
-	 "[--format F [-o FILE]]... [--input FILE] [PKG...]",
-	 "Report only the heap escapes that are new against a base revision or a baseline\n"
-	 "file; exit 1 when there are any.  Several outputs from one build: repeat\n"
-	 "'--format F -o FILE' (one --format without -o goes to stdout), e.g.\n"
-	 "'--format sarif -o a.sarif --format markdown -o s.md --format github'.",
-	 check_opts, cmd_check},
-	{"log", "[-n N] [REV]",
-	 "Heap escapes per commit from stored history (refs/notes/goescape), with +new -fixed\n"
-	 "against the parent; '?' where a commit has no note.",
-	 log_opts, cmd_log},
-	{"hook", "install | uninstall | pre-push REMOTE URL",
-	 "Install (or remove) the git pre-push hook that refuses a push adding heap\n"
-	 "escapes; 'pre-push' is what the hook runs (ref lines on standard input).\n"
-	 "Bypass with 'git push --no-verify' or GOESCAPE_SKIP=1.",
-	 hook_opts, cmd_hook},
-	{"suggest", "[--apply] [--format diff|json] [--test] [-o FILE] [PKG...]",
-	 "Rewrite integer formatting (strconv.Itoa / fmt.Sprintf(\"%d\") into []byte,\n"
-	 "fmt.Sprint of integers) into strconv.Append* over stack buffers, keeping only\n"
-	 "rewrites the compiler verifies remove heap escapes; print them as a diff.",
-	 suggest_opts, cmd_suggest},
-	{NULL, NULL, NULL, NULL, NULL}};
+static const command commands[];
+static const opt global_opts[];
 
-static void usage(FILE *f)
+static const opt completion_opts[] = {{OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
+
+static int cmd_completion(const command *c, opts *o)
+{
+	ge_buf b = GE_BUF_INIT;
+	int code;
+	(void)c;
+	if (o->nrest != 1)
+		die_usage("completion: want one shell: bash, zsh or fish");
+	if (opt_completion(&b, o->rest[0], commands, global_opts) < 0) {
+		ge_buf_release(&b);
+		die_usage("%s", ge_error_last());
+	}
+	code = write_output(NULL, &b);
+	ge_buf_release(&b);
+	return code;
+}
+
+static const command commands[] = {
+    {"report", "[PKG...]",
+     "Print every heap escape of the packages (default: the whole module).\n"
+     "Built with escape analysis on, grouped by file and function.  Several outputs\n"
+     "from one build: '--format sarif -o a.sarif --format markdown -o s.md --format text'\n"
+     "(each -o is for the --format before it; the files are written all or none).",
+     report_opts, cmd_report, NULL},
+    {"baseline", "[PKG...]",
+     "Record today's heap escapes as the baseline file that 'check' compares with.", baseline_opts,
+     cmd_baseline, NULL},
+    {"check", "[PKG...]",
+     "Report only the heap escapes that are new; exit 1 when there are any.\n"
+     "New against a base revision (--base, its merge-base with HEAD) or a baseline\n"
+     "file (--baseline, the default).  Several outputs from one build: repeat\n"
+     "'--format F -o FILE' (one --format without -o goes to stdout), e.g.\n"
+     "'--format sarif -o a.sarif --format markdown -o s.md --format github'.",
+     check_opts, cmd_check, NULL},
+    {"log", "[REV]",
+     "Heap escapes per commit from stored history (refs/notes/goescape).\n"
+     "With +new -fixed against the parent; '?' where a commit has no note.",
+     log_opts, cmd_log, NULL},
+    {"hook", "install | uninstall | pre-push [REMOTE URL]",
+     "Install (or remove) the git pre-push hook that refuses a push adding heap escapes.\n"
+     "'pre-push' is what the hook runs (ref lines on standard input; pre-commit\n"
+     "calls it without arguments).  Bypass with 'git push --no-verify' or GOESCAPE_SKIP=1.",
+     hook_opts, cmd_hook, "install uninstall pre-push"},
+    {"suggest", "[PKG...]",
+     "Rewrite integer formatting into strconv.Append* over stack buffers.\n"
+     "strconv.Itoa / fmt.Sprintf(\"%d\") into []byte and fmt.Sprint of integers;\n"
+     "only rewrites the compiler verifies remove heap escapes are kept; printed as a diff.",
+     suggest_opts, cmd_suggest, NULL},
+    {"completion", "bash | zsh | fish",
+     "Print a shell completion script, e.g. 'source <(goescape completion bash)'.", completion_opts,
+     cmd_completion, "bash zsh fish"},
+    {NULL, NULL, NULL, NULL, NULL, NULL}};
+
+static int show_version, show_man;
+static const opt global_opts[] = {
+    {OPT_FLAG, "version", 0, &show_version, NULL, "print goescape's version", NULL, NULL},
+    {OPT_FLAG, "man", 0, &show_man, NULL, "print the man page goescape.1 (roff)", NULL, NULL},
+    {OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
+
+/* The top-level options: a pseudo-command for the parser. */
+static const command global_cmd = {"", "", "", global_opts, NULL, NULL};
+
+/* go's own subcommands: never taken for a typo of goescape's. */
+static const char *const go_commands[] = {
+    "bug",  "build", "clean", "doc", "env",       "fix",  "fmt",  "generate", "get", "install",
+    "list", "mod",   "work",  "run", "telemetry", "test", "tool", "version",  "vet", "help"};
+
+static const command *find_command(const char *name)
 {
 	const command *c;
-	fprintf(f, "usage: goescape <go-subcommand> [args...]   build/install are captured, the rest run go\n"
-		   "       goescape <command> [options] [PKG...]\n\ncommands:\n");
 	for (c = commands; c->name; c++)
-		fprintf(f, "  %-10s %s\n", c->name, c->args);
-	fprintf(f, "\n  --version  goescape's version     --help  this text\n"
-		   "\nA captured build prints one summary line; GOESCAPE_VERBOSE=1 shows the\n"
-		   "compiler's -m lines too.  GOESCAPE_GO names the real go.\n"
-		   "Exit codes: 0 nothing new, 1 new heap escapes, 2 usage or bad input, 3 go build failed.\n");
+		if (strcmp(name, c->name) == 0)
+			return c;
+	return NULL;
+}
+
+/*
+ * A first word that is neither goescape's command nor go's, but close to one
+ * of goescape's ("reprot"): goescape's own error, with the near command.
+ * Words close to a go command ("biuld") are go's to refuse.
+ */
+static void refuse_typo(const char *word)
+{
+	const char *mine[16], *near;
+	size_t n = 0, i;
+	int d_mine, d_go;
+	const command *c;
+	for (i = 0; i < sizeof(go_commands) / sizeof(go_commands[0]); i++)
+		if (strcmp(word, go_commands[i]) == 0)
+			return;
+	for (c = commands; c->name && n < 16; c++)
+		mine[n++] = c->name;
+	near = opt_nearest(word, mine, n, &d_mine);
+	if (!near)
+		return;
+	(void)opt_nearest(word, go_commands, sizeof(go_commands) / sizeof(go_commands[0]), &d_go);
+	if (d_go <= d_mine)
+		return;
+	die_usage("unknown command '%s'; did you mean '%s'? (see 'goescape --help')", word, near);
+}
+
+/* goescape help [TOPIC]: goescape's commands (or one's help), then go's help. */
+static int cmd_help(int argc, char **argv)
+{
+	const command *c = argc > 0 ? find_command(argv[0]) : NULL;
+	char **gargv;
+	int i;
+	if (c) {
+		opt_command_help(stdout, c);
+		return EXIT_CLEAN;
+	}
+	if (argc == 0) {
+		opt_usage(stdout, commands, global_opts);
+		printf("\nThe go command's own help follows ('go help').\n\n");
+	}
+	fflush(stdout);
+	if (load_go() < 0)
+		return fail(EXIT_USAGE);
+	if (!(gargv = calloc((size_t)argc + 3, sizeof(*gargv))))
+		return fail(EXIT_USAGE);
+	gargv[0] = G.go;
+	gargv[1] = (char *)"help";
+	for (i = 0; i < argc; i++)
+		gargv[i + 2] = argv[i];
+	ge_run_exec(gargv);
+	free(gargv);
+	return fail(EXIT_USAGE);
+}
+
+/* Top-level options (argv[1] begins with '-', and is not go's -C). */
+static int run_global(int argc, char **argv)
+{
+	char err[512];
+	opts o;
+	int rc = opt_parse(&o, &global_cmd, argc, argv, err, sizeof(err));
+	opt_release(&o);
+	if (rc == 1) {
+		opt_usage(stdout, commands, global_opts);
+		return EXIT_CLEAN;
+	}
+	if (rc < 0)
+		die_usage("%s", err);
+	if (show_man) {
+		ge_buf b = GE_BUF_INIT;
+		if (opt_man(&b, commands, global_opts, ge_version()) < 0)
+			return fail(EXIT_USAGE);
+		rc = write_output(NULL, &b);
+		ge_buf_release(&b);
+		return rc;
+	}
+	if (show_version)
+		printf("goescape %s\n", ge_version());
+	return EXIT_CLEAN;
 }
 
 /* ---- the go drop-in ---------------------------------------------------- */
@@ -1488,8 +1128,9 @@ static int run_go(int argc, char **argv)
 		return fail(EXIT_USAGE);
 	if (ge_gocmd_capture_args(argv, (size_t)(argc > 0 ? argc : 0))) {
 		/* With -C, go works in DIR: so do the modules it builds. */
-		char *dir = go_chdir(argc, argv);
-		mods_rc = load_modules_at(dir);
+		const char *cd = ge_gocmd_chdir(argv + 1, (size_t)(argc > 0 ? argc - 1 : 0), NULL);
+		char *dir = cd ? ge_path_join(G.cwd, cd) : NULL;
+		mods_rc = cd && !dir ? GE_ENOMEM : load_modules_at(dir);
 		free(dir);
 	}
 	if (!ge_gocmd_capture_args(argv, (size_t)(argc > 0 ? argc : 0)) || mods_rc < 0) {
@@ -1522,7 +1163,9 @@ static int run_go(int argc, char **argv)
 		           ge_history_build_storable(&h, argv, (size_t)argc) &&
 		           ge_git_state_read(&before, h.git) == 0;
 	}
+	co.on_package = G.progress ? on_package : NULL;
 	rc = ge_capture_build(&r, &status, &co);
+	ge_progress_clear(G.progress);
 	if (rc == GE_EINTERRUPTED)
 		ge_run_exit_like(status);
 	if (rc < 0)
@@ -1548,6 +1191,7 @@ int main(int argc, char **argv)
 	const command *c;
 	ssize_t n;
 	opts o;
+	char err[512];
 	int rc;
 
 	base = base ? base + 1 : argv[0];
@@ -1555,7 +1199,8 @@ int main(int argc, char **argv)
 	G.argc = argc;
 	G.argv = argv;
 	if (!getcwd(G.cwd, sizeof(G.cwd))) {
-		fprintf(stderr, "%s: cannot find the current directory: %s\n", prog, strerror(errno));
+		fprintf(stderr, "%s: cannot find the current directory: %s\n", prog,
+		        strerror(errno));
 		return EXIT_USAGE;
 	}
 	n = readlink("/proc/self/exe", G.self, sizeof(G.self) - 1);
@@ -1571,31 +1216,41 @@ int main(int argc, char **argv)
 		return run_go(argc - 1, argv + 1);
 
 	if (argc < 2) {
-		usage(stderr);
+		opt_usage(stderr, commands, global_opts);
 		return EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		usage(stdout);
-		return EXIT_CLEAN;
-	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("goescape %s\n", ge_version());
-		return EXIT_CLEAN;
-	}
-	for (c = commands; c->name; c++)
-		if (strcmp(argv[1], c->name) == 0) {
-			parse_opts(&o, c, argc - 2, argv + 2);
-			rc = c->run(c, &o);
-			/* A signal ended the run, whatever the command made of it. */
-			ge_run_reraise();
-			free(o.rest);
-			free(G.go);
-			free(G.goflags);
-			ge_git_free(G.git);
-			free(G.config_pkgs);
-			ge_config_release(&G.config);
-			ge_modset_release(&G.mods);
-			return rc;
+	/* go's one top-level flag is -C DIR; every other option is goescape's. */
+	if (argv[1][0] == '-' && argv[1][1] && !ge_gocmd_chdir(argv + 1, (size_t)argc - 1, NULL) &&
+	    strcmp(argv[1], "-C") != 0)
+		return run_global(argc - 1, argv + 1);
+	if (strcmp(argv[1], "help") == 0)
+		return cmd_help(argc - 2, argv + 2);
+	if ((c = find_command(argv[1]))) {
+		rc = opt_parse(&o, c, argc - 2, argv + 2, err, sizeof(err));
+		if (rc == 1) {
+			opt_command_help(stdout, c);
+			opt_release(&o);
+			return EXIT_CLEAN;
 		}
+		if (rc < 0)
+			die_usage("%s", err);
+		rc = c->run(c, &o);
+		ge_progress_clear(G.progress);
+		/* A signal ended the run, whatever the command made of it. */
+		ge_run_reraise();
+		opt_release(&o);
+		ge_progress_free(G.progress);
+		ge_check_provenance_release(&G.prov);
+		ge_pprof_free(prof.p);
+		free(G.go);
+		free(G.goflags);
+		ge_git_free(G.git);
+		free(G.config_pkgs);
+		ge_config_release(&G.config);
+		ge_modset_release(&G.mods);
+		return rc;
+	}
+	if (argv[1][0] != '-')
+		refuse_typo(argv[1]);
 	return run_go(argc - 1, argv + 1);
 }

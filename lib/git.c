@@ -226,6 +226,22 @@ int ge_git_commit_info(ge_git *g, const char *commit, char **subject, char paren
 	return *subject ? 0 : ge_error_set(GE_ENOMEM, "out of memory");
 }
 
+int ge_git_commit_author(ge_git *g, const char *commit, char **name, int64_t *when)
+{
+	git_oid oid;
+	git_commit *c = NULL;
+	const git_signature *sig;
+	*name = NULL;
+	*when = 0;
+	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&c, g->repo, &oid) < 0)
+		return ge_error_set(GE_ENOTFOUND, "unknown commit '%s'", commit);
+	sig = git_commit_author(c);
+	*name = ge_strdup(sig && sig->name ? sig->name : "");
+	*when = sig ? (int64_t)sig->when.time : 0;
+	git_commit_free(c);
+	return *name ? 0 : ge_error_set(GE_ENOMEM, "out of memory");
+}
+
 /*
  * The size of the note blob on oid, looked up in the notes tree at every
  * fan-out git uses ("<40 hex>", "ab/<38>", "ab/cd/<36>" ...), from the

@@ -52,6 +52,8 @@ int ge_git_merge_base(ge_git *g, const char *a, const char *b, char out[GE_OID_H
 
 /* A commit's first line and first parent ("" when none). subject is malloc'd. */
 int ge_git_commit_info(ge_git *g, const char *commit, char **subject, char parent[GE_OID_HEX]);
+/* The author's name (malloc'd into *name) and author date (seconds since the epoch). */
+int ge_git_commit_author(ge_git *g, const char *commit, char **name, int64_t *when);
 
 /*
  * The note on a commit under refs/notes/goescape; GE_ENOTFOUND when none.

@@ -22,6 +22,7 @@
 #include "gocmd.h"
 #include "goconfig.h"
 #include "history.h"
+#include "log.h"
 #include "hook.h"
 #include "report.h"
 #include "run.h"
@@ -1025,56 +1026,45 @@ failed:
 	return fail_rc(rc);
 }
 
-enum { LOG_N };
+enum { LOG_N, LOG_FORMAT, LOG_HTML, LOG_OUTPUT, LOG_BUILD };
 static const opt log_opts[] = {
 	{"max-count", 'n', OPT_INT, "N", "show N commits (default 20)"},
+	{"format", 0, OPT_STRING, "F", "text (default), json or html"},
+	{"html", 0, OPT_FLAG, NULL, "the same as --format html: one self-contained page"},
+	{"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically) instead of stdout"},
+	{"build", 0, OPT_FLAG, NULL, "build the commits without a note in place first"},
 	{NULL, 0, 0, NULL, NULL}};
 
 static int cmd_log(const command *c, opts *o)
 {
 	ge_history h = {0};
-	char commit[GE_OID_HEX], parent[GE_OID_HEX];
-	long n = o->str[LOG_N] ? strtol(o->str[LOG_N], NULL, 10) : 20, i;
-	int rc;
+	ge_log l = GE_LOG_INIT;
+	ge_log_opts lo = GE_LOG_OPTS_INIT;
+	ge_buf b = GE_BUF_INIT;
+	const char *fmt = o->set[LOG_HTML] ? "html" : o->str[LOG_FORMAT] ? o->str[LOG_FORMAT] : "text";
+	int rc, code;
 	(void)c;
 	if (o->nrest > 1)
 		die_usage("log: at most one revision");
+	if (strcmp(fmt, "text") && strcmp(fmt, "json") && strcmp(fmt, "html"))
+		die_usage("log: unknown format '%s' (want text, json or html)", fmt);
+	if (o->set[LOG_HTML] && o->str[LOG_FORMAT] && strcmp(o->str[LOG_FORMAT], "html"))
+		die_usage("log: --html and --format %s disagree", o->str[LOG_FORMAT]);
 	if ((rc = load_history(&h, NULL, 0)) < 0)
 		return fail_rc(rc);
 	if (!h.git)
 		die_usage("log: needs a git repository");
-	if ((rc = ge_git_resolve(h.git, o->nrest ? o->rest[0] : "HEAD", commit)) < 0)
+	lo.max = o->str[LOG_N] ? (size_t)strtol(o->str[LOG_N], NULL, 10) : 20;
+	lo.build = o->set[LOG_BUILD];
+	if ((rc = ge_log_walk(&l, &h, o->nrest ? o->rest[0] : "HEAD", &lo)) < 0)
 		return fail_rc(rc);
-	for (i = 0; i < n && commit[0]; i++) {
-		ge_buf note = GE_BUF_INIT, pnote = GE_BUF_INIT;
-		ge_report *r = NULL, *p = NULL;
-		char *subject = NULL;
-		if ((rc = ge_git_commit_info(h.git, commit, &subject, parent)) < 0)
-			return fail_rc(rc);
-		/* Only reports of the configuration a build here would have. */
-		if (ge_history_note(&r, &h, commit) == 0) {
-			ge_summary s;
-			if (parent[0] && ge_history_note(&p, &h, parent) == 0 &&
-			    ge_history_match(r, p, &h, parent, commit) == 0) {
-				ge_report_summary(r, &s);
-				char delta[48];
-				snprintf(delta, sizeof(delta), "+%zu -%zu", s.new_, s.fixed);
-				printf("%.7s %6zu  %-6s  %s\n", commit, s.heap, delta, subject);
-			} else {
-				ge_report_summary(r, &s);
-				printf("%.7s %6zu  %-6s  %s\n", commit, s.heap, parent[0] ? "?" : "", subject);
-			}
-		} else {
-			printf("%.7s %6s  %-6s  %s\n", commit, "?", "", subject);
-		}
-		ge_report_free(r);
-		ge_report_free(p);
-		ge_buf_release(&note);
-		ge_buf_release(&pnote);
-		free(subject);
-		memcpy(commit, parent, sizeof(commit));
-	}
-	return EXIT_CLEAN;
+	rc = strcmp(fmt, "json") == 0   ? ge_log_json(&b, &l)
+	     : strcmp(fmt, "html") == 0 ? ge_log_html(&b, &l)
+					: ge_log_text(&b, &l);
+	code = rc < 0 ? fail_rc(rc) : write_output(o->str[LOG_OUTPUT], &b);
+	ge_buf_release(&b);
+	ge_log_release(&l);
+	return code;
 }
 
 static const opt hook_opts[] = {{NULL, 0, 0, NULL, NULL}};
@@ -1354,9 +1344,10 @@ static const command commands[] = {
 	 "'--format F -o FILE' (one --format without -o goes to stdout), e.g.\n"
 	 "'--format sarif -o a.sarif --format markdown -o s.md --format github'.",
 	 check_opts, cmd_check},
-	{"log", "[-n N] [REV]",
+	{"log", "[-n N] [--build] [--format text|json|html | --html] [-o FILE] [REV]",
 	 "Heap escapes per commit from stored history (refs/notes/goescape), with +new -fixed\n"
-	 "against the parent; '?' where a commit has no note.",
+	 "against the parent; '?' where a commit has no note.  --html writes one\n"
+	 "self-contained page with charts per commit and per package (no network needed).",
 	 log_opts, cmd_log},
 	{"hook", "install | uninstall | pre-push REMOTE URL",
 	 "Install (or remove) the git pre-push hook that refuses a push adding heap\n"

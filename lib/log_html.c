@@ -480,8 +480,9 @@ static int commit_cell(ge_buf *b, const ge_log_entry *e)
 	char d[16];
 	int rc = 0;
 	day(d, e->time);
-	rc |= ge_buf_printf(b, "<td><code class=\"sha\">%.7s</code></td><td>%s</td><td>", e->commit,
-	                    d);
+	rc |= ge_buf_printf(
+	    b, "<td><code class=\"sha\">%.7s</code></td><td class=\"date\">%s</td><td>", e->commit,
+	    d);
 	rc |= ge_log_html_escape(b, e->author);
 	rc |= ge_buf_puts(b, "</td><td class=\"subject\">");
 	rc |= ge_log_html_escape(b, e->subject);
@@ -619,7 +620,7 @@ static const char css[] =
     "table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0}\n"
     "th,td{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}\n"
     "th{background:#f3f3f3}.num{text-align:right;white-space:nowrap}\n"
-    ".pkg,.subject{overflow-wrap:anywhere}\n"
+    ".pkg,.subject{overflow-wrap:anywhere}.date{white-space:nowrap}\n"
     ".up{color:" C_NEW "}.down{color:" C_FIXED "}\n"
     "tr.nonote td{color:#666;background:#fafafa}\n"
     ".cards{display:flex;flex-wrap:wrap;gap:12px}\n"

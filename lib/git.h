@@ -62,6 +62,8 @@ int ge_git_commit_author(ge_git *g, const char *commit, char **name, int64_t *wh
  */
 #define GE_NOTE_MAX_BYTES ((size_t)512 * 1024 * 1024)
 int ge_git_note_read(ge_git *g, const char *commit, ge_buf *out);
+/* The id of commit's note blob (without reading it); GE_ENOTFOUND when it has none. */
+int ge_git_note_oid(ge_git *g, const char *commit, char out[GE_OID_HEX]);
 /*
  * Set the note (replacing an older one), retrying when another process
  * moves the notes ref at the same time.  Works without user.name/user.email.

@@ -9,6 +9,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
+
+#include "goconfig.h"
 #include "report.h"
 
 void ge_log_release(ge_log *l)
@@ -125,43 +128,204 @@ static void progress(ge_history *h, size_t k, size_t of, const char *commit)
 	if (!h->on_progress)
 		return;
 	n = snprintf(line, sizeof(line),
-	             "goescape: log --build: commit %zu of %zu (%.12s) has no note", k, of, commit);
+	             "goescape: log --build: building %.12s (%zu of %zu without a note)", commit, k,
+	             of);
 	if (n > 0)
 		h->on_progress(line, (size_t)n, h->progress_ud);
 }
 
+static int entry_json(ge_buf *out, const ge_log_entry *e);
+
 /*
- * The report of the commit at index k of the range (of commits; k == of
- * for the parent of the last one): its note, or with build (inside the
- * range) an in-place build of it.  *out NULL (and 0) when there is none.
+ * The log cache: what entry_fill made of a commit's report, matched with
+ * its parent's, kept as <git-common-dir>/goescape/log/<key>.json so that
+ * the next log reads a small file instead of two notes.  The key hashes
+ * everything the entry is a function of: the commit, its note blob, its
+ * parent and the parent's note blob (notes are rewritten, never edited in
+ * place: a new note is a new blob), the configuration a build here has
+ * (which of a note's reports is this build's) and goescape's version (the
+ * matching).  A cache file that does not parse, or names another commit,
+ * is a miss; writing one is best effort.
  */
-static int entry_report(ge_report **out, ge_history *h, const char *commit, int build, size_t k,
-                        size_t of)
+static int cache_path(ge_buf *out, ge_history *h, const ge_log_entry *e, const char *note,
+                      const char *pnote)
 {
-	int rc, status = 0, from_note = 0;
-	*out = NULL;
-	rc = ge_history_note(out, h, commit);
-	if (rc != GE_ENOTFOUND || !build || k >= of)
-		return rc == GE_ENOTFOUND ? 0 : rc;
-	progress(h, k + 1, of, commit);
-	rc = ge_history_commit(out, &status, h, commit, &from_note);
-	if (rc == GE_EBUILD || rc == GE_EBADINPUT) {
-		warn(h, "goescape: cannot build %.12s (%s); it stays without a note", commit,
-		     ge_error_last());
+	const ge_goconfig *cfg;
+	uint64_t k = GE_HASH_SEED;
+	const char *parts[6];
+	size_t i;
+	if (ge_history_config(&cfg, h) < 0) {
 		ge_error_clear();
-		*out = NULL;
-		return 0;
+		return -1;
 	}
-	return rc;
+	parts[0] = e->commit;
+	parts[1] = note;
+	parts[2] = e->parent;
+	parts[3] = pnote;
+	parts[4] = cfg->hash;
+	parts[5] = ge_version();
+	for (i = 0; i < 6; i++)
+		k = ge_hash_bytes(k, parts[i], strlen(parts[i]) + 1);
+	return ge_buf_printf(out, "%s/goescape/log/%016llx.json", ge_git_commondir(h->git),
+	                     (unsigned long long)k);
+}
+
+static size_t jcount(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15
+	           ? (size_t)v->valuedouble
+	           : 0;
+}
+
+static char *jdup(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return ge_strdup(cJSON_IsString(v) ? v->valuestring : "");
+}
+
+/* 1 when the cache held e (filled in), 0 when not. */
+static int cache_read(ge_log_entry *e, char **module, const char *path)
+{
+	ge_buf b = GE_BUF_INIT;
+	cJSON *j = NULL;
+	const cJSON *c, *p, *t, *m;
+	size_t k;
+	int ok = 0;
+	if (ge_file_read_bounded(&b, path, 1u << 20) < 0) {
+		ge_error_clear();
+		goto done;
+	}
+	j = cJSON_ParseWithLength(ge_buf_cstr(&b), b.len);
+	c = cJSON_GetObjectItemCaseSensitive(j, "commit");
+	if (!cJSON_IsString(c) || strcmp(c->valuestring, e->commit) != 0 ||
+	    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "note")))
+		goto done;
+	p = cJSON_GetObjectItemCaseSensitive(j, "packages");
+	t = cJSON_GetObjectItemCaseSensitive(j, "top_new");
+	if (!cJSON_IsArray(p) || !cJSON_IsArray(t))
+		goto done;
+	e->has_note = 1;
+	e->heap = jcount(j, "heap");
+	e->moved = jcount(j, "moved");
+	e->escapes = jcount(j, "escapes");
+	e->compared = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(j, "new"));
+	e->new_ = jcount(j, "new");
+	e->fixed = jcount(j, "fixed");
+	if (cJSON_GetArraySize(p) &&
+	    !(e->pkgs = calloc((size_t)cJSON_GetArraySize(p), sizeof(*e->pkgs))))
+		goto done;
+	cJSON_ArrayForEach(m, p)
+	{
+		if (!(e->pkgs[e->npkgs].package = jdup(m, "package")))
+			goto done;
+		e->pkgs[e->npkgs++].heap = jcount(m, "heap");
+	}
+	cJSON_ArrayForEach(m, t)
+	{
+		ge_log_diag *d;
+		if (e->ntop == GE_LOG_TOP)
+			break;
+		d = &e->top[e->ntop++];
+		d->file = jdup(m, "file");
+		d->function = jdup(m, "function");
+		d->message = jdup(m, "message");
+		d->line = (uint32_t)jcount(m, "line");
+		if (!d->file || !d->function || !d->message)
+			goto done;
+	}
+	m = cJSON_GetObjectItemCaseSensitive(j, "module");
+	if (!*module && cJSON_IsString(m) && !(*module = ge_strdup(m->valuestring)))
+		goto done;
+	ok = 1;
+done:
+	if (!ok) {
+		/* A half-filled entry is emptied again: the report is read instead. */
+		for (k = 0; k < e->npkgs; k++)
+			free(e->pkgs[k].package);
+		free(e->pkgs);
+		for (k = 0; k < e->ntop; k++) {
+			free(e->top[k].file);
+			free(e->top[k].function);
+			free(e->top[k].message);
+		}
+		e->pkgs = NULL;
+		e->npkgs = e->ntop = 0;
+		e->has_note = e->compared = 0;
+	}
+	cJSON_Delete(j);
+	ge_buf_release(&b);
+	return ok;
+}
+
+static void cache_write(const char *path, const ge_log_entry *e, const char *module)
+{
+	ge_buf b = GE_BUF_INIT, dir = GE_BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	if (entry_json(&b, e) < 0 || b.len < 2)
+		goto done;
+	b.len--; /* the closing brace: the module follows */
+	if (ge_buf_puts(&b, ", \"module\": ") < 0 ||
+	    ge_buf_put_json(&b, module ? module : "") < 0 || ge_buf_puts(&b, "}\n") < 0 ||
+	    ge_buf_put(&dir, path, (size_t)(slash - path)) < 0)
+		goto done;
+	if (ge_mkdir_p(ge_buf_cstr(&dir)) == 0)
+		(void)ge_file_write_atomic(path, ge_buf_cstr(&b), b.len, 0644);
+done:
+	ge_error_clear();
+	ge_buf_release(&b);
+	ge_buf_release(&dir);
+}
+
+/* commit's note blob id into out, "" when it has none (or on any error). */
+static void note_id(ge_history *h, const char *commit, char out[GE_OID_HEX])
+{
+	if (!commit[0] || ge_git_note_oid(h->git, commit, out) < 0) {
+		out[0] = '\0';
+		ge_error_clear();
+	}
+}
+
+/* Build the commits of the range that have no note, in place (each is then stored). */
+static int build_missing(ge_log *l, ge_history *h)
+{
+	size_t i, missing = 0, k = 0;
+	char id[GE_OID_HEX];
+	int rc;
+	for (i = 0; i < l->n; i++) {
+		note_id(h, l->v[i].commit, id);
+		l->v[i].has_note = id[0] ? 0 : -1;
+		missing += !id[0];
+	}
+	for (i = 0; i < l->n; i++) {
+		ge_report *r = NULL;
+		int status = 0, from_note = 0;
+		if (l->v[i].has_note != -1)
+			continue;
+		l->v[i].has_note = 0;
+		progress(h, ++k, missing, l->v[i].commit);
+		rc = ge_history_commit(&r, &status, h, l->v[i].commit, &from_note);
+		ge_report_free(r);
+		if (rc == GE_EBUILD || rc == GE_EBADINPUT) {
+			warn(h, "goescape: cannot build %.12s (%s); it stays without a note",
+			     l->v[i].commit, ge_error_last());
+			ge_error_clear();
+		} else if (rc < 0) {
+			return rc;
+		}
+	}
+	return 0;
 }
 
 int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *o)
 {
 	ge_log_opts dflt = GE_LOG_OPTS_INIT;
 	ge_report *cur = NULL, *par = NULL;
-	char commit[GE_OID_HEX];
+	ge_buf path = GE_BUF_INIT;
+	char commit[GE_OID_HEX], note[GE_OID_HEX], pnote[GE_OID_HEX];
+	const char *par_of = NULL; /* whose report par is */
 	size_t i;
-	int rc;
+	int rc, cache;
 	if (!o)
 		o = &dflt;
 	memset(out, 0, sizeof(*out));
@@ -180,39 +344,62 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 			goto done;
 		memcpy(commit, e->parent, sizeof(commit));
 	}
+	if (o->build && (rc = build_missing(out, h)) < 0)
+		goto done;
+	cache = !h->rebuild && !h->npkgs;
 	/*
-	 * Newest first: cur is entry i's report, par its parent's, read once
-	 * and carried to the next step as that entry's own.  The parent of
-	 * the last entry is read (never built) only to compare with.
+	 * Newest first.  An entry comes from the cache when it can; otherwise
+	 * from its report (cur) matched with its parent's (par), which is read
+	 * once and carried to the next step as that entry's own.
 	 */
 	for (i = 0; i < out->n; i++) {
 		ge_log_entry *e = &out->v[i];
-		if (i == 0) {
-			if ((rc = entry_report(&cur, h, e->commit, o->build, i, out->n)) < 0)
-				goto done;
-		} else {
+		note_id(h, e->commit, note);
+		if (par && par_of == e->commit) {
 			cur = par;
 			par = NULL;
+		} else {
+			ge_report_free(par);
+			par = NULL;
 		}
-		if (e->parent[0] && (cur || i + 1 < out->n)) {
-			if ((rc = entry_report(&par, h, e->parent, o->build, i + 1, out->n)) < 0)
+		par_of = NULL;
+		if (!note[0]) {
+			ge_report_free(cur);
+			cur = NULL;
+			continue;
+		}
+		note_id(h, e->parent, pnote);
+		ge_buf_clear(&path);
+		if (cache && cache_path(&path, h, e, note, pnote) == 0 &&
+		    cache_read(e, &out->module, ge_buf_cstr(&path))) {
+			ge_report_free(cur);
+			cur = NULL;
+			continue;
+		}
+		if (!cur && (rc = ge_history_note(&cur, h, e->commit)) < 0 && rc != GE_ENOTFOUND)
+			goto done;
+		if (!cur)
+			continue;
+		if (pnote[0]) {
+			if ((rc = ge_history_note(&par, h, e->parent)) < 0 && rc != GE_ENOTFOUND)
 				goto done;
-			if (cur && par) {
+			if (par) {
 				if (ge_history_match(cur, par, h, e->parent, e->commit) == 0)
 					e->compared = 1;
 				else
 					ge_error_clear();
+				if (i + 1 < out->n)
+					par_of = out->v[i + 1].commit;
 			}
 		}
-		if (cur) {
-			if ((rc = entry_fill(e, cur)) < 0)
-				goto done;
-			if (!out->module && cur->module &&
-			    !(out->module = ge_strdup(cur->module))) {
-				rc = ge_error_set(GE_ENOMEM, "out of memory");
-				goto done;
-			}
+		if ((rc = entry_fill(e, cur)) < 0)
+			goto done;
+		if (!out->module && cur->module && !(out->module = ge_strdup(cur->module))) {
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+			goto done;
 		}
+		if (cache && path.len)
+			cache_write(ge_buf_cstr(&path), e, cur->module);
 		ge_report_free(cur);
 		cur = NULL;
 	}
@@ -220,6 +407,7 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 done:
 	ge_report_free(cur);
 	ge_report_free(par);
+	ge_buf_release(&path);
 	if (rc < 0)
 		ge_log_release(out);
 	return rc;
@@ -257,9 +445,55 @@ static void iso_date(char out[32], int64_t t)
 		snprintf(out, 32, "1970-01-01T00:00:00Z");
 }
 
+/* One commit as log-1.json's object (without the members of a note when it has none). */
+static int entry_json(ge_buf *out, const ge_log_entry *e)
+{
+	char date[32];
+	size_t k;
+	int rc = 0;
+	iso_date(date, e->time);
+	rc |= ge_buf_printf(out, "{\"commit\": \"%s\", \"parent\": ", e->commit);
+	if (e->parent[0])
+		rc |= ge_buf_printf(out, "\"%s\"", e->parent);
+	else
+		rc |= ge_buf_puts(out, "null");
+	rc |= ge_buf_puts(out, ", \"subject\": ");
+	rc |= ge_buf_put_json(out, e->subject);
+	rc |= ge_buf_puts(out, ", \"author\": ");
+	rc |= ge_buf_put_json(out, e->author);
+	rc |= ge_buf_printf(out, ", \"date\": \"%s\", \"note\": %s", date,
+	                    e->has_note ? "true" : "false");
+	if (!e->has_note)
+		return ge_buf_puts(out, "}") | rc;
+	rc |= ge_buf_printf(out, ", \"heap\": %zu, \"moved\": %zu, \"escapes\": %zu", e->heap,
+	                    e->moved, e->escapes);
+	if (e->compared)
+		rc |= ge_buf_printf(out, ", \"new\": %zu, \"fixed\": %zu", e->new_, e->fixed);
+	else
+		rc |= ge_buf_puts(out, ", \"new\": null, \"fixed\": null");
+	rc |= ge_buf_puts(out, ",\n     \"packages\": [");
+	for (k = 0; k < e->npkgs; k++) {
+		rc |= ge_buf_puts(out, k ? ", {\"package\": " : "{\"package\": ");
+		rc |= ge_buf_put_json(out, e->pkgs[k].package);
+		rc |= ge_buf_printf(out, ", \"heap\": %zu}", e->pkgs[k].heap);
+	}
+	rc |= ge_buf_puts(out, "],\n     \"top_new\": [");
+	for (k = 0; k < e->ntop; k++) {
+		rc |= ge_buf_puts(out, k ? ", {\"file\": " : "{\"file\": ");
+		rc |= ge_buf_put_json(out, e->top[k].file);
+		rc |= ge_buf_printf(out, ", \"line\": %u, \"function\": ", e->top[k].line);
+		rc |= ge_buf_put_json(out, e->top[k].function);
+		rc |= ge_buf_puts(out, ", \"message\": ");
+		rc |= ge_buf_put_json(out, e->top[k].message);
+		rc |= ge_buf_puts(out, "}");
+	}
+	rc |= ge_buf_puts(out, "]}");
+	return rc;
+}
+
 int ge_log_json(ge_buf *out, const ge_log *l)
 {
-	size_t i, k;
+	size_t i;
 	int rc = 0;
 	rc |= ge_buf_puts(out, "{\n  \"schema\": \"goescape-log/1\",\n  \"module\": ");
 	if (l->module)
@@ -268,49 +502,8 @@ int ge_log_json(ge_buf *out, const ge_log *l)
 		rc |= ge_buf_puts(out, "null");
 	rc |= ge_buf_puts(out, ",\n  \"commits\": [");
 	for (i = 0; i < l->n; i++) {
-		const ge_log_entry *e = &l->v[i];
-		char date[32];
-		iso_date(date, e->time);
-		rc |= ge_buf_printf(out, "%s\n    {\"commit\": \"%s\", \"parent\": ", i ? "," : "",
-		                    e->commit);
-		if (e->parent[0])
-			rc |= ge_buf_printf(out, "\"%s\"", e->parent);
-		else
-			rc |= ge_buf_puts(out, "null");
-		rc |= ge_buf_puts(out, ", \"subject\": ");
-		rc |= ge_buf_put_json(out, e->subject);
-		rc |= ge_buf_puts(out, ", \"author\": ");
-		rc |= ge_buf_put_json(out, e->author);
-		rc |= ge_buf_printf(out, ", \"date\": \"%s\", \"note\": %s", date,
-		                    e->has_note ? "true" : "false");
-		if (!e->has_note) {
-			rc |= ge_buf_puts(out, "}");
-			continue;
-		}
-		rc |= ge_buf_printf(out, ", \"heap\": %zu, \"moved\": %zu, \"escapes\": %zu",
-		                    e->heap, e->moved, e->escapes);
-		if (e->compared)
-			rc |=
-			    ge_buf_printf(out, ", \"new\": %zu, \"fixed\": %zu", e->new_, e->fixed);
-		else
-			rc |= ge_buf_puts(out, ", \"new\": null, \"fixed\": null");
-		rc |= ge_buf_puts(out, ",\n     \"packages\": [");
-		for (k = 0; k < e->npkgs; k++) {
-			rc |= ge_buf_puts(out, k ? ", {\"package\": " : "{\"package\": ");
-			rc |= ge_buf_put_json(out, e->pkgs[k].package);
-			rc |= ge_buf_printf(out, ", \"heap\": %zu}", e->pkgs[k].heap);
-		}
-		rc |= ge_buf_puts(out, "],\n     \"top_new\": [");
-		for (k = 0; k < e->ntop; k++) {
-			rc |= ge_buf_puts(out, k ? ", {\"file\": " : "{\"file\": ");
-			rc |= ge_buf_put_json(out, e->top[k].file);
-			rc |= ge_buf_printf(out, ", \"line\": %u, \"function\": ", e->top[k].line);
-			rc |= ge_buf_put_json(out, e->top[k].function);
-			rc |= ge_buf_puts(out, ", \"message\": ");
-			rc |= ge_buf_put_json(out, e->top[k].message);
-			rc |= ge_buf_puts(out, "}");
-		}
-		rc |= ge_buf_puts(out, "]}");
+		rc |= ge_buf_puts(out, i ? ",\n    " : "\n    ");
+		rc |= entry_json(out, &l->v[i]);
 	}
 	rc |= ge_buf_puts(out, l->n ? "\n  ]\n}\n" : "]\n}\n");
 	return rc < 0 ? GE_ENOMEM : 0;

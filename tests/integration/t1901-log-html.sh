@@ -116,10 +116,25 @@ test_expect_success 'the page says how to fill the gap and shows HEAD totals' '
 	grep -F "id=\"head-heap\">$heap<" page.html
 '
 
+test_expect_success 'a second log reads its cache; a cache file that does not parse or lies about its commit is not believed' '
+	cd repo &&
+	goescape log --format json >first.json &&
+	ls .git/goescape/log/*.json >files &&
+	test "$(wc -l <files)" = 5 &&
+	goescape log --format json >second.json &&
+	test_cmp first.json second.json &&
+	set -- $(cat files) &&
+	echo "{not json" >"$1" &&
+	sed "s/\"commit\": \"[0-9a-f]*\"/\"commit\": \"0000000000000000000000000000000000000000\"/; s/\"heap\": [0-9]*/\"heap\": 999/" "$2" >tmp && mv tmp "$2" &&
+	goescape log --format json >third.json &&
+	test_cmp first.json third.json &&
+	! grep -q 999 third.json
+'
+
 test_expect_success 'log --build builds the commit without a note, with a progress line' '
 	cd repo &&
 	GOESCAPE_VERBOSE=1 goescape log --build >out 2>err &&
-	grep -F "log --build: commit 5 of 6 ($(git rev-parse --short=12 HEAD~4)) has no note" err &&
+	grep -F "log --build: building $(git rev-parse --short=12 HEAD~4) (1 of 1 without a note)" err &&
 	test "$(git notes --ref=goescape list | wc -l)" = 6 &&
 	! grep -F " ? " out &&
 	goescape log --html -o ../full.html &&

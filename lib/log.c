@@ -143,16 +143,16 @@ static int entry_json(ge_buf *out, const ge_log_entry *e);
  * everything the entry is a function of: the commit, its note blob, its
  * parent and the parent's note blob (notes are rewritten, never edited in
  * place: a new note is a new blob), the configuration a build here has
- * (which of a note's reports is this build's) and goescape's version (the
- * matching).  A cache file that does not parse, or names another commit,
- * is a miss; writing one is best effort.
+ * (which of a note's reports is this build's), goescape's version (the
+ * matching) and the module's root (what the git diff's paths are relative to).  A cache file that
+ * does not parse, or names another commit, is a miss; writing one is best effort.
  */
 static int cache_path(ge_buf *out, ge_history *h, const ge_log_entry *e, const char *note,
                       const char *pnote)
 {
 	const ge_goconfig *cfg;
 	uint64_t k = GE_HASH_SEED;
-	const char *parts[6];
+	const char *parts[7];
 	size_t i;
 	if (ge_history_config(&cfg, h) < 0) {
 		ge_error_clear();
@@ -164,7 +164,8 @@ static int cache_path(ge_buf *out, ge_history *h, const ge_log_entry *e, const c
 	parts[3] = pnote;
 	parts[4] = cfg->hash;
 	parts[5] = ge_version();
-	for (i = 0; i < 6; i++)
+	parts[6] = h->build.mods && h->build.mods->top ? h->build.mods->top : "";
+	for (i = 0; i < 7; i++)
 		k = ge_hash_bytes(k, parts[i], strlen(parts[i]) + 1);
 	return ge_buf_printf(out, "%s/goescape/log/%016llx.json", ge_git_commondir(h->git),
 	                     (unsigned long long)k);
@@ -185,7 +186,8 @@ static char *jdup(const cJSON *o, const char *key)
 }
 
 /* 1 when the cache held e (filled in), 0 when not. */
-static int cache_read(ge_log_entry *e, char **module, const char *path)
+static int cache_read(ge_log_entry *e, char **module, const char *path, const char *note,
+                      const char *pnote)
 {
 	ge_buf b = GE_BUF_INIT;
 	cJSON *j = NULL;
@@ -200,6 +202,13 @@ static int cache_read(ge_log_entry *e, char **module, const char *path)
 	c = cJSON_GetObjectItemCaseSensitive(j, "commit");
 	if (!cJSON_IsString(c) || strcmp(c->valuestring, e->commit) != 0 ||
 	    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "note")))
+		goto done;
+	/* The hash named the file; the blob ids it was made of must be these. */
+	c = cJSON_GetObjectItemCaseSensitive(j, "note_blob");
+	if (!cJSON_IsString(c) || strcmp(c->valuestring, note) != 0)
+		goto done;
+	c = cJSON_GetObjectItemCaseSensitive(j, "parent_note_blob");
+	if (!cJSON_IsString(c) || strcmp(c->valuestring, pnote) != 0)
 		goto done;
 	p = cJSON_GetObjectItemCaseSensitive(j, "packages");
 	t = cJSON_GetObjectItemCaseSensitive(j, "top_new");
@@ -258,7 +267,8 @@ done:
 	return ok;
 }
 
-static void cache_write(const char *path, const ge_log_entry *e, const char *module)
+static void cache_write(const char *path, const ge_log_entry *e, const char *module,
+                        const char *note, const char *pnote)
 {
 	ge_buf b = GE_BUF_INIT, dir = GE_BUF_INIT;
 	const char *slash = strrchr(path, '/');
@@ -266,7 +276,9 @@ static void cache_write(const char *path, const ge_log_entry *e, const char *mod
 		goto done;
 	b.len--; /* the closing brace: the module follows */
 	if (ge_buf_puts(&b, ", \"module\": ") < 0 ||
-	    ge_buf_put_json(&b, module ? module : "") < 0 || ge_buf_puts(&b, "}\n") < 0 ||
+	    ge_buf_put_json(&b, module ? module : "") < 0 ||
+	    ge_buf_printf(&b, ", \"note_blob\": \"%s\", \"parent_note_blob\": \"%s\"}\n", note,
+	                  pnote) < 0 ||
 	    ge_buf_put(&dir, path, (size_t)(slash - path)) < 0)
 		goto done;
 	if (ge_mkdir_p(ge_buf_cstr(&dir)) == 0)
@@ -324,7 +336,7 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 	ge_buf path = GE_BUF_INIT;
 	char commit[GE_OID_HEX], note[GE_OID_HEX], pnote[GE_OID_HEX];
 	const char *par_of = NULL; /* whose report par is */
-	size_t i;
+	size_t i, cap = 0;
 	int rc, cache;
 	if (!o)
 		o = &dflt;
@@ -334,10 +346,20 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 	if ((rc = ge_git_resolve(h->git, rev ? rev : "HEAD", commit)) < 0)
 		return rc;
 	/* The commits first: subjects, authors, first parents. */
-	if (o->max && !(out->v = calloc(o->max, sizeof(*out->v))))
-		return ge_error_set(GE_ENOMEM, "out of memory");
 	while (out->n < o->max && commit[0]) {
-		ge_log_entry *e = &out->v[out->n++];
+		ge_log_entry *e;
+		if (out->n == cap) {
+			size_t ncap = cap ? cap * 2 : 32;
+			ge_log_entry *nv = realloc(out->v, ncap * sizeof(*nv));
+			if (!nv) {
+				rc = ge_error_set(GE_ENOMEM, "out of memory");
+				goto done;
+			}
+			memset(nv + cap, 0, (ncap - cap) * sizeof(*nv));
+			out->v = nv;
+			cap = ncap;
+		}
+		e = &out->v[out->n++];
 		memcpy(e->commit, commit, sizeof(e->commit));
 		if ((rc = ge_git_commit_info(h->git, commit, &e->subject, e->parent)) < 0 ||
 		    (rc = ge_git_commit_author(h->git, commit, &e->author, &e->time)) < 0)
@@ -371,7 +393,7 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 		note_id(h, e->parent, pnote);
 		ge_buf_clear(&path);
 		if (cache && cache_path(&path, h, e, note, pnote) == 0 &&
-		    cache_read(e, &out->module, ge_buf_cstr(&path))) {
+		    cache_read(e, &out->module, ge_buf_cstr(&path), note, pnote)) {
 			ge_report_free(cur);
 			cur = NULL;
 			continue;
@@ -399,7 +421,7 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 			goto done;
 		}
 		if (cache && path.len)
-			cache_write(ge_buf_cstr(&path), e, cur->module);
+			cache_write(ge_buf_cstr(&path), e, cur->module, note, pnote);
 		ge_report_free(cur);
 		cur = NULL;
 	}

@@ -131,6 +131,16 @@ test_expect_success 'a second log reads its cache; a cache file that does not pa
 	! grep -q 999 third.json
 '
 
+test_expect_success 'a temp file a killed log left in its cache is removed by the next run' '
+	cd repo &&
+	dead=$(sh -c "echo \$\$") &&
+	f=.git/goescape/log/0123456789abcdef.json.goescape-tmp-$dead-0123456789abcdef &&
+	echo "{" >$f &&
+	touch -d "1 hour ago" $f &&
+	goescape log >/dev/null &&
+	test ! -e $f
+'
+
 test_expect_success 'log --build builds the commit without a note, with a progress line' '
 	cd repo &&
 	GOESCAPE_VERBOSE=1 goescape log --build >out 2>err &&

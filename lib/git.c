@@ -266,27 +266,40 @@ int ge_git_commit_info(char **subject, char parent[GE_OID_HEX], ge_git *g, const
 	return *subject ? 0 : ge_error_set(GE_ENOMEM, "out of memory");
 }
 
+int ge_git_commit_author(char **name, int64_t *when, ge_git *g, const char *commit)
+{
+	git_oid oid;
+	git_commit *c = NULL;
+	const git_signature *sig;
+	*name = NULL;
+	*when = 0;
+	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&c, g->repo, &oid) < 0)
+		return ge_error_set(GE_ENOTFOUND, "unknown commit '%s'", commit);
+	sig = git_commit_author(c);
+	*name = ge_strdup(sig && sig->name ? sig->name : "");
+	*when = sig ? (int64_t)sig->when.time : 0;
+	git_commit_free(c);
+	return *name ? 0 : ge_error_set(GE_ENOMEM, "out of memory");
+}
+
 /*
- * The size of the note blob on oid, looked up in the notes tree at every
- * fan-out git uses ("<40 hex>", "ab/<38>", "ab/cd/<36>" ...), from the
- * object header alone.  1 when found, 0 when not, < 0 on error.
+ * The id of the note blob on oid, looked up in the notes tree at every
+ * fan-out git uses ("<40 hex>", "ab/<38>", "ab/cd/<36>" ...).  1 when
+ * found, 0 when not.
  */
-static int note_size(size_t *size, ge_git *g, const git_oid *oid)
+static int note_blob_id(git_oid *out, ge_git *g, const git_oid *oid)
 {
 	git_oid tip;
 	git_commit *c = NULL;
 	git_tree *tree = NULL;
-	git_odb *odb = NULL;
 	char hex[GIT_OID_HEXSZ + 1], path[GIT_OID_HEXSZ * 2];
 	int found = 0, level;
 	git_oid_tostr(hex, sizeof(hex), oid);
 	if (git_reference_name_to_id(&tip, g->repo, GE_NOTES_REF) < 0 ||
-	    git_commit_lookup(&c, g->repo, &tip) < 0 || git_commit_tree(&tree, c) < 0 ||
-	    git_repository_odb(&odb, g->repo) < 0)
+	    git_commit_lookup(&c, g->repo, &tip) < 0 || git_commit_tree(&tree, c) < 0)
 		goto done;
 	for (level = 0; !found && level < GIT_OID_HEXSZ / 2; level++) {
 		git_tree_entry *e = NULL;
-		git_object_t type;
 		size_t o = 0;
 		int k;
 		for (k = 0; k < level; k++) {
@@ -297,14 +310,40 @@ static int note_size(size_t *size, ge_git *g, const git_oid *oid)
 		memcpy(path + o, hex + 2 * level, sizeof(hex) - 2 * (size_t)level);
 		if (git_tree_entry_bypath(&e, tree, path) < 0)
 			continue;
-		found = git_odb_read_header(size, &type, odb, git_tree_entry_id(e)) == 0;
+		git_oid_cpy(out, git_tree_entry_id(e));
+		found = 1;
 		git_tree_entry_free(e);
 	}
 done:
-	git_odb_free(odb);
 	git_tree_free(tree);
 	git_commit_free(c);
 	return found;
+}
+
+/* The size of the note blob on oid from the object header alone: 1 when found, 0 when not. */
+static int note_size(size_t *size, ge_git *g, const git_oid *oid)
+{
+	git_oid blob;
+	git_odb *odb = NULL;
+	git_object_t type;
+	int found;
+	if (!note_blob_id(&blob, g, oid) || git_repository_odb(&odb, g->repo) < 0)
+		return 0;
+	found = git_odb_read_header(size, &type, odb, &blob) == 0;
+	git_odb_free(odb);
+	return found;
+}
+
+int ge_git_note_oid(char out[GE_OID_HEX], ge_git *g, const char *commit)
+{
+	git_oid oid, blob;
+	out[0] = '\0';
+	if (git_oid_fromstr(&oid, commit) < 0)
+		return ge_error_set(GE_EUSAGE, "bad object id '%s'", commit);
+	if (!note_blob_id(&blob, g, &oid))
+		return GE_ENOTFOUND;
+	git_oid_tostr(out, GE_OID_HEX, &blob);
+	return 0;
 }
 
 int ge_git_note_read(ge_buf *out, ge_git *g, const char *commit)

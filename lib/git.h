@@ -52,6 +52,8 @@ int ge_git_merge_base(char out[GE_OID_HEX], ge_git *g, const char *a, const char
 
 /* A commit's first line and first parent ("" when none). subject is malloc'd. */
 int ge_git_commit_info(char **subject, char parent[GE_OID_HEX], ge_git *g, const char *commit);
+/* The author's name (malloc'd into *name) and author date (seconds since the epoch). */
+int ge_git_commit_author(char **name, int64_t *when, ge_git *g, const char *commit);
 
 /*
  * The note on a commit under refs/notes/goescape; GE_ENOTFOUND when none.
@@ -60,6 +62,8 @@ int ge_git_commit_info(char **subject, char parent[GE_OID_HEX], ge_git *g, const
  */
 #define GE_NOTE_MAX_BYTES ((size_t)512 * 1024 * 1024)
 int ge_git_note_read(ge_buf *out, ge_git *g, const char *commit);
+/* The id of commit's note blob (without reading it); GE_ENOTFOUND when it has none. */
+int ge_git_note_oid(char out[GE_OID_HEX], ge_git *g, const char *commit);
 /*
  * Set the note (replacing an older one), retrying when another process
  * moves the notes ref at the same time.  Works without user.name/user.email.

@@ -217,8 +217,12 @@ int ge_tidy_git(size_t *removed, const char *commondir, const struct timespec *s
 	    (rc = tidy_dir(&n, dir.ptr, 0, started)) == 0 &&
 	    (rc = ge_buf_puts(&dir, "/suggest")) == 0 &&
 	    (rc = tidy_dir(&n, dir.ptr, 1, started)) == 0) {
+		/* lib/log's cache: only temps of its atomic writes can be left there. */
 		ge_buf_clear(&dir);
-		if ((rc = ge_buf_printf(&dir, "%s/objects", commondir)) == 0)
+		if ((rc = ge_buf_printf(&dir, "%s/goescape/log", commondir)) == 0)
+			rc = tidy_dir(&n, dir.ptr, 0, started);
+		ge_buf_clear(&dir);
+		if (rc == 0 && (rc = ge_buf_printf(&dir, "%s/objects", commondir)) == 0)
 			rc = tidy_objects(&n, dir.ptr, started);
 	}
 	ge_buf_release(&dir);

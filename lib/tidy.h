@@ -21,7 +21,7 @@
  *
  *   goescape/overlay-<pid>.json, goescape/suggest/overlay-<pid>.json and
  *   goescape/suggest/pre-<pid>/, and any "<name>" GE_TMP_MARK "<pid>..."
- *   temp there: when no process has that pid and the file is older than
+ *   temp there or in goescape/log/ (lib/log's cache): when no process has that pid and the file is older than
  *   started (a pid that runs again, ours included, keeps its files);
  *   goescape/checkout-<commit>.lock and goescape/checkout-<commit>/: when
  *   nobody holds the lock (ge_tidy_lock), both are removed under it;

@@ -27,6 +27,7 @@
 #include "goconfig.h"
 #include "history.h"
 #include "hook.h"
+#include "log.h"
 #include "opt.h"
 #include "progress.h"
 #include "report.h"
@@ -680,56 +681,53 @@ static int cmd_check(const command *c, opts *o)
 }
 
 static long log_max = 20;
+static struct {
+	const char *format, *output;
+	int html, build;
+} log_args;
+
+/* clang-format off */
 static const opt log_opts[] = {
     {OPT_INT, "max-count", 'n', &log_max, "N", "show N commits (default 20)", NULL, NULL},
+    {OPT_STRING, "format", 'f', &log_args.format, "F", "text (default), json or html", "text json html", NULL},
+    {OPT_FLAG, "html", 0, &log_args.html, NULL, "the same as --format html: one self-contained page", NULL, NULL},
+    {OPT_STRING, "output", 'o', &log_args.output, "FILE", "write to FILE (atomically) instead of stdout", NULL, NULL},
+    {OPT_FLAG, "build", 0, &log_args.build, NULL, "build the commits without a note in place first", NULL, NULL},
     {OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
+/* clang-format on */
 
 static int cmd_log(const command *c, opts *o)
 {
 	ge_history h = {0};
-	char commit[GE_OID_HEX], parent[GE_OID_HEX];
-	long n = log_max, i;
-	int rc;
+	ge_log l = GE_LOG_INIT;
+	ge_log_opts lo = GE_LOG_OPTS_INIT;
+	ge_buf b = GE_BUF_INIT;
+	const char *fmt = log_args.html ? "html" : log_args.format ? log_args.format : "text";
+	int rc, code;
 	(void)c;
 	if (o->nrest > 1)
 		die_usage("log: at most one revision");
+	if (strcmp(fmt, "text") && strcmp(fmt, "json") && strcmp(fmt, "html"))
+		die_usage("log: unknown format '%s' (want text, json or html)", fmt);
+	if (log_args.html && log_args.format && strcmp(log_args.format, "html"))
+		die_usage("log: --html and --format %s disagree", log_args.format);
 	if ((rc = load_history(&h, NULL, 0)) < 0)
 		return fail_rc(rc);
 	if (!h.git)
 		die_usage("log: needs a git repository");
-	if ((rc = ge_git_resolve(commit, h.git, o->nrest ? o->rest[0] : "HEAD")) < 0)
+	lo.max = log_max > 0 ? (size_t)log_max : 0;
+	lo.build = log_args.build;
+	rc = ge_log_walk(&l, &h, o->nrest ? o->rest[0] : "HEAD", &lo);
+	ge_progress_clear(G.progress);
+	if (rc < 0)
 		return fail_rc(rc);
-	for (i = 0; i < n && commit[0]; i++) {
-		ge_buf note = GE_BUF_INIT, pnote = GE_BUF_INIT;
-		ge_report *r = NULL, *p = NULL;
-		char *subject = NULL;
-		if ((rc = ge_git_commit_info(&subject, parent, h.git, commit)) < 0)
-			return fail_rc(rc);
-		/* Only reports of the configuration a build here would have. */
-		if (ge_history_note(&r, &h, commit) == 0) {
-			ge_summary s;
-			if (parent[0] && ge_history_note(&p, &h, parent) == 0 &&
-			    ge_history_match(r, p, &h, parent, commit) == 0) {
-				ge_report_summary(r, &s);
-				char delta[48];
-				snprintf(delta, sizeof(delta), "+%zu -%zu", s.new_, s.fixed);
-				printf("%.7s %6zu  %-6s  %s\n", commit, s.heap, delta, subject);
-			} else {
-				ge_report_summary(r, &s);
-				printf("%.7s %6zu  %-6s  %s\n", commit, s.heap,
-				       parent[0] ? "?" : "", subject);
-			}
-		} else {
-			printf("%.7s %6s  %-6s  %s\n", commit, "?", "", subject);
-		}
-		ge_report_free(r);
-		ge_report_free(p);
-		ge_buf_release(&note);
-		ge_buf_release(&pnote);
-		free(subject);
-		memcpy(commit, parent, sizeof(commit));
-	}
-	return EXIT_CLEAN;
+	rc = strcmp(fmt, "json") == 0   ? ge_log_json(&b, &l)
+	     : strcmp(fmt, "html") == 0 ? ge_log_html(&b, &l)
+	                                : ge_log_text(&b, &l);
+	code = rc < 0 ? fail_rc(rc) : write_output(log_args.output, &b);
+	ge_buf_release(&b);
+	ge_log_release(&l);
+	return code;
 }
 
 static const opt hook_opts[] = {{OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
@@ -994,7 +992,8 @@ static const command commands[] = {
      check_opts, cmd_check, NULL},
     {"log", "[REV]",
      "Heap escapes per commit from stored history (refs/notes/goescape).\n"
-     "With +new -fixed against the parent; '?' where a commit has no note.",
+     "With +new -fixed against the parent; '?' where a commit has no note.  --html writes\n"
+     "one self-contained page with charts per commit and per package (no network needed).",
      log_opts, cmd_log, NULL},
     {"hook", "install | uninstall | pre-push [REMOTE URL]",
      "Install (or remove) the git pre-push hook that refuses a push adding heap escapes.\n"

@@ -1,6 +1,8 @@
 /* Output: the verified edits as a diff, JSON and SARIF. */
 #include "suggest_int.h"
 
+#include <cjson/cJSON.h>
+
 /* ---- output -------------------------------------------------------------------- */
 
 int ge_suggest_diff(ge_buf *out, const ge_suggest_result *r, const char *prefix)
@@ -20,111 +22,98 @@ int ge_suggest_diff(ge_buf *out, const ge_suggest_result *r, const char *prefix)
 	return rc;
 }
 
-static int json_strv(ge_buf *b, char **v, size_t n)
+/* name: value, or null; 0, or -1 when memory ran out. */
+static int add_str(cJSON *o, const char *name, const char *value)
 {
-	size_t i;
-	int rc = ge_buf_putc(b, '[');
-	for (i = 0; i < n && rc == 0; i++) {
-		if (i)
-			rc = ge_buf_putc(b, ',');
-		if (rc == 0)
-			rc = ge_buf_put_json(b, v[i]);
-	}
-	return rc ? rc : ge_buf_putc(b, ']');
+	return (value ? cJSON_AddStringToObject(o, name, value) : cJSON_AddNullToObject(o, name))
+	           ? 0
+	           : -1;
 }
 
-static int json_field(ge_buf *b, const char *name, const char *value)
+static int add_num(cJSON *o, const char *name, double v)
 {
-	int rc = ge_buf_printf(b, "\"%s\":", name);
-	if (rc == 0)
-		rc = value ? ge_buf_put_json(b, value) : ge_buf_puts(b, "null");
-	return rc;
+	return cJSON_AddNumberToObject(o, name, v) ? 0 : -1;
+}
+
+static int add_strv(cJSON *o, const char *name, char **v, size_t n)
+{
+	cJSON *a = cJSON_AddArrayToObject(o, name);
+	size_t i;
+	if (!a)
+		return -1;
+	for (i = 0; i < n; i++) {
+		cJSON *s = cJSON_CreateString(v[i]);
+		if (!s || !cJSON_AddItemToArray(a, s)) {
+			cJSON_Delete(s);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* An object appended to array a, or NULL. */
+static cJSON *add_object(cJSON *a)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (o && !cJSON_AddItemToArray(a, o)) {
+		cJSON_Delete(o);
+		o = NULL;
+	}
+	return o;
 }
 
 int ge_suggest_json(ge_buf *out, const ge_suggest_result *r)
 {
+	cJSON *root = cJSON_CreateObject(), *sum, *items, *skipped;
+	char *text = NULL;
 	size_t i;
-	int rc;
-	rc = ge_buf_puts(out, "{\"schema\":\"goescape-suggest/1\",");
-	if (rc == 0)
-		rc = json_field(out, "go", r->go_version);
-	if (rc == 0)
-		rc = ge_buf_putc(out, ',');
-	if (rc == 0)
-		rc = json_field(out, "module", r->module);
-	if (rc == 0)
-		rc = ge_buf_printf(out,
-		                   ",\n\"summary\":{\"candidates\":%zu,\"suggestions\":%zu,"
-		                   "\"skipped\":%zu,\"files\":%zu,\"packages\":%zu,"
-		                   "\"heap_before\":%zu,\"heap_after\":%zu,\"heap_delta\":%ld,"
-		                   "\"go_invocations\":%u,\"gofmt_invocations\":%u,\"rounds\":%u,"
-		                   "\"tested\":%s},\n\"suggestions\":[",
-		                   r->candidates, r->nitems, r->nskipped, r->nfiles, r->packages,
-		                   r->heap_before, r->heap_after,
-		                   (long)r->heap_after - (long)r->heap_before, r->go_runs,
-		                   r->gofmt_runs, r->rounds, r->tested ? "true" : "false");
-	for (i = 0; i < r->nitems && rc == 0; i++) {
+	int bad = !root;
+	bad = bad || add_str(root, "schema", "goescape-suggest/1") ||
+	      add_str(root, "go", r->go_version) || add_str(root, "module", r->module) ||
+	      !(sum = cJSON_AddObjectToObject(root, "summary"));
+	bad = bad || add_num(sum, "candidates", (double)r->candidates) ||
+	      add_num(sum, "suggestions", (double)r->nitems) ||
+	      add_num(sum, "skipped", (double)r->nskipped) ||
+	      add_num(sum, "files", (double)r->nfiles) ||
+	      add_num(sum, "packages", (double)r->packages) ||
+	      add_num(sum, "heap_before", (double)r->heap_before) ||
+	      add_num(sum, "heap_after", (double)r->heap_after) ||
+	      add_num(sum, "heap_delta", (double)r->heap_after - (double)r->heap_before) ||
+	      add_num(sum, "go_invocations", r->go_runs) ||
+	      add_num(sum, "gofmt_invocations", r->gofmt_runs) ||
+	      add_num(sum, "rounds", r->rounds) ||
+	      !cJSON_AddBoolToObject(sum, "tested", r->tested) ||
+	      !(items = cJSON_AddArrayToObject(root, "suggestions"));
+	for (i = 0; i < r->nitems && !bad; i++) {
 		const ge_suggestion *g = &r->items[i];
-		rc = ge_buf_puts(out, i ? ",\n{" : "\n{");
-		if (rc == 0)
-			rc = json_field(out, "rule", g->rule);
-		if (rc == 0)
-			rc = ge_buf_putc(out, ',');
-		if (rc == 0)
-			rc = json_field(out, "package", g->package);
-		if (rc == 0)
-			rc = ge_buf_putc(out, ',');
-		if (rc == 0)
-			rc = json_field(out, "file", g->file);
-		if (rc == 0)
-			rc = ge_buf_printf(out, ",\"line\":%u,\"column\":%u,", g->line, g->column);
-		if (rc == 0)
-			rc = json_field(out, "function", g->function);
-		if (rc == 0)
-			rc = ge_buf_putc(out, ',');
-		if (rc == 0)
-			rc = json_field(out, "before", g->before);
-		if (rc == 0)
-			rc = ge_buf_putc(out, ',');
-		if (rc == 0)
-			rc = json_field(out, "after", g->after);
-		if (rc == 0)
-			rc = ge_buf_putc(out, ',');
-		if (rc == 0)
-			rc = json_field(out, "stack_buffer", g->decl);
-		if (rc == 0)
-			rc = ge_buf_puts(out, ",\"heap_before\":");
-		if (rc == 0)
-			rc = json_strv(out, g->heap_before, g->nheap_before);
-		if (rc == 0)
-			rc = ge_buf_puts(out, ",\"heap_after\":");
-		if (rc == 0)
-			rc = json_strv(out, g->heap_after, g->nheap_after);
-		if (rc == 0)
-			rc = ge_buf_printf(out, ",\"heap_delta\":%ld}",
-			                   (long)g->nheap_after - (long)g->nheap_before);
+		cJSON *o = add_object(items);
+		bad = !o || add_str(o, "rule", g->rule) || add_str(o, "package", g->package) ||
+		      add_str(o, "file", g->file) || add_num(o, "line", g->line) ||
+		      add_num(o, "column", g->column) || add_str(o, "function", g->function) ||
+		      add_str(o, "before", g->before) || add_str(o, "after", g->after) ||
+		      add_str(o, "stack_buffer", g->decl) ||
+		      add_strv(o, "heap_before", g->heap_before, g->nheap_before) ||
+		      add_strv(o, "heap_after", g->heap_after, g->nheap_after) ||
+		      add_num(o, "heap_delta", (double)g->nheap_after - (double)g->nheap_before);
 	}
-	if (rc == 0)
-		rc = ge_buf_puts(out, "],\n\"skipped\":[");
-	for (i = 0; i < r->nskipped && rc == 0; i++) {
+	bad = bad || !(skipped = cJSON_AddArrayToObject(root, "skipped"));
+	for (i = 0; i < r->nskipped && !bad; i++) {
 		const ge_suggest_skip *k = &r->skipped[i];
-		rc = ge_buf_puts(out, i ? ",\n{" : "\n{");
-		if (rc == 0)
-			rc = json_field(out, "rule", k->rule);
-		if (rc == 0)
-			rc = ge_buf_putc(out, ',');
-		if (rc == 0)
-			rc = json_field(out, "file", k->file);
-		if (rc == 0)
-			rc = ge_buf_printf(out, ",\"line\":%u,\"column\":%u,", k->line, k->column);
-		if (rc == 0)
-			rc = json_field(out, "reason", k->reason);
-		if (rc == 0)
-			rc = ge_buf_putc(out, '}');
+		cJSON *o = add_object(skipped);
+		bad = !o || add_str(o, "rule", k->rule) || add_str(o, "file", k->file) ||
+		      add_num(o, "line", k->line) || add_num(o, "column", k->column) ||
+		      add_str(o, "reason", k->reason);
 	}
-	if (rc == 0)
-		rc = ge_buf_puts(out, "]}\n");
-	return rc;
+	if (!bad)
+		bad = !(text = cJSON_Print(root));
+	cJSON_Delete(root);
+	if (bad) {
+		free(text);
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	}
+	bad = ge_buf_puts(out, text) < 0 || ge_buf_putc(out, '\n') < 0;
+	free(text);
+	return bad ? GE_ENOMEM : 0;
 }
 
 /* Where each line of a text starts; idx[n] is the end.  malloc'd. */

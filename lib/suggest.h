@@ -26,7 +26,14 @@
  * A []byte consumed in its statement gets "var buf [20]byte" on the line
  * before it and strconv.AppendInt(buf[:0], ...); where the compiler moves
  * buf to the heap, or a goto jumps over it, nil replaces buf[:0].  Two
- * values alive in one statement get two buffers.
+ * values alive in one statement get two buffers.  A buffer is never hoisted
+ * out of a statement that runs more than once or outlives it: in an if,
+ * for, switch or select header, or a go or defer statement, the nil form is
+ * used.  A fmt argument in a header that declares variables is left alone
+ * (the probe before the statement would see the outer names).
+ *
+ * Accounting: every candidate ends as a suggestion or as a skip with a
+ * reason (candidates = suggestions + skipped).
  *
  * Verification, repeated until a round changes nothing: all candidates of
  * all packages in one -overlay build with -m (after gofmt, when the file was

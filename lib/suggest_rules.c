@@ -345,6 +345,20 @@ static int returned_whole(const ge_goexpr *x, const cand *c)
 	return tok_eq(x, st->first, "return") && c->first == st->first + 1 && c->last == st->last;
 }
 
+/*
+ * Does the header of c's compound statement (if, for, switch, select)
+ * declare variables before c?  Its tokens are the statement's own: those
+ * of a body belong to the body's statements.
+ */
+static int header_declares(const ge_goexpr *x, const cand *c)
+{
+	uint32_t k;
+	for (k = x->stmts[c->stmt].first; k < c->first; k++)
+		if (x->toks[k].stmt == c->stmt && (tok_eq(x, k, ":=") || tok_eq(x, k, "range")))
+			return 1;
+	return 0;
+}
+
 /* What the scanner alone can decide: where a rewrite may go, and with what buffer. */
 void ge_suggest__prefilter(sctx *s, cand *c)
 {
@@ -388,12 +402,20 @@ void ge_suggest__prefilter(sctx *s, cand *c)
 		                   f->fmt_name);
 		return;
 	}
+	if (is_fmt_rule(c) && st->kind == GE_STMT_COMPOUND && header_declares(x, c)) {
+		ge_suggest__reject(
+		    c, "in a statement header that declares variables: the type probe before "
+		       "the statement would not see them");
+		return;
+	}
 	c->generic = ge_goexpr_decl_generic(x, st->decl_first);
 	if (c->rule == R_APPEND_ITOA || c->rule == R_APPEND_SPRINTF)
 		c->var = V_DST;
 	else if (bytes_rule(c))
-		c->var = st->kind != GE_STMT_DECL && ge_goexpr_stmt_own_line(x, c->stmt) &&
-		                 !returned_whole(x, c) && !labeled(x, st->first)
+		c->var = st->kind == GE_STMT_SIMPLE && !tok_eq(x, st->first, "go") &&
+		                 !tok_eq(x, st->first, "defer") &&
+		                 ge_goexpr_stmt_own_line(x, c->stmt) && !returned_whole(x, c) &&
+		                 !labeled(x, st->first)
 		             ? V_BUF
 		             : V_NIL;
 	else

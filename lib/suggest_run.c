@@ -149,6 +149,10 @@ static int assemble(sctx *s)
 		cand *c = &s->c[i];
 		sfile *f = &s->files[c->file];
 		const ge_gotok *t = &f->x->toks[c->first];
+		/* Every candidate is a suggestion or a skip with a reason: none waits unheard. */
+		if (c->state == C_PENDING)
+			ge_suggest__reject(c, "%s",
+			                   "not verified: still waiting when verification ended");
 		if (c->state == C_REJECTED) {
 			ge_suggest_skip *k = &r->skipped[r->nskipped++];
 			k->rule = ge_suggest__rule_names[c->rule];

@@ -721,6 +721,17 @@ static int go_test(sctx *s, char **pkgs, size_t n, int overlay)
 	return rc;
 }
 
+/* Have pkg's files, as this round has them, passed their tests already? */
+static int pkg_tested(const sctx *s, const char *pkg)
+{
+	size_t i;
+	for (i = 0; i < s->nfiles; i++)
+		if (s->files[i].enabled && strcmp(s->files[i].pkg, pkg) == 0 &&
+		    s->files[i].tested_hash != text_hash(&s->files[i]))
+			return 0;
+	return 1;
+}
+
 /*
  * The packages whose rewritten files have not passed their tests yet run
  * them under the overlay.  A failing package is tested once more without
@@ -739,7 +750,12 @@ int ge_suggest__run_tests(sctx *s, int *changed)
 		rc = oom();
 		goto done;
 	}
-	/* A package whose tried rewrites all went: its waiting ones are next. */
+	/*
+	 * A package whose tried rewrites all went, or whose text now is one
+	 * whose tests passed already (the half that failed was dropped): its
+	 * waiting ones are next.  Without this they would wait for ever and
+	 * leave the result without a word about them.
+	 */
 	for (i = 0; i < s->nc; i++) {
 		const cand *c = &s->c[i];
 		int live = 0;
@@ -747,7 +763,8 @@ int ge_suggest__run_tests(sctx *s, int *changed)
 			continue;
 		for (j = 0; j < s->nc; j++)
 			live |= enabled(&s->c[j]) && in_pkg(s, &s->c[j], s->files[c->file].pkg);
-		if (!live && test_passed_pkg(s, s->files[c->file].pkg))
+		if ((!live || pkg_tested(s, s->files[c->file].pkg)) &&
+		    test_passed_pkg(s, s->files[c->file].pkg))
 			*changed = 1;
 	}
 	if (*changed)

@@ -105,7 +105,7 @@ int ge_suggest_json(ge_buf *out, const ge_suggest_result *r)
 		      add_str(o, "reason", k->reason);
 	}
 	if (!bad)
-		bad = !(text = cJSON_Print(root));
+		bad = !(text = cJSON_PrintUnformatted(root));
 	cJSON_Delete(root);
 	if (bad) {
 		free(text);

@@ -262,7 +262,7 @@ int ge_suggest__promote(sctx *s)
 /* The compile errors of a failed round: drop what they point at, split the rest. */
 int ge_suggest__handle_failure(sctx *s)
 {
-	cerrs errs;
+	cerrs errs = {NULL, 0, NULL, 0};
 	size_t i, j, k;
 	unsigned char *placed = NULL, *split = NULL;
 	int rc, acted = 0;

@@ -182,9 +182,12 @@ static int on_err_line(const ge_parse_line *l, void *ud)
 	if (l->type == GE_LINE_HEADER) {
 		size_t n = strcspn(l->line + 2, " ");
 		char **np = realloc(out->pkgs, (out->npkgs + 1) * sizeof(*np));
-		if (!np || !(out->pkgs = np, np[out->npkgs] = ge_strndup(l->line + 2, n)))
+		if (!np)
 			return pe->rc = oom();
-		pe->pkg = np[out->npkgs++];
+		out->pkgs = np;
+		if (!(out->pkgs[out->npkgs] = ge_strndup(l->line + 2, n)))
+			return pe->rc = oom();
+		pe->pkg = out->pkgs[out->npkgs++];
 		return 0;
 	}
 	/* A position "dir/name.go:L[:C]: " that starts the line. */

@@ -32,6 +32,11 @@
  * used.  A fmt argument in a header that declares variables is left alone
  * (the probe before the statement would see the outer names).
  *
+ * Platforms: a round that verifies on the host is built again for each
+ * platform of opts.platforms (GOOS/GOARCH in the environment, CGO_ENABLED=0);
+ * its errors are handled like the host's.  A platform where the packages
+ * do not build without the rewrites is reported and not checked.
+ *
  * Accounting: every candidate ends as a suggestion or as a skip with a
  * reason (candidates = suggestions + skipped).
  *
@@ -97,6 +102,10 @@ typedef struct ge_suggest_result {
 	size_t packages;                /* packages with candidates */
 	unsigned go_runs, gofmt_runs, rounds;
 	int tested; /* go test ran and passed under the final overlay */
+	/* The platforms the kept rewrites were built for, and those where the
+	   packages do not build even without the rewrites (not checked). */
+	char **platforms, **platforms_unbuildable;
+	size_t nplatforms, nplatforms_unbuildable;
 } ge_suggest_result;
 
 typedef struct ge_suggest_opts {
@@ -107,11 +116,17 @@ typedef struct ge_suggest_opts {
 	const char *workdir; /* for overlay files; NULL: a fresh temporary directory */
 	int run_tests;
 	unsigned max_rounds; /* 0: 24 */
+	/* "GOOS/GOARCH" where every kept rewrite must compile too (cross builds
+	   with CGO_ENABLED=0, no -m); NULL with platforms_set 0: the defaults,
+	   linux/386 and windows/amd64.  Validated by the caller (lib/config). */
+	char *const *platforms;
+	size_t nplatforms;
+	int platforms_set;
 } ge_suggest_opts;
 
 #define GE_SUGGEST_OPTS_INIT                                                                       \
 	{                                                                                          \
-		GE_CAPTURE_OPTS_INIT, NULL, 0, NULL, NULL, 0, 0                                    \
+		GE_CAPTURE_OPTS_INIT, NULL, 0, NULL, NULL, 0, 0, NULL, 0, 0                        \
 	}
 
 /*

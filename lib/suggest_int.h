@@ -139,6 +139,12 @@ typedef struct sctx {
 	ge_overlay ov;
 	char *ovfile;
 	ge_buf out; /* compiler output of the current run */
+	/* Platforms: "GOOS/GOARCH", and whether the packages build there
+	   without rewrites (0 unknown, 1 yes, -1 no). */
+	const char *const *plat;
+	size_t nplat;
+	int *plat_base;
+	const char *building_for; /* the platform of the failed build being handled, or NULL */
 } sctx;
 
 static inline int oom(void)
@@ -223,6 +229,8 @@ int ge_suggest__overlay_write(sctx *s);
 int ge_suggest__is_made(const sctx *s, const char *path);
 size_t ge_suggest__file_by_base(const sctx *s, const char *pkg, const char *base, size_t blen);
 int ge_suggest__run_tool(sctx *s, int *status, char *const *argv, const char *dir);
+int ge_suggest__run_tool_env(sctx *s, int *status, char *const *argv, const char *dir,
+                             char *const *envp);
 int ge_suggest__exited_ok(int status);
 const char *ge_suggest__first_line(const sctx *s, char *buf, size_t n);
 int ge_suggest__parse_errors(const sctx *s, cerrs *out, const char *text, size_t len);
@@ -241,6 +249,7 @@ int ge_suggest__handle_failure(sctx *s);
 int ge_suggest__evaluate(sctx *s, const ge_report *rep, int *changed);
 int ge_suggest__promote(sctx *s);
 int ge_suggest__run_tests(sctx *s, int *changed);
+int ge_suggest__platforms(sctx *s, int *changed);
 int ge_suggest__cand_region(const cand *c, uint32_t *l1, uint32_t *l2);
 
 #endif

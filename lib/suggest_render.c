@@ -83,6 +83,9 @@ int ge_suggest_json(ge_buf *out, const ge_suggest_result *r)
 	      add_num(sum, "gofmt_invocations", r->gofmt_runs) ||
 	      add_num(sum, "rounds", r->rounds) ||
 	      !cJSON_AddBoolToObject(sum, "tested", r->tested) ||
+	      add_strv(sum, "platforms", r->platforms, r->nplatforms) ||
+	      add_strv(sum, "platforms_unbuildable", r->platforms_unbuildable,
+	               r->nplatforms_unbuildable) ||
 	      !(items = cJSON_AddArrayToObject(root, "suggestions"));
 	for (i = 0; i < r->nitems && !bad; i++) {
 		const ge_suggestion *g = &r->items[i];

@@ -80,6 +80,7 @@ static void cleanup(sctx *s)
 	for (i = 0; i < s->nc; i++)
 		free(s->c[i].reason);
 	free(s->c);
+	free(s->plat_base);
 	ge_report_free(s->base);
 	ge_report_free(s->cur);
 	free(s->workdir);
@@ -207,6 +208,29 @@ static int assemble(sctx *s)
 	return rc;
 }
 
+/* Besides the host: 32 bits, and another system. */
+static const char *const default_platforms[] = {"linux/386", "windows/amd64"};
+
+/* Which platforms were built for, and which could not be (not even without rewrites). */
+static int platforms_result(sctx *s)
+{
+	size_t p;
+	ge_suggest_result *r = s->res;
+	if (s->nplat && (!(r->platforms = calloc(s->nplat, sizeof(char *))) ||
+	                 !(r->platforms_unbuildable = calloc(s->nplat, sizeof(char *)))))
+		return oom();
+	for (p = 0; p < s->nplat; p++) {
+		char **v = s->plat_base[p] > 0 ? r->platforms : r->platforms_unbuildable;
+		size_t *n = s->plat_base[p] > 0 ? &r->nplatforms : &r->nplatforms_unbuildable;
+		if (!s->plat_base[p])
+			continue; /* nothing was kept to build */
+		if (!(v[*n] = ge_strdup(s->plat[p])))
+			return oom();
+		(*n)++;
+	}
+	return 0;
+}
+
 int ge_suggest_run(ge_suggest_result **out, const ge_suggest_opts *o)
 {
 	sctx s;
@@ -220,6 +244,15 @@ int ge_suggest_run(ge_suggest_result **out, const ge_suggest_opts *o)
 	*out = NULL;
 	memset(&s, 0, sizeof(s));
 	s.o = o;
+	if (o->platforms_set || o->platforms) {
+		s.plat = (const char *const *)o->platforms;
+		s.nplat = o->nplatforms;
+	} else {
+		s.plat = default_platforms;
+		s.nplat = sizeof(default_platforms) / sizeof(default_platforms[0]);
+	}
+	if (s.nplat && !(s.plat_base = calloc(s.nplat, sizeof(*s.plat_base))))
+		return oom();
 	s.mods = o->build.mods;
 	s.top = s.mods->top ? s.mods->top : (s.mods->n ? s.mods->mods[0].root : o->build.cwd);
 	if (!(s.res = calloc(1, sizeof(*s.res))))
@@ -304,6 +337,10 @@ int ge_suggest_run(ge_suggest_result **out, const ge_suggest_opts *o)
 			ge_report_free(rep);
 			goto done;
 		}
+		if (!changed && !promoted && (rc = ge_suggest__platforms(&s, &changed)) < 0) {
+			ge_report_free(rep);
+			goto done;
+		}
 		if (changed || promoted) {
 			ge_report_free(rep);
 			continue;
@@ -317,6 +354,8 @@ int ge_suggest_run(ge_suggest_result **out, const ge_suggest_opts *o)
 		ge_report_summary(s.cur, &sum);
 		s.res->heap_after = sum.heap;
 	}
+	if ((rc = platforms_result(&s)) < 0)
+		goto done;
 	rc = assemble(&s);
 done:
 	cleanup(&s);
@@ -363,6 +402,8 @@ void ge_suggest_result_free(ge_suggest_result *r)
 	free(r->files);
 	free(r->module);
 	free(r->go_version);
+	ge_strv_free(r->platforms, r->nplatforms);
+	ge_strv_free(r->platforms_unbuildable, r->nplatforms_unbuildable);
 	free(r);
 }
 

@@ -267,8 +267,11 @@ int ge_suggest__handle_failure(sctx *s)
 	unsigned char *placed = NULL, *split = NULL;
 	int rc, acted = 0;
 	char line[200];
+	char on[48] = "";
 	if ((rc = ge_suggest__parse_errors(s, &errs, ge_buf_cstr(&s->out), s->out.len)) < 0)
 		return rc;
+	if (s->building_for)
+		snprintf(on, sizeof(on), " on %s", s->building_for);
 	if (!(placed = calloc(errs.n + 1, 1)) || !(split = calloc(s->nfiles + 1, 1))) {
 		rc = oom();
 		goto done;
@@ -298,7 +301,7 @@ int ge_suggest__handle_failure(sctx *s)
 				continue;
 			ge_suggest__cand_region(c, &l1, &l2);
 			if (e->line >= l1 && e->line <= l2) {
-				ge_suggest__reject(c, "does not compile: %s", e->msg);
+				ge_suggest__reject(c, "does not compile%s: %s", on, e->msg);
 				acted = 1;
 			}
 		}
@@ -345,8 +348,8 @@ int ge_suggest__handle_failure(sctx *s)
 			if (split[e->file])
 				continue;
 			split[e->file] = 1;
-			if (ge_buf_printf(&why, "does not compile: %s:%u: %s", base_name(f->rel),
-			                  e->line, e->msg) < 0) {
+			if (ge_buf_printf(&why, "does not compile%s: %s:%u: %s", on,
+			                  base_name(f->rel), e->line, e->msg) < 0) {
 				rc = oom();
 				goto done;
 			}
@@ -362,7 +365,10 @@ int ge_suggest__handle_failure(sctx *s)
 			for (k = 0; k < s->nfiles; k++)
 				if (strcmp(s->files[k].pkg, pkg) == 0)
 					split[k] = 1;
-			split_scope(s, pkg, 1, "does not compile with the rest of its package");
+			char why[96];
+			snprintf(why, sizeof(why),
+			         "does not compile%s with the rest of its package", on);
+			split_scope(s, pkg, 1, why);
 		}
 		acted = 1;
 	}
@@ -371,8 +377,8 @@ int ge_suggest__handle_failure(sctx *s)
 		ge_suggest__first_line(s, line, sizeof(line));
 		for (i = 0; i < s->nc; i++)
 			if (enabled(&s->c[i]) || s->c[i].state == C_PENDING)
-				ge_suggest__reject(&s->c[i], "go build with the rewrite failed: %s",
-				                   line);
+				ge_suggest__reject(
+				    &s->c[i], "go build%s with the rewrite failed: %s", on, line);
 	}
 done:
 	free(placed);
@@ -823,5 +829,116 @@ done:
 	free(pkgs);
 	free(bad);
 	free(unknown);
+	return rc;
+}
+
+/* ---- platforms ----------------------------------------------------------------- */
+
+extern char **environ;
+
+/* Our environment with GOOS, GOARCH and CGO_ENABLED=0 of plat ("GOOS/GOARCH"). */
+static int plat_env(char ***out, char vars[3][48], const char *plat)
+{
+	const char *slash = strchr(plat, '/');
+	size_t n, k = 0, i;
+	char **env;
+	*out = NULL;
+	for (n = 0; environ && environ[n]; n++)
+		;
+	if (!slash || !(env = calloc(n + 4, sizeof(*env))))
+		return oom();
+	for (i = 0; i < n; i++)
+		if (strncmp(environ[i], "GOOS=", 5) && strncmp(environ[i], "GOARCH=", 7) &&
+		    strncmp(environ[i], "CGO_ENABLED=", 12))
+			env[k++] = environ[i];
+	snprintf(vars[0], sizeof(vars[0]), "GOOS=%.*s", (int)(slash - plat), plat);
+	snprintf(vars[1], sizeof(vars[1]), "GOARCH=%s", slash + 1);
+	snprintf(vars[2], sizeof(vars[2]), "CGO_ENABLED=0");
+	env[k++] = vars[0];
+	env[k++] = vars[1];
+	env[k++] = vars[2];
+	*out = env;
+	return 0;
+}
+
+/* go build -o /dev/null [-overlay] PKGS for plat; *ok whether it built. */
+static int plat_build(sctx *s, int *ok, const char *plat, char **pkgs, size_t n, int overlay)
+{
+	char **argv = calloc(n + 8, sizeof(*argv)), **env = NULL, vars[3][48];
+	size_t argc = 0, i;
+	int rc, status = 0;
+	*ok = 0;
+	if (!argv)
+		return oom();
+	if ((rc = plat_env(&env, vars, plat)) < 0)
+		goto done;
+	argv[argc++] = (char *)s->o->build.go;
+	argv[argc++] = (char *)"build";
+	argv[argc++] = (char *)"-o";
+	argv[argc++] = (char *)"/dev/null";
+	if (overlay) {
+		argv[argc++] = (char *)"-overlay";
+		argv[argc++] = s->ovfile;
+	}
+	for (i = 0; i < n; i++)
+		argv[argc++] = pkgs[i];
+	rc = ge_suggest__run_tool_env(s, &status, argv, s->top, env);
+	s->res->go_runs++;
+	*ok = rc == 0 && ge_suggest__exited_ok(status);
+done:
+	free(env);
+	free(argv);
+	return rc;
+}
+
+/*
+ * A round verified on the host: build it for every platform where the
+ * packages build without the rewrites.  A failure is handled as the host's
+ * (drop what the errors point at, bisect the rest), its reasons naming the
+ * platform, and *changed says another round is due.
+ */
+int ge_suggest__platforms(sctx *s, int *changed)
+{
+	char **all = NULL, **mine = NULL;
+	size_t nall = 0, nmine = 0, i, j, p;
+	int rc = 0, ok;
+	*changed = 0;
+	if (!(all = calloc(s->nfiles + 1, sizeof(*all))) ||
+	    !(mine = calloc(s->nfiles + 1, sizeof(*mine)))) {
+		rc = oom();
+		goto done;
+	}
+	for (i = 0; i < s->nfiles; i++) {
+		int dup = 0, dupm = 0;
+		for (j = 0; j < nall; j++)
+			dup |= strcmp(all[j], s->files[i].pkg) == 0;
+		if (!dup)
+			all[nall++] = s->files[i].pkg;
+		for (j = 0; j < nmine; j++)
+			dupm |= strcmp(mine[j], s->files[i].pkg) == 0;
+		if (!dupm && s->files[i].enabled)
+			mine[nmine++] = s->files[i].pkg;
+	}
+	for (p = 0; p < s->nplat && nmine; p++) {
+		if (!s->plat_base[p]) {
+			if ((rc = plat_build(s, &ok, s->plat[p], all, nall, 0)) < 0)
+				goto done;
+			s->plat_base[p] = ok ? 1 : -1;
+		}
+		if (s->plat_base[p] < 0)
+			continue;
+		if ((rc = plat_build(s, &ok, s->plat[p], mine, nmine, 1)) < 0)
+			goto done;
+		if (ok)
+			continue;
+		s->building_for = s->plat[p];
+		rc = ge_suggest__handle_failure(s);
+		s->building_for = NULL;
+		*changed = 1;
+		break;
+	}
+done:
+	free(all);
+	free(mine);
 	return rc;
 }

@@ -123,9 +123,17 @@ static int collect(const char *buf, size_t len, void *ud)
 /* Run go (or gofmt) with argv in dir; its output, stdout and stderr, in s->out. */
 int ge_suggest__run_tool(sctx *s, int *status, char *const *argv, const char *dir)
 {
+	return ge_suggest__run_tool_env(s, status, argv, dir, NULL);
+}
+
+/* The same with envp as the child's environment (NULL: ours). */
+int ge_suggest__run_tool_env(sctx *s, int *status, char *const *argv, const char *dir,
+                             char *const *envp)
+{
 	ge_run_opts ro = GE_RUN_OPTS_INIT;
 	ge_buf_clear(&s->out);
 	ro.dir = dir;
+	ro.envp = envp;
 	ro.on_stderr = collect;
 	ro.ud = s;
 	ro.stdout_to_stderr = 1;

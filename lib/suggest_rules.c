@@ -346,6 +346,20 @@ static int returned_whole(const ge_goexpr *x, const cand *c)
 }
 
 /*
+ * Is there a shift in tokens [f, l]?  In 'a'<<n the untyped 'a' takes the
+ * type the context gives it, so int64('a'<<n) shifts in int64, not rune.
+ */
+static int has_shift(const ge_goexpr *x, uint32_t f, uint32_t l)
+{
+	uint32_t k;
+	for (k = f; k <= l && k < x->ntoks; k++)
+		if (tok_eq(x, k, "<<") || tok_eq(x, k, ">>") || tok_eq(x, k, "<<=") ||
+		    tok_eq(x, k, ">>="))
+			return 1;
+	return 0;
+}
+
+/*
  * Does the header of c's compound statement (if, for, switch, select)
  * declare variables before c?  Its tokens are the statement's own: those
  * of a body belong to the body's statements.
@@ -406,6 +420,11 @@ void ge_suggest__prefilter(sctx *s, cand *c)
 		ge_suggest__reject(
 		    c, "in a statement header that declares variables: the type probe before "
 		       "the statement would not see them");
+		return;
+	}
+	if (has_shift(x, c->xf, c->xl)) {
+		ge_suggest__reject(c, "a shift in its argument: an untyped operand would take its "
+		                      "type from the new context");
 		return;
 	}
 	c->generic = ge_goexpr_decl_generic(x, st->decl_first);

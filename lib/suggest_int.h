@@ -81,6 +81,7 @@ typedef struct cand {
 	uint32_t stmt;
 	uint32_t old_first, old_last; /* lines of the expression */
 	int needs_probe;
+	int dst_ok;  /* the probe said append's destination is []byte */
 	int generic; /* inside a function with type parameters */
 	tyclass ty;
 	variant var;

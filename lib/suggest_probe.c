@@ -19,6 +19,13 @@
  * compiles for a predeclared integer type and none for anything else; '%'
  * compiles only for integers, "+ -1" only for signed ones, and the method
  * value only when there is a Format method (which %d would call).
+ * An append rewrite's destination gets two more lines:
+ *   goescapeProbeD := DST
+ *   var _ *[]byte = &goescapeProbeD
+ * which compiles only when DST is exactly []byte: strconv.AppendInt
+ * returns []byte, so a named byte-slice type (json.RawMessage, a type
+ * with a String method) would be lost.  Candidates whose argument type is
+ * known (Itoa, FormatInt) write only these.
  */
 static const char *const probe_types[] = {"int",   "int8",   "int16",  "int32",  "int64",  "uint",
                                           "uint8", "uint16", "uint32", "uint64", "uintptr"};
@@ -27,7 +34,10 @@ static const char *const probe_types[] = {"int",   "int8",   "int16",  "int32", 
 #define P_INTEGER (NTYPES + 1)
 #define P_SIGNED  (NTYPES + 2)
 #define P_FORMAT  (NTYPES + 3)
-#define NPROBE    (NTYPES + 4)
+#define P_DDECL   (NTYPES + 4)
+#define P_DEXACT  (NTYPES + 5)
+#define NPROBE    (NTYPES + 6)
+#define PROBE_DST PROBE_VAR "D"
 
 typedef struct probe {
 	size_t cand;
@@ -46,33 +56,44 @@ static int probe_seg(ge_buf *b, probe *p, int k, const char *fmt, ...)
 	rc = ge_buf_vprintf(b, fmt, ap);
 	va_end(ap);
 	p->se[k] = b->len;
-	return rc < 0 ? rc : ge_buf_puts(b, k == NPROBE - 1 ? "\n}\n" : "\n");
+	return rc < 0 ? rc : ge_buf_putc(b, '\n');
 }
 
 static int probe_write(ge_buf *b, const sfile *f, const cand *c, probe *p)
 {
 	int rc, k;
 	ge_buf xt = GE_BUF_INIT;
-	if ((rc = put_toks(&xt, f->x, c->xf, c->xl)) < 0)
-		return rc;
+	for (k = 0; k < NPROBE; k++)
+		p->so[k] = p->se[k] = (size_t)-1; /* not written: no error falls there */
 	rc = ge_buf_puts(b, "var _ = func() {\n");
-	if (rc == 0)
+	if (rc == 0 && c->needs_probe && (rc = put_toks(&xt, f->x, c->xf, c->xl)) == 0) {
 		rc = probe_seg(b, p, P_DECL, "%s := %s", PROBE_VAR, xt.ptr);
-	for (k = 0; k < NTYPES && rc == 0; k++)
-		rc = probe_seg(b, p, k + 1, "var _ %s = %s", probe_types[k], PROBE_VAR);
+		for (k = 0; k < NTYPES && rc == 0; k++)
+			rc = probe_seg(b, p, k + 1, "var _ %s = %s", probe_types[k], PROBE_VAR);
+		if (rc == 0)
+			rc = probe_seg(b, p, P_INTEGER, "_ = %s %% %s", PROBE_VAR, PROBE_VAR);
+		if (rc == 0)
+			rc = probe_seg(b, p, P_SIGNED, "_ = %s + -1", PROBE_VAR);
+		if (rc == 0)
+			rc = probe_seg(b, p, P_FORMAT, "_ = %s.Format", PROBE_VAR);
+	}
+	if (rc == 0 && c->var == V_DST) {
+		ge_buf_clear(&xt);
+		if ((rc = put_toks(&xt, f->x, c->df, c->dl)) == 0)
+			rc = probe_seg(b, p, P_DDECL, "%s := %s", PROBE_DST, xt.ptr);
+		if (rc == 0)
+			rc = probe_seg(b, p, P_DEXACT, "var _ *[]byte = &%s", PROBE_DST);
+	}
 	if (rc == 0)
-		rc = probe_seg(b, p, P_INTEGER, "_ = %s %% %s", PROBE_VAR, PROBE_VAR);
-	if (rc == 0)
-		rc = probe_seg(b, p, P_SIGNED, "_ = %s + -1", PROBE_VAR);
-	if (rc == 0)
-		rc = probe_seg(b, p, P_FORMAT, "_ = %s.Format", PROBE_VAR);
+		rc = ge_buf_puts(b, "}\n");
 	ge_buf_release(&xt);
 	return rc;
 }
 
 static int unresolved(const cand *c)
 {
-	return enabled(c) && c->needs_probe && c->ty == TY_UNKNOWN;
+	return enabled(c) &&
+	       ((c->needs_probe && c->ty == TY_UNKNOWN) || (c->var == V_DST && !c->dst_ok));
 }
 
 /* "(variable of type float64)" -> "type float64", from a failed assignment. */
@@ -88,7 +109,50 @@ static void type_words(const char *msg, char *out, size_t n)
 		snprintf(out, n, "%.*s", (int)(e - p), p);
 }
 
+/* "... (value of type *json.RawMessage) ..." -> "json.RawMessage". */
+static void dst_type(const char *msg, char *out, size_t n)
+{
+	const char *p = msg ? strstr(msg, "of type *") : NULL, *e;
+	out[0] = '\0';
+	if (!p)
+		return;
+	p += strlen("of type *");
+	e = strchr(p, ')');
+	if (e && (size_t)(e - p) < n)
+		snprintf(out, n, "%.*s", (int)(e - p), p);
+}
+
+/* An append rewrite keeps its destination's type only when that is []byte. */
+static void classify_dst(cand *c, const probe *p)
+{
+	char words[128];
+	if (p->failed[P_DDECL]) {
+		ge_suggest__reject(c, "its destination does not compile before the statement: %s",
+		                   p->msg[P_DDECL] ? p->msg[P_DDECL] : "?");
+		return;
+	}
+	if (p->failed[P_DEXACT]) {
+		dst_type(p->msg[P_DEXACT], words, sizeof(words));
+		ge_suggest__reject(c,
+		                   "appends to a named byte-slice type (%s): strconv.Append* would "
+		                   "make it []byte",
+		                   words[0] ? words : "?");
+		return;
+	}
+	c->dst_ok = 1;
+}
+
+static void classify_arg(sctx *s, cand *c, const probe *p);
+
 static void classify(sctx *s, cand *c, const probe *p)
+{
+	if (c->needs_probe && c->ty == TY_UNKNOWN)
+		classify_arg(s, c, p);
+	if (c->state != C_REJECTED && c->var == V_DST)
+		classify_dst(c, p);
+}
+
+static void classify_arg(sctx *s, cand *c, const probe *p)
 {
 	static const tyclass basic[NTYPES] = {TY_INT,      TY_SIGNED,   TY_SIGNED,   TY_SIGNED,
 	                                      TY_INT64,    TY_UNSIGNED, TY_UNSIGNED, TY_UNSIGNED,

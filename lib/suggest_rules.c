@@ -416,7 +416,8 @@ void ge_suggest__prefilter(sctx *s, cand *c)
 		                   f->fmt_name);
 		return;
 	}
-	if (is_fmt_rule(c) && st->kind == GE_STMT_COMPOUND && header_declares(x, c)) {
+	if ((is_fmt_rule(c) || c->rule == R_APPEND_ITOA || c->rule == R_APPEND_SPRINTF) &&
+	    st->kind == GE_STMT_COMPOUND && header_declares(x, c)) {
 		ge_suggest__reject(
 		    c, "in a statement header that declares variables: the type probe before "
 		       "the statement would not see them");

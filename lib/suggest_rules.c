@@ -674,6 +674,17 @@ static int std_path(const char *p)
 }
 
 /* Insert an import of "strconv" where gofmt would keep it. */
+/* The index of a blank import (_ "path") of path, or (size_t)-1. */
+static size_t blank_import(const ge_goexpr *x, const char *path)
+{
+	size_t i;
+	for (i = 0; i < x->nimports; i++)
+		if (x->imports[i].alias && strcmp(x->imports[i].alias, "_") == 0 &&
+		    strcmp(x->imports[i].path, path) == 0)
+			return i;
+	return (size_t)-1;
+}
+
 static int add_import(edits *es, const sfile *f)
 {
 	const ge_goexpr *x = f->x;
@@ -861,7 +872,8 @@ int ge_suggest__render_file(ge_buf *out, sctx *s, size_t fi)
 			    (c->df != GE_GOX_NONE && qualifier_in(x, f->fmt_name, c->df, c->dl)))
 				drop_fmt = 0;
 		}
-		if (drop_fmt && !f->sc_imported) {
+		size_t blank = blank_import(x, "strconv");
+		if (drop_fmt && !f->sc_imported && blank == (size_t)-1) {
 			const ge_goimport *im = &x->imports[fk];
 			rc =
 			    edit_add(&es, x->toks[im->spec_first].off,
@@ -869,8 +881,15 @@ int ge_suggest__render_file(ge_buf *out, sctx *s, size_t fi)
 		} else {
 			if (drop_fmt)
 				rc = remove_import(&es, f, fk);
-			if (rc == 0 && !f->sc_imported)
+			if (rc == 0 && !f->sc_imported && blank != (size_t)-1) {
+				/* _ "strconv" becomes "strconv": one import of it, not two. */
+				const ge_goimport *im = &x->imports[blank];
+				rc = edit_add(&es, x->toks[im->spec_first].off,
+				              ge_goexpr_end(x, im->spec_last), "\"strconv\"",
+				              (size_t)-1, 0);
+			} else if (rc == 0 && !f->sc_imported) {
 				rc = add_import(&es, f);
+			}
 		}
 		if (rc < 0)
 			goto done;

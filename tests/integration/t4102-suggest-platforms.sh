@@ -46,6 +46,18 @@ test_expect_success 'platforms ["linux/arm"]: the reason names it' '
 	grep "^$(blk_line) does not compile on linux/arm: " ../skipped
 '
 
+test_expect_success 'a platform the packages do not build for without rewrites is reported, not blamed' '
+	mkdir -p unix/u &&
+	printf "module example.com/unix\n\ngo 1.22\n" >unix/go.mod &&
+	printf "//go:build unix\n\npackage u\n\nimport \"fmt\"\n\nfunc N(n int) string {\n\treturn fmt.Sprint(n)\n}\n" >unix/u/u.go &&
+	echo "{\"suggest\": {\"platforms\": [\"windows/amd64\", \"linux/386\"]}}" >unix/.goescape.json &&
+	cd unix &&
+	goescape suggest --format json -o ../u.json 2>/dev/null &&
+	test "$(json ../u.json "d[\"summary\"][\"platforms\"]")" = "[${q}linux/386${q}]" &&
+	test "$(json ../u.json "d[\"summary\"][\"platforms_unbuildable\"]")" = "[${q}windows/amd64${q}]" &&
+	test "$(json ../u.json "d[\"suggestions\"][0][\"after\"]")" = "strconv.Itoa(n)"
+'
+
 # Each value that must not reach go's environment, and what the message says.
 while IFS='|' read -r value why; do
 	test_expect_success "suggest.platforms $value: exit 2 ($why), nothing runs" '

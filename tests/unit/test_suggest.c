@@ -83,6 +83,17 @@ static void imports_kept_and_added(void **state)
 	      "int",
 	      "package p\n\nimport (\n\t\"example.com/x\"\n\t\"strconv\"\n)\n\n"
 	      "func F(n int) string {\n\treturn strconv.Itoa(n) + x.Y + strconv.Quote(\"\")\n}\n");
+	/* A blank import of strconv becomes the import, not a second one beside it. */
+	check("package p\n\nimport (\n\t\"fmt\"\n\t_ \"strconv\"\n)\n\n"
+	      "func F(n int) {\n\tfmt.Println(fmt.Sprint(n))\n}\n",
+	      "int",
+	      "package p\n\nimport (\n\t\"fmt\"\n\t\"strconv\"\n)\n\n"
+	      "func F(n int) {\n\tfmt.Println(strconv.Itoa(n))\n}\n");
+	check("package p\n\nimport (\n\t\"fmt\"\n\t_ \"strconv\"\n)\n\n"
+	      "func F(n int) string {\n\treturn fmt.Sprint(n)\n}\n",
+	      "int",
+	      "package p\n\nimport (\n\t\"strconv\"\n)\n\n"
+	      "func F(n int) string {\n\treturn strconv.Itoa(n)\n}\n");
 	/* strconv.Itoa in a file that does not import strconv is not the package: untouched. */
 	check("package p\n\nfunc F(n int) []byte {\n\treturn []byte(strconv.Itoa(n))\n}\n", "int",
 	      "package p\n\nfunc F(n int) []byte {\n\treturn []byte(strconv.Itoa(n))\n}\n");

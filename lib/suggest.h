@@ -29,8 +29,12 @@
  * values alive in one statement get two buffers.  A buffer is never hoisted
  * out of a statement that runs more than once or outlives it: in an if,
  * for, switch or select header, or a go or defer statement, the nil form is
- * used.  A fmt argument in a header that declares variables is left alone
- * (the probe before the statement would see the outer names).
+ * used.  The probe of an argument in a header that declares variables goes
+ * where they are in scope (an if's or for's body, a switch's first clause),
+ * so that it sees them and not the names they shadow; with no such place
+ * the argument is left alone.  An append's destination must be exactly
+ * []byte (a named byte-slice type would be lost), and an argument with a
+ * shift is left alone (an untyped operand would change type).
  *
  * Platforms: a round that verifies on the host is built again for each
  * platform of opts.platforms (GOOS/GOARCH in the environment, CGO_ENABLED=0);

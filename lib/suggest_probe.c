@@ -200,17 +200,25 @@ static void classify_arg(sctx *s, cand *c, const probe *p)
 	c->ty = p->failed[P_SIGNED] ? TY_UNSIGNED : TY_SIGNED;
 }
 
+/* Where c's probe goes in its file's text. */
+static size_t probe_offset(const sctx *s, const cand *c)
+{
+	const ge_goexpr *x = s->files[c->file].x;
+	if (c->probe_after != GE_GOX_NONE)
+		return ge_goexpr_end(x, c->probe_after);
+	return x->toks[x->stmts[c->stmt].first].off;
+}
+
 static int cand_insert_cmp(const void *a, const void *b, const sctx *s)
 {
 	const cand *x = &s->c[*(const size_t *)a], *y = &s->c[*(const size_t *)b];
-	uint32_t ox = s->files[x->file].x->toks[s->files[x->file].x->stmts[x->stmt].first].off;
-	uint32_t oy = s->files[y->file].x->toks[s->files[y->file].x->stmts[y->stmt].first].off;
+	size_t ox = probe_offset(s, x), oy = probe_offset(s, y);
 	if (ox != oy)
 		return ox < oy ? -1 : 1;
 	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
 }
 
-/* Insertion sort of candidate indexes by where their statement starts. */
+/* Insertion sort of candidate indexes by where their probes go. */
 static void sort_by_stmt(const sctx *s, size_t *idx, size_t n)
 {
 	size_t i, j;
@@ -331,9 +339,11 @@ int ge_suggest__probe_all(sctx *s)
 			pf[npf].first = npr;
 			for (j = 0; j < nidx && rc == 0; j++) {
 				cand *c = &s->c[idx[j]];
-				size_t ins = f->x->toks[f->x->stmts[c->stmt].first].off;
+				size_t ins = probe_offset(s, c);
 				rc = ge_buf_put(&t, f->text + pos, ins - pos);
 				pos = ins;
+				if (rc == 0 && c->probe_after != GE_GOX_NONE)
+					rc = ge_buf_putc(&t, '\n'); /* after a '{' or ':' */
 				pr[npr].cand = idx[j];
 				if (rc == 0)
 					rc = probe_write(&t, f, c, &pr[npr]);

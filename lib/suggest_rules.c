@@ -159,6 +159,7 @@ int ge_suggest__find_in_file(sctx *s, size_t fi)
 		memset(&c, 0, sizeof(c));
 		c.file = fi;
 		c.df = c.dl = GE_GOX_NONE;
+		c.probe_after = GE_GOX_NONE;
 		/* []byte(inner) */
 		if (tok_eq(x, i, "[") && tok_eq(x, i + 1, "]") && is_ident(x, i + 2, "byte") &&
 		    tok_eq(x, i + 3, "(") && x->toks[i + 3].match != GE_GOX_NONE &&
@@ -373,6 +374,37 @@ static int header_declares(const ge_goexpr *x, const cand *c)
 	return 0;
 }
 
+/*
+ * Where a probe sees the variables c's header declares, as the compiler
+ * does: the token after which it goes.  An if or for: the body's '{'.  A
+ * switch: the ':' of its first clause.  GE_GOX_NONE when there is none.
+ */
+static uint32_t scope_start(const ge_goexpr *x, const cand *c)
+{
+	const ge_gostmt *st = &x->stmts[c->stmt];
+	uint32_t k, body = GE_GOX_NONE;
+	for (k = c->last + 1; k <= st->last && k < x->ntoks; k++) {
+		if ((tok_eq(x, k, "(") || tok_eq(x, k, "[")) && x->toks[k].match != GE_GOX_NONE) {
+			k = x->toks[k].match;
+			continue;
+		}
+		if (tok_eq(x, k, "{") && (x->toks[k].flags & GE_TOKF_BLOCK)) {
+			body = k;
+			break;
+		}
+	}
+	if (body == GE_GOX_NONE)
+		return GE_GOX_NONE;
+	if (tok_eq(x, st->first, "if") || tok_eq(x, st->first, "for"))
+		return body;
+	if (tok_eq(x, st->first, "switch") && body + 1 < x->ntoks &&
+	    x->toks[body + 1].stmt != GE_GOX_NONE &&
+	    x->stmts[x->toks[body + 1].stmt].kind == GE_STMT_CLAUSE &&
+	    tok_eq(x, x->stmts[x->toks[body + 1].stmt].last, ":"))
+		return x->stmts[x->toks[body + 1].stmt].last;
+	return GE_GOX_NONE;
+}
+
 /* What the scanner alone can decide: where a rewrite may go, and with what buffer. */
 void ge_suggest__prefilter(sctx *s, cand *c)
 {
@@ -417,10 +449,10 @@ void ge_suggest__prefilter(sctx *s, cand *c)
 		return;
 	}
 	if ((is_fmt_rule(c) || c->rule == R_APPEND_ITOA || c->rule == R_APPEND_SPRINTF) &&
-	    st->kind == GE_STMT_COMPOUND && header_declares(x, c)) {
-		ge_suggest__reject(
-		    c, "in a statement header that declares variables: the type probe before "
-		       "the statement would not see them");
+	    st->kind == GE_STMT_COMPOUND && header_declares(x, c) &&
+	    (c->probe_after = scope_start(x, c)) == GE_GOX_NONE) {
+		ge_suggest__reject(c, "in a statement header that declares variables, with no "
+		                      "place for the type probe in their scope");
 		return;
 	}
 	if (has_shift(x, c->xf, c->xl)) {

@@ -571,10 +571,22 @@ int ge_suggest__evaluate(sctx *s, const ge_report *rep, int *changed)
 				u[g].skip &= ~2;
 			for (e = 0; e < nx; e++) {
 				size_t owner = nu;
+				int theirs = 0;
 				for (j = 0; j < nu; j++)
-					if (!u[j].skip && u[j].file == u[k].file &&
-					    X[e]->line >= u[j].n1 && X[e]->line <= u[j].n2)
-						owner = j;
+					if (u[j].file == u[k].file && X[e]->line >= u[j].n1 &&
+					    X[e]->line <= u[j].n2) {
+						if (u[j].skip)
+							theirs = 1;
+						else
+							owner = j;
+					}
+				/*
+				 * On the lines of a unit this round already judged (its
+				 * buffer became nil, or it went): not this unit's doing.
+				 * The next round, without it, judges this one again.
+				 */
+				if (theirs && owner == nu)
+					continue;
 				if (owner == nu)
 					owner = k;
 				for (i = 0; i < s->nc; i++) {

@@ -56,6 +56,13 @@ test_expect_success 'an append to a named byte-slice type is left alone; to []by
 	grep "^traps/named.go:$(trap_line traps/named.go Plain) strconv.AppendInt(dst, int64(n), 10)$" ../kept2
 '
 
+test_expect_success 'a rewrite is judged again when a neighbour'"'"'s buffer moved to the heap' '
+	cd hoist &&
+	json ../s.json "\"\\n\".join(\"%s:%d %s\" % (s[\"file\"], s[\"line\"], s[\"after\"]) for s in d[\"suggestions\"])" >../kept3 &&
+	grep "^traps/neighbour.go:$(trap_line traps/neighbour.go Neighbours) strconv.AppendInt(nil, int64(n), 10)$" ../kept3 &&
+	grep "^traps/neighbour.go:$(trap_line traps/neighbour.go Neighbours 3) strconv.Itoa(m)$" ../kept3
+'
+
 test_expect_success 'after --apply: the traps behave as before, on 386, arm64 and windows too' '
 	new_repo applied &&
 	cd applied &&

@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		sctx s;
 		sfile f;
-		cerrs e;
+		cerrs e = {NULL, 0, NULL, 0};
 		memset(&s, 0, sizeof(s));
 		memset(&f, 0, sizeof(f));
 		f.rel = (char *)"p/x.go";

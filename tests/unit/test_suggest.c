@@ -381,7 +381,7 @@ static void compiler_errors(void **state)
 {
 	sctx s;
 	sfile f;
-	cerrs e;
+	cerrs e = {NULL, 0, NULL, 0};
 	ge_buf out = GE_BUF_INIT;
 	(void)state;
 	memset(&s, 0, sizeof(s));

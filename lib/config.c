@@ -33,9 +33,9 @@ void ge_config_release(ge_config *c)
 	for (i = 0; i < c->nignore_functions; i++)
 		free(c->ignore_functions[i]);
 	free(c->ignore_functions);
+	ge_strv_free(c->suggest_platforms, c->nsuggest_platforms);
 	ge_config_init(c);
 }
-
 
 /* The first control byte (or, with space, whitespace) in s, or NULL. */
 static const char *control_byte(const char *s, int space)
@@ -54,6 +54,31 @@ static const char *control_byte(const char *s, int space)
  * control byte or backslash, is not absolute and has no ".." element (the
  * packages a config names are the module's own).
  */
+const char *ge_config_platform_problem(const char *p)
+{
+	/* go tool dist list, as of Go 1.26: nothing else reaches go's environment. */
+	static const char *const oses[] = {"aix",     "android", "darwin",  "dragonfly", "freebsd",
+	                                   "illumos", "ios",     "js",      "linux",     "netbsd",
+	                                   "openbsd", "plan9",   "solaris", "wasip1",    "windows"};
+	static const char *const arches[] = {"386",     "amd64",   "arm",    "arm64",    "loong64",
+	                                     "mips",    "mipsle",  "mips64", "mips64le", "ppc64",
+	                                     "ppc64le", "riscv64", "s390x",  "wasm"};
+	const char *slash = strchr(p, '/');
+	size_t i, n = slash ? (size_t)(slash - p) : 0;
+	int os = 0, arch = 0;
+	if (!slash)
+		return "want GOOS/GOARCH";
+	for (i = 0; i < sizeof(oses) / sizeof(oses[0]) && !os; i++)
+		os = strlen(oses[i]) == n && memcmp(oses[i], p, n) == 0;
+	for (i = 0; i < sizeof(arches) / sizeof(arches[0]) && !arch; i++)
+		arch = strcmp(arches[i], slash + 1) == 0;
+	if (!os)
+		return "unknown GOOS";
+	if (!arch)
+		return "unknown GOARCH";
+	return NULL;
+}
+
 static const char *pattern_problem(const char *p)
 {
 	size_t n = strlen(p);
@@ -277,6 +302,29 @@ int ge_config_parse(ge_config *c, const char *text, size_t len, const char *name
 			free(kinds);
 			if (rc < 0)
 				goto done;
+		} else if (strcmp(it->string, "suggest") == 0) {
+			if (!cJSON_IsObject(it)) {
+				rc = ge_error_set(GE_EBADINPUT,
+				                  "'%s': \"suggest\" must be an object", name);
+				goto done;
+			}
+			cJSON_ArrayForEach(sub, it)
+			{
+				if (strcmp(sub->string, "platforms") == 0) {
+					rc = str_list(&c->suggest_platforms, &c->nsuggest_platforms,
+					              sub, name, "suggest.platforms",
+					              GE_CONFIG_MAX_PLATFORMS, "a platform",
+					              ge_config_platform_problem);
+					c->suggest_platforms_set = 1;
+				} else {
+					char q[GE_QUOTE_BUF];
+					rc = ge_error_set(GE_EBADINPUT,
+					                  "'%s': unknown key \"suggest.%s\"", name,
+					                  ge_quoted(q, sub->string));
+				}
+				if (rc < 0)
+					goto done;
+			}
 		} else if (strcmp(it->string, "fail_min_share") == 0) {
 			/* A number in (0, 1]: NaN, infinities and 0 fail the test. */
 			if (!cJSON_IsNumber(it) || !(it->valuedouble > 0 && it->valuedouble <= 1)) {

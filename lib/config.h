@@ -48,6 +48,7 @@
 #define GE_GLOB_TOTAL           4096          /* bytes in all globs together */
 #define GE_CONFIG_MAX_FUNCTIONS 1024          /* "ignore.functions" entries */
 #define GE_CONFIG_MAX_FUNCTION  512           /* bytes in one function name */
+#define GE_CONFIG_MAX_PLATFORMS 8             /* "suggest.platforms" entries */
 
 typedef struct ge_config {
 	char *baseline; /* relative to the root; NULL = the default */
@@ -61,7 +62,17 @@ typedef struct ge_config {
 	/* "fail_min_share": with check --profile, only new escapes whose line
 	   has at least this share of the profile's bytes fail; 0 = unset */
 	double fail_min_share;
+	/* "suggest": {"platforms": ["GOOS/GOARCH", ...]}: where suggest's
+	   rewrites must compile besides the host; GOOS and GOARCH each from a
+	   fixed list (ge_config_platform_problem).  platforms_set: the key was
+	   given (an empty list then means the host only). */
+	char **suggest_platforms;
+	size_t nsuggest_platforms;
+	int suggest_platforms_set;
 } ge_config;
+
+/* NULL when p is "GOOS/GOARCH" of a known system and architecture, else why not. */
+const char *ge_config_platform_problem(const char *p);
 
 /* Defaults: moved and escapes fail, nothing ignored. */
 void ge_config_init(ge_config *c);

@@ -1,6 +1,7 @@
 /* Reports per commit: notes, in-place base builds through -overlay, matching. */
 #define _XOPEN_SOURCE 700
 #include "history.h"
+#include "overlay.h"
 #include "tidy.h"
 
 #include <errno.h>
@@ -22,7 +23,7 @@ static int build_ok(int status)
 static int build_failed(int status)
 {
 	return ge_error_set(GE_EBUILD, "go build failed (exit status %d)",
-			    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	                    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
 /* ---- notes: one report per build configuration ---------------------------- */
@@ -287,15 +288,13 @@ static void rm_rf(const char *path)
 
 /* The overlay that turns the working tree into commit's tree. */
 typedef struct overlay {
-	char **real, **backing;
-	size_t n;
+	ge_overlay map;
 	char *file; /* the -overlay JSON, removed afterwards */
 } overlay;
 
 static void overlay_release(overlay *o)
 {
-	ge_strv_free(o->real, o->n);
-	ge_strv_free(o->backing, o->n);
+	ge_overlay_clear(&o->map);
 	if (o->file) {
 		unlink(o->file);
 		free(o->file);
@@ -305,20 +304,13 @@ static void overlay_release(overlay *o)
 
 static int overlay_add(overlay *o, const char *workdir, const char *path, const char *backing)
 {
-	char **r = realloc(o->real, (o->n + 1) * sizeof(*r)), **b;
-	if (!r)
+	char *real = ge_path_join(workdir, path);
+	int rc;
+	if (!real)
 		return ge_error_set(GE_ENOMEM, "out of memory");
-	o->real = r;
-	b = realloc(o->backing, (o->n + 1) * sizeof(*b));
-	if (!b)
-		return ge_error_set(GE_ENOMEM, "out of memory");
-	o->backing = b;
-	o->real[o->n] = ge_path_join(workdir, path);
-	o->backing[o->n] = ge_strdup(backing);
-	o->n++;
-	if (!o->real[o->n - 1] || !o->backing[o->n - 1])
-		return ge_error_set(GE_ENOMEM, "out of memory");
-	return 0;
+	rc = ge_overlay_add(&o->map, real, backing);
+	free(real);
+	return rc;
 }
 
 /* Write a blob as <commondir>/goescape/blobs/<id>/<base name>, once. */
@@ -363,16 +355,9 @@ static int make_overlay(overlay *o, ge_history *h, const char *commit)
 		    (rc = backing_file(&path, h, d->old_blob, d->old_path)) == 0)
 			rc = overlay_add(o, wd, d->old_path, path.ptr);
 	}
-	if (rc < 0 || o->n == 0)
+	if (rc < 0 || o->map.n == 0)
 		goto done;
-	rc |= ge_buf_puts(&json, "{\"Replace\":{");
-	for (i = 0; i < o->n; i++) {
-		rc |= ge_buf_puts(&json, i ? ",\n" : "\n");
-		rc |= ge_buf_put_json(&json, o->real[i]);
-		rc |= ge_buf_putc(&json, ':');
-		rc |= ge_buf_put_json(&json, o->backing[i]);
-	}
-	rc |= ge_buf_puts(&json, "}}\n");
+	rc |= ge_overlay_json(&json, &o->map);
 	ge_buf_clear(&path);
 	rc |= ge_buf_printf(&path, "%s/goescape", ge_git_commondir(h->git));
 	if (rc) {
@@ -429,7 +414,8 @@ static int build_checkout(ge_report **out, int *status, ge_history *h, const cha
 	dir.ptr[dir.len] = '\0';
 	rm_rf(dir.ptr);
 	made = 1;
-	if ((rc = ge_mkdir_p(dir.ptr)) < 0 || (rc = ge_git_checkout_to(h->git, commit, dir.ptr)) < 0)
+	if ((rc = ge_mkdir_p(dir.ptr)) < 0 ||
+	    (rc = ge_git_checkout_to(h->git, commit, dir.ptr)) < 0)
 		goto done;
 	rel_cwd = strcmp(h->build.cwd, wd) == 0 ? "" : ge_path_within(h->build.cwd, wd);
 	rel_top = strcmp(h->build.mods->top, wd) == 0 ? "" : ge_path_within(h->build.mods->top, wd);
@@ -503,8 +489,8 @@ static int name_real_files(ge_buf *text, const overlay *o, const char *cwd)
 	while (p < end) {
 		const char *hit = NULL, *tok = NULL;
 		size_t best = 0, bi = 0;
-		for (i = 0; i < o->n; i++) {
-			const char *b = o->backing[i], *tail, *f;
+		for (i = 0; i < o->map.n; i++) {
+			const char *b = o->map.backing[i], *tail, *f;
 			if (!b[0] || !(tail = strstr(b, "/goescape/blobs/")))
 				continue;
 			f = strstr(p, tail);
@@ -520,14 +506,15 @@ static int name_real_files(ge_buf *text, const overlay *o, const char *cwd)
 			break;
 		}
 		/* The path token starts after the last space or line start before it. */
-		for (tok = hit; tok > p && tok[-1] != ' ' && tok[-1] != '\n' && tok[-1] != '\t'; tok--)
+		for (tok = hit; tok > p && tok[-1] != ' ' && tok[-1] != '\n' && tok[-1] != '\t';
+		     tok--)
 			;
 		if (ge_buf_put(&out, p, (size_t)(tok - p)) < 0)
 			goto oom;
 		{
-			const char *rel = ge_path_within(o->real[bi], cwd);
+			const char *rel = ge_path_within(o->map.real[bi], cwd);
 			if (ge_buf_puts(&out, rel ? "./" : "") < 0 ||
-			    ge_buf_puts(&out, rel ? rel : o->real[bi]) < 0)
+			    ge_buf_puts(&out, rel ? rel : o->map.real[bi]) < 0)
 				goto oom;
 		}
 		p = hit + best;
@@ -541,7 +528,7 @@ oom:
 }
 
 int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *commit,
-		      int *from_note)
+                      int *from_note)
 {
 	ge_buf held = GE_BUF_INIT;
 	ge_git_state before, after;
@@ -568,9 +555,10 @@ int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *c
 		have_before = 1;
 	if ((rc = make_overlay(&ov, h, commit)) < 0)
 		return rc;
-	progress(h, "goescape: no stored report for %.12s; building it in place (%zu file%s "
-		    "differ%s)",
-		 commit, ov.n, ov.n == 1 ? "" : "s", ov.n == 1 ? "s" : "");
+	progress(h,
+	         "goescape: no stored report for %.12s; building it in place (%zu file%s "
+	         "differ%s)",
+	         commit, ov.map.n, ov.map.n == 1 ? "" : "s", ov.map.n == 1 ? "s" : "");
 	/*
 	 * go's messages about the base are held back: when the in-place build
 	 * fails and the checkout works, they were about the overlay, not the
@@ -578,9 +566,9 @@ int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *c
 	 */
 	co.on_output = hold_line;
 	co.ud = &held;
-	co.ov_real = ov.real;
-	co.ov_backing = ov.backing;
-	co.nov = ov.n;
+	co.ov_real = ov.map.real;
+	co.ov_backing = ov.map.backing;
+	co.nov = ov.map.n;
 	rc = ge_capture_packages(&r, status, &co, h->pkgs, h->npkgs, ov.file);
 	if (rc == 0 && !build_ok(*status))
 		rc = name_real_files(&held, &ov, h->build.cwd);
@@ -590,8 +578,9 @@ int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *c
 	if (!build_ok(*status)) {
 		ge_report_free(r);
 		r = NULL;
-		progress(h, "goescape: the in-place build of %.12s failed; building a checkout of it",
-			 commit);
+		progress(h,
+		         "goescape: the in-place build of %.12s failed; building a checkout of it",
+		         commit);
 		if ((rc = build_checkout(&r, status, h, commit)) < 0)
 			goto done;
 		if (!build_ok(*status)) {
@@ -599,8 +588,9 @@ int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *c
 			r = NULL;
 			if (h->build.on_output && held.len) {
 				char head[80];
-				int n = snprintf(head, sizeof(head),
-						 "goescape: the base %.12s does not build:", commit);
+				int n =
+				    snprintf(head, sizeof(head),
+				             "goescape: the base %.12s does not build:", commit);
 				h->build.on_output(head, (size_t)n, h->build.ud);
 				h->build.on_output(held.ptr, held.len - 1, h->build.ud);
 			}
@@ -824,7 +814,7 @@ int ge_history_args_storable(const ge_modset *m, const char *cwd, char *const *a
 		if (strcmp(a, "./...") == 0 && strcmp(cwd, m->top) == 0)
 			whole = 1;
 		else if (strncmp(a, m->mods[0].path, strlen(m->mods[0].path)) == 0 &&
-			 strcmp(a + strlen(m->mods[0].path), "/...") == 0)
+		         strcmp(a + strlen(m->mods[0].path), "/...") == 0)
 			whole = 1;
 		else
 			return 0;
@@ -869,8 +859,8 @@ int ge_history_explain(ge_history *h, ge_report *head)
 	if (!(pk = calloc(head->ndiags, sizeof(*pk))))
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	for (i = 0; i < head->ndiags; i++)
-		if (head->diags[i].status == GE_STATUS_NEW && ge_kind_is_heap(head->diags[i].kind) &&
-		    head->diags[i].package[0])
+		if (head->diags[i].status == GE_STATUS_NEW &&
+		    ge_kind_is_heap(head->diags[i].kind) && head->diags[i].package[0])
 			pk[np++] = head->diags[i].package;
 	qsort(pk, np, sizeof(*pk), cmp_str);
 	for (i = 0, j = 0; i < np; i++)
@@ -925,14 +915,16 @@ int ge_history_explain(ge_history *h, ge_report *head)
 			j++;
 		} else {
 			if (b->explain && a->status == GE_STATUS_NEW && !a->explain) {
-				char **nx = realloc(head->explain, (head->nexplain + 1) * sizeof(*nx));
+				char **nx =
+				    realloc(head->explain, (head->nexplain + 1) * sizeof(*nx));
 				if (!nx) {
 					rc = ge_error_set(GE_ENOMEM, "out of memory");
 					goto done;
 				}
 				head->explain = nx;
 				head->explain_alloc = head->nexplain + 1;
-				if (!(nx[head->nexplain] = ge_strdup(ex->explain[b->explain - 1]))) {
+				if (!(nx[head->nexplain] =
+				          ge_strdup(ex->explain[b->explain - 1]))) {
 					rc = ge_error_set(GE_ENOMEM, "out of memory");
 					goto done;
 				}

@@ -26,7 +26,23 @@
  * A []byte consumed in its statement gets "var buf [20]byte" on the line
  * before it and strconv.AppendInt(buf[:0], ...); where the compiler moves
  * buf to the heap, or a goto jumps over it, nil replaces buf[:0].  Two
- * values alive in one statement get two buffers.
+ * values alive in one statement get two buffers.  A buffer is never hoisted
+ * out of a statement that runs more than once or outlives it: in an if,
+ * for, switch or select header, or a go or defer statement, the nil form is
+ * used.  The probe of an argument in a header that declares variables goes
+ * where they are in scope (an if's or for's body, a switch's first clause),
+ * so that it sees them and not the names they shadow; with no such place
+ * the argument is left alone.  An append's destination must be exactly
+ * []byte (a named byte-slice type would be lost), and an argument with a
+ * shift is left alone (an untyped operand would change type).
+ *
+ * Platforms: a round that verifies on the host is built again for each
+ * platform of opts.platforms (GOOS/GOARCH in the environment, CGO_ENABLED=0);
+ * its errors are handled like the host's.  A platform where the packages
+ * do not build without the rewrites is reported and not checked.
+ *
+ * Accounting: every candidate ends as a suggestion or as a skip with a
+ * reason (candidates = suggestions + skipped).
  *
  * Verification, repeated until a round changes nothing: all candidates of
  * all packages in one -overlay build with -m (after gofmt, when the file was
@@ -90,6 +106,10 @@ typedef struct ge_suggest_result {
 	size_t packages;                /* packages with candidates */
 	unsigned go_runs, gofmt_runs, rounds;
 	int tested; /* go test ran and passed under the final overlay */
+	/* The platforms the kept rewrites were built for, and those where the
+	   packages do not build even without the rewrites (not checked). */
+	char **platforms, **platforms_unbuildable;
+	size_t nplatforms, nplatforms_unbuildable;
 } ge_suggest_result;
 
 typedef struct ge_suggest_opts {
@@ -104,6 +124,12 @@ typedef struct ge_suggest_opts {
 	   ("goescape: suggest: round 2: verifying 5 rewrites"); NULL: quiet. */
 	ge_output_cb on_progress;
 	void *progress_ud;
+	/* "GOOS/GOARCH" where every kept rewrite must compile too (cross builds
+	   with CGO_ENABLED=0, no -m); NULL with platforms_set 0: the defaults,
+	   linux/386 and windows/amd64.  Validated by the caller (lib/config). */
+	char *const *platforms;
+	size_t nplatforms;
+	int platforms_set;
 } ge_suggest_opts;
 
 #define GE_SUGGEST_OPTS_INIT                                                                       \

@@ -899,6 +899,9 @@ static int cmd_suggest(const command *c, opts *o)
 	so.npkgs = h.npkgs;
 	so.run_tests = suggest_args.test;
 	so.on_progress = h.on_progress;
+	so.platforms = G.config.suggest_platforms;
+	so.nplatforms = G.config.nsuggest_platforms;
+	so.platforms_set = G.config.suggest_platforms_set;
 	if (h.git && ge_buf_printf(&wd, "%s/goescape/suggest", ge_git_commondir(h.git)) == 0)
 		so.workdir = wd.ptr;
 	rc = ge_suggest_run(&r, &so);

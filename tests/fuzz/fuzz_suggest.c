@@ -1,9 +1,15 @@
-/* Fuzz target: the suggest patterns — goexpr's scanner and the rewrite rules. */
+/*
+ * Fuzz target: the suggest patterns (goexpr's scanner and the rules of
+ * suggest_rules.c), and the same bytes read as go's output by
+ * suggest_work.c's compiler-error reader (through lib/parse).
+ */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "goexpr.h"
 #include "suggest.h"
+#include "suggest_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -23,5 +29,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	ge_suggest__rewrite(&b, (const char *)data, size, types[size % 5]);
 	ge_buf_release(&b);
+	{
+		sctx s;
+		sfile f;
+		cerrs e = {NULL, 0, NULL, 0};
+		memset(&s, 0, sizeof(s));
+		memset(&f, 0, sizeof(f));
+		f.rel = (char *)"p/x.go";
+		f.pkg = (char *)"example.com/m/p";
+		s.files = &f;
+		s.nfiles = 1;
+		if (ge_suggest__parse_errors(&s, &e, (const char *)data, size) == 0)
+			ge_suggest__cerrs_release(&e);
+	}
 	return 0;
 }

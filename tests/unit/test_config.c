@@ -50,6 +50,38 @@ static void fail_min_share(void **state)
 	        (const char *const[]){"'c.json'", "\"fail_min_share\"", "(0, 1]", NULL});
 }
 
+static void suggest_platforms(void **state)
+{
+	static const char good[] =
+	    "{\"suggest\":{\"platforms\":[\"linux/386\",\"windows/arm64\"]}}";
+	static const char none[] = "{\"suggest\":{\"platforms\":[]}}";
+	ge_config c;
+	(void)state;
+	ge_config_init(&c);
+	assert_int_equal(ge_config_parse(&c, good, strlen(good), "c.json"), 0);
+	assert_int_equal(c.nsuggest_platforms, 2);
+	assert_string_equal(c.suggest_platforms[1], "windows/arm64");
+	assert_true(c.suggest_platforms_set);
+	ge_config_release(&c);
+	ge_config_init(&c);
+	assert_int_equal(ge_config_parse(&c, none, strlen(none), "c.json"), 0);
+	assert_int_equal(c.nsuggest_platforms, 0);
+	assert_true(c.suggest_platforms_set);
+	ge_config_release(&c);
+	assert_null(ge_config_platform_problem("darwin/arm64"));
+	assert_string_equal(ge_config_platform_problem("linux"), "want GOOS/GOARCH");
+	assert_string_equal(ge_config_platform_problem("linu/386"), "unknown GOOS");
+	assert_string_equal(ge_config_platform_problem("/386"), "unknown GOOS");
+	assert_string_equal(ge_config_platform_problem("linux/386 "), "unknown GOARCH");
+	assert_string_equal(ge_config_platform_problem("linux/386/x"), "unknown GOARCH");
+	refused(
+	    "{\"suggest\":{\"platforms\":[\"linux/-toolexec=x\"]}}",
+	    (const char *const[]){"'c.json'", "\"suggest.platforms\"[0]", "unknown GOARCH", NULL});
+	refused("{\"suggest\":{\"x\":1}}",
+	        (const char *const[]){"'c.json'", "unknown key \"suggest.x\"", NULL});
+	refused("{\"suggest\":1}", (const char *const[]){"\"suggest\" must be an object", NULL});
+}
+
 static void parse_errors(void **state)
 {
 	static const char *const bad[] = {"{",
@@ -325,6 +357,7 @@ int main(void)
 	    cmocka_unit_test(parse_full),
 	    cmocka_unit_test(parse_errors),
 	    cmocka_unit_test(fail_min_share),
+	    cmocka_unit_test(suggest_platforms),
 	    cmocka_unit_test(packages_are_patterns),
 	    cmocka_unit_test(packages_message),
 	    cmocka_unit_test(limits),

@@ -2,8 +2,10 @@
  * lib/suggest without go: the rewrites, buffers and import edits a run makes
  * (through ge_suggest__rewrite), what is left alone, the diff and JSON of a
  * result, --apply's refusals and file modes, and check's coverage count.
- * The compiler's side (type probes, verification) is covered by the
- * integration tests t4001-t4006, which run the real go.
+ * The compiler's errors as suggest_work.c reads them (through lib/parse)
+ * come from a captured go1.26.8 build.  The rest of the compiler's side
+ * (type probes, verification) is covered by the integration tests
+ * t4001-t4006 and t4101-t4102, which run the real go.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "suggest.h"
+#include "suggest_int.h"
 
 static char *rewrite(const char *src, const char *ty)
 {
@@ -83,6 +86,17 @@ static void imports_kept_and_added(void **state)
 	      "int",
 	      "package p\n\nimport (\n\t\"example.com/x\"\n\t\"strconv\"\n)\n\n"
 	      "func F(n int) string {\n\treturn strconv.Itoa(n) + x.Y + strconv.Quote(\"\")\n}\n");
+	/* A blank import of strconv becomes the import, not a second one beside it. */
+	check("package p\n\nimport (\n\t\"fmt\"\n\t_ \"strconv\"\n)\n\n"
+	      "func F(n int) {\n\tfmt.Println(fmt.Sprint(n))\n}\n",
+	      "int",
+	      "package p\n\nimport (\n\t\"fmt\"\n\t\"strconv\"\n)\n\n"
+	      "func F(n int) {\n\tfmt.Println(strconv.Itoa(n))\n}\n");
+	check("package p\n\nimport (\n\t\"fmt\"\n\t_ \"strconv\"\n)\n\n"
+	      "func F(n int) string {\n\treturn fmt.Sprint(n)\n}\n",
+	      "int",
+	      "package p\n\nimport (\n\t\"strconv\"\n)\n\n"
+	      "func F(n int) string {\n\treturn strconv.Itoa(n)\n}\n");
 	/* strconv.Itoa in a file that does not import strconv is not the package: untouched. */
 	check("package p\n\nfunc F(n int) []byte {\n\treturn []byte(strconv.Itoa(n))\n}\n", "int",
 	      "package p\n\nfunc F(n int) []byte {\n\treturn []byte(strconv.Itoa(n))\n}\n");
@@ -362,6 +376,45 @@ static void covered(void **state)
 	rmdir(dir);
 }
 
+/* go build's errors: those in a file suggest read name it, the others only the package. */
+static void compiler_errors(void **state)
+{
+	sctx s;
+	sfile f;
+	cerrs e = {NULL, 0, NULL, 0};
+	ge_buf out = GE_BUF_INIT;
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	memset(&f, 0, sizeof(f));
+	f.rel = (char *)"p/x.go";
+	f.pkg = (char *)"example.com/m/p";
+	s.files = &f;
+	s.nfiles = 1;
+	assert_int_equal(
+	    ge_file_read(&out, "../fixtures/compiler-output/go1.26.8-suggest-errors.txt"), 0);
+	assert_int_equal(ge_suggest__parse_errors(&s, &e, out.ptr, out.len), 0);
+	assert_int_equal(e.npkgs, 1);
+	assert_string_equal(e.pkgs[0], "example.com/m/p");
+	assert_int_equal(e.n, 3);
+	assert_int_equal(e.e[0].file, 0);
+	assert_int_equal(e.e[0].line, 6);
+	assert_int_equal(e.e[0].col, 27);
+	assert_string_equal(e.e[0].msg, "cannot use b (variable of type int32) as int64 value in "
+	                                "argument to strconv.FormatInt");
+	assert_int_equal(e.e[1].line, 9);
+	assert_true(e.e[2].file == (size_t)-1); /* y.go: not one of ours */
+	assert_string_equal(e.e[2].pkg, "example.com/m/p");
+	assert_string_equal(e.e[2].msg, "undefined: undefinedThing");
+	assert_true(ge_suggest__saw_pkg(&e, "example.com/m/p"));
+	assert_false(ge_suggest__saw_pkg(&e, "example.com/m"));
+	ge_suggest__cerrs_release(&e);
+	/* Without a header, only our own files count. */
+	assert_int_equal(ge_suggest__parse_errors(&s, &e, out.ptr + 17, out.len - 17), 0);
+	assert_int_equal(e.n, 2);
+	ge_suggest__cerrs_release(&e);
+	ge_buf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,6 +427,7 @@ int main(void)
 	    cmocka_unit_test(json_and_diff),
 	    cmocka_unit_test(apply),
 	    cmocka_unit_test(covered),
+	    cmocka_unit_test(compiler_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,258 @@
+/*
+ * lib/suggest_int.h: what the suggest_*.c files share (not installed, not
+ * for other modules).  lib/suggest.h is the public face.
+ *
+ * The modules and what each owns:
+ *   suggest_rules.c   the rules: matches in a file's tokens (lib/goexpr on
+ *                     lib/golex), where a rewrite may go, its text, a file's
+ *                     rendered text with buffers and import edits
+ *   suggest_probe.c   the type of each fmt argument, from probe builds
+ *   suggest_work.c    work files, the overlay, running go and gofmt, the
+ *                     compiler's errors (through lib/parse)
+ *   suggest_verify.c  the verification rounds and --test
+ *   suggest_run.c     ge_suggest_run: the order of all of the above, the result
+ *   suggest_render.c  diff, JSON (cJSON) and SARIF of a result
+ *   suggest_apply.c   writing a result into the module
+ * Only suggest_run.c sees the whole context; the others take what they
+ * need of it through sctx, which is why it is declared here.
+ */
+#ifndef GE_SUGGEST_INT_H
+#define GE_SUGGEST_INT_H
+
+#include "suggest.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "goexpr.h"
+#include "gosrc.h"
+#include "overlay.h"
+#include "run.h"
+#include "udiff.h"
+
+#define DEFAULT_MAX_ROUNDS 24
+#define MAX_OUTPUT         (64u << 20) /* bytes of go output kept per run */
+#define PROBE_VAR          "goescapeProbe"
+
+/* ---- candidates --------------------------------------------------------- */
+
+typedef enum rule {
+	R_ITOA_BYTES,
+	R_SPRINTF,
+	R_SPRINT,
+	R_SPRINTF_BYTES,
+	R_APPEND_ITOA,
+	R_APPEND_SPRINTF
+} rule;
+
+extern const char *const ge_suggest__rule_names[];
+
+/* The call inside a rule. */
+typedef enum inner { IN_ITOA, IN_FORMATINT, IN_SPRINTF, IN_SPRINT } inner;
+
+/* What the argument is, as far as a rewrite cares. */
+typedef enum tyclass {
+	TY_UNKNOWN = 0,
+	TY_INT,      /* int: Itoa */
+	TY_INT64,    /* int64: FormatInt(x, 10) */
+	TY_SIGNED,   /* other signed: FormatInt(int64(x), 10) */
+	TY_UINT64,   /* uint64: FormatUint(x, 10) */
+	TY_UNSIGNED, /* other unsigned, uintptr: FormatUint(uint64(x), 10) */
+} tyclass;
+
+typedef enum variant { V_STRING, V_BUF, V_NIL, V_DST } variant;
+
+typedef enum cstate { C_TRIAL, C_ACCEPTED, C_PENDING, C_REJECTED } cstate;
+
+typedef struct cand {
+	size_t file;
+	rule rule;
+	inner in;
+	uint32_t first, last; /* tokens of the replaced expression */
+	uint32_t xf, xl;      /* the argument */
+	uint32_t df, dl;      /* append's destination, or GE_GOX_NONE */
+	uint32_t bf, bl;      /* FormatInt's base, or GE_GOX_NONE */
+	uint32_t stmt;
+	uint32_t old_first, old_last; /* lines of the expression */
+	int needs_probe;
+	int dst_ok;           /* the probe said append's destination is []byte */
+	uint32_t probe_after; /* the token its probe follows (in the scope of the variables
+	                         its header declares), or GE_GOX_NONE: before its statement */
+	int generic;          /* inside a function with type parameters */
+	tyclass ty;
+	variant var;
+	char bufname[24];
+	cstate state;
+	int tested; /* its package's tests passed with it */
+	int tpend;  /* waiting because its package's tests failed */
+	unsigned group;
+	char *reason;
+	int heap_lines; /* base heap diagnostics on its lines */
+	/* The current round's text: lines of the expression and of the declaration. */
+	uint32_t new_first, new_last, decl_line;
+	uint32_t ncol1, ncol2; /* its columns on new_first and new_last */
+	int cols_ok;           /* gofmt left those lines alone */
+	size_t unit;
+} cand;
+
+typedef struct sfile {
+	char *rel, *abs, *pkg;
+	char *text;
+	size_t len;
+	ge_goexpr *x;
+	ge_gofile *gf;
+	const char *fmt_name; /* NULL when fmt is not imported under a name */
+	const char *sc_name;  /* strconv's name here: the import's, or "strconv" to add */
+	int sc_imported;
+	int gofmt_clean;  /* -1 unknown */
+	int enabled;      /* candidates enabled this round */
+	int keep_fmt;     /* the compiler disagreed that fmt became unused */
+	int generated;    /* "// Code generated ... DO NOT EDIT." before the package clause */
+	char *round_text; /* this round's content (after gofmt) */
+	size_t round_len;
+	char *backing;        /* this round's backing file */
+	uint64_t tested_hash; /* content whose tests passed, 0 none */
+	int base_tests;       /* its package's tests without rewrites: 1 pass, -1 fail, 0 unknown */
+} sfile;
+
+typedef struct sctx {
+	const ge_suggest_opts *o;
+	const ge_modset *mods;
+	const char *top;
+	ge_suggest_result *res;
+	sfile *files;
+	size_t nfiles, fcap;
+	cand *c;
+	size_t nc, ccap;
+	ge_report *base, *cur;
+	char *workdir;
+	int own_workdir;
+	char *gofmt;
+	unsigned group_seq;
+	/* Files written under workdir, removed at the end. */
+	char **made;
+	size_t nmade, made_cap;
+	/* The current overlay. */
+	ge_overlay ov;
+	char *ovfile;
+	ge_buf out; /* compiler output of the current run */
+	/* Platforms: "GOOS/GOARCH", and whether the packages build there
+	   without rewrites (0 unknown, 1 yes, -1 no). */
+	const char *const *plat;
+	size_t nplat;
+	int *plat_base;
+	const char *building_for; /* the platform of the failed build being handled, or NULL */
+} sctx;
+
+static inline int oom(void)
+{
+	return ge_error_set(GE_ENOMEM, "out of memory");
+}
+
+static inline int tok_eq(const ge_goexpr *x, uint32_t i, const char *s)
+{
+	return ge_goexpr_is(x, i, s);
+}
+
+static inline int is_ident(const ge_goexpr *x, uint32_t i, const char *s)
+{
+	return i < x->ntoks && x->toks[i].kind == GE_TOK_IDENT && ge_goexpr_is(x, i, s);
+}
+
+/* Source text of tokens [f, l]. */
+static inline int put_toks(ge_buf *b, const ge_goexpr *x, uint32_t f, uint32_t l)
+{
+	return ge_buf_put(b, x->src + x->toks[f].off, ge_goexpr_end(x, l) - x->toks[f].off);
+}
+
+static inline char *dup_toks(const ge_goexpr *x, uint32_t f, uint32_t l)
+{
+	return ge_strndup(x->src + x->toks[f].off, ge_goexpr_end(x, l) - x->toks[f].off);
+}
+
+static inline int enabled(const cand *c)
+{
+	return c->state == C_TRIAL || c->state == C_ACCEPTED;
+}
+
+static inline int is_fmt_rule(const cand *c)
+{
+	return c->in == IN_SPRINTF || c->in == IN_SPRINT;
+}
+
+static inline int bytes_rule(const cand *c)
+{
+	return c->rule == R_ITOA_BYTES || c->rule == R_SPRINTF_BYTES;
+}
+
+static inline const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+/* One compiler error: "path:line:col: message" under a "# pkg" header. */
+typedef struct cerr {
+	size_t file;     /* (size_t)-1: a file goescape did not read, of package pkg */
+	const char *pkg; /* borrowed from the cerrs' header list */
+	uint32_t line, col;
+	char *msg;
+} cerr;
+
+typedef struct cerrs {
+	cerr *e;
+	size_t n;
+	char **pkgs; /* headers seen */
+	size_t npkgs;
+} cerrs;
+
+/* suggest_rules.c */
+void ge_suggest__reject(cand *c, const char *fmt, ...) GE_PRINTF(2, 3);
+void ge_suggest__sfile_release(sfile *f);
+int ge_suggest__sfile_scan(sfile *f, char *text, size_t len);
+int ge_suggest__sfile_load(sfile *f, const char *top, const char *rel, const char *pkg);
+int ge_suggest__load_files(sctx *s, const ge_report *r);
+int ge_suggest__find_in_file(sctx *s, size_t fi);
+void ge_suggest__prefilter(sctx *s, cand *c);
+int ge_suggest__expr_text(ge_buf *b, const sctx *s, const cand *c);
+int ge_suggest__render_file(ge_buf *out, sctx *s, size_t fi);
+
+/* suggest_work.c */
+int ge_suggest__remember(sctx *s, const char *path);
+int ge_suggest__make_dirs(sctx *s, const char *dir);
+int ge_suggest__write_plain(sctx *s, const char *path, const char *data, size_t len);
+int ge_suggest__write_backing(char **out, sctx *s, const char *real, const char *data, size_t len);
+int ge_suggest__overlay_write(sctx *s);
+int ge_suggest__is_made(const sctx *s, const char *path);
+size_t ge_suggest__file_by_base(const sctx *s, const char *pkg, const char *base, size_t blen);
+int ge_suggest__run_tool(sctx *s, int *status, char *const *argv, const char *dir);
+int ge_suggest__run_tool_env(sctx *s, int *status, char *const *argv, const char *dir,
+                             char *const *envp);
+int ge_suggest__exited_ok(int status);
+const char *ge_suggest__first_line(const sctx *s, char *buf, size_t n);
+int ge_suggest__parse_errors(const sctx *s, cerrs *out, const char *text, size_t len);
+void ge_suggest__cerrs_release(cerrs *c);
+int ge_suggest__saw_pkg(const cerrs *c, const char *pkg);
+int ge_suggest__line_table(uint32_t **out, size_t *n, const char *text, size_t len);
+uint32_t ge_suggest__line_at(const uint32_t *t, size_t n, size_t off);
+
+/* suggest_probe.c */
+int ge_suggest__probe_all(sctx *s);
+
+/* suggest_verify.c */
+int ge_suggest__prepare_round(sctx *s);
+int ge_suggest__verify_build(sctx *s, ge_report **rep, int *status);
+int ge_suggest__handle_failure(sctx *s);
+int ge_suggest__evaluate(sctx *s, const ge_report *rep, int *changed);
+int ge_suggest__promote(sctx *s);
+int ge_suggest__run_tests(sctx *s, int *changed);
+int ge_suggest__platforms(sctx *s, int *changed);
+int ge_suggest__cand_region(const cand *c, uint32_t *l1, uint32_t *l2);
+
+#endif

@@ -299,7 +299,7 @@ int ge_suggest__probe_all(sctx *s)
 		probe_file *pf = NULL;
 		size_t npr = 0, npf = 0, i, j, *idx = NULL, nidx;
 		char **argv = NULL;
-		size_t argc = 0;
+		size_t argc = 0, k;
 		cerrs errs;
 		int status = 0, progress = 0;
 		char line[200];
@@ -317,9 +317,9 @@ int ge_suggest__probe_all(sctx *s)
 		}
 		npr = 0;
 		argv[argc++] = (char *)s->o->build.go;
-		argv[argc++] = (char *)"build";
-		argv[argc++] = (char *)"-o";
-		argv[argc++] = (char *)"/dev/null";
+		/* Compile without linking (lib/gocmd): the same errors, no binary. */
+		for (k = 0; k < GE_GOCMD_COMPILE_N; k++)
+			argv[argc++] = (char *)ge_gocmd_compile_args[k];
 		argv[argc++] = (char *)"-overlay";
 		argv[argc++] = s->ovfile;
 		argv[argc++] = (char *)"-gcflags=-e";

@@ -873,11 +873,11 @@ static int plat_env(char ***out, char vars[3][48], const char *plat)
 	return 0;
 }
 
-/* go build -o /dev/null [-overlay] PKGS for plat; *ok whether it built. */
+/* A compile-only go build [-overlay] PKGS for plat; *ok whether it compiled. */
 static int plat_build(sctx *s, int *ok, const char *plat, char **pkgs, size_t n, int overlay)
 {
 	char **argv = calloc(n + 8, sizeof(*argv)), **env = NULL, vars[3][48];
-	size_t argc = 0, i;
+	size_t argc = 0, i, k;
 	int rc, status = 0;
 	*ok = 0;
 	if (!argv)
@@ -885,9 +885,9 @@ static int plat_build(sctx *s, int *ok, const char *plat, char **pkgs, size_t n,
 	if ((rc = plat_env(&env, vars, plat)) < 0)
 		goto done;
 	argv[argc++] = (char *)s->o->build.go;
-	argv[argc++] = (char *)"build";
-	argv[argc++] = (char *)"-o";
-	argv[argc++] = (char *)"/dev/null";
+	/* Compile without linking (lib/gocmd): the same errors, no binary. */
+	for (k = 0; k < GE_GOCMD_COMPILE_N; k++)
+		argv[argc++] = (char *)ge_gocmd_compile_args[k];
 	if (overlay) {
 		argv[argc++] = (char *)"-overlay";
 		argv[argc++] = s->ovfile;

@@ -12,6 +12,8 @@
  *     "fail_on": ["moved", "escapes"]          kinds whose new diagnostics fail a check
  *     "fail_min_share": 0.01                   with check --profile: only new escapes whose
  *                                              line has this share of the bytes fail; (0,1]
+ *     "assert": {"bce": false}                 assertion kinds (noescape, inline, bce) that
+ *                                              are not checked; each true (default) or false
  *   }
  *
  * Every key is optional; an unknown key or a value of the wrong type is an
@@ -61,6 +63,8 @@ typedef struct ge_config {
 	/* "fail_min_share": with check --profile, only new escapes whose line
 	   has at least this share of the profile's bytes fail; 0 = unset */
 	double fail_min_share;
+	/* "assert": kinds turned off, indexed noescape, inline, bce (lib/asserts) */
+	int assert_off[3];
 } ge_config;
 
 /* Defaults: moved and escapes fail, nothing ignored. */

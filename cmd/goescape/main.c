@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "asserts.h"
 #include "baseline.h"
 #include "capture.h"
 #include "config.h"
@@ -889,6 +890,8 @@ static int baseline_config_ok(const ge_report *base, ge_history *h, const char *
 	return d < 2 || allow;
 }
 
+static int check_assertions(size_t *n, ge_history *h, const ge_report *head, const char *input);
+
 static int cmd_check(const command *c, opts *o)
 {
 	ge_history h = {0};
@@ -896,7 +899,7 @@ static int cmd_check(const command *c, opts *o)
 	char rev[GE_OID_HEX], headc[GE_OID_HEX], mb[GE_OID_HEX];
 	const char *base_commit = NULL;
 	char *blpath = NULL;
-	size_t failing;
+	size_t failing, nviolated = 0;
 	int64_t min_bytes = 0;
 	int rc, code, cfg_warned = 0;
 	out_spec outs[MAX_OUTPUTS];
@@ -1006,8 +1009,10 @@ static int cmd_check(const command *c, opts *o)
 	mo.base = basedesc.len ? ge_buf_cstr(&basedesc) : NULL;
 	mo.link = link = module_link_prefix();
 	mo.suggest = marks;
+	if ((rc = check_assertions(&nviolated, &h, head, o->str[CHECK_INPUT])) < 0)
+		goto failed;
 	code = emit_and_write(head, outs, nouts, 1, "check", failing ? EXIT_NEW : EXIT_CLEAN, &mo);
-	if (code == EXIT_CLEAN && failing)
+	if (code == EXIT_CLEAN && (failing || nviolated))
 		code = EXIT_NEW;
 	free(marks);
 	free(link);
@@ -1336,6 +1341,94 @@ static int cmd_suggest(const command *c, opts *o)
 	return code;
 }
 
+/* ---- assert (lib/asserts) ---------------------------------------------- */
+
+enum { ASSERT_FORMAT, ASSERT_OUTPUT, ASSERT_INPUT, ASSERT_VENDORED };
+static const opt assert_opts[] = {
+	{"format", 'f', OPT_STRING, "F", "text (default), json, sarif, github"},
+	{"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically), not stdout"},
+	{"input", 0, OPT_STRING, "FILE",
+	 "read compiler -m output from FILE ('-' for stdin); bce needs -d=ssa/check_bce/debug=1 in it"},
+	{"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
+	{NULL, 0, 0, NULL, NULL}};
+
+/* The kinds .goescape.json turns off ("assert": {"bce": false}). */
+static void assert_config(ge_assert_opts *ao)
+{
+	ao->off[GE_ASSERT_NOESCAPE] = G.config.assert_off[0];
+	ao->off[GE_ASSERT_INLINE] = G.config.assert_off[1];
+	ao->off[GE_ASSERT_BCE] = G.config.assert_off[2];
+}
+
+static int cmd_assert(const command *c, opts *o)
+{
+	ge_history h = {0};
+	ge_assert_result *res = NULL;
+	ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
+	ge_buf b = GE_BUF_INIT;
+	const char *fmt = o->str[ASSERT_FORMAT];
+	int rc, code;
+	(void)c;
+	if (fmt && strcmp(fmt, "text") && strcmp(fmt, "json") && strcmp(fmt, "sarif") &&
+	    strcmp(fmt, "github"))
+		die_usage("assert: unknown format '%s' (want text, json, sarif or github)", fmt);
+	if (o->str[ASSERT_INPUT] && o->nrest)
+		die_usage("assert: --input does not go with package patterns");
+	vendored_opt = o->set[ASSERT_VENDORED];
+	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
+		return fail_rc(rc);
+	ao.input = o->str[ASSERT_INPUT];
+	assert_config(&ao);
+	if ((rc = ge_assert_run(&res, &h, &ao)) < 0)
+		return fail_rc(rc);
+	if (ge_assert_emit(&b, res, fmt, G.mods.top) < 0) {
+		ge_assert_result_free(res);
+		return fail(EXIT_USAGE);
+	}
+	code = write_output(o->str[ASSERT_OUTPUT], &b);
+	fprintf(stderr, "goescape: %zu of %zu assertion%s violated\n", res->n, res->nassertions,
+	        res->nassertions == 1 ? "" : "s");
+	if (code == 0 && res->n)
+		code = EXIT_NEW;
+	ge_buf_release(&b);
+	ge_assert_result_free(res);
+	return code;
+}
+
+/*
+ * check's and the hook's gate: the violated assertions of the head, printed
+ * as 'assert' prints them, on stderr; *n their number.  head is the report
+ * check just built (noescape is read from it); with --input the same file
+ * is read again ('-' cannot be: then only noescape is checked, and said).
+ */
+static int check_assertions(size_t *n, ge_history *h, const ge_report *head, const char *input)
+{
+	ge_assert_result *res = NULL;
+	ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
+	ge_buf b = GE_BUF_INIT;
+	int rc;
+	*n = 0;
+	assert_config(&ao);
+	if (input && strcmp(input, "-") != 0)
+		ao.input = input;
+	else
+		ao.head = head;
+	if (input && !ao.input) {
+		ao.off[GE_ASSERT_INLINE] = ao.off[GE_ASSERT_BCE] = 1;
+		fprintf(stderr, "%s: warning: with --input - only noescape assertions are checked\n",
+		        prog);
+	}
+	if ((rc = ge_assert_run(&res, h, &ao)) < 0)
+		return rc;
+	if (res->n && (rc = ge_assert_emit(&b, res, "text", NULL)) == 0)
+		fprintf(stderr, "%s: %zu of %zu assertion%s violated:\n%s", prog, res->n,
+		        res->nassertions, res->nassertions == 1 ? "" : "s", ge_buf_cstr(&b));
+	*n = res->n;
+	ge_buf_release(&b);
+	ge_assert_result_free(res);
+	return rc;
+}
+
 static const command commands[] = {
 	{"report", "[--commit REV] [--format F [-o FILE]]... [--input FILE] [PKG...]",
 	 "Build the packages (default: every package of the module) with escape analysis\n"
@@ -1354,6 +1447,11 @@ static const command commands[] = {
 	 "'--format F -o FILE' (one --format without -o goes to stdout), e.g.\n"
 	 "'--format sarif -o a.sarif --format markdown -o s.md --format github'.",
 	 check_opts, cmd_check},
+	{"assert", "[--format F] [-o FILE] [--input FILE] [PKG...]",
+	 "Check the //goescape: (or //gcassert:) noescape, inline and bce directives of the\n"
+	 "packages against the compiler; print each violated one as 'file:line: source:\n"
+	 "reason'; exit 1 when any is violated.",
+	 assert_opts, cmd_assert},
 	{"log", "[-n N] [REV]",
 	 "Heap escapes per commit from stored history (refs/notes/goescape), with +new -fixed\n"
 	 "against the parent; '?' where a commit has no note.",

@@ -666,6 +666,11 @@ static int status_ok(int status)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+static int feed_site(const ge_parse_line *l, void *ud)
+{
+	return ge_cost_sites_feed(ud, l);
+}
+
 /* --input: the whole file (or stdin) once, fed to the sites and, through a temporary file, to
  * capture. */
 static int from_input(ge_report **rep, ge_cost_sites *sites, ge_history *h, const char *input)
@@ -692,9 +697,9 @@ static int from_input(ge_report **rep, ge_cost_sites *sites, ge_history *h, cons
 		goto done;
 	if ((rc = ge_parser_new(&ps)) < 0)
 		goto done;
-	rc = ge_parser_feed(ps, ge_buf_cstr(&b), b.len, (ge_parse_cb)ge_cost_sites_feed, sites);
+	rc = ge_parser_feed(ps, ge_buf_cstr(&b), b.len, feed_site, sites);
 	if (rc == 0)
-		rc = ge_parser_finish(ps, (ge_parse_cb)ge_cost_sites_feed, sites);
+		rc = ge_parser_finish(ps, feed_site, sites);
 	if (rc < 0)
 		goto done;
 	if (!(tmp = tmpfile()) || fwrite(ge_buf_cstr(&b), 1, b.len, tmp) != b.len ||

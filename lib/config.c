@@ -36,7 +36,6 @@ void ge_config_release(ge_config *c)
 	ge_config_init(c);
 }
 
-
 /* The first control byte (or, with space, whitespace) in s, or NULL. */
 static const char *control_byte(const char *s, int space)
 {
@@ -292,8 +291,8 @@ int ge_config_parse(ge_config *c, const char *text, size_t len, const char *name
 			static const char *const kinds[] = {"noescape", "inline", "bce"};
 			const cJSON *k;
 			if (!cJSON_IsObject(it)) {
-				rc = ge_error_set(GE_EBADINPUT, "'%s': \"assert\" must be an object",
-				                  name);
+				rc = ge_error_set(GE_EBADINPUT,
+				                  "'%s': \"assert\" must be an object", name);
 				goto done;
 			}
 			cJSON_ArrayForEach(k, it)
@@ -303,11 +302,12 @@ int ge_config_parse(ge_config *c, const char *text, size_t len, const char *name
 				for (j = 0; j < 3 && strcmp(k->string, kinds[j]); j++)
 					;
 				if (j == 3 || !cJSON_IsBool(k)) {
-					rc = ge_error_set(GE_EBADINPUT,
-					                  j == 3 ? "'%s': unknown key \"assert.%s\" (want "
-					                           "noescape, inline or bce)"
-					                         : "'%s': \"assert.%s\" must be true or false",
-					                  name, ge_quoted(q, k->string));
+					rc = ge_error_set(
+					    GE_EBADINPUT,
+					    j == 3 ? "'%s': unknown key \"assert.%s\" (want "
+					             "noescape, inline or bce)"
+					           : "'%s': \"assert.%s\" must be true or false",
+					    name, ge_quoted(q, k->string));
 					goto done;
 				}
 				c->assert_off[j] = cJSON_IsFalse(k);
@@ -751,7 +751,8 @@ int ge_config_filter(const ge_config *c, ge_report *r, const char *root)
 				ge_buf text = GE_BUF_INIT;
 				int ig = -1;
 				if (p && ge_file_read(&text, p) == 0)
-					ig = ge_gopkg_text_ignored(ge_buf_cstr(&text), text.len, d->line);
+					ig = ge_gopkg_text_ignored(ge_buf_cstr(&text), text.len,
+					                           d->line);
 				free(p);
 				ge_buf_release(&text);
 				if (ig == GE_ENOMEM) {

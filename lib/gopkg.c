@@ -28,7 +28,6 @@ static const char mark[] = "//goescape:ignore";
 /* ------------------------------------------------------------------ */
 /* Providers                                                          */
 
-
 static int read_disk(const char *path, size_t max, ge_buf *out)
 {
 	int fd, rc = 0;
@@ -1295,7 +1294,8 @@ int ge_gopkg_directives(ge_gopkg_directive **out, size_t *n, const ge_golex *lx)
 				line++;
 				i++;
 			} else if (src[i] == '/' && i + 1 < end && src[i + 1] == '*') {
-				for (i += 2; i + 1 < end && !(src[i] == '*' && src[i + 1] == '/'); i++)
+				for (i += 2; i + 1 < end && !(src[i] == '*' && src[i + 1] == '/');
+				     i++)
 					if (src[i] == '\n')
 						line++;
 				i += 2;
@@ -1313,7 +1313,8 @@ int ge_gopkg_directives(ge_gopkg_directive **out, size_t *n, const ge_golex *lx)
 					i = j;
 					continue;
 				}
-				if (!gc && j - i >= 17 && memcmp(src + i, "//goescape:ignore", 17) == 0 &&
+				if (!gc && j - i >= 17 &&
+				    memcmp(src + i, "//goescape:ignore", 17) == 0 &&
 				    (j - i == 17 || src[i + 17] == ' ' || src[i + 17] == '\t' ||
 				     src[i + 17] == '\r')) {
 					i = j;

@@ -36,6 +36,7 @@ void ge_config_release(ge_config *c)
 	ge_config_init(c);
 }
 
+
 /* The first control byte (or, with space, whitespace) in s, or NULL. */
 static const char *control_byte(const char *s, int space)
 {
@@ -751,8 +752,7 @@ int ge_config_filter(const ge_config *c, ge_report *r, const char *root)
 				ge_buf text = GE_BUF_INIT;
 				int ig = -1;
 				if (p && ge_file_read(&text, p) == 0)
-					ig = ge_gopkg_text_ignored(ge_buf_cstr(&text), text.len,
-					                           d->line);
+					ig = ge_gopkg_text_ignored(ge_buf_cstr(&text), text.len, d->line);
 				free(p);
 				ge_buf_release(&text);
 				if (ig == GE_ENOMEM) {

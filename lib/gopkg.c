@@ -28,6 +28,7 @@ static const char mark[] = "//goescape:ignore";
 /* ------------------------------------------------------------------ */
 /* Providers                                                          */
 
+
 static int read_disk(const char *path, size_t max, ge_buf *out)
 {
 	int fd, rc = 0;

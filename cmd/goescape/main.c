@@ -31,10 +31,10 @@
 
 /* Exit codes: DESIGN.md's contract. */
 enum {
-	EXIT_CLEAN = 0, /* nothing new */
-	EXIT_NEW = 1,   /* new heap escapes */
-	EXIT_USAGE = 2, /* usage error or bad input */
-	EXIT_BUILD = 3  /* the Go build itself failed */
+	EXIT_CLEAN = 0,    /* nothing new */
+	EXIT_NEW = 1,      /* new heap escapes */
+	EXIT_USAGE = 2,    /* usage error or bad input */
+	EXIT_BUILD = 3     /* the Go build itself failed */
 };
 
 /* ---- options ---------------------------------------------------------- */
@@ -45,7 +45,7 @@ typedef struct opt {
 	const char *name; /* long name without "--" */
 	char shrt;        /* short letter or 0 */
 	opt_type type;
-	const char *arg; /* argument name for --help */
+	const char *arg;  /* argument name for --help */
 	const char *help;
 } opt;
 
@@ -64,7 +64,7 @@ typedef struct opts {
 
 typedef struct command {
 	const char *name;
-	const char *args; /* synopsis after the name */
+	const char *args;    /* synopsis after the name */
 	const char *summary;
 	const opt *options;
 	int (*run)(const struct command *c, opts *o);
@@ -96,10 +96,10 @@ static void print_options(FILE *f, const opt *t)
 		char left[64];
 		if (t->shrt)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", t->shrt, t->name,
-			         t->arg ? " " : "", t->arg ? t->arg : "");
+				 t->arg ? " " : "", t->arg ? t->arg : "");
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", t->name, t->arg ? " " : "",
-			         t->arg ? t->arg : "");
+				 t->arg ? t->arg : "");
 		fprintf(f, "  %-26s %s\n", left, t->help);
 	}
 }
@@ -152,7 +152,7 @@ static void parse_opts(opts *o, const command *c, int argc, char **argv)
 		}
 		if (!t)
 			die_usage("%s: unknown option '%s' (see 'goescape %s --help')", c->name, a,
-			          c->name);
+				  c->name);
 		j = (int)(t - c->options);
 		if (t->type == OPT_FLAG) {
 			if (val)
@@ -172,7 +172,7 @@ static void parse_opts(opts *o, const command *c, int argc, char **argv)
 			v = strtol(val, &end, 10);
 			if (errno || *end || v < 0 || v > 1000000)
 				die_usage("%s: option '--%s' wants a number, not '%s'", c->name,
-				          t->name, val);
+					  t->name, val);
 		}
 		o->set[j] = 1;
 		o->str[j] = val;
@@ -352,8 +352,7 @@ static int load_history(ge_history *h, char **pkgs, int npkgs)
 /* The baseline file: configured, or .goescape/baseline.json at the root.  malloc'd. */
 static char *default_baseline(void)
 {
-	return ge_path_join(G.mods.top,
-	                    G.config.baseline ? G.config.baseline : GE_BASELINE_DEFAULT);
+	return ge_path_join(G.mods.top, G.config.baseline ? G.config.baseline : GE_BASELINE_DEFAULT);
 }
 
 /*
@@ -516,10 +515,9 @@ static size_t parse_outputs(out_spec *v, const opts *o, int fidx, int oidx, cons
 			v[n++].file = NULL;
 		} else if (o->seq[k] == oidx) {
 			if (!n || v[n - 1].file)
-				die_usage(
-				    "%s: with several outputs each -o FILE follows its --format "
-				    "(-o '%s')",
-				    cmd, o->seqval[k]);
+				die_usage("%s: with several outputs each -o FILE follows its --format "
+					  "(-o '%s')",
+					  cmd, o->seqval[k]);
 			v[n - 1].file = strcmp(o->seqval[k], "-") == 0 ? "-" : o->seqval[k];
 		}
 	}
@@ -527,9 +525,8 @@ static size_t parse_outputs(out_spec *v, const opts *o, int fidx, int oidx, cons
 		if (v[i].file && strcmp(v[i].file, "-") == 0)
 			v[i].file = NULL;
 		if (!v[i].file && ++nstdout > 1)
-			die_usage("%s: only one output can go to standard output (give the others "
-			          "-o FILE)",
-			          cmd);
+			die_usage("%s: only one output can go to standard output (give the others -o FILE)",
+				  cmd);
 		for (j = 0; v[i].file && j < i; j++)
 			if (v[j].file && strcmp(v[i].file, v[j].file) == 0)
 				die_usage("%s: two outputs to '%s'", cmd, v[i].file);
@@ -539,7 +536,7 @@ static size_t parse_outputs(out_spec *v, const opts *o, int fidx, int oidx, cons
 
 /* Render r in one format into b.  0, or an exit code after a message. */
 static int render_output(ge_buf *b, const ge_report *r, const out_spec *sp, int only_new,
-                         const char *cmdname, int exit_code, const ge_markdown_opts *mo)
+			 const char *cmdname, int exit_code, const ge_markdown_opts *mo)
 {
 	ge_format fmt = GE_FMT_TEXT;
 	ge_emit_opts eo = GE_EMIT_OPTS_INIT;
@@ -594,7 +591,7 @@ static int render_output(ge_buf *b, const ge_report *r, const out_spec *sp, int 
  * any file fails.
  */
 static int emit_and_write(const ge_report *r, const out_spec *v, size_t n, int only_new,
-                          const char *cmdname, int exit_code, const ge_markdown_opts *mo)
+			  const char *cmdname, int exit_code, const ge_markdown_opts *mo)
 {
 	ge_buf b[MAX_OUTPUTS];
 	ge_stage st = GE_STAGE_INIT;
@@ -612,8 +609,8 @@ static int emit_and_write(const ge_report *r, const out_spec *v, size_t n, int o
 		code = write_output(v[0].file, &b[0]);
 	} else if (code == 0) {
 		for (i = 0; i < n && code == 0; i++)
-			if (v[i].file && ge_stage_add(&st, v[i].file, NULL, ge_buf_cstr(&b[i]),
-			                              b[i].len, 0644) < 0)
+			if (v[i].file &&
+			    ge_stage_add(&st, v[i].file, NULL, ge_buf_cstr(&b[i]), b[i].len, 0644) < 0)
 				code = fail(EXIT_USAGE);
 		if (code == 0 && nfiles && ge_stage_commit(&st) < 0)
 			code = fail(EXIT_USAGE);
@@ -731,19 +728,16 @@ enum {
 	REPORT_TOP
 };
 static const opt report_opts[] = {
-    {"commit", 0, OPT_STRING, "REV", "the report of a commit: its stored note, or a build of it"},
-    {"format", 'f', OPT_STRING, "F",
-     "text (default), json, sarif, github, markdown; repeat '--format F -o FILE' for several"},
-    {"output", 'o', OPT_STRING, "FILE",
-     "write the --format before it to FILE (atomically), not stdout"},
-    {"input", 0, OPT_STRING, "FILE", "read compiler -m output from FILE ('-' for stdin)"},
-    {"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
-    {"profile", 0, OPT_STRING, "FILE",
-     "rank by the bytes of a Go heap profile (go test -memprofile)"},
-    {"profile-sample", 0, OPT_STRING, "T",
-     "alloc_space (default), alloc_objects, inuse_space, inuse_objects"},
-    {"top", 0, OPT_INT, "N", "with --profile: show the N costliest escapes and hot lines"},
-    {NULL, 0, 0, NULL, NULL}};
+	{"commit", 0, OPT_STRING, "REV", "the report of a commit: its stored note, or a build of it"},
+	{"format", 'f', OPT_STRING, "F",
+	 "text (default), json, sarif, github, markdown; repeat '--format F -o FILE' for several"},
+	{"output", 'o', OPT_STRING, "FILE", "write the --format before it to FILE (atomically), not stdout"},
+	{"input", 0, OPT_STRING, "FILE", "read compiler -m output from FILE ('-' for stdin)"},
+	{"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
+	{"profile", 0, OPT_STRING, "FILE", "rank by the bytes of a Go heap profile (go test -memprofile)"},
+	{"profile-sample", 0, OPT_STRING, "T", "alloc_space (default), alloc_objects, inuse_space, inuse_objects"},
+	{"top", 0, OPT_INT, "N", "with --profile: show the N costliest escapes and hot lines"},
+	{NULL, 0, 0, NULL, NULL}};
 
 static int cmd_report(const command *c, opts *o)
 {
@@ -793,10 +787,10 @@ static int cmd_report(const command *c, opts *o)
 
 enum { BASELINE_OUTPUT, BASELINE_INPUT, BASELINE_VENDORED };
 static const opt baseline_opts[] = {
-    {"output", 'o', OPT_STRING, "FILE", "where to write (default .goescape/baseline.json)"},
-    {"input", 0, OPT_STRING, "FILE", "read compiler -m output from FILE ('-' for stdin)"},
-    {"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
-    {NULL, 0, 0, NULL, NULL}};
+	{"output", 'o', OPT_STRING, "FILE", "where to write (default .goescape/baseline.json)"},
+	{"input", 0, OPT_STRING, "FILE", "read compiler -m output from FILE ('-' for stdin)"},
+	{"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
+	{NULL, 0, 0, NULL, NULL}};
 
 static int cmd_baseline(const command *c, opts *o)
 {
@@ -826,11 +820,9 @@ static int cmd_baseline(const command *c, opts *o)
 		return fail(EXIT_USAGE);
 	}
 	ge_report_summary(r, &s);
-	fprintf(stderr, "goescape: wrote %zu heap escape%s to '%s'\n", s.heap,
-	        s.heap == 1 ? "" : "s",
-	        o->str[BASELINE_OUTPUT]
-	            ? path
-	            : (G.config.baseline ? G.config.baseline : GE_BASELINE_DEFAULT));
+	fprintf(stderr, "goescape: wrote %zu heap escape%s to '%s'\n", s.heap, s.heap == 1 ? "" : "s",
+		o->str[BASELINE_OUTPUT] ? path
+					: (G.config.baseline ? G.config.baseline : GE_BASELINE_DEFAULT));
 	free(path);
 	ge_report_free(r);
 	return EXIT_CLEAN;
@@ -851,28 +843,22 @@ enum {
 	CHECK_FAIL_MIN_BYTES
 };
 static const opt check_opts[] = {
-    {"base", 0, OPT_STRING, "REV", "compare with the merge-base of REV and HEAD"},
-    {"baseline", 0, OPT_STRING, "FILE",
-     "compare with a baseline file (default .goescape/baseline.json)"},
-    {"format", 'f', OPT_STRING, "F",
-     "text (default), json, sarif, github, markdown; repeat '--format F -o FILE' for several"},
-    {"output", 'o', OPT_STRING, "FILE",
-     "write the --format before it to FILE (atomically), not stdout"},
-    {"input", 0, OPT_STRING, "FILE",
-     "read the head's compiler -m output from FILE ('-' for stdin)"},
-    {"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
-    {"rebuild-base", 0, OPT_FLAG, NULL,
-     "build the base even when its report is stored (and store it again)"},
-    {"allow-config-mismatch", 0, OPT_FLAG, NULL,
-     "compare with a baseline recorded under another build configuration (a warning, not exit 2)"},
-    {"profile", 0, OPT_STRING, "FILE",
-     "rank by the bytes of a Go heap profile (go test -memprofile)"},
-    {"profile-sample", 0, OPT_STRING, "T",
-     "alloc_space (default), alloc_objects, inuse_space, inuse_objects"},
-    {"top", 0, OPT_INT, "N", "with --profile: show the N costliest escapes and hot lines"},
-    {"fail-min-bytes", 0, OPT_STRING, "N",
-     "with --profile: fail only on new escapes costing at least N bytes (64K, 1M)"},
-    {NULL, 0, 0, NULL, NULL}};
+	{"base", 0, OPT_STRING, "REV", "compare with the merge-base of REV and HEAD"},
+	{"baseline", 0, OPT_STRING, "FILE", "compare with a baseline file (default .goescape/baseline.json)"},
+	{"format", 'f', OPT_STRING, "F",
+	 "text (default), json, sarif, github, markdown; repeat '--format F -o FILE' for several"},
+	{"output", 'o', OPT_STRING, "FILE", "write the --format before it to FILE (atomically), not stdout"},
+	{"input", 0, OPT_STRING, "FILE", "read the head's compiler -m output from FILE ('-' for stdin)"},
+	{"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
+	{"rebuild-base", 0, OPT_FLAG, NULL, "build the base even when its report is stored (and store it again)"},
+	{"allow-config-mismatch", 0, OPT_FLAG, NULL,
+	 "compare with a baseline recorded under another build configuration (a warning, not exit 2)"},
+	{"profile", 0, OPT_STRING, "FILE", "rank by the bytes of a Go heap profile (go test -memprofile)"},
+	{"profile-sample", 0, OPT_STRING, "T", "alloc_space (default), alloc_objects, inuse_space, inuse_objects"},
+	{"top", 0, OPT_INT, "N", "with --profile: show the N costliest escapes and hot lines"},
+	{"fail-min-bytes", 0, OPT_STRING, "N",
+	 "with --profile: fail only on new escapes costing at least N bytes (64K, 1M)"},
+	{NULL, 0, 0, NULL, NULL}};
 
 /*
  * A baseline recorded under another build configuration than the one the
@@ -881,7 +867,7 @@ static const opt check_opts[] = {
  * tells the caller a line was printed.
  */
 static int baseline_config_ok(const ge_report *base, ge_history *h, const char *shown, int allow,
-                              int *warned)
+			      int *warned)
 {
 	const ge_goconfig *now = NULL;
 	ge_buf what = GE_BUF_INIT;
@@ -891,14 +877,13 @@ static int baseline_config_ok(const ge_report *base, ge_history *h, const char *
 		return 1; /* an older baseline, or nothing to compare with: as before */
 	d = ge_goconfig_compare(base->config, now, &what);
 	if (d == 2) {
-		fprintf(
-		    stderr,
-		    allow ? "%s: warning: the baseline '%s' was recorded under another build "
-		            "configuration (%s)\n"
-		          : "%s: the baseline '%s' was recorded under another build configuration "
-		            "(%s): record it again with 'goescape baseline', or compare anyway "
-		            "with --allow-config-mismatch\n",
-		    prog, shown, ge_buf_cstr(&what));
+		fprintf(stderr,
+			allow ? "%s: warning: the baseline '%s' was recorded under another build "
+				"configuration (%s)\n"
+			      : "%s: the baseline '%s' was recorded under another build configuration "
+				"(%s): record it again with 'goescape baseline', or compare anyway "
+				"with --allow-config-mismatch\n",
+			prog, shown, ge_buf_cstr(&what));
 		*warned = 1;
 	}
 	ge_buf_release(&what);
@@ -967,10 +952,10 @@ static int cmd_check(const command *c, opts *o)
 		free(blpath);
 		if (!o->str[CHECK_INPUT] &&
 		    !baseline_config_ok(base, &h,
-		                        o->str[CHECK_BASELINE] ? o->str[CHECK_BASELINE]
-		                        : G.config.baseline    ? G.config.baseline
-		                                               : GE_BASELINE_DEFAULT,
-		                        o->set[CHECK_ALLOW_CONFIG_MISMATCH], &cfg_warned)) {
+					o->str[CHECK_BASELINE] ? o->str[CHECK_BASELINE]
+					: G.config.baseline    ? G.config.baseline
+							       : GE_BASELINE_DEFAULT,
+					o->set[CHECK_ALLOW_CONFIG_MISMATCH], &cfg_warned)) {
 			ge_report_free(base);
 			return EXIT_USAGE;
 		}
@@ -990,8 +975,8 @@ static int cmd_check(const command *c, opts *o)
 		goto failed;
 	if (!cfg_warned && base->go_version && head->go_version &&
 	    strcmp(base->go_version, head->go_version))
-		fprintf(stderr, "%s: warning: the base was analysed with %s, the head with %s\n",
-		        prog, base->go_version, head->go_version);
+		fprintf(stderr, "%s: warning: the base was analysed with %s, the head with %s\n", prog,
+			base->go_version, head->go_version);
 	if ((rc = ge_history_match(head, base, &h, base_commit, NULL)) < 0)
 		goto failed;
 	if ((rc = ge_config_filter(&G.config, head, G.mods.top)) < 0)
@@ -1005,24 +990,22 @@ static int cmd_check(const command *c, opts *o)
 	if (failing) {
 		size_t covered = 0;
 		marks = calloc(head->ndiags ? head->ndiags : 1, 1);
-		if (marks && ge_suggest_covered_each(&covered, marks, head, G.mods.top) == 0 &&
-		    covered)
+		if (marks && ge_suggest_covered_each(&covered, marks, head, G.mods.top) == 0 && covered)
 			fprintf(stderr,
-			        "goescape: %zu of the new heap escapes match a rewrite; see "
-			        "'goescape suggest'\n",
-			        covered);
+				"goescape: %zu of the new heap escapes match a rewrite; see "
+				"'goescape suggest'\n",
+				covered);
 	}
 	if (failing && !o->str[CHECK_INPUT] && outputs_have(outs, nouts, "sarif") &&
 	    (rc = ge_history_explain(&h, head)) < 0)
 		goto failed;
 	if (o->str[CHECK_BASE])
-		(void)ge_buf_printf(&basedesc, "the merge-base %.12s of %s", mb,
-		                    o->str[CHECK_BASE]);
+		(void)ge_buf_printf(&basedesc, "the merge-base %.12s of %s", mb, o->str[CHECK_BASE]);
 	else
 		(void)ge_buf_printf(&basedesc, "the baseline %s",
-		                    o->str[CHECK_BASELINE] ? o->str[CHECK_BASELINE]
-		                    : G.config.baseline    ? G.config.baseline
-		                                           : GE_BASELINE_DEFAULT);
+				    o->str[CHECK_BASELINE] ? o->str[CHECK_BASELINE]
+				    : G.config.baseline    ? G.config.baseline
+							   : GE_BASELINE_DEFAULT);
 	mo.base = basedesc.len ? ge_buf_cstr(&basedesc) : NULL;
 	mo.link = link = module_link_prefix();
 	mo.suggest = marks;
@@ -1048,8 +1031,9 @@ failed:
 }
 
 enum { LOG_N };
-static const opt log_opts[] = {{"max-count", 'n', OPT_INT, "N", "show N commits (default 20)"},
-                               {NULL, 0, 0, NULL, NULL}};
+static const opt log_opts[] = {
+	{"max-count", 'n', OPT_INT, "N", "show N commits (default 20)"},
+	{NULL, 0, 0, NULL, NULL}};
 
 static int cmd_log(const command *c, opts *o)
 {
@@ -1083,8 +1067,7 @@ static int cmd_log(const command *c, opts *o)
 				printf("%.7s %6zu  %-6s  %s\n", commit, s.heap, delta, subject);
 			} else {
 				ge_report_summary(r, &s);
-				printf("%.7s %6zu  %-6s  %s\n", commit, s.heap,
-				       parent[0] ? "?" : "", subject);
+				printf("%.7s %6zu  %-6s  %s\n", commit, s.heap, parent[0] ? "?" : "", subject);
 			}
 		} else {
 			printf("%.7s %6s  %-6s  %s\n", commit, "?", "", subject);
@@ -1137,18 +1120,17 @@ static int hook_assertions(ge_history *h, const ge_prepush_ref *refs, const ge_p
 		if (!res[i].commit[0])
 			continue;
 		if (strcmp(res[i].commit, st.head) != 0 || st.dirty) {
-			fprintf(
-			    stderr,
-			    "goescape: warning: the assertions of %s are not checked: it is not "
-			    "the checked-out commit of a clean work tree\n",
-			    refs[i].local_ref);
+			fprintf(stderr,
+			        "goescape: warning: the assertions of %s are not checked: it is not "
+			        "the checked-out commit of a clean work tree\n",
+			        refs[i].local_ref);
 			continue;
 		}
 		if (!done && (rc = check_assertions(&nv, h, NULL, NULL)) < 0)
 			return rc;
 		if (!done && nv)
-			fprintf(stderr, "goescape: %s breaks %zu assertion%s\n", refs[i].local_ref,
-			        nv, nv == 1 ? "" : "s");
+			fprintf(stderr, "goescape: %s breaks %zu assertion%s\n", refs[i].local_ref, nv,
+			        nv == 1 ? "" : "s");
 		done = 1;
 		*failing += nv;
 	}
@@ -1184,7 +1166,7 @@ static int hook_prepush(const char *remote)
 	}
 	if (precommit && !(pc_to && *pc_to)) {
 		fprintf(stderr, "goescape: pre-commit gave no pushed commit (PRE_COMMIT_TO_REF); "
-		                "nothing to check\n");
+				"nothing to check\n");
 		free(refs);
 		return EXIT_CLEAN;
 	}
@@ -1200,7 +1182,7 @@ static int hook_prepush(const char *remote)
 		free(refs);
 		rc = rc < 0 ? fail_rc(rc) : fail(EXIT_USAGE);
 		fprintf(stderr, "goescape: the pre-push check could not run; push anyway with "
-		                "'git push --no-verify' or GOESCAPE_SKIP=1\n");
+				"'git push --no-verify' or GOESCAPE_SKIP=1\n");
 		return rc;
 	}
 	if (precommit) {
@@ -1212,7 +1194,7 @@ static int hook_prepush(const char *remote)
 		if (ge_git_resolve(h.git, to, toc) == 0)
 			to = toc;
 		rc = ge_prepush_from_precommit(&in, from, to, getenv("PRE_COMMIT_LOCAL_BRANCH"),
-		                               getenv("PRE_COMMIT_REMOTE_BRANCH"));
+					       getenv("PRE_COMMIT_REMOTE_BRANCH"));
 		if (rc == 0)
 			rc = ge_prepush_parse(&refs, &n, ge_buf_cstr(&in), in.len);
 		ge_buf_release(&in);
@@ -1230,10 +1212,9 @@ static int hook_prepush(const char *remote)
 		ge_report *r = res[i].report;
 		size_t nf;
 		if (res[i].base_broken)
-			fprintf(stderr,
-			        "goescape: %s: the base %.12s does not build; nothing to "
-			        "compare with\n",
-			        refs[i].local_ref, res[i].base);
+			fprintf(stderr, "goescape: %s: the base %.12s does not build; nothing to "
+					"compare with\n",
+				refs[i].local_ref, res[i].base);
 		if (!r)
 			continue;
 		if (rc == 0 && ge_config_filter(&G.config, r, NULL) < 0)
@@ -1241,7 +1222,7 @@ static int hook_prepush(const char *remote)
 		nf = ge_config_failing(&G.config, r);
 		if (nf) {
 			fprintf(stderr, "goescape: %s adds %zu heap escape%s (against %.12s):\n",
-			        refs[i].local_ref, nf, nf == 1 ? "" : "s", res[i].base);
+				refs[i].local_ref, nf, nf == 1 ? "" : "s", res[i].base);
 			for (j = 0; j < r->ndiags; j++) {
 				const ge_diag *d = &r->diags[j];
 				if (d->status != GE_STATUS_NEW || !G.config.fail_on[d->kind])
@@ -1265,22 +1246,20 @@ static int hook_prepush(const char *remote)
 		free(res);
 		free(refs);
 		rc = fail_rc(rc);
-		fprintf(stderr,
-		        "goescape: %s; push anyway with 'git push --no-verify' or "
-		        "GOESCAPE_SKIP=1\n",
-		        rc == EXIT_BUILD ? "a pushed commit does not build"
-		                         : "the pre-push check could not run");
+		fprintf(stderr, "goescape: %s; push anyway with 'git push --no-verify' or "
+				"GOESCAPE_SKIP=1\n",
+			rc == EXIT_BUILD ? "a pushed commit does not build"
+					 : "the pre-push check could not run");
 		return rc;
 	}
 	if (failing && !first_base)
 		fprintf(stderr, "goescape: see them with 'goescape assert'; push anyway with "
 		                "'git push --no-verify' or GOESCAPE_SKIP=1\n");
 	else if (failing)
-		fprintf(stderr,
-		        "goescape: with the pushed commit checked out, see them with "
-		        "'goescape check --base %.12s' and fixes with 'goescape suggest'; "
-		        "push anyway with 'git push --no-verify' or GOESCAPE_SKIP=1\n",
-		        first_base);
+		fprintf(stderr, "goescape: with the pushed commit checked out, see them with "
+				"'goescape check --base %.12s' and fixes with 'goescape suggest'; "
+				"push anyway with 'git push --no-verify' or GOESCAPE_SKIP=1\n",
+			first_base);
 	free(res);
 	free(refs);
 	return failing ? EXIT_NEW : EXIT_CLEAN;
@@ -1303,8 +1282,7 @@ static int cmd_hook(const command *c, opts *o)
 		die_usage("hook pre-push: want REMOTE and URL, as git gives them");
 	}
 	if (strcmp(o->rest[0], "install") && strcmp(o->rest[0], "uninstall"))
-		die_usage("hook: unknown action '%s' (want install, uninstall, pre-push)",
-		          o->rest[0]);
+		die_usage("hook: unknown action '%s' (want install, uninstall, pre-push)", o->rest[0]);
 	if (o->nrest != 1)
 		die_usage("hook %s: takes no arguments", o->rest[0]);
 	if (!G.git_tried) {
@@ -1313,13 +1291,12 @@ static int cmd_hook(const command *c, opts *o)
 			return fail_rc(rc);
 	}
 	rc = strcmp(o->rest[0], "install") == 0 ? ge_hook_install(G.git, &msg)
-	                                        : ge_hook_uninstall(G.git, &msg);
+						 : ge_hook_uninstall(G.git, &msg);
 	if (rc < 0)
 		return fail_rc(rc);
 	for (line = msg; line && *line; line = nl ? nl + 1 : line + strlen(line)) {
 		nl = strchr(line, '\n');
-		fprintf(stderr, "goescape: %.*s\n", nl ? (int)(nl - line) : (int)strlen(line),
-		        line);
+		fprintf(stderr, "goescape: %.*s\n", nl ? (int)(nl - line) : (int)strlen(line), line);
 	}
 	free(msg);
 	return EXIT_CLEAN;
@@ -1327,11 +1304,11 @@ static int cmd_hook(const command *c, opts *o)
 
 enum { SUGGEST_APPLY, SUGGEST_FORMAT, SUGGEST_OUTPUT, SUGGEST_TEST };
 static const opt suggest_opts[] = {
-    {"apply", 0, OPT_FLAG, NULL, "write the verified edits to the module's files"},
-    {"format", 'f', OPT_STRING, "F", "diff (default, for git apply / patch -p1), json, sarif"},
-    {"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically) instead of stdout"},
-    {"test", 0, OPT_FLAG, NULL, "also run the changed packages' tests under the edits"},
-    {NULL, 0, 0, NULL, NULL}};
+	{"apply", 0, OPT_FLAG, NULL, "write the verified edits to the module's files"},
+	{"format", 'f', OPT_STRING, "F", "diff (default, for git apply / patch -p1), json, sarif"},
+	{"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically) instead of stdout"},
+	{"test", 0, OPT_FLAG, NULL, "also run the changed packages' tests under the edits"},
+	{NULL, 0, 0, NULL, NULL}};
 
 static int cmd_suggest(const command *c, opts *o)
 {
@@ -1342,8 +1319,7 @@ static int cmd_suggest(const command *c, opts *o)
 	const char *format = o->str[SUGGEST_FORMAT] ? o->str[SUGGEST_FORMAT] : "diff", *sub;
 	int rc, code;
 	(void)c;
-	if (strcmp(format, "diff") != 0 && strcmp(format, "json") != 0 &&
-	    strcmp(format, "sarif") != 0)
+	if (strcmp(format, "diff") != 0 && strcmp(format, "json") != 0 && strcmp(format, "sarif") != 0)
 		die_usage("suggest: unknown format '%s' (want diff, json or sarif)", format);
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
@@ -1361,7 +1337,7 @@ static int cmd_suggest(const command *c, opts *o)
 		return fail_rc(rc);
 	/* Diff paths from the top of the repository, so git apply works anywhere in it. */
 	sub = h.git && ge_git_workdir(h.git) ? ge_path_within(G.mods.top, ge_git_workdir(h.git))
-	                                     : NULL;
+					     : NULL;
 	if (sub && ge_buf_printf(&prefix, "%s/", sub) < 0) {
 		ge_suggest_result_free(r);
 		return fail(EXIT_USAGE);
@@ -1385,21 +1361,20 @@ static int cmd_suggest(const command *c, opts *o)
 		free(cmdline);
 	} else {
 		rc = strcmp(format, "json") == 0 ? ge_suggest_json(&b, r)
-		                                 : ge_suggest_diff(&b, r, ge_buf_cstr(&prefix));
+						 : ge_suggest_diff(&b, r, ge_buf_cstr(&prefix));
 	}
 	ge_buf_release(&prefix);
 	code = rc < 0 ? fail(EXIT_USAGE) : write_output(o->str[SUGGEST_OUTPUT], &b);
 	if (code == EXIT_CLEAN && o->set[SUGGEST_APPLY] && ge_suggest_apply(r, G.mods.top) < 0)
 		code = fail(EXIT_USAGE);
 	if (code == EXIT_CLEAN)
-		fprintf(
-		    stderr,
-		    "goescape: %zu suggestion%s verified%s (%zu candidate%s, %zu left alone); heap "
-		    "escapes %zu -> %zu; %u go run%s, %u round%s\n",
-		    r->nitems, r->nitems == 1 ? "" : "s",
-		    o->set[SUGGEST_APPLY] && r->nfiles ? " and applied" : "", r->candidates,
-		    r->candidates == 1 ? "" : "s", r->nskipped, r->heap_before, r->heap_after,
-		    r->go_runs, r->go_runs == 1 ? "" : "s", r->rounds, r->rounds == 1 ? "" : "s");
+		fprintf(stderr,
+			"goescape: %zu suggestion%s verified%s (%zu candidate%s, %zu left alone); heap "
+			"escapes %zu -> %zu; %u go run%s, %u round%s\n",
+			r->nitems, r->nitems == 1 ? "" : "s",
+			o->set[SUGGEST_APPLY] && r->nfiles ? " and applied" : "", r->candidates,
+			r->candidates == 1 ? "" : "s", r->nskipped, r->heap_before, r->heap_after,
+			r->go_runs, r->go_runs == 1 ? "" : "s", r->rounds, r->rounds == 1 ? "" : "s");
 	ge_buf_release(&b);
 	ge_suggest_result_free(r);
 	return code;
@@ -1409,12 +1384,12 @@ static int cmd_suggest(const command *c, opts *o)
 
 enum { ASSERT_FORMAT, ASSERT_OUTPUT, ASSERT_INPUT, ASSERT_VENDORED };
 static const opt assert_opts[] = {
-    {"format", 'f', OPT_STRING, "F", "text (default), json, sarif, github"},
-    {"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically), not stdout"},
-    {"input", 0, OPT_STRING, "FILE",
-     "read compiler -m output from FILE ('-' for stdin); bce needs -d=ssa/check_bce/debug=1 in it"},
-    {"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
-    {NULL, 0, 0, NULL, NULL}};
+	{"format", 'f', OPT_STRING, "F", "text (default), json, sarif, github"},
+	{"output", 'o', OPT_STRING, "FILE", "write to FILE (atomically), not stdout"},
+	{"input", 0, OPT_STRING, "FILE",
+	 "read compiler -m output from FILE ('-' for stdin); bce needs -d=ssa/check_bce/debug=1 in it"},
+	{"vendored", 0, OPT_FLAG, NULL, "report code in vendor/ too (the dependencies')"},
+	{NULL, 0, 0, NULL, NULL}};
 
 /* The kinds .goescape.json turns off ("assert": {"bce": false}). */
 static void assert_config(ge_assert_opts *ao)
@@ -1479,8 +1454,8 @@ static int check_assertions(size_t *n, ge_history *h, const ge_report *head, con
 		ao.head = head;
 	if (input && !ao.input) {
 		ao.off[GE_ASSERT_INLINE] = ao.off[GE_ASSERT_BCE] = 1;
-		fprintf(stderr,
-		        "%s: warning: with --input - only noescape assertions are checked\n", prog);
+		fprintf(stderr, "%s: warning: with --input - only noescape assertions are checked\n",
+		        prog);
 	}
 	if ((rc = ge_assert_run(&res, h, &ao)) < 0)
 		return rc;
@@ -1494,57 +1469,55 @@ static int check_assertions(size_t *n, ge_history *h, const ge_report *head, con
 }
 
 static const command commands[] = {
-    {"report", "[--commit REV] [--format F [-o FILE]]... [--input FILE] [PKG...]",
-     "Build the packages (default: every package of the module) with escape analysis\n"
-     "on and print every heap escape, grouped by file and function.  Several outputs\n"
-     "from one build: '--format sarif -o a.sarif --format markdown -o s.md --format text'\n"
-     "(each -o is for the --format before it; the files are written all or none).",
-     report_opts, cmd_report},
-    {"baseline", "[-o FILE] [PKG...]",
-     "Record today's heap escapes as the baseline file that 'check' compares with.", baseline_opts,
-     cmd_baseline},
-    {"check",
-     "[--base REV [--rebuild-base] | --baseline FILE [--allow-config-mismatch]] "
-     "[--format F [-o FILE]]... [--input FILE] [PKG...]",
-     "Report only the heap escapes that are new against a base revision or a baseline\n"
-     "file; exit 1 when there are any.  Several outputs from one build: repeat\n"
-     "'--format F -o FILE' (one --format without -o goes to stdout), e.g.\n"
-     "'--format sarif -o a.sarif --format markdown -o s.md --format github'.",
-     check_opts, cmd_check},
-    {"assert", "[--format F] [-o FILE] [--input FILE] [PKG...]",
-     "Check the //goescape: (or //gcassert:) noescape, inline and bce directives of the\n"
-     "packages against the compiler; print each violated one as 'file:line: source:\n"
-     "reason'; exit 1 when any is violated.",
-     assert_opts, cmd_assert},
-    {"log", "[-n N] [REV]",
-     "Heap escapes per commit from stored history (refs/notes/goescape), with +new -fixed\n"
-     "against the parent; '?' where a commit has no note.",
-     log_opts, cmd_log},
-    {"hook", "install | uninstall | pre-push REMOTE URL",
-     "Install (or remove) the git pre-push hook that refuses a push adding heap\n"
-     "escapes; 'pre-push' is what the hook runs (ref lines on standard input).\n"
-     "Bypass with 'git push --no-verify' or GOESCAPE_SKIP=1.",
-     hook_opts, cmd_hook},
-    {"suggest", "[--apply] [--format diff|json] [--test] [-o FILE] [PKG...]",
-     "Rewrite integer formatting (strconv.Itoa / fmt.Sprintf(\"%d\") into []byte,\n"
-     "fmt.Sprint of integers) into strconv.Append* over stack buffers, keeping only\n"
-     "rewrites the compiler verifies remove heap escapes; print them as a diff.",
-     suggest_opts, cmd_suggest},
-    {NULL, NULL, NULL, NULL, NULL}};
+	{"report", "[--commit REV] [--format F [-o FILE]]... [--input FILE] [PKG...]",
+	 "Build the packages (default: every package of the module) with escape analysis\n"
+	 "on and print every heap escape, grouped by file and function.  Several outputs\n"
+	 "from one build: '--format sarif -o a.sarif --format markdown -o s.md --format text'\n"
+	 "(each -o is for the --format before it; the files are written all or none).",
+	 report_opts, cmd_report},
+	{"baseline", "[-o FILE] [PKG...]",
+	 "Record today's heap escapes as the baseline file that 'check' compares with.",
+	 baseline_opts, cmd_baseline},
+	{"check",
+	 "[--base REV [--rebuild-base] | --baseline FILE [--allow-config-mismatch]] "
+	 "[--format F [-o FILE]]... [--input FILE] [PKG...]",
+	 "Report only the heap escapes that are new against a base revision or a baseline\n"
+	 "file; exit 1 when there are any.  Several outputs from one build: repeat\n"
+	 "'--format F -o FILE' (one --format without -o goes to stdout), e.g.\n"
+	 "'--format sarif -o a.sarif --format markdown -o s.md --format github'.",
+	 check_opts, cmd_check},
+	{"assert", "[--format F] [-o FILE] [--input FILE] [PKG...]",
+	 "Check the //goescape: (or //gcassert:) noescape, inline and bce directives of the\n"
+	 "packages against the compiler; print each violated one as 'file:line: source:\n"
+	 "reason'; exit 1 when any is violated.",
+	 assert_opts, cmd_assert},
+	{"log", "[-n N] [REV]",
+	 "Heap escapes per commit from stored history (refs/notes/goescape), with +new -fixed\n"
+	 "against the parent; '?' where a commit has no note.",
+	 log_opts, cmd_log},
+	{"hook", "install | uninstall | pre-push REMOTE URL",
+	 "Install (or remove) the git pre-push hook that refuses a push adding heap\n"
+	 "escapes; 'pre-push' is what the hook runs (ref lines on standard input).\n"
+	 "Bypass with 'git push --no-verify' or GOESCAPE_SKIP=1.",
+	 hook_opts, cmd_hook},
+	{"suggest", "[--apply] [--format diff|json] [--test] [-o FILE] [PKG...]",
+	 "Rewrite integer formatting (strconv.Itoa / fmt.Sprintf(\"%d\") into []byte,\n"
+	 "fmt.Sprint of integers) into strconv.Append* over stack buffers, keeping only\n"
+	 "rewrites the compiler verifies remove heap escapes; print them as a diff.",
+	 suggest_opts, cmd_suggest},
+	{NULL, NULL, NULL, NULL, NULL}};
 
 static void usage(FILE *f)
 {
 	const command *c;
-	fprintf(f, "usage: goescape <go-subcommand> [args...]   build/install are captured, the "
-	           "rest run go\n"
-	           "       goescape <command> [options] [PKG...]\n\ncommands:\n");
+	fprintf(f, "usage: goescape <go-subcommand> [args...]   build/install are captured, the rest run go\n"
+		   "       goescape <command> [options] [PKG...]\n\ncommands:\n");
 	for (c = commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->args);
 	fprintf(f, "\n  --version  goescape's version     --help  this text\n"
-	           "\nA captured build prints one summary line; GOESCAPE_VERBOSE=1 shows the\n"
-	           "compiler's -m lines too.  GOESCAPE_GO names the real go.\n"
-	           "Exit codes: 0 nothing new, 1 new heap escapes, 2 usage or bad input, 3 go "
-	           "build failed.\n");
+		   "\nA captured build prints one summary line; GOESCAPE_VERBOSE=1 shows the\n"
+		   "compiler's -m lines too.  GOESCAPE_GO names the real go.\n"
+		   "Exit codes: 0 nothing new, 1 new heap escapes, 2 usage or bad input, 3 go build failed.\n");
 }
 
 /* ---- the go drop-in ---------------------------------------------------- */
@@ -1627,8 +1600,7 @@ int main(int argc, char **argv)
 	G.argc = argc;
 	G.argv = argv;
 	if (!getcwd(G.cwd, sizeof(G.cwd))) {
-		fprintf(stderr, "%s: cannot find the current directory: %s\n", prog,
-		        strerror(errno));
+		fprintf(stderr, "%s: cannot find the current directory: %s\n", prog, strerror(errno));
 		return EXIT_USAGE;
 	}
 	n = readlink("/proc/self/exe", G.self, sizeof(G.self) - 1);

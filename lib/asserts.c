@@ -1015,6 +1015,21 @@ int ge_assert_run(ge_assert_result **out, ge_history *h, const ge_assert_opts *o
 		bv = sv, nbv = nsv;
 	else if (bsites)
 		bv = ge_cost_sites_list(bsites, &nbv);
+	if (o->input && need_bce) {
+		/* Nothing says the input was built with check_bce: a bce verdict from it
+		   would pass by accident. */
+		size_t k, nb = 0;
+		for (k = 0; k < nbv; k++)
+			nb += bv[k].kind == GE_SITE_NOTE && ge_parse_bce(bv[k].text, strlen(bv[k].text));
+		if (!nb) {
+			rc = ge_error_set(GE_EBADINPUT,
+			                  "no bounds-check lines in '%s' for its bce assertions: build "
+			                  "with -gcflags='PKG=-d=ssa/check_bce/debug=1 -m' (or turn "
+			                  "\"assert\": {\"bce\": false})",
+			                  o->input);
+			goto done;
+		}
+	}
 	if (nsv && !(used = calloc(nsv, 1))) {
 		rc = oom();
 		goto done;

@@ -79,7 +79,10 @@ test_expect_success '--input: the captured output gives the same verdicts, bce f
 	test_expect_code 1 goescape assert --input in.txt >actual 2>err &&
 	test_cmp ../expect actual &&
 	test_expect_code 1 goescape assert --input - <in.txt >actual 2>err &&
-	test_cmp ../expect actual
+	test_cmp ../expect actual &&
+	test_expect_code 2 goescape assert \
+		--input "$FIXTURES"/compiler-output/go1.26.8-assertmod-m.txt >actual 2>err &&
+	grep "no bounds-check lines in" err && test ! -s actual
 '
 
 test_expect_success 'json: rules, kinds and the directive of each violation' '

@@ -274,7 +274,7 @@ static int walk(state *s, const char *root, const char *modpath, const char *dir
 		char *sub, *gomod;
 		if (e->d_name[0] == '.' || e->d_name[0] == '_' ||
 		    strcmp(e->d_name, "testdata") == 0 ||
-		    (strcmp(e->d_name, "vendor") == 0 && depth == 0))
+		    strcmp(e->d_name, "vendor") == 0)
 			continue;
 		if (!(sub = ge_path_join(dir, e->d_name))) {
 			rc = oom();

@@ -1522,6 +1522,26 @@ static void usage(FILE *f)
 
 /* ---- the go drop-in ---------------------------------------------------- */
 
+/*
+ * A captured build of the whole module: one more summary line when noescape
+ * assertions are violated (from the build's own report; inline and bce need
+ * more than this build, and are left to 'goescape assert').
+ */
+static void build_assertions(ge_history *h, const ge_report *r)
+{
+	ge_assert_result *res = NULL;
+	ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
+	assert_config(&ao);
+	ao.head = r;
+	ao.off[GE_ASSERT_INLINE] = ao.off[GE_ASSERT_BCE] = 1;
+	if (ge_assert_run(&res, h, &ao) == 0 && res->n)
+		fprintf(stderr,
+		        "goescape: %zu assertion%s violated (noescape and bad directives; see "
+		        "'goescape assert', which checks inline and bce too)\n",
+		        res->n, res->n == 1 ? "" : "s");
+	ge_assert_result_free(res);
+}
+
 static int run_go(int argc, char **argv)
 {
 	char **gargv;
@@ -1580,6 +1600,8 @@ static int run_go(int argc, char **argv)
 		if (ge_emit_build_summary(&b, r) == 0)
 			fprintf(stderr, "%s\n", b.ptr);
 		ge_buf_release(&b);
+		if (storable && load_history(&h, NULL, 0) == 0)
+			build_assertions(&h, r);
 	}
 	ge_report_free(r);
 	fflush(stderr);

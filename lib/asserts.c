@@ -754,7 +754,7 @@ static int bce_build(state *s, ge_cost_sites *sites)
 	co.args = args;
 	co.nargs = nargs;
 	co.sites = sites;
-	co.named = 0;
+	co.named = 1; /* -m for the bce packages only, not every package they import */
 	if ((rc = ge_capture_build(&r, &status, &co)) < 0)
 		goto done;
 	if (!status_ok(status))

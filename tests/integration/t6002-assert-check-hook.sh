@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every check enforces the assertions: 'check' exits 1 on a violated
 # assertion even when the baseline makes no escape new (it is broken, not
-# new), passes when they hold, and the pre-push hook refuses a push that
-# breaks one without adding a heap escape.
+# new), passes when they hold, a captured whole-module build adds a summary
+# line, and the pre-push hook refuses a push that breaks one without adding
+# a heap escape.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-hook.sh"
 
@@ -42,6 +43,14 @@ test_expect_success 'check --input FILE: the assertions from the same file' '
 		"$FIXTURES"/compiler-output/go1.26.8-assertmod-bce-m.txt >in.txt &&
 	test_expect_code 1 goescape check --input in.txt >out 2>err &&
 	grep -x "goescape: 15 of 29 assertions violated:" err
+'
+
+test_expect_success 'build: a whole-module build says what it breaks, exit as go' '
+	cd m &&
+	goescape build ./... 2>err &&
+	grep -x "goescape: 6 assertions violated (noescape and bad directives; see '"'"'goescape assert'"'"', which checks inline and bce too)" err &&
+	goescape build ./b 2>err &&
+	! grep assertion err
 '
 
 test_expect_success 'check: assertions that hold leave the exit 0' '

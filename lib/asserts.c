@@ -310,6 +310,63 @@ static int walk(state *s, const char *root, const char *modpath, const char *dir
 	return rc;
 }
 
+/* The packages and files head has heap escapes in: heap_files_only's view. */
+static int heap_files(state *s, const ge_report *head)
+{
+	size_t i, j, k;
+	for (i = 0; i < head->ndiags; i++) {
+		const ge_diag *d = &head->diags[i];
+		const char *slash;
+		char *path, *dir, *base, **nv;
+		apkg *p = NULL;
+		if (!ge_kind_is_heap(d->kind) || !d->package || !d->file)
+			continue;
+		if (!(path = ge_path_join(s->top, d->file)))
+			return oom();
+		slash = strrchr(path, '/');
+		dir = ge_strndup(path, (size_t)(slash - path));
+		base = ge_strdup(slash + 1);
+		free(path);
+		if (!dir || !base) {
+			free(dir);
+			free(base);
+			return oom();
+		}
+		for (j = 0; j < s->npkgs && !p; j++)
+			if (strcmp(s->pkgs[j].dir, dir) == 0)
+				p = &s->pkgs[j];
+		if (p) {
+			free(dir);
+		} else {
+			if (GROW(s->pkgs, s->npkgs, s->pkgs_cap) < 0) {
+				free(dir);
+				free(base);
+				return GE_ENOMEM;
+			}
+			p = &s->pkgs[s->npkgs++];
+			memset(p, 0, sizeof(*p));
+			p->dir = dir;
+			if (!(p->ip = ge_strdup(d->package))) {
+				free(base);
+				return oom();
+			}
+		}
+		for (k = 0; k < p->nfiles && strcmp(p->files[k], base) != 0; k++)
+			;
+		if (k < p->nfiles) {
+			free(base);
+			continue;
+		}
+		if (!(nv = realloc(p->files, (p->nfiles + 1) * sizeof(*nv)))) {
+			free(base);
+			return oom();
+		}
+		p->files = nv;
+		p->files[p->nfiles++] = base;
+	}
+	return 0;
+}
+
 /* ---- the directives of a file ---- */
 
 static int is_builtin(const char *s, size_t n)
@@ -974,7 +1031,9 @@ int ge_assert_run(ge_assert_result **out, ge_history *h, const ge_assert_opts *o
 	if ((rc = ge_gocmd_scope(&s.scope, &s.nscope, h->pkgs, h->npkgs, h->build.mods,
 	                         h->build.cwd)) < 0)
 		goto done;
-	for (i = 0; i < h->build.mods->n && rc == 0; i++)
+	if (o->heap_files_only && o->head)
+		rc = heap_files(&s, o->head);
+	for (i = 0; !(o->heap_files_only && o->head) && i < h->build.mods->n && rc == 0; i++)
 		rc = walk(&s, h->build.mods->mods[i].root, h->build.mods->mods[i].path,
 		          h->build.mods->mods[i].root, 0);
 	if (rc < 0 || (rc = find_directives(&s)) < 0)

@@ -84,15 +84,14 @@ typedef struct ge_assert_opts {
 	const char *input;
 	/* Kinds turned off (.goescape.json "assert": {"bce": false}). */
 	int off[4];
+	/* With head: read only the files head has a heap escape in, and check
+	 * noescape only.  Exact for noescape (a violation needs an escape in
+	 * its file) and no walk at all: a captured build's summary line.  Bad
+	 * directives in other files are not seen. */
+	int heap_files_only;
 } ge_assert_opts;
 
-#define GE_ASSERT_OPTS_INIT                                                                        \
-	{                                                                                          \
-		NULL, NULL,                                                                        \
-		{                                                                                  \
-			0, 0, 0, 0                                                                 \
-		}                                                                                  \
-	}
+#define GE_ASSERT_OPTS_INIT {NULL, NULL, {0, 0, 0, 0}, 0}
 
 /*
  * Check every directive in the packages h names (h->pkgs; none = every

@@ -273,8 +273,7 @@ static int walk(state *s, const char *root, const char *modpath, const char *dir
 		struct stat st;
 		char *sub, *gomod;
 		if (e->d_name[0] == '.' || e->d_name[0] == '_' ||
-		    strcmp(e->d_name, "testdata") == 0 ||
-		    strcmp(e->d_name, "vendor") == 0)
+		    strcmp(e->d_name, "testdata") == 0 || strcmp(e->d_name, "vendor") == 0)
 			continue;
 		if (!(sub = ge_path_join(dir, e->d_name))) {
 			rc = oom();
@@ -1079,13 +1078,15 @@ int ge_assert_run(ge_assert_result **out, ge_history *h, const ge_assert_opts *o
 		   would pass by accident. */
 		size_t k, nb = 0;
 		for (k = 0; k < nbv; k++)
-			nb += bv[k].kind == GE_SITE_NOTE && ge_parse_bce(bv[k].text, strlen(bv[k].text));
+			nb += bv[k].kind == GE_SITE_NOTE &&
+			      ge_parse_bce(bv[k].text, strlen(bv[k].text));
 		if (!nb) {
-			rc = ge_error_set(GE_EBADINPUT,
-			                  "no bounds-check lines in '%s' for its bce assertions: build "
-			                  "with -gcflags='PKG=-d=ssa/check_bce/debug=1 -m' (or turn "
-			                  "\"assert\": {\"bce\": false})",
-			                  o->input);
+			rc = ge_error_set(
+			    GE_EBADINPUT,
+			    "no bounds-check lines in '%s' for its bce assertions: build "
+			    "with -gcflags='PKG=-d=ssa/check_bce/debug=1 -m' (or turn "
+			    "\"assert\": {\"bce\": false})",
+			    o->input);
 			goto done;
 		}
 	}

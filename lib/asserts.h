@@ -91,7 +91,10 @@ typedef struct ge_assert_opts {
 	int heap_files_only;
 } ge_assert_opts;
 
-#define GE_ASSERT_OPTS_INIT {NULL, NULL, {0, 0, 0, 0}, 0}
+#define GE_ASSERT_OPTS_INIT                                                                        \
+	{                                                                                          \
+		NULL, NULL, {0, 0, 0, 0}, 0                                                        \
+	}
 
 /*
  * Check every directive in the packages h names (h->pkgs; none = every

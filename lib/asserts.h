@@ -21,7 +21,10 @@
  * directive, with "-gcflags=PKG=-d=ssa/check_bce/debug=1" (merged with
  * -m and the user's flags by lib/gocmd's rules).  Files are read through
  * lib/gopkg's work-tree provider; one without the bytes "goescape:" or
- * "gcassert:" is never lexed.
+ * "gcassert:" is never lexed.  The packages are the main modules'
+ * directories as go sees them (no testdata, vendor, _x or .x directories,
+ * no nested module, no symlinked directory), build constraints applied by
+ * gopkg; _test.go files are not read (the builds compile none).
  *
  * Calls are found with golex's tokens, not types: an identifier followed
  * by '(' that is not a builtin, a predeclared type, a type the package

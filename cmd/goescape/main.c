@@ -1011,7 +1011,8 @@ static int cmd_check(const command *c, opts *o)
 	mo.suggest = marks;
 	if ((rc = check_assertions(&nviolated, &h, head, o->str[CHECK_INPUT])) < 0)
 		goto failed;
-	code = emit_and_write(head, outs, nouts, 1, "check", failing ? EXIT_NEW : EXIT_CLEAN, &mo);
+	code = emit_and_write(head, outs, nouts, 1, "check",
+	                      failing || nviolated ? EXIT_NEW : EXIT_CLEAN, &mo);
 	if (code == EXIT_CLEAN && (failing || nviolated))
 		code = EXIT_NEW;
 	free(marks);

@@ -622,13 +622,15 @@ static int file_directives(state *s, size_t fi)
 				continue; /* //goescape:ignore,... : the filter's, not an assertion
 				           */
 			if (k == GE_ASSERT_BAD) {
+				/* The repository's text: quoted (control bytes as \xNN). */
 				ge_buf msg = GE_BUF_INIT;
-				if (ge_buf_puts(&msg, "unknown directive \"") < 0 ||
-				    ge_buf_put(&msg, b, (size_t)(ne - b)) < 0 ||
-				    ge_buf_putc(&msg, '"') < 0)
+				char q[GE_QUOTE_BUF], *name = ge_strndup(b, (size_t)(ne - b));
+				if (!name || ge_buf_printf(&msg, "unknown directive \"%s\"",
+				                           ge_quoted(q, name)) < 0)
 					rc = oom();
 				else
 					rc = add_bad(s, fi, d, ge_buf_cstr(&msg));
+				free(name);
 				ge_buf_release(&msg);
 				continue;
 			}

@@ -136,6 +136,14 @@ test_expect_success 'every assertion holding: exit 0; a string holding the text 
 	grep -x "goescape: 0 of 3 assertions violated" err
 '
 
+test_expect_success 'an unknown name with an escape byte is quoted, one line' '
+	cp -R ok esc && cd esc &&
+	printf "package a\n\nfunc Esc() int {\n\treturn 1 //goescape:no\033[31mred\n}\n" >a/esc.go &&
+	test_expect_code 1 goescape assert >actual 2>err &&
+	printf "%s\n" "a/esc.go:4: return 1: unknown directive \"no\\x1b[31mred\"" >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'config: "assert": {"bce": false} turns bce off; a bad value exits 2' '
 	cd m &&
 	echo "{\"assert\": {\"bce\": false}}" >.goescape.json &&

@@ -1039,6 +1039,8 @@ int ge_assert_run(ge_assert_result **out, ge_history *h, const ge_assert_opts *o
 		          h->build.mods->mods[i].root, 0);
 	if (rc < 0 || (rc = find_directives(&s)) < 0)
 		goto done;
+	if (o->find_only)
+		goto done;
 	for (i = 0; i < s.nas; i++) {
 		need_inline |= s.as[i].kind == GE_ASSERT_INLINE;
 		need_heap |= s.as[i].kind == GE_ASSERT_NOESCAPE;

@@ -92,11 +92,14 @@ typedef struct ge_assert_opts {
 	 * its file) and no walk at all: a captured build's summary line.  Bad
 	 * directives in other files are not seen. */
 	int heap_files_only;
+	/* Only find the directives: nassertions and the bad ones, no build,
+	 * no verdict (whether there is anything to check at all). */
+	int find_only;
 } ge_assert_opts;
 
 #define GE_ASSERT_OPTS_INIT                                                                        \
 	{                                                                                          \
-		NULL, NULL, {0, 0, 0, 0}, 0                                                        \
+		NULL, NULL, {0, 0, 0, 0}, 0, 0                                                     \
 	}
 
 /*

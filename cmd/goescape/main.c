@@ -1106,15 +1106,26 @@ static int read_stdin(ge_buf *b)
 
 /*
  * The hook's assertions: a pushed commit that is the checked-out HEAD of a
- * clean work tree is checked there (check_assertions); any other is said
- * to be unchecked, never passed in silence.  *failing grows by the count.
+ * clean work tree is checked there (check_assertions); when the work tree
+ * has directives, any other is said to be unchecked, never passed in
+ * silence.  *failing grows by the count.
  */
 static int hook_assertions(ge_history *h, const ge_prepush_ref *refs, const ge_prepush_result *res,
                            size_t n, size_t *failing)
 {
 	ge_git_state st;
+	ge_assert_result *found = NULL;
+	ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
 	size_t i, nv = 0;
-	int rc, done = 0;
+	int rc, done = 0, any;
+	/* A work tree without a directive: nothing to check, nothing to say. */
+	ao.find_only = 1;
+	if ((rc = ge_assert_run(&found, h, &ao)) < 0)
+		return rc;
+	any = found->nassertions > 0;
+	ge_assert_result_free(found);
+	if (!any)
+		return 0;
 	if ((rc = ge_git_state_read(h->git, &st)) < 0)
 		return rc;
 	for (i = 0; i < n; i++) {

@@ -764,6 +764,13 @@ int ge_capture_input(ge_report **out, int fd, const char *name, const ge_modset 
 int ge_capture_input_pkgs(ge_report **out, int fd, const char *name, const ge_modset *mods,
                           const char *cwd, char *const *pkgs, size_t npkgs, int vendored)
 {
+	return ge_capture_input_sites(out, fd, name, mods, cwd, pkgs, npkgs, vendored, NULL);
+}
+
+int ge_capture_input_sites(ge_report **out, int fd, const char *name, const ge_modset *mods,
+                           const char *cwd, char *const *pkgs, size_t npkgs, int vendored,
+                           struct ge_cost_sites *sites)
+{
 	cap_state s;
 	char buf[65536];
 	char **scope = NULL;
@@ -777,6 +784,8 @@ int ge_capture_input_pkgs(ge_report **out, int fd, const char *name, const ge_mo
 		goto done;
 	ge_attrib_set_scope(s.attrib, scope, nscope);
 	ge_attrib_set_vendored(s.attrib, vendored);
+	if (sites) /* the positioned lines besides diagnostics, placed by the same attrib */
+		ge_attrib_set_sites(s.attrib, ge_cost_sites_take, sites);
 	for (;;) {
 		ssize_t n = read(fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)

@@ -95,6 +95,11 @@ int ge_capture_input(ge_report **out, int fd, const char *name, const ge_modset 
  */
 int ge_capture_input_pkgs(ge_report **out, int fd, const char *name, const ge_modset *mods,
 			  const char *cwd, char *const *pkgs, size_t npkgs, int vendored);
+/* The same, also handing the positioned non-diagnostic lines ("inlining
+   call to", check_bce's "Found ...") to sites (lib/cost), as a build does. */
+int ge_capture_input_sites(ge_report **out, int fd, const char *name, const ge_modset *mods,
+                           const char *cwd, char *const *pkgs, size_t npkgs, int vendored,
+                           struct ge_cost_sites *sites);
 
 /*
  * Keep only the diagnostics of packages that patterns pkgs name (as

@@ -336,6 +336,31 @@ int ge_config_parse(ge_config *c, const char *text, size_t len, const char *name
 				goto done;
 			}
 			c->fail_min_share = it->valuedouble;
+		} else if (strcmp(it->string, "assert") == 0) {
+			static const char *const kinds[] = {"noescape", "inline", "bce"};
+			const cJSON *k;
+			if (!cJSON_IsObject(it)) {
+				rc = ge_error_set(GE_EBADINPUT,
+				                  "'%s': \"assert\" must be an object", name);
+				goto done;
+			}
+			cJSON_ArrayForEach(k, it)
+			{
+				size_t j;
+				char q[GE_QUOTE_BUF];
+				for (j = 0; j < 3 && strcmp(k->string, kinds[j]); j++)
+					;
+				if (j == 3 || !cJSON_IsBool(k)) {
+					rc = ge_error_set(
+					    GE_EBADINPUT,
+					    j == 3 ? "'%s': unknown key \"assert.%s\" (want "
+					             "noescape, inline or bce)"
+					           : "'%s': \"assert.%s\" must be true or false",
+					    name, ge_quoted(q, k->string));
+					goto done;
+				}
+				c->assert_off[j] = cJSON_IsFalse(k);
+			}
 		} else {
 			char q[GE_QUOTE_BUF];
 			rc = ge_error_set(GE_EBADINPUT, "'%s': unknown key \"%s\"", name,

@@ -12,6 +12,8 @@
  *     "fail_on": ["moved", "escapes"]          kinds whose new diagnostics fail a check
  *     "fail_min_share": 0.01                   with check --profile: only new escapes whose
  *                                              line has this share of the bytes fail; (0,1]
+ *     "assert": {"bce": false}                 assertion kinds (noescape, inline, bce) that
+ *                                              are not checked; each true (default) or false
  *   }
  *
  * Every key is optional; an unknown key or a value of the wrong type is an
@@ -69,6 +71,8 @@ typedef struct ge_config {
 	char **suggest_platforms;
 	size_t nsuggest_platforms;
 	int suggest_platforms_set;
+	/* "assert": kinds turned off, indexed noescape, inline, bce (lib/asserts) */
+	int assert_off[3];
 } ge_config;
 
 /* NULL when p is "GOOS/GOARCH" of a known system and architecture, else why not. */

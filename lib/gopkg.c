@@ -805,6 +805,186 @@ int ge_gopkg_expr_end(uint32_t *end_col, ge_gopkg_file *f, uint32_t line, uint32
 }
 
 /* ------------------------------------------------------------------ */
+/* Assertion directives                                               */
+
+int ge_gopkg_may_have_directives(const char *src, size_t len)
+{
+	const char *p = src, *e = src + len;
+	/* "goescape:" and "gcassert:" both have ':' at index 8. */
+	while (p + 9 <= e && (p = memchr(p + 8, ':', (size_t)(e - p - 8))) != NULL) {
+		if (memcmp(p - 8, "goescape", 8) == 0 || memcmp(p - 8, "gcassert", 8) == 0)
+			return 1;
+		p -= 7;
+	}
+	return 0;
+}
+
+/*
+ * After a comment ending at i (its '\n' not included), up to end (the next
+ * token): 1 when only comments and white space lie between with no blank
+ * line, so the comment belongs to the group directly above that token.
+ */
+static int group_reaches(const char *src, size_t i, size_t end)
+{
+	int blank = 0; /* on a line with nothing but white space so far */
+	while (i < end) {
+		char c = src[i];
+		if (c == '\n') {
+			if (blank)
+				return 0;
+			blank = 1;
+			i++;
+		} else if (c == ' ' || c == '\t' || c == '\r') {
+			i++;
+		} else if (c == '/' && i + 1 < end && src[i + 1] == '/') {
+			while (i < end && src[i] != '\n')
+				i++;
+			blank = 0;
+		} else if (c == '/' && i + 1 < end && src[i + 1] == '*') {
+			for (i += 2; i + 1 < end && !(src[i] == '*' && src[i + 1] == '/'); i++)
+				;
+			i += 2;
+			blank = 0;
+		} else {
+			i++;
+			blank = 0;
+		}
+	}
+	return 1;
+}
+
+static int add_directive(ge_gopkg_directive **v, size_t *n, size_t *cap,
+                         const ge_gopkg_directive *d)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 8;
+		ge_gopkg_directive *nv = realloc(*v, nc * sizeof(*nv));
+		if (!nv)
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		*v = nv;
+		*cap = nc;
+	}
+	(*v)[(*n)++] = *d;
+	return 0;
+}
+
+/* Is line's first token "func" outside every brace?  depth[t] is the brace depth at token t. */
+static int starts_decl(const ge_golex *lx, const uint32_t *depth, uint32_t line)
+{
+	uint32_t lo = 0, hi = lx->ntoks;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (lx->toks[mid].line < line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo < lx->ntoks && lx->toks[lo].line == line && lx->toks[lo].len == 0)
+		lo++;
+	return lo < lx->ntoks && lx->toks[lo].line == line && lx->toks[lo].kind == GE_GOLEX_FUNC &&
+	       depth[lo] == 0;
+}
+
+int ge_gopkg_directives(ge_gopkg_directive **out, size_t *n, const ge_golex *lx)
+{
+	const char *src = lx->src;
+	ge_gopkg_directive *v = NULL;
+	uint32_t *depth = NULL, t, d = 0, line = 1;
+	size_t cap = 0, nv = 0, i = 0;
+	int rc = 0;
+	*out = NULL;
+	*n = 0;
+	if (!(depth = malloc(((size_t)lx->ntoks + 1) * sizeof(*depth))))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	for (t = 0; t < lx->ntoks; t++) {
+		if (lx->toks[t].kind == GE_GOLEX_RBRACE && d)
+			d--;
+		depth[t] = d;
+		if (lx->toks[t].kind == GE_GOLEX_LBRACE)
+			d++;
+	}
+	for (t = 0; t < lx->ntoks && rc == 0; t++) {
+		size_t end = lx->toks[t].off;
+		while (i < end && rc == 0) {
+			if (src[i] == '\n') {
+				line++;
+				i++;
+			} else if (src[i] == '/' && i + 1 < end && src[i + 1] == '*') {
+				for (i += 2; i + 1 < end && !(src[i] == '*' && src[i + 1] == '/');
+				     i++)
+					if (src[i] == '\n')
+						line++;
+				i += 2;
+			} else if (src[i] == '/' && i + 1 < end && src[i + 1] == '/') {
+				size_t j = i, k;
+				ge_gopkg_directive dv;
+				int gc = 0;
+				while (j < end && src[j] != '\n')
+					j++;
+				if (j - i >= 11 && memcmp(src + i, "//goescape:", 11) == 0)
+					gc = 0;
+				else if (j - i >= 11 && memcmp(src + i, "//gcassert:", 11) == 0)
+					gc = 1;
+				else {
+					i = j;
+					continue;
+				}
+				if (!gc && j - i >= 17 &&
+				    memcmp(src + i, "//goescape:ignore", 17) == 0 &&
+				    (j - i == 17 || src[i + 17] == ' ' || src[i + 17] == '\t' ||
+				     src[i + 17] == '\r')) {
+					i = j;
+					continue;
+				}
+				memset(&dv, 0, sizeof(dv));
+				dv.line = line;
+				dv.col = (uint32_t)(i - lx->lines[line - 1]) + 1;
+				dv.gcassert = gc;
+				dv.list = src + i + 11;
+				dv.list_len = j - i - 11;
+				while (dv.list_len && (dv.list[dv.list_len - 1] == '\r' ||
+				                       dv.list[dv.list_len - 1] == ' ' ||
+				                       dv.list[dv.list_len - 1] == '\t'))
+					dv.list_len--;
+				/* The last written token before the comment. */
+				for (k = t; k > 0 && lx->toks[k - 1].len == 0; k--)
+					;
+				if (k > 0 && lx->toks[k - 1].line == line) {
+					dv.trailing = 1;
+					dv.target = line;
+				} else {
+					uint32_t u = t;
+					while (u < lx->ntoks && lx->toks[u].len == 0 &&
+					       lx->toks[u].kind != GE_GOLEX_EOF)
+						u++;
+					if (u < lx->ntoks && lx->toks[u].kind != GE_GOLEX_EOF &&
+					    group_reaches(src, j, lx->toks[u].off))
+						dv.target = lx->toks[u].line;
+				}
+				if (dv.target)
+					dv.decl = starts_decl(lx, depth, dv.target);
+				rc = add_directive(&v, &nv, &cap, &dv);
+				i = j;
+			} else {
+				i++;
+			}
+		}
+		line = lx->toks[t].line;
+		for (i = lx->toks[t].off; i < (size_t)lx->toks[t].off + lx->toks[t].len; i++)
+			if (src[i] == '\n')
+				line++;
+	}
+	free(depth);
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* Match keys                                                         */
 
 static int is_digit(char c)

@@ -47,6 +47,7 @@
 #include <stdint.h>
 
 #include "common.h"
+#include "golex.h"
 #include "gosrc.h"
 
 /*
@@ -229,5 +230,37 @@ int ge_gopkg_name_ok(const char *name, const ge_gopkg_build *build);
 /* Evaluate one //go:build expression (the text after "//go:build");
  * 1 true, 0 false, GE_EBADINPUT when it does not parse. */
 int ge_gopkg_eval_constraint(const char *expr, size_t len, const ge_gopkg_build *build);
+
+/*
+ * Assertion directives (issue 15): the line comments that start with
+ * "//goescape:" or "//gcassert:" (no space, as Go's own directives), other
+ * than "//goescape:ignore" (ge_gopkg_ignored's).  Found between golex's
+ * tokens, as the ignore mark is, so text in a string is never one.  Each
+ * annotates one line:
+ *   - trailing (a token before it on its line): that line;
+ *   - on a line of its own: the first line of what follows the comment
+ *     group it is in (the next token's line), when no blank line separates
+ *     them; else none (target 0, a misplaced directive).
+ * list/list_len is the text after the colon up to the end of the comment
+ * (borrowed from lx->src): the comma-separated names, not yet split.
+ * decl is set when the annotated line starts a function declaration (its
+ * first token is "func" outside every brace).  *out is malloc'd (free()),
+ * NULL when *n is 0.
+ */
+typedef struct ge_gopkg_directive {
+	uint32_t line, col; /* of the comment */
+	uint32_t target;    /* the annotated line; 0 when none */
+	int trailing;
+	int gcassert; /* written "//gcassert:" */
+	int decl;
+	const char *list;
+	size_t list_len;
+} ge_gopkg_directive;
+
+int ge_gopkg_directives(ge_gopkg_directive **out, size_t *n, const ge_golex *lx);
+
+/* Can src hold a directive at all?  A byte search for "goescape:" and
+ * "gcassert:", so a file without either is never lexed for them. */
+int ge_gopkg_may_have_directives(const char *src, size_t len);
 
 #endif

@@ -487,6 +487,13 @@ int ge_prepush_check(ge_prepush *p, ge_history *h, const ge_config *cfg, const c
 	if (!(res = calloc(p->n ? p->n : 1, sizeof(*res))))
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	rc = ge_prepush_analyse(res, h, remote, p->refs, p->n);
+	free(p->commits);
+	if (!(p->commits = calloc(p->n ? p->n : 1, sizeof(*p->commits)))) {
+		free(res);
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < p->n; i++)
+		memcpy(p->commits[i], res[i].commit, GE_OID_HEX);
 	for (i = 0; i < p->n; i++) {
 		ge_report *r = res[i].report;
 		size_t nf;
@@ -526,6 +533,8 @@ int ge_prepush_check(ge_prepush *p, ge_history *h, const ge_config *cfg, const c
 void ge_prepush_release(ge_prepush *p)
 {
 	free(p->refs);
+	free(p->commits);
+	p->commits = NULL;
 	ge_buf_release(&p->text);
 	p->refs = NULL;
 	p->n = 0;

@@ -115,6 +115,9 @@ typedef struct ge_prepush {
 	ge_buf text;    /* for stderr */
 	size_t failing; /* new heap escapes that refuse the push */
 	char first_base[GE_OID_HEX];
+	/* After ge_prepush_check: each ref's pushed commit ("" when skipped),
+	   for checks the caller adds (the source assertions). */
+	char (*commits)[GE_OID_HEX];
 } ge_prepush;
 
 #define GE_PREPUSH_INIT                                                                            \

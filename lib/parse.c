@@ -75,7 +75,9 @@ static const char leaks_pattern[] =
  * neither escapes, leaks nor inlining: GE_LINE_NOTE.  Anything not listed
  * here is treated as a compile error.  Forms printed only under other
  * debug flags (-d=loopvar, -d=escapemutationscalls ...) are left out on
- * purpose: a user who asked for them sees them.
+ * purpose: a user who asked for them sees them.  The check_bce lines are
+ * the exception: goescape asks for them itself (lib/asserts) and reads them
+ * with ge_parse_bce().
  */
 static const char *const note_shapes[] = {
     "devirtualizing \\S.* to \\S.*",           /* devirtualize */
@@ -95,6 +97,7 @@ static const char *const note_shapes[] = {
     "function \\S.* considered 'big'; reducing max cost of inlinees",
     "(?:\\S+|function arg|function results?) will be kept alive", /* b.Loop, -m=2 */
     "expr is unknown to bloop pass",
+    "Found Is(?:Slice)?InBounds", /* -d=ssa/check_bce/debug=1: the bce assertions' build */
     "  warning: truncated explanation due to assignment cycle; see golang.org/issue/\\d+",
 };
 
@@ -619,4 +622,14 @@ int ge_parse_build_event(ge_build_event *out, const char *line, size_t len)
 done:
 	cJSON_Delete(j);
 	return rc;
+}
+
+int ge_parse_bce(const char *text, size_t len)
+{
+	static const char in[] = "Found IsInBounds", sl[] = "Found IsSliceInBounds";
+	if (len == sizeof(in) - 1 && memcmp(text, in, len) == 0)
+		return 1;
+	if (len == sizeof(sl) - 1 && memcmp(text, sl, len) == 0)
+		return 2;
+	return 0;
 }

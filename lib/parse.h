@@ -90,6 +90,14 @@ int ge_parser_finish(ge_parser *p, ge_parse_cb cb, void *ud);
 ge_line_type ge_parse_classify(const ge_parser *p, ge_parse_line *out, const char *line, size_t len);
 
 /*
+ * A bounds check the compiler kept, as -d=ssa/check_bce/debug=1 prints it
+ * (a GE_LINE_NOTE's text): 1 for "Found IsInBounds" (an index), 2 for
+ * "Found IsSliceInBounds" (a slice expression), 0 for any other text.
+ * The same wording from Go 1.19 to 1.27.
+ */
+int ge_parse_bce(const char *text, size_t len);
+
+/*
  * One event of "go build -json" (go help buildjson): a JSON object on a
  * line of its own, {"ImportPath":"P","Action":"build-output","Output":"..."}
  * or Action "build-fail".  The Output strings, concatenated, are exactly

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "asserts.h"
 #include "baseline.h"
 #include "capture.h"
 #include "check.h"
@@ -625,6 +626,8 @@ static const opt check_opts[] = {
      "with --profile: fail only on new escapes costing at least N bytes (64K, 1M)", NULL, NULL},
     {OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
 
+static int check_assertions(size_t *n, ge_history *h, const ge_report *head, const char *input);
+
 static int cmd_check(const command *c, opts *o)
 {
 	ge_history h = {0};
@@ -633,6 +636,7 @@ static int cmd_check(const command *c, opts *o)
 	size_t nouts, k;
 	ge_markdown_opts mo = GE_MARKDOWN_OPTS_INIT;
 	char *link = NULL;
+	size_t nviolated = 0;
 	int rc, code;
 	(void)c;
 	nouts = parse_outputs(outs, o, &out_args.format, &out_args.output, "check");
@@ -671,9 +675,16 @@ static int cmd_check(const command *c, opts *o)
 	mo.base = res.base_desc;
 	mo.link = link = ge_check_link_prefix(G.git, G.mods.top);
 	mo.suggest = res.suggest;
+	/* The source assertions gate too, whatever the base says. */
+	if ((rc = check_assertions(&nviolated, &h, res.head, run_args.input)) < 0) {
+		free(link);
+		code = fail_check(rc, &res);
+		ge_check_result_release(&res);
+		return code;
+	}
 	code = emit_and_write(res.head, outs, nouts, 1, "check",
-	                      res.failing ? EXIT_NEW : EXIT_CLEAN, &mo, res.cost);
-	if (code == EXIT_CLEAN && res.failing)
+	                      res.failing || nviolated ? EXIT_NEW : EXIT_CLEAN, &mo, res.cost);
+	if (code == EXIT_CLEAN && (res.failing || nviolated))
 		code = EXIT_NEW;
 	free(link);
 	ge_check_result_release(&res);
@@ -752,6 +763,50 @@ static int read_stdin(ge_buf *b)
 }
 
 /* The pre-push hook: lib/hook reads the push, checks it and says what refuses it. */
+/*
+ * The hook's assertions: a pushed commit that is the checked-out HEAD of a
+ * clean work tree is checked there (check_assertions); when the work tree
+ * has directives, any other is said to be unchecked, never passed in
+ * silence.  *failing grows by the count.
+ */
+static int hook_assertions(ge_history *h, const ge_prepush *p, size_t *failing)
+{
+	ge_git_state st;
+	ge_assert_result *found = NULL;
+	ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
+	size_t i, nv = 0;
+	int rc, done = 0, any;
+	/* A work tree without a directive: nothing to check, nothing to say. */
+	ao.find_only = 1;
+	if ((rc = ge_assert_run(&found, h, &ao)) < 0)
+		return rc;
+	any = found->nassertions > 0;
+	ge_assert_result_free(found);
+	if (!any || !p->commits)
+		return 0;
+	if ((rc = ge_git_state_read(&st, h->git)) < 0)
+		return rc;
+	for (i = 0; i < p->n; i++) {
+		if (!p->commits[i][0])
+			continue;
+		if (strcmp(p->commits[i], st.head) != 0 || st.dirty) {
+			fprintf(stderr,
+			        "goescape: warning: the assertions of %s are not checked: it is not "
+			        "the checked-out commit of a clean work tree\n",
+			        p->refs[i].local_ref);
+			continue;
+		}
+		if (!done && (rc = check_assertions(&nv, h, NULL, NULL)) < 0)
+			return rc;
+		if (!done && nv)
+			fprintf(stderr, "goescape: %s breaks %zu assertion%s\n", p->refs[i].local_ref, nv,
+			        nv == 1 ? "" : "s");
+		done = 1;
+		*failing += nv;
+	}
+	return 0;
+}
+
 static int hook_prepush(const char *remote)
 {
 	ge_buf in = GE_BUF_INIT;
@@ -806,7 +861,20 @@ static int hook_prepush(const char *remote)
 		ge_prepush_release(&p);
 		return rc;
 	}
-	rc = p.failing ? EXIT_NEW : EXIT_CLEAN;
+	{
+		size_t nv = 0;
+		if ((rc = hook_assertions(&h, &p, &nv)) < 0) {
+			rc = fail_rc(rc);
+			fprintf(stderr, "goescape: the pre-push check could not run; push anyway with "
+			                "'git push --no-verify' or GOESCAPE_SKIP=1\n");
+			ge_prepush_release(&p);
+			return rc;
+		}
+		if (nv && !p.failing)
+			fprintf(stderr, "goescape: see them with 'goescape assert'; push anyway with "
+			                "'git push --no-verify' or GOESCAPE_SKIP=1\n");
+		rc = p.failing || nv ? EXIT_NEW : EXIT_CLEAN;
+	}
 	ge_prepush_release(&p);
 	return rc;
 failed:
@@ -976,6 +1044,125 @@ static int cmd_completion(const command *c, opts *o)
 	return code;
 }
 
+/* ---- assert (lib/asserts) ---------------------------------------------- */
+
+static struct {
+	const char *format, *output, *input;
+} assert_args;
+
+/* clang-format off */
+static const opt assert_opts[] = {
+    {OPT_STRING, "format", 'f', &assert_args.format, "F", "text (default), json, sarif, github", "text json sarif github", NULL},
+    {OPT_STRING, "output", 'o', &assert_args.output, "FILE", "write to FILE (atomically), not stdout", NULL, NULL},
+    {OPT_STRING, "input", 0, &assert_args.input, "FILE", "read compiler -m output from FILE ('-' for stdin); bce needs -d=ssa/check_bce/debug=1 in it", NULL, NULL},
+    {OPT_FLAG, "vendored", 0, &vendored_opt, NULL, "report code in vendor/ too (the dependencies')", NULL, NULL},
+    {OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
+/* clang-format on */
+
+/* The kinds .goescape.json turns off ("assert": {"bce": false}). */
+static void assert_config(ge_assert_opts *ao)
+{
+	ao->off[GE_ASSERT_NOESCAPE] = G.config.assert_off[0];
+	ao->off[GE_ASSERT_INLINE] = G.config.assert_off[1];
+	ao->off[GE_ASSERT_BCE] = G.config.assert_off[2];
+}
+
+static int cmd_assert(const command *c, opts *o)
+{
+	ge_history h = {0};
+	ge_assert_result *res = NULL;
+	ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
+	ge_buf b = GE_BUF_INIT;
+	const char *fmt = assert_args.format;
+	int rc, code;
+	(void)c;
+	if (fmt && strcmp(fmt, "text") && strcmp(fmt, "json") && strcmp(fmt, "sarif") &&
+	    strcmp(fmt, "github"))
+		die_usage("assert: unknown format '%s' (want text, json, sarif or github)", fmt);
+	if (assert_args.input && o->nrest)
+		die_usage("assert: --input does not go with package patterns");
+	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
+		return fail_rc(rc);
+	ao.input = assert_args.input;
+	assert_config(&ao);
+	rc = ge_assert_run(&res, &h, &ao);
+	ge_progress_clear(G.progress);
+	if (rc < 0)
+		return fail_rc(rc);
+	if (ge_assert_emit(&b, res, fmt, G.mods.top) < 0) {
+		ge_assert_result_free(res);
+		return fail(EXIT_USAGE);
+	}
+	code = write_output(assert_args.output, &b);
+	fprintf(stderr, "goescape: %zu of %zu assertion%s violated\n", res->n, res->nassertions,
+	        res->nassertions == 1 ? "" : "s");
+	if (code == 0 && res->n)
+		code = EXIT_NEW;
+	ge_buf_release(&b);
+	ge_assert_result_free(res);
+	return code;
+}
+
+/*
+ * check's and the hook's gate: the violated assertions of the head, printed
+ * as 'assert' prints them, on stderr; *n their number.  head is the report
+ * check just built (noescape is read from it); with --input the same file
+ * is read again ('-' cannot be: then only noescape is checked, and said).
+ */
+static int check_assertions(size_t *n, ge_history *h, const ge_report *head, const char *input)
+{
+	ge_assert_result *res = NULL;
+	ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
+	ge_buf b = GE_BUF_INIT;
+	int rc;
+	*n = 0;
+	assert_config(&ao);
+	if (input && strcmp(input, "-") != 0)
+		ao.input = input;
+	else
+		ao.head = head;
+	if (input && !ao.input) {
+		ao.off[GE_ASSERT_INLINE] = ao.off[GE_ASSERT_BCE] = 1;
+		fprintf(stderr, "%s: warning: with --input - only noescape assertions are checked\n",
+		        prog);
+	}
+	if ((rc = ge_assert_run(&res, h, &ao)) < 0)
+		return rc;
+	if (res->n && (rc = ge_assert_emit(&b, res, "text", NULL)) == 0)
+		fprintf(stderr, "%s: %zu of %zu assertion%s violated:\n%s", prog, res->n,
+		        res->nassertions, res->nassertions == 1 ? "" : "s", b.ptr);
+	*n = res->n;
+	ge_buf_release(&b);
+	ge_assert_result_free(res);
+	return rc;
+}
+
+/*
+ * A captured build of the whole module: one more summary line when noescape
+ * assertions are violated, read from the build's own report and only the
+ * files it has heap escapes in (no walk: a build stays as fast as it was);
+ * inline, bce and typos are left to 'goescape assert'.
+ */
+static void build_assertions(ge_history *h, const ge_report *r)
+{
+	ge_assert_result *res = NULL;
+	ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
+	size_t i, n = 0;
+	assert_config(&ao);
+	ao.head = r;
+	ao.heap_files_only = 1;
+	ao.off[GE_ASSERT_INLINE] = ao.off[GE_ASSERT_BCE] = 1;
+	if (ge_assert_run(&res, h, &ao) == 0)
+		for (i = 0; i < res->n; i++)
+			n += res->v[i].kind == GE_ASSERT_NOESCAPE;
+	if (n)
+		fprintf(stderr,
+		        "goescape: %zu noescape assertion%s violated (see 'goescape assert', which "
+		        "checks inline and bce too)\n",
+		        n, n == 1 ? "" : "s");
+	ge_assert_result_free(res);
+}
+
 static const command commands[] = {
     {"report", "[PKG...]",
      "Print every heap escape of the packages (default: the whole module).\n"
@@ -983,6 +1170,11 @@ static const command commands[] = {
      "from one build: '--format sarif -o a.sarif --format markdown -o s.md --format text'\n"
      "(each -o is for the --format before it; the files are written all or none).",
      report_opts, cmd_report, NULL},
+    {"assert", "[PKG...]",
+     "Check the //goescape: (or //gcassert:) noescape, inline and bce directives of the\n"
+     "packages against the compiler; print each violated one as 'file:line: source:\n"
+     "reason'; exit 1 when any is violated.",
+     assert_opts, cmd_assert, NULL},
     {"baseline", "[PKG...]",
      "Record today's heap escapes as the baseline file that 'check' compares with.", baseline_opts,
      cmd_baseline, NULL},
@@ -1175,11 +1367,14 @@ static int run_go(int argc, char **argv)
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !ge_run_signalled()) {
 		ge_buf b = GE_BUF_INIT;
 		ge_history h;
-		if (storable && load_history(&h, NULL, 0) == 0)
+		int loaded = storable && load_history(&h, NULL, 0) == 0;
+		if (loaded)
 			(void)ge_history_store_build(&h, r, &before);
 		if (ge_emit_build_summary(&b, r) == 0)
 			fprintf(stderr, "%s\n", b.ptr);
 		ge_buf_release(&b);
+		if (loaded)
+			build_assertions(&h, r);
 	}
 	ge_report_free(r);
 	fflush(stderr);

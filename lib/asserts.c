@@ -1,0 +1,1113 @@
+/*
+ * lib/asserts: directives found (gopkg), verdicts from the compiler (see
+ * asserts.h).  Sections: the walk over the packages, the directives of a
+ * file, the builds, the verdicts, the outputs.
+ */
+#include "asserts.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "cost.h"
+#include "golex.h"
+#include "gopkg.h"
+#include "parse.h"
+
+/* ---- what was found ---- */
+
+typedef struct afile {
+	char *rel;  /* module-relative path */
+	char *path; /* absolute */
+	size_t pkg;
+	ge_buf src;
+	uint32_t *lines; /* offsets where lines start (golex's table) */
+	uint32_t nlines;
+} afile;
+
+typedef struct apkg {
+	char *dir, *ip, *name;
+	char **files; /* compiled base names */
+	size_t nfiles;
+	char **types; /* type names declared, when asked (types_done) */
+	size_t ntypes;
+	int types_done, has_bce;
+} apkg;
+
+typedef struct acall {
+	char *name;    /* the called identifier */
+	char *display; /* "b.NoInline", "t.Slow", "F" */
+} acall;
+
+typedef struct aassert {
+	ge_assert_kind kind;
+	size_t file;
+	uint32_t target, dline, dcol;
+	uint32_t cut; /* a trailing directive's column: where the annotated text ends */
+	int decl;
+	char *fname;  /* function-level inline: the function's name */
+	int method;   /* ... declared with a receiver */
+	char *recv;   /* its receiver's type name */
+	acall *calls; /* statement inline */
+	size_t ncalls;
+} aassert;
+
+typedef struct state {
+	ge_history *h;
+	const ge_assert_opts *o;
+	const char *top;
+	char **scope;
+	size_t nscope;
+	apkg *pkgs;
+	size_t npkgs, pkgs_cap;
+	afile *files;
+	size_t nfiles, files_cap;
+	aassert *as;
+	size_t nas, as_cap;
+	ge_assert_result *res;
+	size_t res_cap;
+} state;
+
+static int oom(void)
+{
+	return ge_error_set(GE_ENOMEM, "out of memory");
+}
+
+#define GROW(v, n, cap) (((n) < (cap)) ? 0 : grow((void **)&(v), &(cap), sizeof(*(v))))
+
+static int grow(void **v, size_t *cap, size_t size)
+{
+	size_t nc = *cap ? *cap * 2 : 16;
+	void *nv = realloc(*v, nc * size);
+	if (!nv)
+		return oom();
+	*v = nv;
+	*cap = nc;
+	return 0;
+}
+
+const char *ge_assert_rule(ge_assert_kind k)
+{
+	static const char *r[] = {"GE3000", "GE3001", "GE3002", "GE3003"};
+	return r[k];
+}
+
+const char *ge_assert_kind_name(ge_assert_kind k)
+{
+	static const char *r[] = {"directive", "noescape", "inline", "bce"};
+	return r[k];
+}
+
+void ge_assert_result_free(ge_assert_result *r)
+{
+	size_t i;
+	if (!r)
+		return;
+	for (i = 0; i < r->n; i++) {
+		free(r->v[i].file);
+		free(r->v[i].dfile);
+		free(r->v[i].source);
+		free(r->v[i].reason);
+	}
+	free(r->v);
+	free(r);
+}
+
+static void state_release(state *s)
+{
+	size_t i, j;
+	for (i = 0; i < s->npkgs; i++) {
+		free(s->pkgs[i].dir);
+		free(s->pkgs[i].ip);
+		free(s->pkgs[i].name);
+		ge_strv_free(s->pkgs[i].files, s->pkgs[i].nfiles);
+		ge_strv_free(s->pkgs[i].types, s->pkgs[i].ntypes);
+	}
+	free(s->pkgs);
+	for (i = 0; i < s->nfiles; i++) {
+		free(s->files[i].rel);
+		free(s->files[i].path);
+		ge_buf_release(&s->files[i].src);
+		free(s->files[i].lines);
+	}
+	free(s->files);
+	for (i = 0; i < s->nas; i++) {
+		free(s->as[i].fname);
+		free(s->as[i].recv);
+		for (j = 0; j < s->as[i].ncalls; j++) {
+			free(s->as[i].calls[j].name);
+			free(s->as[i].calls[j].display);
+		}
+		free(s->as[i].calls);
+	}
+	free(s->as);
+	ge_strv_free(s->scope, s->nscope);
+}
+
+/* A line's text, trimmed; a trailing directive's own comment cut off at cut (a column, 0: none). */
+static char *line_text(const char *src, const uint32_t *lines, uint32_t nlines, uint32_t line,
+                       uint32_t cut, size_t len)
+{
+	size_t b, e;
+	if (!line || line > nlines)
+		return ge_strdup("");
+	b = lines[line - 1];
+	e = line < nlines ? lines[line] : len;
+	if (cut && b + cut - 1 < e)
+		e = b + cut - 1;
+	while (e > b && (src[e - 1] == '\n' || src[e - 1] == '\r' || src[e - 1] == ' ' ||
+	                 src[e - 1] == '\t'))
+		e--;
+	while (b < e && (src[b] == ' ' || src[b] == '\t'))
+		b++;
+	return ge_strndup(src + b, e - b);
+}
+
+static int add_violation(state *s, ge_assert_kind k, const afile *site, uint32_t line,
+                         const afile *df, const aassert *a, uint32_t cut, const char *reason)
+{
+	ge_assert_violation *v;
+	if (GROW(s->res->v, s->res->n, s->res_cap) < 0)
+		return GE_ENOMEM;
+	v = &s->res->v[s->res->n];
+	memset(v, 0, sizeof(*v));
+	v->kind = k;
+	v->line = line;
+	v->dline = a ? a->dline : line;
+	v->dcol = a ? a->dcol : 0;
+	v->file = ge_strdup(site->rel);
+	v->dfile = ge_strdup(df->rel);
+	v->source =
+	    line_text(ge_buf_cstr(&site->src), site->lines, site->nlines, line, cut, site->src.len);
+	v->reason = ge_strdup(reason);
+	s->res->n++;
+	if (!v->file || !v->dfile || !v->source || !v->reason)
+		return oom();
+	return 0;
+}
+
+/* ---- the walk ---- */
+
+static int list_files(apkg *p, const char *dir)
+{
+	ge_gopkg_source src;
+	ge_gopkg_build b = GE_GOPKG_BUILD_INIT;
+	ge_gopkg *gp = NULL;
+	size_t i;
+	int rc;
+	ge_gopkg_source_worktree(&src);
+	b.goos = getenv("GOOS");
+	b.goarch = getenv("GOARCH");
+	if ((rc = ge_gopkg_open(&gp, dir, &src, &b)) < 0)
+		return rc == GE_ENOTFOUND ? 0 : rc;
+	p->nfiles = ge_gopkg_nfiles(gp);
+	if (p->nfiles && !(p->files = calloc(p->nfiles, sizeof(char *)))) {
+		ge_gopkg_free(gp);
+		return oom();
+	}
+	for (i = 0; i < p->nfiles; i++)
+		if (!(p->files[i] = ge_strdup(ge_gopkg_file_name(gp, i)))) {
+			ge_gopkg_free(gp);
+			return oom();
+		}
+	ge_gopkg_free(gp);
+	return 0;
+}
+
+static int has_go_file(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+	if (!d)
+		return 0;
+	while (!found && (e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		found = n > 3 && strcmp(e->d_name + n - 3, ".go") == 0;
+	}
+	closedir(d);
+	return found;
+}
+
+/* The packages under dir of module (root, path), go's way: no testdata, vendor, _x, .x, nested
+ * modules. */
+static int walk(state *s, const char *root, const char *modpath, const char *dir, int depth)
+{
+	DIR *d;
+	struct dirent *e;
+	char **subs = NULL;
+	size_t nsubs = 0, cap = 0, i;
+	int rc = 0;
+	if (depth > 64)
+		return 0;
+	if (has_go_file(dir)) {
+		const char *rel = ge_path_within(dir, root);
+		ge_buf ip = GE_BUF_INIT;
+		if ((rel && *rel ? ge_buf_printf(&ip, "%s/%s", modpath, rel)
+		                 : ge_buf_puts(&ip, modpath)) < 0)
+			return oom();
+		if (ge_gocmd_scope_match(s->scope, s->nscope, ge_buf_cstr(&ip))) {
+			apkg *p;
+			if (GROW(s->pkgs, s->npkgs, s->pkgs_cap) < 0) {
+				ge_buf_release(&ip);
+				return GE_ENOMEM;
+			}
+			p = &s->pkgs[s->npkgs++];
+			memset(p, 0, sizeof(*p));
+			p->ip = ge_buf_detach(&ip);
+			if (!p->ip || !(p->dir = ge_strdup(dir)))
+				return oom();
+			if ((rc = list_files(p, dir)) < 0)
+				return rc;
+		}
+		ge_buf_release(&ip);
+	}
+	if (!(d = opendir(dir)))
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+		char *sub, *gomod;
+		if (e->d_name[0] == '.' || e->d_name[0] == '_' ||
+		    strcmp(e->d_name, "testdata") == 0 || strcmp(e->d_name, "vendor") == 0)
+			continue;
+		if (!(sub = ge_path_join(dir, e->d_name))) {
+			rc = oom();
+			break;
+		}
+		/* lstat: a symlinked directory is not a package of the module (go does the same).
+		 */
+		if (lstat(sub, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			free(sub);
+			continue;
+		}
+		gomod = ge_path_join(sub, "go.mod");
+		if (gomod && access(gomod, F_OK) == 0) {
+			free(gomod);
+			free(sub);
+			continue;
+		}
+		free(gomod);
+		if (GROW(subs, nsubs, cap) < 0) {
+			free(sub);
+			rc = GE_ENOMEM;
+			break;
+		}
+		subs[nsubs++] = sub;
+	}
+	closedir(d);
+	for (i = 0; i < nsubs; i++) {
+		if (rc == 0)
+			rc = walk(s, root, modpath, subs[i], depth + 1);
+		free(subs[i]);
+	}
+	free(subs);
+	return rc;
+}
+
+/* The packages and files head has heap escapes in: heap_files_only's view. */
+static int heap_files(state *s, const ge_report *head)
+{
+	size_t i, j, k;
+	for (i = 0; i < head->ndiags; i++) {
+		const ge_diag *d = &head->diags[i];
+		const char *slash;
+		char *path, *dir, *base, **nv;
+		apkg *p = NULL;
+		if (!ge_kind_is_heap(d->kind) || !d->package || !d->file)
+			continue;
+		if (!(path = ge_path_join(s->top, d->file)))
+			return oom();
+		slash = strrchr(path, '/');
+		dir = ge_strndup(path, (size_t)(slash - path));
+		base = ge_strdup(slash + 1);
+		free(path);
+		if (!dir || !base) {
+			free(dir);
+			free(base);
+			return oom();
+		}
+		for (j = 0; j < s->npkgs && !p; j++)
+			if (strcmp(s->pkgs[j].dir, dir) == 0)
+				p = &s->pkgs[j];
+		if (p) {
+			free(dir);
+		} else {
+			if (GROW(s->pkgs, s->npkgs, s->pkgs_cap) < 0) {
+				free(dir);
+				free(base);
+				return GE_ENOMEM;
+			}
+			p = &s->pkgs[s->npkgs++];
+			memset(p, 0, sizeof(*p));
+			p->dir = dir;
+			if (!(p->ip = ge_strdup(d->package))) {
+				free(base);
+				return oom();
+			}
+		}
+		for (k = 0; k < p->nfiles && strcmp(p->files[k], base) != 0; k++)
+			;
+		if (k < p->nfiles) {
+			free(base);
+			continue;
+		}
+		if (!(nv = realloc(p->files, (p->nfiles + 1) * sizeof(*nv)))) {
+			free(base);
+			return oom();
+		}
+		p->files = nv;
+		p->files[p->nfiles++] = base;
+	}
+	return 0;
+}
+
+/* ---- the directives of a file ---- */
+
+static int is_builtin(const char *s, size_t n)
+{
+	static const char *const names[] = {
+	    "append",     "cap",     "clear",   "close",   "complex",    "copy",  "delete",
+	    "imag",       "len",     "make",    "max",     "min",        "new",   "panic",
+	    "print",      "println", "real",    "recover", "bool",       "byte",  "complex64",
+	    "complex128", "error",   "float32", "float64", "int",        "int8",  "int16",
+	    "int32",      "int64",   "rune",    "string",  "uint",       "uint8", "uint16",
+	    "uint32",     "uint64",  "uintptr", "any",     "comparable", NULL};
+	size_t i;
+	for (i = 0; names[i]; i++)
+		if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int tok_is(const ge_golex *lx, uint32_t t, const char *s)
+{
+	size_t n = strlen(s);
+	return lx->toks[t].kind == GE_GOLEX_IDENT && lx->toks[t].len == n &&
+	       memcmp(lx->src + lx->toks[t].off, s, n) == 0;
+}
+
+/* The type names a package declares ("type T", and each spec of "type ( ... )"). */
+static int collect_types(apkg *p, const ge_golex *lx)
+{
+	size_t cap = p->ntypes;
+	uint32_t t;
+	for (t = 0; t + 1 < lx->ntoks; t++) {
+		uint32_t u, end;
+		if (lx->toks[t].kind != GE_GOLEX_TYPE)
+			continue;
+		u = t + 1;
+		end = u + 1;
+		if (lx->toks[u].kind == GE_GOLEX_LPAREN && lx->toks[u].match != GE_GOLEX_NONE) {
+			end = lx->toks[u].match;
+			u++;
+		}
+		for (; u < end && u < lx->ntoks; u++) {
+			const ge_golex_tok *k = &lx->toks[u];
+			int start = u == t + 1 || lx->toks[u - 1].kind == GE_GOLEX_LPAREN ||
+			            lx->toks[u - 1].kind == GE_GOLEX_SEMICOLON;
+			if (k->kind != GE_GOLEX_IDENT || !start)
+				continue;
+			if (p->ntypes == cap) {
+				size_t nc = cap ? cap * 2 : 8;
+				char **nv = realloc(p->types, nc * sizeof(*nv));
+				if (!nv)
+					return oom();
+				p->types = nv;
+				cap = nc;
+			}
+			if (!(p->types[p->ntypes] = ge_strndup(lx->src + k->off, k->len)))
+				return oom();
+			p->ntypes++;
+		}
+	}
+	return 0;
+}
+
+static int is_type(const apkg *p, const char *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i < p->ntypes; i++)
+		if (strlen(p->types[i]) == n && memcmp(p->types[i], s, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int read_file(ge_buf *out, const char *path)
+{
+	ge_gopkg_source src;
+	ge_gopkg_source_worktree(&src);
+	return src.read(src.ud, path, 0, out);
+}
+
+/* Lex every file of p for its type names, once. */
+static int pkg_types(state *s, apkg *p)
+{
+	size_t i;
+	int rc = 0;
+	(void)s;
+	if (p->types_done)
+		return 0;
+	p->types_done = 1;
+	for (i = 0; i < p->nfiles && rc == 0; i++) {
+		ge_buf b = GE_BUF_INIT;
+		ge_golex lx = GE_GOLEX_INIT;
+		char *path = ge_path_join(p->dir, p->files[i]);
+		if (!path)
+			return oom();
+		rc = read_file(&b, path);
+		free(path);
+		if (rc == 0 && (rc = ge_golex_scan(&lx, ge_buf_cstr(&b), b.len)) == 0)
+			rc = collect_types(p, &lx);
+		ge_golex_release(&lx);
+		ge_buf_release(&b);
+	}
+	return rc;
+}
+
+/* Is token t (an IDENT followed by '(') a call, not a declaration's name or a conversion? */
+static int is_call(const ge_golex *lx, uint32_t t, const apkg *p)
+{
+	const ge_golex_tok *k = &lx->toks[t];
+	if (k->kind != GE_GOLEX_IDENT || t + 1 >= lx->ntoks ||
+	    lx->toks[t + 1].kind != GE_GOLEX_LPAREN)
+		return 0;
+	if (t > 0) {
+		const ge_golex_tok *pv = &lx->toks[t - 1];
+		if (pv->kind == GE_GOLEX_FUNC || pv->kind == GE_GOLEX_RBRACK)
+			return 0;
+		/* func (r T) M( : the name of a method */
+		if (pv->kind == GE_GOLEX_RPAREN && pv->match != GE_GOLEX_NONE && pv->match > 0 &&
+		    lx->toks[pv->match - 1].kind == GE_GOLEX_FUNC)
+			return 0;
+		if (pv->kind == GE_GOLEX_PERIOD)
+			return 1; /* x.F( : a qualified call or a method (pkg.T(x) taken for one) */
+	}
+	return !is_builtin(lx->src + k->off, k->len) && !is_type(p, lx->src + k->off, k->len);
+}
+
+static int add_calls(state *s, aassert *a, const ge_golex *lx, apkg *p)
+{
+	uint32_t t;
+	size_t cap = 0;
+	int rc;
+	if ((rc = pkg_types(s, p)) < 0)
+		return rc;
+	for (t = 0; t < lx->ntoks; t++) {
+		const ge_golex_tok *k = &lx->toks[t];
+		ge_buf disp = GE_BUF_INIT;
+		if (k->line != a->target || !is_call(lx, t, p))
+			continue;
+		if (t >= 2 && lx->toks[t - 1].kind == GE_GOLEX_PERIOD &&
+		    lx->toks[t - 2].kind == GE_GOLEX_IDENT)
+			rc = ge_buf_printf(&disp, "%.*s.", (int)lx->toks[t - 2].len,
+			                   lx->src + lx->toks[t - 2].off);
+		if (rc < 0 || ge_buf_put(&disp, lx->src + k->off, k->len) < 0)
+			return oom();
+		if (a->ncalls == cap) {
+			size_t nc = cap ? cap * 2 : 4;
+			acall *nv = realloc(a->calls, nc * sizeof(*nv));
+			if (!nv) {
+				ge_buf_release(&disp);
+				return oom();
+			}
+			a->calls = nv;
+			cap = nc;
+		}
+		a->calls[a->ncalls].display = ge_buf_detach(&disp);
+		a->calls[a->ncalls].name = ge_strndup(lx->src + k->off, k->len);
+		if (!a->calls[a->ncalls].display || !a->calls[a->ncalls].name)
+			return oom();
+		a->ncalls++;
+	}
+	return 0;
+}
+
+/* A function declaration's name (and receiver type) at line. */
+static int decl_name(aassert *a, const ge_golex *lx)
+{
+	uint32_t t;
+	for (t = 0; t + 1 < lx->ntoks; t++) {
+		const ge_golex_tok *k = &lx->toks[t];
+		uint32_t u;
+		if (k->line != a->target || k->kind != GE_GOLEX_FUNC)
+			continue;
+		u = t + 1;
+		if (lx->toks[u].kind == GE_GOLEX_LPAREN && lx->toks[u].match != GE_GOLEX_NONE) {
+			uint32_t r, close = lx->toks[u].match;
+			for (r = u + 1; r < close; r++)
+				if (lx->toks[r].kind == GE_GOLEX_IDENT && !a->recv &&
+				    (lx->toks[r + 1].kind == GE_GOLEX_RPAREN ||
+				     lx->toks[r + 1].kind == GE_GOLEX_LBRACK))
+					a->recv =
+					    ge_strndup(lx->src + lx->toks[r].off, lx->toks[r].len);
+			a->method = 1;
+			u = close + 1;
+		}
+		if (u < lx->ntoks && lx->toks[u].kind == GE_GOLEX_IDENT)
+			a->fname = ge_strndup(lx->src + lx->toks[u].off, lx->toks[u].len);
+		return a->fname ? 0 : oom();
+	}
+	return 0;
+}
+
+static int add_bad(state *s, size_t fi, const ge_gopkg_directive *d, const char *reason)
+{
+	aassert a;
+	memset(&a, 0, sizeof(a));
+	a.dline = d->line;
+	a.dcol = d->col;
+	s->res->nassertions++;
+	return add_violation(s, GE_ASSERT_BAD, &s->files[fi], d->line, &s->files[fi], &a,
+	                     d->trailing ? d->col : 0, reason);
+}
+
+static int file_directives(state *s, size_t fi)
+{
+	afile *f = &s->files[fi];
+	apkg *p = &s->pkgs[f->pkg];
+	ge_golex lx = GE_GOLEX_INIT;
+	ge_gopkg_directive *dv = NULL;
+	size_t n = 0, i;
+	int rc;
+	if ((rc = ge_golex_scan(&lx, ge_buf_cstr(&f->src), f->src.len)) < 0)
+		return rc;
+	if (!p->name && lx.ntoks > 1 && lx.toks[0].kind == GE_GOLEX_PACKAGE &&
+	    lx.toks[1].kind == GE_GOLEX_IDENT &&
+	    !(p->name = ge_strndup(lx.src + lx.toks[1].off, lx.toks[1].len))) {
+		rc = oom();
+		goto done;
+	}
+	if ((rc = ge_gopkg_directives(&dv, &n, &lx)) < 0)
+		goto done;
+	/* The line table now: violations quote lines of this file. */
+	if (!(f->lines = ge_golex_take_lines(&lx, &f->nlines))) {
+		rc = oom();
+		goto done;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		const ge_gopkg_directive *d = &dv[i];
+		const char *l = d->list, *e = d->list + d->list_len;
+		if (!d->target) {
+			rc = add_bad(s, fi, d,
+			             "directive is not directly above a statement or declaration");
+			continue;
+		}
+		if (l == e) {
+			rc = add_bad(s, fi, d, "empty directive");
+			continue;
+		}
+		while (l <= e && rc == 0) {
+			const char *c = memchr(l, ',', (size_t)(e - l));
+			const char *ne = c ? c : e, *b = l;
+			ge_assert_kind k = GE_ASSERT_BAD;
+			aassert a;
+			while (b < ne && (*b == ' ' || *b == '\t'))
+				b++;
+			while (ne > b && (ne[-1] == ' ' || ne[-1] == '\t'))
+				ne--;
+			l = c ? c + 1 : e + 1;
+			if ((size_t)(ne - b) == 8 && memcmp(b, "noescape", 8) == 0)
+				k = GE_ASSERT_NOESCAPE;
+			else if ((size_t)(ne - b) == 6 && memcmp(b, "inline", 6) == 0)
+				k = GE_ASSERT_INLINE;
+			else if ((size_t)(ne - b) == 3 && memcmp(b, "bce", 3) == 0)
+				k = GE_ASSERT_BCE;
+			else if (!d->gcassert && (size_t)(ne - b) == 6 &&
+			         memcmp(b, "ignore", 6) == 0)
+				continue; /* //goescape:ignore,... : the filter's, not an assertion
+				           */
+			if (k == GE_ASSERT_BAD) {
+				/* The repository's text: quoted (control bytes as \xNN). */
+				ge_buf msg = GE_BUF_INIT;
+				char q[GE_QUOTE_BUF], *name = ge_strndup(b, (size_t)(ne - b));
+				if (!name || ge_buf_printf(&msg, "unknown directive \"%s\"",
+				                           ge_quoted(q, name)) < 0)
+					rc = oom();
+				else
+					rc = add_bad(s, fi, d, ge_buf_cstr(&msg));
+				free(name);
+				ge_buf_release(&msg);
+				continue;
+			}
+			s->res->nassertions++;
+			if (s->o->off[k])
+				continue;
+			memset(&a, 0, sizeof(a));
+			a.kind = k;
+			a.file = fi;
+			a.target = d->target;
+			a.dline = d->line;
+			a.dcol = d->col;
+			a.cut = d->trailing ? d->col : 0;
+			a.decl = d->decl;
+			if (k == GE_ASSERT_BCE)
+				p->has_bce = 1;
+			if (k == GE_ASSERT_INLINE && a.decl)
+				rc = decl_name(&a, &lx);
+			else if (k == GE_ASSERT_INLINE)
+				rc = add_calls(s, &a, &lx, p);
+			if (rc == 0 && GROW(s->as, s->nas, s->as_cap) < 0)
+				rc = GE_ENOMEM;
+			if (rc < 0) {
+				size_t j;
+				free(a.fname);
+				free(a.recv);
+				for (j = 0; j < a.ncalls; j++) {
+					free(a.calls[j].name);
+					free(a.calls[j].display);
+				}
+				free(a.calls);
+				break;
+			}
+			s->as[s->nas++] = a;
+		}
+	}
+done:
+	free(dv);
+	ge_golex_release(&lx);
+	return rc;
+}
+
+/* Read every compiled file of the packages found; lex those that may hold directives. */
+static int find_directives(state *s)
+{
+	size_t i, j;
+	int rc = 0;
+	for (i = 0; i < s->npkgs && rc == 0; i++) {
+		apkg *p = &s->pkgs[i];
+		for (j = 0; j < p->nfiles && rc == 0; j++) {
+			afile f;
+			memset(&f, 0, sizeof(f));
+			if (!(f.path = ge_path_join(p->dir, p->files[j])))
+				return oom();
+			if ((rc = read_file(&f.src, f.path)) < 0 ||
+			    !ge_gopkg_may_have_directives(ge_buf_cstr(&f.src), f.src.len)) {
+				free(f.path);
+				ge_buf_release(&f.src);
+				if (rc == GE_ENOTFOUND)
+					rc = 0;
+				continue;
+			}
+			f.pkg = i;
+			f.rel = ge_strdup(ge_path_within(f.path, s->top)
+			                      ? ge_path_within(f.path, s->top)
+			                      : f.path);
+			if (!f.rel || GROW(s->files, s->nfiles, s->files_cap) < 0) {
+				free(f.rel);
+				free(f.path);
+				ge_buf_release(&f.src);
+				return oom();
+			}
+			s->files[s->nfiles++] = f;
+			rc = file_directives(s, s->nfiles - 1);
+		}
+	}
+	s->res->nfiles = s->nfiles;
+	return rc;
+}
+
+/* ---- the builds ---- */
+
+static int build_failed(int status)
+{
+	return ge_error_set(GE_EBUILD, "go build failed (exit status %d)",
+	                    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+static int status_ok(int status)
+{
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* --input: the whole file (or stdin) once, through a temporary file to capture, whose
+ * attribution hands the positioned lines to sites. */
+static int from_input(ge_report **rep, ge_cost_sites *sites, ge_history *h, const char *input)
+{
+	ge_buf b = GE_BUF_INIT;
+	FILE *tmp = NULL;
+	int rc;
+	if (strcmp(input, "-") == 0) {
+		char chunk[65536];
+		ssize_t n;
+		while ((n = read(0, chunk, sizeof(chunk))) > 0)
+			if (ge_buf_put(&b, chunk, (size_t)n) < 0) {
+				rc = oom();
+				goto done;
+			}
+		rc = n < 0 ? ge_error_set(GE_EBADINPUT, "cannot read standard input") : 0;
+	} else {
+		rc = ge_file_read_bounded(&b, input, (size_t)1 << 30);
+		if (rc == GE_ENOTFOUND)
+			rc = ge_error_set(GE_EBADINPUT, "cannot read '%s'", input);
+	}
+	if (rc < 0)
+		goto done;
+	if (!(tmp = tmpfile()) || fwrite(ge_buf_cstr(&b), 1, b.len, tmp) != b.len ||
+	    fflush(tmp) != 0 || fseek(tmp, 0, SEEK_SET) != 0) {
+		rc = ge_error_set(-1, "cannot write a temporary file");
+		goto done;
+	}
+	rc = ge_capture_input_sites(rep, fileno(tmp), input, h->build.mods, h->build.cwd, h->pkgs,
+	                            h->npkgs, h->build.vendored, sites);
+done:
+	if (tmp)
+		fclose(tmp);
+	ge_buf_release(&b);
+	return rc;
+}
+
+/* Build the packages with a bce directive only, with check_bce for them; the lines into sites. */
+static int bce_build(state *s, ge_cost_sites *sites)
+{
+	ge_capture_opts co = s->h->build;
+	ge_report *r = NULL;
+	char **args = NULL;
+	size_t nargs = 0, i, n = 0;
+	int rc = 0, status = 0;
+	for (i = 0; i < s->npkgs; i++)
+		n += s->pkgs[i].has_bce;
+	if (!n)
+		return 0;
+	s->res->nbce_pkgs = n;
+	if (!(args = calloc(2 * n + 4, sizeof(*args))))
+		return oom();
+	/* Compile without linking (lib/gocmd), as every build goescape starts for itself. */
+	for (i = 0; i < GE_GOCMD_COMPILE_N; i++)
+		args[nargs++] = ge_strdup(ge_gocmd_compile_args[i]);
+	for (i = 0; i < s->npkgs; i++) {
+		ge_buf b = GE_BUF_INIT;
+		if (!s->pkgs[i].has_bce)
+			continue;
+		if (ge_buf_printf(&b, "-gcflags=%s=-d=ssa/check_bce/debug=1", s->pkgs[i].ip) < 0)
+			rc = oom();
+		args[nargs++] = ge_buf_detach(&b);
+	}
+	for (i = 0; i < s->npkgs; i++)
+		if (s->pkgs[i].has_bce)
+			args[nargs++] = ge_strdup(s->pkgs[i].ip);
+	for (i = 0; i < nargs; i++)
+		if (!args[i])
+			rc = oom();
+	if (rc < 0)
+		goto done;
+	co.args = args;
+	co.nargs = nargs;
+	co.sites = sites;
+	co.named = 1; /* -m for the bce packages only, not every package they import */
+	if ((rc = ge_capture_build(&r, &status, &co)) < 0)
+		goto done;
+	if (!status_ok(status))
+		rc = build_failed(status);
+done:
+	ge_report_free(r);
+	ge_strv_free(args, nargs);
+	return rc;
+}
+
+/* ---- verdicts ---- */
+
+/* The callee's own name in "inlining call to b.(*T).Get" / "F[go.shape.int]": "Get", "F". */
+static void callee_name(const char *text, const char **name, size_t *len)
+{
+	const char *s = text + strlen("inlining call to "), *e = s + strlen(s), *d;
+	if (e > s && e[-1] == ']') {
+		int depth = 0;
+		const char *q = e;
+		while (q > s) {
+			q--;
+			if (*q == ']')
+				depth++;
+			else if (*q == '[' && --depth == 0)
+				break;
+		}
+		e = q;
+	}
+	for (d = e; d > s && d[-1] != '.'; d--)
+		;
+	*name = d;
+	*len = (size_t)(e - d);
+}
+
+static int inlined_at(const ge_cost_site *v, size_t n, unsigned char *used, const char *file,
+                      uint32_t line, const char *name)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		const char *c;
+		size_t cl;
+		if (used[i] || v[i].kind != GE_SITE_INLINED || v[i].line != line ||
+		    strcmp(v[i].file, file) != 0)
+			continue;
+		callee_name(v[i].text, &c, &cl);
+		if (cl == strlen(name) && memcmp(c, name, cl) == 0) {
+			used[i] = 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int verdict_noescape(state *s, const aassert *a, const ge_report *r)
+{
+	const afile *f = &s->files[a->file];
+	size_t i;
+	int rc = 0;
+	for (i = 0; r && i < r->ndiags && rc == 0; i++) {
+		const ge_diag *d = &r->diags[i];
+		if (!ge_kind_is_heap(d->kind) || d->line != a->target ||
+		    strcmp(d->file, f->rel) != 0)
+			continue;
+		rc = add_violation(s, GE_ASSERT_NOESCAPE, f, a->target, f, a, a->cut,
+		                   d->message ? d->message : d->subject);
+	}
+	return rc;
+}
+
+static int verdict_inline(state *s, const aassert *a, const ge_cost_site *v, size_t n,
+                          unsigned char *used)
+{
+	const afile *f = &s->files[a->file];
+	size_t i;
+	int rc = 0;
+	if (!a->ncalls)
+		return add_violation(s, GE_ASSERT_INLINE, f, a->target, f, a, a->cut,
+		                     "no call to inline");
+	for (i = 0; i < a->ncalls && rc == 0; i++) {
+		ge_buf msg = GE_BUF_INIT;
+		if (inlined_at(v, n, used, f->rel, a->target, a->calls[i].name))
+			continue;
+		if (ge_buf_printf(&msg, "call to %s was not inlined", a->calls[i].display) < 0)
+			rc = oom();
+		else
+			rc = add_violation(s, GE_ASSERT_INLINE, f, a->target, f, a, a->cut,
+			                   ge_buf_cstr(&msg));
+		ge_buf_release(&msg);
+	}
+	return rc;
+}
+
+/* Every call site of a function-level inline's function, in every package checked. */
+static int verdict_inline_decl(state *s, const aassert *a, const ge_cost_site *v, size_t n,
+                               unsigned char *used)
+{
+	const afile *df = &s->files[a->file];
+	const apkg *home = &s->pkgs[df->pkg];
+	size_t i, j;
+	int rc = 0;
+	if (!a->fname)
+		return 0;
+	for (i = 0; i < s->npkgs && rc == 0; i++) {
+		apkg *p = &s->pkgs[i];
+		for (j = 0; j < p->nfiles && rc == 0; j++) {
+			afile f;
+			ge_golex lx = GE_GOLEX_INIT;
+			uint32_t t;
+			memset(&f, 0, sizeof(f));
+			if (!(f.path = ge_path_join(p->dir, p->files[j])))
+				return oom();
+			f.rel = ge_strdup(ge_path_within(f.path, s->top)
+			                      ? ge_path_within(f.path, s->top)
+			                      : f.path);
+			if (!f.rel)
+				rc = oom();
+			if (rc == 0 && (rc = read_file(&f.src, f.path)) == 0 &&
+			    strstr(ge_buf_cstr(&f.src), a->fname) &&
+			    (rc = ge_golex_scan(&lx, ge_buf_cstr(&f.src), f.src.len)) == 0) {
+				f.lines = lx.lines;
+				f.nlines = lx.nlines;
+				for (t = 1; t + 1 < lx.ntoks && rc == 0; t++) {
+					const ge_golex_tok *k = &lx.toks[t], *pv = &lx.toks[t - 1];
+					ge_buf msg = GE_BUF_INIT;
+					int site;
+					if (!tok_is(&lx, t, a->fname) ||
+					    lx.toks[t + 1].kind != GE_GOLEX_LPAREN ||
+					    !is_call(&lx, t, p))
+						continue;
+					if (a->method)
+						site = pv->kind == GE_GOLEX_PERIOD;
+					else if (p == home)
+						site = pv->kind != GE_GOLEX_PERIOD;
+					else
+						site = pv->kind == GE_GOLEX_PERIOD && t >= 2 &&
+						       home->name && tok_is(&lx, t - 2, home->name);
+					if (!site ||
+					    inlined_at(v, n, used, f.rel, k->line, a->fname))
+						continue;
+					if (a->method)
+						rc = ge_buf_printf(
+						    &msg, "call to %s.%s was not inlined",
+						    a->recv ? a->recv : "", a->fname);
+					else
+						rc = ge_buf_printf(
+						    &msg, "call to %s.%s was not inlined",
+						    home->name ? home->name : home->ip, a->fname);
+					if (rc == 0)
+						rc = add_violation(s, GE_ASSERT_INLINE, &f, k->line,
+						                   df, a, 0, ge_buf_cstr(&msg));
+					ge_buf_release(&msg);
+				}
+			}
+			if (rc == GE_ENOTFOUND)
+				rc = 0;
+			ge_golex_release(&lx);
+			free(f.path);
+			free(f.rel);
+			ge_buf_release(&f.src);
+		}
+	}
+	return rc;
+}
+
+static int verdict_bce(state *s, const aassert *a, const ge_cost_site *v, size_t n)
+{
+	const afile *f = &s->files[a->file];
+	int seen[3] = {0, 0, 0};
+	size_t i;
+	int rc = 0;
+	for (i = 0; i < n && rc == 0; i++) {
+		int b;
+		if (v[i].kind != GE_SITE_NOTE || v[i].line != a->target ||
+		    strcmp(v[i].file, f->rel))
+			continue;
+		b = ge_parse_bce(v[i].text, strlen(v[i].text));
+		if (!b || seen[b]++)
+			continue;
+		rc = add_violation(s, GE_ASSERT_BCE, f, a->target, f, a, a->cut,
+		                   b == 1 ? "found IsInBounds" : "found IsSliceInBounds");
+	}
+	return rc;
+}
+
+static int cmp_violation(const void *x, const void *y)
+{
+	const ge_assert_violation *a = x, *b = y;
+	int c = strcmp(a->file, b->file);
+	if (c)
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if ((c = strcmp(a->dfile, b->dfile)) != 0)
+		return c;
+	if (a->dline != b->dline)
+		return a->dline < b->dline ? -1 : 1;
+	return strcmp(a->reason, b->reason);
+}
+
+int ge_assert_run(ge_assert_result **out, ge_history *h, const ge_assert_opts *o)
+{
+	state s;
+	ge_cost_sites *sites = NULL, *bsites = NULL;
+	ge_report *r = NULL;
+	const ge_report *rep = o->head;
+	const ge_cost_site *sv = NULL, *bv = NULL;
+	unsigned char *used = NULL;
+	size_t i, nsv = 0, nbv = 0;
+	int rc, status = 0, need_inline = 0, need_heap = 0, need_bce = 0;
+	*out = NULL;
+	memset(&s, 0, sizeof(s));
+	s.h = h;
+	s.o = o;
+	s.top = h->build.mods->top;
+	if (!(s.res = calloc(1, sizeof(*s.res))))
+		return oom();
+	if ((rc = ge_gocmd_scope(&s.scope, &s.nscope, h->pkgs, h->npkgs, h->build.mods,
+	                         h->build.cwd)) < 0)
+		goto done;
+	if (o->heap_files_only && o->head)
+		rc = heap_files(&s, o->head);
+	for (i = 0; !(o->heap_files_only && o->head) && i < h->build.mods->n && rc == 0; i++)
+		rc = walk(&s, h->build.mods->mods[i].root, h->build.mods->mods[i].path,
+		          h->build.mods->mods[i].root, 0);
+	if (rc < 0 || (rc = find_directives(&s)) < 0)
+		goto done;
+	if (o->find_only)
+		goto done;
+	for (i = 0; i < s.nas; i++) {
+		need_inline |= s.as[i].kind == GE_ASSERT_INLINE;
+		need_heap |= s.as[i].kind == GE_ASSERT_NOESCAPE;
+		need_bce |= s.as[i].kind == GE_ASSERT_BCE;
+	}
+	if ((need_inline || need_bce || need_heap) &&
+	    ((rc = ge_cost_sites_new(&sites)) < 0 || (rc = ge_cost_sites_new(&bsites)) < 0))
+		goto done;
+	if (o->input && (need_inline || need_heap || need_bce)) {
+		if ((rc = from_input(&r, sites, h, o->input)) < 0)
+			goto done;
+		rep = r;
+	} else if ((need_inline || (need_heap && !rep)) && !o->input) {
+		ge_capture_opts save = h->build;
+		h->build.sites = sites;
+		if (!rep)
+			rc = ge_history_worktree(&r, &status, h);
+		else
+			rc = ge_capture_packages(&r, &status, &h->build, h->pkgs, h->npkgs, NULL);
+		h->build = save;
+		if (rc == 0 && !status_ok(status))
+			rc = build_failed(status);
+		if (rc < 0)
+			goto done;
+		if (!rep)
+			rep = r;
+	}
+	if (need_bce && !o->input && (rc = bce_build(&s, bsites)) < 0)
+		goto done;
+	if (sites)
+		sv = ge_cost_sites_list(o->input ? sites : sites, &nsv);
+	if (o->input)
+		bv = sv, nbv = nsv;
+	else if (bsites)
+		bv = ge_cost_sites_list(bsites, &nbv);
+	if (o->input && need_bce) {
+		/* Nothing says the input was built with check_bce: a bce verdict from it
+		   would pass by accident. */
+		size_t k, nb = 0;
+		for (k = 0; k < nbv; k++)
+			nb += bv[k].kind == GE_SITE_NOTE &&
+			      ge_parse_bce(bv[k].text, strlen(bv[k].text));
+		if (!nb) {
+			rc = ge_error_set(
+			    GE_EBADINPUT,
+			    "no bounds-check lines in '%s' for its bce assertions: build "
+			    "with -gcflags='PKG=-d=ssa/check_bce/debug=1 -m' (or turn "
+			    "\"assert\": {\"bce\": false})",
+			    o->input);
+			goto done;
+		}
+	}
+	if (nsv && !(used = calloc(nsv, 1))) {
+		rc = oom();
+		goto done;
+	}
+	for (i = 0; i < s.nas && rc == 0; i++) {
+		const aassert *a = &s.as[i];
+		if (used)
+			memset(used, 0, nsv);
+		if (a->kind == GE_ASSERT_NOESCAPE)
+			rc = verdict_noescape(&s, a, rep);
+		else if (a->kind == GE_ASSERT_INLINE && a->decl)
+			rc = verdict_inline_decl(&s, a, sv, nsv, used);
+		else if (a->kind == GE_ASSERT_INLINE)
+			rc = verdict_inline(&s, a, sv, nsv, used);
+		else if (a->kind == GE_ASSERT_BCE)
+			rc = verdict_bce(&s, a, bv, nbv);
+	}
+	if (rc == 0 && s.res->n)
+		qsort(s.res->v, s.res->n, sizeof(*s.res->v), cmp_violation);
+done:
+	free(used);
+	ge_report_free(r);
+	ge_cost_sites_free(sites);
+	ge_cost_sites_free(bsites);
+	state_release(&s);
+	if (rc < 0) {
+		ge_assert_result_free(s.res);
+		return rc;
+	}
+	*out = s.res;
+	return 0;
+}

@@ -1,0 +1,122 @@
+/*
+ * lib/asserts: assertions in source (issue 15).
+ *
+ * A line comment "//goescape:LIST" or, for gcassert's users,
+ * "//gcassert:LIST" (lib/gopkg finds them and the line each annotates)
+ * names assertions about that line, LIST being comma-separated names:
+ *   noescape  no heap escape ("moved to heap", "escapes to heap") is
+ *             reported on the line;
+ *   inline    on a statement: every function or method call on the line
+ *             is inlined ("inlining call to F" there); a line without a
+ *             call is a violation.  On a function declaration: every call
+ *             site of the function in the packages checked is inlined;
+ *   bce       no bounds check is left on the line ("Found IsInBounds" /
+ *             "Found IsSliceInBounds" of -d=ssa/check_bce/debug=1);
+ * any other name is a violation itself, so a typo never turns an
+ * assertion off.
+ *
+ * Verdicts come from the compiler: the report of a build (noescape), the
+ * "inlining call to" lines of the same build (fed through lib/cost's
+ * sites), and a second build of only the packages that carry a bce
+ * directive, with "-gcflags=PKG=-d=ssa/check_bce/debug=1" (merged with
+ * -m and the user's flags by lib/gocmd's rules).  Files are read through
+ * lib/gopkg's work-tree provider; one without the bytes "goescape:" or
+ * "gcassert:" is never lexed.  The packages are the main modules'
+ * directories as go sees them (no testdata, vendor, _x or .x directories,
+ * no nested module, no symlinked directory), build constraints applied by
+ * gopkg; _test.go files are not read (the builds compile none).
+ *
+ * Calls are found with golex's tokens, not types: an identifier followed
+ * by '(' that is not a builtin, a predeclared type, a type the package
+ * declares, a declared function's own name or after "]" ([]byte(s)).  A
+ * conversion to a type of another package (pkg.T(x)) is taken for a call.
+ * A function-level inline's call sites are "F(" in its own package and
+ * "name.F(" elsewhere, where name is F's package name; a method's are
+ * ".M(" anywhere in the packages checked.
+ */
+#ifndef GE_ASSERTS_H
+#define GE_ASSERTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "history.h"
+#include "report.h"
+
+typedef enum ge_assert_kind {
+	GE_ASSERT_BAD = 0,  /* a bad directive: unknown name, misplaced, empty (GE3000) */
+	GE_ASSERT_NOESCAPE, /* GE3001 */
+	GE_ASSERT_INLINE,   /* GE3002 */
+	GE_ASSERT_BCE       /* GE3003 */
+} ge_assert_kind;
+
+/* "GE3000" .. "GE3003" and "directive", "noescape", "inline", "bce". */
+const char *ge_assert_rule(ge_assert_kind k);
+const char *ge_assert_kind_name(ge_assert_kind k);
+
+/* One broken assertion.  Strings are owned by the result. */
+typedef struct ge_assert_violation {
+	ge_assert_kind kind;
+	char *file;           /* module-relative, '/'-separated */
+	uint32_t line;        /* the annotated line (a call site for a function-level inline) */
+	uint32_t dline, dcol; /* the directive's comment */
+	char *dfile;          /* the directive's file (differs for a function-level inline) */
+	char *source;         /* the line's text, trimmed */
+	char *reason;         /* "y escapes to heap", "call to b.F was not inlined", ... */
+} ge_assert_violation;
+
+typedef struct ge_assert_result {
+	size_t nassertions;     /* names checked, bad ones included */
+	size_t nfiles;          /* files holding directives */
+	size_t nbce_pkgs;       /* packages rebuilt for bce */
+	ge_assert_violation *v; /* sorted by file, line, directive, reason */
+	size_t n;
+} ge_assert_result;
+
+void ge_assert_result_free(ge_assert_result *r);
+
+typedef struct ge_assert_opts {
+	/* NULL: build the packages (with the inlining lines collected).
+	 * Else the head's report of a build just made (check): noescape is
+	 * read from it, and inline needs one more build, which go's cache
+	 * answers. */
+	const ge_report *head;
+	/* Compiler output read from a file (--input), with the bce lines if
+	 * the user built with check_bce; NULL: build.  Not with head. */
+	const char *input;
+	/* Kinds turned off (.goescape.json "assert": {"bce": false}). */
+	int off[4];
+	/* With head: read only the files head has a heap escape in, and check
+	 * noescape only.  Exact for noescape (a violation needs an escape in
+	 * its file) and no walk at all: a captured build's summary line.  Bad
+	 * directives in other files are not seen. */
+	int heap_files_only;
+	/* Only find the directives: nassertions and the bad ones, no build,
+	 * no verdict (whether there is anything to check at all). */
+	int find_only;
+} ge_assert_opts;
+
+#define GE_ASSERT_OPTS_INIT                                                                        \
+	{                                                                                          \
+		NULL, NULL, {0, 0, 0, 0}, 0, 0                                                     \
+	}
+
+/*
+ * Check every directive in the packages h names (h->pkgs; none = every
+ * main-module package).  *out is the result (ge_assert_result_free());
+ * a module without directives costs a directory walk and no build when
+ * head or input is given.  GE_EBUILD when a build fails, GE_EBADINPUT for
+ * unreadable input.
+ */
+int ge_assert_run(ge_assert_result **out, ge_history *h, const ge_assert_opts *o);
+
+/*
+ * Render a result: "text" (file:line: source: reason, one a line, and a
+ * summary line), "json" (goescape-assert/1), "sarif" (2.1.0, rules GE3000
+ * to GE3003, level error) or "github" (workflow commands).  srcroot is
+ * the module root (SARIF's %SRCROOT%).  GE_EUSAGE for another format.
+ */
+int ge_assert_emit(ge_buf *out, const ge_assert_result *r, const char *format, const char *srcroot);
+
+#endif

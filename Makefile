@@ -90,10 +90,15 @@ $(BIN): $(CMD_OBJ) $(LIBA)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(LIBA) $(LIBS)
 
+# A unit binary may add link flags of its own, UNIT_LDFLAGS_<name>: so far
+# only -Wl,--wrap=SYMBOL, which sends a module's calls of another module's
+# function (go, through ge_run) to the test's __wrap_SYMBOL.
+UNIT_LDFLAGS_test_capture := -Wl,--wrap=ge_run
+
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBA)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS) -lcmocka
+	$(Q)$(CC) $(LDFLAGS) $(UNIT_LDFLAGS_$*) -o $@ $< $(LIBA) $(LIBS) -lcmocka
 
 $(BUILD)/bench_match: $(BUILD)/tests/bench/bench_match.o $(LIBA)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS)

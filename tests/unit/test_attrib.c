@@ -82,23 +82,24 @@ static void compiler_names_across_files(void **state)
 		uint32_t line, col;
 		const char *func;
 	} want[] = {
-	    {"p/a.go", 9, 2, "init.func1"},  {"p/b.go", 11, 3, "init.func3"},
-	    {"p/c.go", 8, 2, "init.func4"},  {"p/a.go", 14, 12, "init.0"},
+	    {"p/a.go", 9, 2, "init.func1"}, {"p/b.go", 11, 3, "init.func3"},
+	    {"p/c.go", 8, 2, "init.func4"}, {"p/a.go", 14, 12, "init.0"},
 	    {"p/a.go", 24, 3, "Work"},
 	};
 	size_t i;
-	ge_report *r = attribute(OUT "go1.26.8-gopkgmod-m2.txt", "../fixtures/gopkgmod", NULL, 0,
-	                         NULL);
+	ge_report *r =
+	    attribute(OUT "go1.26.8-gopkgmod-m2.txt", "../fixtures/gopkgmod", NULL, 0, NULL);
 	(void)state;
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		const ge_diag *d = NULL;
 		size_t k;
 		for (k = 0; k < r->ndiags && !d; k++)
-			if (!strcmp(r->diags[k].file, want[i].file) && r->diags[k].line == want[i].line &&
-			    r->diags[k].column == want[i].col)
+			if (!strcmp(r->diags[k].file, want[i].file) &&
+			    r->diags[k].line == want[i].line && r->diags[k].column == want[i].col)
 				d = &r->diags[k];
 		if (!d)
-			fail_msg("no diagnostic at %s:%u:%u", want[i].file, want[i].line, want[i].col);
+			fail_msg("no diagnostic at %s:%u:%u", want[i].file, want[i].line,
+			         want[i].col);
 		assert_string_equal(d->function, want[i].func);
 		assert_string_equal(d->package, "example.com/gopkgmod/p");
 	}
@@ -108,8 +109,8 @@ static void compiler_names_across_files(void **state)
 /* -m=2: the explanation is kept with the diagnostic it explains. */
 static void explanations_attached(void **state)
 {
-	ge_report *r = attribute(OUT "go1.26.8-gopkgmod-m2.txt", "../fixtures/gopkgmod", NULL, 0,
-	                         NULL);
+	ge_report *r =
+	    attribute(OUT "go1.26.8-gopkgmod-m2.txt", "../fixtures/gopkgmod", NULL, 0, NULL);
 	const ge_diag *d = find(r, "p/a.go", 9, 2, GE_KIND_MOVED);
 	(void)state;
 	assert_true(r->nexplain > 0);
@@ -123,7 +124,8 @@ static void explanations_attached(void **state)
 static void files_packages_line_hashes(void **state)
 {
 	size_t main_lines = 0;
-	ge_report *r = attribute(OUT "go1.27.3-m.txt", "../fixtures/parsemod", NULL, 0, &main_lines);
+	ge_report *r =
+	    attribute(OUT "go1.27.3-m.txt", "../fixtures/parsemod", NULL, 0, &main_lines);
 	const ge_diag *a = find(r, "fmtint/fmtint.go", 26, 37, GE_KIND_ESCAPES);
 	const ge_diag *b = find(r, "fmtint/fmtint.go", 26, 15, GE_KIND_ESCAPES);
 	const ge_diag *c = find(r, "fmtint/fmtint.go", 21, 15, GE_KIND_ESCAPES);
@@ -160,7 +162,8 @@ static void scope_keeps_one_package(void **state)
 static void other_module_output(void **state)
 {
 	size_t main_lines = 1;
-	ge_report *r = attribute(OUT "go1.26.8-m.txt", "../fixtures/gopkgmod", NULL, 0, &main_lines);
+	ge_report *r =
+	    attribute(OUT "go1.26.8-m.txt", "../fixtures/gopkgmod", NULL, 0, &main_lines);
 	(void)state;
 	assert_int_equal(r->ndiags, 0);
 	assert_int_equal(main_lines, 0);
@@ -170,11 +173,11 @@ static void other_module_output(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(compiler_names_across_files),
-		cmocka_unit_test(explanations_attached),
-		cmocka_unit_test(files_packages_line_hashes),
-		cmocka_unit_test(scope_keeps_one_package),
-		cmocka_unit_test(other_module_output),
+	    cmocka_unit_test(compiler_names_across_files),
+	    cmocka_unit_test(explanations_attached),
+	    cmocka_unit_test(files_packages_line_hashes),
+	    cmocka_unit_test(scope_keeps_one_package),
+	    cmocka_unit_test(other_module_output),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -136,7 +136,8 @@ static void input_named_packages(void **state)
 static void input_not_compiler_output(void **state)
 {
 	char tmpl[] = "/tmp/ge-test-capture-XXXXXX", dir[PATH_MAX];
-	static const char bin[] = "\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0";
+	static const char bin[] = "\x7f"
+	                          "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0";
 	ge_modset mods = GE_MODSET_INIT;
 	ge_report *r = NULL;
 	int fd;
@@ -251,11 +252,11 @@ static void build_failed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(input_three_versions),
-		cmocka_unit_test(input_named_packages),
-		cmocka_unit_test(input_not_compiler_output),
-		cmocka_unit_test(build_adds_m_and_withholds_it),
-		cmocka_unit_test(build_failed),
+	    cmocka_unit_test(input_three_versions),
+	    cmocka_unit_test(input_named_packages),
+	    cmocka_unit_test(input_not_compiler_output),
+	    cmocka_unit_test(build_adds_m_and_withholds_it),
+	    cmocka_unit_test(build_failed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

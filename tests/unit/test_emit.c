@@ -82,7 +82,8 @@ static void text_grouped(void **state)
 	assert_int_equal(ge_emit(&out, r, GE_FMT_TEXT, &o), 0);
 	assert_int_equal(count(ge_buf_cstr(&out), "\nheapy/heapy.go\n"), 1);
 	assert_int_equal(count(ge_buf_cstr(&out), "fmtint/fmtint.go\n"), 1);
-	assert_non_null(strstr(ge_buf_cstr(&out), "\n  Sprintf\n    16:27\tescapes  n escapes to heap\n"));
+	assert_non_null(
+	    strstr(ge_buf_cstr(&out), "\n  Sprintf\n    16:27\tescapes  n escapes to heap\n"));
 	assert_non_null(strstr(ge_buf_cstr(&out), "    44:2\tmoved    moved to heap: x\n"));
 	assert_null(strchr(ge_buf_cstr(&out), '\033'));
 	ge_report_summary(r, &s);
@@ -120,14 +121,15 @@ static void text_only_new(void **state)
 	o.command = "check";
 	assert_int_equal(ge_emit(&out, r, GE_FMT_TEXT, &o), 0);
 	ge_report_summary(r, &s);
-	assert_int_equal(ge_buf_printf(&want,
-	                               "heapy/heapy.go:44:2: Moved: moved to heap: x\n"
-	                               "fmtint/fmtint.go:16:27: Sprintf: n escapes to heap  (moved "
-	                               "from OldSprintf in fmtint/old.go)\n"
-	                               "1 new heap escape, 0 fixed, 1 moved with their code (of %zu "
-	                               "in all)\n",
-	                               s.heap),
-	                 0);
+	assert_int_equal(
+	    ge_buf_printf(&want,
+	                  "heapy/heapy.go:44:2: Moved: moved to heap: x\n"
+	                  "fmtint/fmtint.go:16:27: Sprintf: n escapes to heap  (moved "
+	                  "from OldSprintf in fmtint/old.go)\n"
+	                  "1 new heap escape, 0 fixed, 1 moved with their code (of %zu "
+	                  "in all)\n",
+	                  s.heap),
+	    0);
 	assert_string_equal(ge_buf_cstr(&out), ge_buf_cstr(&want));
 	ge_buf_release(&want);
 	ge_buf_release(&out);
@@ -192,9 +194,9 @@ static void build_summary(void **state)
 	(void)state;
 	ge_report_summary(r, &s);
 	assert_int_equal(ge_emit_build_summary(&out, r), 0);
-	assert_int_equal(ge_buf_printf(&want, "goescape: %zu heap escapes in %zu packages", s.heap,
-	                               s.packages),
-	                 0);
+	assert_int_equal(
+	    ge_buf_printf(&want, "goescape: %zu heap escapes in %zu packages", s.heap, s.packages),
+	    0);
 	assert_string_equal(ge_buf_cstr(&out), ge_buf_cstr(&want));
 	assert_true(s.heap > 1 && s.packages > 1);
 	ge_buf_release(&out);
@@ -205,9 +207,9 @@ static void build_summary(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(format_names),     cmocka_unit_test(text_grouped),
-		cmocka_unit_test(text_only_new),    cmocka_unit_test(json_is_the_reports),
-		cmocka_unit_test(github_commands),  cmocka_unit_test(build_summary),
+	    cmocka_unit_test(format_names),    cmocka_unit_test(text_grouped),
+	    cmocka_unit_test(text_only_new),   cmocka_unit_test(json_is_the_reports),
+	    cmocka_unit_test(github_commands), cmocka_unit_test(build_summary),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

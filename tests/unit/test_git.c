@@ -137,9 +137,8 @@ static void revisions(void **state)
 	assert_non_null(strstr(ge_error_last(), "no-such-branch"));
 	assert_int_equal(ge_git_object_is_commit(g, one, peeled), 1);
 	assert_string_equal(peeled, one);
-	assert_int_equal(ge_git_object_is_commit(g, "0123456789012345678901234567890123456789",
-	                                         peeled),
-	                 0);
+	assert_int_equal(
+	    ge_git_object_is_commit(g, "0123456789012345678901234567890123456789", peeled), 0);
 	ge_git_free(g);
 }
 
@@ -230,7 +229,8 @@ static void diff_rename_and_map(void **state)
 	const ge_git_delta *ren = NULL;
 	(void)state;
 	sh("cd '%s' && git mv a.go renamed.go", repo);
-	put("renamed.go", "package m\n\n// added\n// lines\nfunc A() *int {\n\tx := 1\n\treturn &x\n}\n");
+	put("renamed.go",
+	    "package m\n\n// added\n// lines\nfunc A() *int {\n\tx := 1\n\treturn &x\n}\n");
 	assert_int_equal(ge_git_open(&g, repo), 0);
 	assert_int_equal(ge_git_resolve(g, "HEAD", one), 0);
 	assert_int_equal(ge_git_diff_load(&d, g, one, NULL), 0);
@@ -270,13 +270,13 @@ static void config_path(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(open_head_branch),
-		cmocka_unit_test(revisions),
-		cmocka_unit_test(dirty_is_about_go),
-		cmocka_unit_test(notes),
-		cmocka_unit_test(tree_files_and_checkout),
-		cmocka_unit_test(diff_rename_and_map),
-		cmocka_unit_test(config_path),
+	    cmocka_unit_test(open_head_branch),
+	    cmocka_unit_test(revisions),
+	    cmocka_unit_test(dirty_is_about_go),
+	    cmocka_unit_test(notes),
+	    cmocka_unit_test(tree_files_and_checkout),
+	    cmocka_unit_test(diff_rename_and_map),
+	    cmocka_unit_test(config_path),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

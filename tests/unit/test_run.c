@@ -48,9 +48,9 @@ static void exit_status_and_stderr(void **state)
 /* More than a pipe holds, in many chunks: every byte arrives, in order. */
 static void large_stderr_whole(void **state)
 {
-	char *const argv[] = {A("/bin/sh"), A("-c"),
-	                      A("i=0; while [ $i -lt 20000 ]; do echo line$i >&2; i=$((i+1)); done"),
-	                      NULL};
+	char *const argv[] = {
+	    A("/bin/sh"), A("-c"),
+	    A("i=0; while [ $i -lt 20000 ]; do echo line$i >&2; i=$((i+1)); done"), NULL};
 	ge_run_opts o = GE_RUN_OPTS_INIT;
 	ge_buf err = GE_BUF_INIT;
 	int status = -1;
@@ -152,7 +152,8 @@ static void quiet_stdout(void **state)
 
 static void capture_stdout(void **state)
 {
-	char *const argv[] = {A("/bin/sh"), A("-c"), A("printf 'a\\0b'; echo noise >&2; exit 0"), NULL};
+	char *const argv[] = {A("/bin/sh"), A("-c"), A("printf 'a\\0b'; echo noise >&2; exit 0"),
+	                      NULL};
 	char *const argv2[] = {A("/bin/sh"), A("-c"), A("exit 7"), NULL};
 	ge_buf out = GE_BUF_INIT;
 	int status = -1;
@@ -223,14 +224,14 @@ static void exit_like_and_exec(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(exit_status_and_stderr),
-		cmocka_unit_test(large_stderr_whole),
-		cmocka_unit_test(sink_stops),
-		cmocka_unit_test(stdout_to_sink_and_dir_and_env),
-		cmocka_unit_test(quiet_stdout),
-		cmocka_unit_test(capture_stdout),
-		cmocka_unit_test(cannot_start),
-		cmocka_unit_test(exit_like_and_exec),
+	    cmocka_unit_test(exit_status_and_stderr),
+	    cmocka_unit_test(large_stderr_whole),
+	    cmocka_unit_test(sink_stops),
+	    cmocka_unit_test(stdout_to_sink_and_dir_and_env),
+	    cmocka_unit_test(quiet_stdout),
+	    cmocka_unit_test(capture_stdout),
+	    cmocka_unit_test(cannot_start),
+	    cmocka_unit_test(exit_like_and_exec),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -155,8 +155,10 @@ fuzz-regress: $(FUZZ_TARGETS:%=$(BUILD)/fuzz-regress/%)
 	$(Q)$(foreach t,$(FUZZ_TARGETS),printf '  FUZZREG %-8s ' $(t) && \
 	  $(BUILD)/fuzz-regress/$(t) $(FUZZ_SEEDS_$(t)) $$(ls tests/fuzz/crashes/$(t)-* 2>/dev/null) &&) true
 
-# Static analysis: cppcheck must be clean (warnings and portability).
+# Static analysis: cppcheck must be clean (warnings and portability), and
+# lib/'s includes must follow docs/ARCHITECTURE.md.
 lint:
+	$(Q)python3 scripts/check-architecture
 	$(Q)cppcheck --enable=warning,portability --inline-suppr --error-exitcode=1 -q \
 	  --std=c11 -Iinclude -Ilib $(shell $(PKG_CONFIG) --cflags-only-I $(PKGS)) \
 	  --suppress=missingIncludeSystem lib cmd tests/fuzz

@@ -885,6 +885,11 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 			d.function = fe->src ? ge_gofile_func_at(fe->src, l->lineno, l->col) : "";
 		}
 		d.line_hash = fe->src ? ge_gofile_line_hash(fe->src, l->lineno) : 0;
+		if (fe->src)
+			d.mark = ge_gofile_line_has_mark(fe->src, l->lineno) ||
+			                 ge_gofile_line_has_mark(fe->src, l->lineno - 1)
+			             ? GE_MARK_YES
+			             : GE_MARK_NO;
 		/*
 		 * Text of an inlined callee ("cannot be negative" from
 		 * slices.Grow): the subject is not on the source line, and the

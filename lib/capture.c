@@ -701,6 +701,8 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	ro.ud = &s;
 	/* With -json the compiler's output comes as events on stdout. */
 	ro.stdout_to_stderr = ge_gocmd_json(o->args, o->nargs);
+	/* A compile-only build prints nothing on stdout; keep it so. */
+	ro.quiet_stdout = ge_gocmd_is_compile_only(o->args, o->nargs);
 	if ((rc = ge_run(status, plan.argv, &ro)) < 0)
 		goto done;
 	if ((rc = feed_end(&s)) < 0)
@@ -864,7 +866,7 @@ static int verify_quiet(ge_report **out, int *status, const ge_capture_opts *o, 
 	ge_capture_opts co = *o;
 	ge_report *r = NULL;
 	char **scope = NULL, **args = NULL, *msg = ge_strdup(ge_error_last());
-	size_t nscope = 0, nargs = 0, i, j;
+	size_t nscope = 0, nargs = 0, i, j, lead;
 	int rc, st = 0;
 	if (!msg)
 		return ge_error_set(GE_ENOMEM, "out of memory");
@@ -874,7 +876,10 @@ static int verify_quiet(ge_report **out, int *status, const ge_capture_opts *o, 
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
 		goto done;
 	}
-	args[nargs++] = ge_strdup(o->args[0]);
+	/* The subcommand (with compile-only's flags), then -m=2, then the rest. */
+	lead = ge_gocmd_is_compile_only(o->args, o->nargs) ? GE_GOCMD_COMPILE_N : 1;
+	for (i = 0; i < lead; i++)
+		args[nargs++] = ge_strdup(o->args[i]);
 	for (j = 0; j < (scope ? nscope : o->mods->n); j++) {
 		ge_buf b = GE_BUF_INIT;
 		if (scope ? ge_buf_printf(&b, "-gcflags=%s=-m=2", scope[j]) < 0
@@ -882,7 +887,7 @@ static int verify_quiet(ge_report **out, int *status, const ge_capture_opts *o, 
 			break;
 		args[nargs++] = ge_buf_detach(&b);
 	}
-	for (i = 1; i < o->nargs; i++)
+	for (i = lead; i < o->nargs; i++)
 		args[nargs++] = ge_strdup(o->args[i]);
 	for (i = 0; i < nargs; i++)
 		if (!args[i]) {
@@ -924,9 +929,8 @@ int ge_capture_packages(ge_report **out, int *status, const ge_capture_opts *o, 
 	args = calloc(npkgs + o->mods->n + 8, sizeof(*args));
 	if (!args)
 		return ge_error_set(GE_ENOMEM, "out of memory");
-	args[nargs++] = ge_strdup("build");
-	args[nargs++] = ge_strdup("-o");
-	args[nargs++] = ge_strdup("/dev/null");
+	for (i = 0; i < GE_GOCMD_COMPILE_N; i++)
+		args[nargs++] = ge_strdup(ge_gocmd_compile_args[i]);
 	if (overlay_file) {
 		args[nargs++] = ge_strdup("-overlay");
 		args[nargs++] = ge_strdup(overlay_file);

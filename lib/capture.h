@@ -50,8 +50,9 @@ typedef struct ge_capture_opts {
 #define GE_CAPTURE_OPTS_INIT {NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, 0, NULL, 0, NULL}
 
 /*
- * Capture the analysis of packages, discarding what go builds:
- * "go build -o /dev/null [-overlay FILE] PKG...", with PKG... defaulting to
+ * Capture the analysis of packages, compiling without linking:
+ * "go list -export -f={{""}} [-overlay FILE] PKG..." (ge_gocmd_compile_args,
+ * the same compiler output as "go build"), with PKG... defaulting to
  * every package of the main modules.  o->args/nargs are ignored.  -m goes
  * to the named packages only (not to in-module packages they import), and
  * a build that succeeds without any -m line for them while one of them

@@ -678,16 +678,7 @@ static int ignored(const ge_config *c, const ge_globset *g, const ge_diag *d, co
 
 static int has_marker(const ge_gofile *f, uint32_t line)
 {
-	size_t n;
-	const char *t = line ? ge_gofile_line(f, line, &n) : NULL;
-	static const char mark[] = "//goescape:ignore";
-	size_t i, m = sizeof(mark) - 1;
-	if (!t)
-		return 0;
-	for (i = 0; i + m <= n; i++)
-		if (t[i] == '/' && memcmp(t + i, mark, m) == 0)
-			return 1;
-	return 0;
+	return ge_gofile_line_has_mark(f, line);
 }
 
 int ge_config_filter(const ge_config *c, ge_report *r, const char *root)
@@ -703,20 +694,25 @@ int ge_config_filter(const ge_config *c, ge_report *r, const char *root)
 		ge_diag *d = &r->diags[i];
 		int drop = ignored(c, g, d, &last, &last_ans, &oom);
 		if (!drop && root) {
-			if (d->file != cur) {
-				char *p = ge_path_join(root, d->file);
-				ge_gofile_free(f);
-				f = NULL;
-				if (!p) {
-					ge_globset_free(g);
-					return ge_error_set(GE_ENOMEM, "out of memory");
-				}
-				if (ge_gofile_load(&f, p) < 0)
+			/* Attribution read these lines already: no second parse. */
+			if (d->mark != GE_MARK_UNKNOWN) {
+				drop = d->mark == GE_MARK_YES;
+			} else {
+				if (d->file != cur) {
+					char *p = ge_path_join(root, d->file);
+					ge_gofile_free(f);
 					f = NULL;
-				free(p);
-				cur = d->file;
+					if (!p) {
+						ge_globset_free(g);
+						return ge_error_set(GE_ENOMEM, "out of memory");
+					}
+					if (ge_gofile_load(&f, p) < 0)
+						f = NULL;
+					free(p);
+					cur = d->file;
+				}
+				drop = f && (has_marker(f, d->line) || has_marker(f, d->line - 1));
 			}
-			drop = f && (has_marker(f, d->line) || has_marker(f, d->line - 1));
 			/*
 			 * The mark is there as text; it counts only in a comment, not
 			 * in a string literal ("//goescape:ignore" as data): ask the

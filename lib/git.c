@@ -4,6 +4,7 @@
 #include <git2.h>
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,11 +43,50 @@ static char *strip_slash(const char *p)
 	return s;
 }
 
+/*
+ * Could dir be inside a repository libgit2 would discover?  A ".git" in dir
+ * or above, a directory that is itself a git directory (HEAD and objects),
+ * or GIT_DIR set.  Only ever a reason to skip libgit2 (whose init parses the
+ * system's CA bundle where it is built with mbedTLS: a quarter of a warm
+ * captured build) when the answer is certainly no; discovery itself, with
+ * GIT_CEILING_DIRECTORIES and the rest, stays libgit2's.
+ */
+static int maybe_repo(const char *dir)
+{
+	char path[PATH_MAX + 16];
+	struct stat st;
+	size_t n = strlen(dir);
+	if (getenv("GIT_DIR") || dir[0] != '/' || n >= PATH_MAX)
+		return 1;
+	memcpy(path, dir, n + 1);
+	for (;;) {
+		size_t base;
+		while (n > 1 && path[n - 1] == '/')
+			n--;
+		base = n == 1 ? 0 : n; /* the root: "/.git" */
+		memcpy(path + base, "/.git", 6);
+		if (lstat(path, &st) == 0)
+			return 1;
+		memcpy(path + base, "/objects", 9);
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			memcpy(path + base, "/HEAD", 6);
+			if (stat(path, &st) == 0)
+				return 1;
+		}
+		if (n <= 1)
+			return 0;
+		while (n > 1 && path[n - 1] != '/')
+			n--;
+	}
+}
+
 int ge_git_open(ge_git **out, const char *dir)
 {
 	ge_git *g;
 	int err;
 	*out = NULL;
+	if (!lg_init_done && !maybe_repo(dir))
+		return ge_error_set(GE_ENOTFOUND, "'%s' is not inside a git repository", dir);
 	if (!lg_init_done) {
 		git_libgit2_init();
 		lg_init_done = 1;

@@ -477,13 +477,7 @@ done:
 
 int ge_gocmd_depth(void)
 {
-	const char *v = getenv(GE_ENV_DEPTH);
-	long d;
-	char *end;
-	if (!v || !*v)
-		return 0;
-	d = strtol(v, &end, 10);
-	return *end || d < 0 || d > 1000 ? 0 : (int)d;
+	return ge_run_depth();
 }
 
 int ge_gocmd_find_go(char **out, const char *env_goescape_go, const char *env_path,
@@ -548,6 +542,19 @@ static int takes_value(const char *name, size_t n);
 int ge_gocmd_is_captured(const char *subcmd)
 {
 	return strcmp(subcmd, "build") == 0 || strcmp(subcmd, "install") == 0;
+}
+
+const char *const ge_gocmd_compile_args[GE_GOCMD_COMPILE_N] = {"list", "-export", "-f={{\"\"}}"};
+
+int ge_gocmd_is_compile_only(char *const *args, size_t n)
+{
+	size_t i;
+	if (n < GE_GOCMD_COMPILE_N)
+		return 0;
+	for (i = 0; i < GE_GOCMD_COMPILE_N; i++)
+		if (strcmp(args[i], ge_gocmd_compile_args[i]) != 0)
+			return 0;
+	return 1;
 }
 
 int ge_gocmd_capture_args(char *const *args, size_t n)

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "common.h"
+#include "run.h"
 
 /* A main module: its root directory (absolute, clean) and module path. */
 typedef struct ge_module {
@@ -71,9 +72,27 @@ int ge_gocmd_find_go(char **out, const char *env_goescape_go, const char *env_pa
  * without being it (a wrapper script that execs goescape) would otherwise
  * run goescape again for ever; ge_gocmd_find_go refuses at GE_MAX_DEPTH.
  */
-#define GE_ENV_DEPTH "GOESCAPE_DEPTH"
+#define GE_ENV_DEPTH GE_RUN_ENV_DEPTH
 #define GE_MAX_DEPTH 8
 int ge_gocmd_depth(void);
+
+/*
+ * The subcommand and flags that start every build goescape runs for itself
+ * (check's head and base, report, report --commit, the hook, suggest's
+ * probes and verification): "go list -export" compiles each named package
+ * and what it imports exactly as "go build" does, printing the same
+ * compiler output under the same "# importpath" headers and failing the
+ * same way on a compile error, but links no main package (go build re-links
+ * every main package on every run, cache warm or not).  -f={{""}} keeps
+ * stdout empty.  Go 1.19 and later.  Link errors are not found this way;
+ * they do not change what the compiler says.  Put these GE_GOCMD_COMPILE_N
+ * words after the go binary, then build flags and packages; the user's own
+ * build and install stay go's command.
+ */
+#define GE_GOCMD_COMPILE_N 3
+extern const char *const ge_gocmd_compile_args[GE_GOCMD_COMPILE_N];
+/* Does the command line (args[0] the subcommand) start with those words? */
+int ge_gocmd_is_compile_only(char *const *args, size_t n);
 
 /* Is this go subcommand one goescape captures (build, install)? */
 int ge_gocmd_is_captured(const char *subcmd);

@@ -1491,3 +1491,16 @@ int ge_gofile_set_package_base(ge_gofile *f, uint32_t closures, uint32_t inits)
 	f->init_base = inits;
 	return build_names(f);
 }
+
+int ge_gofile_line_has_mark(const ge_gofile *f, uint32_t line)
+{
+	static const char mark[] = "//goescape:ignore";
+	size_t n, i, m = sizeof(mark) - 1;
+	const char *t = line ? ge_gofile_line(f, line, &n) : NULL;
+	if (!t)
+		return 0;
+	for (i = 0; i + m <= n; i++)
+		if (t[i] == '/' && memcmp(t + i, mark, m) == 0)
+			return 1;
+	return 0;
+}

@@ -95,6 +95,9 @@ uint32_t ge_gofile_nlines(const ge_gofile *f);
 /* Borrowed text of a line without its newline (and without a trailing \r);
  * NULL beyond the end.  *len receives the length. */
 const char *ge_gofile_line(const ge_gofile *f, uint32_t line, size_t *len);
+/* Does line (1-based; 0 or past the end: no) hold "//goescape:ignore" as
+ * text?  Whether it is in a comment is for the lexer to say (ge_gopkg). */
+int ge_gofile_line_has_mark(const ge_gofile *f, uint32_t line);
 /* ge_hash_nospace() of the line; 0 beyond the end. */
 uint64_t ge_gofile_line_hash(const ge_gofile *f, uint32_t line);
 

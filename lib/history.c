@@ -192,9 +192,21 @@ static int store_note(ge_history *h, const char *commit, const ge_report *r)
 	int rc = 0;
 	if (!h->git || h->no_store || h->npkgs || !r->config)
 		return 0;
-	if (ge_git_note_read(h->git, commit, &old) == 0 &&
-	    (rc = note_parse(&s, ge_buf_cstr(&old), old.len)) < 0)
-		goto done;
+	if (ge_git_note_read(h->git, commit, &old) == 0) {
+		/*
+		 * The rebuild of a clean tree in the one configuration the note
+		 * holds: the note is this report's JSON byte for byte, and
+		 * nothing needs parsing or writing (reading the old note back
+		 * through cJSON cost a quarter of a warm captured build).
+		 */
+		if ((rc = ge_report_to_json(&b, r)) < 0)
+			goto done;
+		if (old.len == b.len && memcmp(ge_buf_cstr(&old), ge_buf_cstr(&b), b.len) == 0)
+			goto done;
+		ge_buf_clear(&b);
+		if ((rc = note_parse(&s, ge_buf_cstr(&old), old.len)) < 0)
+			goto done;
+	}
 	if (!(keep = calloc(s.n + 1, sizeof(*keep)))) {
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
 		goto done;
@@ -733,11 +745,17 @@ static int neutral_flag(const char *a, int *takes_value)
 
 int ge_history_build_storable(ge_history *h, char *const *args, size_t nargs)
 {
-	const ge_modset *m = h->build.mods;
+	if (!h->git || h->no_store)
+		return 0;
+	return ge_history_args_storable(h->build.mods, h->build.cwd, args, nargs);
+}
+
+int ge_history_args_storable(const ge_modset *m, const char *cwd, char *const *args, size_t nargs)
+{
 	int whole = 0, tv;
 	size_t i;
 	/* GOFLAGS's -tags and -gcflags are in the report's configuration (lib/goconfig). */
-	if (!h->git || h->no_store || m->n != 1)
+	if (m->n != 1)
 		return 0;
 	for (i = 1; i < nargs; i++) {
 		const char *a = args[i];
@@ -750,7 +768,7 @@ int ge_history_build_storable(ge_history *h, char *const *args, size_t nargs)
 		/* Exactly the whole module: "./..." from its root, or "MODULE/...". */
 		if (whole)
 			return 0;
-		if (strcmp(a, "./...") == 0 && strcmp(h->build.cwd, m->top) == 0)
+		if (strcmp(a, "./...") == 0 && strcmp(cwd, m->top) == 0)
 			whole = 1;
 		else if (strncmp(a, m->mods[0].path, strlen(m->mods[0].path)) == 0 &&
 			 strcmp(a + strlen(m->mods[0].path), "/...") == 0)

@@ -84,6 +84,13 @@ int ge_history_match(ge_report *head, const ge_report *base, ge_history *h,
  * ge_history_build_storable answers, before the build, whether it would be.
  */
 int ge_history_build_storable(ge_history *h, char *const *args, size_t nargs);
+/*
+ * The part of ge_history_build_storable that needs no repository: do the
+ * arguments cover exactly the one main module mods, from cwd?  0 means no
+ * note will be stored, so the caller need not open git at all.
+ */
+int ge_history_args_storable(const ge_modset *mods, const char *cwd, char *const *args,
+                             size_t nargs);
 /* Store r as HEAD's note when the state before the build (read with
  * ge_git_state_read) is still the state now and clean. */
 int ge_history_store_build(ge_history *h, const ge_report *r, const ge_git_state *before);

@@ -371,6 +371,13 @@ const char *ge_status_name(ge_status s)
 	}
 }
 
+/* Order of addresses (distinct interned strings). */
+static int cmp_ptr(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	return (uintptr_t)x < (uintptr_t)y ? -1 : (uintptr_t)x > (uintptr_t)y;
+}
+
 void ge_report_summary(const ge_report *r, ge_summary *out)
 {
 	size_t i;
@@ -401,28 +408,30 @@ void ge_report_summary(const ge_report *r, ge_summary *out)
 	for (i = 0; i < r->nfixed; i++)
 		if (ge_kind_is_heap(r->fixed[i].kind))
 			out->fixed += ge_diag_count(&r->fixed[i]);
-	/* Distinct packages among heap diagnostics (sorted by file, so mostly runs). */
+	/*
+	 * Distinct packages among heap diagnostics: interned, so equal names
+	 * are equal pointers.  The starts of runs (sorted by file, so mostly
+	 * one run per package) sorted by address and counted once each:
+	 * O(n log runs), where a search of the names seen so far was
+	 * quadratic in packages.
+	 */
 	{
-		const char **seen = NULL;
-		size_t nseen = 0, j;
-		for (i = 0; i < r->ndiags; i++) {
-			const char *p = r->diags[i].package;
-			if (!ge_kind_is_heap(r->diags[i].kind) || p == last_pkg)
-				continue;
-			last_pkg = p;
-			for (j = 0; j < nseen; j++)
-				if (seen[j] == p)
-					break;
-			if (j == nseen) {
-				const char **ns = realloc(seen, (nseen + 1) * sizeof(*ns));
-				if (!ns)
-					break;
-				seen = ns;
-				seen[nseen++] = p;
+		const char **runs = malloc((r->ndiags ? r->ndiags : 1) * sizeof(*runs));
+		size_t nruns = 0, j;
+		if (runs) {
+			for (i = 0; i < r->ndiags; i++) {
+				const char *p = r->diags[i].package;
+				if (!ge_kind_is_heap(r->diags[i].kind) || p == last_pkg)
+					continue;
+				runs[nruns++] = last_pkg = p;
 			}
+			qsort(runs, nruns, sizeof(*runs), cmp_ptr);
+			for (i = 0, j = 0; i < nruns; i++)
+				if (!i || runs[i] != runs[i - 1])
+					j++;
+			out->packages = j;
+			free(runs);
 		}
-		out->packages = nseen;
-		free(seen);
 	}
 }
 

@@ -54,7 +54,15 @@ typedef struct ge_diag {
 	                         unknown.  Only ge_report_sort() reads it; never serialised */
 	const char *from_file;     /* GE_STATUS_MOVED: where base had it; else NULL */
 	const char *from_function; /* likewise */
+	/* Attribution's answer for ge_config_filter, from the source it read
+	 * anyway: GE_MARK_YES when the line or the one above holds
+	 * "//goescape:ignore" as text, GE_MARK_NO when neither does,
+	 * GE_MARK_UNKNOWN (0: read back from JSON, or no source) to read the
+	 * file again.  Never serialised. */
+	uint8_t mark;
 } ge_diag;
+
+enum { GE_MARK_UNKNOWN = 0, GE_MARK_YES = 1, GE_MARK_NO = 2 };
 
 typedef struct ge_report {
 	char *go_version; /* "go1.26.8"; NULL when unknown */

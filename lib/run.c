@@ -13,18 +13,28 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "gocmd.h"
 
 extern char **environ;
 
+int ge_run_depth(void)
+{
+	const char *v = getenv(GE_RUN_ENV_DEPTH);
+	long d;
+	char *end;
+	if (!v || !*v)
+		return 0;
+	d = strtol(v, &end, 10);
+	return *end || d < 0 || d > 1000 ? 0 : (int)d;
+}
+
 /*
  * base (NULL: our environment) with GOESCAPE_DEPTH one more than ours, for
- * a child go (see ge_gocmd_depth).  The array is malloc'd, its strings are
+ * a child (see ge_run_depth).  The array is malloc'd, its strings are
  * base's except the last, *depth_var, which the caller frees too.
  */
 static char **env_deeper(char *const *base, char **depth_var)
 {
-	size_t n = 0, i, o = 0, len = strlen(GE_ENV_DEPTH);
+	size_t n = 0, i, o = 0, len = strlen(GE_RUN_ENV_DEPTH);
 	char **env;
 	ge_buf b = GE_BUF_INIT;
 	*depth_var = NULL;
@@ -35,9 +45,9 @@ static char **env_deeper(char *const *base, char **depth_var)
 	if (!(env = calloc(n + 2, sizeof(*env))))
 		return NULL;
 	for (i = 0; i < n; i++)
-		if (!(strncmp(base[i], GE_ENV_DEPTH, len) == 0 && base[i][len] == '='))
+		if (!(strncmp(base[i], GE_RUN_ENV_DEPTH, len) == 0 && base[i][len] == '='))
 			env[o++] = base[i];
-	if (ge_buf_printf(&b, "%s=%d", GE_ENV_DEPTH, ge_gocmd_depth() + 1) < 0) {
+	if (ge_buf_printf(&b, "%s=%d", GE_RUN_ENV_DEPTH, ge_run_depth() + 1) < 0) {
 		free(env);
 		return NULL;
 	}
@@ -152,43 +162,107 @@ void ge_run_exit_like(int status)
 	exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
 }
 
+/*
+ * Read the child's pipes until both are closed: errfd (stderr, maybe with
+ * stdout) into the sink, outfd (stdout) into out.  Either may be -1.  A sink
+ * that asks to stop, or a buffer that cannot grow, stops delivering, never
+ * reading: the child must not block on a full pipe.  GE_ENOMEM when out
+ * could not grow.  Closes both descriptors.
+ */
+static int drain(int errfd, int outfd, const ge_run_opts *opts)
+{
+	struct pollfd pf[2];
+	char buf[65536];
+	int stop = 0, rc = 0;
+	while (errfd >= 0 || outfd >= 0) {
+		nfds_t n = 0;
+		size_t k;
+		if (errfd >= 0)
+			pf[n++] = (struct pollfd){.fd = errfd, .events = POLLIN};
+		if (outfd >= 0)
+			pf[n++] = (struct pollfd){.fd = outfd, .events = POLLIN};
+		if (n == 2 && poll(pf, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = ge_error_errno(GE_ERROR, "cannot read from a child");
+			close(errfd);
+			close(outfd);
+			return rc;
+		}
+		for (k = 0; k < n; k++) {
+			ssize_t got;
+			if (n == 2 && !(pf[k].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			got = read(pf[k].fd, buf, sizeof(buf));
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0) {
+				close(pf[k].fd);
+				if (pf[k].fd == errfd)
+					errfd = -1;
+				else
+					outfd = -1;
+				continue;
+			}
+			if (pf[k].fd == errfd) {
+				if (!stop && opts->on_stderr(buf, (size_t)got, opts->ud) != 0)
+					stop = 1;
+			} else if (rc == 0 && ge_buf_put(opts->out, buf, (size_t)got) < 0) {
+				rc = GE_ENOMEM;
+			}
+		}
+	}
+	return rc;
+}
+
+/*
+ * The one spawn path.  The child gets stdin, our environment (or
+ * opts->envp) with GOESCAPE_DEPTH one higher, stdout and stderr as opts
+ * say; SIGINT, SIGTERM and SIGHUP are forwarded to it while it runs.
+ */
 int ge_run(int *status, char *const *argv, const ge_run_opts *opts)
 {
 	struct sigaction old[NFWD];
 	posix_spawn_file_actions_t fa;
-	int pipefd[2] = {-1, -1}, devnull = -1, rc = -1, fa_init = 0, stop = 0;
+	int errp[2] = {-1, -1}, outp[2] = {-1, -1}, devnull = -1, rc = -1, fa_init = 0, drc;
 	pid_t pid;
-	char buf[65536], **env = NULL, *depth_var = NULL;
+	char **env = NULL, *depth_var = NULL;
 
-	assert(argv && argv[0] && status);
+	assert(argv && argv[0] && status && opts);
+	assert(!(opts->out && (opts->stdout_to_stderr || opts->quiet_stdout)));
 	*status = 0;
 	if (got_signal)
 		return interrupted_error();
 	if (!(env = env_deeper(opts->envp, &depth_var)))
 		return ge_error_set(GE_ENOMEM, "out of memory");
-	if (opts->on_stderr && pipe2(pipefd, O_CLOEXEC) < 0) {
+	if ((opts->on_stderr && pipe2(errp, O_CLOEXEC) < 0) ||
+	    (opts->out && pipe2(outp, O_CLOEXEC) < 0)) {
 		rc = ge_error_errno(GE_ERROR, "cannot create a pipe");
-		free(env);
-		free(depth_var);
-		return rc;
+		goto done;
 	}
 	if (posix_spawn_file_actions_init(&fa) != 0)
 		goto fail;
 	fa_init = 1;
 	if (opts->dir && posix_spawn_file_actions_addchdir_np(&fa, opts->dir) != 0)
 		goto fail;
+	if (opts->quiet_stdout || (opts->quiet_stderr && !opts->on_stderr)) {
+		devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (devnull < 0)
+			goto fail;
+	}
 	if (opts->on_stderr) {
-		if (posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2) != 0)
+		if (posix_spawn_file_actions_adddup2(&fa, errp[1], 2) != 0)
 			goto fail;
 		if (opts->stdout_to_stderr &&
-		    posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1) != 0)
+		    posix_spawn_file_actions_adddup2(&fa, errp[1], 1) != 0)
 			goto fail;
+	} else if (opts->quiet_stderr && posix_spawn_file_actions_adddup2(&fa, devnull, 2) != 0) {
+		goto fail;
 	}
-	if (opts->quiet_stdout) {
-		devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		if (devnull < 0 || posix_spawn_file_actions_adddup2(&fa, devnull, 1) != 0)
-			goto fail;
-	}
+	if (opts->out && posix_spawn_file_actions_adddup2(&fa, outp[1], 1) != 0)
+		goto fail;
+	if (opts->quiet_stdout && posix_spawn_file_actions_adddup2(&fa, devnull, 1) != 0)
+		goto fail;
 
 	forward_on(old);
 	errno = posix_spawn(&pid, argv[0], &fa, NULL, argv, env);
@@ -200,21 +274,14 @@ int ge_run(int *status, char *const *argv, const ge_run_opts *opts)
 	child_pid = pid;
 	if (got_signal) /* arrived between installing the handler and now */
 		kill(pid, got_signal);
-
-	if (opts->on_stderr) {
-		close(pipefd[1]);
-		pipefd[1] = -1;
-		for (;;) {
-			ssize_t n = read(pipefd[0], buf, sizeof(buf));
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break;
-			if (!stop && opts->on_stderr(buf, (size_t)n, opts->ud) != 0)
-				stop = 1;
-		}
-	}
-	rc = 0;
+	if (errp[1] >= 0)
+		close(errp[1]);
+	if (outp[1] >= 0)
+		close(outp[1]);
+	errp[1] = outp[1] = -1;
+	drc = drain(errp[0], outp[0], opts);
+	errp[0] = outp[0] = -1; /* drain closed them */
+	rc = drc;
 	while (waitpid(pid, status, 0) < 0) {
 		if (errno != EINTR) {
 			rc = ge_error_errno(GE_ERROR, "cannot wait for '%s'", argv[0]);
@@ -224,99 +291,37 @@ int ge_run(int *status, char *const *argv, const ge_run_opts *opts)
 	child_pid = 0;
 	forward_off(old);
 	if (after_child(*status) < 0)
-		rc = GE_EINTERRUPTED;
+		rc = GE_EINTERRUPTED; /* wins over a failed read: nothing more is to run */
+	else if (rc == GE_ENOMEM)
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
 	goto done;
 fail:
 	rc = ge_error_errno(GE_ERROR, "cannot prepare to run '%s'", argv[0]);
 done:
 	if (fa_init)
 		posix_spawn_file_actions_destroy(&fa);
-	if (pipefd[0] >= 0)
-		close(pipefd[0]);
-	if (pipefd[1] >= 0)
-		close(pipefd[1]);
+	if (errp[0] >= 0)
+		close(errp[0]);
+	if (errp[1] >= 0)
+		close(errp[1]);
+	if (outp[0] >= 0)
+		close(outp[0]);
+	if (outp[1] >= 0)
+		close(outp[1]);
 	if (devnull >= 0)
 		close(devnull);
 	free(env);
 	free(depth_var);
 	return rc;
-}
-
-static int to_buf(const char *b, size_t n, void *ud)
-{
-	return ge_buf_put(ud, b, n) < 0 ? 1 : 0;
 }
 
 int ge_run_capture(int *status, ge_buf *out, char *const *argv, const char *dir, int quiet_stderr)
 {
-	posix_spawn_file_actions_t fa;
-	struct sigaction old[NFWD];
-	int pipefd[2] = {-1, -1}, devnull = -1, rc = -1;
-	pid_t pid;
-	char buf[65536], **env, *depth_var = NULL;
-	*status = 0;
-	if (got_signal)
-		return interrupted_error();
-	if (!(env = env_deeper(NULL, &depth_var)))
-		return ge_error_set(GE_ENOMEM, "out of memory");
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		free(env);
-		free(depth_var);
-		return ge_error_errno(GE_ERROR, "cannot create a pipe");
-	}
-	if (posix_spawn_file_actions_init(&fa) != 0) {
-		close(pipefd[0]);
-		close(pipefd[1]);
-		free(env);
-		free(depth_var);
-		return ge_error_errno(GE_ERROR, "cannot prepare to run '%s'", argv[0]);
-	}
-	if (dir)
-		posix_spawn_file_actions_addchdir_np(&fa, dir);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-	if (quiet_stderr) {
-		devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		if (devnull >= 0)
-			posix_spawn_file_actions_adddup2(&fa, devnull, 2);
-	}
-	forward_on(old);
-	errno = posix_spawn(&pid, argv[0], &fa, NULL, argv, env);
-	posix_spawn_file_actions_destroy(&fa);
-	free(env);
-	free(depth_var);
-	close(pipefd[1]);
-	if (devnull >= 0)
-		close(devnull);
-	if (errno != 0) {
-		rc = ge_error_errno(GE_ERROR, "cannot run '%s'", argv[0]);
-		forward_off(old);
-		close(pipefd[0]);
-		return rc;
-	}
-	child_pid = pid;
-	if (got_signal)
-		kill(pid, got_signal);
-	rc = 0;
-	for (;;) {
-		ssize_t n = read(pipefd[0], buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (rc == 0 && to_buf(buf, (size_t)n, out))
-			rc = GE_ENOMEM;
-	}
-	close(pipefd[0]);
-	while (waitpid(pid, status, 0) < 0)
-		if (errno != EINTR) {
-			rc = ge_error_errno(GE_ERROR, "cannot wait for '%s'", argv[0]);
-			break;
-		}
-	child_pid = 0;
-	forward_off(old);
-	if (after_child(*status) < 0)
-		rc = GE_EINTERRUPTED; /* wins over a failed read: nothing more is to run */
-	return rc;
+	ge_run_opts ro = GE_RUN_OPTS_INIT;
+	ro.dir = dir;
+	ro.out = out;
+	ro.quiet_stderr = quiet_stderr;
+	return ge_run(status, argv, &ro);
 }
 
 int ge_run_exec(char *const *argv)

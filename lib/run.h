@@ -24,6 +24,12 @@
  * still runs to completion). */
 typedef int (*ge_run_sink)(const char *buf, size_t len, void *ud);
 
+/*
+ * How one child is started (git's struct child_process): every spawn in
+ * goescape goes through ge_run() with one of these, so every child gets the
+ * same signal forwarding, GOESCAPE_DEPTH and descriptor handling.  Start
+ * from GE_RUN_OPTS_INIT and set what differs.
+ */
 typedef struct ge_run_opts {
 	const char *dir;       /* working directory for the child; NULL = ours */
 	char *const *envp;     /* NULL = our environment */
@@ -31,21 +37,35 @@ typedef struct ge_run_opts {
 	void *ud;
 	int stdout_to_stderr; /* send the child's stdout into the stderr sink too */
 	int quiet_stdout;     /* discard the child's stdout */
+	ge_buf *out;          /* non-NULL: the child's stdout is appended here */
+	int quiet_stderr;     /* discard the child's stderr (without on_stderr) */
 } ge_run_opts;
 
-#define GE_RUN_OPTS_INIT {NULL, NULL, NULL, NULL, 0, 0}
+/* Every field zero or NULL: inherit everything, as a plain fork and exec. */
+#define GE_RUN_OPTS_INIT {.dir = NULL}
 
 /*
  * Run argv[0] (a path) with argv.  *status receives a wait status (use
  * WIFEXITED etc.).  Returns GE_EINTERRUPTED when a signal ended the run
  * (see above; *status is still the child's), -1 with a message when the
- * child could not be started or waited for.
+ * child could not be started or waited for, GE_ENOMEM when opts->out could
+ * not grow (the child still ran to its end).
  */
 int ge_run(int *status, char *const *argv, const ge_run_opts *opts);
 
-/* Run a program capturing its stdout in out (stderr inherited or discarded).
- * Signals as for ge_run(). */
+/* Run a program capturing its stdout in out (stderr inherited or discarded):
+ * ge_run() with .out and .quiet_stderr set. */
 int ge_run_capture(int *status, ge_buf *out, char *const *argv, const char *dir, int quiet_stderr);
+
+/*
+ * How many goescapes run this one: every child ge_run() and ge_run_exec()
+ * start get GE_RUN_ENV_DEPTH one higher than ours, so a "go" that leads back
+ * to goescape without being it (a wrapper script that execs goescape) can be
+ * refused (ge_gocmd_find_go, at GE_MAX_DEPTH) instead of recursing for ever.
+ * 0 when unset or not a number.
+ */
+#define GE_RUN_ENV_DEPTH "GOESCAPE_DEPTH"
+int ge_run_depth(void);
 
 /* The signal that ended the run (arrived during a child, or killed one), or 0.
  * Once set it stays set for the life of the process. */

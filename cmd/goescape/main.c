@@ -1426,7 +1426,9 @@ static int run_go(int argc, char **argv)
 	{
 		/* A build that may be stored as HEAD's note: what it will see, first. */
 		ge_history h;
-		storable = load_history(&h, NULL, 0) == 0 &&
+		/* No git at all (not even libgit2's init) for a build never stored. */
+		storable = ge_history_args_storable(&G.mods, G.cwd, argv, (size_t)argc) &&
+		           load_history(&h, NULL, 0) == 0 &&
 		           ge_history_build_storable(&h, argv, (size_t)argc) &&
 		           ge_git_state_read(h.git, &before) == 0;
 	}

@@ -26,11 +26,11 @@ LOGGING_GO=$TRASH/logging/bin/go
 fake_go no-overlay 'for a in "$@"; do case "$a" in -overlay*) echo "no-overlay-go: refusing $*" >&2; exit 7 ;; esac; done'
 NO_OVERLAY_GO=$TRASH/no-overlay/bin/go
 # Refuses every build: nothing may be built at all.
-fake_go no-build 'case "$1" in build|install) echo "no-build-go: refusing $*" >&2; exit 7 ;; esac'
+fake_go no-build 'case "$1" in build|install|list) echo "no-build-go: refusing $*" >&2; exit 7 ;; esac'
 NO_BUILD_GO=$TRASH/no-build/bin/go
 
 # builds FILE: how many go builds FILE logged.
-builds() { grep -c "^build " "$1" || true; }
+builds() { grep -c "^list .*-export " "$1" || true; }
 
 test_expect_success 'report on a clean tree stores the report JSON as the note on HEAD' '
 	new_repo r &&

@@ -66,9 +66,9 @@ test_expect_success 'the base is built with -overlay, in place, and its note sto
 	1 new heap escape, 0 fixed (of 10 in all)
 	EOF
 	test_cmp ../edit.expect ../edit.actual &&
-	test "$(grep -c ": build " "$TRASH/edit.log")" = 2 &&
+	test "$(grep -c ": list " "$TRASH/edit.log")" = 2 &&
 	test "$(grep -c -e "-overlay $PWD/.git/goescape/overlay-[0-9]*\.json " "$TRASH/edit.log")" = 1 &&
-	test "$(grep -c "^$PWD: build " "$TRASH/edit.log")" = 2 &&
+	test "$(grep -c "^$PWD: list " "$TRASH/edit.log")" = 2 &&
 	base_note_is_ref &&
 	git status --porcelain >../edit.status.after &&
 	test_cmp ../edit.status.before ../edit.status.after &&
@@ -216,7 +216,7 @@ test_expect_success 'when the overlay build fails, a checkout under .git/goescap
 	echo "0 new heap escapes, 1 fixed (of 8 in all)" >expect &&
 	test_cmp expect actual &&
 	test "$(grep -c -e "-overlay " "$TRASH/fallback.log")" = 1 &&
-	grep -q "^$PWD/.git/goescape/checkout-$(git rev-parse HEAD): build " "$TRASH/fallback.log" &&
+	grep -q "^$PWD/.git/goescape/checkout-$(git rev-parse HEAD): list " "$TRASH/fallback.log" &&
 	base_note_is_ref &&
 	find .git/goescape -name "checkout-*" -type d >../fallback.dirs &&
 	test_cmp /dev/null ../fallback.dirs &&
@@ -236,7 +236,7 @@ test_expect_success 'the checkout fallback, run from a directory the base does n
 	1 new heap escape, 0 fixed (of 10 in all)
 	EOF
 	test_cmp ../../fallback2.expect ../../fallback2.actual &&
-	grep -q "^$(cd .. && pwd)/.git/goescape/checkout-$(git rev-parse HEAD): build " "$TRASH/fallback2.log" &&
+	grep -q "^$(cd .. && pwd)/.git/goescape/checkout-$(git rev-parse HEAD): list " "$TRASH/fallback2.log" &&
 	cd .. &&
 	base_note_is_ref
 '

@@ -7,7 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 
 REALGO=$(command -v go)
-# A go that runs the build, then (for builds) says so and waits: a commit
+# A go that runs the build, then (for builds, goescape's own "list -export"
+# ones included) says so and waits: a commit
 # made in that window lands after go read the tree, before goescape stores.
 # A GOROOT-like directory (VERSION beside bin/go) so goescape asks it nothing.
 mkdir -p "$TRASH/slow/bin"
@@ -16,7 +17,7 @@ cat >"$TRASH/slow/bin/go" <<EOF
 #!/bin/sh
 "$REALGO" "\$@"
 rc=\$?
-if [ "\$1" = build ]; then
+if [ "\$1" = build ] || [ "\$1" = list ]; then
 	touch "$TRASH/built"
 	i=0
 	while [ ! -e "$TRASH/go-on" ] && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i+1)); done

@@ -55,6 +55,33 @@ static void sort_and_dedupe(void **state)
 }
 
 /*
+ * The summary counts distinct packages of heap diagnostics, however their
+ * files interleave (a package's files sorted apart by another package's),
+ * and not packages with leaks only.
+ */
+static void summary_packages(void **state)
+{
+	static const char *const pk[] = {"m/a", "m/b", "m/a", "m/c", "m/b", "m/d"};
+	static const char *const fl[] = {"a/1.go", "a/2.go", "a/3.go",
+	                                 "a/4.go", "a/5.go", "a/6.go"};
+	ge_report *r = NULL;
+	ge_summary s;
+	size_t i;
+	(void)state;
+	assert_int_equal(ge_report_new(&r), 0);
+	for (i = 0; i < 6; i++) {
+		ge_diag d = mk(fl[i], 1, 1, i == 5 ? GE_KIND_LEAK : GE_KIND_ESCAPES, "x");
+		d.package = pk[i];
+		assert_int_equal(ge_report_add(r, &d), 0);
+	}
+	ge_report_sort(r);
+	ge_report_summary(r, &s);
+	assert_int_equal(s.packages, 3);
+	assert_int_equal(s.heap, 5);
+	ge_report_free(r);
+}
+
+/*
  * Folding by compiler output block: sites add up within a block, the same
  * package's block seen again does not add, another package's block does.
  */
@@ -293,6 +320,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sort_and_dedupe),
+		cmocka_unit_test(summary_packages),
 		cmocka_unit_test(fold_by_block),
 		cmocka_unit_test(json_count),
 		cmocka_unit_test(json_without_counts),

@@ -96,10 +96,15 @@ $(BIN): $(CMD_OBJ) $(LIBA)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(LIBA) $(LIBS)
 
+# A unit binary may add link flags of its own, UNIT_LDFLAGS_<name>: so far
+# only -Wl,--wrap=SYMBOL, which sends a module's calls of another module's
+# function (go, through ge_run) to the test's __wrap_SYMBOL.
+UNIT_LDFLAGS_test_capture := -Wl,--wrap=ge_run
+
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBA)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS) -lcmocka
+	$(Q)$(CC) $(LDFLAGS) $(UNIT_LDFLAGS_$*) -o $@ $< $(LIBA) $(LIBS) -lcmocka
 
 $(BUILD)/bench_match: $(BUILD)/tests/bench/bench_match.o $(LIBA)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS)
@@ -117,7 +122,7 @@ FUZZ_SEEDS_report  := tests/fuzz/corpus/report
 FUZZ_SEEDS_gosrc   := tests/fixtures/gosrc tests/fixtures/parsemod examples tests/fixtures/golex
 FUZZ_SEEDS_prepush := tests/fuzz/corpus/prepush
 FUZZ_SEEDS_config  := tests/fuzz/corpus/config
-FUZZ_SEEDS_suggest := tests/fixtures/suggestmod examples
+FUZZ_SEEDS_suggest := tests/fixtures/suggestmod examples tests/fixtures/golex
 FUZZ_SEEDS_golex   := tests/fixtures/golex tests/fixtures/gosrc examples
 FUZZ_SEEDS_pprof   := tests/fuzz/corpus/pprof tests/fixtures/profiles
 FUZZ_SEEDS_url     := tests/fuzz/corpus/url
@@ -156,8 +161,10 @@ fuzz-regress: $(FUZZ_TARGETS:%=$(BUILD)/fuzz-regress/%)
 	$(Q)$(foreach t,$(FUZZ_TARGETS),printf '  FUZZREG %-8s ' $(t) && \
 	  $(BUILD)/fuzz-regress/$(t) $(FUZZ_SEEDS_$(t)) $$(ls tests/fuzz/crashes/$(t)-* 2>/dev/null) &&) true
 
-# Static analysis: cppcheck must be clean (warnings and portability).
+# Static analysis: cppcheck must be clean (warnings and portability), and
+# lib/'s includes must follow docs/ARCHITECTURE.md.
 lint:
+	$(Q)python3 scripts/check-architecture
 	$(Q)cppcheck --enable=warning,portability --inline-suppr --error-exitcode=1 -q \
 	  --std=c11 -Iinclude -Ilib $(shell $(PKG_CONFIG) --cflags-only-I $(PKGS)) \
 	  --suppress=missingIncludeSystem lib cmd tests/fuzz

@@ -76,6 +76,10 @@ copy_example() { cp -R "$TOP/examples/shop" "$TRASH/${1:-shop}"; }
 # JSON field extraction with python3 (present on every CI machine).
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
 
+# validate_json [--stream] SCHEMA FILE...: FILE is valid against
+# docs/schema/SCHEMA.json (scripts/validate-json).
+validate_json() { "$TOP/scripts/validate-json" "$@"; }
+
 # skip_all 'reason': the whole script cannot run here.  It says so and exits
 # 77, which run.sh counts as skipped, never as passed.
 skip_all() {

@@ -37,6 +37,7 @@ test_expect_success 'setup: the example and the compiler'"'"'s own heap lines' '
 
 test_expect_success 'report --format json: the same heap diagnostics as the compiler' '
 	(cd shop && goescape report --format json >../report.json 2>../err) &&
+	validate_json report-1 report.json &&
 	test ! -s err &&
 	heap_lines report.json >goescape.heap &&
 	test_cmp compiler.heap goescape.heap

@@ -19,6 +19,7 @@ test_expect_success 'every heap escape of -m=2 output carries its own explanatio
 	EOF
 	go build -gcflags=example.com/shop/cart=-m=2 ./cart 2>m2.txt &&
 	goescape report --input m2.txt --format json -o r.json &&
+	validate_json report-1 r.json &&
 	json r.json "\"\\n\".join(\"%s %s\" % (x[\"subject\"], x[\"explanation\"].splitlines()[0]) for x in d[\"diagnostics\"] if x[\"kind\"] != \"leak\" and x[\"function\"] in (\"Two\", \"Counter\"))" >actual &&
 	cat >expect <<-\EOF &&
 	total total escapes to heap in Counter:

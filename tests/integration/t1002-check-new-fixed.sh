@@ -79,6 +79,7 @@ test_expect_success 'injected escapes (working tree): the same, exit 1' '
 test_expect_success 'injected escapes in JSON: status new on exactly those' '
 	cd inj &&
 	test_expect_code 1 goescape check --base HEAD~1 --format json >out.json &&
+	validate_json report-1 out.json &&
 	new_diags out.json >actual &&
 	cat >expect <<-\EOF &&
 	cart/price.go:7:37 Price escapes cents / 100 new

@@ -31,6 +31,7 @@ test_expect_success 'baseline writes .goescape/baseline.json at the module root'
 
 test_expect_success 'the baseline records the commit, the Go version and the module' '
 	cd one &&
+	validate_json baseline-1 .goescape/baseline.json &&
 	json .goescape/baseline.json "d[\"schema\"], d[\"commit\"], d[\"go\"], d[\"module\"], d[\"dirty\"]" >actual &&
 	echo "(\"goescape-baseline/1\", \"$(git rev-parse HEAD)\", \"$GOVERSION\", \"example.com/shop\", False)" | tr "\"" "\047" >expect &&
 	test_cmp expect actual &&

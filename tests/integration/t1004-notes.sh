@@ -38,6 +38,7 @@ test_expect_success 'report on a clean tree stores the report JSON as the note o
 	test_expect_code 1 git notes --ref=goescape show HEAD 2>/dev/null &&
 	goescape report --format json >report.json &&
 	git notes --ref=goescape show HEAD >note.json &&
+	validate_json --stream report-1 note.json &&
 	test_cmp report.json note.json &&
 	test "$(json note.json "d[\"commit\"]")" = "$(git rev-parse HEAD)" &&
 	test "$(json note.json "d[\"dirty\"], d[\"summary\"][\"heap\"]")" = "(False, 8)"

@@ -112,6 +112,7 @@ test_expect_success 'report --input: the same output read twice does not double 
 	cd rep &&
 	cat raw.txt raw.txt >twice.txt &&
 	goescape report --input twice.txt --format json >twice.json &&
+	validate_json report-1 twice.json &&
 	positions twice.json >actual &&
 	positions r.json >expect &&
 	test_cmp expect actual

@@ -39,6 +39,7 @@ test_expect_success 'a renamed function: 0 new, its escapes shown as moved, exit
 	EOF
 	test_cmp expect actual &&
 	goescape check --base HEAD~1 --format json >check.json &&
+	validate_json report-1 check.json &&
 	statuses check.json | grep Tally >actual &&
 	cat >expect <<-\EOF &&
 	cart/cart.go:43 Tally moved total moved <- Counter cart/cart.go

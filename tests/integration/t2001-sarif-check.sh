@@ -8,19 +8,7 @@
 # has no effect.
 . "$(dirname "$0")/lib.sh"
 
-# sarif FILE EXPR: EXPR in python, with r the run and res its results; a
-# list prints one item a line.
-sarif() {
-	python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-r = d["runs"][0]
-res = r["results"]
-v = eval(sys.argv[2])
-print("\n".join(map(str, v)) if isinstance(v, list) else v)
-' "$@"
-}
-validate() { "$TOP/scripts/validate-sarif" "$@"; }
+. "$(dirname "$0")/lib-sarif.sh"
 
 # One line per result: rule, file:line, level, baselineState, message.
 LINES='["%s %s:%d %s %s %s" % (x["ruleId"], x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], x["locations"][0]["physicalLocation"]["region"]["startLine"], x["level"], x.get("baselineState"), x["message"]["text"]) for x in res]'

@@ -8,27 +8,14 @@
 # has no effect.
 . "$(dirname "$0")/lib.sh"
 
-sarif() {
-	python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-r = d["runs"][0]
-res = r["results"]
-v = eval(sys.argv[2])
-print("\n".join(map(str, v)) if isinstance(v, list) else v)
-' "$@"
-}
-validate() { "$TOP/scripts/validate-sarif" "$@"; }
+. "$(dirname "$0")/lib-sarif.sh"
 
 # One line per result: message, start line, line hash, goescape identity.
 ROWS='["%s|%d|%s|%s" % (x["message"]["text"], x["locations"][0]["physicalLocation"]["region"]["startLine"], x["partialFingerprints"]["primaryLocationLineHash"], x["partialFingerprints"]["goescape/v1"]) for x in res if x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "cart/cart.go"]'
 
 test_expect_success 'setup: the example, committed, and its SARIF' '
-	copy_example repo &&
+	committed_example repo &&
 	cd repo &&
-	git init -q &&
-	git add . &&
-	git commit -qm shop &&
 	goescape report --format sarif -o ../before.sarif &&
 	validate ../before.sarif &&
 	sarif ../before.sarif "$ROWS" | sort >../before.rows &&

@@ -7,24 +7,11 @@
 # has no effect.
 . "$(dirname "$0")/lib.sh"
 
-sarif() {
-	python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-r = d["runs"][0]
-res = r["results"]
-v = eval(sys.argv[2])
-print("\n".join(map(str, v)) if isinstance(v, list) else v)
-' "$@"
-}
-validate() { "$TOP/scripts/validate-sarif" "$@"; }
+. "$(dirname "$0")/lib-sarif.sh"
 
 test_expect_success 'setup: a commit adding Hold, and its -m=2 output' '
-	copy_example repo &&
+	committed_example repo &&
 	cd repo &&
-	git init -q &&
-	git add . &&
-	git commit -qm shop &&
 	cat >cart/hold.go <<\EOF &&
 package cart
 

@@ -7,17 +7,7 @@
 # has no effect.
 . "$(dirname "$0")/lib.sh"
 
-sarif() {
-	python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-r = d["runs"][0]
-res = r["results"]
-v = eval(sys.argv[2])
-print("\n".join(map(str, v)) if isinstance(v, list) else v)
-' "$@"
-}
-validate() { "$TOP/scripts/validate-sarif" "$@"; }
+. "$(dirname "$0")/lib-sarif.sh"
 
 test_expect_success 'setup: the example as services/shop of a repository' '
 	mkdir repo &&
@@ -69,8 +59,8 @@ test_expect_success 'line hashes follow the file, not the directory' '
 	cd repo/services/shop &&
 	goescape report --format sarif -o "$TRASH/sub.sarif" &&
 	cd "$TRASH" &&
-	copy_example flat &&
-	(cd flat && git init -q && git add . && git commit -qm flat &&
+	committed_example flat &&
+	(cd flat &&
 	 cat >>cart/cart.go <<\EOF &&
 
 // Hold returns a fresh pointer: new(int) escapes through the result.

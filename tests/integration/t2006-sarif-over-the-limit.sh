@@ -8,6 +8,7 @@
 # Bodies are &&-chained: lib.sh runs them as an if-condition, where set -e
 # has no effect.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-sarif.sh"
 
 if [ -z "${GOESCAPE_TEST_LARGE:-}" ]; then
 	skip_all "set GOESCAPE_TEST_LARGE=1 to build and validate 26,000 escapes (.ci/run does)"
@@ -46,7 +47,7 @@ test_expect_success 'report --format sarif: 25,000 results and a notification' '
 '
 
 test_expect_success 'the log is valid' '
-	"$TOP/scripts/validate-sarif" big.sarif
+	validate big.sarif
 '
 
 test_done

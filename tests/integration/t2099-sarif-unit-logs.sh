@@ -11,6 +11,7 @@
 # Bodies are &&-chained: lib.sh runs them as an if-condition, where set -e
 # has no effect.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-sarif.sh"
 
 UNIT="$(dirname "$GOESCAPE_BIN")/tests/test_sarif"
 
@@ -37,7 +38,7 @@ test_expect_success 'the unit test passes and leaves its logs' '
 '
 
 test_expect_success 'every one of them is valid' '
-	"$TOP/scripts/validate-sarif" logs/*.sarif
+	validate logs/*.sarif
 '
 
 test_expect_success 'the cut runs say so in a notification' '

@@ -6,11 +6,11 @@
 # errors (exit 2) before anything is built.
 . "$(dirname "$0")/lib.sh"
 
-validate() { "$TOP/scripts/validate-sarif" "$@"; }
+. "$(dirname "$0")/lib-sarif.sh"
 
 test_expect_success 'setup: a repository with one new escape' '
-	copy_example repo &&
-	cd repo && git init -q && git add . && git commit -qm shop &&
+	committed_example repo &&
+	cd repo &&
 	printf "package cart\n\nfunc Box(n int) *int { return &n }\n" >cart/box.go &&
 	git add . && git commit -qm box
 '

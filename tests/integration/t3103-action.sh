@@ -10,7 +10,7 @@
 
 python3 -c "import yaml" 2>/dev/null || skip_all "no python3 yaml module"
 
-validate() { "$TOP/scripts/validate-sarif" "$@"; }
+. "$(dirname "$0")/lib-sarif.sh"
 
 # run_action [NAME=VALUE...]: the action's steps with those inputs; the
 # exit code of the first step that fails.  The cache step is a miss unless

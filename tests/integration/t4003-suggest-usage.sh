@@ -14,6 +14,7 @@ test_expect_success 'json to a file with -o' '
 	copy_example json &&
 	cd json &&
 	goescape suggest --format json -o ../s.json 2>/dev/null &&
+	validate_json suggest-1 ../s.json &&
 	test "$(json ../s.json "d[\"schema\"]")" = goescape-suggest/1 &&
 	test "$(json ../s.json "d[\"module\"]")" = example.com/shop &&
 	test "$(json ../s.json "len(d[\"suggestions\"])")" = 2 &&

@@ -3,17 +3,17 @@
 # a fix whose replacements, applied, give exactly what --apply writes; the
 # log passes Microsoft's validator.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-sarif.sh"
 
 test_expect_success 'setup' '
-	copy_example shop &&
-	(cd shop && git init -q && git add . && git commit -qm shop) &&
+	committed_example shop &&
 	cp -R shop applied
 '
 
 test_expect_success 'a valid log, one result per suggestion' '
 	cd shop &&
 	goescape suggest --format sarif -o ../s.sarif 2>../err &&
-	"$TOP/scripts/validate-sarif" ../s.sarif &&
+	validate ../s.sarif &&
 	json ../s.sarif "\"\\n\".join(\"%s %s:%d\" % (r[\"ruleId\"], r[\"locations\"][0][\"physicalLocation\"][\"artifactLocation\"][\"uri\"], r[\"locations\"][0][\"physicalLocation\"][\"region\"][\"startLine\"]) for r in d[\"runs\"][0][\"results\"])" >../actual &&
 	printf "%s\n" "GE2001 cart/cart.go:33" "GE2001 cart/cart.go:38" >../expect &&
 	test_cmp ../expect ../actual &&

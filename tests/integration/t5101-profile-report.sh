@@ -35,6 +35,7 @@ test_expect_success 'setup: the profile module, committed, and its benchmark pro
 test_expect_success 'json: the profile object, its digest and no warning' '
 	cd m &&
 	goescape report --profile mem.out --format json >r.json 2>err &&
+	validate_json report-1 r.json &&
 	test ! -s err &&
 	sum=$(sha256sum mem.out | cut -d" " -f1) &&
 	py r.json "

@@ -5,7 +5,7 @@
 # GitHub annotations say the bytes.
 . "$(dirname "$0")/lib.sh"
 
-validate() { "$TOP/scripts/validate-sarif" "$@"; }
+. "$(dirname "$0")/lib-sarif.sh"
 
 # The base: Grow appends nothing and BoxConst boxes nothing (same lines);
 # the head brings back both escapes: append growth (about 940 kB, 41% of

@@ -5,7 +5,7 @@
 # can, and still validates.
 . "$(dirname "$0")/lib.sh"
 
-validate() { "$TOP/scripts/validate-sarif" "$@"; }
+. "$(dirname "$0")/lib-sarif.sh"
 
 # URL | what must not appear (|-separated) | the repositoryUri wanted ("-": none)
 cat >"$TRASH/urls" <<'EOF'
@@ -24,9 +24,8 @@ u:to/S3CRETm@git.example.com:org/shop.git|S3CRETm|to/S3|-
 EOF
 
 test_expect_success 'setup: a module with a baseline, then a new escape' '
-	copy_example shop &&
+	committed_example shop &&
 	cd shop &&
-	git init -q && git add . && git commit -qm shop &&
 	goescape baseline 2>/dev/null &&
 	printf "package cart\n\n// Box boxes n.\nfunc Box(n int) *int { return &n }\n" >cart/box.go
 '

@@ -7,7 +7,7 @@
 # the SARIF that is uploaded to code scanning.
 . "$(dirname "$0")/lib.sh"
 
-validate() { "$TOP/scripts/validate-sarif" "$@"; }
+. "$(dirname "$0")/lib-sarif.sh"
 
 add_entry() { # file line: append a fixed-to-be entry to the baseline
 	python3 - "$1" "$2" <<-'PY'

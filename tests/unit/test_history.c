@@ -1,4 +1,8 @@
-/* lib/history: notes hold one report per build configuration, strict about their commit. */
+/*
+ * lib/history: notes hold one report per build configuration, strict about
+ * their commit; the work tree and a commit built with the real go, matched
+ * across a line move, explained with -m=2; which builds are stored.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "history.h"
@@ -272,6 +277,117 @@ static void store_refuses_a_moved_state(void **state)
 	ge_buf_release(&note);
 }
 
+/* ---- builds with the real go ---------------------------------------------- */
+
+static void git_in(fixture *f, const char *cmd)
+{
+	char buf[1024];
+	snprintf(buf, sizeof(buf), "cd %s && %s", f->dir, cmd);
+	assert_int_equal(system(buf), 0);
+}
+
+static void write_go(fixture *f, const char *name, const char *text)
+{
+	char path[128];
+	FILE *o;
+	snprintf(path, sizeof(path), "%s/%s", f->dir, name);
+	assert_non_null(o = fopen(path, "w"));
+	fputs(text, o);
+	fclose(o);
+}
+
+static const ge_diag *heap_in(const ge_report *r, const char *function)
+{
+	size_t i;
+	for (i = 0; i < r->ndiags; i++)
+		if (ge_kind_is_heap(r->diags[i].kind) && !strcmp(r->diags[i].function, function))
+			return &r->diags[i];
+	return NULL;
+}
+
+#define COMMIT "git -c user.name=t -c user.email=t@t commit -q"
+
+/*
+ * A commit "three" with F (one heap escape), then "four" adding G in
+ * another file and moving F two lines down.  The work tree's report is
+ * stored as four's note; three, without a note, is built in place (and
+ * then stored); matching follows F's move, so only G is new; the -m=2
+ * explanation is attached to G.
+ */
+static void worktree_commit_match_explain(void **state)
+{
+	fixture *f = *state;
+	ge_report *head = NULL, *base = NULL, *again = NULL;
+	char three[GE_OID_HEX], four[GE_OID_HEX];
+	int status = -1, from_note = -1;
+	const ge_diag *d;
+	write_go(f, "h.go", "package h\n\nvar sink *int\n\nfunc F(n int) { sink = &n }\n");
+	git_in(f, "git add h.go && " COMMIT " -m three");
+	write_go(f, "h.go",
+	         "package h\n\nvar sink *int\n\n// F\n//\nfunc F(n int) { sink = &n }\n");
+	write_go(f, "g.go",
+	         "package h\n\nvar out []*string\n\nfunc G(s string) { out = append(out, &s) }\n");
+	git_in(f, "git add . && " COMMIT " -m four");
+	assert_int_equal(ge_git_resolve(three, f->git, "HEAD~1"), 0);
+	assert_int_equal(ge_git_resolve(four, f->git, "HEAD"), 0);
+
+	assert_int_equal(ge_history_worktree(&head, &status, &f->h), 0);
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_string_equal(head->commit, four);
+	assert_false(head->dirty);
+	assert_non_null(d = heap_in(head, "F"));
+	assert_int_equal(d->line, 7);
+	assert_non_null(heap_in(head, "G"));
+	assert_int_equal(ge_history_note(&again, &f->h, four), 0); /* stored */
+	assert_int_equal(again->ndiags, head->ndiags);
+	ge_report_free(again);
+	again = NULL;
+
+	assert_int_equal(ge_history_commit(&base, &status, &f->h, three, &from_note), 0);
+	assert_int_equal(from_note, 0);
+	assert_non_null(d = heap_in(base, "F"));
+	assert_int_equal(d->line, 5);
+	assert_null(heap_in(base, "G"));
+	assert_int_equal(ge_history_commit(&again, &status, &f->h, three, &from_note), 0);
+	assert_int_equal(from_note, 1); /* the build was stored */
+	ge_report_free(again);
+
+	assert_int_equal(ge_history_match(head, base, &f->h, three, NULL), 0);
+	assert_int_equal(heap_in(head, "F")->status, GE_STATUS_EXISTING);
+	assert_int_equal(heap_in(head, "G")->status, GE_STATUS_NEW);
+
+	assert_int_equal(ge_history_explain(&f->h, head), 0);
+	d = heap_in(head, "G");
+	assert_true(d->explain > 0 && d->explain <= head->nexplain);
+	assert_int_equal(heap_in(head, "F")->explain, 0); /* only new escapes */
+	ge_report_free(head);
+	ge_report_free(base);
+}
+
+/* Only a build of exactly the whole module, in a repository, is stored. */
+static void build_storable(void **state)
+{
+	fixture *f = *state;
+	char *const whole[] = {(char *)"build", (char *)"./..."};
+	char *const bymod[] = {(char *)"build", (char *)"-tags", (char *)"x",
+	                       (char *)"example.com/h/..."};
+	char *const part[] = {(char *)"build", (char *)"./sub/..."};
+	char *const two[] = {(char *)"build", (char *)"./...", (char *)"./..."};
+	char *const nflag[] = {(char *)"build", (char *)"-gcflags=-N", (char *)"./..."};
+	assert_int_equal(ge_history_build_storable(&f->h, whole, 2), 1);
+	assert_int_equal(ge_history_build_storable(&f->h, bymod, 4), 1);
+	assert_int_equal(ge_history_build_storable(&f->h, part, 2), 0);
+	assert_int_equal(ge_history_build_storable(&f->h, two, 3), 0);
+	assert_int_equal(ge_history_build_storable(&f->h, nflag, 3), 0);
+	assert_int_equal(ge_history_build_storable(&f->h, whole, 1), 0); /* no package */
+	f->h.no_store = 1;
+	assert_int_equal(ge_history_build_storable(&f->h, whole, 2), 0);
+	f->h.no_store = 0;
+	f->h.git = NULL;
+	assert_int_equal(ge_history_build_storable(&f->h, whole, 2), 0);
+	f->h.git = f->git;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +396,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(union_merged_note, setup, teardown),
 	    cmocka_unit_test_setup_teardown(store_keeps_other_configurations, setup, teardown),
 	    cmocka_unit_test_setup_teardown(store_refuses_a_moved_state, setup, teardown),
+	    cmocka_unit_test_setup_teardown(worktree_commit_match_explain, setup, teardown),
+	    cmocka_unit_test_setup_teardown(build_storable, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

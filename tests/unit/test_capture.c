@@ -1,0 +1,262 @@
+/*
+ * lib/capture: compiler output captured from real toolchains
+ * (tests/fixtures/compiler-output, Go version in the name) attributed to the
+ * fixture modules they came from, read from a file descriptor (--input) and
+ * streamed from "go build" — the spawn is replaced by __wrap_ge_run
+ * (linked with -Wl,--wrap=ge_run, see UNIT_LDFLAGS_test_capture in the
+ * Makefile), which plays the captured stderr back in small chunks, so the
+ * line splitting across reads is exercised and no go runs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "run.h"
+
+#define OUT "../fixtures/compiler-output/"
+
+/* ---- the fake go ---------------------------------------------------------- */
+
+static const char *play_file;  /* what go "prints" on stderr */
+static int play_exit;          /* and its exit code */
+static char played_argv[4096]; /* the argv it was given, space-joined */
+
+int __wrap_ge_run(int *status, char *const *argv, const ge_run_opts *opts);
+int __wrap_ge_run(int *status, char *const *argv, const ge_run_opts *opts)
+{
+	ge_buf in = GE_BUF_INIT;
+	size_t i, n = 0;
+	played_argv[0] = 0;
+	for (i = 0; argv[i]; i++) {
+		size_t l = strlen(argv[i]);
+		if (n + l + 2 < sizeof(played_argv)) {
+			memcpy(played_argv + n, argv[i], l);
+			n += l;
+			played_argv[n++] = ' ';
+			played_argv[n] = 0;
+		}
+	}
+	if (play_file) {
+		assert_int_equal(ge_file_read(&in, play_file), 0);
+		for (i = 0; i < in.len; i += 7) /* 7 bytes a read: lines split anywhere */
+			if (opts->on_stderr(in.ptr + i, in.len - i < 7 ? in.len - i : 7, opts->ud))
+				break;
+	}
+	ge_buf_release(&in);
+	*status = play_exit << 8;
+	return 0;
+}
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static const ge_diag *find(const ge_report *r, const char *file, uint32_t line, uint32_t col,
+                           const char *message)
+{
+	size_t i;
+	for (i = 0; i < r->ndiags; i++)
+		if (!strcmp(r->diags[i].file, file) && r->diags[i].line == line &&
+		    r->diags[i].column == col && !strcmp(r->diags[i].message, message))
+			return &r->diags[i];
+	return NULL;
+}
+
+static int input(ge_report **out, const char *fixture, const char *module, char *const *pkgs,
+                 size_t npkgs)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	ge_modset mods = GE_MODSET_INIT;
+	int fd, rc;
+	assert_non_null(realpath(module, dir));
+	assert_int_equal(ge_modset_find(&mods, dir, "off"), 0);
+	snprintf(path, sizeof(path), OUT "%s", fixture);
+	assert_true((fd = open(path, O_RDONLY)) >= 0);
+	rc = ge_capture_input_pkgs(out, fd, fixture, &mods, dir, pkgs, npkgs, 0);
+	close(fd);
+	ge_modset_release(&mods);
+	return rc;
+}
+
+/* ---- --input --------------------------------------------------------------- */
+
+/* The same module compiled by three Go versions: the escapes every one of
+ * them reports are found, attributed to their functions, at the column
+ * each printed. */
+static void input_three_versions(void **state)
+{
+	static const char *const files[] = {"go1.19.8-m.txt", "go1.26.8-m.txt", "go1.27.3-m.txt"};
+	/* go1.19 points at the call's '(' less one, newer ones at the argument */
+	static const uint32_t col[] = {21, 27, 27};
+	size_t i;
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		ge_report *r = NULL;
+		const ge_diag *d;
+		ge_summary s;
+		assert_int_equal(input(&r, files[i], "../fixtures/parsemod", NULL, 0), 0);
+		assert_non_null(d = find(r, "heapy/heapy.go", 44, 2, "moved to heap: x"));
+		assert_int_equal(d->kind, GE_KIND_MOVED);
+		assert_string_equal(d->package, "example.com/parsemod/heapy");
+		assert_non_null(d = find(r, "fmtint/fmtint.go", 16, col[i], "n escapes to heap"));
+		assert_string_equal(d->function, "Sprintf");
+		assert_string_equal(d->subject, "n");
+		ge_report_summary(r, &s);
+		assert_true(s.heap >= 10);
+		assert_true(s.packages >= 4);
+		ge_report_free(r);
+	}
+}
+
+/* Packages named: only they are kept, and the input says what it read. */
+static void input_named_packages(void **state)
+{
+	char *const pkgs[] = {(char *)"./heapy"};
+	ge_report *r = NULL;
+	size_t i;
+	(void)state;
+	assert_int_equal(input(&r, "go1.26.8-m.txt", "../fixtures/parsemod", pkgs, 1), 0);
+	assert_true(r->ndiags > 0);
+	for (i = 0; i < r->ndiags; i++)
+		assert_string_equal(r->diags[i].package, "example.com/parsemod/heapy");
+	assert_true(ge_capture_input_saw("example.com/parsemod/heapy"));
+	assert_true(ge_capture_input_saw("example.com/parsemod/fmtint"));
+	assert_false(ge_capture_input_saw("example.com/parsemod/nosuch"));
+	ge_report_free(r);
+}
+
+/* Not compiler output, and nothing at all: GE_EBADINPUT, never an empty report. */
+static void input_not_compiler_output(void **state)
+{
+	char tmpl[] = "/tmp/ge-test-capture-XXXXXX", dir[PATH_MAX];
+	static const char bin[] = "\x7f"
+	                          "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0";
+	ge_modset mods = GE_MODSET_INIT;
+	ge_report *r = NULL;
+	int fd;
+	(void)state;
+	assert_non_null(realpath("../fixtures/parsemod", dir));
+	assert_int_equal(ge_modset_find(&mods, dir, "off"), 0);
+	assert_true((fd = mkstemp(tmpl)) >= 0);
+	assert_int_equal(write(fd, bin, sizeof(bin)), (ssize_t)sizeof(bin));
+	lseek(fd, 0, SEEK_SET);
+	assert_int_equal(ge_capture_input(&r, fd, "bin", &mods, dir), GE_EBADINPUT);
+	assert_null(r);
+	assert_non_null(strstr(ge_error_last(), "'bin'"));
+	assert_int_equal(ftruncate(fd, 0), 0);
+	lseek(fd, 0, SEEK_SET);
+	assert_int_equal(ge_capture_input(&r, fd, "empty", &mods, dir), GE_EBADINPUT);
+	assert_null(r);
+	close(fd);
+	unlink(tmpl);
+	ge_modset_release(&mods);
+}
+
+/* ---- go build, through the fake go ---------------------------------------- */
+
+typedef struct lines {
+	ge_buf text;
+	int n;
+} lines;
+
+static void on_output(const char *line, size_t len, void *ud)
+{
+	lines *l = ud;
+	ge_buf_put(&l->text, line, len);
+	ge_buf_putc(&l->text, '\n');
+	l->n++;
+}
+
+static int build(ge_report **out, int *status, const char *module, lines *seen, int verbose)
+{
+	char dir[PATH_MAX];
+	char *const args[] = {(char *)"build", (char *)"./..."};
+	ge_modset mods = GE_MODSET_INIT;
+	ge_capture_opts o = GE_CAPTURE_OPTS_INIT;
+	int rc;
+	assert_non_null(realpath(module, dir));
+	assert_int_equal(ge_modset_find(&mods, dir, "off"), 0);
+	o.go = "/usr/local/go/bin/go";
+	o.args = args;
+	o.nargs = 2;
+	o.cwd = dir;
+	o.mods = &mods;
+	o.verbose = verbose;
+	o.on_output = on_output;
+	o.ud = seen;
+	rc = ge_capture_build(out, status, &o);
+	ge_modset_release(&mods);
+	return rc;
+}
+
+/* A build: -m is added to what go runs, the diagnostics are in the report,
+ * and the -m lines are not shown to the user (verbose shows them). */
+static void build_adds_m_and_withholds_it(void **state)
+{
+	lines seen = {GE_BUF_INIT, 0};
+	ge_report *r = NULL;
+	int status = -1;
+	(void)state;
+	if (access("/usr/local/go/bin/go", X_OK) != 0)
+		skip();
+	play_file = OUT "go1.26.8-m.txt";
+	play_exit = 0;
+	assert_int_equal(build(&r, &status, "../fixtures/parsemod", &seen, 0), 0);
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_non_null(strstr(played_argv, " build "));
+	assert_non_null(strstr(played_argv, "-m"));
+	assert_non_null(find(r, "heapy/heapy.go", 44, 2, "moved to heap: x"));
+	assert_null(strstr(ge_buf_cstr(&seen.text), "escapes to heap"));
+	ge_report_free(r);
+	ge_buf_release(&seen.text);
+
+	r = NULL;
+	seen.n = 0;
+	assert_int_equal(build(&r, &status, "../fixtures/parsemod", &seen, 1), 0);
+	assert_non_null(strstr(ge_buf_cstr(&seen.text), "heapy/heapy.go:44:2: moved to heap: x\n"));
+	ge_report_free(r);
+	ge_buf_release(&seen.text);
+}
+
+/* A failed build: go's exit status is passed on, the compiler errors reach
+ * the user with their "# pkg" header, and the packages that compiled still
+ * have their escapes. */
+static void build_failed(void **state)
+{
+	lines seen = {GE_BUF_INIT, 0};
+	ge_report *r = NULL;
+	int status = -1;
+	(void)state;
+	if (access("/usr/local/go/bin/go", X_OK) != 0)
+		skip();
+	play_file = OUT "go1.26.8-broken-m.txt";
+	play_exit = 1;
+	assert_int_equal(build(&r, &status, "../fixtures/brokenmod", &seen, 0), 0);
+	assert_int_equal(WEXITSTATUS(status), 1);
+	assert_non_null(r);
+	assert_non_null(find(r, "good/good.go", 8, 2, "moved to heap: x"));
+	assert_non_null(strstr(ge_buf_cstr(&seen.text), "# example.com/brokenmod/bad\n"));
+	assert_non_null(strstr(ge_buf_cstr(&seen.text), "matched no packages"));
+	assert_null(strstr(ge_buf_cstr(&seen.text), "moved to heap"));
+	ge_report_free(r);
+	ge_buf_release(&seen.text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(input_three_versions),
+	    cmocka_unit_test(input_named_packages),
+	    cmocka_unit_test(input_not_compiler_output),
+	    cmocka_unit_test(build_adds_m_and_withholds_it),
+	    cmocka_unit_test(build_failed),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -128,15 +128,25 @@ static const rule rules[] = {
 
 #define NOTIFY_ID "GE9001"
 
+int ge_sarif_put_tool_head(ge_buf *b)
+{
+	int rc = 0;
+	rc |= ge_buf_printf(b,
+	                    "\"tool\":{\"driver\":{\"name\":\"goescape\",\"version\":\"%s\","
+	                    "\"semanticVersion\":\"%s\"",
+	                    ge_version(), ge_version());
+	if (ge_sarif_info_uri[0]) {
+		rc |= ge_buf_puts(b, ",\"informationUri\":");
+		rc |= ge_buf_put_json(b, ge_sarif_info_uri);
+	}
+	return rc ? GE_ENOMEM : 0;
+}
+
 static int put_driver(ge_buf *b)
 {
 	size_t i;
 	int rc = 0;
-	rc |= ge_buf_printf(b,
-	                    "\"tool\":{\"driver\":{\"name\":\"goescape\",\"version\":\"%s\","
-	                    "\"semanticVersion\":\"%s\",\"informationUri\":",
-	                    ge_version(), ge_version());
-	rc |= ge_buf_put_json(b, GE_SARIF_INFO_URI);
+	rc |= ge_sarif_put_tool_head(b);
 	rc |= ge_buf_puts(b, ",\n\"rules\":[");
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		const rule *u = &rules[i];
@@ -717,8 +727,7 @@ static int render_once(ge_buf *out, const ge_report *r, const ge_sarif_opts *o)
 	}
 
 	/* Measure: what the log costs without results, then each result. */
-	rc = ge_buf_puts(&head, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\","
-	                        "\"version\":\"2.1.0\",\n\"runs\":[{");
+	rc = ge_buf_puts(&head, GE_SARIF_LOG_HEAD);
 	if (rc == 0)
 		rc = put_run_head(&head, &c);
 	if (rc < 0)
@@ -891,8 +900,7 @@ int ge_sarif_render_fixes(ge_buf *out, const ge_sarif_fix *fixes, size_t n,
 		return rc;
 	if ((rc = ctx_init(&c, empty, o)) < 0)
 		goto done;
-	rc = ge_buf_puts(out, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\","
-			      "\"version\":\"2.1.0\",\n\"runs\":[{");
+	rc = ge_buf_puts(out, GE_SARIF_LOG_HEAD);
 	if (rc == 0)
 		rc = put_run_head(out, &c);
 	if (rc == 0)

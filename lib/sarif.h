@@ -88,7 +88,8 @@ typedef struct ge_sarif_opts {
 	                          nearest directory upward with a .git, else srcroot */
 	/* --profile: the cost of each diagnostic, parallel to the report's diags[]
 	   (lib/cost); result.rank is share * 100, properties bytes and objects.
-	   NULL without a profile. */
+	   For ge_sarif_render_fixes, parallel to the fixes (suggest --profile:
+	   what each rewrite removes).  NULL without a profile. */
 	const struct ge_diag_cost *cost;
 	size_t ncost;
 } ge_sarif_opts;

@@ -119,4 +119,25 @@ int ge_assert_run(ge_assert_result **out, ge_history *h, const ge_assert_opts *o
  */
 int ge_assert_emit(ge_buf *out, const ge_assert_result *r, const char *format, const char *srcroot);
 
+/* The kinds .goescape.json turns off (ge_config's assert_off: noescape, inline, bce) into o. */
+void ge_assert_opts_off(ge_assert_opts *o, const int assert_off[3]);
+
+/*
+ * The gate's text, as check and the hook print it on stderr: nothing when
+ * r holds, else "goescape: N of M assertions violated:" and the
+ * violations as 'assert' prints them, each line ending in '\n'.
+ */
+int ge_assert_gate_text(ge_buf *out, const ge_assert_result *r);
+
+/*
+ * A captured whole-module build's summary (goescape build): the noescape
+ * assertions r (the build's own report) breaks, read from the files it
+ * has heap escapes in only (no walk: a build stays as fast as it was);
+ * inline, bce and typos are left to 'goescape assert'.  Appends one line
+ * ending in '\n' when any is violated, else nothing.  A failure to check
+ * appends nothing and is not an error: the build's result is go's.
+ */
+int ge_assert_build_summary(ge_buf *out, ge_history *h, const ge_report *r,
+                            const int assert_off[3]);
+
 #endif

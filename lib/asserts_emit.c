@@ -197,3 +197,43 @@ int ge_assert_emit(ge_buf *out, const ge_assert_result *r, const char *format, c
 	return ge_error_set(GE_EUSAGE, "unknown format '%s' (want text, json, sarif or github)",
 	                    format);
 }
+
+void ge_assert_opts_off(ge_assert_opts *o, const int assert_off[3])
+{
+	o->off[GE_ASSERT_NOESCAPE] = assert_off[0];
+	o->off[GE_ASSERT_INLINE] = assert_off[1];
+	o->off[GE_ASSERT_BCE] = assert_off[2];
+}
+
+int ge_assert_gate_text(ge_buf *out, const ge_assert_result *r)
+{
+	if (!r || !r->n)
+		return 0;
+	if (ge_buf_printf(out, "goescape: %zu of %zu assertion%s violated:\n", r->n, r->nassertions,
+	                  r->nassertions == 1 ? "" : "s") < 0)
+		return GE_ENOMEM;
+	return text(out, r);
+}
+
+int ge_assert_build_summary(ge_buf *out, ge_history *h, const ge_report *r, const int assert_off[3])
+{
+	ge_assert_result *res = NULL;
+	ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
+	size_t i, n = 0;
+	int rc = 0;
+	ge_assert_opts_off(&ao, assert_off);
+	ao.head = r;
+	ao.heap_files_only = 1;
+	ao.off[GE_ASSERT_INLINE] = ao.off[GE_ASSERT_BCE] = 1;
+	if (ge_assert_run(&res, h, &ao) == 0)
+		for (i = 0; i < res->n; i++)
+			n += res->v[i].kind == GE_ASSERT_NOESCAPE;
+	if (n)
+		rc = ge_buf_printf(out,
+		                   "goescape: %zu noescape assertion%s violated (see 'goescape "
+		                   "assert', which checks inline and bce too)\n",
+		                   n, n == 1 ? "" : "s");
+	ge_assert_result_free(res);
+	ge_error_clear();
+	return rc;
+}

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "asserts.h"
 #include "cost.h"
 
 int ge_format_parse(ge_format *out, const char *s)
@@ -245,6 +246,17 @@ int ge_emit_refusal(ge_buf *out, const ge_report *r, const char *ref, const char
 		rc |= ge_buf_putc(out, '\n');
 	}
 	return rc ? GE_ENOMEM : 0;
+}
+
+int ge_emit_assert_refusal(ge_buf *out, const struct ge_assert_result *r, const char *ref)
+{
+	if (!r || !r->n)
+		return 0;
+	if (ge_assert_gate_text(out, r) < 0 ||
+	    ge_buf_printf(out, "goescape: %s breaks %zu assertion%s\n", ref, r->n,
+	                  r->n == 1 ? "" : "s") < 0)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	return 0;
 }
 
 int ge_emit_color(int *out, const char *mode, const char *no_color, const char *force, int tty)

@@ -51,6 +51,14 @@ int ge_emit_refusal(ge_buf *out, const ge_report *r, const char *ref, const char
                     size_t nfailing, const int fail_on[3]);
 
 /*
+ * The pre-push hook's refusal for the assertions ref's commit breaks (a
+ * ge_assert_result of lib/asserts): the violations as check prints them
+ * and a line "goescape: REF breaks N assertions".  Nothing when r holds.
+ */
+struct ge_assert_result;
+int ge_emit_assert_refusal(ge_buf *out, const struct ge_assert_result *r, const char *ref);
+
+/*
  * Whether text output is coloured.  mode is --color's value: "always",
  * "never" or "auto" (NULL: auto); anything else is GE_EUSAGE.  auto colours
  * when no_color ($NO_COLOR) is unset or empty and either force ($FORCE_COLOR)

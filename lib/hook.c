@@ -1,6 +1,7 @@
 /* The pre-push hook: installing it, and what it runs. */
 #include "hook.h"
 
+#include "asserts.h"
 #include "config.h"
 #include "emit.h"
 #include "gopkg.h"
@@ -475,6 +476,60 @@ static int refs_from_precommit(ge_prepush *p, ge_git *g)
 	return rc;
 }
 
+/*
+ * The pushed commits' source assertions (see ge_prepush_check): only the
+ * checked-out HEAD of a clean work tree can be checked, as its source is
+ * read from the work tree (gopkg has no git-tree provider yet).
+ */
+static int prepush_assertions(ge_prepush *p, ge_history *h, const ge_config *cfg)
+{
+	ge_git_state st;
+	ge_assert_result *found = NULL;
+	ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
+	size_t i;
+	int rc, done = 0, any;
+	/* A work tree without a directive: nothing to check, nothing to say. */
+	ao.find_only = 1;
+	if ((rc = ge_assert_run(&found, h, &ao)) < 0)
+		return rc;
+	any = found->nassertions > 0;
+	ge_assert_result_free(found);
+	found = NULL;
+	if (!any || !p->commits)
+		return 0;
+	if ((rc = ge_git_state_read(&st, h->git)) < 0)
+		return rc;
+	ao.find_only = 0;
+	ge_assert_opts_off(&ao, cfg->assert_off);
+	for (i = 0; i < p->n && rc == 0; i++) {
+		if (!p->commits[i][0])
+			continue;
+		if (strcmp(p->commits[i], st.head) != 0 || st.dirty) {
+			if (ge_buf_printf(
+			        &p->text,
+			        "goescape: warning: the assertions of %s are not checked: it "
+			        "is not the checked-out commit of a clean work tree\n",
+			        p->refs[i].local_ref) < 0)
+				rc = ge_error_set(GE_ENOMEM, "out of memory");
+			continue;
+		}
+		if (done)
+			continue;
+		if ((rc = ge_assert_run(&found, h, &ao)) < 0)
+			break;
+		done = 1;
+		rc = ge_emit_assert_refusal(&p->text, found, p->refs[i].local_ref);
+		p->violated += found->n;
+		ge_assert_result_free(found);
+		found = NULL;
+	}
+	if (rc == 0 && p->violated && !p->failing &&
+	    ge_buf_puts(&p->text, "goescape: see them with 'goescape assert'; push anyway with "
+	                          "'git push --no-verify' or GOESCAPE_SKIP=1\n") < 0)
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+	return rc;
+}
+
 int ge_prepush_check(ge_prepush *p, ge_history *h, const ge_config *cfg, const char *remote)
 {
 	ge_prepush_result *res = NULL;
@@ -527,6 +582,8 @@ int ge_prepush_check(ge_prepush *p, ge_history *h, const ge_config *cfg, const c
 	                  "'git push --no-verify' or GOESCAPE_SKIP=1\n",
 	                  p->first_base) < 0)
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
+	if (rc == 0)
+		rc = prepush_assertions(p, h, cfg);
 	return rc;
 }
 

@@ -112,8 +112,9 @@ typedef struct ge_prepush {
 	size_t n;
 	int precommit; /* the refs still come from env (ge_prepush_check) */
 	ge_prepush_env env;
-	ge_buf text;    /* for stderr */
-	size_t failing; /* new heap escapes that refuse the push */
+	ge_buf text;     /* for stderr */
+	size_t failing;  /* new heap escapes that refuse the push */
+	size_t violated; /* source assertions broken by a pushed commit: they refuse it too */
 	char first_base[GE_OID_HEX];
 	/* After ge_prepush_check: each ref's pushed commit ("" when skipped),
 	   for checks the caller adds (the source assertions). */
@@ -135,8 +136,12 @@ int ge_prepush_begin(ge_prepush *p, const char *input, size_t len, const ge_prep
 /*
  * Analyse every pushed commit against its base (ge_prepush_analyse),
  * filter with cfg, and render each ref that adds failing escapes.
- * p->failing > 0 refuses the push.  GE_EBUILD when a pushed commit does not
- * build; text holds what was found before the error.
+ * Then the source assertions (lib/asserts, kinds cfg turns off left out):
+ * a pushed commit that is the checked-out HEAD of a clean work tree is
+ * checked there; when the work tree has directives, any other pushed
+ * commit is said to be unchecked (a warning in text), never passed in
+ * silence.  p->failing > 0 or p->violated > 0 refuses the push.  GE_EBUILD when a pushed commit
+ * does not build; text holds what was found before the error.
  */
 int ge_prepush_check(ge_prepush *p, ge_history *h, const struct ge_config *cfg, const char *remote);
 

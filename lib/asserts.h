@@ -119,6 +119,17 @@ int ge_assert_run(ge_assert_result **out, ge_history *h, const ge_assert_opts *o
  */
 int ge_assert_emit(ge_buf *out, const ge_assert_result *r, const char *format, const char *srcroot);
 
+/*
+ * For check's own outputs (lib/emit).  ge_assert_report_json: the
+ * goescape-report/1 member ',\n  "assertions": {"checked": N, "violated":
+ * M, "violations": [...]}' (violations as goescape-assert/1 has them), to
+ * go after the report's last member.  ge_assert_github: the workflow
+ * commands of 'assert --format github' with prefix (the module's directory
+ * in the repository, or NULL) before each file name.
+ */
+int ge_assert_report_json(ge_buf *out, const ge_assert_result *r);
+int ge_assert_github(ge_buf *out, const ge_assert_result *r, const char *prefix);
+
 /* The kinds .goescape.json turns off (ge_config's assert_off: noescape, inline, bce) into o. */
 void ge_assert_opts_off(ge_assert_opts *o, const int assert_off[3]);
 

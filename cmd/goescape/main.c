@@ -357,6 +357,9 @@ static size_t parse_outputs(out_spec *v, const opts *o, const char *const *forma
 }
 
 /* Render r in one format into b.  0, or an exit code after a message. */
+/* check's assertion verdicts for its outputs (render_output); NULL for other commands. */
+static const ge_assert_result *emit_asserts;
+
 static int render_output(ge_buf *b, const ge_report *r, const out_spec *sp, int only_new,
                          const char *cmdname, int exit_code, const ge_markdown_opts *mo,
                          const ge_cost *cost)
@@ -394,6 +397,7 @@ static int render_output(ge_buf *b, const ge_report *r, const out_spec *sp, int 
 	eo.color = use_color(color_opt, sp->file);
 	eo.only_new = only_new;
 	eo.command = cmdname;
+	eo.asserts = emit_asserts;
 	if (ge_emit(b, r, fmt, &eo) < 0)
 		code = fail(EXIT_USAGE);
 	return code;
@@ -680,8 +684,10 @@ static int cmd_check(const command *c, opts *o)
 			fputs(ge_buf_cstr(&ab), stderr);
 		ge_buf_release(&ab);
 	}
+	emit_asserts = res.asserts;
 	code = emit_and_write(res.head, outs, nouts, 1, "check",
 	                      res.failing || nviolated ? EXIT_NEW : EXIT_CLEAN, &mo, res.cost);
+	emit_asserts = NULL;
 	if (code == EXIT_CLEAN && (res.failing || nviolated))
 		code = EXIT_NEW;
 	free(link);

@@ -287,25 +287,26 @@ static int asserts_sarif(ge_buf *out, size_t start, const ge_assert_result *a, c
 	    !(results = cJSON_AddArrayToObject(run, "results")))
 		goto done;
 	nrules = cJSON_GetArraySize(rules);
-	cJSON_ArrayForEach(
-	    it, cJSON_GetObjectItem(
-	            cJSON_GetObjectItem(cJSON_GetObjectItem(arun, "tool"), "driver"), "rules"))
-	{
+	it = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(arun, "tool"), "driver"),
+	                         "rules");
+	for (it = it ? it->child : NULL; it; it = it->next)
 		if (!cJSON_AddItemToArray(rules, cJSON_Duplicate(it, 1)))
 			goto done;
-	}
-	cJSON_ArrayForEach(it, cJSON_GetObjectItem(arun, "results"))
-	{
+	it = cJSON_GetObjectItem(arun, "results");
+	for (it = it ? it->child : NULL; it; it = it->next) {
 		cJSON *res = cJSON_Duplicate(it, 1), *ri, *loc;
+		int bad = 0;
 		if (!res)
 			goto done;
 		if ((ri = cJSON_GetObjectItem(res, "ruleIndex")) != NULL)
 			cJSON_SetNumberValue(ri, ri->valueint + nrules);
-		cJSON_ArrayForEach(loc, cJSON_GetObjectItem(res, "locations"))
-		    sarif_prefix_uri(loc, prefix);
-		cJSON_ArrayForEach(loc, cJSON_GetObjectItem(res, "relatedLocations"))
-		    sarif_prefix_uri(loc, prefix);
-		if (!cJSON_AddItemToArray(results, res)) {
+		loc = cJSON_GetObjectItem(res, "locations");
+		for (loc = loc ? loc->child : NULL; loc; loc = loc->next)
+			bad |= sarif_prefix_uri(loc, prefix) < 0;
+		loc = cJSON_GetObjectItem(res, "relatedLocations");
+		for (loc = loc ? loc->child : NULL; loc; loc = loc->next)
+			bad |= sarif_prefix_uri(loc, prefix) < 0;
+		if (bad || !cJSON_AddItemToArray(results, res)) {
 			cJSON_Delete(res);
 			goto done;
 		}

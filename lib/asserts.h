@@ -95,11 +95,15 @@ typedef struct ge_assert_opts {
 	/* Only find the directives: nassertions and the bad ones, no build,
 	 * no verdict (whether there is anything to check at all). */
 	int find_only;
+	/* Where files are read: NULL, the work tree on disk; else this
+	 * provider (lib/gopkg's interface; the hook's reads a pushed commit's
+	 * tree).  It lists no directories: only with head and heap_files_only. */
+	const struct ge_gopkg_source *src;
 } ge_assert_opts;
 
 #define GE_ASSERT_OPTS_INIT                                                                        \
 	{                                                                                          \
-		NULL, NULL, {0, 0, 0, 0}, 0, 0                                                     \
+		NULL, NULL, {0, 0, 0, 0}, 0, 0, NULL                                               \
 	}
 
 /*

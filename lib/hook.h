@@ -138,10 +138,13 @@ int ge_prepush_begin(ge_prepush *p, const char *input, size_t len, const ge_prep
  * filter with cfg, and render each ref that adds failing escapes.
  * Then the source assertions (lib/asserts, kinds cfg turns off left out):
  * a pushed commit that is the checked-out HEAD of a clean work tree is
- * checked there; when the work tree has directives, any other pushed
- * commit is said to be unchecked (a warning in text), never passed in
- * silence.  p->failing > 0 or p->violated > 0 refuses the push.  GE_EBUILD when a pushed commit
- * does not build; text holds what was found before the error.
+ * checked there, every kind; any other pushed commit gets its noescape
+ * assertions, read from its own tree (the files its report has heap
+ * escapes in, through ge_git_tree_file) and judged by its report, and a
+ * warning in text that its inline and bce assertions and bad directives
+ * are not checked (they need its source built and read as a whole).  p->failing > 0 or p->violated
+ * > 0 refuses the push.  GE_EBUILD when a pushed commit does not build; text holds what was found
+ * before the error.
  */
 int ge_prepush_check(ge_prepush *p, ge_history *h, const struct ge_config *cfg, const char *remote);
 

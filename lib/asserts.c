@@ -437,9 +437,11 @@ static int is_type(const apkg *p, const char *s, size_t n)
 	return 0;
 }
 
-static int read_file(ge_buf *out, const char *path)
+static int read_file(const state *s, ge_buf *out, const char *path)
 {
 	ge_gopkg_source src;
+	if (s->o->src)
+		return s->o->src->read(s->o->src->ud, path, 0, out);
 	ge_gopkg_source_worktree(&src);
 	return src.read(src.ud, path, 0, out);
 }
@@ -459,7 +461,7 @@ static int pkg_types(state *s, apkg *p)
 		char *path = ge_path_join(p->dir, p->files[i]);
 		if (!path)
 			return oom();
-		rc = read_file(&b, path);
+		rc = read_file(s, &b, path);
 		free(path);
 		if (rc == 0 && (rc = ge_golex_scan(&lx, ge_buf_cstr(&b), b.len)) == 0)
 			rc = collect_types(p, &lx);
@@ -685,7 +687,7 @@ static int find_directives(state *s)
 			memset(&f, 0, sizeof(f));
 			if (!(f.path = ge_path_join(p->dir, p->files[j])))
 				return oom();
-			if ((rc = read_file(&f.src, f.path)) < 0 ||
+			if ((rc = read_file(s, &f.src, f.path)) < 0 ||
 			    !ge_gopkg_may_have_directives(ge_buf_cstr(&f.src), f.src.len)) {
 				free(f.path);
 				ge_buf_release(&f.src);
@@ -915,7 +917,7 @@ static int verdict_inline_decl(state *s, const aassert *a, const ge_cost_site *v
 			                      : f.path);
 			if (!f.rel)
 				rc = oom();
-			if (rc == 0 && (rc = read_file(&f.src, f.path)) == 0 &&
+			if (rc == 0 && (rc = read_file(s, &f.src, f.path)) == 0 &&
 			    strstr(ge_buf_cstr(&f.src), a->fname) &&
 			    (rc = ge_golex_scan(&lx, ge_buf_cstr(&f.src), f.src.len)) == 0) {
 				f.lines = lx.lines;
@@ -1013,6 +1015,9 @@ int ge_assert_run(ge_assert_result **out, ge_history *h, const ge_assert_opts *o
 	s.h = h;
 	s.o = o;
 	s.top = h->build.mods->top;
+	if (o->src && !(o->heap_files_only && o->head))
+		return ge_error_set(GE_EUSAGE, "internal: a source provider needs head and "
+		                               "heap_files_only (it lists no directories)");
 	if (!(s.res = calloc(1, sizeof(*s.res))))
 		return oom();
 	if ((rc = ge_gocmd_scope(&s.scope, &s.nscope, h->pkgs, h->npkgs, h->build.mods,

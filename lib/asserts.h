@@ -95,11 +95,15 @@ typedef struct ge_assert_opts {
 	/* Only find the directives: nassertions and the bad ones, no build,
 	 * no verdict (whether there is anything to check at all). */
 	int find_only;
+	/* Where files are read: NULL, the work tree on disk; else this
+	 * provider (lib/gopkg's interface; the hook's reads a pushed commit's
+	 * tree).  It lists no directories: only with head and heap_files_only. */
+	const struct ge_gopkg_source *src;
 } ge_assert_opts;
 
 #define GE_ASSERT_OPTS_INIT                                                                        \
 	{                                                                                          \
-		NULL, NULL, {0, 0, 0, 0}, 0, 0                                                     \
+		NULL, NULL, {0, 0, 0, 0}, 0, 0, NULL                                               \
 	}
 
 /*
@@ -118,5 +122,37 @@ int ge_assert_run(ge_assert_result **out, ge_history *h, const ge_assert_opts *o
  * the module root (SARIF's %SRCROOT%).  GE_EUSAGE for another format.
  */
 int ge_assert_emit(ge_buf *out, const ge_assert_result *r, const char *format, const char *srcroot);
+
+/*
+ * For check's own outputs (lib/emit).  ge_assert_report_json: the
+ * goescape-report/1 member ',\n  "assertions": {"checked": N, "violated":
+ * M, "violations": [...]}' (violations as goescape-assert/1 has them), to
+ * go after the report's last member.  ge_assert_github: the workflow
+ * commands of 'assert --format github' with prefix (the module's directory
+ * in the repository, or NULL) before each file name.
+ */
+int ge_assert_report_json(ge_buf *out, const ge_assert_result *r);
+int ge_assert_github(ge_buf *out, const ge_assert_result *r, const char *prefix);
+
+/* The kinds .goescape.json turns off (ge_config's assert_off: noescape, inline, bce) into o. */
+void ge_assert_opts_off(ge_assert_opts *o, const int assert_off[3]);
+
+/*
+ * The gate's text, as check and the hook print it on stderr: nothing when
+ * r holds, else "goescape: N of M assertions violated:" and the
+ * violations as 'assert' prints them, each line ending in '\n'.
+ */
+int ge_assert_gate_text(ge_buf *out, const ge_assert_result *r);
+
+/*
+ * A captured whole-module build's summary (goescape build): the noescape
+ * assertions r (the build's own report) breaks, read from the files it
+ * has heap escapes in only (no walk: a build stays as fast as it was);
+ * inline, bce and typos are left to 'goescape assert'.  Appends one line
+ * ending in '\n' when any is violated, else nothing.  A failure to check
+ * appends nothing and is not an error: the build's result is go's.
+ */
+int ge_assert_build_summary(ge_buf *out, ge_history *h, const ge_report *r,
+                            const int assert_off[3]);
 
 #endif

@@ -18,17 +18,14 @@ static int text(ge_buf *out, const ge_assert_result *r)
 	return rc;
 }
 
-static int json(ge_buf *out, const ge_assert_result *r)
+/* The violations as a JSON array, each element on its own line after indent. */
+static int violations_json(ge_buf *out, const ge_assert_result *r, const char *indent)
 {
 	size_t i;
-	int rc = 0;
-	rc |= ge_buf_printf(out,
-	                    "{\n  \"version\": \"goescape-assert/1\",\n  \"assertions\": %zu,\n"
-	                    "  \"violated\": %zu,\n  \"violations\": [",
-	                    r->nassertions, r->n);
+	int rc = ge_buf_putc(out, '[');
 	for (i = 0; i < r->n; i++) {
 		const ge_assert_violation *v = &r->v[i];
-		rc |= ge_buf_puts(out, i ? ",\n    {\"file\": " : "\n    {\"file\": ");
+		rc |= ge_buf_printf(out, "%s\n%s  {\"file\": ", i ? "," : "", indent);
 		rc |= ge_buf_put_json(out, v->file);
 		rc |= ge_buf_printf(
 		    out,
@@ -41,7 +38,32 @@ static int json(ge_buf *out, const ge_assert_result *r)
 		rc |= ge_buf_put_json(out, v->dfile);
 		rc |= ge_buf_printf(out, ", \"line\": %u, \"column\": %u}}", v->dline, v->dcol);
 	}
-	rc |= ge_buf_puts(out, r->n ? "\n  ]\n}\n" : "]\n}\n");
+	if (r->n)
+		rc |= ge_buf_printf(out, "\n%s", indent);
+	rc |= ge_buf_putc(out, ']');
+	return rc;
+}
+
+static int json(ge_buf *out, const ge_assert_result *r)
+{
+	int rc = 0;
+	rc |= ge_buf_printf(out,
+	                    "{\n  \"version\": \"goescape-assert/1\",\n  \"assertions\": %zu,\n"
+	                    "  \"violated\": %zu,\n  \"violations\": ",
+	                    r->nassertions, r->n);
+	rc |= violations_json(out, r, "  ");
+	rc |= ge_buf_puts(out, "\n}\n");
+	return rc ? GE_ENOMEM : 0;
+}
+
+int ge_assert_report_json(ge_buf *out, const ge_assert_result *r)
+{
+	int rc = ge_buf_printf(out,
+	                       ",\n  \"assertions\": {\"checked\": %zu, \"violated\": %zu, "
+	                       "\"violations\": ",
+	                       r->nassertions, r->n);
+	rc |= violations_json(out, r, "  ");
+	rc |= ge_buf_putc(out, '}');
 	return rc ? GE_ENOMEM : 0;
 }
 
@@ -161,13 +183,15 @@ static int gh(ge_buf *out, const char *s, int property)
 	return rc;
 }
 
-static int github(ge_buf *out, const ge_assert_result *r)
+int ge_assert_github(ge_buf *out, const ge_assert_result *r, const char *prefix)
 {
 	size_t i;
 	int rc = 0;
 	for (i = 0; i < r->n; i++) {
 		const ge_assert_violation *v = &r->v[i];
 		rc |= ge_buf_puts(out, "::error file=");
+		if (prefix)
+			rc |= gh(out, prefix, 1);
 		rc |= gh(out, v->file, 1);
 		rc |= ge_buf_printf(out, ",line=%u,title=goescape %s %s::", v->line,
 		                    ge_assert_rule(v->kind), ge_assert_kind_name(v->kind));
@@ -188,7 +212,47 @@ int ge_assert_emit(ge_buf *out, const ge_assert_result *r, const char *format, c
 	if (strcmp(format, "sarif") == 0)
 		return sarif(out, r, srcroot);
 	if (strcmp(format, "github") == 0)
-		return github(out, r);
+		return ge_assert_github(out, r, NULL);
 	return ge_error_set(GE_EUSAGE, "unknown format '%s' (want text, json, sarif or github)",
 	                    format);
+}
+
+void ge_assert_opts_off(ge_assert_opts *o, const int assert_off[3])
+{
+	o->off[GE_ASSERT_NOESCAPE] = assert_off[0];
+	o->off[GE_ASSERT_INLINE] = assert_off[1];
+	o->off[GE_ASSERT_BCE] = assert_off[2];
+}
+
+int ge_assert_gate_text(ge_buf *out, const ge_assert_result *r)
+{
+	if (!r || !r->n)
+		return 0;
+	if (ge_buf_printf(out, "goescape: %zu of %zu assertion%s violated:\n", r->n, r->nassertions,
+	                  r->nassertions == 1 ? "" : "s") < 0)
+		return GE_ENOMEM;
+	return text(out, r);
+}
+
+int ge_assert_build_summary(ge_buf *out, ge_history *h, const ge_report *r, const int assert_off[3])
+{
+	ge_assert_result *res = NULL;
+	ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
+	size_t i, n = 0;
+	int rc = 0;
+	ge_assert_opts_off(&ao, assert_off);
+	ao.head = r;
+	ao.heap_files_only = 1;
+	ao.off[GE_ASSERT_INLINE] = ao.off[GE_ASSERT_BCE] = 1;
+	if (ge_assert_run(&res, h, &ao) == 0)
+		for (i = 0; i < res->n; i++)
+			n += res->v[i].kind == GE_ASSERT_NOESCAPE;
+	if (n)
+		rc = ge_buf_printf(out,
+		                   "goescape: %zu noescape assertion%s violated (see 'goescape "
+		                   "assert', which checks inline and bce too)\n",
+		                   n, n == 1 ? "" : "s");
+	ge_assert_result_free(res);
+	ge_error_clear();
+	return rc;
 }

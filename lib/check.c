@@ -25,6 +25,7 @@ void ge_check_result_release(ge_check_result *r)
 	ge_cost_sites_free(r->sites);
 	ge_history_map_free(r->profile_map);
 	free(r->baseline_path);
+	ge_assert_result_free(r->asserts);
 	*r = z;
 }
 
@@ -242,6 +243,27 @@ static int load_base(ge_check_result *out, const ge_check_opts *o, int *cfg_warn
 	return 0;
 }
 
+/*
+ * The head's source assertions, whatever the base says.  head is the report
+ * just built (noescape is read from it); with --input the same file is read
+ * again ('-' cannot be: then only noescape is checked, and said).
+ */
+static int check_assertions(ge_check_result *out, const ge_check_opts *o)
+{
+	ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
+	ge_assert_opts_off(&ao, o->config->assert_off);
+	if (o->input && strcmp(o->input, "-") != 0)
+		ao.input = o->input;
+	else
+		ao.head = out->head;
+	if (o->input && !ao.input) {
+		ao.off[GE_ASSERT_INLINE] = ao.off[GE_ASSERT_BCE] = 1;
+		warn(o->h,
+		     "goescape: warning: with --input - only noescape assertions are checked");
+	}
+	return ge_assert_run(&out->asserts, o->h, &ao);
+}
+
 int ge_check_run(ge_check_result *out, const ge_check_opts *o)
 {
 	ge_history *h = o->h;
@@ -292,7 +314,7 @@ int ge_check_run(ge_check_result *out, const ge_check_opts *o)
 	if (rc < 0)
 		goto done;
 	out->base_desc = ge_buf_detach(&desc);
-	rc = 0;
+	rc = check_assertions(out, o);
 done:
 	ge_buf_release(&desc);
 	return rc;

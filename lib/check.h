@@ -23,6 +23,7 @@
 
 #include <stdint.h>
 
+#include "asserts.h"
 #include "config.h"
 #include "cost.h"
 #include "history.h"
@@ -68,6 +69,9 @@ typedef struct ge_check_result {
 	char *baseline_path;    /* baseline: the file written */
 	const char *baseline_shown; /* baseline: as the user or config named it */
 	int status;                 /* GE_EINTERRUPTED: the go child's status */
+	/* check: the source assertions' verdicts (lib/asserts), never NULL after
+	   a successful run; a violated one fails check whatever the base says */
+	ge_assert_result *asserts;
 } ge_check_result;
 
 #define GE_CHECK_RESULT_INIT                                                                       \
@@ -78,7 +82,13 @@ typedef struct ge_check_result {
 /* What a result owns; the struct is left as _INIT. */
 void ge_check_result_release(ge_check_result *r);
 
-/* goescape check: the head against a base revision or a baseline file. */
+/*
+ * goescape check: the head against a base revision or a baseline file.
+ * out->failing counts the new escapes that fail it; out->asserts->n the
+ * violated assertions, which fail it too (checked on the head's report;
+ * with --input FILE read again from FILE, with --input - only noescape,
+ * which a warning says).
+ */
 int ge_check_run(ge_check_result *out, const ge_check_opts *o);
 
 /* goescape report: the head's report (or o->commit's), filtered, with the profile joined. */

@@ -2,8 +2,12 @@
 #include "emit.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
+#include "asserts.h"
 #include "cost.h"
 
 int ge_format_parse(ge_format *out, const char *s)
@@ -188,7 +192,7 @@ static int github(ge_buf *out, const ge_report *r, const char *prefix, const ge_
 	return rc ? GE_ENOMEM : 0;
 }
 
-int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *o)
+static int emit_report(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *o)
 {
 	int rc;
 	switch (fmt) {
@@ -221,6 +225,163 @@ int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *
 	}
 }
 
+/* JSON: the report's object (from start) gets the "assertions" member last. */
+static int asserts_json(ge_buf *out, size_t start, const ge_assert_result *a)
+{
+	if (out->len < start + 3 || memcmp(out->ptr + out->len - 3, "\n}\n", 3) != 0)
+		return ge_error_set(GE_ERROR,
+		                    "internal: the report's JSON does not end its object");
+	ge_buf_truncate(out, out->len - 3);
+	if (ge_assert_report_json(out, a) < 0 || ge_buf_puts(out, "\n}\n") < 0)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Prefix a SARIF location's artifactLocation.uri (module-relative) with prefix. */
+static int sarif_prefix_uri(cJSON *loc, const char *prefix)
+{
+	cJSON *art =
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(loc, "physicalLocation"), "artifactLocation");
+	cJSON *uri = cJSON_GetObjectItem(art, "uri");
+	ge_buf b = GE_BUF_INIT;
+	int rc = 0;
+	if (!prefix || !*prefix || !cJSON_IsString(uri))
+		return 0;
+	if (ge_buf_printf(&b, "%s%s", prefix, uri->valuestring) < 0 ||
+	    !cJSON_ReplaceItemInObject(art, "uri", cJSON_CreateString(ge_buf_cstr(&b))))
+		rc = GE_ENOMEM;
+	ge_buf_release(&b);
+	return rc;
+}
+
+/*
+ * SARIF: the assertions' rules and results join the report's one run (one
+ * run per tool: code scanning does not take two runs of one tool in a
+ * file); their ruleIndex moves past the report's rules, their URIs (module-
+ * relative) get prefix, the module's directory under %SRCROOT%.
+ */
+static int asserts_sarif(ge_buf *out, size_t start, const ge_assert_result *a, const char *srcroot,
+                         const char *prefix)
+{
+	ge_buf ab = GE_BUF_INIT;
+	cJSON *log = NULL, *alog = NULL, *run, *arun, *rules, *results, *it;
+	char *text = NULL;
+	int nrules, rc = GE_ENOMEM;
+	if (ge_assert_emit(&ab, a, "sarif", srcroot) < 0)
+		goto done;
+	log = cJSON_ParseWithLength(out->ptr + start, out->len - start);
+	alog = cJSON_ParseWithLength(ab.ptr, ab.len);
+	run = cJSON_GetArrayItem(cJSON_GetObjectItem(log, "runs"), 0);
+	arun = cJSON_GetArrayItem(cJSON_GetObjectItem(alog, "runs"), 0);
+	if (!run || !arun) {
+		rc = ge_error_set(GE_ERROR, "internal: a SARIF log without a run");
+		goto done;
+	}
+	rules = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(run, "tool"), "driver"),
+	                            "rules");
+	if (!rules &&
+	    !(rules = cJSON_AddArrayToObject(
+	          cJSON_GetObjectItem(cJSON_GetObjectItem(run, "tool"), "driver"), "rules")))
+		goto done;
+	if (!(results = cJSON_GetObjectItem(run, "results")) &&
+	    !(results = cJSON_AddArrayToObject(run, "results")))
+		goto done;
+	nrules = cJSON_GetArraySize(rules);
+	it = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(arun, "tool"), "driver"),
+	                         "rules");
+	for (it = it ? it->child : NULL; it; it = it->next)
+		if (!cJSON_AddItemToArray(rules, cJSON_Duplicate(it, 1)))
+			goto done;
+	it = cJSON_GetObjectItem(arun, "results");
+	for (it = it ? it->child : NULL; it; it = it->next) {
+		cJSON *res = cJSON_Duplicate(it, 1), *ri, *loc;
+		int bad = 0;
+		if (!res)
+			goto done;
+		if ((ri = cJSON_GetObjectItem(res, "ruleIndex")) != NULL)
+			cJSON_SetNumberValue(ri, ri->valueint + nrules);
+		loc = cJSON_GetObjectItem(res, "locations");
+		for (loc = loc ? loc->child : NULL; loc; loc = loc->next)
+			bad |= sarif_prefix_uri(loc, prefix) < 0;
+		loc = cJSON_GetObjectItem(res, "relatedLocations");
+		for (loc = loc ? loc->child : NULL; loc; loc = loc->next)
+			bad |= sarif_prefix_uri(loc, prefix) < 0;
+		if (bad || !cJSON_AddItemToArray(results, res)) {
+			cJSON_Delete(res);
+			goto done;
+		}
+	}
+	if (!(text = cJSON_PrintUnformatted(log)))
+		goto done;
+	ge_buf_truncate(out, start);
+	if (ge_buf_puts(out, text) < 0 || ge_buf_putc(out, '\n') < 0)
+		goto done;
+	rc = 0;
+done:
+	if (rc == GE_ENOMEM)
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+	free(text);
+	cJSON_Delete(log);
+	cJSON_Delete(alog);
+	ge_buf_release(&ab);
+	return rc;
+}
+
+/* Markdown: a table of the broken assertions after the report's summary. */
+static int asserts_markdown(ge_buf *out, const ge_assert_result *a)
+{
+	size_t i;
+	int rc = 0;
+	if (!a->n)
+		return 0;
+	rc |= ge_buf_printf(
+	    out,
+	    "\n### Broken assertions\n\n%zu of %zu `//goescape:` assertion%s "
+	    "violated (a broken assertion fails the check whatever the base says):\n\n"
+	    "| Location | Rule | Source | Reason |\n|---|---|---|---|\n",
+	    a->n, a->nassertions, a->nassertions == 1 ? "" : "s");
+	for (i = 0; i < a->n; i++) {
+		const ge_assert_violation *v = &a->v[i];
+		ge_buf loc = GE_BUF_INIT;
+		rc |= ge_buf_printf(&loc, "%s:%u", v->file, v->line);
+		rc |= ge_buf_puts(out, "| ");
+		rc |= ge_markdown_escape(out, ge_buf_cstr(&loc));
+		rc |= ge_buf_printf(out, " | %s %s | ", ge_assert_rule(v->kind),
+		                    ge_assert_kind_name(v->kind));
+		rc |= ge_markdown_escape(out, v->source);
+		rc |= ge_buf_puts(out, " | ");
+		rc |= ge_markdown_escape(out, v->reason);
+		rc |= ge_buf_puts(out, " |\n");
+		ge_buf_release(&loc);
+	}
+	return rc ? ge_error_set(GE_ENOMEM, "out of memory") : 0;
+}
+
+int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *o)
+{
+	const ge_assert_result *a = o->asserts;
+	size_t start = out->len;
+	int rc = emit_report(out, r, fmt, o);
+	if (rc < 0 || !a || !a->nassertions)
+		return rc;
+	switch (fmt) {
+	case GE_FMT_JSON:
+		return asserts_json(out, start, a);
+	case GE_FMT_SARIF:
+		return asserts_sarif(out, start, a, o->sarif ? o->sarif->srcroot : NULL,
+		                     o->repo_prefix);
+	case GE_FMT_GITHUB:
+		return ge_assert_github(out, a, o->repo_prefix) < 0
+		           ? ge_error_set(GE_ENOMEM, "out of memory")
+		           : 0;
+	case GE_FMT_MARKDOWN:
+		return asserts_markdown(out, a);
+	case GE_FMT_TEXT:
+	default:
+		return 0;
+	}
+}
+
 int ge_emit_build_summary(ge_buf *out, const ge_report *r)
 {
 	ge_summary s;
@@ -245,6 +406,17 @@ int ge_emit_refusal(ge_buf *out, const ge_report *r, const char *ref, const char
 		rc |= ge_buf_putc(out, '\n');
 	}
 	return rc ? GE_ENOMEM : 0;
+}
+
+int ge_emit_assert_refusal(ge_buf *out, const struct ge_assert_result *r, const char *ref)
+{
+	if (!r || !r->n)
+		return 0;
+	if (ge_assert_gate_text(out, r) < 0 ||
+	    ge_buf_printf(out, "goescape: %s breaks %zu assertion%s\n", ref, r->n,
+	                  r->n == 1 ? "" : "s") < 0)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	return 0;
 }
 
 int ge_emit_color(int *out, const char *mode, const char *no_color, const char *force, int tty)

@@ -33,6 +33,12 @@ typedef struct ge_emit_opts {
 	const char *profile_file;   /* as the user named it */
 	const char *profile_sha256; /* its digest */
 	size_t top;                 /* text and hot sites: at most this many (0 = all) */
+	/* check: the source assertions' verdicts (lib/asserts), or NULL.  When
+	   the module has any, json gets a top-level "assertions" object, sarif
+	   the rules GE3000-GE3003 and a result (level error) per violation in
+	   the same run, github an ::error per violation, markdown a table;
+	   text is left to the caller (check prints them on stderr). */
+	const struct ge_assert_result *asserts;
 } ge_emit_opts;
 
 #define GE_EMIT_OPTS_INIT                                                                          \
@@ -40,6 +46,7 @@ typedef struct ge_emit_opts {
 		.command = "report"                                                                \
 	}
 
+struct ge_assert_result;
 int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *o);
 
 /*
@@ -49,6 +56,14 @@ int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *
  */
 int ge_emit_refusal(ge_buf *out, const ge_report *r, const char *ref, const char *base,
                     size_t nfailing, const int fail_on[3]);
+
+/*
+ * The pre-push hook's refusal for the assertions ref's commit breaks (a
+ * ge_assert_result of lib/asserts): the violations as check prints them
+ * and a line "goescape: REF breaks N assertions".  Nothing when r holds.
+ */
+struct ge_assert_result;
+int ge_emit_assert_refusal(ge_buf *out, const struct ge_assert_result *r, const char *ref);
 
 /*
  * Whether text output is coloured.  mode is --color's value: "always",

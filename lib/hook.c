@@ -1,6 +1,7 @@
 /* The pre-push hook: installing it, and what it runs. */
 #include "hook.h"
 
+#include "asserts.h"
 #include "config.h"
 #include "emit.h"
 #include "gopkg.h"
@@ -475,6 +476,130 @@ static int refs_from_precommit(ge_prepush *p, ge_git *g)
 	return rc;
 }
 
+/*
+ * A pushed commit's tree as a source for lib/asserts: read() takes an
+ * absolute path under the working tree and gives the commit's blob at that
+ * path; list() is not needed (heap_files_only reads the files a report
+ * names).
+ */
+typedef struct tree_src {
+	ge_git *git;
+	const char *commit;
+	const char *workdir;
+} tree_src;
+
+static int tree_list(void *ud, const char *dir, char ***names, size_t *n)
+{
+	(void)ud;
+	(void)names;
+	(void)n;
+	return ge_error_set(GE_EUSAGE, "internal: cannot list '%s' in a commit's tree", dir);
+}
+
+static int tree_read(void *ud, const char *path, size_t max, ge_buf *out)
+{
+	const tree_src *t = ud;
+	const char *rel = path;
+	size_t n = strlen(t->workdir);
+	while (n && t->workdir[n - 1] == '/')
+		n--;
+	/* workdir ends in '/' (libgit2's); path is absolute under it */
+	if (strncmp(path, t->workdir, n) != 0 || path[n] != '/')
+		rel = NULL;
+	else
+		rel = path + n + 1;
+	size_t start = out->len;
+	int rc;
+	if (!rel || !*rel)
+		return ge_error_set(GE_ENOTFOUND, "'%s' is not in the repository", path);
+	if ((rc = ge_git_tree_file(out, t->git, t->commit, rel)) < 0)
+		return rc;
+	if (max && out->len - start > max)
+		ge_buf_truncate(out, start + max);
+	return 0;
+}
+
+/*
+ * The pushed commits' source assertions (see ge_prepush_check).  The
+ * checked-out HEAD of a clean work tree gets every kind, read and built
+ * there.  Any other pushed commit gets its noescape assertions, read from
+ * its own tree (the files its report has heap escapes in) and judged by
+ * its report; its inline and bce assertions and its bad directives need
+ * the commit's source built and read as a whole, which only the work tree
+ * gives here, so a warning says they are not checked.
+ */
+static int prepush_assertions(ge_prepush *p, ge_history *h, const ge_config *cfg,
+                              ge_prepush_result *res)
+{
+	ge_git_state st;
+	ge_assert_result *found = NULL;
+	ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
+	size_t i;
+	int rc, done = 0, any;
+	/* Whether the work tree has a directive (a push from a tree without
+	   any, of commits without any, costs what it did before). */
+	ao.find_only = 1;
+	if ((rc = ge_assert_run(&found, h, &ao)) < 0)
+		return rc;
+	any = found->nassertions > 0;
+	ge_assert_result_free(found);
+	found = NULL;
+	if (!p->commits)
+		return 0;
+	if ((rc = ge_git_state_read(&st, h->git)) < 0)
+		return rc;
+	ao.find_only = 0;
+	ge_assert_opts_off(&ao, cfg->assert_off);
+	for (i = 0; i < p->n && rc == 0; i++) {
+		if (!p->commits[i][0])
+			continue;
+		if (strcmp(p->commits[i], st.head) != 0 || st.dirty) {
+			ge_assert_opts to = ao;
+			ge_gopkg_source src;
+			tree_src t;
+			if (!res[i].report)
+				continue; /* pushed to an earlier ref too: checked there */
+			t.git = h->git;
+			t.commit = p->commits[i];
+			t.workdir = ge_git_workdir(h->git);
+			src.list = tree_list;
+			src.read = tree_read;
+			src.ud = &t;
+			to.src = &src;
+			to.head = res[i].report;
+			to.heap_files_only = 1;
+			to.off[GE_ASSERT_INLINE] = to.off[GE_ASSERT_BCE] = 1;
+			/* Only the files with heap escapes are read: cheap without directives. */
+			if (!t.workdir || (rc = ge_assert_run(&found, h, &to)) < 0)
+				break;
+			if ((any || found->nassertions) &&
+			    ge_buf_printf(
+			        &p->text,
+			        "goescape: warning: only the noescape assertions of %s are "
+			        "checked: it is not the checked-out commit of a clean work "
+			        "tree\n",
+			        p->refs[i].local_ref) < 0)
+				rc = ge_error_set(GE_ENOMEM, "out of memory");
+		} else if (done || !any) {
+			continue;
+		} else {
+			if ((rc = ge_assert_run(&found, h, &ao)) < 0)
+				break;
+			done = 1;
+		}
+		if (rc == 0)
+			rc = ge_emit_assert_refusal(&p->text, found, p->refs[i].local_ref);
+		p->violated += found->n;
+		ge_assert_result_free(found);
+		found = NULL;
+	}
+	if (rc == 0 && p->violated && !p->failing &&
+	    ge_buf_puts(&p->text, "goescape: see them with 'goescape assert'; push anyway with "
+	                          "'git push --no-verify' or GOESCAPE_SKIP=1\n") < 0)
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+	return rc;
+}
+
 int ge_prepush_check(ge_prepush *p, ge_history *h, const ge_config *cfg, const char *remote)
 {
 	ge_prepush_result *res = NULL;
@@ -517,9 +642,7 @@ int ge_prepush_check(ge_prepush *p, ge_history *h, const ge_config *cfg, const c
 				memcpy(p->first_base, res[i].base, sizeof(p->first_base));
 			p->failing += nf;
 		}
-		ge_report_free(r);
 	}
-	free(res);
 	if (rc == 0 && p->failing &&
 	    ge_buf_printf(&p->text,
 	                  "goescape: with the pushed commit checked out, see them with 'goescape "
@@ -527,6 +650,11 @@ int ge_prepush_check(ge_prepush *p, ge_history *h, const ge_config *cfg, const c
 	                  "'git push --no-verify' or GOESCAPE_SKIP=1\n",
 	                  p->first_base) < 0)
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
+	if (rc == 0)
+		rc = prepush_assertions(p, h, cfg, res);
+	for (i = 0; i < p->n; i++)
+		ge_report_free(res[i].report);
+	free(res);
 	return rc;
 }
 

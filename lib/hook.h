@@ -112,8 +112,9 @@ typedef struct ge_prepush {
 	size_t n;
 	int precommit; /* the refs still come from env (ge_prepush_check) */
 	ge_prepush_env env;
-	ge_buf text;    /* for stderr */
-	size_t failing; /* new heap escapes that refuse the push */
+	ge_buf text;     /* for stderr */
+	size_t failing;  /* new heap escapes that refuse the push */
+	size_t violated; /* source assertions broken by a pushed commit: they refuse it too */
 	char first_base[GE_OID_HEX];
 	/* After ge_prepush_check: each ref's pushed commit ("" when skipped),
 	   for checks the caller adds (the source assertions). */
@@ -135,8 +136,15 @@ int ge_prepush_begin(ge_prepush *p, const char *input, size_t len, const ge_prep
 /*
  * Analyse every pushed commit against its base (ge_prepush_analyse),
  * filter with cfg, and render each ref that adds failing escapes.
- * p->failing > 0 refuses the push.  GE_EBUILD when a pushed commit does not
- * build; text holds what was found before the error.
+ * Then the source assertions (lib/asserts, kinds cfg turns off left out):
+ * a pushed commit that is the checked-out HEAD of a clean work tree is
+ * checked there, every kind; any other pushed commit gets its noescape
+ * assertions, read from its own tree (the files its report has heap
+ * escapes in, through ge_git_tree_file) and judged by its report, and a
+ * warning in text that its inline and bce assertions and bad directives
+ * are not checked (they need its source built and read as a whole).  p->failing > 0 or p->violated
+ * > 0 refuses the push.  GE_EBUILD when a pushed commit does not build; text holds what was found
+ * before the error.
  */
 int ge_prepush_check(ge_prepush *p, ge_history *h, const struct ge_config *cfg, const char *remote);
 

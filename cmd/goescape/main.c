@@ -357,6 +357,9 @@ static size_t parse_outputs(out_spec *v, const opts *o, const char *const *forma
 }
 
 /* Render r in one format into b.  0, or an exit code after a message. */
+/* check's assertion verdicts for its outputs (render_output); NULL for other commands. */
+static const ge_assert_result *emit_asserts;
+
 static int render_output(ge_buf *b, const ge_report *r, const out_spec *sp, int only_new,
                          const char *cmdname, int exit_code, const ge_markdown_opts *mo,
                          const ge_cost *cost)
@@ -394,6 +397,7 @@ static int render_output(ge_buf *b, const ge_report *r, const out_spec *sp, int 
 	eo.color = use_color(color_opt, sp->file);
 	eo.only_new = only_new;
 	eo.command = cmdname;
+	eo.asserts = emit_asserts;
 	if (ge_emit(b, r, fmt, &eo) < 0)
 		code = fail(EXIT_USAGE);
 	return code;
@@ -492,7 +496,6 @@ static struct {
 	const char *format, *output, *profile, *profile_sample, *fail_min_bytes;
 	long top;
 } out_args;
-
 
 /* clang-format off */
 #define OUTPUT_ROWS \
@@ -626,8 +629,6 @@ static const opt check_opts[] = {
      "with --profile: fail only on new escapes costing at least N bytes (64K, 1M)", NULL, NULL},
     {OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
 
-static int check_assertions(size_t *n, ge_history *h, const ge_report *head, const char *input);
-
 static int cmd_check(const command *c, opts *o)
 {
 	ge_history h = {0};
@@ -676,14 +677,17 @@ static int cmd_check(const command *c, opts *o)
 	mo.link = link = ge_check_link_prefix(G.git, G.mods.top);
 	mo.suggest = res.suggest;
 	/* The source assertions gate too, whatever the base says. */
-	if ((rc = check_assertions(&nviolated, &h, res.head, run_args.input)) < 0) {
-		free(link);
-		code = fail_check(rc, &res);
-		ge_check_result_release(&res);
-		return code;
+	nviolated = res.asserts ? res.asserts->n : 0;
+	{
+		ge_buf ab = GE_BUF_INIT;
+		if (ge_assert_gate_text(&ab, res.asserts) == 0)
+			fputs(ge_buf_cstr(&ab), stderr);
+		ge_buf_release(&ab);
 	}
+	emit_asserts = res.asserts;
 	code = emit_and_write(res.head, outs, nouts, 1, "check",
 	                      res.failing || nviolated ? EXIT_NEW : EXIT_CLEAN, &mo, res.cost);
+	emit_asserts = NULL;
 	if (code == EXIT_CLEAN && (res.failing || nviolated))
 		code = EXIT_NEW;
 	free(link);
@@ -763,50 +767,6 @@ static int read_stdin(ge_buf *b)
 }
 
 /* The pre-push hook: lib/hook reads the push, checks it and says what refuses it. */
-/*
- * The hook's assertions: a pushed commit that is the checked-out HEAD of a
- * clean work tree is checked there (check_assertions); when the work tree
- * has directives, any other is said to be unchecked, never passed in
- * silence.  *failing grows by the count.
- */
-static int hook_assertions(ge_history *h, const ge_prepush *p, size_t *failing)
-{
-	ge_git_state st;
-	ge_assert_result *found = NULL;
-	ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
-	size_t i, nv = 0;
-	int rc, done = 0, any;
-	/* A work tree without a directive: nothing to check, nothing to say. */
-	ao.find_only = 1;
-	if ((rc = ge_assert_run(&found, h, &ao)) < 0)
-		return rc;
-	any = found->nassertions > 0;
-	ge_assert_result_free(found);
-	if (!any || !p->commits)
-		return 0;
-	if ((rc = ge_git_state_read(&st, h->git)) < 0)
-		return rc;
-	for (i = 0; i < p->n; i++) {
-		if (!p->commits[i][0])
-			continue;
-		if (strcmp(p->commits[i], st.head) != 0 || st.dirty) {
-			fprintf(stderr,
-			        "goescape: warning: the assertions of %s are not checked: it is not "
-			        "the checked-out commit of a clean work tree\n",
-			        p->refs[i].local_ref);
-			continue;
-		}
-		if (!done && (rc = check_assertions(&nv, h, NULL, NULL)) < 0)
-			return rc;
-		if (!done && nv)
-			fprintf(stderr, "goescape: %s breaks %zu assertion%s\n", p->refs[i].local_ref, nv,
-			        nv == 1 ? "" : "s");
-		done = 1;
-		*failing += nv;
-	}
-	return 0;
-}
-
 static int hook_prepush(const char *remote)
 {
 	ge_buf in = GE_BUF_INIT;
@@ -861,20 +821,7 @@ static int hook_prepush(const char *remote)
 		ge_prepush_release(&p);
 		return rc;
 	}
-	{
-		size_t nv = 0;
-		if ((rc = hook_assertions(&h, &p, &nv)) < 0) {
-			rc = fail_rc(rc);
-			fprintf(stderr, "goescape: the pre-push check could not run; push anyway with "
-			                "'git push --no-verify' or GOESCAPE_SKIP=1\n");
-			ge_prepush_release(&p);
-			return rc;
-		}
-		if (nv && !p.failing)
-			fprintf(stderr, "goescape: see them with 'goescape assert'; push anyway with "
-			                "'git push --no-verify' or GOESCAPE_SKIP=1\n");
-		rc = p.failing || nv ? EXIT_NEW : EXIT_CLEAN;
-	}
+	rc = p.failing || p.violated ? EXIT_NEW : EXIT_CLEAN;
 	ge_prepush_release(&p);
 	return rc;
 failed:
@@ -1069,9 +1016,7 @@ static const opt assert_opts[] = {
 /* The kinds .goescape.json turns off ("assert": {"bce": false}). */
 static void assert_config(ge_assert_opts *ao)
 {
-	ao->off[GE_ASSERT_NOESCAPE] = G.config.assert_off[0];
-	ao->off[GE_ASSERT_INLINE] = G.config.assert_off[1];
-	ao->off[GE_ASSERT_BCE] = G.config.assert_off[2];
+	ge_assert_opts_off(ao, G.config.assert_off);
 }
 
 static int cmd_assert(const command *c, opts *o)
@@ -1108,66 +1053,6 @@ static int cmd_assert(const command *c, opts *o)
 	ge_buf_release(&b);
 	ge_assert_result_free(res);
 	return code;
-}
-
-/*
- * check's and the hook's gate: the violated assertions of the head, printed
- * as 'assert' prints them, on stderr; *n their number.  head is the report
- * check just built (noescape is read from it); with --input the same file
- * is read again ('-' cannot be: then only noescape is checked, and said).
- */
-static int check_assertions(size_t *n, ge_history *h, const ge_report *head, const char *input)
-{
-	ge_assert_result *res = NULL;
-	ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
-	ge_buf b = GE_BUF_INIT;
-	int rc;
-	*n = 0;
-	assert_config(&ao);
-	if (input && strcmp(input, "-") != 0)
-		ao.input = input;
-	else
-		ao.head = head;
-	if (input && !ao.input) {
-		ao.off[GE_ASSERT_INLINE] = ao.off[GE_ASSERT_BCE] = 1;
-		fprintf(stderr, "%s: warning: with --input - only noescape assertions are checked\n",
-		        prog);
-	}
-	if ((rc = ge_assert_run(&res, h, &ao)) < 0)
-		return rc;
-	if (res->n && (rc = ge_assert_emit(&b, res, "text", NULL)) == 0)
-		fprintf(stderr, "%s: %zu of %zu assertion%s violated:\n%s", prog, res->n,
-		        res->nassertions, res->nassertions == 1 ? "" : "s", b.ptr);
-	*n = res->n;
-	ge_buf_release(&b);
-	ge_assert_result_free(res);
-	return rc;
-}
-
-/*
- * A captured build of the whole module: one more summary line when noescape
- * assertions are violated, read from the build's own report and only the
- * files it has heap escapes in (no walk: a build stays as fast as it was);
- * inline, bce and typos are left to 'goescape assert'.
- */
-static void build_assertions(ge_history *h, const ge_report *r)
-{
-	ge_assert_result *res = NULL;
-	ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
-	size_t i, n = 0;
-	assert_config(&ao);
-	ao.head = r;
-	ao.heap_files_only = 1;
-	ao.off[GE_ASSERT_INLINE] = ao.off[GE_ASSERT_BCE] = 1;
-	if (ge_assert_run(&res, h, &ao) == 0)
-		for (i = 0; i < res->n; i++)
-			n += res->v[i].kind == GE_ASSERT_NOESCAPE;
-	if (n)
-		fprintf(stderr,
-		        "goescape: %zu noescape assertion%s violated (see 'goescape assert', which "
-		        "checks inline and bce too)\n",
-		        n, n == 1 ? "" : "s");
-	ge_assert_result_free(res);
 }
 
 static const command commands[] = {
@@ -1379,9 +1264,10 @@ static int run_go(int argc, char **argv)
 			(void)ge_history_store_build(&h, r, &before);
 		if (ge_emit_build_summary(&b, r) == 0)
 			fprintf(stderr, "%s\n", b.ptr);
+		ge_buf_clear(&b);
+		if (loaded && ge_assert_build_summary(&b, &h, r, G.config.assert_off) == 0)
+			fputs(ge_buf_cstr(&b), stderr);
 		ge_buf_release(&b);
-		if (loaded)
-			build_assertions(&h, r);
 	}
 	ge_report_free(r);
 	fflush(stderr);

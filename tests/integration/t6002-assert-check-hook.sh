@@ -95,7 +95,7 @@ test_expect_success 'hook: a pushed branch that is not checked out is said to be
 	git checkout -q -b side && echo "// side" >>p/p.go && git commit -qam side &&
 	git checkout -q main &&
 	git push -q origin side 2>err &&
-	grep -x "goescape: warning: the assertions of refs/heads/side are not checked: it is not the checked-out commit of a clean work tree" err
+	grep -x "goescape: warning: only the noescape assertions of refs/heads/side are checked: it is not the checked-out commit of a clean work tree" err
 '
 
 test_done

@@ -18,6 +18,7 @@
 
 #include "asserts.h"
 #include "common.h"
+#include "emit.h"
 #include "golex.h"
 #include "gopkg.h"
 #include "parse.h"
@@ -272,6 +273,23 @@ static void test_emit(void **state)
 	assert_non_null(strstr(ge_buf_cstr(&b), "\"rule\": \"GE3000\""));
 	ge_buf_clear(&b);
 	assert_int_equal(ge_assert_emit(&b, &r, "xml", NULL), GE_EUSAGE);
+	/* check's gate on stderr, and the hook's refusal (lib/emit) */
+	ge_buf_clear(&b);
+	assert_int_equal(ge_assert_gate_text(&b, &r), 0);
+	assert_string_equal(ge_buf_cstr(&b), "goescape: 2 of 5 assertions violated:\n"
+	                                     "a/a.go:13: y := 2: moved to heap: y\n"
+	                                     "a/a.go:73: x++: unknown directive \"noescap\"\n");
+	ge_buf_clear(&b);
+	assert_int_equal(ge_emit_assert_refusal(&b, &r, "refs/heads/main"), 0);
+	assert_non_null(strstr(ge_buf_cstr(&b), "a/a.go:13: y := 2: moved to heap: y\n"
+	                                        "a/a.go:73: x++: unknown directive \"noescap\"\n"
+	                                        "goescape: refs/heads/main breaks 2 assertions\n"));
+	ge_buf_clear(&b);
+	r.n = 0;
+	assert_int_equal(ge_assert_gate_text(&b, &r), 0);
+	assert_int_equal(ge_emit_assert_refusal(&b, &r, "refs/heads/main"), 0);
+	assert_int_equal(b.len, 0);
+	r.n = 2;
 	ge_buf_release(&b);
 	assert_string_equal(ge_assert_rule(GE_ASSERT_BCE), "GE3003");
 	assert_string_equal(ge_assert_kind_name(GE_ASSERT_INLINE), "inline");

@@ -258,8 +258,8 @@ static int check_assertions(ge_check_result *out, const ge_check_opts *o)
 		ao.head = out->head;
 	if (o->input && !ao.input) {
 		ao.off[GE_ASSERT_INLINE] = ao.off[GE_ASSERT_BCE] = 1;
-		warn(o->h,
-		     "goescape: warning: with --input - only noescape assertions are checked");
+		ge_history_warn(o->h, "goescape: warning: with --input - only noescape assertions "
+		                      "are checked");
 	}
 	return ge_assert_run(&out->asserts, o->h, &ao);
 }

@@ -172,6 +172,7 @@ static void classify_arg(sctx *s, cand *c, const probe *p)
 		}
 	if (nok == 1) {
 		c->ty = basic[ok];
+		c->tyname = probe_types[ok];
 		return;
 	}
 	type_words(p->msg[1], words, sizeof(words));

@@ -199,6 +199,7 @@ int ge_suggest__find_in_file(sctx *s, size_t fi)
 		c.old_last = x->toks[c.last].line;
 		c.needs_probe = m.in == IN_SPRINTF || m.in == IN_SPRINT;
 		c.ty = m.in == IN_ITOA ? TY_INT : m.in == IN_FORMATINT ? TY_INT64 : TY_UNKNOWN;
+		c.tyname = m.in == IN_ITOA ? "int" : m.in == IN_FORMATINT ? "int64" : NULL;
 		c.var = V_STRING;
 		c.state = C_TRIAL;
 		if ((rc = add_cand(s, &c)) < 0)
@@ -505,70 +506,63 @@ static int pick_bufname(sctx *s, cand *c)
 
 /* ---- rewriting ------------------------------------------------------------- */
 
+/* The replacement of c's expression, from its argument's, destination's and base's texts. */
+int ge_suggest__expr_text_of(ge_buf *b, const char *S, const cand *c, const char *xt,
+                             const char *dst, const char *base)
+{
+	if (c->var == V_STRING) {
+		switch (c->ty) {
+		case TY_INT:
+			return ge_buf_printf(b, "%s.Itoa(%s)", S, xt);
+		case TY_INT64:
+			return ge_buf_printf(b, "%s.FormatInt(%s, 10)", S, xt);
+		case TY_SIGNED:
+			return ge_buf_printf(b, "%s.FormatInt(int64(%s), 10)", S, xt);
+		case TY_UINT64:
+			return ge_buf_printf(b, "%s.FormatUint(%s, 10)", S, xt);
+		default:
+			return ge_buf_printf(b, "%s.FormatUint(uint64(%s), 10)", S, xt);
+		}
+	}
+	if (c->in == IN_FORMATINT)
+		return ge_buf_printf(b, "%s.AppendInt(%s, %s, %s)", S, dst, xt, base);
+	switch (c->ty) {
+	case TY_INT64:
+		return ge_buf_printf(b, "%s.AppendInt(%s, %s, 10)", S, dst, xt);
+	case TY_INT:
+	case TY_SIGNED:
+		return ge_buf_printf(b, "%s.AppendInt(%s, int64(%s), 10)", S, dst, xt);
+	case TY_UINT64:
+		return ge_buf_printf(b, "%s.AppendUint(%s, %s, 10)", S, dst, xt);
+	default:
+		return ge_buf_printf(b, "%s.AppendUint(%s, uint64(%s), 10)", S, dst, xt);
+	}
+}
+
 /* The replacement of c's expression. */
 int ge_suggest__expr_text(ge_buf *b, const sctx *s, const cand *c)
 {
 	const sfile *f = &s->files[c->file];
 	const ge_goexpr *x = f->x;
-	const char *S = f->sc_name;
-	ge_buf xt = GE_BUF_INIT, dst = GE_BUF_INIT;
+	ge_buf xt = GE_BUF_INIT, dst = GE_BUF_INIT, bt = GE_BUF_INIT;
 	int rc;
 	if ((rc = put_toks(&xt, x, c->xf, c->xl)) < 0)
 		goto done;
-	if (c->var == V_STRING) {
-		switch (c->ty) {
-		case TY_INT:
-			rc = ge_buf_printf(b, "%s.Itoa(%s)", S, xt.ptr);
-			break;
-		case TY_INT64:
-			rc = ge_buf_printf(b, "%s.FormatInt(%s, 10)", S, xt.ptr);
-			break;
-		case TY_SIGNED:
-			rc = ge_buf_printf(b, "%s.FormatInt(int64(%s), 10)", S, xt.ptr);
-			break;
-		case TY_UINT64:
-			rc = ge_buf_printf(b, "%s.FormatUint(%s, 10)", S, xt.ptr);
-			break;
-		default:
-			rc = ge_buf_printf(b, "%s.FormatUint(uint64(%s), 10)", S, xt.ptr);
-			break;
-		}
-		goto done;
-	}
 	if (c->var == V_BUF)
 		rc = ge_buf_printf(&dst, "%s[:0]", c->bufname);
 	else if (c->var == V_NIL)
 		rc = ge_buf_puts(&dst, "nil");
-	else
+	else if (c->var == V_DST)
 		rc = put_toks(&dst, x, c->df, c->dl);
-	if (rc < 0)
-		goto done;
-	if (c->in == IN_FORMATINT) {
-		ge_buf bt = GE_BUF_INIT;
-		if ((rc = put_toks(&bt, x, c->bf, c->bl)) == 0)
-			rc = ge_buf_printf(b, "%s.AppendInt(%s, %s, %s)", S, dst.ptr, xt.ptr,
-			                   bt.ptr);
-		ge_buf_release(&bt);
-		goto done;
-	}
-	switch (c->ty) {
-	case TY_INT64:
-		rc = ge_buf_printf(b, "%s.AppendInt(%s, %s, 10)", S, dst.ptr, xt.ptr);
-		break;
-	case TY_INT:
-	case TY_SIGNED:
-		rc = ge_buf_printf(b, "%s.AppendInt(%s, int64(%s), 10)", S, dst.ptr, xt.ptr);
-		break;
-	case TY_UINT64:
-		rc = ge_buf_printf(b, "%s.AppendUint(%s, %s, 10)", S, dst.ptr, xt.ptr);
-		break;
-	default:
-		rc = ge_buf_printf(b, "%s.AppendUint(%s, uint64(%s), 10)", S, dst.ptr, xt.ptr);
-		break;
-	}
+	if (rc == 0 && c->in == IN_FORMATINT && c->bf != GE_GOX_NONE)
+		rc = put_toks(&bt, x, c->bf, c->bl);
+	if (rc == 0)
+		rc = ge_suggest__expr_text_of(b, f->sc_name, c, xt.ptr, ge_buf_cstr(&dst),
+		                              ge_buf_cstr(&bt));
 done:
 	ge_buf_release(&xt);
 	ge_buf_release(&dst);
+	ge_buf_release(&bt);
 	return rc;
 }
 

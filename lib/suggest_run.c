@@ -296,7 +296,7 @@ int ge_suggest_run(ge_suggest_result **out, const ge_suggest_opts *o)
 		if ((rc = setup_workdir(&s)) < 0 ||
 		    (rc = o->gofmt ? ((s.gofmt = ge_strdup(o->gofmt)) ? 0 : oom())
 		                   : find_gofmt(&s.gofmt, o->build.go)) < 0 ||
-		    (rc = ge_suggest__probe_all(&s)) < 0)
+		    (rc = ge_suggest__probe_all(&s)) < 0 || (rc = ge_suggest__behaviour(&s)) < 0)
 			goto done;
 	}
 

@@ -415,6 +415,71 @@ static void compiler_errors(void **state)
 	ge_buf_release(&out);
 }
 
+/*
+ * The behaviour check's program and how its output is read.  The program
+ * of these pairs is tests/fixtures/suggest-behaviour/check.go; its output,
+ * from a real "go run" (go1.26), is go1.26-output.txt.  The last pair is
+ * a guard disabled on purpose: an int8 rewritten as if it were unsigned
+ * (FormatUint(uint64(v))), which compiles and prints -1 as
+ * 18446744073709551615; the check must drop it, and only it.
+ */
+static void behaviour(void **state)
+{
+	static const struct {
+		rule r;
+		inner in;
+		variant v;
+		tyclass ty;
+		const char *name;
+	} pairs[] = {
+	    {R_SPRINT, IN_SPRINT, V_STRING, TY_INT, "int"},
+	    {R_SPRINT, IN_SPRINT, V_STRING, TY_SIGNED, "int8"},
+	    {R_SPRINTF, IN_SPRINTF, V_STRING, TY_SIGNED, NULL},
+	    {R_SPRINTF, IN_SPRINTF, V_STRING, TY_UNSIGNED, NULL},
+	    {R_SPRINTF, IN_SPRINTF, V_STRING, TY_UINT64, "uint64"},
+	    {R_ITOA_BYTES, IN_ITOA, V_BUF, TY_INT, "int"},
+	    {R_ITOA_BYTES, IN_FORMATINT, V_NIL, TY_INT64, "int64"},
+	    {R_SPRINTF_BYTES, IN_SPRINTF, V_BUF, TY_UNSIGNED, "uintptr"},
+	    {R_APPEND_ITOA, IN_ITOA, V_DST, TY_INT, "int"},
+	    {R_APPEND_SPRINTF, IN_SPRINT, V_DST, TY_SIGNED, "int16"},
+	    {R_SPRINT, IN_SPRINT, V_STRING, TY_UNSIGNED, "int8"}, /* wrong on purpose */
+	};
+	enum { NP = sizeof(pairs) / sizeof(pairs[0]) };
+	cand c[NP + 1];
+	sctx s;
+	ge_buf prog = GE_BUF_INIT, want = GE_BUF_INIT, out = GE_BUF_INIT;
+	size_t i;
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	memset(c, 0, sizeof(c));
+	for (i = 0; i < NP; i++) {
+		c[i].rule = pairs[i].r;
+		c[i].in = pairs[i].in;
+		c[i].var = pairs[i].v;
+		c[i].ty = pairs[i].ty;
+		c[i].tyname = pairs[i].name;
+		c[i].state = C_TRIAL;
+	}
+	c[NP] = c[1]; /* the same pair twice: one check */
+	s.c = c;
+	s.nc = NP + 1;
+	assert_int_equal(ge_suggest__behaviour_program(&prog, &s), 0);
+	assert_int_equal(ge_file_read(&want, "../fixtures/suggest-behaviour/check.go"), 0);
+	assert_string_equal(prog.ptr, want.ptr);
+	assert_int_equal(ge_file_read(&out, "../fixtures/suggest-behaviour/go1.26-output.txt"), 0);
+	assert_int_equal(ge_suggest__behaviour_verdicts(&s, out.ptr, out.len), 0);
+	for (i = 0; i < NP; i++)
+		assert_int_equal(c[i].state, i == NP - 1 ? C_REJECTED : C_TRIAL);
+	assert_string_equal(c[NP - 1].reason,
+	                    "behaviour check: changes output for int8 -1: fmt.Sprint(v) gives "
+	                    "\"-1\", strconv.FormatUint(uint64(v), 10) gives "
+	                    "\"18446744073709551615\"");
+	free(c[NP - 1].reason);
+	ge_buf_release(&prog);
+	ge_buf_release(&want);
+	ge_buf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -428,6 +493,7 @@ int main(void)
 	    cmocka_unit_test(apply),
 	    cmocka_unit_test(covered),
 	    cmocka_unit_test(compiler_errors),
+	    cmocka_unit_test(behaviour),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

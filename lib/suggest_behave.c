@@ -199,10 +199,15 @@ int ge_suggest__behaviour(sctx *s)
 {
 	ge_buf prog = GE_BUF_INIT, path = GE_BUF_INIT;
 	char **env = NULL, *argv[4], line[200];
-	size_t n, k = 0, i;
+	size_t n, k = 0, i, *rep = NULL;
 	int rc, status = 0;
 	if ((rc = ge_suggest__behaviour_program(&prog, s)) < 0 || !prog.len)
 		goto done;
+	if (!(rep = calloc(s->nc, sizeof(*rep)))) {
+		rc = oom();
+		goto done;
+	}
+	s->res->behaviour_pairs = pairs_of(s, rep);
 	if ((rc = ge_buf_printf(&path, "%s/behaviour-%ld.go", s->workdir, (long)getpid())) < 0 ||
 	    (rc = ge_suggest__write_plain(s, path.ptr, prog.ptr, prog.len)) < 0)
 		goto done;
@@ -236,6 +241,7 @@ int ge_suggest__behaviour(sctx *s)
 	}
 	rc = ge_suggest__behaviour_verdicts(s, ge_buf_cstr(&s->out), s->out.len);
 done:
+	free(rep);
 	free(env);
 	ge_buf_release(&prog);
 	ge_buf_release(&path);

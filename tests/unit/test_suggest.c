@@ -251,6 +251,7 @@ static ge_suggest_result *one_result(const char *abs)
 	r->heap_after = 2;
 	r->candidates = 1;
 	r->go_runs = 3;
+	r->behaviour_pairs = 2;
 	return r;
 }
 
@@ -263,12 +264,14 @@ static void json_and_diff(void **state)
 	assert_non_null(strstr(b.ptr, "{\"schema\":\"goescape-suggest/1\",\"go\":\"go1.26.8\","));
 	assert_non_null(strstr(b.ptr, "\"heap_before\":3,\"heap_after\":2,\"heap_delta\":-1,"
 	                              "\"go_invocations\":3,"));
+	assert_non_null(strstr(b.ptr, "\"rounds\":0,\"behaviour_pairs\":2,"));
 	assert_non_null(
 	    strstr(b.ptr, "\"rule\":\"sprintf-d\",\"package\":\"example.com/m/p\","
 	                  "\"file\":\"p/x.go\",\"line\":6,\"column\":9,\"function\":\"F\","
 	                  "\"before\":\"fmt.Sprintf(\\\"%d\\\", n)\",\"after\":\"strconv.Itoa(n)\","
 	                  "\"stack_buffer\":null,\"heap_before\":[\"6:27: n escapes to heap\"],"
-	                  "\"heap_after\":[],\"heap_delta\":-1}"));
+	                  "\"heap_after\":[],\"heap_delta\":-1,\"allocs_before\":1,"
+	                  "\"allocs_after\":0}"));
 	ge_buf_clear(&b);
 	assert_int_equal(ge_suggest_diff(&b, r, NULL), 0);
 	assert_string_equal(b.ptr, "diff --git a/p/x.go b/p/x.go\n--- a/p/x.go\n+++ b/p/x.go\n"

@@ -58,7 +58,7 @@ static int new_text(ge_buf *b, const cand *c)
 {
 	ge_buf e = GE_BUF_INIT;
 	const char *dst = c->var == V_BUF ? "buf[:0]" : c->var == V_NIL ? "nil" : "[]byte(\"x\")";
-	int rc = ge_suggest__expr_text_of(&e, "strconv", c, "v", dst, "10");
+	int rc = ge_suggest__expr_text_of(&e, "strconv.", c, "v", dst, "10");
 	if (rc == 0) {
 		if (c->var == V_STRING)
 			rc = ge_buf_puts(b, e.ptr);

@@ -112,6 +112,7 @@ typedef struct sfile {
 	const char *fmt_name; /* NULL when fmt is not imported under a name */
 	const char *sc_name;  /* strconv's name here: the import's, or "strconv" to add */
 	int sc_imported;
+	int sc_dot;       /* strconv is imported with "." only: its functions go unqualified */
 	int gofmt_clean;  /* -1 unknown */
 	int enabled;      /* candidates enabled this round */
 	int keep_fmt;     /* the compiler disagreed that fmt became unused */

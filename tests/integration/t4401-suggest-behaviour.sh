@@ -7,6 +7,8 @@
 # is shown by tests/unit/test_suggest.c (behaviour), with a guard disabled.
 . "$(dirname "$0")/lib.sh"
 
+q=\' # a single quote
+
 test_expect_success 'every pair a run uses is checked; correct rewrites are kept' '
 	mkdir m && cd m &&
 	printf "module example.com/m\n\ngo 1.19\n" >go.mod &&
@@ -53,6 +55,30 @@ test_expect_success 'the check writes nothing in the module, nor leaves its prog
 	mkdir ../tmp &&
 	TMPDIR=$PWD/../tmp goescape suggest >/dev/null 2>&1 &&
 	test -z "$(ls -A ../tmp)"
+'
+
+test_expect_success 'a dot import of strconv is used as it is, not imported a second time' '
+	mkdir dot && cd dot &&
+	printf "module example.com/dot\n\ngo 1.19\n" >go.mod &&
+	cat >d.go <<-\EOT &&
+	package dot
+
+	import (
+		"fmt"
+		. "strconv"
+	)
+
+	func F(n int16) string { return fmt.Sprint(n) + Quote("x") }
+	EOT
+	gofmt -w d.go &&
+	git init -q && git add . && git commit -qm one &&
+	goescape suggest --format json -o ../d.json 2>../err &&
+	validate_json suggest-1 ../d.json &&
+	test "$(json ../d.json "[s[\"after\"] for s in d[\"suggestions\"]]")" = "[${q}FormatInt(int64(n), 10)${q}]" &&
+	goescape suggest --apply >../d.diff 2>../err &&
+	test "$(grep -c strconv d.go)" = 1 &&
+	go vet ./... &&
+	test -z "$(gofmt -l .)"
 '
 
 test_done

@@ -97,6 +97,25 @@ static void imports_kept_and_added(void **state)
 	      "int",
 	      "package p\n\nimport (\n\t\"strconv\"\n)\n\n"
 	      "func F(n int) string {\n\treturn strconv.Itoa(n)\n}\n");
+	/* A dot import of strconv is used as it is: unqualified calls, no second import. */
+	check("package p\n\nimport (\n\t\"fmt\"\n\t. \"strconv\"\n)\n\n"
+	      "func F(n int8) string {\n\treturn fmt.Sprint(n) + Quote(\"\")\n}\n",
+	      "signed",
+	      "package p\n\nimport (\n\t. \"strconv\"\n)\n\n"
+	      "func F(n int8) string {\n\treturn FormatInt(int64(n), 10) + Quote(\"\")\n}\n");
+	check("package p\n\nimport (\n\t\"fmt\"\n\t. \"strconv\"\n)\n\n"
+	      "func F(n int, b []byte) []byte {\n\tfmt.Println(Quote(\"\"))\n"
+	      "\treturn append(b, fmt.Sprint(n)...)\n}\n",
+	      "int",
+	      "package p\n\nimport (\n\t\"fmt\"\n\t. \"strconv\"\n)\n\n"
+	      "func F(n int, b []byte) []byte {\n\tfmt.Println(Quote(\"\"))\n"
+	      "\treturn AppendInt(b, int64(n), 10)\n}\n");
+	/* ... unless one of its functions is something else there. */
+	check("package p\n\nimport (\n\t\"fmt\"\n\t. \"strconv\"\n)\n\n"
+	      "func F(n int) string {\n\tItoa := Quote\n\treturn fmt.Sprint(n) + Itoa(\"\")\n}\n",
+	      "int",
+	      "package p\n\nimport (\n\t\"fmt\"\n\t. \"strconv\"\n)\n\n"
+	      "func F(n int) string {\n\tItoa := Quote\n\treturn fmt.Sprint(n) + Itoa(\"\")\n}\n");
 	/* strconv.Itoa in a file that does not import strconv is not the package: untouched. */
 	check("package p\n\nfunc F(n int) []byte {\n\treturn []byte(strconv.Itoa(n))\n}\n", "int",
 	      "package p\n\nfunc F(n int) []byte {\n\treturn []byte(strconv.Itoa(n))\n}\n");

@@ -20,6 +20,7 @@ static const char *const unsigned_types[] = {"uint",   "uint8",  "uint16",
 static int same_pair(const cand *a, const cand *b)
 {
 	return a->rule == b->rule && a->in == b->in && a->var == b->var && a->ty == b->ty &&
+	       !a->dst_type == !b->dst_type &&
 	       (a->tyname == b->tyname ||
 	        (a->tyname && b->tyname && strcmp(a->tyname, b->tyname) == 0));
 }
@@ -46,6 +47,8 @@ static int old_text(ge_buf *b, const cand *c)
 	                   : c->in == IN_FORMATINT ? "strconv.FormatInt(v, 10)"
 	                   : c->in == IN_SPRINTF   ? "fmt.Sprintf(\"%d\", v)"
 	                                           : "fmt.Sprint(v)";
+	if (c->var == V_DST && c->dst_type) /* its type and its String too */
+		return ge_buf_printf(b, "goescapeShow(append(goescapeBytes(\"x\"), %s...))", call);
 	if (c->rule == R_APPEND_ITOA || c->rule == R_APPEND_SPRINTF)
 		return ge_buf_printf(b, "string(append([]byte(\"x\"), %s...))", call);
 	if (bytes_rule(c))
@@ -58,7 +61,19 @@ static int new_text(ge_buf *b, const cand *c)
 {
 	ge_buf e = GE_BUF_INIT;
 	const char *dst = c->var == V_BUF ? "buf[:0]" : c->var == V_NIL ? "nil" : "[]byte(\"x\")";
-	int rc = ge_suggest__expr_text_of(&e, "strconv.", c, "v", dst, "10");
+	cand named = *c;
+	int rc;
+	if (c->var == V_DST && c->dst_type) {
+		/* The stand-in for the named byte-slice type, as the rewrite names its own. */
+		named.dst_type = (char *)"goescapeBytes";
+		rc = ge_suggest__expr_text_of(&e, "strconv.", &named, "v", "goescapeBytes(\"x\")",
+		                              "10");
+		if (rc == 0)
+			rc = ge_buf_printf(b, "goescapeShow(%s)", e.ptr);
+		ge_buf_release(&e);
+		return rc;
+	}
+	rc = ge_suggest__expr_text_of(&e, "strconv.", c, "v", dst, "10");
 	if (rc == 0) {
 		if (c->var == V_STRING)
 			rc = ge_buf_puts(b, e.ptr);
@@ -130,7 +145,13 @@ int ge_suggest__behaviour_program(ge_buf *out, const sctx *s)
 		    "func (goescapeNamed_%s) Error() string  { return \"Error\" }\n\n",
 		    unsigned_types[k], unsigned_types[k], unsigned_types[k], unsigned_types[k]);
 	if (rc == 0)
-		rc = ge_buf_puts(out, "func main() {\n");
+		rc = ge_buf_puts(
+		    out, "type goescapeBytes []byte\n\n"
+		         "func (b goescapeBytes) String() string { return \"0x\" + "
+		         "string(b) }\n\n"
+		         "func goescapeShow(x interface{}) string { return fmt.Sprintf(\"%T %v\", "
+		         "x, x) }\n\n"
+		         "func main() {\n");
 	for (i = 0; i < n && rc == 0; i++) {
 		const cand *c = &s->c[rep[i]];
 		ge_buf_clear(&o);

@@ -82,7 +82,8 @@ typedef struct cand {
 	uint32_t stmt;
 	uint32_t old_first, old_last; /* lines of the expression */
 	int needs_probe;
-	int dst_ok;           /* the probe said append's destination is []byte */
+	int dst_ok;           /* the probe said append's destination is []byte, or dst_type */
+	char *dst_type;       /* append's destination's named byte-slice type, or NULL */
 	uint32_t probe_after; /* the token its probe follows (in the scope of the variables
 	                         its header declares), or GE_GOX_NONE: before its statement */
 	int generic;          /* inside a function with type parameters */

@@ -537,8 +537,8 @@ static int pick_bufname(sctx *s, cand *c)
  * base's texts; S qualifies strconv's functions ("strconv.", or "" where
  * strconv is dot-imported).
  */
-int ge_suggest__expr_text_of(ge_buf *b, const char *S, const cand *c, const char *xt,
-                             const char *dst, const char *base)
+static int expr_core(ge_buf *b, const char *S, const cand *c, const char *xt, const char *dst,
+                     const char *base)
 {
 	if (c->var == V_STRING) {
 		switch (c->ty) {
@@ -567,6 +567,22 @@ int ge_suggest__expr_text_of(ge_buf *b, const char *S, const cand *c, const char
 	default:
 		return ge_buf_printf(b, "%sAppendUint(%s, uint64(%s), 10)", S, dst, xt);
 	}
+}
+
+int ge_suggest__expr_text_of(ge_buf *b, const char *S, const cand *c, const char *xt,
+                             const char *dst, const char *base)
+{
+	ge_buf d = GE_BUF_INIT, in = GE_BUF_INIT;
+	int rc;
+	if (c->var != V_DST || !c->dst_type)
+		return expr_core(b, S, c, xt, dst, base);
+	/* A named byte-slice type: T(strconv.AppendInt([]byte(DST), ...)). */
+	if ((rc = ge_buf_printf(&d, "[]byte(%s)", dst)) == 0 &&
+	    (rc = expr_core(&in, S, c, xt, d.ptr, base)) == 0)
+		rc = ge_buf_printf(b, "%s(%s)", c->dst_type, in.ptr);
+	ge_buf_release(&d);
+	ge_buf_release(&in);
+	return rc;
 }
 
 /* The replacement of c's expression. */

@@ -77,8 +77,10 @@ static void cleanup(sctx *s)
 	for (i = 0; i < s->nfiles; i++)
 		ge_suggest__sfile_release(&s->files[i]);
 	free(s->files);
-	for (i = 0; i < s->nc; i++)
+	for (i = 0; i < s->nc; i++) {
 		free(s->c[i].reason);
+		free(s->c[i].dst_type);
+	}
 	free(s->c);
 	free(s->plat_base);
 	ge_report_free(s->base);

@@ -464,6 +464,7 @@ static void behaviour(void **state)
 	    {R_SPRINTF_BYTES, IN_SPRINTF, V_BUF, TY_UNSIGNED, "uintptr"},
 	    {R_APPEND_ITOA, IN_ITOA, V_DST, TY_INT, "int"},
 	    {R_APPEND_SPRINTF, IN_SPRINT, V_DST, TY_SIGNED, "int16"},
+	    {R_APPEND_ITOA, IN_ITOA, V_DST, TY_INT, "int"},       /* to a named []byte type */
 	    {R_SPRINT, IN_SPRINT, V_STRING, TY_UNSIGNED, "int8"}, /* wrong on purpose */
 	};
 	enum { NP = sizeof(pairs) / sizeof(pairs[0]) };
@@ -482,6 +483,7 @@ static void behaviour(void **state)
 		c[i].tyname = pairs[i].name;
 		c[i].state = C_TRIAL;
 	}
+	c[NP - 2].dst_type = (char *)"json.RawMessage";
 	c[NP] = c[1]; /* the same pair twice: one check */
 	s.c = c;
 	s.nc = NP + 1;

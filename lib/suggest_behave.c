@@ -253,7 +253,11 @@ int ge_suggest__behaviour(sctx *s)
 	if (rc < 0)
 		goto done;
 	if (!ge_suggest__exited_ok(status)) {
-		ge_suggest__first_line(s, line, sizeof(line));
+		/* Its first line that is not go's "# command-line-arguments". */
+		const char *o = ge_buf_cstr(&s->out);
+		while (*o == '#' && strchr(o, '\n'))
+			o = strchr(o, '\n') + 1;
+		snprintf(line, sizeof(line), "%.*s", (int)strcspn(o, "\n"), o);
 		for (i = 0; i < s->nc; i++)
 			if (enabled(&s->c[i]) && s->c[i].ty != TY_UNKNOWN)
 				ge_suggest__reject(

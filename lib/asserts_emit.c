@@ -64,13 +64,8 @@ static int sarif(ge_buf *out, const ge_assert_result *r, const char *srcroot)
 {
 	size_t i;
 	int rc = 0;
-	rc |= ge_buf_puts(out, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\","
-	                       "\"version\":\"2.1.0\",\n\"runs\":[{");
-	rc |= ge_buf_printf(out,
-	                    "\"tool\":{\"driver\":{\"name\":\"goescape\",\"version\":\"%s\","
-	                    "\"semanticVersion\":\"%s\",\"informationUri\":",
-	                    ge_version(), ge_version());
-	rc |= ge_buf_put_json(out, GE_SARIF_INFO_URI);
+	rc |= ge_buf_puts(out, GE_SARIF_LOG_HEAD);
+	rc |= ge_sarif_put_tool_head(out);
 	rc |= ge_buf_puts(out, ",\n\"rules\":[");
 	for (i = 0; i < 4; i++) {
 		rc |= ge_buf_printf(out, "%s{\"id\":\"%s\",\"name\":", i ? ",\n" : "\n",

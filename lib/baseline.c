@@ -11,14 +11,8 @@
 static int put_entry(ge_buf *b, const ge_diag *d)
 {
 	int rc = 0;
-	rc |= ge_buf_puts(b, "{\"file\":");
-	rc |= ge_buf_put_json(b, d->file);
-	rc |= ge_buf_printf(b, ",\"line\":%u,\"column\":%u,\"function\":", d->line, d->column);
-	rc |= ge_buf_put_json(b, d->function);
-	rc |= ge_buf_printf(b, ",\"kind\":\"%s\",\"subject\":", ge_kind_name(d->kind));
-	rc |= ge_buf_put_json(b, d->subject);
-	rc |= ge_buf_puts(b, ",\"message\":");
-	rc |= ge_buf_put_json(b, d->message);
+	rc |= ge_buf_putc(b, '{');
+	rc |= ge_diag_put_json_site(b, d);
 	rc |= ge_buf_puts(b, ",\"package\":");
 	rc |= ge_buf_put_json(b, d->package);
 	/* Allocation sites at the position; absent means 1 (and older baselines). */

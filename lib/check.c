@@ -28,20 +28,6 @@ void ge_check_result_release(ge_check_result *r)
 	*r = z;
 }
 
-static void warn(const ge_history *h, const char *fmt, ...) GE_PRINTF(2, 3);
-static void warn(const ge_history *h, const char *fmt, ...)
-{
-	ge_buf b = GE_BUF_INIT;
-	va_list ap;
-	if (!h->on_warning)
-		return;
-	va_start(ap, fmt);
-	if (ge_buf_vprintf(&b, fmt, ap) == 0)
-		h->on_warning(b.ptr, b.len, h->warning_ud);
-	va_end(ap);
-	ge_buf_release(&b);
-}
-
 static const char *top_of(const ge_check_opts *o)
 {
 	return o->h->build.mods->top;
@@ -163,10 +149,11 @@ static int baseline_config_ok(const ge_report *base, const ge_check_opts *o, int
 		return 0; /* an older baseline, or nothing to compare with: as before */
 	d = ge_goconfig_compare(base->config, now, &what);
 	if (d == 2 && o->allow_config_mismatch) {
-		warn(o->h,
-		     "goescape: warning: the baseline '%s' was recorded under another build "
-		     "configuration (%s)",
-		     baseline_shown(o), ge_buf_cstr(&what));
+		ge_history_warn(
+		    o->h,
+		    "goescape: warning: the baseline '%s' was recorded under another build "
+		    "configuration (%s)",
+		    baseline_shown(o), ge_buf_cstr(&what));
 		*warned = 1;
 	} else if (d == 2) {
 		rc = ge_error_set(
@@ -214,7 +201,7 @@ static int profile_join(ge_check_result *out, const ge_check_opts *o, const ge_r
 	if ((rc = ge_cost_join(&out->cost, o->profile, r, &co)) < 0)
 		return rc;
 	for (i = 0; i < out->cost->nwarnings; i++)
-		warn(o->h, "goescape: warning: %s", out->cost->warnings[i]);
+		ge_history_warn(o->h, "goescape: warning: %s", out->cost->warnings[i]);
 	return 0;
 }
 
@@ -278,8 +265,9 @@ int ge_check_run(ge_check_result *out, const ge_check_opts *o)
 		goto done;
 	if (!cfg_warned && out->base->go_version && out->head->go_version &&
 	    strcmp(out->base->go_version, out->head->go_version))
-		warn(h, "goescape: warning: the base was analysed with %s, the head with %s",
-		     out->base->go_version, out->head->go_version);
+		ge_history_warn(
+		    h, "goescape: warning: the base was analysed with %s, the head with %s",
+		    out->base->go_version, out->head->go_version);
 	if ((rc = ge_history_match(out->head, out->base, h, base_commit, NULL)) < 0 ||
 	    (rc = ge_config_filter(cfg, out->head, top_of(o))) < 0)
 		goto done;
@@ -450,7 +438,7 @@ int ge_check_suggest_rank(ge_buf *text, ge_check_result *out, const ge_check_opt
 	co.commit = out->profile_map ? out->profile_commit : NULL;
 	if (rc == 0 && (rc = ge_cost_rank(&out->cost, &order, o->profile, pos, r->nitems, &co)) == 0) {
 		for (i = 0; i < out->cost->nwarnings; i++)
-			warn(o->h, "goescape: warning: %s", out->cost->warnings[i]);
+			ge_history_warn(o->h, "goescape: warning: %s", out->cost->warnings[i]);
 		rc = ge_cost_rank_text(text, out->cost, order, pos, r->nitems, 0);
 	}
 	free(order);

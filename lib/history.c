@@ -83,8 +83,7 @@ static int note_parse(note_set *out, const char *text, size_t len)
 	return 0;
 }
 
-static void warn(ge_history *h, const char *fmt, ...) GE_PRINTF(2, 3);
-static void warn(ge_history *h, const char *fmt, ...)
+void ge_history_warn(const ge_history *h, const char *fmt, ...)
 {
 	ge_buf b = GE_BUF_INIT;
 	va_list ap;
@@ -128,10 +127,11 @@ static long note_pick(ge_history *h, const note_set *s, const char *commit, cons
 		if (!r->config || strcmp(r->config->canonical, cfg->canonical) != 0)
 			continue;
 		if (!r->commit || strcmp(r->commit, commit) != 0) {
-			warn(h,
-			     "goescape: warning: ignoring the stored report on %.12s: it names "
-			     "commit '%.40s'",
-			     commit, r->commit ? r->commit : "(none)");
+			ge_history_warn(
+			    h,
+			    "goescape: warning: ignoring the stored report on %.12s: it names "
+			    "commit '%.40s'",
+			    commit, r->commit ? r->commit : "(none)");
 			continue;
 		}
 		return (long)i;
@@ -226,7 +226,7 @@ static int store_note(ge_history *h, const char *commit, const ge_report *r)
 		rc = ge_git_note_write(h->git, commit, b.ptr);
 	/* A lock in the way (a killed writer's, or held too long): say so, once, and go on. */
 	if (rc == GE_ELOCKED || rc == GE_ECONFLICT) {
-		warn(h, "goescape: warning: %s", ge_error_last());
+		ge_history_warn(h, "goescape: warning: %s", ge_error_last());
 		rc = 0;
 	}
 done:

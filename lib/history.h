@@ -40,6 +40,13 @@ typedef struct ge_history {
 } ge_history;
 
 /*
+ * Hands one formatted warning line to h->on_warning; nothing when it is
+ * NULL or the line cannot be formatted.  For the flows built on a history
+ * (history itself, check), so that every warning reaches the same sink.
+ */
+void ge_history_warn(const ge_history *h, const char *fmt, ...) GE_PRINTF(2, 3);
+
+/*
  * The configuration a build here runs with (lib/goconfig): the one a
  * commit's stored report must have to be used.  Borrowed; computed once
  * per process.

@@ -449,14 +449,10 @@ void ge_diag_fingerprint(const ge_diag *d, char out[17])
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
-static int put_diag(ge_buf *b, const ge_report *r, const ge_diag *d)
+int ge_diag_put_json_site(ge_buf *b, const ge_diag *d)
 {
-	char fp[17];
 	int rc = 0;
-	ge_diag_fingerprint(d, fp);
-	rc |= ge_buf_puts(b, "{\"package\":");
-	rc |= ge_buf_put_json(b, d->package);
-	rc |= ge_buf_puts(b, ",\"file\":");
+	rc |= ge_buf_puts(b, "\"file\":");
 	rc |= ge_buf_put_json(b, d->file);
 	rc |= ge_buf_printf(b, ",\"line\":%u,\"column\":%u,\"function\":", d->line, d->column);
 	rc |= ge_buf_put_json(b, d->function);
@@ -464,6 +460,18 @@ static int put_diag(ge_buf *b, const ge_report *r, const ge_diag *d)
 	rc |= ge_buf_put_json(b, d->subject);
 	rc |= ge_buf_puts(b, ",\"message\":");
 	rc |= ge_buf_put_json(b, d->message);
+	return rc ? GE_ENOMEM : 0;
+}
+
+static int put_diag(ge_buf *b, const ge_report *r, const ge_diag *d)
+{
+	char fp[17];
+	int rc = 0;
+	ge_diag_fingerprint(d, fp);
+	rc |= ge_buf_puts(b, "{\"package\":");
+	rc |= ge_buf_put_json(b, d->package);
+	rc |= ge_buf_putc(b, ',');
+	rc |= ge_diag_put_json_site(b, d);
 	if (ge_diag_count(d) > 1)
 		rc |= ge_buf_printf(b, ",\"count\":%u", ge_diag_count(d));
 	if (d->status != GE_STATUS_NONE)

@@ -125,6 +125,13 @@ void ge_report_summary(const ge_report *r, ge_summary *out);
 /* The stable identity of a diagnostic as 16 hex digits plus NUL. */
 void ge_diag_fingerprint(const ge_diag *d, char out[17]);
 
+/*
+ * Appends the members that place and describe a diagnostic, without braces:
+ * "file", "line", "column", "function", "kind", "subject", "message", in
+ * that order, as the report and the baseline files both write them.
+ */
+int ge_diag_put_json_site(ge_buf *b, const ge_diag *d);
+
 /* Serialise as DESIGN.md's report JSON (pretty, one diagnostic per line). */
 int ge_report_to_json(ge_buf *out, const ge_report *r);
 /*

@@ -128,15 +128,25 @@ static const rule rules[] = {
 
 #define NOTIFY_ID "GE9001"
 
+int ge_sarif_put_tool_head(ge_buf *b)
+{
+	int rc = 0;
+	rc |= ge_buf_printf(b,
+	                    "\"tool\":{\"driver\":{\"name\":\"goescape\",\"version\":\"%s\","
+	                    "\"semanticVersion\":\"%s\"",
+	                    ge_version(), ge_version());
+	if (ge_sarif_info_uri[0]) {
+		rc |= ge_buf_puts(b, ",\"informationUri\":");
+		rc |= ge_buf_put_json(b, ge_sarif_info_uri);
+	}
+	return rc ? GE_ENOMEM : 0;
+}
+
 static int put_driver(ge_buf *b)
 {
 	size_t i;
 	int rc = 0;
-	rc |= ge_buf_printf(b,
-	                    "\"tool\":{\"driver\":{\"name\":\"goescape\",\"version\":\"%s\","
-	                    "\"semanticVersion\":\"%s\",\"informationUri\":",
-	                    ge_version(), ge_version());
-	rc |= ge_buf_put_json(b, GE_SARIF_INFO_URI);
+	rc |= ge_sarif_put_tool_head(b);
 	rc |= ge_buf_puts(b, ",\n\"rules\":[");
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		const rule *u = &rules[i];
@@ -424,6 +434,12 @@ static const char *result_level(const ge_sarif__ctx *c, const ge_diag *d, int fi
 	return !fixed && d->status == GE_STATUS_NEW ? "error" : "note";
 }
 
+/* --profile: result.rank, the share of the profile's bytes as 0 to 100. */
+static int put_rank(ge_buf *b, const ge_diag_cost *dc)
+{
+	return ge_buf_printf(b, ",\"rank\":%.1f", dc->share * 100 > 100 ? 100.0 : dc->share * 100);
+}
+
 static int put_result(ge_buf *b, ge_sarif__ctx *c, const ge_diag *d, int fixed)
 {
 	const rule *u = &rules[(unsigned)d->kind < 3 ? d->kind : GE_KIND_ESCAPES];
@@ -473,8 +489,7 @@ static int put_result(ge_buf *b, ge_sarif__ctx *c, const ge_diag *d, int fixed)
 	         ? &c->o->cost[d - c->r->diags]
 	         : NULL;
 	if (dc)
-		rc |= ge_buf_printf(b, ",\"rank\":%.1f",
-		                    dc->share * 100 > 100 ? 100.0 : dc->share * 100);
+		rc |= put_rank(b, dc);
 	/* The allocation sites at the position, and where moved code was. */
 	if (dc) {
 		rc |= ge_buf_printf(b,
@@ -717,8 +732,7 @@ static int render_once(ge_buf *out, const ge_report *r, const ge_sarif_opts *o)
 	}
 
 	/* Measure: what the log costs without results, then each result. */
-	rc = ge_buf_puts(&head, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\","
-	                        "\"version\":\"2.1.0\",\n\"runs\":[{");
+	rc = ge_buf_puts(&head, GE_SARIF_LOG_HEAD);
 	if (rc == 0)
 		rc = put_run_head(&head, &c);
 	if (rc < 0)
@@ -842,8 +856,12 @@ int ge_sarif_render(ge_buf *out, const ge_report *r, const ge_sarif_opts *o)
 	return render_once(out, r, &tight);
 }
 
-/* Lines of a replacement's region: SARIF wants an end it can point at. */
-static int put_fix_result(ge_buf *b, const ge_sarif__ctx *c, const ge_sarif_fix *f)
+/*
+ * Lines of a replacement's region: SARIF wants an end it can point at.
+ * dc: the bytes the rewrite removes (suggest --profile), or NULL.
+ */
+static int put_fix_result(ge_buf *b, const ge_sarif__ctx *c, const ge_sarif_fix *f,
+                          const ge_diag_cost *dc)
 {
 	size_t i;
 	int rc = 0;
@@ -855,6 +873,19 @@ static int put_fix_result(ge_buf *b, const ge_sarif__ctx *c, const ge_sarif_fix 
 	rc |= ge_sarif__put_artifact(b, c, f->file);
 	rc |= ge_buf_printf(b, ",\"region\":{\"startLine\":%u,\"startColumn\":%u}}}]",
 			    f->line ? f->line : 1, f->column ? f->column : 1);
+	if (dc) {
+		rc |= put_rank(b, dc);
+		rc |= ge_buf_printf(b,
+		                    ",\"properties\":{\"bytes\":%" PRId64 ",\"objects\":%" PRId64
+		                    ",\"viaBytes\":%" PRId64 ",\"lineShared\":%s",
+		                    dc->bytes, dc->objects, dc->via_bytes,
+		                    dc->line_shared ? "true" : "false");
+		if (dc->via_callee) {
+			rc |= ge_buf_puts(b, ",\"viaCallee\":");
+			rc |= ge_buf_put_json(b, dc->via_callee);
+		}
+		rc |= ge_buf_putc(b, '}');
+	}
 	rc |= ge_buf_puts(b, ",\"fixes\":[{\"description\":{\"text\":");
 	rc |= ge_buf_put_json(b, f->description);
 	rc |= ge_buf_puts(b, "},\"artifactChanges\":[{");
@@ -891,8 +922,7 @@ int ge_sarif_render_fixes(ge_buf *out, const ge_sarif_fix *fixes, size_t n,
 		return rc;
 	if ((rc = ctx_init(&c, empty, o)) < 0)
 		goto done;
-	rc = ge_buf_puts(out, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\","
-			      "\"version\":\"2.1.0\",\n\"runs\":[{");
+	rc = ge_buf_puts(out, GE_SARIF_LOG_HEAD);
 	if (rc == 0)
 		rc = put_run_head(out, &c);
 	if (rc == 0)
@@ -902,7 +932,8 @@ int ge_sarif_render_fixes(ge_buf *out, const ge_sarif_fix *fixes, size_t n,
 	for (i = 0; i < n && rc == 0; i++) {
 		rc = ge_buf_puts(out, i ? ",\n" : "\n");
 		if (rc == 0)
-			rc = put_fix_result(out, &c, &fixes[i]);
+			rc = put_fix_result(out, &c, &fixes[i],
+			                    o->cost && i < o->ncost ? &o->cost[i] : NULL);
 	}
 	if (rc == 0)
 		rc = ge_buf_puts(out, "]}]}\n");

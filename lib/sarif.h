@@ -37,10 +37,29 @@
 
 #include "report.h"
 
-/* tool.driver.informationUri: where a reader of an alert learns about goescape. */
-#define GE_SARIF_INFO_URI "https://github.com/goescape/goescape"
+/*
+ * tool.driver.informationUri: where a reader of an alert learns about
+ * goescape.  Set when goescape is built (make GOESCAPE_URL=https://...,
+ * generated into build/gen/info_uri.c); empty by default, and then SARIF
+ * has no informationUri (the property is optional) rather than a guessed
+ * address.
+ */
+extern const char ge_sarif_info_uri[];
 /* The rules' helpUri: the Go GC guide, which explains escape analysis and heap cost. */
 #define GE_SARIF_HELP_URI "https://go.dev/doc/gc-guide"
+
+/* The start of every SARIF log goescape writes, up to the first run's members. */
+#define GE_SARIF_LOG_HEAD                                                                          \
+	"{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\","                          \
+	"\"version\":\"2.1.0\",\n\"runs\":[{"
+
+/*
+ * Appends the run's "tool" member up to the driver's rules, both objects
+ * left open: "tool":{"driver":{"name":"goescape","version":...,
+ * "semanticVersion":...[,"informationUri":...].  Every SARIF writer
+ * (reports, suggestions, assertions) names the tool through this.
+ */
+int ge_sarif_put_tool_head(ge_buf *b);
 
 /* GitHub code scanning's hard limit of results in one run. */
 #define GE_SARIF_MAX_RESULTS 25000
@@ -69,7 +88,8 @@ typedef struct ge_sarif_opts {
 	                          nearest directory upward with a .git, else srcroot */
 	/* --profile: the cost of each diagnostic, parallel to the report's diags[]
 	   (lib/cost); result.rank is share * 100, properties bytes and objects.
-	   NULL without a profile. */
+	   For ge_sarif_render_fixes, parallel to the fixes (suggest --profile:
+	   what each rewrite removes).  NULL without a profile. */
 	const struct ge_diag_cost *cost;
 	size_t ncost;
 } ge_sarif_opts;

@@ -156,6 +156,12 @@ int ge_suggest_diff(ge_buf *out, const ge_suggest_result *r, const char *prefix)
 
 /* DESIGN.md-style JSON: {"schema":"goescape-suggest/1", ...}. */
 int ge_suggest_json(ge_buf *out, const ge_suggest_result *r);
+/*
+ * The same with suggest --profile's cost: cost[i] (lib/cost, parallel to
+ * r->items, as ge_check_suggest_rank joins them) becomes suggestion i's
+ * "cost" object, the one a report diagnostic has.  NULL: none.
+ */
+int ge_suggest_json_cost(ge_buf *out, const ge_suggest_result *r, const struct ge_diag_cost *cost);
 
 /*
  * SARIF: one result per verified suggestion (rule GE2001) whose fix holds

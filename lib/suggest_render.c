@@ -3,6 +3,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "cost.h"
+
 /* ---- output -------------------------------------------------------------------- */
 
 int ge_suggest_diff(ge_buf *out, const ge_suggest_result *r, const char *prefix)
@@ -62,7 +64,29 @@ static cJSON *add_object(cJSON *a)
 	return o;
 }
 
+/* --profile: lib/cost's "cost" object of a diagnostic, as o's "cost"; dc NULL: nothing. */
+static int add_cost(cJSON *o, const ge_diag_cost *dc)
+{
+	ge_buf b = GE_BUF_INIT;
+	cJSON *c = NULL;
+	if (!dc)
+		return 0;
+	if (ge_cost_json_diag(&b, dc) == 0)
+		c = cJSON_Parse(b.ptr);
+	ge_buf_release(&b);
+	if (!c || !cJSON_AddItemToObject(o, "cost", c)) {
+		cJSON_Delete(c);
+		return -1;
+	}
+	return 0;
+}
+
 int ge_suggest_json(ge_buf *out, const ge_suggest_result *r)
+{
+	return ge_suggest_json_cost(out, r, NULL);
+}
+
+int ge_suggest_json_cost(ge_buf *out, const ge_suggest_result *r, const ge_diag_cost *cost)
 {
 	cJSON *root = cJSON_CreateObject(), *sum, *items, *skipped;
 	char *text = NULL;
@@ -101,6 +125,7 @@ int ge_suggest_json(ge_buf *out, const ge_suggest_result *r)
 		      add_num(o, "heap_delta", (double)g->nheap_after - (double)g->nheap_before) ||
 		      add_num(o, "allocs_before", (double)g->nheap_before) ||
 		      add_num(o, "allocs_after", (double)g->nheap_after);
+		bad = bad || add_cost(o, cost ? &cost[i] : NULL);
 	}
 	bad = bad || !(skipped = cJSON_AddArrayToObject(root, "skipped"));
 	for (i = 0; i < r->nskipped && !bad; i++) {

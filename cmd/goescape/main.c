@@ -947,7 +947,8 @@ static int cmd_suggest(const command *c, opts *o)
 	ge_suggest_opts so = GE_SUGGEST_OPTS_INIT;
 	ge_suggest_result *r = NULL;
 	ge_check_result rank = GE_CHECK_RESULT_INIT;
-	ge_buf b = GE_BUF_INIT, wd = GE_BUF_INIT, prefix = GE_BUF_INIT;
+	ge_buf b = GE_BUF_INIT, wd = GE_BUF_INIT, prefix = GE_BUF_INIT, ranked = GE_BUF_INIT;
+	const ge_diag_cost *cost;
 	const char *format = suggest_args.format ? suggest_args.format : "diff", *sub;
 	int rc, code;
 	(void)c;
@@ -986,14 +987,24 @@ static int cmd_suggest(const command *c, opts *o)
 		ge_suggest_result_free(r);
 		return fail(EXIT_USAGE);
 	}
+	/* --profile: the rewrites by their bytes (text for stderr, costs for json/sarif). */
+	if (prof.p && ge_check_suggest_rank(&ranked, &rank, &run_args, r) < 0) {
+		ge_buf_release(&prefix);
+		ge_check_result_release(&rank);
+		ge_suggest_result_free(r);
+		return fail(EXIT_USAGE);
+	}
+	cost = prof.p && rank.cost ? rank.cost->diags : NULL;
 	if (strcmp(format, "sarif") == 0) {
 		ge_sarif_opts sa = GE_SARIF_OPTS_INIT;
 		const ge_check_provenance *p = provenance();
 		if (p)
 			ge_check_provenance_apply(&sa, p);
+		sa.cost = cost;
+		sa.ncost = cost ? r->nitems : 0;
 		rc = p ? ge_suggest_sarif(&b, r, &sa) : -1;
 	} else {
-		rc = strcmp(format, "json") == 0 ? ge_suggest_json(&b, r)
+		rc = strcmp(format, "json") == 0 ? ge_suggest_json_cost(&b, r, cost)
 		                                 : ge_suggest_diff(&b, r, ge_buf_cstr(&prefix));
 	}
 	ge_buf_release(&prefix);
@@ -1009,15 +1020,11 @@ static int cmd_suggest(const command *c, opts *o)
 		    suggest_args.apply && r->nfiles ? " and applied" : "", r->candidates,
 		    r->candidates == 1 ? "" : "s", r->nskipped, r->heap_before, r->heap_after,
 		    r->go_runs, r->go_runs == 1 ? "" : "s", r->rounds, r->rounds == 1 ? "" : "s");
-	/* --profile: the rewrites by the bytes they remove, to stderr; the patch is unchanged. */
-	ge_buf_clear(&b);
-	if (code == EXIT_CLEAN && prof.p) {
-		if (ge_check_suggest_rank(&b, &rank, &run_args, r) < 0)
-			code = fail(EXIT_USAGE);
-		else
-			fputs(b.ptr, stderr);
-	}
+	/* --profile: the ranking to stderr; the patch is unchanged. */
+	if (code == EXIT_CLEAN && prof.p)
+		fputs(ge_buf_cstr(&ranked), stderr);
 	ge_check_result_release(&rank);
+	ge_buf_release(&ranked);
 	ge_buf_release(&b);
 	ge_suggest_result_free(r);
 	return code;

@@ -62,9 +62,11 @@ test_expect_success 'setup: a fresh clone, and a machine without the libraries' 
 '
 
 # make_demo UID: make demo in the clone on the fake machine.
+# A fresh machine: nothing of the make that runs this test (make check SANITIZE=...
+# passes its variables down through MAKEFLAGS) reaches the fresh clone's make.
 make_demo() {
 	(cd "$TRASH/fresh" &&
-	 env -u GOESCAPE_BIN PATH="$TRASH/fake:$PATH" FAKE_UID="$1" \
+	 env -u GOESCAPE_BIN -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u SANITIZE -u WERROR PATH="$TRASH/fake:$PATH" FAKE_UID="$1" \
 		PKG_CONFIG="$TRASH/fake/pkg-config" make -j2 demo)
 }
 

@@ -105,7 +105,8 @@ typedef struct ge_suggest_result {
 	size_t heap_before, heap_after; /* heap diagnostics of the analysed packages */
 	size_t packages;                /* packages with candidates */
 	unsigned go_runs, gofmt_runs, rounds;
-	int tested; /* go test ran and passed under the final overlay */
+	size_t behaviour_pairs; /* (rule, argument type) pairs the behaviour check ran */
+	int tested;             /* go test ran and passed under the final overlay */
 	/* The platforms the kept rewrites were built for, and those where the
 	   packages do not build even without the rewrites (not checked). */
 	char **platforms, **platforms_unbuildable;

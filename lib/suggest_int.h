@@ -7,6 +7,7 @@
  *                     lib/golex), where a rewrite may go, its text, a file's
  *                     rendered text with buffers and import edits
  *   suggest_probe.c   the type of each fmt argument, from probe builds
+ *   suggest_behave.c  the behaviour check: old against new per (rule, type)
  *   suggest_work.c    work files, the overlay, running go and gofmt, the
  *                     compiler's errors (through lib/parse)
  *   suggest_verify.c  the verification rounds and --test
@@ -81,11 +82,13 @@ typedef struct cand {
 	uint32_t stmt;
 	uint32_t old_first, old_last; /* lines of the expression */
 	int needs_probe;
-	int dst_ok;           /* the probe said append's destination is []byte */
+	int dst_ok;           /* the probe said append's destination is []byte, or dst_type */
+	char *dst_type;       /* append's destination's named byte-slice type, or NULL */
 	uint32_t probe_after; /* the token its probe follows (in the scope of the variables
 	                         its header declares), or GE_GOX_NONE: before its statement */
 	int generic;          /* inside a function with type parameters */
 	tyclass ty;
+	const char *tyname; /* the argument's predeclared type (static), or NULL: a named one */
 	variant var;
 	char bufname[24];
 	cstate state;
@@ -110,6 +113,7 @@ typedef struct sfile {
 	const char *fmt_name; /* NULL when fmt is not imported under a name */
 	const char *sc_name;  /* strconv's name here: the import's, or "strconv" to add */
 	int sc_imported;
+	int sc_dot;       /* strconv is imported with "." only: its functions go unqualified */
 	int gofmt_clean;  /* -1 unknown */
 	int enabled;      /* candidates enabled this round */
 	int keep_fmt;     /* the compiler disagreed that fmt became unused */
@@ -221,6 +225,8 @@ int ge_suggest__load_files(sctx *s, const ge_report *r);
 int ge_suggest__find_in_file(sctx *s, size_t fi);
 void ge_suggest__prefilter(sctx *s, cand *c);
 int ge_suggest__expr_text(ge_buf *b, const sctx *s, const cand *c);
+int ge_suggest__expr_text_of(ge_buf *b, const char *S, const cand *c, const char *xt,
+                             const char *dst, const char *base);
 int ge_suggest__render_file(ge_buf *out, sctx *s, size_t fi);
 
 /* suggest_work.c */
@@ -244,6 +250,11 @@ uint32_t ge_suggest__line_at(const uint32_t *t, size_t n, size_t off);
 
 /* suggest_probe.c */
 int ge_suggest__probe_all(sctx *s);
+
+/* suggest_behave.c */
+int ge_suggest__behaviour_program(ge_buf *out, const sctx *s);
+int ge_suggest__behaviour_verdicts(sctx *s, const char *out, size_t len);
+int ge_suggest__behaviour(sctx *s);
 
 /* suggest_verify.c */
 int ge_suggest__prepare_round(sctx *s);

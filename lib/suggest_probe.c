@@ -22,10 +22,13 @@
  * An append rewrite's destination gets two more lines:
  *   goescapeProbeD := DST
  *   var _ *[]byte = &goescapeProbeD
- * which compiles only when DST is exactly []byte: strconv.AppendInt
- * returns []byte, so a named byte-slice type (json.RawMessage, a type
- * with a String method) would be lost.  Candidates whose argument type is
- * known (Itoa, FormatInt) write only these.
+ *   var _ []byte = goescapeProbeD
+ * the first compiles only when DST is exactly []byte, the second when its
+ * underlying type is: strconv.AppendInt returns []byte, so a named
+ * byte-slice type (json.RawMessage, a type with a String method) is kept
+ * by a conversion back to it, T(strconv.AppendInt([]byte(DST), ...)), T
+ * as the compiler names it.  Candidates whose argument type is known
+ * (Itoa, FormatInt) write only these.
  */
 static const char *const probe_types[] = {"int",   "int8",   "int16",  "int32",  "int64",  "uint",
                                           "uint8", "uint16", "uint32", "uint64", "uintptr"};
@@ -36,7 +39,8 @@ static const char *const probe_types[] = {"int",   "int8",   "int16",  "int32", 
 #define P_FORMAT  (NTYPES + 3)
 #define P_DDECL   (NTYPES + 4)
 #define P_DEXACT  (NTYPES + 5)
-#define NPROBE    (NTYPES + 6)
+#define P_DBYTES  (NTYPES + 6)
+#define NPROBE    (NTYPES + 7)
 #define PROBE_DST PROBE_VAR "D"
 
 typedef struct probe {
@@ -83,6 +87,8 @@ static int probe_write(ge_buf *b, const sfile *f, const cand *c, probe *p)
 			rc = probe_seg(b, p, P_DDECL, "%s := %s", PROBE_DST, xt.ptr);
 		if (rc == 0)
 			rc = probe_seg(b, p, P_DEXACT, "var _ *[]byte = &%s", PROBE_DST);
+		if (rc == 0)
+			rc = probe_seg(b, p, P_DBYTES, "var _ []byte = %s", PROBE_DST);
 	}
 	if (rc == 0)
 		rc = ge_buf_puts(b, "}\n");
@@ -122,8 +128,26 @@ static void dst_type(const char *msg, char *out, size_t n)
 		snprintf(out, n, "%.*s", (int)(e - p), p);
 }
 
-/* An append rewrite keeps its destination's type only when that is []byte. */
-static void classify_dst(cand *c, const probe *p)
+/* Does the file name a package q (q of "q.T"), by its import's name? */
+static int names_package(const sfile *f, const char *q, size_t n)
+{
+	size_t i;
+	for (i = 0; i < f->x->nimports; i++) {
+		const ge_goimport *im = &f->x->imports[i];
+		const char *nm = im->alias ? im->alias : base_name(im->path);
+		if (strlen(nm) == n && memcmp(nm, q, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * An append rewrite keeps its destination's type: []byte as it is, a named
+ * byte-slice type T by a conversion back to T, when T can be written
+ * where the expression is (a local name, or q.T with q imported as q) and
+ * the code is not generic.
+ */
+static void classify_dst(const sfile *f, cand *c, const probe *p)
 {
 	char words[128];
 	if (p->failed[P_DDECL]) {
@@ -132,7 +156,24 @@ static void classify_dst(cand *c, const probe *p)
 		return;
 	}
 	if (p->failed[P_DEXACT]) {
+		const char *dot;
 		dst_type(p->msg[P_DEXACT], words, sizeof(words));
+		dot = strchr(words, '.');
+		if (words[0] && !p->failed[P_DBYTES] && !c->generic && !strpbrk(words, " [(*") &&
+		    (!dot || names_package(f, words, (size_t)(dot - words)))) {
+			if (!(c->dst_type = ge_strdup(words)))
+				return;
+			c->dst_ok = 1;
+			return;
+		}
+		if (words[0] && !p->failed[P_DBYTES] && !c->generic) {
+			ge_suggest__reject(
+			    c,
+			    "appends to a named byte-slice type (%s) this file cannot "
+			    "name that way: strconv.Append* would make it []byte",
+			    words);
+			return;
+		}
 		ge_suggest__reject(c,
 		                   "appends to a named byte-slice type (%s): strconv.Append* would "
 		                   "make it []byte",
@@ -149,7 +190,7 @@ static void classify(sctx *s, cand *c, const probe *p)
 	if (c->needs_probe && c->ty == TY_UNKNOWN)
 		classify_arg(s, c, p);
 	if (c->state != C_REJECTED && c->var == V_DST)
-		classify_dst(c, p);
+		classify_dst(&s->files[c->file], c, p);
 }
 
 static void classify_arg(sctx *s, cand *c, const probe *p)
@@ -172,6 +213,7 @@ static void classify_arg(sctx *s, cand *c, const probe *p)
 		}
 	if (nok == 1) {
 		c->ty = basic[ok];
+		c->tyname = probe_types[ok];
 		return;
 	}
 	type_words(p->msg[1], words, sizeof(words));

@@ -106,6 +106,7 @@ int ge_suggest_json_cost(ge_buf *out, const ge_suggest_result *r, const ge_diag_
 	      add_num(sum, "go_invocations", r->go_runs) ||
 	      add_num(sum, "gofmt_invocations", r->gofmt_runs) ||
 	      add_num(sum, "rounds", r->rounds) ||
+	      add_num(sum, "behaviour_pairs", (double)r->behaviour_pairs) ||
 	      !cJSON_AddBoolToObject(sum, "tested", r->tested) ||
 	      add_strv(sum, "platforms", r->platforms, r->nplatforms) ||
 	      add_strv(sum, "platforms_unbuildable", r->platforms_unbuildable,
@@ -121,7 +122,9 @@ int ge_suggest_json_cost(ge_buf *out, const ge_suggest_result *r, const ge_diag_
 		      add_str(o, "stack_buffer", g->decl) ||
 		      add_strv(o, "heap_before", g->heap_before, g->nheap_before) ||
 		      add_strv(o, "heap_after", g->heap_after, g->nheap_after) ||
-		      add_num(o, "heap_delta", (double)g->nheap_after - (double)g->nheap_before);
+		      add_num(o, "heap_delta", (double)g->nheap_after - (double)g->nheap_before) ||
+		      add_num(o, "allocs_before", (double)g->nheap_before) ||
+		      add_num(o, "allocs_after", (double)g->nheap_after);
 		bad = bad || add_cost(o, cost ? &cost[i] : NULL);
 	}
 	bad = bad || !(skipped = cJSON_AddArrayToObject(root, "skipped"));

@@ -199,6 +199,7 @@ int ge_suggest__find_in_file(sctx *s, size_t fi)
 		c.old_last = x->toks[c.last].line;
 		c.needs_probe = m.in == IN_SPRINTF || m.in == IN_SPRINT;
 		c.ty = m.in == IN_ITOA ? TY_INT : m.in == IN_FORMATINT ? TY_INT64 : TY_UNKNOWN;
+		c.tyname = m.in == IN_ITOA ? "int" : m.in == IN_FORMATINT ? "int64" : NULL;
 		c.var = V_STRING;
 		c.state = C_TRIAL;
 		if ((rc = add_cand(s, &c)) < 0)
@@ -242,6 +243,17 @@ static int is_generated(const char *t, size_t len)
 	return 0;
 }
 
+/* Is path imported with "."? */
+static int dot_import(const ge_goexpr *x, const char *path)
+{
+	size_t i;
+	for (i = 0; i < x->nimports; i++)
+		if (x->imports[i].alias && strcmp(x->imports[i].alias, ".") == 0 &&
+		    strcmp(x->imports[i].path, path) == 0)
+			return 1;
+	return 0;
+}
+
 /* Scan text (owned by f from now on); its imports decide the names rules look for. */
 int ge_suggest__sfile_scan(sfile *f, char *text, size_t len)
 {
@@ -259,6 +271,7 @@ int ge_suggest__sfile_scan(sfile *f, char *text, size_t len)
 	n = ge_goexpr_import_name(f->x, "strconv", NULL);
 	f->sc_imported = n != NULL;
 	f->sc_name = n ? n : "strconv";
+	f->sc_dot = !n && dot_import(f->x, "strconv");
 	return 0;
 }
 
@@ -438,7 +451,21 @@ void ge_suggest__prefilter(sctx *s, cand *c)
 		ge_suggest__reject(c, "not in a statement goescape can place");
 		return;
 	}
-	if (ge_goexpr_shadowed(x, st->decl_first, st->decl_last, f->sc_name)) {
+	if (f->sc_dot) {
+		/* strconv's functions are used unqualified: none may mean something else. */
+		static const char *const fns[] = {"Itoa", "FormatInt", "FormatUint", "AppendInt",
+		                                  "AppendUint"};
+		size_t k;
+		for (k = 0; k < sizeof(fns) / sizeof(fns[0]); k++)
+			if (ge_goexpr_shadowed(x, st->decl_first, st->decl_last, fns[k])) {
+				ge_suggest__reject(
+				    c,
+				    "strconv is dot-imported and '%s' names something "
+				    "else here",
+				    fns[k]);
+				return;
+			}
+	} else if (ge_goexpr_shadowed(x, st->decl_first, st->decl_last, f->sc_name)) {
 		ge_suggest__reject(c, "'%s' names something other than package strconv here",
 		                   f->sc_name);
 		return;
@@ -505,70 +532,86 @@ static int pick_bufname(sctx *s, cand *c)
 
 /* ---- rewriting ------------------------------------------------------------- */
 
+/*
+ * The replacement of c's expression, from its argument's, destination's and
+ * base's texts; S qualifies strconv's functions ("strconv.", or "" where
+ * strconv is dot-imported).
+ */
+static int expr_core(ge_buf *b, const char *S, const cand *c, const char *xt, const char *dst,
+                     const char *base)
+{
+	if (c->var == V_STRING) {
+		switch (c->ty) {
+		case TY_INT:
+			return ge_buf_printf(b, "%sItoa(%s)", S, xt);
+		case TY_INT64:
+			return ge_buf_printf(b, "%sFormatInt(%s, 10)", S, xt);
+		case TY_SIGNED:
+			return ge_buf_printf(b, "%sFormatInt(int64(%s), 10)", S, xt);
+		case TY_UINT64:
+			return ge_buf_printf(b, "%sFormatUint(%s, 10)", S, xt);
+		default:
+			return ge_buf_printf(b, "%sFormatUint(uint64(%s), 10)", S, xt);
+		}
+	}
+	if (c->in == IN_FORMATINT)
+		return ge_buf_printf(b, "%sAppendInt(%s, %s, %s)", S, dst, xt, base);
+	switch (c->ty) {
+	case TY_INT64:
+		return ge_buf_printf(b, "%sAppendInt(%s, %s, 10)", S, dst, xt);
+	case TY_INT:
+	case TY_SIGNED:
+		return ge_buf_printf(b, "%sAppendInt(%s, int64(%s), 10)", S, dst, xt);
+	case TY_UINT64:
+		return ge_buf_printf(b, "%sAppendUint(%s, %s, 10)", S, dst, xt);
+	default:
+		return ge_buf_printf(b, "%sAppendUint(%s, uint64(%s), 10)", S, dst, xt);
+	}
+}
+
+int ge_suggest__expr_text_of(ge_buf *b, const char *S, const cand *c, const char *xt,
+                             const char *dst, const char *base)
+{
+	ge_buf d = GE_BUF_INIT, in = GE_BUF_INIT;
+	int rc;
+	if (c->var != V_DST || !c->dst_type)
+		return expr_core(b, S, c, xt, dst, base);
+	/* A named byte-slice type: T(strconv.AppendInt([]byte(DST), ...)). */
+	if ((rc = ge_buf_printf(&d, "[]byte(%s)", dst)) == 0 &&
+	    (rc = expr_core(&in, S, c, xt, d.ptr, base)) == 0)
+		rc = ge_buf_printf(b, "%s(%s)", c->dst_type, in.ptr);
+	ge_buf_release(&d);
+	ge_buf_release(&in);
+	return rc;
+}
+
 /* The replacement of c's expression. */
 int ge_suggest__expr_text(ge_buf *b, const sctx *s, const cand *c)
 {
 	const sfile *f = &s->files[c->file];
 	const ge_goexpr *x = f->x;
-	const char *S = f->sc_name;
-	ge_buf xt = GE_BUF_INIT, dst = GE_BUF_INIT;
+	ge_buf xt = GE_BUF_INIT, dst = GE_BUF_INIT, bt = GE_BUF_INIT, pfx = GE_BUF_INIT;
 	int rc;
 	if ((rc = put_toks(&xt, x, c->xf, c->xl)) < 0)
 		goto done;
-	if (c->var == V_STRING) {
-		switch (c->ty) {
-		case TY_INT:
-			rc = ge_buf_printf(b, "%s.Itoa(%s)", S, xt.ptr);
-			break;
-		case TY_INT64:
-			rc = ge_buf_printf(b, "%s.FormatInt(%s, 10)", S, xt.ptr);
-			break;
-		case TY_SIGNED:
-			rc = ge_buf_printf(b, "%s.FormatInt(int64(%s), 10)", S, xt.ptr);
-			break;
-		case TY_UINT64:
-			rc = ge_buf_printf(b, "%s.FormatUint(%s, 10)", S, xt.ptr);
-			break;
-		default:
-			rc = ge_buf_printf(b, "%s.FormatUint(uint64(%s), 10)", S, xt.ptr);
-			break;
-		}
-		goto done;
-	}
 	if (c->var == V_BUF)
 		rc = ge_buf_printf(&dst, "%s[:0]", c->bufname);
 	else if (c->var == V_NIL)
 		rc = ge_buf_puts(&dst, "nil");
-	else
+	else if (c->var == V_DST)
 		rc = put_toks(&dst, x, c->df, c->dl);
-	if (rc < 0)
-		goto done;
-	if (c->in == IN_FORMATINT) {
-		ge_buf bt = GE_BUF_INIT;
-		if ((rc = put_toks(&bt, x, c->bf, c->bl)) == 0)
-			rc = ge_buf_printf(b, "%s.AppendInt(%s, %s, %s)", S, dst.ptr, xt.ptr,
-			                   bt.ptr);
-		ge_buf_release(&bt);
-		goto done;
-	}
-	switch (c->ty) {
-	case TY_INT64:
-		rc = ge_buf_printf(b, "%s.AppendInt(%s, %s, 10)", S, dst.ptr, xt.ptr);
-		break;
-	case TY_INT:
-	case TY_SIGNED:
-		rc = ge_buf_printf(b, "%s.AppendInt(%s, int64(%s), 10)", S, dst.ptr, xt.ptr);
-		break;
-	case TY_UINT64:
-		rc = ge_buf_printf(b, "%s.AppendUint(%s, %s, 10)", S, dst.ptr, xt.ptr);
-		break;
-	default:
-		rc = ge_buf_printf(b, "%s.AppendUint(%s, uint64(%s), 10)", S, dst.ptr, xt.ptr);
-		break;
-	}
+	if (rc == 0 && c->in == IN_FORMATINT && c->bf != GE_GOX_NONE)
+		rc = put_toks(&bt, x, c->bf, c->bl);
+	if (rc == 0 && !f->sc_dot)
+		rc = ge_buf_printf(&pfx, "%s.", f->sc_name);
+	if (rc == 0)
+		rc = ge_suggest__expr_text_of(b, ge_buf_cstr(&pfx), c, xt.ptr, ge_buf_cstr(&dst),
+		                              ge_buf_cstr(&bt));
 done:
 	ge_buf_release(&xt);
 	ge_buf_release(&dst);
+	ge_buf_release(&bt);
+	ge_buf_release(&pfx);
 	return rc;
 }
 
@@ -905,7 +948,9 @@ int ge_suggest__render_file(ge_buf *out, sctx *s, size_t fi)
 				drop_fmt = 0;
 		}
 		size_t blank = blank_import(x, "strconv");
-		if (drop_fmt && !f->sc_imported && blank == (size_t)-1) {
+		/* A dot import of strconv is used as it is: no second import. */
+		int have_sc = f->sc_imported || f->sc_dot;
+		if (drop_fmt && !have_sc && blank == (size_t)-1) {
 			const ge_goimport *im = &x->imports[fk];
 			rc =
 			    edit_add(&es, x->toks[im->spec_first].off,
@@ -913,13 +958,13 @@ int ge_suggest__render_file(ge_buf *out, sctx *s, size_t fi)
 		} else {
 			if (drop_fmt)
 				rc = remove_import(&es, f, fk);
-			if (rc == 0 && !f->sc_imported && blank != (size_t)-1) {
+			if (rc == 0 && !have_sc && blank != (size_t)-1) {
 				/* _ "strconv" becomes "strconv": one import of it, not two. */
 				const ge_goimport *im = &x->imports[blank];
 				rc = edit_add(&es, x->toks[im->spec_first].off,
 				              ge_goexpr_end(x, im->spec_last), "\"strconv\"",
 				              (size_t)-1, 0);
-			} else if (rc == 0 && !f->sc_imported) {
+			} else if (rc == 0 && !have_sc) {
 				rc = add_import(&es, f);
 			}
 		}

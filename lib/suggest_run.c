@@ -77,8 +77,10 @@ static void cleanup(sctx *s)
 	for (i = 0; i < s->nfiles; i++)
 		ge_suggest__sfile_release(&s->files[i]);
 	free(s->files);
-	for (i = 0; i < s->nc; i++)
+	for (i = 0; i < s->nc; i++) {
 		free(s->c[i].reason);
+		free(s->c[i].dst_type);
+	}
 	free(s->c);
 	free(s->plat_base);
 	ge_report_free(s->base);
@@ -296,7 +298,7 @@ int ge_suggest_run(ge_suggest_result **out, const ge_suggest_opts *o)
 		if ((rc = setup_workdir(&s)) < 0 ||
 		    (rc = o->gofmt ? ((s.gofmt = ge_strdup(o->gofmt)) ? 0 : oom())
 		                   : find_gofmt(&s.gofmt, o->build.go)) < 0 ||
-		    (rc = ge_suggest__probe_all(&s)) < 0)
+		    (rc = ge_suggest__probe_all(&s)) < 0 || (rc = ge_suggest__behaviour(&s)) < 0)
 			goto done;
 	}
 

@@ -328,7 +328,8 @@ int ge_suggest__handle_failure(sctx *s)
 				cand *c = &s->c[j];
 				const sfile *cf = &s->files[c->file];
 				if ((!enabled(c) && c->state != C_PENDING) || cf->sc_imported ||
-				    strcmp(cf->pkg, pkg) != 0 || (f && f->enabled && cf != f))
+				    cf->sc_dot || strcmp(cf->pkg, pkg) != 0 ||
+				    (f && f->enabled && cf != f))
 					continue;
 				ge_suggest__reject(c, "package strconv cannot be imported here: %s",
 				                   e->msg);

@@ -97,6 +97,25 @@ static void imports_kept_and_added(void **state)
 	      "int",
 	      "package p\n\nimport (\n\t\"strconv\"\n)\n\n"
 	      "func F(n int) string {\n\treturn strconv.Itoa(n)\n}\n");
+	/* A dot import of strconv is used as it is: unqualified calls, no second import. */
+	check("package p\n\nimport (\n\t\"fmt\"\n\t. \"strconv\"\n)\n\n"
+	      "func F(n int8) string {\n\treturn fmt.Sprint(n) + Quote(\"\")\n}\n",
+	      "signed",
+	      "package p\n\nimport (\n\t. \"strconv\"\n)\n\n"
+	      "func F(n int8) string {\n\treturn FormatInt(int64(n), 10) + Quote(\"\")\n}\n");
+	check("package p\n\nimport (\n\t\"fmt\"\n\t. \"strconv\"\n)\n\n"
+	      "func F(n int, b []byte) []byte {\n\tfmt.Println(Quote(\"\"))\n"
+	      "\treturn append(b, fmt.Sprint(n)...)\n}\n",
+	      "int",
+	      "package p\n\nimport (\n\t\"fmt\"\n\t. \"strconv\"\n)\n\n"
+	      "func F(n int, b []byte) []byte {\n\tfmt.Println(Quote(\"\"))\n"
+	      "\treturn AppendInt(b, int64(n), 10)\n}\n");
+	/* ... unless one of its functions is something else there. */
+	check("package p\n\nimport (\n\t\"fmt\"\n\t. \"strconv\"\n)\n\n"
+	      "func F(n int) string {\n\tItoa := Quote\n\treturn fmt.Sprint(n) + Itoa(\"\")\n}\n",
+	      "int",
+	      "package p\n\nimport (\n\t\"fmt\"\n\t. \"strconv\"\n)\n\n"
+	      "func F(n int) string {\n\tItoa := Quote\n\treturn fmt.Sprint(n) + Itoa(\"\")\n}\n");
 	/* strconv.Itoa in a file that does not import strconv is not the package: untouched. */
 	check("package p\n\nfunc F(n int) []byte {\n\treturn []byte(strconv.Itoa(n))\n}\n", "int",
 	      "package p\n\nfunc F(n int) []byte {\n\treturn []byte(strconv.Itoa(n))\n}\n");
@@ -251,6 +270,7 @@ static ge_suggest_result *one_result(const char *abs)
 	r->heap_after = 2;
 	r->candidates = 1;
 	r->go_runs = 3;
+	r->behaviour_pairs = 2;
 	return r;
 }
 
@@ -263,12 +283,14 @@ static void json_and_diff(void **state)
 	assert_non_null(strstr(b.ptr, "{\"schema\":\"goescape-suggest/1\",\"go\":\"go1.26.8\","));
 	assert_non_null(strstr(b.ptr, "\"heap_before\":3,\"heap_after\":2,\"heap_delta\":-1,"
 	                              "\"go_invocations\":3,"));
+	assert_non_null(strstr(b.ptr, "\"rounds\":0,\"behaviour_pairs\":2,"));
 	assert_non_null(
 	    strstr(b.ptr, "\"rule\":\"sprintf-d\",\"package\":\"example.com/m/p\","
 	                  "\"file\":\"p/x.go\",\"line\":6,\"column\":9,\"function\":\"F\","
 	                  "\"before\":\"fmt.Sprintf(\\\"%d\\\", n)\",\"after\":\"strconv.Itoa(n)\","
 	                  "\"stack_buffer\":null,\"heap_before\":[\"6:27: n escapes to heap\"],"
-	                  "\"heap_after\":[],\"heap_delta\":-1}"));
+	                  "\"heap_after\":[],\"heap_delta\":-1,\"allocs_before\":1,"
+	                  "\"allocs_after\":0}"));
 	ge_buf_clear(&b);
 	assert_int_equal(ge_suggest_diff(&b, r, NULL), 0);
 	assert_string_equal(b.ptr, "diff --git a/p/x.go b/p/x.go\n--- a/p/x.go\n+++ b/p/x.go\n"
@@ -415,6 +437,73 @@ static void compiler_errors(void **state)
 	ge_buf_release(&out);
 }
 
+/*
+ * The behaviour check's program and how its output is read.  The program
+ * of these pairs is tests/fixtures/suggest-behaviour/check.go; its output,
+ * from a real "go run" (go1.26), is go1.26-output.txt.  The last pair is
+ * a guard disabled on purpose: an int8 rewritten as if it were unsigned
+ * (FormatUint(uint64(v))), which compiles and prints -1 as
+ * 18446744073709551615; the check must drop it, and only it.
+ */
+static void behaviour(void **state)
+{
+	static const struct {
+		rule r;
+		inner in;
+		variant v;
+		tyclass ty;
+		const char *name;
+	} pairs[] = {
+	    {R_SPRINT, IN_SPRINT, V_STRING, TY_INT, "int"},
+	    {R_SPRINT, IN_SPRINT, V_STRING, TY_SIGNED, "int8"},
+	    {R_SPRINTF, IN_SPRINTF, V_STRING, TY_SIGNED, NULL},
+	    {R_SPRINTF, IN_SPRINTF, V_STRING, TY_UNSIGNED, NULL},
+	    {R_SPRINTF, IN_SPRINTF, V_STRING, TY_UINT64, "uint64"},
+	    {R_ITOA_BYTES, IN_ITOA, V_BUF, TY_INT, "int"},
+	    {R_ITOA_BYTES, IN_FORMATINT, V_NIL, TY_INT64, "int64"},
+	    {R_SPRINTF_BYTES, IN_SPRINTF, V_BUF, TY_UNSIGNED, "uintptr"},
+	    {R_APPEND_ITOA, IN_ITOA, V_DST, TY_INT, "int"},
+	    {R_APPEND_SPRINTF, IN_SPRINT, V_DST, TY_SIGNED, "int16"},
+	    {R_APPEND_ITOA, IN_ITOA, V_DST, TY_INT, "int"},       /* to a named []byte type */
+	    {R_SPRINT, IN_SPRINT, V_STRING, TY_UNSIGNED, "int8"}, /* wrong on purpose */
+	};
+	enum { NP = sizeof(pairs) / sizeof(pairs[0]) };
+	cand c[NP + 1];
+	sctx s;
+	ge_buf prog = GE_BUF_INIT, want = GE_BUF_INIT, out = GE_BUF_INIT;
+	size_t i;
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	memset(c, 0, sizeof(c));
+	for (i = 0; i < NP; i++) {
+		c[i].rule = pairs[i].r;
+		c[i].in = pairs[i].in;
+		c[i].var = pairs[i].v;
+		c[i].ty = pairs[i].ty;
+		c[i].tyname = pairs[i].name;
+		c[i].state = C_TRIAL;
+	}
+	c[NP - 2].dst_type = (char *)"json.RawMessage";
+	c[NP] = c[1]; /* the same pair twice: one check */
+	s.c = c;
+	s.nc = NP + 1;
+	assert_int_equal(ge_suggest__behaviour_program(&prog, &s), 0);
+	assert_int_equal(ge_file_read(&want, "../fixtures/suggest-behaviour/check.go"), 0);
+	assert_string_equal(prog.ptr, want.ptr);
+	assert_int_equal(ge_file_read(&out, "../fixtures/suggest-behaviour/go1.26-output.txt"), 0);
+	assert_int_equal(ge_suggest__behaviour_verdicts(&s, out.ptr, out.len), 0);
+	for (i = 0; i < NP; i++)
+		assert_int_equal(c[i].state, i == NP - 1 ? C_REJECTED : C_TRIAL);
+	assert_string_equal(c[NP - 1].reason,
+	                    "behaviour check: changes output for int8 -1: fmt.Sprint(v) gives "
+	                    "\"-1\", strconv.FormatUint(uint64(v), 10) gives "
+	                    "\"18446744073709551615\"");
+	free(c[NP - 1].reason);
+	ge_buf_release(&prog);
+	ge_buf_release(&want);
+	ge_buf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -428,6 +517,7 @@ int main(void)
 	    cmocka_unit_test(apply),
 	    cmocka_unit_test(covered),
 	    cmocka_unit_test(compiler_errors),
+	    cmocka_unit_test(behaviour),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

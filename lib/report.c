@@ -981,6 +981,11 @@ done:
 	return rc;
 }
 
+const char *ge_report_json_end(const char *p, const char *end)
+{
+	return sk_value(p, end);
+}
+
 int ge_report_from_json_streamed(ge_report **out, const char *json, size_t len)
 {
 	return from_json_stream(out, json, len);

@@ -143,5 +143,11 @@ int ge_report_from_json(ge_report **out, const char *json, size_t len, const cha
  * to the whole-tree reader (which then gives the message).  For tests.
  */
 int ge_report_from_json_streamed(ge_report **out, const char *json, size_t len);
+/*
+ * Where the JSON value starting at p ends (brackets matched, strings
+ * skipped; what is inside is not checked), or NULL when it does not end
+ * before end.  For a valid value it is where a JSON parser stops.
+ */
+const char *ge_report_json_end(const char *p, const char *end);
 
 #endif

@@ -334,6 +334,20 @@ static void json_streamed(void **state)
 	ge_report_free(r);
 }
 
+/* A note's reports are split at ge_report_json_end: where a parser stops. */
+static void json_end(void **state)
+{
+	static const char two[] = "{\"a\":\"}\\\"]{\",\"b\":[{},[1]]}\n{\"c\":1}";
+	static const char cut[] = "{\"a\":\"}\\\"\",\"b\":[{}";
+	const char *e = ge_report_json_end(two, two + strlen(two));
+	(void)state;
+	assert_non_null(e);
+	assert_int_equal(e - two, strchr(two, '\n') - two);
+	assert_ptr_equal(ge_report_json_end(e + 1, two + strlen(two)), two + strlen(two));
+	assert_null(ge_report_json_end(cut, cut + strlen(cut)));
+	assert_null(ge_report_json_end(two, two));
+}
+
 static void bad_json(void **state)
 {
 	static const char *const bad[] = {
@@ -415,6 +429,7 @@ int main(void)
 		cmocka_unit_test(fixture_counts),
 		cmocka_unit_test(json_round_trip),
 		cmocka_unit_test(json_streamed),
+		cmocka_unit_test(json_end),
 		cmocka_unit_test(bad_json),
 		cmocka_unit_test(json_stays_utf8),
 		cmocka_unit_test(json_invalid_utf8_and_control_bytes),

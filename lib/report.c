@@ -795,14 +795,19 @@ static const char *sk_ws(const char *p, const char *end)
 /* The end of the string token starting at p ('"'), or NULL. */
 static const char *sk_string(const char *p, const char *end)
 {
-	for (p++; p < end; p++) {
-		if (*p == '\\') {
-			if (++p >= end)
-				return NULL;
-		} else if (*p == '"')
-			return p + 1;
+	const char *q = p + 1;
+	for (;;) {
+		const char *b;
+		/* memchr to the next quote; it closes when an even number of
+		   backslashes precedes it. */
+		if (q >= end || !(q = memchr(q, '"', (size_t)(end - q))))
+			return NULL;
+		for (b = q; b > p + 1 && b[-1] == '\\'; b--)
+			;
+		if ((q - b) % 2 == 0)
+			return q + 1;
+		q++;
 	}
-	return NULL;
 }
 
 /*
@@ -841,20 +846,20 @@ static const char *sk_value(const char *p, const char *end)
 	return NULL;
 }
 
-typedef struct stream_list {
-	const char *p, *end; /* the list's text, '[' to ']' inclusive; p NULL: absent */
-} stream_list;
-
 /*
- * Each element of the list, parsed and added to r (fixed: to the fixed
- * list).  STREAM_DECLINE on anything from_json_tree would refuse.
+ * Each element of the list at p ('['), parsed and added to r (fixed: to the
+ * fixed list); *stop is set after its ']'.  STREAM_DECLINE on anything
+ * from_json_tree would refuse.
  */
-static int stream_list_add(ge_report *r, const stream_list *l, int fixed)
+static int stream_list_add(ge_report *r, const char *p, const char *end, int fixed,
+                           const char **stop_out)
 {
-	const char *p = sk_ws(l->p + 1, l->end), *end = l->end;
 	size_t idx = 0;
-	if (p < end && *p == ']')
+	p = sk_ws(p + 1, end);
+	if (p < end && *p == ']') {
+		*stop_out = p + 1;
 		return 0;
+	}
 	for (;;) {
 		const char *v = p, *stop = NULL, *q = sk_value(p, end);
 		cJSON *o;
@@ -878,8 +883,10 @@ static int stream_list_add(ge_report *r, const stream_list *l, int fixed)
 		if (rc < 0)
 			return STREAM_DECLINE;
 		p = sk_ws(q, end);
-		if (p < end && *p == ']')
+		if (p < end && *p == ']') {
+			*stop_out = p + 1;
 			return 0;
+		}
 		if (p >= end || *p != ',')
 			return STREAM_DECLINE;
 		p = sk_ws(p + 1, end);
@@ -890,7 +897,7 @@ static int stream_list_add(ge_report *r, const stream_list *l, int fixed)
 static int from_json_stream(ge_report **out, const char *json, size_t len)
 {
 	const char *p = json, *end = json + len;
-	stream_list diags = {NULL, NULL}, fixed = {NULL, NULL};
+	int seen_diags = 0, seen_fixed = 0;
 	ge_buf rest = GE_BUF_INIT;
 	cJSON *root = NULL;
 	const cJSON *schema;
@@ -902,6 +909,10 @@ static int from_json_stream(ge_report **out, const char *json, size_t len)
 		goto done;
 	if (ge_buf_puts(&rest, "{") < 0)
 		goto nomem;
+	/* The lists are added as they are met, the header checked after. */
+	if ((rc = ge_report_new(&r)) < 0)
+		goto done;
+	rc = STREAM_DECLINE;
 	p = sk_ws(p + 1, end);
 	if (p < end && *p == '}')
 		p++;
@@ -915,16 +926,18 @@ static int from_json_stream(ge_report **out, const char *json, size_t len)
 			if (p >= end || *p != ':')
 				goto done;
 			v = sk_ws(p + 1, end);
-			if (!(ve = sk_value(v, end)))
-				goto done;
 			if ((ke - k == 13 && memcmp(k, "\"diagnostics\"", 13) == 0) ||
 			    (ke - k == 7 && memcmp(k, "\"fixed\"", 7) == 0)) {
-				stream_list *l = ke - k == 7 ? &fixed : &diags;
-				if (l->p || *v != '[')
+				int *seen = ke - k == 7 ? &seen_fixed : &seen_diags;
+				if (*seen || v >= end || *v != '[')
 					goto done; /* a second one, or not a list */
-				l->p = v;
-				l->end = ve;
+				*seen = 1;
+				if ((rc = stream_list_add(r, v, end, ke - k == 7, &ve)) != 0)
+					goto done;
+				rc = STREAM_DECLINE;
 			} else {
+				if (!(ve = sk_value(v, end)))
+					goto done;
 				if ((!first && ge_buf_puts(&rest, ",") < 0) ||
 				    ge_buf_put(&rest, k, (size_t)(ve - k)) < 0)
 					goto nomem;
@@ -942,15 +955,13 @@ static int from_json_stream(ge_report **out, const char *json, size_t len)
 	/* from_json_tree's test for data after the document. */
 	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
 		p++;
-	if (p < end || !diags.p || ge_buf_puts(&rest, "}") < 0)
+	if (p < end || !seen_diags || ge_buf_puts(&rest, "}") < 0)
 		goto done;
 	if (!(root = cJSON_ParseWithLength(rest.ptr, rest.len)))
 		goto done;
 	schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
 	if (!cJSON_IsString(schema) || (strcmp(schema->valuestring, "goescape-report/1") != 0 &&
 	                                strcmp(schema->valuestring, "goescape-baseline/1") != 0))
-		goto done;
-	if ((rc = ge_report_new(&r)) < 0)
 		goto done;
 	rc = ge_report_set_meta(r, jstr(root, "go"), jstr(root, "module"), jstr(root, "commit"),
 	                        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "dirty")));
@@ -961,9 +972,6 @@ static int from_json_stream(ge_report **out, const char *json, size_t len)
 		rc = STREAM_DECLINE;
 		goto done;
 	}
-	if ((rc = stream_list_add(r, &diags, 0)) != 0 ||
-	    (fixed.p && (rc = stream_list_add(r, &fixed, 1)) != 0))
-		goto done;
 	*out = r;
 	r = NULL;
 	rc = 0;

@@ -679,7 +679,7 @@ static int parse_config(ge_report *r, const cJSON *root, const char *name)
 	return 0;
 }
 
-int ge_report_from_json(ge_report **out, const char *json, size_t len, const char *name)
+static int from_json_tree(ge_report **out, const char *json, size_t len, const char *name)
 {
 	cJSON *root = NULL;
 	const cJSON *arr, *item, *schema;
@@ -772,4 +772,245 @@ done:
 	cJSON_Delete(root);
 	ge_report_free(r);
 	return rc;
+}
+
+/*
+ * The streaming reader.  A baseline or note of a million diagnostics is a
+ * few hundred megabytes of JSON, and cJSON's tree of it is several times
+ * that, so the document is read here without a tree of the whole: one scan
+ * finds the top-level members; every member except "diagnostics" and
+ * "fixed" is parsed by cJSON as a small object of its own (so the header is
+ * checked exactly as from_json_tree does), and the two lists are parsed one
+ * element at a time, each element's tree freed before the next.
+ *
+ * It only ever succeeds with the report from_json_tree would give.  On
+ * anything it is not sure of (a syntax error, a field that fails a check, a
+ * duplicate or escaped key, deep nesting, a byte-order mark) it declines and
+ * from_json_tree reads the document again, so every message, and which of
+ * several problems is reported, stays exactly that one's.
+ */
+#define STREAM_DECLINE   1
+#define STREAM_MAX_DEPTH 512 /* below cJSON's nesting limit, even one level in */
+
+/* cJSON's whitespace: every byte up to and including space. */
+static const char *sk_ws(const char *p, const char *end)
+{
+	while (p < end && (unsigned char)*p <= 32)
+		p++;
+	return p;
+}
+
+/* The end of the string token starting at p ('"'), or NULL. */
+static const char *sk_string(const char *p, const char *end)
+{
+	const char *q = p + 1;
+	for (;;) {
+		const char *b;
+		/* memchr to the next quote; it closes when an even number of
+		   backslashes precedes it. */
+		if (q >= end || !(q = memchr(q, '"', (size_t)(end - q))))
+			return NULL;
+		for (b = q; b > p + 1 && b[-1] == '\\'; b--)
+			;
+		if ((q - b) % 2 == 0)
+			return q + 1;
+		q++;
+	}
+}
+
+/*
+ * The end of the JSON value starting at p, or NULL.  Containers are only
+ * bracket-matched here; cJSON checks what is inside when it parses them.
+ */
+static const char *sk_value(const char *p, const char *end)
+{
+	int depth = 0;
+	if (p >= end)
+		return NULL;
+	if (*p == '"')
+		return sk_string(p, end);
+	if (*p != '{' && *p != '[') {
+		const char *q = p;
+		while (q < end && (unsigned char)*q > 32 && *q != ',' && *q != ']' && *q != '}' &&
+		       *q != '"' && *q != '[' && *q != '{' && *q != ':')
+			q++;
+		return q > p ? q : NULL;
+	}
+	while (p < end) {
+		if (*p == '"') {
+			if (!(p = sk_string(p, end)))
+				return NULL;
+			continue;
+		}
+		if (*p == '{' || *p == '[') {
+			if (++depth > STREAM_MAX_DEPTH)
+				return NULL;
+		} else if (*p == '}' || *p == ']') {
+			if (--depth == 0)
+				return p + 1;
+		}
+		p++;
+	}
+	return NULL;
+}
+
+/*
+ * Each element of the list at p ('['), parsed and added to r (fixed: to the
+ * fixed list); *stop is set after its ']'.  STREAM_DECLINE on anything
+ * from_json_tree would refuse.
+ */
+static int stream_list_add(ge_report *r, const char *p, const char *end, int fixed,
+                           const char **stop_out)
+{
+	size_t idx = 0;
+	p = sk_ws(p + 1, end);
+	if (p < end && *p == ']') {
+		*stop_out = p + 1;
+		return 0;
+	}
+	for (;;) {
+		const char *v = p, *stop = NULL, *q = sk_value(p, end);
+		cJSON *o;
+		ge_diag d;
+		int rc;
+		if (!q || *v != '{')
+			return STREAM_DECLINE;
+		o = cJSON_ParseWithLengthOpts(v, (size_t)(q - v), &stop, 0);
+		if (!o)
+			return STREAM_DECLINE;
+		if (stop != q) {
+			cJSON_Delete(o);
+			return STREAM_DECLINE;
+		}
+		rc = parse_diag(&d, o, "", idx++);
+		if (rc == 0)
+			rc = fixed ? ge_report_add_fixed(r, &d) : ge_report_add(r, &d);
+		cJSON_Delete(o);
+		if (rc == GE_ENOMEM)
+			return rc;
+		if (rc < 0)
+			return STREAM_DECLINE;
+		p = sk_ws(q, end);
+		if (p < end && *p == ']') {
+			*stop_out = p + 1;
+			return 0;
+		}
+		if (p >= end || *p != ',')
+			return STREAM_DECLINE;
+		p = sk_ws(p + 1, end);
+	}
+}
+
+/* 0 with *out set, GE_ENOMEM, or STREAM_DECLINE (*out NULL). */
+static int from_json_stream(ge_report **out, const char *json, size_t len)
+{
+	const char *p = json, *end = json + len;
+	int seen_diags = 0, seen_fixed = 0;
+	ge_buf rest = GE_BUF_INIT;
+	cJSON *root = NULL;
+	const cJSON *schema;
+	ge_report *r = NULL;
+	int rc = STREAM_DECLINE, first = 1;
+	*out = NULL;
+	p = sk_ws(p, end);
+	if (p >= end || *p != '{')
+		goto done;
+	if (ge_buf_puts(&rest, "{") < 0)
+		goto nomem;
+	/* The lists are added as they are met, the header checked after. */
+	if ((rc = ge_report_new(&r)) < 0)
+		goto done;
+	rc = STREAM_DECLINE;
+	p = sk_ws(p + 1, end);
+	if (p < end && *p == '}')
+		p++;
+	else
+		for (;;) {
+			const char *k = p, *ke, *v, *ve;
+			if (p >= end || *p != '"' || !(ke = sk_string(p, end)) ||
+			    memchr(k, '\\', (size_t)(ke - k)))
+				goto done;
+			p = sk_ws(ke, end);
+			if (p >= end || *p != ':')
+				goto done;
+			v = sk_ws(p + 1, end);
+			if ((ke - k == 13 && memcmp(k, "\"diagnostics\"", 13) == 0) ||
+			    (ke - k == 7 && memcmp(k, "\"fixed\"", 7) == 0)) {
+				int *seen = ke - k == 7 ? &seen_fixed : &seen_diags;
+				if (*seen || v >= end || *v != '[')
+					goto done; /* a second one, or not a list */
+				*seen = 1;
+				if ((rc = stream_list_add(r, v, end, ke - k == 7, &ve)) != 0)
+					goto done;
+				rc = STREAM_DECLINE;
+			} else {
+				if (!(ve = sk_value(v, end)))
+					goto done;
+				if ((!first && ge_buf_puts(&rest, ",") < 0) ||
+				    ge_buf_put(&rest, k, (size_t)(ve - k)) < 0)
+					goto nomem;
+				first = 0;
+			}
+			p = sk_ws(ve, end);
+			if (p < end && *p == '}') {
+				p++;
+				break;
+			}
+			if (p >= end || *p != ',')
+				goto done;
+			p = sk_ws(p + 1, end);
+		}
+	/* from_json_tree's test for data after the document. */
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	if (p < end || !seen_diags || ge_buf_puts(&rest, "}") < 0)
+		goto done;
+	if (!(root = cJSON_ParseWithLength(rest.ptr, rest.len)))
+		goto done;
+	schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
+	if (!cJSON_IsString(schema) || (strcmp(schema->valuestring, "goescape-report/1") != 0 &&
+	                                strcmp(schema->valuestring, "goescape-baseline/1") != 0))
+		goto done;
+	rc = ge_report_set_meta(r, jstr(root, "go"), jstr(root, "module"), jstr(root, "commit"),
+	                        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "dirty")));
+	if (rc < 0)
+		goto done;
+	r->counted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "counts"));
+	if (parse_config(r, root, "") < 0) {
+		rc = STREAM_DECLINE;
+		goto done;
+	}
+	*out = r;
+	r = NULL;
+	rc = 0;
+	goto done;
+nomem:
+	rc = GE_ENOMEM;
+done:
+	if (rc == GE_ENOMEM)
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+	else if (rc > 0)
+		ge_error_clear();
+	cJSON_Delete(root);
+	ge_buf_release(&rest);
+	ge_report_free(r);
+	return rc;
+}
+
+const char *ge_report_json_end(const char *p, const char *end)
+{
+	return sk_value(p, end);
+}
+
+int ge_report_from_json_streamed(ge_report **out, const char *json, size_t len)
+{
+	return from_json_stream(out, json, len);
+}
+
+int ge_report_from_json(ge_report **out, const char *json, size_t len, const char *name)
+{
+	int rc = from_json_stream(out, json, len);
+	if (rc != STREAM_DECLINE)
+		return rc;
+	return from_json_tree(out, json, len, name);
 }

@@ -144,5 +144,17 @@ int ge_report_to_json_extra(ge_buf *out, const ge_report *r,
                             const char *top_extra, void *ud);
 /* Parse report JSON; name is used in messages.  GE_EBADINPUT on bad input. */
 int ge_report_from_json(ge_report **out, const char *json, size_t len, const char *name);
+/*
+ * ge_report_from_json's streaming reader alone (no tree of the whole
+ * document): 0 with *out set, or 1 when it declines and leaves the document
+ * to the whole-tree reader (which then gives the message).  For tests.
+ */
+int ge_report_from_json_streamed(ge_report **out, const char *json, size_t len);
+/*
+ * Where the JSON value starting at p ends (brackets matched, strings
+ * skipped; what is inside is not checked), or NULL when it does not end
+ * before end.  For a valid value it is where a JSON parser stops.
+ */
+const char *ge_report_json_end(const char *p, const char *end);
 
 #endif

@@ -275,6 +275,79 @@ static void json_round_trip(void **state)
 	ge_report_free(back);
 }
 
+/*
+ * The streaming reader (no tree of the whole document) reads what goescape
+ * writes, to the same report; it declines what it is not sure of, and the
+ * whole-tree reader then reads it the same or refuses it with its message.
+ */
+static void json_streamed(void **state)
+{
+	static const char *const declined[] = {
+	    /* an escaped key, a second list, a byte-order mark, data after it */
+	    "{\"schema\":\"goescape-report/1\",\"diagnostic\\u0073\":[]}",
+	    "{\"schema\":\"goescape-report/1\",\"diagnostics\":[],\"diagnostics\":[]}",
+	    "\xef\xbb\xbf{\"schema\":\"goescape-report/1\",\"diagnostics\":[]}",
+	    /* every refusal: the whole-tree reader gives the message */
+	    "{\"schema\":\"goescape-report/1\",\"diagnostics\":[]} {}",
+	    "{\"schema\":\"goescape-report/1\",\"diagnostics\":[{\"file\":\"a.go\"}]}",
+	    "{\"schema\":\"goescape-report/1\",\"diagnostics\":[1,]}",
+	    "{\"schema\":\"goescape-report/1\",\"diagnostics\":[{\"file\":\"a.go\",]}",
+	    "{\"schema\":\"goescape-report/9\",\"diagnostics\":[]}", "{\"diagnostics\":[]}", NULL};
+	ge_report *r = NULL, *back = NULL;
+	ge_buf j1 = GE_BUF_INIT, j2 = GE_BUF_INIT;
+	ge_diag a = mk("p/x.go", 3, 1, GE_KIND_ESCAPES, "([]byte)(~r0)");
+	ge_diag b = mk("p/x.go", 4, 2, GE_KIND_LEAK, "p");
+	size_t i;
+	(void)state;
+	assert_int_equal(ge_report_new(&r), 0);
+	assert_int_equal(ge_report_set_meta(r, "go1.26.8", "example.com/m", NULL, 1), 0);
+	a.status = GE_STATUS_NEW;
+	a.count = 3;
+	assert_int_equal(ge_report_add(r, &a), 0);
+	assert_int_equal(ge_report_add(r, &b), 0);
+	assert_int_equal(ge_report_add_fixed(r, &b), 0);
+	ge_report_sort(r);
+	assert_int_equal(ge_report_to_json(&j1, r), 0);
+	assert_int_equal(ge_report_from_json_streamed(&back, j1.ptr, j1.len), 0);
+	assert_non_null(back);
+	assert_int_equal(back->ndiags, 2);
+	assert_int_equal(back->nfixed, 1);
+	assert_int_equal(ge_report_to_json(&j2, back), 0);
+	assert_string_equal(j1.ptr, j2.ptr);
+	ge_report_free(back);
+	back = NULL;
+	for (i = 0; declined[i]; i++) {
+		ge_report *d = (ge_report *)1;
+		assert_int_equal(ge_report_from_json_streamed(&d, declined[i], strlen(declined[i])),
+		                 1);
+		assert_null(d);
+	}
+	/* Declined but good: read by the whole-tree reader all the same. */
+	assert_int_equal(ge_report_from_json(&back, declined[0], strlen(declined[0]), "d.json"), 0);
+	assert_int_equal(back->ndiags, 0);
+	ge_report_free(back);
+	assert_int_equal(ge_report_from_json(&back, declined[4], strlen(declined[4]), "d.json"),
+	                 GE_EBADINPUT);
+	assert_string_equal(ge_error_last(), "'d.json': diagnostic 1 lacks \"function\"");
+	ge_buf_release(&j1);
+	ge_buf_release(&j2);
+	ge_report_free(r);
+}
+
+/* A note's reports are split at ge_report_json_end: where a parser stops. */
+static void json_end(void **state)
+{
+	static const char two[] = "{\"a\":\"}\\\"]{\",\"b\":[{},[1]]}\n{\"c\":1}";
+	static const char cut[] = "{\"a\":\"}\\\"\",\"b\":[{}";
+	const char *e = ge_report_json_end(two, two + strlen(two));
+	(void)state;
+	assert_non_null(e);
+	assert_int_equal(e - two, strchr(two, '\n') - two);
+	assert_ptr_equal(ge_report_json_end(e + 1, two + strlen(two)), two + strlen(two));
+	assert_null(ge_report_json_end(cut, cut + strlen(cut)));
+	assert_null(ge_report_json_end(two, two));
+}
+
 static void bad_json(void **state)
 {
 	static const char *const bad[] = {
@@ -355,6 +428,8 @@ int main(void)
 		cmocka_unit_test(json_without_counts),
 		cmocka_unit_test(fixture_counts),
 		cmocka_unit_test(json_round_trip),
+		cmocka_unit_test(json_streamed),
+		cmocka_unit_test(json_end),
 		cmocka_unit_test(bad_json),
 		cmocka_unit_test(json_stays_utf8),
 		cmocka_unit_test(json_invalid_utf8_and_control_bytes),

@@ -6,6 +6,9 @@
 
 command -v strace >/dev/null || skip_all "no strace"
 strace -f -qq -o /dev/null true 2>/dev/null || skip_all "strace cannot trace here"
+# LeakSanitizer cannot run under ptrace: a sanitizer build is traced with
+# its leak check off (every other test checks leaks).
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
 test_expect_success 'setup: the shop and its compiler output' '
 	copy_example shop &&

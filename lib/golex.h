@@ -1,6 +1,6 @@
 /*
  * lib/golex: the one Go lexer.  Every module that looks at Go source
- * (gosrc's function spans, goexpr's statements) reads these tokens; none
+ * (gosrc's function spans, gostmt's statements) reads these tokens; none
  * has a scanner of its own.
  *
  * Tokens follow the Go specification and, token for token, Go's own

@@ -2,7 +2,7 @@
  * lib/suggest: verified patches that replace integer formatting with
  * strconv.Append* over stack buffers.
  *
- * Rules (found in the Go source with lib/goexpr, never in compiler text):
+ * Rules (found in the Go source with lib/gostmt, never in compiler text):
  *   itoa-bytes      []byte(strconv.Itoa(x)), []byte(strconv.FormatInt(x, b))
  *   sprintf-d       fmt.Sprintf("%d", x)
  *   sprint-int      fmt.Sprint(x)                      (x of a predeclared integer type)

@@ -3,7 +3,7 @@
  * for other modules).  lib/suggest.h is the public face.
  *
  * The modules and what each owns:
- *   suggest_rules.c   the rules: matches in a file's tokens (lib/goexpr on
+ *   suggest_rules.c   the rules: matches in a file's tokens (lib/gostmt on
  *                     lib/golex), where a rewrite may go, its text, a file's
  *                     rendered text with buffers and import edits
  *   suggest_probe.c   the type of each fmt argument, from probe builds
@@ -31,7 +31,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "goexpr.h"
+#include "gostmt.h"
 #include "gosrc.h"
 #include "overlay.h"
 #include "run.h"
@@ -108,7 +108,7 @@ typedef struct sfile {
 	char *rel, *abs, *pkg;
 	char *text;
 	size_t len;
-	ge_goexpr *x;
+	ge_gostmt_file *x;
 	ge_gofile *gf;
 	const char *fmt_name; /* NULL when fmt is not imported under a name */
 	const char *sc_name;  /* strconv's name here: the import's, or "strconv" to add */
@@ -159,25 +159,25 @@ static inline int oom(void)
 	return ge_error_set(GE_ENOMEM, "out of memory");
 }
 
-static inline int tok_eq(const ge_goexpr *x, uint32_t i, const char *s)
+static inline int tok_eq(const ge_gostmt_file *x, uint32_t i, const char *s)
 {
-	return ge_goexpr_is(x, i, s);
+	return ge_gostmt_is(x, i, s);
 }
 
-static inline int is_ident(const ge_goexpr *x, uint32_t i, const char *s)
+static inline int is_ident(const ge_gostmt_file *x, uint32_t i, const char *s)
 {
-	return i < x->ntoks && x->toks[i].kind == GE_TOK_IDENT && ge_goexpr_is(x, i, s);
+	return i < x->ntoks && x->toks[i].kind == GE_TOK_IDENT && ge_gostmt_is(x, i, s);
 }
 
 /* Source text of tokens [f, l]. */
-static inline int put_toks(ge_buf *b, const ge_goexpr *x, uint32_t f, uint32_t l)
+static inline int put_toks(ge_buf *b, const ge_gostmt_file *x, uint32_t f, uint32_t l)
 {
-	return ge_buf_put(b, x->src + x->toks[f].off, ge_goexpr_end(x, l) - x->toks[f].off);
+	return ge_buf_put(b, x->src + x->toks[f].off, ge_gostmt_end(x, l) - x->toks[f].off);
 }
 
-static inline char *dup_toks(const ge_goexpr *x, uint32_t f, uint32_t l)
+static inline char *dup_toks(const ge_gostmt_file *x, uint32_t f, uint32_t l)
 {
-	return ge_strndup(x->src + x->toks[f].off, ge_goexpr_end(x, l) - x->toks[f].off);
+	return ge_strndup(x->src + x->toks[f].off, ge_gostmt_end(x, l) - x->toks[f].off);
 }
 
 static inline int enabled(const cand *c)

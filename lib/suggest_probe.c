@@ -245,9 +245,9 @@ static void classify_arg(sctx *s, cand *c, const probe *p)
 /* Where c's probe goes in its file's text. */
 static size_t probe_offset(const sctx *s, const cand *c)
 {
-	const ge_goexpr *x = s->files[c->file].x;
+	const ge_gostmt_file *x = s->files[c->file].x;
 	if (c->probe_after != GE_GOX_NONE)
-		return ge_goexpr_end(x, c->probe_after);
+		return ge_gostmt_end(x, c->probe_after);
 	return x->toks[x->stmts[c->stmt].first].off;
 }
 

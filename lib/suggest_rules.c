@@ -23,7 +23,7 @@ void ge_suggest__reject(cand *c, const char *fmt, ...)
 /* ---- matching ----------------------------------------------------------- */
 
 /* pkg.fn( at i, not itself selected from something: the '(' or NONE. */
-static uint32_t call_at(const ge_goexpr *x, uint32_t i, const char *pkg, const char *fn)
+static uint32_t call_at(const ge_gostmt_file *x, uint32_t i, const char *pkg, const char *fn)
 {
 	if (!pkg || !is_ident(x, i, pkg) || (i > 0 && tok_eq(x, i - 1, ".")) ||
 	    !tok_eq(x, i + 1, ".") || !is_ident(x, i + 2, fn) || !tok_eq(x, i + 3, "(") ||
@@ -33,7 +33,8 @@ static uint32_t call_at(const ge_goexpr *x, uint32_t i, const char *pkg, const c
 }
 
 /* Split the arguments of the call whose '(' is open: up to max ranges. */
-static size_t split_args(const ge_goexpr *x, uint32_t open, uint32_t *af, uint32_t *al, size_t max)
+static size_t split_args(const ge_gostmt_file *x, uint32_t open, uint32_t *af, uint32_t *al,
+                         size_t max)
 {
 	uint32_t close = x->toks[open].match, k = open + 1, start = open + 1;
 	size_t n = 0;
@@ -72,7 +73,7 @@ typedef struct match {
 } match;
 
 /* One of the four calls at i, with a single plain argument (no x...). */
-static int inner_at(const ge_goexpr *x, uint32_t i, const sfile *f, match *m)
+static int inner_at(const ge_gostmt_file *x, uint32_t i, const sfile *f, match *m)
 {
 	uint32_t af[3], al[3], open;
 	size_t n;
@@ -146,7 +147,7 @@ static int add_cand(sctx *s, const cand *c)
 int ge_suggest__find_in_file(sctx *s, size_t fi)
 {
 	sfile *f = &s->files[fi];
-	const ge_goexpr *x = f->x;
+	const ge_gostmt_file *x = f->x;
 	uint32_t i, covered_until = 0;
 	int rc;
 	for (i = 0; i < x->ntoks; i++) {
@@ -217,7 +218,7 @@ void ge_suggest__sfile_release(sfile *f)
 	free(f->abs);
 	free(f->pkg);
 	free(f->text);
-	ge_goexpr_free(f->x);
+	ge_gostmt_free(f->x);
 	ge_gofile_free(f->gf);
 	free(f->round_text);
 	free(f->backing);
@@ -244,7 +245,7 @@ static int is_generated(const char *t, size_t len)
 }
 
 /* Is path imported with "."? */
-static int dot_import(const ge_goexpr *x, const char *path)
+static int dot_import(const ge_gostmt_file *x, const char *path)
 {
 	size_t i;
 	for (i = 0; i < x->nimports; i++)
@@ -263,12 +264,12 @@ int ge_suggest__sfile_scan(sfile *f, char *text, size_t len)
 	f->len = len;
 	if (!f->text && !(f->text = ge_strdup("")))
 		return oom();
-	if ((rc = ge_goexpr_parse(&f->x, f->text, f->len)) < 0 ||
+	if ((rc = ge_gostmt_parse(&f->x, f->text, f->len)) < 0 ||
 	    (rc = ge_gofile_parse(&f->gf, f->text, f->len)) < 0)
 		return rc;
 	f->generated = is_generated(f->text, f->len);
-	f->fmt_name = ge_goexpr_import_name(f->x, "fmt", NULL);
-	n = ge_goexpr_import_name(f->x, "strconv", NULL);
+	f->fmt_name = ge_gostmt_import_name(f->x, "fmt", NULL);
+	n = ge_gostmt_import_name(f->x, "strconv", NULL);
 	f->sc_imported = n != NULL;
 	f->sc_name = n ? n : "strconv";
 	f->sc_dot = !n && dot_import(f->x, "strconv");
@@ -345,7 +346,7 @@ static size_t heap_on_lines(const ge_report *r, const char *file, uint32_t l1, u
 }
 
 /* Does a label stand before token i ("L:" or "L:\n")?  A declaration there would take it. */
-static int labeled(const ge_goexpr *x, uint32_t i)
+static int labeled(const ge_gostmt_file *x, uint32_t i)
 {
 	return i >= 2 && tok_eq(x, i - 1, ":") && x->toks[i - 2].kind == GE_TOK_IDENT &&
 	       (i == 2 || x->toks[i - 3].kind == GE_TOK_SEMI || tok_eq(x, i - 3, "{") ||
@@ -353,9 +354,9 @@ static int labeled(const ge_goexpr *x, uint32_t i)
 }
 
 /* Is the candidate the whole operand of "return"?  Its buffer would always escape. */
-static int returned_whole(const ge_goexpr *x, const cand *c)
+static int returned_whole(const ge_gostmt_file *x, const cand *c)
 {
-	const ge_gostmt *st = &x->stmts[c->stmt];
+	const ge_stmt *st = &x->stmts[c->stmt];
 	return tok_eq(x, st->first, "return") && c->first == st->first + 1 && c->last == st->last;
 }
 
@@ -363,7 +364,7 @@ static int returned_whole(const ge_goexpr *x, const cand *c)
  * Is there a shift in tokens [f, l]?  In 'a'<<n the untyped 'a' takes the
  * type the context gives it, so int64('a'<<n) shifts in int64, not rune.
  */
-static int has_shift(const ge_goexpr *x, uint32_t f, uint32_t l)
+static int has_shift(const ge_gostmt_file *x, uint32_t f, uint32_t l)
 {
 	uint32_t k;
 	for (k = f; k <= l && k < x->ntoks; k++)
@@ -378,7 +379,7 @@ static int has_shift(const ge_goexpr *x, uint32_t f, uint32_t l)
  * declare variables before c?  Its tokens are the statement's own: those
  * of a body belong to the body's statements.
  */
-static int header_declares(const ge_goexpr *x, const cand *c)
+static int header_declares(const ge_gostmt_file *x, const cand *c)
 {
 	uint32_t k;
 	for (k = x->stmts[c->stmt].first; k < c->first; k++)
@@ -392,9 +393,9 @@ static int header_declares(const ge_goexpr *x, const cand *c)
  * does: the token after which it goes.  An if or for: the body's '{'.  A
  * switch: the ':' of its first clause.  GE_GOX_NONE when there is none.
  */
-static uint32_t scope_start(const ge_goexpr *x, const cand *c)
+static uint32_t scope_start(const ge_gostmt_file *x, const cand *c)
 {
-	const ge_gostmt *st = &x->stmts[c->stmt];
+	const ge_stmt *st = &x->stmts[c->stmt];
 	uint32_t k, body = GE_GOX_NONE;
 	for (k = c->last + 1; k <= st->last && k < x->ntoks; k++) {
 		if ((tok_eq(x, k, "(") || tok_eq(x, k, "[")) && x->toks[k].match != GE_GOX_NONE) {
@@ -422,8 +423,8 @@ static uint32_t scope_start(const ge_goexpr *x, const cand *c)
 void ge_suggest__prefilter(sctx *s, cand *c)
 {
 	sfile *f = &s->files[c->file];
-	const ge_goexpr *x = f->x;
-	const ge_gostmt *st;
+	const ge_gostmt_file *x = f->x;
+	const ge_stmt *st;
 	c->heap_lines =
 	    s->base ? (int)heap_on_lines(s->base, f->rel, c->old_first, c->old_last) : 1;
 	if (!c->heap_lines) {
@@ -434,7 +435,7 @@ void ge_suggest__prefilter(sctx *s, cand *c)
 		ge_suggest__reject(c, "in a generated file");
 		return;
 	}
-	if (ge_goexpr_import_name(x, "C", NULL)) {
+	if (ge_gostmt_import_name(x, "C", NULL)) {
 		ge_suggest__reject(c, "in a cgo file");
 		return;
 	}
@@ -457,7 +458,7 @@ void ge_suggest__prefilter(sctx *s, cand *c)
 		                                  "AppendUint"};
 		size_t k;
 		for (k = 0; k < sizeof(fns) / sizeof(fns[0]); k++)
-			if (ge_goexpr_shadowed(x, st->decl_first, st->decl_last, fns[k])) {
+			if (ge_gostmt_shadowed(x, st->decl_first, st->decl_last, fns[k])) {
 				ge_suggest__reject(
 				    c,
 				    "strconv is dot-imported and '%s' names something "
@@ -465,12 +466,12 @@ void ge_suggest__prefilter(sctx *s, cand *c)
 				    fns[k]);
 				return;
 			}
-	} else if (ge_goexpr_shadowed(x, st->decl_first, st->decl_last, f->sc_name)) {
+	} else if (ge_gostmt_shadowed(x, st->decl_first, st->decl_last, f->sc_name)) {
 		ge_suggest__reject(c, "'%s' names something other than package strconv here",
 		                   f->sc_name);
 		return;
 	}
-	if (is_fmt_rule(c) && ge_goexpr_shadowed(x, st->decl_first, st->decl_last, f->fmt_name)) {
+	if (is_fmt_rule(c) && ge_gostmt_shadowed(x, st->decl_first, st->decl_last, f->fmt_name)) {
 		ge_suggest__reject(c, "'%s' names something other than package fmt here",
 		                   f->fmt_name);
 		return;
@@ -487,13 +488,13 @@ void ge_suggest__prefilter(sctx *s, cand *c)
 		                      "type from the new context");
 		return;
 	}
-	c->generic = ge_goexpr_decl_generic(x, st->decl_first);
+	c->generic = ge_gostmt_decl_generic(x, st->decl_first);
 	if (c->rule == R_APPEND_ITOA || c->rule == R_APPEND_SPRINTF)
 		c->var = V_DST;
 	else if (bytes_rule(c))
 		c->var = st->kind == GE_STMT_SIMPLE && !tok_eq(x, st->first, "go") &&
 		                 !tok_eq(x, st->first, "defer") &&
-		                 ge_goexpr_stmt_own_line(x, c->stmt) && !returned_whole(x, c) &&
+		                 ge_gostmt_stmt_own_line(x, c->stmt) && !returned_whole(x, c) &&
 		                 !labeled(x, st->first)
 		             ? V_BUF
 		             : V_NIL;
@@ -505,7 +506,7 @@ void ge_suggest__prefilter(sctx *s, cand *c)
 static int pick_bufname(sctx *s, cand *c)
 {
 	const sfile *f = &s->files[c->file];
-	const ge_gostmt *st = &f->x->stmts[c->stmt];
+	const ge_stmt *st = &f->x->stmts[c->stmt];
 	unsigned n;
 	size_t k;
 	for (n = 1; n < 1000; n++) {
@@ -515,7 +516,7 @@ static int pick_bufname(sctx *s, cand *c)
 			snprintf(name, sizeof(name), "buf");
 		else
 			snprintf(name, sizeof(name), "buf%u", n);
-		taken = ge_goexpr_uses_ident(f->x, st->decl_first, st->decl_last, name);
+		taken = ge_gostmt_uses_ident(f->x, st->decl_first, st->decl_last, name);
 		for (k = 0; k < s->nc && !taken; k++) {
 			const cand *o = &s->c[k];
 			taken = o != c && o->file == c->file && o->bufname[0] &&
@@ -589,7 +590,7 @@ int ge_suggest__expr_text_of(ge_buf *b, const char *S, const cand *c, const char
 int ge_suggest__expr_text(ge_buf *b, const sctx *s, const cand *c)
 {
 	const sfile *f = &s->files[c->file];
-	const ge_goexpr *x = f->x;
+	const ge_gostmt_file *x = f->x;
 	ge_buf xt = GE_BUF_INIT, dst = GE_BUF_INIT, bt = GE_BUF_INIT, pfx = GE_BUF_INIT;
 	int rc;
 	if ((rc = put_toks(&xt, x, c->xf, c->xl)) < 0)
@@ -699,7 +700,7 @@ static int rest_is_trivia(const char *t, size_t len, size_t off)
 	       (off + 1 < len && t[off] == '/' && t[off + 1] == '/');
 }
 
-static int spec_count(const ge_goexpr *x, uint32_t decl_first)
+static int spec_count(const ge_gostmt_file *x, uint32_t decl_first)
 {
 	size_t i;
 	int n = 0;
@@ -711,7 +712,7 @@ static int spec_count(const ge_goexpr *x, uint32_t decl_first)
 /* Delete import spec k: its line, or its whole declaration when it is the only spec. */
 static int remove_import(edits *es, const sfile *f, size_t k)
 {
-	const ge_goexpr *x = f->x;
+	const ge_gostmt_file *x = f->x;
 	const ge_goimport *im = &x->imports[k];
 	const char *t = f->text;
 	size_t len = f->len, start, end;
@@ -721,7 +722,7 @@ static int remove_import(edits *es, const sfile *f, size_t k)
 		b = im->decl_last;
 	}
 	start = x->toks[a].off;
-	end = ge_goexpr_end(x, b);
+	end = ge_gostmt_end(x, b);
 	if (ws_only(t, line_start(t, start), start) && rest_is_trivia(t, len, end)) {
 		size_t prev;
 		int prev_blank, next_blank, prev_opens, next_closes;
@@ -737,7 +738,7 @@ static int remove_import(edits *es, const sfile *f, size_t k)
 		else if (prev_blank && next_closes)
 			start = prev;
 	} else if (b + 1 < x->ntoks && x->toks[b + 1].kind == GE_TOK_SEMI && x->toks[b + 1].len) {
-		end = ge_goexpr_end(x, b + 1);
+		end = ge_gostmt_end(x, b + 1);
 	}
 	return edit_add(es, start, end, "", (size_t)-1, 0);
 }
@@ -750,7 +751,7 @@ static int std_path(const char *p)
 
 /* Insert an import of "strconv" where gofmt would keep it. */
 /* The index of a blank import (_ "path") of path, or (size_t)-1. */
-static size_t blank_import(const ge_goexpr *x, const char *path)
+static size_t blank_import(const ge_gostmt_file *x, const char *path)
 {
 	size_t i;
 	for (i = 0; i < x->nimports; i++)
@@ -762,7 +763,7 @@ static size_t blank_import(const ge_goexpr *x, const char *path)
 
 static int add_import(edits *es, const sfile *f)
 {
-	const ge_goexpr *x = f->x;
+	const ge_gostmt_file *x = f->x;
 	const char *t = f->text;
 	size_t len = f->len, i, ins, ilen;
 	const char *indent;
@@ -779,7 +780,7 @@ static int add_import(edits *es, const sfile *f)
 		for (k = i; k < x->nimports && x->imports[k].decl_first == decl; k++) {
 			if (k > i) {
 				size_t p = next_line(t, len,
-				                     ge_goexpr_end(x, x->imports[k - 1].spec_last));
+				                     ge_gostmt_end(x, x->imports[k - 1].spec_last));
 				size_t to = line_start(t, x->toks[x->imports[k].spec_first].off);
 				for (; p < to; p = next_line(t, len, p))
 					if (blank_line(t, len, p)) {
@@ -803,14 +804,14 @@ static int add_import(edits *es, const sfile *f)
 			}
 			ins = x->toks[x->imports[anchor].spec_first].off;
 			if (ws_only(t, line_start(t, ins), ins)) {
-				indent = ge_goexpr_indent(x, ins, &ilen);
+				indent = ge_gostmt_indent(x, ins, &ilen);
 				if ((rc = ge_buf_put(&line, indent, ilen)) < 0 ||
 				    (rc = ge_buf_puts(&line, "\"strconv\"\n")) < 0)
 					goto done;
 				ins =
 				    after
 				        ? next_line(t, len,
-				                    ge_goexpr_end(x, x->imports[anchor].spec_last))
+				                    ge_gostmt_end(x, x->imports[anchor].spec_last))
 				        : line_start(t, ins);
 				rc = edit_add(es, ins, ins, line.ptr, (size_t)-1, 0);
 				goto done;
@@ -818,7 +819,7 @@ static int add_import(edits *es, const sfile *f)
 		} else {
 			ins = x->toks[x->imports[i].spec_first].off;
 			if (ws_only(t, line_start(t, ins), ins)) {
-				indent = ge_goexpr_indent(x, ins, &ilen);
+				indent = ge_gostmt_indent(x, ins, &ilen);
 				if ((rc = ge_buf_put(&line, indent, ilen)) < 0 ||
 				    (rc = ge_buf_puts(&line, "\"strconv\"\n\n")) < 0)
 					goto done;
@@ -831,7 +832,7 @@ static int add_import(edits *es, const sfile *f)
 	if (x->nimports == 1 && !x->imports[0].grouped &&
 	    ws_only(t, line_start(t, x->toks[x->imports[0].decl_first].off),
 	            x->toks[x->imports[0].decl_first].off) &&
-	    rest_is_trivia(t, len, ge_goexpr_end(x, x->imports[0].decl_last))) {
+	    rest_is_trivia(t, len, ge_gostmt_end(x, x->imports[0].decl_last))) {
 		/* import "fmt" -> import ( "fmt" "strconv" ), as gofmt sorts it. */
 		const ge_goimport *im = &x->imports[0];
 		ge_buf spec = GE_BUF_INIT;
@@ -843,7 +844,7 @@ static int add_import(edits *es, const sfile *f)
 		ge_buf_release(&spec);
 		if (rc == 0)
 			rc = edit_add(es, x->toks[im->decl_first].off,
-			              ge_goexpr_end(x, im->decl_last), line.ptr, (size_t)-1, 0);
+			              ge_gostmt_end(x, im->decl_last), line.ptr, (size_t)-1, 0);
 		goto done;
 	}
 	if (x->nimports) {
@@ -851,7 +852,7 @@ static int add_import(edits *es, const sfile *f)
 		for (i = 0; i < x->nimports; i++)
 			if (x->imports[i].decl_last > last)
 				last = x->imports[i].decl_last;
-		ins = next_line(t, len, ge_goexpr_end(x, last));
+		ins = next_line(t, len, ge_gostmt_end(x, last));
 		if (ins > 0 && t[ins - 1] == '\n')
 			ins--;
 		rc = edit_add(es, ins, ins, "\nimport \"strconv\"", (size_t)-1, 0);
@@ -860,7 +861,7 @@ static int add_import(edits *es, const sfile *f)
 	for (i = 0; i < x->nstmts; i++)
 		if (x->stmts[i].kind == GE_STMT_DECL && tok_eq(x, x->stmts[i].first, "package"))
 			break;
-	ins = i < x->nstmts ? next_line(t, len, ge_goexpr_end(x, x->stmts[i].last)) : 0;
+	ins = i < x->nstmts ? next_line(t, len, ge_gostmt_end(x, x->stmts[i].last)) : 0;
 	if (ins > 0 && t[ins - 1] == '\n')
 		ins--;
 	rc = edit_add(es, ins, ins, "\n\nimport \"strconv\"", (size_t)-1, 0);
@@ -870,7 +871,7 @@ done:
 }
 
 /* Is name used as a package qualifier ("name.X") in tokens [first, last]? */
-static int qualifier_in(const ge_goexpr *x, const char *name, uint32_t first, uint32_t last)
+static int qualifier_in(const ge_gostmt_file *x, const char *name, uint32_t first, uint32_t last)
 {
 	uint32_t i;
 	for (i = first; i <= last && i < x->ntoks; i++)
@@ -895,7 +896,7 @@ static int edit_before(const edit *a, const edit *b)
 int ge_suggest__render_file(ge_buf *out, sctx *s, size_t fi)
 {
 	sfile *f = &s->files[fi];
-	const ge_goexpr *x = f->x;
+	const ge_gostmt_file *x = f->x;
 	edits es = {NULL, 0, 0};
 	uint32_t *skip_off = NULL, *skip_end = NULL, *lt = NULL;
 	size_t nskip = 0, i, j, pos = 0, nlt = 0;
@@ -914,12 +915,12 @@ int ge_suggest__render_file(ge_buf *out, sctx *s, size_t fi)
 			goto done;
 		ge_buf_clear(&t);
 		if ((rc = ge_suggest__expr_text(&t, s, c)) < 0 ||
-		    (rc = edit_add(&es, x->toks[c->first].off, ge_goexpr_end(x, c->last), t.ptr, i,
+		    (rc = edit_add(&es, x->toks[c->first].off, ge_gostmt_end(x, c->last), t.ptr, i,
 		                   0)) < 0)
 			goto done;
 		if (c->var == V_BUF) {
 			size_t ilen, ls = line_start(f->text, x->toks[x->stmts[c->stmt].first].off);
-			const char *ind = ge_goexpr_indent(x, ls, &ilen);
+			const char *ind = ge_gostmt_indent(x, ls, &ilen);
 			ge_buf_clear(&t);
 			if ((rc = ge_buf_put(&t, ind, ilen)) < 0 ||
 			    (rc = ge_buf_printf(&t, "var %s [20]byte\n", c->bufname)) < 0 ||
@@ -929,15 +930,15 @@ int ge_suggest__render_file(ge_buf *out, sctx *s, size_t fi)
 		if (is_fmt_rule(c)) {
 			fmt_any = 1;
 			skip_off[nskip] = x->toks[c->first].off;
-			skip_end[nskip++] = ge_goexpr_end(x, c->last);
+			skip_end[nskip++] = ge_gostmt_end(x, c->last);
 		}
 	}
 	if (es.n) {
 		size_t fk = 0;
 		int drop_fmt =
 		    fmt_any && f->fmt_name && !f->keep_fmt &&
-		    ge_goexpr_import_name(x, "fmt", &fk) &&
-		    ge_goexpr_qualifier_uses(x, f->fmt_name, skip_off, skip_end, nskip) == 0;
+		    ge_gostmt_import_name(x, "fmt", &fk) &&
+		    ge_gostmt_qualifier_uses(x, f->fmt_name, skip_off, skip_end, nskip) == 0;
 		/* What a rewrite keeps (its argument, append's destination) may use fmt too. */
 		for (i = 0; i < s->nc && drop_fmt; i++) {
 			const cand *c = &s->c[i];
@@ -954,7 +955,7 @@ int ge_suggest__render_file(ge_buf *out, sctx *s, size_t fi)
 			const ge_goimport *im = &x->imports[fk];
 			rc =
 			    edit_add(&es, x->toks[im->spec_first].off,
-			             ge_goexpr_end(x, im->spec_last), "\"strconv\"", (size_t)-1, 0);
+			             ge_gostmt_end(x, im->spec_last), "\"strconv\"", (size_t)-1, 0);
 		} else {
 			if (drop_fmt)
 				rc = remove_import(&es, f, fk);
@@ -962,7 +963,7 @@ int ge_suggest__render_file(ge_buf *out, sctx *s, size_t fi)
 				/* _ "strconv" becomes "strconv": one import of it, not two. */
 				const ge_goimport *im = &x->imports[blank];
 				rc = edit_add(&es, x->toks[im->spec_first].off,
-				              ge_goexpr_end(x, im->spec_last), "\"strconv\"",
+				              ge_gostmt_end(x, im->spec_last), "\"strconv\"",
 				              (size_t)-1, 0);
 			} else if (rc == 0 && !have_sc) {
 				rc = add_import(&es, f);

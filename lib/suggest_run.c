@@ -98,8 +98,8 @@ static int on_expr(const sctx *s, const cand *c, const ge_diag *d, int side)
 	if (!ge_kind_is_heap(d->kind) || strcmp(d->file, f->rel) != 0)
 		return 0;
 	if (side == 0) {
-		size_t off = ge_goexpr_offset(f->x, d->line, d->column);
-		return off >= f->x->toks[c->first].off && off < ge_goexpr_end(f->x, c->last);
+		size_t off = ge_gostmt_offset(f->x, d->line, d->column);
+		return off >= f->x->toks[c->first].off && off < ge_gostmt_end(f->x, c->last);
 	}
 	if (c->var == V_BUF && d->line == c->decl_line)
 		return strcmp(d->subject, c->bufname) == 0;

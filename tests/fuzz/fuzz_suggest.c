@@ -1,5 +1,5 @@
 /*
- * Fuzz target: the suggest patterns (goexpr's scanner and the rules of
+ * Fuzz target: the suggest patterns (gostmt's scanner and the rules of
  * suggest_rules.c), and the same bytes read as go's output by
  * suggest_work.c's compiler-error reader (through lib/parse).
  */
@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "goexpr.h"
+#include "gostmt.h"
 #include "suggest.h"
 #include "suggest_int.h"
 
@@ -16,16 +16,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const types[] = {"int", "int64", "uint64", "signed", "unsigned"};
-	ge_goexpr *x = NULL;
+	ge_gostmt_file *x = NULL;
 	ge_buf b = GE_BUF_INIT;
 	uint32_t line;
 	size_t imp = 0;
-	if (ge_goexpr_parse(&x, (const char *)data, size) == 0) {
+	if (ge_gostmt_parse(&x, (const char *)data, size) == 0) {
 		for (line = 1; line < 64; line++)
-			(void)ge_goexpr_offset(x, line, 1 + line % 9);
-		(void)ge_goexpr_import_name(x, "strconv", &imp);
-		(void)ge_goexpr_shadowed(x, 0, 1000, "strconv");
-		ge_goexpr_free(x);
+			(void)ge_gostmt_offset(x, line, 1 + line % 9);
+		(void)ge_gostmt_import_name(x, "strconv", &imp);
+		(void)ge_gostmt_shadowed(x, 0, 1000, "strconv");
+		ge_gostmt_free(x);
 	}
 	ge_suggest__rewrite(&b, (const char *)data, size, types[size % 5]);
 	ge_buf_release(&b);

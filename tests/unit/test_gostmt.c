@@ -1,4 +1,4 @@
-/* lib/goexpr: semicolons, blocks against literals, statements, imports, names. */
+/* lib/gostmt: semicolons, blocks against literals, statements, imports, names. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,40 +8,41 @@
 #include <string.h>
 
 #include "common.h"
-#include "goexpr.h"
+#include "gostmt.h"
 
-static ge_goexpr *scan(const char *src)
+static ge_gostmt_file *scan(const char *src)
 {
-	ge_goexpr *x = NULL;
-	assert_int_equal(ge_goexpr_parse(&x, src, strlen(src)), 0);
+	ge_gostmt_file *x = NULL;
+	assert_int_equal(ge_gostmt_parse(&x, src, strlen(src)), 0);
 	return x;
 }
 
 /* Index of the nth (from 0) token with text s. */
-static uint32_t tok(const ge_goexpr *x, const char *s, int nth)
+static uint32_t tok(const ge_gostmt_file *x, const char *s, int nth)
 {
 	size_t i;
 	for (i = 0; i < x->ntoks; i++)
-		if (ge_goexpr_is(x, i, s) && nth-- == 0)
+		if (ge_gostmt_is(x, i, s) && nth-- == 0)
 			return (uint32_t)i;
 	fail_msg("no token '%s'", s);
 	return 0;
 }
 
 /* The text of the statement holding the nth token s. */
-static char *stmt_text(const ge_goexpr *x, const char *s, int nth)
+static char *stmt_text(const ge_gostmt_file *x, const char *s, int nth)
 {
 	uint32_t t = tok(x, s, nth), st = x->toks[t].stmt;
-	const ge_gostmt *g;
+	const ge_stmt *g;
 	assert_true(st != GE_GOX_NONE);
 	g = &x->stmts[st];
 	return ge_strndup(x->src + x->toks[g->first].off,
-	                  ge_goexpr_end(x, g->last) - x->toks[g->first].off);
+	                  ge_gostmt_end(x, g->last) - x->toks[g->first].off);
 }
 
 static void semicolons(void **state)
 {
-	ge_goexpr *x = scan("package p\n\nfunc f() int {\n\tx := 1 /* a\n b */\n\treturn x\n}\n");
+	ge_gostmt_file *x =
+	    scan("package p\n\nfunc f() int {\n\tx := 1 /* a\n b */\n\treturn x\n}\n");
 	size_t i, semis = 0;
 	(void)state;
 	for (i = 0; i < x->ntoks; i++)
@@ -50,21 +51,21 @@ static void semicolons(void **state)
 	assert_int_equal(semis, 4);
 	assert_int_equal(x->toks[tok(x, "return", 0)].line, 6);
 	assert_int_equal(x->toks[tok(x, "return", 0)].col, 2);
-	ge_goexpr_free(x);
+	ge_gostmt_free(x);
 }
 
 static void literals_and_comments(void **state)
 {
-	ge_goexpr *x =
+	ge_gostmt_file *x =
 	    scan("package p\n\nvar a = `raw\n{ \"` + \"}\\\"\" + '\\'' // {\nvar b = 0x1e+2\n");
 	size_t i;
 	(void)state;
 	for (i = 0; i < x->ntoks; i++)
-		assert_false(ge_goexpr_is(x, i, "{"));
+		assert_false(ge_gostmt_is(x, i, "{"));
 	/* 0x1e + 2: hex has no 'e' exponent */
 	assert_true(x->toks[tok(x, "+", 1)].kind == GE_TOK_OP);
 	assert_int_equal(x->toks[tok(x, "b", 0)].line, 5);
-	ge_goexpr_free(x);
+	ge_gostmt_free(x);
 }
 
 static void blocks_and_literals(void **state)
@@ -87,7 +88,7 @@ static void blocks_and_literals(void **state)
 	                  "\t\tuse(v)\n"
 	                  "\t}\n"
 	                  "}\n";
-	ge_goexpr *x = scan(src);
+	ge_gostmt_file *x = scan(src);
 	char *t;
 	(void)state;
 	/* []int{1, 2} in a header is a literal; the brace after it opens the body. */
@@ -115,7 +116,7 @@ static void blocks_and_literals(void **state)
 	assert_string_equal(t, "use(v)");
 	free(t);
 	assert_int_equal(x->stmts[x->toks[tok(x, "case", 0)].stmt].kind, GE_STMT_CLAUSE);
-	ge_goexpr_free(x);
+	ge_gostmt_free(x);
 }
 
 static void compound_statements(void **state)
@@ -135,17 +136,17 @@ static void compound_statements(void **state)
 	                  "\t\tbreak L\n"
 	                  "\t}\n"
 	                  "}\n";
-	ge_goexpr *x = scan(src);
+	ge_gostmt_file *x = scan(src);
 	uint32_t s;
 	char *t;
 	(void)state;
 	/* The semicolons of a for clause do not end the statement. */
 	s = x->toks[tok(x, "s", 0)].stmt;
-	assert_true(ge_goexpr_is(x, x->stmts[s].first, "for"));
+	assert_true(ge_gostmt_is(x, x->stmts[s].first, "for"));
 	assert_int_equal(x->stmts[s].kind, GE_STMT_COMPOUND);
 	/* An else chain is one statement, from its first if. */
 	s = x->toks[tok(x, "c", 0)].stmt;
-	assert_true(ge_goexpr_is(x, x->stmts[s].first, "if"));
+	assert_true(ge_gostmt_is(x, x->stmts[s].first, "if"));
 	assert_int_equal(x->toks[x->stmts[s].first].line, 6);
 	assert_int_equal(x->toks[x->stmts[s].last].line, 10);
 	t = stmt_text(x, "z", 0);
@@ -156,10 +157,10 @@ static void compound_statements(void **state)
 	t = stmt_text(x, "break", 0);
 	assert_string_equal(t, "break L");
 	free(t);
-	assert_true(ge_goexpr_stmt_own_line(x, s));
+	assert_true(ge_gostmt_stmt_own_line(x, s));
 	s = x->toks[tok(x, "for", 1)].stmt;
-	assert_true(ge_goexpr_is(x, x->stmts[s].first, "for"));
-	ge_goexpr_free(x);
+	assert_true(ge_gostmt_is(x, x->stmts[s].first, "for"));
+	ge_gostmt_free(x);
 }
 
 static void own_line(void **state)
@@ -172,14 +173,14 @@ static void own_line(void **state)
 	                  "\ta := 1; b := 2\n"
 	                  "\tif a > b { c() }\n"
 	                  "}\n";
-	ge_goexpr *x = scan(src);
+	ge_gostmt_file *x = scan(src);
 	(void)state;
-	assert_false(ge_goexpr_stmt_own_line(x, x->toks[tok(x, "f", 0)].stmt)); /* package level */
-	assert_true(ge_goexpr_stmt_own_line(x, x->toks[tok(x, "a", 0)].stmt));
-	assert_false(ge_goexpr_stmt_own_line(x, x->toks[tok(x, "b", 0)].stmt));
-	assert_false(ge_goexpr_stmt_own_line(x, x->toks[tok(x, "c", 0)].stmt));
+	assert_false(ge_gostmt_stmt_own_line(x, x->toks[tok(x, "f", 0)].stmt)); /* package level */
+	assert_true(ge_gostmt_stmt_own_line(x, x->toks[tok(x, "a", 0)].stmt));
+	assert_false(ge_gostmt_stmt_own_line(x, x->toks[tok(x, "b", 0)].stmt));
+	assert_false(ge_gostmt_stmt_own_line(x, x->toks[tok(x, "c", 0)].stmt));
 	assert_int_equal(x->stmts[x->toks[tok(x, "f", 0)].stmt].kind, GE_STMT_DECL);
-	ge_goexpr_free(x);
+	ge_gostmt_free(x);
 }
 
 static void imports_and_names(void **state)
@@ -196,79 +197,79 @@ static void imports_and_names(void **state)
 	                  "func f(fmt int) string { return sc.Itoa(fmt) }\n"
 	                  "\n"
 	                  "func g[T any](x T) { sc.Itoa(1); h.fmt.X(); rand.Int() }\n";
-	ge_goexpr *x = scan(src);
+	ge_gostmt_file *x = scan(src);
 	size_t k = 99;
 	uint32_t f = tok(x, "func", 0), g = tok(x, "func", 1);
 	(void)state;
 	assert_int_equal(x->nimports, 4);
-	assert_string_equal(ge_goexpr_import_name(x, "strconv", &k), "sc");
+	assert_string_equal(ge_gostmt_import_name(x, "strconv", &k), "sc");
 	assert_int_equal(k, 1);
-	assert_string_equal(ge_goexpr_import_name(x, "fmt", NULL), "fmt");
-	assert_string_equal(ge_goexpr_import_name(x, "math/rand", NULL), "rand");
-	assert_null(ge_goexpr_import_name(x, "embed", NULL));
-	assert_null(ge_goexpr_import_name(x, "os", NULL));
+	assert_string_equal(ge_gostmt_import_name(x, "fmt", NULL), "fmt");
+	assert_string_equal(ge_gostmt_import_name(x, "math/rand", NULL), "rand");
+	assert_null(ge_gostmt_import_name(x, "embed", NULL));
+	assert_null(ge_gostmt_import_name(x, "os", NULL));
 	assert_true(x->imports[0].grouped);
 	/* fmt is a parameter of f: shadowed there, not in g (h.fmt is a field). */
-	assert_true(ge_goexpr_shadowed(x, f, x->stmts[x->toks[f].stmt].decl_last, "fmt"));
-	assert_false(ge_goexpr_shadowed(x, g, (uint32_t)x->ntoks - 1, "fmt"));
-	assert_false(ge_goexpr_shadowed(x, f, x->stmts[x->toks[f].stmt].decl_last, "sc"));
-	assert_int_equal(ge_goexpr_qualifier_uses(x, "sc", NULL, NULL, 0), 2);
-	assert_false(ge_goexpr_decl_generic(x, f));
-	assert_true(ge_goexpr_decl_generic(x, g));
-	assert_true(ge_goexpr_uses_ident(x, g, (uint32_t)x->ntoks - 1, "x"));
-	assert_false(ge_goexpr_uses_ident(x, g, (uint32_t)x->ntoks - 1, "buf"));
-	ge_goexpr_free(x);
+	assert_true(ge_gostmt_shadowed(x, f, x->stmts[x->toks[f].stmt].decl_last, "fmt"));
+	assert_false(ge_gostmt_shadowed(x, g, (uint32_t)x->ntoks - 1, "fmt"));
+	assert_false(ge_gostmt_shadowed(x, f, x->stmts[x->toks[f].stmt].decl_last, "sc"));
+	assert_int_equal(ge_gostmt_qualifier_uses(x, "sc", NULL, NULL, 0), 2);
+	assert_false(ge_gostmt_decl_generic(x, f));
+	assert_true(ge_gostmt_decl_generic(x, g));
+	assert_true(ge_gostmt_uses_ident(x, g, (uint32_t)x->ntoks - 1, "x"));
+	assert_false(ge_gostmt_uses_ident(x, g, (uint32_t)x->ntoks - 1, "buf"));
+	ge_gostmt_free(x);
 }
 
 static void positions(void **state)
 {
-	ge_goexpr *x = scan("package p\n\nvar x = 1\n");
+	ge_gostmt_file *x = scan("package p\n\nvar x = 1\n");
 	size_t len;
 	const char *ind;
 	(void)state;
-	assert_int_equal(ge_goexpr_offset(x, 3, 5), 15);
-	assert_int_equal(ge_goexpr_line_of(x, 15), 3);
-	assert_int_equal(ge_goexpr_offset(x, 9, 1), x->len);
-	ind = ge_goexpr_indent(x, 15, &len);
+	assert_int_equal(ge_gostmt_offset(x, 3, 5), 15);
+	assert_int_equal(ge_gostmt_line_of(x, 15), 3);
+	assert_int_equal(ge_gostmt_offset(x, 9, 1), x->len);
+	ind = ge_gostmt_indent(x, 15, &len);
 	assert_int_equal(len, 0);
 	(void)ind;
-	ge_goexpr_free(x);
+	ge_gostmt_free(x);
 }
 
 /* A UTF-8 BOM before the package clause is skipped, as Go skips it, and
  * still counts in the columns of line 1: the clause is a declaration that
- * a new import can follow.  (Before golex, goexpr read "\xEF\xBB\xBFpackage"
+ * a new import can follow.  (Before golex, gostmt read "\xEF\xBB\xBFpackage"
  * as one identifier.) */
 static void bom(void **state)
 {
-	ge_goexpr *x = scan("\xEF\xBB\xBFpackage p\n\nimport \"fmt\"\n\nvar b = 0x1e+2\n");
+	ge_gostmt_file *x = scan("\xEF\xBB\xBFpackage p\n\nimport \"fmt\"\n\nvar b = 0x1e+2\n");
 	(void)state;
 	assert_int_equal(x->toks[0].kind, GE_TOK_KEYWORD);
-	assert_true(ge_goexpr_is(x, 0, "package"));
+	assert_true(ge_gostmt_is(x, 0, "package"));
 	assert_int_equal(x->toks[0].col, 4);
 	assert_int_equal(x->toks[1].col, 12);
 	assert_int_equal(x->stmts[0].kind, GE_STMT_DECL);
 	assert_int_equal(x->stmts[0].last, 1);
-	assert_string_equal(ge_goexpr_import_name(x, "fmt", NULL), "fmt");
+	assert_string_equal(ge_gostmt_import_name(x, "fmt", NULL), "fmt");
 	/* A BOM anywhere else is an illegal character, not part of a name. */
-	ge_goexpr_free(x);
+	ge_gostmt_free(x);
 	x = scan("package p\nvar \xEF\xBB\xBFx = 1\n");
 	assert_int_equal(x->toks[tok(x, "x", 0)].col, 8);
-	ge_goexpr_free(x);
+	ge_gostmt_free(x);
 }
 
 static void not_go(void **state)
 {
 	/* Garbage, unbalanced brackets, a NUL: answers, no crash. */
 	const char junk[] = "}}} func ( { [ \"unterminated\n'x\x00 /* open";
-	ge_goexpr *x = NULL;
+	ge_gostmt_file *x = NULL;
 	(void)state;
-	assert_int_equal(ge_goexpr_parse(&x, junk, sizeof(junk) - 1), 0);
-	ge_goexpr_free(x);
-	assert_int_equal(ge_goexpr_parse(&x, "", 0), 0);
+	assert_int_equal(ge_gostmt_parse(&x, junk, sizeof(junk) - 1), 0);
+	ge_gostmt_free(x);
+	assert_int_equal(ge_gostmt_parse(&x, "", 0), 0);
 	assert_int_equal(x->ntoks, 0);
-	ge_goexpr_free(x);
-	ge_goexpr_free(NULL);
+	ge_gostmt_free(x);
+	ge_gostmt_free(NULL);
 }
 
 int main(void)

@@ -1,5 +1,5 @@
 /*
- * lib/goexpr: the Go a rewrite needs to see, beyond lib/gosrc's function
+ * lib/gostmt: the Go a rewrite needs to see, beyond lib/gosrc's function
  * spans: tokens with Go's semicolon insertion, matched brackets, which
  * braces open blocks, the statements of every block, the enclosing
  * top-level declaration of each statement, and the import declarations.
@@ -12,8 +12,8 @@
  * Positions: byte offsets into the source, lines from 1, columns in bytes
  * from 1 (as the compiler counts them).
  */
-#ifndef GE_GOEXPR_H
-#define GE_GOEXPR_H
+#ifndef GE_GOSTMT_H
+#define GE_GOSTMT_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -49,12 +49,12 @@ typedef enum ge_gostmt_kind {
 	GE_STMT_DECL        /* a declaration at package level */
 } ge_gostmt_kind;
 
-typedef struct ge_gostmt {
+typedef struct ge_stmt {
 	uint32_t first, last; /* tokens, inclusive; last excludes the ending semicolon */
 	uint32_t block;       /* the enclosing block's '{', GE_GOX_NONE at package level */
 	uint32_t decl_first, decl_last; /* the enclosing top-level declaration */
 	uint8_t kind;                   /* ge_gostmt_kind */
-} ge_gostmt;
+} ge_stmt;
 
 typedef struct ge_goimport {
 	uint32_t decl_first, decl_last; /* the whole "import ..." declaration */
@@ -65,34 +65,34 @@ typedef struct ge_goimport {
 	int grouped;                    /* inside "import ( ... )" */
 } ge_goimport;
 
-typedef struct ge_goexpr {
+typedef struct ge_gostmt_file {
 	char *src;
 	size_t len;
 	ge_gotok *toks;
 	size_t ntoks;
-	ge_gostmt *stmts;
+	ge_stmt *stmts;
 	size_t nstmts;
 	ge_goimport *imports;
 	size_t nimports;
 	uint32_t *lines; /* byte offset of each line's start; lines[0] is line 1 */
 	size_t nlines;
-} ge_goexpr;
+} ge_gostmt_file;
 
-/* Scan src (copied).  Free with ge_goexpr_free(), which accepts NULL. */
-int ge_goexpr_parse(ge_goexpr **out, const char *src, size_t len);
-void ge_goexpr_free(ge_goexpr *x);
+/* Scan src (copied).  Free with ge_gostmt_free(), which accepts NULL. */
+int ge_gostmt_parse(ge_gostmt_file **out, const char *src, size_t len);
+void ge_gostmt_free(ge_gostmt_file *x);
 
 /* Does token i hold exactly the text s? */
-int ge_goexpr_is(const ge_goexpr *x, size_t i, const char *s);
+int ge_gostmt_is(const ge_gostmt_file *x, size_t i, const char *s);
 
 /* Byte offset just past token i. */
-uint32_t ge_goexpr_end(const ge_goexpr *x, size_t i);
+uint32_t ge_gostmt_end(const ge_gostmt_file *x, size_t i);
 
 /* Byte offset of line:col (1-based); len when beyond the end. */
-size_t ge_goexpr_offset(const ge_goexpr *x, uint32_t line, uint32_t col);
+size_t ge_gostmt_offset(const ge_gostmt_file *x, uint32_t line, uint32_t col);
 
 /* Line (1-based) holding byte offset off. */
-uint32_t ge_goexpr_line_of(const ge_goexpr *x, size_t off);
+uint32_t ge_gostmt_line_of(const ge_gostmt_file *x, size_t off);
 
 /*
  * The name a file refers to an imported package by: the alias, or the last
@@ -100,7 +100,7 @@ uint32_t ge_goexpr_line_of(const ge_goexpr *x, size_t off);
  * imported under a usable name (absent, "_" or "."); borrowed.  *imp, when
  * not NULL, receives the import's index.
  */
-const char *ge_goexpr_import_name(const ge_goexpr *x, const char *path, size_t *imp);
+const char *ge_gostmt_import_name(const ge_gostmt_file *x, const char *path, size_t *imp);
 
 /*
  * Is the identifier name used in tokens [first, last] other than as a
@@ -108,13 +108,13 @@ const char *ge_goexpr_import_name(const ge_goexpr *x, const char *path, size_t *
  * something in that range may declare or use name as a variable, so it
  * cannot be trusted to mean the package.
  */
-int ge_goexpr_shadowed(const ge_goexpr *x, uint32_t first, uint32_t last, const char *name);
+int ge_gostmt_shadowed(const ge_gostmt_file *x, uint32_t first, uint32_t last, const char *name);
 
 /* Does the identifier occur in tokens [first, last] at all? */
-int ge_goexpr_uses_ident(const ge_goexpr *x, uint32_t first, uint32_t last, const char *name);
+int ge_gostmt_uses_ident(const ge_gostmt_file *x, uint32_t first, uint32_t last, const char *name);
 
 /* Count of "name." qualifiers in the file outside [skip_off, skip_end) ranges. */
-size_t ge_goexpr_qualifier_uses(const ge_goexpr *x, const char *name, const uint32_t *skip_off,
+size_t ge_gostmt_qualifier_uses(const ge_gostmt_file *x, const char *name, const uint32_t *skip_off,
                                 const uint32_t *skip_end, size_t nskip);
 
 /*
@@ -122,12 +122,12 @@ size_t ge_goexpr_qualifier_uses(const ge_goexpr *x, const char *name, const uint
  * True when s is inside a block, is not a case clause, and nothing but
  * white space precedes its first token on that line.
  */
-int ge_goexpr_stmt_own_line(const ge_goexpr *x, uint32_t s);
+int ge_gostmt_stmt_own_line(const ge_gostmt_file *x, uint32_t s);
 
 /* The white space that starts the line of byte offset off; *len its length. */
-const char *ge_goexpr_indent(const ge_goexpr *x, size_t off, size_t *len);
+const char *ge_gostmt_indent(const ge_gostmt_file *x, size_t off, size_t *len);
 
 /* Does the top-level declaration starting at token decl_first have type parameters? */
-int ge_goexpr_decl_generic(const ge_goexpr *x, uint32_t decl_first);
+int ge_gostmt_decl_generic(const ge_gostmt_file *x, uint32_t decl_first);
 
 #endif

@@ -1,10 +1,10 @@
 /*
  * Blocks, statements and imports of a Go file, on lib/golex's tokens: the
  * tokens (semicolons inserted, brackets paired by golex's one recovery
- * policy) are copied into the public ge_gotok array with goexpr's coarser
+ * policy) are copied into the public ge_gotok array with gostmt's coarser
  * kinds, and golex's line table is kept as it is.
  */
-#include "goexpr.h"
+#include "gostmt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,18 +15,18 @@
 /* The one nesting limit of golex's walkers: stop descending there. */
 #define MAX_DEPTH GE_GOLEX_MAX_DEPTH
 
-int ge_goexpr_is(const ge_goexpr *x, size_t i, const char *s)
+int ge_gostmt_is(const ge_gostmt_file *x, size_t i, const char *s)
 {
 	size_t n = strlen(s);
 	return i < x->ntoks && x->toks[i].len == n && memcmp(x->src + x->toks[i].off, s, n) == 0;
 }
 
-uint32_t ge_goexpr_end(const ge_goexpr *x, size_t i)
+uint32_t ge_gostmt_end(const ge_gostmt_file *x, size_t i)
 {
 	return x->toks[i].off + x->toks[i].len;
 }
 
-static int opener(const ge_goexpr *x, size_t i)
+static int opener(const ge_gostmt_file *x, size_t i)
 {
 	char c = x->src[x->toks[i].off];
 	return x->toks[i].kind == GE_TOK_OP && x->toks[i].len == 1 &&
@@ -36,7 +36,7 @@ static int opener(const ge_goexpr *x, size_t i)
 /* ---- statements ----------------------------------------------------- */
 
 typedef struct pctx {
-	ge_goexpr *x;
+	ge_gostmt_file *x;
 	size_t cap;
 	uint32_t decl_first, decl_last;
 	unsigned depth;
@@ -46,13 +46,13 @@ typedef struct pctx {
 static uint32_t add_stmt(pctx *p, uint32_t first, uint32_t last, uint32_t block,
                          ge_gostmt_kind kind)
 {
-	ge_goexpr *x = p->x;
-	ge_gostmt *s;
+	ge_gostmt_file *x = p->x;
+	ge_stmt *s;
 	if (p->rc)
 		return GE_GOX_NONE;
 	if (x->nstmts == p->cap) {
 		size_t nc = p->cap ? p->cap * 2 : 64;
-		ge_gostmt *ns = realloc(x->stmts, nc * sizeof(*ns));
+		ge_stmt *ns = realloc(x->stmts, nc * sizeof(*ns));
 		if (!ns) {
 			p->rc = ge_error_set(GE_ENOMEM, "out of memory");
 			return GE_GOX_NONE;
@@ -71,21 +71,21 @@ static uint32_t add_stmt(pctx *p, uint32_t first, uint32_t last, uint32_t block,
 }
 
 /* Index after token i, jumping over a bracketed group that closes before end. */
-static uint32_t skip(const ge_goexpr *x, uint32_t i, uint32_t end)
+static uint32_t skip(const ge_gostmt_file *x, uint32_t i, uint32_t end)
 {
 	if (opener(x, i) && x->toks[i].match != GE_GOX_NONE && x->toks[i].match < end)
 		return x->toks[i].match + 1;
 	return i + 1;
 }
 
-static int is_kw(const ge_goexpr *x, uint32_t i, const char *kw)
+static int is_kw(const ge_gostmt_file *x, uint32_t i, const char *kw)
 {
-	return i < x->ntoks && x->toks[i].kind == GE_TOK_KEYWORD && ge_goexpr_is(x, i, kw);
+	return i < x->ntoks && x->toks[i].kind == GE_TOK_KEYWORD && ge_gostmt_is(x, i, kw);
 }
 
-static int is_op(const ge_goexpr *x, uint32_t i, const char *op)
+static int is_op(const ge_gostmt_file *x, uint32_t i, const char *op)
 {
-	return i < x->ntoks && x->toks[i].kind == GE_TOK_OP && ge_goexpr_is(x, i, op);
+	return i < x->ntoks && x->toks[i].kind == GE_TOK_OP && ge_gostmt_is(x, i, op);
 }
 
 /*
@@ -94,7 +94,8 @@ static int is_op(const ge_goexpr *x, uint32_t i, const char *op)
  * type, or a declaration without body).  *after receives where scanning
  * stopped.
  */
-static uint32_t body_after_params(const ge_goexpr *x, uint32_t k, uint32_t end, uint32_t *after)
+static uint32_t body_after_params(const ge_gostmt_file *x, uint32_t k, uint32_t end,
+                                  uint32_t *after)
 {
 	while (k < end) {
 		const ge_gotok *t = &x->toks[k];
@@ -123,7 +124,7 @@ static uint32_t body_after_params(const ge_goexpr *x, uint32_t k, uint32_t end, 
 }
 
 /* A func literal at k ("func"): its body's '{' or GE_GOX_NONE. */
-static uint32_t func_lit_body(const ge_goexpr *x, uint32_t k, uint32_t end, uint32_t *after)
+static uint32_t func_lit_body(const ge_gostmt_file *x, uint32_t k, uint32_t end, uint32_t *after)
 {
 	uint32_t j = k + 1;
 	if (!is_op(x, j, "(") || x->toks[j].match == GE_GOX_NONE || x->toks[j].match >= end) {
@@ -135,7 +136,7 @@ static uint32_t func_lit_body(const ge_goexpr *x, uint32_t k, uint32_t end, uint
 
 static void parse_block(pctx *p, uint32_t open);
 
-static void mark_block(ge_goexpr *x, uint32_t open)
+static void mark_block(ge_gostmt_file *x, uint32_t open)
 {
 	x->toks[open].flags |= GE_TOKF_BLOCK;
 	if (x->toks[open].match != GE_GOX_NONE)
@@ -145,7 +146,7 @@ static void mark_block(ge_goexpr *x, uint32_t open)
 /* Find the func literals in tokens [first, last] and parse their bodies. */
 static void parse_exprs(pctx *p, uint32_t first, uint32_t last)
 {
-	ge_goexpr *x = p->x;
+	ge_gostmt_file *x = p->x;
 	uint32_t j = first;
 	while (j <= last && j < x->ntoks && !p->rc) {
 		if (is_kw(x, j, "func")) {
@@ -167,7 +168,7 @@ static void parse_exprs(pctx *p, uint32_t first, uint32_t last)
  * Go's own rule: only when what precedes it is an array, slice, map or
  * struct type; a name, selector or index expression is followed by the body.
  */
-static int header_literal(const ge_goexpr *x, uint32_t k)
+static int header_literal(const ge_gostmt_file *x, uint32_t k)
 {
 	uint32_t q, first = GE_GOX_NONE;
 	if (k == 0)
@@ -197,7 +198,7 @@ static int header_literal(const ge_goexpr *x, uint32_t k)
 /* The body of an if/for/switch/select at i (the keyword); returns its last token. */
 static uint32_t compound_rest(pctx *p, uint32_t i, uint32_t end)
 {
-	ge_goexpr *x = p->x;
+	ge_gostmt_file *x = p->x;
 	uint32_t k = i + 1, body = GE_GOX_NONE, last;
 	while (k < end && !p->rc) {
 		if (x->toks[k].kind == GE_TOK_SEMI && is_kw(x, i, "if") == 0 &&
@@ -246,7 +247,7 @@ static uint32_t compound_rest(pctx *p, uint32_t i, uint32_t end)
 
 static void parse_block(pctx *p, uint32_t open)
 {
-	ge_goexpr *x = p->x;
+	ge_gostmt_file *x = p->x;
 	uint32_t i, end = x->toks[open].match;
 	if (end == GE_GOX_NONE || p->depth >= MAX_DEPTH)
 		return;
@@ -296,8 +297,8 @@ static void parse_block(pctx *p, uint32_t open)
 	p->depth--;
 }
 
-static int add_import(ge_goexpr *x, size_t *cap, uint32_t decl_first, uint32_t first, uint32_t last,
-                      int grouped)
+static int add_import(ge_gostmt_file *x, size_t *cap, uint32_t decl_first, uint32_t first,
+                      uint32_t last, int grouped)
 {
 	ge_goimport *im;
 	uint32_t path = last;
@@ -333,7 +334,7 @@ static int add_import(ge_goexpr *x, size_t *cap, uint32_t decl_first, uint32_t f
 	return 0;
 }
 
-static int parse_imports(ge_goexpr *x, uint32_t i, uint32_t last)
+static int parse_imports(ge_gostmt_file *x, uint32_t i, uint32_t last)
 {
 	size_t first_new = x->nimports, j;
 	size_t cap = first_new;
@@ -358,7 +359,7 @@ static int parse_imports(ge_goexpr *x, uint32_t i, uint32_t last)
 	return rc;
 }
 
-static int parse_file(ge_goexpr *x)
+static int parse_file(ge_gostmt_file *x)
 {
 	pctx p;
 	uint32_t i = 0, n = (uint32_t)x->ntoks;
@@ -417,7 +418,7 @@ static int parse_file(ge_goexpr *x)
 	return 0;
 }
 
-/* goexpr's kind for a golex kind; illegal characters count as operators. */
+/* gostmt's kind for a golex kind; illegal characters count as operators. */
 static ge_gotok_kind coarse_kind(int k)
 {
 	if (k == GE_GOLEX_IDENT)
@@ -442,7 +443,7 @@ static ge_gotok_kind coarse_kind(int k)
 
 /* Copy golex's tokens (all but EOF) and take its line table.  A bracket
  * golex closed implicitly, or a stray one, has no partner here. */
-static int take_tokens(ge_goexpr *x, ge_golex *lx)
+static int take_tokens(ge_gostmt_file *x, ge_golex *lx)
 {
 	uint32_t i, n = lx->ntoks - 1, nlines;
 	x->toks = malloc(((size_t)n + 1) * sizeof(*x->toks));
@@ -466,10 +467,10 @@ static int take_tokens(ge_goexpr *x, ge_golex *lx)
 	return 0;
 }
 
-int ge_goexpr_parse(ge_goexpr **out, const char *src, size_t len)
+int ge_gostmt_parse(ge_gostmt_file **out, const char *src, size_t len)
 {
 	ge_golex lx = GE_GOLEX_INIT;
-	ge_goexpr *x;
+	ge_gostmt_file *x;
 	int rc;
 	*out = NULL;
 	if (len >= UINT32_MAX / 2)
@@ -492,11 +493,11 @@ int ge_goexpr_parse(ge_goexpr **out, const char *src, size_t len)
 	return 0;
 fail:
 	ge_golex_release(&lx);
-	ge_goexpr_free(x);
+	ge_gostmt_free(x);
 	return rc;
 }
 
-void ge_goexpr_free(ge_goexpr *x)
+void ge_gostmt_free(ge_gostmt_file *x)
 {
 	size_t i;
 	if (!x)
@@ -513,7 +514,7 @@ void ge_goexpr_free(ge_goexpr *x)
 	free(x);
 }
 
-size_t ge_goexpr_offset(const ge_goexpr *x, uint32_t line, uint32_t col)
+size_t ge_gostmt_offset(const ge_gostmt_file *x, uint32_t line, uint32_t col)
 {
 	size_t off;
 	if (line == 0 || line > x->nlines)
@@ -522,7 +523,7 @@ size_t ge_goexpr_offset(const ge_goexpr *x, uint32_t line, uint32_t col)
 	return off > x->len ? x->len : off;
 }
 
-uint32_t ge_goexpr_line_of(const ge_goexpr *x, size_t off)
+uint32_t ge_gostmt_line_of(const ge_gostmt_file *x, size_t off)
 {
 	size_t lo = 0, hi = x->nlines;
 	while (hi - lo > 1) {
@@ -535,7 +536,7 @@ uint32_t ge_goexpr_line_of(const ge_goexpr *x, size_t off)
 	return (uint32_t)lo + 1;
 }
 
-const char *ge_goexpr_import_name(const ge_goexpr *x, const char *path, size_t *imp)
+const char *ge_gostmt_import_name(const ge_gostmt_file *x, const char *path, size_t *imp)
 {
 	size_t i;
 	for (i = 0; i < x->nimports; i++) {
@@ -558,13 +559,13 @@ const char *ge_goexpr_import_name(const ge_goexpr *x, const char *path, size_t *
 	return NULL;
 }
 
-static int ident_is(const ge_goexpr *x, uint32_t i, const char *name, size_t n)
+static int ident_is(const ge_gostmt_file *x, uint32_t i, const char *name, size_t n)
 {
 	return x->toks[i].kind == GE_TOK_IDENT && x->toks[i].len == n &&
 	       memcmp(x->src + x->toks[i].off, name, n) == 0;
 }
 
-int ge_goexpr_shadowed(const ge_goexpr *x, uint32_t first, uint32_t last, const char *name)
+int ge_gostmt_shadowed(const ge_gostmt_file *x, uint32_t first, uint32_t last, const char *name)
 {
 	size_t n = strlen(name);
 	uint32_t i;
@@ -580,7 +581,7 @@ int ge_goexpr_shadowed(const ge_goexpr *x, uint32_t first, uint32_t last, const 
 	return 0;
 }
 
-int ge_goexpr_uses_ident(const ge_goexpr *x, uint32_t first, uint32_t last, const char *name)
+int ge_gostmt_uses_ident(const ge_gostmt_file *x, uint32_t first, uint32_t last, const char *name)
 {
 	size_t n = strlen(name);
 	uint32_t i;
@@ -590,7 +591,7 @@ int ge_goexpr_uses_ident(const ge_goexpr *x, uint32_t first, uint32_t last, cons
 	return 0;
 }
 
-size_t ge_goexpr_qualifier_uses(const ge_goexpr *x, const char *name, const uint32_t *skip_off,
+size_t ge_gostmt_qualifier_uses(const ge_gostmt_file *x, const char *name, const uint32_t *skip_off,
                                 const uint32_t *skip_end, size_t nskip)
 {
 	size_t n = strlen(name), count = 0, k;
@@ -608,9 +609,9 @@ size_t ge_goexpr_qualifier_uses(const ge_goexpr *x, const char *name, const uint
 	return count;
 }
 
-int ge_goexpr_stmt_own_line(const ge_goexpr *x, uint32_t s)
+int ge_gostmt_stmt_own_line(const ge_gostmt_file *x, uint32_t s)
 {
-	const ge_gostmt *st;
+	const ge_stmt *st;
 	uint32_t off, ls;
 	if (s >= x->nstmts)
 		return 0;
@@ -618,23 +619,23 @@ int ge_goexpr_stmt_own_line(const ge_goexpr *x, uint32_t s)
 	if (st->block == GE_GOX_NONE || st->kind == GE_STMT_CLAUSE)
 		return 0;
 	off = x->toks[st->first].off;
-	ls = x->lines[ge_goexpr_line_of(x, off) - 1];
+	ls = x->lines[ge_gostmt_line_of(x, off) - 1];
 	for (; ls < off; ls++)
 		if (x->src[ls] != ' ' && x->src[ls] != '\t')
 			return 0;
 	return 1;
 }
 
-const char *ge_goexpr_indent(const ge_goexpr *x, size_t off, size_t *len)
+const char *ge_gostmt_indent(const ge_gostmt_file *x, size_t off, size_t *len)
 {
-	uint32_t ls = x->lines[ge_goexpr_line_of(x, off) - 1], e = ls;
+	uint32_t ls = x->lines[ge_gostmt_line_of(x, off) - 1], e = ls;
 	while (e < x->len && (x->src[e] == ' ' || x->src[e] == '\t'))
 		e++;
 	*len = e - ls;
 	return x->src + ls;
 }
 
-int ge_goexpr_decl_generic(const ge_goexpr *x, uint32_t decl_first)
+int ge_gostmt_decl_generic(const ge_gostmt_file *x, uint32_t decl_first)
 {
 	uint32_t k = decl_first + 1, i;
 	if (!is_kw(x, decl_first, "func"))

@@ -82,6 +82,16 @@ static const struct {
      "Prove the index in range to the compiler (a length check before the loop), or remove the "
      "directive."}};
 
+/* A module-relative file name as a JSON string holding its URI reference. */
+static int put_uri(ge_buf *out, const char *file)
+{
+	ge_buf u = GE_BUF_INIT;
+	int rc = ge_sarif_put_uri_path(&u, file, 0);
+	rc |= ge_buf_put_json(out, ge_buf_cstr(&u));
+	ge_buf_release(&u);
+	return rc;
+}
+
 static int sarif(ge_buf *out, const ge_assert_result *r, const char *srcroot)
 {
 	size_t i;
@@ -108,8 +118,12 @@ static int sarif(ge_buf *out, const ge_assert_result *r, const char *srcroot)
 	}
 	rc |= ge_buf_puts(out, "]}},\n\"originalUriBaseIds\":{\"%SRCROOT%\":{\"uri\":");
 	{
+		/* Percent-encoded: a root with a space, '#' or '%' is still one URI. */
 		ge_buf u = GE_BUF_INIT;
-		rc |= ge_buf_printf(&u, "file://%s/", srcroot ? srcroot : "");
+		rc |= ge_buf_puts(&u, "file://");
+		rc |= ge_sarif_put_uri_path(&u, srcroot ? srcroot : "", 1);
+		if (!srcroot || strcmp(srcroot, "/") != 0)
+			rc |= ge_buf_putc(&u, '/');
 		rc |= ge_buf_put_json(out, ge_buf_cstr(&u));
 		ge_buf_release(&u);
 	}
@@ -130,7 +144,7 @@ static int sarif(ge_buf *out, const ge_assert_result *r, const char *srcroot)
 		rc |=
 		    ge_buf_puts(out, "},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":"
 		                     "{\"uri\":");
-		rc |= ge_buf_put_json(out, v->file);
+		rc |= put_uri(out, v->file);
 		rc |= ge_buf_printf(
 		    out, ",\"uriBaseId\":\"%%SRCROOT%%\"},\"region\":{\"startLine\":%u}}}]",
 		    v->line);
@@ -139,7 +153,7 @@ static int sarif(ge_buf *out, const ge_assert_result *r, const char *srcroot)
 			                  ",\"relatedLocations\":[{\"id\":0,\"message\":{\"text\":"
 			                  "\"The directive.\"},\"physicalLocation\":"
 			                  "{\"artifactLocation\":{\"uri\":");
-			rc |= ge_buf_put_json(out, v->dfile);
+			rc |= put_uri(out, v->dfile);
 			rc |= ge_buf_printf(
 			    out,
 			    ",\"uriBaseId\":\"%%SRCROOT%%\"},\"region\":{\"startLine\":%u"

@@ -247,7 +247,8 @@ static int sarif_prefix_uri(cJSON *loc, const char *prefix)
 	int rc = 0;
 	if (!prefix || !*prefix || !cJSON_IsString(uri))
 		return 0;
-	if (ge_buf_printf(&b, "%s%s", prefix, uri->valuestring) < 0 ||
+	/* uri is percent-encoded already (lib/asserts); prefix is a directory's name. */
+	if (ge_sarif_put_uri_path(&b, prefix, 0) < 0 || ge_buf_puts(&b, uri->valuestring) < 0 ||
 	    !cJSON_ReplaceItemInObject(art, "uri", cJSON_CreateString(ge_buf_cstr(&b))))
 		rc = GE_ENOMEM;
 	ge_buf_release(&b);

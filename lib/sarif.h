@@ -155,4 +155,14 @@ int ge_sarif_line_hashes(ge_buf *out, const char *text, size_t len);
  */
 char *ge_sarif_repo_uri(const char *url);
 
+/*
+ * Append s percent-encoded as a URI path (RFC 3986: every byte but
+ * unreserved ones, sub-delims, '@' and '/' as %HH, so a space, '#', '?',
+ * '%' and non-ASCII bytes stay in the path), for another module's SARIF
+ * (lib/asserts): a relative file name (keep_colon 0, so "a:b" is no
+ * scheme) or an absolute directory after "file://" (keep_colon 1).
+ * Returns 0 or GE_ENOMEM.
+ */
+int ge_sarif_put_uri_path(ge_buf *out, const char *s, int keep_colon);
+
 #endif

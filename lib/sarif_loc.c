@@ -254,6 +254,11 @@ int ge_sarif__put_uri_part(ge_buf *b, const char *s, size_t n, int keep_colon)
 	return 0;
 }
 
+int ge_sarif_put_uri_path(ge_buf *out, const char *s, int keep_colon)
+{
+	return ge_sarif__put_uri_part(out, s, strlen(s), keep_colon);
+}
+
 /* The end of a host (bracketed IPv6 or name) that starts at h, before any ":port". */
 static const char *host_end(const char *h, const char *e)
 {

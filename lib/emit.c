@@ -328,41 +328,83 @@ done:
 	return rc;
 }
 
-/* Markdown: a table of the broken assertions after the report's summary. */
-static int asserts_markdown(ge_buf *out, const ge_assert_result *a)
+/*
+ * Markdown: a table of the broken assertions, for the report's lead (right
+ * after its headline, inside its size limit: they fail the check, so they
+ * are never what the limit cuts).  The table stays under budget bytes;
+ * rows past it are counted in a note.
+ */
+static int asserts_markdown(ge_buf *out, const ge_assert_result *a, size_t budget)
 {
-	size_t i;
+	size_t i, start = out->len, omitted = 0;
+	ge_buf row = GE_BUF_INIT;
 	int rc = 0;
 	if (!a->n)
 		return 0;
 	rc |= ge_buf_printf(
 	    out,
-	    "\n### Broken assertions\n\n%zu of %zu `//goescape:` assertion%s "
+	    "### Broken assertions\n\n%zu of %zu `//goescape:` assertion%s "
 	    "violated (a broken assertion fails the check whatever the base says):\n\n"
 	    "| Location | Rule | Source | Reason |\n|---|---|---|---|\n",
 	    a->n, a->nassertions, a->nassertions == 1 ? "" : "s");
-	for (i = 0; i < a->n; i++) {
+	for (i = 0; i < a->n && rc == 0; i++) {
 		const ge_assert_violation *v = &a->v[i];
 		ge_buf loc = GE_BUF_INIT;
+		ge_buf_truncate(&row, 0);
 		rc |= ge_buf_printf(&loc, "%s:%u", v->file, v->line);
-		rc |= ge_buf_puts(out, "| ");
-		rc |= ge_markdown_escape(out, ge_buf_cstr(&loc));
-		rc |= ge_buf_printf(out, " | %s %s | ", ge_assert_rule(v->kind),
+		rc |= ge_buf_puts(&row, "| ");
+		rc |= ge_markdown_escape(&row, ge_buf_cstr(&loc));
+		rc |= ge_buf_printf(&row, " | %s %s | ", ge_assert_rule(v->kind),
 		                    ge_assert_kind_name(v->kind));
-		rc |= ge_markdown_escape(out, v->source);
-		rc |= ge_buf_puts(out, " | ");
-		rc |= ge_markdown_escape(out, v->reason);
-		rc |= ge_buf_puts(out, " |\n");
+		rc |= ge_markdown_escape(&row, v->source);
+		rc |= ge_buf_puts(&row, " | ");
+		rc |= ge_markdown_escape(&row, v->reason);
+		rc |= ge_buf_puts(&row, " |\n");
 		ge_buf_release(&loc);
+		/* 256: room for the note. */
+		if (omitted || out->len - start + row.len + 256 > budget)
+			omitted++;
+		else
+			rc |= ge_buf_put(out, row.ptr, row.len);
 	}
+	if (omitted)
+		rc |=
+		    ge_buf_printf(out,
+		                  "\n> **Note:** %zu broken assertion%s left out to stay under the "
+		                  "size limit; 'goescape assert' lists them all.\n",
+		                  omitted, omitted == 1 ? "" : "s");
+	rc |= ge_buf_putc(out, '\n');
+	ge_buf_release(&row);
 	return rc ? ge_error_set(GE_ENOMEM, "out of memory") : 0;
+}
+
+/* Markdown with the broken assertions as the report's lead (see above). */
+static int markdown_with_asserts(ge_buf *out, const ge_report *r, const ge_emit_opts *o,
+                                 const ge_assert_result *a)
+{
+	ge_markdown_opts mo = GE_MARKDOWN_OPTS_INIT;
+	ge_buf lead = GE_BUF_INIT;
+	int rc;
+	if (o->markdown)
+		mo = *o->markdown;
+	else
+		mo.only_new = o->only_new;
+	rc = asserts_markdown(&lead, a, (mo.limit ? mo.limit : GE_MARKDOWN_LIMIT) / 2);
+	mo.lead = lead.len ? ge_buf_cstr(&lead) : NULL;
+	if (rc == 0)
+		rc = ge_markdown_render(out, r, &mo);
+	ge_buf_release(&lead);
+	return rc;
 }
 
 int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *o)
 {
 	const ge_assert_result *a = o->asserts;
 	size_t start = out->len;
-	int rc = emit_report(out, r, fmt, o);
+	int rc;
+	if (fmt == GE_FMT_MARKDOWN && a && a->n)
+		return markdown_with_asserts(out, r, o, a);
+	rc = emit_report(out, r, fmt, o);
 	if (rc < 0 || !a || !a->nassertions)
 		return rc;
 	switch (fmt) {
@@ -375,8 +417,7 @@ int ge_emit(ge_buf *out, const ge_report *r, ge_format fmt, const ge_emit_opts *
 		return ge_assert_github(out, a, o->repo_prefix) < 0
 		           ? ge_error_set(GE_ENOMEM, "out of memory")
 		           : 0;
-	case GE_FMT_MARKDOWN:
-		return asserts_markdown(out, a);
+	case GE_FMT_MARKDOWN: /* violations go first, above; none: nothing to add */
 	case GE_FMT_TEXT:
 	default:
 		return 0;

@@ -289,6 +289,8 @@ int ge_markdown_render(ge_buf *out, const ge_report *r, const ge_markdown_opts *
 				m.rc = ge_markdown_escape(out, c);
 			put(&m, r->dirty ? " (with uncommitted changes).\n\n" : ".\n\n");
 		}
+		if (o->lead)
+			put(&m, o->lead);
 		if (s.heap)
 			table(&m, r, GE_STATUS_NONE);
 		put(&m, "\n");
@@ -308,6 +310,8 @@ int ge_markdown_render(ge_buf *out, const ge_report *r, const ge_markdown_opts *
 				m.rc = ge_markdown_escape(out, o->base);
 			put(&m, ".\n\n");
 		}
+		if (o->lead)
+			put(&m, o->lead);
 		if (count_status(r, GE_STATUS_NEW)) {
 			put(&m, "#### New heap escapes\n\n");
 			table(&m, r, GE_STATUS_NEW);

@@ -34,6 +34,11 @@ typedef struct ge_markdown_opts {
 	const unsigned char *suggest; /* per diagnostic of r (r->ndiags): 1 when a suggest
 	                                 rule matches it; NULL when not known */
 	size_t limit;                 /* bytes; 0 is GE_MARKDOWN_LIMIT */
+	/* Markdown put whole right after the headline (and the base), before
+	   every table, inside the limit: lib/emit's broken assertions, which
+	   fail the check and so are never the part cut off.  The caller keeps
+	   it well under limit (emit: half of it).  NULL: none. */
+	const char *lead;
 } ge_markdown_opts;
 
 #define GE_MARKDOWN_OPTS_INIT                                                                      \

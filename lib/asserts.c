@@ -1000,6 +1000,67 @@ static int cmp_violation(const void *x, const void *y)
 	return strcmp(a->reason, b->reason);
 }
 
+/* The walk and the directives (s zeroed): what a run judges. */
+static int scan(state *s, ge_history *h, const ge_assert_opts *o)
+{
+	size_t i;
+	int rc;
+	s->h = h;
+	s->o = o;
+	s->top = h->build.mods->top;
+	if (o->src && !(o->heap_files_only && o->head))
+		return ge_error_set(GE_EUSAGE, "internal: a source provider needs head and "
+		                               "heap_files_only (it lists no directories)");
+	if (!(s->res = calloc(1, sizeof(*s->res))))
+		return oom();
+	if ((rc = ge_gocmd_scope(&s->scope, &s->nscope, h->pkgs, h->npkgs, h->build.mods,
+	                         h->build.cwd)) < 0)
+		return rc;
+	if (o->heap_files_only && o->head)
+		rc = heap_files(s, o->head);
+	for (i = 0; !(o->heap_files_only && o->head) && i < h->build.mods->n && rc == 0; i++)
+		rc = walk(s, h->build.mods->mods[i].root, h->build.mods->mods[i].path,
+		          h->build.mods->mods[i].root, 0);
+	return rc < 0 ? rc : find_directives(s);
+}
+
+struct ge_assert_scan {
+	state s;
+};
+
+int ge_assert_scan_new(ge_assert_scan **out, ge_history *h, const ge_assert_opts *o)
+{
+	ge_assert_scan *sc = calloc(1, sizeof(*sc));
+	int rc;
+	*out = NULL;
+	if (!sc)
+		return oom();
+	if ((rc = scan(&sc->s, h, o)) < 0) {
+		ge_assert_scan_free(sc);
+		return rc;
+	}
+	*out = sc;
+	return 0;
+}
+
+int ge_assert_scan_wants_sites(const ge_assert_scan *sc)
+{
+	size_t i;
+	for (i = 0; sc && i < sc->s.nas; i++)
+		if (sc->s.as[i].kind == GE_ASSERT_INLINE)
+			return 1;
+	return 0;
+}
+
+void ge_assert_scan_free(ge_assert_scan *sc)
+{
+	if (!sc)
+		return;
+	state_release(&sc->s);
+	ge_assert_result_free(sc->s.res);
+	free(sc);
+}
+
 int ge_assert_run(ge_assert_result **out, ge_history *h, const ge_assert_opts *o)
 {
 	state s;
@@ -1010,26 +1071,19 @@ int ge_assert_run(ge_assert_result **out, ge_history *h, const ge_assert_opts *o
 	unsigned char *used = NULL;
 	size_t i, nsv = 0, nbv = 0;
 	int rc, status = 0, need_inline = 0, need_heap = 0, need_bce = 0;
+	/* check's head build printed the inlining lines: no build of its own. */
+	int head_sites = o->head && o->head_sites && !o->input;
 	*out = NULL;
 	memset(&s, 0, sizeof(s));
-	s.h = h;
-	s.o = o;
-	s.top = h->build.mods->top;
-	if (o->src && !(o->heap_files_only && o->head))
-		return ge_error_set(GE_EUSAGE, "internal: a source provider needs head and "
-		                               "heap_files_only (it lists no directories)");
-	if (!(s.res = calloc(1, sizeof(*s.res))))
-		return oom();
-	if ((rc = ge_gocmd_scope(&s.scope, &s.nscope, h->pkgs, h->npkgs, h->build.mods,
-	                         h->build.cwd)) < 0)
+	if (o->scan && o->scan->s.res) {
+		/* Taken over: the scan is left empty for ge_assert_scan_free. */
+		s = o->scan->s;
+		memset(&o->scan->s, 0, sizeof(o->scan->s));
+		s.o = o;
+		rc = 0;
+	} else if ((rc = scan(&s, h, o)) < 0) {
 		goto done;
-	if (o->heap_files_only && o->head)
-		rc = heap_files(&s, o->head);
-	for (i = 0; !(o->heap_files_only && o->head) && i < h->build.mods->n && rc == 0; i++)
-		rc = walk(&s, h->build.mods->mods[i].root, h->build.mods->mods[i].path,
-		          h->build.mods->mods[i].root, 0);
-	if (rc < 0 || (rc = find_directives(&s)) < 0)
-		goto done;
+	}
 	if (o->find_only)
 		goto done;
 	for (i = 0; i < s.nas; i++) {
@@ -1044,6 +1098,8 @@ int ge_assert_run(ge_assert_result **out, ge_history *h, const ge_assert_opts *o
 		if ((rc = from_input(&r, sites, h, o->input)) < 0)
 			goto done;
 		rep = r;
+	} else if (need_inline && head_sites) {
+		sv = ge_cost_sites_list(o->head_sites, &nsv);
 	} else if ((need_inline || (need_heap && !rep)) && !o->input) {
 		ge_capture_opts save = h->build;
 		h->build.sites = sites;
@@ -1061,8 +1117,8 @@ int ge_assert_run(ge_assert_result **out, ge_history *h, const ge_assert_opts *o
 	}
 	if (need_bce && !o->input && (rc = bce_build(&s, bsites)) < 0)
 		goto done;
-	if (sites)
-		sv = ge_cost_sites_list(o->input ? sites : sites, &nsv);
+	if (sites && !sv)
+		sv = ge_cost_sites_list(sites, &nsv);
 	if (o->input)
 		bv = sv, nbv = nsv;
 	else if (bsites)

@@ -76,12 +76,24 @@ typedef struct ge_assert_result {
 
 void ge_assert_result_free(ge_assert_result *r);
 
+typedef struct ge_assert_scan ge_assert_scan;
+struct ge_cost_sites;
+
 typedef struct ge_assert_opts {
 	/* NULL: build the packages (with the inlining lines collected).
 	 * Else the head's report of a build just made (check): noescape is
 	 * read from it, and inline needs one more build, which go's cache
-	 * answers. */
+	 * answers, unless head_sites has that build's lines. */
 	const ge_report *head;
+	/* With head: the positioned lines head's build printed (lib/capture's
+	 * sites, collected because ge_assert_scan_wants_sites said so), read
+	 * for inline instead of building again.  NULL: build. */
+	const struct ge_cost_sites *head_sites;
+	/* The walk and the directives already done by ge_assert_scan_new()
+	 * with the same h and options (check scans before its head build, to
+	 * know whether to collect the sites); taken over by the run, still
+	 * freed by the caller.  NULL: the run scans. */
+	ge_assert_scan *scan;
 	/* Compiler output read from a file (--input), with the bce lines if
 	 * the user built with check_bce; NULL: build.  Not with head. */
 	const char *input;
@@ -103,7 +115,7 @@ typedef struct ge_assert_opts {
 
 #define GE_ASSERT_OPTS_INIT                                                                        \
 	{                                                                                          \
-		NULL, NULL, {0, 0, 0, 0}, 0, 0, NULL                                               \
+		NULL, NULL, NULL, NULL, {0, 0, 0, 0}, 0, 0, NULL                                   \
 	}
 
 /*
@@ -114,6 +126,16 @@ typedef struct ge_assert_opts {
  * unreadable input.
  */
 int ge_assert_run(ge_assert_result **out, ge_history *h, const ge_assert_opts *o);
+
+/*
+ * The scan of a run (the packages' directives, no build, no verdict), made
+ * before the builds: free with ge_assert_scan_free() (NULL is fine), pass
+ * as ge_assert_opts.scan.  _wants_sites: whether it holds an inline
+ * assertion that is on, whose verdict needs the head build's sites.
+ */
+int ge_assert_scan_new(ge_assert_scan **out, ge_history *h, const ge_assert_opts *o);
+int ge_assert_scan_wants_sites(const ge_assert_scan *sc);
+void ge_assert_scan_free(ge_assert_scan *sc);
 
 /*
  * Render a result: "text" (file:line: source: reason, one a line, and a

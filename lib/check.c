@@ -100,14 +100,14 @@ static int input_covers_base(const ge_report *base, const char *input, const cha
 	return 0;
 }
 
-/* A report of the working tree: built, or read from --input. */
-static int head_report(ge_check_result *out, const ge_check_opts *o)
+/* A report of the working tree: built, or read from --input; with want_sites its build's
+ * positioned lines kept in out->sites (a profile's join and inline assertions read them). */
+static int head_report(ge_check_result *out, const ge_check_opts *o, int want_sites)
 {
 	ge_history *h = o->h;
 	int fd = 0, rc;
 	if (!o->input) {
-		if (o->profile && !out->sites &&
-		    ge_cost_sites_new(&out->sites) < 0)
+		if ((o->profile || want_sites) && !out->sites && ge_cost_sites_new(&out->sites) < 0)
 			return GE_ENOMEM;
 		h->build.sites = out->sites; /* the head's build only, never the base's */
 		rc = ge_history_worktree(&out->head, &out->status, h);
@@ -248,19 +248,29 @@ static int load_base(ge_check_result *out, const ge_check_opts *o, int *cfg_warn
  * just built (noescape is read from it); with --input the same file is read
  * again ('-' cannot be: then only noescape is checked, and said).
  */
-static int check_assertions(ge_check_result *out, const ge_check_opts *o)
+static void assert_opts(ge_assert_opts *ao, ge_check_result *out, const ge_check_opts *o)
+{
+	ge_assert_opts_off(ao, o->config->assert_off);
+	if (o->input && strcmp(o->input, "-") != 0)
+		ao->input = o->input;
+	else
+		ao->head = out->head;
+	if (o->input && !ao->input)
+		ao->off[GE_ASSERT_INLINE] = ao->off[GE_ASSERT_BCE] = 1;
+}
+
+/* sc: the scan made before the head's build (NULL with --input); out->sites that build's
+ * lines when sc wants them, so inline needs no build of its own. */
+static int check_assertions(ge_check_result *out, const ge_check_opts *o, ge_assert_scan *sc)
 {
 	ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
-	ge_assert_opts_off(&ao, o->config->assert_off);
-	if (o->input && strcmp(o->input, "-") != 0)
-		ao.input = o->input;
-	else
-		ao.head = out->head;
-	if (o->input && !ao.input) {
-		ao.off[GE_ASSERT_INLINE] = ao.off[GE_ASSERT_BCE] = 1;
+	assert_opts(&ao, out, o);
+	ao.scan = sc;
+	if (ge_assert_scan_wants_sites(sc))
+		ao.head_sites = out->sites;
+	if (o->input && !ao.input)
 		ge_history_warn(o->h, "goescape: warning: with --input - only noescape assertions "
 		                      "are checked");
-	}
 	return ge_assert_run(&out->asserts, o->h, &ao);
 }
 
@@ -270,6 +280,7 @@ int ge_check_run(ge_check_result *out, const ge_check_opts *o)
 	const ge_config *cfg = o->config;
 	const char *base_commit;
 	ge_buf desc = GE_BUF_INIT;
+	ge_assert_scan *sc = NULL;
 	int rc, cfg_warned = 0;
 
 	h->rebuild = o->rebuild_base;
@@ -279,7 +290,14 @@ int ge_check_run(ge_check_result *out, const ge_check_opts *o)
 	if ((rc = load_base(out, o, &cfg_warned)) < 0)
 		goto done;
 	base_commit = out->base_commit[0] ? out->base_commit : NULL;
-	if ((rc = head_report(out, o)) < 0)
+	if (!o->input) {
+		/* The directives before the head's build: inline ones keep its lines. */
+		ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
+		assert_opts(&ao, out, o);
+		if ((rc = ge_assert_scan_new(&sc, h, &ao)) < 0)
+			goto done;
+	}
+	if ((rc = head_report(out, o, ge_assert_scan_wants_sites(sc))) < 0)
 		goto done;
 	if (!out->base && (rc = commit_report(&out->base, &out->status, h, base_commit)) < 0)
 		goto done;
@@ -314,8 +332,9 @@ int ge_check_run(ge_check_result *out, const ge_check_opts *o)
 	if (rc < 0)
 		goto done;
 	out->base_desc = ge_buf_detach(&desc);
-	rc = check_assertions(out, o);
+	rc = check_assertions(out, o, sc);
 done:
+	ge_assert_scan_free(sc);
 	ge_buf_release(&desc);
 	return rc;
 }
@@ -331,7 +350,7 @@ int ge_check_report(ge_check_result *out, const ge_check_opts *o)
 		    (rc = profile_map_load(out, o, commit)) < 0 ||
 		    (rc = commit_report(&out->head, &out->status, o->h, commit)) < 0)
 			return rc;
-	} else if ((rc = profile_map_load(out, o, NULL)) < 0 || (rc = head_report(out, o)) < 0 ||
+	} else if ((rc = profile_map_load(out, o, NULL)) < 0 || (rc = head_report(out, o, 0)) < 0 ||
 	           (rc = ge_config_filter(o->config, out->head, top_of(o))) < 0) {
 		return rc;
 	}
@@ -347,7 +366,7 @@ int ge_check_baseline(ge_check_result *out, const ge_check_opts *o, const char *
 	if (!path && (rc = repo_baseline(&out->baseline_path, o)) < 0)
 		return rc;
 	out->baseline_shown = path ? out->baseline_path : baseline_shown(o);
-	if ((rc = head_report(out, o)) < 0)
+	if ((rc = head_report(out, o, 0)) < 0)
 		return rc;
 	return ge_baseline_write(out->baseline_path, out->head);
 }

@@ -376,16 +376,18 @@ done:
 	return rc;
 }
 
-/* The fallback: a checkout of the commit in a directory of our own. */
-static int build_checkout(ge_report **out, int *status, ge_history *h, const char *commit)
+int ge_history_in_checkout(ge_history *h, const char *commit, int (*fn)(ge_history *hc, void *ud),
+                           void *ud)
 {
 	ge_buf dir = GE_BUF_INIT;
 	ge_modset mods = GE_MODSET_INIT;
-	ge_capture_opts co = h->build;
+	ge_history hc = *h;
 	const char *wd = ge_git_workdir(h->git), *rel_cwd, *rel_top;
 	char *cwd = NULL, *top = NULL, *lockpath = NULL;
 	struct stat st;
 	int rc, lockfd = -1, made = 0;
+	if (!wd)
+		return ge_error_set(GE_EUSAGE, "a bare repository has no work tree to build in");
 	/*
 	 * One checkout directory per commit, so that a later build of it replays
 	 * from go's cache (the directory is part of the cache key); a lock next to
@@ -430,10 +432,10 @@ static int build_checkout(ge_report **out, int *status, ge_history *h, const cha
 	}
 	if ((rc = ge_modset_find(&mods, cwd, NULL)) < 0)
 		goto done;
-	co.cwd = cwd;
-	co.mods = &mods;
-	co.on_output = NULL; /* the caller shows the in-place attempt's messages */
-	rc = ge_capture_packages(out, status, &co, h->pkgs, h->npkgs, NULL);
+	hc.git = NULL; /* nothing of the checkout is stored */
+	hc.build.cwd = cwd;
+	hc.build.mods = &mods;
+	rc = fn(&hc, ud);
 done:
 	if (made)
 		rm_rf(dir.ptr);
@@ -447,6 +449,28 @@ done:
 	free(top);
 	ge_buf_release(&dir);
 	return rc;
+}
+
+typedef struct checkout_build {
+	ge_report **out;
+	int *status;
+} checkout_build;
+
+static int build_in(ge_history *hc, void *ud)
+{
+	checkout_build *b = ud;
+	ge_capture_opts co = hc->build;
+	co.on_output = NULL; /* the caller shows the in-place attempt's messages */
+	return ge_capture_packages(b->out, b->status, &co, hc->pkgs, hc->npkgs, NULL);
+}
+
+/* The fallback: a checkout of the commit in a directory of our own. */
+static int build_checkout(ge_report **out, int *status, ge_history *h, const char *commit)
+{
+	checkout_build b;
+	b.out = out;
+	b.status = status;
+	return ge_history_in_checkout(h, commit, build_in, &b);
 }
 
 static void progress(ge_history *h, const char *fmt, ...) GE_PRINTF(2, 3);

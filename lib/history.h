@@ -75,6 +75,19 @@ int ge_history_commit(ge_report **out, int *status, ge_history *h, const char *c
 		      int *from_note);
 
 /*
+ * Run fn with a history hc whose builds run in a checkout of commit (under
+ * <git-common-dir>/goescape/checkout-<id>, the in-place build's fallback's
+ * directory and lock, so go's cache replays a second build of the same
+ * commit), removed afterwards: hc's build.cwd and build.mods are the
+ * checkout's (the same place relative to the work tree), its git NULL
+ * (nothing is stored from it), the rest h's.  For what needs a commit's
+ * source as directories, not only built (the hook's assertions of a pushed
+ * commit that is not HEAD).  fn's result is returned.
+ */
+int ge_history_in_checkout(ge_history *h, const char *commit, int (*fn)(ge_history *hc, void *ud),
+                           void *ud);
+
+/*
  * Match head (the working tree when head_commit is NULL) against a base
  * commit's report, following renames and line moves of the git diff.
  */

@@ -520,13 +520,55 @@ static int tree_read(void *ud, const char *path, size_t max, ge_buf *out)
 }
 
 /*
+ * Whether a Go file that differs between commit and the work tree carries
+ * a directive in commit (the work tree's own are known by a walk): with
+ * neither, a commit has nothing to check but what its heap files hold.
+ */
+static int differs_with_directives(int *out, ge_git *git, const char *commit)
+{
+	ge_git_diff diff = GE_GIT_DIFF_INIT;
+	ge_buf blob = GE_BUF_INIT;
+	size_t i;
+	int rc;
+	*out = 0;
+	if ((rc = ge_git_diff_load(&diff, git, commit, NULL)) < 0)
+		return rc;
+	for (i = 0; i < diff.n && !*out && rc == 0; i++) {
+		const ge_git_delta *d = &diff.d[i];
+		if (!d->old_path || !d->old_blob[0] || !ge_git_go_relevant(d->old_path))
+			continue;
+		ge_buf_clear(&blob);
+		if ((rc = ge_git_blob_read(&blob, git, d->old_blob)) == 0)
+			*out = ge_gopkg_may_have_directives(ge_buf_cstr(&blob), blob.len);
+	}
+	ge_buf_release(&blob);
+	ge_git_diff_release(&diff);
+	return rc;
+}
+
+/* Every kind of a pushed commit's assertions, in a checkout of it (ge_history_in_checkout). */
+typedef struct full_run {
+	ge_assert_opts ao;
+	ge_assert_result *found;
+} full_run;
+
+static int assert_in(ge_history *hc, void *ud)
+{
+	full_run *f = ud;
+	return ge_assert_run(&f->found, hc, &f->ao);
+}
+
+/*
  * The pushed commits' source assertions (see ge_prepush_check).  The
  * checked-out HEAD of a clean work tree gets every kind, read and built
  * there.  Any other pushed commit gets its noescape assertions, read from
  * its own tree (the files its report has heap escapes in) and judged by
- * its report; its inline and bce assertions and its bad directives need
- * the commit's source built and read as a whole, which only the work tree
- * gives here, so a warning says they are not checked.
+ * its report; when the commit may carry other directives (the work tree
+ * has some, those files had some, or a file that differs has some), every
+ * kind is checked in a checkout of it (read as directories, inline's and
+ * bce's builds there; go's cache replays a second push of it).  When that
+ * cannot be done, a warning names the commit whose inline and bce
+ * assertions were not checked: never a silent pass.
  */
 static int prepush_assertions(ge_prepush *p, ge_history *h, const ge_config *cfg,
                               ge_prepush_result *res)
@@ -535,7 +577,7 @@ static int prepush_assertions(ge_prepush *p, ge_history *h, const ge_config *cfg
 	ge_assert_result *found = NULL;
 	ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
 	size_t i;
-	int rc, done = 0, any;
+	int rc, done = 0, any, more;
 	/* Whether the work tree has a directive (a push from a tree without
 	   any, of commits without any, costs what it did before). */
 	ao.find_only = 1;
@@ -572,14 +614,34 @@ static int prepush_assertions(ge_prepush *p, ge_history *h, const ge_config *cfg
 			/* Only the files with heap escapes are read: cheap without directives. */
 			if (!t.workdir || (rc = ge_assert_run(&found, h, &to)) < 0)
 				break;
-			if ((any || found->nassertions) &&
-			    ge_buf_printf(
-			        &p->text,
-			        "goescape: warning: only the noescape assertions of %s are "
-			        "checked: it is not the checked-out commit of a clean work "
-			        "tree\n",
-			        p->refs[i].local_ref) < 0)
-				rc = ge_error_set(GE_ENOMEM, "out of memory");
+			more = any || found->nassertions;
+			if (!more && (rc = differs_with_directives(&more, h->git, t.commit)) < 0)
+				break;
+			if (more && !(ao.off[GE_ASSERT_INLINE] && ao.off[GE_ASSERT_BCE])) {
+				full_run f;
+				int frc;
+				f.ao = ao;
+				f.ao.head = res[i].report;
+				f.found = NULL;
+				frc = ge_history_in_checkout(h, t.commit, assert_in, &f);
+				if (frc == 0) {
+					ge_assert_result_free(found);
+					found = f.found;
+				} else if (frc == GE_ENOMEM || frc == GE_EINTERRUPTED) {
+					rc = frc;
+					break;
+				} else {
+					char q[GE_QUOTE_BUF];
+					if (ge_buf_printf(
+					        &p->text,
+					        "goescape: warning: the inline and bce "
+					        "assertions of %s (%.12s) are not checked: %s\n",
+					        p->refs[i].local_ref, t.commit,
+					        ge_quoted(q, ge_error_last())) < 0)
+						rc = ge_error_set(GE_ENOMEM, "out of memory");
+					ge_error_clear();
+				}
+			}
 		} else if (done || !any) {
 			continue;
 		} else {

@@ -140,9 +140,10 @@ int ge_prepush_begin(ge_prepush *p, const char *input, size_t len, const ge_prep
  * a pushed commit that is the checked-out HEAD of a clean work tree is
  * checked there, every kind; any other pushed commit gets its noescape
  * assertions, read from its own tree (the files its report has heap
- * escapes in, through ge_git_tree_file) and judged by its report, and a
- * warning in text that its inline and bce assertions and bad directives
- * are not checked (they need its source built and read as a whole).  p->failing > 0 or p->violated
+ * escapes in, through ge_git_tree_file) and judged by its report; when it
+ * may carry other directives, every kind is checked in a checkout of it
+ * (ge_history_in_checkout), and when that fails a warning in text names
+ * the commit whose inline and bce assertions were not checked.  p->failing > 0 or p->violated
  * > 0 refuses the push.  GE_EBUILD when a pushed commit does not build; text holds what was found
  * before the error.
  */

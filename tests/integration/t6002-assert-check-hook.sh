@@ -90,12 +90,14 @@ test_expect_success 'hook: a push breaking the assertion is refused' '
 	GOESCAPE_SKIP=1 git push -q origin main
 '
 
-test_expect_success 'hook: a pushed branch that is not checked out is said to be unchecked' '
+test_expect_success 'hook: a pushed branch that is not checked out is checked as a whole' '
 	cd c &&
 	git checkout -q -b side && echo "// side" >>p/p.go && git commit -qam side &&
 	git checkout -q main &&
-	git push -q origin side 2>err &&
-	grep -x "goescape: warning: only the noescape assertions of refs/heads/side are checked: it is not the checked-out commit of a clean work tree" err
+	test_expect_code 1 git push origin side 2>err &&
+	grep -x "p/p.go:9: return Slow(n): call to Slow was not inlined" err &&
+	grep -x "goescape: refs/heads/side breaks 1 assertion" err &&
+	! grep warning err
 '
 
 test_done

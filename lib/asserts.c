@@ -115,6 +115,7 @@ void ge_assert_result_free(ge_assert_result *r)
 		free(r->v[i].reason);
 	}
 	free(r->v);
+	free(r->test_file);
 	free(r);
 }
 
@@ -234,6 +235,48 @@ static int has_go_file(const char *dir)
 	return found;
 }
 
+static int read_file(const state *s, ge_buf *out, const char *path);
+
+/* find_tests: the _test.go files of dir holding a directive's bytes, counted in s->res (the
+ * name that sorts first kept). */
+static int test_files(state *s, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	ge_buf src = GE_BUF_INIT;
+	int rc = 0;
+	if (!d)
+		return 0;
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		char *path;
+		if (n <= 8 || strcmp(e->d_name + n - 8, "_test.go") != 0 || e->d_name[0] == '.' ||
+		    e->d_name[0] == '_')
+			continue;
+		if (!(path = ge_path_join(dir, e->d_name))) {
+			rc = oom();
+			break;
+		}
+		ge_buf_clear(&src);
+		if (read_file(s, &src, path) == 0 &&
+		    ge_gopkg_may_have_directives(ge_buf_cstr(&src), src.len)) {
+			const char *rel = ge_path_within(path, s->top);
+			rel = rel ? rel : path;
+			s->res->ntest_files++;
+			if (!s->res->test_file || strcmp(rel, s->res->test_file) < 0) {
+				free(s->res->test_file);
+				if (!(s->res->test_file = ge_strdup(rel)))
+					rc = oom();
+			}
+		}
+		ge_error_clear();
+		free(path);
+	}
+	closedir(d);
+	ge_buf_release(&src);
+	return rc;
+}
+
 /* The packages under dir of module (root, path), go's way: no testdata, vendor, _x, .x, nested
  * modules. */
 static int walk(state *s, const char *root, const char *modpath, const char *dir, int depth)
@@ -263,6 +306,8 @@ static int walk(state *s, const char *root, const char *modpath, const char *dir
 			if (!p->ip || !(p->dir = ge_strdup(dir)))
 				return oom();
 			if ((rc = list_files(p, dir)) < 0)
+				return rc;
+			if (s->o->find_tests && (rc = test_files(s, dir)) < 0)
 				return rc;
 		}
 		ge_buf_release(&ip);

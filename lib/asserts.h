@@ -72,6 +72,11 @@ typedef struct ge_assert_result {
 	size_t nbce_pkgs;       /* packages rebuilt for bce */
 	ge_assert_violation *v; /* sorted by file, line, directive, reason */
 	size_t n;
+	/* With find_tests: the _test.go files that hold a directive (never
+	   checked: the builds compile no test), and the first one's
+	   module-relative name (NULL when none). */
+	size_t ntest_files;
+	char *test_file;
 } ge_assert_result;
 
 void ge_assert_result_free(ge_assert_result *r);
@@ -111,11 +116,15 @@ typedef struct ge_assert_opts {
 	 * provider (lib/gopkg's interface; the hook's reads a pushed commit's
 	 * tree).  It lists no directories: only with head and heap_files_only. */
 	const struct ge_gopkg_source *src;
+	/* Also read the packages' _test.go files for the bytes of a directive
+	 * (not lexed, never checked) and count them in ntest_files, so that
+	 * 'goescape assert' can say they are not checked.  Only with the walk. */
+	int find_tests;
 } ge_assert_opts;
 
 #define GE_ASSERT_OPTS_INIT                                                                        \
 	{                                                                                          \
-		NULL, NULL, NULL, NULL, {0, 0, 0, 0}, 0, 0, NULL                                   \
+		NULL, NULL, NULL, NULL, {0, 0, 0, 0}, 0, 0, NULL, 0                                \
 	}
 
 /*

@@ -1036,11 +1036,18 @@ static int cmd_assert(const command *c, opts *o)
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
 	ao.input = assert_args.input;
+	ao.find_tests = 1;
 	assert_config(&ao);
 	rc = ge_assert_run(&res, &h, &ao);
 	ge_progress_clear(G.progress);
 	if (rc < 0)
 		return fail_rc(rc);
+	if (res->ntest_files)
+		fprintf(
+		    stderr,
+		    "goescape: warning: directives in _test.go files are not checked (%zu file%s, "
+		    "'%s' first): tests are not built\n",
+		    res->ntest_files, res->ntest_files == 1 ? "" : "s", res->test_file);
 	if (ge_assert_emit(&b, res, fmt, G.mods.top) < 0) {
 		ge_assert_result_free(res);
 		return fail(EXIT_USAGE);

@@ -1053,7 +1053,7 @@ static int scan(state *s, ge_history *h, const ge_assert_opts *o)
 	s->h = h;
 	s->o = o;
 	s->top = h->build.mods->top;
-	if (o->src && !(o->heap_files_only && o->head))
+	if (o->src && !o->src_reads_tree && !(o->heap_files_only && o->head))
 		return ge_error_set(GE_EUSAGE, "internal: a source provider needs head and "
 		                               "heap_files_only (it lists no directories)");
 	if (!(s->res = calloc(1, sizeof(*s->res))))
@@ -1215,5 +1215,36 @@ done:
 		return rc;
 	}
 	*out = s.res;
+	return 0;
+}
+
+int ge_assert_judge_overlay(ge_assert_result **out, ge_history *h, const ge_report *rep,
+                            const struct ge_cost_sites *sites, const ge_gopkg_overlay *ov,
+                            const int assert_off[3])
+{
+	ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
+	ge_gopkg_source src;
+	static const int none[3] = {0, 0, 0};
+	ge_assert_opts_off(&ao, assert_off ? assert_off : none);
+	ge_gopkg_source_overlay(&src, ov);
+	ao.head = rep;
+	ao.head_sites = sites;
+	ao.src = &src;
+	ao.src_reads_tree = 1;
+	ao.off[GE_ASSERT_BCE] = 1;
+	if (!sites)
+		ao.off[GE_ASSERT_INLINE] = 1;
+	return ge_assert_run(out, h, &ao);
+}
+
+int ge_assert_result_has(const ge_assert_result *base, const ge_assert_violation *v)
+{
+	size_t i;
+	for (i = 0; base && i < base->n; i++) {
+		const ge_assert_violation *b = &base->v[i];
+		if (b->kind == v->kind && strcmp(b->file, v->file) == 0 &&
+		    strcmp(b->source, v->source) == 0 && strcmp(b->reason, v->reason) == 0)
+			return 1;
+	}
 	return 0;
 }

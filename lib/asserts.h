@@ -116,6 +116,9 @@ typedef struct ge_assert_opts {
 	 * provider (lib/gopkg's interface; the hook's reads a pushed commit's
 	 * tree).  It lists no directories: only with head and heap_files_only. */
 	const struct ge_gopkg_source *src;
+	/* src reads every file of the work tree (an overlay over it that only
+	 * rewrites files): the walk lists the disk, files are read through src. */
+	int src_reads_tree;
 	/* Also read the packages' _test.go files for the bytes of a directive
 	 * (not lexed, never checked) and count them in ntest_files, so that
 	 * 'goescape assert' can say they are not checked.  Only with the walk. */
@@ -124,7 +127,7 @@ typedef struct ge_assert_opts {
 
 #define GE_ASSERT_OPTS_INIT                                                                        \
 	{                                                                                          \
-		NULL, NULL, NULL, NULL, {0, 0, 0, 0}, 0, 0, NULL, 0                                \
+		NULL, NULL, NULL, NULL, {0, 0, 0, 0}, 0, 0, NULL, 0, 0                             \
 	}
 
 /*
@@ -145,6 +148,27 @@ int ge_assert_run(ge_assert_result **out, ge_history *h, const ge_assert_opts *o
 int ge_assert_scan_new(ge_assert_scan **out, ge_history *h, const ge_assert_opts *o);
 int ge_assert_scan_wants_sites(const ge_assert_scan *sc);
 void ge_assert_scan_free(ge_assert_scan *sc);
+
+/*
+ * The assertions of a build made elsewhere with a go -overlay (suggest's
+ * verification of its rewrites): the directives read through ov (real[i]
+ * from backing[i]; the walk lists the work tree, whose files the overlay
+ * only rewrites), noescape judged by rep, inline by sites, that build's
+ * positioned lines (NULL: inline is not judged); bce is not judged (it
+ * needs a build of its own), nor are the kinds assert_off turns off
+ * (NULL: none).  No build.  *out as ge_assert_run's.
+ */
+struct ge_gopkg_overlay;
+int ge_assert_judge_overlay(ge_assert_result **out, ge_history *h, const ge_report *rep,
+                            const struct ge_cost_sites *sites, const struct ge_gopkg_overlay *ov,
+                            const int assert_off[3]);
+
+/*
+ * Whether v (a violation of a judged variant of the source) is in base
+ * too, by kind, file, annotated text and reason, not by line (lines move
+ * with rewrites).
+ */
+int ge_assert_result_has(const ge_assert_result *base, const ge_assert_violation *v);
 
 /*
  * Render a result: "text" (file:line: source: reason, one a line, and a

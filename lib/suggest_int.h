@@ -152,6 +152,13 @@ typedef struct sctx {
 	size_t nplat;
 	int *plat_base;
 	const char *building_for; /* the platform of the failed build being handled, or NULL */
+	/* The source assertions (lib/asserts): 0 not looked for yet, 1 none,
+	   2 some, 3 some with an inline one (then abase holds those the tree
+	   breaks without rewrites, asites the positioned lines of this round's
+	   build when an inline one needs them).  See suggest_verify.c. */
+	int asserts;
+	struct ge_assert_result *abase;
+	struct ge_cost_sites *asites;
 } sctx;
 
 static inline int oom(void)
@@ -218,6 +225,8 @@ typedef struct cerrs {
 
 /* suggest_rules.c */
 void ge_suggest__reject(cand *c, const char *fmt, ...) GE_PRINTF(2, 3);
+/* Free what the assertion filter holds (sctx's asserts, abase, asites). */
+void ge_suggest__asserts_release(sctx *s);
 void ge_suggest__sfile_release(sfile *f);
 int ge_suggest__sfile_scan(sfile *f, char *text, size_t len);
 int ge_suggest__sfile_load(sfile *f, const char *top, const char *rel, const char *pkg);

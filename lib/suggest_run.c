@@ -74,6 +74,7 @@ static void cleanup(sctx *s)
 		free(s->made[i]);
 	free(s->made);
 	ge_overlay_clear(&s->ov);
+	ge_suggest__asserts_release(s);
 	for (i = 0; i < s->nfiles; i++)
 		ge_suggest__sfile_release(&s->files[i]);
 	free(s->files);

@@ -1,6 +1,10 @@
 /* Verification: the rounds of compiler builds, and --test. */
 #include "suggest_int.h"
 
+#include "asserts.h"
+#include "cost.h"
+#include "gopkg.h"
+
 static uint32_t map_line(const uint32_t *map, size_t n, uint32_t line)
 {
 	uint32_t k;
@@ -177,11 +181,118 @@ static void out_line(const char *line, size_t len, void *ud)
 		(void)ge_buf_putc(&s->out, '\n');
 }
 
+/* ---- source assertions: a rewrite never breaks one (lib/asserts) -------------- */
+
+/* Candidates of a file sharing a statement or lines, judged together (ge_suggest__evaluate). */
+typedef struct unit {
+	size_t file;
+	uint32_t o1, o2, n1, n2;
+	int skip;
+} unit;
+
+/* lib/asserts' view of suggest's build: no git (nothing stored), quiet. */
+static void assert_history(ge_history *h, const sctx *s)
+{
+	memset(h, 0, sizeof(*h));
+	h->build = s->o->build;
+	h->build.on_output = NULL;
+	h->build.verbose = 0;
+	h->pkgs = s->o->pkgs;
+	h->npkgs = s->o->npkgs;
+}
+
+/* Once, before the first round: whether there are assertions, and those broken without
+ * rewrites (noescape from the base report; inline from one -m build go's cache answers). */
+static int asserts_load(sctx *s)
+{
+	ge_history h;
+	ge_assert_opts ao = GE_ASSERT_OPTS_INIT;
+	ge_assert_scan *sc = NULL;
+	int rc;
+	if (s->asserts)
+		return 0;
+	assert_history(&h, s);
+	ao.head = s->base;
+	ao.off[GE_ASSERT_BCE] = 1;
+	if ((rc = ge_assert_scan_new(&sc, &h, &ao)) < 0)
+		return rc;
+	ao.scan = sc;
+	s->asserts = ge_assert_scan_wants_sites(sc) ? 3 : 2;
+	rc = ge_assert_run(&s->abase, &h, &ao);
+	s->res->go_runs += s->asserts == 3; /* inline's -m build of the tree as it is */
+	if (rc == 0 && !s->abase->nassertions)
+		s->asserts = 1;
+	ge_assert_scan_free(sc);
+	return rc;
+}
+
+void ge_suggest__asserts_release(sctx *s)
+{
+	ge_assert_result_free(s->abase);
+	ge_cost_sites_free(s->asites);
+	s->abase = NULL;
+	s->asites = NULL;
+}
+
+/*
+ * After a clean round: the assertions the round's build breaks that the
+ * tree without rewrites does not.  The rewrites on a broken line go, with
+ * "breaks //goescape:KIND at FILE:LINE"; one broken elsewhere (a callee
+ * grown past inlining) is not pinned on a rewrite: every rewrite of the
+ * round goes, so none is ever proposed that breaks an assertion.
+ */
+static int asserts_judge(sctx *s, const ge_report *rep, unit *u, size_t nu, int *changed)
+{
+	ge_history h;
+	ge_assert_result *ar = NULL;
+	ge_gopkg_overlay ov;
+	size_t i, j, k;
+	int rc;
+	if (s->asserts < 2)
+		return 0;
+	assert_history(&h, s);
+	ov.real = s->ov.real;
+	ov.backing = s->ov.backing;
+	ov.n = s->ov.n;
+	if ((rc = ge_assert_judge_overlay(&ar, &h, rep, s->asserts == 3 ? s->asites : NULL, &ov,
+	                                  NULL)) < 0)
+		return rc;
+	for (i = 0; i < ar->n; i++) {
+		const ge_assert_violation *v = &ar->v[i];
+		size_t owner = nu;
+		if (ge_assert_result_has(s->abase, v))
+			continue;
+		for (k = 0; k < nu && owner == nu; k++)
+			if (strcmp(s->files[u[k].file].rel, v->file) == 0 && v->line >= u[k].n1 &&
+			    v->line <= u[k].n2)
+				owner = k;
+		for (j = 0; j < s->nc; j++) {
+			cand *c = &s->c[j];
+			if (!enabled(c) || (owner < nu && c->unit != owner))
+				continue;
+			ge_suggest__reject(c, "breaks //goescape:%s at %s:%u",
+			                   ge_assert_kind_name(v->kind), v->dfile, v->dline);
+			*changed = 1;
+		}
+	}
+	ge_assert_result_free(ar);
+	return 0;
+}
+
 /* One -m build of the user's packages under the current overlay. */
 int ge_suggest__verify_build(sctx *s, ge_report **rep, int *status)
 {
 	ge_capture_opts co = s->o->build;
 	int rc;
+	if ((rc = asserts_load(s)) < 0)
+		return rc;
+	if (s->asserts == 3) { /* this round's inlining lines, for the inline assertions */
+		ge_cost_sites_free(s->asites);
+		s->asites = NULL;
+		if ((rc = ge_cost_sites_new(&s->asites)) < 0)
+			return rc;
+		co.sites = s->asites;
+	}
 	co.on_output = out_line;
 	co.ud = s;
 	co.verbose = 0;
@@ -402,12 +513,6 @@ static size_t select_diags(const ge_diag **out, const ge_report *r, const char *
 	return n;
 }
 
-typedef struct unit {
-	size_t file;
-	uint32_t o1, o2, n1, n2;
-	int skip;
-} unit;
-
 /*
  * The diagnostics of after with no partner in before.  A partner has the
  * same kind and subject; failing that, the same kind on the rewritten
@@ -602,6 +707,8 @@ int ge_suggest__evaluate(sctx *s, const ge_report *rep, int *changed)
 			}
 		}
 	}
+	if (!*changed)
+		rc = asserts_judge(s, rep, u, nu, changed);
 done:
 	free(A);
 	free(B);

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# suggest never proposes a rewrite that breaks a source assertion: here
+# the rewrite of fmt.Sprintf into strconv.AppendInt removes Key's heap
+# escape but raises Key's inlining cost past the budget (79 -> 82), so the
+# //goescape:inline call of Key in Use would no longer be inlined.  The
+# rewrite is skipped, with the reason naming the directive; without the
+# directive the same rewrite is proposed.
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success 'setup: Key at inlining cost 79, its call pinned inline' '
+	mkdir -p m/p && cd m &&
+	printf "module example.com/sg\n\ngo 1.21\n" >go.mod &&
+	cat >p/p.go <<-\EOF &&
+	package p
+
+	import "fmt"
+
+	func Key(n int) []byte {
+		m := n*3 + n*5 + 7
+		return []byte(fmt.Sprintf("%d", m))
+	}
+
+	func Use(n int) int {
+		return len(Key(n)) //goescape:inline
+	}
+	EOF
+	git init -q && git add . && git commit -qm sg &&
+	goescape assert 2>err && grep -x "goescape: 0 of 1 assertion violated" err
+'
+
+test_expect_success 'suggest: the rewrite that breaks the inline assertion is skipped, said why' '
+	cd m &&
+	goescape suggest --format json -o ../s.json 2>/dev/null &&
+	test "$(json ../s.json "d[\"summary\"][\"suggestions\"]")" = 0 &&
+	test "$(json ../s.json "[(x[\"rule\"], x[\"line\"], x[\"reason\"]) for x in d[\"skipped\"]]")" = \
+		"[('"'"'sprintf-bytes'"'"', 7, '"'"'breaks //goescape:inline at p/p.go:11'"'"')]" &&
+	goescape suggest --apply 2>/dev/null &&
+	git diff --exit-code
+'
+
+test_expect_success 'the same rewrite without the directive: proposed' '
+	cd m &&
+	sed -i "s| //goescape:inline||" p/p.go &&
+	goescape suggest --format json -o ../s2.json 2>/dev/null &&
+	test "$(json ../s2.json "d[\"summary\"][\"suggestions\"]")" = 1
+'
+
+test_done

@@ -179,6 +179,17 @@ int ge_suggest_sarif(ge_buf *out, const ge_suggest_result *r, const struct ge_sa
 int ge_suggest_apply(const ge_suggest_result *r, const char *top);
 
 /*
+ * suggest --assert: pin each verified stack buffer with a
+ * "//goescape:noescape" line directly above its "var NAME [20]byte" (with
+ * its indentation), in the files' new texts, so the win is enforced from
+ * then on (lib/asserts).  A post-processing step on the finished result
+ * (lib/suggest_pin.c): call it before rendering or applying r.  Only lines
+ * the rewrites added are pinned; one already under a directive is left.
+ * 0 or GE_ENOMEM (r unchanged then).
+ */
+int ge_suggest_pin(ge_suggest_result *r);
+
+/*
  * For check: how many new heap diagnostics of r lie on an expression a rule
  * matches (the scanner only: no go run, nothing verified).  top is the
  * directory report paths are relative to.

@@ -872,7 +872,7 @@ static int cmd_hook(const command *c, opts *o)
 }
 
 static struct {
-	int apply, test;
+	int apply, test, pin;
 	const char *format, *output, *profile, *profile_sample;
 } suggest_args;
 
@@ -882,6 +882,7 @@ static const opt suggest_opts[] = {
 	{OPT_STRING, "format", 'f', &suggest_args.format, "F", "diff (default, for git apply / patch -p1), json, sarif", "diff json sarif", NULL},
 	{OPT_STRING, "output", 'o', &suggest_args.output, "FILE", "write to FILE (atomically) instead of stdout", NULL, NULL},
 	{OPT_FLAG, "test", 0, &suggest_args.test, NULL, "also run the changed packages' tests under the edits", NULL, NULL},
+	{OPT_FLAG, "assert", 0, &suggest_args.pin, NULL, "pin each stack buffer a rewrite adds with //goescape:noescape", NULL, NULL},
 	{OPT_STRING, "profile", 0, &suggest_args.profile, "FILE", "rank the rewrites by the bytes of a Go heap profile they remove", NULL, NULL},
 	{OPT_STRING, "profile-sample", 0, &suggest_args.profile_sample, "T", "alloc_space (default), alloc_objects, inuse_space, inuse_objects", SAMPLES, NULL},
 	{OPT_STRING, "profile-commit", 0, &run_args.profile_commit, "REV", "with --profile: the commit the profile was taken at (its lines mapped to this source)", NULL, NULL},
@@ -925,8 +926,12 @@ static int cmd_suggest(const command *c, opts *o)
 	ge_buf_release(&wd);
 	if (ge_run_signalled())
 		ge_run_exit_like(0);
-	if (rc < 0)
+	if (rc == 0 && suggest_args.pin)
+		rc = ge_suggest_pin(r);
+	if (rc < 0) {
+		ge_suggest_result_free(r);
 		return fail_rc(rc);
+	}
 	/* Diff paths from the top of the repository, so git apply works anywhere in it. */
 	sub = h.git && ge_git_workdir(h.git) ? ge_path_within(G.mods.top, ge_git_workdir(h.git))
 	                                     : NULL;

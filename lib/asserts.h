@@ -24,7 +24,8 @@
  * "gcassert:" is never lexed.  The packages are the main modules'
  * directories as go sees them (no testdata, vendor, _x or .x directories,
  * no nested module, no symlinked directory), build constraints applied by
- * gopkg; _test.go files are not read (the builds compile none).
+ * gopkg; _test.go files are not checked (the builds compile none), only
+ * counted when asked (find_tests), so 'goescape assert' can say so.
  *
  * Calls are found with golex's tokens, not types: an identifier followed
  * by '(' that is not a builtin, a predeclared type, a type the package

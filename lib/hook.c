@@ -617,7 +617,7 @@ static int prepush_assertions(ge_prepush *p, ge_history *h, const ge_config *cfg
 			more = any || found->nassertions;
 			if (!more && (rc = differs_with_directives(&more, h->git, t.commit)) < 0)
 				break;
-			if (more && !(ao.off[GE_ASSERT_INLINE] && ao.off[GE_ASSERT_BCE])) {
+			if (more) { /* bad directives too, whatever kinds are off */
 				full_run f;
 				int frc;
 				f.ao = ao;

@@ -5,7 +5,8 @@
 # escape is refused for the first, named; a bce assertion broken on a
 # branch not checked out is refused too; and a work tree without any
 # directive pushing a branch that adds the first inline assertion, in a
-# file without heap escapes, has it checked (never a silent pass).
+# file without heap escapes, has it checked (never a silent pass); so is
+# a typo in a directive of a branch not checked out.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-hook.sh"
 
@@ -72,6 +73,17 @@ test_expect_success 'a branch not checked out keeping a bounds check on a bce li
 	! remote_rev r refs/heads/side3 &&
 	grep -x "p/p.go:14: return xs\[i\]: found IsInBounds" err &&
 	grep -x "goescape: refs/heads/side3 breaks 1 assertion" err
+'
+
+test_expect_success 'a branch not checked out with a typo in a directive: refused, named' '
+	cd c &&
+	git checkout -q -b side4 main &&
+	sed -i "s|^func Twice(n int) int { return 2 \* n }$|& //goescape:noescap|" p/p.go &&
+	grep -q noescap p/p.go &&
+	git commit -qam typo &&
+	git checkout -q main &&
+	test_expect_code 1 git push origin side4 2>err &&
+	grep "^p/p.go:3: func Twice(n int) int { return 2 \* n }: unknown directive \"noescap\"$" err
 '
 
 test_expect_success 'a work tree without directives: a branch adding the first inline assertion is checked' '

@@ -1084,6 +1084,7 @@ int ge_assert_scan_new(ge_assert_scan **out, ge_history *h, const ge_assert_opts
 		ge_assert_scan_free(sc);
 		return rc;
 	}
+	sc->s.o = NULL; /* o may not outlive the scan: the run sets its own */
 	*out = sc;
 	return 0;
 }

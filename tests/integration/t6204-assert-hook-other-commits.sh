@@ -6,7 +6,8 @@
 # branch not checked out is refused too; and a work tree without any
 # directive pushing a branch that adds the first inline assertion, in a
 # file without heap escapes, has it checked (never a silent pass); so is
-# a typo in a directive of a branch not checked out.
+# a typo in a directive of a branch not checked out.  When no checkout can
+# be made, a warning names the commit whose inline and bce went unchecked.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-hook.sh"
 
@@ -84,6 +85,18 @@ test_expect_success 'a branch not checked out with a typo in a directive: refuse
 	git checkout -q main &&
 	test_expect_code 1 git push origin side4 2>err &&
 	grep "^p/p.go:3: func Twice(n int) int { return 2 \* n }: unknown directive \"noescap\"$" err
+'
+
+test_expect_success 'no checkout can be made: a warning names the commit whose inline and bce are unchecked' '
+	cd c &&
+	git checkout -q -b side5 main &&
+	echo "// side5" >>p/p.go && git commit -qam side5 &&
+	c5=$(git rev-parse HEAD) &&
+	git checkout -q main &&
+	mkdir -p ".git/goescape/checkout-$c5.lock" &&
+	git push origin side5 2>err &&
+	rmdir ".git/goescape/checkout-$c5.lock" &&
+	grep "^goescape: warning: the inline and bce assertions of refs/heads/side5 ($(echo $c5 | cut -c1-12)) are not checked: " err
 '
 
 test_expect_success 'a work tree without directives: a branch adding the first inline assertion is checked' '

@@ -234,12 +234,45 @@ void ge_suggest__asserts_release(sctx *s)
 	s->asites = NULL;
 }
 
+/* A name's own part: "Get" of "b.(*T).Get", "Key" of "Key". */
+static const char *own_name(const char *s, size_t *n)
+{
+	const char *e = s + strlen(s), *d = e;
+	while (d > s && d[-1] != '.' && d[-1] != ')')
+		d--;
+	*n = (size_t)(e - d);
+	return d;
+}
+
+/* Whether c sits in a function whose own name is callee's (of "call to b.Key was not
+ * inlined": the callee grown past inlining). */
+static int in_callee(const sctx *s, const cand *c, const char *reason)
+{
+	const char *b = strstr(reason, "call to "), *e, *fn, *own, *fo;
+	char name[256];
+	size_t n, fon;
+	if (!b || !(e = strstr(b, " was not inlined")))
+		return 0;
+	b += strlen("call to ");
+	n = (size_t)(e - b);
+	if (n == 0 || n >= sizeof(name))
+		return 0;
+	memcpy(name, b, n);
+	name[n] = '\0';
+	own = own_name(name, &n);
+	fn = ge_gofile_func_at(s->files[c->file].gf, s->files[c->file].x->toks[c->first].line,
+	                       s->files[c->file].x->toks[c->first].col);
+	fo = own_name(fn, &fon);
+	return fon == n && memcmp(fo, own, n) == 0;
+}
+
 /*
  * After a clean round: the assertions the round's build breaks that the
  * tree without rewrites does not.  The rewrites on a broken line go, with
- * "breaks //goescape:KIND at FILE:LINE"; one broken elsewhere (a callee
- * grown past inlining) is not pinned on a rewrite: every rewrite of the
- * round goes, so none is ever proposed that breaks an assertion.
+ * "breaks //goescape:KIND at FILE:LINE"; for an inline one broken
+ * elsewhere, the rewrites inside the callee (grown past inlining); when no
+ * rewrite can be blamed, every rewrite of the round goes, so none is ever
+ * proposed that breaks an assertion.
  */
 static int asserts_judge(sctx *s, const ge_report *rep, unit *u, size_t nu, int *changed)
 {
@@ -260,15 +293,20 @@ static int asserts_judge(sctx *s, const ge_report *rep, unit *u, size_t nu, int 
 	for (i = 0; i < ar->n; i++) {
 		const ge_assert_violation *v = &ar->v[i];
 		size_t owner = nu;
+		int callee = 0;
 		if (ge_assert_result_has(s->abase, v))
 			continue;
 		for (k = 0; k < nu && owner == nu; k++)
 			if (strcmp(s->files[u[k].file].rel, v->file) == 0 && v->line >= u[k].n1 &&
 			    v->line <= u[k].n2)
 				owner = k;
+		if (owner == nu && v->kind == GE_ASSERT_INLINE)
+			for (j = 0; j < s->nc && !callee; j++)
+				callee = enabled(&s->c[j]) && in_callee(s, &s->c[j], v->reason);
 		for (j = 0; j < s->nc; j++) {
 			cand *c = &s->c[j];
-			if (!enabled(c) || (owner < nu && c->unit != owner))
+			if (!enabled(c) || (owner < nu && c->unit != owner) ||
+			    (owner == nu && callee && !in_callee(s, c, v->reason)))
 				continue;
 			ge_suggest__reject(c, "breaks //goescape:%s at %s:%u",
 			                   ge_assert_kind_name(v->kind), v->dfile, v->dline);

@@ -80,6 +80,19 @@ json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval
 # docs/schema/SCHEMA.json (scripts/validate-json).
 validate_json() { "$TOP/scripts/validate-json" "$@"; }
 
+# heap_lines REPORT.json: "file:line:col: message" of every moved/escapes
+# diagnostic of a goescape JSON report, sorted and unique (the form of the
+# compiler's own lines, to compare with them).
+heap_lines() {
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+for x in d["diagnostics"]:
+    if x["kind"] in ("moved", "escapes"):
+        print("%s:%d:%d: %s" % (x["file"], x["line"], x["column"], x["message"]))
+' "$1" | LC_ALL=C sort -u
+}
+
 # skip_all 'reason': the whole script cannot run here.  It says so and exits
 # 77, which run.sh counts as skipped, never as passed.
 skip_all() {

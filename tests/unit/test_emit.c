@@ -19,19 +19,13 @@
 
 #include "capture.h"
 #include "emit.h"
+#include "fixture.h"
 
 static ge_report *load(void)
 {
-	char dir[PATH_MAX];
-	ge_modset mods = GE_MODSET_INIT;
-	ge_report *r = NULL;
-	int fd;
-	assert_non_null(realpath("../fixtures/parsemod", dir));
-	assert_int_equal(ge_modset_find(&mods, dir, "off"), 0);
-	assert_true((fd = open("../fixtures/compiler-output/go1.26.8-m.txt", O_RDONLY)) >= 0);
-	assert_int_equal(ge_capture_input(&r, fd, "go1.26.8-m.txt", &mods, dir), 0);
-	close(fd);
-	ge_modset_release(&mods);
+	ge_report *r = fixture_parsemod();
+	if (!r)
+		fail_msg("%s", ge_error_last());
 	return r;
 }
 

@@ -169,6 +169,52 @@ int opt_parse(opts *o, const command *c, int argc, char **argv, char *err, size_
 	return 0;
 }
 
+int opt_pairs(opt_pair *v, size_t max, const opts *o, const command *c, const char *const *first,
+              const char *const *second, const char *what, char *err, size_t errlen)
+{
+	const opt *f = NULL, *s = NULL, *t;
+	size_t n = 0;
+	int nf = 0, ns = 0, k;
+	for (t = c->options; t && t->type != OPT_END; t++) {
+		if (t->value == (const void *)first)
+			f = t;
+		if (t->value == (const void *)second)
+			s = t;
+	}
+	if (!f || !s) {
+		snprintf(err, errlen, "%s: no such pair of options", c->name);
+		return -1;
+	}
+	for (k = 0; k < o->nseq; k++) {
+		nf += o->seq[k] == f;
+		ns += o->seq[k] == s;
+	}
+	if (nf <= 1 && ns <= 1) {
+		v[0].first = *first;
+		v[0].second = *second;
+		return 1;
+	}
+	for (k = 0; k < o->nseq; k++) {
+		if (o->seq[k] == f) {
+			if (n == max) {
+				snprintf(err, errlen, "at most %zu %s", max, what);
+				return -1;
+			}
+			v[n].first = o->seqval[k];
+			v[n++].second = NULL;
+		} else if (o->seq[k] == s) {
+			if (!n || v[n - 1].second) {
+				snprintf(err, errlen,
+				         "with several %s each -%c %s follows its --%s (-%c '%s')",
+				         what, s->shrt, s->arg, f->name, s->shrt, o->seqval[k]);
+				return -1;
+			}
+			v[n - 1].second = o->seqval[k];
+		}
+	}
+	return (int)n;
+}
+
 /*
  * The one walk over a table that every generated text makes: fn on each row
  * of t (NULL is an empty table) in order, until one returns non-zero, which

@@ -42,4 +42,7 @@ ge_report *fixture_parsemod(void);
  */
 char *fixture_compiler_name(const char *msg, int *is_inline);
 
+/* Write text to dir/rel (replacing it).  0, or -1 with errno set. */
+int fixture_write(const char *dir, const char *rel, const char *text);
+
 #endif

@@ -49,9 +49,13 @@ int ge_setup_history(ge_history *h, ge_setup *s, char **pkgs, size_t npkgs)
 	int rc;
 	memset(h, 0, sizeof(*h));
 	if ((rc = ge_setup_go(s)) < 0 || (rc = ge_setup_modules(s, NULL)) < 0 ||
-	    (rc = ge_setup_git(s, s->mods.top)) < 0 ||
-	    (rc = ge_config_load(&s->config, s->mods.top)) < 0)
+	    (rc = ge_setup_git(s, s->mods.top)) < 0)
 		return rc;
+	if (!s->config_loaded) {
+		if ((rc = ge_config_load(&s->config, s->mods.top)) < 0)
+			return rc;
+		s->config_loaded = 1;
+	}
 	if (!npkgs && s->config.npackages) {
 		if (!s->config_pkgs) {
 			static char dashdash[] = "--";
@@ -86,5 +90,6 @@ void ge_setup_release(ge_setup *s)
 	free(s->config_pkgs);
 	s->config_pkgs = NULL;
 	ge_config_release(&s->config);
+	s->config_loaded = 0;
 	ge_modset_release(&s->mods);
 }

@@ -30,7 +30,8 @@ typedef struct ge_setup {
 	ge_modset mods; /* ge_setup_modules */
 	ge_git *git;    /* ge_setup_git: NULL outside a repository */
 	int git_tried;
-	ge_config config;   /* ge_setup_history */
+	ge_config config; /* ge_setup_history, once */
+	int config_loaded;
 	char **config_pkgs; /* "--", then the config's packages: go's argv */
 } ge_setup;
 
@@ -57,10 +58,10 @@ int ge_setup_git(ge_setup *s, const char *dir);
 
 /*
  * A history over the setup: go, the modules of cwd, their repository and
- * .goescape.json found (each once).  h->git, h->build's go, cwd, mods and
- * goflags are set, and h->pkgs: pkgs, or when none the config's packages
- * behind "--" (so that go reads none of the repository's patterns as a
- * flag).  Everything else in *h is zero, for the caller.
+ * .goescape.json found (each once: a second call reads nothing again).  h->git, h->build's go, cwd,
+ * mods and goflags are set, and h->pkgs: pkgs, or when none the config's packages behind "--" (so
+ * that go reads none of the repository's patterns as a flag).  Everything else in *h is zero, for
+ * the caller.
  */
 int ge_setup_history(ge_history *h, ge_setup *s, char **pkgs, size_t npkgs);
 

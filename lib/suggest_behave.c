@@ -128,8 +128,13 @@ static int new_text(ge_buf *b, const cand *c)
 		named.pre = c->pre ? (char *)PRE_LIT : NULL;
 		named.suf = c->suf ? (char *)SUF_LIT : NULL;
 		named.wtext = (char *)"w";
+		if (c->var == V_AVAIL)
+			dst = "w.AvailableBuffer()";
 		rc = ge_suggest__expr_text_of(&e, "strconv.", &named, "v", dst, "10");
-		if (rc == 0 && writer_rule(c))
+		if (rc == 0 && c->var == V_AVAIL)
+			rc = ge_buf_printf(b, "func() string { %s; %s; %s }()", writer_setup(c),
+			                   e.ptr, writer_result(c));
+		else if (rc == 0 && writer_rule(c))
 			rc = ge_buf_printf(b, "func() string { %s; var buf [%u]byte; %s; %s }()",
 			                   writer_setup(c), c->bufsize ? c->bufsize : 20, e.ptr,
 			                   writer_result(c));

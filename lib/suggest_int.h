@@ -83,7 +83,8 @@ typedef enum tyclass {
 	TY_UNSIGNED, /* other unsigned, uintptr: FormatUint(uint64(x), 10) */
 } tyclass;
 
-typedef enum variant { V_STRING, V_BUF, V_NIL, V_DST } variant;
+/* V_AVAIL: a *bufio.Writer's own free space, w.AvailableBuffer() (go 1.18). */
+typedef enum variant { V_STRING, V_BUF, V_NIL, V_DST, V_AVAIL } variant;
 
 typedef enum cstate { C_TRIAL, C_ACCEPTED, C_PENDING, C_REJECTED } cstate;
 

@@ -7,6 +7,7 @@
  *       -> string(append(strconv.AppendInt(append(buf[:0], "p"...), int64(n), 10), "s"...))
  *   w.WriteString(strconv.Itoa(n)), fmt.Fprintf(w, "%d", n)
  *       -> w.Write(strconv.AppendInt(buf[:0], int64(n), 10))
+ *       (a *bufio.Writer: w.AvailableBuffer() for buf[:0], suggest_probe.c)
  * What they remove is the string strconv.Itoa (or fmt) makes inside its
  * own package, which no diagnostic of the module shows: the compiler's
  * view of the call is at most the concatenation's (which becomes

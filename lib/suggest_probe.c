@@ -215,6 +215,38 @@ static void classify_dst(const sfile *f, cand *c, const probe *p)
 
 static void classify_arg(sctx *s, cand *c, const probe *p);
 
+/* Is the module's go line (go.mod or go.work) 1.18 or later? */
+static int go_118(const sctx *s)
+{
+	const char *v = s->mods ? s->mods->go_version : NULL;
+	char *e;
+	long major, minor;
+	if (!v)
+		return 0;
+	major = strtol(v, &e, 10);
+	if (e == v || (major == 1 && *e != '.'))
+		return 0;
+	minor = major == 1 ? strtol(e + 1, NULL, 10) : 0;
+	return major > 1 || minor >= 18;
+}
+
+/*
+ * bufio.Writer.Write lets a stack buffer escape (it may hand it to the
+ * writer under it), so a *bufio.Writer gets its own free space instead:
+ * w.Write(strconv.AppendInt(w.AvailableBuffer(), ...)), the idiom its
+ * documentation gives, where go.mod allows AvailableBuffer (go 1.18).
+ * When that space is short AppendInt allocates, as Itoa did before.
+ */
+static void bufio_variant(const sctx *s, cand *c)
+{
+	if (!go_118(s)) {
+		ge_suggest__reject(c, "a *bufio.Writer: its Write lets a stack buffer escape, and "
+		                      "AvailableBuffer needs go 1.18 in go.mod");
+		return;
+	}
+	c->var = V_AVAIL;
+}
+
 static void classify(sctx *s, cand *c, const probe *p)
 {
 	if (c->needs_probe && c->ty == TY_UNKNOWN)
@@ -235,6 +267,8 @@ static void classify(sctx *s, cand *c, const probe *p)
 			                   "type whose Write may be its own)");
 		else
 			c->wt = (wtype)(W_BYTES + ok / 2);
+		if (c->wt == W_BUFIO)
+			bufio_variant(s, c);
 	}
 }
 

@@ -702,6 +702,8 @@ int ge_suggest__expr_text(ge_buf *b, const sctx *s, const cand *c)
 		rc = ge_buf_printf(&dst, "%s[:0]", c->bufname);
 	else if (c->var == V_NIL)
 		rc = ge_buf_puts(&dst, "nil");
+	else if (c->var == V_AVAIL)
+		rc = ge_buf_printf(&dst, "%s.AvailableBuffer()", c->wtext ? c->wtext : "w");
 	else if (c->var == V_DST)
 		rc = put_toks(&dst, x, c->df, c->dl);
 	if (rc == 0 && (c->in == IN_FORMATINT || c->in == IN_FORMATUINT) && c->bf != GE_GOX_NONE)

@@ -223,7 +223,7 @@ static void split_scope(sctx *s, const char *file_pkg, int by_pkg, const char *w
 		const sfile *f = &s->files[c->file];
 		if (c->state != C_TRIAL || strcmp(by_pkg ? f->pkg : f->rel, file_pkg) != 0)
 			continue;
-		if (n == 1 && c->var == V_BUF && !by_pkg)
+		if (n == 1 && c->var == V_BUF && !by_pkg && !buffer_rule(c))
 			c->var = V_NIL; /* its declaration may be what broke: try without */
 		else if (n == 1)
 			ge_suggest__reject(c, "%s", why);

@@ -33,6 +33,7 @@ test_expect_success 'each new pattern is rewritten, with its rule' '
 	grep -Fx "$(at Oct) sprintf-base strconv.FormatInt(int64(n), 8) | None" ../kept &&
 	grep -Fx "$(at Bin) sprintf-base strconv.FormatUint(uint64(n), 2) | None" ../kept &&
 	grep -Fx "$(at Val) sprintf-base strconv.Itoa(n) | None" ../kept &&
+	grep -Fx "$(at LevelOct) sprintf-base strconv.FormatInt(int64(l), 8) | None" ../kept &&
 	grep -Fx "$(at WriteBytes) writestring-itoa b.Write(strconv.AppendInt(buf[:0], int64(n), 10)) | var buf [20]byte" ../kept &&
 	grep -Fx "$(at WriteBuilder 2) writestring-itoa sb.Write(strconv.AppendInt(buf[:0], int64(n), 10)) | var buf [20]byte" ../kept &&
 	grep -Fx "$(at WriteBufio) writestring-itoa w.Write(strconv.AppendInt(w.AvailableBuffer(), int64(n), 10)) | None" ../kept &&

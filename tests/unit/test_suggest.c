@@ -359,6 +359,7 @@ static void behaviour_patterns(void **state)
 	assert_non_null(
 	    strstr(c[NP - 1].reason, "behaviour check: changes output for a named int "));
 	assert_non_null(strstr(c[NP - 1].reason, "fmt.Sprintf(\"%x\", v) gives \"4572726f72\""));
+	free(c[NP - 1].reason);
 	ge_buf_release(&prog);
 	ge_buf_release(&want);
 	ge_buf_release(&out);

@@ -236,9 +236,22 @@ static int go_118(const sctx *s)
  * w.Write(strconv.AppendInt(w.AvailableBuffer(), ...)), the idiom its
  * documentation gives, where go.mod allows AvailableBuffer (go 1.18).
  * When that space is short AppendInt allocates, as Itoa did before.
+ * The free space is taken before the argument is evaluated, so an argument
+ * with a call in it (which might write to w, or change what w names) is
+ * refused: nothing but w's own Write may move it.
  */
 static void bufio_variant(const sctx *s, cand *c)
 {
+	const ge_gostmt_file *x = s->files[c->file].x;
+	uint32_t k;
+	for (k = c->xf; k <= c->xl && k < x->ntoks; k++)
+		if (tok_eq(x, k, "(")) {
+			ge_suggest__reject(c,
+			                   "a *bufio.Writer and a call in its argument: its "
+			                   "AvailableBuffer would be taken before the call, which "
+			                   "may write to it");
+			return;
+		}
 	if (!go_118(s)) {
 		ge_suggest__reject(c, "a *bufio.Writer: its Write lets a stack buffer escape, and "
 		                      "AvailableBuffer needs go 1.18 in go.mod");

@@ -52,6 +52,7 @@ test_expect_success 'the near misses are left alone, each with its reason; nothi
 	json ../s.json "\"\\n\".join(\"%d %s\" % (s[\"line\"], s[\"reason\"]) for s in d[\"skipped\"])" >../skipped &&
 	cat ../skipped &&
 	grep -Fx "$(at LevelHex) a named integer type (int type Level): %x would call its String, Error or Format method" ../skipped &&
+	grep -Fx "$(at WriteBufioCall) a *bufio.Writer and a call in its argument: its AvailableBuffer would be taken before the call, which may write to it" ../skipped &&
 	grep "^$(at WriteIface) its writer is not proven a \*bytes.Buffer, \*strings.Builder or \*bufio.Writer" ../skipped &&
 	grep "^$(at FprintIface) its writer is not proven a \*bytes.Buffer" ../skipped &&
 	! grep "^$(at Prefixed) " ../kept ../skipped &&

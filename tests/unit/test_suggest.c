@@ -252,6 +252,9 @@ static void patterns(void **state)
 	     "fmt.Sprintf(\"%v\", n)\n",
 	     "\ts := strconv.FormatInt(int64(n), 16) + strconv.FormatInt(int64(n), 8) + "
 	     "strconv.FormatInt(int64(n), 2) + strconv.Itoa(n)\n"},
+	    /* FormatUint joins Itoa and FormatInt in the older rules too. */
+	    {"\tfmt.Println([]byte(strconv.FormatUint(u, 16)))\n",
+	     "\tvar buf [20]byte\n\tfmt.Println(strconv.AppendUint(buf[:0], u, 16))\n"},
 	    /* Writers. */
 	    {"\tw.WriteString(strconv.Itoa(n))\n",
 	     "\tvar buf [20]byte\n\tw.Write(strconv.AppendInt(buf[:0], int64(n), 10))\n"},

@@ -9,6 +9,7 @@
 # After --apply the module's own test (which pins every function's output)
 # passes, and it builds for 386, arm64 and windows.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-sarif.sh"
 
 new_repo() {
 	copy_module suggestpatterns "$1" || return 1
@@ -58,6 +59,15 @@ test_expect_success 'the near misses are left alone, each with its reason; nothi
 	! grep "^$(at Prefixed) " ../kept ../skipped &&
 	test "$(json ../s.json "d[\"summary\"][\"candidates\"] == d[\"summary\"][\"suggestions\"] + d[\"summary\"][\"skipped\"] == len(d[\"suggestions\"]) + len(d[\"skipped\"])")" = True &&
 	test "$(json ../s.json "d[\"summary\"][\"behaviour_pairs\"] >= 10")" = True
+'
+
+test_expect_success 'SARIF: one result with its fix per kept rewrite, a valid log' '
+	cd p &&
+	goescape suggest --format sarif -o ../s.sarif ./pat 2>/dev/null &&
+	validate ../s.sarif &&
+	test "$(sarif ../s.sarif "len(res)")" = "$(json ../s.json "len(d[\"suggestions\"])")" &&
+	test "$(sarif ../s.sarif "sum(1 for x in res if x.get(\"fixes\"))")" = "$(sarif ../s.sarif "len(res)")" &&
+	test "$(sarif ../s.sarif "len(res) >= 12")" = True
 '
 
 test_expect_success 'a *bufio.Writer without go 1.18 in go.mod is left alone (no AvailableBuffer)' '

@@ -76,6 +76,9 @@ typedef struct ge_suggestion {
 	char *decl;                       /* "var buf [20]byte" when a stack buffer is declared */
 	char **heap_before, **heap_after; /* "line:col: message" on its lines */
 	size_t nheap_before, nheap_after;
+	/* Allocations inside the replaced call (the string strconv or fmt makes in
+	   its own package) that no diagnostic shows and the rewrite removes. */
+	size_t hidden;
 } ge_suggestion;
 
 typedef struct ge_suggest_skip {

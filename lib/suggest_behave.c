@@ -20,7 +20,8 @@ static const char *const unsigned_types[] = {"uint",   "uint8",  "uint16",
 static int same_pair(const cand *a, const cand *b)
 {
 	return a->rule == b->rule && a->in == b->in && a->var == b->var && a->ty == b->ty &&
-	       !a->dst_type == !b->dst_type &&
+	       !a->dst_type == !b->dst_type && a->verb == b->verb && !a->pre == !b->pre &&
+	       !a->suf == !b->suf && a->wt == b->wt &&
 	       (a->tyname == b->tyname ||
 	        (a->tyname && b->tyname && strcmp(a->tyname, b->tyname) == 0));
 }
@@ -40,20 +41,70 @@ static size_t pairs_of(const sctx *s, size_t *rep)
 	return n;
 }
 
+/* The check's stand-ins for a candidate's constant texts. */
+#define PRE_LIT "\"p-\""
+#define SUF_LIT "\"-s\""
+
+/* The old inner call on v. */
+static int old_call(ge_buf *b, const cand *c)
+{
+	char verb = c->verb ? c->verb : 'd';
+	switch (c->in) {
+	case IN_ITOA:
+		return ge_buf_puts(b, "strconv.Itoa(v)");
+	case IN_FORMATINT:
+		return ge_buf_puts(b, "strconv.FormatInt(v, 10)");
+	case IN_FORMATUINT:
+		return ge_buf_puts(b, "strconv.FormatUint(v, 10)");
+	case IN_SPRINT:
+		return ge_buf_puts(b, "fmt.Sprint(v)");
+	default:
+		return ge_buf_printf(b, "fmt.Sprintf(\"%s%%%c%s\", v)", c->pre ? "p-" : "", verb,
+		                     c->suf ? "-s" : "");
+	}
+}
+
+/* A writer rule's writer: its setup, and the statement that returns what it got. */
+static const char *writer_setup(const cand *c)
+{
+	return c->wt == W_BUFIO     ? "var sb strings.Builder; w := bufio.NewWriter(&sb)"
+	       : c->wt == W_STRINGS ? "w := new(strings.Builder)"
+	                            : "w := new(bytes.Buffer)";
+}
+
+static const char *writer_result(const cand *c)
+{
+	return c->wt == W_BUFIO ? "w.Flush(); return sb.String()" : "return w.String()";
+}
+
 /* The old expression of c's rule on v ("x" is append's destination). */
 static int old_text(ge_buf *b, const cand *c)
 {
-	const char *call = c->in == IN_ITOA        ? "strconv.Itoa(v)"
-	                   : c->in == IN_FORMATINT ? "strconv.FormatInt(v, 10)"
-	                   : c->in == IN_SPRINTF   ? "fmt.Sprintf(\"%d\", v)"
-	                                           : "fmt.Sprint(v)";
-	if (c->var == V_DST && c->dst_type) /* its type and its String too */
-		return ge_buf_printf(b, "goescapeShow(append(goescapeBytes(\"x\"), %s...))", call);
-	if (c->rule == R_APPEND_ITOA || c->rule == R_APPEND_SPRINTF)
-		return ge_buf_printf(b, "string(append([]byte(\"x\"), %s...))", call);
-	if (bytes_rule(c))
-		return ge_buf_printf(b, "string([]byte(%s))", call);
-	return ge_buf_puts(b, call);
+	ge_buf k = GE_BUF_INIT;
+	int rc;
+	if ((rc = old_call(&k, c)) < 0)
+		goto done;
+	if (c->rule == R_CONCAT)
+		rc = ge_buf_printf(b, "%s%s%s%s", c->pre ? PRE_LIT " + " : "", k.ptr,
+		                   c->suf ? " + " : "", c->suf ? SUF_LIT : "");
+	else if (c->rule == R_WRITESTRING)
+		rc = ge_buf_printf(b, "func() string { %s; w.WriteString(%s); %s }()",
+		                   writer_setup(c), k.ptr, writer_result(c));
+	else if (c->rule == R_FPRINTF)
+		rc = ge_buf_printf(b, "func() string { %s; fmt.Fprintf(w, \"%s%%%c%s\", v); %s }()",
+		                   writer_setup(c), c->pre ? "p-" : "", c->verb ? c->verb : 'd',
+		                   c->suf ? "-s" : "", writer_result(c));
+	else if (c->var == V_DST && c->dst_type) /* its type and its String too */
+		rc = ge_buf_printf(b, "goescapeShow(append(goescapeBytes(\"x\"), %s...))", k.ptr);
+	else if (c->rule == R_APPEND_ITOA || c->rule == R_APPEND_SPRINTF)
+		rc = ge_buf_printf(b, "string(append([]byte(\"x\"), %s...))", k.ptr);
+	else if (bytes_rule(c))
+		rc = ge_buf_printf(b, "string([]byte(%s))", k.ptr);
+	else
+		rc = ge_buf_puts(b, k.ptr);
+done:
+	ge_buf_release(&k);
+	return rc;
 }
 
 /* The new expression, as suggest writes it, as a string. */
@@ -70,6 +121,26 @@ static int new_text(ge_buf *b, const cand *c)
 		                              "10");
 		if (rc == 0)
 			rc = ge_buf_printf(b, "goescapeShow(%s)", e.ptr);
+		ge_buf_release(&e);
+		return rc;
+	}
+	if (buffer_rule(c)) {
+		named.pre = c->pre ? (char *)PRE_LIT : NULL;
+		named.suf = c->suf ? (char *)SUF_LIT : NULL;
+		named.wtext = (char *)"w";
+		if (c->var == V_AVAIL)
+			dst = "w.AvailableBuffer()";
+		rc = ge_suggest__expr_text_of(&e, "strconv.", &named, "v", dst, "10");
+		if (rc == 0 && c->var == V_AVAIL)
+			rc = ge_buf_printf(b, "func() string { %s; %s; %s }()", writer_setup(c),
+			                   e.ptr, writer_result(c));
+		else if (rc == 0 && writer_rule(c))
+			rc = ge_buf_printf(b, "func() string { %s; var buf [%u]byte; %s; %s }()",
+			                   writer_setup(c), c->bufsize ? c->bufsize : 20, e.ptr,
+			                   writer_result(c));
+		else if (rc == 0)
+			rc = ge_buf_printf(b, "func() string { var buf [%u]byte; return %s }()",
+			                   c->bufsize ? c->bufsize : 20, e.ptr);
 		ge_buf_release(&e);
 		return rc;
 	}
@@ -114,22 +185,33 @@ int ge_suggest__behaviour_program(ge_buf *out, const sctx *s)
 {
 	size_t *rep = NULL, n, i, k;
 	ge_buf o = GE_BUF_INIT, nx = GE_BUF_INIT;
-	int rc = 0;
+	int rc = 0, writers = 0;
 	ge_buf_clear(out);
 	if (s->nc && !(rep = calloc(s->nc, sizeof(*rep))))
 		return oom();
 	n = pairs_of(s, rep);
 	if (!n)
 		goto done;
-	rc = ge_buf_puts(
-	    out, "// Code generated by goescape suggest (its behaviour check). DO NOT EDIT.\n"
-	         "package main\n\n"
-	         "import (\n\t\"fmt\"\n\t\"math\"\n\t\"strconv\"\n)\n\n"
-	         "var goescapeSigned = []int64{0, 1, -1, 99, 100, 1 << 31, math.MinInt64, "
-	         "math.MaxInt64, math.MinInt8, math.MaxInt8, math.MinInt16, math.MaxInt16, "
-	         "math.MinInt32, math.MaxInt32}\n"
-	         "var goescapeUnsigned = []uint64{0, 1, math.MaxUint64, 99, 100, 1 << 31, "
-	         "math.MaxUint8, math.MaxUint16, math.MaxUint32}\n\n");
+	for (i = 0; i < n && !writers; i++)
+		writers = writer_rule(&s->c[rep[i]]);
+	/* The writers' packages only when a pair uses them: a program of the others is as it was.
+	 */
+	rc = ge_buf_printf(
+	    out,
+	    "// Code generated by goescape suggest (its behaviour check). DO NOT EDIT.\n"
+	    "package main\n\n"
+	    "import (\n%s\t\"fmt\"\n\t\"math\"\n\t\"strconv\"\n%s)\n\n%s",
+	    writers ? "\t\"bufio\"\n\t\"bytes\"\n" : "", writers ? "\t\"strings\"\n" : "",
+	    writers
+	        ? "var _ = bufio.NewWriter\nvar _ = bytes.NewBuffer\nvar _ = strings.NewReader\n\n"
+	        : "");
+	if (rc == 0)
+		rc = ge_buf_puts(
+		    out, "var goescapeSigned = []int64{0, 1, -1, 99, 100, 1 << 31, math.MinInt64, "
+		         "math.MaxInt64, math.MinInt8, math.MaxInt8, math.MinInt16, math.MaxInt16, "
+		         "math.MinInt32, math.MaxInt32}\n"
+		         "var goescapeUnsigned = []uint64{0, 1, math.MaxUint64, 99, 100, 1 << 31, "
+		         "math.MaxUint8, math.MaxUint16, math.MaxUint32}\n\n");
 	for (k = 0; k < 5 && rc == 0; k++)
 		rc = ge_buf_printf(
 		    out,

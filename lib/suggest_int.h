@@ -49,13 +49,29 @@ typedef enum rule {
 	R_SPRINT,
 	R_SPRINTF_BYTES,
 	R_APPEND_ITOA,
-	R_APPEND_SPRINTF
+	R_APPEND_SPRINTF,
+	/* lib/suggest_patterns.c */
+	R_SPRINTF_BASE,  /* fmt.Sprintf("%x", n), %o %b %v: FormatInt(.., 16) */
+	R_CONCAT,        /* "p" + strconv.Itoa(n) + "s": one string over a stack buffer */
+	R_SPRINTF_AFFIX, /* fmt.Sprintf("p%ds", n): the same */
+	R_WRITESTRING,   /* w.WriteString(strconv.Itoa(n)): w.Write over a stack buffer */
+	R_FPRINTF        /* fmt.Fprintf(w, "%d", n) as a statement: the same */
 } rule;
 
 extern const char *const ge_suggest__rule_names[];
 
 /* The call inside a rule. */
-typedef enum inner { IN_ITOA, IN_FORMATINT, IN_SPRINTF, IN_SPRINT } inner;
+typedef enum inner {
+	IN_ITOA,
+	IN_FORMATINT,
+	IN_SPRINTF,
+	IN_SPRINT,
+	IN_FORMATUINT,
+	IN_FPRINTF
+} inner;
+
+/* The concrete writer of R_WRITESTRING and R_FPRINTF, as the probe proved it. */
+typedef enum wtype { W_UNKNOWN = 0, W_BYTES, W_STRINGS, W_BUFIO } wtype;
 
 /* What the argument is, as far as a rewrite cares. */
 typedef enum tyclass {
@@ -67,7 +83,8 @@ typedef enum tyclass {
 	TY_UNSIGNED, /* other unsigned, uintptr: FormatUint(uint64(x), 10) */
 } tyclass;
 
-typedef enum variant { V_STRING, V_BUF, V_NIL, V_DST } variant;
+/* V_AVAIL: a *bufio.Writer's own free space, w.AvailableBuffer() (go 1.18). */
+typedef enum variant { V_STRING, V_BUF, V_NIL, V_DST, V_AVAIL } variant;
 
 typedef enum cstate { C_TRIAL, C_ACCEPTED, C_PENDING, C_REJECTED } cstate;
 
@@ -87,6 +104,17 @@ typedef struct cand {
 	uint32_t probe_after; /* the token its probe follows (in the scope of the variables
 	                         its header declares), or GE_GOX_NONE: before its statement */
 	int generic;          /* inside a function with type parameters */
+	/* lib/suggest_patterns.c's rules: */
+	char verb;        /* a fmt verb: 'd' (also for the other rules), 'x', 'o', 'b', 'v' */
+	int base;         /* the base that verb formats in: 10, 16, 8, 2 */
+	char *pre, *suf;  /* constant text around the number, as Go literals, or NULL */
+	unsigned bufsize; /* the stack buffer's bytes: 20 and the constant texts' */
+	int hidden;       /* allocations inside the replaced call (the string strconv or
+	                     fmt makes) that no diagnostic of the package shows and the
+	                     rewrite removes: the rule starts from the source pattern */
+	uint32_t wf, wl;  /* the writer expression (R_WRITESTRING, R_FPRINTF) */
+	char *wtext;      /* the receiver the rewrite calls Write on */
+	wtype wt;         /* its concrete type, from the probe */
 	tyclass ty;
 	const char *tyname; /* the argument's predeclared type (static), or NULL: a named one */
 	variant var;
@@ -194,7 +222,19 @@ static inline int enabled(const cand *c)
 
 static inline int is_fmt_rule(const cand *c)
 {
-	return c->in == IN_SPRINTF || c->in == IN_SPRINT;
+	return c->in == IN_SPRINTF || c->in == IN_SPRINT || c->in == IN_FPRINTF;
+}
+
+/* Does the rewrite end in string(...) or w.Write(...) over a stack buffer it must have? */
+static inline int buffer_rule(const cand *c)
+{
+	return c->rule == R_CONCAT || c->rule == R_SPRINTF_AFFIX || c->rule == R_WRITESTRING ||
+	       c->rule == R_FPRINTF;
+}
+
+static inline int writer_rule(const cand *c)
+{
+	return c->rule == R_WRITESTRING || c->rule == R_FPRINTF;
 }
 
 static inline int bytes_rule(const cand *c)
@@ -237,6 +277,24 @@ int ge_suggest__expr_text(ge_buf *b, const sctx *s, const cand *c);
 int ge_suggest__expr_text_of(ge_buf *b, const char *S, const cand *c, const char *xt,
                              const char *dst, const char *base);
 int ge_suggest__render_file(ge_buf *out, sctx *s, size_t fi);
+
+/* One of the inner calls at a token (suggest_rules.c). */
+typedef struct match {
+	inner in;
+	uint32_t open, close; /* the call's parentheses */
+	uint32_t xf, xl, bf, bl;
+	char verb;       /* IN_SPRINTF: its one verb */
+	char *pre, *suf; /* IN_SPRINTF: the format's text around it, as literals (owned) */
+} match;
+
+size_t ge_suggest__split_args(const ge_gostmt_file *x, uint32_t open, uint32_t *af, uint32_t *al,
+                              size_t max);
+int ge_suggest__inner_at(const ge_gostmt_file *x, uint32_t i, const sfile *f, match *m);
+void ge_suggest__match_release(match *m);
+
+/* suggest_patterns.c */
+int ge_suggest__format_parse(const char *lit, size_t len, char *verb, char **pre, char **suf);
+int ge_suggest__pattern_at(const sctx *s, size_t fi, uint32_t i, cand *c, match *m);
 
 /* suggest_work.c */
 int ge_suggest__remember(sctx *s, const char *path);

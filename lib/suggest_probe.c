@@ -29,7 +29,19 @@
  * by a conversion back to it, T(strconv.AppendInt([]byte(DST), ...)), T
  * as the compiler names it.  Candidates whose argument type is known
  * (Itoa, FormatInt) write only these.
+ * A writer rule's (lib/suggest_patterns.c) receiver W gets, for each of
+ * *bytes.Buffer, *strings.Builder, *bufio.Writer (by the file's names for
+ * those packages; a package it does not import is not written and counts
+ * as failed):
+ *   var _ *bytes.Buffer = (W)
+ *   var _ *bytes.Buffer = &(W)
+ * exactly one of the six must compile: W is that pointer, or an
+ * addressable variable of that type (whose WriteString takes its address).
+ * A type that embeds one of them does not compile here: its Write may be
+ * its own.
  */
+static const char *const writer_pkgs[] = {"bytes", "strings", "bufio"};
+static const char *const writer_types[] = {"Buffer", "Builder", "Writer"};
 static const char *const probe_types[] = {"int",   "int8",   "int16",  "int32",  "int64",  "uint",
                                           "uint8", "uint16", "uint32", "uint64", "uintptr"};
 #define NTYPES    11
@@ -40,7 +52,8 @@ static const char *const probe_types[] = {"int",   "int8",   "int16",  "int32", 
 #define P_DDECL   (NTYPES + 4)
 #define P_DEXACT  (NTYPES + 5)
 #define P_DBYTES  (NTYPES + 6)
-#define NPROBE    (NTYPES + 7)
+#define P_W       (NTYPES + 7) /* 6: *T = (W), *T = &(W) for each writer type */
+#define NPROBE    (NTYPES + 13)
 #define PROBE_DST PROBE_VAR "D"
 
 typedef struct probe {
@@ -90,6 +103,22 @@ static int probe_write(ge_buf *b, const sfile *f, const cand *c, probe *p)
 		if (rc == 0)
 			rc = probe_seg(b, p, P_DBYTES, "var _ []byte = %s", PROBE_DST);
 	}
+	if (rc == 0 && writer_rule(c) && c->wt == W_UNKNOWN) {
+		ge_buf_clear(&xt);
+		rc = put_toks(&xt, f->x, c->wf, c->wl);
+		for (k = 0; k < 3 && rc == 0; k++) {
+			const char *pk = ge_gostmt_import_name(f->x, writer_pkgs[k], NULL);
+			if (!pk) {
+				p->failed[P_W + 2 * k] = p->failed[P_W + 2 * k + 1] = 1;
+				continue;
+			}
+			rc = probe_seg(b, p, P_W + 2 * k, "var _ *%s.%s = (%s)", pk,
+			               writer_types[k], xt.ptr);
+			if (rc == 0)
+				rc = probe_seg(b, p, P_W + 2 * k + 1, "var _ *%s.%s = &(%s)", pk,
+				               writer_types[k], xt.ptr);
+		}
+	}
 	if (rc == 0)
 		rc = ge_buf_puts(b, "}\n");
 	ge_buf_release(&xt);
@@ -99,7 +128,8 @@ static int probe_write(ge_buf *b, const sfile *f, const cand *c, probe *p)
 static int unresolved(const cand *c)
 {
 	return enabled(c) &&
-	       ((c->needs_probe && c->ty == TY_UNKNOWN) || (c->var == V_DST && !c->dst_ok));
+	       ((c->needs_probe && c->ty == TY_UNKNOWN) || (c->var == V_DST && !c->dst_ok) ||
+	        (writer_rule(c) && c->wt == W_UNKNOWN));
 }
 
 /* "(variable of type float64)" -> "type float64", from a failed assignment. */
@@ -185,12 +215,74 @@ static void classify_dst(const sfile *f, cand *c, const probe *p)
 
 static void classify_arg(sctx *s, cand *c, const probe *p);
 
+/* Is the module's go line (go.mod or go.work) 1.18 or later? */
+static int go_118(const sctx *s)
+{
+	const char *v = s->mods ? s->mods->go_version : NULL;
+	char *e;
+	long major, minor;
+	if (!v)
+		return 0;
+	major = strtol(v, &e, 10);
+	if (e == v || (major == 1 && *e != '.'))
+		return 0;
+	minor = major == 1 ? strtol(e + 1, NULL, 10) : 0;
+	return major > 1 || minor >= 18;
+}
+
+/*
+ * bufio.Writer.Write lets a stack buffer escape (it may hand it to the
+ * writer under it), so a *bufio.Writer gets its own free space instead:
+ * w.Write(strconv.AppendInt(w.AvailableBuffer(), ...)), the idiom its
+ * documentation gives, where go.mod allows AvailableBuffer (go 1.18).
+ * When that space is short AppendInt allocates, as Itoa did before.
+ * The free space is taken before the argument is evaluated, so an argument
+ * with a call in it (which might write to w, or change what w names) is
+ * refused: nothing but w's own Write may move it.
+ */
+static void bufio_variant(const sctx *s, cand *c)
+{
+	const ge_gostmt_file *x = s->files[c->file].x;
+	uint32_t k;
+	for (k = c->xf; k <= c->xl && k < x->ntoks; k++)
+		if (tok_eq(x, k, "(")) {
+			ge_suggest__reject(c,
+			                   "a *bufio.Writer and a call in its argument: its "
+			                   "AvailableBuffer would be taken before the call, which "
+			                   "may write to it");
+			return;
+		}
+	if (!go_118(s)) {
+		ge_suggest__reject(c, "a *bufio.Writer: its Write lets a stack buffer escape, and "
+		                      "AvailableBuffer needs go 1.18 in go.mod");
+		return;
+	}
+	c->var = V_AVAIL;
+}
+
 static void classify(sctx *s, cand *c, const probe *p)
 {
 	if (c->needs_probe && c->ty == TY_UNKNOWN)
 		classify_arg(s, c, p);
 	if (c->state != C_REJECTED && c->var == V_DST)
 		classify_dst(&s->files[c->file], c, p);
+	if (c->state != C_REJECTED && writer_rule(c) && c->wt == W_UNKNOWN) {
+		int k, ok = -1, nok = 0;
+		for (k = 0; k < 6; k++)
+			if (!p->failed[P_W + k]) {
+				ok = k;
+				nok++;
+			}
+		if (nok != 1)
+			ge_suggest__reject(c,
+			                   "its writer is not proven a *bytes.Buffer, "
+			                   "*strings.Builder or *bufio.Writer (an interface, or a "
+			                   "type whose Write may be its own)");
+		else
+			c->wt = (wtype)(W_BYTES + ok / 2);
+		if (c->wt == W_BUFIO)
+			bufio_variant(s, c);
+	}
 }
 
 static void classify_arg(sctx *s, cand *c, const probe *p)
@@ -219,6 +311,13 @@ static void classify_arg(sctx *s, cand *c, const probe *p)
 	type_words(p->msg[1], words, sizeof(words));
 	if (nok > 1 || p->failed[P_INTEGER]) {
 		ge_suggest__reject(c, "not an integer%s%s", words[0] ? ": " : "", words);
+		return;
+	}
+	if (c->verb == 'x' || c->verb == 'v') {
+		ge_suggest__reject(c,
+		                   "a named integer type (%s): %%%c would call its String, Error "
+		                   "or Format method",
+		                   words[0] ? words : "?", c->verb);
 		return;
 	}
 	if (c->in == IN_SPRINT) {

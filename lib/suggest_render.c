@@ -124,7 +124,8 @@ int ge_suggest_json_cost(ge_buf *out, const ge_suggest_result *r, const ge_diag_
 		      add_strv(o, "heap_after", g->heap_after, g->nheap_after) ||
 		      add_num(o, "heap_delta", (double)g->nheap_after - (double)g->nheap_before) ||
 		      add_num(o, "allocs_before", (double)g->nheap_before) ||
-		      add_num(o, "allocs_after", (double)g->nheap_after);
+		      add_num(o, "allocs_after", (double)g->nheap_after) ||
+		      add_num(o, "allocs_hidden", (double)g->hidden);
 		bad = bad || add_cost(o, cost ? &cost[i] : NULL);
 	}
 	bad = bad || !(skipped = cJSON_AddArrayToObject(root, "skipped"));

@@ -1,8 +1,10 @@
 /* Rules: find the matches in a file, decide where a rewrite may go, and write it. */
 #include "suggest_int.h"
 
-const char *const ge_suggest__rule_names[] = {"itoa-bytes",    "sprintf-d",   "sprint-int",
-                                              "sprintf-bytes", "append-itoa", "append-sprintf"};
+const char *const ge_suggest__rule_names[] = {"itoa-bytes",       "sprintf-d",   "sprint-int",
+                                              "sprintf-bytes",    "append-itoa", "append-sprintf",
+                                              "sprintf-base",     "concat-itoa", "sprintf-affix",
+                                              "writestring-itoa", "fprintf-d"};
 
 void ge_suggest__reject(cand *c, const char *fmt, ...) GE_PRINTF(2, 3);
 void ge_suggest__reject(cand *c, const char *fmt, ...)
@@ -33,8 +35,8 @@ static uint32_t call_at(const ge_gostmt_file *x, uint32_t i, const char *pkg, co
 }
 
 /* Split the arguments of the call whose '(' is open: up to max ranges. */
-static size_t split_args(const ge_gostmt_file *x, uint32_t open, uint32_t *af, uint32_t *al,
-                         size_t max)
+size_t ge_suggest__split_args(const ge_gostmt_file *x, uint32_t open, uint32_t *af, uint32_t *al,
+                              size_t max)
 {
 	uint32_t close = x->toks[open].match, k = open + 1, start = open + 1;
 	size_t n = 0;
@@ -66,31 +68,39 @@ static size_t split_args(const ge_gostmt_file *x, uint32_t open, uint32_t *af, u
 	return n;
 }
 
-typedef struct match {
-	inner in;
-	uint32_t open, close; /* the call's parentheses */
-	uint32_t xf, xl, bf, bl;
-} match;
+void ge_suggest__match_release(match *m)
+{
+	free(m->pre);
+	free(m->suf);
+	memset(m, 0, sizeof(*m));
+}
 
-/* One of the four calls at i, with a single plain argument (no x...). */
-static int inner_at(const ge_gostmt_file *x, uint32_t i, const sfile *f, match *m)
+/*
+ * One of the five calls at i, with a single plain argument (no x...).
+ * m starts zeroed or from an earlier call (whose texts it frees).
+ */
+int ge_suggest__inner_at(const ge_gostmt_file *x, uint32_t i, const sfile *f, match *m)
 {
 	uint32_t af[3], al[3], open;
 	size_t n;
-	memset(m, 0, sizeof(*m));
+	ge_suggest__match_release(m);
 	m->bf = m->bl = GE_GOX_NONE;
+	m->verb = 'd';
 	if ((open = call_at(x, i, f->sc_imported ? f->sc_name : NULL, "Itoa")) != GE_GOX_NONE)
 		m->in = IN_ITOA;
 	else if ((open = call_at(x, i, f->sc_imported ? f->sc_name : NULL, "FormatInt")) !=
 	         GE_GOX_NONE)
 		m->in = IN_FORMATINT;
+	else if ((open = call_at(x, i, f->sc_imported ? f->sc_name : NULL, "FormatUint")) !=
+	         GE_GOX_NONE)
+		m->in = IN_FORMATUINT;
 	else if ((open = call_at(x, i, f->fmt_name, "Sprintf")) != GE_GOX_NONE)
 		m->in = IN_SPRINTF;
 	else if ((open = call_at(x, i, f->fmt_name, "Sprint")) != GE_GOX_NONE)
 		m->in = IN_SPRINT;
 	else
 		return 0;
-	n = split_args(x, open, af, al, 2);
+	n = ge_suggest__split_args(x, open, af, al, 2);
 	m->open = open;
 	m->close = x->toks[open].match;
 	switch (m->in) {
@@ -102,6 +112,7 @@ static int inner_at(const ge_gostmt_file *x, uint32_t i, const sfile *f, match *
 		m->xl = al[0];
 		break;
 	case IN_FORMATINT:
+	case IN_FORMATUINT:
 		if (n != 2)
 			return 0;
 		m->xf = af[0];
@@ -114,15 +125,23 @@ static int inner_at(const ge_gostmt_file *x, uint32_t i, const sfile *f, match *
 		if (n != 2 || af[0] != al[0])
 			return 0;
 		t = &x->toks[af[0]];
-		if (t->kind != GE_TOK_STRING || t->len != 4 ||
-		    (memcmp(x->src + t->off, "\"%d\"", 4) && memcmp(x->src + t->off, "`%d`", 4)))
+		if (t->kind != GE_TOK_STRING ||
+		    ge_suggest__format_parse(x->src + t->off, t->len, &m->verb, &m->pre, &m->suf) <=
+		        0)
 			return 0;
 		m->xf = af[1];
 		m->xl = al[1];
 		break;
 	}
+	default:
+		return 0;
 	}
 	return !tok_eq(x, m->xl, "...");
+}
+
+static int is_fmt_in(inner in)
+{
+	return in == IN_SPRINTF || in == IN_SPRINT || in == IN_FPRINTF;
 }
 
 static int add_cand(sctx *s, const cand *c)
@@ -149,10 +168,11 @@ int ge_suggest__find_in_file(sctx *s, size_t fi)
 	sfile *f = &s->files[fi];
 	const ge_gostmt_file *x = f->x;
 	uint32_t i, covered_until = 0;
-	int rc;
+	int rc = 0;
+	match m;
+	memset(&m, 0, sizeof(m));
 	for (i = 0; i < x->ntoks; i++) {
 		cand c;
-		match m;
 		uint32_t af[3], al[3];
 		int ok = 0;
 		if (i < covered_until)
@@ -165,27 +185,35 @@ int ge_suggest__find_in_file(sctx *s, size_t fi)
 		if (tok_eq(x, i, "[") && tok_eq(x, i + 1, "]") && is_ident(x, i + 2, "byte") &&
 		    tok_eq(x, i + 3, "(") && x->toks[i + 3].match != GE_GOX_NONE &&
 		    !(i > 0 && (tok_eq(x, i - 1, "]") || tok_eq(x, i - 1, "."))) &&
-		    inner_at(x, i + 4, f, &m) && m.close + 1 == x->toks[i + 3].match) {
-			c.rule = m.in == IN_ITOA || m.in == IN_FORMATINT ? R_ITOA_BYTES
-			                                                 : R_SPRINTF_BYTES;
+		    ge_suggest__inner_at(x, i + 4, f, &m) && m.close + 1 == x->toks[i + 3].match &&
+		    !m.pre && !m.suf) {
+			c.rule = !is_fmt_in(m.in) ? R_ITOA_BYTES : R_SPRINTF_BYTES;
 			c.first = i;
 			c.last = x->toks[i + 3].match;
 			ok = 1;
 		} else if (is_ident(x, i, "append") && !(i > 0 && tok_eq(x, i - 1, ".")) &&
 		           tok_eq(x, i + 1, "(") && x->toks[i + 1].match != GE_GOX_NONE &&
-		           split_args(x, i + 1, af, al, 2) == 2 && tok_eq(x, al[1], "...") &&
-		           inner_at(x, af[1], f, &m) && m.close + 1 == al[1]) {
-			c.rule = m.in == IN_ITOA || m.in == IN_FORMATINT ? R_APPEND_ITOA
-			                                                 : R_APPEND_SPRINTF;
+		           ge_suggest__split_args(x, i + 1, af, al, 2) == 2 &&
+		           tok_eq(x, al[1], "...") && ge_suggest__inner_at(x, af[1], f, &m) &&
+		           m.close + 1 == al[1] && !m.pre && !m.suf) {
+			c.rule = !is_fmt_in(m.in) ? R_APPEND_ITOA : R_APPEND_SPRINTF;
 			c.first = i;
 			c.last = x->toks[i + 1].match;
 			c.df = af[0];
 			c.dl = al[0];
 			ok = 1;
-		} else if (inner_at(x, i, f, &m) && (m.in == IN_SPRINTF || m.in == IN_SPRINT)) {
-			c.rule = m.in == IN_SPRINTF ? R_SPRINTF : R_SPRINT;
+		} else if (ge_suggest__inner_at(x, i, f, &m) &&
+		           (m.in == IN_SPRINTF || m.in == IN_SPRINT)) {
+			c.rule = m.in == IN_SPRINT ? R_SPRINT
+			         : m.pre || m.suf  ? R_SPRINTF_AFFIX
+			         : m.verb != 'd'   ? R_SPRINTF_BASE
+			                           : R_SPRINTF;
 			c.first = i;
 			c.last = m.close;
+			ok = 1;
+		} else if ((rc = ge_suggest__pattern_at(s, fi, i, &c, &m)) != 0) {
+			if (rc < 0)
+				break;
 			ok = 1;
 		}
 		if (!ok)
@@ -198,16 +226,38 @@ int ge_suggest__find_in_file(sctx *s, size_t fi)
 		c.stmt = x->toks[c.first].stmt;
 		c.old_first = x->toks[c.first].line;
 		c.old_last = x->toks[c.last].line;
-		c.needs_probe = m.in == IN_SPRINTF || m.in == IN_SPRINT;
-		c.ty = m.in == IN_ITOA ? TY_INT : m.in == IN_FORMATINT ? TY_INT64 : TY_UNKNOWN;
-		c.tyname = m.in == IN_ITOA ? "int" : m.in == IN_FORMATINT ? "int64" : NULL;
+		c.needs_probe = is_fmt_in(m.in);
+		c.ty = m.in == IN_ITOA         ? TY_INT
+		       : m.in == IN_FORMATINT  ? TY_INT64
+		       : m.in == IN_FORMATUINT ? TY_UINT64
+		                               : TY_UNKNOWN;
+		c.tyname = m.in == IN_ITOA         ? "int"
+		           : m.in == IN_FORMATINT  ? "int64"
+		           : m.in == IN_FORMATUINT ? "uint64"
+		                                   : NULL;
+		c.verb = m.verb ? m.verb : 'd';
+		c.base = c.verb == 'x' ? 16 : c.verb == 'o' ? 8 : c.verb == 'b' ? 2 : 10;
+		if (m.pre || m.suf) {
+			c.pre = m.pre;
+			c.suf = m.suf;
+			m.pre = m.suf = NULL;
+		}
+		if (c.rule == R_SPRINTF_AFFIX)
+			c.hidden = 1; /* the string fmt.Sprintf makes inside fmt */
+		c.bufsize = 20 + (c.pre ? (unsigned)strlen(c.pre) - 2 : 0) +
+		            (c.suf ? (unsigned)strlen(c.suf) - 2 : 0);
 		c.var = V_STRING;
 		c.state = C_TRIAL;
-		if ((rc = add_cand(s, &c)) < 0)
-			return rc;
+		if ((rc = add_cand(s, &c)) < 0) {
+			free(c.pre);
+			free(c.suf);
+			free(c.wtext);
+			break;
+		}
 		covered_until = c.last + 1;
 	}
-	return 0;
+	ge_suggest__match_release(&m);
+	return rc < 0 ? rc : 0;
 }
 
 /* ---- files ---------------------------------------------------------------- */
@@ -427,7 +477,7 @@ void ge_suggest__prefilter(sctx *s, cand *c)
 	const ge_stmt *st;
 	c->heap_lines =
 	    s->base ? (int)heap_on_lines(s->base, f->rel, c->old_first, c->old_last) : 1;
-	if (!c->heap_lines) {
+	if (!c->heap_lines && !c->hidden) {
 		ge_suggest__reject(c, "no heap diagnostic on its lines to remove");
 		return;
 	}
@@ -476,7 +526,8 @@ void ge_suggest__prefilter(sctx *s, cand *c)
 		                   f->fmt_name);
 		return;
 	}
-	if ((is_fmt_rule(c) || c->rule == R_APPEND_ITOA || c->rule == R_APPEND_SPRINTF) &&
+	if ((is_fmt_rule(c) || writer_rule(c) || c->rule == R_APPEND_ITOA ||
+	     c->rule == R_APPEND_SPRINTF) &&
 	    st->kind == GE_STMT_COMPOUND && header_declares(x, c) &&
 	    (c->probe_after = scope_start(x, c)) == GE_GOX_NONE) {
 		ge_suggest__reject(c, "in a statement header that declares variables, with no "
@@ -491,7 +542,22 @@ void ge_suggest__prefilter(sctx *s, cand *c)
 	c->generic = ge_gostmt_decl_generic(x, st->decl_first);
 	if (c->rule == R_APPEND_ITOA || c->rule == R_APPEND_SPRINTF)
 		c->var = V_DST;
-	else if (bytes_rule(c))
+	else if (buffer_rule(c)) {
+		/* Its gain is the stack buffer: without one it would allocate as before. */
+		if (!(st->kind == GE_STMT_SIMPLE && !tok_eq(x, st->first, "go") &&
+		      !tok_eq(x, st->first, "defer") && ge_gostmt_stmt_own_line(x, c->stmt) &&
+		      !labeled(x, st->first))) {
+			ge_suggest__reject(c, "no place for a stack buffer: not a simple statement "
+			                      "on its own lines (a header, go, defer or label)");
+			return;
+		}
+		if (c->bufsize > 1024) {
+			ge_suggest__reject(c, "its constant text is longer than a stack buffer "
+			                      "goescape writes (1,024 bytes)");
+			return;
+		}
+		c->var = V_BUF;
+	} else if (bytes_rule(c))
 		c->var = st->kind == GE_STMT_SIMPLE && !tok_eq(x, st->first, "go") &&
 		                 !tok_eq(x, st->first, "defer") &&
 		                 ge_gostmt_stmt_own_line(x, c->stmt) && !returned_whole(x, c) &&
@@ -541,33 +607,70 @@ static int pick_bufname(sctx *s, cand *c)
 static int expr_core(ge_buf *b, const char *S, const cand *c, const char *xt, const char *dst,
                      const char *base)
 {
+	char bb[8];
+	ge_buf d = GE_BUF_INIT, call = GE_BUF_INIT;
+	int rc;
+	if (c->in != IN_FORMATINT && c->in != IN_FORMATUINT) {
+		snprintf(bb, sizeof(bb), "%d", c->base ? c->base : 10);
+		base = bb;
+	}
 	if (c->var == V_STRING) {
 		switch (c->ty) {
 		case TY_INT:
-			return ge_buf_printf(b, "%sItoa(%s)", S, xt);
+			if (strcmp(base, "10") == 0)
+				return ge_buf_printf(b, "%sItoa(%s)", S, xt);
+			return ge_buf_printf(b, "%sFormatInt(int64(%s), %s)", S, xt, base);
 		case TY_INT64:
-			return ge_buf_printf(b, "%sFormatInt(%s, 10)", S, xt);
+			return ge_buf_printf(b, "%sFormatInt(%s, %s)", S, xt, base);
 		case TY_SIGNED:
-			return ge_buf_printf(b, "%sFormatInt(int64(%s), 10)", S, xt);
+			return ge_buf_printf(b, "%sFormatInt(int64(%s), %s)", S, xt, base);
 		case TY_UINT64:
-			return ge_buf_printf(b, "%sFormatUint(%s, 10)", S, xt);
+			return ge_buf_printf(b, "%sFormatUint(%s, %s)", S, xt, base);
 		default:
-			return ge_buf_printf(b, "%sFormatUint(uint64(%s), 10)", S, xt);
+			return ge_buf_printf(b, "%sFormatUint(uint64(%s), %s)", S, xt, base);
 		}
 	}
-	if (c->in == IN_FORMATINT)
-		return ge_buf_printf(b, "%sAppendInt(%s, %s, %s)", S, dst, xt, base);
+	/* Constant text before the number goes into the buffer first. */
+	if (c->pre)
+		rc = ge_buf_printf(&d, "append(%s, %s...)", dst, c->pre);
+	else
+		rc = ge_buf_puts(&d, dst);
+	if (rc < 0)
+		goto done;
 	switch (c->ty) {
 	case TY_INT64:
-		return ge_buf_printf(b, "%sAppendInt(%s, %s, 10)", S, dst, xt);
+		rc = ge_buf_printf(&call, "%sAppendInt(%s, %s, %s)", S, d.ptr, xt, base);
+		break;
 	case TY_INT:
 	case TY_SIGNED:
-		return ge_buf_printf(b, "%sAppendInt(%s, int64(%s), 10)", S, dst, xt);
+		rc = ge_buf_printf(&call, "%sAppendInt(%s, int64(%s), %s)", S, d.ptr, xt, base);
+		break;
 	case TY_UINT64:
-		return ge_buf_printf(b, "%sAppendUint(%s, %s, 10)", S, dst, xt);
+		rc = ge_buf_printf(&call, "%sAppendUint(%s, %s, %s)", S, d.ptr, xt, base);
+		break;
 	default:
-		return ge_buf_printf(b, "%sAppendUint(%s, uint64(%s), 10)", S, dst, xt);
+		rc = ge_buf_printf(&call, "%sAppendUint(%s, uint64(%s), %s)", S, d.ptr, xt, base);
+		break;
 	}
+	if (rc == 0 && c->suf) {
+		ge_buf_clear(&d);
+		if ((rc = ge_buf_printf(&d, "append(%s, %s...)", call.ptr, c->suf)) == 0) {
+			ge_buf_clear(&call);
+			rc = ge_buf_puts(&call, d.ptr);
+		}
+	}
+	if (rc < 0)
+		goto done;
+	if (writer_rule(c))
+		rc = ge_buf_printf(b, "%s.Write(%s)", c->wtext ? c->wtext : "w", call.ptr);
+	else if (c->rule == R_CONCAT || c->rule == R_SPRINTF_AFFIX)
+		rc = ge_buf_printf(b, "string(%s)", call.ptr);
+	else
+		rc = ge_buf_puts(b, call.ptr);
+done:
+	ge_buf_release(&d);
+	ge_buf_release(&call);
+	return rc;
 }
 
 int ge_suggest__expr_text_of(ge_buf *b, const char *S, const cand *c, const char *xt,
@@ -599,9 +702,11 @@ int ge_suggest__expr_text(ge_buf *b, const sctx *s, const cand *c)
 		rc = ge_buf_printf(&dst, "%s[:0]", c->bufname);
 	else if (c->var == V_NIL)
 		rc = ge_buf_puts(&dst, "nil");
+	else if (c->var == V_AVAIL)
+		rc = ge_buf_printf(&dst, "%s.AvailableBuffer()", c->wtext ? c->wtext : "w");
 	else if (c->var == V_DST)
 		rc = put_toks(&dst, x, c->df, c->dl);
-	if (rc == 0 && c->in == IN_FORMATINT && c->bf != GE_GOX_NONE)
+	if (rc == 0 && (c->in == IN_FORMATINT || c->in == IN_FORMATUINT) && c->bf != GE_GOX_NONE)
 		rc = put_toks(&bt, x, c->bf, c->bl);
 	if (rc == 0 && !f->sc_dot)
 		rc = ge_buf_printf(&pfx, "%s.", f->sc_name);
@@ -923,7 +1028,8 @@ int ge_suggest__render_file(ge_buf *out, sctx *s, size_t fi)
 			const char *ind = ge_gostmt_indent(x, ls, &ilen);
 			ge_buf_clear(&t);
 			if ((rc = ge_buf_put(&t, ind, ilen)) < 0 ||
-			    (rc = ge_buf_printf(&t, "var %s [20]byte\n", c->bufname)) < 0 ||
+			    (rc = ge_buf_printf(&t, "var %s [%u]byte\n", c->bufname,
+			                        c->bufsize ? c->bufsize : 20)) < 0 ||
 			    (rc = edit_add(&es, ls, ls, t.ptr, i, 1)) < 0)
 				goto done;
 		}
@@ -945,7 +1051,8 @@ int ge_suggest__render_file(ge_buf *out, sctx *s, size_t fi)
 			if (c->file != fi || !enabled(c) || !is_fmt_rule(c))
 				continue;
 			if (qualifier_in(x, f->fmt_name, c->xf, c->xl) ||
-			    (c->df != GE_GOX_NONE && qualifier_in(x, f->fmt_name, c->df, c->dl)))
+			    (c->df != GE_GOX_NONE && qualifier_in(x, f->fmt_name, c->df, c->dl)) ||
+			    (writer_rule(c) && qualifier_in(x, f->fmt_name, c->wf, c->wl)))
 				drop_fmt = 0;
 		}
 		size_t blank = blank_import(x, "strconv");

@@ -81,6 +81,9 @@ static void cleanup(sctx *s)
 	for (i = 0; i < s->nc; i++) {
 		free(s->c[i].reason);
 		free(s->c[i].dst_type);
+		free(s->c[i].pre);
+		free(s->c[i].suf);
+		free(s->c[i].wtext);
 	}
 	free(s->c);
 	free(s->plat_base);
@@ -180,8 +183,10 @@ static int assemble(sctx *s)
 			if ((rc = ge_suggest__expr_text(&b, s, c)) < 0)
 				break;
 			g->after = ge_buf_detach(&b);
+			g->hidden = (size_t)c->hidden;
 			if (c->var == V_BUF) {
-				if ((rc = ge_buf_printf(&b, "var %s [20]byte", c->bufname)) < 0)
+				if ((rc = ge_buf_printf(&b, "var %s [%u]byte", c->bufname,
+				                        c->bufsize ? c->bufsize : 20)) < 0)
 					break;
 				g->decl = ge_buf_detach(&b);
 			}
@@ -513,6 +518,8 @@ int ge_suggest__rewrite(ge_buf *out, const char *src, size_t len, const char *ty
 		ge_suggest__prefilter(&s, &s.c[i]);
 		if (s.c[i].needs_probe)
 			s.c[i].ty = types[t].ty;
+		if (writer_rule(&s.c[i]))
+			s.c[i].wt = W_BYTES;
 	}
 	rc = ge_suggest__render_file(out, &s, 0);
 done:

@@ -372,7 +372,7 @@ static void split_scope(sctx *s, const char *file_pkg, int by_pkg, const char *w
 		const sfile *f = &s->files[c->file];
 		if (c->state != C_TRIAL || strcmp(by_pkg ? f->pkg : f->rel, file_pkg) != 0)
 			continue;
-		if (n == 1 && c->var == V_BUF && !by_pkg)
+		if (n == 1 && c->var == V_BUF && !by_pkg && !buffer_rule(c))
 			c->var = V_NIL; /* its declaration may be what broke: try without */
 		else if (n == 1)
 			ge_suggest__reject(c, "%s", why);
@@ -661,6 +661,15 @@ int ge_suggest__evaluate(sctx *s, const ge_report *rep, int *changed)
 			if (d->kind == GE_KIND_MOVED && d->line == c->decl_line &&
 			    strcmp(d->subject, c->bufname) == 0 &&
 			    strcmp(d->file, s->files[c->file].rel) == 0) {
+				if (buffer_rule(c)) {
+					/* Without its stack buffer it would allocate as before. */
+					ge_suggest__reject(c,
+					                   "its stack buffer moves to the heap: %s",
+					                   d->message);
+					u[c->unit].skip = 1;
+					*changed = 1;
+					break;
+				}
 				c->var = V_NIL;
 				c->decl_line = 0;
 				u[c->unit].skip = 1;
@@ -671,9 +680,13 @@ int ge_suggest__evaluate(sctx *s, const ge_report *rep, int *changed)
 	}
 	for (k = 0; k < nu; k++) {
 		const char *file = s->files[u[k].file].rel;
-		size_t nb, na, nx;
+		size_t nb, na, nx, hid = 0;
 		if (u[k].skip)
 			continue;
+		/* Allocations no diagnostic shows that the unit's rewrites remove. */
+		for (i = 0; i < s->nc; i++)
+			if (enabled(&s->c[i]) && s->c[i].unit == k)
+				hid += (size_t)s->c[i].hidden;
 		nb = select_diags(B, s->base, file, u[k].o1, u[k].o2, NULL);
 		na = select_diags(A, rep, file, u[k].n1, u[k].n2, NULL);
 		nx = extras(X, A, na, B, nb, used, NULL, 0);
@@ -683,12 +696,12 @@ int ge_suggest__evaluate(sctx *s, const ge_report *rep, int *changed)
 				continue;
 			if (nx)
 				ge_suggest__reject(c, "adds a heap diagnostic: %s", X[0]->message);
-			else if (na >= nb)
+			else if (na >= nb + hid)
 				ge_suggest__reject(
 				    c, "leaves %zu heap diagnostic%s on its lines (%zu before)", na,
 				    na == 1 ? "" : "s", nb);
 		}
-		if (nx || na >= nb) {
+		if (nx || na >= nb + hid) {
 			u[k].skip = 1;
 			*changed = 1;
 		}

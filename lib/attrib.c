@@ -77,7 +77,6 @@ struct ge_attrib {
 	view_ent *views;
 	size_t nviews, capviews;
 	ge_gopkg_build build; /* which files the build compiles (ge_attrib_set_build) */
-	char **tagv;
 	ge_gopkg_overlay gov;
 	ge_gopkg_source gsrc;
 	ge_attrib_site_fn site_fn; /* ge_attrib_set_sites */
@@ -210,43 +209,9 @@ void ge_attrib_set_overlay(ge_attrib *a, char *const *real, char *const *backing
 int ge_attrib_set_build(ge_attrib *a, const char *goos, const char *goarch, int cgo,
                         const char *tags, const char *go_version)
 {
-	size_t n = 0, i;
-	const char *t;
 	assert(a);
-	free((char *)a->build.goos);
-	free((char *)a->build.goarch);
-	a->build.goos = goos && *goos ? ge_strdup(goos) : NULL;
-	a->build.goarch = goarch && *goarch ? ge_strdup(goarch) : NULL;
-	if ((goos && *goos && !a->build.goos) || (goarch && *goarch && !a->build.goarch))
-		return ge_error_set(GE_ENOMEM, "out of memory");
-	a->build.cgo = cgo;
-	/* "go1.26.8" -> 26; 0 (every go1.N tag) when unknown. */
-	a->build.go_minor = 0;
-	if (go_version && strncmp(go_version, "go1.", 4) == 0)
-		a->build.go_minor = atoi(go_version + 4);
-	for (i = 0; a->tagv && a->tagv[i]; i++)
-		free(a->tagv[i]);
-	free(a->tagv);
-	a->tagv = NULL;
-	for (t = tags; t && *t; t++)
-		if (*t == ',')
-			n++;
-	if (tags && *tags) {
-		if (!(a->tagv = calloc(n + 2, sizeof(char *))))
-			return ge_error_set(GE_ENOMEM, "out of memory");
-		for (i = 0, t = tags; *t; i++) {
-			size_t l = strcspn(t, ",");
-			if (!(a->tagv[i] = ge_strndup(t, l)))
-				return ge_error_set(GE_ENOMEM, "out of memory");
-			t += l + (t[l] == ',');
-		}
-		a->build.tags = (const char *const *)a->tagv;
-		a->build.ntags = i;
-	} else {
-		a->build.tags = NULL;
-		a->build.ntags = 0;
-	}
-	return 0;
+	ge_gopkg_build_release(&a->build);
+	return ge_gopkg_build_set(&a->build, goos, goarch, cgo, tags, go_version);
 }
 
 /* The view of dir (absolute), opened at its first use; NULL when it has none. */
@@ -343,11 +308,7 @@ void ge_attrib_free(ge_attrib *a)
 		ge_gopkg_free(a->views[i].p);
 	}
 	free(a->views);
-	for (i = 0; a->tagv && a->tagv[i]; i++)
-		free(a->tagv[i]);
-	free(a->tagv);
-	free((char *)a->build.goos);
-	free((char *)a->build.goarch);
+	ge_gopkg_build_release(&a->build);
 	free(a->pkg);
 	free(a->pkgdir);
 	free(a->origin);

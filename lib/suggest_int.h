@@ -31,8 +31,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "gopkg.h"
+#include "goconfig.h"
 #include "gostmt.h"
-#include "gosrc.h"
 #include "overlay.h"
 #include "run.h"
 #include "udiff.h"
@@ -104,12 +105,19 @@ typedef struct cand {
 	size_t unit;
 } cand;
 
+/*
+ * A file the rules read: its text and statements come from its package's
+ * view (lib/gopkg), borrowed from it (text, x, pf valid while the view is
+ * open: sctx's views, or own for a text of the caller's).
+ */
 typedef struct sfile {
 	char *rel, *abs, *pkg;
-	char *text;
+	const char *text;
 	size_t len;
-	ge_gostmt_file *x;
-	ge_gofile *gf;
+	const ge_gostmt_file *x;
+	ge_gopkg_file *pf; /* ge_gopkg_func_at() gives the report's names */
+	ge_gopkg *own;     /* a one-file view of a text of the caller's, or NULL */
+	ge_gopkg_text_file own_text;
 	const char *fmt_name; /* NULL when fmt is not imported under a name */
 	const char *sc_name;  /* strconv's name here: the import's, or "strconv" to add */
 	int sc_imported;
@@ -124,6 +132,12 @@ typedef struct sfile {
 	uint64_t tested_hash; /* content whose tests passed, 0 none */
 	int base_tests;       /* its package's tests without rewrites: 1 pass, -1 fail, 0 unknown */
 } sfile;
+
+/* One package directory's view, opened at its first file. */
+typedef struct sview {
+	char *dir;
+	ge_gopkg *p;
+} sview;
 
 typedef struct sctx {
 	const ge_suggest_opts *o;
@@ -152,6 +166,12 @@ typedef struct sctx {
 	size_t nplat;
 	int *plat_base;
 	const char *building_for; /* the platform of the failed build being handled, or NULL */
+	/* The work tree's package views the files are read through, and the
+	   build they select files for (the base report's configuration). */
+	sview *views;
+	size_t nviews;
+	ge_gopkg_build build;
+	int build_set;
 } sctx;
 
 static inline int oom(void)
@@ -220,7 +240,12 @@ typedef struct cerrs {
 void ge_suggest__reject(cand *c, const char *fmt, ...) GE_PRINTF(2, 3);
 void ge_suggest__sfile_release(sfile *f);
 int ge_suggest__sfile_scan(sfile *f, char *text, size_t len);
-int ge_suggest__sfile_load(sfile *f, const char *top, const char *rel, const char *pkg);
+int ge_suggest__sfile_load(sctx *s, sfile *f, const char *rel, const char *pkg);
+void ge_suggest__views_free(sctx *s);
+/* The report's name of the function at line:col of f (package-wide, as
+ * attribution gives it), malloc'd; 0, or an error reading the files
+ * before f that the name depends on. */
+int ge_suggest__func_at(char **out, sfile *f, uint32_t line, uint32_t col);
 int ge_suggest__load_files(sctx *s, const ge_report *r);
 int ge_suggest__find_in_file(sctx *s, size_t fi);
 void ge_suggest__prefilter(sctx *s, cand *c);

@@ -217,11 +217,25 @@ void ge_suggest__sfile_release(sfile *f)
 	free(f->rel);
 	free(f->abs);
 	free(f->pkg);
-	free(f->text);
-	ge_gostmt_free(f->x);
-	ge_gofile_free(f->gf);
+	ge_gopkg_free(f->own);
+	free((char *)f->own_text.text);
 	free(f->round_text);
 	free(f->backing);
+}
+
+void ge_suggest__views_free(sctx *s)
+{
+	size_t i;
+	for (i = 0; i < s->nviews; i++) {
+		free(s->views[i].dir);
+		ge_gopkg_free(s->views[i].p);
+	}
+	free(s->views);
+	s->views = NULL;
+	s->nviews = 0;
+	if (s->build_set)
+		ge_gopkg_build_release(&s->build);
+	s->build_set = 0;
 }
 
 /* Read and scan one file; its imports decide the names rules look for. */
@@ -255,17 +269,14 @@ static int dot_import(const ge_gostmt_file *x, const char *path)
 	return 0;
 }
 
-/* Scan text (owned by f from now on); its imports decide the names rules look for. */
-int ge_suggest__sfile_scan(sfile *f, char *text, size_t len)
+/* Take f's text and statements from pf; its imports decide the names rules look for. */
+static int sfile_take(sfile *f, ge_gopkg_file *pf)
 {
 	const char *n;
 	int rc;
-	f->text = text;
-	f->len = len;
-	if (!f->text && !(f->text = ge_strdup("")))
-		return oom();
-	if ((rc = ge_gostmt_parse(&f->x, f->text, f->len)) < 0 ||
-	    (rc = ge_gofile_parse(&f->gf, f->text, f->len)) < 0)
+	f->pf = pf;
+	f->text = ge_gopkg_text(pf, &f->len);
+	if ((rc = ge_gopkg_gostmt(&f->x, pf)) < 0)
 		return rc;
 	f->generated = is_generated(f->text, f->len);
 	f->fmt_name = ge_gostmt_import_name(f->x, "fmt", NULL);
@@ -276,20 +287,105 @@ int ge_suggest__sfile_scan(sfile *f, char *text, size_t len)
 	return 0;
 }
 
-int ge_suggest__sfile_load(sfile *f, const char *top, const char *rel, const char *pkg)
+/* A text of the caller's (owned by f from now on), at f->abs, through a
+ * one-file view of it alone. */
+int ge_suggest__sfile_scan(sfile *f, char *text, size_t len)
 {
-	ge_buf b = GE_BUF_INIT;
-	size_t len;
+	ge_gopkg_source src;
+	ge_gopkg_file *pf;
+	char *slash;
+	int rc;
+	if (!text && !(text = ge_strdup("")))
+		return oom();
+	f->own_text.path = f->abs;
+	f->own_text.text = text;
+	f->own_text.len = len;
+	ge_gopkg_source_text(&src, &f->own_text);
+	if (!(slash = strrchr(f->abs, '/')))
+		return ge_error_set(GE_EUSAGE, "'%s' is not an absolute path", f->abs);
+	*slash = 0;
+	rc = ge_gopkg_open_files(&f->own, *f->abs ? f->abs : "/", &src);
+	*slash = '/';
+	if (rc < 0 || (rc = ge_gopkg_get(&pf, f->own, slash + 1)) < 0)
+		return rc;
+	return sfile_take(f, pf);
+}
+
+/* The work tree's view of dir (absolute), opened at its first use, for the
+ * build the base report was made with (or the environment's). */
+static int view_of(ge_gopkg **out, sctx *s, const char *dir)
+{
+	ge_gopkg_source src;
+	sview *nv;
+	size_t i;
+	int rc;
+	for (i = 0; i < s->nviews; i++)
+		if (strcmp(s->views[i].dir, dir) == 0) {
+			*out = s->views[i].p;
+			return 0;
+		}
+	if (!s->build_set) {
+		const ge_goconfig *c = s->base ? s->base->config : NULL;
+		const char *cgo = c ? c->cgo : getenv("CGO_ENABLED");
+		if ((rc = ge_gopkg_build_set(
+		         &s->build, c ? c->goos : getenv("GOOS"), c ? c->goarch : getenv("GOARCH"),
+		         !cgo || strcmp(cgo, "0") != 0, c ? c->tags : NULL, c ? c->go : NULL)) < 0)
+			return rc;
+		s->build_set = 1;
+	}
+	if (!(nv = realloc(s->views, (s->nviews + 1) * sizeof(*nv))))
+		return oom();
+	s->views = nv;
+	nv = &s->views[s->nviews];
+	if (!(nv->dir = ge_strdup(dir)))
+		return oom();
+	ge_gopkg_source_worktree(&src);
+	/* A directory the package view cannot take (a bad //go:build): its
+	 * files are read alone, as attribution reads them. */
+	if ((rc = ge_gopkg_open(&nv->p, dir, &src, &s->build)) == GE_EBADINPUT ||
+	    rc == GE_ENOTFOUND) {
+		ge_error_clear();
+		rc = ge_gopkg_open_files(&nv->p, dir, &src);
+	}
+	if (rc < 0) {
+		free(nv->dir);
+		return rc;
+	}
+	s->nviews++;
+	*out = nv->p;
+	return 0;
+}
+
+/* Read f (rel, of package pkg) through its package's view: only the files
+ * asked for are read whole (docs/GOPKG.md). */
+int ge_suggest__sfile_load(sctx *s, sfile *f, const char *rel, const char *pkg)
+{
+	ge_gopkg *view = NULL;
+	ge_gopkg_file *pf;
+	char *slash;
 	int rc;
 	memset(f, 0, sizeof(*f));
 	f->gofmt_clean = -1;
 	if (!(f->rel = ge_strdup(rel)) || !(f->pkg = ge_strdup(pkg)) ||
-	    !(f->abs = ge_path_join(top, rel)))
+	    !(f->abs = ge_path_join(s->top, rel)))
 		return oom();
-	if ((rc = ge_file_read(&b, f->abs)) < 0)
+	if (!(slash = strrchr(f->abs, '/')))
+		return ge_error_set(GE_EUSAGE, "'%s' is not an absolute path", f->abs);
+	*slash = 0;
+	rc = view_of(&view, s, *f->abs ? f->abs : "/");
+	*slash = '/';
+	if (rc < 0 || (rc = ge_gopkg_get(&pf, view, slash + 1)) < 0)
 		return rc;
-	len = b.len;
-	return ge_suggest__sfile_scan(f, ge_buf_detach(&b), len);
+	return sfile_take(f, pf);
+}
+
+int ge_suggest__func_at(char **out, sfile *f, uint32_t line, uint32_t col)
+{
+	const char *name = ge_gopkg_func_at(f->pf, line, col);
+	*out = NULL;
+	if (!name)
+		return GE_ERROR; /* its message is set */
+	return (*out = ge_strdup(name)) ? 0 : oom();
 }
 
 /* The files of main-module packages that carry a heap diagnostic, each once. */
@@ -321,7 +417,7 @@ int ge_suggest__load_files(sctx *s, const ge_report *r)
 			s->files = nf;
 			s->fcap = nc;
 		}
-		rc = ge_suggest__sfile_load(&s->files[s->nfiles], s->top, d->file, d->package);
+		rc = ge_suggest__sfile_load(s, &s->files[s->nfiles], d->file, d->package);
 		s->nfiles++;
 		if (rc == GE_ENOTFOUND) {
 			/* Generated elsewhere (cgo): nothing to rewrite. */

@@ -239,10 +239,13 @@ static ge_gopkg *view_of(ge_attrib *a, const char *dir)
 		ge_gopkg_source_overlay(&a->gsrc, &a->gov);
 	else
 		ge_gopkg_source_worktree(&a->gsrc);
-	/* A directory the view cannot take (a bad //go:build): files are read alone. */
+	/* A directory the package view cannot take (a bad //go:build): its
+	 * files are read alone, through a one-file view of the same source. */
 	if (ge_gopkg_open(&v->p, dir, &a->gsrc, &a->build) < 0) {
 		v->p = NULL;
 		ge_error_clear();
+		if (ge_gopkg_open_files(&v->p, dir, &a->gsrc) < 0)
+			return NULL;
 	}
 	return v->p;
 }
@@ -299,8 +302,6 @@ void ge_attrib_free(ge_attrib *a)
 		return;
 	for (i = 0; i < a->cap; i++) {
 		free(a->files[i].abs);
-		if (!a->files[i].pf)
-			ge_gofile_free(a->files[i].src);
 	}
 	free(a->files);
 	for (i = 0; i < a->nviews; i++) {
@@ -373,13 +374,14 @@ static file_ent *get_file(ge_attrib *a, const char *abs)
 	}
 	a->files[j].mod = ge_modset_lookup_path(a->mods, abs);
 	if (a->files[j].mod) { /* only main-module sources are ever read */
-		const char *content = backing_of(a, abs);
 		const char *slash = strrchr(abs, '/');
 		ge_gopkg *view = NULL;
-		/* Through the package's view, so init.N and init.funcN are numbered
-		 * across the package as the compiler numbers them. */
-		if (slash && slash > abs) {
-			char *dir = ge_strndup(abs, (size_t)(slash - abs));
+		/* Through the package's view (the overlay's backing files
+		 * included), so init.N and init.funcN are numbered across the
+		 * package as the compiler numbers them. */
+		if (slash) {
+			char *dir =
+			    slash > abs ? ge_strndup(abs, (size_t)(slash - abs)) : ge_strdup("/");
 			if (!dir) {
 				ge_error_set(GE_ENOMEM, "out of memory");
 				return NULL;
@@ -387,15 +389,12 @@ static file_ent *get_file(ge_attrib *a, const char *abs)
 			view = view_of(a, dir);
 			free(dir);
 		}
-		if (view && ge_gopkg_get(&a->files[j].pf, view, slash + 1) == 0) {
+		a->files[j].pf = NULL;
+		a->files[j].src = NULL; /* unreadable: no function, no line hash */
+		if (view && ge_gopkg_get(&a->files[j].pf, view, slash + 1) == 0)
 			a->files[j].src = (ge_gofile *)ge_gopkg_gofile(a->files[j].pf);
-		} else {
-			a->files[j].pf = NULL;
+		else
 			ge_error_clear();
-			if (ge_gofile_load(&a->files[j].src, content && *content ? content : abs) <
-			    0)
-				a->files[j].src = NULL;
-		}
 	}
 	a->nfiles++;
 	return a->last = &a->files[j];

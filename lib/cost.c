@@ -14,7 +14,7 @@
  */
 #include "cost.h"
 
-#include "gosrc.h"
+#include "gopkg.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -493,18 +493,20 @@ static int has_func(const char *s, size_t n)
 
 /*
  * Each module function's start line against the source on disk: the line
- * must hold "func", gosrc must find the function itself at its end (where
- * the body of "func F() {" or "return func() {" has begun), and something
- * else at the end of the line before.  Names gosrc cannot spell (compiler wrappers "-fm",
- * "glob.", spaces) are skipped, and functions the sites checked already.
- * Files are read once each, from root/rel only.
+ * must hold "func", the file's one-file view (lib/gopkg: gosrc's names,
+ * per file) must find the function itself at its end (where the body of
+ * "func F() {" or "return func() {" has begun), and something else at the
+ * end of the line before.  Names gosrc cannot spell (compiler wrappers
+ * "-fm", "glob.", spaces) are skipped, and functions the sites checked
+ * already.  Files are read once each, from root/rel only.
  */
 static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const char *root,
                               const ge_match_map *map)
 {
 	struct src {
 		const char *rel; /* interned: compared by pointer; NULL = empty slot */
-		ge_gofile *f;
+		ge_gopkg *view;  /* a one-file view of it (lib/gopkg), NULL when unread */
+		ge_gopkg_file *f;
 	} *cache = NULL;
 	size_t mask = 63, n = 0, i, k;
 	int rc = 0;
@@ -513,7 +515,7 @@ static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const
 	for (i = 0; i < p->nfunctions; i++) {
 		const ge_pprof_function *f = &p->functions[i];
 		const char *name = fi[i].name, *got, *text;
-		ge_gofile *src = NULL;
+		ge_gopkg_file *src = NULL;
 		size_t len;
 		uint32_t start;
 		int agree;
@@ -544,27 +546,46 @@ static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const
 		while (cache[k].rel && cache[k].rel != fi[i].file)
 			k = (k + 1) & mask;
 		if (!cache[k].rel) {
-			char *path = ge_path_join(root, fi[i].file);
+			char *path = ge_path_join(root, fi[i].file), *slash;
+			ge_gopkg_source wt;
 			if (!path) {
 				rc = ge_error_set(GE_ENOMEM, "out of memory");
 				goto done;
 			}
-			if (ge_gofile_load(&src, path) < 0)
-				src = NULL; /* not on disk: nothing to compare */
-			free(path);
+			ge_gopkg_source_worktree(&wt);
 			cache[k].rel = fi[i].file;
-			cache[k].f = src;
 			n++;
+			slash = strrchr(path, '/');
+			if (slash) {
+				*slash = 0;
+				rc = ge_gopkg_open_files(&cache[k].view, *path ? path : "/", &wt);
+				if (rc == 0 &&
+				    ge_gopkg_get(&cache[k].f, cache[k].view, slash + 1) < 0)
+					ge_error_clear(); /* not on disk: nothing to compare */
+			}
+			free(path);
+			if (rc < 0)
+				goto done;
 		}
 		if (!(src = cache[k].f))
 			continue;
-		text = ge_gofile_line(src, start, &len);
-		got = text ? ge_gofile_func_at(src, start, (uint32_t)(len ? len : 1)) : "";
+		/* A one-file view names the file alone, as the profile's check
+		 * always has: package-level closures ("glob.") are skipped above. */
+		text = ge_gopkg_line(src, start, &len);
+		got = text ? ge_gopkg_func_at(src, start, (uint32_t)(len ? len : 1)) : "";
+		if (!got) {
+			rc = GE_ERROR; /* its message is set */
+			goto done;
+		}
 		agree = text && has_func(text, len) && strcmp(got, name) == 0;
 		if (agree && start > 1) {
 			/* ... and the line before is not in it yet. */
-			text = ge_gofile_line(src, start - 1, &len);
-			got = ge_gofile_func_at(src, start - 1, (uint32_t)(len ? len : 1));
+			text = ge_gopkg_line(src, start - 1, &len);
+			got = ge_gopkg_func_at(src, start - 1, (uint32_t)(len ? len : 1));
+			if (!got) {
+				rc = GE_ERROR;
+				goto done;
+			}
 			agree = strcmp(got, name) != 0;
 		}
 		c->start_checked++;
@@ -573,7 +594,7 @@ static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const
 	}
 done:
 	for (k = 0; k <= mask; k++)
-		ge_gofile_free(cache[k].f);
+		ge_gopkg_free(cache[k].view);
 	free(cache);
 	return rc;
 }

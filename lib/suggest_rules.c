@@ -311,11 +311,17 @@ int ge_suggest__sfile_scan(sfile *f, char *text, size_t len)
 	return sfile_take(f, pf);
 }
 
-/* The work tree's view of dir (absolute), opened at its first use, for the
- * build the base report was made with (or the environment's). */
+/*
+ * The work tree's view of dir (absolute), opened at its first use.  A run
+ * (s->base set) names its suggestions, package-wide as the report does: a
+ * package view for the build the base report was made with (or the
+ * environment's).  Without a base (check's coverage count) no name is
+ * asked: a one-file view, which reads nothing but the files asked for.
+ */
 static int view_of(ge_gopkg **out, sctx *s, const char *dir)
 {
 	ge_gopkg_source src;
+	ge_gopkg *p = NULL;
 	sview *nv;
 	size_t i;
 	int rc;
@@ -324,35 +330,41 @@ static int view_of(ge_gopkg **out, sctx *s, const char *dir)
 			*out = s->views[i].p;
 			return 0;
 		}
-	if (!s->build_set) {
-		const ge_goconfig *c = s->base ? s->base->config : NULL;
+	ge_gopkg_source_worktree(&src);
+	if (!s->base) {
+		rc = ge_gopkg_open_files(&p, dir, &src);
+	} else {
+		const ge_goconfig *c = s->base->config;
 		const char *cgo = c ? c->cgo : getenv("CGO_ENABLED");
-		if ((rc = ge_gopkg_build_set(
+		if (!s->build_set &&
+		    (rc = ge_gopkg_build_set(
 		         &s->build, c ? c->goos : getenv("GOOS"), c ? c->goarch : getenv("GOARCH"),
 		         !cgo || strcmp(cgo, "0") != 0, c ? c->tags : NULL, c ? c->go : NULL)) < 0)
 			return rc;
 		s->build_set = 1;
+		/* A directory the package view cannot take (a bad //go:build): its
+		 * files are read alone, as attribution reads them. */
+		if ((rc = ge_gopkg_open(&p, dir, &src, &s->build)) == GE_EBADINPUT ||
+		    rc == GE_ENOTFOUND) {
+			ge_error_clear();
+			rc = ge_gopkg_open_files(&p, dir, &src);
+		}
 	}
-	if (!(nv = realloc(s->views, (s->nviews + 1) * sizeof(*nv))))
+	if (rc < 0)
+		return rc;
+	if (!(nv = realloc(s->views, (s->nviews + 1) * sizeof(*nv)))) {
+		ge_gopkg_free(p);
 		return oom();
+	}
 	s->views = nv;
 	nv = &s->views[s->nviews];
-	if (!(nv->dir = ge_strdup(dir)))
+	if (!(nv->dir = ge_strdup(dir))) {
+		ge_gopkg_free(p);
 		return oom();
-	ge_gopkg_source_worktree(&src);
-	/* A directory the package view cannot take (a bad //go:build): its
-	 * files are read alone, as attribution reads them. */
-	if ((rc = ge_gopkg_open(&nv->p, dir, &src, &s->build)) == GE_EBADINPUT ||
-	    rc == GE_ENOTFOUND) {
-		ge_error_clear();
-		rc = ge_gopkg_open_files(&nv->p, dir, &src);
 	}
-	if (rc < 0) {
-		free(nv->dir);
-		return rc;
-	}
+	nv->p = p;
 	s->nviews++;
-	*out = nv->p;
+	*out = p;
 	return 0;
 }
 

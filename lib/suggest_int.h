@@ -32,7 +32,6 @@
 #include <unistd.h>
 
 #include "gopkg.h"
-#include "goconfig.h"
 #include "gostmt.h"
 #include "overlay.h"
 #include "run.h"
@@ -115,8 +114,8 @@ typedef struct sfile {
 	const char *text;
 	size_t len;
 	const ge_gostmt_file *x;
-	ge_gopkg_file *pf; /* ge_gopkg_func_at() gives the report's names */
-	ge_gopkg *own;     /* a one-file view of a text of the caller's, or NULL */
+	ge_gopkg_file *pf;
+	ge_gopkg *own; /* a one-file view of a text of the caller's, or NULL */
 	ge_gopkg_text_file own_text;
 	const char *fmt_name; /* NULL when fmt is not imported under a name */
 	const char *sc_name;  /* strconv's name here: the import's, or "strconv" to add */
@@ -166,12 +165,9 @@ typedef struct sctx {
 	size_t nplat;
 	int *plat_base;
 	const char *building_for; /* the platform of the failed build being handled, or NULL */
-	/* The work tree's package views the files are read through, and the
-	   build they select files for (the base report's configuration). */
+	/* The work tree's views the files are read through (lib/gopkg). */
 	sview *views;
 	size_t nviews;
-	ge_gopkg_build build;
-	int build_set;
 } sctx;
 
 static inline int oom(void)
@@ -242,10 +238,9 @@ void ge_suggest__sfile_release(sfile *f);
 int ge_suggest__sfile_scan(sfile *f, char *text, size_t len);
 int ge_suggest__sfile_load(sctx *s, sfile *f, const char *rel, const char *pkg);
 void ge_suggest__views_free(sctx *s);
-/* The report's name of the function at line:col of f (package-wide, as
- * attribution gives it), malloc'd; 0, or an error reading the files
- * before f that the name depends on. */
-int ge_suggest__func_at(char **out, sfile *f, uint32_t line, uint32_t col);
+/* The name of the function c is in, malloc'd: the base report's (package-
+ * wide, as attribution gives it and the compiler does).  0 or GE_ENOMEM. */
+int ge_suggest__func_at(char **out, const sctx *s, const cand *c);
 int ge_suggest__load_files(sctx *s, const ge_report *r);
 int ge_suggest__find_in_file(sctx *s, size_t fi);
 void ge_suggest__prefilter(sctx *s, cand *c);

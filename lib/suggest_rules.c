@@ -233,9 +233,6 @@ void ge_suggest__views_free(sctx *s)
 	free(s->views);
 	s->views = NULL;
 	s->nviews = 0;
-	if (s->build_set)
-		ge_gopkg_build_release(&s->build);
-	s->build_set = 0;
 }
 
 /* Read and scan one file; its imports decide the names rules look for. */
@@ -312,11 +309,10 @@ int ge_suggest__sfile_scan(sfile *f, char *text, size_t len)
 }
 
 /*
- * The work tree's view of dir (absolute), opened at its first use.  A run
- * (s->base set) names its suggestions, package-wide as the report does: a
- * package view for the build the base report was made with (or the
- * environment's).  Without a base (check's coverage count) no name is
- * asked: a one-file view, which reads nothing but the files asked for.
+ * The work tree's view of dir (absolute), opened at its first use: a
+ * one-file view, which reads nothing but the files asked for (the files
+ * with heap diagnostics).  Names come from the report (ge_suggest__func_at),
+ * whose attribution numbered them package-wide already.
  */
 static int view_of(ge_gopkg **out, sctx *s, const char *dir)
 {
@@ -331,25 +327,7 @@ static int view_of(ge_gopkg **out, sctx *s, const char *dir)
 			return 0;
 		}
 	ge_gopkg_source_worktree(&src);
-	if (!s->base) {
-		rc = ge_gopkg_open_files(&p, dir, &src);
-	} else {
-		const ge_goconfig *c = s->base->config;
-		const char *cgo = c ? c->cgo : getenv("CGO_ENABLED");
-		if (!s->build_set &&
-		    (rc = ge_gopkg_build_set(
-		         &s->build, c ? c->goos : getenv("GOOS"), c ? c->goarch : getenv("GOARCH"),
-		         !cgo || strcmp(cgo, "0") != 0, c ? c->tags : NULL, c ? c->go : NULL)) < 0)
-			return rc;
-		s->build_set = 1;
-		/* A directory the package view cannot take (a bad //go:build): its
-		 * files are read alone, as attribution reads them. */
-		if ((rc = ge_gopkg_open(&p, dir, &src, &s->build)) == GE_EBADINPUT ||
-		    rc == GE_ENOTFOUND) {
-			ge_error_clear();
-			rc = ge_gopkg_open_files(&p, dir, &src);
-		}
-	}
+	rc = ge_gopkg_open_files(&p, dir, &src);
 	if (rc < 0)
 		return rc;
 	if (!(nv = realloc(s->views, (s->nviews + 1) * sizeof(*nv)))) {
@@ -391,11 +369,31 @@ int ge_suggest__sfile_load(sctx *s, sfile *f, const char *rel, const char *pkg)
 	return sfile_take(f, pf);
 }
 
-int ge_suggest__func_at(char **out, sfile *f, uint32_t line, uint32_t col)
+int ge_suggest__func_at(char **out, const sctx *s, const cand *c)
 {
-	const char *name = ge_gopkg_func_at(f->pf, line, col);
+	const sfile *f = &s->files[c->file];
+	const ge_gotok *t = &f->x->toks[c->first];
+	const char *name = NULL;
+	size_t i;
 	*out = NULL;
-	if (!name)
+	/* The base report's name of a heap diagnostic on the expression, else
+	 * on its lines: attribution's, package-wide as the compiler's. */
+	for (i = 0; s->base && i < s->base->ndiags; i++) {
+		const ge_diag *d = &s->base->diags[i];
+		size_t off;
+		if (!ge_kind_is_heap(d->kind) || d->line < c->old_first || d->line > c->old_last ||
+		    strcmp(d->file, f->rel) != 0)
+			continue;
+		off = ge_gostmt_offset(f->x, d->line, d->column);
+		if (off >= t->off && off < ge_gostmt_end(f->x, c->last)) {
+			name = d->function;
+			break;
+		}
+		if (!name)
+			name = d->function;
+	}
+	/* None (a rewrite's text of the caller's): the file's own numbering. */
+	if (!name && !(name = ge_gopkg_func_at(f->pf, t->line, t->col)))
 		return GE_ERROR; /* its message is set */
 	return (*out = ge_strdup(name)) ? 0 : oom();
 }

@@ -171,7 +171,7 @@ static int assemble(sctx *s)
 			g->rule = ge_suggest__rule_names[c->rule];
 			g->line = t->line;
 			g->column = t->col;
-			if ((rc = ge_suggest__func_at(&g->function, f, t->line, t->col)) < 0)
+			if ((rc = ge_suggest__func_at(&g->function, s, c)) < 0)
 				break;
 			if (!(g->package = ge_strdup(f->pkg)) || !(g->file = ge_strdup(f->rel)) ||
 			    !(g->before = dup_toks(f->x, c->first, c->last))) {

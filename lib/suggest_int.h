@@ -115,10 +115,10 @@ typedef struct sfile {
 	size_t len;
 	const ge_gostmt_file *x;
 	ge_gopkg_file *pf;
-	ge_gopkg *own; /* a one-file view of a text of the caller's, or NULL */
-	ge_gopkg_text_file own_text;
-	const char *fmt_name; /* NULL when fmt is not imported under a name */
-	const char *sc_name;  /* strconv's name here: the import's, or "strconv" to add */
+	ge_gopkg *own;                /* a one-file view of a text of the caller's, or NULL */
+	ge_gopkg_text_file *own_text; /* own's provider (malloc'd: sfiles move) */
+	const char *fmt_name;         /* NULL when fmt is not imported under a name */
+	const char *sc_name;          /* strconv's name here: the import's, or "strconv" to add */
 	int sc_imported;
 	int sc_dot;       /* strconv is imported with "." only: its functions go unqualified */
 	int gofmt_clean;  /* -1 unknown */

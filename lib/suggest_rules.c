@@ -218,7 +218,9 @@ void ge_suggest__sfile_release(sfile *f)
 	free(f->abs);
 	free(f->pkg);
 	ge_gopkg_free(f->own);
-	free((char *)f->own_text.text);
+	if (f->own_text)
+		free((char *)f->own_text->text);
+	free(f->own_text);
 	free(f->round_text);
 	free(f->backing);
 }
@@ -294,10 +296,14 @@ int ge_suggest__sfile_scan(sfile *f, char *text, size_t len)
 	int rc;
 	if (!text && !(text = ge_strdup("")))
 		return oom();
-	f->own_text.path = f->abs;
-	f->own_text.text = text;
-	f->own_text.len = len;
-	ge_gopkg_source_text(&src, &f->own_text);
+	if (!(f->own_text = calloc(1, sizeof(*f->own_text)))) {
+		free(text);
+		return oom();
+	}
+	f->own_text->path = f->abs;
+	f->own_text->text = text;
+	f->own_text->len = len;
+	ge_gopkg_source_text(&src, f->own_text);
 	if (!(slash = strrchr(f->abs, '/')))
 		return ge_error_set(GE_EUSAGE, "'%s' is not an absolute path", f->abs);
 	*slash = 0;

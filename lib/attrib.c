@@ -882,11 +882,18 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 			d.function = fe->src ? ge_gofile_func_at(fe->src, l->lineno, l->col) : "";
 		}
 		d.line_hash = fe->src ? ge_gofile_line_hash(fe->src, l->lineno) : 0;
-		if (fe->src)
-			d.mark = ge_gofile_line_has_mark(fe->src, l->lineno) ||
-			                 ge_gofile_line_has_mark(fe->src, l->lineno - 1)
-			             ? GE_MARK_YES
-			             : GE_MARK_NO;
+		/* The mark as text first (a byte search of two lines); only then
+		 * the view's lexer, which says whether it is in a comment. */
+		if (fe->pf) {
+			int m = ge_gofile_line_has_mark(fe->src, l->lineno) ||
+			        ge_gofile_line_has_mark(fe->src, l->lineno - 1);
+			if (m && (m = ge_gopkg_ignored(fe->pf, l->lineno)) < 0) {
+				free(msg);
+				rc = m;
+				goto done;
+			}
+			d.mark = m ? GE_MARK_YES : GE_MARK_NO;
+		}
 		/*
 		 * Text of an inlined callee ("cannot be negative" from
 		 * slices.Grow): the subject is not on the source line, and the

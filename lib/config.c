@@ -806,13 +806,13 @@ int ge_config_filter(const ge_config *c, ge_report *r, const char *root)
 		ge_diag *d = &r->diags[i];
 		int drop = ignored(c, g, d, &last, &last_ans, &oom);
 		/*
-		 * Attribution's mark is the text on the line or the line above;
-		 * it counts only in a comment, not in a string literal
-		 * ("//goescape:ignore" as data): the view's lexer decides, which
-		 * costs a scan only for files with such lines (or reports read
-		 * with --input, whose marks are unknown).
+		 * Attribution answered already (through its view, comments only);
+		 * a report read back (--input, notes) has no answer: the file's
+		 * view is asked, once per file.
 		 */
-		if (!drop && root && d->mark != GE_MARK_NO) {
+		if (!drop && root && d->mark != GE_MARK_UNKNOWN) {
+			drop = d->mark == GE_MARK_YES;
+		} else if (!drop && root) {
 			int ig = marked(&view, &vdir, root, d->file, d->line);
 			if (ig < 0) {
 				ge_gopkg_free(view);

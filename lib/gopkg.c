@@ -637,6 +637,17 @@ static int add_mark(uint32_t **v, size_t *n, size_t *cap, uint32_t line)
 	return 0;
 }
 
+/* The line token t ends on (a raw string or a general comment spans
+ * lines): the comment walks below skip each token with it. */
+static uint32_t tok_end_line(const ge_golex *lx, uint32_t t)
+{
+	uint32_t line = lx->toks[t].line;
+	size_t i;
+	for (i = lx->toks[t].off; i < (size_t)lx->toks[t].off + lx->toks[t].len; i++)
+		line += lx->src[i] == '\n';
+	return line;
+}
+
 /*
  * The lines on which a comment holds the mark.  Comments are what lies
  * between golex's tokens (white space aside), so a string or rune literal
@@ -684,11 +695,8 @@ static int find_marks(const ge_golex *lx, uint32_t **marks, size_t *nmarks)
 				i++;
 			}
 		}
-		/* Skip the token, counting the lines it spans. */
-		line = lx->toks[t].line;
-		for (i = lx->toks[t].off; i < (size_t)lx->toks[t].off + lx->toks[t].len; i++)
-			if (src[i] == '\n')
-				line++;
+		line = tok_end_line(lx, t);
+		i = (size_t)lx->toks[t].off + lx->toks[t].len;
 	}
 	return 0;
 }
@@ -1015,10 +1023,8 @@ int ge_gopkg_directives(ge_gopkg_directive **out, size_t *n, const ge_golex *lx)
 				i++;
 			}
 		}
-		line = lx->toks[t].line;
-		for (i = lx->toks[t].off; i < (size_t)lx->toks[t].off + lx->toks[t].len; i++)
-			if (src[i] == '\n')
-				line++;
+		line = tok_end_line(lx, t);
+		i = (size_t)lx->toks[t].off + lx->toks[t].len;
 	}
 	free(depth);
 	if (rc < 0) {

@@ -5,7 +5,9 @@
  * The modules and what each owns:
  *   suggest_rules.c   the rules: matches in a file's tokens (lib/gostmt on
  *                     lib/golex), where a rewrite may go, its text, a file's
- *                     rendered text with buffers and import edits
+ *                     rendered text with buffers and import edits; the
+ *                     files, their text and statements, through lib/gopkg's
+ *                     views (work tree, or the overlay for a round's file)
  *   suggest_probe.c   the type of each fmt argument, from probe builds
  *   suggest_behave.c  the behaviour check: old against new per (rule, type)
  *   suggest_work.c    work files, the overlay, running go and gofmt, the
@@ -241,6 +243,9 @@ void ge_suggest__views_free(sctx *s);
 /* The name of the function c is in, malloc'd: the base report's (package-
  * wide, as attribution gives it and the compiler does).  0 or GE_ENOMEM. */
 int ge_suggest__func_at(char **out, const sctx *s, const cand *c);
+/* f's text as the next build sees it, backed by backing (this round's file,
+ * after gofmt): read through gopkg's overlay provider, appended to out. */
+int ge_suggest__round_read(ge_buf *out, const sfile *f, const char *backing);
 int ge_suggest__load_files(sctx *s, const ge_report *r);
 int ge_suggest__find_in_file(sctx *s, size_t fi);
 void ge_suggest__prefilter(sctx *s, cand *c);

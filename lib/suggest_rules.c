@@ -375,6 +375,32 @@ int ge_suggest__sfile_load(sctx *s, sfile *f, const char *rel, const char *pkg)
 	return sfile_take(f, pf);
 }
 
+int ge_suggest__round_read(ge_buf *out, const sfile *f, const char *backing)
+{
+	char *const real[1] = {f->abs}, *const back[1] = {(char *)backing};
+	ge_gopkg_overlay ov = {real, back, 1};
+	ge_gopkg_source src;
+	ge_gopkg *view = NULL;
+	ge_gopkg_file *pf;
+	const char *slash = strrchr(f->abs, '/'), *t;
+	char *dir;
+	size_t n;
+	int rc;
+	if (!slash)
+		return ge_error_set(GE_EUSAGE, "'%s' is not an absolute path", f->abs);
+	if (!(dir = slash > f->abs ? ge_strndup(f->abs, (size_t)(slash - f->abs)) : ge_strdup("/")))
+		return oom();
+	ge_gopkg_source_overlay(&src, &ov);
+	if ((rc = ge_gopkg_open_files(&view, dir, &src)) == 0 &&
+	    (rc = ge_gopkg_get(&pf, view, slash + 1)) == 0) {
+		t = ge_gopkg_text(pf, &n);
+		rc = ge_buf_put(out, t, n);
+	}
+	ge_gopkg_free(view);
+	free(dir);
+	return rc;
+}
+
 int ge_suggest__func_at(char **out, const sctx *s, const cand *c)
 {
 	const sfile *f = &s->files[c->file];

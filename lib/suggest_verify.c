@@ -115,7 +115,7 @@ int ge_suggest__prepare_round(sctx *s)
 		f->round_len = 0;
 		if (!prepath[i])
 			continue;
-		if ((rc = ge_file_read(&post, prepath[i])) < 0)
+		if ((rc = ge_suggest__round_read(&post, f, prepath[i])) < 0)
 			goto done;
 		if (post.len != pre[i].len ||
 		    memcmp(ge_buf_cstr(&post), ge_buf_cstr(&pre[i]), post.len)) {

@@ -51,6 +51,9 @@ CMD_SRC   := $(sort $(wildcard cmd/goescape/*.c))
 CMD_OBJ   := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Linked into every unit binary: what several of them load (tests/unit/fixture.h).
+UNIT_HELP := tests/unit/fixture.c
+UNIT_HELP_OBJ := $(UNIT_HELP:%.c=$(BUILD)/%.o)
 HEADERS   := $(wildcard include/goescape/*.h)
 LIBA      := $(BUILD)/libgoescape.a
 BIN       := $(BUILD)/goescape
@@ -134,10 +137,10 @@ $(BIN): $(CMD_OBJ) $(LIBA)
 # function (go, through ge_run) to the test's __wrap_SYMBOL.
 UNIT_LDFLAGS_test_capture := -Wl,--wrap=ge_run
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBA)
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_HELP_OBJ) $(LIBA)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) $(UNIT_LDFLAGS_$*) -o $@ $< $(LIBA) $(LIBS) -lcmocka
+	$(Q)$(CC) $(LDFLAGS) $(UNIT_LDFLAGS_$*) -o $@ $< $(UNIT_HELP_OBJ) $(LIBA) $(LIBS) -lcmocka
 
 $(BUILD)/bench_match: $(BUILD)/tests/bench/bench_match.o $(LIBA)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS)
@@ -246,7 +249,7 @@ install: $(BIN) $(MAN)
 	for h in hooks/*; do [ -f "$$h" ] && install -m 0755 "$$h" $(DESTDIR)$(PREFIX)/share/goescape/hooks/; done; true
 
 format:
-	clang-format -i $(LIB_SRC) $(CMD_SRC) $(UNIT_SRC) lib/*.h $(HEADERS)
+	clang-format -i $(LIB_SRC) $(CMD_SRC) $(UNIT_SRC) $(UNIT_HELP) tests/unit/*.h lib/*.h $(HEADERS)
 
 clean:
 	rm -rf build build-san build-fuzz goescape
@@ -254,5 +257,5 @@ clean:
 .SECONDARY:
 .PHONY: bench-profile lint fuzz fuzz-regress all goescape header-test unit integration check valgrind demo bench bench-smoke install format clean
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d) $(UNIT_HELP_OBJ:.o=.d)
 -include $(BUILD)/tests/bench/bench_profile.d $(BUILD)/tests/fuzz/fuzz_pprof.d

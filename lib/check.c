@@ -468,3 +468,31 @@ int ge_check_suggest_rank(ge_buf *text, ge_check_result *out, const ge_check_opt
 	ge_buf_release(&labels);
 	return rc;
 }
+
+/* See check.h. */
+int ge_check_suggest_output(ge_buf *out, const char *format, const ge_suggest_result *r,
+                            const ge_check_result *rank, const ge_history *h,
+                            const ge_check_provenance *p)
+{
+	const ge_diag_cost *cost = rank && rank->cost ? rank->cost->diags : NULL;
+	const char *wd = h->git ? ge_git_workdir(h->git) : NULL;
+	const char *sub = wd ? ge_path_within(h->build.mods->top, wd) : NULL;
+	ge_buf prefix = GE_BUF_INIT;
+	int rc;
+	if (strcmp(format, "sarif") == 0) {
+		ge_sarif_opts sa = GE_SARIF_OPTS_INIT;
+		if (!p)
+			return GE_ERROR;
+		ge_check_provenance_apply(&sa, p);
+		sa.cost = cost;
+		sa.ncost = cost ? r->nitems : 0;
+		return ge_suggest_sarif(out, r, &sa);
+	}
+	if (strcmp(format, "json") == 0)
+		return ge_suggest_json_cost(out, r, cost);
+	if (sub && ge_buf_printf(&prefix, "%s/", sub) < 0)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	rc = ge_suggest_diff(out, r, ge_buf_cstr(&prefix));
+	ge_buf_release(&prefix);
+	return rc;
+}

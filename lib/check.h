@@ -144,4 +144,16 @@ void ge_check_provenance_apply(ge_sarif_opts *so, const ge_check_provenance *p);
  */
 char *ge_check_link_prefix(const ge_git *git, const char *top);
 
+/*
+ * suggest's output of r in format ("diff", "json" or "sarif") into out: the
+ * diff with its paths from the top of h's repository (so that git apply
+ * works anywhere in it); the JSON and the SARIF with the
+ * costs of rank (after ge_check_suggest_rank; NULL: none); the SARIF with
+ * the provenance p (NULL: an error, the message of the provenance's own
+ * failure kept).
+ */
+int ge_check_suggest_output(ge_buf *out, const char *format, const ge_suggest_result *r,
+                            const ge_check_result *rank, const ge_history *h,
+                            const ge_check_provenance *p);
+
 #endif

@@ -436,3 +436,59 @@ int ge_emit_color(int *out, const char *mode, const char *no_color, const char *
 	*out = (force && *force && strcmp(force, "0") != 0) || tty;
 	return 0;
 }
+
+/* See emit.h: render all, then write the files all or none. */
+int ge_emit_outputs(ge_buf *to_stdout, const ge_report *r, const ge_emit_output *v, size_t n,
+                    const ge_emit_opts *o)
+{
+	ge_buf *b = NULL;
+	ge_stage st = GE_STAGE_INIT;
+	ge_emit_opts eo = *o;
+	size_t i, nfiles = 0;
+	int rc = 0;
+	if (n && !(b = calloc(n, sizeof(*b))))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	for (i = 0; i < n && rc == 0; i++) {
+		ge_format fmt = GE_FMT_TEXT;
+		if (v[i].format && (rc = ge_format_parse(&fmt, v[i].format)) < 0)
+			break;
+		eo.color = v[i].color;
+		rc = ge_emit(&b[i], r, fmt, &eo);
+		nfiles += v[i].file != NULL;
+	}
+	if (rc == 0 && nfiles == 1 && n == 1) {
+		rc = ge_file_write_atomic(v[0].file, ge_buf_cstr(&b[0]), b[0].len, 0644);
+	} else if (rc == 0 && nfiles) {
+		for (i = 0; i < n && rc == 0; i++)
+			if (v[i].file)
+				rc = ge_stage_add(&st, v[i].file, NULL, ge_buf_cstr(&b[i]),
+				                  b[i].len, 0644);
+		if (rc == 0)
+			rc = ge_stage_commit(&st);
+	}
+	for (i = 0; i < n && rc == 0; i++)
+		if (!v[i].file)
+			rc = ge_buf_put(to_stdout, ge_buf_cstr(&b[i]), b[i].len) < 0
+			         ? ge_error_set(GE_ENOMEM, "out of memory")
+			         : 0;
+	ge_stage_abort(&st);
+	for (i = 0; i < n; i++)
+		ge_buf_release(&b[i]);
+	free(b);
+	return rc;
+}
+
+/* See emit.h. */
+int ge_emit_outputs_check(const ge_emit_output *v, size_t n)
+{
+	size_t i, j, nstdout = 0;
+	for (i = 0; i < n; i++) {
+		if (!v[i].file && ++nstdout > 1)
+			return ge_error_set(GE_EUSAGE, "only one output can go to standard output "
+			                               "(give the others -o FILE)");
+		for (j = 0; v[i].file && j < i; j++)
+			if (v[j].file && strcmp(v[i].file, v[j].file) == 0)
+				return ge_error_set(GE_EUSAGE, "two outputs to '%s'", v[i].file);
+	}
+	return 0;
+}

@@ -77,4 +77,30 @@ int ge_emit_color(int *out, const char *mode, const char *no_color, const char *
 /* The one-line summary a captured build prints, without newline. */
 int ge_emit_build_summary(ge_buf *out, const ge_report *r);
 
+/* One output of a command that renders a report several ways at once. */
+typedef struct ge_emit_output {
+	const char *format; /* a ge_format_parse name; NULL: text */
+	const char *file;   /* where it goes; NULL: standard output */
+	int color;          /* text: coloured (the caller decides, per output) */
+} ge_emit_output;
+
+/*
+ * Every output of one run of report or check ('--format F -o FILE ...'):
+ * r rendered once per output with o (each with its own format and colour;
+ * o->sarif is needed only when a format is SARIF), then the outputs that
+ * name a file written: one atomically, several all or none (staged, each
+ * atomic).  The one output without a file (at most one) is rendered into
+ * to_stdout, which the caller prints after.  When a rendering or a file
+ * fails, no file is written and to_stdout is left empty.
+ */
+int ge_emit_outputs(ge_buf *to_stdout, const ge_report *r, const ge_emit_output *v, size_t n,
+                    const ge_emit_opts *o);
+
+/*
+ * Whether v can be written as ge_emit_outputs writes them, asked before
+ * anything is built: at most one output without a file and no file named
+ * twice.  GE_EUSAGE with the message otherwise.
+ */
+int ge_emit_outputs_check(const ge_emit_output *v, size_t n);
+
 #endif

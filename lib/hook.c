@@ -667,3 +667,22 @@ void ge_prepush_release(ge_prepush *p)
 	p->refs = NULL;
 	p->n = 0;
 }
+
+/* See hook.h. */
+int ge_prepush_read(ge_buf *out, int fd)
+{
+	char chunk[4096];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return ge_error_errno(GE_ERROR, "cannot read the pre-push input");
+		}
+		if (ge_buf_put(out, chunk, (size_t)n) < 0)
+			return GE_ENOMEM;
+		if (out->len > (1u << 24))
+			return ge_error_set(GE_EBADINPUT, "pre-push input is too long");
+	}
+	return 0;
+}

@@ -134,6 +134,13 @@ typedef struct ge_prepush {
 int ge_prepush_begin(ge_prepush *p, const char *input, size_t len, const ge_prepush_env *env);
 
 /*
+ * The input ge_prepush_begin reads: all of fd (the hook's standard input,
+ * git's ref lines) appended to out until end of file, at most 16 MiB
+ * (GE_EBADINPUT beyond: no push has that many refs).
+ */
+int ge_prepush_read(ge_buf *out, int fd);
+
+/*
  * Analyse every pushed commit against its base (ge_prepush_analyse),
  * filter with cfg, and render each ref that adds failing escapes.
  * Then the source assertions (lib/asserts, kinds cfg turns off left out):

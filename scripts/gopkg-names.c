@@ -2,13 +2,15 @@
  * scripts/gopkg-names: compare the function names lib/gopkg gives with
  * the ones the compiler prints, for one package of a real module.
  *
- *   make && cc -std=c11 -D_DEFAULT_SOURCE -Ilib -Iinclude scripts/gopkg-names.c \
- *       build/libgoescape.a $(pkg-config --libs libgit2 libpcre2-8 zlib libcjson) -o
- * /tmp/gopkg-names (cd PKGDIR && go build -gcflags=-m=2 . 2>/tmp/m2.txt) /tmp/gopkg-names PKGDIR
- * /tmp/m2.txt
+ *   make && cc -std=c11 -D_DEFAULT_SOURCE -Ilib -Iinclude -Itests/unit \
+ *       scripts/gopkg-names.c tests/unit/fixture.c build/libgoescape.a \
+ *       $(pkg-config --libs libgit2 libpcre2-8 zlib libcjson) -o /tmp/gopkg-names
+ *   (cd PKGDIR && go build -gcflags=-m=2 . 2>/tmp/m2.txt)
+ *   /tmp/gopkg-names PKGDIR /tmp/m2.txt
  *
  * Reads the "escapes to heap in F", "leaks ... for F with derefs",
- * "can inline F" and "cannot inline F" lines of files in PKGDIR, and prints
+ * "can inline F" and "cannot inline F" lines of files in PKGDIR (the names
+ * as test_gopkg reads them: tests/unit/fixture.c), and prints
  * how many names agree with the package view and with each file scanned
  * alone (what attribution does today), then every disagreement.  With
  * GOPKG_MEASURE set it only asks the function of each heap line of a -m
@@ -19,35 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "gopkg.h"
-
-static char *named(const char *msg, int *is_inline)
-{
-	const char *s = NULL, *e = NULL;
-	*is_inline = 0;
-	if ((s = strstr(msg, " escapes to heap in ")) != NULL) {
-		s += strlen(" escapes to heap in ");
-		e = strrchr(s, ':');
-	} else if (strncmp(msg, "parameter ", 10) == 0 &&
-	           (e = strstr(msg, " with derefs")) != NULL) {
-		for (s = e; s > msg && s[-1] != '}' && strncmp(s, " for ", 5) != 0; s--)
-			;
-		if (strncmp(s, " for ", 5) != 0)
-			return NULL;
-		s += 5;
-	} else if (strncmp(msg, "can inline ", 11) == 0) {
-		s = msg + 11;
-		e = strstr(s, " with cost");
-		*is_inline = 1;
-	} else if (strncmp(msg, "cannot inline ", 14) == 0) {
-		s = msg + 14;
-		e = strchr(s, ':');
-		*is_inline = 1;
-	}
-	if (!s || !e || e <= s)
-		return NULL;
-	return strndup(s, (size_t)(e - s));
-}
 
 /* The compiler's name with generic shapes dropped ("F[go.shape.int]" -> "F"). */
 static void strip_shapes(char *s)
@@ -111,7 +86,7 @@ int main(int argc, char **argv)
 				fprintf(stderr, "%s\n", ge_error_last());
 			continue;
 		}
-		if (!(want = named(msg, &inl)))
+		if (!(want = fixture_compiler_name(msg, &inl)))
 			continue;
 		if (argc > 3 && strncmp(want, "glob..func", 10) == 0)
 			memmove(want, "init.func", 9),

@@ -1,9 +1,10 @@
 /*
  * goescape: the command table and option tables.  Each option row binds the
- * variable it sets (cmd/goescape/opt); a command reads its options, makes
- * one library call (lib/check, lib/hook, lib/suggest, ...), renders what it
- * returns and maps it to an exit code.  --help, the top-level synopsis, the
- * completion scripts and the man page are generated from the same tables.
+ * variable it sets (cmd/goescape/opt); a command reads its options, finds
+ * what it starts from through lib/setup (go, the modules, the repository,
+ * the config), makes one library call (lib/check, lib/hook, lib/suggest,
+ * ...), has lib/emit render what it returns and maps it to an exit code.  --help, the top-level
+ * synopsis, the completion scripts and the man page are generated from the same tables.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,8 +34,8 @@
 #include "progress.h"
 #include "report.h"
 #include "run.h"
+#include "setup.h"
 #include "suggest.h"
-#include "tidy.h"
 
 /* Exit codes: DESIGN.md's contract. */
 enum {
@@ -69,16 +70,9 @@ static int fail(int code)
 typedef struct ctx {
 	char cwd[PATH_MAX];
 	char self[PATH_MAX];
-	char *go;
-	ge_modset mods;
-	char *goflags;
-	ge_git *git;
-	int git_tried;
-	ge_config config;
-	char **config_pkgs; /* "--", then the config's packages: go's argv */
+	ge_setup s; /* go, the modules, git, the config (lib/setup) */
 	int argc;
 	char **argv;
-	struct timespec started;  /* when this run began: what is older is not ours */
 	ge_progress *progress;    /* the status line, when on */
 	ge_check_provenance prov; /* SARIF's provenance, built once */
 	int prov_loaded;
@@ -148,9 +142,9 @@ static void on_package(const char *pkg, size_t len, void *ud)
 /* Start the status line for builds of pkgs (when wanted; quietly none on failure). */
 static void progress_start(char *const *pkgs, size_t npkgs)
 {
-	if (G.progress || !want_progress() || !G.mods.n)
+	if (G.progress || !want_progress() || !G.s.mods.n)
 		return;
-	if (ge_progress_new(&G.progress, &G.mods, G.cwd, pkgs, npkgs, write_stderr, NULL) < 0)
+	if (ge_progress_new(&G.progress, &G.s.mods, G.cwd, pkgs, npkgs, write_stderr, NULL) < 0)
 		G.progress = NULL;
 }
 
@@ -213,165 +207,74 @@ static int fail_check(int rc, const ge_check_result *res)
 static const ge_check_provenance *provenance(void)
 {
 	if (!G.prov_loaded &&
-	    ge_check_provenance_load(&G.prov, G.git, G.mods.top, G.argc, G.argv) == 0)
+	    ge_check_provenance_load(&G.prov, G.s.git, G.s.mods.top, G.argc, G.argv) == 0)
 		G.prov_loaded = 1;
 	return G.prov_loaded ? &G.prov : NULL;
 }
 static int load_go(void)
 {
-	if (G.go)
-		return 0;
-	return ge_gocmd_find_go(&G.go, getenv("GOESCAPE_GO"), getenv("PATH"), G.self);
-}
-
-/* The main modules of dir (NULL: the current directory). */
-static int load_modules_at(const char *dir)
-{
-	char *gowork = NULL;
-	int rc;
-	if (G.mods.n)
-		return 0;
-	if ((rc = ge_goenv_lookup(&gowork, "GOWORK")) < 0)
-		return rc;
-	rc = ge_modset_find(&G.mods, dir ? dir : G.cwd, gowork);
-	free(gowork);
-	return rc;
+	return ge_setup_go(&G.s);
 }
 
 static int load_modules(void)
 {
-	return load_modules_at(NULL);
+	return ge_setup_modules(&G.s, NULL);
 }
 
-/* The history context: the capture options plus git, when there is a repository. */
+/* The history (lib/setup), with this run's output, verbosity and status line. */
 static int load_history(ge_history *h, char **pkgs, int npkgs)
 {
-	int rc;
-	memset(h, 0, sizeof(*h));
-	if ((rc = load_go()) < 0 || (rc = load_modules()) < 0)
+	int rc = ge_setup_history(h, &G.s, pkgs, (size_t)(npkgs > 0 ? npkgs : 0));
+	if (rc < 0)
 		return rc;
-	if (!G.git_tried) {
-		G.git_tried = 1;
-		rc = ge_git_open(&G.git, G.mods.top);
-		if (rc < 0 && rc != GE_ENOTFOUND)
-			return rc;
-		/* Once per run, before anything is written there: what killed runs left. */
-		if (G.git && ge_tidy_git(NULL, ge_git_commondir(G.git), &G.started) < 0)
-			return GE_ENOMEM;
-	}
-	if ((rc = ge_config_load(&G.config, G.mods.top)) < 0)
-		return rc;
-	if (!npkgs && G.config.npackages) {
-		/*
-		 * The repository's patterns reach go behind "--", so that go reads
-		 * none of them as a flag even if one got past ge_config_parse.
-		 */
-		if (!G.config_pkgs) {
-			static char dashdash[] = "--";
-			G.config_pkgs = calloc(G.config.npackages + 1, sizeof(char *));
-			if (!G.config_pkgs)
-				return ge_error_set(GE_ENOMEM, "out of memory");
-			G.config_pkgs[0] = dashdash;
-			memcpy(G.config_pkgs + 1, G.config.packages,
-			       G.config.npackages * sizeof(char *));
-		}
-		pkgs = G.config_pkgs;
-		npkgs = (int)G.config.npackages + 1;
-	}
-	h->git = G.git;
-	h->build.go = G.go;
-	h->build.cwd = G.cwd;
-	h->build.mods = &G.mods;
-	h->build.goflags = G.goflags;
 	h->build.verbose = verbose();
 	h->build.on_output = print_to_stderr;
 	h->build.vendored = vendored_opt;
 	/* Progress is for a person watching: a terminal, or GOESCAPE_VERBOSE. */
-	progress_start(pkgs, (size_t)npkgs);
+	progress_start(h->pkgs, h->npkgs);
 	h->on_progress = isatty(2) || verbose() || G.progress ? print_phase : NULL;
 	h->build.on_package = G.progress ? on_package : NULL;
 	h->on_warning = print_to_stderr;
-	h->pkgs = pkgs;
-	h->npkgs = (size_t)npkgs;
 	return 0;
 }
 
-/* One output of check or report: a format and a file (NULL: stdout). */
-typedef struct out_spec {
-	const char *format;
-	const char *file;
-} out_spec;
-
 #define MAX_OUTPUTS 8
 
-/*
- * The outputs a command line asks for.  One --format and one -o, in either
- * order, are one output (as always).  Otherwise each --format F starts an
- * output and an -o FILE right after it (before the next --format) is where
- * it goes; a --format without -o goes to stdout, at most one may.  Usage
- * errors exit 2 before anything is built.
- */
-static size_t parse_outputs(out_spec *v, const opts *o, const char *const *format,
-                            const char *const *output, const char *cmd)
+/* Whether one of the outputs is format. */
+static int outputs_have(const ge_emit_output *v, size_t n, const char *format)
 {
-	size_t n = 0, i, j, nstdout = 0;
-	int nf = 0, no = 0, k;
-	for (k = 0; k < o->nseq; k++) {
-		nf += o->seq[k]->value == (const void *)format;
-		no += o->seq[k]->value == (const void *)output;
-	}
-	if (nf <= 1 && no <= 1) {
-		v[0].format = *format;
-		v[0].file = *output;
-		if (v[0].file && strcmp(v[0].file, "-") == 0)
-			v[0].file = NULL;
-		return 1;
-	}
-	for (k = 0; k < o->nseq; k++) {
-		if (o->seq[k]->value == (const void *)format) {
-			if (n == MAX_OUTPUTS)
-				die_usage("%s: at most %d outputs", cmd, MAX_OUTPUTS);
-			v[n].format = o->seqval[k];
-			v[n++].file = NULL;
-		} else if (o->seq[k]->value == (const void *)output) {
-			if (!n || v[n - 1].file)
-				die_usage(
-				    "%s: with several outputs each -o FILE follows its --format "
-				    "(-o '%s')",
-				    cmd, o->seqval[k]);
-			v[n - 1].file = strcmp(o->seqval[k], "-") == 0 ? "-" : o->seqval[k];
-		}
-	}
-	for (i = 0; i < n; i++) {
-		if (v[i].file && strcmp(v[i].file, "-") == 0)
-			v[i].file = NULL;
-		if (!v[i].file && ++nstdout > 1)
-			die_usage("%s: only one output can go to standard output (give the others "
-			          "-o FILE)",
-			          cmd);
-		for (j = 0; v[i].file && j < i; j++)
-			if (v[j].file && strcmp(v[i].file, v[j].file) == 0)
-				die_usage("%s: two outputs to '%s'", cmd, v[i].file);
-	}
-	return n;
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (v[i].format && strcmp(v[i].format, format) == 0)
+			return 1;
+	return 0;
 }
 
-/* Render r in one format into b.  0, or an exit code after a message. */
-/* check's assertion verdicts for its outputs (render_output); NULL for other commands. */
+/* check's assertion verdicts for its outputs (emit_and_write); NULL for other commands. */
 static const ge_assert_result *emit_asserts;
 
-static int render_output(ge_buf *b, const ge_report *r, const out_spec *sp, int only_new,
-                         const char *cmdname, int exit_code, const ge_markdown_opts *mo,
-                         const ge_cost *cost)
+/*
+ * Render every output (lib/emit), the files all or none, then standard
+ * output.  0, or an exit code after a message; nothing is written when any
+ * rendering or any file fails.
+ */
+static int emit_and_write(const ge_report *r, const ge_emit_output *v, size_t n, int only_new,
+                          const char *cmdname, int exit_code, const ge_markdown_opts *mo,
+                          const ge_cost *cost)
 {
-	ge_format fmt = GE_FMT_TEXT;
+	ge_emit_output eout[MAX_OUTPUTS];
 	ge_emit_opts eo = GE_EMIT_OPTS_INIT;
 	ge_sarif_opts so = GE_SARIF_OPTS_INIT;
 	ge_markdown_opts md = GE_MARKDOWN_OPTS_INIT;
-	int code = 0;
-	if (sp->format && ge_format_parse(&fmt, sp->format) < 0)
-		return fail(EXIT_USAGE);
-	if (fmt == GE_FMT_SARIF) {
+	ge_buf b = GE_BUF_INIT;
+	size_t i, nstdout = 0;
+	int code;
+	for (i = 0; i < n; i++) {
+		eout[i] = v[i];
+		eout[i].color = use_color(color_opt, v[i].file);
+		nstdout += !v[i].file;
+	}
+	if (outputs_have(v, n, "sarif")) {
 		const ge_check_provenance *p = provenance();
 		if (!p)
 			return fail(EXIT_USAGE);
@@ -394,52 +297,14 @@ static int render_output(ge_buf *b, const ge_report *r, const out_spec *sp, int 
 		so.cost = cost->diags;
 		so.ncost = cost->ndiags;
 	}
-	eo.color = use_color(color_opt, sp->file);
 	eo.only_new = only_new;
 	eo.command = cmdname;
 	eo.asserts = emit_asserts;
-	if (ge_emit(b, r, fmt, &eo) < 0)
+	if (ge_emit_outputs(&b, r, eout, n, &eo) < 0)
 		code = fail(EXIT_USAGE);
-	return code;
-}
-
-/*
- * Render every output, then write them: the files all or none (staged, each
- * atomic), then standard output.  Nothing is written when any rendering or
- * any file fails.
- */
-static int emit_and_write(const ge_report *r, const out_spec *v, size_t n, int only_new,
-                          const char *cmdname, int exit_code, const ge_markdown_opts *mo,
-                          const ge_cost *cost)
-{
-	ge_buf b[MAX_OUTPUTS];
-	ge_stage st = GE_STAGE_INIT;
-	size_t i, nfiles = 0;
-	int code = 0;
-	for (i = 0; i < n; i++) {
-		ge_buf z = GE_BUF_INIT;
-		b[i] = z;
-	}
-	for (i = 0; i < n && code == 0; i++) {
-		code = render_output(&b[i], r, &v[i], only_new, cmdname, exit_code, mo, cost);
-		nfiles += v[i].file != NULL;
-	}
-	if (code == 0 && n == 1) {
-		code = write_output(v[0].file, &b[0]);
-	} else if (code == 0) {
-		for (i = 0; i < n && code == 0; i++)
-			if (v[i].file && ge_stage_add(&st, v[i].file, NULL, ge_buf_cstr(&b[i]),
-			                              b[i].len, 0644) < 0)
-				code = fail(EXIT_USAGE);
-		if (code == 0 && nfiles && ge_stage_commit(&st) < 0)
-			code = fail(EXIT_USAGE);
-		for (i = 0; i < n && code == 0; i++)
-			if (!v[i].file)
-				code = write_output(NULL, &b[i]);
-	}
-	ge_stage_abort(&st);
-	for (i = 0; i < n; i++)
-		ge_buf_release(&b[i]);
+	else
+		code = nstdout ? write_output(NULL, &b) : 0;
+	ge_buf_release(&b);
 	return code;
 }
 
@@ -467,24 +332,6 @@ static void profile_into(ge_check_opts *co)
 	co->profile_sample = prof.sample;
 }
 
-/* Check a --format value before any build is started. */
-static void check_format(const char *format)
-{
-	ge_format f;
-	if (format && ge_format_parse(&f, format) < 0)
-		die_usage("%s", ge_error_last());
-}
-
-/* Whether one of the outputs is format. */
-static int outputs_have(const out_spec *v, size_t n, const char *format)
-{
-	size_t i;
-	for (i = 0; i < n; i++)
-		if (v[i].format && strcmp(v[i].format, format) == 0)
-			return 1;
-	return 0;
-}
-
 /* ---- commands ---------------------------------------------------------- */
 
 #define FORMATS "text json sarif github markdown"
@@ -496,6 +343,37 @@ static struct {
 	const char *format, *output, *profile, *profile_sample, *fail_min_bytes;
 	long top;
 } out_args;
+
+/*
+ * The outputs a command line asks for (lib/emit writes them).  One --format
+ * and one -o, in either order, are one output (as always).  Otherwise each
+ * --format F starts an output and an -o FILE right after it (before the
+ * next --format) is where it goes; a --format without -o goes to stdout, at
+ * most one may.  Usage errors exit 2 before anything is built.
+ */
+static size_t parse_outputs(ge_emit_output *v, const opts *o, const command *c)
+{
+	opt_pair p[MAX_OUTPUTS];
+	char err[256];
+	ge_format f;
+	int n, i;
+	n = opt_pairs(p, MAX_OUTPUTS, o, c, &out_args.format, &out_args.output, "outputs", err,
+	              sizeof(err));
+	if (n < 0)
+		die_usage("%s: %s", c->name, err);
+	for (i = 0; i < n; i++) {
+		v[i].format = p[i].first;
+		v[i].file = p[i].second && strcmp(p[i].second, "-") != 0 ? p[i].second : NULL;
+		v[i].color = 0;
+	}
+	if (n > 1 && ge_emit_outputs_check(v, (size_t)n) < 0)
+		die_usage("%s: %s", c->name, ge_error_last());
+	for (i = 0; i < n; i++)
+		if (v[i].format && ge_format_parse(&f, v[i].format) < 0)
+			die_usage("%s", ge_error_last());
+	(void)use_color(color_opt, NULL);
+	return (size_t)n;
+}
 
 /* clang-format off */
 #define OUTPUT_ROWS \
@@ -544,30 +422,26 @@ static int cmd_report(const command *c, opts *o)
 {
 	ge_history h = {0};
 	ge_check_result res = GE_CHECK_RESULT_INIT;
-	out_spec outs[MAX_OUTPUTS];
-	size_t nouts, k;
+	ge_emit_output outs[MAX_OUTPUTS];
+	size_t nouts;
 	ge_markdown_opts mo = GE_MARKDOWN_OPTS_INIT;
 	char *link = NULL;
 	int rc, code;
-	(void)c;
-	nouts = parse_outputs(outs, o, &out_args.format, &out_args.output, "report");
-	for (k = 0; k < nouts; k++)
-		check_format(outs[k].format);
-	(void)use_color(color_opt, NULL);
+	nouts = parse_outputs(outs, o, c);
 	if (run_args.input && (o->nrest || run_args.commit))
 		die_usage("report: --input does not go with --commit or package patterns");
 	profile_open(out_args.profile, out_args.profile_sample, out_args.top, top_given(o));
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
 	run_args.h = &h;
-	run_args.config = &G.config;
+	run_args.config = &G.s.config;
 	profile_into(&run_args);
 	rc = ge_check_report(&res, &run_args);
 	ge_progress_clear(G.progress);
 	if (rc < 0) {
 		code = fail_check(rc, &res);
 	} else {
-		mo.link = link = ge_check_link_prefix(G.git, G.mods.top);
+		mo.link = link = ge_check_link_prefix(G.s.git, G.s.mods.top);
 		code = emit_and_write(res.head, outs, nouts, 0, "report", 0, &mo, res.cost);
 	}
 	free(link);
@@ -594,7 +468,7 @@ static int cmd_baseline(const command *c, opts *o)
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
 	run_args.h = &h;
-	run_args.config = &G.config;
+	run_args.config = &G.s.config;
 	rc = ge_check_baseline(&res, &run_args, baseline_output);
 	ge_progress_clear(G.progress);
 	if (rc < 0) {
@@ -633,17 +507,13 @@ static int cmd_check(const command *c, opts *o)
 {
 	ge_history h = {0};
 	ge_check_result res = GE_CHECK_RESULT_INIT;
-	out_spec outs[MAX_OUTPUTS];
-	size_t nouts, k;
+	ge_emit_output outs[MAX_OUTPUTS];
+	size_t nouts;
 	ge_markdown_opts mo = GE_MARKDOWN_OPTS_INIT;
 	char *link = NULL;
 	size_t nviolated = 0;
 	int rc, code;
-	(void)c;
-	nouts = parse_outputs(outs, o, &out_args.format, &out_args.output, "check");
-	for (k = 0; k < nouts; k++)
-		check_format(outs[k].format);
-	(void)use_color(color_opt, NULL);
+	nouts = parse_outputs(outs, o, c);
 	if (run_args.base && run_args.baseline)
 		die_usage("check: give --base or --baseline, not both");
 	if (run_args.rebuild_base && !run_args.base)
@@ -658,7 +528,7 @@ static int cmd_check(const command *c, opts *o)
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
 	run_args.h = &h;
-	run_args.config = &G.config;
+	run_args.config = &G.s.config;
 	run_args.explain = outputs_have(outs, nouts, "sarif");
 	profile_into(&run_args);
 	rc = ge_check_run(&res, &run_args);
@@ -674,7 +544,7 @@ static int cmd_check(const command *c, opts *o)
 		        "suggest'\n",
 		        res.suggest_covered);
 	mo.base = res.base_desc;
-	mo.link = link = ge_check_link_prefix(G.git, G.mods.top);
+	mo.link = link = ge_check_link_prefix(G.s.git, G.s.mods.top);
 	mo.suggest = res.suggest;
 	/* The source assertions gate too, whatever the base says. */
 	nviolated = res.asserts ? res.asserts->n : 0;
@@ -747,25 +617,6 @@ static int cmd_log(const command *c, opts *o)
 
 static const opt hook_opts[] = {{OPT_END, NULL, 0, NULL, NULL, NULL, NULL, NULL}};
 
-/* Read all of standard input (the pre-push ref lines). */
-static int read_stdin(ge_buf *b)
-{
-	char chunk[4096];
-	ssize_t n;
-	while ((n = read(0, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return ge_error_errno(GE_ERROR, "cannot read the pre-push input");
-		}
-		if (ge_buf_put(b, chunk, (size_t)n) < 0)
-			return GE_ENOMEM;
-		if (b->len > (1u << 24))
-			return ge_error_set(GE_EBADINPUT, "pre-push input is too long");
-	}
-	return 0;
-}
-
 /* The pre-push hook: lib/hook reads the push, checks it and says what refuses it. */
 static int hook_prepush(const char *remote)
 {
@@ -783,7 +634,7 @@ static int hook_prepush(const char *remote)
 	env.local_branch = getenv("PRE_COMMIT_LOCAL_BRANCH");
 	env.remote_branch = getenv("PRE_COMMIT_REMOTE_BRANCH");
 	/* git always gives a pipe; a terminal has no ref lines to wait for. */
-	if (!isatty(0) && (rc = read_stdin(&in)) < 0)
+	if (!isatty(0) && (rc = ge_prepush_read(&in, 0)) < 0)
 		goto failed;
 	rc = ge_prepush_begin(&p, ge_buf_cstr(&in), in.len, &env);
 	ge_buf_release(&in);
@@ -806,7 +657,7 @@ static int hook_prepush(const char *remote)
 		ge_prepush_release(&p);
 		return rc;
 	}
-	rc = ge_prepush_check(&p, &h, &G.config, remote);
+	rc = ge_prepush_check(&p, &h, &G.s.config, remote);
 	ge_progress_clear(G.progress);
 	if (ge_run_signalled())
 		ge_run_exit_like(0);
@@ -853,13 +704,13 @@ static int cmd_hook(const command *c, opts *o)
 		          o->rest[0]);
 	if (o->nrest != 1)
 		die_usage("hook %s: takes no arguments", o->rest[0]);
-	if (!G.git_tried) {
-		G.git_tried = 1;
-		if ((rc = ge_git_open(&G.git, G.cwd)) < 0)
+	if (!G.s.git_tried) {
+		G.s.git_tried = 1;
+		if ((rc = ge_git_open(&G.s.git, G.cwd)) < 0)
 			return fail_rc(rc);
 	}
-	rc = strcmp(o->rest[0], "install") == 0 ? ge_hook_install(G.git, &msg)
-	                                        : ge_hook_uninstall(G.git, &msg);
+	rc = strcmp(o->rest[0], "install") == 0 ? ge_hook_install(G.s.git, &msg)
+	                                        : ge_hook_uninstall(G.s.git, &msg);
 	if (rc < 0)
 		return fail_rc(rc);
 	for (line = msg; line && *line; line = nl ? nl + 1 : line + strlen(line)) {
@@ -894,9 +745,8 @@ static int cmd_suggest(const command *c, opts *o)
 	ge_suggest_opts so = GE_SUGGEST_OPTS_INIT;
 	ge_suggest_result *r = NULL;
 	ge_check_result rank = GE_CHECK_RESULT_INIT;
-	ge_buf b = GE_BUF_INIT, wd = GE_BUF_INIT, prefix = GE_BUF_INIT, ranked = GE_BUF_INIT;
-	const ge_diag_cost *cost;
-	const char *format = suggest_args.format ? suggest_args.format : "diff", *sub;
+	ge_buf b = GE_BUF_INIT, wd = GE_BUF_INIT, ranked = GE_BUF_INIT;
+	const char *format = suggest_args.format ? suggest_args.format : "diff";
 	int rc, code;
 	(void)c;
 	if (strcmp(format, "diff") != 0 && strcmp(format, "json") != 0 &&
@@ -906,7 +756,7 @@ static int cmd_suggest(const command *c, opts *o)
 	if ((rc = load_history(&h, o->rest, o->nrest)) < 0)
 		return fail_rc(rc);
 	run_args.h = &h;
-	run_args.config = &G.config;
+	run_args.config = &G.s.config;
 	profile_into(&run_args);
 	if ((rc = ge_check_profile_commit(&rank, &run_args)) < 0)
 		return fail_rc(rc);
@@ -915,9 +765,9 @@ static int cmd_suggest(const command *c, opts *o)
 	so.npkgs = h.npkgs;
 	so.run_tests = suggest_args.test;
 	so.on_progress = h.on_progress;
-	so.platforms = G.config.suggest_platforms;
-	so.nplatforms = G.config.nsuggest_platforms;
-	so.platforms_set = G.config.suggest_platforms_set;
+	so.platforms = G.s.config.suggest_platforms;
+	so.nplatforms = G.s.config.nsuggest_platforms;
+	so.platforms_set = G.s.config.suggest_platforms_set;
 	if (h.git && ge_buf_printf(&wd, "%s/goescape/suggest", ge_git_commondir(h.git)) == 0)
 		so.workdir = wd.ptr;
 	rc = ge_suggest_run(&r, &so);
@@ -927,36 +777,14 @@ static int cmd_suggest(const command *c, opts *o)
 		ge_run_exit_like(0);
 	if (rc < 0)
 		return fail_rc(rc);
-	/* Diff paths from the top of the repository, so git apply works anywhere in it. */
-	sub = h.git && ge_git_workdir(h.git) ? ge_path_within(G.mods.top, ge_git_workdir(h.git))
-	                                     : NULL;
-	if (sub && ge_buf_printf(&prefix, "%s/", sub) < 0) {
-		ge_suggest_result_free(r);
-		return fail(EXIT_USAGE);
-	}
 	/* --profile: the rewrites by their bytes (text for stderr, costs for json/sarif). */
-	if (prof.p && ge_check_suggest_rank(&ranked, &rank, &run_args, r) < 0) {
-		ge_buf_release(&prefix);
-		ge_check_result_release(&rank);
-		ge_suggest_result_free(r);
-		return fail(EXIT_USAGE);
-	}
-	cost = prof.p && rank.cost ? rank.cost->diags : NULL;
-	if (strcmp(format, "sarif") == 0) {
-		ge_sarif_opts sa = GE_SARIF_OPTS_INIT;
-		const ge_check_provenance *p = provenance();
-		if (p)
-			ge_check_provenance_apply(&sa, p);
-		sa.cost = cost;
-		sa.ncost = cost ? r->nitems : 0;
-		rc = p ? ge_suggest_sarif(&b, r, &sa) : -1;
-	} else {
-		rc = strcmp(format, "json") == 0 ? ge_suggest_json_cost(&b, r, cost)
-		                                 : ge_suggest_diff(&b, r, ge_buf_cstr(&prefix));
-	}
-	ge_buf_release(&prefix);
+	if (prof.p && ge_check_suggest_rank(&ranked, &rank, &run_args, r) < 0)
+		rc = -1;
+	else
+		rc = ge_check_suggest_output(&b, format, r, prof.p ? &rank : NULL, &h,
+		                             strcmp(format, "sarif") == 0 ? provenance() : NULL);
 	code = rc < 0 ? fail(EXIT_USAGE) : write_output(suggest_args.output, &b);
-	if (code == EXIT_CLEAN && suggest_args.apply && ge_suggest_apply(r, G.mods.top) < 0)
+	if (code == EXIT_CLEAN && suggest_args.apply && ge_suggest_apply(r, G.s.mods.top) < 0)
 		code = fail(EXIT_USAGE);
 	if (code == EXIT_CLEAN)
 		fprintf(
@@ -1016,7 +844,7 @@ static const opt assert_opts[] = {
 /* The kinds .goescape.json turns off ("assert": {"bce": false}). */
 static void assert_config(ge_assert_opts *ao)
 {
-	ge_assert_opts_off(ao, G.config.assert_off);
+	ge_assert_opts_off(ao, G.s.config.assert_off);
 }
 
 static int cmd_assert(const command *c, opts *o)
@@ -1041,7 +869,7 @@ static int cmd_assert(const command *c, opts *o)
 	ge_progress_clear(G.progress);
 	if (rc < 0)
 		return fail_rc(rc);
-	if (ge_assert_emit(&b, res, fmt, G.mods.top) < 0) {
+	if (ge_assert_emit(&b, res, fmt, G.s.mods.top) < 0) {
 		ge_assert_result_free(res);
 		return fail(EXIT_USAGE);
 	}
@@ -1164,7 +992,7 @@ static int cmd_help(int argc, char **argv)
 		return fail(EXIT_USAGE);
 	if (!(gargv = calloc((size_t)argc + 3, sizeof(*gargv))))
 		return fail(EXIT_USAGE);
-	gargv[0] = G.go;
+	gargv[0] = G.s.go;
 	gargv[1] = (char *)"help";
 	for (i = 0; i < argc; i++)
 		gargv[i + 2] = argv[i];
@@ -1216,7 +1044,7 @@ static int run_go(int argc, char **argv)
 		/* With -C, go works in DIR: so do the modules it builds. */
 		const char *cd = ge_gocmd_chdir(argv + 1, (size_t)(argc > 0 ? argc - 1 : 0), NULL);
 		char *dir = cd ? ge_path_join(G.cwd, cd) : NULL;
-		mods_rc = cd && !dir ? GE_ENOMEM : load_modules_at(dir);
+		mods_rc = cd && !dir ? GE_ENOMEM : ge_setup_modules(&G.s, dir);
 		free(dir);
 	}
 	if (!ge_gocmd_capture_args(argv, (size_t)(argc > 0 ? argc : 0)) || mods_rc < 0) {
@@ -1224,19 +1052,19 @@ static int run_go(int argc, char **argv)
 		gargv = calloc((size_t)argc + 2, sizeof(*gargv));
 		if (!gargv)
 			return fail(EXIT_USAGE);
-		gargv[0] = G.go;
+		gargv[0] = G.s.go;
 		for (i = 0; i < argc; i++)
 			gargv[i + 1] = argv[i];
 		ge_run_exec(gargv);
 		free(gargv);
 		return fail(EXIT_USAGE);
 	}
-	co.go = G.go;
+	co.go = G.s.go;
 	co.args = argv;
 	co.nargs = (size_t)argc;
 	co.cwd = G.cwd;
-	co.mods = &G.mods;
-	co.goflags = G.goflags;
+	co.mods = &G.s.mods;
+	co.goflags = G.s.goflags;
 	co.verbose = verbose();
 	co.on_output = print_to_stderr;
 	co.on_json = print_to_stdout;
@@ -1244,7 +1072,7 @@ static int run_go(int argc, char **argv)
 		/* A build that may be stored as HEAD's note: what it will see, first. */
 		ge_history h;
 		/* No git at all (not even libgit2's init) for a build never stored. */
-		storable = ge_history_args_storable(&G.mods, G.cwd, argv, (size_t)argc) &&
+		storable = ge_history_args_storable(&G.s.mods, G.cwd, argv, (size_t)argc) &&
 		           load_history(&h, NULL, 0) == 0 &&
 		           ge_history_build_storable(&h, argv, (size_t)argc) &&
 		           ge_git_state_read(&before, h.git) == 0;
@@ -1265,7 +1093,7 @@ static int run_go(int argc, char **argv)
 		if (ge_emit_build_summary(&b, r) == 0)
 			fprintf(stderr, "%s\n", b.ptr);
 		ge_buf_clear(&b);
-		if (loaded && ge_assert_build_summary(&b, &h, r, G.config.assert_off) == 0)
+		if (loaded && ge_assert_build_summary(&b, &h, r, G.s.config.assert_off) == 0)
 			fputs(ge_buf_cstr(&b), stderr);
 		ge_buf_release(&b);
 	}
@@ -1285,7 +1113,11 @@ int main(int argc, char **argv)
 	int rc;
 
 	base = base ? base + 1 : argv[0];
-	(void)clock_gettime(CLOCK_REALTIME, &G.started);
+	(void)clock_gettime(CLOCK_REALTIME, &G.s.started);
+	G.s.cwd = G.cwd;
+	G.s.self = G.self;
+	G.s.env_goescape_go = getenv("GOESCAPE_GO");
+	G.s.env_path = getenv("PATH");
 	G.argc = argc;
 	G.argv = argv;
 	if (!getcwd(G.cwd, sizeof(G.cwd))) {
@@ -1298,7 +1130,7 @@ int main(int argc, char **argv)
 		G.self[n] = '\0';
 	else
 		snprintf(G.self, sizeof(G.self), "%s", argv[0]);
-	if (ge_goenv_lookup(&G.goflags, "GOFLAGS") < 0)
+	if (ge_goenv_lookup(&G.s.goflags, "GOFLAGS") < 0)
 		return fail(EXIT_USAGE);
 
 	/* Masquerade: invoked as "go", everything is a go subcommand. */
@@ -1332,12 +1164,7 @@ int main(int argc, char **argv)
 		ge_progress_free(G.progress);
 		ge_check_provenance_release(&G.prov);
 		ge_pprof_free(prof.p);
-		free(G.go);
-		free(G.goflags);
-		ge_git_free(G.git);
-		free(G.config_pkgs);
-		ge_config_release(&G.config);
-		ge_modset_release(&G.mods);
+		ge_setup_release(&G.s);
 		return rc;
 	}
 	if (argv[1][0] != '-')

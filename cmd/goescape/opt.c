@@ -169,20 +169,83 @@ int opt_parse(opts *o, const command *c, int argc, char **argv, char *err, size_
 	return 0;
 }
 
+int opt_pairs(opt_pair *v, size_t max, const opts *o, const command *c, const char *const *first,
+              const char *const *second, const char *what, char *err, size_t errlen)
+{
+	const opt *f = NULL, *s = NULL, *t;
+	size_t n = 0;
+	int nf = 0, ns = 0, k;
+	for (t = c->options; t && t->type != OPT_END; t++) {
+		if (t->value == (const void *)first)
+			f = t;
+		if (t->value == (const void *)second)
+			s = t;
+	}
+	if (!f || !s) {
+		snprintf(err, errlen, "%s: no such pair of options", c->name);
+		return -1;
+	}
+	for (k = 0; k < o->nseq; k++) {
+		nf += o->seq[k] == f;
+		ns += o->seq[k] == s;
+	}
+	if (nf <= 1 && ns <= 1) {
+		v[0].first = *first;
+		v[0].second = *second;
+		return 1;
+	}
+	for (k = 0; k < o->nseq; k++) {
+		if (o->seq[k] == f) {
+			if (n == max) {
+				snprintf(err, errlen, "at most %zu %s", max, what);
+				return -1;
+			}
+			v[n].first = o->seqval[k];
+			v[n++].second = NULL;
+		} else if (o->seq[k] == s) {
+			if (!n || v[n - 1].second) {
+				snprintf(err, errlen,
+				         "with several %s each -%c %s follows its --%s (-%c '%s')",
+				         what, s->shrt, s->arg, f->name, s->shrt, o->seqval[k]);
+				return -1;
+			}
+			v[n - 1].second = o->seqval[k];
+		}
+	}
+	return (int)n;
+}
+
+/*
+ * The one walk over a table that every generated text makes: fn on each row
+ * of t (NULL is an empty table) in order, until one returns non-zero, which
+ * is returned; 0 when all were written.  arg is fn's own (a command name, a
+ * flag), passed as it is.
+ */
+typedef int (*row_fn)(ge_buf *b, const opt *t, const void *arg);
+
+static int each_row(ge_buf *b, const opt *t, row_fn fn, const void *arg)
+{
+	int rc = 0;
+	for (; rc == 0 && t && t->type != OPT_END; t++)
+		rc = fn(b, t, arg);
+	return rc;
+}
+
+static int synopsis_row(ge_buf *b, const opt *t, const void *unused)
+{
+	(void)unused;
+	if (t->synopsis)
+		return *t->synopsis ? ge_buf_printf(b, " %s", t->synopsis) : 0;
+	if (t->type == OPT_FLAG)
+		return ge_buf_printf(b, " [--%s]", t->name);
+	return ge_buf_printf(b, " [--%s %s]", t->name, t->arg);
+}
+
 int opt_synopsis(ge_buf *out, const command *c)
 {
-	const opt *t;
 	int rc = ge_buf_printf(out, "goescape %s", c->name);
-	for (t = c->options; rc == 0 && t && t->type != OPT_END; t++) {
-		if (t->synopsis && !*t->synopsis)
-			continue;
-		if (t->synopsis)
-			rc = ge_buf_printf(out, " %s", t->synopsis);
-		else if (t->type == OPT_FLAG)
-			rc = ge_buf_printf(out, " [--%s]", t->name);
-		else
-			rc = ge_buf_printf(out, " [--%s %s]", t->name, t->arg);
-	}
+	if (rc == 0)
+		rc = each_row(out, c->options, synopsis_row, NULL);
 	if (rc == 0 && c->args && *c->args)
 		rc = ge_buf_printf(out, " %s", c->args);
 	return rc;
@@ -220,19 +283,27 @@ static void print_synopsis(FILE *f, const char *lead, const command *c)
 	ge_buf_release(&b);
 }
 
+static int help_row(ge_buf *b, const opt *t, const void *unused)
+{
+	char left[64];
+	const char *arg = t->type == OPT_FLAG ? NULL : t->arg;
+	(void)unused;
+	if (t->shrt)
+		snprintf(left, sizeof(left), "-%c, --%s%s%s", t->shrt, t->name, arg ? " " : "",
+		         arg ? arg : "");
+	else
+		snprintf(left, sizeof(left), "    --%s%s%s", t->name, arg ? " " : "",
+		         arg ? arg : "");
+	return ge_buf_printf(b, "  %-26s %s\n", left, t->help);
+}
+
+/* The --help lines of t's rows (what is written when memory runs out). */
 static void print_rows(FILE *f, const opt *t)
 {
-	for (; t && t->type != OPT_END; t++) {
-		char left[64];
-		const char *arg = t->type == OPT_FLAG ? NULL : t->arg;
-		if (t->shrt)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", t->shrt, t->name,
-			         arg ? " " : "", arg ? arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s", t->name, arg ? " " : "",
-			         arg ? arg : "");
-		fprintf(f, "  %-26s %s\n", left, t->help);
-	}
+	ge_buf b = GE_BUF_INIT;
+	(void)each_row(&b, t, help_row, NULL);
+	fputs(ge_buf_cstr(&b), f);
+	ge_buf_release(&b);
 }
 
 void opt_command_help(FILE *f, const command *c)
@@ -272,21 +343,44 @@ void opt_usage(FILE *f, const command *commands, const opt *global)
 
 /* ---- completion ------------------------------------------------------- */
 
+/* " --name" (and " -x" when arg is non-NULL and the row has a short letter). */
+static int word_row(ge_buf *b, const opt *t, const void *with_short)
+{
+	int rc = ge_buf_printf(b, " --%s", t->name);
+	if (rc == 0 && with_short && t->shrt)
+		rc = ge_buf_printf(b, " -%c", t->shrt);
+	return rc;
+}
+
 static int words_of(ge_buf *out, const opt *t, int with_short)
 {
-	int rc = 0;
-	for (; rc == 0 && t && t->type != OPT_END; t++) {
-		rc = ge_buf_printf(out, " --%s", t->name);
-		if (rc == 0 && with_short && t->shrt)
-			rc = ge_buf_printf(out, " -%c", t->shrt);
-	}
+	return each_row(out, t, word_row, with_short ? "" : NULL);
+}
+
+/* A bash case arm for an option that takes a value: what completes after it. */
+static int bash_row(ge_buf *b, const opt *t, const void *unused)
+{
+	int rc;
+	(void)unused;
+	if (t->type == OPT_FLAG)
+		return 0;
+	if (t->shrt)
+		rc = ge_buf_printf(b, "    --%s|-%c)", t->name, t->shrt);
+	else
+		rc = ge_buf_printf(b, "    --%s)", t->name);
+	if (rc == 0 && t->choices)
+		rc = ge_buf_printf(b, " COMPREPLY=($(compgen -W \"%s\" -- \"$cur\")); return ;;\n",
+		                   t->choices);
+	else if (rc == 0 && strcmp(t->arg, "FILE") == 0)
+		rc = ge_buf_puts(b, " COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n");
+	else if (rc == 0)
+		rc = ge_buf_puts(b, " return ;;\n");
 	return rc;
 }
 
 static int bash_completion(ge_buf *b, const command *commands, const opt *global)
 {
 	const command *c;
-	const opt *t;
 	int rc =
 	    ge_buf_puts(b, "# goescape bash completion (generated by 'goescape completion bash')\n"
 	                   "_goescape() {\n"
@@ -308,23 +402,8 @@ static int bash_completion(ge_buf *b, const command *commands, const opt *global
 		       "  fi\n  case \"$cmd\" in\n");
 	for (c = commands; rc == 0 && c->name; c++) {
 		rc = ge_buf_printf(b, "  %s)\n    case \"$prev\" in\n", c->name);
-		for (t = c->options; rc == 0 && t && t->type != OPT_END; t++) {
-			if (t->type == OPT_FLAG)
-				continue;
-			if (t->shrt)
-				rc = ge_buf_printf(b, "    --%s|-%c)", t->name, t->shrt);
-			else
-				rc = ge_buf_printf(b, "    --%s)", t->name);
-			if (rc == 0 && t->choices)
-				rc = ge_buf_printf(
-				    b, " COMPREPLY=($(compgen -W \"%s\" -- \"$cur\")); return ;;\n",
-				    t->choices);
-			else if (rc == 0 && strcmp(t->arg, "FILE") == 0)
-				rc = ge_buf_puts(
-				    b, " COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n");
-			else if (rc == 0)
-				rc = ge_buf_puts(b, " return ;;\n");
-		}
+		if (rc == 0)
+			rc = each_row(b, c->options, bash_row, NULL);
 		if (rc == 0)
 			rc = ge_buf_puts(b, "    esac\n    words=\"");
 		if (rc == 0)
@@ -350,10 +429,37 @@ static int put_plain(ge_buf *b, const char *s)
 	return rc;
 }
 
+/* put_plain of a command's one-line summary and the closing "'\n". */
+static int put_summary(ge_buf *b, const command *c)
+{
+	char line[128];
+	int rc;
+	snprintf(line, sizeof(line), "%.*s", first_line(c->summary), c->summary);
+	rc = put_plain(b, line);
+	return rc == 0 ? ge_buf_puts(b, "'\n") : rc;
+}
+
+/* A zsh _arguments spec: '--name[help]' and what its value completes to. */
+static int zsh_row(ge_buf *b, const opt *t, const void *unused)
+{
+	int rc = ge_buf_printf(b, "      '--%s[", t->name);
+	(void)unused;
+	if (rc == 0)
+		rc = put_plain(b, t->help);
+	if (rc == 0 && t->type == OPT_FLAG)
+		rc = ge_buf_puts(b, "]' \\\n");
+	else if (rc == 0 && t->choices)
+		rc = ge_buf_printf(b, "]:%s:(%s)' \\\n", t->arg, t->choices);
+	else if (rc == 0 && strcmp(t->arg, "FILE") == 0)
+		rc = ge_buf_printf(b, "]:%s:_files' \\\n", t->arg);
+	else if (rc == 0)
+		rc = ge_buf_printf(b, "]:%s:' \\\n", t->arg);
+	return rc;
+}
+
 static int zsh_completion(ge_buf *b, const command *commands)
 {
 	const command *c;
-	const opt *t;
 	int rc =
 	    ge_buf_puts(b, "#compdef goescape\n"
 	                   "# goescape zsh completion (generated by 'goescape completion zsh')\n"
@@ -362,13 +468,8 @@ static int zsh_completion(ge_buf *b, const command *commands)
 	                   "  cmds=(\n");
 	for (c = commands; rc == 0 && c->name; c++) {
 		rc = ge_buf_printf(b, "    '%s:", c->name);
-		if (rc == 0) {
-			char line[128];
-			snprintf(line, sizeof(line), "%.*s", first_line(c->summary), c->summary);
-			rc = put_plain(b, line);
-		}
 		if (rc == 0)
-			rc = ge_buf_puts(b, "'\n");
+			rc = put_summary(b, c);
 	}
 	if (rc == 0)
 		rc = ge_buf_puts(b, "  )\n"
@@ -380,19 +481,8 @@ static int zsh_completion(ge_buf *b, const command *commands)
 		                    "  case $words[2] in\n");
 	for (c = commands; rc == 0 && c->name; c++) {
 		rc = ge_buf_printf(b, "  %s)\n    _arguments -s \\\n", c->name);
-		for (t = c->options; rc == 0 && t && t->type != OPT_END; t++) {
-			rc = ge_buf_printf(b, "      '--%s[", t->name);
-			if (rc == 0)
-				rc = put_plain(b, t->help);
-			if (rc == 0 && t->type == OPT_FLAG)
-				rc = ge_buf_puts(b, "]' \\\n");
-			else if (rc == 0 && t->choices)
-				rc = ge_buf_printf(b, "]:%s:(%s)' \\\n", t->arg, t->choices);
-			else if (rc == 0 && strcmp(t->arg, "FILE") == 0)
-				rc = ge_buf_printf(b, "]:%s:_files' \\\n", t->arg);
-			else if (rc == 0)
-				rc = ge_buf_printf(b, "]:%s:' \\\n", t->arg);
-		}
+		if (rc == 0)
+			rc = each_row(b, c->options, zsh_row, NULL);
 		if (rc == 0 && c->actions)
 			rc = ge_buf_printf(b, "      '1:action:(%s)' \\\n", c->actions);
 		if (rc == 0)
@@ -408,53 +498,56 @@ static int zsh_completion(ge_buf *b, const command *commands)
 	return rc;
 }
 
+/*
+ * A fish "complete" line for an option: of the command named by cmd, with
+ * its short letter and what its value completes to; of the top level
+ * (cmd NULL), its name and help only.
+ */
+static int fish_row(ge_buf *b, const opt *t, const void *cmd)
+{
+	int rc;
+	if (!cmd)
+		rc = ge_buf_printf(b, "complete -c goescape -n __fish_use_subcommand -l %s",
+		                   t->name);
+	else
+		rc = ge_buf_printf(b,
+		                   "complete -c goescape -n '__fish_seen_subcommand_from %s' -l %s",
+		                   (const char *)cmd, t->name);
+	if (rc == 0 && cmd && t->shrt)
+		rc = ge_buf_printf(b, " -s %c", t->shrt);
+	if (rc == 0 && cmd && t->type != OPT_FLAG)
+		rc = t->choices                    ? ge_buf_printf(b, " -x -a '%s'", t->choices)
+		     : strcmp(t->arg, "FILE") == 0 ? ge_buf_puts(b, " -r -F")
+		                                   : ge_buf_puts(b, " -x");
+	if (rc == 0)
+		rc = ge_buf_puts(b, " -d '");
+	if (rc == 0)
+		rc = put_plain(b, t->help);
+	if (rc == 0)
+		rc = ge_buf_puts(b, "'\n");
+	return rc;
+}
+
 static int fish_completion(ge_buf *b, const command *commands, const opt *global)
 {
 	const command *c;
-	const opt *t;
 	int rc =
 	    ge_buf_puts(b, "# goescape fish completion (generated by 'goescape completion fish')\n"
 	                   "complete -c goescape -f\n");
 	for (c = commands; rc == 0 && c->name; c++) {
 		rc = ge_buf_printf(b, "complete -c goescape -n __fish_use_subcommand -a %s -d '",
 		                   c->name);
-		if (rc == 0) {
-			char line[128];
-			snprintf(line, sizeof(line), "%.*s", first_line(c->summary), c->summary);
-			rc = put_plain(b, line);
-		}
 		if (rc == 0)
-			rc = ge_buf_puts(b, "'\n");
-		for (t = c->options; rc == 0 && t && t->type != OPT_END; t++) {
-			rc = ge_buf_printf(
-			    b, "complete -c goescape -n '__fish_seen_subcommand_from %s' -l %s",
-			    c->name, t->name);
-			if (rc == 0 && t->shrt)
-				rc = ge_buf_printf(b, " -s %c", t->shrt);
-			if (rc == 0 && t->type != OPT_FLAG)
-				rc = t->choices ? ge_buf_printf(b, " -x -a '%s'", t->choices)
-				     : strcmp(t->arg, "FILE") == 0 ? ge_buf_puts(b, " -r -F")
-				                                   : ge_buf_puts(b, " -x");
-			if (rc == 0)
-				rc = ge_buf_puts(b, " -d '");
-			if (rc == 0)
-				rc = put_plain(b, t->help);
-			if (rc == 0)
-				rc = ge_buf_puts(b, "'\n");
-		}
+			rc = put_summary(b, c);
+		if (rc == 0)
+			rc = each_row(b, c->options, fish_row, c->name);
 		if (rc == 0 && c->actions)
 			rc = ge_buf_printf(
 			    b, "complete -c goescape -n '__fish_seen_subcommand_from %s' -a '%s'\n",
 			    c->name, c->actions);
 	}
-	for (t = global; rc == 0 && t && t->type != OPT_END; t++) {
-		rc = ge_buf_printf(b, "complete -c goescape -n __fish_use_subcommand -l %s -d '",
-		                   t->name);
-		if (rc == 0)
-			rc = put_plain(b, t->help);
-		if (rc == 0)
-			rc = ge_buf_puts(b, "'\n");
-	}
+	if (rc == 0)
+		rc = each_row(b, global, fish_row, NULL);
 	return rc;
 }
 
@@ -492,35 +585,33 @@ static int roff(ge_buf *b, const char *s, size_t n)
 	return rc;
 }
 
-static int man_rows(ge_buf *b, const opt *t)
+static int man_row(ge_buf *b, const opt *t, const void *unused)
 {
-	int rc = 0;
-	for (; rc == 0 && t && t->type != OPT_END; t++) {
-		rc = ge_buf_puts(b, ".TP\n");
-		if (rc == 0 && t->shrt)
-			rc = ge_buf_printf(b, "\\fB\\-%c\\fR, ", t->shrt);
+	int rc = ge_buf_puts(b, ".TP\n");
+	(void)unused;
+	if (rc == 0 && t->shrt)
+		rc = ge_buf_printf(b, "\\fB\\-%c\\fR, ", t->shrt);
+	if (rc == 0)
+		rc = ge_buf_puts(b, "\\fB\\-\\-");
+	if (rc == 0)
+		rc = roff(b, t->name, strlen(t->name));
+	if (rc == 0)
+		rc = ge_buf_puts(b, "\\fR");
+	if (rc == 0 && t->type != OPT_FLAG)
+		rc = ge_buf_printf(b, " \\fI%s\\fR", t->arg);
+	if (rc == 0)
+		rc = ge_buf_putc(b, '\n');
+	if (rc == 0)
+		rc = roff(b, t->help, strlen(t->help));
+	if (rc == 0 && t->choices) {
+		rc = ge_buf_puts(b, " (one of: ");
 		if (rc == 0)
-			rc = ge_buf_puts(b, "\\fB\\-\\-");
+			rc = roff(b, t->choices, strlen(t->choices));
 		if (rc == 0)
-			rc = roff(b, t->name, strlen(t->name));
-		if (rc == 0)
-			rc = ge_buf_puts(b, "\\fR");
-		if (rc == 0 && t->type != OPT_FLAG)
-			rc = ge_buf_printf(b, " \\fI%s\\fR", t->arg);
-		if (rc == 0)
-			rc = ge_buf_putc(b, '\n');
-		if (rc == 0)
-			rc = roff(b, t->help, strlen(t->help));
-		if (rc == 0 && t->choices) {
-			rc = ge_buf_puts(b, " (one of: ");
-			if (rc == 0)
-				rc = roff(b, t->choices, strlen(t->choices));
-			if (rc == 0)
-				rc = ge_buf_putc(b, ')');
-		}
-		if (rc == 0)
-			rc = ge_buf_putc(b, '\n');
+			rc = ge_buf_putc(b, ')');
 	}
+	if (rc == 0)
+		rc = ge_buf_putc(b, '\n');
 	return rc;
 }
 
@@ -553,7 +644,7 @@ int opt_man(ge_buf *out, const command *commands, const opt *global, const char 
 		    "analysis on, everything else runs the real go unchanged.  Its own commands "
 		    "follow.\n.SH OPTIONS\n");
 	if (rc == 0)
-		rc = man_rows(out, global);
+		rc = each_row(out, global, man_row, NULL);
 	if (rc == 0)
 		rc = ge_buf_puts(out, ".SH COMMANDS\n");
 	for (c = commands; rc == 0 && c->name; c++) {
@@ -563,7 +654,7 @@ int opt_man(ge_buf *out, const command *commands, const opt *global, const char 
 		if (rc == 0)
 			rc = ge_buf_putc(out, '\n');
 		if (rc == 0)
-			rc = man_rows(out, c->options);
+			rc = each_row(out, c->options, man_row, NULL);
 	}
 	if (rc == 0)
 		rc = ge_buf_puts(

@@ -71,6 +71,23 @@ typedef struct command {
 int opt_parse(opts *o, const command *c, int argc, char **argv, char *err, size_t errlen);
 void opt_release(opts *o);
 
+/* A value option and the one that may follow it ("--format F [-o FILE]"). */
+typedef struct opt_pair {
+	const char *first;
+	const char *second; /* NULL when none followed */
+} opt_pair;
+
+/*
+ * The pairs of c's two string options bound to first and second, as o was
+ * parsed.  With at most one of each, the one pair (*first, *second) in
+ * either order.  Otherwise each first starts a pair and a second right
+ * after it (before the next first) is its.  The count, or -1 with the
+ * message in err: more than max pairs, or a second without its first
+ * (what names the pairs: "at most 8 outputs").
+ */
+int opt_pairs(opt_pair *v, size_t max, const opts *o, const command *c, const char *const *first,
+              const char *const *second, const char *what, char *err, size_t errlen);
+
 /* "goescape NAME [--opt ARG]... ARGS", from the table. */
 int opt_synopsis(ge_buf *out, const command *c);
 

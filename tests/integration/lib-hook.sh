@@ -6,14 +6,19 @@
 GOESCAPE_DIR=$(cd "$(dirname "$GOESCAPE_BIN")" && pwd)
 export PATH="$GOESCAPE_DIR:$PATH"
 
-# new_pair NAME: NAME.git, a bare remote holding the example module on main,
-# and NAME, a clone of it (so origin/HEAD is set) with the hook installed.
-new_pair() {
+# new_pair_unhooked NAME: NAME.git, a bare remote holding the example module
+# on main, and NAME, a clone of it (so origin/HEAD is set), no hook installed.
+new_pair_unhooked() {
 	copy_example "$1.seed" &&
 	(cd "$1.seed" && git init -q && git add . && git commit -qm shop) &&
 	git clone -q --bare "$1.seed" "$1.git" &&
 	rm -rf "$1.seed" &&
-	git clone -q "$1.git" "$1" &&
+	git clone -q "$1.git" "$1"
+}
+
+# new_pair NAME: the same with the hook installed in NAME.
+new_pair() {
+	new_pair_unhooked "$1" &&
 	(cd "$1" && goescape hook install 2>/dev/null)
 }
 

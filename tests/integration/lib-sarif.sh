@@ -25,3 +25,18 @@ committed_example() {
 	copy_example "$1" &&
 	(cd "$TRASH/$1" && git init -q && git add . && git commit -qm shop)
 }
+
+# add_hold [FILE]: the example's FILE (cart/cart.go) gains Hold, whose
+# new(int) escapes through its result: one new heap escape, at the end of
+# the file ("new(int) escapes to heap" on Hold's second line).
+add_hold() {
+	cat >>"${1:-cart/cart.go}" <<\EOF
+
+// Hold returns a fresh pointer: new(int) escapes through the result.
+func Hold(n int) *int {
+	p := new(int)
+	*p = n
+	return p
+}
+EOF
+}

@@ -80,6 +80,55 @@ json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval
 # docs/schema/SCHEMA.json (scripts/validate-json).
 validate_json() { "$TOP/scripts/validate-json" "$@"; }
 
+# heap_lines REPORT.json: "file:line:col: message" of every moved/escapes
+# diagnostic of a goescape JSON report, sorted and unique (the form of the
+# compiler's own lines, to compare with them).
+heap_lines() {
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+for x in d["diagnostics"]:
+    if x["kind"] in ("moved", "escapes"):
+        print("%s:%d:%d: %s" % (x["file"], x["line"], x["column"], x["message"]))
+' "$1" | LC_ALL=C sort -u
+}
+
+# label_without_fmt [FILE]: the example's Label (in FILE, cart/cart.go by
+# default) formats with strconv.Itoa instead of fmt.Sprintf, and FILE no
+# longer imports fmt: the interface boxing of its argument is fixed.
+label_without_fmt() {
+	sed -i "s|return fmt.Sprintf(\"%d\", n)|return strconv.Itoa(n)|; /^\t\"fmt\"\$/d" "${1:-cart/cart.go}" &&
+	grep -q "return strconv.Itoa(n)$" "${1:-cart/cart.go}"
+}
+
+# one_line FILE: a bad-input message, exactly one line starting "goescape: ".
+one_line() {
+	test "$(wc -l <"$1")" = 1 && grep -q "^goescape: " "$1"
+}
+
+# fake_go NAME SCRIPT-BODY: $TRASH/NAME/bin/go, a wrapper that runs the
+# shell body, then the real go (REALGO, the go on PATH when lib.sh is read),
+# beside a copy of GOROOT/VERSION so goescape still learns the Go version.
+REALGO=$(command -v go)
+fake_go() {
+	mkdir -p "$TRASH/$1/bin" &&
+	cp "$(go env GOROOT)/VERSION" "$TRASH/$1/VERSION" &&
+	printf '#!/bin/sh\n%s\nexec %s "$@"\n' "$2" "$REALGO" >"$TRASH/$1/bin/go" &&
+	chmod +x "$TRASH/$1/bin/go"
+}
+
+# rusage OUT CMD...: run CMD (stdout discarded) and write "CPU-ms max-RSS-KiB"
+# of it and everything it waited for to OUT; CMD's exit status is kept.
+rusage() {
+	python3 - "$@" <<'PY'
+import resource, subprocess, sys
+p = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL)
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[1], "w").write("%d %d\n" % (int((r.ru_utime + r.ru_stime) * 1000), r.ru_maxrss))
+sys.exit(p.returncode if p.returncode >= 0 else 128 - p.returncode)
+PY
+}
+
 # skip_all 'reason': the whole script cannot run here.  It says so and exits
 # 77, which run.sh counts as skipped, never as passed.
 skip_all() {

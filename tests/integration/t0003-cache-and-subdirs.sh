@@ -11,16 +11,6 @@
 . "$(dirname "$0")/lib.sh"
 SQ="'"
 
-heap_lines() {
-	python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-for x in d["diagnostics"]:
-    if x["kind"] in ("moved", "escapes"):
-        print("%s:%d:%d: %s" % (x["file"], x["line"], x["column"], x["message"]))
-' "$1" | LC_ALL=C sort -u
-}
-
 # uniq_copy SRC DST: a copy whose build-cache keys are its own.
 uniq_copy() {
 	cp -R "$1" "$2" &&

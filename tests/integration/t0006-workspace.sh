@@ -11,16 +11,6 @@
 ROOTCACHE="$TOP/build/test-gocache-rootrun"
 SQ="'"
 
-heap_lines() {
-	python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-for x in d["diagnostics"]:
-    if x["kind"] in ("moved", "escapes"):
-        print("%s:%d:%d: %s" % (x["file"], x["line"], x["column"], x["message"]))
-' "$1" | LC_ALL=C sort -u
-}
-
 # ws/go.work uses ./a and ./b; b/inner imports a.
 make_ws() {
 	mkdir -p "$1/a" "$1/b/inner" &&

@@ -14,16 +14,6 @@ VER=v1.6.10
 # printed relative to the module root, exactly as a fresh run prints it.
 ROOTCACHE="$TOP/build/test-gocache-rootrun"
 
-heap_lines() {
-	python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-for x in d["diagnostics"]:
-    if x["kind"] in ("moved", "escapes"):
-        print("%s:%d:%d: %s" % (x["file"], x["line"], x["column"], x["message"]))
-' "$1" | LC_ALL=C sort -u
-}
-
 # The declaration part of each diagnostic's function: closures
 # (F.func1, F.func1.2) are reported in F; package level as "".
 decl_lines() {

@@ -16,16 +16,6 @@ fi
 # go1.19's own cache, fresh: it shares nothing with the other toolchain.
 export GOCACHE="$TRASH/gocache-go119"
 
-heap_lines() {
-	python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-for x in d["diagnostics"]:
-    if x["kind"] in ("moved", "escapes"):
-        print("%s:%d:%d: %s" % (x["file"], x["line"], x["column"], x["message"]))
-' "$1" | LC_ALL=C sort -u
-}
-
 test_expect_success 'setup: the example and what go1.19 says about it' '
 	copy_example &&
 	grep -q "^go 1.19$" shop/go.mod &&

@@ -6,18 +6,14 @@
 # viaCallee).  Without --profile neither has it.  The setup is t5104's: a
 # real benchmark profile of tests/fixtures/profilemod.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-profile.sh"
 
 . "$(dirname "$0")/lib-sarif.sh"
 
 test_expect_success 'setup: the profile module and its benchmark profile' '
-	copy_module profilemod m &&
-	rm -f m/hot/hot.test &&
+	profile_module m &&
 	cd m &&
-	printf "hot/hot.test\n*.out\n" >.gitignore &&
-	git init -q && git add . && git commit -qm profilemod &&
-	(cd hot && go test -run "^\$" -bench . -benchtime=1000x -memprofilerate=1 \
-		-memprofile ../mem.out >/dev/null) &&
-	test -s mem.out
+	mem_profile mem.out
 '
 
 # One line a suggestion: file:line function rule bytes objects via_bytes via_callee line_shared.

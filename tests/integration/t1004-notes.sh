@@ -9,16 +9,7 @@ new_repo() {
 	(cd "$1" && git init -q && git add . && git commit -qm "shop") || return 1
 }
 
-# Wrappers around the real go, each as GOROOT/bin/go beside a copy of
-# GOROOT/VERSION, so goescape still learns the Go version from them.
-# fake_go NAME SCRIPT-BODY: $TRASH/NAME/bin/go runs the body, then go.
-REALGO=$(command -v go)
-fake_go() {
-	mkdir -p "$TRASH/$1/bin" &&
-	cp "$(go env GOROOT)/VERSION" "$TRASH/$1/VERSION" &&
-	printf '#!/bin/sh\n%s\nexec %s "$@"\n' "$2" "$REALGO" >"$TRASH/$1/bin/go" &&
-	chmod +x "$TRASH/$1/bin/go"
-}
+# Wrappers around the real go (fake_go, lib.sh).
 # Logs each invocation (one line of arguments) to $GOLOG.
 fake_go logging 'printf "%s\n" "$*" >>"$GOLOG"'
 LOGGING_GO=$TRASH/logging/bin/go

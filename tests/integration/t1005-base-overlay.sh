@@ -6,14 +6,6 @@
 # .git/goescape/ is built instead.
 . "$(dirname "$0")/lib.sh"
 
-REALGO=$(command -v go)
-# fake_go NAME SCRIPT-BODY: $TRASH/NAME/bin/go (beside a copy of VERSION).
-fake_go() {
-	mkdir -p "$TRASH/$1/bin" &&
-	cp "$(go env GOROOT)/VERSION" "$TRASH/$1/VERSION" &&
-	printf '#!/bin/sh\n%s\nexec %s "$@"\n' "$2" "$REALGO" >"$TRASH/$1/bin/go" &&
-	chmod +x "$TRASH/$1/bin/go"
-}
 # Logs "cwd: arguments" of each invocation to $GOLOG.
 fake_go logging 'printf "%s: %s\n" "$PWD" "$*" >>"$GOLOG"'
 LOGGING_GO=$TRASH/logging/bin/go

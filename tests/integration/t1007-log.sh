@@ -34,7 +34,7 @@ test_expect_success 'setup: six commits, notes on all but one' '
 	git commit -qm "make: one more escape" &&
 	echo "// a comment" >>main.go &&
 	git commit -qam "a comment, never analysed" &&
-	sed -i "s|return fmt.Sprintf(\"%d\", n)|return strconv.Itoa(n)|; /^\t\"fmt\"$/d" cart/cart.go &&
+	label_without_fmt &&
 	git commit -qam "label without fmt: two fixed" &&
 	echo "$TWO_GO" >cart/two.go &&
 	git add . &&

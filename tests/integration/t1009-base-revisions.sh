@@ -17,13 +17,8 @@ func Ptr(n int) *int {
 	return &n
 }'
 
-REALGO=$(command -v go)
-# A go whose builds always fail, beside a VERSION file: nothing may be built.
-mkdir -p "$TRASH/no-build/bin"
-cp "$(go env GOROOT)/VERSION" "$TRASH/no-build/VERSION"
-printf '#!/bin/sh\ncase "$1" in build|install|list) echo "no-build-go: refusing $*" >&2; exit 7 ;; esac\nexec %s "$@"\n' \
-	"$REALGO" >"$TRASH/no-build/bin/go"
-chmod +x "$TRASH/no-build/bin/go"
+# A go whose builds always fail: nothing may be built.
+fake_go no-build 'case "$1" in build|install|list) echo "no-build-go: refusing $*" >&2; exit 7 ;; esac'
 NO_BUILD_GO=$TRASH/no-build/bin/go
 
 # main: base -> m1 (Make, a new escape on main after the fork)

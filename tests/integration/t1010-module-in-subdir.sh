@@ -66,7 +66,7 @@ test_expect_success 'from a package directory inside the module: the same' '
 test_expect_success 'a removed escape in the subdirectory module is fixed' '
 	git clone -q repo fx &&
 	cd fx/svc &&
-	sed -i "s|return fmt.Sprintf(\"%d\", n)|return strconv.Itoa(n)|; /^\t\"fmt\"$/d" cart/cart.go &&
+	label_without_fmt &&
 	git commit -qam "label without fmt" &&
 	goescape check --base HEAD~1 --format json >out.json &&
 	json out.json "\"\\n\".join(\"%s:%d %s\" % (x[\"file\"], x[\"line\"], x[\"function\"]) for x in d[\"fixed\"])" >actual &&

@@ -7,10 +7,6 @@
 # report.
 . "$(dirname "$0")/lib.sh"
 
-one_line() {
-	test "$(wc -l <"$1")" = 1 && grep -q "^goescape: " "$1"
-}
-
 test_expect_success 'setup: the example in a git repository, its -m output' '
 	copy_example shop &&
 	(cd shop && git init -q && git add . && git commit -qm shop &&

@@ -26,23 +26,8 @@ test_expect_success 'setup: the example, committed, with an origin' '
 # Label and where main inlines it).
 test_expect_success 'setup: a commit with one new escape and one fixed' '
 	cd repo &&
-	cat >>cart/cart.go <<\EOF &&
-
-// Hold returns a fresh pointer: new(int) escapes through the result.
-func Hold(n int) *int {
-	p := new(int)
-	*p = n
-	return p
-}
-EOF
-	python3 -c "
-p = \"cart/cart.go\"
-s = open(p).read()
-s = s.replace(\"return fmt.Sprintf(\\\"%d\\\", n)\", \"return strconv.Itoa(n)\")
-s = s.replace(\"\\t\\\"fmt\\\"\\n\", \"\")
-open(p, \"w\").write(s)
-" &&
-	grep -q "strconv.Itoa(n)$" cart/cart.go &&
+	add_hold &&
+	label_without_fmt &&
 	git commit -qam "hold; label without boxing" &&
 	grep -n "p := new(int)" cart/cart.go | cut -d: -f1 >../hold.line &&
 	test "$(cat ../hold.line)" = 51

@@ -18,15 +18,7 @@ test_expect_success 'setup: the example as services/shop of a repository' '
 	git remote add origin https://ci-bot:t0ken@git.example.com/team/mono.git &&
 	git add . &&
 	git commit -qm shop &&
-	cat >>services/shop/cart/cart.go <<\EOF &&
-
-// Hold returns a fresh pointer: new(int) escapes through the result.
-func Hold(n int) *int {
-	p := new(int)
-	*p = n
-	return p
-}
-EOF
+	add_hold services/shop/cart/cart.go &&
 	git commit -qam hold
 '
 
@@ -61,15 +53,7 @@ test_expect_success 'line hashes follow the file, not the directory' '
 	cd "$TRASH" &&
 	committed_example flat &&
 	(cd flat &&
-	 cat >>cart/cart.go <<\EOF &&
-
-// Hold returns a fresh pointer: new(int) escapes through the result.
-func Hold(n int) *int {
-	p := new(int)
-	*p = n
-	return p
-}
-EOF
+	 add_hold &&
 	 goescape report --format sarif -o "$TRASH/flat.sarif") &&
 	sarif sub.sarif "sorted(\"%s %s\" % (x[\"message\"][\"text\"], x[\"partialFingerprints\"][\"primaryLocationLineHash\"]) for x in res)" >expect &&
 	sarif flat.sarif "sorted(\"%s %s\" % (x[\"message\"][\"text\"], x[\"partialFingerprints\"][\"primaryLocationLineHash\"]) for x in res)" >actual &&

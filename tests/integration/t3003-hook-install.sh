@@ -5,23 +5,7 @@
 # there is kept, runs first with git's arguments and input byte for byte,
 # and comes back on uninstall.  Each placement is proven by a real push.
 . "$(dirname "$0")/lib.sh"
-
-GOESCAPE_DIR=$(cd "$(dirname "$GOESCAPE_BIN")" && pwd)
-export PATH="$GOESCAPE_DIR:$PATH"
-
-# new_pair NAME: bare remote NAME.git with the example on main, clone NAME
-# (no hook installed).
-new_pair() {
-	copy_example "$1.seed" &&
-	(cd "$1.seed" && git init -q && git add . && git commit -qm shop) &&
-	git clone -q --bare "$1.seed" "$1.git" &&
-	rm -rf "$1.seed" &&
-	git clone -q "$1.git" "$1"
-}
-
-add_box() {
-	printf 'package cart\n\n// Box%s boxes n.\nfunc Box%s(n int) *int { return &n }\n' "$1" "$1" >"cart/$1.go"
-}
+. "$(dirname "$0")/lib-hook.sh"
 
 # refused_here: commit an escape and check that a push is refused by
 # goescape, then drop the commit again.
@@ -48,7 +32,7 @@ EOF
 }
 
 test_expect_success 'install writes hooks/pre-push, executable, as shipped' '
-	new_pair plain &&
+	new_pair_unhooked plain &&
 	cd plain &&
 	goescape hook install 2>msg &&
 	echo "goescape: installed the pre-push hook in '\''$TRASH/plain/.git/hooks/pre-push'\''" >expect &&
@@ -79,7 +63,7 @@ test_expect_success 'uninstall removes it; pushes are no longer checked' '
 '
 
 test_expect_success 'an existing hook is kept, and runs first with the same arguments and input' '
-	new_pair legacy &&
+	new_pair_unhooked legacy &&
 	cd legacy &&
 	write_legacy .git/hooks/pre-push &&
 	cp .git/hooks/pre-push "$TRASH/legacy.orig" &&
@@ -160,7 +144,7 @@ test_expect_success 'uninstall puts the kept hook back' '
 '
 
 test_expect_success 'a foreign hook and a foreign pre-push.legacy: install refuses, touches nothing' '
-	new_pair both &&
+	new_pair_unhooked both &&
 	cd both &&
 	write_legacy .git/hooks/pre-push &&
 	echo "#!/bin/sh" >.git/hooks/pre-push.legacy &&
@@ -173,7 +157,7 @@ test_expect_success 'a foreign hook and a foreign pre-push.legacy: install refus
 '
 
 test_expect_success 'core.hooksPath relative: installed under the working tree root, run by git' '
-	new_pair relative &&
+	new_pair_unhooked relative &&
 	cd relative &&
 	git config core.hooksPath .githooks &&
 	(cd cart && goescape hook install 2>../msg) &&
@@ -191,7 +175,7 @@ test_expect_success 'core.hooksPath relative: uninstall from a subdirectory' '
 '
 
 test_expect_success 'core.hooksPath absolute: installed there, a kept hook there too' '
-	new_pair absolute &&
+	new_pair_unhooked absolute &&
 	cd absolute &&
 	mkdir "$TRASH/shared-hooks" &&
 	write_legacy "$TRASH/shared-hooks/pre-push" &&
@@ -209,7 +193,7 @@ test_expect_success 'core.hooksPath absolute: installed there, a kept hook there
 '
 
 test_expect_success 'core.hooksPath with ~/: expanded as git does' '
-	new_pair tilde &&
+	new_pair_unhooked tilde &&
 	cd tilde &&
 	mkdir -p "$TRASH/home" &&
 	git config core.hooksPath "~/githooks" &&
@@ -220,7 +204,7 @@ test_expect_success 'core.hooksPath with ~/: expanded as git does' '
 
 # libgit2 reads ~/.gitconfig only; git also reads GIT_CONFIG_GLOBAL.
 test_expect_success 'core.hooksPath from GIT_CONFIG_GLOBAL: where git looks' '
-	new_pair global &&
+	new_pair_unhooked global &&
 	cd global &&
 	export GIT_CONFIG_GLOBAL="$TRASH/global.gitconfig" &&
 	cp "$TRASH/.gitconfig" "$GIT_CONFIG_GLOBAL" &&
@@ -233,7 +217,7 @@ test_expect_success 'core.hooksPath from GIT_CONFIG_GLOBAL: where git looks' '
 '
 
 test_expect_success 'from a linked worktree: installed in the common hooks directory' '
-	new_pair wt &&
+	new_pair_unhooked wt &&
 	cd wt &&
 	git worktree add -q ../wt-linked -b linked &&
 	cd ../wt-linked &&

@@ -7,9 +7,7 @@
 # installed over goescape's own hook (migration mode) runs it once; and
 # goescape will not keep pre-commit's hook as its legacy hook.
 . "$(dirname "$0")/lib.sh"
-
-GOESCAPE_DIR=$(cd "$(dirname "$GOESCAPE_BIN")" && pwd)
-export PATH="$GOESCAPE_DIR:$PATH"
+. "$(dirname "$0")/lib-hook.sh"
 export PRE_COMMIT_HOME="$TRASH/pre-commit-home"
 unset PRE_COMMIT PRE_COMMIT_FROM_REF PRE_COMMIT_TO_REF PRE_COMMIT_LOCAL_BRANCH \
 	PRE_COMMIT_REMOTE_BRANCH PRE_COMMIT_REMOTE_NAME PRE_COMMIT_REMOTE_URL
@@ -38,26 +36,6 @@ yaml.safe_dump({"repos": [{"repo": "local", "hooks": hooks}]}, sys.stdout, sort_
 EOF
 }
 
-new_pair() {
-	copy_example "$1.seed" &&
-	(cd "$1.seed" && git init -q && git add . && git commit -qm shop) &&
-	git clone -q --bare "$1.seed" "$1.git" &&
-	rm -rf "$1.seed" &&
-	git clone -q "$1.git" "$1"
-}
-
-add_box() {
-	printf 'package cart\n\n// Box%s boxes n.\nfunc Box%s(n int) *int { return &n }\n' "$1" "$1" >"cart/$1.go"
-}
-
-add_clean() {
-	printf 'package cart\n\n// Twice%s doubles n.\nfunc Twice%s(n int) int { return 2 * n }\n' "$1" "$1" >"cart/$1.go"
-}
-
-remote_rev() {
-	git --git-dir="$TRASH/$1.git" rev-parse --verify -q "$2"
-}
-
 test_expect_success '.pre-commit-hooks.yaml: the hook goescape, as promised' '
 	python3 - "$TOP/.pre-commit-hooks.yaml" >actual <<\EOF &&
 import sys, yaml
@@ -79,7 +57,7 @@ EOF
 '
 
 test_expect_success 'pre-commit install --hook-type pre-push with goescape as a local hook' '
-	new_pair local &&
+	new_pair_unhooked local &&
 	cd local &&
 	local_config .pre-commit-config.yaml &&
 	pre-commit validate-config .pre-commit-config.yaml &&
@@ -156,7 +134,7 @@ test_expect_success 'pre-commit with goescape from a repository holding the mani
 	cp "$TRASH/manifest.yaml" hookrepo/.pre-commit-hooks.yaml &&
 	(cd hookrepo && git init -q && git add . && git commit -qm manifest) &&
 	rev=$(git -C hookrepo rev-parse HEAD) &&
-	new_pair remote &&
+	new_pair_unhooked remote &&
 	cd remote &&
 	printf "repos:\n- repo: %s\n  rev: %s\n  hooks:\n  - id: goescape\n" "$TRASH/hookrepo" "$rev" >.pre-commit-config.yaml &&
 	git add .pre-commit-config.yaml && git commit -qm "pre-commit" &&
@@ -174,7 +152,7 @@ test_expect_success 'pre-commit with goescape from a repository holding the mani
 # pre-commit moves a hook that is not its own to pre-push.legacy and runs
 # it first: goescape's script must then run goescape once, not itself.
 test_expect_success 'pre-commit installed over goescape hook: goescape runs once, as its legacy' '
-	new_pair migrate &&
+	new_pair_unhooked migrate &&
 	cd migrate &&
 	goescape hook install 2>/dev/null &&
 	printf "repos: []\n" >.pre-commit-config.yaml &&

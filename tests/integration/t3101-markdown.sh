@@ -29,13 +29,7 @@ test_expect_success 'setup: two new escapes, one fixed' '
 	cd repo &&
 	printf "package cart\n\nimport \"strconv\"\n\nfunc Num(n int) []byte { return []byte(strconv.Itoa(n)) }\n" >cart/num.go &&
 	printf "package cart\n\nfunc Box(n int) *int { return &n }\n" >"cart/x|y<script>alert(1)\`z.go" &&
-	python3 -c "
-p = \"cart/cart.go\"
-s = open(p).read()
-s = s.replace(\"return fmt.Sprintf(\\\"%d\\\", n)\", \"return strconv.Itoa(n)\")
-s = s.replace(\"\\t\\\"fmt\\\"\\n\", \"\")
-open(p, \"w\").write(s)
-" &&
+	label_without_fmt &&
 	git add . && git commit -qm "num, box; label without boxing"
 '
 

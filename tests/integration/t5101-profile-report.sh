@@ -7,29 +7,12 @@
 # ranked by bytes with --top, a shifted source gets the stale warning, and a
 # profile that is not a heap profile exits 2 before anything is built.
 . "$(dirname "$0")/lib.sh"
-
-# py FILE CODE: CODE in python with d the JSON of FILE, diag(line, text)
-# the diagnostic at hot/hot.go:line whose message contains text.
-py() {
-	python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-def diag(line, text):
-    m = [x for x in d["diagnostics"] if x["file"] == "hot/hot.go" and x["line"] == line and text in x["message"]]
-    assert len(m) == 1, (line, text, m)
-    return m[0]
-exec(sys.argv[2])
-' "$@"
-}
+. "$(dirname "$0")/lib-profile.sh"
 
 test_expect_success 'setup: the profile module, committed, and its benchmark profile' '
-	copy_module profilemod m &&
-	rm -f m/hot/hot.test &&
+	profile_module m &&
 	cd m &&
-	git init -q && git add . && git commit -qm profilemod &&
-	(cd hot && go test -run "^\$" -bench . -benchtime=1000x -memprofilerate=1 \
-		-memprofile ../mem.out >/dev/null) &&
-	test -s mem.out
+	mem_profile mem.out
 '
 
 test_expect_success 'json: the profile object, its digest and no warning' '
@@ -38,7 +21,7 @@ test_expect_success 'json: the profile object, its digest and no warning' '
 	validate_json report-1 r.json &&
 	test ! -s err &&
 	sum=$(sha256sum mem.out | cut -d" " -f1) &&
-	py r.json "
+	hot_py r.json "
 p = d[\"profile\"]
 assert p[\"file\"] == \"mem.out\", p
 assert p[\"sha256\"] == \"$sum\", p
@@ -53,7 +36,7 @@ assert all(\"cost\" in x for x in d[\"diagnostics\"])
 
 test_expect_success 'json: exact counts, inlined allocations at the call site' '
 	cd m &&
-	py r.json "
+	hot_py r.json "
 c = lambda l, t: diag(l, t)[\"cost\"]
 # return &p inlined into Work: 1001 objects at the call site, none on the copy
 assert c(142, \"moved to heap: p\")[\"objects\"] == 1001, c(142, \"moved to heap: p\")
@@ -79,7 +62,7 @@ assert x[\"line_shared\"] is False
 
 test_expect_success 'json: map growth and the long concatenation are hot sites' '
 	cd m &&
-	py r.json "
+	hot_py r.json "
 h = d[\"hot_sites\"]
 assert h == sorted(h, key=lambda x: -x[\"bytes\"]), h
 m = [x for x in h if x[\"file\"] == \"hot/hot.go\" and x[\"line\"] == 118]
@@ -117,7 +100,7 @@ assert len(rows) >= 10 and rows == sorted(rows, reverse=True), rows
 test_expect_success 'alloc_objects: the share is by objects' '
 	cd m &&
 	goescape report --profile mem.out --profile-sample alloc_objects --format json >o.json &&
-	py o.json "
+	hot_py o.json "
 assert d[\"profile\"][\"sample_type\"] == \"alloc_objects\"
 x = diag(142, \"moved to heap: p\")[\"cost\"]
 assert x[\"objects\"] == 1001 and abs(x[\"share\"] - 1001 / d[\"profile\"][\"total_objects\"]) < 1e-3, x
@@ -137,7 +120,7 @@ open(p, \"w\").write(\"\n\".join(s))
 	goescape report --profile mem.out --format json >s.json 2>err &&
 	test $(wc -l <err) = 1 &&
 	grep -q "^goescape: warning: profile .mem.out. does not match this source: 0 of [0-9]* inline sites agree; was it taken from another commit?\$" err &&
-	py s.json "assert len(d[\"profile\"][\"warnings\"]) == 1 and \"does not match\" in d[\"profile\"][\"warnings\"][0], d[\"profile\"]" &&
+	hot_py s.json "assert len(d[\"profile\"][\"warnings\"]) == 1 and \"does not match\" in d[\"profile\"][\"warnings\"][0], d[\"profile\"]" &&
 	git checkout -q hot/hot.go
 '
 
@@ -166,7 +149,7 @@ test_expect_success 'the marking go does mark' '
 
 test_expect_success 'a CPU profile exits 2 before any build' '
 	cd m &&
-	(cd hot && go test -run "^\$" -bench . -benchtime=1000x -cpuprofile ../cpu.out >/dev/null) &&
+	cpu_profile cpu.out &&
 	echo "// dirty" >>hot/hot.go &&
 	bad_profile cpu.out &&
 	grep -q "not a heap profile" err &&

@@ -4,26 +4,21 @@
 # line cost that much fail.  SARIF carries rank and bytes and stays valid;
 # GitHub annotations say the bytes.
 . "$(dirname "$0")/lib.sh"
-
+. "$(dirname "$0")/lib-profile.sh"
 . "$(dirname "$0")/lib-sarif.sh"
 
 # The base: Grow appends nothing and BoxConst boxes nothing (same lines);
 # the head brings back both escapes: append growth (about 940 kB, 41% of
 # the profile) and a boxed constant (static data: 0 bytes).
 test_expect_success 'setup: base without two escapes, head with them, the head profile' '
-	copy_module profilemod m &&
-	rm -f m/hot/hot.test &&
+	profile_module m head-to-be &&
 	cd m &&
-	printf "hot/hot.test\n*.out\n" >.gitignore &&
-	git init -q && git add . && git commit -qm head-to-be &&
 	sed -i -e "s/^\t\ts = append(s, i)\$/\t\t_ = i/" -e "s/^\treturn 1000\$/\treturn nil/" hot/hot.go &&
 	! grep -q "return 1000" hot/hot.go &&
 	git commit -qam base &&
 	git revert --no-edit HEAD >/dev/null &&
 	grep -q "return 1000" hot/hot.go &&
-	(cd hot && go test -run "^\$" -bench . -benchtime=1000x -memprofilerate=1 \
-		-memprofile ../mem.out >/dev/null) &&
-	test -s mem.out
+	mem_profile mem.out
 '
 
 test_expect_success 'without a threshold: exit 1 as before, both listed by bytes' '

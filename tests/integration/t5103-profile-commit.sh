@@ -5,28 +5,13 @@
 # warning; a line changed since gets nothing (its bytes are "changed");
 # a bad REV exits 2 before anything is built.
 . "$(dirname "$0")/lib.sh"
-
-py() {
-	python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-def diag(line, text):
-    m = [x for x in d["diagnostics"] if x["file"] == "hot/hot.go" and x["line"] == line and text in x["message"]]
-    assert len(m) == 1, (line, text, m)
-    return m[0]
-exec(sys.argv[2])
-' "$@"
-}
+. "$(dirname "$0")/lib-profile.sh"
 
 test_expect_success 'setup: profile at commit A, then B inserts two lines' '
-	copy_module profilemod m &&
-	rm -f m/hot/hot.test &&
+	profile_module m A &&
 	cd m &&
-	printf "hot/hot.test\n*.out\n*.json\n*.txt\n" >.gitignore &&
-	git init -q && git add . && git commit -qm A &&
-	(cd hot && go test -run "^\$" -bench . -benchtime=1000x -memprofilerate=1 \
-		-memprofile ../mem.out >/dev/null) &&
-	test -s mem.out &&
+	printf "*.json\n*.txt\n" >>.git/info/exclude &&
+	mem_profile mem.out &&
 	git rev-parse HEAD >A &&
 	python3 -c "
 p = \"hot/hot.go\"
@@ -43,14 +28,14 @@ test_expect_success 'without --profile-commit: the stale warning' '
 	cd m &&
 	goescape report --profile mem.out --format json >stale.json 2>err &&
 	grep -q "does not match this source: 0 of [0-9]* inline sites agree" err &&
-	py stale.json "assert diag(144, \"moved to heap: p\")[\"cost\"][\"objects\"] == 0"
+	hot_py stale.json "assert diag(144, \"moved to heap: p\")[\"cost\"][\"objects\"] == 0"
 '
 
 test_expect_success '--profile-commit A: exact counts on the shifted lines, no warning' '
 	cd m &&
 	goescape report --profile mem.out --profile-commit HEAD~1 --format json >r.json 2>err &&
 	test ! -s err &&
-	py r.json "
+	hot_py r.json "
 p = d[\"profile\"]
 assert p[\"commit\"] == \"$(cat A)\", p
 assert p[\"warnings\"] == [] and p[\"changed_bytes\"] == 0, p
@@ -74,7 +59,7 @@ test_expect_success 'a line changed since A gets nothing: its bytes are changed_
 	grep -q "NewPointInl(i + 0)" hot/hot.go &&
 	goescape report --profile mem.out --profile-commit "$(cat A)" --format json >c.json 2>err &&
 	test ! -s err &&
-	py c.json "
+	hot_py c.json "
 p = d[\"profile\"]
 assert diag(144, \"moved to heap: p\")[\"cost\"][\"bytes\"] == 0
 was = json.load(open(\"r.json\"))

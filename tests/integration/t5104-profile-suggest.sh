@@ -5,17 +5,13 @@
 # bytes), to stderr, with the patch on stdout unchanged; a profile that is
 # not a heap profile exits 2 before any build.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-profile.sh"
 
 test_expect_success 'setup: the profile module and its benchmark profile' '
-	copy_module profilemod m &&
-	rm -f m/hot/hot.test &&
+	profile_module m &&
 	cd m &&
-	printf "hot/hot.test\n*.out\n" >.gitignore &&
-	git init -q && git add . && git commit -qm profilemod &&
-	(cd hot && go test -run "^\$" -bench . -benchtime=1000x -memprofilerate=1 \
-		-memprofile ../mem.out >/dev/null) &&
-	(cd hot && go test -run "^\$" -bench . -benchtime=1000x -cpuprofile ../cpu.out >/dev/null) &&
-	test -s mem.out && test -s cpu.out
+	mem_profile mem.out &&
+	cpu_profile cpu.out
 '
 
 test_expect_success 'rewrites ranked by bytes on stderr, the same patch on stdout' '

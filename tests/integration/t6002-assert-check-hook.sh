@@ -6,24 +6,7 @@
 # a heap escape.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-hook.sh"
-
-# A module whose one assertion holds: Twice is inlined into Use.
-write_ok() {
-	mkdir -p p &&
-	printf "module example.com/am\n\ngo 1.19\n" >go.mod &&
-	cat >p/p.go <<-\EOF
-	package p
-
-	func Twice(n int) int { return 2 * n }
-
-	//go:noinline
-	func Slow(n int) int { return 3 * n }
-
-	func Use(n int) int {
-		return Twice(n) //goescape:inline
-	}
-	EOF
-}
+. "$(dirname "$0")/lib-assert.sh"
 
 test_expect_success 'check: the fixture with its baseline has nothing new, and exits 1' '
 	copy_module assertmod m &&
@@ -54,7 +37,7 @@ test_expect_success 'build: a whole-module build says what it breaks, exit as go
 '
 
 test_expect_success 'check: assertions that hold leave the exit 0' '
-	mkdir ok && cd ok && write_ok &&
+	mkdir ok && cd ok && write_inline_module am &&
 	git init -q && git add . && git commit -qm ok &&
 	goescape baseline 2>/dev/null &&
 	goescape check >out 2>err &&
@@ -69,7 +52,7 @@ test_expect_success 'check: breaking it (no escape added) exits 1 and names the 
 '
 
 test_expect_success 'hook: a push keeping the assertion passes' '
-	mkdir seed && (cd seed && write_ok && git init -q && git add . && git commit -qm ok) &&
+	mkdir seed && (cd seed && write_inline_module am && git init -q && git add . && git commit -qm ok) &&
 	git clone -q --bare seed r.git && git clone -q r.git c &&
 	cd c && goescape hook install 2>/dev/null &&
 	printf "\n// Three is 3.\nfunc Three() int { return 3 }\n" >>p/p.go &&

@@ -6,25 +6,10 @@
 # warning says so, and such a push is not refused for them.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-hook.sh"
+. "$(dirname "$0")/lib-assert.sh"
 
-write_mod() {
-	mkdir -p p &&
-	printf "module example.com/hp\n\ngo 1.19\n" >go.mod &&
-	cat >p/p.go <<-\EOF
-	package p
-
-	func Twice(n int) int { return 2 * n }
-
-	//go:noinline
-	func Slow(n int) int { return 3 * n }
-
-	func Use(n int) int {
-		return Twice(n) //goescape:inline
-	}
-
-	func Leak() *int { v := 5; return &v }
-	EOF
-}
+# The module with a function whose v escapes (p/p.go:12).
+write_mod() { write_inline_module hp 'func Leak() *int { v := 5; return &v }'; }
 
 test_expect_success 'setup: a remote with the module, a clone with the hook' '
 	mkdir seed && (cd seed && write_mod && git init -q && git add . && git commit -qm hp) &&

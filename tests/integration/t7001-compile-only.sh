@@ -69,11 +69,7 @@ addnolink() {
 	EOF
 }
 
-REALGO=$(command -v go)
-mkdir -p "$TRASH/logging/bin" &&
-cp "$(go env GOROOT)/VERSION" "$TRASH/logging/VERSION" &&
-printf '#!/bin/sh\nprintf "%%s\\n" "$*" >>"$GOLOG"\nexec %s "$@"\n' "$REALGO" >"$TRASH/logging/bin/go" &&
-chmod +x "$TRASH/logging/bin/go"
+fake_go logging 'printf "%s\n" "$*" >>"$GOLOG"'
 
 test_expect_success 'report equals what a linking go build of the same module says' '
 	mkmod m &&

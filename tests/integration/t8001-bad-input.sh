@@ -5,11 +5,6 @@
 # killed writer, concurrent writers, and Ctrl-C.
 . "$(dirname "$0")/lib.sh"
 
-# one_line FILE: exactly one line, starting "goescape: ".
-one_line() {
-	test "$(wc -l <"$1")" = 1 && grep -q "^goescape: " "$1"
-}
-
 test_expect_success 'setup: the example with a baseline' '
 	copy_example shop &&
 	(cd shop && git init -q && git add . && git commit -qm shop &&

@@ -20,22 +20,6 @@ quick() {
 	test "$code" = "$want" && test $(( (t1 - t0) / 1000000 )) -lt 1000
 }
 
-# rusage OUT CMD...: run CMD (stdout discarded) and write "CPU-ms max-RSS-KiB"
-# of it and everything it waited for to OUT; CMD's exit status is kept.
-rusage() {
-	python3 - "$@" <<'PY'
-import resource, subprocess, sys
-p = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL)
-r = resource.getrusage(resource.RUSAGE_CHILDREN)
-open(sys.argv[1], "w").write("%d %d\n" % (int((r.ru_utime + r.ru_stime) * 1000), r.ru_maxrss))
-sys.exit(p.returncode if p.returncode >= 0 else 128 - p.returncode)
-PY
-}
-
-one_line() {
-	test "$(wc -l <"$1")" = 1 && grep -q "^goescape: " "$1"
-}
-
 test_expect_success 'setup: the example with a baseline, and a FIFO' '
 	copy_example shop &&
 	(cd shop && git init -q && git add . && git commit -qm shop &&

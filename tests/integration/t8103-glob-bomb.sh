@@ -33,18 +33,6 @@ open(root + ".m", "w").write("\n".join(out) + "\n")
 EOF
 }
 
-# rusage OUT CMD...: run CMD (stdout discarded) and write "CPU-ms max-RSS-KiB"
-# of it and everything it waited for to OUT; CMD's exit status is kept.
-rusage() {
-	python3 - "$@" <<'PY'
-import resource, subprocess, sys
-p = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL)
-r = resource.getrusage(resource.RUSAGE_CHILDREN)
-open(sys.argv[1], "w").write("%d %d\n" % (int((r.ru_utime + r.ru_stime) * 1000), r.ru_maxrss))
-sys.exit(p.returncode if p.returncode >= 0 else 128 - p.returncode)
-PY
-}
-
 # ms CMD...: print the CPU time CMD took (user + system) in milliseconds:
 # CPU time, not wall time, so that a busy machine does not make it flaky.
 ms() {

@@ -6,10 +6,6 @@
 # Trailing whitespace and 1e3 (the number 1000) are accepted.
 . "$(dirname "$0")/lib.sh"
 
-one_line() {
-	test "$(wc -l <"$1")" = 1 && grep -q "^goescape: " "$1"
-}
-
 # mutate EXPR: good.json with the Python statement EXPR applied to entry 2
 # (e), written back one entry per line as goescape writes it.
 mutate() {

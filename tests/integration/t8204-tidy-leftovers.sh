@@ -7,13 +7,8 @@
 # normal run leaves none of it behind.
 . "$(dirname "$0")/lib.sh"
 
-REALGO=$(command -v go)
 # A go that refuses -overlay builds: the base is built from a checkout.
-mkdir -p "$TRASH/no-overlay/bin"
-cp "$(go env GOROOT)/VERSION" "$TRASH/no-overlay/VERSION"
-printf '#!/bin/sh\nfor a in "$@"; do case "$a" in -overlay*) exit 7 ;; esac; done\nexec %s "$@"\n' \
-	"$REALGO" >"$TRASH/no-overlay/bin/go"
-chmod +x "$TRASH/no-overlay/bin/go"
+fake_go no-overlay 'for a in "$@"; do case "$a" in -overlay*) exit 7 ;; esac; done'
 
 # leftovers: every goescape or libgit2 leftover under .git, one a line.
 leftovers() {

@@ -7,10 +7,6 @@
 # whose last line has no newline was cut (go ends every line it prints).
 . "$(dirname "$0")/lib.sh"
 
-one_line() {
-	test "$(wc -l <"$1")" = 1 && grep -q "^goescape: " "$1"
-}
-
 test_expect_success 'setup: the example in git; a head that adds an escape and does not compile' '
 	copy_example shop &&
 	(cd shop && git init -q && git add . && git commit -qm shop &&

@@ -17,6 +17,7 @@
 
 #include "baseline.h"
 #include "capture.h"
+#include "fixture.h"
 
 static char dir[] = "/tmp/goescape-test-baseline.XXXXXX";
 
@@ -190,16 +191,9 @@ static void invalid_utf8_and_control_bytes(void **state)
 /* A report of compiler output captured from go1.26.8 (tests/fixtures/parsemod). */
 static ge_report *captured(void)
 {
-	char mod[PATH_MAX];
-	ge_modset mods = GE_MODSET_INIT;
-	ge_report *r = NULL;
-	int fd;
-	assert_non_null(realpath("../fixtures/parsemod", mod));
-	assert_int_equal(ge_modset_find(&mods, mod, "off"), 0);
-	assert_true((fd = open("../fixtures/compiler-output/go1.26.8-m.txt", O_RDONLY)) >= 0);
-	assert_int_equal(ge_capture_input(&r, fd, "go1.26.8-m.txt", &mods, mod), 0);
-	close(fd);
-	ge_modset_release(&mods);
+	ge_report *r = fixture_parsemod();
+	if (!r)
+		fail_msg("%s", ge_error_last());
 	assert_int_equal(ge_report_set_meta(r, "go1.26.8", "example.com/parsemod",
 	                                    "0123456789abcdef0123456789abcdef01234567", 0),
 	                 0);
@@ -276,9 +270,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(invalid_utf8_and_control_bytes),
-	    cmocka_unit_test(strict_entries),    cmocka_unit_test(good_entries),
-	    cmocka_unit_test(not_regular),       cmocka_unit_test(over_the_limit),
-	    cmocka_unit_test(render_write_load), cmocka_unit_test(write_refused),
+	    cmocka_unit_test(strict_entries),
+	    cmocka_unit_test(good_entries),
+	    cmocka_unit_test(not_regular),
+	    cmocka_unit_test(over_the_limit),
+	    cmocka_unit_test(render_write_load),
+	    cmocka_unit_test(write_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

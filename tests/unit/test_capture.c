@@ -20,9 +20,10 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "fixture.h"
 #include "run.h"
 
-#define OUT "../fixtures/compiler-output/"
+#define OUT FIXTURE_OUTPUT
 
 /* ---- the fake go ---------------------------------------------------------- */
 
@@ -69,22 +70,6 @@ static const ge_diag *find(const ge_report *r, const char *file, uint32_t line, 
 	return NULL;
 }
 
-static int input(ge_report **out, const char *fixture, const char *module, char *const *pkgs,
-                 size_t npkgs)
-{
-	char dir[PATH_MAX], path[PATH_MAX];
-	ge_modset mods = GE_MODSET_INIT;
-	int fd, rc;
-	assert_non_null(realpath(module, dir));
-	assert_int_equal(ge_modset_find(&mods, dir, "off"), 0);
-	snprintf(path, sizeof(path), OUT "%s", fixture);
-	assert_true((fd = open(path, O_RDONLY)) >= 0);
-	rc = ge_capture_input_pkgs(out, fd, fixture, &mods, dir, pkgs, npkgs, 0);
-	close(fd);
-	ge_modset_release(&mods);
-	return rc;
-}
-
 /* ---- --input --------------------------------------------------------------- */
 
 /* The same module compiled by three Go versions: the escapes every one of
@@ -101,7 +86,7 @@ static void input_three_versions(void **state)
 		ge_report *r = NULL;
 		const ge_diag *d;
 		ge_summary s;
-		assert_int_equal(input(&r, files[i], "../fixtures/parsemod", NULL, 0), 0);
+		assert_int_equal(fixture_input(&r, files[i], "../fixtures/parsemod", NULL, 0), 0);
 		assert_non_null(d = find(r, "heapy/heapy.go", 44, 2, "moved to heap: x"));
 		assert_int_equal(d->kind, GE_KIND_MOVED);
 		assert_string_equal(d->package, "example.com/parsemod/heapy");
@@ -122,7 +107,7 @@ static void input_named_packages(void **state)
 	ge_report *r = NULL;
 	size_t i;
 	(void)state;
-	assert_int_equal(input(&r, "go1.26.8-m.txt", "../fixtures/parsemod", pkgs, 1), 0);
+	assert_int_equal(fixture_input(&r, "go1.26.8-m.txt", "../fixtures/parsemod", pkgs, 1), 0);
 	assert_true(r->ndiags > 0);
 	for (i = 0; i < r->ndiags; i++)
 		assert_string_equal(r->diags[i].package, "example.com/parsemod/heapy");

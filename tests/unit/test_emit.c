@@ -19,19 +19,13 @@
 
 #include "capture.h"
 #include "emit.h"
+#include "fixture.h"
 
 static ge_report *load(void)
 {
-	char dir[PATH_MAX];
-	ge_modset mods = GE_MODSET_INIT;
-	ge_report *r = NULL;
-	int fd;
-	assert_non_null(realpath("../fixtures/parsemod", dir));
-	assert_int_equal(ge_modset_find(&mods, dir, "off"), 0);
-	assert_true((fd = open("../fixtures/compiler-output/go1.26.8-m.txt", O_RDONLY)) >= 0);
-	assert_int_equal(ge_capture_input(&r, fd, "go1.26.8-m.txt", &mods, dir), 0);
-	close(fd);
-	ge_modset_release(&mods);
+	ge_report *r = fixture_parsemod();
+	if (!r)
+		fail_msg("%s", ge_error_last());
 	return r;
 }
 
@@ -204,12 +198,81 @@ static void build_summary(void **state)
 	ge_report_free(r);
 }
 
+/* "DIR/name" in a buffer of the test's. */
+static const char *in_dir(char *buf, size_t len, const char *dir, const char *name)
+{
+	snprintf(buf, len, "%s/%s", dir, name);
+	return buf;
+}
+
+/* Several outputs of one run: each rendered as ge_emit renders it alone, the
+ * files written, the one without a file handed back for standard output; a
+ * file that cannot be written leaves every file as it was and nothing for
+ * standard output. */
+static void outputs_all_or_none(void **state)
+{
+	ge_report *r = load();
+	ge_emit_opts o = GE_EMIT_OPTS_INIT;
+	ge_buf out = GE_BUF_INIT, json = GE_BUF_INIT, text = GE_BUF_INIT, got = GE_BUF_INIT;
+	char tmpl[] = "/tmp/test_emit.XXXXXX", a[128], b[128], bad[128];
+	const char *dir = mkdtemp(tmpl);
+	ge_emit_output v[3] = {{"json", NULL, 0}, {NULL, NULL, 0}, {"github", NULL, 0}};
+	(void)state;
+	assert_non_null(dir);
+	v[0].file = in_dir(a, sizeof(a), dir, "a.json");
+	v[2].file = in_dir(b, sizeof(b), dir, "b.gh");
+	assert_int_equal(ge_emit(&json, r, GE_FMT_JSON, &o), 0);
+	assert_int_equal(ge_emit(&text, r, GE_FMT_TEXT, &o), 0);
+	assert_int_equal(ge_emit_outputs(&out, r, v, 3, &o), 0);
+	assert_string_equal(ge_buf_cstr(&out), ge_buf_cstr(&text));
+	assert_int_equal(ge_file_read(&got, a), 0);
+	assert_string_equal(ge_buf_cstr(&got), ge_buf_cstr(&json));
+	ge_buf_release(&got);
+	assert_int_equal(ge_file_read(&got, b), 0);
+	assert_non_null(strstr(ge_buf_cstr(&got), "::warning file=heapy/heapy.go,line=44,col=2,"));
+	ge_buf_release(&got);
+	ge_buf_release(&out);
+	/* b.gh in a directory that does not exist: a.json is not replaced either */
+	assert_int_equal(unlink(a), 0);
+	v[2].file = in_dir(bad, sizeof(bad), dir, "no/such/b.gh");
+	assert_true(ge_emit_outputs(&out, r, v, 3, &o) < 0);
+	assert_int_equal(access(a, F_OK), -1);
+	assert_int_equal(out.len, 0);
+	/* an unknown format fails before anything is written */
+	v[2].file = b;
+	v[2].format = "yaml";
+	assert_int_equal(ge_emit_outputs(&out, r, v, 3, &o), GE_EUSAGE);
+	assert_int_equal(access(a, F_OK), -1);
+	assert_int_equal(unlink(b), 0);
+	assert_int_equal(rmdir(dir), 0);
+	ge_buf_release(&out);
+	ge_buf_release(&json);
+	ge_buf_release(&text);
+	ge_report_free(r);
+}
+
+/* What ge_emit_outputs cannot write: two outputs to standard output, or
+ * two to one file. */
+static void outputs_check(void **state)
+{
+	ge_emit_output two_stdout[2] = {{"json", NULL, 0}, {"text", NULL, 0}};
+	ge_emit_output same_file[3] = {{"json", "a", 0}, {"text", NULL, 0}, {"sarif", "a", 0}};
+	ge_emit_output fine[3] = {{"json", "a", 0}, {"text", NULL, 0}, {"sarif", "b", 0}};
+	(void)state;
+	assert_int_equal(ge_emit_outputs_check(two_stdout, 2), GE_EUSAGE);
+	assert_non_null(strstr(ge_error_last(), "only one output can go to standard output"));
+	assert_int_equal(ge_emit_outputs_check(same_file, 3), GE_EUSAGE);
+	assert_string_equal(ge_error_last(), "two outputs to 'a'");
+	assert_int_equal(ge_emit_outputs_check(fine, 3), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(format_names),    cmocka_unit_test(text_grouped),
-	    cmocka_unit_test(text_only_new),   cmocka_unit_test(json_is_the_reports),
-	    cmocka_unit_test(github_commands), cmocka_unit_test(build_summary),
+	    cmocka_unit_test(format_names),        cmocka_unit_test(text_grouped),
+	    cmocka_unit_test(text_only_new),       cmocka_unit_test(json_is_the_reports),
+	    cmocka_unit_test(github_commands),     cmocka_unit_test(build_summary),
+	    cmocka_unit_test(outputs_all_or_none), cmocka_unit_test(outputs_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "git.h"
 
 static char top[PATH_MAX]; /* the temp dir; the repository is top/repo */
@@ -37,12 +38,7 @@ static void sh(const char *fmt, ...)
 
 static void put(const char *rel, const char *text)
 {
-	char path[PATH_MAX + 256];
-	FILE *f;
-	snprintf(path, sizeof(path), "%s/%s", repo, rel);
-	assert_non_null(f = fopen(path, "w"));
-	fputs(text, f);
-	fclose(f);
+	assert_int_equal(fixture_write(repo, rel, text), 0);
 }
 
 static const char go_a[] = "package m\n\nfunc A() *int {\n\tx := 1\n\treturn &x\n}\n";

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "common.h"
+#include "fixture.h"
 #include "gopkg.h"
 
 #define FIXDIR "../fixtures/gopkgmod/p"
@@ -72,40 +73,6 @@ static void remove_dir(char *dir)
 }
 
 /*
- * The function a compiler line names, or NULL: "X escapes to heap in F:",
- * "parameter p leaks to ... for F with derefs=N:", "can inline F with cost",
- * "cannot inline F:".
- */
-static char *named(const char *msg, int *is_inline)
-{
-	const char *s = NULL, *e = NULL;
-	*is_inline = 0;
-	if ((s = strstr(msg, " escapes to heap in ")) != NULL) {
-		s += strlen(" escapes to heap in ");
-		e = strrchr(s, ':');
-	} else if (strncmp(msg, "parameter ", 10) == 0 &&
-	           (e = strstr(msg, " with derefs")) != NULL) {
-		/* "for F" after the location ("{storage for s}"); go1.19 has none */
-		for (s = e; s > msg && s[-1] != '}' && strncmp(s, " for ", 5) != 0; s--)
-			;
-		if (strncmp(s, " for ", 5) != 0)
-			return NULL;
-		s += 5;
-	} else if (strncmp(msg, "can inline ", 11) == 0) {
-		s = msg + 11;
-		e = strstr(s, " with cost");
-		*is_inline = 1;
-	} else if (strncmp(msg, "cannot inline ", 14) == 0) {
-		s = msg + 14;
-		e = strchr(s, ':');
-		*is_inline = 1;
-	}
-	if (!s || !e || e <= s)
-		return NULL;
-	return strndup(s, (size_t)(e - s));
-}
-
-/*
  * Check every name in a capture against the view; go119 maps the old
  * "glob..funcN" to the "init.funcN" goescape uses for every version.
  * Returns the number of names compared.
@@ -127,7 +94,7 @@ static int check_capture(const char *capture, const ge_gopkg_build *b, int go119
 		ge_gopkg_file *f = NULL;
 		if (sscanf(line, "p/%255[^:]:%u:%u: %6999[^\n]", file, &ln, &col, msg) != 4)
 			continue;
-		if (!(want = named(msg, &inl)))
+		if (!(want = fixture_compiler_name(msg, &inl)))
 			continue;
 		if (go119 && strncmp(want, "glob..func", 10) == 0) {
 			char *w = malloc(strlen(want) + 1);

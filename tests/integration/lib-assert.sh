@@ -1,0 +1,26 @@
+# Helpers shared by the assertion tests (t6002, t6102): a small module
+# with one inline assertion.  Sourced after lib.sh.
+
+# write_inline_module NAME [LINE]: in the current directory, the module
+# example.com/NAME: go.mod and p/p.go, whose one assertion holds (Twice is
+# inlined into Use, at p/p.go:10), with LINE, when given, appended to p/p.go
+# after a blank line (at line 12).
+write_inline_module() {
+	mkdir -p p &&
+	printf "module example.com/%s\n\ngo 1.19\n" "$1" >go.mod &&
+	cat >p/p.go <<-\EOF &&
+	package p
+
+	func Twice(n int) int { return 2 * n }
+
+	//go:noinline
+	func Slow(n int) int { return 3 * n }
+
+	func Use(n int) int {
+		return Twice(n) //goescape:inline
+	}
+	EOF
+	if test $# -gt 1; then
+		printf "\n%s\n" "$2" >>p/p.go
+	fi
+}

@@ -77,7 +77,6 @@ struct ge_attrib {
 	view_ent *views;
 	size_t nviews, capviews;
 	ge_gopkg_build build; /* which files the build compiles (ge_attrib_set_build) */
-	char **tagv;
 	ge_gopkg_overlay gov;
 	ge_gopkg_source gsrc;
 	ge_attrib_site_fn site_fn; /* ge_attrib_set_sites */
@@ -210,43 +209,9 @@ void ge_attrib_set_overlay(ge_attrib *a, char *const *real, char *const *backing
 int ge_attrib_set_build(ge_attrib *a, const char *goos, const char *goarch, int cgo,
                         const char *tags, const char *go_version)
 {
-	size_t n = 0, i;
-	const char *t;
 	assert(a);
-	free((char *)a->build.goos);
-	free((char *)a->build.goarch);
-	a->build.goos = goos && *goos ? ge_strdup(goos) : NULL;
-	a->build.goarch = goarch && *goarch ? ge_strdup(goarch) : NULL;
-	if ((goos && *goos && !a->build.goos) || (goarch && *goarch && !a->build.goarch))
-		return ge_error_set(GE_ENOMEM, "out of memory");
-	a->build.cgo = cgo;
-	/* "go1.26.8" -> 26; 0 (every go1.N tag) when unknown. */
-	a->build.go_minor = 0;
-	if (go_version && strncmp(go_version, "go1.", 4) == 0)
-		a->build.go_minor = atoi(go_version + 4);
-	for (i = 0; a->tagv && a->tagv[i]; i++)
-		free(a->tagv[i]);
-	free(a->tagv);
-	a->tagv = NULL;
-	for (t = tags; t && *t; t++)
-		if (*t == ',')
-			n++;
-	if (tags && *tags) {
-		if (!(a->tagv = calloc(n + 2, sizeof(char *))))
-			return ge_error_set(GE_ENOMEM, "out of memory");
-		for (i = 0, t = tags; *t; i++) {
-			size_t l = strcspn(t, ",");
-			if (!(a->tagv[i] = ge_strndup(t, l)))
-				return ge_error_set(GE_ENOMEM, "out of memory");
-			t += l + (t[l] == ',');
-		}
-		a->build.tags = (const char *const *)a->tagv;
-		a->build.ntags = i;
-	} else {
-		a->build.tags = NULL;
-		a->build.ntags = 0;
-	}
-	return 0;
+	ge_gopkg_build_release(&a->build);
+	return ge_gopkg_build_set(&a->build, goos, goarch, cgo, tags, go_version);
 }
 
 /* The view of dir (absolute), opened at its first use; NULL when it has none. */
@@ -274,10 +239,13 @@ static ge_gopkg *view_of(ge_attrib *a, const char *dir)
 		ge_gopkg_source_overlay(&a->gsrc, &a->gov);
 	else
 		ge_gopkg_source_worktree(&a->gsrc);
-	/* A directory the view cannot take (a bad //go:build): files are read alone. */
+	/* A directory the package view cannot take (a bad //go:build): its
+	 * files are read alone, through a one-file view of the same source. */
 	if (ge_gopkg_open(&v->p, dir, &a->gsrc, &a->build) < 0) {
 		v->p = NULL;
 		ge_error_clear();
+		if (ge_gopkg_open_files(&v->p, dir, &a->gsrc) < 0)
+			return NULL;
 	}
 	return v->p;
 }
@@ -334,8 +302,6 @@ void ge_attrib_free(ge_attrib *a)
 		return;
 	for (i = 0; i < a->cap; i++) {
 		free(a->files[i].abs);
-		if (!a->files[i].pf)
-			ge_gofile_free(a->files[i].src);
 	}
 	free(a->files);
 	for (i = 0; i < a->nviews; i++) {
@@ -343,11 +309,7 @@ void ge_attrib_free(ge_attrib *a)
 		ge_gopkg_free(a->views[i].p);
 	}
 	free(a->views);
-	for (i = 0; a->tagv && a->tagv[i]; i++)
-		free(a->tagv[i]);
-	free(a->tagv);
-	free((char *)a->build.goos);
-	free((char *)a->build.goarch);
+	ge_gopkg_build_release(&a->build);
 	free(a->pkg);
 	free(a->pkgdir);
 	free(a->origin);
@@ -412,13 +374,14 @@ static file_ent *get_file(ge_attrib *a, const char *abs)
 	}
 	a->files[j].mod = ge_modset_lookup_path(a->mods, abs);
 	if (a->files[j].mod) { /* only main-module sources are ever read */
-		const char *content = backing_of(a, abs);
 		const char *slash = strrchr(abs, '/');
 		ge_gopkg *view = NULL;
-		/* Through the package's view, so init.N and init.funcN are numbered
-		 * across the package as the compiler numbers them. */
-		if (slash && slash > abs) {
-			char *dir = ge_strndup(abs, (size_t)(slash - abs));
+		/* Through the package's view (the overlay's backing files
+		 * included), so init.N and init.funcN are numbered across the
+		 * package as the compiler numbers them. */
+		if (slash) {
+			char *dir =
+			    slash > abs ? ge_strndup(abs, (size_t)(slash - abs)) : ge_strdup("/");
 			if (!dir) {
 				ge_error_set(GE_ENOMEM, "out of memory");
 				return NULL;
@@ -426,15 +389,12 @@ static file_ent *get_file(ge_attrib *a, const char *abs)
 			view = view_of(a, dir);
 			free(dir);
 		}
-		if (view && ge_gopkg_get(&a->files[j].pf, view, slash + 1) == 0) {
+		a->files[j].pf = NULL;
+		a->files[j].src = NULL; /* unreadable: no function, no line hash */
+		if (view && ge_gopkg_get(&a->files[j].pf, view, slash + 1) == 0)
 			a->files[j].src = (ge_gofile *)ge_gopkg_gofile(a->files[j].pf);
-		} else {
-			a->files[j].pf = NULL;
+		else
 			ge_error_clear();
-			if (ge_gofile_load(&a->files[j].src, content && *content ? content : abs) <
-			    0)
-				a->files[j].src = NULL;
-		}
 	}
 	a->nfiles++;
 	return a->last = &a->files[j];
@@ -922,11 +882,18 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 			d.function = fe->src ? ge_gofile_func_at(fe->src, l->lineno, l->col) : "";
 		}
 		d.line_hash = fe->src ? ge_gofile_line_hash(fe->src, l->lineno) : 0;
-		if (fe->src)
-			d.mark = ge_gofile_line_has_mark(fe->src, l->lineno) ||
-			                 ge_gofile_line_has_mark(fe->src, l->lineno - 1)
-			             ? GE_MARK_YES
-			             : GE_MARK_NO;
+		/* The mark as text first (a byte search of two lines); only then
+		 * the view's lexer, which says whether it is in a comment. */
+		if (fe->pf) {
+			int m = ge_gofile_line_has_mark(fe->src, l->lineno) ||
+			        ge_gofile_line_has_mark(fe->src, l->lineno - 1);
+			if (m && (m = ge_gopkg_ignored(fe->pf, l->lineno)) < 0) {
+				free(msg);
+				rc = m;
+				goto done;
+			}
+			d.mark = m ? GE_MARK_YES : GE_MARK_NO;
+		}
 		/*
 		 * Text of an inlined callee ("cannot be negative" from
 		 * slices.Grow): the subject is not on the source line, and the

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "gopkg.h"
-#include "gosrc.h"
 
 #define GE_XSTR(x) #x
 #define GE_STR(x)  GE_XSTR(x)
@@ -749,63 +748,79 @@ static int ignored(const ge_config *c, const ge_globset *g, const ge_diag *d, co
 	return 0;
 }
 
-static int has_marker(const ge_gofile *f, uint32_t line)
+/*
+ * Is the diagnostic at root/file:line suppressed by a //goescape:ignore
+ * comment?  Through a one-file view of the file's directory (lib/gopkg),
+ * kept while the diagnostics stay in that directory; each file is read
+ * and lexed once.  1, 0 (an unreadable file included), GE_ENOMEM.
+ */
+static int marked(ge_gopkg **view, char **vdir, const char *root, const char *file, uint32_t line)
 {
-	return ge_gofile_line_has_mark(f, line);
+	ge_gopkg_source src;
+	ge_gopkg_file *pf;
+	char *p = ge_path_join(root, file), *slash;
+	int rc = 0;
+	if (!p)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	if (!(slash = strrchr(p, '/'))) {
+		free(p);
+		return 0;
+	}
+	*slash = 0;
+	if (!*vdir || strcmp(*vdir, *p ? p : "/") != 0) {
+		ge_gopkg_free(*view);
+		*view = NULL;
+		free(*vdir);
+		if (!(*vdir = ge_strdup(*p ? p : "/"))) {
+			free(p);
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		}
+		ge_gopkg_source_worktree(&src);
+		if ((rc = ge_gopkg_open_files(view, *vdir, &src)) < 0) {
+			free(p);
+			return rc;
+		}
+	}
+	rc = ge_gopkg_get(&pf, *view, slash + 1);
+	free(p);
+	if (rc == GE_ENOMEM)
+		return rc;
+	if (rc < 0) {
+		ge_error_clear();
+		return 0;
+	}
+	return ge_gopkg_ignored(pf, line);
 }
 
 int ge_config_filter(const ge_config *c, ge_report *r, const char *root)
 {
 	size_t i, o = 0, dropped = 0;
-	const char *cur = NULL, *last = NULL;
+	const char *last = NULL;
 	int last_ans = 0, oom = 0, rc;
-	ge_gofile *f = NULL;
+	ge_gopkg *view = NULL;
+	char *vdir = NULL;
 	ge_globset *g = NULL;
 	if (c->nignore_paths && (rc = ge_globset_new(&g, c->ignore_paths, c->nignore_paths)) < 0)
 		return rc;
 	for (i = 0; i < r->ndiags; i++) {
 		ge_diag *d = &r->diags[i];
 		int drop = ignored(c, g, d, &last, &last_ans, &oom);
-		if (!drop && root) {
-			/* Attribution read these lines already: no second parse. */
-			if (d->mark != GE_MARK_UNKNOWN) {
-				drop = d->mark == GE_MARK_YES;
-			} else {
-				if (d->file != cur) {
-					char *p = ge_path_join(root, d->file);
-					ge_gofile_free(f);
-					f = NULL;
-					if (!p) {
-						ge_globset_free(g);
-						return ge_error_set(GE_ENOMEM, "out of memory");
-					}
-					if (ge_gofile_load(&f, p) < 0)
-						f = NULL;
-					free(p);
-					cur = d->file;
-				}
-				drop = f && (has_marker(f, d->line) || has_marker(f, d->line - 1));
+		/*
+		 * Attribution answered already (through its view, comments only);
+		 * a report read back (--input, notes) has no answer: the file's
+		 * view is asked, once per file.
+		 */
+		if (!drop && root && d->mark != GE_MARK_UNKNOWN) {
+			drop = d->mark == GE_MARK_YES;
+		} else if (!drop && root) {
+			int ig = marked(&view, &vdir, root, d->file, d->line);
+			if (ig < 0) {
+				ge_gopkg_free(view);
+				free(vdir);
+				ge_globset_free(g);
+				return ig;
 			}
-			/*
-			 * The mark is there as text; it counts only in a comment, not
-			 * in a string literal ("//goescape:ignore" as data): ask the
-			 * lexer (lib/gopkg), which costs a scan only for such lines.
-			 */
-			if (drop) {
-				char *p = ge_path_join(root, d->file);
-				ge_buf text = GE_BUF_INIT;
-				int ig = -1;
-				if (p && ge_file_read(&text, p) == 0)
-					ig = ge_gopkg_text_ignored(text.ptr, text.len, d->line);
-				free(p);
-				ge_buf_release(&text);
-				if (ig == GE_ENOMEM) {
-					ge_gofile_free(f);
-					ge_globset_free(g);
-					return ge_error_set(GE_ENOMEM, "out of memory");
-				}
-				drop = ig == 1;
-			}
+			drop = ig == 1;
 		}
 		if (drop) {
 			dropped++;
@@ -813,7 +828,8 @@ int ge_config_filter(const ge_config *c, ge_report *r, const char *root)
 		}
 		r->diags[o++] = *d;
 	}
-	ge_gofile_free(f);
+	ge_gopkg_free(view);
+	free(vdir);
 	r->ndiags = o;
 	last = NULL;
 	for (i = 0, o = 0; i < r->nfixed; i++) {

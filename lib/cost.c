@@ -14,7 +14,7 @@
  */
 #include "cost.h"
 
-#include "gosrc.h"
+#include "gopkg.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -493,18 +493,20 @@ static int has_func(const char *s, size_t n)
 
 /*
  * Each module function's start line against the source on disk: the line
- * must hold "func", gosrc must find the function itself at its end (where
- * the body of "func F() {" or "return func() {" has begun), and something
- * else at the end of the line before.  Names gosrc cannot spell (compiler wrappers "-fm",
- * "glob.", spaces) are skipped, and functions the sites checked already.
- * Files are read once each, from root/rel only.
+ * must hold "func", the file's one-file view (lib/gopkg: gosrc's names,
+ * per file) must find the function itself at its end (where the body of
+ * "func F() {" or "return func() {" has begun), and something else at the
+ * end of the line before.  Names gosrc cannot spell (compiler wrappers
+ * "-fm", "glob.", spaces) are skipped, and functions the sites checked
+ * already.  Files are read once each, from root/rel only.
  */
 static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const char *root,
                               const ge_match_map *map)
 {
 	struct src {
 		const char *rel; /* interned: compared by pointer; NULL = empty slot */
-		ge_gofile *f;
+		ge_gopkg *view;  /* a one-file view of it (lib/gopkg), NULL when unread */
+		ge_gopkg_file *f;
 	} *cache = NULL;
 	size_t mask = 63, n = 0, i, k;
 	int rc = 0;
@@ -513,7 +515,7 @@ static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const
 	for (i = 0; i < p->nfunctions; i++) {
 		const ge_pprof_function *f = &p->functions[i];
 		const char *name = fi[i].name, *got, *text;
-		ge_gofile *src = NULL;
+		ge_gopkg_file *src = NULL;
 		size_t len;
 		uint32_t start;
 		int agree;
@@ -544,27 +546,46 @@ static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const
 		while (cache[k].rel && cache[k].rel != fi[i].file)
 			k = (k + 1) & mask;
 		if (!cache[k].rel) {
-			char *path = ge_path_join(root, fi[i].file);
+			char *path = ge_path_join(root, fi[i].file), *slash;
+			ge_gopkg_source wt;
 			if (!path) {
 				rc = ge_error_set(GE_ENOMEM, "out of memory");
 				goto done;
 			}
-			if (ge_gofile_load(&src, path) < 0)
-				src = NULL; /* not on disk: nothing to compare */
-			free(path);
+			ge_gopkg_source_worktree(&wt);
 			cache[k].rel = fi[i].file;
-			cache[k].f = src;
 			n++;
+			slash = strrchr(path, '/');
+			if (slash) {
+				*slash = 0;
+				rc = ge_gopkg_open_files(&cache[k].view, *path ? path : "/", &wt);
+				if (rc == 0 &&
+				    ge_gopkg_get(&cache[k].f, cache[k].view, slash + 1) < 0)
+					ge_error_clear(); /* not on disk: nothing to compare */
+			}
+			free(path);
+			if (rc < 0)
+				goto done;
 		}
 		if (!(src = cache[k].f))
 			continue;
-		text = ge_gofile_line(src, start, &len);
-		got = text ? ge_gofile_func_at(src, start, (uint32_t)(len ? len : 1)) : "";
+		/* A one-file view names the file alone, as the profile's check
+		 * always has: package-level closures ("glob.") are skipped above. */
+		text = ge_gopkg_line(src, start, &len);
+		got = text ? ge_gopkg_func_at(src, start, (uint32_t)(len ? len : 1)) : "";
+		if (!got) {
+			rc = GE_ERROR; /* its message is set */
+			goto done;
+		}
 		agree = text && has_func(text, len) && strcmp(got, name) == 0;
 		if (agree && start > 1) {
 			/* ... and the line before is not in it yet. */
-			text = ge_gofile_line(src, start - 1, &len);
-			got = ge_gofile_func_at(src, start - 1, (uint32_t)(len ? len : 1));
+			text = ge_gopkg_line(src, start - 1, &len);
+			got = ge_gopkg_func_at(src, start - 1, (uint32_t)(len ? len : 1));
+			if (!got) {
+				rc = GE_ERROR;
+				goto done;
+			}
 			agree = strcmp(got, name) != 0;
 		}
 		c->start_checked++;
@@ -573,7 +594,7 @@ static int source_start_lines(ge_cost *c, const ge_pprof *p, funcinfo *fi, const
 	}
 done:
 	for (k = 0; k <= mask; k++)
-		ge_gofile_free(cache[k].f);
+		ge_gopkg_free(cache[k].view);
 	free(cache);
 	return rc;
 }
@@ -1174,80 +1195,4 @@ int ge_cost_open(ge_pprof **out, const char *path, const char *sample)
 	}
 	*out = p;
 	return 0;
-}
-
-/* ---- suggest --profile --------------------------------------------------------- */
-
-/* Positions by their cost, largest first; ties keep the given order. */
-typedef struct rank_ent {
-	size_t i;
-	int64_t v;
-} rank_ent;
-
-static int cmp_rank(const void *pa, const void *pb)
-{
-	const rank_ent *a = pa, *b = pb;
-	if (a->v != b->v)
-		return a->v > b->v ? -1 : 1;
-	return a->i < b->i ? -1 : a->i > b->i;
-}
-
-int ge_cost_rank(ge_cost **cost_out, size_t **order_out, const ge_pprof *p, const ge_cost_pos *pos,
-                 size_t n, const ge_cost_opts *o)
-{
-	ge_report *r = NULL;
-	ge_cost *c = NULL;
-	ge_cost_opts oo;
-	rank_ent *v = NULL;
-	size_t *order = NULL, i;
-	int rc;
-	*cost_out = NULL;
-	*order_out = NULL;
-	if ((rc = ge_report_new(&r)) < 0)
-		return rc;
-	if (o->mods && o->mods->n &&
-	    (rc = ge_report_set_meta(r, NULL, o->mods->mods[0].path, NULL, 0)) < 0)
-		goto done;
-	/* Each position as a heap diagnostic, in the given order (unsorted:
-	 * the join keeps r->diags' order, so diags[i] is pos[i]). */
-	for (i = 0; i < n; i++) {
-		ge_diag d;
-		memset(&d, 0, sizeof(d));
-		d.package = "";
-		d.file = pos[i].file;
-		d.line = pos[i].line;
-		d.column = 1;
-		d.kind = GE_KIND_ESCAPES;
-		d.subject = "";
-		d.message = pos[i].label ? pos[i].label : "";
-		d.function = "";
-		if ((rc = ge_report_add(r, &d)) < 0)
-			goto done;
-	}
-	oo = *o;
-	oo.source_lines = 1;
-	if ((rc = ge_cost_join(&c, p, r, &oo)) < 0)
-		goto done;
-	if (!(v = calloc(n ? n : 1, sizeof(*v))) || !(order = calloc(n ? n : 1, sizeof(*order)))) {
-		rc = ge_error_set(GE_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (i = 0; i < n; i++) {
-		v[i].i = i;
-		v[i].v = c->diags[i].bytes;
-	}
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_rank);
-	for (i = 0; i < n; i++)
-		order[i] = v[i].i;
-	*cost_out = c;
-	*order_out = order;
-	c = NULL;
-	order = NULL;
-done:
-	free(v);
-	free(order);
-	ge_cost_free(c);
-	ge_report_free(r);
-	return rc;
 }

@@ -27,10 +27,10 @@ typedef struct ge_module {
 typedef struct ge_modset {
 	ge_module *mods;
 	size_t n;
-	char *workfile; /* go.work path when in workspace mode, else NULL */
-	char *top;      /* what report paths are relative to: the module root, or
-			   in workspace mode the go.work directory (or the nearest
-			   directory above it that holds every used module too) */
+	char *workfile;   /* go.work path when in workspace mode, else NULL */
+	char *top;        /* what report paths are relative to: the module root, or
+	                     in workspace mode the go.work directory (or the nearest
+	                     directory above it that holds every used module too) */
 	char *go_version; /* the "go" line of go.mod / go.work, NULL if none */
 } ge_modset;
 
@@ -50,6 +50,8 @@ void ge_modset_release(ge_modset *m);
 const ge_module *ge_modset_lookup_path(const ge_modset *m, const char *abspath);
 /* The module whose path prefixes the import path (longest); NULL if none. */
 const ge_module *ge_modset_lookup_import(const ge_modset *m, const char *importpath);
+/* Is import path imp modpath itself or below it ("a/b" is within "a", "ab" is not)? */
+int ge_gocmd_import_within(const char *imp, const char *modpath);
 
 /*
  * go.mod and go.work are read only when they are regular files of at most
@@ -67,7 +69,7 @@ int ge_gomod_module_path(char **out, const char *text, size_t len);
  * malloc'd.  GE_ENOTFOUND with a message when there is none.
  */
 int ge_gocmd_find_go(char **out, const char *env_goescape_go, const char *env_path,
-		     const char *self);
+                     const char *self);
 
 /*
  * How many goescapes run this one: every go goescape starts gets
@@ -127,17 +129,20 @@ typedef struct ge_gcflag {
 
 /* A planned invocation. */
 typedef struct ge_goplan {
-	char **argv;   /* NULL-terminated: go, subcommand, merged flags..., args */
+	char **argv; /* NULL-terminated: go, subcommand, merged flags..., args */
 	size_t argc;
-	int user_m;    /* the user's own flags ask for -m: show compiler output */
-	char *chdir;   /* the -C directory if given (as written), else NULL */
+	int user_m;  /* the user's own flags ask for -m: show compiler output */
+	char *chdir; /* the -C directory if given (as written), else NULL */
 	/* ge_goplan_build_named: the import-path patterns of the named
 	 * packages (NULL = every main-module package), see ge_gocmd_scope. */
 	char **scope;
 	size_t nscope;
 } ge_goplan;
 
-#define GE_GOPLAN_INIT {.argv = NULL}
+#define GE_GOPLAN_INIT                                                                             \
+	{                                                                                          \
+		.argv = NULL                                                                       \
+	}
 
 /*
  * Plan a captured build: go is the real go, args are the user's arguments
@@ -147,7 +152,7 @@ typedef struct ge_goplan {
  * folded into the merged entries inserted after the subcommand (after -C).
  */
 int ge_goplan_build(ge_goplan *out, const char *go, char *const *args, size_t nargs,
-		    const char *goflags, const ge_modset *mods, const char *cwd);
+                    const char *goflags, const ge_modset *mods, const char *cwd);
 /*
  * The same for a build of named packages (goescape report/check PKG...):
  * -m goes only to the packages the positional arguments name, as
@@ -157,7 +162,7 @@ int ge_goplan_build(ge_goplan *out, const char *go, char *const *args, size_t na
  * ge_goplan_build.  The patterns are kept in out->scope.
  */
 int ge_goplan_build_named(ge_goplan *out, const char *go, char *const *args, size_t nargs,
-			  const char *goflags, const ge_modset *mods, const char *cwd);
+                          const char *goflags, const ge_modset *mods, const char *cwd);
 void ge_goplan_release(ge_goplan *p);
 
 /*
@@ -170,7 +175,7 @@ void ge_goplan_release(ge_goplan *p);
  * the main modules is named), freed with ge_strv_free().
  */
 int ge_gocmd_scope(char ***out, size_t *nout, char *const *pkgs, size_t npkgs,
-		   const ge_modset *mods, const char *cwd);
+                   const ge_modset *mods, const char *cwd);
 /* Is importpath selected by the scope (a NULL scope selects everything)? */
 int ge_gocmd_scope_match(char *const *scope, size_t n, const char *importpath);
 
@@ -180,17 +185,15 @@ int ge_gocmd_scope_match(char *const *scope, size_t n, const char *importpath);
  * from_cmdline[i] telling which), produce the -gcflags values to put on the
  * command line.  *out is a malloc'd array of malloc'd strings, *nout long.
  */
-int ge_gcflags_merge(char ***out, size_t *nout, const ge_gcflag *entries,
-		     const int *from_cmdline, size_t n, const ge_modset *mods, const char *cwd);
+int ge_gcflags_merge(char ***out, size_t *nout, const ge_gcflag *entries, const int *from_cmdline,
+                     size_t n, const ge_modset *mods, const char *cwd);
 /* The same with -m for the packages of a scope only (ge_gocmd_scope). */
 int ge_gcflags_merge_scoped(char ***out, size_t *nout, const ge_gcflag *entries,
-			    const int *from_cmdline, size_t n, const ge_modset *mods,
-			    const char *cwd, char *const *scope, size_t nscope);
+                            const int *from_cmdline, size_t n, const ge_modset *mods,
+                            const char *cwd, char *const *scope, size_t nscope);
 
 /* Split a GOFLAGS value the way go does (spaces, '' and "" quoting). */
 int ge_goflags_split(char ***out, size_t *nout, const char *goflags);
-
-
 
 /*
  * A go environment setting as go would see it: the process environment,

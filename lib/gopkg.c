@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "golex.h"
+#include "gostmt.h"
 
 /* How much of a file is read to find its header; more when it is longer. */
 #define HEADER_PREFIX 4096
@@ -24,7 +25,6 @@ static const char mark[] = "//goescape:ignore";
 
 /* ------------------------------------------------------------------ */
 /* Providers                                                          */
-
 
 static int read_disk(const char *path, size_t max, ge_buf *out)
 {
@@ -233,6 +233,39 @@ void ge_gopkg_source_overlay(ge_gopkg_source *out, const ge_gopkg_overlay *ov)
 	out->ud = (void *)(uintptr_t)ov; /* only read through */
 }
 
+/* One text of the caller's at one path; every other path does not exist. */
+static int text_list(void *ud, const char *dir, char ***names, size_t *n)
+{
+	const ge_gopkg_text_file *t = ud;
+	const char *base;
+	*names = NULL;
+	*n = 0;
+	if (!in_dir(t->path, dir, &base))
+		return 0;
+	if (!(*names = calloc(1, sizeof(char *))) || !((*names)[0] = ge_strdup(base))) {
+		free(*names);
+		*names = NULL;
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	}
+	*n = 1;
+	return 0;
+}
+
+static int text_read(void *ud, const char *path, size_t max, ge_buf *out)
+{
+	const ge_gopkg_text_file *t = ud;
+	if (strcmp(path, t->path) != 0)
+		return ge_error_set(GE_ENOTFOUND, "cannot read '%s': no such file", path);
+	return ge_buf_put(out, t->text, max && max < t->len ? max : t->len);
+}
+
+void ge_gopkg_source_text(ge_gopkg_source *out, const ge_gopkg_text_file *t)
+{
+	out->list = text_list;
+	out->read = text_read;
+	out->ud = (void *)t;
+}
+
 /* ------------------------------------------------------------------ */
 /* The view                                                           */
 
@@ -257,7 +290,8 @@ struct ge_gopkg_file {
 	size_t nmarks;
 	closure_ent *clos; /* sorted by name */
 	size_t nclos;
-	ge_golex lx; /* kept for expression questions; src NULL until then */
+	ge_golex lx;           /* kept for expression questions; src NULL until then */
+	ge_gostmt_file *stmts; /* the statement view, NULL until asked for */
 };
 
 struct ge_gopkg {
@@ -285,6 +319,7 @@ static void file_free(ge_gopkg_file *f)
 		free(f->clos[i].name);
 	free(f->clos);
 	ge_golex_release(&f->lx);
+	ge_gostmt_free(f->stmts);
 	free(f);
 }
 
@@ -602,6 +637,17 @@ static int add_mark(uint32_t **v, size_t *n, size_t *cap, uint32_t line)
 	return 0;
 }
 
+/* The line token t ends on (a raw string or a general comment spans
+ * lines): the comment walks below skip each token with it. */
+static uint32_t tok_end_line(const ge_golex *lx, uint32_t t)
+{
+	uint32_t line = lx->toks[t].line;
+	size_t i;
+	for (i = lx->toks[t].off; i < (size_t)lx->toks[t].off + lx->toks[t].len; i++)
+		line += lx->src[i] == '\n';
+	return line;
+}
+
 /*
  * The lines on which a comment holds the mark.  Comments are what lies
  * between golex's tokens (white space aside), so a string or rune literal
@@ -649,11 +695,8 @@ static int find_marks(const ge_golex *lx, uint32_t **marks, size_t *nmarks)
 				i++;
 			}
 		}
-		/* Skip the token, counting the lines it spans. */
-		line = lx->toks[t].line;
-		for (i = lx->toks[t].off; i < (size_t)lx->toks[t].off + lx->toks[t].len; i++)
-			if (src[i] == '\n')
-				line++;
+		line = tok_end_line(lx, t);
+		i = (size_t)lx->toks[t].off + lx->toks[t].len;
 	}
 	return 0;
 }
@@ -779,6 +822,17 @@ const char *ge_gopkg_text(const ge_gopkg_file *f, size_t *len)
 {
 	*len = f->len;
 	return f->src;
+}
+
+int ge_gopkg_gostmt(const ge_gostmt_file **out, ge_gopkg_file *f)
+{
+	int rc;
+	assert(out && f);
+	*out = NULL;
+	if (!f->stmts && (rc = ge_gostmt_parse(&f->stmts, f->src, f->len)) < 0)
+		return rc;
+	*out = f->stmts;
+	return 0;
 }
 
 int ge_gopkg_expr_end(uint32_t *end_col, ge_gopkg_file *f, uint32_t line, uint32_t col)
@@ -969,10 +1023,8 @@ int ge_gopkg_directives(ge_gopkg_directive **out, size_t *n, const ge_golex *lx)
 				i++;
 			}
 		}
-		line = lx->toks[t].line;
-		for (i = lx->toks[t].off; i < (size_t)lx->toks[t].off + lx->toks[t].len; i++)
-			if (src[i] == '\n')
-				line++;
+		line = tok_end_line(lx, t);
+		i = (size_t)lx->toks[t].off + lx->toks[t].len;
 	}
 	free(depth);
 	if (rc < 0) {

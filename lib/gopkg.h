@@ -49,6 +49,7 @@
 #include "common.h"
 #include "golex.h"
 #include "gosrc.h"
+#include "gostmt.h"
 
 /*
  * A source provider: how the view reads a directory and a file.  Paths are
@@ -81,6 +82,19 @@ typedef struct ge_gopkg_overlay {
 } ge_gopkg_overlay;
 void ge_gopkg_source_overlay(ge_gopkg_source *out, const ge_gopkg_overlay *ov);
 
+/*
+ * A text of the caller's as the one file at path (absolute; lists as its
+ * base name in its directory); every other path does not exist.  For a
+ * rewritten file that is on no disk (suggest's rewrite entry point).  t and
+ * its strings are borrowed by the provider.
+ */
+typedef struct ge_gopkg_text_file {
+	const char *path;
+	const char *text;
+	size_t len;
+} ge_gopkg_text_file;
+void ge_gopkg_source_text(ge_gopkg_source *out, const ge_gopkg_text_file *t);
+
 /* The build configuration that selects the files (see above).  Strings and
  * arrays are borrowed for the life of the view.  NULL goos/goarch mean
  * "linux"/"amd64"; go_minor 0 means every go1.N tag is satisfied. */
@@ -99,6 +113,17 @@ typedef struct ge_gopkg_build {
 	{                                                                                          \
 		.goos = NULL                                                                       \
 	}
+
+/*
+ * A build configuration in go's words, copied into *out, which owns it
+ * until ge_gopkg_build_release(): tags as -tags writes them (comma-
+ * separated; NULL or "" for none), go_version as "go1.26.8" (NULL or
+ * another form: every go1.N tag).  Empty goos/goarch are NULL.  0 or
+ * GE_ENOMEM (then *out is released).  Release only a build made here.
+ */
+int ge_gopkg_build_set(ge_gopkg_build *out, const char *goos, const char *goarch, int cgo,
+                       const char *tags, const char *go_version);
+void ge_gopkg_build_release(ge_gopkg_build *b);
 
 typedef struct ge_gopkg ge_gopkg;
 typedef struct ge_gopkg_file ge_gopkg_file;
@@ -166,6 +191,13 @@ uint64_t ge_gopkg_line_hash(const ge_gopkg_file *f, uint32_t line);
 
 /* The file's bytes as read: borrowed, valid until ge_gopkg_free(). */
 const char *ge_gopkg_text(const ge_gopkg_file *f, size_t *len);
+
+/*
+ * The file's statements, blocks and imports (lib/gostmt) for the rewrite
+ * rules: parsed on the first question and kept, *out borrowed until
+ * ge_gopkg_free().  0, or gostmt's error (GE_ENOMEM, GE_EBADINPUT).
+ */
+int ge_gopkg_gostmt(const ge_gostmt_file **out, ge_gopkg_file *f);
 
 /*
  * The expression the compiler points at with line:col (bytes, from 1), as

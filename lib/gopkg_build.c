@@ -7,6 +7,7 @@
 #include "gopkg.h"
 #include "gopkg_build.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "golex.h"
@@ -263,7 +264,6 @@ int ge_gopkg_name_ok(const char *name, const ge_gopkg_build *b)
 /* ------------------------------------------------------------------ */
 /* Headers                                                            */
 
-
 static int is_sp(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r';
@@ -433,4 +433,58 @@ int ge_gopkg__header_read(ge_gopkg__header *h, const char *src, size_t len, int 
 done:
 	ge_golex_release(&lx);
 	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* A configuration in go's words                                      */
+
+void ge_gopkg_build_release(ge_gopkg_build *b)
+{
+	size_t i;
+	for (i = 0; i < b->ntags; i++)
+		free((char *)b->tags[i]);
+	free((void *)b->tags);
+	free((char *)b->goos);
+	free((char *)b->goarch);
+	b->goos = b->goarch = NULL;
+	b->tags = NULL;
+	b->ntags = 0;
+}
+
+int ge_gopkg_build_set(ge_gopkg_build *out, const char *goos, const char *goarch, int cgo,
+                       const char *tags, const char *go_version)
+{
+	ge_gopkg_build b = GE_GOPKG_BUILD_INIT;
+	char **v = NULL;
+	size_t n = 1, i;
+	const char *t;
+	b.cgo = cgo;
+	/* "go1.26.8" -> 26; 0 (every go1.N tag) when unknown. */
+	if (go_version && strncmp(go_version, "go1.", 4) == 0)
+		b.go_minor = atoi(go_version + 4);
+	if ((goos && *goos && !(b.goos = ge_strdup(goos))) ||
+	    (goarch && *goarch && !(b.goarch = ge_strdup(goarch))))
+		goto oom;
+	if (tags && *tags) {
+		for (t = tags; *t; t++)
+			n += *t == ',';
+		if (!(v = calloc(n, sizeof(*v))))
+			goto oom;
+		b.tags = (const char *const *)v;
+		for (t = tags; *t; t += *t == ',') {
+			size_t l = strcspn(t, ",");
+			if (l && !(v[b.ntags++] = ge_strndup(t, l)))
+				goto oom;
+			t += l;
+		}
+	}
+	*out = b;
+	return 0;
+oom:
+	for (i = 0; v && i < n; i++)
+		free(v[i]);
+	b.ntags = 0;
+	ge_gopkg_build_release(&b);
+	*out = (ge_gopkg_build)GE_GOPKG_BUILD_INIT;
+	return ge_error_set(GE_ENOMEM, "out of memory");
 }

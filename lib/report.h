@@ -40,25 +40,25 @@ typedef struct ge_diag {
 	const char *file;     /* relative to the module root, '/'-separated */
 	const char *function; /* gosrc notation; "" at package level */
 	const char *subject;
-	const char *message;  /* the compiler's message text */
+	const char *message; /* the compiler's message text */
 	uint32_t line, column;
 	ge_kind kind;
 	ge_status status;
-	uint64_t line_hash;   /* ge_hash_nospace of the source line; 0 if unknown */
-	uint32_t explain;     /* index+1 into the report's explanations; 0 if none */
+	uint64_t line_hash; /* ge_hash_nospace of the source line; 0 if unknown */
+	uint32_t explain;   /* index+1 into the report's explanations; 0 if none */
 	/* F of the compiler's "inlining call to F" at this position, when the
 	 * diagnostic's text is F's, not the source line's; NULL otherwise. */
 	const char *inlined_from;
-	uint32_t count;       /* allocation sites printed at this position; 0 is taken as 1 */
-	uint32_t group;       /* which compiler output block it came from (see above); 0 if
-	                         unknown.  Only ge_report_sort() reads it; never serialised */
+	uint32_t count;            /* allocation sites printed at this position; 0 is taken as 1 */
+	uint32_t group;            /* which compiler output block it came from (see above); 0 if
+	                              unknown.  Only ge_report_sort() reads it; never serialised */
 	const char *from_file;     /* GE_STATUS_MOVED: where base had it; else NULL */
 	const char *from_function; /* likewise */
 	/* Attribution's answer for ge_config_filter, from the source it read
-	 * anyway: GE_MARK_YES when the line or the one above holds
-	 * "//goescape:ignore" as text, GE_MARK_NO when neither does,
-	 * GE_MARK_UNKNOWN (0: read back from JSON, or no source) to read the
-	 * file again.  Never serialised. */
+	 * anyway: GE_MARK_YES when a comment on the line or the one above
+	 * holds "//goescape:ignore" (lib/gopkg's ge_gopkg_ignored), GE_MARK_NO
+	 * when none does, GE_MARK_UNKNOWN (0: read back from JSON, or no
+	 * source) to read the file again.  Never serialised. */
 	uint8_t mark;
 } ge_diag;
 
@@ -82,7 +82,7 @@ typedef struct ge_report {
 	ge_diag *fixed;
 	size_t nfixed, fixed_alloc;
 	struct ge_arena *arena;
-	char **explain;   /* -m=2 explanation text per index, owned */
+	char **explain; /* -m=2 explanation text per index, owned */
 	size_t nexplain, explain_alloc;
 	/* The build configuration (lib/goconfig), owned; NULL when unknown
 	   (compiler output read with --input, a report of an older goescape). */
@@ -99,8 +99,8 @@ const char *ge_report_intern(ge_report *r, const char *s, size_t len);
 /* Append a diagnostic; its strings are interned into the report. */
 int ge_report_add(ge_report *r, const ge_diag *d);
 int ge_report_add_fixed(ge_report *r, const ge_diag *d);
-int ge_report_set_meta(ge_report *r, const char *go_version, const char *module,
-		       const char *commit, int dirty);
+int ge_report_set_meta(ge_report *r, const char *go_version, const char *module, const char *commit,
+                       int dirty);
 
 /* Canonical order; identical diagnostics folded into one with a count. */
 void ge_report_sort(ge_report *r);

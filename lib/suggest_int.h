@@ -5,7 +5,9 @@
  * The modules and what each owns:
  *   suggest_rules.c   the rules: matches in a file's tokens (lib/gostmt on
  *                     lib/golex), where a rewrite may go, its text, a file's
- *                     rendered text with buffers and import edits
+ *                     rendered text with buffers and import edits; the
+ *                     files, their text and statements, through lib/gopkg's
+ *                     views (work tree, or the overlay for a round's file)
  *   suggest_probe.c   the type of each fmt argument, from probe builds
  *   suggest_behave.c  the behaviour check: old against new per (rule, type)
  *   suggest_work.c    work files, the overlay, running go and gofmt, the
@@ -31,8 +33,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "gopkg.h"
 #include "gostmt.h"
-#include "gosrc.h"
 #include "overlay.h"
 #include "run.h"
 #include "udiff.h"
@@ -132,14 +134,21 @@ typedef struct cand {
 	size_t unit;
 } cand;
 
+/*
+ * A file the rules read: its text and statements come from its package's
+ * view (lib/gopkg), borrowed from it (text, x, pf valid while the view is
+ * open: sctx's views, or own for a text of the caller's).
+ */
 typedef struct sfile {
 	char *rel, *abs, *pkg;
-	char *text;
+	const char *text;
 	size_t len;
-	ge_gostmt_file *x;
-	ge_gofile *gf;
-	const char *fmt_name; /* NULL when fmt is not imported under a name */
-	const char *sc_name;  /* strconv's name here: the import's, or "strconv" to add */
+	const ge_gostmt_file *x;
+	ge_gopkg_file *pf;
+	ge_gopkg *own;                /* a one-file view of a text of the caller's, or NULL */
+	ge_gopkg_text_file *own_text; /* own's provider (malloc'd: sfiles move) */
+	const char *fmt_name;         /* NULL when fmt is not imported under a name */
+	const char *sc_name;          /* strconv's name here: the import's, or "strconv" to add */
 	int sc_imported;
 	int sc_dot;       /* strconv is imported with "." only: its functions go unqualified */
 	int gofmt_clean;  /* -1 unknown */
@@ -152,6 +161,12 @@ typedef struct sfile {
 	uint64_t tested_hash; /* content whose tests passed, 0 none */
 	int base_tests;       /* its package's tests without rewrites: 1 pass, -1 fail, 0 unknown */
 } sfile;
+
+/* One package directory's view, opened at its first file. */
+typedef struct sview {
+	char *dir;
+	ge_gopkg *p;
+} sview;
 
 typedef struct sctx {
 	const ge_suggest_opts *o;
@@ -187,6 +202,9 @@ typedef struct sctx {
 	int asserts;
 	struct ge_assert_result *abase;
 	struct ge_cost_sites *asites;
+	/* The work tree's views the files are read through (lib/gopkg). */
+	sview *views;
+	size_t nviews;
 } sctx;
 
 static inline int oom(void)
@@ -269,7 +287,14 @@ void ge_suggest__reject(cand *c, const char *fmt, ...) GE_PRINTF(2, 3);
 void ge_suggest__asserts_release(sctx *s);
 void ge_suggest__sfile_release(sfile *f);
 int ge_suggest__sfile_scan(sfile *f, char *text, size_t len);
-int ge_suggest__sfile_load(sfile *f, const char *top, const char *rel, const char *pkg);
+int ge_suggest__sfile_load(sctx *s, sfile *f, const char *rel, const char *pkg);
+void ge_suggest__views_free(sctx *s);
+/* The name of the function c is in, malloc'd: the base report's (package-
+ * wide, as attribution gives it and the compiler does).  0 or GE_ENOMEM. */
+int ge_suggest__func_at(char **out, const sctx *s, const cand *c);
+/* f's text as the next build sees it, backed by backing (this round's file,
+ * after gofmt): read through gopkg's overlay provider, appended to out. */
+int ge_suggest__round_read(ge_buf *out, const sfile *f, const char *backing);
 int ge_suggest__load_files(sctx *s, const ge_report *r);
 int ge_suggest__find_in_file(sctx *s, size_t fi);
 void ge_suggest__prefilter(sctx *s, cand *c);

@@ -78,6 +78,7 @@ static void cleanup(sctx *s)
 	for (i = 0; i < s->nfiles; i++)
 		ge_suggest__sfile_release(&s->files[i]);
 	free(s->files);
+	ge_suggest__views_free(s);
 	for (i = 0; i < s->nc; i++) {
 		free(s->c[i].reason);
 		free(s->c[i].dst_type);
@@ -174,8 +175,9 @@ static int assemble(sctx *s)
 			g->rule = ge_suggest__rule_names[c->rule];
 			g->line = t->line;
 			g->column = t->col;
+			if ((rc = ge_suggest__func_at(&g->function, s, c)) < 0)
+				break;
 			if (!(g->package = ge_strdup(f->pkg)) || !(g->file = ge_strdup(f->rel)) ||
-			    !(g->function = ge_strdup(ge_gofile_func_at(f->gf, t->line, t->col))) ||
 			    !(g->before = dup_toks(f->x, c->first, c->last))) {
 				rc = oom();
 				break;
@@ -458,7 +460,7 @@ int ge_suggest_covered_each(size_t *out, unsigned char *marks, const ge_report *
 				s.files = nf;
 				s.fcap = nc;
 			}
-			rc = ge_suggest__sfile_load(&s.files[s.nfiles], top, d->file, d->package);
+			rc = ge_suggest__sfile_load(&s, &s.files[s.nfiles], d->file, d->package);
 			s.nfiles++;
 			if (rc == GE_ENOTFOUND) {
 				rc = 0;

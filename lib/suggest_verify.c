@@ -119,7 +119,7 @@ int ge_suggest__prepare_round(sctx *s)
 		f->round_len = 0;
 		if (!prepath[i])
 			continue;
-		if ((rc = ge_file_read(&post, prepath[i])) < 0)
+		if ((rc = ge_suggest__round_read(&post, f, prepath[i])) < 0)
 			goto done;
 		if (post.len != pre[i].len ||
 		    memcmp(ge_buf_cstr(&post), ge_buf_cstr(&pre[i]), post.len)) {
@@ -260,8 +260,8 @@ static int in_callee(const sctx *s, const cand *c, const char *reason)
 	memcpy(name, b, n);
 	name[n] = '\0';
 	own = own_name(name, &n);
-	fn = ge_gofile_func_at(s->files[c->file].gf, s->files[c->file].x->toks[c->first].line,
-	                       s->files[c->file].x->toks[c->first].col);
+	fn = ge_gopkg_func_at(s->files[c->file].pf, s->files[c->file].x->toks[c->first].line,
+	                      s->files[c->file].x->toks[c->first].col);
 	fo = own_name(fn, &fon);
 	return fon == n && memcmp(fo, own, n) == 0;
 }

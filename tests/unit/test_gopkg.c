@@ -746,11 +746,76 @@ static void test_open_files(void **state)
 	remove_dir(dir);
 }
 
+/* The statement view is parsed once and kept; the text provider is one file. */
+static void test_gostmt_and_text(void **state)
+{
+	static const char text[] = "package q\n\nimport s \"strconv\"\n\n"
+	                           "var F = func(n int) string { return s.Itoa(n) }\n";
+	ge_gopkg_text_file tf = {"/m/q/x.go", text, sizeof(text) - 1};
+	ge_gopkg_source src;
+	ge_gopkg_build b = GE_GOPKG_BUILD_INIT;
+	ge_gopkg *p = NULL;
+	ge_gopkg_file *f = NULL;
+	const ge_gostmt_file *x1 = NULL, *x2 = NULL;
+	ge_gopkg_stats st;
+	const char *t;
+	size_t n;
+	(void)state;
+	ge_gopkg_source_text(&src, &tf);
+	assert_int_equal(ge_gopkg_open(&p, "/m/q", &src, &b), 0);
+	assert_int_equal(ge_gopkg_nfiles(p), 1);
+	assert_string_equal(ge_gopkg_file_name(p, 0), "x.go");
+	assert_int_equal(ge_gopkg_get(&f, p, "x.go"), 0);
+	assert_int_equal(ge_gopkg_get(&f, p, "y.go"), GE_ENOTFOUND);
+	assert_int_equal(ge_gopkg_get(&f, p, "x.go"), 0);
+	t = ge_gopkg_text(f, &n);
+	assert_int_equal(n, sizeof(text) - 1);
+	assert_memory_equal(t, text, n);
+	assert_int_equal(ge_gopkg_gostmt(&x1, f), 0);
+	assert_int_equal(ge_gopkg_gostmt(&x2, f), 0);
+	assert_ptr_equal(x1, x2);
+	assert_string_equal(ge_gostmt_import_name(x1, "strconv", NULL), "s");
+	assert_string_equal(ge_gopkg_func_at(f, 5, 30), "init.func1");
+	ge_gopkg_stats_get(&st, p);
+	assert_int_equal(st.scanned, 1);
+	ge_gopkg_free(p);
+	/* Another directory lists nothing. */
+	assert_int_equal(ge_gopkg_open(&p, "/m/r", &src, &b), 0);
+	assert_int_equal(ge_gopkg_nfiles(p), 0);
+	ge_gopkg_free(p);
+}
+
+/* A build in go's words: tags split, the Go minor read, strings owned. */
+static void test_build_set(void **state)
+{
+	ge_gopkg_build b;
+	(void)state;
+	assert_int_equal(ge_gopkg_build_set(&b, "windows", "", 0, "a,bb", "go1.26.8"), 0);
+	assert_string_equal(b.goos, "windows");
+	assert_null(b.goarch);
+	assert_int_equal(b.cgo, 0);
+	assert_int_equal(b.go_minor, 26);
+	assert_int_equal(b.ntags, 2);
+	assert_string_equal(b.tags[0], "a");
+	assert_string_equal(b.tags[1], "bb");
+	assert_int_equal(ge_gopkg_name_ok("x_windows.go", &b), 1);
+	assert_int_equal(ge_gopkg_eval_constraint("bb && !linux", 12, &b), 1);
+	ge_gopkg_build_release(&b);
+	assert_int_equal(ge_gopkg_build_set(&b, NULL, NULL, 1, "", "devel"), 0);
+	assert_null(b.goos);
+	assert_int_equal(b.ntags, 0);
+	assert_int_equal(b.go_minor, 0);
+	assert_int_equal(b.cgo, 1);
+	ge_gopkg_build_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_compile_order),
 	    cmocka_unit_test(test_open_files),
+	    cmocka_unit_test(test_gostmt_and_text),
+	    cmocka_unit_test(test_build_set),
 	    cmocka_unit_test(test_names_go126),
 	    cmocka_unit_test(test_names_go126_tags),
 	    cmocka_unit_test(test_names_go126_windows),

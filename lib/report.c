@@ -435,18 +435,50 @@ void ge_report_summary(const ge_report *r, ge_summary *out)
 	}
 }
 
+/* v as 16 lowercase hex digits, no terminator. */
+static void hex16(char out[16], uint64_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	int i;
+	for (i = 15; i >= 0; i--, v >>= 4)
+		out[i] = hex[v & 15];
+}
+
+/* v in decimal; the digits written (at most 10, no terminator). */
+static size_t dec32(char out[10], uint32_t v)
+{
+	char t[10];
+	size_t n = 0, i;
+	do
+		t[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	for (i = 0; i < n; i++)
+		out[i] = t[n - 1 - i];
+	return n;
+}
+
+/* ",KEY" followed by the decimal v: the JSON writer's numbers, no printf. */
+static int put_num(ge_buf *b, const char *key, size_t klen, uint32_t v)
+{
+	char num[10];
+	size_t n = dec32(num, v);
+	return ge_buf_put(b, key, klen) < 0 || ge_buf_put(b, num, n) < 0 ? GE_ENOMEM : 0;
+}
+
 void ge_diag_fingerprint(const ge_diag *d, char out[17])
 {
 	/* Identity, not position: file, function, kind, subject, line text. */
 	uint64_t h = GE_HASH_SEED;
-	char lh[17];
+	char lh[16];
+	const char *kind = ge_kind_name(d->kind);
 	h = ge_hash_bytes(h, d->file, strlen(d->file) + 1);
 	h = ge_hash_bytes(h, d->function, strlen(d->function) + 1);
-	h = ge_hash_bytes(h, ge_kind_name(d->kind), strlen(ge_kind_name(d->kind)) + 1);
+	h = ge_hash_bytes(h, kind, strlen(kind) + 1);
 	h = ge_hash_bytes(h, d->subject, strlen(d->subject) + 1);
-	snprintf(lh, sizeof(lh), "%016llx", (unsigned long long)d->line_hash);
+	hex16(lh, d->line_hash);
 	h = ge_hash_bytes(h, lh, 16);
-	snprintf(out, 17, "%016llx", (unsigned long long)h);
+	hex16(out, h);
+	out[16] = '\0';
 }
 
 int ge_diag_put_json_site(ge_buf *b, const ge_diag *d)
@@ -454,9 +486,13 @@ int ge_diag_put_json_site(ge_buf *b, const ge_diag *d)
 	int rc = 0;
 	rc |= ge_buf_puts(b, "\"file\":");
 	rc |= ge_buf_put_json(b, d->file);
-	rc |= ge_buf_printf(b, ",\"line\":%u,\"column\":%u,\"function\":", d->line, d->column);
+	rc |= put_num(b, ",\"line\":", 8, d->line);
+	rc |= put_num(b, ",\"column\":", 10, d->column);
+	rc |= ge_buf_puts(b, ",\"function\":");
 	rc |= ge_buf_put_json(b, d->function);
-	rc |= ge_buf_printf(b, ",\"kind\":\"%s\",\"subject\":", ge_kind_name(d->kind));
+	rc |= ge_buf_puts(b, ",\"kind\":\"");
+	rc |= ge_buf_puts(b, ge_kind_name(d->kind));
+	rc |= ge_buf_puts(b, "\",\"subject\":");
 	rc |= ge_buf_put_json(b, d->subject);
 	rc |= ge_buf_puts(b, ",\"message\":");
 	rc |= ge_buf_put_json(b, d->message);
@@ -473,9 +509,12 @@ static int put_diag(ge_buf *b, const ge_report *r, const ge_diag *d)
 	rc |= ge_buf_putc(b, ',');
 	rc |= ge_diag_put_json_site(b, d);
 	if (ge_diag_count(d) > 1)
-		rc |= ge_buf_printf(b, ",\"count\":%u", ge_diag_count(d));
-	if (d->status != GE_STATUS_NONE)
-		rc |= ge_buf_printf(b, ",\"status\":\"%s\"", ge_status_name(d->status));
+		rc |= put_num(b, ",\"count\":", 9, ge_diag_count(d));
+	if (d->status != GE_STATUS_NONE) {
+		rc |= ge_buf_puts(b, ",\"status\":\"");
+		rc |= ge_buf_puts(b, ge_status_name(d->status));
+		rc |= ge_buf_putc(b, '"');
+	}
 	if (d->status == GE_STATUS_MOVED && d->from_file) {
 		rc |= ge_buf_puts(b, ",\"moved_from\":{\"file\":");
 		rc |= ge_buf_put_json(b, d->from_file);
@@ -483,8 +522,12 @@ static int put_diag(ge_buf *b, const ge_report *r, const ge_diag *d)
 		rc |= ge_buf_put_json(b, d->from_function ? d->from_function : "");
 		rc |= ge_buf_putc(b, '}');
 	}
-	rc |= ge_buf_printf(b, ",\"fingerprint\":\"%s\",\"line_hash\":\"%016llx\"", fp,
-			    (unsigned long long)d->line_hash);
+	{
+		char t[] = ",\"fingerprint\":\"0123456789abcdef\",\"line_hash\":\"0123456789abcdef\"";
+		memcpy(t + 16, fp, 16);
+		hex16(t + 47, d->line_hash);
+		rc |= ge_buf_put(b, t, sizeof(t) - 1);
+	}
 	if (d->inlined_from) {
 		rc |= ge_buf_puts(b, ",\"inlined_from\":");
 		rc |= ge_buf_put_json(b, d->inlined_from);

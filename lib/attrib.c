@@ -579,10 +579,9 @@ static int set_group(ge_attrib *a, const char *pkg, size_t len)
 	a->in_scope = (m || (!a->scope && strcmp(a->pkg, "command-line-arguments") == 0)) &&
 	              ge_gocmd_scope_match(a->scope, a->nscope, a->pkg);
 	if (m) {
-		size_t mn = strlen(m->path);
+		const char *rel = ge_module_rel_import(m, a->pkg);
 		a->pkgmod = m;
-		a->pkgdir =
-		    a->pkg[mn] ? ge_path_join(m->root, a->pkg + mn + 1) : ge_strdup(m->root);
+		a->pkgdir = rel && *rel ? ge_path_join(m->root, rel) : ge_strdup(m->root);
 		if (!a->pkgdir)
 			return ge_error_set(GE_ENOMEM, "out of memory");
 	}

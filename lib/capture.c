@@ -450,7 +450,9 @@ static int find_code(char **pkg, const char *dir, const char *imp, char *const *
 		if (gomod && lstat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
 		    access(gomod, F_OK) != 0) {
 			ge_buf b = GE_BUF_INIT;
-			if (ge_buf_printf(&b, "%s/%s", imp, n) == 0)
+			/* module std's packages have no prefix: "strconv", not "std/strconv" */
+			if (depth == 0 && strcmp(imp, "std") == 0 ? ge_buf_puts(&b, n) == 0
+			                                          : ge_buf_printf(&b, "%s/%s", imp, n) == 0)
 				sub = ge_buf_detach(&b);
 			if (sub)
 				found = find_code(pkg, p, sub, scope, nscope, depth + 1);
@@ -911,9 +913,13 @@ static int verify_quiet(ge_report **out, int *status, const ge_capture_opts *o, 
 		args[nargs++] = ge_strdup(o->args[i]);
 	for (j = 0; j < (scope ? nscope : o->mods->n); j++) {
 		ge_buf b = GE_BUF_INIT;
+		char *all = scope ? NULL : ge_module_all_pattern(&o->mods->mods[j]);
 		if (scope ? ge_buf_printf(&b, "-gcflags=%s=-m=2", scope[j]) < 0
-		          : ge_buf_printf(&b, "-gcflags=%s/...=-m=2", o->mods->mods[j].path) < 0)
+		          : !all || ge_buf_printf(&b, "-gcflags=%s=-m=2", all) < 0) {
+			free(all);
 			break;
+		}
+		free(all);
 		args[nargs++] = ge_buf_detach(&b);
 	}
 	for (i = lead; i < o->nargs; i++)
@@ -967,13 +973,8 @@ int ge_capture_packages(ge_report **out, int *status, const ge_capture_opts *o, 
 	for (i = 0; i < npkgs; i++)
 		args[nargs++] = ge_strdup(pkgs[i]);
 	if (!npkgs)
-		for (i = 0; i < o->mods->n; i++) {
-			ge_buf b = GE_BUF_INIT;
-			if (ge_buf_printf(&b, "%s/...", o->mods->mods[i].path) == 0)
-				args[nargs++] = ge_buf_detach(&b);
-			else
-				args[nargs++] = NULL;
-		}
+		for (i = 0; i < o->mods->n; i++)
+			args[nargs++] = ge_module_all_pattern(&o->mods->mods[i]);
 	for (i = 0; i < nargs; i++)
 		if (!args[i]) {
 			rc = ge_error_set(GE_ENOMEM, "out of memory");

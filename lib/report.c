@@ -499,6 +499,118 @@ int ge_diag_put_json_site(ge_buf *b, const ge_diag *d)
 	return rc ? GE_ENOMEM : 0;
 }
 
+/* Is s printable ASCII with nothing JSON escapes?  *n is its length then. */
+static int plain_ascii(const char *s, size_t *n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\')
+			return 0;
+	*n = (size_t)(p - (const unsigned char *)s);
+	return 1;
+}
+
+/* Raw writes into room reserved beforehand (put_diag_plain). */
+#define W_LIT(w, lit) (memcpy((w), (lit), sizeof(lit) - 1), (w) += sizeof(lit) - 1)
+#define W_STR(w, s, n) (*(w)++ = '"', memcpy((w), (s), (n)), (w) += (n), *(w)++ = '"')
+
+/*
+ * The fingerprint of consecutive diagnostics of one file and function
+ * hashes that prefix once (the hash is a running one over the fields in
+ * ge_diag_fingerprint's order, so the result is the same).
+ */
+typedef struct fp_memo {
+	const char *file, *function;
+	uint64_t h;
+} fp_memo;
+
+static void fingerprint_memo(const ge_diag *d, fp_memo *m, char out[17])
+{
+	uint64_t h;
+	char lh[16];
+	const char *kind = ge_kind_name(d->kind);
+	if (m->file != d->file || m->function != d->function) {
+		m->h = ge_hash_bytes(GE_HASH_SEED, d->file, strlen(d->file) + 1);
+		m->h = ge_hash_bytes(m->h, d->function, strlen(d->function) + 1);
+		m->file = d->file;
+		m->function = d->function;
+	}
+	h = ge_hash_bytes(m->h, kind, strlen(kind) + 1);
+	h = ge_hash_bytes(h, d->subject, strlen(d->subject) + 1);
+	hex16(lh, d->line_hash);
+	h = ge_hash_bytes(h, lh, 16);
+	hex16(out, h);
+	out[16] = '\0';
+}
+
+/*
+ * put_diag for the common diagnostic: every string plain ASCII, no move,
+ * no explanation.  Room for the whole object is reserved once and written
+ * in place; 1 when written, 0 when put_diag must do it, GE_ENOMEM.  The
+ * bytes are exactly put_diag's.
+ */
+static int put_diag_plain(ge_buf *b, const ge_diag *d, fp_memo *m)
+{
+	size_t np, nf, nfn, ns, nm, ni = 0, need;
+	const char *kind = ge_kind_name(d->kind);
+	char num[10], *w;
+	if (d->explain || d->status == GE_STATUS_MOVED || !plain_ascii(d->package, &np) ||
+	    !plain_ascii(d->file, &nf) || !plain_ascii(d->function, &nfn) ||
+	    !plain_ascii(d->subject, &ns) || !plain_ascii(d->message, &nm) ||
+	    (d->inlined_from && !plain_ascii(d->inlined_from, &ni)))
+		return 0;
+	need = np + nf + nfn + ns + nm + ni + 512; /* the keys, numbers and hashes: under 300 */
+	if (ge_buf_grow(b, need) < 0)
+		return GE_ENOMEM;
+	w = b->ptr + b->len;
+	W_LIT(w, "{\"package\":");
+	W_STR(w, d->package, np);
+	W_LIT(w, ",\"file\":");
+	W_STR(w, d->file, nf);
+	W_LIT(w, ",\"line\":");
+	memcpy(w, num, dec32(num, d->line));
+	w += dec32(num, d->line);
+	W_LIT(w, ",\"column\":");
+	memcpy(w, num, dec32(num, d->column));
+	w += dec32(num, d->column);
+	W_LIT(w, ",\"function\":");
+	W_STR(w, d->function, nfn);
+	W_LIT(w, ",\"kind\":\"");
+	memcpy(w, kind, strlen(kind));
+	w += strlen(kind);
+	W_LIT(w, "\",\"subject\":");
+	W_STR(w, d->subject, ns);
+	W_LIT(w, ",\"message\":");
+	W_STR(w, d->message, nm);
+	if (ge_diag_count(d) > 1) {
+		W_LIT(w, ",\"count\":");
+		memcpy(w, num, dec32(num, ge_diag_count(d)));
+		w += dec32(num, ge_diag_count(d));
+	}
+	if (d->status != GE_STATUS_NONE) {
+		const char *st = ge_status_name(d->status);
+		W_LIT(w, ",\"status\":\"");
+		memcpy(w, st, strlen(st));
+		w += strlen(st);
+		*w++ = '"';
+	}
+	W_LIT(w, ",\"fingerprint\":\"");
+	fingerprint_memo(d, m, w);
+	w += 16;
+	W_LIT(w, "\",\"line_hash\":\"");
+	hex16(w, d->line_hash);
+	w += 16;
+	*w++ = '"';
+	if (d->inlined_from) {
+		W_LIT(w, ",\"inlined_from\":");
+		W_STR(w, d->inlined_from, ni);
+	}
+	*w++ = '}';
+	b->len = (size_t)(w - b->ptr);
+	b->ptr[b->len] = '\0';
+	return 1;
+}
+
 static int put_diag(ge_buf *b, const ge_report *r, const ge_diag *d)
 {
 	char fp[17];
@@ -555,6 +667,7 @@ int ge_report_to_json_extra(ge_buf *out, const ge_report *r,
                             const char *top_extra, void *ud)
 {
 	ge_summary s;
+	fp_memo m = {NULL, NULL, 0};
 	size_t i;
 	int rc = 0;
 	ge_report_summary(r, &s);
@@ -575,8 +688,12 @@ int ge_report_to_json_extra(ge_buf *out, const ge_report *r,
 	                    r->dirty ? "true" : "false", r->counted ? "\n  \"counts\": true," : "",
 	                    s.heap, s.moved, s.escapes, s.leaks, s.new_, s.fixed);
 	for (i = 0; i < r->ndiags && rc == 0; i++) {
+		int fast;
 		rc |= ge_buf_puts(out, i ? ",\n    " : "\n    ");
-		rc |= put_diag(out, r, &r->diags[i]);
+		if ((fast = put_diag_plain(out, &r->diags[i], &m)) < 0)
+			rc |= fast;
+		else if (!fast)
+			rc |= put_diag(out, r, &r->diags[i]);
 		if (diag_extra && rc == 0) {
 			out->len--; /* reopen the object put_diag closed */
 			rc |= diag_extra(out, i, ud);

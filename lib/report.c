@@ -168,6 +168,7 @@ int ge_report_set_meta(ge_report *r, const char *go_version, const char *module,
 static int add_to(ge_report *r, ge_diag **arr, size_t *n, size_t *alloc, const ge_diag *d)
 {
 	ge_diag c = *d;
+	const ge_diag *prev;
 	if (*n == *alloc) {
 		size_t na = *alloc ? *alloc * 2 : 64;
 		ge_diag *p = realloc(*arr, na * sizeof(*p));
@@ -176,10 +177,15 @@ static int add_to(ge_report *r, ge_diag **arr, size_t *n, size_t *alloc, const g
 		*arr = p;
 		*alloc = na;
 	}
+	prev = *n ? &(*arr)[*n - 1] : NULL;
+	/* Runs of diagnostics share package, file and function (and often more):
+	 * the previous one's string is the interned one, found without a hash. */
 #define INTERN(f)                                                                                  \
 	do {                                                                                       \
 		const char *src_ = d->f ? d->f : "";                                               \
-		if (!(c.f = ge_report_intern(r, src_, strlen(src_))))                              \
+		if (prev && prev->f && strcmp(prev->f, src_) == 0)                                 \
+			c.f = prev->f;                                                             \
+		else if (!(c.f = ge_report_intern(r, src_, strlen(src_))))                         \
 			return GE_ENOMEM;                                                          \
 	} while (0)
 	INTERN(package);
@@ -499,14 +505,28 @@ int ge_diag_put_json_site(ge_buf *b, const ge_diag *d)
 	return rc ? GE_ENOMEM : 0;
 }
 
-/* Is s printable ASCII with nothing JSON escapes?  *n is its length then. */
+/* Is s printable ASCII with nothing JSON escapes?  *n is its length then.
+ * Eight bytes at a time: a byte below 0x20, at or above 0x7f, '"' or '\\'. */
 static int plain_ascii(const char *s, size_t *n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	for (; *p; p++)
-		if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\')
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	size_t len = strlen(s), i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w, lo, hi, q, bs;
+		memcpy(&w, s + i, 8);
+		lo = (w - ones * 0x20) & ~w;          /* a byte < 0x20 */
+		hi = w + ones * 0x01;                 /* a byte >= 0x7f sets its top bit */
+		q = ((w ^ (ones * '"')) - ones) & ~(w ^ (ones * '"'));
+		bs = ((w ^ (ones * '\\')) - ones) & ~(w ^ (ones * '\\'));
+		if (((lo | hi | w | q | bs) & high) != 0)
 			return 0;
-	*n = (size_t)(p - (const unsigned char *)s);
+	}
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+			return 0;
+	}
+	*n = len;
 	return 1;
 }
 

@@ -542,7 +542,25 @@ static int plain_ascii(const char *s, size_t *n)
 typedef struct fp_memo {
 	const char *file, *function;
 	uint64_t h;
+	/* The last package, file and function plain_ascii() passed, and their
+	 * lengths: runs of diagnostics share them (interned, so by address). */
+	const char *ok[3];
+	size_t okn[3];
 } fp_memo;
+
+/* plain_ascii() through the memo's slot k. */
+static int plain_memo(fp_memo *m, int k, const char *s, size_t *n)
+{
+	if (m->ok[k] == s) {
+		*n = m->okn[k];
+		return 1;
+	}
+	if (!plain_ascii(s, n))
+		return 0;
+	m->ok[k] = s;
+	m->okn[k] = *n;
+	return 1;
+}
 
 static void fingerprint_memo(const ge_diag *d, fp_memo *m, char out[17])
 {
@@ -574,8 +592,8 @@ static int put_diag_plain(ge_buf *b, const ge_diag *d, fp_memo *m)
 	size_t np, nf, nfn, ns, nm, ni = 0, need;
 	const char *kind = ge_kind_name(d->kind);
 	char num[10], *w;
-	if (d->explain || d->status == GE_STATUS_MOVED || !plain_ascii(d->package, &np) ||
-	    !plain_ascii(d->file, &nf) || !plain_ascii(d->function, &nfn) ||
+	if (d->explain || d->status == GE_STATUS_MOVED || !plain_memo(m, 0, d->package, &np) ||
+	    !plain_memo(m, 1, d->file, &nf) || !plain_memo(m, 2, d->function, &nfn) ||
 	    !plain_ascii(d->subject, &ns) || !plain_ascii(d->message, &nm) ||
 	    (d->inlined_from && !plain_ascii(d->inlined_from, &ni)))
 		return 0;
@@ -687,7 +705,7 @@ int ge_report_to_json_extra(ge_buf *out, const ge_report *r,
                             const char *top_extra, void *ud)
 {
 	ge_summary s;
-	fp_memo m = {NULL, NULL, 0};
+	fp_memo m = {NULL, NULL, 0, {NULL, NULL, NULL}, {0, 0, 0}};
 	size_t i;
 	int rc = 0;
 	ge_report_summary(r, &s);

@@ -924,6 +924,19 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		return set_group(a, l->pkg, l->pkg_len);
 	if (l->type != GE_LINE_OTHER && a->in_scope)
 		a->main_lines++;
+	if (a->pkg && !a->in_scope) {
+		/*
+		 * A group nothing is kept of (a dependency's or the standard
+		 * library's, or a package not named): no explanation, inlining
+		 * or file to note, only what place() would count as dropped.
+		 */
+		int heap = l->type == GE_LINE_MOVED || l->type == GE_LINE_ESCAPES ||
+		           l->type == GE_LINE_LEAK;
+		if (heap && (!l->path || l->col == 0 || (l->path_len && l->path[0] == '<') ||
+		             (!a->pkgdir && strcmp(a->pkg, "command-line-arguments") != 0)))
+			a->dropped++;
+		return 0;
+	}
 	if (l->type == GE_LINE_EXPLAIN) {
 		/*
 		 * "x escapes to heap in F:" is followed, at the same position,

@@ -514,8 +514,8 @@ static int plain_ascii(const char *s, size_t *n)
 	for (; i + 8 <= len; i += 8) {
 		uint64_t w, lo, hi, q, bs;
 		memcpy(&w, s + i, 8);
-		lo = (w - ones * 0x20) & ~w;          /* a byte < 0x20 */
-		hi = w + ones * 0x01;                 /* a byte >= 0x7f sets its top bit */
+		lo = (w - ones * 0x20) & ~w; /* a byte < 0x20 */
+		hi = w + ones * 0x01;        /* a byte >= 0x7f sets its top bit */
 		q = ((w ^ (ones * '"')) - ones) & ~(w ^ (ones * '"'));
 		bs = ((w ^ (ones * '\\')) - ones) & ~(w ^ (ones * '\\'));
 		if (((lo | hi | w | q | bs) & high) != 0)
@@ -531,7 +531,7 @@ static int plain_ascii(const char *s, size_t *n)
 }
 
 /* Raw writes into room reserved beforehand (put_diag_plain). */
-#define W_LIT(w, lit) (memcpy((w), (lit), sizeof(lit) - 1), (w) += sizeof(lit) - 1)
+#define W_LIT(w, lit)  (memcpy((w), (lit), sizeof(lit) - 1), (w) += sizeof(lit) - 1)
 #define W_STR(w, s, n) (*(w)++ = '"', memcpy((w), (s), (n)), (w) += (n), *(w)++ = '"')
 
 /*
@@ -673,7 +673,8 @@ static int put_diag(ge_buf *b, const ge_report *r, const ge_diag *d)
 		rc |= ge_buf_putc(b, '}');
 	}
 	{
-		char t[] = ",\"fingerprint\":\"0123456789abcdef\",\"line_hash\":\"0123456789abcdef\"";
+		char t[] =
+		    ",\"fingerprint\":\"0123456789abcdef\",\"line_hash\":\"0123456789abcdef\"";
 		memcpy(t + 16, fp, 16);
 		hex16(t + 47, d->line_hash);
 		rc |= ge_buf_put(b, t, sizeof(t) - 1);

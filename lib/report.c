@@ -591,7 +591,7 @@ static int put_diag_plain(ge_buf *b, const ge_diag *d, fp_memo *m)
 {
 	size_t np, nf, nfn, ns, nm, ni = 0, need;
 	const char *kind = ge_kind_name(d->kind);
-	char num[10], *w;
+	char *w;
 	if (d->explain || d->status == GE_STATUS_MOVED || !plain_memo(m, 0, d->package, &np) ||
 	    !plain_memo(m, 1, d->file, &nf) || !plain_memo(m, 2, d->function, &nfn) ||
 	    !plain_ascii(d->subject, &ns) || !plain_ascii(d->message, &nm) ||
@@ -606,11 +606,9 @@ static int put_diag_plain(ge_buf *b, const ge_diag *d, fp_memo *m)
 	W_LIT(w, ",\"file\":");
 	W_STR(w, d->file, nf);
 	W_LIT(w, ",\"line\":");
-	memcpy(w, num, dec32(num, d->line));
-	w += dec32(num, d->line);
+	w += dec32(w, d->line);
 	W_LIT(w, ",\"column\":");
-	memcpy(w, num, dec32(num, d->column));
-	w += dec32(num, d->column);
+	w += dec32(w, d->column);
 	W_LIT(w, ",\"function\":");
 	W_STR(w, d->function, nfn);
 	W_LIT(w, ",\"kind\":\"");
@@ -622,8 +620,7 @@ static int put_diag_plain(ge_buf *b, const ge_diag *d, fp_memo *m)
 	W_STR(w, d->message, nm);
 	if (ge_diag_count(d) > 1) {
 		W_LIT(w, ",\"count\":");
-		memcpy(w, num, dec32(num, ge_diag_count(d)));
-		w += dec32(num, ge_diag_count(d));
+		w += dec32(w, ge_diag_count(d));
 	}
 	if (d->status != GE_STATUS_NONE) {
 		const char *st = ge_status_name(d->status);

@@ -68,7 +68,10 @@ typedef struct cap_state {
 	size_t main_lines;
 	/* Per "# pkg" header (pkg_lines); cur_pkg indexes the last one used. */
 	struct pkg_lines *pkgs;
-	size_t npkgs, cur_pkg;
+	size_t npkgs, cur_pkg, cap_pkgs;
+	/* Open addressing on the import path: index + 1 into pkgs, 0 empty
+	 * (a new header is found without comparing every package before it). */
+	size_t *pkg_index, cap_index;
 } cap_state;
 
 #define GE_CAPTURE_MAX_LINE (16 * 1024 * 1024)
@@ -117,24 +120,59 @@ static void show(cap_state *s, const char *line, size_t len)
 		s->out(line, len, s->ud);
 }
 
+/* Slot of pkg in s->pkg_index: its entry or the empty slot it would take. */
+static size_t pkg_slot(const cap_state *s, const char *pkg)
+{
+	size_t j = ge_hash_bytes(GE_HASH_SEED, pkg, strlen(pkg)) & (s->cap_index - 1);
+	while (s->pkg_index[j] && strcmp(s->pkgs[s->pkg_index[j] - 1].pkg, pkg) != 0)
+		j = (j + 1) & (s->cap_index - 1);
+	return j;
+}
+
+/* Room for one more package in pkgs and its index; -1 out of memory. */
+static int pkg_room(cap_state *s)
+{
+	size_t i;
+	if (s->npkgs == s->cap_pkgs) {
+		size_t nc = s->cap_pkgs ? s->cap_pkgs * 2 : 16;
+		struct pkg_lines *n = realloc(s->pkgs, nc * sizeof(*n));
+		if (!n)
+			return -1;
+		s->pkgs = n;
+		s->cap_pkgs = nc;
+	}
+	if ((s->npkgs + 1) * 2 > s->cap_index) {
+		size_t nc = s->cap_index ? s->cap_index * 2 : 64;
+		size_t *ni = calloc(nc, sizeof(*ni));
+		if (!ni)
+			return -1;
+		free(s->pkg_index);
+		s->pkg_index = ni;
+		s->cap_index = nc;
+		for (i = 0; i < s->npkgs; i++)
+			s->pkg_index[pkg_slot(s, s->pkgs[i].pkg)] = i + 1;
+	}
+	return 0;
+}
+
 /* The counts of l's package (the last header's), or NULL before any header. */
 static struct pkg_lines *pkg_lines_of(cap_state *s, const ge_parse_line *l)
 {
 	struct pkg_lines *n;
-	size_t i;
+	size_t j;
 	if (!l->pkg)
 		return NULL;
 	if (s->cur_pkg < s->npkgs && strcmp(s->pkgs[s->cur_pkg].pkg, l->pkg) == 0)
 		return &s->pkgs[s->cur_pkg];
-	for (i = 0; i < s->npkgs; i++)
-		if (strcmp(s->pkgs[i].pkg, l->pkg) == 0)
-			return &s->pkgs[s->cur_pkg = i];
-	if (!(n = realloc(s->pkgs, (s->npkgs + 1) * sizeof(*n))))
+	if (s->cap_index && s->pkg_index[j = pkg_slot(s, l->pkg)])
+		return &s->pkgs[s->cur_pkg = s->pkg_index[j] - 1];
+	if (pkg_room(s) < 0)
 		return NULL;
-	s->pkgs = n;
-	memset(&n[s->npkgs], 0, sizeof(*n));
-	if (!(n[s->npkgs].pkg = ge_strdup(l->pkg)))
+	n = &s->pkgs[s->npkgs];
+	memset(n, 0, sizeof(*n));
+	if (!(n->pkg = ge_strdup(l->pkg)))
 		return NULL;
+	s->pkg_index[pkg_slot(s, l->pkg)] = s->npkgs + 1;
 	return &s->pkgs[s->cur_pkg = s->npkgs++];
 }
 
@@ -659,6 +697,7 @@ static void state_release(cap_state *s)
 	while (s->npkgs)
 		free(s->pkgs[--s->npkgs].pkg);
 	free(s->pkgs);
+	free(s->pkg_index);
 }
 
 int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)

@@ -81,7 +81,27 @@ struct ge_attrib {
 	ge_gopkg_source gsrc;
 	ge_attrib_site_fn site_fn; /* ge_attrib_set_sites */
 	void *site_ud;
+	/*
+	 * Printed paths of the current group already placed (place()): the
+	 * file and whether it passed the module, root and vendor checks, so a
+	 * path is resolved (and stat()ed) once per group, not once per line.
+	 * Only answers that found a file are kept, and they are forgotten when
+	 * what resolve() depends on changes: a new group, the file table
+	 * moving (grow_files), -trimpath or the group's origin becoming known.
+	 */
+	struct placed {
+		char *printed;
+		size_t len;
+		file_ent *fe;
+		int ok;
+	} * placed;
+	size_t nplaced, capplaced;
+	int placed_trim, placed_origin;
 };
+
+#define GE_ATTRIB_MAX_PLACED 256
+
+static void placed_clear(ge_attrib *a);
 
 #define GE_ATTRIB_MAX_INL (1u << 16)
 
@@ -317,6 +337,8 @@ void ge_attrib_free(ge_attrib *a)
 	free(a->xb);
 	inl_clear(a);
 	free(a->inl);
+	placed_clear(a);
+	free(a->placed);
 	free(a);
 }
 
@@ -329,6 +351,79 @@ void ge_attrib_set_sites(ge_attrib *a, ge_attrib_site_fn fn, void *ud)
 {
 	a->site_fn = fn;
 	a->site_ud = ud;
+}
+
+static void placed_clear(ge_attrib *a)
+{
+	size_t i;
+	for (i = 0; i < a->nplaced; i++)
+		free(a->placed[i].printed);
+	a->nplaced = 0;
+	a->placed_trim = a->trimpath;
+	a->placed_origin = a->origin_known;
+}
+
+/* The cached placement of a printed path in this group, or NULL. */
+static struct placed *placed_find(ge_attrib *a, const char *path, size_t len)
+{
+	size_t i;
+	if (a->placed_trim != a->trimpath || a->placed_origin != a->origin_known)
+		placed_clear(a);
+	for (i = a->nplaced; i-- > 0;)
+		if (a->placed[i].len == len && memcmp(a->placed[i].printed, path, len) == 0)
+			return &a->placed[i];
+	return NULL;
+}
+
+/* Remember a placement (best effort: a full or failed cache only costs time). */
+static void placed_add(ge_attrib *a, const char *path, size_t len, file_ent *fe, int ok)
+{
+	struct placed *e;
+	if (a->placed_trim != a->trimpath || a->placed_origin != a->origin_known)
+		placed_clear(a);
+	if (a->nplaced >= GE_ATTRIB_MAX_PLACED)
+		return;
+	if (a->nplaced == a->capplaced) {
+		size_t nc = a->capplaced ? a->capplaced * 2 : 16;
+		struct placed *np = realloc(a->placed, nc * sizeof(*np));
+		if (!np)
+			return;
+		a->placed = np;
+		a->capplaced = nc;
+	}
+	e = &a->placed[a->nplaced];
+	if (!(e->printed = ge_strndup(path, len)))
+		return;
+	e->len = len;
+	e->fe = fe;
+	e->ok = ok;
+	a->nplaced++;
+}
+
+/*
+ * Drop every file and package view read so far: compiler output comes
+ * grouped by package, so once a new package's group starts the previous
+ * package's sources are done with (a later group naming one of them reads
+ * it again), and memory stays that of one package's sources.
+ */
+static void release_sources(ge_attrib *a)
+{
+	size_t i;
+	placed_clear(a);
+	for (i = 0; i < a->cap; i++) {
+		free(a->files[i].abs);
+		if (!a->files[i].pf)
+			ge_gofile_free(a->files[i].src);
+	}
+	if (a->cap)
+		memset(a->files, 0, a->cap * sizeof(*a->files));
+	a->nfiles = 0;
+	a->last = NULL;
+	for (i = 0; i < a->nviews; i++) {
+		free(a->views[i].dir);
+		ge_gopkg_free(a->views[i].p);
+	}
+	a->nviews = 0;
 }
 
 static int grow_files(ge_attrib *a)
@@ -351,6 +446,7 @@ static int grow_files(ge_attrib *a)
 	a->files = nf;
 	a->cap = ncap;
 	a->last = NULL;
+	placed_clear(a); /* it points into the old table */
 	return 0;
 }
 
@@ -421,6 +517,11 @@ static int set_group(ge_attrib *a, const char *pkg, size_t len)
 {
 	const ge_module *m;
 	size_t sp;
+	for (sp = 0; sp < len && pkg[sp] != ' '; sp++)
+		;
+	if (!a->pkg || strlen(a->pkg) != sp || memcmp(a->pkg, pkg, sp) != 0)
+		release_sources(a);
+	placed_clear(a);
 	free(a->pkg);
 	free(a->pkgdir);
 	free(a->origin);
@@ -432,18 +533,15 @@ static int set_group(ge_attrib *a, const char *pkg, size_t len)
 	a->origin_up = 0;
 	a->block++;
 	/* "# pkg [pkg.test]" for test variants: the import path is the first word. */
-	for (sp = 0; sp < len && pkg[sp] != ' '; sp++)
-		;
 	if (!(a->pkg = ge_strndup(pkg, sp)))
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	m = ge_modset_lookup_import(a->mods, a->pkg);
 	a->in_scope = (m || (!a->scope && strcmp(a->pkg, "command-line-arguments") == 0)) &&
 	              ge_gocmd_scope_match(a->scope, a->nscope, a->pkg);
 	if (m) {
-		size_t mn = strlen(m->path);
+		const char *rel = ge_module_rel_import(m, a->pkg);
 		a->pkgmod = m;
-		a->pkgdir =
-		    a->pkg[mn] ? ge_path_join(m->root, a->pkg + mn + 1) : ge_strdup(m->root);
+		a->pkgdir = rel && *rel ? ge_path_join(m->root, rel) : ge_strdup(m->root);
 		if (!a->pkgdir)
 			return ge_error_set(GE_ENOMEM, "out of memory");
 	}
@@ -710,6 +808,7 @@ static int add_explain(ge_report *r, const char *text, uint32_t *idx)
 static int place(file_ent **out, ge_attrib *a, const ge_parse_line *l, int count_dropped)
 {
 	file_ent *fe;
+	struct placed *pl;
 	char *abs;
 	*out = NULL;
 	if (!l->path || l->col == 0 || (l->path_len && l->path[0] == '<'))
@@ -724,17 +823,26 @@ static int place(file_ent **out, ge_attrib *a, const ge_parse_line *l, int count
 	/* A main package the user did not name (its own -m reached it). */
 	if (a->pkg && !a->in_scope)
 		return 0;
-	if (!(abs = resolve(a, l->path, l->path_len)))
-		goto dropped;
-	fe = get_file(a, abs);
-	free(abs);
-	if (!fe)
-		return GE_ENOMEM;
-	if (!fe->mod || !ge_path_within(fe->abs, a->mods->top ? a->mods->top : fe->mod->root))
-		goto dropped;
-	/* Vendored code is the dependency's, reported only when asked for. */
-	if (!a->vendored && is_vendored(fe->abs, fe->mod->root))
-		goto dropped;
+	if ((pl = placed_find(a, l->path, l->path_len))) {
+		fe = pl->fe;
+		if (!pl->ok)
+			goto dropped;
+	} else {
+		int ok;
+		if (!(abs = resolve(a, l->path, l->path_len)))
+			goto dropped;
+		fe = get_file(a, abs);
+		free(abs);
+		if (!fe)
+			return GE_ENOMEM;
+		ok = fe->mod &&
+		     ge_path_within(fe->abs, a->mods->top ? a->mods->top : fe->mod->root) &&
+		     /* Vendored code is the dependency's, reported only when asked for. */
+		     (a->vendored || !is_vendored(fe->abs, fe->mod->root));
+		placed_add(a, l->path, l->path_len, fe, ok);
+		if (!ok)
+			goto dropped;
+	}
 	/* A position past the file's end is not in this file. */
 	if (fe->src && l->lineno > ge_gofile_nlines(fe->src))
 		goto dropped;
@@ -776,6 +884,19 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		return set_group(a, l->pkg, l->pkg_len);
 	if (l->type != GE_LINE_OTHER && a->in_scope)
 		a->main_lines++;
+	if (a->pkg && !a->in_scope) {
+		/*
+		 * A group nothing is kept of (a dependency's or the standard
+		 * library's, or a package not named): no explanation, inlining
+		 * or file to note, only what place() would count as dropped.
+		 */
+		int heap = l->type == GE_LINE_MOVED || l->type == GE_LINE_ESCAPES ||
+		           l->type == GE_LINE_LEAK;
+		if (heap && (!l->path || l->col == 0 || (l->path_len && l->path[0] == '<') ||
+		             (!a->pkgdir && strcmp(a->pkg, "command-line-arguments") != 0)))
+			a->dropped++;
+		return 0;
+	}
 	if (l->type == GE_LINE_EXPLAIN) {
 		/*
 		 * "x escapes to heap in F:" is followed, at the same position,

@@ -68,7 +68,10 @@ typedef struct cap_state {
 	size_t main_lines;
 	/* Per "# pkg" header (pkg_lines); cur_pkg indexes the last one used. */
 	struct pkg_lines *pkgs;
-	size_t npkgs, cur_pkg;
+	size_t npkgs, cur_pkg, cap_pkgs;
+	/* Open addressing on the import path: index + 1 into pkgs, 0 empty
+	 * (a new header is found without comparing every package before it). */
+	size_t *pkg_index, cap_index;
 } cap_state;
 
 #define GE_CAPTURE_MAX_LINE (16 * 1024 * 1024)
@@ -117,24 +120,59 @@ static void show(cap_state *s, const char *line, size_t len)
 		s->out(line, len, s->ud);
 }
 
+/* Slot of pkg in s->pkg_index: its entry or the empty slot it would take. */
+static size_t pkg_slot(const cap_state *s, const char *pkg)
+{
+	size_t j = ge_hash_bytes(GE_HASH_SEED, pkg, strlen(pkg)) & (s->cap_index - 1);
+	while (s->pkg_index[j] && strcmp(s->pkgs[s->pkg_index[j] - 1].pkg, pkg) != 0)
+		j = (j + 1) & (s->cap_index - 1);
+	return j;
+}
+
+/* Room for one more package in pkgs and its index; -1 out of memory. */
+static int pkg_room(cap_state *s)
+{
+	size_t i;
+	if (s->npkgs == s->cap_pkgs) {
+		size_t nc = s->cap_pkgs ? s->cap_pkgs * 2 : 16;
+		struct pkg_lines *n = realloc(s->pkgs, nc * sizeof(*n));
+		if (!n)
+			return -1;
+		s->pkgs = n;
+		s->cap_pkgs = nc;
+	}
+	if ((s->npkgs + 1) * 2 > s->cap_index) {
+		size_t nc = s->cap_index ? s->cap_index * 2 : 64;
+		size_t *ni = calloc(nc, sizeof(*ni));
+		if (!ni)
+			return -1;
+		free(s->pkg_index);
+		s->pkg_index = ni;
+		s->cap_index = nc;
+		for (i = 0; i < s->npkgs; i++)
+			s->pkg_index[pkg_slot(s, s->pkgs[i].pkg)] = i + 1;
+	}
+	return 0;
+}
+
 /* The counts of l's package (the last header's), or NULL before any header. */
 static struct pkg_lines *pkg_lines_of(cap_state *s, const ge_parse_line *l)
 {
 	struct pkg_lines *n;
-	size_t i;
+	size_t j;
 	if (!l->pkg)
 		return NULL;
 	if (s->cur_pkg < s->npkgs && strcmp(s->pkgs[s->cur_pkg].pkg, l->pkg) == 0)
 		return &s->pkgs[s->cur_pkg];
-	for (i = 0; i < s->npkgs; i++)
-		if (strcmp(s->pkgs[i].pkg, l->pkg) == 0)
-			return &s->pkgs[s->cur_pkg = i];
-	if (!(n = realloc(s->pkgs, (s->npkgs + 1) * sizeof(*n))))
+	if (s->cap_index && s->pkg_index[j = pkg_slot(s, l->pkg)])
+		return &s->pkgs[s->cur_pkg = s->pkg_index[j] - 1];
+	if (pkg_room(s) < 0)
 		return NULL;
-	s->pkgs = n;
-	memset(&n[s->npkgs], 0, sizeof(*n));
-	if (!(n[s->npkgs].pkg = ge_strdup(l->pkg)))
+	n = &s->pkgs[s->npkgs];
+	memset(n, 0, sizeof(*n));
+	if (!(n->pkg = ge_strdup(l->pkg)))
 		return NULL;
+	s->pkg_index[pkg_slot(s, l->pkg)] = s->npkgs + 1;
 	return &s->pkgs[s->cur_pkg = s->npkgs++];
 }
 
@@ -450,7 +488,10 @@ static int find_code(char **pkg, const char *dir, const char *imp, char *const *
 		if (gomod && lstat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
 		    access(gomod, F_OK) != 0) {
 			ge_buf b = GE_BUF_INIT;
-			if (ge_buf_printf(&b, "%s/%s", imp, n) == 0)
+			/* module std's packages have no prefix: "strconv", not "std/strconv" */
+			if (depth == 0 && strcmp(imp, "std") == 0
+			        ? ge_buf_puts(&b, n) == 0
+			        : ge_buf_printf(&b, "%s/%s", imp, n) == 0)
 				sub = ge_buf_detach(&b);
 			if (sub)
 				found = find_code(pkg, p, sub, scope, nscope, depth + 1);
@@ -656,6 +697,7 @@ static void state_release(cap_state *s)
 	while (s->npkgs)
 		free(s->pkgs[--s->npkgs].pkg);
 	free(s->pkgs);
+	free(s->pkg_index);
 }
 
 int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
@@ -911,9 +953,13 @@ static int verify_quiet(ge_report **out, int *status, const ge_capture_opts *o, 
 		args[nargs++] = ge_strdup(o->args[i]);
 	for (j = 0; j < (scope ? nscope : o->mods->n); j++) {
 		ge_buf b = GE_BUF_INIT;
+		char *all = scope ? NULL : ge_module_all_pattern(&o->mods->mods[j]);
 		if (scope ? ge_buf_printf(&b, "-gcflags=%s=-m=2", scope[j]) < 0
-		          : ge_buf_printf(&b, "-gcflags=%s/...=-m=2", o->mods->mods[j].path) < 0)
+		          : !all || ge_buf_printf(&b, "-gcflags=%s=-m=2", all) < 0) {
+			free(all);
 			break;
+		}
+		free(all);
 		args[nargs++] = ge_buf_detach(&b);
 	}
 	for (i = lead; i < o->nargs; i++)
@@ -967,13 +1013,8 @@ int ge_capture_packages(ge_report **out, int *status, const ge_capture_opts *o, 
 	for (i = 0; i < npkgs; i++)
 		args[nargs++] = ge_strdup(pkgs[i]);
 	if (!npkgs)
-		for (i = 0; i < o->mods->n; i++) {
-			ge_buf b = GE_BUF_INIT;
-			if (ge_buf_printf(&b, "%s/...", o->mods->mods[i].path) == 0)
-				args[nargs++] = ge_buf_detach(&b);
-			else
-				args[nargs++] = NULL;
-		}
+		for (i = 0; i < o->mods->n; i++)
+			args[nargs++] = ge_module_all_pattern(&o->mods->mods[i]);
 	for (i = 0; i < nargs; i++)
 		if (!args[i]) {
 			rc = ge_error_set(GE_ENOMEM, "out of memory");

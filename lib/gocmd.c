@@ -332,6 +332,8 @@ static enum pat_class classify(const char *pat, const ge_modset *mods, const cha
 	int any_inside = 0, all_covered = 1, any_overlap = 0;
 	if (strcmp(pat, "all") == 0 || strcmp(pat, "...") == 0)
 		return PAT_COVERS;
+	if (strcmp(pat, "std") == 0 && mods->n == 1 && ge_module_is_std(&mods->mods[0]))
+		return PAT_INSIDE; /* in GOROOT/src: the main module itself */
 	if (strcmp(pat, "std") == 0 || strcmp(pat, "cmd") == 0)
 		return PAT_DISJOINT;
 	if (pat[0] == '.' || pat[0] == '/') {
@@ -376,6 +378,17 @@ static enum pat_class classify(const char *pat, const ge_modset *mods, const cha
 			continue;
 		}
 		/* pat = literal + "..." + rest */
+		if (ge_module_is_std(&mods->mods[i]) && lit > 0) {
+			char *l = ge_strndup(pat, lit);
+			int in = l && ge_gocmd_std_import(l) && strchr(l, '/'); /* "net/...", not "n..." */
+			free(l);
+			if (in) {
+				any_inside = 1;
+				all_covered = 0;
+				any_overlap = 1;
+				continue;
+			}
+		}
 		if (lit >= mn && strncmp(pat, mp, mn) == 0 && (pat[mn] == '/' || lit == mn)) {
 			any_inside = 1; /* narrower than or equal to the module */
 			all_covered = 0;
@@ -464,8 +477,17 @@ static int to_import(char **out, const char *pat, const ge_modset *mods, const c
 		const char *rel = strcmp(dir, m->root) == 0 ? "" : ge_path_within(dir, m->root);
 		if (*suffix == '.' && !*rel) /* "./..." glued to the root: the module itself */
 			suffix = "/...";
-		if (ge_buf_printf(&b, "%s%s%s%s", m->path, rel && *rel ? "/" : "", rel ? rel : "",
-		                  suffix) < 0)
+		if (ge_module_is_std(m) && (!rel || !*rel)) {
+			/* GOROOT/src itself: "std" for its tree, no package of its own */
+			if (*suffix && !(*out = ge_strdup("std")))
+				rc = GE_ENOMEM;
+		} else if (ge_module_is_std(m)) {
+			if (ge_buf_printf(&b, "%s%s", rel, suffix) < 0)
+				rc = GE_ENOMEM;
+			else
+				*out = ge_buf_detach(&b);
+		} else if (ge_buf_printf(&b, "%s%s%s%s", m->path, rel && *rel ? "/" : "",
+		                         rel ? rel : "", suffix) < 0)
 			rc = GE_ENOMEM;
 		else
 			*out = ge_buf_detach(&b);
@@ -506,11 +528,8 @@ int ge_gocmd_scope(char ***out, size_t *nout, char *const *pkgs, size_t npkgs,
 			ge_path_clean(dir);
 			for (j = 0; j < mods->n && rc == 0; j++)
 				if (ge_path_within(mods->mods[j].root, dir)) {
-					ge_buf b = GE_BUF_INIT;
-					if (ge_buf_printf(&b, "%s/...", mods->mods[j].path) < 0)
-						rc = GE_ENOMEM;
-					else
-						rc = strv_push_owned(&v, ge_buf_detach(&b));
+					char *all = ge_module_all_pattern(&mods->mods[j]);
+					rc = all ? strv_push_owned(&v, all) : GE_ENOMEM;
 				}
 			free(dir);
 		}
@@ -542,7 +561,8 @@ int ge_gocmd_scope_match(char *const *scope, size_t n, const char *importpath)
 	if (!scope)
 		return 1;
 	for (i = 0; i < n; i++)
-		if (wild_match(scope[i], importpath))
+		if (wild_match(scope[i], importpath) ||
+		    (strcmp(scope[i], "std") == 0 && ge_gocmd_std_import(importpath)))
 			return 1;
 	return 0;
 }
@@ -617,11 +637,8 @@ static int merge(char ***out, size_t *nout, const ge_gcflag *entries, const int 
 			rc = strv_push(&ours, scope[j]);
 	} else {
 		for (j = 0; j < mods->n && rc == 0; j++) {
-			ge_buf b = GE_BUF_INIT;
-			if (ge_buf_printf(&b, "%s/...", mods->mods[j].path) < 0)
-				rc = GE_ENOMEM;
-			else
-				rc = strv_push_owned(&ours, ge_buf_detach(&b));
+			char *all = ge_module_all_pattern(&mods->mods[j]);
+			rc = all ? strv_push_owned(&ours, all) : GE_ENOMEM;
 		}
 	}
 	/* Each of them gets -m, unless a later entry says otherwise. */

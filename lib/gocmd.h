@@ -50,8 +50,24 @@ void ge_modset_release(ge_modset *m);
 const ge_module *ge_modset_lookup_path(const ge_modset *m, const char *abspath);
 /* The module whose path prefixes the import path (longest); NULL if none. */
 const ge_module *ge_modset_lookup_import(const ge_modset *m, const char *importpath);
-/* Is import path imp modpath itself or below it ("a/b" is within "a", "ab" is not)? */
+/* Is import path imp modpath itself or below it ("a/b" is within "a", "ab" is not)?
+ * For modpath "std", is imp a standard-library package (ge_gocmd_std_import)? */
 int ge_gocmd_import_within(const char *imp, const char *modpath);
+/* Is imp a package of module std: its first path element has no dot, and it
+ * is neither "cmd" (a module of its own) nor "command-line-arguments"? */
+int ge_gocmd_std_import(const char *imp);
+
+/* Is m the standard library's module "std" (GOROOT/src), whose import
+ * paths carry no module-path prefix ("strconv", not "std/strconv")? */
+int ge_module_is_std(const ge_module *m);
+
+/* The directory below m's root of the package imp ("" for the root), or
+ * NULL when imp is not one of m's packages.  Points into imp. */
+const char *ge_module_rel_import(const ge_module *m, const char *imp);
+
+/* The package pattern of all of m's packages, malloc'd: "MOD/..." or, for
+ * module std, "std" (go's pattern for the standard library).  NULL: out of memory. */
+char *ge_module_all_pattern(const ge_module *m);
 
 /*
  * go.mod and go.work are read only when they are regular files of at most

@@ -299,9 +299,53 @@ const ge_module *ge_modset_lookup_path(const ge_modset *m, const char *abspath)
 	return best;
 }
 
+/*
+ * Is imp a package of the standard library's module?  Module "std"
+ * (GOROOT/src) has no import-path prefix: its packages are those whose first
+ * path element has no dot, as go decides, except "cmd" (a module of its
+ * own) and the name go gives the files of a command line.
+ */
+int ge_gocmd_std_import(const char *imp)
+{
+	const char *slash = strchr(imp, '/'), *dot = strchr(imp, '.');
+	if (!*imp || (dot && (!slash || dot < slash)))
+		return 0;
+	if (strcmp(imp, "command-line-arguments") == 0 || strcmp(imp, "cmd") == 0 ||
+	    strncmp(imp, "cmd/", 4) == 0)
+		return 0;
+	return 1;
+}
+
+int ge_module_is_std(const ge_module *m)
+{
+	return strcmp(m->path, "std") == 0;
+}
+
+const char *ge_module_rel_import(const ge_module *m, const char *imp)
+{
+	size_t n = strlen(m->path);
+	if (ge_module_is_std(m))
+		return ge_gocmd_std_import(imp) ? imp : NULL;
+	if (strncmp(imp, m->path, n) != 0 || (imp[n] != '\0' && imp[n] != '/'))
+		return NULL;
+	return imp[n] ? imp + n + 1 : imp + n;
+}
+
+char *ge_module_all_pattern(const ge_module *m)
+{
+	ge_buf b = GE_BUF_INIT;
+	if (ge_module_is_std(m))
+		return ge_strdup("std");
+	if (ge_buf_printf(&b, "%s/...", m->path) < 0)
+		return NULL;
+	return ge_buf_detach(&b);
+}
+
 int ge_gocmd_import_within(const char *imp, const char *modpath)
 {
 	size_t n = strlen(modpath);
+	if (strcmp(modpath, "std") == 0)
+		return ge_gocmd_std_import(imp);
 	return strncmp(imp, modpath, n) == 0 && (imp[n] == '\0' || imp[n] == '/');
 }
 

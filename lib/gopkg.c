@@ -292,6 +292,10 @@ struct ge_gopkg_file {
 	size_t nclos;
 	ge_golex lx;           /* kept for expression questions; src NULL until then */
 	ge_gostmt_file *stmts; /* the statement view, NULL until asked for */
+	/* The whole file as classify() read it (shorter than the header
+	 * prefix), for file_scan() to parse without reading it again. */
+	ge_buf held;
+	int has_held;
 };
 
 struct ge_gopkg {
@@ -314,6 +318,7 @@ static void file_free(ge_gopkg_file *f)
 	free(f->path);
 	ge_gofile_free(f->gf);
 	free(f->src);
+	ge_buf_release(&f->held);
 	free(f->marks);
 	for (i = 0; i < f->nclos; i++)
 		free(f->clos[i].name);
@@ -358,7 +363,8 @@ static ge_gopkg_file *file_new(ge_gopkg *p, const char *name)
 
 /* Read a candidate's header; *keep is 1 for GoFiles, 2 for cgo files, 3 for
  * internal tests, 0 when excluded. */
-static int classify(ge_gopkg *p, const char *name, int is_test, int *keep, char **pkgname)
+static int classify(ge_gopkg *p, const char *name, int is_test, int *keep, char **pkgname,
+                    ge_buf *held, int *has_held)
 {
 	ge_buf b = GE_BUF_INIT;
 	char *path = ge_path_join(p->dir, name);
@@ -394,6 +400,11 @@ static int classify(ge_gopkg *p, const char *name, int is_test, int *keep, char 
 		*keep = is_test ? 3 : h.cgo ? 2 : 1;
 	*pkgname = h.pkg;
 	h.pkg = NULL;
+	if (*keep && whole) { /* all of it: file_scan() need not read it again */
+		*held = b;
+		*has_held = 1;
+		b = (ge_buf)GE_BUF_INIT;
+	}
 done:
 	free(h.pkg);
 	free(path);
@@ -406,7 +417,8 @@ int ge_gopkg_open(ge_gopkg **out, const char *dir, const ge_gopkg_source *src,
 {
 	ge_gopkg *p = NULL;
 	char **names = NULL, **pkgs = NULL;
-	int *keep = NULL;
+	int *keep = NULL, *has_held = NULL;
+	ge_buf *held = NULL;
 	size_t n = 0, i, pass;
 	const char *main_pkg = NULL;
 	int rc;
@@ -425,7 +437,9 @@ int ge_gopkg_open(ge_gopkg **out, const char *dir, const ge_gopkg_source *src,
 	keep = calloc(n ? n : 1, sizeof(*keep));
 	pkgs = calloc(n ? n : 1, sizeof(*pkgs));
 	p->files = calloc(n ? n : 1, sizeof(*p->files));
-	if (!keep || !pkgs || !p->files) {
+	held = calloc(n ? n : 1, sizeof(*held));
+	has_held = calloc(n ? n : 1, sizeof(*has_held));
+	if (!keep || !pkgs || !p->files || !held || !has_held) {
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -435,7 +449,8 @@ int ge_gopkg_open(ge_gopkg **out, const char *dir, const ge_gopkg_source *src,
 		if (!ge_gopkg_name_ok(names[i], build) || (is_test && !build->tests))
 			continue;
 		p->st.candidates++;
-		if ((rc = classify(p, names[i], is_test, &keep[i], &pkgs[i])) < 0)
+		if ((rc = classify(p, names[i], is_test, &keep[i], &pkgs[i], &held[i],
+		                   &has_held[i])) < 0)
 			goto done;
 		if (keep[i] && keep[i] != 3 && !main_pkg && pkgs[i])
 			main_pkg = pkgs[i];
@@ -452,6 +467,10 @@ int ge_gopkg_open(ge_gopkg **out, const char *dir, const ge_gopkg_source *src,
 				rc = ge_error_set(GE_ENOMEM, "out of memory");
 				goto done;
 			}
+			p->files[p->nfiles]->held = held[i];
+			p->files[p->nfiles]->has_held = has_held[i];
+			held[i] = (ge_buf)GE_BUF_INIT;
+			has_held[i] = 0;
 			p->files[p->nfiles++]->compiled = 1;
 		}
 	p->st.compiled = p->nfiles;
@@ -463,6 +482,10 @@ done:
 	if (pkgs)
 		ge_strv_free(pkgs, n);
 	free(keep);
+	for (i = 0; held && i < n; i++)
+		ge_buf_release(&held[i]);
+	free(held);
+	free(has_held);
 	ge_gopkg_free(p);
 	return rc;
 }
@@ -500,11 +523,17 @@ void ge_gopkg_stats_get(ge_gopkg_stats *out, const ge_gopkg *p)
 static int file_scan(ge_gopkg_file *f)
 {
 	ge_buf b = GE_BUF_INIT;
-	int rc = f->pkg->src.read(f->pkg->src.ud, f->path, 0, &b);
-	if (rc < 0)
+	int rc = 0;
+	if (f->has_held) { /* read whole with its header */
+		b = f->held;
+		f->held = (ge_buf)GE_BUF_INIT;
+		f->has_held = 0;
+	} else if ((rc = f->pkg->src.read(f->pkg->src.ud, f->path, 0, &b)) < 0) {
 		goto done;
+	} else {
+		f->pkg->st.bytes += b.len;
+	}
 	f->pkg->st.scanned++;
-	f->pkg->st.bytes += b.len;
 	if ((rc = ge_gofile_parse(&f->gf, b.ptr, b.len)) < 0)
 		goto done;
 	ge_gofile_package_counts(f->gf, &f->nglob, &f->ninit);

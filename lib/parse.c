@@ -403,13 +403,76 @@ static void clear_fields(ge_parse_line *out)
 	out->leak_form = GE_LEAK_PARAM;
 }
 
+/* The length of the run of ASCII digits at s[0..n), at most 11 looked at. */
+static size_t digit_run(const char *s, size_t n)
+{
+	size_t k = 0;
+	while (k < n && k < 11 && s[k] >= '0' && s[k] <= '9')
+		k++;
+	return k;
+}
+
+/*
+ * pos_pattern by hand (the same answer, without PCRE2 for every line): the
+ * path is the shortest non-empty prefix before a colon that is followed by
+ * "L: " or "L:C: ", L and C runs of 1 to 10 digits (a longer run of
+ * digits is no position).  1 and the offsets as PCRE2 would give them in
+ * ov[0..7] (ov[6] PCRE2_UNSET without a column), else 0.
+ */
+static int pos_match(const char *line, size_t len, PCRE2_SIZE ov[8])
+{
+	size_t i;
+	if (len == 0 || line[0] == ':')
+		return 0;
+	for (i = 1; i < len; i++) {
+		const char *c = memchr(line + i, ':', len - i);
+		size_t l0, ln, c0, cn, e;
+		if (!c)
+			return 0;
+		i = (size_t)(c - line);
+		l0 = i + 1;
+		ln = digit_run(line + l0, len - l0);
+		if (ln == 0 || ln > 10)
+			continue;
+		e = l0 + ln;
+		if (e + 1 < len && line[e] == ':' && line[e + 1] >= '0' && line[e + 1] <= '9') {
+			c0 = e + 1;
+			cn = digit_run(line + c0, len - c0);
+			if (cn <= 10 && c0 + cn + 1 < len && line[c0 + cn] == ':' &&
+			    line[c0 + cn + 1] == ' ') {
+				ov[0] = 0;
+				ov[1] = c0 + cn + 2;
+				ov[2] = 0;
+				ov[3] = i;
+				ov[4] = l0;
+				ov[5] = e;
+				ov[6] = c0;
+				ov[7] = c0 + cn;
+				return 1;
+			}
+			continue;
+		}
+		if (e + 1 < len && line[e] == ':' && line[e + 1] == ' ') {
+			ov[0] = 0;
+			ov[1] = e + 2;
+			ov[2] = 0;
+			ov[3] = i;
+			ov[4] = l0;
+			ov[5] = e;
+			ov[6] = ov[7] = PCRE2_UNSET;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /*
  * Not safe to call on one parser from two threads at once: the match data
  * the patterns write into belongs to the parser.
  */
 ge_line_type ge_parse_classify(const ge_parser *p, ge_parse_line *out, const char *line, size_t len)
 {
-	const PCRE2_SIZE *ov;
+	PCRE2_SIZE ov[8];
 	const char *m;
 	size_t n;
 
@@ -429,7 +492,7 @@ ge_line_type ge_parse_classify(const ge_parser *p, ge_parse_line *out, const cha
 		out->pkg_len = len - 2;
 		return out->type = GE_LINE_HEADER;
 	}
-	if (len >= 4 && memchr(line, ':', len) && (ov = re_match(p, &p->pos, line, len))) {
+	if (len >= 4 && pos_match(line, len, ov)) {
 		if (!read_u32(&out->lineno, line + ov[4], ov[5] - ov[4]))
 			return GE_LINE_OTHER;
 		if (ov[6] != PCRE2_UNSET && !read_u32(&out->col, line + ov[6], ov[7] - ov[6]))

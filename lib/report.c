@@ -168,6 +168,7 @@ int ge_report_set_meta(ge_report *r, const char *go_version, const char *module,
 static int add_to(ge_report *r, ge_diag **arr, size_t *n, size_t *alloc, const ge_diag *d)
 {
 	ge_diag c = *d;
+	const ge_diag *prev;
 	if (*n == *alloc) {
 		size_t na = *alloc ? *alloc * 2 : 64;
 		ge_diag *p = realloc(*arr, na * sizeof(*p));
@@ -176,10 +177,15 @@ static int add_to(ge_report *r, ge_diag **arr, size_t *n, size_t *alloc, const g
 		*arr = p;
 		*alloc = na;
 	}
+	prev = *n ? &(*arr)[*n - 1] : NULL;
+	/* Runs of diagnostics share package, file and function (and often more):
+	 * the previous one's string is the interned one, found without a hash. */
 #define INTERN(f)                                                                                  \
 	do {                                                                                       \
 		const char *src_ = d->f ? d->f : "";                                               \
-		if (!(c.f = ge_report_intern(r, src_, strlen(src_))))                              \
+		if (prev && prev->f && strcmp(prev->f, src_) == 0)                                 \
+			c.f = prev->f;                                                             \
+		else if (!(c.f = ge_report_intern(r, src_, strlen(src_))))                         \
 			return GE_ENOMEM;                                                          \
 	} while (0)
 	INTERN(package);
@@ -435,18 +441,50 @@ void ge_report_summary(const ge_report *r, ge_summary *out)
 	}
 }
 
+/* v as 16 lowercase hex digits, no terminator. */
+static void hex16(char out[16], uint64_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	int i;
+	for (i = 15; i >= 0; i--, v >>= 4)
+		out[i] = hex[v & 15];
+}
+
+/* v in decimal; the digits written (at most 10, no terminator). */
+static size_t dec32(char out[10], uint32_t v)
+{
+	char t[10];
+	size_t n = 0, i;
+	do
+		t[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	for (i = 0; i < n; i++)
+		out[i] = t[n - 1 - i];
+	return n;
+}
+
+/* ",KEY" followed by the decimal v: the JSON writer's numbers, no printf. */
+static int put_num(ge_buf *b, const char *key, size_t klen, uint32_t v)
+{
+	char num[10];
+	size_t n = dec32(num, v);
+	return ge_buf_put(b, key, klen) < 0 || ge_buf_put(b, num, n) < 0 ? GE_ENOMEM : 0;
+}
+
 void ge_diag_fingerprint(const ge_diag *d, char out[17])
 {
 	/* Identity, not position: file, function, kind, subject, line text. */
 	uint64_t h = GE_HASH_SEED;
-	char lh[17];
+	char lh[16];
+	const char *kind = ge_kind_name(d->kind);
 	h = ge_hash_bytes(h, d->file, strlen(d->file) + 1);
 	h = ge_hash_bytes(h, d->function, strlen(d->function) + 1);
-	h = ge_hash_bytes(h, ge_kind_name(d->kind), strlen(ge_kind_name(d->kind)) + 1);
+	h = ge_hash_bytes(h, kind, strlen(kind) + 1);
 	h = ge_hash_bytes(h, d->subject, strlen(d->subject) + 1);
-	snprintf(lh, sizeof(lh), "%016llx", (unsigned long long)d->line_hash);
+	hex16(lh, d->line_hash);
 	h = ge_hash_bytes(h, lh, 16);
-	snprintf(out, 17, "%016llx", (unsigned long long)h);
+	hex16(out, h);
+	out[16] = '\0';
 }
 
 int ge_diag_put_json_site(ge_buf *b, const ge_diag *d)
@@ -454,13 +492,158 @@ int ge_diag_put_json_site(ge_buf *b, const ge_diag *d)
 	int rc = 0;
 	rc |= ge_buf_puts(b, "\"file\":");
 	rc |= ge_buf_put_json(b, d->file);
-	rc |= ge_buf_printf(b, ",\"line\":%u,\"column\":%u,\"function\":", d->line, d->column);
+	rc |= put_num(b, ",\"line\":", 8, d->line);
+	rc |= put_num(b, ",\"column\":", 10, d->column);
+	rc |= ge_buf_puts(b, ",\"function\":");
 	rc |= ge_buf_put_json(b, d->function);
-	rc |= ge_buf_printf(b, ",\"kind\":\"%s\",\"subject\":", ge_kind_name(d->kind));
+	rc |= ge_buf_puts(b, ",\"kind\":\"");
+	rc |= ge_buf_puts(b, ge_kind_name(d->kind));
+	rc |= ge_buf_puts(b, "\",\"subject\":");
 	rc |= ge_buf_put_json(b, d->subject);
 	rc |= ge_buf_puts(b, ",\"message\":");
 	rc |= ge_buf_put_json(b, d->message);
 	return rc ? GE_ENOMEM : 0;
+}
+
+/* Is s printable ASCII with nothing JSON escapes?  *n is its length then.
+ * Eight bytes at a time: a byte below 0x20, at or above 0x7f, '"' or '\\'. */
+static int plain_ascii(const char *s, size_t *n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	size_t len = strlen(s), i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w, lo, hi, q, bs;
+		memcpy(&w, s + i, 8);
+		lo = (w - ones * 0x20) & ~w; /* a byte < 0x20 */
+		hi = w + ones * 0x01;        /* a byte >= 0x7f sets its top bit */
+		q = ((w ^ (ones * '"')) - ones) & ~(w ^ (ones * '"'));
+		bs = ((w ^ (ones * '\\')) - ones) & ~(w ^ (ones * '\\'));
+		if (((lo | hi | w | q | bs) & high) != 0)
+			return 0;
+	}
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+			return 0;
+	}
+	*n = len;
+	return 1;
+}
+
+/* Raw writes into room reserved beforehand (put_diag_plain). */
+#define W_LIT(w, lit)  (memcpy((w), (lit), sizeof(lit) - 1), (w) += sizeof(lit) - 1)
+#define W_STR(w, s, n) (*(w)++ = '"', memcpy((w), (s), (n)), (w) += (n), *(w)++ = '"')
+
+/*
+ * The fingerprint of consecutive diagnostics of one file and function
+ * hashes that prefix once (the hash is a running one over the fields in
+ * ge_diag_fingerprint's order, so the result is the same).
+ */
+typedef struct fp_memo {
+	const char *file, *function;
+	uint64_t h;
+	/* The last package, file and function plain_ascii() passed, and their
+	 * lengths: runs of diagnostics share them (interned, so by address). */
+	const char *ok[3];
+	size_t okn[3];
+} fp_memo;
+
+/* plain_ascii() through the memo's slot k. */
+static int plain_memo(fp_memo *m, int k, const char *s, size_t *n)
+{
+	if (m->ok[k] == s) {
+		*n = m->okn[k];
+		return 1;
+	}
+	if (!plain_ascii(s, n))
+		return 0;
+	m->ok[k] = s;
+	m->okn[k] = *n;
+	return 1;
+}
+
+static void fingerprint_memo(const ge_diag *d, fp_memo *m, char out[17])
+{
+	uint64_t h;
+	char lh[16];
+	const char *kind = ge_kind_name(d->kind);
+	if (m->file != d->file || m->function != d->function) {
+		m->h = ge_hash_bytes(GE_HASH_SEED, d->file, strlen(d->file) + 1);
+		m->h = ge_hash_bytes(m->h, d->function, strlen(d->function) + 1);
+		m->file = d->file;
+		m->function = d->function;
+	}
+	h = ge_hash_bytes(m->h, kind, strlen(kind) + 1);
+	h = ge_hash_bytes(h, d->subject, strlen(d->subject) + 1);
+	hex16(lh, d->line_hash);
+	h = ge_hash_bytes(h, lh, 16);
+	hex16(out, h);
+	out[16] = '\0';
+}
+
+/*
+ * put_diag for the common diagnostic: every string plain ASCII, no move,
+ * no explanation.  Room for the whole object is reserved once and written
+ * in place; 1 when written, 0 when put_diag must do it, GE_ENOMEM.  The
+ * bytes are exactly put_diag's.
+ */
+static int put_diag_plain(ge_buf *b, const ge_diag *d, fp_memo *m)
+{
+	size_t np, nf, nfn, ns, nm, ni = 0, need;
+	const char *kind = ge_kind_name(d->kind);
+	char *w;
+	if (d->explain || d->status == GE_STATUS_MOVED || !plain_memo(m, 0, d->package, &np) ||
+	    !plain_memo(m, 1, d->file, &nf) || !plain_memo(m, 2, d->function, &nfn) ||
+	    !plain_ascii(d->subject, &ns) || !plain_ascii(d->message, &nm) ||
+	    (d->inlined_from && !plain_ascii(d->inlined_from, &ni)))
+		return 0;
+	need = np + nf + nfn + ns + nm + ni + 512; /* the keys, numbers and hashes: under 300 */
+	if (ge_buf_grow(b, need) < 0)
+		return GE_ENOMEM;
+	w = b->ptr + b->len;
+	W_LIT(w, "{\"package\":");
+	W_STR(w, d->package, np);
+	W_LIT(w, ",\"file\":");
+	W_STR(w, d->file, nf);
+	W_LIT(w, ",\"line\":");
+	w += dec32(w, d->line);
+	W_LIT(w, ",\"column\":");
+	w += dec32(w, d->column);
+	W_LIT(w, ",\"function\":");
+	W_STR(w, d->function, nfn);
+	W_LIT(w, ",\"kind\":\"");
+	memcpy(w, kind, strlen(kind));
+	w += strlen(kind);
+	W_LIT(w, "\",\"subject\":");
+	W_STR(w, d->subject, ns);
+	W_LIT(w, ",\"message\":");
+	W_STR(w, d->message, nm);
+	if (ge_diag_count(d) > 1) {
+		W_LIT(w, ",\"count\":");
+		w += dec32(w, ge_diag_count(d));
+	}
+	if (d->status != GE_STATUS_NONE) {
+		const char *st = ge_status_name(d->status);
+		W_LIT(w, ",\"status\":\"");
+		memcpy(w, st, strlen(st));
+		w += strlen(st);
+		*w++ = '"';
+	}
+	W_LIT(w, ",\"fingerprint\":\"");
+	fingerprint_memo(d, m, w);
+	w += 16;
+	W_LIT(w, "\",\"line_hash\":\"");
+	hex16(w, d->line_hash);
+	w += 16;
+	*w++ = '"';
+	if (d->inlined_from) {
+		W_LIT(w, ",\"inlined_from\":");
+		W_STR(w, d->inlined_from, ni);
+	}
+	*w++ = '}';
+	b->len = (size_t)(w - b->ptr);
+	b->ptr[b->len] = '\0';
+	return 1;
 }
 
 static int put_diag(ge_buf *b, const ge_report *r, const ge_diag *d)
@@ -473,9 +656,12 @@ static int put_diag(ge_buf *b, const ge_report *r, const ge_diag *d)
 	rc |= ge_buf_putc(b, ',');
 	rc |= ge_diag_put_json_site(b, d);
 	if (ge_diag_count(d) > 1)
-		rc |= ge_buf_printf(b, ",\"count\":%u", ge_diag_count(d));
-	if (d->status != GE_STATUS_NONE)
-		rc |= ge_buf_printf(b, ",\"status\":\"%s\"", ge_status_name(d->status));
+		rc |= put_num(b, ",\"count\":", 9, ge_diag_count(d));
+	if (d->status != GE_STATUS_NONE) {
+		rc |= ge_buf_puts(b, ",\"status\":\"");
+		rc |= ge_buf_puts(b, ge_status_name(d->status));
+		rc |= ge_buf_putc(b, '"');
+	}
 	if (d->status == GE_STATUS_MOVED && d->from_file) {
 		rc |= ge_buf_puts(b, ",\"moved_from\":{\"file\":");
 		rc |= ge_buf_put_json(b, d->from_file);
@@ -483,8 +669,13 @@ static int put_diag(ge_buf *b, const ge_report *r, const ge_diag *d)
 		rc |= ge_buf_put_json(b, d->from_function ? d->from_function : "");
 		rc |= ge_buf_putc(b, '}');
 	}
-	rc |= ge_buf_printf(b, ",\"fingerprint\":\"%s\",\"line_hash\":\"%016llx\"", fp,
-			    (unsigned long long)d->line_hash);
+	{
+		char t[] =
+		    ",\"fingerprint\":\"0123456789abcdef\",\"line_hash\":\"0123456789abcdef\"";
+		memcpy(t + 16, fp, 16);
+		hex16(t + 47, d->line_hash);
+		rc |= ge_buf_put(b, t, sizeof(t) - 1);
+	}
 	if (d->inlined_from) {
 		rc |= ge_buf_puts(b, ",\"inlined_from\":");
 		rc |= ge_buf_put_json(b, d->inlined_from);
@@ -512,6 +703,7 @@ int ge_report_to_json_extra(ge_buf *out, const ge_report *r,
                             const char *top_extra, void *ud)
 {
 	ge_summary s;
+	fp_memo m = {NULL, NULL, 0, {NULL, NULL, NULL}, {0, 0, 0}};
 	size_t i;
 	int rc = 0;
 	ge_report_summary(r, &s);
@@ -532,8 +724,12 @@ int ge_report_to_json_extra(ge_buf *out, const ge_report *r,
 	                    r->dirty ? "true" : "false", r->counted ? "\n  \"counts\": true," : "",
 	                    s.heap, s.moved, s.escapes, s.leaks, s.new_, s.fixed);
 	for (i = 0; i < r->ndiags && rc == 0; i++) {
+		int fast;
 		rc |= ge_buf_puts(out, i ? ",\n    " : "\n    ");
-		rc |= put_diag(out, r, &r->diags[i]);
+		if ((fast = put_diag_plain(out, &r->diags[i], &m)) < 0)
+			rc |= fast;
+		else if (!fast)
+			rc |= put_diag(out, r, &r->diags[i]);
 		if (diag_extra && rc == 0) {
 			out->len--; /* reopen the object put_diag closed */
 			rc |= diag_extra(out, i, ud);

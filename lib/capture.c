@@ -888,7 +888,7 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	if (!ge_run_signalled() && !WIFSIGNALED(*status)) {
 		if (!s.report->config &&
 		    (rc = ge_goconfig_compute(&s.report->config, o->go, o->args, o->nargs,
-		                              o->goflags, o->mods, o->cwd)) < 0)
+					      o->goflags, o->mods, o->cwd)) < 0)
 			goto done;
 		if (!(ver = ge_strdup(s.report->config->go))) {
 			rc = ge_error_set(GE_ENOMEM, "out of memory");

@@ -669,7 +669,7 @@ static const char *report_rel(const char *repo_path, const char *prefix)
 
 /* c's files of diff from base to head (NULL = the working tree), by old path. */
 static int map_load(map_ctx *c, ge_git_diff *diff, ge_history *h, const char *prefix,
-                    const char *base_commit, const char *head_commit)
+		    const char *base_commit, const char *head_commit)
 {
 	size_t i;
 	int rc;
@@ -699,8 +699,8 @@ static const char *report_prefix(ge_history *h)
 	return strcmp(h->build.mods->top, wd) == 0 ? "" : ge_path_within(h->build.mods->top, wd);
 }
 
-int ge_history_match(ge_report *head, const ge_report *base, ge_history *h, const char *base_commit,
-                     const char *head_commit)
+int ge_history_match(ge_report *head, const ge_report *base, ge_history *h,
+		     const char *base_commit, const char *head_commit)
 {
 	ge_git_diff diff = GE_GIT_DIFF_INIT;
 	map_ctx c = {NULL, 0};
@@ -725,15 +725,14 @@ struct ge_history_map {
 };
 
 int ge_history_map_new(ge_history_map **out, ge_history *h, const char *from_commit,
-                       const char *to_commit)
+		       const char *to_commit)
 {
 	ge_history_map *m;
 	const char *prefix;
 	int rc;
 	*out = NULL;
 	if (!h->git)
-		return ge_error_set(GE_EUSAGE,
-		                    "mapping lines from a commit needs a git repository");
+		return ge_error_set(GE_EUSAGE, "mapping lines from a commit needs a git repository");
 	if (!(m = calloc(1, sizeof(*m))))
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	m->mm.rename = map_rename;

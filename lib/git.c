@@ -103,8 +103,7 @@ int ge_git_open(ge_git **out, const char *dir)
 		free(g);
 		return lg_error(GE_ERROR, "cannot open the git repository");
 	}
-	if (git_repository_workdir(g->repo) &&
-	    !(g->workdir = strip_slash(git_repository_workdir(g->repo)))) {
+	if (git_repository_workdir(g->repo) && !(g->workdir = strip_slash(git_repository_workdir(g->repo)))) {
 		ge_git_free(g);
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	}
@@ -172,7 +171,7 @@ int ge_git_go_relevant(const char *path)
 		return 1;
 	dot = strrchr(base, '.');
 	return dot && (!strcmp(dot, ".go") || !strcmp(dot, ".s") || !strcmp(dot, ".c") ||
-	               !strcmp(dot, ".h") || !strcmp(dot, ".syso"));
+		       !strcmp(dot, ".h") || !strcmp(dot, ".syso"));
 }
 
 int ge_git_is_dirty(int *dirty, ge_git *g)
@@ -183,14 +182,13 @@ int ge_git_is_dirty(int *dirty, ge_git *g)
 	*dirty = 0;
 	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-	           GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+		   GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
 	if (git_status_list_new(&list, g->repo, &so) < 0)
 		return lg_error(GE_ERROR, "cannot read the working tree status");
 	n = git_status_list_entrycount(list);
 	for (i = 0; i < n && !*dirty; i++) {
 		const git_status_entry *e = git_status_byindex(list, i);
-		const git_diff_delta *d =
-		    e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+		const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
 		if (e->status == GIT_STATUS_CURRENT || e->status == GIT_STATUS_IGNORED || !d)
 			continue;
 		if ((d->old_file.path && ge_git_go_relevant(d->old_file.path)) ||
@@ -216,15 +214,14 @@ int ge_git_resolve(char out[GE_OID_HEX], ge_git *g, const char *rev)
 	git_object_free(obj);
 	if (err < 0) {
 		if (git_repository_is_shallow(g->repo) == 1)
-			return ge_error_set(
-			    GE_ENOTFOUND,
-			    "unknown revision '%s' in a shallow clone: fetch more history "
-			    "(git fetch --unshallow, or fetch-depth: 0 in actions/checkout)",
-			    rev);
+			return ge_error_set(GE_ENOTFOUND,
+					    "unknown revision '%s' in a shallow clone: fetch more history "
+					    "(git fetch --unshallow, or fetch-depth: 0 in actions/checkout)",
+					    rev);
 		if (git_repository_head_unborn(g->repo) == 1)
-			return ge_error_set(
-			    GE_ENOTFOUND,
-			    "unknown revision '%s' (the current branch has no commits yet)", rev);
+			return ge_error_set(GE_ENOTFOUND,
+					    "unknown revision '%s' (the current branch has no commits yet)",
+					    rev);
 		return ge_error_set(GE_ENOTFOUND, "unknown revision '%s'", rev);
 	}
 	git_oid_tostr(out, GE_OID_HEX, git_object_id(commit));
@@ -241,12 +238,11 @@ int ge_git_merge_base(char out[GE_OID_HEX], ge_git *g, const char *a, const char
 	err = git_merge_base(&base, g->repo, &oa, &ob);
 	if (err < 0) {
 		if (git_repository_is_shallow(g->repo) == 1)
-			return ge_error_set(
-			    GE_ENOTFOUND,
-			    "no common ancestor of %.12s and %.12s in this shallow clone: "
-			    "fetch more history (git fetch --unshallow, or fetch-depth: 0 "
-			    "in actions/checkout)",
-			    a, b);
+			return ge_error_set(GE_ENOTFOUND,
+					    "no common ancestor of %.12s and %.12s in this shallow clone: "
+					    "fetch more history (git fetch --unshallow, or fetch-depth: 0 "
+					    "in actions/checkout)",
+					    a, b);
 		return ge_error_set(GE_ENOTFOUND, "%.12s and %.12s have no common ancestor", a, b);
 	}
 	git_oid_tostr(out, GE_OID_HEX, &base);
@@ -361,8 +357,8 @@ int ge_git_note_read(ge_buf *out, ge_git *g, const char *commit)
 	if (note_size(&size, g, &oid) == 1 && size > GE_NOTE_MAX_BYTES) {
 		char t[64];
 		return ge_error_set(GE_EBADINPUT,
-		                    "the goescape note on %.12s is larger than the limit of %s",
-		                    commit, ge_size_text(t, sizeof(t), GE_NOTE_MAX_BYTES));
+				    "the goescape note on %.12s is larger than the limit of %s", commit,
+				    ge_size_text(t, sizeof(t), GE_NOTE_MAX_BYTES));
 	}
 	err = git_note_read(&note, g->repo, GE_NOTES_REF, &oid);
 	if (err == GIT_ENOTFOUND)
@@ -381,8 +377,8 @@ int ge_git_note_read(ge_buf *out, ge_git *g, const char *commit)
  * writers at once lose one note; this gives GIT_EMODIFIED / GIT_EEXISTS /
  * GIT_ELOCKED instead, and the caller tries again on the new tip.
  */
-static int note_write_once(ge_git *g, const git_signature *author, const git_signature *committer,
-                           const git_oid *oid, const char *text)
+static int note_write_once(ge_git *g, const git_signature *author,
+			   const git_signature *committer, const git_oid *oid, const char *text)
 {
 	git_reference *ref = NULL;
 	git_commit *parent = NULL;
@@ -395,13 +391,13 @@ static int note_write_once(ge_git *g, const git_signature *author, const git_sig
 	if (have_tip && (err = git_commit_lookup(&parent, g->repo, &tip)) < 0)
 		return err;
 	err = git_note_commit_create(&notes_commit, &notes_blob, g->repo, parent, author, committer,
-	                             oid, text, 1);
+				     oid, text, 1);
 	if (err == 0)
-		err = have_tip
-		          ? git_reference_create_matching(&ref, g->repo, GE_NOTES_REF,
-		                                          &notes_commit, 1, &tip, "goescape: note")
-		          : git_reference_create(&ref, g->repo, GE_NOTES_REF, &notes_commit, 0,
-		                                 "goescape: note");
+		err = have_tip ? git_reference_create_matching(&ref, g->repo, GE_NOTES_REF,
+							       &notes_commit, 1, &tip,
+							       "goescape: note")
+			       : git_reference_create(&ref, g->repo, GE_NOTES_REF, &notes_commit, 0,
+						      "goescape: note");
 	git_reference_free(ref);
 	git_commit_free(parent);
 	return err;
@@ -431,7 +427,7 @@ static int signature(git_signature **out, ge_git *g, const char *who)
 			email = v;
 	}
 	err = git_signature_now(out, name && *name ? name : "goescape",
-	                        email && *email ? email : "goescape@localhost");
+				email && *email ? email : "goescape@localhost");
 	git_config_free(cfg);
 	return err;
 }
@@ -624,7 +620,7 @@ int ge_git_diff_load(ge_git_diff *out, ge_git *g, const char *base, const char *
 	memset(out, 0, sizeof(*out));
 	o.context_lines = 0;
 	o.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
-	          GIT_DIFF_SHOW_UNTRACKED_CONTENT | GIT_DIFF_IGNORE_SUBMODULES;
+		  GIT_DIFF_SHOW_UNTRACKED_CONTENT | GIT_DIFF_IGNORE_SUBMODULES;
 	if ((rc = commit_tree(&bt, g, base)) < 0)
 		goto done;
 	if (head) {
@@ -683,10 +679,10 @@ uint32_t ge_git_map_line(const ge_git_delta *d, uint32_t old_line)
 	size_t i;
 	for (i = 0; i < d->nhunks; i++) {
 		const ge_git_hunk *h = &d->hunks[i];
-		int64_t old_end =
-		    h->old_lines ? (int64_t)h->old_start + h->old_lines : (int64_t)h->old_start + 1;
-		int64_t new_end =
-		    h->new_lines ? (int64_t)h->new_start + h->new_lines : (int64_t)h->new_start + 1;
+		int64_t old_end = h->old_lines ? (int64_t)h->old_start + h->old_lines
+					       : (int64_t)h->old_start + 1;
+		int64_t new_end = h->new_lines ? (int64_t)h->new_start + h->new_lines
+					       : (int64_t)h->new_start + 1;
 		if (h->old_lines && old_line >= h->old_start && old_line < old_end)
 			return 0;
 		if (old_line < old_end)
@@ -794,8 +790,7 @@ int ge_git_remote_base(char out[GE_OID_HEX], ge_git *g, const char *remote, cons
 		while (git_reference_next(&ref, it) == 0) {
 			git_object *peeled = NULL;
 			if (git_reference_peel(&peeled, ref, GIT_OBJECT_COMMIT) == 0) {
-				if (git_merge_base(&base, g->repo, &head, git_object_id(peeled)) ==
-				    0) {
+				if (git_merge_base(&base, g->repo, &head, git_object_id(peeled)) == 0) {
 					/*
 					 * All these merge-bases lie on the pushed commit's
 					 * history: the newest is the one descending from the
@@ -805,12 +800,10 @@ int ge_git_remote_base(char out[GE_OID_HEX], ge_git *g, const char *remote, cons
 					int64_t t = commit_time(g, &base);
 					int better = !found;
 					if (found && !git_oid_equal(&base, &best)) {
-						if (git_graph_descendant_of(g->repo, &base,
-						                            &best) == 1)
+						if (git_graph_descendant_of(g->repo, &base, &best) == 1)
 							better = 1;
-						else if (git_graph_descendant_of(g->repo, &best,
-						                                 &base) != 1 &&
-						         t > best_time)
+						else if (git_graph_descendant_of(g->repo, &best, &base) != 1 &&
+							 t > best_time)
 							better = 1;
 					}
 					if (better) {
@@ -828,7 +821,7 @@ int ge_git_remote_base(char out[GE_OID_HEX], ge_git *g, const char *remote, cons
 	ge_buf_release(&glob);
 	if (!found)
 		return ge_error_set(GE_ENOTFOUND, "nothing of %.12s is on remote '%s' yet", commit,
-		                    remote);
+				    remote);
 	git_oid_tostr(out, GE_OID_HEX, &best);
 	return 0;
 }
@@ -856,8 +849,7 @@ int ge_git_object_is_commit(char out[GE_OID_HEX], ge_git *g, const char *oid_hex
 	git_oid oid;
 	git_object *obj = NULL, *c = NULL;
 	int ok = 0;
-	if (git_oid_fromstr(&oid, oid_hex) < 0 ||
-	    git_object_lookup(&obj, g->repo, &oid, GIT_OBJECT_ANY) < 0)
+	if (git_oid_fromstr(&oid, oid_hex) < 0 || git_object_lookup(&obj, g->repo, &oid, GIT_OBJECT_ANY) < 0)
 		return 0;
 	if (git_object_peel(&c, obj, GIT_OBJECT_COMMIT) == 0) {
 		git_oid_tostr(out, GE_OID_HEX, git_object_id(c));

@@ -827,8 +827,9 @@ int ge_history_args_storable(const ge_modset *m, const char *cwd, char *const *a
 int ge_history_store_build(ge_history *h, const ge_report *r, const ge_git_state *before)
 {
 	ge_git_state now;
-	if (!h->git || h->no_store || ge_git_state_read(&now, h->git) < 0 || now.dirty ||
-	    !now.head[0] || !ge_git_state_same(before, &now))
+	/* Dirty before: never stored (the state now would have to be it, clean). */
+	if (!h->git || h->no_store || before->dirty || ge_git_state_read(&now, h->git) < 0 ||
+	    now.dirty || !now.head[0] || !ge_git_state_same(before, &now))
 		return 0;
 	{
 		/* The report as a commit's: with its commit set. */

@@ -59,7 +59,7 @@ typedef struct ge_capture_opts {
  * The replay fast path of ge_capture_build.  got receives a hash of what go
  * printed that does not depend on the order of its "# package" blocks (go
  * prints each action's block as the action finishes, in no fixed order):
- * the sums of two hashes of each block, the bytes and the blocks.  With
+ * the sums of two 64-bit hashes of each block, the bytes and the blocks.  With
  * have set, the output is shown to the user as it comes but held, not
  * attributed, until go exits (up to GE_CAPTURE_REPLAY_MAX bytes, beyond
  * which attribution starts and the fast path is off): when go succeeded and

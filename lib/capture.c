@@ -77,6 +77,10 @@ typedef struct cap_state {
 	/* Per "# pkg" header (pkg_lines); cur_pkg indexes the last one used. */
 	struct pkg_lines *pkgs;
 	size_t npkgs, cur_pkg;
+	/* An open-addressing index of pkgs by name (index + 1, 0 empty;
+	 * pkg_slots a power of two at least twice npkgs): a module of
+	 * thousands of packages is not searched once per package. */
+	size_t *pkg_index, pkg_slots;
 	/* The replay fast path: the output is hashed; with defer set, this
 	 * state only shows it, and what go printed is held for work, the
 	 * state that attributes (made when attribution starts). */
@@ -137,24 +141,44 @@ static void show(cap_state *s, const char *line, size_t len)
 		s->out(line, len, s->ud);
 }
 
+/* The slot of name in s->pkg_index: where it is, or the empty one it would take. */
+static size_t pkg_slot(const cap_state *s, const char *name)
+{
+	size_t mask = s->pkg_slots - 1, i = (size_t)ge_hash_bytes(GE_HASH_SEED, name, strlen(name));
+	for (i &= mask; s->pkg_index[i]; i = (i + 1) & mask)
+		if (strcmp(s->pkgs[s->pkg_index[i] - 1].pkg, name) == 0)
+			break;
+	return i;
+}
+
 /* The counts of l's package (the last header's), or NULL before any header. */
 static struct pkg_lines *pkg_lines_of(cap_state *s, const ge_parse_line *l)
 {
 	struct pkg_lines *n;
-	size_t i;
+	size_t i, slot;
 	if (!l->pkg)
 		return NULL;
 	if (s->cur_pkg < s->npkgs && strcmp(s->pkgs[s->cur_pkg].pkg, l->pkg) == 0)
 		return &s->pkgs[s->cur_pkg];
-	for (i = 0; i < s->npkgs; i++)
-		if (strcmp(s->pkgs[i].pkg, l->pkg) == 0)
-			return &s->pkgs[s->cur_pkg = i];
+	if (s->pkg_slots && s->pkg_index[slot = pkg_slot(s, l->pkg)])
+		return &s->pkgs[s->cur_pkg = s->pkg_index[slot] - 1];
+	if ((s->npkgs + 1) * 2 > s->pkg_slots) {
+		size_t ns = s->pkg_slots ? s->pkg_slots * 2 : 64, *ni = calloc(ns, sizeof(*ni));
+		if (!ni)
+			return NULL;
+		free(s->pkg_index);
+		s->pkg_index = ni;
+		s->pkg_slots = ns;
+		for (i = 0; i < s->npkgs; i++)
+			s->pkg_index[pkg_slot(s, s->pkgs[i].pkg)] = i + 1;
+	}
 	if (!(n = realloc(s->pkgs, (s->npkgs + 1) * sizeof(*n))))
 		return NULL;
 	s->pkgs = n;
 	memset(&n[s->npkgs], 0, sizeof(*n));
 	if (!(n[s->npkgs].pkg = ge_strdup(l->pkg)))
 		return NULL;
+	s->pkg_index[pkg_slot(s, l->pkg)] = s->npkgs + 1;
 	return &s->pkgs[s->cur_pkg = s->npkgs++];
 }
 
@@ -734,6 +758,7 @@ static void state_release(cap_state *s)
 	while (s->npkgs)
 		free(s->pkgs[--s->npkgs].pkg);
 	free(s->pkgs);
+	free(s->pkg_index);
 }
 
 /* Attribution as o and plan ask for; cfg NULL: the platform from the environment. */

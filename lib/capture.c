@@ -28,8 +28,8 @@ struct pkg_lines {
 
 /* The order-free hash of what go printed (ge_capture_replay.got). */
 typedef struct out_hash {
-	uint64_t fnv; /* of the block so far */
-	uint64_t alt; /* a second hash of it (another multiplier and seed) */
+	uint64_t fnv;    /* of the block so far */
+	uint64_t alt;    /* a second hash of it (another multiplier and seed) */
 	uint64_t sum[4]; /* the sums of both, the bytes, the blocks */
 	int bol;         /* the next byte starts a line */
 } out_hash;

@@ -26,6 +26,14 @@ struct pkg_lines {
 	size_t m, errors;
 };
 
+/* The order-free hash of what go printed (ge_capture_replay.got). */
+typedef struct out_hash {
+	uint64_t fnv;    /* of the block so far */
+	uint64_t alt;    /* a second hash of it (another multiplier and seed) */
+	uint64_t sum[4]; /* the sums of both, the bytes, the blocks */
+	int bol;         /* the next byte starts a line */
+} out_hash;
+
 typedef struct cap_state {
 	ge_parser *parser;
 	ge_attrib *attrib;
@@ -68,10 +76,23 @@ typedef struct cap_state {
 	size_t main_lines;
 	/* Per "# pkg" header (pkg_lines); cur_pkg indexes the last one used. */
 	struct pkg_lines *pkgs;
-	size_t npkgs, cur_pkg, cap_pkgs;
-	/* Open addressing on the import path: index + 1 into pkgs, 0 empty
-	 * (a new header is found without comparing every package before it). */
-	size_t *pkg_index, cap_index;
+	size_t npkgs, cur_pkg;
+	/* An open-addressing index of pkgs by name (index + 1, 0 empty;
+	 * pkg_slots a power of two at least twice npkgs): a module of
+	 * thousands of packages is not searched once per package. */
+	size_t *pkg_index, pkg_slots;
+	/* The replay fast path: the output is hashed; with defer set, this
+	 * state only shows it, and what go printed is held for work, the
+	 * state that attributes (made when attribution starts). */
+	int defer;
+	ge_buf held;
+	out_hash oh;
+	struct cap_state *work;
+	ge_capture_replay *replay;
+	/* What work_start() sets the work state up from (borrowed). */
+	const ge_capture_opts *o;
+	const ge_goplan *plan;
+	const char *acwd;
 } cap_state;
 
 #define GE_CAPTURE_MAX_LINE (16 * 1024 * 1024)
@@ -120,57 +141,42 @@ static void show(cap_state *s, const char *line, size_t len)
 		s->out(line, len, s->ud);
 }
 
-/* Slot of pkg in s->pkg_index: its entry or the empty slot it would take. */
-static size_t pkg_slot(const cap_state *s, const char *pkg)
+/* The slot of name in s->pkg_index: where it is, or the empty one it would take. */
+static size_t pkg_slot(const cap_state *s, const char *name)
 {
-	size_t j = ge_hash_bytes(GE_HASH_SEED, pkg, strlen(pkg)) & (s->cap_index - 1);
-	while (s->pkg_index[j] && strcmp(s->pkgs[s->pkg_index[j] - 1].pkg, pkg) != 0)
-		j = (j + 1) & (s->cap_index - 1);
-	return j;
-}
-
-/* Room for one more package in pkgs and its index; -1 out of memory. */
-static int pkg_room(cap_state *s)
-{
-	size_t i;
-	if (s->npkgs == s->cap_pkgs) {
-		size_t nc = s->cap_pkgs ? s->cap_pkgs * 2 : 16;
-		struct pkg_lines *n = realloc(s->pkgs, nc * sizeof(*n));
-		if (!n)
-			return -1;
-		s->pkgs = n;
-		s->cap_pkgs = nc;
-	}
-	if ((s->npkgs + 1) * 2 > s->cap_index) {
-		size_t nc = s->cap_index ? s->cap_index * 2 : 64;
-		size_t *ni = calloc(nc, sizeof(*ni));
-		if (!ni)
-			return -1;
-		free(s->pkg_index);
-		s->pkg_index = ni;
-		s->cap_index = nc;
-		for (i = 0; i < s->npkgs; i++)
-			s->pkg_index[pkg_slot(s, s->pkgs[i].pkg)] = i + 1;
-	}
-	return 0;
+	size_t mask = s->pkg_slots - 1, i = (size_t)ge_hash_bytes(GE_HASH_SEED, name, strlen(name));
+	for (i &= mask; s->pkg_index[i]; i = (i + 1) & mask)
+		if (strcmp(s->pkgs[s->pkg_index[i] - 1].pkg, name) == 0)
+			break;
+	return i;
 }
 
 /* The counts of l's package (the last header's), or NULL before any header. */
 static struct pkg_lines *pkg_lines_of(cap_state *s, const ge_parse_line *l)
 {
 	struct pkg_lines *n;
-	size_t j;
+	size_t i, slot;
 	if (!l->pkg)
 		return NULL;
 	if (s->cur_pkg < s->npkgs && strcmp(s->pkgs[s->cur_pkg].pkg, l->pkg) == 0)
 		return &s->pkgs[s->cur_pkg];
-	if (s->cap_index && s->pkg_index[j = pkg_slot(s, l->pkg)])
-		return &s->pkgs[s->cur_pkg = s->pkg_index[j] - 1];
-	if (pkg_room(s) < 0)
+	if (s->pkg_slots && s->pkg_index[slot = pkg_slot(s, l->pkg)])
+		return &s->pkgs[s->cur_pkg = s->pkg_index[slot] - 1];
+	if ((s->npkgs + 1) * 2 > s->pkg_slots) {
+		size_t ns = s->pkg_slots ? s->pkg_slots * 2 : 64, *ni = calloc(ns, sizeof(*ni));
+		if (!ni)
+			return NULL;
+		free(s->pkg_index);
+		s->pkg_index = ni;
+		s->pkg_slots = ns;
+		for (i = 0; i < s->npkgs; i++)
+			s->pkg_index[pkg_slot(s, s->pkgs[i].pkg)] = i + 1;
+	}
+	if (!(n = realloc(s->pkgs, (s->npkgs + 1) * sizeof(*n))))
 		return NULL;
-	n = &s->pkgs[s->npkgs];
-	memset(n, 0, sizeof(*n));
-	if (!(n->pkg = ge_strdup(l->pkg)))
+	s->pkgs = n;
+	memset(&n[s->npkgs], 0, sizeof(*n));
+	if (!(n[s->npkgs].pkg = ge_strdup(l->pkg)))
 		return NULL;
 	s->pkg_index[pkg_slot(s, l->pkg)] = s->npkgs + 1;
 	return &s->pkgs[s->cur_pkg = s->npkgs++];
@@ -243,6 +249,8 @@ static int on_line(const ge_parse_line *l, void *ud)
 			s->header_hid = 1;
 		break;
 	}
+	if (s->defer)
+		return 0; /* shown only: s->work attributes */
 	rc = ge_attrib_line(s->attrib, s->report, l);
 	if (rc < 0)
 		return s->rc = rc;
@@ -666,6 +674,55 @@ static int wants_trimpath(const ge_goplan *plan, const char *goflags)
 	return on;
 }
 
+#define OH_ALT_SEED 0x2545f4914f6cdd1dULL
+
+static void oh_init(out_hash *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->fnv = GE_HASH_SEED;
+	h->alt = OH_ALT_SEED;
+	h->bol = 1;
+}
+
+/* Byte by byte, so that where go's writes split a line does not matter. */
+static uint64_t oh_alt(uint64_t x, const char *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		x = (x ^ (unsigned char)s[i]) * 0x9e3779b97f4a7c15ULL;
+	return x;
+}
+
+/* The block so far into the sums (a block: a "# pkg" line and what follows). */
+static void oh_close(out_hash *h)
+{
+	if (h->fnv == GE_HASH_SEED && h->alt == OH_ALT_SEED)
+		return;
+	h->sum[0] += h->fnv;
+	h->sum[1] += h->alt;
+	h->sum[3]++;
+	h->fnv = GE_HASH_SEED;
+	h->alt = OH_ALT_SEED;
+}
+
+static void oh_feed(out_hash *h, const char *buf, size_t len)
+{
+	h->sum[2] += len;
+	while (len) {
+		const char *nl;
+		size_t n;
+		if (h->bol && buf[0] == '#')
+			oh_close(h);
+		nl = memchr(buf, '\n', len);
+		n = nl ? (size_t)(nl - buf) + 1 : len;
+		h->fnv = ge_hash_bytes(h->fnv, buf, n);
+		h->alt = oh_alt(h->alt, buf, n);
+		h->bol = nl != NULL;
+		buf += n;
+		len -= n;
+	}
+}
+
 static int state_init(cap_state *s, const ge_modset *mods, const char *cwd)
 {
 	int rc;
@@ -674,6 +731,7 @@ static int state_init(cap_state *s, const ge_modset *mods, const char *cwd)
 	ge_buf_init(&s->overflow, 0);
 	ge_buf_init(&s->jline, 0);
 	ge_buf_init(&s->jout, 0);
+	ge_buf_init(&s->held, 0);
 	s->json_bol = 1;
 	if ((rc = ge_parser_new(&s->parser)) < 0 ||
 	    (rc = ge_attrib_new(&s->attrib, mods, cwd)) < 0 || (rc = ge_report_new(&s->report)) < 0)
@@ -694,10 +752,81 @@ static void state_release(cap_state *s)
 	ge_buf_release(&s->jline);
 	ge_buf_release(&s->jout);
 	free(s->json_pkg);
+	ge_buf_release(&s->held);
+	if (s->work) {
+		state_release(s->work);
+		free(s->work);
+		s->work = NULL;
+	}
 	while (s->npkgs)
 		free(s->pkgs[--s->npkgs].pkg);
 	free(s->pkgs);
 	free(s->pkg_index);
+}
+
+/* Attribution as o and plan ask for; cfg NULL: the platform from the environment. */
+static int attrib_setup(cap_state *s, const ge_capture_opts *o, const ge_goplan *plan,
+                        const ge_goconfig *cfg)
+{
+	const char *cgo = getenv("CGO_ENABLED");
+	if (o->nov)
+		ge_attrib_set_overlay(s->attrib, o->ov_real, o->ov_backing, o->nov);
+	ge_attrib_set_scope(s->attrib, plan->scope, plan->nscope);
+	ge_attrib_set_trimpath(s->attrib, wants_trimpath(plan, o->goflags));
+	ge_attrib_set_vendored(s->attrib, o->vendored);
+	if (o->sites) /* --profile: the join's sites, placed by the same attrib */
+		ge_attrib_set_sites(s->attrib, ge_cost_sites_take, o->sites);
+	if (cfg)
+		return ge_attrib_set_build(s->attrib, cfg->goos, cfg->goarch,
+		                           strcmp(cfg->cgo, "1") == 0, cfg->tags, cfg->go);
+	return ge_attrib_set_build(s->attrib, getenv("GOOS"), getenv("GOARCH"),
+	                           !cgo || strcmp(cgo, "0") != 0, NULL, NULL);
+}
+
+/*
+ * The fast path is off (held output too big, or not what the stored
+ * report came from): a state that attributes, fed what was held; it shows
+ * nothing (s did).
+ */
+static int work_start(cap_state *s)
+{
+	cap_state *w = malloc(sizeof(*w));
+	int rc;
+	if (!w)
+		return s->rc = ge_error_set(GE_ENOMEM, "out of memory");
+	if ((rc = state_init(w, s->o->mods, s->acwd)) < 0 ||
+	    (rc = attrib_setup(w, s->o, s->plan, s->report->config)) < 0) {
+		state_release(w);
+		free(w);
+		return s->rc = rc;
+	}
+	s->work = w;
+	if (s->held.len && feed(s->held.ptr, s->held.len, w))
+		rc = s->rc = w->rc;
+	ge_buf_release(&s->held);
+	return rc;
+}
+
+/* What go wrote: hashed for the fast path, held or handed to work, shown. */
+static int feed_top(const char *buf, size_t len, void *ud)
+{
+	cap_state *s = ud;
+	if (s->replay)
+		oh_feed(&s->oh, buf, len);
+	if (s->defer && !s->work) {
+		if (s->held.len + len > GE_CAPTURE_REPLAY_MAX) {
+			if (work_start(s) < 0)
+				return 1;
+		} else if (ge_buf_put(&s->held, buf, len) < 0) {
+			s->rc = ge_error_set(GE_ENOMEM, "out of memory");
+			return 1;
+		}
+	}
+	if (s->work && feed(buf, len, s->work)) {
+		s->rc = s->work->rc;
+		return 1;
+	}
+	return feed(buf, len, s);
 }
 
 int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
@@ -728,13 +857,6 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	s.json_ud = o->ud;
 	s.on_package = o->on_package;
 	s.package_ud = o->package_ud;
-	if (o->nov)
-		ge_attrib_set_overlay(s.attrib, o->ov_real, o->ov_backing, o->nov);
-	ge_attrib_set_scope(s.attrib, plan.scope, plan.nscope);
-	ge_attrib_set_trimpath(s.attrib, wants_trimpath(&plan, o->goflags));
-	ge_attrib_set_vendored(s.attrib, o->vendored);
-	if (o->sites) /* --profile: the join's sites, placed by the same attrib */
-		ge_attrib_set_sites(s.attrib, ge_cost_sites_take, o->sites);
 	/*
 	 * The configuration first when it costs no go process: it decides
 	 * which files each package has, which attribution needs for
@@ -743,23 +865,23 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	 * attribution then takes GOOS, GOARCH and CGO_ENABLED from the
 	 * environment.
 	 */
-	if (!ge_goconfig_spawns(o->go)) {
-		if ((rc = ge_goconfig_compute(&s.report->config, o->go, o->args, o->nargs,
-					      o->goflags, o->mods, o->cwd)) < 0)
-			goto done;
-		rc = ge_attrib_set_build(s.attrib, s.report->config->goos,
-					 s.report->config->goarch,
-					 strcmp(s.report->config->cgo, "1") == 0,
-					 s.report->config->tags, s.report->config->go);
-	} else {
-		const char *cgo = getenv("CGO_ENABLED");
-		rc = ge_attrib_set_build(s.attrib, getenv("GOOS"), getenv("GOARCH"),
-					 !cgo || strcmp(cgo, "0") != 0, NULL, NULL);
-	}
-	if (rc < 0)
+	if (!ge_goconfig_spawns(o->go) &&
+	    (rc = ge_goconfig_compute(&s.report->config, o->go, o->args, o->nargs, o->goflags,
+	                              o->mods, o->cwd)) < 0)
 		goto done;
+	if ((rc = attrib_setup(&s, o, &plan, s.report->config)) < 0)
+		goto done;
+	s.o = o;
+	s.plan = &plan;
+	s.acwd = godir ? godir : o->cwd;
+	if ((s.replay = o->replay)) {
+		s.replay->hit = 0;
+		oh_init(&s.oh);
+		/* Held to decide after go exits: the configuration is known now. */
+		s.defer = s.replay->have && s.report->config;
+	}
 	ro.dir = o->cwd;
-	ro.on_stderr = feed;
+	ro.on_stderr = feed_top;
 	ro.ud = &s;
 	/* With -json the compiler's output comes as events on stdout. */
 	ro.stdout_to_stderr = ge_gocmd_json(o->args, o->nargs);
@@ -769,6 +891,32 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 		goto done;
 	if ((rc = feed_end(&s)) < 0)
 		goto done;
+	if (s.replay) {
+		oh_close(&s.oh);
+		memcpy(s.replay->got, s.oh.sum, sizeof(s.replay->got));
+	}
+	if (s.defer) {
+		cap_state *w, tmp;
+		/* What HEAD's stored report came from, printed again: nothing to do. */
+		if (!s.work && WIFEXITED(*status) && WEXITSTATUS(*status) == 0 &&
+		    !ge_run_signalled() &&
+		    memcmp(s.replay->got, s.replay->expect, sizeof(s.replay->got)) == 0) {
+			s.replay->hit = 1;
+			goto done;
+		}
+		if ((!s.work && (rc = work_start(&s)) < 0) || (rc = feed_end(s.work)) < 0)
+			goto done;
+		/* From here on the state that attributed is the build's. */
+		w = s.work;
+		s.work = NULL;
+		w->report->config = s.report->config;
+		s.report->config = NULL;
+		tmp = s;
+		s = *w;
+		*w = tmp;
+		state_release(w);
+		free(w);
+	}
 	if (o->named && WIFEXITED(*status) && WEXITSTATUS(*status) == 0 && !ge_run_signalled() &&
 	    !inlining_off(&plan) &&
 	    (rc = check_read_something(&s, o->mods, plan.scope, plan.nscope, "from 'go build'")) <

@@ -51,7 +51,28 @@ typedef struct ge_capture_opts {
 	 * NULL: none.  package_ud is passed to it. */
 	ge_output_cb on_package;
 	void *package_ud;
+	/* The replay fast path (ge_capture_replay); NULL: none. */
+	struct ge_capture_replay *replay;
 } ge_capture_opts;
+
+/*
+ * The replay fast path of ge_capture_build.  got receives a hash of what go
+ * printed that does not depend on the order of its "# package" blocks (go
+ * prints each action's block as the action finishes, in no fixed order):
+ * the sums of two 64-bit hashes of each block, the bytes and the blocks.  With
+ * have set, the output is shown to the user as it comes but held, not
+ * attributed, until go exits (up to GE_CAPTURE_REPLAY_MAX bytes, beyond
+ * which attribution starts and the fast path is off): when go succeeded and
+ * got equals expect, nothing is attributed, *out is NULL and hit is 1;
+ * otherwise what was held is attributed as usual.
+ */
+#define GE_CAPTURE_REPLAY_MAX (64u * 1024 * 1024)
+typedef struct ge_capture_replay {
+	int have;
+	uint64_t expect[4];
+	uint64_t got[4];
+	int hit;
+} ge_capture_replay;
 
 #define GE_CAPTURE_OPTS_INIT                                                                       \
 	{                                                                                          \

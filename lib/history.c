@@ -179,6 +179,9 @@ static int cmp_by_config(const void *a, const void *b)
  * rest (an older goescape's report, one naming another commit, the old
  * report of r's configuration).
  */
+/* The last store_note() left the note holding its report (written or already so). */
+static int store_held;
+
 static int store_note(ge_history *h, const char *commit, const ge_report *r)
 {
 	ge_buf b = GE_BUF_INIT, old = GE_BUF_INIT;
@@ -186,6 +189,7 @@ static int store_note(ge_history *h, const char *commit, const ge_report *r)
 	ge_report **keep = NULL;
 	size_t i, nk = 0;
 	int rc = 0;
+	store_held = 0;
 	if (!h->git || h->no_store || h->npkgs || !r->config)
 		return 0;
 	if (ge_git_note_read(&old, h->git, commit) == 0) {
@@ -197,8 +201,10 @@ static int store_note(ge_history *h, const char *commit, const ge_report *r)
 		 */
 		if ((rc = ge_report_to_json(&b, r)) < 0)
 			goto done;
-		if (old.len == b.len && memcmp(old.ptr, b.ptr, b.len) == 0)
+		if (old.len == b.len && memcmp(old.ptr, b.ptr, b.len) == 0) {
+			store_held = 1;
 			goto done;
+		}
 		ge_buf_clear(&b);
 		if ((rc = note_parse(&s, old.ptr, old.len)) < 0)
 			goto done;
@@ -219,6 +225,7 @@ static int store_note(ge_history *h, const char *commit, const ge_report *r)
 	/* The same note again (a rebuild of a clean tree): no new notes commit. */
 	if (rc == 0 && !(old.len == b.len && memcmp(old.ptr, b.ptr, b.len) == 0))
 		rc = ge_git_note_write(h->git, commit, b.ptr);
+	store_held = rc == 0;
 	/* A lock in the way (a killed writer's, or held too long): say so, once, and go on. */
 	if (rc == GE_ELOCKED || rc == GE_ECONFLICT) {
 		ge_history_warn(h, "goescape: warning: %s", ge_error_last());
@@ -844,8 +851,9 @@ int ge_history_args_storable(const ge_modset *m, const char *cwd, char *const *a
 int ge_history_store_build(ge_history *h, const ge_report *r, const ge_git_state *before)
 {
 	ge_git_state now;
-	if (!h->git || h->no_store || ge_git_state_read(&now, h->git) < 0 || now.dirty ||
-	    !now.head[0] || !ge_git_state_same(before, &now))
+	/* Dirty before: never stored (the state now would have to be it, clean). */
+	if (!h->git || h->no_store || before->dirty || ge_git_state_read(&now, h->git) < 0 ||
+	    now.dirty || !now.head[0] || !ge_git_state_same(before, &now))
 		return 0;
 	{
 		/* The report as a commit's: with its commit set. */
@@ -857,7 +865,7 @@ int ge_history_store_build(ge_history *h, const ge_report *r, const ge_git_state
 		rc = store_note(h, now.head, c);
 		c->commit = old;
 		c->dirty = old_dirty;
-		return rc;
+		return rc < 0 ? rc : store_held;
 	}
 }
 
@@ -958,4 +966,137 @@ done:
 	ge_strv_free(args, na);
 	free(pk);
 	return rc;
+}
+
+/*
+ * The replay cache: <git-common-dir>/goescape/replay/<key>, text:
+ *
+ *   goescape-replay 1
+ *   head OID
+ *   config HASH
+ *   output H0 H1 H2 H3      (ge_capture_replay.got, 16 hex digits each)
+ *   note OID                 (HEAD's note blob when it was stored)
+ *   summary N
+ *   N bytes: what the build printed after go's output
+ *
+ * The key hashes HEAD, the build's configuration hash, the bytes of
+ * .goescape.json, goescape's version and the module root; the file repeats
+ * HEAD and the configuration, so that a key collision is a miss.
+ */
+static int replay_path(ge_buf *out, ge_history *h, const ge_git_state *before,
+                       const ge_goconfig *cfg)
+{
+	ge_buf conf = GE_BUF_INIT, p = GE_BUF_INIT;
+	uint64_t k = GE_HASH_SEED;
+	const char *top = h->build.mods->top;
+	int rc;
+	if ((rc = ge_buf_printf(&p, "%s/.goescape.json", top)) < 0)
+		goto done;
+	rc = ge_file_read_bounded(&conf, p.ptr, 1u << 20);
+	if (rc == GE_ENOTFOUND) {
+		ge_error_clear();
+		rc = 0;
+	} else if (rc < 0) {
+		goto done;
+	}
+	k = ge_hash_bytes(k, before->head, strlen(before->head) + 1);
+	k = ge_hash_bytes(k, cfg->hash, strlen(cfg->hash) + 1);
+	k = ge_hash_bytes(k, ge_version(), strlen(ge_version()) + 1);
+	k = ge_hash_bytes(k, top, strlen(top) + 1);
+	k = ge_hash_bytes(k, rc == 0 && conf.ptr ? conf.ptr : "", conf.len);
+	rc = ge_buf_printf(out, "%s/goescape/replay/%016llx", ge_git_commondir(h->git),
+	                   (unsigned long long)k);
+done:
+	ge_buf_release(&conf);
+	ge_buf_release(&p);
+	return rc;
+}
+
+int ge_history_replay_load(ge_history_replay *rp, ge_history *h, const ge_git_state *before,
+                           char *const *args, size_t nargs)
+{
+	ge_goconfig *cfg = NULL;
+	ge_buf path = GE_BUF_INIT, text = GE_BUF_INIT;
+	char head[GE_OID_HEX], conf[17], note[GE_OID_HEX], now[GE_OID_HEX];
+	unsigned long long g[4];
+	size_t n;
+	int used = 0, rc = 0, i;
+	memset(rp, 0, sizeof(*rp));
+	/* Only a build that would be stored, on a clean tree, with the
+	 * configuration known before go runs. */
+	if (!h->git || h->no_store || before->dirty || !before->head[0] ||
+	    ge_goconfig_spawns(h->build.go))
+		return 0;
+	if ((rc = ge_goconfig_compute(&cfg, h->build.go, args, nargs, h->build.goflags,
+	                              h->build.mods, h->build.cwd)) < 0 ||
+	    (rc = replay_path(&path, h, before, cfg)) < 0)
+		goto done;
+	memcpy(rp->config, cfg->hash, sizeof(rp->config));
+	rp->path = ge_buf_detach(&path);
+	if (!rp->path) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (ge_file_read_bounded(&text, rp->path, 1u << 20) < 0) {
+		ge_error_clear();
+		goto done; /* no entry: the build stores one */
+	}
+	if (sscanf(ge_buf_cstr(&text),
+	           "goescape-replay 1\nhead %40[0-9a-f]\nconfig %16[0-9a-f]\n"
+	           "output %16llx %16llx %16llx %16llx\nnote %40[0-9a-f]\nsummary %zu\n%n",
+	           head, conf, &g[0], &g[1], &g[2], &g[3], note, &n, &used) != 8 ||
+	    !used || n != text.len - (size_t)used || strcmp(head, before->head) != 0 ||
+	    strcmp(conf, cfg->hash) != 0)
+		goto done;
+	/* HEAD's note must still be the one stored then (not removed, not rewritten). */
+	if (ge_git_note_oid(now, h->git, before->head) < 0) {
+		ge_error_clear();
+		goto done;
+	}
+	if (strcmp(now, note) != 0 || !(rp->summary = ge_strndup(text.ptr + used, n)))
+		goto done;
+	for (i = 0; i < 4; i++)
+		rp->cap.expect[i] = g[i];
+	rp->cap.have = 1;
+done:
+	ge_goconfig_free(cfg);
+	ge_buf_release(&path);
+	ge_buf_release(&text);
+	return rc;
+}
+
+int ge_history_replay_save(const ge_history_replay *rp, ge_history *h, const char *head,
+                           const char *summary, size_t len)
+{
+	ge_buf b = GE_BUF_INIT, dir = GE_BUF_INIT;
+	char note[GE_OID_HEX];
+	const char *slash;
+	int rc = 0;
+	if (!rp->path || !(slash = strrchr(rp->path, '/')))
+		return 0;
+	/* Best effort, as the note itself: a cache that cannot be written is a miss. */
+	if (ge_git_note_oid(note, h->git, head) < 0 ||
+	    ge_buf_printf(&b,
+	                  "goescape-replay 1\nhead %s\nconfig %s\noutput %016llx %016llx %016llx "
+	                  "%016llx\nnote %s\nsummary %zu\n",
+	                  head, rp->config, (unsigned long long)rp->cap.got[0],
+	                  (unsigned long long)rp->cap.got[1], (unsigned long long)rp->cap.got[2],
+	                  (unsigned long long)rp->cap.got[3], note, len) < 0 ||
+	    ge_buf_put(&b, summary, len) < 0 ||
+	    ge_buf_put(&dir, rp->path, (size_t)(slash - rp->path)) < 0)
+		goto done;
+	if (ge_mkdir_p(ge_buf_cstr(&dir)) == 0)
+		(void)ge_file_write_atomic(rp->path, b.ptr, b.len, 0644);
+done:
+	ge_error_clear();
+	ge_buf_release(&b);
+	ge_buf_release(&dir);
+	return rc;
+}
+
+void ge_history_replay_release(ge_history_replay *rp)
+{
+	free(rp->path);
+	free(rp->summary);
+	memset(rp, 0, sizeof(*rp));
 }

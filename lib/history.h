@@ -126,8 +126,37 @@ int ge_history_build_storable(ge_history *h, char *const *args, size_t nargs);
 int ge_history_args_storable(const ge_modset *mods, const char *cwd, char *const *args,
                              size_t nargs);
 /* Store r as HEAD's note when the state before the build (read with
- * ge_git_state_read) is still the state now and clean. */
+ * ge_git_state_read) is still the state now and clean: 1 when HEAD's note
+ * then holds r (written, or already so), 0 when not. */
 int ge_history_store_build(ge_history *h, const ge_report *r, const ge_git_state *before);
+
+/*
+ * The replay fast path of a captured build that would be stored: when
+ * what go prints (ge_capture_replay) is what it printed when HEAD's note was
+ * last stored from a build, in the same configuration (the build's
+ * configuration hash, .goescape.json, goescape's version) on a clean tree,
+ * and HEAD's note is still that one, nothing is attributed or written and
+ * the build prints the summary it printed then.  The entry is a small file
+ * under <git-common-dir>/goescape/replay/ (the note format is unchanged).
+ *
+ * ge_history_replay_load, before the build (before: the state
+ * ge_history_build_storable's caller read): path is set when this build
+ * can take the fast path, and cap.have (with expect and summary) when an
+ * entry is there.  Errors are only out of memory and the configuration's.
+ * ge_history_replay_save, after ge_history_store_build returned 1: the
+ * entry for this build (cap.got, head, the summary printed), best effort.
+ */
+typedef struct ge_history_replay {
+	char *path;    /* NULL: no fast path for this build */
+	char config[17];
+	ge_capture_replay cap;
+	char *summary; /* what the stored build printed after go's output */
+} ge_history_replay;
+int ge_history_replay_load(ge_history_replay *rp, ge_history *h, const ge_git_state *before,
+                           char *const *args, size_t nargs);
+int ge_history_replay_save(const ge_history_replay *rp, ge_history *h, const char *head,
+                           const char *summary, size_t len);
+void ge_history_replay_release(ge_history_replay *rp);
 
 /*
  * Attach the compiler's -m=2 explanation to each new heap escape of head,

@@ -1048,8 +1048,10 @@ static int run_go(int argc, char **argv)
 	ge_report *r = NULL;
 	ge_capture_opts co = GE_CAPTURE_OPTS_INIT;
 	ge_git_state before;
+	ge_history_replay replay;
 	int storable = 0;
 
+	memset(&replay, 0, sizeof(replay));
 	if (load_go() < 0)
 		return fail(EXIT_USAGE);
 	if (ge_gocmd_capture_args(argv, (size_t)(argc > 0 ? argc : 0))) {
@@ -1088,6 +1090,12 @@ static int run_go(int argc, char **argv)
 		           load_history(&h, NULL, 0) == 0 &&
 		           ge_history_build_storable(&h, argv, (size_t)argc) &&
 		           ge_git_state_read(&before, h.git) == 0;
+		/* The replay fast path (lib/history): what HEAD's note came from. */
+		if (storable &&
+		    ge_history_replay_load(&replay, &h, &before, argv, (size_t)argc) < 0)
+			return fail(EXIT_USAGE);
+		if (replay.path)
+			co.replay = &replay.cap;
 	}
 	co.on_package = G.progress ? on_package : NULL;
 	rc = ge_capture_build(&r, &status, &co);
@@ -1096,19 +1104,27 @@ static int run_go(int argc, char **argv)
 		ge_run_exit_like(status);
 	if (rc < 0)
 		return fail(EXIT_USAGE);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !ge_run_signalled()) {
+	if (replay.cap.hit) {
+		fputs(replay.summary, stderr);
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !ge_run_signalled()) {
 		ge_buf b = GE_BUF_INIT;
 		ge_history h;
-		int loaded = storable && load_history(&h, NULL, 0) == 0;
+		int loaded = storable && load_history(&h, NULL, 0) == 0, stored = 0;
+		size_t first;
 		if (loaded)
-			(void)ge_history_store_build(&h, r, &before);
-		if (ge_emit_build_summary(&b, r) == 0)
-			fprintf(stderr, "%s\n", b.ptr);
-		ge_buf_clear(&b);
+			stored = ge_history_store_build(&h, r, &before) == 1;
+		if (ge_emit_build_summary(&b, r) == 0 && ge_buf_putc(&b, '\n') == 0)
+			fputs(b.ptr, stderr);
+		else
+			stored = 0;
+		first = b.len;
 		if (loaded && ge_assert_build_summary(&b, &h, r, G.s.config.assert_off) == 0)
-			fputs(ge_buf_cstr(&b), stderr);
+			fputs(ge_buf_cstr(&b) + first, stderr);
+		if (stored && replay.path)
+			(void)ge_history_replay_save(&replay, &h, before.head, b.ptr, b.len);
 		ge_buf_release(&b);
 	}
+	ge_history_replay_release(&replay);
 	ge_report_free(r);
 	fflush(stderr);
 	ge_run_exit_like(status);

@@ -221,6 +221,14 @@ static void classify_arg(sctx *s, cand *c, const probe *p)
 		ge_suggest__reject(c, "not an integer%s%s", words[0] ? ": " : "", words);
 		return;
 	}
+	if (strstr(words, " constrained by ")) {
+		/* A type parameter: one text cannot suit every type argument. */
+		ge_suggest__reject(c,
+		                   "its type is a type parameter (%s): a type argument may be a "
+		                   "named type whose String, Error or Format method fmt calls",
+		                   words + (strncmp(words, "type ", 5) == 0 ? 5 : 0));
+		return;
+	}
 	if (c->in == IN_SPRINT) {
 		ge_suggest__reject(
 		    c,

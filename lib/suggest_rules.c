@@ -299,7 +299,7 @@ int ge_suggest__load_files(sctx *s, const ge_report *r)
 	int rc;
 	for (i = 0; i < r->ndiags; i++) {
 		const ge_diag *d = &r->diags[i];
-		char *abs;
+		char *abs, *own = NULL;
 		int seen = 0;
 		if (!ge_kind_is_heap(d->kind) || !d->file[0])
 			continue;
@@ -310,6 +310,10 @@ int ge_suggest__load_files(sctx *s, const ge_report *r)
 		if (!(abs = ge_path_join(s->top, d->file)))
 			return oom();
 		seen = ge_modset_lookup_path(s->mods, abs) == NULL;
+		if (!seen && (rc = ge_suggest__file_package(&own, s->mods, abs)) < 0) {
+			free(abs);
+			return rc;
+		}
 		free(abs);
 		if (seen)
 			continue;
@@ -321,7 +325,12 @@ int ge_suggest__load_files(sctx *s, const ge_report *r)
 			s->files = nf;
 			s->fcap = nc;
 		}
-		rc = ge_suggest__sfile_load(&s->files[s->nfiles], s->top, d->file, d->package);
+		/* The file's own package, not the header's: a generic function's
+		   diagnostics come under the package that instantiates it. */
+		rc = ge_suggest__sfile_load(&s->files[s->nfiles], s->top, d->file,
+		                            own ? own : d->package);
+		free(own);
+		own = NULL;
 		s->nfiles++;
 		if (rc == GE_ENOTFOUND) {
 			/* Generated elsewhere (cgo): nothing to rewrite. */
@@ -427,6 +436,9 @@ void ge_suggest__prefilter(sctx *s, cand *c)
 	const ge_stmt *st;
 	c->heap_lines =
 	    s->base ? (int)heap_on_lines(s->base, f->rel, c->old_first, c->old_last) : 1;
+	ge_suggest__inline_sites(x, c);
+	if (!c->heap_lines && s->base)
+		c->heap_lines = (int)ge_suggest__site_heap(s, c, s->base);
 	if (!c->heap_lines) {
 		ge_suggest__reject(c, "no heap diagnostic on its lines to remove");
 		return;

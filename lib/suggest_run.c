@@ -97,6 +97,8 @@ static int on_expr(const sctx *s, const cand *c, const ge_diag *d, int side)
 	const sfile *f = &s->files[c->file];
 	if (!ge_kind_is_heap(d->kind) || strcmp(d->file, f->rel) != 0)
 		return 0;
+	if (ge_suggest__on_site(s, c, d, side))
+		return 1;
 	if (side == 0) {
 		size_t off = ge_gostmt_offset(f->x, d->line, d->column);
 		return off >= f->x->toks[c->first].off && off < ge_gostmt_end(f->x, c->last);

@@ -51,6 +51,9 @@ typedef struct ge_capture_opts {
 	 * NULL: none.  package_ud is passed to it. */
 	ge_output_cb on_package;
 	void *package_ud;
+	/* ge_capture_packages: "go list -test", the packages' tests (their
+	 * _test.go files, "# pkg [pkg.test]" groups) compiled too. */
+	int tests;
 } ge_capture_opts;
 
 #define GE_CAPTURE_OPTS_INIT                                                                       \

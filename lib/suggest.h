@@ -120,6 +120,9 @@ typedef struct ge_suggest_opts {
 	const char *gofmt;   /* NULL: the gofmt next to the real go */
 	const char *workdir; /* for overlay files; NULL: a fresh temporary directory */
 	int run_tests;
+	/* --tests: the packages' _test.go files too (go list -test: every
+	   build, probe and platform build compiles the test packages). */
+	int tests;
 	unsigned max_rounds; /* 0: 24 */
 	/* What each verification round does, one line for a person
 	   ("goescape: suggest: round 2: verifying 5 rewrites"); NULL: quiet. */

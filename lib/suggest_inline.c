@@ -210,3 +210,29 @@ void ge_suggest__cand_span(const cand *c, uint32_t *o1, uint32_t *o2, uint32_t *
 			*n2 = nl;
 	}
 }
+
+/*
+ * Did go compile the unit file fi is in?  A file of an external test
+ * package (package p_test in p's directory, with --tests) is compiled
+ * under the header "p_test [p.test]", and only when p compiled: the
+ * header of p alone says nothing about it.
+ */
+int ge_suggest__saw_unit(const sctx *s, const cerrs *errs, size_t fi)
+{
+	const sfile *f = &s->files[fi];
+	const ge_gostmt_file *x = f->x;
+	size_t n = strlen(f->rel), k;
+	ge_buf b = GE_BUF_INIT;
+	int saw;
+	if (n < 8 || strcmp(f->rel + n - 8, "_test.go") != 0 || x->ntoks < 2 ||
+	    !tok_eq(x, 0, "package") || x->toks[1].kind != GE_TOK_IDENT)
+		return 1;
+	k = x->toks[1].len;
+	if (k <= 5 || memcmp(x->src + x->toks[1].off + k - 5, "_test", 5) != 0)
+		return 1;
+	if (ge_buf_printf(&b, "%s_test", f->pkg) < 0)
+		return 0;
+	saw = ge_suggest__saw_pkg(errs, b.ptr);
+	ge_buf_release(&b);
+	return saw;
+}

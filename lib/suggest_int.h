@@ -260,6 +260,7 @@ uint32_t ge_suggest__line_at(const uint32_t *t, size_t n, size_t off);
 
 /* suggest_inline.c */
 int ge_suggest__file_package(char **out, const ge_modset *mods, const char *abs);
+int ge_suggest__saw_unit(const sctx *s, const cerrs *errs, size_t fi);
 void ge_suggest__inline_sites(const ge_gostmt_file *x, cand *c);
 int ge_suggest__on_site(const sctx *s, const cand *c, const ge_diag *d, int side);
 size_t ge_suggest__site_heap(const sctx *s, const cand *c, const ge_report *r);

@@ -349,7 +349,7 @@ int ge_suggest__probe_all(sctx *s)
 		probe_file *pf = NULL;
 		size_t npr = 0, npf = 0, i, j, *idx = NULL, nidx;
 		char **argv = NULL;
-		size_t argc = 0, k;
+		size_t argc = 0, k, first_pkg = 0;
 		cerrs errs;
 		int status = 0, progress = 0;
 		char line[200];
@@ -370,9 +370,12 @@ int ge_suggest__probe_all(sctx *s)
 		/* Compile without linking (lib/gocmd): the same errors, no binary. */
 		for (k = 0; k < GE_GOCMD_COMPILE_N; k++)
 			argv[argc++] = (char *)ge_gocmd_compile_args[k];
+		if (s->o->tests)
+			argv[argc++] = (char *)"-test";
 		argv[argc++] = (char *)"-overlay";
 		argv[argc++] = s->ovfile;
 		argv[argc++] = (char *)"-gcflags=-e";
+		first_pkg = argc;
 		for (i = 0; i < s->nfiles; i++) {
 			sfile *f = &s->files[i];
 			ge_buf t = GE_BUF_INIT;
@@ -418,7 +421,7 @@ int ge_suggest__probe_all(sctx *s)
 			ge_buf_release(&t);
 			if (rc < 0)
 				goto round_done;
-			for (j = 7; j < argc; j++)
+			for (j = first_pkg; j < argc; j++)
 				dup |= strcmp(argv[j], f->pkg) == 0;
 			if (!dup)
 				argv[argc++] = f->pkg;
@@ -431,7 +434,8 @@ int ge_suggest__probe_all(sctx *s)
 		if ((rc = ge_suggest__parse_errors(s, &errs, ge_buf_cstr(&s->out), s->out.len)) < 0)
 			goto round_done;
 		for (i = 0; i < npf; i++) {
-			if (!ge_suggest__saw_pkg(&errs, s->files[pf[i].file].pkg))
+			if (!ge_suggest__saw_pkg(&errs, s->files[pf[i].file].pkg) ||
+			    !ge_suggest__saw_unit(s, &errs, pf[i].file))
 				continue;
 			probe_errors(pr, &pf[i], &errs);
 			for (j = pf[i].first; j < pf[i].first + pf[i].n; j++)

@@ -239,6 +239,7 @@ int ge_suggest_run(ge_suggest_result **out, const ge_suggest_opts *o)
 {
 	sctx s;
 	ge_summary sum;
+	ge_capture_opts base_opts;
 	size_t i, j;
 	unsigned max_rounds;
 	int rc, status = 0, done = 0;
@@ -262,8 +263,10 @@ int ge_suggest_run(ge_suggest_result **out, const ge_suggest_opts *o)
 	if (!(s.res = calloc(1, sizeof(*s.res))))
 		return oom();
 
-	/* The base: the user's packages as they are. */
-	rc = ge_capture_packages(&s.base, &status, &o->build, o->pkgs, o->npkgs, NULL);
+	/* The base: the user's packages as they are (with --tests, their tests too). */
+	base_opts = o->build;
+	base_opts.tests = o->tests;
+	rc = ge_capture_packages(&s.base, &status, &base_opts, o->pkgs, o->npkgs, NULL);
 	s.res->go_runs++;
 	if (rc < 0)
 		goto done;

@@ -189,6 +189,7 @@ int ge_suggest__verify_build(sctx *s, ge_report **rep, int *status)
 	co.ov_real = s->ov.real;
 	co.ov_backing = s->ov.backing;
 	co.nov = s->ov.n;
+	co.tests = s->o->tests;
 	ge_buf_clear(&s->out);
 	rc = ge_capture_packages(rep, status, &co, s->o->pkgs, s->o->npkgs,
 	                         s->ov.n ? s->ovfile : NULL);
@@ -891,6 +892,8 @@ static int plat_build(sctx *s, int *ok, const char *plat, char **pkgs, size_t n,
 	/* Compile without linking (lib/gocmd): the same errors, no binary. */
 	for (k = 0; k < GE_GOCMD_COMPILE_N; k++)
 		argv[argc++] = (char *)ge_gocmd_compile_args[k];
+	if (s->o->tests)
+		argv[argc++] = (char *)"-test";
 	if (overlay) {
 		argv[argc++] = (char *)"-overlay";
 		argv[argc++] = s->ovfile;

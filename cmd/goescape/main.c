@@ -872,7 +872,7 @@ static int cmd_hook(const command *c, opts *o)
 }
 
 static struct {
-	int apply, test;
+	int apply, test, tests;
 	const char *format, *output, *profile, *profile_sample;
 } suggest_args;
 
@@ -882,6 +882,7 @@ static const opt suggest_opts[] = {
 	{OPT_STRING, "format", 'f', &suggest_args.format, "F", "diff (default, for git apply / patch -p1), json, sarif", "diff json sarif", NULL},
 	{OPT_STRING, "output", 'o', &suggest_args.output, "FILE", "write to FILE (atomically) instead of stdout", NULL, NULL},
 	{OPT_FLAG, "test", 0, &suggest_args.test, NULL, "also run the changed packages' tests under the edits", NULL, NULL},
+	{OPT_FLAG, "tests", 0, &suggest_args.tests, NULL, "rewrite in _test.go files too (test packages compiled with go list -test)", NULL, NULL},
 	{OPT_STRING, "profile", 0, &suggest_args.profile, "FILE", "rank the rewrites by the bytes of a Go heap profile they remove", NULL, NULL},
 	{OPT_STRING, "profile-sample", 0, &suggest_args.profile_sample, "T", "alloc_space (default), alloc_objects, inuse_space, inuse_objects", SAMPLES, NULL},
 	{OPT_STRING, "profile-commit", 0, &run_args.profile_commit, "REV", "with --profile: the commit the profile was taken at (its lines mapped to this source)", NULL, NULL},
@@ -914,6 +915,7 @@ static int cmd_suggest(const command *c, opts *o)
 	so.pkgs = h.pkgs;
 	so.npkgs = h.npkgs;
 	so.run_tests = suggest_args.test;
+	so.tests = suggest_args.tests;
 	so.on_progress = h.on_progress;
 	so.platforms = G.config.suggest_platforms;
 	so.nplatforms = G.config.nsuggest_platforms;

@@ -11,6 +11,7 @@
  *   suggest_work.c    work files, the overlay, running go and gofmt, the
  *                     compiler's errors (through lib/parse)
  *   suggest_verify.c  the verification rounds and --test
+ *   suggest_bench.c   --bench: a testing.B per rewritten function, before and after
  *   suggest_inline.c  where -m reports a candidate inside an inlined function
  *                     literal; a file's own package
  *   suggest_run.c     ge_suggest_run: the order of all of the above, the result
@@ -267,6 +268,9 @@ size_t ge_suggest__site_heap(const sctx *s, const cand *c, const ge_report *r);
 int ge_suggest__site_lines(sctx *s, size_t fi);
 void ge_suggest__cand_span(const cand *c, uint32_t *o1, uint32_t *o2, uint32_t *n1, uint32_t *n2,
                            const sctx *s);
+
+/* suggest_bench.c */
+int ge_suggest__bench(sctx *s);
 
 /* suggest_probe.c */
 int ge_suggest__probe_all(sctx *s);

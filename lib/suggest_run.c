@@ -376,6 +376,8 @@ int ge_suggest_run(ge_suggest_result **out, const ge_suggest_opts *o)
 	if ((rc = platforms_result(&s)) < 0)
 		goto done;
 	rc = assemble(&s);
+	if (rc == 0 && o->bench)
+		rc = ge_suggest__bench(&s);
 done:
 	cleanup(&s);
 	if (rc < 0) {
@@ -405,6 +407,7 @@ void ge_suggest_result_free(ge_suggest_result *r)
 			free(g->heap_after[j]);
 		free(g->heap_before);
 		free(g->heap_after);
+		free(g->bench_skip);
 	}
 	for (i = 0; i < r->nskipped; i++) {
 		free(r->skipped[i].file);

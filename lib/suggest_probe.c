@@ -351,7 +351,7 @@ int ge_suggest__probe_all(sctx *s)
 		char **argv = NULL;
 		size_t argc = 0, k, first_pkg = 0;
 		cerrs errs;
-		int status = 0, progress = 0;
+		int status = 0, progress = 0, all_ok;
 		char line[200];
 		memset(&errs, 0, sizeof(errs));
 		ge_overlay_clear(&s->ov);
@@ -433,9 +433,12 @@ int ge_suggest__probe_all(sctx *s)
 		s->res->go_runs++;
 		if ((rc = ge_suggest__parse_errors(s, &errs, ge_buf_cstr(&s->out), s->out.len)) < 0)
 			goto round_done;
+		/* go printed nothing and succeeded: every probe compiled (an
+		   append's destination probes can all pass, and then no header). */
+		all_ok = ge_suggest__exited_ok(status);
 		for (i = 0; i < npf; i++) {
-			if (!ge_suggest__saw_pkg(&errs, s->files[pf[i].file].pkg) ||
-			    !ge_suggest__saw_unit(s, &errs, pf[i].file))
+			if (!all_ok && (!ge_suggest__saw_pkg(&errs, s->files[pf[i].file].pkg) ||
+			                !ge_suggest__saw_unit(s, &errs, pf[i].file)))
 				continue;
 			probe_errors(pr, &pf[i], &errs);
 			for (j = pf[i].first; j < pf[i].first + pf[i].n; j++)

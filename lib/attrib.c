@@ -544,6 +544,10 @@ static int set_group(ge_attrib *a, const char *pkg, size_t len)
 		a->pkgdir = rel && *rel ? ge_path_join(m->root, rel) : ge_strdup(m->root);
 		if (!a->pkgdir)
 			return ge_error_set(GE_ENOMEM, "out of memory");
+		/* "# p_test [p.test]": an external test package lives in p's directory. */
+		sp = strlen(a->pkgdir);
+		if (len > strlen(a->pkg) && sp > 5 && strcmp(a->pkgdir + sp - 5, "_test") == 0)
+			a->pkgdir[sp - 5] = '\0';
 	}
 	return 0;
 }

@@ -1154,6 +1154,8 @@ int ge_capture_packages(ge_report **out, int *status, const ge_capture_opts *o, 
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	for (i = 0; i < GE_GOCMD_COMPILE_N; i++)
 		args[nargs++] = ge_strdup(ge_gocmd_compile_args[i]);
+	if (o->tests)
+		args[nargs++] = ge_strdup("-test");
 	if (overlay_file) {
 		args[nargs++] = ge_strdup("-overlay");
 		args[nargs++] = ge_strdup(overlay_file);

@@ -53,6 +53,9 @@ typedef struct ge_capture_opts {
 	void *package_ud;
 	/* The replay fast path (ge_capture_replay); NULL: none. */
 	struct ge_capture_replay *replay;
+	/* ge_capture_packages: "go list -test", the packages' tests (their
+	 * _test.go files, "# pkg [pkg.test]" groups) compiled too. */
+	int tests;
 } ge_capture_opts;
 
 /*

@@ -79,6 +79,12 @@ typedef struct ge_suggestion {
 	/* Allocations inside the replaced call (the string strconv or fmt makes in
 	   its own package) that no diagnostic shows and the rewrite removes. */
 	size_t hidden;
+	/* --bench: its function's testing.B before [0] and after [1] the
+	   rewrites (medians), or why it was not benchmarked. */
+	int bench_index; /* -1: none */
+	int benched;
+	double bench_ns[2], bench_allocs[2], bench_bytes[2];
+	char *bench_skip;
 } ge_suggestion;
 
 typedef struct ge_suggest_skip {
@@ -110,6 +116,7 @@ typedef struct ge_suggest_result {
 	unsigned go_runs, gofmt_runs, rounds;
 	size_t behaviour_pairs; /* (rule, argument type) pairs the behaviour check ran */
 	int tested;             /* go test ran and passed under the final overlay */
+	int benched;            /* --bench ran (each suggestion says what it measured) */
 	/* The platforms the kept rewrites were built for, and those where the
 	   packages do not build even without the rewrites (not checked). */
 	char **platforms, **platforms_unbuildable;
@@ -123,6 +130,12 @@ typedef struct ge_suggest_opts {
 	const char *gofmt;   /* NULL: the gofmt next to the real go */
 	const char *workdir; /* for overlay files; NULL: a fresh temporary directory */
 	int run_tests;
+	/* --tests: the packages' _test.go files too (go list -test: every
+	   build, probe and platform build compiles the test packages). */
+	int tests;
+	/* --bench: a testing.B per function of a kept rewrite, run before and
+	   after (go test -bench under an overlay; nothing written in the module). */
+	int bench;
 	unsigned max_rounds; /* 0: 24 */
 	/* What each verification round does, one line for a person
 	   ("goescape: suggest: round 2: verifying 5 rewrites"); NULL: quiet. */
@@ -148,6 +161,9 @@ typedef struct ge_suggest_opts {
  */
 int ge_suggest_run(ge_suggest_result **out, const ge_suggest_opts *o);
 void ge_suggest_result_free(ge_suggest_result *r);
+/* --bench's lines for a person, one per benchmarked function:
+   "goescape: bench: pkg F: 1 -> 0 allocs/op, 52.1 -> 20.3 ns/op". */
+int ge_suggest_bench_text(ge_buf *out, const ge_suggest_result *r);
 
 /*
  * The verified edits as one unified diff.  Paths are module-relative with

@@ -13,6 +13,9 @@
  *   suggest_work.c    work files, the overlay, running go and gofmt, the
  *                     compiler's errors (through lib/parse)
  *   suggest_verify.c  the verification rounds and --test
+ *   suggest_bench.c   --bench: a testing.B per rewritten function, before and after
+ *   suggest_inline.c  where -m reports a candidate inside an inlined function
+ *                     literal; a file's own package
  *   suggest_run.c     ge_suggest_run: the order of all of the above, the result
  *   suggest_render.c  diff, JSON (cJSON) and SARIF of a result
  *   suggest_apply.c   writing a result into the module
@@ -42,6 +45,8 @@
 #define DEFAULT_MAX_ROUNDS 24
 #define MAX_OUTPUT         (64u << 20) /* bytes of go output kept per run */
 #define PROBE_VAR          "goescapeProbe"
+
+#define GE_SUGGEST_MAX_SITES 4 /* inlining calls followed per candidate */
 
 /* ---- candidates --------------------------------------------------------- */
 
@@ -126,7 +131,13 @@ typedef struct cand {
 	int tpend;  /* waiting because its package's tests failed */
 	unsigned group;
 	char *reason;
-	int heap_lines; /* base heap diagnostics on its lines */
+	int heap_lines; /* base heap diagnostics on its lines (or at its inlining sites) */
+	/* Calls that inline a function literal holding it, where -m reports its
+	   body (suggest_inline.c): their '(' tokens, and their lines and columns
+	   in this round's text (0: not followed; a column 0: any). */
+	uint32_t sites[GE_SUGGEST_MAX_SITES];
+	uint32_t site_new[GE_SUGGEST_MAX_SITES], site_col[GE_SUGGEST_MAX_SITES];
+	unsigned nsites;
 	/* The current round's text: lines of the expression and of the declaration. */
 	uint32_t new_first, new_last, decl_line;
 	uint32_t ncol1, ncol2; /* its columns on new_first and new_last */
@@ -339,6 +350,19 @@ void ge_suggest__cerrs_release(cerrs *c);
 int ge_suggest__saw_pkg(const cerrs *c, const char *pkg);
 int ge_suggest__line_table(uint32_t **out, size_t *n, const char *text, size_t len);
 uint32_t ge_suggest__line_at(const uint32_t *t, size_t n, size_t off);
+
+/* suggest_inline.c */
+int ge_suggest__file_package(char **out, const ge_modset *mods, const char *abs);
+int ge_suggest__saw_unit(const sctx *s, const cerrs *errs, size_t fi);
+void ge_suggest__inline_sites(const ge_gostmt_file *x, cand *c);
+int ge_suggest__on_site(const sctx *s, const cand *c, const ge_diag *d, int side);
+size_t ge_suggest__site_heap(const sctx *s, const cand *c, const ge_report *r);
+int ge_suggest__site_lines(sctx *s, size_t fi);
+void ge_suggest__cand_span(const cand *c, uint32_t *o1, uint32_t *o2, uint32_t *n1, uint32_t *n2,
+                           const sctx *s);
+
+/* suggest_bench.c */
+int ge_suggest__bench(sctx *s);
 
 /* suggest_probe.c */
 int ge_suggest__probe_all(sctx *s);

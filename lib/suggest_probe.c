@@ -313,6 +313,14 @@ static void classify_arg(sctx *s, cand *c, const probe *p)
 		ge_suggest__reject(c, "not an integer%s%s", words[0] ? ": " : "", words);
 		return;
 	}
+	if (strstr(words, " constrained by ")) {
+		/* A type parameter: one text cannot suit every type argument. */
+		ge_suggest__reject(c,
+		                   "its type is a type parameter (%s): a type argument may be a "
+		                   "named type whose String, Error or Format method fmt calls",
+		                   words + (strncmp(words, "type ", 5) == 0 ? 5 : 0));
+		return;
+	}
 	if (c->verb == 'x' || c->verb == 'v') {
 		ge_suggest__reject(c,
 		                   "a named integer type (%s): %%%c would call its String, Error "
@@ -440,9 +448,9 @@ int ge_suggest__probe_all(sctx *s)
 		probe_file *pf = NULL;
 		size_t npr = 0, npf = 0, i, j, *idx = NULL, nidx;
 		char **argv = NULL;
-		size_t argc = 0, k;
+		size_t argc = 0, k, first_pkg = 0;
 		cerrs errs;
-		int status = 0, progress = 0;
+		int status = 0, progress = 0, all_ok;
 		char line[200];
 		memset(&errs, 0, sizeof(errs));
 		ge_overlay_clear(&s->ov);
@@ -461,9 +469,12 @@ int ge_suggest__probe_all(sctx *s)
 		/* Compile without linking (lib/gocmd): the same errors, no binary. */
 		for (k = 0; k < GE_GOCMD_COMPILE_N; k++)
 			argv[argc++] = (char *)ge_gocmd_compile_args[k];
+		if (s->o->tests)
+			argv[argc++] = (char *)"-test";
 		argv[argc++] = (char *)"-overlay";
 		argv[argc++] = s->ovfile;
 		argv[argc++] = (char *)"-gcflags=-e";
+		first_pkg = argc;
 		for (i = 0; i < s->nfiles; i++) {
 			sfile *f = &s->files[i];
 			ge_buf t = GE_BUF_INIT;
@@ -509,7 +520,7 @@ int ge_suggest__probe_all(sctx *s)
 			ge_buf_release(&t);
 			if (rc < 0)
 				goto round_done;
-			for (j = 7; j < argc; j++)
+			for (j = first_pkg; j < argc; j++)
 				dup |= strcmp(argv[j], f->pkg) == 0;
 			if (!dup)
 				argv[argc++] = f->pkg;
@@ -521,8 +532,12 @@ int ge_suggest__probe_all(sctx *s)
 		s->res->go_runs++;
 		if ((rc = ge_suggest__parse_errors(s, &errs, ge_buf_cstr(&s->out), s->out.len)) < 0)
 			goto round_done;
+		/* go printed nothing and succeeded: every probe compiled (an
+		   append's destination probes can all pass, and then no header). */
+		all_ok = ge_suggest__exited_ok(status);
 		for (i = 0; i < npf; i++) {
-			if (!ge_suggest__saw_pkg(&errs, s->files[pf[i].file].pkg))
+			if (!all_ok && (!ge_suggest__saw_pkg(&errs, s->files[pf[i].file].pkg) ||
+			                !ge_suggest__saw_unit(s, &errs, pf[i].file)))
 				continue;
 			probe_errors(pr, &pf[i], &errs);
 			for (j = pf[i].first; j < pf[i].first + pf[i].n; j++)

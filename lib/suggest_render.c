@@ -81,6 +81,21 @@ static int add_cost(cJSON *o, const ge_diag_cost *dc)
 	return 0;
 }
 
+/* --bench: what its function's testing.B measured, before and after (medians), or why not. */
+static int add_bench(cJSON *o, const ge_suggestion *g)
+{
+	cJSON *b = cJSON_AddObjectToObject(o, "bench");
+	if (!b)
+		return 1;
+	if (!g->benched)
+		return add_str(b, "skipped", g->bench_skip ? g->bench_skip : "not benchmarked");
+	return add_num(b, "allocs_before", g->bench_allocs[0]) ||
+	       add_num(b, "allocs_after", g->bench_allocs[1]) ||
+	       add_num(b, "bytes_before", g->bench_bytes[0]) ||
+	       add_num(b, "bytes_after", g->bench_bytes[1]) ||
+	       add_num(b, "ns_before", g->bench_ns[0]) || add_num(b, "ns_after", g->bench_ns[1]);
+}
+
 int ge_suggest_json(ge_buf *out, const ge_suggest_result *r)
 {
 	return ge_suggest_json_cost(out, r, NULL);
@@ -127,6 +142,7 @@ int ge_suggest_json_cost(ge_buf *out, const ge_suggest_result *r, const ge_diag_
 		      add_num(o, "allocs_after", (double)g->nheap_after) ||
 		      add_num(o, "allocs_hidden", (double)g->hidden);
 		bad = bad || add_cost(o, cost ? &cost[i] : NULL);
+		bad = bad || (r->benched && add_bench(o, g));
 	}
 	bad = bad || !(skipped = cJSON_AddArrayToObject(root, "skipped"));
 	for (i = 0; i < r->nskipped && !bad; i++) {

@@ -487,7 +487,7 @@ int ge_suggest__load_files(sctx *s, const ge_report *r)
 	int rc;
 	for (i = 0; i < r->ndiags; i++) {
 		const ge_diag *d = &r->diags[i];
-		char *abs;
+		char *abs, *own = NULL;
 		int seen = 0;
 		if (!ge_kind_is_heap(d->kind) || !d->file[0])
 			continue;
@@ -498,6 +498,10 @@ int ge_suggest__load_files(sctx *s, const ge_report *r)
 		if (!(abs = ge_path_join(s->top, d->file)))
 			return oom();
 		seen = ge_modset_lookup_path(s->mods, abs) == NULL;
+		if (!seen && (rc = ge_suggest__file_package(&own, s->mods, abs)) < 0) {
+			free(abs);
+			return rc;
+		}
 		free(abs);
 		if (seen)
 			continue;
@@ -509,7 +513,11 @@ int ge_suggest__load_files(sctx *s, const ge_report *r)
 			s->files = nf;
 			s->fcap = nc;
 		}
-		rc = ge_suggest__sfile_load(s, &s->files[s->nfiles], d->file, d->package);
+		/* The file's own package, not the header's: a generic function's
+		   diagnostics come under the package that instantiates it. */
+		rc = ge_suggest__sfile_load(s, &s->files[s->nfiles], d->file, own ? own : d->package);
+		free(own);
+		own = NULL;
 		s->nfiles++;
 		if (rc == GE_ENOTFOUND) {
 			/* Generated elsewhere (cgo): nothing to rewrite. */
@@ -615,6 +623,9 @@ void ge_suggest__prefilter(sctx *s, cand *c)
 	const ge_stmt *st;
 	c->heap_lines =
 	    s->base ? (int)heap_on_lines(s->base, f->rel, c->old_first, c->old_last) : 1;
+	ge_suggest__inline_sites(x, c);
+	if (!c->heap_lines && s->base)
+		c->heap_lines = (int)ge_suggest__site_heap(s, c, s->base);
 	if (!c->heap_lines && !c->hidden) {
 		ge_suggest__reject(c, "no heap diagnostic on its lines to remove");
 		return;

@@ -102,6 +102,8 @@ static int on_expr(const sctx *s, const cand *c, const ge_diag *d, int side)
 	const sfile *f = &s->files[c->file];
 	if (!ge_kind_is_heap(d->kind) || strcmp(d->file, f->rel) != 0)
 		return 0;
+	if (ge_suggest__on_site(s, c, d, side))
+		return 1;
 	if (side == 0) {
 		size_t off = ge_gostmt_offset(f->x, d->line, d->column);
 		return off >= f->x->toks[c->first].off && off < ge_gostmt_end(f->x, c->last);
@@ -245,6 +247,7 @@ int ge_suggest_run(ge_suggest_result **out, const ge_suggest_opts *o)
 {
 	sctx s;
 	ge_summary sum;
+	ge_capture_opts base_opts;
 	size_t i, j;
 	unsigned max_rounds;
 	int rc, status = 0, done = 0;
@@ -268,8 +271,10 @@ int ge_suggest_run(ge_suggest_result **out, const ge_suggest_opts *o)
 	if (!(s.res = calloc(1, sizeof(*s.res))))
 		return oom();
 
-	/* The base: the user's packages as they are. */
-	rc = ge_capture_packages(&s.base, &status, &o->build, o->pkgs, o->npkgs, NULL);
+	/* The base: the user's packages as they are (with --tests, their tests too). */
+	base_opts = o->build;
+	base_opts.tests = o->tests;
+	rc = ge_capture_packages(&s.base, &status, &base_opts, o->pkgs, o->npkgs, NULL);
 	s.res->go_runs++;
 	if (rc < 0)
 		goto done;
@@ -379,6 +384,8 @@ int ge_suggest_run(ge_suggest_result **out, const ge_suggest_opts *o)
 	if ((rc = platforms_result(&s)) < 0)
 		goto done;
 	rc = assemble(&s);
+	if (rc == 0 && o->bench)
+		rc = ge_suggest__bench(&s);
 done:
 	cleanup(&s);
 	if (rc < 0) {
@@ -408,6 +415,7 @@ void ge_suggest_result_free(ge_suggest_result *r)
 			free(g->heap_after[j]);
 		free(g->heap_before);
 		free(g->heap_after);
+		free(g->bench_skip);
 	}
 	for (i = 0; i < r->nskipped; i++) {
 		free(r->skipped[i].file);

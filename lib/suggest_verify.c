@@ -154,7 +154,8 @@ int ge_suggest__prepare_round(sctx *s)
 		                                    f->round_len)) < 0)
 			goto done;
 		f->backing = backing;
-		if ((rc = ge_overlay_add(&s->ov, f->abs, backing)) < 0)
+		if ((rc = ge_overlay_add(&s->ov, f->abs, backing)) < 0 ||
+		    (rc = ge_suggest__site_lines(s, i)) < 0)
 			goto done;
 	}
 	if (s->ov.n)
@@ -337,6 +338,7 @@ int ge_suggest__verify_build(sctx *s, ge_report **rep, int *status)
 	co.ov_real = s->ov.real;
 	co.ov_backing = s->ov.backing;
 	co.nov = s->ov.n;
+	co.tests = s->o->tests;
 	ge_buf_clear(&s->out);
 	rc = ge_capture_packages(rep, status, &co, s->o->pkgs, s->o->npkgs,
 	                         s->ov.n ? s->ovfile : NULL);
@@ -621,29 +623,29 @@ int ge_suggest__evaluate(sctx *s, const ge_report *rep, int *changed)
 	/* Units: enabled candidates of a file sharing a statement or lines. */
 	for (i = 0; i < s->nc; i++) {
 		cand *c = &s->c[i];
-		uint32_t l1, l2;
+		uint32_t l1, l2, o1, o2;
 		if (!enabled(c))
 			continue;
-		ge_suggest__cand_region(c, &l1, &l2);
+		/* Its lines, and those of the calls that inline a literal holding it. */
+		ge_suggest__cand_span(c, &o1, &o2, &l1, &l2, s);
 		for (k = 0; k < nu; k++)
-			if (u[k].file == c->file && c->old_first <= u[k].o2 &&
-			    c->old_last >= u[k].o1)
+			if (u[k].file == c->file && o1 <= u[k].o2 && o2 >= u[k].o1)
 				break;
 		for (j = 0; j < i && k == nu; j++)
 			if (enabled(&s->c[j]) && s->c[j].file == c->file && s->c[j].stmt == c->stmt)
 				k = s->c[j].unit;
 		if (k == nu) {
 			u[nu].file = c->file;
-			u[nu].o1 = c->old_first;
-			u[nu].o2 = c->old_last;
+			u[nu].o1 = o1;
+			u[nu].o2 = o2;
 			u[nu].n1 = l1;
 			u[nu].n2 = l2;
 			nu++;
 		} else {
-			if (c->old_first < u[k].o1)
-				u[k].o1 = c->old_first;
-			if (c->old_last > u[k].o2)
-				u[k].o2 = c->old_last;
+			if (o1 < u[k].o1)
+				u[k].o1 = o1;
+			if (o2 > u[k].o2)
+				u[k].o2 = o2;
 			if (l1 < u[k].n1)
 				u[k].n1 = l1;
 			if (l2 > u[k].n2)
@@ -658,7 +660,8 @@ int ge_suggest__evaluate(sctx *s, const ge_report *rep, int *changed)
 			continue;
 		for (j = 0; j < rep->ndiags; j++) {
 			const ge_diag *d = &rep->diags[j];
-			if (d->kind == GE_KIND_MOVED && d->line == c->decl_line &&
+			if (d->kind == GE_KIND_MOVED &&
+			    (d->line == c->decl_line || ge_suggest__on_site(s, c, d, 1)) &&
 			    strcmp(d->subject, c->bufname) == 0 &&
 			    strcmp(d->file, s->files[c->file].rel) == 0) {
 				if (buffer_rule(c)) {
@@ -1047,6 +1050,8 @@ static int plat_build(sctx *s, int *ok, const char *plat, char **pkgs, size_t n,
 	/* Compile without linking (lib/gocmd): the same errors, no binary. */
 	for (k = 0; k < GE_GOCMD_COMPILE_N; k++)
 		argv[argc++] = (char *)ge_gocmd_compile_args[k];
+	if (s->o->tests)
+		argv[argc++] = (char *)"-test";
 	if (overlay) {
 		argv[argc++] = (char *)"-overlay";
 		argv[argc++] = s->ovfile;

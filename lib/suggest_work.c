@@ -188,14 +188,20 @@ static int on_err_line(const ge_parse_line *l, void *ud)
 	const char *b, *e;
 	size_t fi;
 	if (l->type == GE_LINE_HEADER) {
-		size_t n = strcspn(l->line + 2, " ");
-		char **np = realloc(out->pkgs, (out->npkgs + 1) * sizeof(*np));
-		if (!np)
-			return pe->rc = oom();
-		out->pkgs = np;
-		if (!(out->pkgs[out->npkgs] = ge_strndup(l->line + 2, n)))
-			return pe->rc = oom();
-		pe->pkg = out->pkgs[out->npkgs++];
+		size_t n = strcspn(l->line + 2, " "), k, names = 1;
+		/* "# p_test [p.test]", an external test package: its files are p's
+		   (the header is listed as it is, for saw_pkg, and as p). */
+		if (l->line[2 + n] == ' ' && n > 5 && memcmp(l->line + 2 + n - 5, "_test", 5) == 0)
+			names = 2;
+		for (k = 0; k < names; k++) {
+			char **np = realloc(out->pkgs, (out->npkgs + 1) * sizeof(*np));
+			if (!np)
+				return pe->rc = oom();
+			out->pkgs = np;
+			if (!(out->pkgs[out->npkgs] = ge_strndup(l->line + 2, n - 5 * k)))
+				return pe->rc = oom();
+			pe->pkg = out->pkgs[out->npkgs++];
+		}
 		return 0;
 	}
 	/* A position "dir/name.go:L[:C]: " that starts the line. */

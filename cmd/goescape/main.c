@@ -723,7 +723,7 @@ static int cmd_hook(const command *c, opts *o)
 }
 
 static struct {
-	int apply, test, pin;
+	int apply, test, pin, tests, bench;
 	const char *format, *output, *profile, *profile_sample;
 } suggest_args;
 
@@ -734,6 +734,8 @@ static const opt suggest_opts[] = {
 	{OPT_STRING, "output", 'o', &suggest_args.output, "FILE", "write to FILE (atomically) instead of stdout", NULL, NULL},
 	{OPT_FLAG, "test", 0, &suggest_args.test, NULL, "also run the changed packages' tests under the edits", NULL, NULL},
 	{OPT_FLAG, "assert", 0, &suggest_args.pin, NULL, "pin each stack buffer a rewrite adds with //goescape:noescape", NULL, NULL},
+	{OPT_FLAG, "tests", 0, &suggest_args.tests, NULL, "rewrite in _test.go files too (test packages compiled with go list -test)", NULL, NULL},
+	{OPT_FLAG, "bench", 0, &suggest_args.bench, NULL, "run a testing.B for each rewritten function before and after (allocs/op, ns/op)", NULL, NULL},
 	{OPT_STRING, "profile", 0, &suggest_args.profile, "FILE", "rank the rewrites by the bytes of a Go heap profile they remove", NULL, NULL},
 	{OPT_STRING, "profile-sample", 0, &suggest_args.profile_sample, "T", "alloc_space (default), alloc_objects, inuse_space, inuse_objects", SAMPLES, NULL},
 	{OPT_STRING, "profile-commit", 0, &run_args.profile_commit, "REV", "with --profile: the commit the profile was taken at (its lines mapped to this source)", NULL, NULL},
@@ -765,6 +767,8 @@ static int cmd_suggest(const command *c, opts *o)
 	so.pkgs = h.pkgs;
 	so.npkgs = h.npkgs;
 	so.run_tests = suggest_args.test;
+	so.tests = suggest_args.tests;
+	so.bench = suggest_args.bench;
 	so.on_progress = h.on_progress;
 	so.platforms = G.s.config.suggest_platforms;
 	so.nplatforms = G.s.config.nsuggest_platforms;
@@ -802,6 +806,10 @@ static int cmd_suggest(const command *c, opts *o)
 		    r->go_runs, r->go_runs == 1 ? "" : "s", r->rounds, r->rounds == 1 ? "" : "s");
 	/* --profile: the ranking to stderr; the patch is unchanged. */
 	if (code == EXIT_CLEAN && prof.p)
+		fputs(ge_buf_cstr(&ranked), stderr);
+	/* --bench: each function's before and after, to stderr. */
+	ge_buf_clear(&ranked);
+	if (code == EXIT_CLEAN && r->benched && ge_suggest_bench_text(&ranked, r) == 0)
 		fputs(ge_buf_cstr(&ranked), stderr);
 	ge_check_result_release(&rank);
 	ge_buf_release(&ranked);

@@ -1,4 +1,4 @@
-# Helpers shared by the assertion tests (t6002, t6102): a small module
+# Helpers shared by the assertion tests (t6002, t6102, t6203): a small module
 # with one inline assertion.  Sourced after lib.sh.
 
 # write_inline_module NAME [LINE]: in the current directory, the module

@@ -117,6 +117,17 @@ fake_go() {
 	chmod +x "$TRASH/$1/bin/go"
 }
 
+# Peak RSS in KiB of the command, from getrusage of the child.  A sanitizer
+# build keeps what is freed in a quarantine (256 MB by default), which would
+# count what the command freed long ago (t7101, t7202): off.
+peak_kb() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0" \
+	    python3 -c 'import resource, subprocess, sys
+rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(rc)' "$@"
+}
+
 # rusage OUT CMD...: run CMD (stdout discarded) and write "CPU-ms max-RSS-KiB"
 # of it and everything it waited for to OUT; CMD's exit status is kept.
 rusage() {

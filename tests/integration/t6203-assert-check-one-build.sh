@@ -4,25 +4,14 @@
 # not asked of a second go build.  The verdicts stay the compiler's: held
 # when the call is inlined, broken when it is not.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-assert.sh"
 
 test_expect_success 'setup: a go that logs its calls, a module with an inline assertion' '
 	real=$(command -v go) &&
 	printf "#!/bin/sh\necho \"\$*\" >>%s/go.log\nexec %s \"\$@\"\n" "$TRASH" "$real" >gowrap &&
 	chmod +x gowrap &&
-	mkdir -p m/p && cd m &&
-	printf "module example.com/am\n\ngo 1.19\n" >go.mod &&
-	cat >p/p.go <<-\EOF &&
-	package p
-
-	func Twice(n int) int { return 2 * n }
-
-	//go:noinline
-	func Slow(n int) int { return 3 * n }
-
-	func Use(n int) int {
-		return Twice(n) //goescape:inline
-	}
-	EOF
+	mkdir m && cd m &&
+	write_inline_module am &&
 	git init -q && git add . && git commit -qm am &&
 	goescape baseline 2>/dev/null
 '

@@ -4,17 +4,6 @@
 # the streaming reader is not sure of is read the old way, to the same result.
 . "$(dirname "$0")/lib.sh"
 
-# Peak RSS in KiB of the command, from getrusage of the child.  A sanitizer
-# build keeps what is freed in a quarantine (256 MB by default), which would
-# count the tree the streaming reader never holds at once: off for these.
-peak_kb() {
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0" \
-	    python3 -c 'import resource, subprocess, sys
-rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-sys.exit(rc)' "$@"
-}
-
 test_expect_success 'setup: a module and 120,000 heap escapes in it' '
 	mkdir -p m/p && cd m &&
 	printf "module example.com/m\n\ngo 1.21\n" >go.mod &&

@@ -6,16 +6,6 @@
 # packages for the same 100,000 lines.
 . "$(dirname "$0")/lib.sh"
 
-# Peak RSS in KiB of the command, from getrusage of the child (a sanitizer
-# build's quarantine off, as in t7101).
-peak_kb() {
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0" \
-	    python3 -c 'import resource, subprocess, sys
-rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-sys.exit(rc)' "$@"
-}
-
 test_expect_success 'setup: modules of 300 and 3,000 packages, 100,000 -m lines each' '
 	python3 "$TOP/scripts/gen-module" g300 300 &&
 	python3 "$TOP/scripts/gen-module" g3000 3000 &&

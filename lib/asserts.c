@@ -3,7 +3,7 @@
  * asserts.h).  Sections: the walk over the packages, the directives of a
  * file, the builds, the verdicts, the outputs.
  */
-#include "asserts.h"
+#include "asserts_int.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -20,76 +20,6 @@
 #include "parse.h"
 
 /* ---- what was found ---- */
-
-typedef struct afile {
-	char *rel;  /* module-relative path */
-	char *path; /* absolute */
-	size_t pkg;
-	ge_buf src;
-	uint32_t *lines; /* offsets where lines start (golex's table) */
-	uint32_t nlines;
-} afile;
-
-typedef struct apkg {
-	char *dir, *ip, *name;
-	char **files; /* compiled base names */
-	size_t nfiles;
-	char **types; /* type names declared, when asked (types_done) */
-	size_t ntypes;
-	int types_done, has_bce;
-} apkg;
-
-typedef struct acall {
-	char *name;    /* the called identifier */
-	char *display; /* "b.NoInline", "t.Slow", "F" */
-} acall;
-
-typedef struct aassert {
-	ge_assert_kind kind;
-	size_t file;
-	uint32_t target, dline, dcol;
-	uint32_t cut; /* a trailing directive's column: where the annotated text ends */
-	int decl;
-	char *fname;  /* function-level inline: the function's name */
-	int method;   /* ... declared with a receiver */
-	char *recv;   /* its receiver's type name */
-	acall *calls; /* statement inline */
-	size_t ncalls;
-} aassert;
-
-typedef struct state {
-	ge_history *h;
-	const ge_assert_opts *o;
-	const char *top;
-	char **scope;
-	size_t nscope;
-	apkg *pkgs;
-	size_t npkgs, pkgs_cap;
-	afile *files;
-	size_t nfiles, files_cap;
-	aassert *as;
-	size_t nas, as_cap;
-	ge_assert_result *res;
-	size_t res_cap;
-} state;
-
-static int oom(void)
-{
-	return ge_error_set(GE_ENOMEM, "out of memory");
-}
-
-#define GROW(v, n, cap) (((n) < (cap)) ? 0 : grow((void **)&(v), &(cap), sizeof(*(v))))
-
-static int grow(void **v, size_t *cap, size_t size)
-{
-	size_t nc = *cap ? *cap * 2 : 16;
-	void *nv = realloc(*v, nc * size);
-	if (!nv)
-		return oom();
-	*v = nv;
-	*cap = nc;
-	return 0;
-}
 
 const char *ge_assert_rule(ge_assert_kind k)
 {
@@ -169,8 +99,8 @@ static char *line_text(const char *src, const uint32_t *lines, uint32_t nlines, 
 	return ge_strndup(src + b, e - b);
 }
 
-static int add_violation(state *s, ge_assert_kind k, const afile *site, uint32_t line,
-                         const afile *df, const aassert *a, uint32_t cut, const char *reason)
+int ge_assert__add_violation(state *s, ge_assert_kind k, const afile *site, uint32_t line,
+                             const afile *df, const aassert *a, uint32_t cut, const char *reason)
 {
 	ge_assert_violation *v;
 	if (GROW(s->res->v, s->res->n, s->res_cap) < 0)
@@ -235,7 +165,7 @@ static int has_go_file(const char *dir)
 	return found;
 }
 
-static int read_file(const state *s, ge_buf *out, const char *path);
+int ge_assert__read_file(const state *s, ge_buf *out, const char *path);
 
 /* find_tests: the _test.go files of dir holding a directive's bytes, counted in s->res (the
  * name that sorts first kept). */
@@ -258,7 +188,7 @@ static int test_files(state *s, const char *dir)
 			break;
 		}
 		ge_buf_clear(&src);
-		if (read_file(s, &src, path) == 0 &&
+		if (ge_assert__read_file(s, &src, path) == 0 &&
 		    ge_gopkg_may_have_directives(ge_buf_cstr(&src), src.len)) {
 			const char *rel = ge_path_within(path, s->top);
 			rel = rel ? rel : path;
@@ -409,353 +339,6 @@ static int heap_files(state *s, const ge_report *head)
 		p->files[p->nfiles++] = base;
 	}
 	return 0;
-}
-
-/* ---- the directives of a file ---- */
-
-static int is_builtin(const char *s, size_t n)
-{
-	static const char *const names[] = {
-	    "append",     "cap",     "clear",   "close",   "complex",    "copy",  "delete",
-	    "imag",       "len",     "make",    "max",     "min",        "new",   "panic",
-	    "print",      "println", "real",    "recover", "bool",       "byte",  "complex64",
-	    "complex128", "error",   "float32", "float64", "int",        "int8",  "int16",
-	    "int32",      "int64",   "rune",    "string",  "uint",       "uint8", "uint16",
-	    "uint32",     "uint64",  "uintptr", "any",     "comparable", NULL};
-	size_t i;
-	for (i = 0; names[i]; i++)
-		if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0)
-			return 1;
-	return 0;
-}
-
-static int tok_is(const ge_golex *lx, uint32_t t, const char *s)
-{
-	size_t n = strlen(s);
-	return lx->toks[t].kind == GE_GOLEX_IDENT && lx->toks[t].len == n &&
-	       memcmp(lx->src + lx->toks[t].off, s, n) == 0;
-}
-
-/* The type names a package declares ("type T", and each spec of "type ( ... )"). */
-static int collect_types(apkg *p, const ge_golex *lx)
-{
-	size_t cap = p->ntypes;
-	uint32_t t;
-	for (t = 0; t + 1 < lx->ntoks; t++) {
-		uint32_t u, end;
-		if (lx->toks[t].kind != GE_GOLEX_TYPE)
-			continue;
-		u = t + 1;
-		end = u + 1;
-		if (lx->toks[u].kind == GE_GOLEX_LPAREN && lx->toks[u].match != GE_GOLEX_NONE) {
-			end = lx->toks[u].match;
-			u++;
-		}
-		for (; u < end && u < lx->ntoks; u++) {
-			const ge_golex_tok *k = &lx->toks[u];
-			int start = u == t + 1 || lx->toks[u - 1].kind == GE_GOLEX_LPAREN ||
-			            lx->toks[u - 1].kind == GE_GOLEX_SEMICOLON;
-			if (k->kind != GE_GOLEX_IDENT || !start)
-				continue;
-			if (p->ntypes == cap) {
-				size_t nc = cap ? cap * 2 : 8;
-				char **nv = realloc(p->types, nc * sizeof(*nv));
-				if (!nv)
-					return oom();
-				p->types = nv;
-				cap = nc;
-			}
-			if (!(p->types[p->ntypes] = ge_strndup(lx->src + k->off, k->len)))
-				return oom();
-			p->ntypes++;
-		}
-	}
-	return 0;
-}
-
-static int is_type(const apkg *p, const char *s, size_t n)
-{
-	size_t i;
-	for (i = 0; i < p->ntypes; i++)
-		if (strlen(p->types[i]) == n && memcmp(p->types[i], s, n) == 0)
-			return 1;
-	return 0;
-}
-
-static int read_file(const state *s, ge_buf *out, const char *path)
-{
-	ge_gopkg_source src;
-	if (s->o->src)
-		return s->o->src->read(s->o->src->ud, path, 0, out);
-	ge_gopkg_source_worktree(&src);
-	return src.read(src.ud, path, 0, out);
-}
-
-/* Lex every file of p for its type names, once. */
-static int pkg_types(state *s, apkg *p)
-{
-	size_t i;
-	int rc = 0;
-	(void)s;
-	if (p->types_done)
-		return 0;
-	p->types_done = 1;
-	for (i = 0; i < p->nfiles && rc == 0; i++) {
-		ge_buf b = GE_BUF_INIT;
-		ge_golex lx = GE_GOLEX_INIT;
-		char *path = ge_path_join(p->dir, p->files[i]);
-		if (!path)
-			return oom();
-		rc = read_file(s, &b, path);
-		free(path);
-		if (rc == 0 && (rc = ge_golex_scan(&lx, ge_buf_cstr(&b), b.len)) == 0)
-			rc = collect_types(p, &lx);
-		ge_golex_release(&lx);
-		ge_buf_release(&b);
-	}
-	return rc;
-}
-
-/* Is token t (an IDENT followed by '(') a call, not a declaration's name or a conversion? */
-static int is_call(const ge_golex *lx, uint32_t t, const apkg *p)
-{
-	const ge_golex_tok *k = &lx->toks[t];
-	if (k->kind != GE_GOLEX_IDENT || t + 1 >= lx->ntoks ||
-	    lx->toks[t + 1].kind != GE_GOLEX_LPAREN)
-		return 0;
-	if (t > 0) {
-		const ge_golex_tok *pv = &lx->toks[t - 1];
-		if (pv->kind == GE_GOLEX_FUNC || pv->kind == GE_GOLEX_RBRACK)
-			return 0;
-		/* func (r T) M( : the name of a method */
-		if (pv->kind == GE_GOLEX_RPAREN && pv->match != GE_GOLEX_NONE && pv->match > 0 &&
-		    lx->toks[pv->match - 1].kind == GE_GOLEX_FUNC)
-			return 0;
-		if (pv->kind == GE_GOLEX_PERIOD)
-			return 1; /* x.F( : a qualified call or a method (pkg.T(x) taken for one) */
-	}
-	return !is_builtin(lx->src + k->off, k->len) && !is_type(p, lx->src + k->off, k->len);
-}
-
-static int add_calls(state *s, aassert *a, const ge_golex *lx, apkg *p)
-{
-	uint32_t t;
-	size_t cap = 0;
-	int rc;
-	if ((rc = pkg_types(s, p)) < 0)
-		return rc;
-	for (t = 0; t < lx->ntoks; t++) {
-		const ge_golex_tok *k = &lx->toks[t];
-		ge_buf disp = GE_BUF_INIT;
-		if (k->line != a->target || !is_call(lx, t, p))
-			continue;
-		if (t >= 2 && lx->toks[t - 1].kind == GE_GOLEX_PERIOD &&
-		    lx->toks[t - 2].kind == GE_GOLEX_IDENT)
-			rc = ge_buf_printf(&disp, "%.*s.", (int)lx->toks[t - 2].len,
-			                   lx->src + lx->toks[t - 2].off);
-		if (rc < 0 || ge_buf_put(&disp, lx->src + k->off, k->len) < 0)
-			return oom();
-		if (a->ncalls == cap) {
-			size_t nc = cap ? cap * 2 : 4;
-			acall *nv = realloc(a->calls, nc * sizeof(*nv));
-			if (!nv) {
-				ge_buf_release(&disp);
-				return oom();
-			}
-			a->calls = nv;
-			cap = nc;
-		}
-		a->calls[a->ncalls].display = ge_buf_detach(&disp);
-		a->calls[a->ncalls].name = ge_strndup(lx->src + k->off, k->len);
-		if (!a->calls[a->ncalls].display || !a->calls[a->ncalls].name)
-			return oom();
-		a->ncalls++;
-	}
-	return 0;
-}
-
-/* A function declaration's name (and receiver type) at line. */
-static int decl_name(aassert *a, const ge_golex *lx)
-{
-	uint32_t t;
-	for (t = 0; t + 1 < lx->ntoks; t++) {
-		const ge_golex_tok *k = &lx->toks[t];
-		uint32_t u;
-		if (k->line != a->target || k->kind != GE_GOLEX_FUNC)
-			continue;
-		u = t + 1;
-		if (lx->toks[u].kind == GE_GOLEX_LPAREN && lx->toks[u].match != GE_GOLEX_NONE) {
-			uint32_t r, close = lx->toks[u].match;
-			for (r = u + 1; r < close; r++)
-				if (lx->toks[r].kind == GE_GOLEX_IDENT && !a->recv &&
-				    (lx->toks[r + 1].kind == GE_GOLEX_RPAREN ||
-				     lx->toks[r + 1].kind == GE_GOLEX_LBRACK))
-					a->recv =
-					    ge_strndup(lx->src + lx->toks[r].off, lx->toks[r].len);
-			a->method = 1;
-			u = close + 1;
-		}
-		if (u < lx->ntoks && lx->toks[u].kind == GE_GOLEX_IDENT)
-			a->fname = ge_strndup(lx->src + lx->toks[u].off, lx->toks[u].len);
-		return a->fname ? 0 : oom();
-	}
-	return 0;
-}
-
-static int add_bad(state *s, size_t fi, const ge_gopkg_directive *d, const char *reason)
-{
-	aassert a;
-	memset(&a, 0, sizeof(a));
-	a.dline = d->line;
-	a.dcol = d->col;
-	s->res->nassertions++;
-	return add_violation(s, GE_ASSERT_BAD, &s->files[fi], d->line, &s->files[fi], &a,
-	                     d->trailing ? d->col : 0, reason);
-}
-
-static int file_directives(state *s, size_t fi)
-{
-	afile *f = &s->files[fi];
-	apkg *p = &s->pkgs[f->pkg];
-	ge_golex lx = GE_GOLEX_INIT;
-	ge_gopkg_directive *dv = NULL;
-	size_t n = 0, i;
-	int rc;
-	if ((rc = ge_golex_scan(&lx, ge_buf_cstr(&f->src), f->src.len)) < 0)
-		return rc;
-	if (!p->name && lx.ntoks > 1 && lx.toks[0].kind == GE_GOLEX_PACKAGE &&
-	    lx.toks[1].kind == GE_GOLEX_IDENT &&
-	    !(p->name = ge_strndup(lx.src + lx.toks[1].off, lx.toks[1].len))) {
-		rc = oom();
-		goto done;
-	}
-	if ((rc = ge_gopkg_directives(&dv, &n, &lx)) < 0)
-		goto done;
-	/* The line table now: violations quote lines of this file. */
-	if (!(f->lines = ge_golex_take_lines(&lx, &f->nlines))) {
-		rc = oom();
-		goto done;
-	}
-	for (i = 0; i < n && rc == 0; i++) {
-		const ge_gopkg_directive *d = &dv[i];
-		const char *l = d->list, *e = d->list + d->list_len;
-		if (!d->target) {
-			rc = add_bad(s, fi, d,
-			             "directive is not directly above a statement or declaration");
-			continue;
-		}
-		if (l == e) {
-			rc = add_bad(s, fi, d, "empty directive");
-			continue;
-		}
-		while (l <= e && rc == 0) {
-			const char *c = memchr(l, ',', (size_t)(e - l));
-			const char *ne = c ? c : e, *b = l;
-			ge_assert_kind k = GE_ASSERT_BAD;
-			aassert a;
-			while (b < ne && (*b == ' ' || *b == '\t'))
-				b++;
-			while (ne > b && (ne[-1] == ' ' || ne[-1] == '\t'))
-				ne--;
-			l = c ? c + 1 : e + 1;
-			if ((size_t)(ne - b) == 8 && memcmp(b, "noescape", 8) == 0)
-				k = GE_ASSERT_NOESCAPE;
-			else if ((size_t)(ne - b) == 6 && memcmp(b, "inline", 6) == 0)
-				k = GE_ASSERT_INLINE;
-			else if ((size_t)(ne - b) == 3 && memcmp(b, "bce", 3) == 0)
-				k = GE_ASSERT_BCE;
-			else if (!d->gcassert && (size_t)(ne - b) == 6 &&
-			         memcmp(b, "ignore", 6) == 0)
-				continue; /* //goescape:ignore,... : the filter's, not an assertion
-				           */
-			if (k == GE_ASSERT_BAD) {
-				/* The repository's text: quoted (control bytes as \xNN). */
-				ge_buf msg = GE_BUF_INIT;
-				char q[GE_QUOTE_BUF], *name = ge_strndup(b, (size_t)(ne - b));
-				if (!name || ge_buf_printf(&msg, "unknown directive \"%s\"",
-				                           ge_quoted(q, name)) < 0)
-					rc = oom();
-				else
-					rc = add_bad(s, fi, d, ge_buf_cstr(&msg));
-				free(name);
-				ge_buf_release(&msg);
-				continue;
-			}
-			s->res->nassertions++;
-			if (s->o->off[k])
-				continue;
-			memset(&a, 0, sizeof(a));
-			a.kind = k;
-			a.file = fi;
-			a.target = d->target;
-			a.dline = d->line;
-			a.dcol = d->col;
-			a.cut = d->trailing ? d->col : 0;
-			a.decl = d->decl;
-			if (k == GE_ASSERT_BCE)
-				p->has_bce = 1;
-			if (k == GE_ASSERT_INLINE && a.decl)
-				rc = decl_name(&a, &lx);
-			else if (k == GE_ASSERT_INLINE)
-				rc = add_calls(s, &a, &lx, p);
-			if (rc == 0 && GROW(s->as, s->nas, s->as_cap) < 0)
-				rc = GE_ENOMEM;
-			if (rc < 0) {
-				size_t j;
-				free(a.fname);
-				free(a.recv);
-				for (j = 0; j < a.ncalls; j++) {
-					free(a.calls[j].name);
-					free(a.calls[j].display);
-				}
-				free(a.calls);
-				break;
-			}
-			s->as[s->nas++] = a;
-		}
-	}
-done:
-	free(dv);
-	ge_golex_release(&lx);
-	return rc;
-}
-
-/* Read every compiled file of the packages found; lex those that may hold directives. */
-static int find_directives(state *s)
-{
-	size_t i, j;
-	int rc = 0;
-	for (i = 0; i < s->npkgs && rc == 0; i++) {
-		apkg *p = &s->pkgs[i];
-		for (j = 0; j < p->nfiles && rc == 0; j++) {
-			afile f;
-			memset(&f, 0, sizeof(f));
-			if (!(f.path = ge_path_join(p->dir, p->files[j])))
-				return oom();
-			if ((rc = read_file(s, &f.src, f.path)) < 0 ||
-			    !ge_gopkg_may_have_directives(ge_buf_cstr(&f.src), f.src.len)) {
-				free(f.path);
-				ge_buf_release(&f.src);
-				if (rc == GE_ENOTFOUND)
-					rc = 0;
-				continue;
-			}
-			f.pkg = i;
-			f.rel = ge_strdup(ge_path_within(f.path, s->top)
-			                      ? ge_path_within(f.path, s->top)
-			                      : f.path);
-			if (!f.rel || GROW(s->files, s->nfiles, s->files_cap) < 0) {
-				free(f.rel);
-				free(f.path);
-				ge_buf_release(&f.src);
-				return oom();
-			}
-			s->files[s->nfiles++] = f;
-			rc = file_directives(s, s->nfiles - 1);
-		}
-	}
-	s->res->nfiles = s->nfiles;
-	return rc;
 }
 
 /* ---- the builds ---- */
@@ -909,8 +492,8 @@ static int verdict_noescape(state *s, const aassert *a, const ge_report *r)
 		if (!ge_kind_is_heap(d->kind) || d->line != a->target ||
 		    strcmp(d->file, f->rel) != 0)
 			continue;
-		rc = add_violation(s, GE_ASSERT_NOESCAPE, f, a->target, f, a, a->cut,
-		                   d->message ? d->message : d->subject);
+		rc = ge_assert__add_violation(s, GE_ASSERT_NOESCAPE, f, a->target, f, a, a->cut,
+		                              d->message ? d->message : d->subject);
 	}
 	return rc;
 }
@@ -922,8 +505,8 @@ static int verdict_inline(state *s, const aassert *a, const ge_cost_site *v, siz
 	size_t i;
 	int rc = 0;
 	if (!a->ncalls)
-		return add_violation(s, GE_ASSERT_INLINE, f, a->target, f, a, a->cut,
-		                     "no call to inline");
+		return ge_assert__add_violation(s, GE_ASSERT_INLINE, f, a->target, f, a, a->cut,
+		                                "no call to inline");
 	for (i = 0; i < a->ncalls && rc == 0; i++) {
 		ge_buf msg = GE_BUF_INIT;
 		if (inlined_at(v, n, used, f->rel, a->target, a->calls[i].name))
@@ -931,8 +514,8 @@ static int verdict_inline(state *s, const aassert *a, const ge_cost_site *v, siz
 		if (ge_buf_printf(&msg, "call to %s was not inlined", a->calls[i].display) < 0)
 			rc = oom();
 		else
-			rc = add_violation(s, GE_ASSERT_INLINE, f, a->target, f, a, a->cut,
-			                   ge_buf_cstr(&msg));
+			rc = ge_assert__add_violation(s, GE_ASSERT_INLINE, f, a->target, f, a,
+			                              a->cut, ge_buf_cstr(&msg));
 		ge_buf_release(&msg);
 	}
 	return rc;
@@ -962,7 +545,7 @@ static int verdict_inline_decl(state *s, const aassert *a, const ge_cost_site *v
 			                      : f.path);
 			if (!f.rel)
 				rc = oom();
-			if (rc == 0 && (rc = read_file(s, &f.src, f.path)) == 0 &&
+			if (rc == 0 && (rc = ge_assert__read_file(s, &f.src, f.path)) == 0 &&
 			    strstr(ge_buf_cstr(&f.src), a->fname) &&
 			    (rc = ge_golex_scan(&lx, ge_buf_cstr(&f.src), f.src.len)) == 0) {
 				f.lines = lx.lines;
@@ -971,9 +554,9 @@ static int verdict_inline_decl(state *s, const aassert *a, const ge_cost_site *v
 					const ge_golex_tok *k = &lx.toks[t], *pv = &lx.toks[t - 1];
 					ge_buf msg = GE_BUF_INIT;
 					int site;
-					if (!tok_is(&lx, t, a->fname) ||
+					if (!ge_assert__tok_is(&lx, t, a->fname) ||
 					    lx.toks[t + 1].kind != GE_GOLEX_LPAREN ||
-					    !is_call(&lx, t, p))
+					    !ge_assert__is_call(&lx, t, p))
 						continue;
 					if (a->method)
 						site = pv->kind == GE_GOLEX_PERIOD;
@@ -981,7 +564,8 @@ static int verdict_inline_decl(state *s, const aassert *a, const ge_cost_site *v
 						site = pv->kind != GE_GOLEX_PERIOD;
 					else
 						site = pv->kind == GE_GOLEX_PERIOD && t >= 2 &&
-						       home->name && tok_is(&lx, t - 2, home->name);
+						       home->name &&
+						       ge_assert__tok_is(&lx, t - 2, home->name);
 					if (!site ||
 					    inlined_at(v, n, used, f.rel, k->line, a->fname))
 						continue;
@@ -994,8 +578,9 @@ static int verdict_inline_decl(state *s, const aassert *a, const ge_cost_site *v
 						    &msg, "call to %s.%s was not inlined",
 						    home->name ? home->name : home->ip, a->fname);
 					if (rc == 0)
-						rc = add_violation(s, GE_ASSERT_INLINE, &f, k->line,
-						                   df, a, 0, ge_buf_cstr(&msg));
+						rc = ge_assert__add_violation(s, GE_ASSERT_INLINE,
+						                              &f, k->line, df, a, 0,
+						                              ge_buf_cstr(&msg));
 					ge_buf_release(&msg);
 				}
 			}
@@ -1024,8 +609,9 @@ static int verdict_bce(state *s, const aassert *a, const ge_cost_site *v, size_t
 		b = ge_parse_bce(v[i].text, strlen(v[i].text));
 		if (!b || seen[b]++)
 			continue;
-		rc = add_violation(s, GE_ASSERT_BCE, f, a->target, f, a, a->cut,
-		                   b == 1 ? "found IsInBounds" : "found IsSliceInBounds");
+		rc =
+		    ge_assert__add_violation(s, GE_ASSERT_BCE, f, a->target, f, a, a->cut,
+		                             b == 1 ? "found IsInBounds" : "found IsSliceInBounds");
 	}
 	return rc;
 }
@@ -1066,7 +652,7 @@ static int scan(state *s, ge_history *h, const ge_assert_opts *o)
 	for (i = 0; !(o->heap_files_only && o->head) && i < h->build.mods->n && rc == 0; i++)
 		rc = walk(s, h->build.mods->mods[i].root, h->build.mods->mods[i].path,
 		          h->build.mods->mods[i].root, 0);
-	return rc < 0 ? rc : find_directives(s);
+	return rc < 0 ? rc : ge_assert__find_directives(s);
 }
 
 struct ge_assert_scan {

@@ -1125,6 +1125,9 @@ static int run_go(int argc, char **argv)
 			fputs(b.ptr, stderr);
 		else
 			stored = 0;
+		if (!loaded && ge_setup_config_problem(&G.s))
+			fprintf(stderr, "%s: %s; the build's report was not stored\n", prog,
+			        ge_setup_config_problem(&G.s));
 		first = b.len;
 		if (loaded && ge_assert_build_summary(&b, &h, r, G.s.config.assert_off) == 0)
 			fputs(ge_buf_cstr(&b) + first, stderr);

@@ -773,6 +773,7 @@ static int cmd_suggest(const command *c, opts *o)
 	so.platforms = G.s.config.suggest_platforms;
 	so.nplatforms = G.s.config.nsuggest_platforms;
 	so.platforms_set = G.s.config.suggest_platforms_set;
+	memcpy(so.assert_off, G.s.config.assert_off, sizeof(so.assert_off));
 	if (h.git && ge_buf_printf(&wd, "%s/goescape/suggest", ge_git_commondir(h.git)) == 0)
 		so.workdir = wd.ptr;
 	rc = ge_suggest_run(&r, &so);

@@ -13,6 +13,7 @@
 
 #include "attrib.h"
 #include "goconfig.h"
+#include "gopkg.h"
 #include "parse.h"
 #include "run.h"
 
@@ -431,22 +432,17 @@ static int feed_end(cap_state *s)
 	return s->rc;
 }
 
-/* Does a Go source file declare a function ("func" starting a line)? */
-static int file_has_func(const char *path)
+/* Does the Go file name in dir declare a function?  Asked of a one-file gopkg view. */
+static int file_has_func(const char *dir, const char *name)
 {
-	ge_buf b = GE_BUF_INIT;
-	const char *p;
+	ge_gopkg_source src;
+	ge_gopkg *view = NULL;
+	ge_gopkg_file *f = NULL;
 	int found = 0;
-	if (ge_file_read(&b, path) < 0)
-		return 0;
-	for (p = b.ptr; p && !found; p = memchr(p, '\n', b.len - (size_t)(p - b.ptr))) {
-		if (*p == '\n')
-			p++;
-		if ((size_t)(b.ptr + b.len - p) >= 5 && memcmp(p, "func", 4) == 0 &&
-		    (p[4] == ' ' || p[4] == '\t' || p[4] == '('))
-			found = 1;
-	}
-	ge_buf_release(&b);
+	ge_gopkg_source_worktree(&src);
+	if (ge_gopkg_open_files(&view, dir, &src) == 0 && ge_gopkg_get(&f, view, name) == 0)
+		found = ge_gopkg_file_has_func(f);
+	ge_gopkg_free(view);
 	return found;
 }
 
@@ -476,7 +472,7 @@ static int find_code(char **pkg, const char *dir, const char *imp, char *const *
 		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && in && len > 3 &&
 		    strcmp(n + len - 3, ".go") == 0 &&
 		    !(len > 8 && strcmp(n + len - 8, "_test.go") == 0))
-			found = file_has_func(p);
+			found = file_has_func(dir, n);
 		free(p);
 	}
 	if (found && !(*pkg = ge_strdup(imp)))
@@ -926,7 +922,7 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	if (!ge_run_signalled() && !WIFSIGNALED(*status)) {
 		if (!s.report->config &&
 		    (rc = ge_goconfig_compute(&s.report->config, o->go, o->args, o->nargs,
-					      o->goflags, o->mods, o->cwd)) < 0)
+		                              o->goflags, o->mods, o->cwd)) < 0)
 			goto done;
 		if (!(ver = ge_strdup(s.report->config->go))) {
 			rc = ge_error_set(GE_ENOMEM, "out of memory");

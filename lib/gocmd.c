@@ -380,7 +380,8 @@ static enum pat_class classify(const char *pat, const ge_modset *mods, const cha
 		/* pat = literal + "..." + rest */
 		if (ge_module_is_std(&mods->mods[i]) && lit > 0) {
 			char *l = ge_strndup(pat, lit);
-			int in = l && ge_gocmd_std_import(l) && strchr(l, '/'); /* "net/...", not "n..." */
+			int in = l && ge_gocmd_std_import(l) &&
+			         strchr(l, '/'); /* "net/...", not "n..." */
 			free(l);
 			if (in) {
 				any_inside = 1;
@@ -572,16 +573,18 @@ int ge_gocmd_scope_match(char *const *scope, size_t n, const char *importpath)
  * pattern select, as one pattern, or NULL when none.  Exact where one of
  * them has no wildcard; two wildcard patterns give the one whose literal
  * prefix lies inside the other's (an approximation go's patterns cannot
- * express exactly).
+ * express exactly).  *whole: the pattern is the user's own (every package
+ * it selects is named).
  */
-static int narrower(char **out, const char *user, const char *named, const ge_modset *mods,
-                    const char *cwd)
+static int narrower(char **out, int *whole, const char *user, const char *named,
+                    const ge_modset *mods, const char *cwd)
 {
 	char *u = NULL;
 	const char *pick = NULL;
 	int rc;
 	size_t lu, ln;
 	*out = NULL;
+	*whole = 0;
 	if ((rc = to_import(&u, user, mods, cwd)) < 0 || !u)
 		return rc;
 	lu = literal_len(u);
@@ -596,6 +599,7 @@ static int narrower(char **out, const char *user, const char *named, const ge_mo
 		pick = u;
 	if (pick && !(*out = ge_strdup(pick)))
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
+	*whole = pick && strcmp(pick, u) == 0;
 	free(u);
 	return rc;
 }
@@ -664,18 +668,33 @@ static int merge(char ***out, size_t *nout, const ge_gcflag *entries, const int 
 			}
 			/*
 			 * Named packages: the entry keeps its flags without -m, and
-			 * the part of it that is named gets them again with -m.
+			 * the part of it that is named gets them again with -m.  When
+			 * that part is the whole entry, the entry itself is left out
+			 * (go takes the last pattern matching a package: it would say
+			 * nothing, and the flags would reach go twice).
 			 */
-			rc = strv_push_owned(&v, entry_text(e->pattern, flags, 0));
-			for (j = 0; j < ours.n && rc == 0; j++) {
-				char *narrow = NULL;
-				if ((rc = narrower(&narrow, e->pattern, ours.v[j], mods, cwd)) < 0)
-					break;
-				if (narrow) {
-					t = entry_text(narrow, flags, add_m);
-					free(narrow);
-					rc = strv_push_owned(&v, t);
+			{
+				strv more = {0};
+				int whole = 0, w;
+				for (j = 0; j < ours.n && rc == 0; j++) {
+					char *narrow = NULL;
+					if ((rc = narrower(&narrow, &w, e->pattern, ours.v[j], mods,
+					                   cwd)) < 0)
+						break;
+					whole |= w;
+					if (narrow) {
+						t = entry_text(narrow, flags, add_m);
+						free(narrow);
+						rc = strv_push_owned(&more, t);
+					}
 				}
+				if (rc == 0 && !whole)
+					rc = strv_push_owned(&v, entry_text(e->pattern, flags, 0));
+				for (j = 0; j < more.n && rc == 0; j++) {
+					rc = strv_push_owned(&v, more.v[j]);
+					more.v[j] = NULL;
+				}
+				ge_strv_free(more.v, more.n);
 			}
 			break;
 		case PAT_COVERS:

@@ -626,6 +626,11 @@ const ge_gofile *ge_gopkg_gofile(const ge_gopkg_file *f)
 	return f->gf;
 }
 
+int ge_gopkg_file_has_func(const ge_gopkg_file *f)
+{
+	return f->gf && ge_gofile_has_func(f->gf);
+}
+
 const char *ge_gopkg_func_at(ge_gopkg_file *f, uint32_t line, uint32_t col)
 {
 	/* Only init functions and package-level closures ("init.N...",

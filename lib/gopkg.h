@@ -175,6 +175,9 @@ int ge_gopkg_get(ge_gopkg_file **out, ge_gopkg *p, const char *name);
 int ge_gopkg_file_compiled(const ge_gopkg_file *f);
 const ge_gofile *ge_gopkg_gofile(const ge_gopkg_file *f);
 
+/* Does the scanned file declare a function (ge_gofile_has_func)? */
+int ge_gopkg_file_has_func(const ge_gopkg_file *f);
+
 void ge_gopkg_stats_get(ge_gopkg_stats *out, const ge_gopkg *p);
 
 /*

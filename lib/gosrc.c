@@ -1209,6 +1209,17 @@ uint64_t ge_gofile_line_hash(const ge_gofile *f, uint32_t line)
 	return s ? ge_hash_nospace(s, len) : 0;
 }
 
+int ge_gofile_has_func(const ge_gofile *f)
+{
+	uint32_t i;
+	assert(f);
+	for (i = 0; i < f->nnodes; i++)
+		if (f->nodes[i].parent == NONE &&
+		    (f->nodes[i].kind == N_DECL || f->nodes[i].kind == N_INIT))
+			return 1;
+	return 0;
+}
+
 const char *ge_gofile_package(const ge_gofile *f)
 {
 	assert(f);

@@ -101,6 +101,10 @@ int ge_gofile_line_has_mark(const ge_gofile *f, uint32_t line);
 /* ge_hash_nospace() of the line; 0 beyond the end. */
 uint64_t ge_gofile_line_hash(const ge_gofile *f, uint32_t line);
 
+/* Does the file declare a function (a func or method declaration, init
+ * included; a function literal is not one)? */
+int ge_gofile_has_func(const ge_gofile *f);
+
 /* Name of the package clause ("main"); "" if none found.  Borrowed. */
 const char *ge_gofile_package(const ge_gofile *f);
 

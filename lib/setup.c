@@ -51,9 +51,16 @@ int ge_setup_history(ge_history *h, ge_setup *s, char **pkgs, size_t npkgs)
 	if ((rc = ge_setup_go(s)) < 0 || (rc = ge_setup_modules(s, NULL)) < 0 ||
 	    (rc = ge_setup_git(s, s->mods.top)) < 0)
 		return rc;
+	if (s->config_rc < 0)
+		return ge_error_set(s->config_rc, "%s", s->config_problem ? s->config_problem : "");
 	if (!s->config_loaded) {
-		if ((rc = ge_config_load(&s->config, s->mods.top)) < 0)
+		if ((rc = ge_config_load(&s->config, s->mods.top)) < 0) {
+			/* Kept, message and all: the file is read once per run. */
+			s->config_rc = rc;
+			if (!(s->config_problem = ge_strdup(ge_error_last())))
+				return ge_error_set(GE_ENOMEM, "out of memory");
 			return rc;
+		}
 		s->config_loaded = 1;
 	}
 	if (!npkgs && s->config.npackages) {
@@ -79,8 +86,16 @@ int ge_setup_history(ge_history *h, ge_setup *s, char **pkgs, size_t npkgs)
 	return 0;
 }
 
+const char *ge_setup_config_problem(const ge_setup *s)
+{
+	return s->config_rc < 0 ? s->config_problem : NULL;
+}
+
 void ge_setup_release(ge_setup *s)
 {
+	free(s->config_problem);
+	s->config_problem = NULL;
+	s->config_rc = 0;
 	free(s->go);
 	s->go = NULL;
 	free(s->goflags);

@@ -32,7 +32,9 @@ typedef struct ge_setup {
 	int git_tried;
 	ge_config config; /* ge_setup_history, once */
 	int config_loaded;
-	char **config_pkgs; /* "--", then the config's packages: go's argv */
+	int config_rc;        /* its failure, kept: a second call fails alike */
+	char *config_problem; /* that failure's message (ge_setup_config_problem) */
+	char **config_pkgs;   /* "--", then the config's packages: go's argv */
 } ge_setup;
 
 #define GE_SETUP_INIT                                                                              \
@@ -64,6 +66,13 @@ int ge_setup_git(ge_setup *s, const char *dir);
  * the caller.
  */
 int ge_setup_history(ge_history *h, ge_setup *s, char **pkgs, size_t npkgs);
+
+/*
+ * Why .goescape.json could not be loaded (the one-line message naming the
+ * file, as ge_error_last gave it), or NULL when it loaded, is absent, or was
+ * never tried.  A build whose report goes unstored for this says so.
+ */
+const char *ge_setup_config_problem(const ge_setup *s);
 
 void ge_setup_release(ge_setup *s);
 

@@ -147,6 +147,9 @@ typedef struct ge_suggest_opts {
 	char *const *platforms;
 	size_t nplatforms;
 	int platforms_set;
+	/* The assertion kinds .goescape.json turns off (ge_config's assert_off:
+	   noescape, inline, bce): a rewrite that breaks only those is kept. */
+	int assert_off[3];
 } ge_suggest_opts;
 
 #define GE_SUGGEST_OPTS_INIT                                                                       \

@@ -214,6 +214,7 @@ static int asserts_load(sctx *s)
 		return 0;
 	assert_history(&h, s);
 	ao.head = s->base;
+	ge_assert_opts_off(&ao, s->o->assert_off);
 	ao.off[GE_ASSERT_BCE] = 1;
 	if ((rc = ge_assert_scan_new(&sc, &h, &ao)) < 0)
 		return rc;
@@ -289,7 +290,7 @@ static int asserts_judge(sctx *s, const ge_report *rep, unit *u, size_t nu, int 
 	ov.backing = s->ov.backing;
 	ov.n = s->ov.n;
 	if ((rc = ge_assert_judge_overlay(&ar, &h, rep, s->asserts == 3 ? s->asites : NULL, &ov,
-	                                  NULL)) < 0)
+	                                  s->o->assert_off)) < 0)
 		return rc;
 	for (i = 0; i < ar->n; i++) {
 		const ge_assert_violation *v = &ar->v[i];

@@ -773,6 +773,7 @@ static int cmd_suggest(const command *c, opts *o)
 	so.platforms = G.s.config.suggest_platforms;
 	so.nplatforms = G.s.config.nsuggest_platforms;
 	so.platforms_set = G.s.config.suggest_platforms_set;
+	memcpy(so.assert_off, G.s.config.assert_off, sizeof(so.assert_off));
 	if (h.git && ge_buf_printf(&wd, "%s/goescape/suggest", ge_git_commondir(h.git)) == 0)
 		so.workdir = wd.ptr;
 	rc = ge_suggest_run(&r, &so);
@@ -1125,6 +1126,9 @@ static int run_go(int argc, char **argv)
 			fputs(b.ptr, stderr);
 		else
 			stored = 0;
+		if (!loaded && ge_setup_config_problem(&G.s))
+			fprintf(stderr, "%s: %s; the build's report was not stored\n", prog,
+			        ge_setup_config_problem(&G.s));
 		first = b.len;
 		if (loaded && ge_assert_build_summary(&b, &h, r, G.s.config.assert_off) == 0)
 			fputs(ge_buf_cstr(&b) + first, stderr);

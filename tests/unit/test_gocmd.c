@@ -304,12 +304,42 @@ static void merge_scoped(void **state)
 	ge_strv_free(out, nout);
 }
 
+/* An entry whose packages are all named reaches go once, with -m: never again without. */
+static void merge_scoped_whole(void **state)
+{
+	char *const scope[] = {(char *)"example.com/m/api", (char *)"example.com/m/db/..."};
+	ge_gcflag e[] = {{(char *)"example.com/m/api", (char *)"-d=ssa/check_bce/debug=1"},
+	                 {(char *)"./db/x", (char *)"-B"},
+	                 {(char *)"./...", (char *)"-N"}};
+	int cl[] = {0, 1, 1};
+	static const char *const want[] = {"example.com/m/api=-m",
+	                                   "example.com/m/db/...=-m",
+	                                   "example.com/m/api=-d=ssa/check_bce/debug=1 -m",
+	                                   "example.com/m/db/x=-B -m",
+	                                   "./...=-N",
+	                                   "example.com/m/api=-N -m",
+	                                   "example.com/m/db/...=-N -m",
+	                                   NULL};
+	char **out = NULL;
+	size_t nout = 0, i;
+	(void)state;
+	assert_int_equal(ge_gcflags_merge_scoped(&out, &nout, e, cl, 3, &one, "/src/m", scope, 2),
+	                 0);
+	for (i = 0; want[i]; i++) {
+		assert_true(i < nout);
+		assert_string_equal(out[i], want[i]);
+	}
+	assert_int_equal(nout, i);
+	ge_strv_free(out, nout);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(merge_nothing),
 	    cmocka_unit_test(scope_of_patterns),
 	    cmocka_unit_test(merge_scoped),
+	    cmocka_unit_test(merge_scoped_whole),
 	    cmocka_unit_test(merge_cmdline_packages),
 	    cmocka_unit_test(merge_all_keeps_deps),
 	    cmocka_unit_test(merge_goflags_then_cmdline),

@@ -823,9 +823,39 @@ static void test_deep_literals(void **state)
 	ge_buf_release(&b);
 }
 
+/* A function is a declaration the scanner finds, never "func" in a string or comment. */
+static void test_has_func(void **state)
+{
+	static const char *const with[] = {
+	    "package p\n\nfunc F() {}\n",
+	    "package p\n\n/* c */ func F() {}\n",
+	    "package p\n\ntype T int\n\nfunc (T) M() {}\n",
+	    "package p\n\nfunc init() {}\n",
+	};
+	static const char *const without[] = {
+	    "package p\n\nconst s = `\nfunc F() {}\n`\n",
+	    "package p\n\n/*\nfunc F() {}\n*/\ntype T int\n",
+	    "package p\n\nvar V = func() int { return 1 }\n",
+	    "package p\n",
+	};
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(with) / sizeof(with[0]); i++) {
+		ge_gofile *f = parse_str(with[i]);
+		assert_true(ge_gofile_has_func(f));
+		ge_gofile_free(f);
+	}
+	for (i = 0; i < sizeof(without) / sizeof(without[0]); i++) {
+		ge_gofile *f = parse_str(without[i]);
+		assert_false(ge_gofile_has_func(f));
+		ge_gofile_free(f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_has_func),
 	    cmocka_unit_test(test_compiler_names_go126),
 	    cmocka_unit_test(test_compiler_names_go119),
 	    cmocka_unit_test(test_compiler_names_rangefunc),

@@ -29,4 +29,29 @@ test_expect_success 'the same build without the change stores the note' '
 		git notes --ref=goescape show HEAD >/dev/null)
 '
 
+# The index's cached tree is HEAD's in each of these: the work tree side is
+# still looked at.
+for how in untracked intent-to-add; do
+	test_expect_success "a new .go file ($how): no note for HEAD, none replayed" '
+		(cd repo && git reset -q --hard && { git notes --ref=goescape remove HEAD 2>/dev/null || :; } &&
+		printf "package cart\n\nfunc Extra() *int { y := 8; return &y }\n" >cart/extra.go &&
+		if test '"$how"' = intent-to-add; then git add -N cart/extra.go; fi &&
+		goescape build -o /dev/null ./... 2>../new.err &&
+		! git notes --ref=goescape show HEAD 2>/dev/null &&
+		rm cart/extra.go && git reset -q)
+	'
+done
+
+test_expect_success 'a file changed after a stored build: not replayed, not stored' '
+	(cd repo && git reset -q --hard &&
+		goescape build -o /dev/null ./... 2>../a.err &&
+		goescape build -o /dev/null ./... 2>../b.err && test_cmp ../a.err ../b.err &&
+		git notes --ref=goescape show HEAD >../note1 &&
+		printf "\nfunc Leak() *int { x := 7; return &x }\n" >>cart/cart.go &&
+		goescape build -o /dev/null ./... 2>../c.err &&
+		! test_cmp ../a.err ../c.err >/dev/null &&
+		git notes --ref=goescape show HEAD >../note2 && test_cmp ../note1 ../note2 &&
+		git checkout -q cart/cart.go)
+'
+
 test_done

@@ -909,8 +909,11 @@ static int index_is_tree(ge_git *g, const char *tree_hex)
 	git_oid oid;
 	char hex[GE_OID_HEX];
 	int same = 0;
-	if (!tree_hex[0] || git_repository_index(&idx, g->repo) < 0 || git_odb_new(&odb) < 0 ||
-	    git_repository_wrap_odb(&none, odb) < 0)
+	/* The index as it is on disk now: the repository keeps the one an
+	 * earlier look loaded (the state before a build), whose cached tree
+	 * may be HEAD's still when a change was staged since. */
+	if (!tree_hex[0] || git_repository_index(&idx, g->repo) < 0 || git_index_read(idx, 0) < 0 ||
+	    git_odb_new(&odb) < 0 || git_repository_wrap_odb(&none, odb) < 0)
 		goto done;
 	if (git_index_write_tree_to(&oid, idx, none) == 0) {
 		git_oid_tostr(hex, sizeof(hex), &oid);

@@ -413,9 +413,12 @@ int ge_prepush_analyse(ge_prepush_result *results, ge_history *h, const char *re
 		if ((rc = ge_history_commit(&hr, &status, h, head, &from_note)) < 0)
 			break;
 		if ((rc = ge_history_commit(&br, &status, h, base, &from_note)) < 0) {
-			ge_report_free(hr);
-			if (rc != GE_EBUILD) /* GE_EINTERRUPTED too: no further go */
+			if (rc != GE_EBUILD) { /* GE_EINTERRUPTED too: no further go */
+				ge_report_free(hr);
 				break;
+			}
+			/* Assertions need no base: the push is still checked for them. */
+			res->unmatched = hr;
 			res->base_broken = 1;
 			rc = 0;
 			continue;
@@ -599,7 +602,8 @@ static int prepush_assertions(ge_prepush *p, ge_history *h, const ge_config *cfg
 			ge_assert_opts to = ao;
 			ge_gopkg_source src;
 			tree_src t;
-			if (!res[i].report)
+			const ge_report *hr = res[i].report ? res[i].report : res[i].unmatched;
+			if (!hr)
 				continue; /* pushed to an earlier ref too: checked there */
 			t.git = h->git;
 			t.commit = p->commits[i];
@@ -608,7 +612,7 @@ static int prepush_assertions(ge_prepush *p, ge_history *h, const ge_config *cfg
 			src.read = tree_read;
 			src.ud = &t;
 			to.src = &src;
-			to.head = res[i].report;
+			to.head = hr;
 			to.heap_files_only = 1;
 			to.off[GE_ASSERT_INLINE] = to.off[GE_ASSERT_BCE] = 1;
 			/* Only the files with heap escapes are read: cheap without directives. */
@@ -621,7 +625,7 @@ static int prepush_assertions(ge_prepush *p, ge_history *h, const ge_config *cfg
 				full_run f;
 				int frc;
 				f.ao = ao;
-				f.ao.head = res[i].report;
+				f.ao.head = hr;
 				f.found = NULL;
 				frc = ge_history_in_checkout(h, t.commit, assert_in, &f);
 				if (frc == 0) {
@@ -714,8 +718,10 @@ int ge_prepush_check(ge_prepush *p, ge_history *h, const ge_config *cfg, const c
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
 	if (rc == 0)
 		rc = prepush_assertions(p, h, cfg, res);
-	for (i = 0; i < p->n; i++)
+	for (i = 0; i < p->n; i++) {
 		ge_report_free(res[i].report);
+		ge_report_free(res[i].unmatched);
+	}
 	free(res);
 	return rc;
 }

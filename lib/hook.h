@@ -77,6 +77,7 @@ typedef struct ge_prepush_result {
 	char base[GE_OID_HEX]; /* "" when nothing to compare with */
 	ge_report *report;     /* head report matched against base; NULL when skipped */
 	int base_broken;       /* the base does not build: nothing compared */
+	ge_report *unmatched;  /* base_broken: the head report, for its assertions only */
 } ge_prepush_result;
 
 /*

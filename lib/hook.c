@@ -397,7 +397,19 @@ int ge_prepush_analyse(ge_prepush_result *results, ge_history *h, const char *re
 		    ge_git_object_is_commit(base, h->git, r->remote_oid)) {
 			/* An update: compare with what the remote has. */
 		} else if (ge_git_remote_base(base, h->git, remote, head) < 0) {
-			continue; /* nothing on the remote to compare with */
+			/* Nothing on the remote to compare with: no escape is new, but
+			   assertions need no base, so the commit is still checked. */
+			ge_error_clear();
+			for (j = 0; j < i; j++)
+				if (strcmp(results[j].commit, head) == 0)
+					dup = 1;
+			if (dup)
+				continue;
+			memcpy(res->commit, head, sizeof(head));
+			if ((rc = ge_history_commit(&hr, &status, h, head, &from_note)) < 0)
+				break;
+			res->unmatched = hr;
+			continue;
 		}
 		if (strcmp(base, head) == 0)
 			continue;

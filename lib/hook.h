@@ -77,7 +77,7 @@ typedef struct ge_prepush_result {
 	char base[GE_OID_HEX]; /* "" when nothing to compare with */
 	ge_report *report;     /* head report matched against base; NULL when skipped */
 	int base_broken;       /* the base does not build: nothing compared */
-	ge_report *unmatched;  /* base_broken: the head report, for its assertions only */
+	ge_report *unmatched;  /* base_broken, or no base: the head report, for assertions */
 } ge_prepush_result;
 
 /*
@@ -86,8 +86,11 @@ typedef struct ge_prepush_result {
  * (a branch and a tag on it) is analysed and reported once, for the
  * first.  A pushed commit that does not build is GE_EBUILD; a base that
  * does not build sets base_broken (a push that repairs the build is not
- * held back by it).  New escapes that the pushed commit's own source
- * suppresses with //goescape:ignore are dropped.
+ * held back by it).  A commit with nothing on the remote to compare with
+ * (a first push to an empty remote) gets its commit and its head report
+ * as unmatched, base "": its assertions are still checked.  New escapes
+ * that the pushed commit's own source suppresses with //goescape:ignore
+ * are dropped.
  */
 int ge_prepush_analyse(ge_prepush_result *results, ge_history *h, const char *remote,
 		       const ge_prepush_ref *refs, size_t n);

@@ -4,6 +4,7 @@
 #include <git2.h>
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -927,6 +928,86 @@ done:
 	return same;
 }
 
+/*
+ * Index entries the status walk does not look at: assume-unchanged
+ * (CE_VALID) and skip-worktree ones, whose files git does not compare
+ * with the index, so an edit to them is invisible to it.  Any such entry
+ * the Go build reads makes the tree dirty (a build of it may not be
+ * HEAD's), its path and stat data mixed into *h.  One pass over the
+ * index's entries, no file read.
+ */
+static int hidden_entries(int *dirty, uint64_t *h, ge_git *g)
+{
+	git_index *idx = NULL;
+	size_t i, n;
+	if (git_repository_index(&idx, g->repo) < 0 || git_index_read(idx, 0) < 0) {
+		git_index_free(idx);
+		return lg_error(GE_ERROR, "cannot read the index");
+	}
+	n = git_index_entrycount(idx);
+	for (i = 0; i < n; i++) {
+		const git_index_entry *e = git_index_get_byindex(idx, i);
+		if (!e || !((e->flags & GIT_INDEX_ENTRY_VALID) ||
+		            (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE)))
+			continue;
+		if (ge_git_go_relevant(e->path)) {
+			*dirty = 1;
+			*h = mix_path(*h, g->workdir, e->path, 0x10000u | e->flags_extended);
+		}
+	}
+	git_index_free(idx);
+	return 0;
+}
+
+/*
+ * The files the Go build reads under an ignored directory (rel, relative
+ * to the work tree, ending in '/'), found by reading the directories: git
+ * would match every file against the ignore rules only to say "ignored".
+ * Symbolic links are not followed, nested repositories (.git) not entered.
+ * Each file found makes the tree dirty, its path and stat data mixed into *h.
+ */
+static void ignored_dir_scan(int *dirty, uint64_t *h, const char *workdir, char *rel, size_t len,
+                             size_t cap, int depth)
+{
+	char full[4096];
+	DIR *dir;
+	struct dirent *de;
+	if (depth > 64 ||
+	    (size_t)snprintf(full, sizeof(full), "%s/%s", workdir, rel) >= sizeof(full) ||
+	    !(dir = opendir(full)))
+		return;
+	while ((de = readdir(dir)) != NULL) {
+		size_t nl = strlen(de->d_name);
+		int isdir = 0, isreg = 0;
+		struct stat st;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    !strcmp(de->d_name, ".git") || len + nl + 2 > cap)
+			continue;
+		memcpy(rel + len, de->d_name, nl + 1);
+		if (de->d_type == DT_DIR)
+			isdir = 1;
+		else if (de->d_type == DT_REG || de->d_type == DT_LNK)
+			isreg = 1; /* a link to a .go file is read by go: counted, not followed */
+		else if (de->d_type == DT_UNKNOWN &&
+		         (size_t)snprintf(full, sizeof(full), "%s/%s", workdir, rel) <
+		             sizeof(full) &&
+		         lstat(full, &st) == 0) {
+			isdir = S_ISDIR(st.st_mode);
+			isreg = S_ISREG(st.st_mode) || S_ISLNK(st.st_mode);
+		}
+		if (isdir) {
+			rel[len + nl] = '/';
+			rel[len + nl + 1] = '\0';
+			ignored_dir_scan(dirty, h, workdir, rel, len + nl + 1, cap, depth + 1);
+		} else if (isreg && ge_git_go_relevant(rel)) {
+			*dirty = 1;
+			*h = mix_path(*h, workdir, rel, (unsigned)GIT_STATUS_IGNORED);
+		}
+	}
+	closedir(dir);
+	rel[len] = '\0';
+}
+
 int ge_git_state_read(ge_git_state *out, ge_git *g)
 {
 	git_status_options so = GIT_STATUS_OPTIONS_INIT;
@@ -935,6 +1016,8 @@ int ge_git_state_read(ge_git_state *out, ge_git *g)
 	git_oid oid;
 	size_t i, n;
 	uint64_t h = GE_HASH_SEED;
+	char rel[4096];
+	int k0;
 	memset(out, 0, sizeof(*out));
 	if (git_reference_name_to_id(&oid, g->repo, "HEAD") == 0) {
 		git_oid_tostr(out->head, GE_OID_HEX, &oid);
@@ -947,8 +1030,11 @@ int ge_git_state_read(ge_git_state *out, ge_git *g)
 	 * when the index's cached tree id already says they are the same. */
 	so.show = index_is_tree(g, out->tree) ? GIT_STATUS_SHOW_WORKDIR_ONLY
 	                                      : GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	/* Ignored files too; an ignored directory is one entry, read below. */
 	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-	           GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	           GIT_STATUS_OPT_INCLUDE_IGNORED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	if ((k0 = hidden_entries(&out->dirty, &h, g)) < 0)
+		return k0;
 	if (git_status_list_new(&list, g->repo, &so) < 0)
 		return lg_error(GE_ERROR, "cannot read the working tree status");
 	n = git_status_list_entrycount(list);
@@ -956,8 +1042,23 @@ int ge_git_state_read(ge_git_state *out, ge_git *g)
 		const git_status_entry *e = git_status_byindex(list, i);
 		const git_diff_delta *ds[2];
 		int k;
-		if (e->status == GIT_STATUS_CURRENT || e->status == GIT_STATUS_IGNORED)
+		if (e->status == GIT_STATUS_CURRENT)
 			continue;
+		if (e->status == GIT_STATUS_IGNORED) {
+			/* go compiles an ignored file all the same */
+			const char *p =
+			    e->index_to_workdir ? e->index_to_workdir->new_file.path : NULL;
+			size_t pl = p ? strlen(p) : 0;
+			if (pl && p[pl - 1] == '/' && pl < sizeof(rel)) {
+				memcpy(rel, p, pl + 1);
+				ignored_dir_scan(&out->dirty, &h, g->workdir, rel, pl, sizeof(rel),
+				                 0);
+			} else if (pl && ge_git_go_relevant(p)) {
+				out->dirty = 1;
+				h = mix_path(h, g->workdir, p, (unsigned)e->status);
+			}
+			continue;
+		}
 		ds[0] = e->head_to_index;
 		ds[1] = e->index_to_workdir;
 		for (k = 0; k < 2; k++) {

@@ -134,8 +134,11 @@ int ge_git_object_is_commit(char out[GE_OID_HEX], ge_git *g, const char *oid_hex
 
 /*
  * What a build of the working tree reads, as far as git can tell: HEAD,
- * its tree, and every changed or untracked file the Go build reads (its
- * path, status and stat data, hashed).  Read before a build and again
+ * its tree, and every changed, untracked or ignored file the Go build reads
+ * (its path, status and stat data, hashed), and every one of them in the
+ * index marked assume-unchanged or skip-worktree (git does not look at
+ * those files, so any such entry counts as dirty: the build may not be
+ * HEAD's).  Read before a build and again
  * after it: when the two differ, something moved under the build (a
  * commit, a checkout, an edit) and its report belongs to no commit.
  * head and tree are "" on a branch with no commits.
@@ -143,7 +146,7 @@ int ge_git_object_is_commit(char out[GE_OID_HEX], ge_git *g, const char *oid_hex
 typedef struct ge_git_state {
 	char head[GE_OID_HEX];
 	char tree[GE_OID_HEX];
-	int dirty; /* as ge_git_is_dirty() */
+	int dirty; /* as ge_git_is_dirty(), and the ignored and hidden files above */
 	uint64_t hash;
 } ge_git_state;
 

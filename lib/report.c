@@ -1051,6 +1051,172 @@ static const char *sk_value(const char *p, const char *end)
 }
 
 /*
+ * The flat reader of one diagnostic: the object at v..q (q from sk_value)
+ * read without a cJSON tree, its strings decoded into scratch (which must
+ * hold q - v + 1 bytes; d's strings point there until the next element).
+ * It takes only the plain shape every goescape writes (keys without
+ * escapes, each once; values strings with the simple escapes or whole
+ * numbers of up to ten digits) and parse_diag's checks all passing; it
+ * returns 1 with d set then, 0 on anything else, and the element is read
+ * by cJSON as before (so each message stays that path's).
+ */
+enum {
+	FD_PACKAGE,
+	FD_FILE,
+	FD_FUNCTION,
+	FD_KIND,
+	FD_SUBJECT,
+	FD_MESSAGE,
+	FD_STATUS,
+	FD_LINE_HASH,
+	FD_INLINED_FROM,
+	FD_LINE,
+	FD_COLUMN,
+	FD_COUNT,
+	FD_OTHER, /* a key parse_diag does not read: its value is still checked */
+	FD_N
+};
+
+static int flat_key(const char *k, size_t n)
+{
+	static const char *const names[] = {"package",      "file",    "function", "kind",
+	                                    "subject",      "message", "status",   "line_hash",
+	                                    "inlined_from", "line",    "column",   "count"};
+	size_t i;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n && memcmp(names[i], k, n) == 0)
+			return (int)i;
+	return FD_OTHER;
+}
+
+/* The string token at p ('"') decoded to *w; the byte after it, or NULL. */
+static const char *flat_string(const char *p, const char *end, char **w)
+{
+	char *o = *w;
+	for (p++; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '"') {
+			*o++ = '\0';
+			*w = o;
+			return p + 1;
+		}
+		if (c < 32)
+			return NULL;
+		if (c != '\\') {
+			*o++ = (char)c;
+			continue;
+		}
+		if (++p >= end)
+			return NULL;
+		switch (*p) {
+		case '"':
+		case '\\':
+		case '/':
+			*o++ = *p;
+			break;
+		case 'b':
+			*o++ = '\b';
+			break;
+		case 'f':
+			*o++ = '\f';
+			break;
+		case 'n':
+			*o++ = '\n';
+			break;
+		case 'r':
+			*o++ = '\r';
+			break;
+		case 't':
+			*o++ = '\t';
+			break;
+		default:
+			return NULL; /* \u and anything else: cJSON's */
+		}
+	}
+	return NULL;
+}
+
+static int flat_diag(ge_diag *d, const char *v, const char *q, char *scratch)
+{
+	const char *s[FD_LINE] = {NULL};
+	uint64_t num[FD_N] = {0};
+	unsigned seen = 0;
+	const char *p = sk_ws(v + 1, q), *f;
+	char *w = scratch;
+	memset(d, 0, sizeof(*d));
+	if (p < q && *p == '}')
+		return 0;
+	for (;;) {
+		const char *k = p, *ke;
+		int key;
+		if (p >= q || *p != '"' || !(ke = sk_string(p, q)) ||
+		    memchr(k, '\\', (size_t)(ke - k)))
+			return 0;
+		key = flat_key(k + 1, (size_t)(ke - k - 2));
+		if (key != FD_OTHER) {
+			if (seen & (1u << key))
+				return 0;
+			seen |= 1u << key;
+		}
+		p = sk_ws(ke, q);
+		if (p >= q || *p != ':')
+			return 0;
+		p = sk_ws(p + 1, q);
+		if (p < q && *p == '"') {
+			char *at = w;
+			if ((key >= FD_LINE && key != FD_OTHER) || !(p = flat_string(p, q, &w)))
+				return 0;
+			if (key != FD_OTHER)
+				s[key] = at;
+		} else {
+			const char *n0 = p;
+			uint64_t x = 0;
+			while (p < q && *p >= '0' && *p <= '9' && p - n0 < 11)
+				x = x * 10 + (uint64_t)(*p++ - '0');
+			if (p == n0 || p - n0 > 10 || key < FD_LINE)
+				return 0;
+			num[key] = x;
+		}
+		p = sk_ws(p, q);
+		if (p < q && *p == ',') {
+			p = sk_ws(p + 1, q);
+			continue;
+		}
+		if (p + 1 == q && *p == '}')
+			break;
+		return 0;
+	}
+	/* parse_diag's checks; any failing one is that path's to report. */
+	if (!s[FD_FILE] || !s[FD_FUNCTION] || !s[FD_KIND] || !s[FD_SUBJECT] ||
+	    !(seen & (1u << FD_LINE)) || num[FD_LINE] > 1000000000 || num[FD_COLUMN] > 1000000000 ||
+	    !s[FD_FILE][0] || ge_kind_parse(&d->kind, s[FD_KIND]) < 0)
+		return 0;
+	f = s[FD_FILE];
+	if (f[0] == '/' || strncmp(f, "../", 3) == 0 || strstr(f, "/../") || strcmp(f, "..") == 0)
+		return 0;
+	if ((seen & (1u << FD_COUNT)) && (num[FD_COUNT] < 1 || num[FD_COUNT] > 1000000000))
+		return 0;
+	d->package = s[FD_PACKAGE] ? s[FD_PACKAGE] : "";
+	d->file = f;
+	d->function = s[FD_FUNCTION];
+	d->subject = s[FD_SUBJECT];
+	d->message = s[FD_MESSAGE] ? s[FD_MESSAGE] : "";
+	d->inlined_from = s[FD_INLINED_FROM];
+	d->line = (uint32_t)num[FD_LINE];
+	d->column = (uint32_t)num[FD_COLUMN];
+	d->count = (seen & (1u << FD_COUNT)) ? (uint32_t)num[FD_COUNT] : 1;
+	if (s[FD_STATUS] && strcmp(s[FD_STATUS], "new") == 0)
+		d->status = GE_STATUS_NEW;
+	else if (s[FD_STATUS] && strcmp(s[FD_STATUS], "existing") == 0)
+		d->status = GE_STATUS_EXISTING;
+	else if (s[FD_STATUS] && strcmp(s[FD_STATUS], "moved") == 0)
+		d->status = GE_STATUS_MOVED;
+	if (s[FD_LINE_HASH])
+		d->line_hash = strtoull(s[FD_LINE_HASH], NULL, 16);
+	return 1;
+}
+
+/*
  * Each element of the list at p ('['), parsed and added to r (fixed: to the
  * fixed list); *stop is set after its ']'.  STREAM_DECLINE on anything
  * from_json_tree would refuse.
@@ -1059,6 +1225,8 @@ static int stream_list_add(ge_report *r, const char *p, const char *end, int fix
                            const char **stop_out)
 {
 	size_t idx = 0;
+	ge_buf scratch = GE_BUF_INIT;
+	int rc = STREAM_DECLINE;
 	p = sk_ws(p + 1, end);
 	if (p < end && *p == ']') {
 		*stop_out = p + 1;
@@ -1066,35 +1234,49 @@ static int stream_list_add(ge_report *r, const char *p, const char *end, int fix
 	}
 	for (;;) {
 		const char *v = p, *stop = NULL, *q = sk_value(p, end);
-		cJSON *o;
+		cJSON *o = NULL;
 		ge_diag d;
-		int rc;
 		if (!q || *v != '{')
-			return STREAM_DECLINE;
-		o = cJSON_ParseWithLengthOpts(v, (size_t)(q - v), &stop, 0);
-		if (!o)
-			return STREAM_DECLINE;
-		if (stop != q) {
-			cJSON_Delete(o);
-			return STREAM_DECLINE;
+			goto decline;
+		if (ge_buf_grow(&scratch, (size_t)(q - v) + 1) < 0) {
+			rc = GE_ENOMEM;
+			goto done;
 		}
-		rc = parse_diag(&d, o, "", idx++);
-		if (rc == 0)
+		if (flat_diag(&d, v, q, scratch.ptr)) {
+			idx++;
 			rc = fixed ? ge_report_add_fixed(r, &d) : ge_report_add(r, &d);
-		cJSON_Delete(o);
+		} else {
+			o = cJSON_ParseWithLengthOpts(v, (size_t)(q - v), &stop, 0);
+			if (!o)
+				goto decline;
+			if (stop != q) {
+				cJSON_Delete(o);
+				goto decline;
+			}
+			rc = parse_diag(&d, o, "", idx++);
+			if (rc == 0)
+				rc = fixed ? ge_report_add_fixed(r, &d) : ge_report_add(r, &d);
+			cJSON_Delete(o);
+		}
 		if (rc == GE_ENOMEM)
-			return rc;
+			goto done;
 		if (rc < 0)
-			return STREAM_DECLINE;
+			goto decline;
 		p = sk_ws(q, end);
 		if (p < end && *p == ']') {
 			*stop_out = p + 1;
-			return 0;
+			rc = 0;
+			goto done;
 		}
 		if (p >= end || *p != ',')
-			return STREAM_DECLINE;
+			goto decline;
 		p = sk_ws(p + 1, end);
 	}
+decline:
+	rc = STREAM_DECLINE;
+done:
+	ge_buf_release(&scratch);
+	return rc;
 }
 
 /* 0 with *out set, GE_ENOMEM, or STREAM_DECLINE (*out NULL). */

@@ -1051,9 +1051,9 @@ static const char *sk_value(const char *p, const char *end)
 }
 
 /*
- * The flat reader of one diagnostic: the object at v..q (q from sk_value)
- * read without a cJSON tree, its strings decoded into scratch (which must
- * hold q - v + 1 bytes; d's strings point there until the next element).
+ * The flat reader of one diagnostic: the object at v (before end) read
+ * without a cJSON tree, *q_out set after its '}', its strings decoded into
+ * scratch up to wend (d's strings point there until the next element).
  * It takes only the plain shape every goescape writes (keys without
  * escapes, each once; values strings with the simple escapes or whole
  * numbers of up to ten digits) and parse_diag's checks all passing; it
@@ -1079,28 +1079,65 @@ enum {
 
 static int flat_key(const char *k, size_t n)
 {
-	static const char *const names[] = {"package",      "file",    "function", "kind",
-	                                    "subject",      "message", "status",   "line_hash",
-	                                    "inlined_from", "line",    "column",   "count"};
-	size_t i;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == n && memcmp(names[i], k, n) == 0)
-			return (int)i;
+#define FD_IS(s, v)                                                                                \
+	if (n == sizeof(s) - 1 && memcmp(k, s, n) == 0)                                            \
+	return v
+	switch (n) {
+	case 4:
+		FD_IS("file", FD_FILE);
+		FD_IS("kind", FD_KIND);
+		FD_IS("line", FD_LINE);
+		break;
+	case 5:
+		FD_IS("count", FD_COUNT);
+		break;
+	case 6:
+		FD_IS("status", FD_STATUS);
+		FD_IS("column", FD_COLUMN);
+		break;
+	case 7:
+		FD_IS("package", FD_PACKAGE);
+		FD_IS("subject", FD_SUBJECT);
+		FD_IS("message", FD_MESSAGE);
+		break;
+	case 8:
+		FD_IS("function", FD_FUNCTION);
+		break;
+	case 9:
+		FD_IS("line_hash", FD_LINE_HASH);
+		break;
+	case 12:
+		FD_IS("inlined_from", FD_INLINED_FROM);
+		break;
+	}
+#undef FD_IS
 	return FD_OTHER;
 }
 
 /* The string token at p ('"') decoded to *w; the byte after it, or NULL. */
-static const char *flat_string(const char *p, const char *end, char **w)
+static const char *flat_string(const char *p, const char *end, char **w, const char *wend)
 {
 	char *o = *w;
-	for (p++; p < end; p++) {
+	const char *s = p + 1, *q = memchr(s, '"', (size_t)(end - s));
+	/* Most strings have no escape: one copy.  Bytes below 32 are kept as
+	   cJSON keeps them; a NUL is left to cJSON. */
+	if (q && !memchr(s, '\\', (size_t)(q - s))) {
+		size_t n = (size_t)(q - s);
+		if (n + 1 > (size_t)(wend - o) || memchr(s, '\0', n))
+			return NULL;
+		memcpy(o, s, n);
+		o[n] = '\0';
+		*w = o + n + 1;
+		return q + 1;
+	}
+	for (p++; p < end && o + 1 < wend; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (c == '"') {
 			*o++ = '\0';
 			*w = o;
 			return p + 1;
 		}
-		if (c < 32)
+		if (c == 0)
 			return NULL;
 		if (c != '\\') {
 			*o++ = (char)c;
@@ -1136,21 +1173,42 @@ static const char *flat_string(const char *p, const char *end, char **w)
 	return NULL;
 }
 
-static int flat_diag(ge_diag *d, const char *v, const char *q, char *scratch)
+/* strtoull(s, NULL, 16), without its cost for the 16 hex digits goescape writes. */
+static uint64_t flat_hex16(const char *s)
+{
+	uint64_t v = 0;
+	int i;
+	for (i = 0; i < 16; i++) {
+		unsigned c = (unsigned char)s[i];
+		if (c - '0' < 10)
+			v = v << 4 | (c - '0');
+		else if ((c | 32) - 'a' < 6)
+			v = v << 4 | ((c | 32) - 'a' + 10);
+		else
+			return strtoull(s, NULL, 16);
+	}
+	return s[16] ? strtoull(s, NULL, 16) : v;
+}
+
+static int flat_diag(ge_diag *d, const char *v, const char *end, char *scratch, const char *wend,
+                     const char **q_out)
 {
 	const char *s[FD_LINE] = {NULL};
 	uint64_t num[FD_N] = {0};
 	unsigned seen = 0;
-	const char *p = sk_ws(v + 1, q), *f;
+	const char *p = sk_ws(v + 1, end), *f;
 	char *w = scratch;
 	memset(d, 0, sizeof(*d));
-	if (p < q && *p == '}')
+	if (p < end && *p == '}')
 		return 0;
 	for (;;) {
 		const char *k = p, *ke;
 		int key;
-		if (p >= q || *p != '"' || !(ke = sk_string(p, q)) ||
-		    memchr(k, '\\', (size_t)(ke - k)))
+		if (p >= end || *p != '"')
+			return 0;
+		for (ke = p + 1; ke < end && *ke != '"' && *ke != '\\'; ke++)
+			;
+		if (ke >= end || *ke++ != '"')
 			return 0;
 		key = flat_key(k + 1, (size_t)(ke - k - 2));
 		if (key != FD_OTHER) {
@@ -1158,32 +1216,35 @@ static int flat_diag(ge_diag *d, const char *v, const char *q, char *scratch)
 				return 0;
 			seen |= 1u << key;
 		}
-		p = sk_ws(ke, q);
-		if (p >= q || *p != ':')
+		p = sk_ws(ke, end);
+		if (p >= end || *p != ':')
 			return 0;
-		p = sk_ws(p + 1, q);
-		if (p < q && *p == '"') {
+		p = sk_ws(p + 1, end);
+		if (p < end && *p == '"') {
 			char *at = w;
-			if ((key >= FD_LINE && key != FD_OTHER) || !(p = flat_string(p, q, &w)))
+			if ((key >= FD_LINE && key != FD_OTHER) ||
+			    !(p = flat_string(p, end, &w, wend)))
 				return 0;
 			if (key != FD_OTHER)
 				s[key] = at;
 		} else {
 			const char *n0 = p;
 			uint64_t x = 0;
-			while (p < q && *p >= '0' && *p <= '9' && p - n0 < 11)
+			while (p < end && *p >= '0' && *p <= '9' && p - n0 < 11)
 				x = x * 10 + (uint64_t)(*p++ - '0');
 			if (p == n0 || p - n0 > 10 || key < FD_LINE)
 				return 0;
 			num[key] = x;
 		}
-		p = sk_ws(p, q);
-		if (p < q && *p == ',') {
-			p = sk_ws(p + 1, q);
+		p = sk_ws(p, end);
+		if (p < end && *p == ',') {
+			p = sk_ws(p + 1, end);
 			continue;
 		}
-		if (p + 1 == q && *p == '}')
+		if (p < end && *p == '}') {
+			*q_out = p + 1;
 			break;
+		}
 		return 0;
 	}
 	/* parse_diag's checks; any failing one is that path's to report. */
@@ -1212,7 +1273,7 @@ static int flat_diag(ge_diag *d, const char *v, const char *q, char *scratch)
 	else if (s[FD_STATUS] && strcmp(s[FD_STATUS], "moved") == 0)
 		d->status = GE_STATUS_MOVED;
 	if (s[FD_LINE_HASH])
-		d->line_hash = strtoull(s[FD_LINE_HASH], NULL, 16);
+		d->line_hash = flat_hex16(s[FD_LINE_HASH]);
 	return 1;
 }
 
@@ -1227,22 +1288,36 @@ static int stream_list_add(ge_report *r, const char *p, const char *end, int fix
 	size_t idx = 0;
 	ge_buf scratch = GE_BUF_INIT;
 	int rc = STREAM_DECLINE;
+	if (ge_buf_grow(&scratch, 4096) < 0)
+		return GE_ENOMEM;
 	p = sk_ws(p + 1, end);
 	if (p < end && *p == ']') {
 		*stop_out = p + 1;
 		return 0;
 	}
 	for (;;) {
-		const char *v = p, *stop = NULL, *q = sk_value(p, end);
+		const char *v = p, *stop = NULL, *q = NULL;
 		cJSON *o = NULL;
 		ge_diag d;
-		if (!q || *v != '{')
+		int flat;
+		if (p >= end || *v != '{')
 			goto decline;
-		if (ge_buf_grow(&scratch, (size_t)(q - v) + 1) < 0) {
-			rc = GE_ENOMEM;
-			goto done;
+		/* Flat when it can, in the scratch there is; when the element is
+		   longer than that, again in enough scratch, then by cJSON. */
+		flat = flat_diag(&d, v, end, scratch.ptr, scratch.ptr + scratch.cap, &q);
+		if (!flat) {
+			if (!(q = sk_value(p, end)))
+				goto decline;
+			if ((size_t)(q - v) >= scratch.cap) {
+				if (ge_buf_grow(&scratch, (size_t)(q - v) + 1) < 0) {
+					rc = GE_ENOMEM;
+					goto done;
+				}
+				flat =
+				    flat_diag(&d, v, q, scratch.ptr, scratch.ptr + scratch.cap, &q);
+			}
 		}
-		if (flat_diag(&d, v, q, scratch.ptr)) {
+		if (flat) {
 			idx++;
 			rc = fixed ? ge_report_add_fixed(r, &d) : ge_report_add(r, &d);
 		} else {

@@ -1354,8 +1354,12 @@ done:
 	return rc;
 }
 
-/* 0 with *out set, GE_ENOMEM, or STREAM_DECLINE (*out NULL). */
-static int from_json_stream(ge_report **out, const char *json, size_t len)
+/*
+ * 0 with *out set, GE_ENOMEM, or STREAM_DECLINE (*out NULL).  With stop_out
+ * the report is the one at json's start, and *stop_out is set after it:
+ * what follows is the caller's.
+ */
+static int from_json_stream_at(ge_report **out, const char *json, size_t len, const char **stop_out)
 {
 	const char *p = json, *end = json + len;
 	int seen_diags = 0, seen_fixed = 0;
@@ -1414,9 +1418,9 @@ static int from_json_stream(ge_report **out, const char *json, size_t len)
 			p = sk_ws(p + 1, end);
 		}
 	/* from_json_tree's test for data after the document. */
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+	while (!stop_out && p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
 		p++;
-	if (p < end || !seen_diags || ge_buf_puts(&rest, "}") < 0)
+	if ((!stop_out && p < end) || !seen_diags || ge_buf_puts(&rest, "}") < 0)
 		goto done;
 	if (!(root = cJSON_ParseWithLength(rest.ptr, rest.len)))
 		goto done;
@@ -1435,6 +1439,8 @@ static int from_json_stream(ge_report **out, const char *json, size_t len)
 	}
 	*out = r;
 	r = NULL;
+	if (stop_out)
+		*stop_out = p;
 	rc = 0;
 	goto done;
 nomem:
@@ -1448,6 +1454,22 @@ done:
 	ge_buf_release(&rest);
 	ge_report_free(r);
 	return rc;
+}
+
+static int from_json_stream(ge_report **out, const char *json, size_t len)
+{
+	return from_json_stream_at(out, json, len, NULL);
+}
+
+int ge_report_from_json_first(ge_report **out, const char **stop, const char *json, size_t len,
+                              const char *name)
+{
+	int rc = from_json_stream_at(out, json, len, stop);
+	if (rc != STREAM_DECLINE)
+		return rc;
+	if (!(*stop = sk_value(json, json + len)))
+		return ge_error_set(GE_EBADINPUT, "'%s': invalid JSON at byte 0", name);
+	return from_json_tree(out, json, (size_t)(*stop - json), name);
 }
 
 const char *ge_report_json_end(const char *p, const char *end)

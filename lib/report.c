@@ -1288,13 +1288,13 @@ static int stream_list_add(ge_report *r, const char *p, const char *end, int fix
 	size_t idx = 0;
 	ge_buf scratch = GE_BUF_INIT;
 	int rc = STREAM_DECLINE;
-	if (ge_buf_grow(&scratch, 4096) < 0)
-		return GE_ENOMEM;
 	p = sk_ws(p + 1, end);
 	if (p < end && *p == ']') {
 		*stop_out = p + 1;
 		return 0;
 	}
+	if (ge_buf_grow(&scratch, 4096) < 0)
+		return GE_ENOMEM;
 	for (;;) {
 		const char *v = p, *stop = NULL, *q = NULL;
 		cJSON *o = NULL;

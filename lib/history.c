@@ -60,10 +60,8 @@ static int note_parse(note_set *out, const char *text, size_t len)
 			p++;
 		if (p >= end)
 			break;
-		/* The report's end by a byte scan, not a parse: ge_report_from_json
-		   checks the text (one that does not parse ends the set as before). */
-		stop = ge_report_json_end(p, end);
-		if (!stop || ge_report_from_json(&r, p, (size_t)(stop - p), "note") < 0)
+		/* One that does not parse ends the set. */
+		if (ge_report_from_json_first(&r, &stop, p, (size_t)(end - p), "note") < 0)
 			break;
 		if (!(nr = realloc(out->r, (out->n + 1) * sizeof(*nr)))) {
 			ge_report_free(r);

@@ -1051,6 +1051,233 @@ static const char *sk_value(const char *p, const char *end)
 }
 
 /*
+ * The flat reader of one diagnostic: the object at v (before end) read
+ * without a cJSON tree, *q_out set after its '}', its strings decoded into
+ * scratch up to wend (d's strings point there until the next element).
+ * It takes only the plain shape every goescape writes (keys without
+ * escapes, each once; values strings with the simple escapes or whole
+ * numbers of up to ten digits) and parse_diag's checks all passing; it
+ * returns 1 with d set then, 0 on anything else, and the element is read
+ * by cJSON as before (so each message stays that path's).
+ */
+enum {
+	FD_PACKAGE,
+	FD_FILE,
+	FD_FUNCTION,
+	FD_KIND,
+	FD_SUBJECT,
+	FD_MESSAGE,
+	FD_STATUS,
+	FD_LINE_HASH,
+	FD_INLINED_FROM,
+	FD_LINE,
+	FD_COLUMN,
+	FD_COUNT,
+	FD_OTHER, /* a key parse_diag does not read: its value is still checked */
+	FD_N
+};
+
+static int flat_key(const char *k, size_t n)
+{
+#define FD_IS(s, v)                                                                                \
+	if (n == sizeof(s) - 1 && memcmp(k, s, n) == 0)                                            \
+	return v
+	switch (n) {
+	case 4:
+		FD_IS("file", FD_FILE);
+		FD_IS("kind", FD_KIND);
+		FD_IS("line", FD_LINE);
+		break;
+	case 5:
+		FD_IS("count", FD_COUNT);
+		break;
+	case 6:
+		FD_IS("status", FD_STATUS);
+		FD_IS("column", FD_COLUMN);
+		break;
+	case 7:
+		FD_IS("package", FD_PACKAGE);
+		FD_IS("subject", FD_SUBJECT);
+		FD_IS("message", FD_MESSAGE);
+		break;
+	case 8:
+		FD_IS("function", FD_FUNCTION);
+		break;
+	case 9:
+		FD_IS("line_hash", FD_LINE_HASH);
+		break;
+	case 12:
+		FD_IS("inlined_from", FD_INLINED_FROM);
+		break;
+	}
+#undef FD_IS
+	return FD_OTHER;
+}
+
+/* The string token at p ('"') decoded to *w; the byte after it, or NULL. */
+static const char *flat_string(const char *p, const char *end, char **w, const char *wend)
+{
+	char *o = *w;
+	const char *s = p + 1, *q = memchr(s, '"', (size_t)(end - s));
+	/* Most strings have no escape: one copy.  Bytes below 32 are kept as
+	   cJSON keeps them; a NUL is left to cJSON. */
+	if (q && !memchr(s, '\\', (size_t)(q - s))) {
+		size_t n = (size_t)(q - s);
+		if (n + 1 > (size_t)(wend - o) || memchr(s, '\0', n))
+			return NULL;
+		memcpy(o, s, n);
+		o[n] = '\0';
+		*w = o + n + 1;
+		return q + 1;
+	}
+	for (p++; p < end && o + 1 < wend; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '"') {
+			*o++ = '\0';
+			*w = o;
+			return p + 1;
+		}
+		if (c == 0)
+			return NULL;
+		if (c != '\\') {
+			*o++ = (char)c;
+			continue;
+		}
+		if (++p >= end)
+			return NULL;
+		switch (*p) {
+		case '"':
+		case '\\':
+		case '/':
+			*o++ = *p;
+			break;
+		case 'b':
+			*o++ = '\b';
+			break;
+		case 'f':
+			*o++ = '\f';
+			break;
+		case 'n':
+			*o++ = '\n';
+			break;
+		case 'r':
+			*o++ = '\r';
+			break;
+		case 't':
+			*o++ = '\t';
+			break;
+		default:
+			return NULL; /* \u and anything else: cJSON's */
+		}
+	}
+	return NULL;
+}
+
+/* strtoull(s, NULL, 16), without its cost for the 16 hex digits goescape writes. */
+static uint64_t flat_hex16(const char *s)
+{
+	uint64_t v = 0;
+	int i;
+	for (i = 0; i < 16; i++) {
+		unsigned c = (unsigned char)s[i];
+		if (c - '0' < 10)
+			v = v << 4 | (c - '0');
+		else if ((c | 32) - 'a' < 6)
+			v = v << 4 | ((c | 32) - 'a' + 10);
+		else
+			return strtoull(s, NULL, 16);
+	}
+	return s[16] ? strtoull(s, NULL, 16) : v;
+}
+
+static int flat_diag(ge_diag *d, const char *v, const char *end, char *scratch, const char *wend,
+                     const char **q_out)
+{
+	const char *s[FD_LINE] = {NULL};
+	uint64_t num[FD_N] = {0};
+	unsigned seen = 0;
+	const char *p = sk_ws(v + 1, end), *f;
+	char *w = scratch;
+	memset(d, 0, sizeof(*d));
+	if (p < end && *p == '}')
+		return 0;
+	for (;;) {
+		const char *k = p, *ke;
+		int key;
+		if (p >= end || *p != '"')
+			return 0;
+		for (ke = p + 1; ke < end && *ke != '"' && *ke != '\\'; ke++)
+			;
+		if (ke >= end || *ke++ != '"')
+			return 0;
+		key = flat_key(k + 1, (size_t)(ke - k - 2));
+		if (key != FD_OTHER) {
+			if (seen & (1u << key))
+				return 0;
+			seen |= 1u << key;
+		}
+		p = sk_ws(ke, end);
+		if (p >= end || *p != ':')
+			return 0;
+		p = sk_ws(p + 1, end);
+		if (p < end && *p == '"') {
+			char *at = w;
+			if ((key >= FD_LINE && key != FD_OTHER) ||
+			    !(p = flat_string(p, end, &w, wend)))
+				return 0;
+			if (key != FD_OTHER)
+				s[key] = at;
+		} else {
+			const char *n0 = p;
+			uint64_t x = 0;
+			while (p < end && *p >= '0' && *p <= '9' && p - n0 < 11)
+				x = x * 10 + (uint64_t)(*p++ - '0');
+			if (p == n0 || p - n0 > 10 || key < FD_LINE)
+				return 0;
+			num[key] = x;
+		}
+		p = sk_ws(p, end);
+		if (p < end && *p == ',') {
+			p = sk_ws(p + 1, end);
+			continue;
+		}
+		if (p < end && *p == '}') {
+			*q_out = p + 1;
+			break;
+		}
+		return 0;
+	}
+	/* parse_diag's checks; any failing one is that path's to report. */
+	if (!s[FD_FILE] || !s[FD_FUNCTION] || !s[FD_KIND] || !s[FD_SUBJECT] ||
+	    !(seen & (1u << FD_LINE)) || num[FD_LINE] > 1000000000 || num[FD_COLUMN] > 1000000000 ||
+	    !s[FD_FILE][0] || ge_kind_parse(&d->kind, s[FD_KIND]) < 0)
+		return 0;
+	f = s[FD_FILE];
+	if (f[0] == '/' || strncmp(f, "../", 3) == 0 || strstr(f, "/../") || strcmp(f, "..") == 0)
+		return 0;
+	if ((seen & (1u << FD_COUNT)) && (num[FD_COUNT] < 1 || num[FD_COUNT] > 1000000000))
+		return 0;
+	d->package = s[FD_PACKAGE] ? s[FD_PACKAGE] : "";
+	d->file = f;
+	d->function = s[FD_FUNCTION];
+	d->subject = s[FD_SUBJECT];
+	d->message = s[FD_MESSAGE] ? s[FD_MESSAGE] : "";
+	d->inlined_from = s[FD_INLINED_FROM];
+	d->line = (uint32_t)num[FD_LINE];
+	d->column = (uint32_t)num[FD_COLUMN];
+	d->count = (seen & (1u << FD_COUNT)) ? (uint32_t)num[FD_COUNT] : 1;
+	if (s[FD_STATUS] && strcmp(s[FD_STATUS], "new") == 0)
+		d->status = GE_STATUS_NEW;
+	else if (s[FD_STATUS] && strcmp(s[FD_STATUS], "existing") == 0)
+		d->status = GE_STATUS_EXISTING;
+	else if (s[FD_STATUS] && strcmp(s[FD_STATUS], "moved") == 0)
+		d->status = GE_STATUS_MOVED;
+	if (s[FD_LINE_HASH])
+		d->line_hash = flat_hex16(s[FD_LINE_HASH]);
+	return 1;
+}
+
+/*
  * Each element of the list at p ('['), parsed and added to r (fixed: to the
  * fixed list); *stop is set after its ']'.  STREAM_DECLINE on anything
  * from_json_tree would refuse.
@@ -1059,46 +1286,80 @@ static int stream_list_add(ge_report *r, const char *p, const char *end, int fix
                            const char **stop_out)
 {
 	size_t idx = 0;
+	ge_buf scratch = GE_BUF_INIT;
+	int rc = STREAM_DECLINE;
 	p = sk_ws(p + 1, end);
 	if (p < end && *p == ']') {
 		*stop_out = p + 1;
 		return 0;
 	}
+	if (ge_buf_grow(&scratch, 4096) < 0)
+		return GE_ENOMEM;
 	for (;;) {
-		const char *v = p, *stop = NULL, *q = sk_value(p, end);
-		cJSON *o;
+		const char *v = p, *stop = NULL, *q = NULL;
+		cJSON *o = NULL;
 		ge_diag d;
-		int rc;
-		if (!q || *v != '{')
-			return STREAM_DECLINE;
-		o = cJSON_ParseWithLengthOpts(v, (size_t)(q - v), &stop, 0);
-		if (!o)
-			return STREAM_DECLINE;
-		if (stop != q) {
-			cJSON_Delete(o);
-			return STREAM_DECLINE;
+		int flat;
+		if (p >= end || *v != '{')
+			goto decline;
+		/* Flat when it can, in the scratch there is; when the element is
+		   longer than that, again in enough scratch, then by cJSON. */
+		flat = flat_diag(&d, v, end, scratch.ptr, scratch.ptr + scratch.cap, &q);
+		if (!flat) {
+			if (!(q = sk_value(p, end)))
+				goto decline;
+			if ((size_t)(q - v) >= scratch.cap) {
+				if (ge_buf_grow(&scratch, (size_t)(q - v) + 1) < 0) {
+					rc = GE_ENOMEM;
+					goto done;
+				}
+				flat =
+				    flat_diag(&d, v, q, scratch.ptr, scratch.ptr + scratch.cap, &q);
+			}
 		}
-		rc = parse_diag(&d, o, "", idx++);
-		if (rc == 0)
+		if (flat) {
+			idx++;
 			rc = fixed ? ge_report_add_fixed(r, &d) : ge_report_add(r, &d);
-		cJSON_Delete(o);
+		} else {
+			o = cJSON_ParseWithLengthOpts(v, (size_t)(q - v), &stop, 0);
+			if (!o)
+				goto decline;
+			if (stop != q) {
+				cJSON_Delete(o);
+				goto decline;
+			}
+			rc = parse_diag(&d, o, "", idx++);
+			if (rc == 0)
+				rc = fixed ? ge_report_add_fixed(r, &d) : ge_report_add(r, &d);
+			cJSON_Delete(o);
+		}
 		if (rc == GE_ENOMEM)
-			return rc;
+			goto done;
 		if (rc < 0)
-			return STREAM_DECLINE;
+			goto decline;
 		p = sk_ws(q, end);
 		if (p < end && *p == ']') {
 			*stop_out = p + 1;
-			return 0;
+			rc = 0;
+			goto done;
 		}
 		if (p >= end || *p != ',')
-			return STREAM_DECLINE;
+			goto decline;
 		p = sk_ws(p + 1, end);
 	}
+decline:
+	rc = STREAM_DECLINE;
+done:
+	ge_buf_release(&scratch);
+	return rc;
 }
 
-/* 0 with *out set, GE_ENOMEM, or STREAM_DECLINE (*out NULL). */
-static int from_json_stream(ge_report **out, const char *json, size_t len)
+/*
+ * 0 with *out set, GE_ENOMEM, or STREAM_DECLINE (*out NULL).  With stop_out
+ * the report is the one at json's start, and *stop_out is set after it:
+ * what follows is the caller's.
+ */
+static int from_json_stream_at(ge_report **out, const char *json, size_t len, const char **stop_out)
 {
 	const char *p = json, *end = json + len;
 	int seen_diags = 0, seen_fixed = 0;
@@ -1157,9 +1418,9 @@ static int from_json_stream(ge_report **out, const char *json, size_t len)
 			p = sk_ws(p + 1, end);
 		}
 	/* from_json_tree's test for data after the document. */
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+	while (!stop_out && p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
 		p++;
-	if (p < end || !seen_diags || ge_buf_puts(&rest, "}") < 0)
+	if ((!stop_out && p < end) || !seen_diags || ge_buf_puts(&rest, "}") < 0)
 		goto done;
 	if (!(root = cJSON_ParseWithLength(rest.ptr, rest.len)))
 		goto done;
@@ -1178,6 +1439,8 @@ static int from_json_stream(ge_report **out, const char *json, size_t len)
 	}
 	*out = r;
 	r = NULL;
+	if (stop_out)
+		*stop_out = p;
 	rc = 0;
 	goto done;
 nomem:
@@ -1191,6 +1454,22 @@ done:
 	ge_buf_release(&rest);
 	ge_report_free(r);
 	return rc;
+}
+
+static int from_json_stream(ge_report **out, const char *json, size_t len)
+{
+	return from_json_stream_at(out, json, len, NULL);
+}
+
+int ge_report_from_json_first(ge_report **out, const char **stop, const char *json, size_t len,
+                              const char *name)
+{
+	int rc = from_json_stream_at(out, json, len, stop);
+	if (rc != STREAM_DECLINE)
+		return rc;
+	if (!(*stop = sk_value(json, json + len)))
+		return ge_error_set(GE_EBADINPUT, "'%s': invalid JSON at byte 0", name);
+	return from_json_tree(out, json, (size_t)(*stop - json), name);
 }
 
 const char *ge_report_json_end(const char *p, const char *end)

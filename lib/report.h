@@ -145,6 +145,14 @@ int ge_report_to_json_extra(ge_buf *out, const ge_report *r,
 /* Parse report JSON; name is used in messages.  GE_EBADINPUT on bad input. */
 int ge_report_from_json(ge_report **out, const char *json, size_t len, const char *name);
 /*
+ * The report at the start of json (len bytes; what follows it is not read):
+ * *stop is set after it.  What ge_report_from_json gives for those bytes
+ * alone, without a scan for their end first (a note is several reports in a
+ * row).  GE_EBADINPUT on bad input.
+ */
+int ge_report_from_json_first(ge_report **out, const char **stop, const char *json, size_t len,
+                              const char *name);
+/*
  * ge_report_from_json's streaming reader alone (no tree of the whole
  * document): 0 with *out set, or 1 when it declines and leaves the document
  * to the whole-tree reader (which then gives the message).  For tests.

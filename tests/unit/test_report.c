@@ -334,6 +334,84 @@ static void json_streamed(void **state)
 	ge_report_free(r);
 }
 
+/*
+ * The flat reader of a diagnostic (no cJSON tree) gives what cJSON's tree
+ * gives, on the plain shape it takes and on every one it leaves to cJSON:
+ * each element read as a document, and again with an escaped key first,
+ * which the streaming reader declines (so the whole-tree reader reads it).
+ */
+static void json_flat_same_as_tree(void **state)
+{
+	static const char *const elems[] = {
+	    "{\"package\":\"p\",\"file\":\"a.go\",\"line\":3,\"column\":7,\"function\":\"F\","
+	    "\"kind\":\"escapes\",\"subject\":\"x\",\"message\":\"x escapes to heap\",\"count\":2,"
+	    "\"status\":\"new\",\"fingerprint\":\"0011223344556677\","
+	    "\"line_hash\":\"89abcdef01234567\",\"inlined_from\":\"q.G\",\"explanation\":\"e\"}",
+	    "{\"file\":\"a.go\",\"line\":1,\"function\":\"\",\"kind\":\"leak\",\"subject\":"
+	    "\"\\\"s\\\\\\/\\n\\t\\b\\f\\r\",\"status\":\"moved\"}",
+	    "{\"file\":\"a.go\",\"line\":1,\"function\":\"\",\"kind\":\"leak\",\"subject\":"
+	    "\"\\u00e9\"}",
+	    "{\"file\":\"a.go\",\"line\":1,\"function\":\"\",\"kind\":\"leak\",\"subject\":"
+	    "\"\x01\xff\"}",
+	    "{\"file\":\"a.go\",\"line\":1e1,\"function\":\"\",\"kind\":\"leak\",\"subject\":"
+	    "\"s\"}",
+	    "{\"file\":\"a.go\",\"line\":012,\"function\":\"\",\"kind\":\"leak\",\"subject\":"
+	    "\"s\"}",
+	    "{\"file\":\"a.go\",\"line\":1000000001,\"function\":\"\",\"kind\":\"leak\","
+	    "\"subject\":\"s\"}",
+	    "{\"file\":\"a.go\",\"line\":99999999999,\"function\":\"\",\"kind\":\"leak\","
+	    "\"subject\":\"s\"}",
+	    "{\"file\":\"a.go\",\"line\":1,\"function\":\"\",\"kind\":\"leak\",\"subject\":\"s\","
+	    "\"count\":0}",
+	    "{\"file\":\"a.go\",\"line\":\"1\",\"function\":\"\",\"kind\":\"leak\",\"subject\":"
+	    "\"s\"}",
+	    "{\"file\":\"a.go\",\"line\":1,\"function\":\"\",\"kind\":\"heap\",\"subject\":\"s\"}",
+	    "{\"file\":\"../"
+	    "a.go\",\"line\":1,\"function\":\"\",\"kind\":\"leak\",\"subject\":\"s\"}",
+	    "{\"file\":\"\",\"line\":1,\"function\":\"\",\"kind\":\"leak\",\"subject\":\"s\"}",
+	    "{\"file\":\"a.go\",\"function\":\"\",\"kind\":\"leak\",\"subject\":\"s\"}",
+	    "{\"file\":\"a.go\",\"file\":\"b.go\",\"line\":1,\"function\":\"\",\"kind\":\"leak\","
+	    "\"subject\":\"s\"}",
+	    "{\"file\":\"a.go\",\"line\":1,\"function\":\"\",\"kind\":\"leak\",\"subject\":\"s\","
+	    "\"status\":\"moved\",\"moved_from\":{\"file\":\"b.go\",\"function\":\"G\"}}",
+	    "{\"file\":\"a.go\",\"line\":1,\"function\":\"\",\"kind\":\"leak\",\"subject\":\"s\","
+	    "\"line_hash\":\"0x12\",\"x\":[1],\"y\":null}",
+	    "{ \"file\" :\t\"a.go\" ,\r\n\"line\": 2 , \"function\":\"\",\"kind\":\"leak\","
+	    "\"subject\":\"s\" }",
+	    NULL};
+	size_t i;
+	(void)state;
+	for (i = 0; elems[i]; i++) {
+		ge_buf flat = GE_BUF_INIT, tree = GE_BUF_INIT, jf = GE_BUF_INIT, jt = GE_BUF_INIT;
+		ge_report *rf = NULL, *rt = NULL;
+		int of, ot;
+		assert_int_equal(ge_buf_printf(&flat,
+		                               "{\"schema\":\"goescape-report/1\",\"diagnostics\":"
+		                               "[%s,%s]}",
+		                               elems[i], elems[i]),
+		                 0);
+		assert_int_equal(ge_buf_printf(&tree,
+		                               "{\"\\u0078\":1,\"schema\":\"goescape-report/1\","
+		                               "\"diagnostics\":[%s,%s]}",
+		                               elems[i], elems[i]),
+		                 0);
+		of = ge_report_from_json(&rf, flat.ptr, flat.len, "f");
+		ot = ge_report_from_json(&rt, tree.ptr, tree.len, "t");
+		assert_int_equal(of, ot);
+		if (of == 0) {
+			assert_int_equal(ge_report_to_json(&jf, rf), 0);
+			assert_int_equal(ge_report_to_json(&jt, rt), 0);
+			assert_string_equal(jf.ptr, jt.ptr);
+		}
+		ge_report_free(rf);
+		ge_report_free(rt);
+		ge_buf_release(&flat);
+		ge_buf_release(&tree);
+		ge_buf_release(&jf);
+		ge_buf_release(&jt);
+	}
+}
+
 /* A note's reports are split at ge_report_json_end: where a parser stops. */
 static void json_end(void **state)
 {
@@ -429,6 +507,7 @@ int main(void)
 		cmocka_unit_test(fixture_counts),
 		cmocka_unit_test(json_round_trip),
 		cmocka_unit_test(json_streamed),
+		cmocka_unit_test(json_flat_same_as_tree),
 		cmocka_unit_test(json_end),
 		cmocka_unit_test(bad_json),
 		cmocka_unit_test(json_stays_utf8),

@@ -24,3 +24,30 @@ write_inline_module() {
 		printf "\n%s\n" "$2" >>p/p.go
 	fi
 }
+
+# write_key_module: in the current directory, the module example.com/sg
+# whose p.Key has inlining cost 79 (a Sprintf rewrite raises it to 82) and
+# whose Use pins the call of Key with //goescape:inline; Other has the same
+# rewrite with no assertion involved (t6206, t0502).
+write_key_module() {
+	mkdir -p p &&
+	printf "module example.com/sg\n\ngo 1.21\n" >go.mod &&
+	cat >p/p.go <<-\EOF
+	package p
+
+	import "fmt"
+
+	func Key(n int) []byte {
+		m := n*3 + n*5 + 7
+		return []byte(fmt.Sprintf("%d", m))
+	}
+
+	func Use(n int) int {
+		return len(Key(n)) //goescape:inline
+	}
+
+	func Other(n int) []byte {
+		return []byte(fmt.Sprintf("%d", n))
+	}
+	EOF
+}

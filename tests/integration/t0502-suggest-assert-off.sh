@@ -4,28 +4,11 @@
 # //goescape:inline call (t6206's module) is kept, since that assertion is
 # not checked; with the switch on (or absent) it is dropped.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-assert.sh"
 
 test_expect_success 'setup: Key at inlining cost 79, its call pinned inline' '
-	mkdir -p m/p && cd m &&
-	printf "module example.com/sg\n\ngo 1.21\n" >go.mod &&
-	cat >p/p.go <<-\EOF &&
-	package p
-
-	import "fmt"
-
-	func Key(n int) []byte {
-		m := n*3 + n*5 + 7
-		return []byte(fmt.Sprintf("%d", m))
-	}
-
-	func Use(n int) int {
-		return len(Key(n)) //goescape:inline
-	}
-
-	func Other(n int) []byte {
-		return []byte(fmt.Sprintf("%d", n))
-	}
-	EOF
+	mkdir m && cd m &&
+	write_key_module &&
 	git init -q && git add . && git commit -qm sg
 '
 

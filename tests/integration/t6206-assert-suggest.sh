@@ -7,28 +7,11 @@
 # same rewrite in Other (no assertion involves it) is kept; without the
 # directive both are proposed.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-assert.sh"
 
 test_expect_success 'setup: Key at inlining cost 79, its call pinned inline' '
-	mkdir -p m/p && cd m &&
-	printf "module example.com/sg\n\ngo 1.21\n" >go.mod &&
-	cat >p/p.go <<-\EOF &&
-	package p
-
-	import "fmt"
-
-	func Key(n int) []byte {
-		m := n*3 + n*5 + 7
-		return []byte(fmt.Sprintf("%d", m))
-	}
-
-	func Use(n int) int {
-		return len(Key(n)) //goescape:inline
-	}
-
-	func Other(n int) []byte {
-		return []byte(fmt.Sprintf("%d", n))
-	}
-	EOF
+	mkdir m && cd m &&
+	write_key_module &&
 	git init -q && git add . && git commit -qm sg &&
 	goescape assert 2>err && grep -x "goescape: 0 of 1 assertion violated" err
 '

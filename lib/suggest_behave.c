@@ -212,20 +212,16 @@ int ge_suggest__behaviour_program(ge_buf *out, const sctx *s)
 		         "math.MinInt32, math.MaxInt32}\n"
 		         "var goescapeUnsigned = []uint64{0, 1, math.MaxUint64, 99, 100, 1 << 31, "
 		         "math.MaxUint8, math.MaxUint16, math.MaxUint32}\n\n");
-	for (k = 0; k < 5 && rc == 0; k++)
+	/* A named type of every integer kind, signed then unsigned, with a String and an Error. */
+	for (k = 0; k < 11 && rc == 0; k++) {
+		const char *t = k < 5 ? signed_types[k] : unsigned_types[k - 5];
 		rc = ge_buf_printf(
 		    out,
 		    "type goescapeNamed_%s %s\n\n"
 		    "func (goescapeNamed_%s) String() string { return \"String\" }\n"
 		    "func (goescapeNamed_%s) Error() string  { return \"Error\" }\n\n",
-		    signed_types[k], signed_types[k], signed_types[k], signed_types[k]);
-	for (k = 0; k < 6 && rc == 0; k++)
-		rc = ge_buf_printf(
-		    out,
-		    "type goescapeNamed_%s %s\n\n"
-		    "func (goescapeNamed_%s) String() string { return \"String\" }\n"
-		    "func (goescapeNamed_%s) Error() string  { return \"Error\" }\n\n",
-		    unsigned_types[k], unsigned_types[k], unsigned_types[k], unsigned_types[k]);
+		    t, t, t, t);
+	}
 	if (rc == 0)
 		rc = ge_buf_puts(
 		    out, "type goescapeBytes []byte\n\n"

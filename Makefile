@@ -128,19 +128,23 @@ $(LIBA): $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BIN): $(CMD_OBJ) $(LIBA)
+# lib/git.c's two mbedtls_x509_crt_parse_* are exported from the executable,
+# so libgit2 (where built with mbedTLS) binds to them and parses no CA bundle.
+GIT_LDFLAGS := -Wl,--dynamic-list=lib/git.dynlist
+
+$(BIN): $(CMD_OBJ) $(LIBA) lib/git.dynlist
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(LIBA) $(LIBS)
+	$(Q)$(CC) $(LDFLAGS) $(GIT_LDFLAGS) -o $@ $(CMD_OBJ) $(LIBA) $(LIBS)
 
 # A unit binary may add link flags of its own, UNIT_LDFLAGS_<name>: so far
 # only -Wl,--wrap=SYMBOL, which sends a module's calls of another module's
 # function (go, through ge_run) to the test's __wrap_SYMBOL.
 UNIT_LDFLAGS_test_capture := -Wl,--wrap=ge_run
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_HELP_OBJ) $(LIBA)
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_HELP_OBJ) $(LIBA) lib/git.dynlist
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) $(UNIT_LDFLAGS_$*) -o $@ $< $(UNIT_HELP_OBJ) $(LIBA) $(LIBS) -lcmocka
+	$(Q)$(CC) $(LDFLAGS) $(GIT_LDFLAGS) $(UNIT_LDFLAGS_$*) -o $@ $< $(UNIT_HELP_OBJ) $(LIBA) $(LIBS) -lcmocka
 
 $(BUILD)/bench_match: $(BUILD)/tests/bench/bench_match.o $(LIBA)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS)

@@ -284,19 +284,84 @@ static int walk(state *s, const char *root, const char *modpath, const char *dir
 	return rc;
 }
 
-/* The packages and files head has heap escapes in: heap_files_only's view. */
+/* Index package k (s->pkgs) in idx (entries k + 1, open addressing on dir). */
+static void idx_put(const state *s, size_t *idx, size_t cap, size_t k)
+{
+	size_t j = ge_hash_bytes(GE_HASH_SEED, s->pkgs[k].dir, strlen(s->pkgs[k].dir)) & (cap - 1);
+	while (idx[j])
+		j = (j + 1) & (cap - 1);
+	idx[j] = k + 1;
+}
+
+/*
+ * *out: the index in s->pkgs of the package in directory dir (taken, freed
+ * when a package has it already), a new one of import path ip when none.
+ * *idx (cap entries, a power of two) indexes s->pkgs by directory.
+ */
+static int pkg_of_dir(size_t *out, state *s, size_t **idx, size_t *cap, char *dir, const char *ip)
+{
+	size_t j, k;
+	apkg *p;
+	if ((s->npkgs + 1) * 2 > *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		size_t *ni = calloc(nc, sizeof(*ni));
+		if (!ni) {
+			free(dir);
+			return oom();
+		}
+		for (k = 0; k < s->npkgs; k++)
+			idx_put(s, ni, nc, k);
+		free(*idx);
+		*idx = ni;
+		*cap = nc;
+	}
+	j = ge_hash_bytes(GE_HASH_SEED, dir, strlen(dir)) & (*cap - 1);
+	for (; (*idx)[j]; j = (j + 1) & (*cap - 1))
+		if (strcmp(s->pkgs[(*idx)[j] - 1].dir, dir) == 0) {
+			free(dir);
+			*out = (*idx)[j] - 1;
+			return 0;
+		}
+	if (GROW(s->pkgs, s->npkgs, s->pkgs_cap) < 0) {
+		free(dir);
+		return GE_ENOMEM;
+	}
+	p = &s->pkgs[s->npkgs];
+	memset(p, 0, sizeof(*p));
+	p->dir = dir; /* state_release frees it with the package */
+	*out = s->npkgs++;
+	(*idx)[j] = s->npkgs;
+	return (p->ip = ge_strdup(ip)) ? 0 : oom();
+}
+
+/*
+ * The packages and files head has heap escapes in: heap_files_only's view.
+ * A file attribution found no directive in (ge_diag.dirs) is left out when
+ * the files are the worktree's (no source provider), as attribution read
+ * them; its directives would be none.  A report's diagnostics come sorted
+ * by file, so a file is looked up once, not once per diagnostic.
+ */
 static int heap_files(state *s, const ge_report *head)
 {
-	size_t i, j, k;
-	for (i = 0; i < head->ndiags; i++) {
+	size_t i, k, *idx = NULL, cap = 0;
+	const char *last = NULL; /* the file of the diagnostic before, listed */
+	int rc = 0;
+	for (i = 0; i < head->ndiags && rc == 0; i++) {
 		const ge_diag *d = &head->diags[i];
 		const char *slash;
 		char *path, *dir, *base, **nv;
-		apkg *p = NULL;
+		apkg *p;
+		size_t pi = 0;
 		if (!ge_kind_is_heap(d->kind) || !d->package || !d->file)
 			continue;
-		if (!(path = ge_path_join(s->top, d->file)))
-			return oom();
+		if (d->dirs == GE_DIRS_NONE && !s->o->src)
+			continue;
+		if (last && (last == d->file || strcmp(last, d->file) == 0))
+			continue;
+		if (!(path = ge_path_join(s->top, d->file))) {
+			rc = oom();
+			break;
+		}
 		slash = strrchr(path, '/');
 		dir = ge_strndup(path, (size_t)(slash - path));
 		base = ge_strdup(slash + 1);
@@ -304,27 +369,15 @@ static int heap_files(state *s, const ge_report *head)
 		if (!dir || !base) {
 			free(dir);
 			free(base);
-			return oom();
+			rc = oom();
+			break;
 		}
-		for (j = 0; j < s->npkgs && !p; j++)
-			if (strcmp(s->pkgs[j].dir, dir) == 0)
-				p = &s->pkgs[j];
-		if (p) {
-			free(dir);
-		} else {
-			if (GROW(s->pkgs, s->npkgs, s->pkgs_cap) < 0) {
-				free(dir);
-				free(base);
-				return GE_ENOMEM;
-			}
-			p = &s->pkgs[s->npkgs++];
-			memset(p, 0, sizeof(*p));
-			p->dir = dir;
-			if (!(p->ip = ge_strdup(d->package))) {
-				free(base);
-				return oom();
-			}
+		if ((rc = pkg_of_dir(&pi, s, &idx, &cap, dir, d->package)) < 0) {
+			free(base);
+			break;
 		}
+		last = d->file;
+		p = &s->pkgs[pi];
 		for (k = 0; k < p->nfiles && strcmp(p->files[k], base) != 0; k++)
 			;
 		if (k < p->nfiles) {
@@ -333,12 +386,14 @@ static int heap_files(state *s, const ge_report *head)
 		}
 		if (!(nv = realloc(p->files, (p->nfiles + 1) * sizeof(*nv)))) {
 			free(base);
-			return oom();
+			rc = oom();
+			break;
 		}
 		p->files = nv;
 		p->files[p->nfiles++] = base;
 	}
-	return 0;
+	free(idx);
+	return rc;
 }
 
 /* ---- the builds ---- */

@@ -13,6 +13,7 @@ typedef struct file_ent {
 	ge_gofile *src;    /* NULL when unreadable; the view's when pf is set */
 	ge_gopkg_file *pf; /* the file in its package's view (lib/gopkg), or NULL */
 	const ge_module *mod;
+	uint8_t dirs; /* ge_diag.dirs for the file, once asked; GE_DIRS_UNKNOWN before */
 } file_ent;
 
 /* A package directory's source view: names with package-wide numbering. */
@@ -1018,6 +1019,19 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 				goto done;
 			}
 			d.mark = m ? GE_MARK_YES : GE_MARK_NO;
+			/* Whether the file may hold assertion directives, once per
+			 * file: the summary after the build then reads no file it
+			 * would find none in.  Not under an overlay, whose bytes are
+			 * not the worktree's the summary would read. */
+			if (!fe->dirs && !a->nov) {
+				size_t tl = 0;
+				const char *t = ge_gopkg_text(fe->pf, &tl);
+				if (t)
+					fe->dirs = ge_gopkg_may_have_directives(t, tl)
+					               ? GE_DIRS_MAYBE
+					               : GE_DIRS_NONE;
+			}
+			d.dirs = fe->dirs;
 		}
 		/*
 		 * Text of an inlined callee ("cannot be negative" from

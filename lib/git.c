@@ -25,6 +25,38 @@ static int lg_init_done;
  * the one file times come from. */
 static struct timespec run_start;
 
+/*
+ * No CA certificates, ever: goescape never uses the network (it reads and
+ * writes a local repository; go itself fetches modules), yet Debian's
+ * libgit2 1.5 is built with mbedTLS, whose stream init in
+ * git_libgit2_init() parses the whole system CA bundle (about 56 M
+ * instructions, most of a warm captured build) through these two
+ * functions, which libgit2.so imports.  Defined here and exported from the
+ * executable (the Makefile's -Wl,--dynamic-list=lib/git.dynlist), they are
+ * what libgit2's calls bind to: each leaves the chain it is given as it
+ * is, empty, and says every certificate in the file or directory was
+ * read (0).  The contract: in a goescape process libgit2 trusts no
+ * certificate authority, so any TLS connection it made would fail its
+ * certificate check (closed, never open); none is made.  A libgit2 built
+ * with OpenSSL, or without HTTPS, never calls them.
+ */
+int mbedtls_x509_crt_parse_file(void *chain, const char *path);
+int mbedtls_x509_crt_parse_path(void *chain, const char *path);
+
+int mbedtls_x509_crt_parse_file(void *chain, const char *path)
+{
+	(void)chain;
+	(void)path;
+	return 0;
+}
+
+int mbedtls_x509_crt_parse_path(void *chain, const char *path)
+{
+	(void)chain;
+	(void)path;
+	return 0;
+}
+
 /* Carry libgit2's last message into ours. */
 static int lg_error(int code, const char *what)
 {

@@ -60,9 +60,17 @@ typedef struct ge_diag {
 	 * when none does, GE_MARK_UNKNOWN (0: read back from JSON, or no
 	 * source) to read the file again.  Never serialised. */
 	uint8_t mark;
+	/* Attribution's answer for the assertion summary after a build
+	 * (lib/asserts), from the same bytes: GE_DIRS_NONE when the whole
+	 * file holds neither "goescape:" nor "gcassert:"
+	 * (ge_gopkg_may_have_directives), GE_DIRS_MAYBE when it may,
+	 * GE_DIRS_UNKNOWN (0: read back from JSON, no source, an overlay) to
+	 * read the file.  Never serialised. */
+	uint8_t dirs;
 } ge_diag;
 
 enum { GE_MARK_UNKNOWN = 0, GE_MARK_YES = 1, GE_MARK_NO = 2 };
+enum { GE_DIRS_UNKNOWN = 0, GE_DIRS_MAYBE = 1, GE_DIRS_NONE = 2 };
 
 typedef struct ge_report {
 	char *go_version; /* "go1.26.8"; NULL when unknown */

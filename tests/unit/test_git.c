@@ -11,10 +11,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dlfcn.h>
+#include <git2.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -262,6 +265,57 @@ static void config_path(void **state)
 	ge_git_free(g);
 }
 
+/*
+ * lib/git's contract where libgit2 is built with mbedTLS: no certificate
+ * authority is ever loaded (its two mbedtls_x509_crt_parse_* load nothing),
+ * so TLS fails closed.  A local TLS server whose own certificate is named
+ * as the only CA (GIT_OPT_SET_SSL_CERT_LOCATIONS): libgit2 refuses it as
+ * not signed by a trusted CA.  With the real functions that CA is loaded,
+ * the handshake passes and only the server's HTML answer fails.
+ */
+static void no_ca_tls_fails_closed(void **state)
+{
+	char dir[PATH_MAX + 16], path[PATH_MAX + 32], url[64];
+	ge_buf out = GE_BUF_INIT;
+	ge_git *g = NULL;
+	git_remote *rem = NULL;
+	int i, port = 0, rc;
+	(void)state;
+	if (!dlsym(RTLD_DEFAULT, "mbedtls_ssl_init") ||
+	    system("command -v openssl >/dev/null 2>&1") != 0)
+		skip(); /* another TLS library, or nothing to serve TLS with */
+	assert_int_equal(ge_git_open(&g, repo), 0); /* libgit2's init */
+	snprintf(dir, sizeof(dir), "%s/tls", top);
+	sh("mkdir -p '%s' && cd '%s' && openssl req -x509 -newkey ec -pkeyopt "
+	   "ec_paramgen_curve:prime256v1 -nodes -keyout key.pem -out cert.pem -days 2 "
+	   "-subj /CN=localhost -addext subjectAltName=DNS:localhost 2>/dev/null && "
+	   "{ timeout 60 openssl s_server -accept 127.0.0.1:0 -cert cert.pem -key key.pem "
+	   "-www -naccept 1 >srv.out 2>&1 & echo $! >srv.pid; }",
+	   dir, dir);
+	snprintf(path, sizeof(path), "%s/srv.out", dir);
+	for (i = 0; i < 200 && !port; i++) {
+		const char *a;
+		struct timespec ms = {0, 25000000};
+		ge_buf_clear(&out);
+		if (ge_file_read(&out, path) == 0 &&
+		    (a = strstr(ge_buf_cstr(&out), "ACCEPT 127.0.0.1:")))
+			port = atoi(a + 17);
+		else
+			nanosleep(&ms, NULL);
+	}
+	ge_buf_release(&out);
+	assert_true(port > 0);
+	snprintf(path, sizeof(path), "%s/cert.pem", dir);
+	assert_int_equal(git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, path, NULL), 0);
+	snprintf(url, sizeof(url), "https://localhost:%d/m.git", port);
+	assert_int_equal(git_remote_create_detached(&rem, url), 0);
+	rc = git_remote_connect(rem, GIT_DIRECTION_FETCH, NULL, NULL, NULL);
+	git_remote_free(rem);
+	ge_git_free(g);
+	sh("kill $(cat '%s/srv.pid') 2>/dev/null; true", dir);
+	assert_int_equal(rc, GIT_ECERTIFICATE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +326,7 @@ int main(void)
 	    cmocka_unit_test(tree_files_and_checkout),
 	    cmocka_unit_test(diff_rename_and_map),
 	    cmocka_unit_test(config_path),
+	    cmocka_unit_test(no_ca_tls_fails_closed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

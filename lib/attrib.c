@@ -347,6 +347,11 @@ size_t ge_attrib_dropped(const ge_attrib *a)
 	return a->dropped;
 }
 
+int ge_attrib_group_ignored(const ge_attrib *a)
+{
+	return a->pkg && !a->in_scope;
+}
+
 void ge_attrib_set_sites(ge_attrib *a, ge_attrib_site_fn fn, void *ud)
 {
 	a->site_fn = fn;

@@ -556,13 +556,8 @@ static int find_code(char **pkg, const char *dir, const char *imp, char *const *
 		sub = NULL;
 		if (gomod && lstat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
 		    access(gomod, F_OK) != 0) {
-			ge_buf b = GE_BUF_INIT;
 			/* module std's packages have no prefix: "strconv", not "std/strconv" */
-			if (depth == 0 && strcmp(imp, "std") == 0
-			        ? ge_buf_puts(&b, n) == 0
-			        : ge_buf_printf(&b, "%s/%s", imp, n) == 0)
-				sub = ge_buf_detach(&b);
-			if (sub)
+			if ((sub = ge_gocmd_module_import(imp, n)))
 				found = find_code(pkg, p, sub, scope, nscope, depth + 1);
 		}
 		free(sub);

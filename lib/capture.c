@@ -293,26 +293,29 @@ static int on_line(const ge_parse_line *l, void *ud)
 static size_t skip_lines(cap_state *s, const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len, *nl;
-	while (p < end) {
-		if (!s->skip_mid) {
-			if (*p == '#' || *p == '{')
-				break;
-			if (!s->skip_seen) {
-				if (!pkg_lines_find(s, s->skip_pkg.ptr)) {
-					s->rc = GE_ENOMEM;
-					break;
-				}
-				s->skip_seen = 1;
-			}
-		}
-		if (!(nl = memchr(p, '\n', (size_t)(end - p)))) {
-			s->skip_mid = 1;
+	if (s->skip_mid) { /* the rest of a line passed over */
+		if (!(nl = memchr(p, '\n', len)))
 			return len;
-		}
 		s->skip_mid = 0;
 		p = nl + 1;
 	}
-	return (size_t)(p - buf);
+	if (p == end || *p == '#' || *p == '{')
+		return (size_t)(p - buf);
+	if (!s->skip_seen) {
+		if (!pkg_lines_find(s, s->skip_pkg.ptr)) {
+			s->rc = GE_ENOMEM;
+			return (size_t)(p - buf);
+		}
+		s->skip_seen = 1;
+	}
+	/* The loop every line of the standard library's output goes through. */
+	while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+		p = nl + 1;
+		if (p == end || *p == '#' || *p == '{')
+			return (size_t)(p - buf);
+	}
+	s->skip_mid = 1;
+	return len;
 }
 
 static int feed_plain(cap_state *s, const char *buf, size_t len);

@@ -51,6 +51,13 @@ test_expect_success 'GOFLAGS=-trimpath in a directory below GOROOT/src' '
 	! grep -q "^heap 0 " dir.shape
 '
 
+test_expect_success 'goescape build -trimpath of a std package counts its escapes' '
+	(cd goroot/src && goescape build -trimpath unicode/utf8 2>../../build.err) &&
+	heap=$(sed -n "s/^heap \([0-9]*\) .*/\1/p" dir.shape) &&
+	test "$heap" -gt 0 &&
+	grep -q "goescape: $heap heap escapes in 1 package" build.err
+'
+
 # A package of our own in the copy's std (a new directory: nothing of the
 # real GOROOT changes).
 test_expect_success 'assert on a std package: its directives are found and judged' '

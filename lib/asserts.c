@@ -219,28 +219,28 @@ static int walk(state *s, const char *root, const char *modpath, const char *dir
 	if (depth > 64)
 		return 0;
 	if (has_go_file(dir)) {
-		const char *rel = ge_path_within(dir, root);
-		ge_buf ip = GE_BUF_INIT;
-		if ((rel && *rel ? ge_buf_printf(&ip, "%s/%s", modpath, rel)
-		                 : ge_buf_puts(&ip, modpath)) < 0)
+		/* module std's packages have no prefix: "strconv", not "std/strconv" */
+		char *ip = ge_gocmd_module_import(modpath, ge_path_within(dir, root));
+		if (!ip)
 			return oom();
-		if (ge_gocmd_scope_match(s->scope, s->nscope, ge_buf_cstr(&ip))) {
+		if (ge_gocmd_scope_match(s->scope, s->nscope, ip)) {
 			apkg *p;
 			if (GROW(s->pkgs, s->npkgs, s->pkgs_cap) < 0) {
-				ge_buf_release(&ip);
+				free(ip);
 				return GE_ENOMEM;
 			}
 			p = &s->pkgs[s->npkgs++];
 			memset(p, 0, sizeof(*p));
-			p->ip = ge_buf_detach(&ip);
-			if (!p->ip || !(p->dir = ge_strdup(dir)))
+			p->ip = ip;
+			ip = NULL;
+			if (!(p->dir = ge_strdup(dir)))
 				return oom();
 			if ((rc = list_files(p, dir)) < 0)
 				return rc;
 			if (s->o->find_tests && (rc = test_files(s, dir)) < 0)
 				return rc;
 		}
-		ge_buf_release(&ip);
+		free(ip);
 	}
 	if (!(d = opendir(dir)))
 		return 0;

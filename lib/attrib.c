@@ -348,6 +348,11 @@ size_t ge_attrib_dropped(const ge_attrib *a)
 	return a->dropped;
 }
 
+int ge_attrib_group_ignored(const ge_attrib *a)
+{
+	return a->pkg && !a->in_scope;
+}
+
 void ge_attrib_set_sites(ge_attrib *a, ge_attrib_site_fn fn, void *ud)
 {
 	a->site_fn = fn;
@@ -668,19 +673,28 @@ static char *from_origin(ge_attrib *a, const char *printed)
 	return res;
 }
 
-/* A -trimpath path: the module path, then the file's path in the module. */
+/*
+ * A -trimpath path: the module path, then the file's path in the module
+ * (ge_module_trimmed_file).  Module std's trimmed paths ("strings/x.go")
+ * look like paths relative to our directory, so they are read so only
+ * when -trimpath is known to be on.
+ */
 static char *from_trimpath(ge_attrib *a, const char *printed)
 {
 	const ge_module *best = NULL;
+	const char *rel, *best_rel = NULL;
 	size_t i;
 	for (i = 0; i < a->mods->n; i++) {
 		const ge_module *m = &a->mods->mods[i];
-		size_t n = strlen(m->path);
-		if (strncmp(printed, m->path, n) == 0 && printed[n] == '/' &&
-		    (!best || n > strlen(best->path)))
+		if (ge_module_is_std(m) && !a->trimpath)
+			continue;
+		if ((rel = ge_module_trimmed_file(m, printed)) &&
+		    (!best || strlen(m->path) > strlen(best->path))) {
 			best = m;
+			best_rel = rel;
+		}
 	}
-	return best ? module_file(a, best->root, printed + strlen(best->path) + 1) : NULL;
+	return best ? module_file(a, best->root, best_rel) : NULL;
 }
 
 /* Is the absolute file one of the current group's package directory? */

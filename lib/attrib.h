@@ -90,4 +90,14 @@ void ge_attrib_set_sites(ge_attrib *a, ge_attrib_site_fn fn, void *ud);
 /* Diagnostics seen that could not be placed in a main module's file. */
 size_t ge_attrib_dropped(const ge_attrib *a);
 
+/*
+ * Is the current "# pkg" group one nothing is kept of (a dependency's or
+ * the standard library's, or a package not in scope)?  Then every further
+ * line of the group, up to the next header, changes nothing but the
+ * dropped count, and a reader may pass over them without parsing them
+ * (lib/capture does for --input; those lines are not counted in
+ * ge_attrib_dropped()).  0 before any header.
+ */
+int ge_attrib_group_ignored(const ge_attrib *a);
+
 #endif

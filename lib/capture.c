@@ -94,6 +94,17 @@ typedef struct cap_state {
 	const ge_capture_opts *o;
 	const ge_goplan *plan;
 	const char *acwd;
+	/*
+	 * --input only (nothing is shown): the lines of a group attribution
+	 * keeps nothing of (ge_attrib_group_ignored) are passed over
+	 * unparsed, from the line after its header (skip set) to the next
+	 * line that starts with '#' or '{' (skip_lines).  skip_mid: inside
+	 * such a line; skip_pkg: the group's import path, given its
+	 * pkg_lines entry at its first line passed over (skip_seen), as
+	 * on_line would.
+	 */
+	int skip_ok, skip, skip_mid, skip_seen;
+	ge_buf skip_pkg;
 } cap_state;
 
 #define GE_CAPTURE_MAX_LINE (16 * 1024 * 1024)
@@ -152,16 +163,14 @@ static size_t pkg_slot(const cap_state *s, const char *name)
 	return i;
 }
 
-/* The counts of l's package (the last header's), or NULL before any header. */
-static struct pkg_lines *pkg_lines_of(cap_state *s, const ge_parse_line *l)
+/* The counts of package pkg (NUL-terminated), made when new; NULL when out of memory. */
+static struct pkg_lines *pkg_lines_find(cap_state *s, const char *pkg)
 {
 	struct pkg_lines *n;
 	size_t i, slot;
-	if (!l->pkg)
-		return NULL;
-	if (s->cur_pkg < s->npkgs && strcmp(s->pkgs[s->cur_pkg].pkg, l->pkg) == 0)
+	if (s->cur_pkg < s->npkgs && strcmp(s->pkgs[s->cur_pkg].pkg, pkg) == 0)
 		return &s->pkgs[s->cur_pkg];
-	if (s->pkg_slots && s->pkg_index[slot = pkg_slot(s, l->pkg)])
+	if (s->pkg_slots && s->pkg_index[slot = pkg_slot(s, pkg)])
 		return &s->pkgs[s->cur_pkg = s->pkg_index[slot] - 1];
 	if ((s->npkgs + 1) * 2 > s->pkg_slots) {
 		size_t ns = s->pkg_slots ? s->pkg_slots * 2 : 64, *ni = calloc(ns, sizeof(*ni));
@@ -177,10 +186,16 @@ static struct pkg_lines *pkg_lines_of(cap_state *s, const ge_parse_line *l)
 		return NULL;
 	s->pkgs = n;
 	memset(&n[s->npkgs], 0, sizeof(*n));
-	if (!(n[s->npkgs].pkg = ge_strdup(l->pkg)))
+	if (!(n[s->npkgs].pkg = ge_strdup(pkg)))
 		return NULL;
-	s->pkg_index[pkg_slot(s, l->pkg)] = s->npkgs + 1;
+	s->pkg_index[pkg_slot(s, pkg)] = s->npkgs + 1;
 	return &s->pkgs[s->cur_pkg = s->npkgs++];
+}
+
+/* The counts of l's package (the last header's), or NULL before any header. */
+static struct pkg_lines *pkg_lines_of(cap_state *s, const ge_parse_line *l)
+{
+	return l->pkg ? pkg_lines_find(s, l->pkg) : NULL;
 }
 
 static int on_line(const ge_parse_line *l, void *ud)
@@ -255,7 +270,52 @@ static int on_line(const ge_parse_line *l, void *ud)
 	rc = ge_attrib_line(s->attrib, s->report, l);
 	if (rc < 0)
 		return s->rc = rc;
+	if (l->type == GE_LINE_HEADER && s->skip_ok) {
+		s->skip = ge_attrib_group_ignored(s->attrib);
+		s->skip_seen = 0;
+		ge_buf_clear(&s->skip_pkg);
+		if (s->skip && ge_buf_put(&s->skip_pkg, l->pkg, l->pkg_len) < 0)
+			return s->rc = GE_ENOMEM;
+	}
 	return 0;
+}
+
+/*
+ * Pass over the lines of an ignored group (cap_state.skip) at the start of
+ * buf, up to one that starts with '#' (a header, or a line that is not:
+ * on_line tells) or '{' (a build event, whose Output may hold headers);
+ * that line and the rest take the ordinary way.  The lines passed over are
+ * ones on_line would only count, and only the counts of main-module
+ * packages in scope are ever read; the group's package is noted as seen
+ * (ge_capture_input_saw) as on_line would note it.  Returns the number of
+ * bytes passed over (all of buf when it ends inside a line).
+ */
+static size_t skip_lines(cap_state *s, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len, *nl;
+	if (s->skip_mid) { /* the rest of a line passed over */
+		if (!(nl = memchr(p, '\n', len)))
+			return len;
+		s->skip_mid = 0;
+		p = nl + 1;
+	}
+	if (p == end || *p == '#' || *p == '{')
+		return (size_t)(p - buf);
+	if (!s->skip_seen) {
+		if (!pkg_lines_find(s, s->skip_pkg.ptr)) {
+			s->rc = GE_ENOMEM;
+			return (size_t)(p - buf);
+		}
+		s->skip_seen = 1;
+	}
+	/* The loop every line of the standard library's output goes through. */
+	while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+		p = nl + 1;
+		if (p == end || *p == '#' || *p == '{')
+			return (size_t)(p - buf);
+	}
+	s->skip_mid = 1;
+	return len;
 }
 
 static int feed_plain(cap_state *s, const char *buf, size_t len);
@@ -390,8 +450,16 @@ static int feed(const char *buf, size_t len, void *ud)
 {
 	cap_state *s = ud;
 	while (len && s->rc == 0) {
-		const char *nl = memchr(buf, '\n', len);
-		size_t n = nl ? (size_t)(nl - buf) : len;
+		const char *nl;
+		size_t n;
+		if (s->skip && !s->in_json && !s->part_open) {
+			n = skip_lines(s, buf, len);
+			buf += n;
+			if (!(len -= n) || s->rc)
+				break;
+		}
+		nl = memchr(buf, '\n', len);
+		n = nl ? (size_t)(nl - buf) : len;
 		if (!s->in_json && !s->part_open && buf[0] == '{')
 			s->in_json = 1;
 		if (s->in_json) {
@@ -491,13 +559,8 @@ static int find_code(char **pkg, const char *dir, const char *imp, char *const *
 		sub = NULL;
 		if (gomod && lstat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
 		    access(gomod, F_OK) != 0) {
-			ge_buf b = GE_BUF_INIT;
 			/* module std's packages have no prefix: "strconv", not "std/strconv" */
-			if (depth == 0 && strcmp(imp, "std") == 0
-			        ? ge_buf_puts(&b, n) == 0
-			        : ge_buf_printf(&b, "%s/%s", imp, n) == 0)
-				sub = ge_buf_detach(&b);
-			if (sub)
+			if ((sub = ge_gocmd_module_import(imp, n)))
 				found = find_code(pkg, p, sub, scope, nscope, depth + 1);
 		}
 		free(sub);
@@ -728,6 +791,7 @@ static int state_init(cap_state *s, const ge_modset *mods, const char *cwd)
 	ge_buf_init(&s->jline, 0);
 	ge_buf_init(&s->jout, 0);
 	ge_buf_init(&s->held, 0);
+	ge_buf_init(&s->skip_pkg, 0);
 	s->json_bol = 1;
 	if ((rc = ge_parser_new(&s->parser)) < 0 ||
 	    (rc = ge_attrib_new(&s->attrib, mods, cwd)) < 0 || (rc = ge_report_new(&s->report)) < 0)
@@ -749,6 +813,7 @@ static void state_release(cap_state *s)
 	ge_buf_release(&s->jout);
 	free(s->json_pkg);
 	ge_buf_release(&s->held);
+	ge_buf_release(&s->skip_pkg);
 	if (s->work) {
 		state_release(s->work);
 		free(s->work);
@@ -972,6 +1037,7 @@ int ge_capture_input_sites(ge_report **out, int fd, const char *name, const ge_m
 	ge_attrib_set_vendored(s.attrib, vendored);
 	if (sites) /* the positioned lines besides diagnostics, placed by the same attrib */
 		ge_attrib_set_sites(s.attrib, ge_cost_sites_take, sites);
+	s.skip_ok = 1; /* nothing is shown: ignored groups need not be parsed */
 	for (;;) {
 		ssize_t n = read(fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)

@@ -65,6 +65,23 @@ int ge_module_is_std(const ge_module *m);
  * NULL when imp is not one of m's packages.  Points into imp. */
 const char *ge_module_rel_import(const ge_module *m, const char *imp);
 
+/*
+ * The import path of the package in directory rel ("" for the root) of the
+ * module whose path is modpath, malloc'd: "MOD/rel", or "MOD" for the
+ * root; module std's packages have no prefix ("strconv" for "strconv"; its
+ * root, which holds no package, is "std").  NULL: out of memory.
+ */
+char *ge_gocmd_module_import(const char *modpath, const char *rel);
+
+/*
+ * The path below m's root of the file a -trimpath build printed as
+ * printed, or NULL when that is not one of m's files.  go prints a module's
+ * files as "MOD/dir/x.go"; module std's as the package's import path and
+ * the file name ("unicode/utf8/utf8.go"), so for std, printed itself when
+ * its directory is a standard-library import path.  Points into printed.
+ */
+const char *ge_module_trimmed_file(const ge_module *m, const char *printed);
+
 /* The package pattern of all of m's packages, malloc'd: "MOD/..." or, for
  * module std, "std" (go's pattern for the standard library).  NULL: out of memory. */
 char *ge_module_all_pattern(const ge_module *m);

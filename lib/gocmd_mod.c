@@ -331,6 +331,28 @@ const char *ge_module_rel_import(const ge_module *m, const char *imp)
 	return imp[n] ? imp + n + 1 : imp + n;
 }
 
+char *ge_gocmd_module_import(const char *modpath, const char *rel)
+{
+	ge_buf b = GE_BUF_INIT;
+	if (!rel || !*rel)
+		return ge_strdup(modpath);
+	if (strcmp(modpath, "std") == 0)
+		return ge_strdup(rel);
+	if (ge_buf_printf(&b, "%s/%s", modpath, rel) < 0)
+		return NULL;
+	return ge_buf_detach(&b);
+}
+
+const char *ge_module_trimmed_file(const ge_module *m, const char *printed)
+{
+	size_t n = strlen(m->path);
+	if (ge_module_is_std(m))
+		return strchr(printed, '/') && ge_gocmd_std_import(printed) ? printed : NULL;
+	if (strncmp(printed, m->path, n) != 0 || printed[n] != '/' || !printed[n + 1])
+		return NULL;
+	return printed + n + 1;
+}
+
 char *ge_module_all_pattern(const ge_module *m)
 {
 	ge_buf b = GE_BUF_INIT;

@@ -71,12 +71,11 @@ static void walk(ge_progress *p, const char *dir, const char *ip, int depth, int
 		if (!(sub = ge_path_join(dir, n)))
 			continue;
 		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode)) {
-			ge_buf b = GE_BUF_INIT;
-			if (ge_buf_printf(&b, "%s/%s", ip, n) == 0 && (subip = ge_buf_detach(&b))) {
+			/* ip/n; below module std's root (ip "std"): "strconv", not "std/strconv" */
+			if ((subip = ge_gocmd_module_import(ip, n))) {
 				walk(p, sub, subip, depth + 1, 0);
 				free(subip);
 			}
-			ge_buf_release(&b);
 		}
 		free(sub);
 	}

@@ -144,6 +144,79 @@ static void input_not_compiler_output(void **state)
 	ge_modset_release(&mods);
 }
 
+/* The report of --input b (through the file fd) in parsemod, as JSON (malloc'd), or NULL. */
+static char *input_json(int fd, const ge_buf *b)
+{
+	char dir[PATH_MAX];
+	ge_modset mods = GE_MODSET_INIT;
+	ge_report *r = NULL;
+	ge_buf j = GE_BUF_INIT;
+	assert_non_null(realpath("../fixtures/parsemod", dir));
+	assert_int_equal(ge_modset_find(&mods, dir, "off"), 0);
+	assert_int_equal(ftruncate(fd, 0), 0);
+	lseek(fd, 0, SEEK_SET);
+	assert_int_equal(write(fd, b->ptr, b->len), (ssize_t)b->len);
+	lseek(fd, 0, SEEK_SET);
+	if (ge_capture_input(&r, fd, "mixed", &mods, dir) == 0)
+		assert_int_equal(ge_report_to_json(&j, r), 0);
+	ge_report_free(r);
+	ge_modset_release(&mods);
+	return j.len ? ge_buf_detach(&j) : NULL;
+}
+
+static void put_file(ge_buf *b, const char *capture)
+{
+	ge_buf f = GE_BUF_INIT;
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), OUT "%s", capture);
+	assert_int_equal(ge_file_read(&f, path), 0);
+	assert_int_equal(ge_buf_put(b, f.ptr, f.len), 0);
+	ge_buf_release(&f);
+}
+
+/*
+ * The standard library's groups are passed over unparsed (nothing of them
+ * is kept): what follows them is read as it would be alone, whether it
+ * comes as plain lines or as build events, after a line of the group that
+ * starts with '#', a line longer than a read, and a header that a read
+ * splits.
+ */
+static void input_after_ignored_groups(void **state)
+{
+	static const char *const mod[] = {"go1.26.8-m.txt", "go1.26.8-json-m.txt"};
+	char tmpl[] = "/tmp/ge-test-capture-XXXXXX";
+	size_t i, k;
+	int fd;
+	(void)state;
+	assert_true((fd = mkstemp(tmpl)) >= 0);
+	for (i = 0; i < 2; i++) {
+		ge_buf in = GE_BUF_INIT;
+		char *alone, *mixed;
+		put_file(&in, mod[i]);
+		assert_non_null(alone = input_json(fd, &in));
+		ge_buf_clear(&in);
+		put_file(&in, "go1.26.8-std-m.txt"); /* 562 KB: groups across reads */
+		assert_int_equal(ge_buf_puts(&in, "#x not a header\n"), 0);
+		for (k = 0; k < 100000; k++) /* longer than a read and than a parsed line */
+			assert_int_equal(ge_buf_putc(&in, 'x'), 0);
+		assert_int_equal(ge_buf_puts(&in, "\n# errors\n"), 0);
+		/* the next header starts 3 bytes before a 64 KiB boundary */
+		k = (in.len / 65536 + 1) * 65536 - 3;
+		assert_int_equal(ge_buf_puts(&in, "/usr/local/go/src/errors/errors.go:1:1: "), 0);
+		while (in.len < k - 1)
+			assert_int_equal(ge_buf_putc(&in, 'y'), 0);
+		assert_int_equal(ge_buf_putc(&in, '\n'), 0);
+		put_file(&in, mod[i]);
+		assert_non_null(mixed = input_json(fd, &in));
+		assert_string_equal(mixed, alone);
+		free(alone);
+		free(mixed);
+		ge_buf_release(&in);
+	}
+	close(fd);
+	unlink(tmpl);
+}
+
 /* ---- go build, through the fake go ---------------------------------------- */
 
 typedef struct lines {
@@ -240,6 +313,7 @@ int main(void)
 	    cmocka_unit_test(input_three_versions),
 	    cmocka_unit_test(input_named_packages),
 	    cmocka_unit_test(input_not_compiler_output),
+	    cmocka_unit_test(input_after_ignored_groups),
 	    cmocka_unit_test(build_adds_m_and_withholds_it),
 	    cmocka_unit_test(build_failed),
 	};

@@ -333,6 +333,38 @@ static void merge_scoped_whole(void **state)
 	ge_strv_free(out, nout);
 }
 
+/* Import paths and -trimpath paths of a module's files; module std has no prefix. */
+static void module_imports_and_trimmed_files(void **state)
+{
+	ge_module std = {.root = (char *)"/go/src", .path = (char *)"std"};
+	ge_module m = {.root = (char *)"/m", .path = (char *)"example.com/m"};
+	char *ip;
+	(void)state;
+	assert_string_equal(ip = ge_gocmd_module_import("std", "strconv"), "strconv");
+	free(ip);
+	assert_string_equal(ip = ge_gocmd_module_import("std", "unicode/utf8"), "unicode/utf8");
+	free(ip);
+	assert_string_equal(ip = ge_gocmd_module_import("std", ""), "std");
+	free(ip);
+	assert_string_equal(ip = ge_gocmd_module_import("example.com/m", "a/b"),
+	                    "example.com/m/a/b");
+	free(ip);
+	assert_string_equal(ip = ge_gocmd_module_import("example.com/m", NULL), "example.com/m");
+	free(ip);
+	assert_string_equal(ge_module_trimmed_file(&std, "unicode/utf8/utf8.go"),
+	                    "unicode/utf8/utf8.go");
+	assert_string_equal(ge_module_trimmed_file(&std, "vendor/golang.org/x/a/a.go"),
+	                    "vendor/golang.org/x/a/a.go");
+	assert_null(ge_module_trimmed_file(&std, "cmd/go/main.go"));      /* module cmd's */
+	assert_null(ge_module_trimmed_file(&std, "golang.org/x/a/a.go")); /* a dependency's */
+	assert_null(ge_module_trimmed_file(&std, "x.go"));                /* no package directory */
+	assert_null(ge_module_trimmed_file(&std, "./utf8.go")); /* relative, not trimmed */
+	assert_string_equal(ge_module_trimmed_file(&m, "example.com/m/a/x.go"), "a/x.go");
+	assert_null(ge_module_trimmed_file(&m, "example.com/mm/x.go"));
+	assert_null(ge_module_trimmed_file(&m, "example.com/m/"));
+	assert_null(ge_module_trimmed_file(&m, "slices/slices.go"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +382,7 @@ int main(void)
 	    cmocka_unit_test(plan_goflags),
 	    cmocka_unit_test(split_quotes),
 	    cmocka_unit_test(gomod_path),
+	    cmocka_unit_test(module_imports_and_trimmed_files),
 	    cmocka_unit_test(modset_workspace),
 	    cmocka_unit_test(find_go_skips_self),
 	};

@@ -2,9 +2,12 @@
 #include "git.h"
 
 #include <git2.h>
+#include <zlib.h>
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -418,6 +421,103 @@ void ge_git_notes_free(ge_git_notes *n)
 	free(n);
 }
 
+/*
+ * A loose blob read straight from <commondir>/objects: the file read
+ * whole, the zlib stream inflated raw (no Adler-32: the text is parsed
+ * and checked after) directly into out.  1 when read; 0 when the object
+ * is not there as a loose object (packed, an alternate, another object
+ * directory; libgit2 reads it then) or is not a well-formed one; a
+ * negative error when the blob is larger than max (*size set) or on
+ * memory.  The object header is checked before anything is allocated for
+ * the content.
+ */
+static int loose_blob_read(ge_buf *out, size_t *size, ge_git *g, const char *hex, size_t max)
+{
+	char path[PATH_MAX];
+	unsigned char *z = NULL, head[64];
+	z_stream zs;
+	struct stat st;
+	size_t n = 0, hl, sz = 0, have;
+	int fd, rc = 0, zr, inited = 0;
+	*size = 0;
+	if (getenv("GIT_OBJECT_DIRECTORY") || strlen(hex) != 40 ||
+	    snprintf(path, sizeof(path), "%s/objects/%.2s/%s", g->commondir, hex, hex + 2) >=
+	        (int)sizeof(path))
+		return 0;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 2 ||
+	    (uint64_t)st.st_size > (uint64_t)max + 4096 || !(z = malloc((size_t)st.st_size)))
+		goto done;
+	while (n < (size_t)st.st_size) {
+		ssize_t r = read(fd, z + n, (size_t)st.st_size - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			goto done;
+		n += (size_t)r;
+	}
+	/* The zlib header: deflate, no preset dictionary, its check bits. */
+	if ((z[0] & 0x0f) != 8 || (z[1] & 0x20) || ((unsigned)z[0] << 8 | z[1]) % 31)
+		goto done;
+	memset(&zs, 0, sizeof(zs));
+	if (inflateInit2(&zs, -15) != Z_OK)
+		goto done;
+	inited = 1;
+	zs.next_in = z + 2;
+	zs.avail_in = (uInt)(n - 2);
+	zs.next_out = head;
+	zs.avail_out = sizeof(head);
+	zr = inflate(&zs, Z_SYNC_FLUSH);
+	if (zr != Z_OK && zr != Z_STREAM_END)
+		goto done;
+	have = sizeof(head) - zs.avail_out;
+	/* "blob <decimal size>\0" */
+	if (have < 7 || memcmp(head, "blob ", 5) != 0)
+		goto done;
+	for (hl = 5; hl < have && head[hl] >= '0' && head[hl] <= '9' && hl < 25; hl++)
+		sz = sz * 10 + (size_t)(head[hl] - '0');
+	if (hl == 5 || hl >= have || head[hl] != '\0' || (head[5] == '0' && hl > 6))
+		goto done;
+	hl++;
+	if (sz > max) {
+		*size = sz;
+		rc = -1;
+		goto done;
+	}
+	if (have - hl > sz)
+		goto done;
+	if (ge_buf_grow(out, sz + 1) < 0) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	memcpy(out->ptr + out->len, head + hl, have - hl);
+	if (zr != Z_STREAM_END) {
+		zs.next_out = (unsigned char *)out->ptr + out->len + (have - hl);
+		zs.avail_out = (uInt)(sz - (have - hl));
+		/* One more byte of room would show a longer stream: none is given. */
+		zr = inflate(&zs, Z_FINISH);
+		if (zr != Z_STREAM_END || zs.avail_out != 0)
+			goto done;
+	} else if (have - hl != sz) {
+		goto done;
+	}
+	{
+		/* A note is text: like git_note_message, it ends at a NUL. */
+		const char *d = out->ptr + out->len;
+		const char *nul = memchr(d, '\0', sz);
+		out->len += nul ? (size_t)(nul - d) : sz;
+		out->ptr[out->len] = '\0';
+	}
+	rc = 1;
+done:
+	if (inited)
+		inflateEnd(&zs);
+	free(z);
+	close(fd);
+	return rc;
+}
+
 int ge_git_note_blob_read(ge_buf *out, ge_git *g, const char *blob, const char *commit)
 {
 	git_oid oid;
@@ -428,6 +528,16 @@ int ge_git_note_blob_read(ge_buf *out, ge_git *g, const char *blob, const char *
 	int rc;
 	if (git_oid_fromstr(&oid, blob) < 0)
 		return ge_error_set(GE_EUSAGE, "bad object id '%s'", blob);
+	if ((rc = loose_blob_read(out, &size, g, blob, GE_NOTE_MAX_BYTES)) == 1)
+		return 0;
+	if (rc < 0 && size > GE_NOTE_MAX_BYTES) {
+		char t[64];
+		return ge_error_set(GE_EBADINPUT,
+		                    "the goescape note on %.12s is larger than the limit of %s",
+		                    commit, ge_size_text(t, sizeof(t), GE_NOTE_MAX_BYTES));
+	}
+	if (rc < 0)
+		return rc;
 	if (git_repository_odb(&odb, g->repo) < 0)
 		return lg_error(GE_ERROR, "cannot read the goescape note");
 	if (git_odb_read_header(&size, &type, odb, &oid) == 0 && size > GE_NOTE_MAX_BYTES) {

@@ -705,6 +705,18 @@ static void iso_date(char out[32], int64_t t)
 		snprintf(out, 32, "1970-01-01T00:00:00Z");
 }
 
+/* n in decimal: one per package and commit, where a printf showed (two passes each). */
+static int put_count(ge_buf *out, size_t n)
+{
+	char d[24];
+	size_t i = sizeof(d);
+	do {
+		d[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	return ge_buf_put(out, d + i, sizeof(d) - i);
+}
+
 /* One commit as log-1.json's object (without the members of a note when it has none). */
 static int entry_json(ge_buf *out, const ge_log_entry *e)
 {
@@ -735,7 +747,9 @@ static int entry_json(ge_buf *out, const ge_log_entry *e)
 	for (k = 0; k < e->npkgs; k++) {
 		rc |= ge_buf_puts(out, k ? ", {\"package\": " : "{\"package\": ");
 		rc |= ge_buf_put_json(out, e->pkgs[k].package);
-		rc |= ge_buf_printf(out, ", \"heap\": %zu}", e->pkgs[k].heap);
+		rc |= ge_buf_puts(out, ", \"heap\": ");
+		rc |= put_count(out, e->pkgs[k].heap);
+		rc |= ge_buf_putc(out, '}');
 	}
 	rc |= ge_buf_puts(out, "],\n     \"top_new\": [");
 	for (k = 0; k < e->ntop; k++) {

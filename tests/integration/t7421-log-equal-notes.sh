@@ -57,6 +57,15 @@ test_expect_success 'the first run gives what reading every note gives' '
 	test_cmp slow.txt fast.txt
 '
 
+test_expect_success 'notes packed by git gc (not loose objects) read the same' '
+	cd repo &&
+	git gc -q &&
+	test -z "$(git count-objects | grep -v "^0 objects")" &&
+	rm -rf .git/goescape/log &&
+	goescape log --format json >packed.json &&
+	test_cmp fast.json packed.json
+'
+
 test_expect_success 'a renamed file is matched through the rename, even between notes that differ only in the commit' '
 	cd repo &&
 	two=$(git rev-parse HEAD) &&

@@ -518,6 +518,16 @@ done:
 	return rc;
 }
 
+int ge_git_note_blob_read_loose(ge_buf *out, ge_git *g, const char *blob, size_t max)
+{
+	size_t size;
+	int rc =
+	    loose_blob_read(out, &size, g, blob, max < GE_NOTE_MAX_BYTES ? max : GE_NOTE_MAX_BYTES);
+	if (rc != 1)
+		ge_error_clear();
+	return rc == 1;
+}
+
 int ge_git_note_blob_read(ge_buf *out, ge_git *g, const char *blob, const char *commit)
 {
 	git_oid oid;

@@ -81,6 +81,13 @@ void ge_git_notes_free(ge_git_notes *n);
  */
 int ge_git_note_blob_read(ge_buf *out, ge_git *g, const char *blob, const char *commit);
 /*
+ * The same for a loose object only, and safe to call from another thread
+ * while this one uses g (it reads the object file itself, never through
+ * libgit2): 1 when read into out, 0 when not (packed, too large for max,
+ * not well-formed: ge_git_note_blob_read then reads it or says why).
+ */
+int ge_git_note_blob_read_loose(ge_buf *out, ge_git *g, const char *blob, size_t max);
+/*
  * *keeps = 1 when every path of base's tree is still in head's tree as the
  * same kind of entry (file, directory, submodule): no file deleted, so no
  * rename between them for ge_git_diff_load to find.  Trees with the same id

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "log.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,6 +357,96 @@ static int note_text(walk_note *n, ge_history *h, const char *commit)
 	return n->state == 1;
 }
 
+/*
+ * The second core on a first run: a thread inflates the notes
+ * notes[from, to) in order while this one reads, compares and matches
+ * those before them (inflating is about two thirds of an entry, so it
+ * takes the last three quarters).  A note is the thread's until `done`
+ * (under mu) has passed it, this thread's after: prefetch_wait before
+ * touching one, so no note is ever used by both.  The thread reads loose
+ * objects only (never through libgit2), at most GE_LOG_PREFETCH_BYTES in
+ * all; what it leaves (state 0) is read here as before.
+ */
+#define GE_LOG_PREFETCH_BYTES ((size_t)256 * 1024 * 1024)
+#define GE_LOG_PREFETCH_MIN   8 /* fewer notes left: not worth a thread */
+
+typedef struct prefetch {
+	pthread_t t;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int running;
+	ge_git *git;
+	walk_note *notes;
+	size_t from, to, done;
+} prefetch;
+
+static void *prefetch_run(void *arg)
+{
+	prefetch *p = arg;
+	size_t k, used = 0;
+	int stop = 0;
+	for (k = p->from; k < p->to && !stop; k++) {
+		walk_note *n = &p->notes[k];
+		if (n->id[0] && !n->state) {
+			if (ge_git_note_blob_read_loose(&n->text, p->git, n->id,
+			                                GE_LOG_PREFETCH_BYTES - used)) {
+				n->state = 1;
+				used += n->text.len;
+			} else {
+				stop = 1; /* this one and the rest: read by the walk */
+			}
+		}
+		pthread_mutex_lock(&p->mu);
+		p->done = stop ? p->to : k + 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
+/* Start p on notes[from, to) unless there are too few; best effort. */
+static void prefetch_start(prefetch *p, ge_git *g, walk_note *notes, size_t from, size_t to)
+{
+	if (p->running || to < from + GE_LOG_PREFETCH_MIN)
+		return;
+	p->git = g;
+	p->notes = notes;
+	p->from = p->done = from;
+	p->to = to;
+	if (pthread_mutex_init(&p->mu, NULL) != 0)
+		return;
+	if (pthread_cond_init(&p->cv, NULL) != 0) {
+		pthread_mutex_destroy(&p->mu);
+		return;
+	}
+	p->running = pthread_create(&p->t, NULL, prefetch_run, p) == 0;
+	if (!p->running) {
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+	}
+}
+
+/* notes[0, k] are this thread's once this returns. */
+static void prefetch_wait(prefetch *p, size_t k)
+{
+	if (!p->running || k < p->from)
+		return;
+	pthread_mutex_lock(&p->mu);
+	while (p->done <= k && p->done < p->to)
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void prefetch_join(prefetch *p)
+{
+	if (!p->running)
+		return;
+	pthread_join(p->t, NULL);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	p->running = 0;
+}
+
 /* commit's report for this configuration from its note's text, as ge_history_note gives it. */
 static int note_report(ge_report **out, size_t *warned, ge_history *h, walk_note *n,
                        const char *commit)
@@ -517,6 +608,8 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 	walk_note *notes = NULL, noparent = {"", GE_BUF_INIT, 0};
 	ge_git_notes *nt = NULL;
 	tmpl tp = {0};
+	prefetch pf = {0};
+	int prefetched = 0;
 	size_t cur_warned = 1, par_warned = 1; /* for cur and par: as note_report's *warned */
 	size_t i, cap = 0;
 	int rc, cache, dir_made = 0;
@@ -579,6 +672,7 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 		walk_note *cn = &notes[i], *pn = &notes[i + 1];
 		size_t warned = 1, pwarned = 1;
 		int keeps = 0;
+		prefetch_wait(&pf, i + 1);
 		if (par && par_of == e->commit) {
 			cur = par;
 			cur_warned = par_warned;
@@ -604,6 +698,11 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 			ge_report_free(cur);
 			cur = NULL;
 			continue;
+		}
+		/* The first miss: the notes are read from here on (a first run). */
+		if (!prefetched) {
+			prefetched = 1;
+			prefetch_start(&pf, h->git, notes, i + (out->n - i) / 4 + 1, out->n + 1);
 		}
 		if (cache && pn->id[0] && tp.ok && note_text(cn, h, e->commit) &&
 		    note_text(pn, h, e->parent) && tmpl_same(&tp, &cn->text, e->commit) &&
@@ -659,6 +758,7 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 	}
 	rc = 0;
 done:
+	prefetch_join(&pf);
 	ge_report_free(cur);
 	ge_report_free(par);
 	ge_buf_release(&path);

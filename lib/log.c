@@ -700,7 +700,7 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 			continue;
 		}
 		/* The first miss: the notes are read from here on (a first run). */
-		if (!prefetched) {
+		if (cache && !prefetched) {
 			prefetched = 1;
 			prefetch_start(&pf, h->git, notes, i + (out->n - i) / 4 + 1, out->n + 1);
 		}

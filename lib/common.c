@@ -625,6 +625,24 @@ done:
 	return rc;
 }
 
+int ge_file_write_cache(const char *path, const char *data, size_t len, int mode)
+{
+	ge_buf tmp = GE_BUF_INIT;
+	int fd = -1, rc;
+	if ((rc = tmp_create(&fd, &tmp, path, path, mode)) < 0)
+		goto done;
+	rc = write_all(fd, data, len, path);
+	if (close(fd) < 0 && rc == 0)
+		rc = ge_error_errno(GE_ERROR, "cannot write '%s'", path);
+	if (rc == 0 && rename(tmp.ptr, path) < 0)
+		rc = ge_error_errno(GE_ERROR, "cannot write '%s'", path);
+	if (rc < 0)
+		unlink(tmp.ptr);
+done:
+	ge_buf_release(&tmp);
+	return rc;
+}
+
 int ge_stage_add(ge_stage *s, const char *path, const char *name, const char *data, size_t len,
                  int mode)
 {

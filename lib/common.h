@@ -132,6 +132,16 @@ const char *ge_size_text(char *buf, size_t n, size_t bytes);
 int ge_file_write_atomic(const char *path, const char *data, size_t len, int mode);
 
 /*
+ * Write a cache file: a new temporary file beside path (a GE_TMP_MARK name
+ * with our pid, which ge_tidy_git removes after a killed run), renamed over
+ * path, without fsync: a crash may lose the file or leave it empty, never
+ * half of one under path while the system runs, so a reader that validates
+ * what it reads (one that does not parse is a miss) never believes a torn
+ * write.  For files that are a cache only; mode is the new file's.
+ */
+int ge_file_write_cache(const char *path, const char *data, size_t len, int mode);
+
+/*
  * Files beside a target: "<path>.goescape-tmp-<pid>-<16 hex>", created with
  * O_CREAT|O_EXCL|O_NOFOLLOW in path's directory, so a name planted there
  * beforehand (a symlink, a file) is never opened, and nobody can guess the

@@ -2,9 +2,12 @@
 #include "git.h"
 
 #include <git2.h>
+#include <zlib.h>
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,20 +365,6 @@ done:
 	return found;
 }
 
-/* The size of the note blob on oid from the object header alone: 1 when found, 0 when not. */
-static int note_size(size_t *size, ge_git *g, const git_oid *oid)
-{
-	git_oid blob;
-	git_odb *odb = NULL;
-	git_object_t type;
-	int found;
-	if (!note_blob_id(&blob, g, oid) || git_repository_odb(&odb, g->repo) < 0)
-		return 0;
-	found = git_odb_read_header(size, &type, odb, &blob) == 0;
-	git_odb_free(odb);
-	return found;
-}
-
 int ge_git_note_oid(char out[GE_OID_HEX], ge_git *g, const char *commit)
 {
 	git_oid oid, blob;
@@ -388,28 +377,295 @@ int ge_git_note_oid(char out[GE_OID_HEX], ge_git *g, const char *commit)
 	return 0;
 }
 
-int ge_git_note_read(ge_buf *out, ge_git *g, const char *commit)
+static int commit_tree(git_tree **out, ge_git *g, const char *commit);
+
+struct ge_git_notes {
+	git_tree *tree;
+};
+
+int ge_git_notes_open(ge_git_notes **out, ge_git *g)
 {
-	git_oid oid;
-	git_note *note = NULL;
-	size_t size = 0;
+	git_oid tip;
+	git_commit *c = NULL;
+	ge_git_notes *n;
 	int err;
+	*out = NULL;
+	if ((err = git_reference_name_to_id(&tip, g->repo, GE_NOTES_REF)) == GIT_ENOTFOUND)
+		return ge_error_set(GE_ENOTFOUND, "no goescape notes");
+	if (err < 0 || git_commit_lookup(&c, g->repo, &tip) < 0)
+		return lg_error(GE_ERROR, "cannot read the goescape notes");
+	if (!(n = calloc(1, sizeof(*n)))) {
+		git_commit_free(c);
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	}
+	err = git_commit_tree(&n->tree, c);
+	git_commit_free(c);
+	if (err < 0) {
+		free(n);
+		return lg_error(GE_ERROR, "cannot read the goescape notes");
+	}
+	*out = n;
+	return 0;
+}
+
+/* As note_blob_id, in a tree already found. */
+static int notes_tree_find(git_oid *out, git_tree *tree, const git_oid *oid)
+{
+	char hex[GIT_OID_HEXSZ + 1], path[GIT_OID_HEXSZ * 2];
+	int level;
+	git_oid_tostr(hex, sizeof(hex), oid);
+	for (level = 0; level < GIT_OID_HEXSZ / 2; level++) {
+		git_tree_entry *e = NULL;
+		size_t o = 0;
+		int k;
+		for (k = 0; k < level; k++) {
+			path[o++] = hex[2 * k];
+			path[o++] = hex[2 * k + 1];
+			path[o++] = '/';
+		}
+		memcpy(path + o, hex + 2 * level, sizeof(hex) - 2 * (size_t)level);
+		if (git_tree_entry_bypath(&e, tree, path) < 0)
+			continue;
+		git_oid_cpy(out, git_tree_entry_id(e));
+		git_tree_entry_free(e);
+		return 1;
+	}
+	return 0;
+}
+
+int ge_git_notes_find(char out[GE_OID_HEX], const ge_git_notes *n, const char *commit)
+{
+	git_oid oid, blob;
+	out[0] = '\0';
 	if (git_oid_fromstr(&oid, commit) < 0)
 		return ge_error_set(GE_EUSAGE, "bad object id '%s'", commit);
-	if (note_size(&size, g, &oid) == 1 && size > GE_NOTE_MAX_BYTES) {
+	if (!notes_tree_find(&blob, n->tree, &oid))
+		return GE_ENOTFOUND;
+	git_oid_tostr(out, GE_OID_HEX, &blob);
+	return 0;
+}
+
+void ge_git_notes_free(ge_git_notes *n)
+{
+	if (!n)
+		return;
+	git_tree_free(n->tree);
+	free(n);
+}
+
+/*
+ * A loose blob read straight from <commondir>/objects: the file read
+ * whole, the zlib stream inflated raw (no Adler-32: the text is parsed
+ * and checked after) directly into out.  1 when read; 0 when the object
+ * is not there as a loose object (packed, an alternate, another object
+ * directory; libgit2 reads it then) or is not a well-formed one; a
+ * negative error when the blob is larger than max (*size set) or on
+ * memory.  The object header is checked before anything is allocated for
+ * the content.
+ */
+static int loose_blob_read(ge_buf *out, size_t *size, ge_git *g, const char *hex, size_t max)
+{
+	char path[PATH_MAX];
+	unsigned char *z = NULL, head[64];
+	z_stream zs;
+	struct stat st;
+	size_t n = 0, hl, sz = 0, have;
+	int fd, rc = 0, zr, inited = 0;
+	*size = 0;
+	if (getenv("GIT_OBJECT_DIRECTORY") || strlen(hex) != 40 ||
+	    snprintf(path, sizeof(path), "%s/objects/%.2s/%s", g->commondir, hex, hex + 2) >=
+	        (int)sizeof(path))
+		return 0;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 2 ||
+	    (uint64_t)st.st_size > (uint64_t)max + 4096 || !(z = malloc((size_t)st.st_size)))
+		goto done;
+	while (n < (size_t)st.st_size) {
+		ssize_t r = read(fd, z + n, (size_t)st.st_size - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			goto done;
+		n += (size_t)r;
+	}
+	/* The zlib header: deflate, no preset dictionary, its check bits. */
+	if ((z[0] & 0x0f) != 8 || (z[1] & 0x20) || ((unsigned)z[0] << 8 | z[1]) % 31)
+		goto done;
+	memset(&zs, 0, sizeof(zs));
+	if (inflateInit2(&zs, -15) != Z_OK)
+		goto done;
+	inited = 1;
+	zs.next_in = z + 2;
+	zs.avail_in = (uInt)(n - 2);
+	zs.next_out = head;
+	zs.avail_out = sizeof(head);
+	zr = inflate(&zs, Z_SYNC_FLUSH);
+	if (zr != Z_OK && zr != Z_STREAM_END)
+		goto done;
+	have = sizeof(head) - zs.avail_out;
+	/* "blob <decimal size>\0" */
+	if (have < 7 || memcmp(head, "blob ", 5) != 0)
+		goto done;
+	for (hl = 5; hl < have && head[hl] >= '0' && head[hl] <= '9' && hl < 25; hl++)
+		sz = sz * 10 + (size_t)(head[hl] - '0');
+	if (hl == 5 || hl >= have || head[hl] != '\0' || (head[5] == '0' && hl > 6))
+		goto done;
+	hl++;
+	if (sz > max) {
+		*size = sz;
+		rc = -1;
+		goto done;
+	}
+	if (have - hl > sz)
+		goto done;
+	if (ge_buf_grow(out, sz + 1) < 0) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	memcpy(out->ptr + out->len, head + hl, have - hl);
+	if (zr != Z_STREAM_END) {
+		zs.next_out = (unsigned char *)out->ptr + out->len + (have - hl);
+		zs.avail_out = (uInt)(sz - (have - hl));
+		/* One more byte of room would show a longer stream: none is given. */
+		zr = inflate(&zs, Z_FINISH);
+		if (zr != Z_STREAM_END || zs.avail_out != 0)
+			goto done;
+	} else if (have - hl != sz) {
+		goto done;
+	}
+	{
+		/* A note is text: like git_note_message, it ends at a NUL. */
+		const char *d = out->ptr + out->len;
+		const char *nul = memchr(d, '\0', sz);
+		out->len += nul ? (size_t)(nul - d) : sz;
+		out->ptr[out->len] = '\0';
+	}
+	rc = 1;
+done:
+	if (inited)
+		inflateEnd(&zs);
+	free(z);
+	close(fd);
+	return rc;
+}
+
+int ge_git_note_blob_read_loose(ge_buf *out, ge_git *g, const char *blob, size_t max)
+{
+	size_t size;
+	int rc =
+	    loose_blob_read(out, &size, g, blob, max < GE_NOTE_MAX_BYTES ? max : GE_NOTE_MAX_BYTES);
+	if (rc != 1)
+		ge_error_clear();
+	return rc == 1;
+}
+
+int ge_git_note_blob_read(ge_buf *out, ge_git *g, const char *blob, const char *commit)
+{
+	git_oid oid;
+	git_odb *odb = NULL;
+	git_odb_object *obj = NULL;
+	git_object_t type;
+	size_t size = 0;
+	int rc;
+	if (git_oid_fromstr(&oid, blob) < 0)
+		return ge_error_set(GE_EUSAGE, "bad object id '%s'", blob);
+	if ((rc = loose_blob_read(out, &size, g, blob, GE_NOTE_MAX_BYTES)) == 1)
+		return 0;
+	if (rc < 0 && size > GE_NOTE_MAX_BYTES) {
 		char t[64];
 		return ge_error_set(GE_EBADINPUT,
-				    "the goescape note on %.12s is larger than the limit of %s", commit,
-				    ge_size_text(t, sizeof(t), GE_NOTE_MAX_BYTES));
+		                    "the goescape note on %.12s is larger than the limit of %s",
+		                    commit, ge_size_text(t, sizeof(t), GE_NOTE_MAX_BYTES));
 	}
-	err = git_note_read(&note, g->repo, GE_NOTES_REF, &oid);
-	if (err == GIT_ENOTFOUND)
-		return ge_error_set(GE_ENOTFOUND, "no goescape note on %.12s", commit);
-	if (err < 0)
+	if (rc < 0)
+		return rc;
+	if (git_repository_odb(&odb, g->repo) < 0)
 		return lg_error(GE_ERROR, "cannot read the goescape note");
-	err = ge_buf_puts(out, git_note_message(note));
-	git_note_free(note);
-	return err;
+	if (git_odb_read_header(&size, &type, odb, &oid) == 0 && size > GE_NOTE_MAX_BYTES) {
+		char t[64];
+		rc = ge_error_set(GE_EBADINPUT,
+		                  "the goescape note on %.12s is larger than the limit of %s",
+		                  commit, ge_size_text(t, sizeof(t), GE_NOTE_MAX_BYTES));
+		goto done;
+	}
+	if (git_odb_read(&obj, odb, &oid) < 0 || git_odb_object_type(obj) != GIT_OBJECT_BLOB) {
+		rc = obj ? ge_error_set(GE_EBADINPUT, "the goescape note on %.12s is not a blob",
+		                        commit)
+		         : lg_error(GE_ERROR, "cannot read the goescape note");
+		goto done;
+	}
+	/* A note is text: like git_note_message, it ends at a NUL. */
+	size = git_odb_object_size(obj);
+	{
+		const char *d = git_odb_object_data(obj);
+		const char *nul = memchr(d, '\0', size);
+		rc = ge_buf_put(out, d, nul ? (size_t)(nul - d) : size);
+	}
+done:
+	git_odb_object_free(obj);
+	git_odb_free(odb);
+	return rc;
+}
+
+/* keeps_paths on two trees; 1 kept, 0 not, -1 on a read error. */
+static int trees_keep_paths(git_repository *repo, const git_tree *bt, const git_tree *ht,
+                            unsigned depth)
+{
+	size_t i, nb = git_tree_entrycount(bt);
+	if (depth > 4096)
+		return -1;
+	for (i = 0; i < nb; i++) {
+		const git_tree_entry *be = git_tree_entry_byindex(bt, i);
+		const git_tree_entry *he = git_tree_entry_byname(ht, git_tree_entry_name(be));
+		git_tree *bs = NULL, *hs = NULL;
+		int k;
+		if (!he || git_tree_entry_type(be) != git_tree_entry_type(he))
+			return 0;
+		if (git_tree_entry_type(be) != GIT_OBJECT_TREE ||
+		    git_oid_equal(git_tree_entry_id(be), git_tree_entry_id(he)))
+			continue;
+		if (git_tree_lookup(&bs, repo, git_tree_entry_id(be)) < 0 ||
+		    git_tree_lookup(&hs, repo, git_tree_entry_id(he)) < 0)
+			k = -1;
+		else
+			k = trees_keep_paths(repo, bs, hs, depth + 1);
+		git_tree_free(bs);
+		git_tree_free(hs);
+		if (k <= 0)
+			return k;
+	}
+	return 1;
+}
+
+int ge_git_tree_keeps_paths(int *keeps, ge_git *g, const char *base, const char *head)
+{
+	git_tree *bt = NULL, *ht = NULL;
+	int rc, k;
+	*keeps = 0;
+	if ((rc = commit_tree(&bt, g, base)) < 0 || (rc = commit_tree(&ht, g, head)) < 0)
+		goto done;
+	if ((k = trees_keep_paths(g->repo, bt, ht, 0)) < 0)
+		rc = lg_error(GE_ERROR, "cannot read a tree");
+	else
+		*keeps = k;
+done:
+	git_tree_free(bt);
+	git_tree_free(ht);
+	return rc;
+}
+
+int ge_git_note_read(ge_buf *out, ge_git *g, const char *commit)
+{
+	git_oid oid, blob;
+	char hex[GE_OID_HEX];
+	if (git_oid_fromstr(&oid, commit) < 0)
+		return ge_error_set(GE_EUSAGE, "bad object id '%s'", commit);
+	/* The blob found once, read once (git_note_read would find it again). */
+	if (!note_blob_id(&blob, g, &oid))
+		return ge_error_set(GE_ENOTFOUND, "no goescape note on %.12s", commit);
+	git_oid_tostr(hex, sizeof(hex), &blob);
+	return ge_git_note_blob_read(out, g, hex, commit);
 }
 
 /*

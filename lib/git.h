@@ -65,6 +65,36 @@ int ge_git_note_read(ge_buf *out, ge_git *g, const char *commit);
 /* The id of commit's note blob (without reading it); GE_ENOTFOUND when it has none. */
 int ge_git_note_oid(char out[GE_OID_HEX], ge_git *g, const char *commit);
 /*
+ * The notes tree as it is now, for reading many commits' notes: the notes
+ * ref is resolved once (ge_git_note_oid resolves it on every call).
+ * GE_ENOTFOUND when there is no notes ref.
+ */
+typedef struct ge_git_notes ge_git_notes;
+int ge_git_notes_open(ge_git_notes **out, ge_git *g);
+/* commit's note blob id in n; GE_ENOTFOUND when it has none. */
+int ge_git_notes_find(char out[GE_OID_HEX], const ge_git_notes *n, const char *commit);
+void ge_git_notes_free(ge_git_notes *n);
+/*
+ * The note blob blob (an id from ge_git_notes_find) into out, looked up
+ * once and copied once, with ge_git_note_read's size limit; commit names
+ * the note in messages.
+ */
+int ge_git_note_blob_read(ge_buf *out, ge_git *g, const char *blob, const char *commit);
+/*
+ * The same for a loose object only, and safe to call from another thread
+ * while this one uses g (it reads the object file itself, never through
+ * libgit2): 1 when read into out, 0 when not (packed, too large for max,
+ * not well-formed: ge_git_note_blob_read then reads it or says why).
+ */
+int ge_git_note_blob_read_loose(ge_buf *out, ge_git *g, const char *blob, size_t max);
+/*
+ * *keeps = 1 when every path of base's tree is still in head's tree as the
+ * same kind of entry (file, directory, submodule): no file deleted, so no
+ * rename between them for ge_git_diff_load to find.  Trees with the same id
+ * are not opened.
+ */
+int ge_git_tree_keeps_paths(int *keeps, ge_git *g, const char *base, const char *head);
+/*
  * Set the note (replacing an older one), retrying when another process
  * moves the notes ref at the same time.  Works without user.name/user.email.
  * A lock file on the notes ref that is older than this run (a killed

@@ -111,8 +111,12 @@ int ge_history_config(const ge_goconfig **out, ge_history *h)
 	return 0;
 }
 
-/* The index of the report of the current configuration in a note, or -1. */
-static long note_pick(ge_history *h, const note_set *s, const char *commit, const ge_goconfig *cfg)
+/*
+ * The index of the report of the current configuration in a note, or -1;
+ * *warned counts the reports of it ignored with a warning.
+ */
+static long note_pick(ge_history *h, const note_set *s, const char *commit, const ge_goconfig *cfg,
+                      size_t *warned)
 {
 	size_t i;
 	for (i = 0; i < s->n; i++) {
@@ -125,6 +129,7 @@ static long note_pick(ge_history *h, const note_set *s, const char *commit, cons
 			    "goescape: warning: ignoring the stored report on %.12s: it names "
 			    "commit '%.40s'",
 			    commit, r->commit ? r->commit : "(none)");
+			(*warned)++;
 			continue;
 		}
 		return (long)i;
@@ -132,36 +137,53 @@ static long note_pick(ge_history *h, const note_set *s, const char *commit, cons
 	return -1;
 }
 
-int ge_history_note(ge_report **out, ge_history *h, const char *commit)
+int ge_history_note_text(ge_report **out, size_t *warned, ge_history *h, const char *commit,
+                         const char *text, size_t len)
 {
-	ge_buf note = GE_BUF_INIT;
 	note_set s = {NULL, 0};
 	const ge_goconfig *cfg;
+	size_t nw = 0;
 	long i;
 	int rc;
 	*out = NULL;
-	if (!h->git || h->npkgs || h->rebuild)
-		return GE_ENOTFOUND;
+	if (warned)
+		*warned = 0;
 	if ((rc = ge_history_config(&cfg, h)) < 0)
 		return rc;
-	rc = ge_git_note_read(&note, h->git, commit);
-	if (rc == 0)
-		rc = note_parse(&s, note.ptr, note.len);
-	ge_buf_release(&note);
-	if (rc < 0) {
+	if (note_parse(&s, text, len) < 0) {
 		ge_error_clear();
 		return GE_ENOTFOUND;
 	}
-	if ((i = note_pick(h, &s, commit, cfg)) >= 0) {
+	if ((i = note_pick(h, &s, commit, cfg, &nw)) >= 0) {
 		*out = s.r[i];
 		s.r[i] = NULL;
 		rc = 0;
 	} else {
 		rc = GE_ENOTFOUND;
 	}
-	for (size_t k = 0; k < s.n; k++)
-		ge_report_free(s.r[k]);
-	free(s.r);
+	if (warned)
+		*warned = nw;
+	note_set_release(&s);
+	return rc;
+}
+
+int ge_history_note(ge_report **out, ge_history *h, const char *commit)
+{
+	ge_buf note = GE_BUF_INIT;
+	const ge_goconfig *cfg;
+	int rc;
+	*out = NULL;
+	if (!h->git || h->npkgs || h->rebuild)
+		return GE_ENOTFOUND;
+	if ((rc = ge_history_config(&cfg, h)) < 0)
+		return rc;
+	if ((rc = ge_git_note_read(&note, h->git, commit)) < 0) {
+		ge_buf_release(&note);
+		ge_error_clear();
+		return GE_ENOTFOUND;
+	}
+	rc = ge_history_note_text(out, NULL, h, commit, note.ptr, note.len);
+	ge_buf_release(&note);
 	return rc;
 }
 

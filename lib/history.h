@@ -60,6 +60,13 @@ int ge_history_config(const struct ge_goconfig **out, ge_history *h);
  * about through on_warning).  Never builds.
  */
 int ge_history_note(ge_report **out, ge_history *h, const char *commit);
+/*
+ * The same from a note's text already read (text, len): *warned (may be
+ * NULL) gets how many reports of this configuration were ignored with a
+ * warning for naming another commit.
+ */
+int ge_history_note_text(ge_report **out, size_t *warned, ge_history *h, const char *commit,
+                         const char *text, size_t len);
 
 /*
  * The working tree's report, with commit and dirty set; stored as HEAD's

@@ -2,8 +2,10 @@
  * lib/log: the walk over a range of commits and the text and JSON views
  * (the HTML page is lib/log_html.c).
  */
+#define _GNU_SOURCE /* memmem */
 #include "log.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,8 +269,13 @@ done:
 	return ok;
 }
 
+/*
+ * Best effort, and without fsync (ge_file_write_cache): a lost or empty
+ * file is a miss, and cache_read believes no file that does not parse or
+ * names other commits or blobs.  *dir_made saves a mkdir per entry.
+ */
 static void cache_write(const char *path, const ge_log_entry *e, const char *module,
-                        const char *note, const char *pnote)
+                        const char *note, const char *pnote, int *dir_made)
 {
 	ge_buf b = GE_BUF_INIT, dir = GE_BUF_INIT;
 	const char *slash = strrchr(path, '/');
@@ -281,8 +288,10 @@ static void cache_write(const char *path, const ge_log_entry *e, const char *mod
 	                  pnote) < 0 ||
 	    ge_buf_put(&dir, path, (size_t)(slash - path)) < 0)
 		goto done;
-	if (ge_mkdir_p(ge_buf_cstr(&dir)) == 0)
-		(void)ge_file_write_atomic(path, ge_buf_cstr(&b), b.len, 0644);
+	if (*dir_made || ge_mkdir_p(ge_buf_cstr(&dir)) == 0) {
+		*dir_made = 1;
+		(void)ge_file_write_cache(path, ge_buf_cstr(&b), b.len, 0644);
+	}
 done:
 	ge_error_clear();
 	ge_buf_release(&b);
@@ -329,15 +338,281 @@ static int build_missing(ge_log *l, ge_history *h)
 	return 0;
 }
 
+/*
+ * A commit's note as the walk reads it: its blob id ("" when none) and
+ * text, read at most once (state 1 read, -1 unreadable, 0 not yet).
+ */
+typedef struct walk_note {
+	char id[GE_OID_HEX];
+	ge_buf text;
+	int state;
+} walk_note;
+
+static int note_text(walk_note *n, ge_history *h, const char *commit)
+{
+	if (!n->state) {
+		n->state = ge_git_note_blob_read(&n->text, h->git, n->id, commit) == 0 ? 1 : -1;
+		ge_error_clear();
+	}
+	return n->state == 1;
+}
+
+/*
+ * The second core on a first run: a thread inflates the notes
+ * notes[from, to) in order while this one reads, compares and matches
+ * those before them (inflating is about two thirds of an entry, so it
+ * takes the last three quarters).  A note is the thread's until `done`
+ * (under mu) has passed it, this thread's after: prefetch_wait before
+ * touching one, so no note is ever used by both.  The thread reads loose
+ * objects only (never through libgit2), at most GE_LOG_PREFETCH_BYTES in
+ * all; what it leaves (state 0) is read here as before.
+ */
+#define GE_LOG_PREFETCH_BYTES ((size_t)256 * 1024 * 1024)
+#define GE_LOG_PREFETCH_MIN   8 /* fewer notes left: not worth a thread */
+
+typedef struct prefetch {
+	pthread_t t;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int running;
+	ge_git *git;
+	walk_note *notes;
+	size_t from, to, done;
+} prefetch;
+
+static void *prefetch_run(void *arg)
+{
+	prefetch *p = arg;
+	size_t k, used = 0;
+	int stop = 0;
+	for (k = p->from; k < p->to && !stop; k++) {
+		walk_note *n = &p->notes[k];
+		if (n->id[0] && !n->state) {
+			if (ge_git_note_blob_read_loose(&n->text, p->git, n->id,
+			                                GE_LOG_PREFETCH_BYTES - used)) {
+				n->state = 1;
+				used += n->text.len;
+			} else {
+				stop = 1; /* this one and the rest: read by the walk */
+			}
+		}
+		pthread_mutex_lock(&p->mu);
+		p->done = stop ? p->to : k + 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
+/* Start p on notes[from, to) unless there are too few; best effort. */
+static void prefetch_start(prefetch *p, ge_git *g, walk_note *notes, size_t from, size_t to)
+{
+	if (p->running || to < from + GE_LOG_PREFETCH_MIN)
+		return;
+	p->git = g;
+	p->notes = notes;
+	p->from = p->done = from;
+	p->to = to;
+	if (pthread_mutex_init(&p->mu, NULL) != 0)
+		return;
+	if (pthread_cond_init(&p->cv, NULL) != 0) {
+		pthread_mutex_destroy(&p->mu);
+		return;
+	}
+	p->running = pthread_create(&p->t, NULL, prefetch_run, p) == 0;
+	if (!p->running) {
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+	}
+}
+
+/* notes[0, k] are this thread's once this returns. */
+static void prefetch_wait(prefetch *p, size_t k)
+{
+	if (!p->running || k < p->from)
+		return;
+	pthread_mutex_lock(&p->mu);
+	while (p->done <= k && p->done < p->to)
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void prefetch_join(prefetch *p)
+{
+	if (!p->running)
+		return;
+	pthread_join(p->t, NULL);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	p->running = 0;
+}
+
+/* commit's report for this configuration from its note's text, as ge_history_note gives it. */
+static int note_report(ge_report **out, size_t *warned, ge_history *h, walk_note *n,
+                       const char *commit)
+{
+	*out = NULL;
+	*warned = 1;
+	if (!n->id[0] || h->npkgs || h->rebuild || !note_text(n, h, commit))
+		return GE_ENOTFOUND;
+	return ge_history_note_text(out, warned, h, commit, n->text.ptr, n->text.len);
+}
+
+/*
+ * The last note read whole whose report was picked without a warning,
+ * with what entry_fill takes from that report alone (not from the match:
+ * totals, heap escapes per package, the module).  A note of another commit
+ * whose text differs from this one only in that commit's id where this one
+ * has its own (at every place in `at`: each "commit": "<id>" of the text)
+ * holds the same report but for the commit it names, so its entry's
+ * counts are these; and matched with a parent's report that is again the
+ * same, every escape is existing: +0 -0, nothing new to list (lib/match
+ * pairs equal diagnostics by their key, line hash and count, and only a
+ * renamed file changes a base diagnostic's key; ge_git_tree_keeps_paths
+ * rules that out).  Usable only when the text spells every "commit" key
+ * and every occurrence of its commit as that one member (no \u escapes, so
+ * no key spelled another way): then no report changes which commit it
+ * names but at those places.
+ */
+typedef struct tmpl {
+	int ok;
+	char commit[GE_OID_HEX];
+	ge_buf text;
+	size_t *at, nat;
+	size_t heap, moved, escapes;
+	ge_log_pkg *pkgs;
+	size_t npkgs;
+	char *module;
+} tmpl;
+
+static void tmpl_clear(tmpl *t)
+{
+	size_t k;
+	for (k = 0; k < t->npkgs; k++)
+		free(t->pkgs[k].package);
+	free(t->pkgs);
+	free(t->at);
+	free(t->module);
+	t->pkgs = NULL;
+	t->at = NULL;
+	t->module = NULL;
+	t->npkgs = t->nat = 0;
+	t->ok = 0;
+	ge_buf_clear(&t->text);
+}
+
+static size_t count_of(const char *s, size_t n, const char *needle, size_t k)
+{
+	size_t c = 0;
+	const char *p = s, *end = s + n;
+	while ((p = memmem(p, (size_t)(end - p), needle, k)) != NULL) {
+		c++;
+		p += k;
+	}
+	return c;
+}
+
+/* t from e's note text and entry (filled from e's report); t stays unusable when the text does not
+ * allow it. */
+static void tmpl_set(tmpl *t, const ge_log_entry *e, const ge_buf *text, const char *module)
+{
+	static const char key[] = "\"commit\": \"";
+	const size_t klen = sizeof(key) - 1;
+	const char *s = text->ptr, *end = text->ptr + text->len, *p;
+	size_t k, cap = 0;
+	tmpl_clear(t);
+	if (!text->len || memmem(s, text->len, "\\u", 2))
+		return;
+	for (p = s; (p = memmem(p, (size_t)(end - p), key, klen)) != NULL; p += klen) {
+		const char *v = p + klen;
+		if ((size_t)(end - v) <= 40 || memcmp(v, e->commit, 40) != 0 || v[40] != '"')
+			continue;
+		if (t->nat == cap) {
+			size_t *na = realloc(t->at, (cap = cap ? cap * 2 : 4) * sizeof(*na));
+			if (!na)
+				goto fail;
+			t->at = na;
+		}
+		t->at[t->nat++] = (size_t)(v - s);
+	}
+	/* Every "commit" key and every mention of the commit is one of those members. */
+	if (!t->nat || count_of(s, text->len, "\"commit\"", 8) != t->nat ||
+	    count_of(s, text->len, e->commit, 40) != t->nat)
+		goto fail;
+	if (ge_buf_put(&t->text, s, text->len) < 0)
+		goto fail;
+	if (e->npkgs && !(t->pkgs = calloc(e->npkgs, sizeof(*t->pkgs))))
+		goto fail;
+	for (k = 0; k < e->npkgs; k++) {
+		if (!(t->pkgs[k].package = ge_strdup(e->pkgs[k].package)))
+			goto fail;
+		t->pkgs[k].heap = e->pkgs[k].heap;
+		t->npkgs++;
+	}
+	if (module && !(t->module = ge_strdup(module)))
+		goto fail;
+	memcpy(t->commit, e->commit, sizeof(t->commit));
+	t->heap = e->heap;
+	t->moved = e->moved;
+	t->escapes = e->escapes;
+	t->ok = 1;
+	return;
+fail:
+	tmpl_clear(t);
+}
+
+/* Is text t's text with commit's id at every place of t->at (and nothing else changed)? */
+static int tmpl_same(const tmpl *t, const ge_buf *text, const char *commit)
+{
+	size_t k, from = 0;
+	if (!t->ok || text->len != t->text.len)
+		return 0;
+	for (k = 0; k < t->nat; k++) {
+		size_t at = t->at[k];
+		if (memcmp(text->ptr + from, t->text.ptr + from, at - from) != 0 ||
+		    memcmp(text->ptr + at, commit, 40) != 0)
+			return 0;
+		from = at + 40;
+	}
+	return memcmp(text->ptr + from, t->text.ptr + from, t->text.len - from) == 0;
+}
+
+/* e as the template's report, matched with an equal one: +0 -0. */
+static int entry_from_tmpl(ge_log_entry *e, const tmpl *t)
+{
+	size_t k;
+	e->has_note = 1;
+	e->compared = 1;
+	e->heap = t->heap;
+	e->moved = t->moved;
+	e->escapes = t->escapes;
+	e->new_ = e->fixed = 0;
+	if (t->npkgs && !(e->pkgs = calloc(t->npkgs, sizeof(*e->pkgs))))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	for (k = 0; k < t->npkgs; k++) {
+		if (!(e->pkgs[k].package = ge_strdup(t->pkgs[k].package)))
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		e->pkgs[k].heap = t->pkgs[k].heap;
+		e->npkgs++;
+	}
+	return 0;
+}
+
 int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *o)
 {
 	ge_log_opts dflt = GE_LOG_OPTS_INIT;
 	ge_report *cur = NULL, *par = NULL;
 	ge_buf path = GE_BUF_INIT;
-	char commit[GE_OID_HEX], note[GE_OID_HEX], pnote[GE_OID_HEX];
+	char commit[GE_OID_HEX];
 	const char *par_of = NULL; /* whose report par is */
+	walk_note *notes = NULL, noparent = {"", GE_BUF_INIT, 0};
+	ge_git_notes *nt = NULL;
+	tmpl tp = {0};
+	prefetch pf = {0};
+	int prefetched = 0;
+	size_t cur_warned = 1, par_warned = 1; /* for cur and par: as note_report's *warned */
 	size_t i, cap = 0;
-	int rc, cache;
+	int rc, cache, dir_made = 0;
 	if (!o)
 		o = &dflt;
 	memset(out, 0, sizeof(*out));
@@ -369,49 +644,103 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 	if (o->build && (rc = build_missing(out, h)) < 0)
 		goto done;
 	cache = !h->rebuild && !h->npkgs;
+	/* Every note's blob id at once, from one look at the notes ref. */
+	if (out->n && !(notes = calloc(out->n + 1, sizeof(*notes)))) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = ge_git_notes_open(&nt, h->git)) < 0 && rc != GE_ENOTFOUND)
+		goto done;
+	ge_error_clear();
+	for (i = 0; nt && i <= out->n && out->n; i++) {
+		const char *c = i < out->n ? out->v[i].commit : out->v[out->n - 1].parent;
+		if (c[0] && ge_git_notes_find(notes[i].id, nt, c) < 0) {
+			notes[i].id[0] = '\0';
+			ge_error_clear();
+		}
+	}
 	/*
-	 * Newest first.  An entry comes from the cache when it can; otherwise
-	 * from its report (cur) matched with its parent's (par), which is read
-	 * once and carried to the next step as that entry's own.
+	 * Newest first.  An entry comes from the cache when it can; then from
+	 * the template when its note and its parent's are the template's text
+	 * with their own commit ids (tmpl); otherwise from its report (cur)
+	 * matched with its parent's (par), which is read once and carried to
+	 * the next step as that entry's own.  v[i]'s parent is v[i + 1]
+	 * (first parents), the last one's is notes[n].
 	 */
 	for (i = 0; i < out->n; i++) {
 		ge_log_entry *e = &out->v[i];
-		note_id(h, e->commit, note);
+		walk_note *cn = &notes[i], *pn = &notes[i + 1];
+		size_t warned = 1, pwarned = 1;
+		int keeps = 0;
+		prefetch_wait(&pf, i + 1);
 		if (par && par_of == e->commit) {
 			cur = par;
+			cur_warned = par_warned;
 			par = NULL;
 		} else {
 			ge_report_free(par);
 			par = NULL;
+			cur_warned = 1;
 		}
 		par_of = NULL;
-		if (!note[0]) {
+		if (i > 0)
+			ge_buf_release(&notes[i - 1].text);
+		if (!cn->id[0]) {
 			ge_report_free(cur);
 			cur = NULL;
 			continue;
 		}
-		note_id(h, e->parent, pnote);
+		if (!e->parent[0])
+			pn = &noparent;
 		ge_buf_clear(&path);
-		if (cache && cache_path(&path, h, e, note, pnote) == 0 &&
-		    cache_read(e, &out->module, ge_buf_cstr(&path), note, pnote)) {
+		if (cache && cache_path(&path, h, e, cn->id, pn->id) == 0 &&
+		    cache_read(e, &out->module, ge_buf_cstr(&path), cn->id, pn->id)) {
 			ge_report_free(cur);
 			cur = NULL;
 			continue;
 		}
-		if (!cur && (rc = ge_history_note(&cur, h, e->commit)) < 0 && rc != GE_ENOTFOUND)
+		/* The first miss: the notes are read from here on (a first run). */
+		if (cache && !prefetched) {
+			prefetched = 1;
+			prefetch_start(&pf, h->git, notes, i + (out->n - i) / 4 + 1, out->n + 1);
+		}
+		if (cache && pn->id[0] && tp.ok && note_text(cn, h, e->commit) &&
+		    note_text(pn, h, e->parent) && tmpl_same(&tp, &cn->text, e->commit) &&
+		    tmpl_same(&tp, &pn->text, e->parent) &&
+		    ge_git_tree_keeps_paths(&keeps, h->git, e->parent, e->commit) == 0 && keeps) {
+			if ((rc = entry_from_tmpl(e, &tp)) < 0)
+				goto done;
+			if (!out->module && tp.module && !(out->module = ge_strdup(tp.module))) {
+				rc = ge_error_set(GE_ENOMEM, "out of memory");
+				goto done;
+			}
+			if (path.len)
+				cache_write(ge_buf_cstr(&path), e, tp.module, cn->id, pn->id,
+				            &dir_made);
+			ge_report_free(cur);
+			cur = NULL;
+			continue;
+		}
+		ge_error_clear();
+		warned = cur_warned;
+		if (!cur && (rc = note_report(&cur, &warned, h, cn, e->commit)) < 0 &&
+		    rc != GE_ENOTFOUND)
 			goto done;
 		if (!cur)
 			continue;
-		if (pnote[0]) {
-			if ((rc = ge_history_note(&par, h, e->parent)) < 0 && rc != GE_ENOTFOUND)
+		if (pn->id[0]) {
+			if ((rc = note_report(&par, &pwarned, h, pn, e->parent)) < 0 &&
+			    rc != GE_ENOTFOUND)
 				goto done;
 			if (par) {
 				if (ge_history_match(cur, par, h, e->parent, e->commit) == 0)
 					e->compared = 1;
 				else
 					ge_error_clear();
-				if (i + 1 < out->n)
+				if (i + 1 < out->n) {
 					par_of = out->v[i + 1].commit;
+					par_warned = pwarned;
+				}
 			}
 		}
 		if ((rc = entry_fill(e, cur)) < 0)
@@ -420,16 +749,25 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 			rc = ge_error_set(GE_ENOMEM, "out of memory");
 			goto done;
 		}
+		if (cache && !warned && cn->state == 1)
+			tmpl_set(&tp, e, &cn->text, cur->module);
 		if (cache && path.len)
-			cache_write(ge_buf_cstr(&path), e, cur->module, note, pnote);
+			cache_write(ge_buf_cstr(&path), e, cur->module, cn->id, pn->id, &dir_made);
 		ge_report_free(cur);
 		cur = NULL;
 	}
 	rc = 0;
 done:
+	prefetch_join(&pf);
 	ge_report_free(cur);
 	ge_report_free(par);
 	ge_buf_release(&path);
+	for (i = 0; notes && i <= out->n; i++)
+		ge_buf_release(&notes[i].text);
+	free(notes);
+	ge_git_notes_free(nt);
+	tmpl_clear(&tp);
+	ge_buf_release(&tp.text);
 	if (rc < 0)
 		ge_log_release(out);
 	return rc;
@@ -467,6 +805,18 @@ static void iso_date(char out[32], int64_t t)
 		snprintf(out, 32, "1970-01-01T00:00:00Z");
 }
 
+/* n in decimal: one per package and commit, where a printf showed (two passes each). */
+static int put_count(ge_buf *out, size_t n)
+{
+	char d[24];
+	size_t i = sizeof(d);
+	do {
+		d[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	return ge_buf_put(out, d + i, sizeof(d) - i);
+}
+
 /* One commit as log-1.json's object (without the members of a note when it has none). */
 static int entry_json(ge_buf *out, const ge_log_entry *e)
 {
@@ -497,7 +847,9 @@ static int entry_json(ge_buf *out, const ge_log_entry *e)
 	for (k = 0; k < e->npkgs; k++) {
 		rc |= ge_buf_puts(out, k ? ", {\"package\": " : "{\"package\": ");
 		rc |= ge_buf_put_json(out, e->pkgs[k].package);
-		rc |= ge_buf_printf(out, ", \"heap\": %zu}", e->pkgs[k].heap);
+		rc |= ge_buf_puts(out, ", \"heap\": ");
+		rc |= put_count(out, e->pkgs[k].heap);
+		rc |= ge_buf_putc(out, '}');
 	}
 	rc |= ge_buf_puts(out, "],\n     \"top_new\": [");
 	for (k = 0; k < e->ntop; k++) {

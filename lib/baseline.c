@@ -68,13 +68,16 @@ static int mkdir_parent(const char *path)
 	return rc;
 }
 
+/* Rendered straight into the temp file (streamed), renamed into place once whole. */
 int ge_baseline_write(const char *path, const ge_report *r)
 {
-	ge_buf b = GE_BUF_INIT;
+	ge_out o;
 	int rc;
-	if ((rc = ge_baseline_render(&b, r)) == 0 && (rc = mkdir_parent(path)) == 0)
-		rc = ge_file_write_atomic(path, b.ptr, b.len, 0644);
-	ge_buf_release(&b);
+	memset(&o, 0, sizeof(o));
+	if ((rc = mkdir_parent(path)) == 0 && (rc = ge_out_open(&o, path, NULL, 0644, 0)) == 0 &&
+	    (rc = ge_baseline_render(&o.buf, r)) == 0 && (rc = ge_out_finish(&o)) == 0)
+		rc = ge_out_commit(&o);
+	ge_out_abort(&o);
 	return rc;
 }
 
@@ -85,10 +88,11 @@ int ge_baseline_load(ge_report **out, const char *path)
 	*out = NULL;
 	rc = ge_file_read_bounded(&b, path, GE_BASELINE_MAX_BYTES);
 	if (rc == GE_ENOTFOUND)
-		rc = ge_error_set(GE_ENOTFOUND,
-				  "cannot read baseline '%s': no such file (create it with 'goescape "
-				  "baseline')",
-				  path);
+		rc = ge_error_set(
+		    GE_ENOTFOUND,
+		    "cannot read baseline '%s': no such file (create it with 'goescape "
+		    "baseline')",
+		    path);
 	else if (rc == 0)
 		rc = ge_report_from_json(out, b.ptr, b.len, path);
 	ge_buf_release(&b);

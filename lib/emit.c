@@ -19,7 +19,8 @@ int ge_format_parse(ge_format *out, const char *s)
 			*out = (ge_format)i;
 			return 0;
 		}
-	return ge_error_set(GE_EUSAGE, "unknown format '%s' (want text, json, sarif, github or markdown)", s);
+	return ge_error_set(GE_EUSAGE,
+	                    "unknown format '%s' (want text, json, sarif, github or markdown)", s);
 }
 
 #define C(o, code) ((o)->color ? "\033[" code "m" : "")
@@ -53,13 +54,13 @@ static int text_grouped(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 		const ge_diag *d = &r->diags[i];
 		if (d->file != file) {
 			rc |= ge_buf_printf(out, "%s%s%s%s\n", file ? "\n" : "", C(o, "1"), d->file,
-					    C(o, "0"));
+			                    C(o, "0"));
 			file = d->file;
 			func = NULL;
 		}
 		if (d->function != func) {
 			rc |= ge_buf_printf(out, "  %s%s%s\n", C(o, "36"), fn_label(d->function),
-					    C(o, "0"));
+			                    C(o, "0"));
 			func = d->function;
 		}
 		rc |= ge_buf_printf(out, "    %u:%u\t%s%-7s%s  %s%s%s", d->line, d->column,
@@ -67,7 +68,8 @@ static int text_grouped(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 		                    : d->status == GE_STATUS_NEW ? C(o, "31")
 		                                                 : C(o, "33"),
 		                    ge_kind_name(d->kind), C(o, "0"), d->message,
-		                    d->inlined_from ? " via " : "", d->inlined_from ? d->inlined_from : "");
+		                    d->inlined_from ? " via " : "",
+		                    d->inlined_from ? d->inlined_from : "");
 		rc |= put_count(out, d);
 		if (d->status == GE_STATUS_NEW)
 			rc |= ge_buf_puts(out, "  (new)");
@@ -91,14 +93,14 @@ static int text_summary(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 		                     s.heap);
 	if (o->only_new)
 		return ge_buf_printf(out, "%s%zu new heap escape%s%s, %zu fixed (of %zu in all)\n",
-				     s.new_ ? C(o, "1;31") : C(o, "1;32"), s.new_,
-				     s.new_ == 1 ? "" : "s", C(o, "0"), s.fixed, s.heap);
+		                     s.new_ ? C(o, "1;31") : C(o, "1;32"), s.new_,
+		                     s.new_ == 1 ? "" : "s", C(o, "0"), s.fixed, s.heap);
 	return ge_buf_printf(out,
-			     "%s%zu heap escape%s%s (%zu moved to heap, %zu escapes) in %zu "
-			     "package%s; %zu leaking param%s\n",
-			     C(o, "1"), s.heap, s.heap == 1 ? "" : "s", C(o, "0"), s.moved,
-			     s.escapes, s.packages, s.packages == 1 ? "" : "s", s.leaks,
-			     s.leaks == 1 ? "" : "s");
+	                     "%s%zu heap escape%s%s (%zu moved to heap, %zu escapes) in %zu "
+	                     "package%s; %zu leaking param%s\n",
+	                     C(o, "1"), s.heap, s.heap == 1 ? "" : "s", C(o, "0"), s.moved,
+	                     s.escapes, s.packages, s.packages == 1 ? "" : "s", s.leaks,
+	                     s.leaks == 1 ? "" : "s");
 }
 
 static int text_new(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
@@ -111,7 +113,8 @@ static int text_new(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 			continue;
 		rc = ge_buf_printf(out, "%s%s:%u:%u:%s %s: %s%s%s", C(o, "1"), d->file, d->line,
 		                   d->column, C(o, "0"), fn_label(d->function), d->message,
-		                   d->inlined_from ? " via " : "", d->inlined_from ? d->inlined_from : "");
+		                   d->inlined_from ? " via " : "",
+		                   d->inlined_from ? d->inlined_from : "");
 		rc |= put_count(out, d);
 		rc |= ge_buf_putc(out, '\n');
 	}
@@ -169,8 +172,9 @@ static int github(ge_buf *out, const ge_report *r, const char *prefix, const ge_
 		ge_buf title = GE_BUF_INIT;
 		if (!ge_kind_is_heap(d->kind) || (any_status && d->status != GE_STATUS_NEW))
 			continue;
-		rc |= ge_buf_printf(&title, "%s in %s", d->kind == GE_KIND_MOVED ? "moved to heap" : "escapes to heap",
-				    fn_label(d->function));
+		rc |= ge_buf_printf(&title, "%s in %s",
+		                    d->kind == GE_KIND_MOVED ? "moved to heap" : "escapes to heap",
+		                    fn_label(d->function));
 		rc |= ge_buf_puts(out, any_status ? "::error file=" : "::warning file=");
 		if (prefix)
 			rc |= gh_escape(out, prefix, 1);
@@ -429,7 +433,7 @@ int ge_emit_build_summary(ge_buf *out, const ge_report *r)
 	ge_summary s;
 	ge_report_summary(r, &s);
 	return ge_buf_printf(out, "goescape: %zu heap escape%s in %zu package%s", s.heap,
-			     s.heap == 1 ? "" : "s", s.packages, s.packages == 1 ? "" : "s");
+	                     s.heap == 1 ? "" : "s", s.packages, s.packages == 1 ? "" : "s");
 }
 
 int ge_emit_refusal(ge_buf *out, const ge_report *r, const char *ref, const char *base,
@@ -479,44 +483,83 @@ int ge_emit_color(int *out, const char *mode, const char *no_color, const char *
 	return 0;
 }
 
-/* See emit.h: render all, then write the files all or none. */
+/*
+ * Whether ge_emit streams fmt with o: every renderer whose output grows
+ * with the report and that only ever reopens its last few bytes (see
+ * GE_BUF_KEEP_BYTES).  SARIF (bounded; measured whole under gzip, merged
+ * with assertions as a tree) and markdown (bounded, a lead inserted) are
+ * rendered whole, as before.
+ */
+static int emit_streams(ge_format fmt)
+{
+	return fmt == GE_FMT_JSON || fmt == GE_FMT_TEXT || fmt == GE_FMT_GITHUB;
+}
+
+/*
+ * See emit.h: each file output rendered straight into a temp file beside
+ * its target (streamed, so a report of any size holds about a megabyte of
+ * each rendering), then the files renamed into place, all or none; the
+ * standard output rendered last, once the files are in place.
+ */
 int ge_emit_outputs(ge_buf *to_stdout, const ge_report *r, const ge_emit_output *v, size_t n,
                     const ge_emit_opts *o)
 {
-	ge_buf *b = NULL;
+	ge_out *f = NULL;
+	ge_format *fmt = NULL;
 	ge_stage st = GE_STAGE_INIT;
 	ge_emit_opts eo = *o;
 	size_t i, nfiles = 0;
 	int rc = 0;
-	if (n && !(b = calloc(n, sizeof(*b))))
-		return ge_error_set(GE_ENOMEM, "out of memory");
+	if (n && (!(f = calloc(n, sizeof(*f))) || !(fmt = calloc(n, sizeof(*fmt))))) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
 	for (i = 0; i < n && rc == 0; i++) {
-		ge_format fmt = GE_FMT_TEXT;
-		if (v[i].format && (rc = ge_format_parse(&fmt, v[i].format)) < 0)
-			break;
-		eo.color = v[i].color;
-		rc = ge_emit(&b[i], r, fmt, &eo);
+		fmt[i] = GE_FMT_TEXT;
+		if (v[i].format)
+			rc = ge_format_parse(&fmt[i], v[i].format);
 		nfiles += v[i].file != NULL;
 	}
-	if (rc == 0 && nfiles == 1 && n == 1) {
-		rc = ge_file_write_atomic(v[0].file, ge_buf_cstr(&b[0]), b[0].len, 0644);
+	for (i = 0; i < n && rc == 0; i++) {
+		ge_buf whole = GE_BUF_INIT;
+		if (!v[i].file)
+			continue;
+		/* One file: replaced atomically (a device written through); several: staged. */
+		if ((rc = ge_out_open(&f[i], v[i].file, NULL, 0644, nfiles > 1)) < 0)
+			break;
+		eo.color = v[i].color;
+		if (emit_streams(fmt[i])) {
+			rc = ge_emit(&f[i].buf, r, fmt[i], &eo);
+		} else if ((rc = ge_emit(&whole, r, fmt[i], &eo)) == 0 &&
+		           ge_buf_put(&f[i].buf, whole.ptr, whole.len) < 0) {
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+		}
+		ge_buf_release(&whole);
+		if (rc == 0)
+			rc = ge_out_finish(&f[i]);
+	}
+	if (rc == 0 && nfiles == 1) {
+		for (i = 0; i < n && rc == 0; i++)
+			if (v[i].file)
+				rc = ge_out_commit(&f[i]);
 	} else if (rc == 0 && nfiles) {
 		for (i = 0; i < n && rc == 0; i++)
 			if (v[i].file)
-				rc = ge_stage_add(&st, v[i].file, NULL, ge_buf_cstr(&b[i]),
-				                  b[i].len, 0644);
+				rc = ge_out_stage(&f[i], &st);
 		if (rc == 0)
 			rc = ge_stage_commit(&st);
 	}
 	for (i = 0; i < n && rc == 0; i++)
-		if (!v[i].file)
-			rc = ge_buf_put(to_stdout, ge_buf_cstr(&b[i]), b[i].len) < 0
-			         ? ge_error_set(GE_ENOMEM, "out of memory")
-			         : 0;
+		if (!v[i].file) {
+			eo.color = v[i].color;
+			rc = ge_emit(to_stdout, r, fmt[i], &eo);
+		}
+done:
 	ge_stage_abort(&st);
-	for (i = 0; i < n; i++)
-		ge_buf_release(&b[i]);
-	free(b);
+	for (i = 0; f && i < n; i++)
+		ge_out_abort(&f[i]);
+	free(f);
+	free(fmt);
 	return rc;
 }
 

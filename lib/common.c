@@ -493,8 +493,7 @@ int ge_file_open_stream(int *fd, const char *path)
 static void clean_stale_tmp(const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	char *dir =
-	    slash ? ge_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : ge_strdup(".");
+	char *dir = slash ? ge_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : ge_strdup(".");
 	const char *base = slash ? slash + 1 : path;
 	size_t blen = strlen(base), mlen = strlen(GE_TMP_MARK);
 	DIR *d;

@@ -46,21 +46,15 @@ struct ge_buf_sink;
 typedef struct ge_buf {
 	char *ptr;
 	size_t len;
-	size_t cap;               /* 0: ptr is ge_buf__empty (or NULL when zeroed), owned nothing */
-	size_t max;               /* bytes of content at most; 0: no bound */
+	size_t cap; /* 0: ptr is ge_buf__empty (or NULL when zeroed), owned nothing */
+	size_t max; /* bytes of content at most; 0: no bound */
 	struct ge_buf_sink *sink; /* NULL: everything stays in memory (see below) */
 } ge_buf;
 
 extern char ge_buf__empty[];
 
-#define GE_BUF_INIT                                                                                \
-	{                                                                                          \
-		.ptr = ge_buf__empty                                                               \
-	}
-#define GE_BUF_INIT_BOUNDED(n)                                                                     \
-	{                                                                                          \
-		.ptr = ge_buf__empty, .max = (n)                                                   \
-	}
+#define GE_BUF_INIT {.ptr = ge_buf__empty}
+#define GE_BUF_INIT_BOUNDED(n) {.ptr = ge_buf__empty, .max = (n)}
 
 /* Set b up empty, owning nothing, with bound max (0: none). */
 void ge_buf_init(ge_buf *b, size_t max);

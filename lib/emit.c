@@ -19,8 +19,7 @@ int ge_format_parse(ge_format *out, const char *s)
 			*out = (ge_format)i;
 			return 0;
 		}
-	return ge_error_set(GE_EUSAGE,
-	                    "unknown format '%s' (want text, json, sarif, github or markdown)", s);
+	return ge_error_set(GE_EUSAGE, "unknown format '%s' (want text, json, sarif, github or markdown)", s);
 }
 
 #define C(o, code) ((o)->color ? "\033[" code "m" : "")
@@ -54,13 +53,13 @@ static int text_grouped(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 		const ge_diag *d = &r->diags[i];
 		if (d->file != file) {
 			rc |= ge_buf_printf(out, "%s%s%s%s\n", file ? "\n" : "", C(o, "1"), d->file,
-			                    C(o, "0"));
+					    C(o, "0"));
 			file = d->file;
 			func = NULL;
 		}
 		if (d->function != func) {
 			rc |= ge_buf_printf(out, "  %s%s%s\n", C(o, "36"), fn_label(d->function),
-			                    C(o, "0"));
+					    C(o, "0"));
 			func = d->function;
 		}
 		rc |= ge_buf_printf(out, "    %u:%u\t%s%-7s%s  %s%s%s", d->line, d->column,
@@ -68,8 +67,7 @@ static int text_grouped(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 		                    : d->status == GE_STATUS_NEW ? C(o, "31")
 		                                                 : C(o, "33"),
 		                    ge_kind_name(d->kind), C(o, "0"), d->message,
-		                    d->inlined_from ? " via " : "",
-		                    d->inlined_from ? d->inlined_from : "");
+		                    d->inlined_from ? " via " : "", d->inlined_from ? d->inlined_from : "");
 		rc |= put_count(out, d);
 		if (d->status == GE_STATUS_NEW)
 			rc |= ge_buf_puts(out, "  (new)");
@@ -93,14 +91,14 @@ static int text_summary(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 		                     s.heap);
 	if (o->only_new)
 		return ge_buf_printf(out, "%s%zu new heap escape%s%s, %zu fixed (of %zu in all)\n",
-		                     s.new_ ? C(o, "1;31") : C(o, "1;32"), s.new_,
-		                     s.new_ == 1 ? "" : "s", C(o, "0"), s.fixed, s.heap);
+				     s.new_ ? C(o, "1;31") : C(o, "1;32"), s.new_,
+				     s.new_ == 1 ? "" : "s", C(o, "0"), s.fixed, s.heap);
 	return ge_buf_printf(out,
-	                     "%s%zu heap escape%s%s (%zu moved to heap, %zu escapes) in %zu "
-	                     "package%s; %zu leaking param%s\n",
-	                     C(o, "1"), s.heap, s.heap == 1 ? "" : "s", C(o, "0"), s.moved,
-	                     s.escapes, s.packages, s.packages == 1 ? "" : "s", s.leaks,
-	                     s.leaks == 1 ? "" : "s");
+			     "%s%zu heap escape%s%s (%zu moved to heap, %zu escapes) in %zu "
+			     "package%s; %zu leaking param%s\n",
+			     C(o, "1"), s.heap, s.heap == 1 ? "" : "s", C(o, "0"), s.moved,
+			     s.escapes, s.packages, s.packages == 1 ? "" : "s", s.leaks,
+			     s.leaks == 1 ? "" : "s");
 }
 
 static int text_new(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
@@ -113,8 +111,7 @@ static int text_new(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 			continue;
 		rc = ge_buf_printf(out, "%s%s:%u:%u:%s %s: %s%s%s", C(o, "1"), d->file, d->line,
 		                   d->column, C(o, "0"), fn_label(d->function), d->message,
-		                   d->inlined_from ? " via " : "",
-		                   d->inlined_from ? d->inlined_from : "");
+		                   d->inlined_from ? " via " : "", d->inlined_from ? d->inlined_from : "");
 		rc |= put_count(out, d);
 		rc |= ge_buf_putc(out, '\n');
 	}
@@ -172,9 +169,8 @@ static int github(ge_buf *out, const ge_report *r, const char *prefix, const ge_
 		ge_buf title = GE_BUF_INIT;
 		if (!ge_kind_is_heap(d->kind) || (any_status && d->status != GE_STATUS_NEW))
 			continue;
-		rc |= ge_buf_printf(&title, "%s in %s",
-		                    d->kind == GE_KIND_MOVED ? "moved to heap" : "escapes to heap",
-		                    fn_label(d->function));
+		rc |= ge_buf_printf(&title, "%s in %s", d->kind == GE_KIND_MOVED ? "moved to heap" : "escapes to heap",
+				    fn_label(d->function));
 		rc |= ge_buf_puts(out, any_status ? "::error file=" : "::warning file=");
 		if (prefix)
 			rc |= gh_escape(out, prefix, 1);
@@ -433,7 +429,7 @@ int ge_emit_build_summary(ge_buf *out, const ge_report *r)
 	ge_summary s;
 	ge_report_summary(r, &s);
 	return ge_buf_printf(out, "goescape: %zu heap escape%s in %zu package%s", s.heap,
-	                     s.heap == 1 ? "" : "s", s.packages, s.packages == 1 ? "" : "s");
+			     s.heap == 1 ? "" : "s", s.packages, s.packages == 1 ? "" : "s");
 }
 
 int ge_emit_refusal(ge_buf *out, const ge_report *r, const char *ref, const char *base,

@@ -97,8 +97,7 @@ const char *ge_report_intern(ge_report *r, const char *s, size_t len)
 		return NULL;
 	j = h & (a->nslots - 1);
 	while (a->slots[j]) {
-		if (a->hashes[j] == h && strncmp(a->slots[j], s, len) == 0 &&
-		    a->slots[j][len] == '\0')
+		if (a->hashes[j] == h && strncmp(a->slots[j], s, len) == 0 && a->slots[j][len] == '\0')
 			return a->slots[j];
 		j = (j + 1) & (a->nslots - 1);
 	}
@@ -158,8 +157,8 @@ static int set_str(char **dst, const char *s)
 	return 0;
 }
 
-int ge_report_set_meta(ge_report *r, const char *go_version, const char *module, const char *commit,
-                       int dirty)
+int ge_report_set_meta(ge_report *r, const char *go_version, const char *module,
+		       const char *commit, int dirty)
 {
 	if (set_str(&r->go_version, go_version) < 0 || set_str(&r->module, module) < 0 ||
 	    set_str(&r->commit, commit) < 0)
@@ -820,7 +819,7 @@ static int parse_diag(ge_diag *d, const cJSON *o, const char *name, size_t idx)
 	memset(d, 0, sizeof(*d));
 	if (!cJSON_IsObject(o))
 		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu is not an object", name,
-		                    idx + 1);
+				    idx + 1);
 	d->package = jstr(o, "package");
 	d->file = jstr(o, "file");
 	d->function = jstr(o, "function");
@@ -828,24 +827,24 @@ static int parse_diag(ge_diag *d, const cJSON *o, const char *name, size_t idx)
 	d->message = jstr(o, "message");
 	d->inlined_from = jstr(o, "inlined_from");
 	if ((field = missing_field(o)) != NULL)
-		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu lacks \"%s\"", name,
-		                    idx + 1, field);
+		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu lacks \"%s\"", name, idx + 1,
+				    field);
 	if (bad_position(line, 0) || bad_position(col, 1))
 		return ge_error_set(GE_EBADINPUT,
-		                    "'%s': diagnostic %zu has a \"%s\" that is not a whole number "
-		                    "from 0 to 1000000000",
-		                    name, idx + 1, bad_position(line, 0) ? "line" : "column");
+				    "'%s': diagnostic %zu has a \"%s\" that is not a whole number "
+				    "from 0 to 1000000000",
+				    name, idx + 1, bad_position(line, 0) ? "line" : "column");
 	if (!d->file[0])
-		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu has an empty \"file\"",
-		                    name, idx + 1);
+		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu has an empty \"file\"", name,
+				    idx + 1);
 	if (ge_kind_parse(&d->kind, kind) < 0)
-		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu has unknown kind '%s'",
-		                    name, idx + 1, ge_quoted(q, kind));
+		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu has unknown kind '%s'", name,
+				    idx + 1, ge_quoted(q, kind));
 	if (d->file[0] == '/' || strncmp(d->file, "../", 3) == 0 || strstr(d->file, "/../") ||
 	    strcmp(d->file, "..") == 0)
 		return ge_error_set(GE_EBADINPUT,
-		                    "'%s': diagnostic %zu names a file outside the module: '%s'",
-		                    name, idx + 1, ge_quoted(q, d->file));
+				    "'%s': diagnostic %zu names a file outside the module: '%s'",
+				    name, idx + 1, ge_quoted(q, d->file));
 	d->line = (uint32_t)line->valuedouble;
 	d->column = col ? (uint32_t)col->valuedouble : 0;
 	if (!d->package)
@@ -874,7 +873,7 @@ static int parse_config(ge_report *r, const cJSON *root, const char *name)
 		return 0;
 	if (!cJSON_IsObject(c) || !canon || !hash || ge_goconfig_parse(&r->config, canon, hash) < 0)
 		return ge_error_set(GE_EBADINPUT, "'%s': \"config\" is not a build configuration",
-		                    name);
+				    name);
 	return 0;
 }
 
@@ -894,49 +893,47 @@ static int from_json_tree(ge_report **out, const char *json, size_t len, const c
 	root = cJSON_ParseWithLengthOpts(json, len, &err, 0);
 	if (!root) {
 		rc = ge_error_set(GE_EBADINPUT, "'%s': invalid JSON at byte %zu", name,
-		                  err ? (size_t)(err - json) : (size_t)0);
+				  err ? (size_t)(err - json) : (size_t)0);
 		goto done;
 	}
 	/* One document: after it only whitespace (a file cut and pasted twice is not one). */
 	if (err) {
 		size_t at = (size_t)(err - json);
 		while (at < len && (json[at] == ' ' || json[at] == '\t' || json[at] == '\n' ||
-		                    json[at] == '\r'))
+				    json[at] == '\r'))
 			at++;
 		if (at < len) {
 			rc = ge_error_set(GE_EBADINPUT,
-			                  "'%s': data after the JSON document at byte %zu", name,
-			                  at);
+					  "'%s': data after the JSON document at byte %zu", name, at);
 			goto done;
 		}
 	}
 	schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
 	if (!cJSON_IsObject(root) || !cJSON_IsString(schema)) {
-		rc =
-		    ge_error_set(GE_EBADINPUT, "'%s': not a goescape report (no \"schema\")", name);
+		rc = ge_error_set(GE_EBADINPUT, "'%s': not a goescape report (no \"schema\")", name);
 		goto done;
 	}
 	if (strncmp(schema->valuestring, "goescape-report/", 16) != 0 &&
 	    strncmp(schema->valuestring, "goescape-baseline/", 18) != 0) {
 		char q[GE_QUOTE_BUF];
 		rc = ge_error_set(GE_EBADINPUT, "'%s': unknown schema '%s'", name,
-		                  ge_quoted(q, schema->valuestring));
+				  ge_quoted(q, schema->valuestring));
 		goto done;
 	}
 	if (strcmp(schema->valuestring, "goescape-report/1") != 0 &&
 	    strcmp(schema->valuestring, "goescape-baseline/1") != 0) {
 		char q[GE_QUOTE_BUF];
 		rc = ge_error_set(GE_EBADINPUT,
-		                  "'%s': schema '%s' is newer than this goescape understands; "
-		                  "upgrade goescape",
-		                  name, ge_quoted(q, schema->valuestring));
+				  "'%s': schema '%s' is newer than this goescape understands; "
+				  "upgrade goescape",
+				  name, ge_quoted(q, schema->valuestring));
 		goto done;
 	}
 	if ((rc = ge_report_new(&r)) < 0)
 		goto done;
-	if ((rc = ge_report_set_meta(
-	         r, jstr(root, "go"), jstr(root, "module"), jstr(root, "commit"),
-	         cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "dirty")))) < 0)
+	if ((rc = ge_report_set_meta(r, jstr(root, "go"), jstr(root, "module"),
+				     jstr(root, "commit"),
+				     cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "dirty")))) < 0)
 		goto done;
 	r->counted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "counts"));
 	if ((rc = parse_config(r, root, name)) < 0)

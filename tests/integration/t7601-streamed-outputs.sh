@@ -44,6 +44,14 @@ test_expect_success 'baseline -o: streamed too, the same bytes' '
 	grep -c "^{\"file\":\"p/p.go\"" b.json >n && test "$(cat n)" = 200000
 '
 
+test_expect_success 'standard output streams too; a write error there is one line, exit 2' '
+	(cd m && d=$(over_small "$GOESCAPE_BIN" report --input ../m.txt --format json | tail -1) &&
+		size=$(($(wc -c <../one.json) / 1024)) && echo "$d KiB more, for $size KiB" &&
+		test "$d" -le $((size / 8)) &&
+		test_expect_code 2 "$GOESCAPE_BIN" report --input ../m.txt >/dev/full 2>../err) &&
+	one_line err && grep -q "cannot write to standard output: No space left" err
+'
+
 test_expect_success 'killed midway: the old file stays whole, the next run removes the temp' '
 	echo old >k.json && cp k.json k.before &&
 	{ (cd m && exec "$GOESCAPE_BIN" report --input ../m.txt --format json -o ../k.json) & } &&

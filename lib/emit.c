@@ -520,8 +520,9 @@ int ge_emit_outputs(ge_buf *to_stdout, const ge_report *r, const ge_emit_output 
 		ge_buf whole = GE_BUF_INIT;
 		if (!v[i].file)
 			continue;
-		/* One file: replaced atomically (a device written through); several: staged. */
-		if ((rc = ge_out_open(&f[i], v[i].file, NULL, 0644, nfiles > 1)) < 0)
+		/* One output, to a file: replaced atomically (a device written
+		   through); with others, staged (and a regular file), as before. */
+		if ((rc = ge_out_open(&f[i], v[i].file, NULL, 0644, n > 1)) < 0)
 			break;
 		eo.color = v[i].color;
 		if (emit_streams(fmt[i])) {
@@ -534,7 +535,7 @@ int ge_emit_outputs(ge_buf *to_stdout, const ge_report *r, const ge_emit_output 
 		if (rc == 0)
 			rc = ge_out_finish(&f[i]);
 	}
-	if (rc == 0 && nfiles == 1) {
+	if (rc == 0 && nfiles == 1 && n == 1) {
 		for (i = 0; i < n && rc == 0; i++)
 			if (v[i].file)
 				rc = ge_out_commit(&f[i]);

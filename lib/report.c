@@ -1516,6 +1516,7 @@ typedef struct cwin {
 /* Drop the window's first drop bytes, then read a chunk: CW_MORE, CW_EOF, STREAM_DECLINE or < 0. */
 static int cw_more(cwin *c, size_t drop)
 {
+	size_t want;
 	ssize_t n;
 	if (drop) {
 		memmove(c->w.ptr, c->w.ptr + drop, c->w.len - drop);
@@ -1526,10 +1527,13 @@ static int cw_more(cwin *c, size_t drop)
 		return CW_EOF;
 	if (c->w.len > c->value_max)
 		return STREAM_DECLINE;
-	if (ge_buf_grow(&c->w, c->chunk) < 0)
+	/* A step longer than a chunk: read as much again as there is, so a long
+	   one is scanned a few times, not once per chunk. */
+	want = c->w.len > c->chunk ? c->w.len : c->chunk;
+	if (ge_buf_grow(&c->w, want) < 0)
 		return GE_ENOMEM;
 	do
-		n = read(c->fd, c->w.ptr + c->w.len, c->chunk);
+		n = read(c->fd, c->w.ptr + c->w.len, want);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return ge_error_errno(GE_ERROR, "cannot read '%s'", c->name);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static int put_entry(ge_buf *b, const ge_diag *d)
 {
@@ -68,29 +69,61 @@ static int mkdir_parent(const char *path)
 	return rc;
 }
 
+/* Rendered straight into the temp file (streamed), renamed into place once whole. */
 int ge_baseline_write(const char *path, const ge_report *r)
 {
-	ge_buf b = GE_BUF_INIT;
+	ge_out o;
 	int rc;
-	if ((rc = ge_baseline_render(&b, r)) == 0 && (rc = mkdir_parent(path)) == 0)
-		rc = ge_file_write_atomic(path, b.ptr, b.len, 0644);
+	memset(&o, 0, sizeof(o));
+	if ((rc = mkdir_parent(path)) == 0 && (rc = ge_out_open(&o, path, NULL, 0644, 0)) == 0 &&
+	    (rc = ge_baseline_render(&o.buf, r)) == 0 && (rc = ge_out_finish(&o)) == 0)
+		rc = ge_out_commit(&o);
+	ge_out_abort(&o);
+	return rc;
+}
+
+static int not_found(const char *path)
+{
+	return ge_error_set(GE_ENOTFOUND,
+	                    "cannot read baseline '%s': no such file (create it with 'goescape "
+	                    "baseline')",
+	                    path);
+}
+
+/*
+ * Read in pieces by the streaming reader; when it declines, the file is
+ * read whole (within tree_max, the old bound, and its message past it) by
+ * ge_report_from_json, whose whole-tree reader gives the message.
+ */
+int ge_baseline_load_limits(ge_report **out, const char *path, const ge_baseline_limits *lim)
+{
+	ge_json_chunks jc = {0};
+	ge_buf b = GE_BUF_INIT;
+	size_t size = 0, tree_max = lim && lim->tree_max ? lim->tree_max : GE_BASELINE_MAX_BYTES;
+	int fd = -1, rc;
+	*out = NULL;
+	jc.chunk = lim ? lim->chunk : 0;
+	jc.value_max = lim ? lim->value_max : 0;
+	jc.file_max = lim && lim->file_max ? lim->file_max : GE_BASELINE_STREAM_MAX_BYTES;
+	rc = ge_file_open_bounded(&fd, &size, path, jc.file_max);
+	if (rc == GE_ENOTFOUND)
+		return not_found(path);
+	if (rc < 0)
+		return rc;
+	rc = ge_report_from_json_fd(out, fd, path, &jc);
+	close(fd);
+	if (rc != 1)
+		return rc;
+	rc = ge_file_read_bounded(&b, path, tree_max);
+	if (rc == GE_ENOTFOUND)
+		rc = not_found(path);
+	else if (rc == 0)
+		rc = ge_report_from_json(out, b.ptr, b.len, path);
 	ge_buf_release(&b);
 	return rc;
 }
 
 int ge_baseline_load(ge_report **out, const char *path)
 {
-	ge_buf b = GE_BUF_INIT;
-	int rc;
-	*out = NULL;
-	rc = ge_file_read_bounded(&b, path, GE_BASELINE_MAX_BYTES);
-	if (rc == GE_ENOTFOUND)
-		rc = ge_error_set(GE_ENOTFOUND,
-				  "cannot read baseline '%s': no such file (create it with 'goescape "
-				  "baseline')",
-				  path);
-	else if (rc == 0)
-		rc = ge_report_from_json(out, b.ptr, b.len, path);
-	ge_buf_release(&b);
-	return rc;
+	return ge_baseline_load_limits(out, path, NULL);
 }

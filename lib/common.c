@@ -64,11 +64,49 @@ void ge_buf_init(ge_buf *b, size_t max)
 	b->max = max;
 }
 
+/*
+ * Write b's first n bytes to its sink and drop them (see common.h): after a
+ * failed write the bytes are dropped all the same and sink->err kept.
+ */
+static void sink_write(ge_buf *b, size_t n)
+{
+	ge_buf_sink *k = b->sink;
+	size_t off = 0;
+	while (off < n && !k->err) {
+		ssize_t w = write(k->fd, b->ptr + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			k->err = errno ? errno : EIO;
+		else
+			off += (size_t)w;
+	}
+	k->flushed += n;
+	memmove(b->ptr, b->ptr + n, b->len - n);
+	b->len -= n;
+	b->ptr[b->len] = '\0';
+}
+
+int ge_buf_flush(ge_buf *b, const char *name)
+{
+	if (!b->sink)
+		return 0;
+	if (b->len)
+		sink_write(b, b->len);
+	if (b->sink->err) {
+		errno = b->sink->err;
+		return ge_error_errno(GE_ERROR, "cannot write '%s'", name);
+	}
+	return 0;
+}
+
 int ge_buf_grow(ge_buf *b, size_t extra)
 {
 	size_t need, cap;
 	char *p;
 	assert(b);
+	if (b->sink && b->len >= GE_BUF_FLUSH_BYTES)
+		sink_write(b, b->len - GE_BUF_KEEP_BYTES);
 	if (extra > SIZE_MAX - b->len - 1)
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	if (b->max && extra > b->max - (b->len < b->max ? b->len : b->max))
@@ -308,6 +346,49 @@ static int too_big(const char *path, size_t limit)
 	char t[64];
 	return ge_error_set(GE_EBADINPUT, "cannot read '%s': larger than the limit of %s", path,
 	                    ge_size_text(t, sizeof(t), limit));
+}
+
+int ge_file_too_big(const char *path, size_t limit)
+{
+	return too_big(path, limit);
+}
+
+int ge_file_open_bounded(int *out, size_t *size, const char *path, size_t limit)
+{
+	struct stat st;
+	int fd;
+	*out = -1;
+	*size = 0;
+	/* As ge_file_read_bounded: stat first, the descriptor checked again. */
+	if (stat(path, &st) < 0)
+		return ge_error_errno(errno == ENOENT ? GE_ENOTFOUND : GE_ERROR, "cannot read '%s'",
+		                      path);
+	if (!S_ISREG(st.st_mode))
+		return ge_error_set(GE_EBADINPUT, "cannot read '%s': %s, not a regular file", path,
+		                    file_kind(st.st_mode));
+	if ((uintmax_t)st.st_size > (uintmax_t)limit)
+		return too_big(path, limit);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return ge_error_errno(errno == ENOENT ? GE_ENOTFOUND : GE_ERROR, "cannot read '%s'",
+		                      path);
+	if (fstat(fd, &st) < 0) {
+		int rc = ge_error_errno(GE_ERROR, "cannot read '%s'", path);
+		close(fd);
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return ge_error_set(GE_EBADINPUT, "cannot read '%s': %s, not a regular file", path,
+		                    file_kind(st.st_mode));
+	}
+	if ((uintmax_t)st.st_size > (uintmax_t)limit) {
+		close(fd);
+		return too_big(path, limit);
+	}
+	*out = fd;
+	*size = (size_t)st.st_size;
+	return 0;
 }
 
 int ge_file_read_bounded(ge_buf *out, const char *path, size_t limit)
@@ -729,6 +810,135 @@ void ge_stage_abort(ge_stage *s)
 	free(s->e);
 	s->e = NULL;
 	s->n = 0;
+}
+
+/* ge_stage_add's test that path can be replaced at all (see there). */
+static int stage_check(const char *path, const char *name)
+{
+	struct stat st;
+	int fd;
+	if (lstat(path, &st) == 0) {
+		if (!S_ISREG(st.st_mode))
+			return ge_error_set(GE_ERROR, "cannot write '%s': not a regular file",
+			                    name);
+		fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return ge_error_errno(GE_ERROR, "cannot write '%s'", name);
+		close(fd);
+	}
+	return 0;
+}
+
+int ge_out_open(ge_out *o, const char *path, const char *name, int mode, int staged)
+{
+	ge_buf tmp = GE_BUF_INIT;
+	struct stat st;
+	int rc, fd = -1;
+	assert(o && path);
+	memset(o, 0, sizeof(*o));
+	ge_buf_init(&o->buf, 0);
+	o->sink.fd = -1;
+	if (!name)
+		name = path;
+	if (!(o->path = ge_strdup(path)) || !(o->name = ge_strdup(name)))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	if (staged && (rc = stage_check(path, name)) < 0)
+		return rc;
+	/* ge_file_write_atomic's devices and pipes, written through. */
+	if (!staged && lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) &&
+	    (!S_ISLNK(st.st_mode) || (is_device_path(path) && stat(path, &st) == 0))) {
+		int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY;
+		if (S_ISREG(st.st_mode))
+			flags |= O_APPEND; /* /dev/stdout redirected to a file */
+		if ((fd = open(path, flags)) < 0)
+			return ge_error_errno(GE_ERROR, "cannot write '%s'", path);
+	} else {
+		clean_stale_tmp(path);
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+			mode = (int)(st.st_mode & 07777);
+		if ((rc = tmp_create(&fd, &tmp, path, name, 0600)) < 0) {
+			ge_buf_release(&tmp);
+			return rc;
+		}
+		if (!(o->tmp = ge_buf_detach(&tmp))) {
+			close(fd);
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		}
+	}
+	o->mode = mode;
+	o->sink.fd = fd;
+	o->buf.sink = &o->sink;
+	return 0;
+}
+
+int ge_out_finish(ge_out *o)
+{
+	int rc;
+	if (o->sink.fd < 0)
+		return ge_error_set(GE_ERROR, "cannot write '%s'", o->name);
+	rc = ge_buf_flush(&o->buf, o->name);
+	if (rc == 0 && o->tmp && (fchmod(o->sink.fd, (mode_t)o->mode) < 0 || fsync(o->sink.fd) < 0))
+		rc = ge_error_errno(GE_ERROR, "cannot write '%s'", o->name);
+	if (close(o->sink.fd) < 0 && rc == 0)
+		rc = ge_error_errno(GE_ERROR, "cannot write '%s'", o->name);
+	o->sink.fd = -1;
+	o->buf.sink = NULL;
+	ge_buf_release(&o->buf);
+	if (rc < 0 && o->tmp) {
+		unlink(o->tmp);
+		free(o->tmp);
+		o->tmp = NULL;
+	}
+	return rc;
+}
+
+int ge_out_commit(ge_out *o)
+{
+	int rc = 0;
+	if (!o->tmp)
+		return 0; /* written through */
+	if (rename(o->tmp, o->path) < 0) {
+		rc = ge_error_errno(GE_ERROR, "cannot write '%s'", o->name);
+		unlink(o->tmp);
+	} else {
+		sync_parent(o->path);
+	}
+	free(o->tmp);
+	o->tmp = NULL;
+	return rc;
+}
+
+int ge_out_stage(ge_out *o, ge_stage *s)
+{
+	ge_stage_entry *e;
+	if (!o->tmp)
+		return ge_error_set(GE_ERROR, "cannot write '%s': not a regular file", o->name);
+	if (!(e = realloc(s->e, (s->n + 1) * sizeof(*e))))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	s->e = e;
+	e = &s->e[s->n++];
+	e->tmp = o->tmp;
+	e->path = o->path;
+	e->name = o->name;
+	o->tmp = o->path = o->name = NULL;
+	return 0;
+}
+
+void ge_out_abort(ge_out *o)
+{
+	if (!o)
+		return;
+	if (o->buf.sink && o->sink.fd >= 0)
+		close(o->sink.fd); /* open and not finished (a zeroed ge_out owns no fd) */
+	o->sink.fd = -1;
+	o->buf.sink = NULL;
+	ge_buf_release(&o->buf);
+	if (o->tmp)
+		unlink(o->tmp);
+	free(o->tmp);
+	free(o->path);
+	free(o->name);
+	o->tmp = o->path = o->name = NULL;
 }
 
 /*

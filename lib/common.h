@@ -41,11 +41,14 @@ void ge_error_clear(void);
  * outlives ge_buf_release(), ge_buf_clear() and ge_buf_detach().
  * Appending functions return 0, GE_ENOMEM or GE_ETOOBIG.
  */
+struct ge_buf_sink;
+
 typedef struct ge_buf {
 	char *ptr;
 	size_t len;
 	size_t cap; /* 0: ptr is ge_buf__empty (or NULL when zeroed), owned nothing */
 	size_t max; /* bytes of content at most; 0: no bound */
+	struct ge_buf_sink *sink; /* NULL: everything stays in memory (see below) */
 } ge_buf;
 
 extern char ge_buf__empty[];
@@ -72,6 +75,29 @@ void ge_buf_release(ge_buf *b);
 char *ge_buf_detach(ge_buf *b);
 /* b->ptr; "" for a zeroed buffer.  New code reads b->ptr. */
 const char *ge_buf_cstr(const ge_buf *b);
+
+/*
+ * A streaming buffer: with sink set, an append that finds the buffer
+ * holding GE_BUF_FLUSH_BYTES or more first writes all but its last
+ * GE_BUF_KEEP_BYTES to sink->fd, so a renderer that appends a report of any
+ * size holds about a megabyte of it.  What a renderer may still do to what
+ * it appended: drop or rewrite its last GE_BUF_KEEP_BYTES bytes (a closing
+ * "}" reopened), never read or truncate further back; ptr and len are
+ * only the unwritten tail.  A write that fails is kept in sink->err (the
+ * first errno) and every later byte is dropped, so renderers need no new
+ * error path: whoever set the sink up reads err after ge_buf_flush().
+ * sink->flushed counts the bytes written.
+ */
+#define GE_BUF_FLUSH_BYTES ((size_t)1024 * 1024)
+#define GE_BUF_KEEP_BYTES  64
+typedef struct ge_buf_sink {
+	int fd;
+	int err;
+	unsigned long long flushed;
+} ge_buf_sink;
+
+/* Write all of b to its sink (none: nothing to do).  0, or GE_ERROR naming name. */
+int ge_buf_flush(ge_buf *b, const char *name);
 
 /*
  * Decode one code point from s (n > 0 bytes) as the WHATWG decoder does
@@ -181,6 +207,42 @@ int ge_stage_add(ge_stage *s, const char *path, const char *name, const char *da
                  int mode);
 int ge_stage_commit(ge_stage *s);
 void ge_stage_abort(ge_stage *s);
+
+/*
+ * A streamed write of one file: ge_out_open creates the temp beside path
+ * (GE_TMP_MARK) and sets o->buf up streaming into it; the caller renders
+ * into o->buf; ge_out_finish writes the rest, sets the mode (the target's,
+ * or mode for a new file) and fsyncs; then ge_out_commit renames it over
+ * path (one file, as ge_file_write_atomic), or ge_out_stage hands it to a
+ * ge_stage whose ge_stage_commit renames several all or none.  Until then
+ * path is untouched; ge_out_abort (always safe, also after the others)
+ * removes the temp and frees everything.  A device or a /dev, /proc
+ * symlink (/dev/stdout) is written through, as ge_file_write_atomic does,
+ * unless staged: staged targets are checked as ge_stage_add checks them.
+ * The ge_out must not move while it is open (its buf points at it).
+ */
+typedef struct ge_out {
+	ge_buf buf;
+	ge_buf_sink sink;
+	char *path, *tmp, *name;
+	int mode;
+} ge_out;
+
+int ge_out_open(ge_out *o, const char *path, const char *name, int mode, int staged);
+int ge_out_finish(ge_out *o);
+int ge_out_commit(ge_out *o);
+int ge_out_stage(ge_out *o, ge_stage *s);
+void ge_out_abort(ge_out *o);
+
+/*
+ * Open a file the repository controls for reading in pieces, with the
+ * checks and messages of ge_file_read_bounded (regular file only, at most
+ * limit bytes by its size, never blocking).  *fd is the descriptor (the
+ * caller closes it), *size the file's size then.
+ */
+int ge_file_open_bounded(int *fd, size_t *size, const char *path, size_t limit);
+/* ge_file_read_bounded's message for a file over limit (GE_EBADINPUT). */
+int ge_file_too_big(const char *path, size_t limit);
 
 /*
  * Check that path, a file the repository decides (a configured baseline,

@@ -479,44 +479,84 @@ int ge_emit_color(int *out, const char *mode, const char *no_color, const char *
 	return 0;
 }
 
-/* See emit.h: render all, then write the files all or none. */
+/*
+ * Whether ge_emit streams fmt with o: every renderer whose output grows
+ * with the report and that only ever reopens its last few bytes (see
+ * GE_BUF_KEEP_BYTES).  SARIF (bounded; measured whole under gzip, merged
+ * with assertions as a tree) and markdown (bounded, a lead inserted) are
+ * rendered whole, as before.
+ */
+static int emit_streams(ge_format fmt)
+{
+	return fmt == GE_FMT_JSON || fmt == GE_FMT_TEXT || fmt == GE_FMT_GITHUB;
+}
+
+/*
+ * See emit.h: each file output rendered straight into a temp file beside
+ * its target (streamed, so a report of any size holds about a megabyte of
+ * each rendering), then the files renamed into place, all or none; the
+ * standard output rendered last, once the files are in place.
+ */
 int ge_emit_outputs(ge_buf *to_stdout, const ge_report *r, const ge_emit_output *v, size_t n,
                     const ge_emit_opts *o)
 {
-	ge_buf *b = NULL;
+	ge_out *f = NULL;
+	ge_format *fmt = NULL;
 	ge_stage st = GE_STAGE_INIT;
 	ge_emit_opts eo = *o;
 	size_t i, nfiles = 0;
 	int rc = 0;
-	if (n && !(b = calloc(n, sizeof(*b))))
-		return ge_error_set(GE_ENOMEM, "out of memory");
+	if (n && (!(f = calloc(n, sizeof(*f))) || !(fmt = calloc(n, sizeof(*fmt))))) {
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+		goto done;
+	}
 	for (i = 0; i < n && rc == 0; i++) {
-		ge_format fmt = GE_FMT_TEXT;
-		if (v[i].format && (rc = ge_format_parse(&fmt, v[i].format)) < 0)
-			break;
-		eo.color = v[i].color;
-		rc = ge_emit(&b[i], r, fmt, &eo);
+		fmt[i] = GE_FMT_TEXT;
+		if (v[i].format)
+			rc = ge_format_parse(&fmt[i], v[i].format);
 		nfiles += v[i].file != NULL;
 	}
+	for (i = 0; i < n && rc == 0; i++) {
+		ge_buf whole = GE_BUF_INIT;
+		if (!v[i].file)
+			continue;
+		/* One output, to a file: replaced atomically (a device written
+		   through); with others, staged (and a regular file), as before. */
+		if ((rc = ge_out_open(&f[i], v[i].file, NULL, 0644, n > 1)) < 0)
+			break;
+		eo.color = v[i].color;
+		if (emit_streams(fmt[i])) {
+			rc = ge_emit(&f[i].buf, r, fmt[i], &eo);
+		} else if ((rc = ge_emit(&whole, r, fmt[i], &eo)) == 0 &&
+		           ge_buf_put(&f[i].buf, whole.ptr, whole.len) < 0) {
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+		}
+		ge_buf_release(&whole);
+		if (rc == 0)
+			rc = ge_out_finish(&f[i]);
+	}
 	if (rc == 0 && nfiles == 1 && n == 1) {
-		rc = ge_file_write_atomic(v[0].file, ge_buf_cstr(&b[0]), b[0].len, 0644);
+		for (i = 0; i < n && rc == 0; i++)
+			if (v[i].file)
+				rc = ge_out_commit(&f[i]);
 	} else if (rc == 0 && nfiles) {
 		for (i = 0; i < n && rc == 0; i++)
 			if (v[i].file)
-				rc = ge_stage_add(&st, v[i].file, NULL, ge_buf_cstr(&b[i]),
-				                  b[i].len, 0644);
+				rc = ge_out_stage(&f[i], &st);
 		if (rc == 0)
 			rc = ge_stage_commit(&st);
 	}
 	for (i = 0; i < n && rc == 0; i++)
-		if (!v[i].file)
-			rc = ge_buf_put(to_stdout, ge_buf_cstr(&b[i]), b[i].len) < 0
-			         ? ge_error_set(GE_ENOMEM, "out of memory")
-			         : 0;
+		if (!v[i].file) {
+			eo.color = v[i].color;
+			rc = ge_emit(to_stdout, r, fmt[i], &eo);
+		}
+done:
 	ge_stage_abort(&st);
-	for (i = 0; i < n; i++)
-		ge_buf_release(&b[i]);
-	free(b);
+	for (i = 0; f && i < n; i++)
+		ge_out_abort(&f[i]);
+	free(f);
+	free(fmt);
 	return rc;
 }
 

@@ -89,9 +89,12 @@ typedef struct ge_emit_output {
  * r rendered once per output with o (each with its own format and colour;
  * o->sarif is needed only when a format is SARIF), then the outputs that
  * name a file written: one atomically, several all or none (staged, each
- * atomic).  The one output without a file (at most one) is rendered into
- * to_stdout, which the caller prints after.  When a rendering or a file
- * fails, no file is written and to_stdout is left empty.
+ * atomic).  Each file's rendering streams into its temp file (common.h:
+ * ge_out), so it is never held whole.  The one output without a file (at
+ * most one) is rendered into to_stdout last, once the files are in place
+ * (to_stdout may have a sink: then it streams too).  When a file's
+ * rendering or a file fails, no file is written and to_stdout is left
+ * untouched.
  */
 int ge_emit_outputs(ge_buf *to_stdout, const ge_report *r, const ge_emit_output *v, size_t n,
                     const ge_emit_opts *o);

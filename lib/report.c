@@ -4,8 +4,10 @@
 #include "goconfig.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /*
  * The arena: chunks of string storage plus an open-addressing table that
@@ -1488,4 +1490,310 @@ int ge_report_from_json(ge_report **out, const char *json, size_t len, const cha
 	if (rc != STREAM_DECLINE)
 		return rc;
 	return from_json_tree(out, json, len, name);
+}
+
+/*
+ * The streaming reader over a file read in pieces (a baseline of any size,
+ * never held whole).  The same steps as from_json_stream_at, each one (a
+ * top-level member's head, a small member, one list element with what
+ * follows it) taken only once it lies whole in the window; otherwise the
+ * window drops what was read before the step, reads another chunk and the
+ * step starts again.  So it accepts exactly what from_json_stream_at would
+ * accept of the same bytes, with the same report, and declines the rest;
+ * one step longer than value_max (or that much whitespace) is declined too.
+ */
+#define CW_EOF  0
+#define CW_MORE 2
+
+typedef struct cwin {
+	ge_buf w;
+	int fd, eof;
+	size_t chunk, value_max, file_max;
+	unsigned long long total;
+	const char *name;
+} cwin;
+
+/* Drop the window's first drop bytes, then read a chunk: CW_MORE, CW_EOF, STREAM_DECLINE or < 0. */
+static int cw_more(cwin *c, size_t drop)
+{
+	size_t want;
+	ssize_t n;
+	if (drop) {
+		memmove(c->w.ptr, c->w.ptr + drop, c->w.len - drop);
+		c->w.len -= drop;
+		c->w.ptr[c->w.len] = '\0';
+	}
+	if (c->eof)
+		return CW_EOF;
+	if (c->w.len > c->value_max)
+		return STREAM_DECLINE;
+	/* A step longer than a chunk: read as much again as there is, so a long
+	   one is scanned a few times, not once per chunk. */
+	want = c->w.len > c->chunk ? c->w.len : c->chunk;
+	if (ge_buf_grow(&c->w, want) < 0)
+		return GE_ENOMEM;
+	do
+		n = read(c->fd, c->w.ptr + c->w.len, want);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return ge_error_errno(GE_ERROR, "cannot read '%s'", c->name);
+	if (n == 0) {
+		c->eof = 1;
+		return CW_EOF;
+	}
+	c->w.len += (size_t)n;
+	c->w.ptr[c->w.len] = '\0';
+	c->total += (unsigned long long)n;
+	if (c->total > c->file_max)
+		return ge_file_too_big(c->name, c->file_max);
+	return CW_MORE;
+}
+
+/*
+ * Skip whitespace from *p, dropping it as it goes: CW_MORE with *p at the
+ * next byte that is not, CW_EOF at the end of the file, STREAM_DECLINE
+ * past value_max bytes of it, or < 0.
+ */
+static int cw_ws(cwin *c, size_t *p)
+{
+	size_t skipped = 0;
+	for (;;) {
+		const char *s = c->w.ptr + *p, *end = c->w.ptr + c->w.len, *q = sk_ws(s, end);
+		int rc;
+		if (q < end) {
+			*p = (size_t)(q - c->w.ptr);
+			return CW_MORE;
+		}
+		skipped += (size_t)(end - s);
+		if (skipped > c->value_max)
+			return STREAM_DECLINE;
+		if ((rc = cw_more(c, c->w.len)) != CW_MORE)
+			return rc;
+		*p = 0;
+	}
+}
+
+/* stream_list_add over the window: the list at *p ('['); *p is set after its ']'. */
+static int cw_list_add(ge_report *r, cwin *c, size_t *pp, int fixed)
+{
+	ge_buf scratch = GE_BUF_INIT;
+	size_t p = *pp + 1, idx = 0;
+	int rc = STREAM_DECLINE, first = 1;
+	if (ge_buf_grow(&scratch, 4096) < 0)
+		return GE_ENOMEM;
+	for (;;) {
+		const char *end = c->w.ptr + c->w.len, *v = sk_ws(c->w.ptr + p, end), *q = NULL, *t;
+		ge_diag d;
+		int flat;
+		if (v >= end)
+			goto more;
+		if (first && *v == ']') {
+			*pp = (size_t)(v + 1 - c->w.ptr);
+			rc = 0;
+			goto done;
+		}
+		if (*v != '{')
+			goto decline;
+		flat = flat_diag(&d, v, end, scratch.ptr, scratch.ptr + scratch.cap, &q);
+		if (!flat) {
+			if (!(q = sk_value(v, end)))
+				goto more;
+			if ((size_t)(q - v) >= scratch.cap) {
+				if (ge_buf_grow(&scratch, (size_t)(q - v) + 1) < 0) {
+					rc = GE_ENOMEM;
+					goto done;
+				}
+				flat =
+				    flat_diag(&d, v, q, scratch.ptr, scratch.ptr + scratch.cap, &q);
+			}
+		}
+		t = sk_ws(q, end);
+		if (t >= end)
+			goto more;
+		if (*t != ',' && *t != ']')
+			goto decline;
+		if (flat) {
+			idx++;
+			rc = fixed ? ge_report_add_fixed(r, &d) : ge_report_add(r, &d);
+		} else {
+			const char *stop = NULL;
+			cJSON *o = cJSON_ParseWithLengthOpts(v, (size_t)(q - v), &stop, 0);
+			if (!o)
+				goto decline;
+			if (stop != q) {
+				cJSON_Delete(o);
+				goto decline;
+			}
+			rc = parse_diag(&d, o, "", idx++);
+			if (rc == 0)
+				rc = fixed ? ge_report_add_fixed(r, &d) : ge_report_add(r, &d);
+			cJSON_Delete(o);
+		}
+		if (rc == GE_ENOMEM)
+			goto done;
+		if (rc < 0)
+			goto decline;
+		p = (size_t)(t + 1 - c->w.ptr);
+		first = 0;
+		if (*t == ']') {
+			*pp = p;
+			rc = 0;
+			goto done;
+		}
+		continue;
+	more:
+		if (c->eof)
+			goto decline;
+		if ((rc = cw_more(c, p)) != CW_MORE && rc != CW_EOF)
+			goto done;
+		p = 0;
+	}
+decline:
+	rc = STREAM_DECLINE;
+done:
+	ge_buf_release(&scratch);
+	return rc;
+}
+
+static int from_json_chunks(ge_report **out, cwin *c)
+{
+	int seen_diags = 0, seen_fixed = 0, first = 1, nmembers = 0, rc;
+	ge_buf rest = GE_BUF_INIT;
+	cJSON *root = NULL;
+	const cJSON *schema;
+	ge_report *r = NULL;
+	size_t p = 0;
+	*out = NULL;
+	if ((rc = cw_ws(c, &p)) != CW_MORE)
+		goto done_decline; /* nothing but whitespace, too much of it, or an error */
+	rc = STREAM_DECLINE;
+	if (c->w.ptr[p] != '{')
+		goto done;
+	p++;
+	if (ge_buf_puts(&rest, "{") < 0 || ge_report_new(&r) < 0)
+		goto nomem;
+	for (;;) {
+		const char *end = c->w.ptr + c->w.len, *k = sk_ws(c->w.ptr + p, end), *ke, *t, *v,
+		           *ve;
+		if (k >= end)
+			goto more;
+		if (!nmembers && *k == '}') {
+			p = (size_t)(k + 1 - c->w.ptr);
+			break;
+		}
+		if (*k != '"')
+			goto done;
+		if (!(ke = sk_string(k, end)))
+			goto more;
+		if (memchr(k, '\\', (size_t)(ke - k)))
+			goto done;
+		if ((t = sk_ws(ke, end)) >= end)
+			goto more;
+		if (*t != ':')
+			goto done;
+		if ((v = sk_ws(t + 1, end)) >= end)
+			goto more;
+		if ((ke - k == 13 && memcmp(k, "\"diagnostics\"", 13) == 0) ||
+		    (ke - k == 7 && memcmp(k, "\"fixed\"", 7) == 0)) {
+			int *seen = ke - k == 7 ? &seen_fixed : &seen_diags;
+			if (*seen || *v != '[')
+				goto done;
+			*seen = 1;
+			p = (size_t)(v - c->w.ptr);
+			if ((rc = cw_list_add(r, c, &p, ke - k == 7)) != 0)
+				goto done;
+			rc = STREAM_DECLINE;
+		} else {
+			if (!(ve = sk_value(v, end)) || (ve == end && !c->eof))
+				goto more;
+			if ((!first && ge_buf_puts(&rest, ",") < 0) ||
+			    ge_buf_put(&rest, k, (size_t)(ve - k)) < 0)
+				goto nomem;
+			first = 0;
+			p = (size_t)(ve - c->w.ptr);
+		}
+		nmembers++;
+		/* What follows the value: ',' or the closing '}'. */
+		for (;;) {
+			end = c->w.ptr + c->w.len;
+			t = sk_ws(c->w.ptr + p, end);
+			if (t < end)
+				break;
+			if (c->eof)
+				goto done;
+			if ((rc = cw_more(c, p)) != CW_MORE && rc != CW_EOF)
+				goto done;
+			rc = STREAM_DECLINE;
+			p = 0;
+		}
+		p = (size_t)(t + 1 - c->w.ptr);
+		if (*t == '}')
+			break;
+		if (*t != ',')
+			goto done;
+		continue;
+	more:
+		if (c->eof)
+			goto done;
+		if ((rc = cw_more(c, p)) != CW_MORE && rc != CW_EOF)
+			goto done;
+		rc = STREAM_DECLINE;
+		p = 0;
+	}
+	/* from_json_tree's test for data after the document. */
+	if ((rc = cw_ws(c, &p)) != CW_EOF)
+		goto done_decline; /* data after the document, or an error */
+	rc = STREAM_DECLINE;
+	if (!seen_diags || ge_buf_puts(&rest, "}") < 0)
+		goto done;
+	if (!(root = cJSON_ParseWithLength(rest.ptr, rest.len)))
+		goto done;
+	schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
+	if (!cJSON_IsString(schema) || (strcmp(schema->valuestring, "goescape-report/1") != 0 &&
+	                                strcmp(schema->valuestring, "goescape-baseline/1") != 0))
+		goto done;
+	rc = ge_report_set_meta(r, jstr(root, "go"), jstr(root, "module"), jstr(root, "commit"),
+	                        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "dirty")));
+	if (rc < 0)
+		goto done;
+	r->counted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "counts"));
+	if (parse_config(r, root, "") < 0) {
+		rc = STREAM_DECLINE;
+		goto done;
+	}
+	*out = r;
+	r = NULL;
+	rc = 0;
+	goto done;
+done_decline:
+	if (rc >= 0)
+		rc = STREAM_DECLINE;
+	goto done;
+nomem:
+	rc = GE_ENOMEM;
+done:
+	if (rc == GE_ENOMEM)
+		rc = ge_error_set(GE_ENOMEM, "out of memory");
+	else if (rc > 0)
+		ge_error_clear();
+	cJSON_Delete(root);
+	ge_buf_release(&rest);
+	ge_report_free(r);
+	return rc;
+}
+
+int ge_report_from_json_fd(ge_report **out, int fd, const char *name, const ge_json_chunks *lim)
+{
+	cwin c;
+	int rc;
+	memset(&c, 0, sizeof(c));
+	ge_buf_init(&c.w, 0);
+	c.fd = fd;
+	c.name = name;
+	c.chunk = lim && lim->chunk ? lim->chunk : GE_JSON_CHUNK_BYTES;
+	c.value_max = lim && lim->value_max ? lim->value_max : GE_JSON_VALUE_MAX_BYTES;
+	c.file_max = lim && lim->file_max ? lim->file_max : (size_t)-1;
+	rc = from_json_chunks(out, &c);
+	ge_buf_release(&c.w);
+	return rc;
 }

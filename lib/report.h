@@ -167,6 +167,25 @@ int ge_report_from_json_first(ge_report **out, const char **stop, const char *js
  */
 int ge_report_from_json_streamed(ge_report **out, const char *json, size_t len);
 /*
+ * ge_report_from_json's streaming reader over a file read in pieces (fd,
+ * from where it is to its end; name for messages), so a baseline of any
+ * size is never held whole: at most one top-level value or list element
+ * (value_max bytes; longer, it declines) plus a chunk.  0 with *out set;
+ * 1 when it declines, exactly where ge_report_from_json's streaming reader
+ * would (the caller reads the file whole for the whole-tree reader's
+ * message); GE_EBADINPUT when more than file_max bytes are read; GE_ERROR
+ * on a read error; GE_ENOMEM.  A limit left 0 is the default.
+ */
+#define GE_JSON_CHUNK_BYTES     ((size_t)1024 * 1024)
+#define GE_JSON_VALUE_MAX_BYTES ((size_t)64 * 1024 * 1024)
+typedef struct ge_json_chunks {
+	size_t chunk;     /* bytes per read */
+	size_t value_max; /* one step's bytes at most */
+	size_t file_max;  /* the file's bytes at most (0: no bound) */
+} ge_json_chunks;
+int ge_report_from_json_fd(ge_report **out, int fd, const char *name, const ge_json_chunks *lim);
+
+/*
  * Where the JSON value starting at p ends (brackets matched, strings
  * skipped; what is inside is not checked), or NULL when it does not end
  * before end.  For a valid value it is where a JSON parser stops.

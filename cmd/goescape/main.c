@@ -267,6 +267,7 @@ static int emit_and_write(const ge_report *r, const ge_emit_output *v, size_t n,
 	ge_sarif_opts so = GE_SARIF_OPTS_INIT;
 	ge_markdown_opts md = GE_MARKDOWN_OPTS_INIT;
 	ge_buf b = GE_BUF_INIT;
+	ge_buf_sink out = {.fd = 1};
 	size_t i, nstdout = 0;
 	int code;
 	for (i = 0; i < n; i++) {
@@ -300,9 +301,16 @@ static int emit_and_write(const ge_report *r, const ge_emit_output *v, size_t n,
 	eo.only_new = only_new;
 	eo.command = cmdname;
 	eo.asserts = emit_asserts;
+	/* Standard output streams as it is rendered (lib/emit renders it last). */
+	if (nstdout && fflush(stdout) == 0)
+		b.sink = &out;
 	if (ge_emit_outputs(&b, r, eout, n, &eo) < 0)
 		code = fail(EXIT_USAGE);
-	else
+	else if (b.sink && ge_buf_flush(&b, "standard output") < 0) {
+		fprintf(stderr, "%s: cannot write to standard output: %s\n", prog,
+		        strerror(out.err));
+		code = EXIT_USAGE;
+	} else
 		code = nstdout ? write_output(NULL, &b) : 0;
 	ge_buf_release(&b);
 	return code;

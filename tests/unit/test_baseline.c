@@ -87,11 +87,18 @@ static void strict_entries(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ge_report *r = NULL;
+		ge_baseline_limits one = {.chunk = 1};
 		put("b.json", bad[i].text);
 		assert_int_equal(ge_baseline_load(&r, at("b.json")), GE_EBADINPUT);
 		assert_null(r);
 		if (!strstr(ge_error_last(), bad[i].want) || !strstr(ge_error_last(), at("b.json")))
 			fail_msg("case %zu: message '%s' lacks '%s'", i, ge_error_last(),
+			         bad[i].want);
+		/* Read a byte at a time: the same message. */
+		assert_int_equal(ge_baseline_load_limits(&r, at("b.json"), &one), GE_EBADINPUT);
+		assert_null(r);
+		if (!strstr(ge_error_last(), bad[i].want))
+			fail_msg("case %zu, in pieces: message '%s' lacks '%s'", i, ge_error_last(),
 			         bad[i].want);
 	}
 }
@@ -255,6 +262,110 @@ static void render_write_load(void **state)
 	ge_buf_release(&file);
 }
 
+/* The report the whole-buffer reader gives for the file, as baseline text. */
+static void whole_as_text(ge_buf *out, const char *name)
+{
+	ge_buf file = GE_BUF_INIT;
+	ge_report *r = NULL;
+	assert_int_equal(ge_file_read(&file, at(name)), 0);
+	assert_int_equal(ge_report_from_json(&r, file.ptr, file.len, name), 0);
+	assert_int_equal(ge_baseline_render(out, r), 0);
+	ge_report_free(r);
+	ge_buf_release(&file);
+}
+
+/*
+ * Read in pieces of any size, a baseline and a report (with its fixed list)
+ * give what the whole-buffer reader gives, by the streaming reader itself
+ * (it never declines them); one element longer than value_max is declined
+ * and read whole, to the same report.
+ */
+static void read_in_pieces(void **state)
+{
+	static const size_t chunks[] = {1, 2, 3, 7, 64, 4096, 0};
+	ge_report *r = captured(), *back = NULL;
+	ge_buf json = GE_BUF_INIT;
+	const char *names[] = {"p.json", "pr.json"};
+	size_t i, k;
+	(void)state;
+	assert_int_equal(ge_baseline_write(at("p.json"), r), 0);
+	r->diags[0].status = GE_STATUS_NEW;
+	assert_int_equal(ge_report_add_fixed(r, &r->diags[1]), 0);
+	assert_int_equal(ge_report_to_json(&json, r), 0);
+	/* Whitespace around the document and inside it, as JSON allows. */
+	assert_int_equal(ge_buf_puts(&json, " \n\t\n"), 0);
+	assert_int_equal(ge_file_write_atomic(at("pr.json"), json.ptr, json.len, 0600), 0);
+	for (k = 0; k < 2; k++) {
+		ge_buf want = GE_BUF_INIT;
+		whole_as_text(&want, names[k]);
+		for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+			ge_json_chunks jc = {.chunk = chunks[i]};
+			ge_baseline_limits lim = {.chunk = chunks[i], .value_max = 100};
+			ge_buf got = GE_BUF_INIT;
+			int fd = open(at(names[k]), O_RDONLY);
+			assert_true(fd >= 0);
+			assert_int_equal(ge_report_from_json_fd(&back, fd, names[k], &jc), 0);
+			close(fd);
+			assert_int_equal(ge_baseline_render(&got, back), 0);
+			assert_string_equal(got.ptr, want.ptr);
+			if (k == 1)
+				assert_int_equal(back->nfixed, 1);
+			ge_report_free(back);
+			ge_buf_clear(&got);
+			assert_int_equal(ge_baseline_load_limits(&back, at(names[k]), &lim), 0);
+			assert_int_equal(ge_baseline_render(&got, back), 0);
+			assert_string_equal(got.ptr, want.ptr);
+			ge_report_free(back);
+			ge_buf_release(&got);
+		}
+		ge_buf_release(&want);
+	}
+	ge_buf_release(&json);
+	ge_report_free(r);
+}
+
+/*
+ * The whole-file bound is only the whole-tree reader's: a baseline larger
+ * than it is read (in pieces); one the streaming reader declines gets the
+ * bound's message as before; a file past file_max is refused at once.
+ */
+static void bounds_in_pieces(void **state)
+{
+	ge_report *r = captured(), *back = NULL;
+	ge_buf text = GE_BUF_INIT, odd = GE_BUF_INIT;
+	ge_baseline_limits lim = {.tree_max = 1024};
+	char *at_key;
+	(void)state;
+	assert_int_equal(ge_baseline_render(&text, r), 0);
+	assert_true(text.len > 4 * lim.tree_max);
+	put("big.json", text.ptr);
+	assert_int_equal(ge_baseline_load_limits(&back, at("big.json"), &lim), 0);
+	assert_int_equal(back->ndiags, r->ndiags);
+	ge_report_free(back);
+	back = NULL;
+	/* An escaped key: valid JSON the streaming reader leaves to the tree. */
+	at_key = strstr(text.ptr, "\"diagnostics\"");
+	assert_non_null(at_key);
+	assert_int_equal(ge_buf_put(&odd, text.ptr, (size_t)(at_key - text.ptr)), 0);
+	assert_int_equal(ge_buf_puts(&odd, "\"diagnostic\\u0073\""), 0);
+	assert_int_equal(ge_buf_puts(&odd, at_key + strlen("\"diagnostics\"")), 0);
+	put("odd.json", odd.ptr);
+	assert_int_equal(ge_baseline_load_limits(&back, at("odd.json"), &lim), GE_EBADINPUT);
+	assert_null(back);
+	assert_non_null(strstr(ge_error_last(), "odd.json"));
+	assert_non_null(strstr(ge_error_last(), "larger than the limit of 1 KiB"));
+	assert_int_equal(ge_baseline_load(&back, at("odd.json")), 0); /* under the real bound */
+	assert_int_equal(back->ndiags, r->ndiags);
+	ge_report_free(back);
+	back = NULL;
+	lim.file_max = 2048;
+	assert_int_equal(ge_baseline_load_limits(&back, at("big.json"), &lim), GE_EBADINPUT);
+	assert_non_null(strstr(ge_error_last(), "larger than the limit of 2 KiB"));
+	ge_buf_release(&text);
+	ge_buf_release(&odd);
+	ge_report_free(r);
+}
+
 /* A path that cannot be written: an error naming it, nothing left behind. */
 static void write_refused(void **state)
 {
@@ -276,6 +387,8 @@ int main(void)
 	    cmocka_unit_test(over_the_limit),
 	    cmocka_unit_test(render_write_load),
 	    cmocka_unit_test(write_refused),
+	    cmocka_unit_test(read_in_pieces),
+	    cmocka_unit_test(bounds_in_pieces),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -85,10 +85,34 @@ static int arena_rehash(struct ge_arena *a)
 	return 0;
 }
 
+/*
+ * The intern table's hash: eight bytes a step (FNV-1a's byte a step was
+ * most of interning a diagnostic's unique subject and message).  Only the
+ * table sees it; nothing stored depends on it.
+ */
+static uint64_t intern_hash(const char *s, size_t len)
+{
+	const uint64_t m = 0x9E3779B97F4A7C15ULL;
+	uint64_t h = (uint64_t)len * m, w;
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * m;
+		h ^= h >> 29;
+	}
+	if (len) {
+		w = 0;
+		memcpy(&w, s, len);
+		h = (h ^ w) * m;
+	}
+	h ^= h >> 32;
+	h *= m;
+	return h ^ (h >> 29);
+}
+
 const char *ge_report_intern(ge_report *r, const char *s, size_t len)
 {
 	struct ge_arena *a = r->arena;
-	uint64_t h = ge_hash_bytes(GE_HASH_SEED, s, len);
+	uint64_t h = intern_hash(s, len);
 	size_t j;
 	char *p;
 	if ((a->used + 1) * 2 > a->nslots && arena_rehash(a) < 0)
@@ -266,12 +290,173 @@ static uint32_t add_sat(uint32_t a, uint32_t b)
 }
 
 /*
+ * The radix sort's element: the leading fields of cmp_diag packed into a
+ * key whose order is theirs (file as its rank among the distinct names,
+ * line, column, kind), and the diagnostic's index.
+ */
+struct sort_key {
+	uint64_t key;
+	size_t idx;
+};
+
+/* The tie-break's element: a diagnostic of the array, by address. */
+struct sort_tie {
+	const ge_diag *d;
+};
+
+/* Ties of the key by cmp_fold, then by place in the array: what a stable sort keeps. */
+static int cmp_tie(const void *pa, const void *pb)
+{
+	const struct sort_tie *a = pa, *b = pb;
+	int c = cmp_fold(a->d, b->d);
+	if (c)
+		return c;
+	return a->d < b->d ? -1 : a->d > b->d;
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+#define SORT_RANK_BITS 20
+#define SORT_LINE_BITS 24
+#define SORT_COL_BITS  18
+
+/*
+ * d sorted as a stable qsort(cmp_fold) sorts it (glibc's is a merge sort),
+ * in O(n) passes: an LSD radix sort of the packed keys, ties (one position,
+ * one kind) then sorted by cmp_fold and index, and the permutation applied
+ * in place.  0 when it cannot (a rank, line or column too large for the
+ * key, or no memory): the caller falls back to qsort.  test_report's
+ * sort_radix_same_as_qsort compares the two on random reports.
+ */
+static int sort_radix(ge_diag *d, size_t n)
+{
+	struct sort_key *k = NULL, *t = NULL;
+	const char **names = NULL;
+	const char **slot = NULL;
+	uint32_t *rank = NULL;
+	size_t nslot = 64, nnames = 0, i, j, hist[8][256];
+	int pass, ok = 0;
+	if (n < 64)
+		return 0;
+	while (nslot < 2 * n && nslot < ((size_t)1 << 22))
+		nslot <<= 1;
+	/* Distinct file pointers (interned: few), then their order by name. */
+	slot = calloc(nslot, sizeof(*slot));
+	rank = calloc(nslot, sizeof(*rank));
+	names = malloc(nslot / 2 * sizeof(*names));
+	k = malloc(n * sizeof(*k));
+	t = malloc(n * sizeof(*t));
+	if (!slot || !rank || !names || !k || !t)
+		goto done;
+	for (i = 0; i < n; i++) {
+		uintptr_t h = (uintptr_t)d[i].file;
+		h ^= h >> 17;
+		h *= 0x9E3779B97F4A7C15ULL;
+		for (j = (h >> 20) & (nslot - 1); slot[j] && slot[j] != d[i].file;
+		     j = (j + 1) & (nslot - 1))
+			;
+		if (!slot[j]) {
+			if (nnames + 1 > nslot / 2)
+				goto done;
+			slot[j] = names[nnames++] = d[i].file;
+		}
+		k[i].idx = j; /* the slot, for now */
+	}
+	qsort(names, nnames, sizeof(*names), cmp_strp);
+	for (i = 0, j = 0; i < nnames; i++) {
+		uintptr_t h = (uintptr_t)names[i];
+		size_t s;
+		if (i && strcmp(names[i - 1], names[i]) != 0)
+			j++; /* equal names at two addresses share a rank */
+		h ^= h >> 17;
+		h *= 0x9E3779B97F4A7C15ULL;
+		for (s = (h >> 20) & (nslot - 1); slot[s] != names[i]; s = (s + 1) & (nslot - 1))
+			;
+		rank[s] = (uint32_t)j;
+	}
+	if (nnames && j >= ((size_t)1 << SORT_RANK_BITS))
+		goto done;
+	memset(hist, 0, sizeof(hist));
+	for (i = 0; i < n; i++) {
+		uint64_t key;
+		if (d[i].line >= (1u << SORT_LINE_BITS) || d[i].column >= (1u << SORT_COL_BITS) ||
+		    (unsigned)d[i].kind > 3)
+			goto done;
+		key = (uint64_t)rank[k[i].idx] << (SORT_LINE_BITS + SORT_COL_BITS + 2) |
+		      (uint64_t)d[i].line << (SORT_COL_BITS + 2) | (uint64_t)d[i].column << 2 |
+		      (uint64_t)d[i].kind;
+		k[i].key = key;
+		k[i].idx = i;
+		for (pass = 0; pass < 8; pass++)
+			hist[pass][(key >> (8 * pass)) & 255]++;
+	}
+	for (pass = 0; pass < 8; pass++) {
+		size_t sum = 0, *h = hist[pass];
+		struct sort_key *x;
+		if (h[(k[0].key >> (8 * pass)) & 255] == n)
+			continue; /* one value of this byte: nothing moves */
+		for (i = 0; i < 256; i++) {
+			size_t c = h[i];
+			h[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			t[h[(k[i].key >> (8 * pass)) & 255]++] = k[i];
+		x = k;
+		k = t;
+		t = x;
+	}
+	/* Runs of one key: their diagnostics' addresses, sorted, back as indexes
+	 * (t is free scratch of n elements now). */
+	for (i = 0; i < n; i = j) {
+		struct sort_tie *tie = (struct sort_tie *)t;
+		size_t m;
+		for (j = i + 1; j < n && k[j].key == k[i].key; j++)
+			;
+		if (j - i < 2)
+			continue;
+		for (m = i; m < j; m++)
+			tie[m - i].d = &d[k[m].idx];
+		qsort(tie, j - i, sizeof(*tie), cmp_tie);
+		for (m = i; m < j; m++)
+			k[m].idx = (size_t)(tie[m - i].d - d);
+	}
+	/* Position i takes d[k[i].idx]: follow each cycle once. */
+	for (i = 0; i < n; i++) {
+		ge_diag tmp;
+		size_t at = i;
+		if (k[i].idx == i)
+			continue;
+		tmp = d[i];
+		while (k[at].idx != i) {
+			size_t from = k[at].idx;
+			d[at] = d[from];
+			k[at].idx = at;
+			at = from;
+		}
+		d[at] = tmp;
+		k[at].idx = at;
+	}
+	ok = 1;
+done:
+	free(slot);
+	free(rank);
+	free(names);
+	free(k);
+	free(t);
+	return ok;
+}
+
+/*
  * Sort, and fold each run of identical diagnostics (same identity, same
  * status) into its first one: counts are summed within a compiler output
  * block, the largest block wins among blocks of one package, and packages
  * add up (report.h says why).
  */
-static size_t sort_dedupe(ge_diag *d, size_t n)
+static size_t sort_dedupe(ge_diag *d, size_t n, int radix)
 {
 	size_t i = 0, o = 0;
 	if (n == 0)
@@ -288,7 +473,8 @@ static size_t sort_dedupe(ge_diag *d, size_t n)
 		return n;
 	}
 	i = 0;
-	qsort(d, n, sizeof(*d), cmp_fold);
+	if (!radix || !sort_radix(d, n))
+		qsort(d, n, sizeof(*d), cmp_fold);
 	while (i < n) {
 		ge_diag keep = d[i];
 		uint32_t total = 0;
@@ -334,8 +520,14 @@ uint32_t ge_diag_count(const ge_diag *d)
 
 void ge_report_sort(ge_report *r)
 {
-	r->ndiags = sort_dedupe(r->diags, r->ndiags);
-	r->nfixed = sort_dedupe(r->fixed, r->nfixed);
+	r->ndiags = sort_dedupe(r->diags, r->ndiags, 1);
+	r->nfixed = sort_dedupe(r->fixed, r->nfixed, 1);
+}
+
+void ge_report_sort_qsort(ge_report *r)
+{
+	r->ndiags = sort_dedupe(r->diags, r->ndiags, 0);
+	r->nfixed = sort_dedupe(r->fixed, r->nfixed, 0);
 }
 
 static const char *const kind_names[] = {"moved", "escapes", "leak"};
@@ -444,10 +636,26 @@ void ge_report_summary(const ge_report *r, ge_summary *out)
 /* v as 16 lowercase hex digits, no terminator. */
 static void hex16(char out[16], uint64_t v)
 {
-	static const char hex[] = "0123456789abcdef";
+	/* Two digits a byte, from a table: a quarter of the steps of one a nibble. */
+	static const char pair[] = "000102030405060708090a0b0c0d0e0f"
+	                           "101112131415161718191a1b1c1d1e1f"
+	                           "202122232425262728292a2b2c2d2e2f"
+	                           "303132333435363738393a3b3c3d3e3f"
+	                           "404142434445464748494a4b4c4d4e4f"
+	                           "505152535455565758595a5b5c5d5e5f"
+	                           "606162636465666768696a6b6c6d6e6f"
+	                           "707172737475767778797a7b7c7d7e7f"
+	                           "808182838485868788898a8b8c8d8e8f"
+	                           "909192939495969798999a9b9c9d9e9f"
+	                           "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf"
+	                           "b0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	                           "c0c1c2c3c4c5c6c7c8c9cacbcccdcecf"
+	                           "d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	                           "e0e1e2e3e4e5e6e7e8e9eaebecedeeef"
+	                           "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 	int i;
-	for (i = 15; i >= 0; i--, v >>= 4)
-		out[i] = hex[v & 15];
+	for (i = 14; i >= 0; i -= 2, v >>= 8)
+		memcpy(out + i, pair + 2 * (v & 255), 2);
 }
 
 /* v in decimal; the digits written (at most 10, no terminator). */
@@ -520,6 +728,18 @@ static int plain_ascii(const char *s, size_t *n)
 		bs = ((w ^ (ones * '\\')) - ones) & ~(w ^ (ones * '\\'));
 		if (((lo | hi | w | q | bs) & high) != 0)
 			return 0;
+	}
+	if (i < len && len >= 8) {
+		/* The last eight bytes, some checked already: one more word. */
+		uint64_t w, lo, hi, q, bs;
+		memcpy(&w, s + len - 8, 8);
+		lo = (w - ones * 0x20) & ~w;
+		hi = w + ones * 0x01;
+		q = ((w ^ (ones * '"')) - ones) & ~(w ^ (ones * '"'));
+		bs = ((w ^ (ones * '\\')) - ones) & ~(w ^ (ones * '\\'));
+		if (((lo | hi | w | q | bs) & high) != 0)
+			return 0;
+		i = len;
 	}
 	for (; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];

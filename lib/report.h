@@ -104,6 +104,9 @@ int ge_report_set_meta(ge_report *r, const char *go_version, const char *module,
 
 /* Canonical order; identical diagnostics folded into one with a count. */
 void ge_report_sort(ge_report *r);
+/* ge_report_sort by qsort() alone: the reference its radix sort must
+ * match, for tests. */
+void ge_report_sort_qsort(ge_report *r);
 
 const char *ge_kind_name(ge_kind k);
 int ge_kind_parse(ge_kind *out, const char *s);

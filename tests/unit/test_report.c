@@ -54,6 +54,89 @@ static void sort_and_dedupe(void **state)
 	ge_report_free(r);
 }
 
+/* A small deterministic generator for the random reports below. */
+static uint32_t rnd(uint64_t *st)
+{
+	*st = *st * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (uint32_t)(*st >> 33);
+}
+
+/*
+ * ge_report_sort's radix sort (packed keys, ties by the comparison) gives
+ * exactly what qsort() with the comparison gives, folding included: random
+ * reports with many ties at one position, names equal at two addresses,
+ * and (last round) lines too large for the key, where it falls back.
+ */
+static void sort_radix_same_as_qsort(void **state)
+{
+	static const char *const files[] = {"a.go", "p/b.go", "p/a.go", "z.go", "p/b.go2", "b.go"};
+	static const char *const subj[] = {"x", "y", "&T{...}", "x.f", "make([]int, n)"};
+	static const char *const pkgs[] = {"m/p", "m/q", "m/p_test"};
+	char copies[6][16];
+	uint64_t st = 42;
+	int round;
+	size_t i;
+	(void)state;
+	for (i = 0; i < 6; i++)
+		strcpy(copies[i], files[i]); /* the same names, not interned */
+	for (round = 0; round < 12; round++) {
+		ge_report *a = NULL, *b = NULL;
+		size_t n = round == 0 ? 70 : 500 + rnd(&st) % 3000;
+		assert_int_equal(ge_report_new(&a), 0);
+		assert_int_equal(ge_report_new(&b), 0);
+		for (i = 0; i < n; i++) {
+			const char *file = files[rnd(&st) % 6];
+			uint32_t line = 1 + rnd(&st) % (round % 3 ? 40 : 4), col = 1 + rnd(&st) % 3;
+			ge_kind kind = (ge_kind)(rnd(&st) % 3);
+			ge_diag d = mk(file, line, col, kind, subj[rnd(&st) % 5]);
+			d.package = pkgs[rnd(&st) % 3];
+			d.function = rnd(&st) % 2 ? "F" : "(*T).M";
+			d.status = (ge_status)(rnd(&st) % 4);
+			d.group = 1 + rnd(&st) % 3;
+			d.count = rnd(&st) % 3;
+			d.explain = rnd(&st) % 4;
+			d.line_hash = i; /* which diagnostic a fold kept */
+			if (round == 11 && i % 7 == 0)
+				d.line = 1u << 25;
+			assert_int_equal(ge_report_add(a, &d), 0);
+		}
+		for (i = 0; i < n; i++)
+			if (rnd(&st) % 4 == 0) {
+				size_t f;
+				for (f = 0; f < 6; f++)
+					if (strcmp(a->diags[i].file, files[f]) == 0)
+						a->diags[i].file = copies[f];
+			}
+		b->diags = malloc(n * sizeof(*b->diags));
+		assert_non_null(b->diags);
+		memcpy(b->diags, a->diags, n * sizeof(*b->diags));
+		b->ndiags = b->diags_alloc = n;
+		ge_report_sort(a);
+		ge_report_sort_qsort(b);
+		assert_int_equal(a->ndiags, b->ndiags);
+		if (round % 3 == 0 && round > 0)
+			assert_true(a->ndiags < n); /* folds were made */
+		for (i = 0; i < a->ndiags; i++) {
+			const ge_diag *x = &a->diags[i], *y = &b->diags[i];
+			assert_ptr_equal(x->file, y->file);
+			assert_int_equal(x->line, y->line);
+			assert_int_equal(x->column, y->column);
+			assert_int_equal(x->kind, y->kind);
+			assert_ptr_equal(x->subject, y->subject);
+			assert_ptr_equal(x->message, y->message);
+			assert_ptr_equal(x->function, y->function);
+			assert_ptr_equal(x->package, y->package);
+			assert_int_equal(x->status, y->status);
+			assert_int_equal(x->count, y->count);
+			assert_int_equal(x->explain, y->explain);
+			assert_int_equal(x->line_hash, y->line_hash);
+			assert_int_equal(x->group, y->group);
+		}
+		ge_report_free(b);
+		ge_report_free(a);
+	}
+}
+
 /*
  * The summary counts distinct packages of heap diagnostics, however their
  * files interleave (a package's files sorted apart by another package's),
@@ -500,6 +583,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sort_and_dedupe),
+		cmocka_unit_test(sort_radix_same_as_qsort),
 		cmocka_unit_test(summary_packages),
 		cmocka_unit_test(fold_by_block),
 		cmocka_unit_test(json_count),

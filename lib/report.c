@@ -93,17 +93,27 @@ static int arena_rehash(struct ge_arena *a)
 static uint64_t intern_hash(const char *s, size_t len)
 {
 	const uint64_t m = 0x9E3779B97F4A7C15ULL;
-	uint64_t h = (uint64_t)len * m, w;
-	for (; len >= 8; s += 8, len -= 8) {
-		memcpy(&w, s, 8);
+	uint64_t h = (uint64_t)len * m, w = 0;
+	uint32_t x, y;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
 		h = (h ^ w) * m;
 		h ^= h >> 29;
 	}
-	if (len) {
-		w = 0;
-		memcpy(&w, s, len);
-		h = (h ^ w) * m;
+	/* The rest in fixed-size reads: the last eight bytes (overlapping),
+	 * or for short strings the first and last four, or three bytes. */
+	if (i < len && len >= 8) {
+		memcpy(&w, s + len - 8, 8);
+	} else if (len >= 4) {
+		memcpy(&x, s, 4);
+		memcpy(&y, s + len - 4, 4);
+		w = (uint64_t)x << 32 | y;
+	} else if (len) {
+		w = (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[len / 2] << 8 |
+		    (unsigned char)s[len - 1];
 	}
+	h = (h ^ w) * m;
 	h ^= h >> 32;
 	h *= m;
 	return h ^ (h >> 29);
@@ -353,6 +363,10 @@ static int sort_radix(ge_diag *d, size_t n)
 		goto done;
 	for (i = 0; i < n; i++) {
 		uintptr_t h = (uintptr_t)d[i].file;
+		if (i && d[i].file == d[i - 1].file) {
+			k[i].idx = k[i - 1].idx; /* runs of one file: no lookup */
+			continue;
+		}
 		h ^= h >> 17;
 		h *= 0x9E3779B97F4A7C15ULL;
 		for (j = (h >> 20) & (nslot - 1); slot[j] && slot[j] != d[i].file;

@@ -650,26 +650,19 @@ void ge_report_summary(const ge_report *r, ge_summary *out)
 /* v as 16 lowercase hex digits, no terminator. */
 static void hex16(char out[16], uint64_t v)
 {
-	/* Two digits a byte, from a table: a quarter of the steps of one a nibble. */
-	static const char pair[] = "000102030405060708090a0b0c0d0e0f"
-	                           "101112131415161718191a1b1c1d1e1f"
-	                           "202122232425262728292a2b2c2d2e2f"
-	                           "303132333435363738393a3b3c3d3e3f"
-	                           "404142434445464748494a4b4c4d4e4f"
-	                           "505152535455565758595a5b5c5d5e5f"
-	                           "606162636465666768696a6b6c6d6e6f"
-	                           "707172737475767778797a7b7c7d7e7f"
-	                           "808182838485868788898a8b8c8d8e8f"
-	                           "909192939495969798999a9b9c9d9e9f"
-	                           "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf"
-	                           "b0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
-	                           "c0c1c2c3c4c5c6c7c8c9cacbcccdcecf"
-	                           "d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
-	                           "e0e1e2e3e4e5e6e7e8e9eaebecedeeef"
-	                           "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
-	int i;
-	for (i = 14; i >= 0; i -= 2, v >>= 8)
-		memcpy(out + i, pair + 2 * (v & 255), 2);
+	int half, i;
+	for (half = 0; half < 2; half++) {
+		/* Eight nibbles spread to eight bytes, each made a digit at once
+		 * ('a'..'f' where a nibble is ten or more), high nibble first. */
+		uint64_t x = (uint32_t)(v >> (32 * (1 - half))), ten;
+		x = ((x & 0xFFFF0000ULL) << 16) | (x & 0xFFFFULL);
+		x = ((x & 0x0000FF000000FF00ULL) << 8) | (x & 0x000000FF000000FFULL);
+		x = ((x & 0x00F000F000F000F0ULL) << 4) | (x & 0x000F000F000F000FULL);
+		ten = ((x + 0x0606060606060606ULL) >> 4) & 0x0101010101010101ULL;
+		x += 0x3030303030303030ULL + 0x27 * ten;
+		for (i = 0; i < 8; i++)
+			out[8 * half + i] = (char)(x >> (56 - 8 * i));
+	}
 }
 
 /* v in decimal; the digits written (at most 10, no terminator). */
@@ -742,6 +735,21 @@ static int plain_ascii(const char *s, size_t *n)
 		bs = ((w ^ (ones * '\\')) - ones) & ~(w ^ (ones * '\\'));
 		if (((lo | hi | w | q | bs) & high) != 0)
 			return 0;
+	}
+	if (len < 8 && len >= 4) {
+		/* Four to seven bytes: the first four and the last four as one word. */
+		uint32_t x, y;
+		uint64_t w, lo, hi, q, bs;
+		memcpy(&x, s, 4);
+		memcpy(&y, s + len - 4, 4);
+		w = (uint64_t)x << 32 | y;
+		lo = (w - ones * 0x20) & ~w;
+		hi = w + ones * 0x01;
+		q = ((w ^ (ones * '"')) - ones) & ~(w ^ (ones * '"'));
+		bs = ((w ^ (ones * '\\')) - ones) & ~(w ^ (ones * '\\'));
+		if (((lo | hi | w | q | bs) & high) != 0)
+			return 0;
+		i = len;
 	}
 	if (i < len && len >= 8) {
 		/* The last eight bytes, some checked already: one more word. */

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -134,6 +135,81 @@ static void sort_radix_same_as_qsort(void **state)
 		}
 		ge_report_free(b);
 		ge_report_free(a);
+	}
+}
+
+/* A random string of n bytes from an alphabet with every case the JSON
+ * writer's fast path must send to the general one. */
+static void rnd_string(uint64_t *st, char *out, size_t n, uint32_t mode)
+{
+	static const char *const pieces[] = {"a", "Z", "0", " ", "~", "\"", "\\", "\x01", "\x1f",
+	                                     "\x7f", "\t", "\n", "\xc3\xa9", "\xe2\x82", "\xff",
+	                                     "\xef\xbf\xbd"};
+	size_t o = 0, one = rnd(st) % 24; /* mode 0: plain; 1: one piece at byte one; 2: anything */
+	while (o < n) {
+		const char *p = (mode == 1 && o == one) || (mode == 2 && rnd(st) % 4 == 0)
+		                    ? pieces[rnd(st) % 16]
+		                    : "abcdefgh" + rnd(st) % 8;
+		size_t m = rnd(st) % 4 ? 1 : strlen(p);
+		if (m > n - o)
+			m = n - o;
+		memcpy(out + o, p, m);
+		o += m;
+	}
+	out[o] = '\0';
+}
+
+/*
+ * The JSON writer's fast path for plain diagnostics (one reserved write,
+ * word-at-a-time checks, table hex digits) writes exactly what the general
+ * writer does: random strings of every length around the word sizes, with
+ * and without bytes to escape, and random numbers and hashes.  A diagnostic
+ * whose explanation index names no explanation takes the general writer
+ * and writes no explanation, so the two reports' JSON must be equal.
+ */
+static void json_plain_same_as_general(void **state)
+{
+	uint64_t st = 7;
+	int round;
+	(void)state;
+	for (round = 0; round < 3000; round++) {
+		ge_report *fast = NULL, *slow = NULL;
+		ge_buf a = GE_BUF_INIT, b = GE_BUF_INIT;
+		char str[5][40];
+		int k, odd = (int)(rnd(&st) % 5); /* the one string that may need escapes */
+		uint32_t line, col;
+		ge_diag d;
+		for (k = 0; k < 5; k++)
+			rnd_string(&st, str[k], rnd(&st) % 24, k == odd ? rnd(&st) % 3 : 0);
+		line = rnd(&st);
+		col = rnd(&st) % 5 ? rnd(&st) % 1000 : rnd(&st);
+		d = mk(str[0], line, col, (ge_kind)(rnd(&st) % 3), str[1]);
+		d.function = str[2];
+		d.message = str[3];
+		d.package = str[4];
+		d.line_hash = (uint64_t)rnd(&st) << 32 | rnd(&st);
+		d.count = rnd(&st) % 3;
+		d.status = (ge_status)(rnd(&st) % 4);
+		if (rnd(&st) % 3 == 0)
+			d.inlined_from = str[rnd(&st) % 5];
+		assert_int_equal(ge_report_new(&fast), 0);
+		assert_int_equal(ge_report_new(&slow), 0);
+		assert_int_equal(ge_report_add(fast, &d), 0);
+		d.explain = 99;
+		assert_int_equal(ge_report_add(slow, &d), 0);
+		assert_int_equal(ge_report_to_json(&a, fast), 0);
+		assert_int_equal(ge_report_to_json(&b, slow), 0);
+		assert_string_equal(a.ptr, b.ptr);
+		{ /* the hex digits are printf's */
+			char want[40];
+			snprintf(want, sizeof(want), "\"line_hash\":\"%016llx\"",
+			         (unsigned long long)d.line_hash);
+			assert_non_null(strstr(a.ptr, want));
+		}
+		ge_buf_release(&a);
+		ge_buf_release(&b);
+		ge_report_free(fast);
+		ge_report_free(slow);
 	}
 }
 
@@ -584,6 +660,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sort_and_dedupe),
 		cmocka_unit_test(sort_radix_same_as_qsort),
+		cmocka_unit_test(json_plain_same_as_general),
 		cmocka_unit_test(summary_packages),
 		cmocka_unit_test(fold_by_block),
 		cmocka_unit_test(json_count),

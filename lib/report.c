@@ -650,7 +650,10 @@ void ge_report_summary(const ge_report *r, ge_summary *out)
 /* v as 16 lowercase hex digits, no terminator. */
 static void hex16(char out[16], uint64_t v)
 {
-	int half, i;
+	int half;
+#if !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__))
+	int i;
+#endif
 	for (half = 0; half < 2; half++) {
 		/* Eight nibbles spread to eight bytes, each made a digit at once
 		 * ('a'..'f' where a nibble is ten or more), high nibble first. */
@@ -660,8 +663,13 @@ static void hex16(char out[16], uint64_t v)
 		x = ((x & 0x00F000F000F000F0ULL) << 4) | (x & 0x000F000F000F000FULL);
 		ten = ((x + 0x0606060606060606ULL) >> 4) & 0x0101010101010101ULL;
 		x += 0x3030303030303030ULL + 0x27 * ten;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+		x = __builtin_bswap64(x);
+		memcpy(out + 8 * half, &x, 8);
+#else
 		for (i = 0; i < 8; i++)
 			out[8 * half + i] = (char)(x >> (56 - 8 * i));
+#endif
 	}
 }
 
@@ -804,10 +812,9 @@ static int plain_memo(fp_memo *m, int k, const char *s, size_t *n)
 	return 1;
 }
 
-static void fingerprint_memo(const ge_diag *d, fp_memo *m, char out[17])
+static void fingerprint_memo(const ge_diag *d, fp_memo *m, const char lh[16], char out[17])
 {
 	uint64_t h;
-	char lh[16];
 	const char *kind = ge_kind_name(d->kind);
 	if (m->file != d->file || m->function != d->function) {
 		m->h = ge_hash_bytes(GE_HASH_SEED, d->file, strlen(d->file) + 1);
@@ -817,7 +824,6 @@ static void fingerprint_memo(const ge_diag *d, fp_memo *m, char out[17])
 	}
 	h = ge_hash_bytes(m->h, kind, strlen(kind) + 1);
 	h = ge_hash_bytes(h, d->subject, strlen(d->subject) + 1);
-	hex16(lh, d->line_hash);
 	h = ge_hash_bytes(h, lh, 16);
 	hex16(out, h);
 	out[16] = '\0';
@@ -833,7 +839,7 @@ static int put_diag_plain(ge_buf *b, const ge_diag *d, fp_memo *m)
 {
 	size_t np, nf, nfn, ns, nm, ni = 0, need;
 	const char *kind = ge_kind_name(d->kind);
-	char *w;
+	char *w, lh[16];
 	if (d->explain || d->status == GE_STATUS_MOVED || !plain_memo(m, 0, d->package, &np) ||
 	    !plain_memo(m, 1, d->file, &nf) || !plain_memo(m, 2, d->function, &nfn) ||
 	    !plain_ascii(d->subject, &ns) || !plain_ascii(d->message, &nm) ||
@@ -872,10 +878,11 @@ static int put_diag_plain(ge_buf *b, const ge_diag *d, fp_memo *m)
 		*w++ = '"';
 	}
 	W_LIT(w, ",\"fingerprint\":\"");
-	fingerprint_memo(d, m, w);
+	hex16(lh, d->line_hash); /* the fingerprint hashes its digits too */
+	fingerprint_memo(d, m, lh, w);
 	w += 16;
 	W_LIT(w, "\",\"line_hash\":\"");
-	hex16(w, d->line_hash);
+	memcpy(w, lh, 16);
 	w += 16;
 	*w++ = '"';
 	if (d->inlined_from) {

@@ -19,6 +19,10 @@ typedef struct file_ent {
 	 * every time). */
 	uint64_t *lhash;
 	uint8_t *lfact; /* LF_* bits */
+	uint32_t nlines; /* of src, once lfact is set */
+	/* Its path in the module (file_rel), once rel_known. */
+	const char *rel;
+	int rel_known;
 } file_ent;
 
 enum { LF_HASH = 1, LF_MARK_KNOWN = 2, LF_MARK = 4 };
@@ -426,14 +430,15 @@ static void release_sources(ge_attrib *a)
 	size_t i;
 	placed_clear(a);
 	for (i = 0; i < a->cap; i++) {
+		if (!a->files[i].abs)
+			continue; /* an empty slot, zero already */
 		free(a->files[i].abs);
 		free(a->files[i].lhash);
 		free(a->files[i].lfact);
 		if (!a->files[i].pf)
 			ge_gofile_free(a->files[i].src);
+		memset(&a->files[i], 0, sizeof(a->files[i]));
 	}
-	if (a->cap)
-		memset(a->files, 0, a->cap * sizeof(*a->files));
 	a->nfiles = 0;
 	a->last = NULL;
 	for (i = 0; i < a->nviews; i++) {
@@ -878,19 +883,20 @@ dropped:
 static int facts_for(file_ent *fe, uint32_t line)
 {
 	uint32_t n;
+	if (fe->lfact)
+		return line != 0 && line <= fe->nlines;
 	if (!fe->src || line == 0 || line > (n = ge_gofile_nlines(fe->src)))
 		return 0;
-	if (!fe->lfact) {
-		fe->lhash = malloc(((size_t)n + 1) * sizeof(*fe->lhash));
-		fe->lfact = calloc((size_t)n + 1, 1);
-		if (!fe->lhash || !fe->lfact) {
-			free(fe->lhash);
-			free(fe->lfact);
-			fe->lhash = NULL;
-			fe->lfact = NULL;
-			return 0;
-		}
+	fe->lhash = malloc(((size_t)n + 1) * sizeof(*fe->lhash));
+	fe->lfact = calloc((size_t)n + 1, 1);
+	if (!fe->lhash || !fe->lfact) {
+		free(fe->lhash);
+		free(fe->lfact);
+		fe->lhash = NULL;
+		fe->lfact = NULL;
+		return 0;
 	}
+	fe->nlines = n;
 	return 1;
 }
 
@@ -915,6 +921,16 @@ static int line_mark(file_ent *fe, uint32_t line)
 		fe->lfact[line] |= LF_MARK_KNOWN |
 		                   (ge_gofile_line_has_mark(fe->src, line) ? LF_MARK : 0);
 	return (fe->lfact[line] & LF_MARK) != 0;
+}
+
+/* fe's path in the module (its root, or the top of a workspace's), once a file. */
+static const char *file_rel(const ge_attrib *a, file_ent *fe)
+{
+	if (!fe->rel_known) {
+		fe->rel = ge_path_within(fe->abs, a->mods->top ? a->mods->top : fe->mod->root);
+		fe->rel_known = 1;
+	}
+	return fe->rel;
 }
 
 /* An inlining, "does not escape" or other positioned line, placed, to site_fn. */
@@ -1034,7 +1050,7 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		           : 0;
 	if ((rc = place(&fe, a, l, 1)) <= 0)
 		return rc;
-	rel = ge_path_within(fe->abs, a->mods->top ? a->mods->top : fe->mod->root);
+	rel = file_rel(a, fe);
 	memset(&d, 0, sizeof(d));
 	d.package = a->pkg ? a->pkg : "";
 	d.file = rel;

@@ -329,16 +329,23 @@ static int cmp_strp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-#define SORT_RANK_BITS 20
-#define SORT_LINE_BITS 24
-#define SORT_COL_BITS  18
+/* Bits that hold v (0 for 0). */
+static int bits_for(uint32_t v)
+{
+	int b = 0;
+	while (v) {
+		b++;
+		v >>= 1;
+	}
+	return b;
+}
 
 /*
  * d sorted as a stable qsort(cmp_fold) sorts it (glibc's is a merge sort),
  * in O(n) passes: an LSD radix sort of the packed keys, ties (one position,
  * one kind) then sorted by cmp_fold and index, and the permutation applied
- * in place.  0 when it cannot (a rank, line or column too large for the
- * key, or no memory): the caller falls back to qsort.  test_report's
+ * in place.  0 when it cannot (rank, line and column wider than the key
+ * together, or no memory): the caller falls back to qsort.  test_report's
  * sort_radix_same_as_qsort compares the two on random reports.
  */
 static int sort_radix(ge_diag *d, size_t n)
@@ -348,7 +355,8 @@ static int sort_radix(ge_diag *d, size_t n)
 	const char **slot = NULL;
 	uint32_t *rank = NULL;
 	size_t nslot = 64, nnames = 0, i, j, hist[8][256];
-	int pass, ok = 0;
+	uint32_t maxline = 0, maxcol = 0;
+	int pass, npass, bline, bcol, ok = 0;
 	if (n < 64)
 		return 0;
 	while (nslot < 2 * n && nslot < ((size_t)1 << 22))
@@ -391,23 +399,29 @@ static int sort_radix(ge_diag *d, size_t n)
 			;
 		rank[s] = (uint32_t)j;
 	}
-	if (nnames && j >= ((size_t)1 << SORT_RANK_BITS))
+	/* Each field as wide as its largest value needs: fewer bytes, fewer passes. */
+	for (i = 0; i < n; i++) {
+		if ((unsigned)d[i].kind > 3)
+			goto done;
+		maxline = d[i].line > maxline ? d[i].line : maxline;
+		maxcol = d[i].column > maxcol ? d[i].column : maxcol;
+	}
+	bline = bits_for(maxline);
+	bcol = bits_for(maxcol);
+	if (bits_for((uint32_t)j) + bline + bcol + 2 > 64)
 		goto done;
+	npass = (bits_for((uint32_t)j) + bline + bcol + 2 + 7) / 8;
 	memset(hist, 0, sizeof(hist));
 	for (i = 0; i < n; i++) {
-		uint64_t key;
-		if (d[i].line >= (1u << SORT_LINE_BITS) || d[i].column >= (1u << SORT_COL_BITS) ||
-		    (unsigned)d[i].kind > 3)
-			goto done;
-		key = (uint64_t)rank[k[i].idx] << (SORT_LINE_BITS + SORT_COL_BITS + 2) |
-		      (uint64_t)d[i].line << (SORT_COL_BITS + 2) | (uint64_t)d[i].column << 2 |
-		      (uint64_t)d[i].kind;
+		uint64_t key = (uint64_t)rank[k[i].idx] << (bline + bcol + 2) |
+		               (uint64_t)d[i].line << (bcol + 2) | (uint64_t)d[i].column << 2 |
+		               (uint64_t)d[i].kind;
 		k[i].key = key;
 		k[i].idx = i;
-		for (pass = 0; pass < 8; pass++)
+		for (pass = 0; pass < npass; pass++)
 			hist[pass][(key >> (8 * pass)) & 255]++;
 	}
-	for (pass = 0; pass < 8; pass++) {
+	for (pass = 0; pass < npass; pass++) {
 		size_t sum = 0, *h = hist[pass];
 		struct sort_key *x;
 		if (h[(k[0].key >> (8 * pass)) & 255] == n)

@@ -66,7 +66,8 @@ static uint32_t rnd(uint64_t *st)
  * ge_report_sort's radix sort (packed keys, ties by the comparison) gives
  * exactly what qsort() with the comparison gives, folding included: random
  * reports with many ties at one position, names equal at two addresses,
- * and (last round) lines too large for the key, where it falls back.
+ * wide lines, and (last round) lines and columns too wide for one key
+ * together, where it falls back.
  */
 static void sort_radix_same_as_qsort(void **state)
 {
@@ -97,8 +98,12 @@ static void sort_radix_same_as_qsort(void **state)
 			d.count = rnd(&st) % 3;
 			d.explain = rnd(&st) % 4;
 			d.line_hash = i; /* which diagnostic a fold kept */
-			if (round == 11 && i % 7 == 0)
-				d.line = 1u << 25;
+			if (round == 10 && i % 7 == 0)
+				d.line = 1u << 25; /* a wide key */
+			if (round == 11 && i % 7 == 0) {
+				d.line = UINT32_MAX - i % 2; /* too wide: qsort */
+				d.column = UINT32_MAX;
+			}
 			assert_int_equal(ge_report_add(a, &d), 0);
 		}
 		for (i = 0; i < n; i++)

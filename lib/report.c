@@ -988,7 +988,7 @@ int ge_report_to_json_extra(ge_buf *out, const ge_report *r,
 	                    s.heap, s.moved, s.escapes, s.leaks, s.new_, s.fixed);
 	for (i = 0; i < r->ndiags && rc == 0; i++) {
 		int fast;
-		rc |= ge_buf_puts(out, i ? ",\n    " : "\n    ");
+		rc |= ge_buf_put(out, &",\n    "[!i], i ? 6 : 5);
 		if ((fast = put_diag_plain(out, &r->diags[i], &m)) < 0)
 			rc |= fast;
 		else if (!fast)

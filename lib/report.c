@@ -20,6 +20,11 @@ struct ge_arena {
 	const char **slots; /* interned strings */
 	uint64_t *hashes;
 	size_t nslots, used;
+	/* Strings copied by arena_recent: the last one at each hash slot. */
+	struct arena_recent {
+		const char *s;
+		uint64_t h;
+	} recent[1024];
 };
 
 static void arena_free(struct ge_arena *a)
@@ -146,6 +151,31 @@ const char *ge_report_intern(ge_report *r, const char *s, size_t len)
 	return p;
 }
 
+/*
+ * A copy of s in the arena, shared with an equal string copied recently
+ * (the last of each slot of a small table), not interned: a diagnostic's
+ * subject and message are mostly its own, and interning each was a hash
+ * table as large as the diagnostics and a third of storing them.
+ */
+static const char *arena_recent(ge_report *r, const char *s, size_t len)
+{
+	struct ge_arena *a = r->arena;
+	uint64_t h = intern_hash(s, len);
+	struct arena_recent *e = &a->recent[h & 1023];
+	char *p;
+	if (e->s && e->h == h && strncmp(e->s, s, len) == 0 && e->s[len] == '\0')
+		return e->s;
+	if (!(p = arena_alloc(a, len + 1))) {
+		ge_error_set(GE_ENOMEM, "out of memory");
+		return NULL;
+	}
+	memcpy(p, s, len);
+	p[len] = '\0';
+	e->s = p;
+	e->h = h;
+	return p;
+}
+
 int ge_report_new(ge_report **out)
 {
 	ge_report *r = calloc(1, sizeof(*r));
@@ -225,8 +255,17 @@ static int add_to(ge_report *r, ge_diag **arr, size_t *n, size_t *alloc, const g
 	INTERN(package);
 	INTERN(file);
 	INTERN(function);
-	INTERN(subject);
-	INTERN(message);
+#define COPY(f)                                                                                    \
+	do {                                                                                       \
+		const char *src_ = d->f ? d->f : "";                                               \
+		if (prev && prev->f && strcmp(prev->f, src_) == 0)                                 \
+			c.f = prev->f;                                                             \
+		else if (!(c.f = arena_recent(r, src_, strlen(src_))))                             \
+			return GE_ENOMEM;                                                          \
+	} while (0)
+	COPY(subject);
+	COPY(message);
+#undef COPY
 	if (d->inlined_from)
 		INTERN(inlined_from);
 #undef INTERN

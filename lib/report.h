@@ -96,7 +96,9 @@ void ge_report_free(ge_report *r);
 /* Copy a string into the report's arena (interned: equal strings share). */
 const char *ge_report_intern(ge_report *r, const char *s, size_t len);
 
-/* Append a diagnostic; its strings are interned into the report. */
+/* Append a diagnostic; its strings are copied into the report: package,
+ * file, function and the rest interned (equal strings share one copy),
+ * subject and message shared only with an equal one seen recently. */
 int ge_report_add(ge_report *r, const ge_diag *d);
 int ge_report_add_fixed(ge_report *r, const ge_diag *d);
 int ge_report_set_meta(ge_report *r, const char *go_version, const char *module, const char *commit,

@@ -452,7 +452,9 @@ static int sort_radix(ge_diag *d, size_t n)
 	npass = (bits_for((uint32_t)j) + bline + bcol + 2 + 7) / 8;
 	memset(hist, 0, sizeof(hist));
 	for (i = 0; i < n; i++) {
-		uint64_t key = (uint64_t)rank[k[i].idx] << (bline + bcol + 2) |
+		/* One name takes no bits; then the rest may fill all 64 (no shift by 64). */
+		uint64_t key = (bline + bcol + 2 < 64 ? (uint64_t)rank[k[i].idx] << (bline + bcol + 2)
+		                                      : 0) |
 		               (uint64_t)d[i].line << (bcol + 2) | (uint64_t)d[i].column << 2 |
 		               (uint64_t)d[i].kind;
 		k[i].key = key;

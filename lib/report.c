@@ -453,10 +453,10 @@ static int sort_radix(ge_diag *d, size_t n)
 	memset(hist, 0, sizeof(hist));
 	for (i = 0; i < n; i++) {
 		/* One name takes no bits; then the rest may fill all 64 (no shift by 64). */
-		uint64_t key = (bline + bcol + 2 < 64 ? (uint64_t)rank[k[i].idx] << (bline + bcol + 2)
-		                                      : 0) |
-		               (uint64_t)d[i].line << (bcol + 2) | (uint64_t)d[i].column << 2 |
-		               (uint64_t)d[i].kind;
+		uint64_t key =
+		    (bline + bcol + 2 < 64 ? (uint64_t)rank[k[i].idx] << (bline + bcol + 2) : 0) |
+		    (uint64_t)d[i].line << (bcol + 2) | (uint64_t)d[i].column << 2 |
+		    (uint64_t)d[i].kind;
 		k[i].key = key;
 		k[i].idx = i;
 		for (pass = 0; pass < npass; pass++)

@@ -14,7 +14,19 @@ typedef struct file_ent {
 	ge_gopkg_file *pf; /* the file in its package's view (lib/gopkg), or NULL */
 	const ge_module *mod;
 	uint8_t dirs; /* ge_diag.dirs for the file, once asked; GE_DIRS_UNKNOWN before */
+	/* Facts of line i (1-based) of src, computed on first use (line_hash,
+	 * line_mark): a file's diagnostics come many to a line.  NULL until
+	 * then, or when there was no memory for them (each is then computed
+	 * every time). */
+	uint64_t *lhash;
+	uint8_t *lfact; /* LF_* bits */
+	uint32_t nlines; /* of src, once lfact is set */
+	/* Its path in the module (file_rel), once rel_known. */
+	const char *rel;
+	int rel_known;
 } file_ent;
+
+enum { LF_HASH = 1, LF_MARK_KNOWN = 2, LF_MARK = 4 };
 
 /* A package directory's source view: names with package-wide numbering. */
 typedef struct view_ent {
@@ -98,6 +110,9 @@ struct ge_attrib {
 	} * placed;
 	size_t nplaced, capplaced;
 	int placed_trim, placed_origin;
+	/* ge_attrib_line's copies of a line's subject and message (NUL-ended
+	 * for ge_report_add, which copies them): reused, not one malloc a line. */
+	ge_buf subj, msg;
 };
 
 #define GE_ATTRIB_MAX_PLACED 256
@@ -311,6 +326,8 @@ int ge_attrib_new(ge_attrib **out, const ge_modset *mods, const char *cwd)
 	a->mods = mods;
 	a->cwd = cwd;
 	a->cur = -1;
+	ge_buf_init(&a->subj, 0);
+	ge_buf_init(&a->msg, 0);
 	a->build.cgo = 1; /* go's default on a host with a C compiler; see ge_attrib_set_build */
 	*out = a;
 	return 0;
@@ -340,6 +357,8 @@ void ge_attrib_free(ge_attrib *a)
 	free(a->inl);
 	placed_clear(a);
 	free(a->placed);
+	ge_buf_release(&a->subj);
+	ge_buf_release(&a->msg);
 	free(a);
 }
 
@@ -417,12 +436,15 @@ static void release_sources(ge_attrib *a)
 	size_t i;
 	placed_clear(a);
 	for (i = 0; i < a->cap; i++) {
+		if (!a->files[i].abs)
+			continue; /* an empty slot, zero already */
 		free(a->files[i].abs);
+		free(a->files[i].lhash);
+		free(a->files[i].lfact);
 		if (!a->files[i].pf)
 			ge_gofile_free(a->files[i].src);
+		memset(&a->files[i], 0, sizeof(a->files[i]));
 	}
-	if (a->cap)
-		memset(a->files, 0, a->cap * sizeof(*a->files));
 	a->nfiles = 0;
 	a->last = NULL;
 	for (i = 0; i < a->nviews; i++) {
@@ -872,6 +894,60 @@ dropped:
 	return 0;
 }
 
+/* Is line a line of fe's source whose facts can be kept? */
+static int facts_for(file_ent *fe, uint32_t line)
+{
+	uint32_t n;
+	if (fe->lfact)
+		return line != 0 && line <= fe->nlines;
+	if (!fe->src || line == 0 || line > (n = ge_gofile_nlines(fe->src)))
+		return 0;
+	fe->lhash = malloc(((size_t)n + 1) * sizeof(*fe->lhash));
+	fe->lfact = calloc((size_t)n + 1, 1);
+	if (!fe->lhash || !fe->lfact) {
+		free(fe->lhash);
+		free(fe->lfact);
+		fe->lhash = NULL;
+		fe->lfact = NULL;
+		return 0;
+	}
+	fe->nlines = n;
+	return 1;
+}
+
+/* ge_gofile_line_hash of fe's source (0 without one), once a line. */
+static uint64_t line_hash(file_ent *fe, uint32_t line)
+{
+	if (!facts_for(fe, line))
+		return fe->src ? ge_gofile_line_hash(fe->src, line) : 0;
+	if (!(fe->lfact[line] & LF_HASH)) {
+		fe->lhash[line] = ge_gofile_line_hash(fe->src, line);
+		fe->lfact[line] |= LF_HASH;
+	}
+	return fe->lhash[line];
+}
+
+/* ge_gofile_line_has_mark of fe's source, once a line. */
+static int line_mark(file_ent *fe, uint32_t line)
+{
+	if (!facts_for(fe, line))
+		return ge_gofile_line_has_mark(fe->src, line);
+	if (!(fe->lfact[line] & LF_MARK_KNOWN))
+		fe->lfact[line] |= LF_MARK_KNOWN |
+		                   (ge_gofile_line_has_mark(fe->src, line) ? LF_MARK : 0);
+	return (fe->lfact[line] & LF_MARK) != 0;
+}
+
+/* fe's path in the module (its root, or the top of a workspace's), once a file. */
+static const char *file_rel(const ge_attrib *a, file_ent *fe)
+{
+	if (!fe->rel_known) {
+		fe->rel = ge_path_within(fe->abs, a->mods->top ? a->mods->top : fe->mod->root);
+		fe->rel_known = 1;
+	}
+	return fe->rel;
+}
+
 /* An inlining, "does not escape" or other positioned line, placed, to site_fn. */
 static int site(ge_attrib *a, const ge_parse_line *l)
 {
@@ -896,7 +972,6 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 	ge_diag d;
 	file_ent *fe;
 	const char *rel;
-	ge_buf subj = GE_BUF_INIT;
 	int rc = 0;
 
 	if (l->type == GE_LINE_HEADER)
@@ -990,7 +1065,7 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		           : 0;
 	if ((rc = place(&fe, a, l, 1)) <= 0)
 		return rc;
-	rel = ge_path_within(fe->abs, a->mods->top ? a->mods->top : fe->mod->root);
+	rel = file_rel(a, fe);
 	memset(&d, 0, sizeof(d));
 	d.package = a->pkg ? a->pkg : "";
 	d.file = rel;
@@ -1000,20 +1075,20 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 	d.kind = l->type == GE_LINE_MOVED     ? GE_KIND_MOVED
 	         : l->type == GE_LINE_ESCAPES ? GE_KIND_ESCAPES
 	                                      : GE_KIND_LEAK;
-	if ((rc = ge_buf_put(&subj, l->subject ? l->subject : "",
+	ge_buf_clear(&a->subj);
+	ge_buf_clear(&a->msg);
+	if ((rc = ge_buf_put(&a->subj, l->subject ? l->subject : "",
 	                     l->subject ? l->subject_len : 0)) < 0)
 		goto done;
-	d.subject = subj.ptr;
+	d.subject = ge_buf_cstr(&a->subj);
 	{
-		char *msg = ge_strndup(l->text, l->text_len);
-		if (!msg) {
+		if (ge_buf_put(&a->msg, l->text, l->text_len) < 0) {
 			rc = ge_error_set(GE_ENOMEM, "out of memory");
 			goto done;
 		}
-		d.message = msg;
+		d.message = ge_buf_cstr(&a->msg);
 		if (fe->pf) {
 			if (!(d.function = ge_gopkg_func_at(fe->pf, l->lineno, l->col))) {
-				free(msg);
 				rc =
 				    -1; /* a file before it could not be read: the message is set */
 				goto done;
@@ -1021,14 +1096,12 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		} else {
 			d.function = fe->src ? ge_gofile_func_at(fe->src, l->lineno, l->col) : "";
 		}
-		d.line_hash = fe->src ? ge_gofile_line_hash(fe->src, l->lineno) : 0;
+		d.line_hash = line_hash(fe, l->lineno);
 		/* The mark as text first (a byte search of two lines); only then
 		 * the view's lexer, which says whether it is in a comment. */
 		if (fe->pf) {
-			int m = ge_gofile_line_has_mark(fe->src, l->lineno) ||
-			        ge_gofile_line_has_mark(fe->src, l->lineno - 1);
+			int m = line_mark(fe, l->lineno) || line_mark(fe, l->lineno - 1);
 			if (m && (m = ge_gopkg_ignored(fe->pf, l->lineno)) < 0) {
-				free(msg);
 				rc = m;
 				goto done;
 			}
@@ -1071,9 +1144,7 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 			rc = ge_report_add(r, &d);
 		if (rc == 0 && !a->pkg)
 			a->main_lines++; /* no header, but a module file's diagnostic */
-		free(msg);
 	}
 done:
-	ge_buf_release(&subj);
 	return rc;
 }

@@ -22,6 +22,11 @@ struct ge_arena {
 	const char **slots; /* interned strings */
 	uint64_t *hashes;
 	size_t nslots, used;
+	/* Strings copied by arena_recent: the last one at each hash slot. */
+	struct arena_recent {
+		const char *s;
+		uint64_t h;
+	} recent[1024];
 };
 
 static void arena_free(struct ge_arena *a)
@@ -87,10 +92,44 @@ static int arena_rehash(struct ge_arena *a)
 	return 0;
 }
 
+/*
+ * The intern table's hash: eight bytes a step (FNV-1a's byte a step was
+ * most of interning a diagnostic's unique subject and message).  Only the
+ * table sees it; nothing stored depends on it.
+ */
+static uint64_t intern_hash(const char *s, size_t len)
+{
+	const uint64_t m = 0x9E3779B97F4A7C15ULL;
+	uint64_t h = (uint64_t)len * m, w = 0;
+	uint32_t x, y;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * m;
+		h ^= h >> 29;
+	}
+	/* The rest in fixed-size reads: the last eight bytes (overlapping),
+	 * or for short strings the first and last four, or three bytes. */
+	if (i < len && len >= 8) {
+		memcpy(&w, s + len - 8, 8);
+	} else if (len >= 4) {
+		memcpy(&x, s, 4);
+		memcpy(&y, s + len - 4, 4);
+		w = (uint64_t)x << 32 | y;
+	} else if (len) {
+		w = (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[len / 2] << 8 |
+		    (unsigned char)s[len - 1];
+	}
+	h = (h ^ w) * m;
+	h ^= h >> 32;
+	h *= m;
+	return h ^ (h >> 29);
+}
+
 const char *ge_report_intern(ge_report *r, const char *s, size_t len)
 {
 	struct ge_arena *a = r->arena;
-	uint64_t h = ge_hash_bytes(GE_HASH_SEED, s, len);
+	uint64_t h = intern_hash(s, len);
 	size_t j;
 	char *p;
 	if ((a->used + 1) * 2 > a->nslots && arena_rehash(a) < 0)
@@ -111,6 +150,31 @@ const char *ge_report_intern(ge_report *r, const char *s, size_t len)
 	a->slots[j] = p;
 	a->hashes[j] = h;
 	a->used++;
+	return p;
+}
+
+/*
+ * A copy of s in the arena, shared with an equal string copied recently
+ * (the last of each slot of a small table), not interned: a diagnostic's
+ * subject and message are mostly its own, and interning each was a hash
+ * table as large as the diagnostics and a third of storing them.
+ */
+static const char *arena_recent(ge_report *r, const char *s, size_t len)
+{
+	struct ge_arena *a = r->arena;
+	uint64_t h = intern_hash(s, len);
+	struct arena_recent *e = &a->recent[h & 1023];
+	char *p;
+	if (e->s && e->h == h && strncmp(e->s, s, len) == 0 && e->s[len] == '\0')
+		return e->s;
+	if (!(p = arena_alloc(a, len + 1))) {
+		ge_error_set(GE_ENOMEM, "out of memory");
+		return NULL;
+	}
+	memcpy(p, s, len);
+	p[len] = '\0';
+	e->s = p;
+	e->h = h;
 	return p;
 }
 
@@ -193,8 +257,17 @@ static int add_to(ge_report *r, ge_diag **arr, size_t *n, size_t *alloc, const g
 	INTERN(package);
 	INTERN(file);
 	INTERN(function);
-	INTERN(subject);
-	INTERN(message);
+#define COPY(f)                                                                                    \
+	do {                                                                                       \
+		const char *src_ = d->f ? d->f : "";                                               \
+		if (prev && prev->f && strcmp(prev->f, src_) == 0)                                 \
+			c.f = prev->f;                                                             \
+		else if (!(c.f = arena_recent(r, src_, strlen(src_))))                             \
+			return GE_ENOMEM;                                                          \
+	} while (0)
+	COPY(subject);
+	COPY(message);
+#undef COPY
 	if (d->inlined_from)
 		INTERN(inlined_from);
 #undef INTERN
@@ -268,12 +341,193 @@ static uint32_t add_sat(uint32_t a, uint32_t b)
 }
 
 /*
+ * The radix sort's element: the leading fields of cmp_diag packed into a
+ * key whose order is theirs (file as its rank among the distinct names,
+ * line, column, kind), and the diagnostic's index.
+ */
+struct sort_key {
+	uint64_t key;
+	size_t idx;
+};
+
+/* The tie-break's element: a diagnostic of the array, by address. */
+struct sort_tie {
+	const ge_diag *d;
+};
+
+/* Ties of the key by cmp_fold, then by place in the array: what a stable sort keeps. */
+static int cmp_tie(const void *pa, const void *pb)
+{
+	const struct sort_tie *a = pa, *b = pb;
+	int c = cmp_fold(a->d, b->d);
+	if (c)
+		return c;
+	return a->d < b->d ? -1 : a->d > b->d;
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Bits that hold v (0 for 0). */
+static int bits_for(uint32_t v)
+{
+	int b = 0;
+	while (v) {
+		b++;
+		v >>= 1;
+	}
+	return b;
+}
+
+/*
+ * d sorted as a stable qsort(cmp_fold) sorts it (glibc's is a merge sort),
+ * in O(n) passes: an LSD radix sort of the packed keys, ties (one position,
+ * one kind) then sorted by cmp_fold and index, and the permutation applied
+ * in place.  0 when it cannot (rank, line and column wider than the key
+ * together, or no memory): the caller falls back to qsort.  test_report's
+ * sort_radix_same_as_qsort compares the two on random reports.
+ */
+static int sort_radix(ge_diag *d, size_t n)
+{
+	struct sort_key *k = NULL, *t = NULL;
+	const char **names = NULL;
+	const char **slot = NULL;
+	uint32_t *rank = NULL;
+	size_t nslot = 64, nnames = 0, i, j, hist[8][256];
+	uint32_t maxline = 0, maxcol = 0;
+	int pass, npass, bline, bcol, ok = 0;
+	if (n < 64)
+		return 0;
+	while (nslot < 2 * n && nslot < ((size_t)1 << 22))
+		nslot <<= 1;
+	/* Distinct file pointers (interned: few), then their order by name. */
+	slot = calloc(nslot, sizeof(*slot));
+	rank = calloc(nslot, sizeof(*rank));
+	names = malloc(nslot / 2 * sizeof(*names));
+	k = malloc(n * sizeof(*k));
+	t = malloc(n * sizeof(*t));
+	if (!slot || !rank || !names || !k || !t)
+		goto done;
+	for (i = 0; i < n; i++) {
+		uintptr_t h = (uintptr_t)d[i].file;
+		if (i && d[i].file == d[i - 1].file) {
+			k[i].idx = k[i - 1].idx; /* runs of one file: no lookup */
+			continue;
+		}
+		h ^= h >> 17;
+		h *= 0x9E3779B97F4A7C15ULL;
+		for (j = (h >> 20) & (nslot - 1); slot[j] && slot[j] != d[i].file;
+		     j = (j + 1) & (nslot - 1))
+			;
+		if (!slot[j]) {
+			if (nnames + 1 > nslot / 2)
+				goto done;
+			slot[j] = names[nnames++] = d[i].file;
+		}
+		k[i].idx = j; /* the slot, for now */
+	}
+	qsort(names, nnames, sizeof(*names), cmp_strp);
+	for (i = 0, j = 0; i < nnames; i++) {
+		uintptr_t h = (uintptr_t)names[i];
+		size_t s;
+		if (i && strcmp(names[i - 1], names[i]) != 0)
+			j++; /* equal names at two addresses share a rank */
+		h ^= h >> 17;
+		h *= 0x9E3779B97F4A7C15ULL;
+		for (s = (h >> 20) & (nslot - 1); slot[s] != names[i]; s = (s + 1) & (nslot - 1))
+			;
+		rank[s] = (uint32_t)j;
+	}
+	/* Each field as wide as its largest value needs: fewer bytes, fewer passes. */
+	for (i = 0; i < n; i++) {
+		if ((unsigned)d[i].kind > 3)
+			goto done;
+		maxline = d[i].line > maxline ? d[i].line : maxline;
+		maxcol = d[i].column > maxcol ? d[i].column : maxcol;
+	}
+	bline = bits_for(maxline);
+	bcol = bits_for(maxcol);
+	if (bits_for((uint32_t)j) + bline + bcol + 2 > 64)
+		goto done;
+	npass = (bits_for((uint32_t)j) + bline + bcol + 2 + 7) / 8;
+	memset(hist, 0, sizeof(hist));
+	for (i = 0; i < n; i++) {
+		/* One name takes no bits; then the rest may fill all 64 (no shift by 64). */
+		uint64_t key =
+		    (bline + bcol + 2 < 64 ? (uint64_t)rank[k[i].idx] << (bline + bcol + 2) : 0) |
+		    (uint64_t)d[i].line << (bcol + 2) | (uint64_t)d[i].column << 2 |
+		    (uint64_t)d[i].kind;
+		k[i].key = key;
+		k[i].idx = i;
+		for (pass = 0; pass < npass; pass++)
+			hist[pass][(key >> (8 * pass)) & 255]++;
+	}
+	for (pass = 0; pass < npass; pass++) {
+		size_t sum = 0, *h = hist[pass];
+		struct sort_key *x;
+		if (h[(k[0].key >> (8 * pass)) & 255] == n)
+			continue; /* one value of this byte: nothing moves */
+		for (i = 0; i < 256; i++) {
+			size_t c = h[i];
+			h[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			t[h[(k[i].key >> (8 * pass)) & 255]++] = k[i];
+		x = k;
+		k = t;
+		t = x;
+	}
+	/* Runs of one key: their diagnostics' addresses, sorted, back as indexes
+	 * (t is free scratch of n elements now). */
+	for (i = 0; i < n; i = j) {
+		struct sort_tie *tie = (struct sort_tie *)t;
+		size_t m;
+		for (j = i + 1; j < n && k[j].key == k[i].key; j++)
+			;
+		if (j - i < 2)
+			continue;
+		for (m = i; m < j; m++)
+			tie[m - i].d = &d[k[m].idx];
+		qsort(tie, j - i, sizeof(*tie), cmp_tie);
+		for (m = i; m < j; m++)
+			k[m].idx = (size_t)(tie[m - i].d - d);
+	}
+	/* Position i takes d[k[i].idx]: follow each cycle once. */
+	for (i = 0; i < n; i++) {
+		ge_diag tmp;
+		size_t at = i;
+		if (k[i].idx == i)
+			continue;
+		tmp = d[i];
+		while (k[at].idx != i) {
+			size_t from = k[at].idx;
+			d[at] = d[from];
+			k[at].idx = at;
+			at = from;
+		}
+		d[at] = tmp;
+		k[at].idx = at;
+	}
+	ok = 1;
+done:
+	free(slot);
+	free(rank);
+	free(names);
+	free(k);
+	free(t);
+	return ok;
+}
+
+/*
  * Sort, and fold each run of identical diagnostics (same identity, same
  * status) into its first one: counts are summed within a compiler output
  * block, the largest block wins among blocks of one package, and packages
  * add up (report.h says why).
  */
-static size_t sort_dedupe(ge_diag *d, size_t n)
+static size_t sort_dedupe(ge_diag *d, size_t n, int radix)
 {
 	size_t i = 0, o = 0;
 	if (n == 0)
@@ -290,7 +544,8 @@ static size_t sort_dedupe(ge_diag *d, size_t n)
 		return n;
 	}
 	i = 0;
-	qsort(d, n, sizeof(*d), cmp_fold);
+	if (!radix || !sort_radix(d, n))
+		qsort(d, n, sizeof(*d), cmp_fold);
 	while (i < n) {
 		ge_diag keep = d[i];
 		uint32_t total = 0;
@@ -336,8 +591,14 @@ uint32_t ge_diag_count(const ge_diag *d)
 
 void ge_report_sort(ge_report *r)
 {
-	r->ndiags = sort_dedupe(r->diags, r->ndiags);
-	r->nfixed = sort_dedupe(r->fixed, r->nfixed);
+	r->ndiags = sort_dedupe(r->diags, r->ndiags, 1);
+	r->nfixed = sort_dedupe(r->fixed, r->nfixed, 1);
+}
+
+void ge_report_sort_qsort(ge_report *r)
+{
+	r->ndiags = sort_dedupe(r->diags, r->ndiags, 0);
+	r->nfixed = sort_dedupe(r->fixed, r->nfixed, 0);
 }
 
 static const char *const kind_names[] = {"moved", "escapes", "leak"};
@@ -446,10 +707,27 @@ void ge_report_summary(const ge_report *r, ge_summary *out)
 /* v as 16 lowercase hex digits, no terminator. */
 static void hex16(char out[16], uint64_t v)
 {
-	static const char hex[] = "0123456789abcdef";
+	int half;
+#if !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__))
 	int i;
-	for (i = 15; i >= 0; i--, v >>= 4)
-		out[i] = hex[v & 15];
+#endif
+	for (half = 0; half < 2; half++) {
+		/* Eight nibbles spread to eight bytes, each made a digit at once
+		 * ('a'..'f' where a nibble is ten or more), high nibble first. */
+		uint64_t x = (uint32_t)(v >> (32 * (1 - half))), ten;
+		x = ((x & 0xFFFF0000ULL) << 16) | (x & 0xFFFFULL);
+		x = ((x & 0x0000FF000000FF00ULL) << 8) | (x & 0x000000FF000000FFULL);
+		x = ((x & 0x00F000F000F000F0ULL) << 4) | (x & 0x000F000F000F000FULL);
+		ten = ((x + 0x0606060606060606ULL) >> 4) & 0x0101010101010101ULL;
+		x += 0x3030303030303030ULL + 0x27 * ten;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+		x = __builtin_bswap64(x);
+		memcpy(out + 8 * half, &x, 8);
+#else
+		for (i = 0; i < 8; i++)
+			out[8 * half + i] = (char)(x >> (56 - 8 * i));
+#endif
+	}
 }
 
 /* v in decimal; the digits written (at most 10, no terminator). */
@@ -523,6 +801,33 @@ static int plain_ascii(const char *s, size_t *n)
 		if (((lo | hi | w | q | bs) & high) != 0)
 			return 0;
 	}
+	if (len < 8 && len >= 4) {
+		/* Four to seven bytes: the first four and the last four as one word. */
+		uint32_t x, y;
+		uint64_t w, lo, hi, q, bs;
+		memcpy(&x, s, 4);
+		memcpy(&y, s + len - 4, 4);
+		w = (uint64_t)x << 32 | y;
+		lo = (w - ones * 0x20) & ~w;
+		hi = w + ones * 0x01;
+		q = ((w ^ (ones * '"')) - ones) & ~(w ^ (ones * '"'));
+		bs = ((w ^ (ones * '\\')) - ones) & ~(w ^ (ones * '\\'));
+		if (((lo | hi | w | q | bs) & high) != 0)
+			return 0;
+		i = len;
+	}
+	if (i < len && len >= 8) {
+		/* The last eight bytes, some checked already: one more word. */
+		uint64_t w, lo, hi, q, bs;
+		memcpy(&w, s + len - 8, 8);
+		lo = (w - ones * 0x20) & ~w;
+		hi = w + ones * 0x01;
+		q = ((w ^ (ones * '"')) - ones) & ~(w ^ (ones * '"'));
+		bs = ((w ^ (ones * '\\')) - ones) & ~(w ^ (ones * '\\'));
+		if (((lo | hi | w | q | bs) & high) != 0)
+			return 0;
+		i = len;
+	}
 	for (; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
@@ -564,10 +869,9 @@ static int plain_memo(fp_memo *m, int k, const char *s, size_t *n)
 	return 1;
 }
 
-static void fingerprint_memo(const ge_diag *d, fp_memo *m, char out[17])
+static void fingerprint_memo(const ge_diag *d, fp_memo *m, const char lh[16], char out[17])
 {
 	uint64_t h;
-	char lh[16];
 	const char *kind = ge_kind_name(d->kind);
 	if (m->file != d->file || m->function != d->function) {
 		m->h = ge_hash_bytes(GE_HASH_SEED, d->file, strlen(d->file) + 1);
@@ -577,7 +881,6 @@ static void fingerprint_memo(const ge_diag *d, fp_memo *m, char out[17])
 	}
 	h = ge_hash_bytes(m->h, kind, strlen(kind) + 1);
 	h = ge_hash_bytes(h, d->subject, strlen(d->subject) + 1);
-	hex16(lh, d->line_hash);
 	h = ge_hash_bytes(h, lh, 16);
 	hex16(out, h);
 	out[16] = '\0';
@@ -593,7 +896,7 @@ static int put_diag_plain(ge_buf *b, const ge_diag *d, fp_memo *m)
 {
 	size_t np, nf, nfn, ns, nm, ni = 0, need;
 	const char *kind = ge_kind_name(d->kind);
-	char *w;
+	char *w, lh[16];
 	if (d->explain || d->status == GE_STATUS_MOVED || !plain_memo(m, 0, d->package, &np) ||
 	    !plain_memo(m, 1, d->file, &nf) || !plain_memo(m, 2, d->function, &nfn) ||
 	    !plain_ascii(d->subject, &ns) || !plain_ascii(d->message, &nm) ||
@@ -632,10 +935,11 @@ static int put_diag_plain(ge_buf *b, const ge_diag *d, fp_memo *m)
 		*w++ = '"';
 	}
 	W_LIT(w, ",\"fingerprint\":\"");
-	fingerprint_memo(d, m, w);
+	hex16(lh, d->line_hash); /* the fingerprint hashes its digits too */
+	fingerprint_memo(d, m, lh, w);
 	w += 16;
 	W_LIT(w, "\",\"line_hash\":\"");
-	hex16(w, d->line_hash);
+	memcpy(w, lh, 16);
 	w += 16;
 	*w++ = '"';
 	if (d->inlined_from) {
@@ -727,7 +1031,7 @@ int ge_report_to_json_extra(ge_buf *out, const ge_report *r,
 	                    s.heap, s.moved, s.escapes, s.leaks, s.new_, s.fixed);
 	for (i = 0; i < r->ndiags && rc == 0; i++) {
 		int fast;
-		rc |= ge_buf_puts(out, i ? ",\n    " : "\n    ");
+		rc |= ge_buf_put(out, &",\n    "[!i], i ? 6 : 5);
 		if ((fast = put_diag_plain(out, &r->diags[i], &m)) < 0)
 			rc |= fast;
 		else if (!fast)

@@ -104,7 +104,9 @@ void ge_report_free(ge_report *r);
 /* Copy a string into the report's arena (interned: equal strings share). */
 const char *ge_report_intern(ge_report *r, const char *s, size_t len);
 
-/* Append a diagnostic; its strings are interned into the report. */
+/* Append a diagnostic; its strings are copied into the report: package,
+ * file, function and the rest interned (equal strings share one copy),
+ * subject and message shared only with an equal one seen recently. */
 int ge_report_add(ge_report *r, const ge_diag *d);
 int ge_report_add_fixed(ge_report *r, const ge_diag *d);
 int ge_report_set_meta(ge_report *r, const char *go_version, const char *module, const char *commit,
@@ -112,6 +114,9 @@ int ge_report_set_meta(ge_report *r, const char *go_version, const char *module,
 
 /* Canonical order; identical diagnostics folded into one with a count. */
 void ge_report_sort(ge_report *r);
+/* ge_report_sort by qsort() alone: the reference its radix sort must
+ * match, for tests. */
+void ge_report_sort_qsort(ge_report *r);
 
 const char *ge_kind_name(ge_kind k);
 int ge_kind_parse(ge_kind *out, const char *s);

@@ -377,10 +377,38 @@ static void json_string_policy(void **state)
 	ge_buf_release(&b);
 }
 
+/* ge_path_join: dir, then rel, cleaned; rel alone when absolute or dir is empty. */
+static void path_join_cases(void **state)
+{
+	static const char *const cases[][3] = {
+	    {"/m/p", "a.go", "/m/p/a.go"},
+	    {"/m/p/", "./a.go", "/m/p/a.go"},
+	    {"/m/p", "../q/b.go", "/m/q/b.go"},
+	    {"/m/p", "/abs/c.go", "/abs/c.go"},
+	    {"", "x/../y.go", "y.go"},
+	    {"m", "..", "."},
+	    {"/", "a", "/a"},
+	    {"/m", "", "/m"},
+	};
+	size_t i;
+	char *p;
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		p = ge_path_join(cases[i][0], cases[i][1]);
+		assert_non_null(p);
+		assert_string_equal(p, cases[i][2]);
+		free(p);
+	}
+	p = ge_path_join(NULL, "a//b/./c.go");
+	assert_string_equal(p, "a/b/c.go");
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(json_string_policy),
+	    cmocka_unit_test(path_join_cases),
 	    cmocka_unit_test(buf_never_null),
 	    cmocka_unit_test(buf_zeroed_is_accepted),
 	    cmocka_unit_test(buf_bound),

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -52,6 +53,169 @@ static void sort_and_dedupe(void **state)
 	assert_int_equal(s.moved, 1);
 	assert_int_equal(s.packages, 1);
 	ge_report_free(r);
+}
+
+/* A small deterministic generator for the random reports below. */
+static uint32_t rnd(uint64_t *st)
+{
+	*st = *st * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (uint32_t)(*st >> 33);
+}
+
+/*
+ * ge_report_sort's radix sort (packed keys, ties by the comparison) gives
+ * exactly what qsort() with the comparison gives, folding included: random
+ * reports with many ties at one position, names equal at two addresses,
+ * wide lines, and (last round) lines and columns too wide for one key
+ * together, where it falls back.
+ */
+static void sort_radix_same_as_qsort(void **state)
+{
+	static const char *const files[] = {"a.go", "p/b.go", "p/a.go", "z.go", "p/b.go2", "b.go"};
+	static const char *const subj[] = {"x", "y", "&T{...}", "x.f", "make([]int, n)"};
+	static const char *const pkgs[] = {"m/p", "m/q", "m/p_test"};
+	char copies[6][16];
+	uint64_t st = 42;
+	int round;
+	size_t i;
+	(void)state;
+	for (i = 0; i < 6; i++)
+		strcpy(copies[i], files[i]); /* the same names, not interned */
+	for (round = 0; round < 12; round++) {
+		ge_report *a = NULL, *b = NULL;
+		size_t n = round == 0 ? 70 : 500 + rnd(&st) % 3000;
+		assert_int_equal(ge_report_new(&a), 0);
+		assert_int_equal(ge_report_new(&b), 0);
+		for (i = 0; i < n; i++) {
+			const char *file = files[rnd(&st) % 6];
+			uint32_t line = 1 + rnd(&st) % (round % 3 ? 40 : 4), col = 1 + rnd(&st) % 3;
+			ge_kind kind = (ge_kind)(rnd(&st) % 3);
+			ge_diag d = mk(file, line, col, kind, subj[rnd(&st) % 5]);
+			d.package = pkgs[rnd(&st) % 3];
+			d.function = rnd(&st) % 2 ? "F" : "(*T).M";
+			d.status = (ge_status)(rnd(&st) % 4);
+			d.group = 1 + rnd(&st) % 3;
+			d.count = rnd(&st) % 3;
+			d.explain = rnd(&st) % 4;
+			d.line_hash = i; /* which diagnostic a fold kept */
+			if (round == 10 && i % 7 == 0)
+				d.line = 1u << 25; /* a wide key */
+			if (round == 11 && i % 7 == 0) {
+				d.line = UINT32_MAX - i % 2; /* too wide: qsort */
+				d.column = UINT32_MAX;
+			}
+			assert_int_equal(ge_report_add(a, &d), 0);
+		}
+		for (i = 0; i < n; i++)
+			if (rnd(&st) % 4 == 0) {
+				size_t f;
+				for (f = 0; f < 6; f++)
+					if (strcmp(a->diags[i].file, files[f]) == 0)
+						a->diags[i].file = copies[f];
+			}
+		b->diags = malloc(n * sizeof(*b->diags));
+		assert_non_null(b->diags);
+		memcpy(b->diags, a->diags, n * sizeof(*b->diags));
+		b->ndiags = b->diags_alloc = n;
+		ge_report_sort(a);
+		ge_report_sort_qsort(b);
+		assert_int_equal(a->ndiags, b->ndiags);
+		if (round % 3 == 0 && round > 0)
+			assert_true(a->ndiags < n); /* folds were made */
+		for (i = 0; i < a->ndiags; i++) {
+			const ge_diag *x = &a->diags[i], *y = &b->diags[i];
+			assert_ptr_equal(x->file, y->file);
+			assert_int_equal(x->line, y->line);
+			assert_int_equal(x->column, y->column);
+			assert_int_equal(x->kind, y->kind);
+			assert_ptr_equal(x->subject, y->subject);
+			assert_ptr_equal(x->message, y->message);
+			assert_ptr_equal(x->function, y->function);
+			assert_ptr_equal(x->package, y->package);
+			assert_int_equal(x->status, y->status);
+			assert_int_equal(x->count, y->count);
+			assert_int_equal(x->explain, y->explain);
+			assert_int_equal(x->line_hash, y->line_hash);
+			assert_int_equal(x->group, y->group);
+		}
+		ge_report_free(b);
+		ge_report_free(a);
+	}
+}
+
+/* A random string of n bytes from an alphabet with every case the JSON
+ * writer's fast path must send to the general one. */
+static void rnd_string(uint64_t *st, char *out, size_t n, uint32_t mode)
+{
+	static const char *const pieces[] = {"a", "Z", "0", " ", "~", "\"", "\\", "\x01", "\x1f",
+	                                     "\x7f", "\t", "\n", "\xc3\xa9", "\xe2\x82", "\xff",
+	                                     "\xef\xbf\xbd"};
+	size_t o = 0, one = rnd(st) % 24; /* mode 0: plain; 1: one piece at byte one; 2: anything */
+	while (o < n) {
+		const char *p = (mode == 1 && o == one) || (mode == 2 && rnd(st) % 4 == 0)
+		                    ? pieces[rnd(st) % 16]
+		                    : "abcdefgh" + rnd(st) % 8;
+		size_t m = rnd(st) % 4 ? 1 : strlen(p);
+		if (m > n - o)
+			m = n - o;
+		memcpy(out + o, p, m);
+		o += m;
+	}
+	out[o] = '\0';
+}
+
+/*
+ * The JSON writer's fast path for plain diagnostics (one reserved write,
+ * word-at-a-time checks, table hex digits) writes exactly what the general
+ * writer does: random strings of every length around the word sizes, with
+ * and without bytes to escape, and random numbers and hashes.  A diagnostic
+ * whose explanation index names no explanation takes the general writer
+ * and writes no explanation, so the two reports' JSON must be equal.
+ */
+static void json_plain_same_as_general(void **state)
+{
+	uint64_t st = 7;
+	int round;
+	(void)state;
+	for (round = 0; round < 3000; round++) {
+		ge_report *fast = NULL, *slow = NULL;
+		ge_buf a = GE_BUF_INIT, b = GE_BUF_INIT;
+		char str[5][40];
+		int k, odd = (int)(rnd(&st) % 5); /* the one string that may need escapes */
+		uint32_t line, col;
+		ge_diag d;
+		for (k = 0; k < 5; k++)
+			rnd_string(&st, str[k], rnd(&st) % 24, k == odd ? rnd(&st) % 3 : 0);
+		line = rnd(&st);
+		col = rnd(&st) % 5 ? rnd(&st) % 1000 : rnd(&st);
+		d = mk(str[0], line, col, (ge_kind)(rnd(&st) % 3), str[1]);
+		d.function = str[2];
+		d.message = str[3];
+		d.package = str[4];
+		d.line_hash = (uint64_t)rnd(&st) << 32 | rnd(&st);
+		d.count = rnd(&st) % 3;
+		d.status = (ge_status)(rnd(&st) % 4);
+		if (rnd(&st) % 3 == 0)
+			d.inlined_from = str[rnd(&st) % 5];
+		assert_int_equal(ge_report_new(&fast), 0);
+		assert_int_equal(ge_report_new(&slow), 0);
+		assert_int_equal(ge_report_add(fast, &d), 0);
+		d.explain = 99;
+		assert_int_equal(ge_report_add(slow, &d), 0);
+		assert_int_equal(ge_report_to_json(&a, fast), 0);
+		assert_int_equal(ge_report_to_json(&b, slow), 0);
+		assert_string_equal(a.ptr, b.ptr);
+		{ /* the hex digits are printf's */
+			char want[40];
+			snprintf(want, sizeof(want), "\"line_hash\":\"%016llx\"",
+			         (unsigned long long)d.line_hash);
+			assert_non_null(strstr(a.ptr, want));
+		}
+		ge_buf_release(&a);
+		ge_buf_release(&b);
+		ge_report_free(fast);
+		ge_report_free(slow);
+	}
 }
 
 /*
@@ -500,6 +664,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sort_and_dedupe),
+		cmocka_unit_test(sort_radix_same_as_qsort),
+		cmocka_unit_test(json_plain_same_as_general),
 		cmocka_unit_test(summary_packages),
 		cmocka_unit_test(fold_by_block),
 		cmocka_unit_test(json_count),

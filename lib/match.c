@@ -520,6 +520,12 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 		if ((rc = ge_report_add_fixed(head, &f)) < 0)
 			goto done;
 	}
+	/* Each array is freed once nothing reads it: at 10^7 lines each is 200 MB
+	 * beside the two reports, and split_head and the sort allocate more. */
+	free(be);
+	be = NULL;
+	free(scratch);
+	scratch = NULL;
 	/* Against a report that kept one diagnostic per position: whole diagnostics. */
 	for (i = 0; !sites && i < nh; i++) {
 		uint32_t c = ge_diag_count(&head->diags[he[i].idx]);
@@ -529,6 +535,10 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 	}
 	if ((rc = split_head(head, base, he, mv, nh)) < 0)
 		goto done;
+	free(he);
+	he = NULL;
+	free(mv);
+	mv = NULL;
 	ge_report_sort(head);
 done:
 	free(be);

@@ -36,24 +36,27 @@ typedef enum ge_status {
 } ge_status;
 
 typedef struct ge_diag {
+	/* Pointers first, then the 64-bit hash, the 32-bit fields, the bytes:
+	 * no padding between them (96 bytes on LP64; a check at 10^7 lines holds
+	 * two reports of 6.7 million each). */
 	const char *package;  /* import path */
 	const char *file;     /* relative to the module root, '/'-separated */
 	const char *function; /* gosrc notation; "" at package level */
 	const char *subject;
 	const char *message; /* the compiler's message text */
-	uint32_t line, column;
-	ge_kind kind;
-	ge_status status;
-	uint64_t line_hash; /* ge_hash_nospace of the source line; 0 if unknown */
-	uint32_t explain;   /* index+1 into the report's explanations; 0 if none */
 	/* F of the compiler's "inlining call to F" at this position, when the
 	 * diagnostic's text is F's, not the source line's; NULL otherwise. */
 	const char *inlined_from;
-	uint32_t count;            /* allocation sites printed at this position; 0 is taken as 1 */
-	uint32_t group;            /* which compiler output block it came from (see above); 0 if
-	                              unknown.  Only ge_report_sort() reads it; never serialised */
 	const char *from_file;     /* GE_STATUS_MOVED: where base had it; else NULL */
 	const char *from_function; /* likewise */
+	uint64_t line_hash;        /* ge_hash_nospace of the source line; 0 if unknown */
+	uint32_t line, column;
+	uint32_t explain; /* index+1 into the report's explanations; 0 if none */
+	uint32_t count;   /* allocation sites printed at this position; 0 is taken as 1 */
+	uint32_t group;   /* which compiler output block it came from (see above); 0 if
+	                     unknown.  Only ge_report_sort() reads it; never serialised */
+	uint8_t kind;     /* a ge_kind */
+	uint8_t status;   /* a ge_status */
 	/* Attribution's answer for ge_config_filter, from the source it read
 	 * anyway: GE_MARK_YES when a comment on the line or the one above
 	 * holds "//goescape:ignore" (lib/gopkg's ge_gopkg_ignored), GE_MARK_NO

@@ -269,8 +269,19 @@ static int add_to(ge_report *r, ge_diag **arr, size_t *n, size_t *alloc, const g
 		else if (!(c.f = arena_recent(r, src_, strlen(src_))))                             \
 			return GE_ENOMEM;                                                          \
 	} while (0)
-	COPY(subject);
 	COPY(message);
+	/* "moved to heap: v4": a subject that ends the message is its tail,
+	 * not a second copy (half the compiler's heap diagnostics). */
+	{
+		const char *src_ = d->subject ? d->subject : "";
+		size_t sl = strlen(src_), ml = strlen(c.message);
+		if (prev && prev->subject && strcmp(prev->subject, src_) == 0)
+			c.subject = prev->subject;
+		else if (sl <= ml && memcmp(c.message + ml - sl, src_, sl) == 0)
+			c.subject = c.message + ml - sl;
+		else if (!(c.subject = arena_recent(r, src_, sl)))
+			return GE_ENOMEM;
+	}
 #undef COPY
 	if (d->inlined_from)
 		INTERN(inlined_from);
@@ -375,6 +386,15 @@ static int cmp_strp(const void *a, const void *b)
 }
 
 /* Bits that hold v (0 for 0). */
+/* Where a file pointer's search starts in sort_radix's table of nslot (a power of two). */
+static size_t sort_slot_of(const char *p, size_t nslot)
+{
+	uintptr_t h = (uintptr_t)p;
+	h ^= h >> 17;
+	h *= 0x9E3779B97F4A7C15ULL;
+	return (size_t)(h >> 20) & (nslot - 1);
+}
+
 static int bits_for(uint32_t v)
 {
 	int b = 0;
@@ -396,53 +416,69 @@ static int bits_for(uint32_t v)
 static int sort_radix(ge_diag *d, size_t n)
 {
 	struct sort_key *k = NULL, *t = NULL;
-	const char **names = NULL;
-	const char **slot = NULL;
-	uint32_t *rank = NULL;
-	size_t nslot = 64, nnames = 0, i, j, hist[8][256];
+	const char **names = NULL, **sorted = NULL;
+	uint32_t *slot = NULL; /* ordinal+1 into names; 0 empty */
+	uint32_t *rank = NULL; /* by ordinal */
+	size_t nslot = 0, nnames = 0, i, j, hist[8][256];
 	uint32_t maxline = 0, maxcol = 0;
 	int pass, npass, bline, bcol, ok = 0;
-	if (n < 64)
+	if (n < 64 || n > UINT32_MAX)
 		return 0;
-	while (nslot < 2 * n && nslot < ((size_t)1 << 22))
-		nslot <<= 1;
-	/* Distinct file pointers (interned: few), then their order by name. */
-	slot = calloc(nslot, sizeof(*slot));
-	rank = calloc(nslot, sizeof(*rank));
-	names = malloc(nslot / 2 * sizeof(*names));
 	k = malloc(n * sizeof(*k));
 	t = malloc(n * sizeof(*t));
-	if (!slot || !rank || !names || !k || !t)
+	if (!k || !t)
 		goto done;
+	/* Distinct file pointers (interned: few), in a table that grows with
+	 * them (sized to n it was 12 bytes a diagnostic), then their order by
+	 * name; k[i].idx holds the file's ordinal for now. */
 	for (i = 0; i < n; i++) {
-		uintptr_t h = (uintptr_t)d[i].file;
 		if (i && d[i].file == d[i - 1].file) {
 			k[i].idx = k[i - 1].idx; /* runs of one file: no lookup */
 			continue;
 		}
-		h ^= h >> 17;
-		h *= 0x9E3779B97F4A7C15ULL;
-		for (j = (h >> 20) & (nslot - 1); slot[j] && slot[j] != d[i].file;
+		if (2 * (nnames + 1) > nslot) {
+			size_t ns = nslot ? 2 * nslot : 1024, o;
+			uint32_t *nsl = calloc(ns, sizeof(*nsl));
+			const char **nn = realloc(names, ns / 2 * sizeof(*nn));
+			if (!nsl || !nn) {
+				free(nsl);
+				if (nn)
+					names = nn;
+				goto done;
+			}
+			names = nn;
+			for (o = 0; o < nnames; o++) {
+				for (j = sort_slot_of(names[o], ns); nsl[j]; j = (j + 1) & (ns - 1))
+					;
+				nsl[j] = (uint32_t)o + 1;
+			}
+			free(slot);
+			slot = nsl;
+			nslot = ns;
+		}
+		for (j = sort_slot_of(d[i].file, nslot); slot[j] && names[slot[j] - 1] != d[i].file;
 		     j = (j + 1) & (nslot - 1))
 			;
 		if (!slot[j]) {
-			if (nnames + 1 > nslot / 2)
-				goto done;
-			slot[j] = names[nnames++] = d[i].file;
+			names[nnames++] = d[i].file;
+			slot[j] = (uint32_t)nnames;
 		}
-		k[i].idx = j; /* the slot, for now */
+		k[i].idx = slot[j] - 1;
 	}
-	qsort(names, nnames, sizeof(*names), cmp_strp);
+	sorted = malloc((nnames ? nnames : 1) * sizeof(*sorted));
+	rank = malloc((nnames ? nnames : 1) * sizeof(*rank));
+	if (!sorted || !rank)
+		goto done;
+	memcpy(sorted, names, nnames * sizeof(*sorted));
+	qsort(sorted, nnames, sizeof(*sorted), cmp_strp);
 	for (i = 0, j = 0; i < nnames; i++) {
-		uintptr_t h = (uintptr_t)names[i];
 		size_t s;
-		if (i && strcmp(names[i - 1], names[i]) != 0)
+		if (i && strcmp(sorted[i - 1], sorted[i]) != 0)
 			j++; /* equal names at two addresses share a rank */
-		h ^= h >> 17;
-		h *= 0x9E3779B97F4A7C15ULL;
-		for (s = (h >> 20) & (nslot - 1); slot[s] != names[i]; s = (s + 1) & (nslot - 1))
+		for (s = sort_slot_of(sorted[i], nslot); names[slot[s] - 1] != sorted[i];
+		     s = (s + 1) & (nslot - 1))
 			;
-		rank[s] = (uint32_t)j;
+		rank[slot[s] - 1] = (uint32_t)j;
 	}
 	/* Each field as wide as its largest value needs: fewer bytes, fewer passes. */
 	for (i = 0; i < n; i++) {
@@ -520,6 +556,7 @@ done:
 	free(slot);
 	free(rank);
 	free(names);
+	free(sorted);
 	free(k);
 	free(t);
 	return ok;

@@ -602,7 +602,12 @@ static int find_control_name(char **bad, const char *dir, const char *rel, int d
 		if (n[0] == '.' || n[0] == '_' || strcmp(n, "vendor") == 0 ||
 		    strcmp(n, "testdata") == 0 || !(p = ge_path_join(dir, n)))
 			continue;
-		if (lstat(p, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) &&
+		/* The entry's type is lstat's when the file system gives it. */
+		if (e->d_type == DT_REG || e->d_type == DT_DIR)
+			st.st_mode = e->d_type == DT_REG ? S_IFREG : S_IFDIR;
+		else if (lstat(p, &st) != 0)
+			st.st_mode = 0;
+		if ((S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) &&
 		    ge_buf_printf(&b, "%s%s%s", rel, *rel ? "/" : "", n) == 0)
 			sub = ge_buf_detach(&b);
 		if (sub && S_ISREG(st.st_mode) && len > 3 && strcmp(n + len - 3, ".go") == 0 &&

@@ -84,7 +84,10 @@ static int list_disk(const char *dir, char ***names, size_t *n)
 			rc = GE_ENOMEM;
 			break;
 		}
-		reg = stat(full, &st) == 0 && S_ISREG(st.st_mode);
+		/* A regular file by its entry needs no stat (which would say the
+		 * same: it follows only symbolic links); links and unknowns do. */
+		reg = e->d_type == DT_REG || ((e->d_type == DT_LNK || e->d_type == DT_UNKNOWN) &&
+		                              stat(full, &st) == 0 && S_ISREG(st.st_mode));
 		free(full);
 		if (!reg)
 			continue;

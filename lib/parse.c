@@ -466,6 +466,23 @@ static int pos_match(const char *line, size_t len, PCRE2_SIZE ov[8])
 	return 0;
 }
 
+int ge_parse__pos_same(const ge_parser *p, const char *line, size_t len)
+{
+	PCRE2_SIZE ov[8];
+	const PCRE2_SIZE *want = re_match(p, &p->pos, line, len);
+	int got = pos_match(line, len, ov), i, n;
+	if (!want || !got)
+		return !want && !got;
+	/* The column group unset in both, or set at the same place. */
+	n = want[6] == PCRE2_UNSET ? 6 : 8;
+	if ((want[6] == PCRE2_UNSET) != (ov[6] == PCRE2_UNSET))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (want[i] != ov[i])
+			return 0;
+	return 1;
+}
+
 /*
  * Not safe to call on one parser from two threads at once: the match data
  * the patterns write into belongs to the parser.

@@ -473,6 +473,17 @@ static int feed(const char *buf, size_t len, void *ud)
 				ge_buf_clear(&s->jline);
 				n++;
 			}
+		} else if (nl && s->cur_len == 0 && !s->overflow.len && n <= GE_PARSE_MAX_LINE) {
+			/* A whole line of ordinary length: what feed_plain would do
+			 * (nothing to keep beyond the parser's limit), without its
+			 * and the parser's search for the newline found here. */
+			int rc = ge_parser_feed_line(s->parser, buf, n, on_line, s);
+			if (rc != 0 && s->rc == 0)
+				s->rc = rc < 0 ? rc : GE_ERROR;
+			if (s->rc)
+				break;
+			s->part_open = 0;
+			n++;
 		} else {
 			if (nl)
 				n++;

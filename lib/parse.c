@@ -644,6 +644,15 @@ int ge_parser_feed(ge_parser *p, const char *buf, size_t len, ge_parse_cb cb, vo
 	return 0;
 }
 
+int ge_parser_feed_line(ge_parser *p, const char *line, size_t len, ge_parse_cb cb, void *ud)
+{
+	assert(p && cb && line && line[len] == '\n');
+	/* ge_parser_feed would find the newline at len and emit just this. */
+	if (p->part_total == 0)
+		return emit(p, line, len, len, cb, ud);
+	return ge_parser_feed(p, line, len + 1, cb, ud);
+}
+
 int ge_parser_finish(ge_parser *p, ge_parse_cb cb, void *ud)
 {
 	int rc = 0;

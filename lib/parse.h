@@ -80,6 +80,12 @@ void ge_parser_free(ge_parser *p);
 
 /* Feed bytes; calls cb for each complete line. */
 int ge_parser_feed(ge_parser *p, const char *buf, size_t len, ge_parse_cb cb, void *ud);
+/*
+ * Feed one line whose newline is line[len] (none in line[0..len)): the
+ * same as ge_parser_feed() of those len + 1 bytes, without looking for the
+ * newline again when no earlier line is pending.
+ */
+int ge_parser_feed_line(ge_parser *p, const char *line, size_t len, ge_parse_cb cb, void *ud);
 /* Flush a last line that had no newline. */
 int ge_parser_finish(ge_parser *p, ge_parse_cb cb, void *ud);
 

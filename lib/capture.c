@@ -78,6 +78,9 @@ typedef struct cap_state {
 	/* Per "# pkg" header (pkg_lines); cur_pkg indexes the last one used. */
 	struct pkg_lines *pkgs;
 	size_t npkgs, cur_pkg;
+	/* cur_pkg is the parser's package (the last header's): no header has
+	 * passed on_line since pkg_lines_of looked it up by name. */
+	int cur_pkg_ok;
 	/* An open-addressing index of pkgs by name (index + 1, 0 empty;
 	 * pkg_slots a power of two at least twice npkgs): a module of
 	 * thousands of packages is not searched once per package. */
@@ -168,6 +171,7 @@ static struct pkg_lines *pkg_lines_find(cap_state *s, const char *pkg)
 {
 	struct pkg_lines *n;
 	size_t i, slot;
+	s->cur_pkg_ok = 0; /* pkg may be another than the parser's */
 	if (s->cur_pkg < s->npkgs && strcmp(s->pkgs[s->cur_pkg].pkg, pkg) == 0)
 		return &s->pkgs[s->cur_pkg];
 	if (s->pkg_slots && s->pkg_index[slot = pkg_slot(s, pkg)])
@@ -195,13 +199,23 @@ static struct pkg_lines *pkg_lines_find(cap_state *s, const char *pkg)
 /* The counts of l's package (the last header's), or NULL before any header. */
 static struct pkg_lines *pkg_lines_of(cap_state *s, const ge_parse_line *l)
 {
-	return l->pkg ? pkg_lines_find(s, l->pkg) : NULL;
+	struct pkg_lines *pl;
+	if (!l->pkg)
+		return NULL;
+	if (s->cur_pkg_ok) /* the same header's package as the line before */
+		return &s->pkgs[s->cur_pkg];
+	pl = pkg_lines_find(s, l->pkg);
+	s->cur_pkg_ok = pl != NULL;
+	return pl;
 }
 
 static int on_line(const ge_parse_line *l, void *ud)
 {
 	cap_state *s = ud;
-	struct pkg_lines *pl = l->type == GE_LINE_HEADER ? NULL : pkg_lines_of(s, l);
+	struct pkg_lines *pl;
+	if (l->type == GE_LINE_HEADER) /* the parser's package changes */
+		s->cur_pkg_ok = 0;
+	pl = l->type == GE_LINE_HEADER ? NULL : pkg_lines_of(s, l);
 	int rc;
 	if (!pl && l->pkg && l->type != GE_LINE_HEADER)
 		return s->rc = GE_ENOMEM;

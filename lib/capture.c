@@ -78,6 +78,9 @@ typedef struct cap_state {
 	/* Per "# pkg" header (pkg_lines); cur_pkg indexes the last one used. */
 	struct pkg_lines *pkgs;
 	size_t npkgs, cur_pkg;
+	/* cur_pkg is the parser's package (the last header's): no header has
+	 * passed on_line since pkg_lines_of looked it up by name. */
+	int cur_pkg_ok;
 	/* An open-addressing index of pkgs by name (index + 1, 0 empty;
 	 * pkg_slots a power of two at least twice npkgs): a module of
 	 * thousands of packages is not searched once per package. */
@@ -168,6 +171,7 @@ static struct pkg_lines *pkg_lines_find(cap_state *s, const char *pkg)
 {
 	struct pkg_lines *n;
 	size_t i, slot;
+	s->cur_pkg_ok = 0; /* pkg may be another than the parser's */
 	if (s->cur_pkg < s->npkgs && strcmp(s->pkgs[s->cur_pkg].pkg, pkg) == 0)
 		return &s->pkgs[s->cur_pkg];
 	if (s->pkg_slots && s->pkg_index[slot = pkg_slot(s, pkg)])
@@ -195,13 +199,23 @@ static struct pkg_lines *pkg_lines_find(cap_state *s, const char *pkg)
 /* The counts of l's package (the last header's), or NULL before any header. */
 static struct pkg_lines *pkg_lines_of(cap_state *s, const ge_parse_line *l)
 {
-	return l->pkg ? pkg_lines_find(s, l->pkg) : NULL;
+	struct pkg_lines *pl;
+	if (!l->pkg)
+		return NULL;
+	if (s->cur_pkg_ok) /* the same header's package as the line before */
+		return &s->pkgs[s->cur_pkg];
+	pl = pkg_lines_find(s, l->pkg);
+	s->cur_pkg_ok = pl != NULL;
+	return pl;
 }
 
 static int on_line(const ge_parse_line *l, void *ud)
 {
 	cap_state *s = ud;
-	struct pkg_lines *pl = l->type == GE_LINE_HEADER ? NULL : pkg_lines_of(s, l);
+	struct pkg_lines *pl;
+	if (l->type == GE_LINE_HEADER) /* the parser's package changes */
+		s->cur_pkg_ok = 0;
+	pl = l->type == GE_LINE_HEADER ? NULL : pkg_lines_of(s, l);
 	int rc;
 	if (!pl && l->pkg && l->type != GE_LINE_HEADER)
 		return s->rc = GE_ENOMEM;
@@ -473,6 +487,17 @@ static int feed(const char *buf, size_t len, void *ud)
 				ge_buf_clear(&s->jline);
 				n++;
 			}
+		} else if (nl && s->cur_len == 0 && !s->overflow.len && n <= GE_PARSE_MAX_LINE) {
+			/* A whole line of ordinary length: what feed_plain would do
+			 * (nothing to keep beyond the parser's limit), without its
+			 * and the parser's search for the newline found here. */
+			int rc = ge_parser_feed_line(s->parser, buf, n, on_line, s);
+			if (rc != 0 && s->rc == 0)
+				s->rc = rc < 0 ? rc : GE_ERROR;
+			if (s->rc)
+				break;
+			s->part_open = 0;
+			n++;
 		} else {
 			if (nl)
 				n++;
@@ -602,7 +627,12 @@ static int find_control_name(char **bad, const char *dir, const char *rel, int d
 		if (n[0] == '.' || n[0] == '_' || strcmp(n, "vendor") == 0 ||
 		    strcmp(n, "testdata") == 0 || !(p = ge_path_join(dir, n)))
 			continue;
-		if (lstat(p, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) &&
+		/* The entry's type is lstat's when the file system gives it. */
+		if (e->d_type == DT_REG || e->d_type == DT_DIR)
+			st.st_mode = e->d_type == DT_REG ? S_IFREG : S_IFDIR;
+		else if (lstat(p, &st) != 0)
+			st.st_mode = 0;
+		if ((S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) &&
 		    ge_buf_printf(&b, "%s%s%s", rel, *rel ? "/" : "", n) == 0)
 			sub = ge_buf_detach(&b);
 		if (sub && S_ISREG(st.st_mode) && len > 3 && strcmp(n + len - 3, ".go") == 0 &&

@@ -84,7 +84,10 @@ static int list_disk(const char *dir, char ***names, size_t *n)
 			rc = GE_ENOMEM;
 			break;
 		}
-		reg = stat(full, &st) == 0 && S_ISREG(st.st_mode);
+		/* A regular file by its entry needs no stat (which would say the
+		 * same: it follows only symbolic links); links and unknowns do. */
+		reg = e->d_type == DT_REG || ((e->d_type == DT_LNK || e->d_type == DT_UNKNOWN) &&
+		                              stat(full, &st) == 0 && S_ISREG(st.st_mode));
 		free(full);
 		if (!reg)
 			continue;
@@ -290,7 +293,11 @@ struct ge_gopkg_file {
 	size_t nmarks;
 	closure_ent *clos; /* sorted by name */
 	size_t nclos;
-	ge_golex lx;           /* kept for expression questions; src NULL until then */
+	/* The file's tokens (over src once scanned, over held before): lexed
+	 * once, by the header read when it read the whole file, else by
+	 * file_scan(), and shared by gosrc's parse, the marks, the closures and
+	 * the expression questions; toks NULL until then. */
+	ge_golex lx;
 	ge_gostmt_file *stmts; /* the statement view, NULL until asked for */
 	/* The whole file as classify() read it (shorter than the header
 	 * prefix), for file_scan() to parse without reading it again. */
@@ -364,8 +371,9 @@ static ge_gopkg_file *file_new(ge_gopkg *p, const char *name)
 /* Read a candidate's header; *keep is 1 for GoFiles, 2 for cgo files, 3 for
  * internal tests, 0 when excluded. */
 static int classify(ge_gopkg *p, const char *name, int is_test, int *keep, char **pkgname,
-                    ge_buf *held, int *has_held)
+                    ge_buf *held, int *has_held, ge_golex *toks)
 {
+	ge_golex lx = GE_GOLEX_INIT;
 	ge_buf b = GE_BUF_INIT;
 	char *path = ge_path_join(p->dir, name);
 	ge_gopkg__header h;
@@ -382,7 +390,7 @@ static int classify(ge_gopkg *p, const char *name, int is_test, int *keep, char 
 	p->st.bytes += b.len;
 	p->st.header_bytes += b.len;
 	whole = b.len < HEADER_PREFIX;
-	rc = ge_gopkg__header_read(&h, b.ptr, b.len, whole, &p->build, path);
+	rc = ge_gopkg__header_read(&h, b.ptr, b.len, whole, &p->build, path, whole ? &lx : NULL);
 	if (rc == 0 && !h.complete && !whole) {
 		/* A header longer than the prefix: read it all. */
 		ge_buf_clear(&b);
@@ -392,7 +400,7 @@ static int classify(ge_gopkg *p, const char *name, int is_test, int *keep, char 
 			goto done;
 		p->st.bytes += b.len;
 		p->st.header_bytes += b.len;
-		rc = ge_gopkg__header_read(&h, b.ptr, b.len, 1, &p->build, path);
+		rc = ge_gopkg__header_read(&h, b.ptr, b.len, 1, &p->build, path, NULL);
 	}
 	if (rc < 0)
 		goto done;
@@ -400,12 +408,15 @@ static int classify(ge_gopkg *p, const char *name, int is_test, int *keep, char 
 		*keep = is_test ? 3 : h.cgo ? 2 : 1;
 	*pkgname = h.pkg;
 	h.pkg = NULL;
-	if (*keep && whole) { /* all of it: file_scan() need not read it again */
+	if (*keep && whole) { /* all of it: file_scan() need not read or lex it again */
 		*held = b;
 		*has_held = 1;
 		b = (ge_buf)GE_BUF_INIT;
+		*toks = lx;
+		lx = (ge_golex)GE_GOLEX_INIT;
 	}
 done:
+	ge_golex_release(&lx);
 	free(h.pkg);
 	free(path);
 	ge_buf_release(&b);
@@ -419,6 +430,7 @@ int ge_gopkg_open(ge_gopkg **out, const char *dir, const ge_gopkg_source *src,
 	char **names = NULL, **pkgs = NULL;
 	int *keep = NULL, *has_held = NULL;
 	ge_buf *held = NULL;
+	ge_golex *toks = NULL;
 	size_t n = 0, i, pass;
 	const char *main_pkg = NULL;
 	int rc;
@@ -439,7 +451,8 @@ int ge_gopkg_open(ge_gopkg **out, const char *dir, const ge_gopkg_source *src,
 	p->files = calloc(n ? n : 1, sizeof(*p->files));
 	held = calloc(n ? n : 1, sizeof(*held));
 	has_held = calloc(n ? n : 1, sizeof(*has_held));
-	if (!keep || !pkgs || !p->files || !held || !has_held) {
+	toks = calloc(n ? n : 1, sizeof(*toks)); /* all-zero: GE_GOLEX_INIT */
+	if (!keep || !pkgs || !p->files || !held || !has_held || !toks) {
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -449,8 +462,8 @@ int ge_gopkg_open(ge_gopkg **out, const char *dir, const ge_gopkg_source *src,
 		if (!ge_gopkg_name_ok(names[i], build) || (is_test && !build->tests))
 			continue;
 		p->st.candidates++;
-		if ((rc = classify(p, names[i], is_test, &keep[i], &pkgs[i], &held[i],
-		                   &has_held[i])) < 0)
+		if ((rc = classify(p, names[i], is_test, &keep[i], &pkgs[i], &held[i], &has_held[i],
+		                   &toks[i])) < 0)
 			goto done;
 		if (keep[i] && keep[i] != 3 && !main_pkg && pkgs[i])
 			main_pkg = pkgs[i];
@@ -471,6 +484,8 @@ int ge_gopkg_open(ge_gopkg **out, const char *dir, const ge_gopkg_source *src,
 			p->files[p->nfiles]->has_held = has_held[i];
 			held[i] = (ge_buf)GE_BUF_INIT;
 			has_held[i] = 0;
+			p->files[p->nfiles]->lx = toks[i];
+			toks[i] = (ge_golex)GE_GOLEX_INIT;
 			p->files[p->nfiles++]->compiled = 1;
 		}
 	p->st.compiled = p->nfiles;
@@ -484,6 +499,9 @@ done:
 	free(keep);
 	for (i = 0; held && i < n; i++)
 		ge_buf_release(&held[i]);
+	for (i = 0; toks && i < n; i++)
+		ge_golex_release(&toks[i]);
+	free(toks);
 	free(held);
 	free(has_held);
 	ge_gopkg_free(p);
@@ -534,7 +552,9 @@ static int file_scan(ge_gopkg_file *f)
 		f->pkg->st.bytes += b.len;
 	}
 	f->pkg->st.scanned++;
-	if ((rc = ge_gofile_parse(&f->gf, b.ptr, b.len)) < 0)
+	if (!f->lx.toks && (rc = ge_golex_scan(&f->lx, b.ptr, b.len)) < 0)
+		goto done;
+	if ((rc = ge_gofile_parse_lexed(&f->gf, b.ptr, b.len, &f->lx)) < 0)
 		goto done;
 	ge_gofile_package_counts(f->gf, &f->nglob, &f->ninit);
 	f->counted = 1;
@@ -542,7 +562,10 @@ static int file_scan(ge_gopkg_file *f)
 	f->src = ge_buf_detach(&b);
 	if (!f->src && !(f->src = ge_strdup(""))) /* an empty file */
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
+	f->lx.src = f->src; /* the same bytes (tokens are offsets), now in f */
 done:
+	if (rc < 0)
+		ge_golex_release(&f->lx);
 	ge_buf_release(&b);
 	return rc;
 }
@@ -770,7 +793,7 @@ static void clos_clear(ge_gopkg_file *f)
  */
 static int file_lex(ge_gopkg_file *f, int closures)
 {
-	ge_golex lx = GE_GOLEX_INIT;
+	const ge_golex *lx;
 	size_t cap = 0;
 	uint32_t t;
 	int rc;
@@ -778,10 +801,11 @@ static int file_lex(ge_gopkg_file *f, int closures)
 		return 0;
 	if (closures && (rc = file_base(f)) < 0)
 		return rc;
-	if ((rc = ge_golex_scan(&lx, f->src, f->len)) < 0)
+	if (!f->lx.toks && (rc = ge_golex_scan(&f->lx, f->src, f->len)) < 0)
 		return rc;
+	lx = &f->lx;
 	if (!f->marks_done) {
-		if ((rc = find_marks(&lx, &f->marks, &f->nmarks)) < 0)
+		if ((rc = find_marks(lx, &f->marks, &f->nmarks)) < 0)
 			goto done;
 		f->marks_done = 1;
 	}
@@ -789,8 +813,8 @@ static int file_lex(ge_gopkg_file *f, int closures)
 		goto done;
 	/* A closure: a "func (" whose '(' gosrc puts in another function than
 	 * the keyword (a method's receiver list is its own function's). */
-	for (t = 0; t + 1 < lx.ntoks; t++) {
-		const ge_golex_tok *k = &lx.toks[t], *lp = &lx.toks[t + 1];
+	for (t = 0; t + 1 < lx->ntoks; t++) {
+		const ge_golex_tok *k = &lx->toks[t], *lp = &lx->toks[t + 1];
 		const char *outer, *inner;
 		if (k->kind != GE_GOLEX_FUNC || lp->kind != GE_GOLEX_LPAREN)
 			continue;
@@ -820,7 +844,6 @@ static int file_lex(ge_gopkg_file *f, int closures)
 done:
 	if (rc < 0 && closures)
 		clos_clear(f);
-	ge_golex_release(&lx);
 	return rc;
 }
 
@@ -875,7 +898,7 @@ int ge_gopkg_expr_end(uint32_t *end_col, ge_gopkg_file *f, uint32_t line, uint32
 	int rc;
 	assert(end_col && f);
 	*end_col = 0;
-	if (!f->lx.src && (rc = ge_golex_scan(&f->lx, f->src, f->len)) < 0)
+	if (!f->lx.toks && (rc = ge_golex_scan(&f->lx, f->src, f->len)) < 0)
 		return rc;
 	if (!line || !col || line > f->lx.nlines)
 		return GE_ENOTFOUND;

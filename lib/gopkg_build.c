@@ -368,7 +368,7 @@ static int header_constraints(const char *src, size_t end, const ge_gopkg_build 
 
 /* Scan a file's text (or a prefix of it) for its header. */
 int ge_gopkg__header_read(ge_gopkg__header *h, const char *src, size_t len, int whole,
-                          const ge_gopkg_build *b, const char *path)
+                          const ge_gopkg_build *b, const char *path, ge_golex *toks)
 {
 	ge_golex lx = GE_GOLEX_INIT;
 	uint32_t i;
@@ -431,6 +431,10 @@ int ge_gopkg__header_read(ge_gopkg__header *h, const char *src, size_t len, int 
 		break;
 	}
 done:
+	if (rc == 0 && toks) {
+		*toks = lx;
+		return 0;
+	}
 	ge_golex_release(&lx);
 	return rc;
 }

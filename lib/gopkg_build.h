@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "golex.h"
 #include "gopkg.h"
 
 /* What a file's header says. */
@@ -21,9 +22,11 @@ typedef struct ge_gopkg__header {
  * Scan a file's text (or a prefix of it, whole 0) for its header, and
  * apply build's constraints to it; path is for messages.  0, GE_EBADINPUT
  * (a //go:build line that does not parse, two of them), GE_ENOMEM; h->pkg
- * is malloc'd.
+ * is malloc'd.  toks, when not NULL, takes the tokens the header was read
+ * from (lexed over these len bytes; src borrowed) on success, released
+ * with ge_golex_release(); they stay GE_GOLEX_INIT on failure.
  */
 int ge_gopkg__header_read(ge_gopkg__header *h, const char *src, size_t len, int whole,
-                          const ge_gopkg_build *b, const char *path);
+                          const ge_gopkg_build *b, const char *path, ge_golex *toks);
 
 #endif

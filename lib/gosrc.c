@@ -1033,8 +1033,9 @@ static void parser_release(parser *p)
 }
 
 /* Parse src, which the new object takes over (it was malloc'd with one
- * spare byte for the terminating NUL). */
-static int parse_owned(ge_gofile **out, char *src, size_t len)
+ * spare byte for the terminating NUL).  pre, when not NULL, holds src's
+ * tokens already (borrowed): they are walked instead of lexing again. */
+static int parse_owned(ge_gofile **out, char *src, size_t len, const ge_golex *pre)
 {
 	parser p;
 	ge_gofile *f = NULL;
@@ -1059,14 +1060,24 @@ static int parse_owned(ge_gofile **out, char *src, size_t len)
 	p.src = src;
 	p.len = (uint32_t)len;
 	p.f = f;
-	rc = ge_golex_scan(&p.lx, src, len);
-	if (rc < 0)
-		goto done;
-	rc = GE_ENOMEM;
-	p.tok = p.lx.toks;
-	p.eof = p.lx.ntoks - 1;
+	if (pre) {
+		rc = GE_ENOMEM;
+		p.tok = pre->toks;
+		p.eof = pre->ntoks - 1;
+		if (!(f->lines = malloc((pre->nlines ? pre->nlines : 1) * sizeof(*f->lines))))
+			goto done;
+		memcpy(f->lines, pre->lines, pre->nlines * sizeof(*f->lines));
+		f->nlines = pre->nlines;
+	} else {
+		rc = ge_golex_scan(&p.lx, src, len);
+		if (rc < 0)
+			goto done;
+		rc = GE_ENOMEM;
+		p.tok = p.lx.toks;
+		p.eof = p.lx.ntoks - 1;
+		f->lines = ge_golex_take_lines(&p.lx, &f->nlines);
+	}
 	/* golex counts an empty line after a final newline; gosrc does not. */
-	f->lines = ge_golex_take_lines(&p.lx, &f->nlines);
 	if (!len || src[len - 1] == '\n')
 		f->nlines--;
 	each_top(&p, collect);
@@ -1106,7 +1117,22 @@ int ge_gofile_parse(ge_gofile **out, const char *src, size_t len)
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	if (len)
 		memcpy(copy, src, len);
-	return parse_owned(out, copy, len);
+	return parse_owned(out, copy, len, NULL);
+}
+
+int ge_gofile_parse_lexed(ge_gofile **out, const char *src, size_t len, const ge_golex *lx)
+{
+	char *copy;
+	assert(out && (src || !len) && lx && lx->toks && lx->len == len);
+	*out = NULL;
+	if (len >= UINT32_MAX - 1)
+		return ge_error_set(GE_EBADINPUT, "go source too large (%zu bytes)", len);
+	copy = malloc(len + 1);
+	if (!copy)
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	if (len)
+		memcpy(copy, src, len);
+	return parse_owned(out, copy, len, lx);
 }
 
 int ge_gofile_load(ge_gofile **out, const char *path)
@@ -1128,7 +1154,7 @@ int ge_gofile_load(ge_gofile **out, const char *path)
 		rc = GE_ENOMEM;
 		goto done;
 	}
-	rc = parse_owned(out, ge_buf_detach(&b), len);
+	rc = parse_owned(out, ge_buf_detach(&b), len, NULL);
 done:
 	ge_buf_release(&b);
 	return rc;

@@ -82,6 +82,10 @@ typedef struct ge_gofile ge_gofile;
 
 /* Scan src (copied; the caller keeps its buffer).  Free with ge_gofile_free(). */
 int ge_gofile_parse(ge_gofile **out, const char *src, size_t len);
+/* The same, for a src whose tokens lx holds already (ge_golex_scan of these
+ * len bytes; borrowed and left as it was): not lexed again. */
+struct ge_golex;
+int ge_gofile_parse_lexed(ge_gofile **out, const char *src, size_t len, const struct ge_golex *lx);
 /* Read and scan a file; GE_ENOTFOUND when it does not exist. */
 int ge_gofile_load(ge_gofile **out, const char *path);
 void ge_gofile_free(ge_gofile *f);

@@ -466,6 +466,23 @@ static int pos_match(const char *line, size_t len, PCRE2_SIZE ov[8])
 	return 0;
 }
 
+int ge_parse__pos_same(const ge_parser *p, const char *line, size_t len)
+{
+	PCRE2_SIZE ov[8];
+	const PCRE2_SIZE *want = re_match(p, &p->pos, line, len);
+	int got = pos_match(line, len, ov), i, n;
+	if (!want || !got)
+		return !want && !got;
+	/* The column group unset in both, or set at the same place. */
+	n = want[6] == PCRE2_UNSET ? 6 : 8;
+	if ((want[6] == PCRE2_UNSET) != (ov[6] == PCRE2_UNSET))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (want[i] != ov[i])
+			return 0;
+	return 1;
+}
+
 /*
  * Not safe to call on one parser from two threads at once: the match data
  * the patterns write into belongs to the parser.
@@ -625,6 +642,15 @@ int ge_parser_feed(ge_parser *p, const char *buf, size_t len, ge_parse_cb cb, vo
 		s = nl + 1;
 	}
 	return 0;
+}
+
+int ge_parser_feed_line(ge_parser *p, const char *line, size_t len, ge_parse_cb cb, void *ud)
+{
+	assert(p && cb && line && line[len] == '\n');
+	/* ge_parser_feed would find the newline at len and emit just this. */
+	if (p->part_total == 0)
+		return emit(p, line, len, len, cb, ud);
+	return ge_parser_feed(p, line, len + 1, cb, ud);
 }
 
 int ge_parser_finish(ge_parser *p, ge_parse_cb cb, void *ud)

@@ -340,6 +340,8 @@ void ge_attrib_free(ge_attrib *a)
 		return;
 	for (i = 0; i < a->cap; i++) {
 		free(a->files[i].abs);
+		free(a->files[i].lhash);
+		free(a->files[i].lfact);
 	}
 	free(a->files);
 	for (i = 0; i < a->nviews; i++) {

@@ -459,8 +459,8 @@ void ge_git_notes_free(ge_git_notes *n)
  * and checked after) directly into out.  1 when read; 0 when the object
  * is not there as a loose object (packed, an alternate, another object
  * directory; libgit2 reads it then) or is not a well-formed one; a
- * negative error when the blob is larger than max (*size set) or on
- * memory.  The object header is checked before anything is allocated for
+ * negative error when the blob is larger than max (*size set), when the
+ * object file is there but is not a regular file, or on memory.  The object header is checked before anything is allocated for
  * the content.
  */
 static int loose_blob_read(ge_buf *out, size_t *size, ge_git *g, const char *hex, size_t max)
@@ -476,8 +476,21 @@ static int loose_blob_read(ge_buf *out, size_t *size, ge_git *g, const char *hex
 	    snprintf(path, sizeof(path), "%s/objects/%.2s/%s", g->commondir, hex, hex + 2) >=
 	        (int)sizeof(path))
 		return 0;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+	/*
+	 * O_NONBLOCK: a FIFO planted as the object is not waited on.  Nor is it
+	 * left to libgit2, whose open would wait (a symlink is followed there):
+	 * an object file that is there but not a regular file is refused.
+	 */
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) < 0) {
+		if (errno == ELOOP && stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+			return ge_error_set(GE_EBADINPUT, "cannot read '%s': not a regular file",
+			                    path);
 		return 0;
+	}
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		rc = ge_error_set(GE_EBADINPUT, "cannot read '%s': not a regular file", path);
+		goto done;
+	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 2 ||
 	    (uint64_t)st.st_size > (uint64_t)max + 4096 || !(z = malloc((size_t)st.st_size)))
 		goto done;

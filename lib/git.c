@@ -455,12 +455,13 @@ void ge_git_notes_free(ge_git_notes *n)
 
 /*
  * A loose blob read straight from <commondir>/objects: the file read
- * whole, the zlib stream inflated raw (no Adler-32: the text is parsed
- * and checked after) directly into out.  1 when read; 0 when the object
+ * whole, the zlib stream inflated directly into out.  1 when read; 0 when the object
  * is not there as a loose object (packed, an alternate, another object
  * directory; libgit2 reads it then) or is not a well-formed one; a
- * negative error when the blob is larger than max (*size set) or on
- * memory.  The object header is checked before anything is allocated for
+ * negative error when the blob is larger than max (*size set), when the
+ * object file is there but is not a regular file or, past a zlib header,
+ * not a whole, well-formed blob (its header, its size, its Adler-32), or
+ * on memory.  The object header is checked before anything is allocated for
  * the content.
  */
 static int loose_blob_read(ge_buf *out, size_t *size, ge_git *g, const char *hex, size_t max)
@@ -476,8 +477,21 @@ static int loose_blob_read(ge_buf *out, size_t *size, ge_git *g, const char *hex
 	    snprintf(path, sizeof(path), "%s/objects/%.2s/%s", g->commondir, hex, hex + 2) >=
 	        (int)sizeof(path))
 		return 0;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+	/*
+	 * O_NONBLOCK: a FIFO planted as the object is not waited on.  Nor is it
+	 * left to libgit2, whose open would wait (a symlink is followed there):
+	 * an object file that is there but not a regular file is refused.
+	 */
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) < 0) {
+		if (errno == ELOOP && stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+			return ge_error_set(GE_EBADINPUT, "cannot read '%s': not a regular file",
+			                    path);
 		return 0;
+	}
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		rc = ge_error_set(GE_EBADINPUT, "cannot read '%s': not a regular file", path);
+		goto done;
+	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 2 ||
 	    (uint64_t)st.st_size > (uint64_t)max + 4096 || !(z = malloc((size_t)st.st_size)))
 		goto done;
@@ -493,24 +507,32 @@ static int loose_blob_read(ge_buf *out, size_t *size, ge_git *g, const char *hex
 	if ((z[0] & 0x0f) != 8 || (z[1] & 0x20) || ((unsigned)z[0] << 8 | z[1]) % 31)
 		goto done;
 	memset(&zs, 0, sizeof(zs));
-	if (inflateInit2(&zs, -15) != Z_OK)
+	/*
+	 * From here on the file is a zlib stream where a loose object should
+	 * be, and what is not a whole, well-formed blob in it is refused, not
+	 * left to libgit2: its read of a truncated loose object never returns
+	 * (libgit2 1.5).  The zlib wrapper is inflated too: its Adler-32 is
+	 * the one check the content gets with strict hash verification off.
+	 */
+	if (inflateInit(&zs) != Z_OK)
 		goto done;
 	inited = 1;
-	zs.next_in = z + 2;
-	zs.avail_in = (uInt)(n - 2);
+	zs.next_in = z;
+	zs.avail_in = (uInt)n;
 	zs.next_out = head;
 	zs.avail_out = sizeof(head);
 	zr = inflate(&zs, Z_SYNC_FLUSH);
 	if (zr != Z_OK && zr != Z_STREAM_END)
-		goto done;
+		goto bad;
 	have = sizeof(head) - zs.avail_out;
 	/* "blob <decimal size>\0" */
 	if (have < 7 || memcmp(head, "blob ", 5) != 0)
-		goto done;
-	for (hl = 5; hl < have && head[hl] >= '0' && head[hl] <= '9' && hl < 25; hl++)
+		goto bad;
+	/* At most 19 digits: the size cannot wrap around. */
+	for (hl = 5; hl < have && head[hl] >= '0' && head[hl] <= '9' && hl < 24; hl++)
 		sz = sz * 10 + (size_t)(head[hl] - '0');
 	if (hl == 5 || hl >= have || head[hl] != '\0' || (head[5] == '0' && hl > 6))
-		goto done;
+		goto bad;
 	hl++;
 	if (sz > max) {
 		*size = sz;
@@ -518,7 +540,7 @@ static int loose_blob_read(ge_buf *out, size_t *size, ge_git *g, const char *hex
 		goto done;
 	}
 	if (have - hl > sz)
-		goto done;
+		goto bad;
 	if (ge_buf_grow(out, sz + 1) < 0) {
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
 		goto done;
@@ -530,9 +552,9 @@ static int loose_blob_read(ge_buf *out, size_t *size, ge_git *g, const char *hex
 		/* One more byte of room would show a longer stream: none is given. */
 		zr = inflate(&zs, Z_FINISH);
 		if (zr != Z_STREAM_END || zs.avail_out != 0)
-			goto done;
+			goto bad;
 	} else if (have - hl != sz) {
-		goto done;
+		goto bad;
 	}
 	{
 		/* A note is text: like git_note_message, it ends at a NUL. */
@@ -542,6 +564,9 @@ static int loose_blob_read(ge_buf *out, size_t *size, ge_git *g, const char *hex
 		out->ptr[out->len] = '\0';
 	}
 	rc = 1;
+	goto done;
+bad:
+	rc = ge_error_set(GE_EBADINPUT, "cannot read '%s': not a well-formed loose blob", path);
 done:
 	if (inited)
 		inflateEnd(&zs);

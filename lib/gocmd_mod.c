@@ -87,6 +87,26 @@ static char *go_directive(const char *text, size_t len)
 	return NULL;
 }
 
+/* Is dir a Go root's src: ".../src" beside the root's VERSION and bin/go? */
+static int in_go_root(const char *dir)
+{
+	ge_buf p = GE_BUF_INIT, text = GE_BUF_INIT;
+	size_t n = strlen(dir);
+	struct stat st;
+	int ok = 0;
+	if (n >= 4 && strcmp(dir + n - 4, "/src") == 0 &&
+	    ge_buf_printf(&p, "%.*s/VERSION", (int)(n - 4), dir) == 0 &&
+	    ge_file_read_bounded(&text, p.ptr, 4096) == 0 && strncmp(text.ptr, "go", 2) == 0) {
+		ge_buf_clear(&p);
+		ok = ge_buf_printf(&p, "%.*s/bin/go", (int)(n - 4), dir) == 0 &&
+		     stat(p.ptr, &st) == 0 && S_ISREG(st.st_mode);
+	}
+	ge_error_clear();
+	ge_buf_release(&p);
+	ge_buf_release(&text);
+	return ok;
+}
+
 static int add_module(ge_modset *m, const char *root)
 {
 	ge_buf gomod = GE_BUF_INIT, text = GE_BUF_INIT;
@@ -100,6 +120,18 @@ static int add_module(ge_modset *m, const char *root)
 		goto done;
 	if ((rc = ge_gomod_module_path(&path, text.ptr, text.len)) < 0) {
 		rc = ge_error_set(GE_EBADINPUT, "'%s': no module directive", gomod.ptr);
+		goto done;
+	}
+	/*
+	 * Module std is the standard library only in a Go root's src (go
+	 * itself refuses to build a module std anywhere else).  Elsewhere
+	 * goescape would take "./..." for "std", build the toolchain's
+	 * standard library instead of the repository's code and find 0
+	 * packages of the module: a gate passed by renaming the module.
+	 */
+	if (strcmp(path, "std") == 0 && !in_go_root(root)) {
+		rc = ge_error_set(GE_EBADINPUT, "'%s': module std outside a Go root's src directory",
+		                  gomod.ptr);
 		goto done;
 	}
 	if (!m->go_version)

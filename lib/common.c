@@ -359,7 +359,12 @@ int ge_file_open_bounded(int *out, size_t *size, const char *path, size_t limit)
 	int fd;
 	*out = -1;
 	*size = 0;
-	/* As ge_file_read_bounded: stat first, the descriptor checked again. */
+	/*
+	 * stat first: a FIFO or a device is refused before it is opened (opening
+	 * a FIFO blocks, opening a device may do something).  The descriptor is
+	 * checked again, since the name may change in between; O_NONBLOCK keeps
+	 * even that open from waiting for a FIFO's writer.
+	 */
 	if (stat(path, &st) < 0)
 		return ge_error_errno(errno == ENOENT ? GE_ENOTFOUND : GE_ERROR, "cannot read '%s'",
 		                      path);
@@ -393,40 +398,12 @@ int ge_file_open_bounded(int *out, size_t *size, const char *path, size_t limit)
 
 int ge_file_read_bounded(ge_buf *out, const char *path, size_t limit)
 {
-	struct stat st;
-	int fd = -1, rc = 0;
-	size_t start = out->len;
-	/*
-	 * stat first: a FIFO or a device is refused before it is opened (opening
-	 * a FIFO blocks, opening a device may do something).  The descriptor is
-	 * checked again, since the name may change in between; O_NONBLOCK keeps
-	 * even that open from waiting for a FIFO's writer.
-	 */
-	if (stat(path, &st) < 0)
-		return ge_error_errno(errno == ENOENT ? GE_ENOTFOUND : GE_ERROR, "cannot read '%s'",
-		                      path);
-	if (!S_ISREG(st.st_mode))
-		return ge_error_set(GE_EBADINPUT, "cannot read '%s': %s, not a regular file", path,
-		                    file_kind(st.st_mode));
-	if ((uintmax_t)st.st_size > (uintmax_t)limit)
-		return too_big(path, limit);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return ge_error_errno(errno == ENOENT ? GE_ENOTFOUND : GE_ERROR, "cannot read '%s'",
-		                      path);
-	if (fstat(fd, &st) < 0) {
-		rc = ge_error_errno(GE_ERROR, "cannot read '%s'", path);
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = ge_error_set(GE_EBADINPUT, "cannot read '%s': %s, not a regular file", path,
-		                  file_kind(st.st_mode));
-		goto done;
-	}
-	if ((uintmax_t)st.st_size > (uintmax_t)limit) {
-		rc = too_big(path, limit);
-		goto done;
-	}
+	size_t start = out->len, size;
+	int fd, rc = 0;
+	/* Refused before any read: not a regular file (a FIFO is never waited
+	   on), or bigger than limit (ge_file_open_bounded). */
+	if ((rc = ge_file_open_bounded(&fd, &size, path, limit)) < 0)
+		return rc;
 	for (;;) {
 		size_t have = out->len - start, want;
 		ssize_t n;

@@ -332,34 +332,18 @@ int ge_git_commit_author(char **name, int64_t *when, ge_git *g, const char *comm
  * fan-out git uses ("<40 hex>", "ab/<38>", "ab/cd/<36>" ...).  1 when
  * found, 0 when not.
  */
+static int notes_tree_find(git_oid *out, git_tree *tree, const git_oid *oid);
+
+/* The note blob of commit oid under the notes ref's tip: 1 and *out, or 0. */
 static int note_blob_id(git_oid *out, ge_git *g, const git_oid *oid)
 {
 	git_oid tip;
 	git_commit *c = NULL;
 	git_tree *tree = NULL;
-	char hex[GIT_OID_HEXSZ + 1], path[GIT_OID_HEXSZ * 2];
-	int found = 0, level;
-	git_oid_tostr(hex, sizeof(hex), oid);
-	if (git_reference_name_to_id(&tip, g->repo, GE_NOTES_REF) < 0 ||
-	    git_commit_lookup(&c, g->repo, &tip) < 0 || git_commit_tree(&tree, c) < 0)
-		goto done;
-	for (level = 0; !found && level < GIT_OID_HEXSZ / 2; level++) {
-		git_tree_entry *e = NULL;
-		size_t o = 0;
-		int k;
-		for (k = 0; k < level; k++) {
-			path[o++] = hex[2 * k];
-			path[o++] = hex[2 * k + 1];
-			path[o++] = '/';
-		}
-		memcpy(path + o, hex + 2 * level, sizeof(hex) - 2 * (size_t)level);
-		if (git_tree_entry_bypath(&e, tree, path) < 0)
-			continue;
-		git_oid_cpy(out, git_tree_entry_id(e));
-		found = 1;
-		git_tree_entry_free(e);
-	}
-done:
+	int found = 0;
+	if (git_reference_name_to_id(&tip, g->repo, GE_NOTES_REF) == 0 &&
+	    git_commit_lookup(&c, g->repo, &tip) == 0 && git_commit_tree(&tree, c) == 0)
+		found = notes_tree_find(out, tree, oid);
 	git_tree_free(tree);
 	git_commit_free(c);
 	return found;
@@ -408,7 +392,7 @@ int ge_git_notes_open(ge_git_notes **out, ge_git *g)
 	return 0;
 }
 
-/* As note_blob_id, in a tree already found. */
+/* notes_tree_find, declared above note_blob_id. */
 static int notes_tree_find(git_oid *out, git_tree *tree, const git_oid *oid)
 {
 	char hex[GIT_OID_HEXSZ + 1], path[GIT_OID_HEXSZ * 2];

@@ -1105,25 +1105,10 @@ done:
 	return rc;
 }
 
-int ge_gofile_parse(ge_gofile **out, const char *src, size_t len)
+/* A copy of src parsed, with lx's tokens of it when given (else lexed here). */
+static int parse_copy(ge_gofile **out, const char *src, size_t len, const ge_golex *lx)
 {
 	char *copy;
-	assert(out && (src || !len));
-	*out = NULL;
-	if (len >= UINT32_MAX - 1)
-		return ge_error_set(GE_EBADINPUT, "go source too large (%zu bytes)", len);
-	copy = malloc(len + 1);
-	if (!copy)
-		return ge_error_set(GE_ENOMEM, "out of memory");
-	if (len)
-		memcpy(copy, src, len);
-	return parse_owned(out, copy, len, NULL);
-}
-
-int ge_gofile_parse_lexed(ge_gofile **out, const char *src, size_t len, const ge_golex *lx)
-{
-	char *copy;
-	assert(out && (src || !len) && lx && lx->toks && lx->len == len);
 	*out = NULL;
 	if (len >= UINT32_MAX - 1)
 		return ge_error_set(GE_EBADINPUT, "go source too large (%zu bytes)", len);
@@ -1133,6 +1118,18 @@ int ge_gofile_parse_lexed(ge_gofile **out, const char *src, size_t len, const ge
 	if (len)
 		memcpy(copy, src, len);
 	return parse_owned(out, copy, len, lx);
+}
+
+int ge_gofile_parse(ge_gofile **out, const char *src, size_t len)
+{
+	assert(out && (src || !len));
+	return parse_copy(out, src, len, NULL);
+}
+
+int ge_gofile_parse_lexed(ge_gofile **out, const char *src, size_t len, const ge_golex *lx)
+{
+	assert(out && (src || !len) && lx && lx->toks && lx->len == len);
+	return parse_copy(out, src, len, lx);
 }
 
 int ge_gofile_load(ge_gofile **out, const char *path)

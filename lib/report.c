@@ -1629,6 +1629,54 @@ static int flat_diag(ge_diag *d, const char *v, const char *end, char *scratch, 
 }
 
 /*
+ * One list element at v (a '{'): read flat into d where it can, in the
+ * scratch there is, and again in enough scratch when it is longer.  1 when
+ * d was read flat, 0 when cJSON must read it, GE_ENOMEM.  *q is set after
+ * the element, or to NULL when it does not end before end.
+ */
+static int elem_scan(ge_diag *d, const char *v, const char *end, ge_buf *scratch, const char **q)
+{
+	int flat = flat_diag(d, v, end, scratch->ptr, scratch->ptr + scratch->cap, q);
+	if (flat)
+		return 1;
+	if (!(*q = sk_value(v, end)))
+		return 0;
+	if ((size_t)(*q - v) >= scratch->cap) {
+		if (ge_buf_grow(scratch, (size_t)(*q - v) + 1) < 0)
+			return GE_ENOMEM;
+		flat = flat_diag(d, v, *q, scratch->ptr, scratch->ptr + scratch->cap, q);
+	}
+	return flat;
+}
+
+/* Add the element elem_scan read (flat, or by cJSON over v..q): 0, GE_ENOMEM or STREAM_DECLINE. */
+static int elem_add(ge_report *r, ge_diag *d, int flat, const char *v, const char *q, int fixed,
+                    size_t *idx)
+{
+	int rc;
+	if (flat) {
+		(*idx)++;
+		rc = fixed ? ge_report_add_fixed(r, d) : ge_report_add(r, d);
+	} else {
+		const char *stop = NULL;
+		cJSON *o = cJSON_ParseWithLengthOpts(v, (size_t)(q - v), &stop, 0);
+		if (!o)
+			return STREAM_DECLINE;
+		if (stop != q) {
+			cJSON_Delete(o);
+			return STREAM_DECLINE;
+		}
+		rc = parse_diag(d, o, "", (*idx)++);
+		if (rc == 0)
+			rc = fixed ? ge_report_add_fixed(r, d) : ge_report_add(r, d);
+		cJSON_Delete(o);
+	}
+	if (rc == GE_ENOMEM)
+		return rc;
+	return rc < 0 ? STREAM_DECLINE : 0;
+}
+
+/*
  * Each element of the list at p ('['), parsed and added to r (fixed: to the
  * fixed list); *stop is set after its ']'.  STREAM_DECLINE on anything
  * from_json_tree would refuse.
@@ -1647,47 +1695,19 @@ static int stream_list_add(ge_report *r, const char *p, const char *end, int fix
 	if (ge_buf_grow(&scratch, 4096) < 0)
 		return GE_ENOMEM;
 	for (;;) {
-		const char *v = p, *stop = NULL, *q = NULL;
-		cJSON *o = NULL;
+		const char *v = p, *q = NULL;
 		ge_diag d;
 		int flat;
 		if (p >= end || *v != '{')
 			goto decline;
-		/* Flat when it can, in the scratch there is; when the element is
-		   longer than that, again in enough scratch, then by cJSON. */
-		flat = flat_diag(&d, v, end, scratch.ptr, scratch.ptr + scratch.cap, &q);
-		if (!flat) {
-			if (!(q = sk_value(p, end)))
-				goto decline;
-			if ((size_t)(q - v) >= scratch.cap) {
-				if (ge_buf_grow(&scratch, (size_t)(q - v) + 1) < 0) {
-					rc = GE_ENOMEM;
-					goto done;
-				}
-				flat =
-				    flat_diag(&d, v, q, scratch.ptr, scratch.ptr + scratch.cap, &q);
-			}
-		}
-		if (flat) {
-			idx++;
-			rc = fixed ? ge_report_add_fixed(r, &d) : ge_report_add(r, &d);
-		} else {
-			o = cJSON_ParseWithLengthOpts(v, (size_t)(q - v), &stop, 0);
-			if (!o)
-				goto decline;
-			if (stop != q) {
-				cJSON_Delete(o);
-				goto decline;
-			}
-			rc = parse_diag(&d, o, "", idx++);
-			if (rc == 0)
-				rc = fixed ? ge_report_add_fixed(r, &d) : ge_report_add(r, &d);
-			cJSON_Delete(o);
-		}
-		if (rc == GE_ENOMEM)
+		if ((flat = elem_scan(&d, v, end, &scratch, &q)) < 0) {
+			rc = flat;
 			goto done;
-		if (rc < 0)
+		}
+		if (!q)
 			goto decline;
+		if ((rc = elem_add(r, &d, flat, v, q, fixed, &idx)) != 0)
+			goto done;
 		p = sk_ws(q, end);
 		if (p < end && *p == ']') {
 			*stop_out = p + 1;
@@ -1706,6 +1726,33 @@ done:
 }
 
 /*
+ * The header of a streamed report: every top-level member but the lists,
+ * gathered in rest as one object, checked as the whole-tree reader checks
+ * them, and set in r.  0, STREAM_DECLINE or < 0 (an error set).
+ */
+static int stream_header(ge_report *r, const ge_buf *rest)
+{
+	cJSON *root = cJSON_ParseWithLength(rest->ptr, rest->len);
+	const cJSON *schema;
+	int rc = STREAM_DECLINE;
+	if (!root)
+		return rc;
+	schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
+	if (!cJSON_IsString(schema) || (strcmp(schema->valuestring, "goescape-report/1") != 0 &&
+	                                strcmp(schema->valuestring, "goescape-baseline/1") != 0))
+		goto done;
+	rc = ge_report_set_meta(r, jstr(root, "go"), jstr(root, "module"), jstr(root, "commit"),
+	                        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "dirty")));
+	if (rc < 0)
+		goto done;
+	r->counted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "counts"));
+	rc = parse_config(r, root, "") < 0 ? STREAM_DECLINE : 0;
+done:
+	cJSON_Delete(root);
+	return rc;
+}
+
+/*
  * 0 with *out set, GE_ENOMEM, or STREAM_DECLINE (*out NULL).  With stop_out
  * the report is the one at json's start, and *stop_out is set after it:
  * what follows is the caller's.
@@ -1715,8 +1762,6 @@ static int from_json_stream_at(ge_report **out, const char *json, size_t len, co
 	const char *p = json, *end = json + len;
 	int seen_diags = 0, seen_fixed = 0;
 	ge_buf rest = GE_BUF_INIT;
-	cJSON *root = NULL;
-	const cJSON *schema;
 	ge_report *r = NULL;
 	int rc = STREAM_DECLINE, first = 1;
 	*out = NULL;
@@ -1773,21 +1818,8 @@ static int from_json_stream_at(ge_report **out, const char *json, size_t len, co
 		p++;
 	if ((!stop_out && p < end) || !seen_diags || ge_buf_puts(&rest, "}") < 0)
 		goto done;
-	if (!(root = cJSON_ParseWithLength(rest.ptr, rest.len)))
+	if ((rc = stream_header(r, &rest)) != 0)
 		goto done;
-	schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
-	if (!cJSON_IsString(schema) || (strcmp(schema->valuestring, "goescape-report/1") != 0 &&
-	                                strcmp(schema->valuestring, "goescape-baseline/1") != 0))
-		goto done;
-	rc = ge_report_set_meta(r, jstr(root, "go"), jstr(root, "module"), jstr(root, "commit"),
-	                        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "dirty")));
-	if (rc < 0)
-		goto done;
-	r->counted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "counts"));
-	if (parse_config(r, root, "") < 0) {
-		rc = STREAM_DECLINE;
-		goto done;
-	}
 	*out = r;
 	r = NULL;
 	if (stop_out)
@@ -1801,7 +1833,6 @@ done:
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
 	else if (rc > 0)
 		ge_error_clear();
-	cJSON_Delete(root);
 	ge_buf_release(&rest);
 	ge_report_free(r);
 	return rc;
@@ -1943,45 +1974,19 @@ static int cw_list_add(ge_report *r, cwin *c, size_t *pp, int fixed)
 		}
 		if (*v != '{')
 			goto decline;
-		flat = flat_diag(&d, v, end, scratch.ptr, scratch.ptr + scratch.cap, &q);
-		if (!flat) {
-			if (!(q = sk_value(v, end)))
-				goto more;
-			if ((size_t)(q - v) >= scratch.cap) {
-				if (ge_buf_grow(&scratch, (size_t)(q - v) + 1) < 0) {
-					rc = GE_ENOMEM;
-					goto done;
-				}
-				flat =
-				    flat_diag(&d, v, q, scratch.ptr, scratch.ptr + scratch.cap, &q);
-			}
+		if ((flat = elem_scan(&d, v, end, &scratch, &q)) < 0) {
+			rc = flat;
+			goto done;
 		}
+		if (!q)
+			goto more;
 		t = sk_ws(q, end);
 		if (t >= end)
 			goto more;
 		if (*t != ',' && *t != ']')
 			goto decline;
-		if (flat) {
-			idx++;
-			rc = fixed ? ge_report_add_fixed(r, &d) : ge_report_add(r, &d);
-		} else {
-			const char *stop = NULL;
-			cJSON *o = cJSON_ParseWithLengthOpts(v, (size_t)(q - v), &stop, 0);
-			if (!o)
-				goto decline;
-			if (stop != q) {
-				cJSON_Delete(o);
-				goto decline;
-			}
-			rc = parse_diag(&d, o, "", idx++);
-			if (rc == 0)
-				rc = fixed ? ge_report_add_fixed(r, &d) : ge_report_add(r, &d);
-			cJSON_Delete(o);
-		}
-		if (rc == GE_ENOMEM)
+		if ((rc = elem_add(r, &d, flat, v, q, fixed, &idx)) != 0)
 			goto done;
-		if (rc < 0)
-			goto decline;
 		p = (size_t)(t + 1 - c->w.ptr);
 		first = 0;
 		if (*t == ']') {
@@ -2008,8 +2013,6 @@ static int from_json_chunks(ge_report **out, cwin *c)
 {
 	int seen_diags = 0, seen_fixed = 0, first = 1, nmembers = 0, rc;
 	ge_buf rest = GE_BUF_INIT;
-	cJSON *root = NULL;
-	const cJSON *schema;
 	ge_report *r = NULL;
 	size_t p = 0;
 	*out = NULL;
@@ -2095,21 +2098,8 @@ static int from_json_chunks(ge_report **out, cwin *c)
 	rc = STREAM_DECLINE;
 	if (!seen_diags || ge_buf_puts(&rest, "}") < 0)
 		goto done;
-	if (!(root = cJSON_ParseWithLength(rest.ptr, rest.len)))
+	if ((rc = stream_header(r, &rest)) != 0)
 		goto done;
-	schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
-	if (!cJSON_IsString(schema) || (strcmp(schema->valuestring, "goescape-report/1") != 0 &&
-	                                strcmp(schema->valuestring, "goescape-baseline/1") != 0))
-		goto done;
-	rc = ge_report_set_meta(r, jstr(root, "go"), jstr(root, "module"), jstr(root, "commit"),
-	                        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "dirty")));
-	if (rc < 0)
-		goto done;
-	r->counted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "counts"));
-	if (parse_config(r, root, "") < 0) {
-		rc = STREAM_DECLINE;
-		goto done;
-	}
 	*out = r;
 	r = NULL;
 	rc = 0;
@@ -2125,7 +2115,6 @@ done:
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
 	else if (rc > 0)
 		ge_error_clear();
-	cJSON_Delete(root);
 	ge_buf_release(&rest);
 	ge_report_free(r);
 	return rc;

@@ -101,6 +101,22 @@ label_without_fmt() {
 	grep -q "return strconv.Itoa(n)$" "${1:-cart/cart.go}"
 }
 
+# moved_module N FILE: in the current directory a module example.com/m with
+# one package p, and in FILE N synthetic compiler lines "moved to heap: vK"
+# at p/p.go:4:2 (large reports without a large build).
+moved_module() {
+	mkdir -p p &&
+	printf "module example.com/m\n\ngo 1.21\n" >go.mod &&
+	printf "package p\n\nfunc F() *int {\n\tx := 0\n\treturn &x\n}\n" >p/p.go &&
+	python3 -c '
+import sys
+w = sys.stdout.write
+w("# example.com/m/p\n")
+for k in range(int(sys.argv[1])):
+    w("p/p.go:4:2: moved to heap: v%d\n" % k)
+' "$1" >"$2"
+}
+
 # one_line FILE: a bad-input message, exactly one line starting "goescape: ".
 one_line() {
 	test "$(wc -l <"$1")" = 1 && grep -q "^goescape: " "$1"

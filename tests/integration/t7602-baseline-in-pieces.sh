@@ -6,14 +6,8 @@
 . "$(dirname "$0")/lib.sh"
 
 test_expect_success 'setup: a module, 200,000 heap escapes in a baseline, one in the input' '
-	mkdir -p m/p && cd m &&
-	printf "module example.com/m\n\ngo 1.21\n" >go.mod &&
-	printf "package p\n\nfunc F() *int {\n\tx := 0\n\treturn &x\n}\n" >p/p.go &&
-	python3 -c "import sys
-w = sys.stdout.write
-w(\"# example.com/m/p\n\")
-for k in range(200000):
-    w(\"p/p.go:4:2: moved to heap: v%d\n\" % k)" >../m.txt &&
+	mkdir -p m && cd m &&
+	moved_module 200000 ../m.txt &&
 	goescape baseline --input ../m.txt -o ../b.json 2>../err &&
 	grep -q "wrote 200000 heap escapes" ../err &&
 	head -3 ../m.txt >../small.txt &&

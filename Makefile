@@ -262,4 +262,4 @@ clean:
 .PHONY: bench-profile lint fuzz fuzz-regress all goescape header-test unit integration check valgrind demo bench bench-smoke install format clean
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d) $(UNIT_HELP_OBJ:.o=.d)
--include $(BUILD)/tests/bench/bench_profile.d $(BUILD)/tests/fuzz/fuzz_pprof.d
+-include $(BUILD)/tests/bench/bench_match.d $(BUILD)/tests/bench/bench_profile.d $(BUILD)/tests/fuzz/fuzz_pprof.d

@@ -112,13 +112,6 @@ typedef struct cap_state {
 
 #define GE_CAPTURE_MAX_LINE (16 * 1024 * 1024)
 
-static size_t last_dropped;
-
-size_t ge_capture_dropped(void)
-{
-	return last_dropped;
-}
-
 /* The packages whose blocks the last --input held (ge_capture_input_saw). */
 static char **input_pkgs;
 static size_t ninput_pkgs;
@@ -833,7 +826,6 @@ static int state_init(cap_state *s, const ge_modset *mods, const char *cwd)
 
 static void state_release(cap_state *s)
 {
-	last_dropped = s->attrib ? ge_attrib_dropped(s->attrib) : 0;
 	ge_parser_free(s->parser);
 	ge_attrib_free(s->attrib);
 	ge_report_free(s->report);

@@ -134,9 +134,6 @@ int ge_capture_keep_named(ge_report *r, char *const *pkgs, size_t npkgs, const g
                           const char *cwd);
 
 
-/* Number of diagnostics the last capture could not place (for -v). */
-size_t ge_capture_dropped(void);
-
 /*
  * Did the last ge_capture_input_pkgs() read a "# pkg" block for pkg?  So a
  * caller that knows the base can tell input cut before a package from a

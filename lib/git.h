@@ -87,6 +87,9 @@ int ge_git_note_blob_read(ge_buf *out, ge_git *g, const char *blob, const char *
  * not well-formed: ge_git_note_blob_read then reads it or says why).
  */
 int ge_git_note_blob_read_loose(ge_buf *out, ge_git *g, const char *blob, size_t max);
+
+/* Adler-32 of n bytes at p continuing from a (1 to start), as zlib's adler32() computes it. */
+uint32_t ge_git_adler32(uint32_t a, const unsigned char *p, size_t n);
 /*
  * *keeps = 1 when every path of base's tree is still in head's tree as the
  * same kind of entry (file, directory, submodule): no file deleted, so no

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "fixture.h"
 #include "git.h"
@@ -316,6 +317,33 @@ static void no_ca_tls_fails_closed(void **state)
 	assert_int_equal(rc, GIT_ECERTIFICATE);
 }
 
+/*
+ * ge_git_adler32 is zlib's adler32 on any length, start and offset: the
+ * 32-byte steps, the reduction after 173 of them (all 0xff bytes are the
+ * largest sums) and the bytes left over.
+ */
+static void adler32_as_zlib(void **state)
+{
+	static unsigned char b[3 * 5552 + 200];
+	size_t i, n, off;
+	uint32_t x = 12345;
+	(void)state;
+	for (i = 0; i < sizeof(b); i++) {
+		x = x * 1103515245u + 12345u;
+		b[i] = (unsigned char)(x >> 16);
+	}
+	for (off = 0; off < 3; off++)
+		for (n = 0; n + off <= sizeof(b); n += n < 200 ? 1 : 97)
+			assert_int_equal(ge_git_adler32(1, b + off, n),
+			                 (uint32_t)adler32(1, b + off, (uInt)n));
+	assert_int_equal(ge_git_adler32(0xfff0fff0u, b, 4000),
+	                 (uint32_t)adler32(0xfff0fff0u, b, 4000));
+	memset(b, 0xff, sizeof(b));
+	for (n = 5500; n <= sizeof(b); n += 31)
+		assert_int_equal(ge_git_adler32(0xfff0fff0u, b, n),
+		                 (uint32_t)adler32(0xfff0fff0u, b, (uInt)n));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +355,7 @@ int main(void)
 	    cmocka_unit_test(diff_rename_and_map),
 	    cmocka_unit_test(config_path),
 	    cmocka_unit_test(no_ca_tls_fails_closed),
+	    cmocka_unit_test(adler32_as_zlib),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

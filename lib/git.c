@@ -604,7 +604,7 @@ static int loose_blob_read(ge_buf *out, size_t *size, ge_git *g, const char *hex
 	} else if (have - hl != sz) {
 		goto bad;
 	}
-	/* The Adler-32 of all that was inflated (header and content), big-endian after the stream. */
+	/* The Adler-32 of all that was inflated (header, content), big-endian after the stream. */
 	if (zs.avail_in < 4 ||
 	    ge_git_adler32(ge_git_adler32(1, head, hl), (const unsigned char *)out->ptr + out->len,
 	                   sz) != ((uint32_t)zs.next_in[0] << 24 | (uint32_t)zs.next_in[1] << 16 |

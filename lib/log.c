@@ -187,6 +187,219 @@ static char *jdup(const cJSON *o, const char *key)
 	return ge_strdup(cJSON_IsString(v) ? v->valuestring : "");
 }
 
+/*
+ * The cache file as cache_write writes it, read without a cJSON tree
+ * (cJSON's parse and free were nine tenths of a cached run).  A cursor over
+ * the exact layout entry_json and cache_write give: members in their
+ * order, ", " between them, numbers as put_count writes them, strings
+ * taken in place when they hold no escape.  Anything else, or a file
+ * that does not name this commit and these blobs, is "not plain" and left
+ * to the cJSON reader, which decides as before: what this reader takes is
+ * what that one would (the same members, the same checks).
+ */
+typedef struct flat {
+	const char *p, *end;
+} flat;
+
+static int flat_lit(flat *f, const char *s, size_t n)
+{
+	if ((size_t)(f->end - f->p) < n || memcmp(f->p, s, n) != 0)
+		return 0;
+	f->p += n;
+	return 1;
+}
+#define FLAT_LIT(f, s) flat_lit((f), (s), sizeof(s) - 1)
+
+/* A string without escapes or control bytes, in place: [*s, *s + *n). */
+static int flat_str(flat *f, const char **s, size_t *n)
+{
+	const char *q;
+	if (f->p >= f->end || *f->p != '"')
+		return 0;
+	for (q = f->p + 1; q < f->end && *q != '"'; q++)
+		if ((unsigned char)*q < 0x20 || *q == '\\')
+			return 0;
+	if (q >= f->end)
+		return 0;
+	*s = f->p + 1;
+	*n = (size_t)(q - *s);
+	f->p = q + 1;
+	return 1;
+}
+
+static int flat_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* A string skipped, with the escapes ge_buf_put_json writes (and JSON's simple ones). */
+static int flat_skip_str(flat *f)
+{
+	const char *q;
+	if (f->p >= f->end || *f->p != '"')
+		return 0;
+	for (q = f->p + 1; q < f->end && *q != '"'; q++) {
+		if ((unsigned char)*q < 0x20)
+			return 0;
+		if (*q != '\\')
+			continue;
+		if (++q >= f->end)
+			return 0;
+		if (strchr("\"\\/bfnrt", *q) && *q)
+			continue;
+		/* \u00XX and \ufffd: one code unit, never half a surrogate pair. */
+		if (*q != 'u' || f->end - q < 5 ||
+		    !((q[1] == '0' && q[2] == '0' && flat_hex(q[3]) && flat_hex(q[4])) ||
+		      memcmp(q + 1, "fffd", 4) == 0))
+			return 0;
+		q += 4;
+	}
+	if (q >= f->end)
+		return 0;
+	f->p = q + 1;
+	return 1;
+}
+
+/* A whole number as put_count writes it (no sign, no leading zero), below 10^15. */
+static int flat_num(flat *f, size_t *v)
+{
+	const char *q = f->p;
+	size_t n = 0;
+	while (q < f->end && *q >= '0' && *q <= '9' && q - f->p < 16)
+		n = n * 10 + (size_t)(*q++ - '0');
+	if (q == f->p || q - f->p > 15 || (*f->p == '0' && q - f->p > 1) ||
+	    (q < f->end && (*q == '.' || *q == 'e' || *q == 'E' || (*q >= '0' && *q <= '9'))))
+		return 0;
+	*v = n;
+	f->p = q;
+	return 1;
+}
+
+/* A number, or null (*is_num 0). */
+static int flat_num_or_null(flat *f, size_t *v, int *is_num)
+{
+	*v = 0;
+	*is_num = 0;
+	if (FLAT_LIT(f, "null"))
+		return 1;
+	*is_num = 1;
+	return flat_num(f, v);
+}
+
+/* The string at f equal to the n bytes at s. */
+static int flat_str_is(flat *f, const char *s, size_t n)
+{
+	const char *v;
+	size_t k;
+	return flat_str(f, &v, &k) && k == n && memcmp(v, s, n) == 0;
+}
+
+static char *flat_dup(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+/* 1 when b is plain and holds e (filled in); 0 otherwise, e left as it was. */
+static int cache_read_flat(ge_log_entry *e, char **module, const ge_buf *b, const char *note,
+                           const char *pnote)
+{
+	flat f = {b->ptr, b->ptr + b->len};
+	ge_log_pkg *pkgs = NULL;
+	ge_log_diag top[GE_LOG_TOP];
+	size_t npkgs = 0, cap = 0, ntop = 0, heap, moved, escapes, new_, fixed, k;
+	const char *mod = NULL;
+	size_t modlen = 0;
+	int compared, fixed_num, ok = 0;
+	memset(top, 0, sizeof(top));
+	if (!FLAT_LIT(&f, "{\"commit\": ") || !flat_str_is(&f, e->commit, strlen(e->commit)) ||
+	    !FLAT_LIT(&f, ", \"parent\": ") || !(FLAT_LIT(&f, "null") || flat_skip_str(&f)) ||
+	    !FLAT_LIT(&f, ", \"subject\": ") || !flat_skip_str(&f) ||
+	    !FLAT_LIT(&f, ", \"author\": ") || !flat_skip_str(&f) ||
+	    !FLAT_LIT(&f, ", \"date\": ") || !flat_skip_str(&f) ||
+	    !FLAT_LIT(&f, ", \"note\": true, \"heap\": ") || !flat_num(&f, &heap) ||
+	    !FLAT_LIT(&f, ", \"moved\": ") || !flat_num(&f, &moved) ||
+	    !FLAT_LIT(&f, ", \"escapes\": ") || !flat_num(&f, &escapes) ||
+	    !FLAT_LIT(&f, ", \"new\": ") || !flat_num_or_null(&f, &new_, &compared) ||
+	    !FLAT_LIT(&f, ", \"fixed\": ") || !flat_num_or_null(&f, &fixed, &fixed_num) ||
+	    !FLAT_LIT(&f, ",\n     \"packages\": ["))
+		goto done;
+	while (!FLAT_LIT(&f, "]")) {
+		const char *s;
+		size_t n, h;
+		if ((npkgs && !FLAT_LIT(&f, ", ")) || !FLAT_LIT(&f, "{\"package\": ") ||
+		    !flat_str(&f, &s, &n) || !FLAT_LIT(&f, ", \"heap\": ") || !flat_num(&f, &h) ||
+		    !FLAT_LIT(&f, "}"))
+			goto done;
+		if (npkgs == cap) {
+			ge_log_pkg *np = realloc(pkgs, (cap = cap ? cap * 2 : 64) * sizeof(*np));
+			if (!np)
+				goto done;
+			pkgs = np;
+		}
+		if (!(pkgs[npkgs].package = flat_dup(s, n)))
+			goto done;
+		pkgs[npkgs++].heap = h;
+	}
+	if (!FLAT_LIT(&f, ",\n     \"top_new\": ["))
+		goto done;
+	for (k = 0; !FLAT_LIT(&f, "]"); k++) {
+		const char *fs, *fn, *ms;
+		size_t fl, nl, ml, line;
+		if ((k && !FLAT_LIT(&f, ", ")) || !FLAT_LIT(&f, "{\"file\": ") ||
+		    !flat_str(&f, &fs, &fl) || !FLAT_LIT(&f, ", \"line\": ") ||
+		    !flat_num(&f, &line) || !FLAT_LIT(&f, ", \"function\": ") ||
+		    !flat_str(&f, &fn, &nl) || !FLAT_LIT(&f, ", \"message\": ") ||
+		    !flat_str(&f, &ms, &ml) || !FLAT_LIT(&f, "}"))
+			goto done;
+		if (ntop == GE_LOG_TOP)
+			continue;
+		top[ntop].line = (uint32_t)line;
+		if (!(top[ntop].file = flat_dup(fs, fl)) ||
+		    !(top[ntop].function = flat_dup(fn, nl)) ||
+		    !(top[ntop].message = flat_dup(ms, ml))) {
+			ntop++;
+			goto done;
+		}
+		ntop++;
+	}
+	if (!FLAT_LIT(&f, ", \"module\": ") || !flat_str(&f, &mod, &modlen) ||
+	    !FLAT_LIT(&f, ", \"note_blob\": ") || !flat_str_is(&f, note, strlen(note)) ||
+	    !FLAT_LIT(&f, ", \"parent_note_blob\": ") || !flat_str_is(&f, pnote, strlen(pnote)) ||
+	    !FLAT_LIT(&f, "}\n") || f.p != f.end)
+		goto done;
+	if (!*module && !(*module = flat_dup(mod, modlen)))
+		goto done;
+	e->has_note = 1;
+	e->heap = heap;
+	e->moved = moved;
+	e->escapes = escapes;
+	e->compared = compared;
+	e->new_ = new_;
+	e->fixed = fixed;
+	e->pkgs = pkgs;
+	e->npkgs = npkgs;
+	memcpy(e->top, top, sizeof(top));
+	e->ntop = ntop;
+	pkgs = NULL;
+	npkgs = ntop = 0;
+	ok = 1;
+done:
+	for (k = 0; k < npkgs; k++)
+		free(pkgs[k].package);
+	free(pkgs);
+	for (k = 0; k < ntop; k++) {
+		free(top[k].file);
+		free(top[k].function);
+		free(top[k].message);
+	}
+	return ok;
+}
+
 /* 1 when the cache held e (filled in), 0 when not. */
 static int cache_read(ge_log_entry *e, char **module, const char *path, const char *note,
                       const char *pnote)
@@ -199,6 +412,10 @@ static int cache_read(ge_log_entry *e, char **module, const char *path, const ch
 	if (ge_file_read_bounded(&b, path, 1u << 20) < 0) {
 		ge_error_clear();
 		goto done;
+	}
+	if (cache_read_flat(e, module, &b, note, pnote)) {
+		ge_buf_release(&b);
+		return 1;
 	}
 	j = cJSON_ParseWithLength(ge_buf_cstr(&b), b.len);
 	c = cJSON_GetObjectItemCaseSensitive(j, "commit");

@@ -563,6 +563,13 @@ typedef struct walk_note {
 	char id[GE_OID_HEX];
 	ge_buf text;
 	int state;
+	char commit[GE_OID_HEX]; /* whose note it is ("" for none) */
+	/*
+	 * Not 0: the text was found to be the template of this generation
+	 * (tmpl.gen) with this note's own commit id; the prefetch thread then
+	 * dropped it (state 0, read again if it is needed).
+	 */
+	unsigned same;
 } walk_note;
 
 static int note_text(walk_note *n, ge_history *h, const char *commit)
@@ -575,6 +582,26 @@ static int note_text(walk_note *n, ge_history *h, const char *commit)
 }
 
 /*
+ * Is text the n bytes tt (a template's text, naming its commit at the
+ * offsets at[0, nat)) with commit's id at those places and nothing else
+ * changed?
+ */
+static int text_same(const char *tt, size_t n, const size_t *at, size_t nat, const ge_buf *text,
+                     const char *commit)
+{
+	size_t k, from = 0;
+	if (text->len != n)
+		return 0;
+	for (k = 0; k < nat; k++) {
+		if (memcmp(text->ptr + from, tt + from, at[k] - from) != 0 ||
+		    memcmp(text->ptr + at[k], commit, 40) != 0)
+			return 0;
+		from = at[k] + 40;
+	}
+	return memcmp(text->ptr + from, tt + from, n - from) == 0;
+}
+
+/*
  * The second core on a first run: a thread inflates the notes
  * notes[from, to) in order while this one reads, compares and matches
  * those before them (inflating is about two thirds of an entry, so it
@@ -582,7 +609,12 @@ static int note_text(walk_note *n, ge_history *h, const char *commit)
  * (under mu) has passed it, this thread's after: prefetch_wait before
  * touching one, so no note is ever used by both.  The thread reads loose
  * objects only (never through libgit2), at most GE_LOG_PREFETCH_BYTES in
- * all; what it leaves (state 0) is read here as before.
+ * all; what it leaves (state 0) is read here as before.  Once this thread
+ * has a template (tmpl) it hands the thread a copy (prefetch_publish,
+ * under mu; never changed after): a note that is that template with its
+ * own commit id is then only marked (walk_note.same) and its text dropped,
+ * the next note inflated into the same memory, so the notes that are all
+ * alike cost neither this thread's comparisons nor fresh pages.
  */
 #define GE_LOG_PREFETCH_BYTES ((size_t)256 * 1024 * 1024)
 #define GE_LOG_PREFETCH_MIN   8 /* fewer notes left: not worth a thread */
@@ -595,6 +627,11 @@ typedef struct prefetch {
 	ge_git *git;
 	walk_note *notes;
 	size_t from, to, done;
+	int published;   /* under mu: the members below are set and never change */
+	ge_buf tt;       /* the template's text */
+	size_t *at, nat; /* where it names its commit */
+	unsigned gen;    /* its generation (tmpl.gen) */
+	ge_buf scratch;  /* the thread's: a note read to be compared */
 } prefetch;
 
 static void *prefetch_run(void *arg)
@@ -604,13 +641,26 @@ static void *prefetch_run(void *arg)
 	int stop = 0;
 	for (k = p->from; k < p->to && !stop; k++) {
 		walk_note *n = &p->notes[k];
+		int have;
+		pthread_mutex_lock(&p->mu);
+		have = p->published;
+		pthread_mutex_unlock(&p->mu);
 		if (n->id[0] && !n->state) {
-			if (ge_git_note_blob_read_loose(&n->text, p->git, n->id,
-			                                GE_LOG_PREFETCH_BYTES - used)) {
+			ge_buf *b = have ? &p->scratch : &n->text;
+			ge_buf_clear(b);
+			if (!ge_git_note_blob_read_loose(b, p->git, n->id,
+			                                 GE_LOG_PREFETCH_BYTES - used)) {
+				stop = 1; /* this one and the rest: read by the walk */
+			} else if (have &&
+			           text_same(p->tt.ptr, p->tt.len, p->at, p->nat, b, n->commit)) {
+				n->same = p->gen;
+			} else {
+				if (have) {
+					n->text = p->scratch;
+					ge_buf_init(&p->scratch, 0);
+				}
 				n->state = 1;
 				used += n->text.len;
-			} else {
-				stop = 1; /* this one and the rest: read by the walk */
 			}
 		}
 		pthread_mutex_lock(&p->mu);
@@ -630,6 +680,10 @@ static void prefetch_start(prefetch *p, ge_git *g, walk_note *notes, size_t from
 	p->notes = notes;
 	p->from = p->done = from;
 	p->to = to;
+	p->published = 0;
+	ge_buf_init(&p->tt, 0);
+	ge_buf_init(&p->scratch, 0);
+	p->at = NULL;
 	if (pthread_mutex_init(&p->mu, NULL) != 0)
 		return;
 	if (pthread_cond_init(&p->cv, NULL) != 0) {
@@ -661,6 +715,9 @@ static void prefetch_join(prefetch *p)
 	pthread_join(p->t, NULL);
 	pthread_cond_destroy(&p->cv);
 	pthread_mutex_destroy(&p->mu);
+	ge_buf_release(&p->tt);
+	ge_buf_release(&p->scratch);
+	free(p->at);
 	p->running = 0;
 }
 
@@ -693,6 +750,7 @@ static int note_report(ge_report **out, size_t *warned, ge_history *h, walk_note
  */
 typedef struct tmpl {
 	int ok;
+	unsigned gen, gens; /* this one's generation (1, 2, ...), the last one given */
 	char commit[GE_OID_HEX];
 	ge_buf text;
 	size_t *at, nat;
@@ -729,33 +787,56 @@ static size_t count_of(const char *s, size_t n, const char *needle, size_t k)
 	return c;
 }
 
-/* t from e's note text and entry (filled from e's report); t stays unusable when the text does not
- * allow it. */
-static void tmpl_set(tmpl *t, const ge_log_entry *e, const ge_buf *text, const char *module)
+/*
+ * Where a note's text names commit (each "commit": "<id>" member) into
+ * *at (malloc'd), *nat: 0 when the text may be a template, -1 when not (a
+ * \u escape, a "commit" key or a mention of the commit elsewhere).
+ */
+static int text_places(size_t **at, size_t *nat, const ge_buf *text, const char *commit)
 {
 	static const char key[] = "\"commit\": \"";
 	const size_t klen = sizeof(key) - 1;
 	const char *s = text->ptr, *end = text->ptr + text->len, *p;
-	size_t k, cap = 0;
-	tmpl_clear(t);
+	size_t cap = 0;
+	*at = NULL;
+	*nat = 0;
 	if (!text->len || memmem(s, text->len, "\\u", 2))
-		return;
+		return -1;
 	for (p = s; (p = memmem(p, (size_t)(end - p), key, klen)) != NULL; p += klen) {
 		const char *v = p + klen;
-		if ((size_t)(end - v) <= 40 || memcmp(v, e->commit, 40) != 0 || v[40] != '"')
+		if ((size_t)(end - v) <= 40 || memcmp(v, commit, 40) != 0 || v[40] != '"')
 			continue;
-		if (t->nat == cap) {
-			size_t *na = realloc(t->at, (cap = cap ? cap * 2 : 4) * sizeof(*na));
+		if (*nat == cap) {
+			size_t *na = realloc(*at, (cap = cap ? cap * 2 : 4) * sizeof(*na));
 			if (!na)
 				goto fail;
-			t->at = na;
+			*at = na;
 		}
-		t->at[t->nat++] = (size_t)(v - s);
+		(*at)[(*nat)++] = (size_t)(v - s);
 	}
 	/* Every "commit" key and every mention of the commit is one of those members. */
-	if (!t->nat || count_of(s, text->len, "\"commit\"", 8) != t->nat ||
-	    count_of(s, text->len, e->commit, 40) != t->nat)
-		goto fail;
+	if (*nat && count_of(s, text->len, "\"commit\"", 8) == *nat &&
+	    count_of(s, text->len, commit, 40) == *nat)
+		return 0;
+fail:
+	free(*at);
+	*at = NULL;
+	*nat = 0;
+	return -1;
+}
+
+/*
+ * t from e's note text and entry (filled from e's report), of generation
+ * gen (0: a new one); t stays unusable when the text does not allow it.
+ */
+static void tmpl_set(tmpl *t, const ge_log_entry *e, const ge_buf *text, const char *module,
+                     unsigned gen)
+{
+	const char *s = text->ptr;
+	size_t k;
+	tmpl_clear(t);
+	if (text_places(&t->at, &t->nat, text, e->commit) < 0)
+		return;
 	if (ge_buf_put(&t->text, s, text->len) < 0)
 		goto fail;
 	if (e->npkgs && !(t->pkgs = calloc(e->npkgs, sizeof(*t->pkgs))))
@@ -772,6 +853,7 @@ static void tmpl_set(tmpl *t, const ge_log_entry *e, const ge_buf *text, const c
 	t->heap = e->heap;
 	t->moved = e->moved;
 	t->escapes = e->escapes;
+	t->gen = gen ? gen : ++t->gens;
 	t->ok = 1;
 	return;
 fail:
@@ -781,17 +863,53 @@ fail:
 /* Is text t's text with commit's id at every place of t->at (and nothing else changed)? */
 static int tmpl_same(const tmpl *t, const ge_buf *text, const char *commit)
 {
-	size_t k, from = 0;
-	if (!t->ok || text->len != t->text.len)
+	return t->ok && text_same(t->text.ptr, t->text.len, t->at, t->nat, text, commit);
+}
+
+/*
+ * Is n's note t's text with n's own commit id?  Each note is compared
+ * once for a template (the prefetch thread may have done it).
+ */
+static int note_is_tmpl(walk_note *n, const tmpl *t, ge_history *h)
+{
+	if (!t->ok)
 		return 0;
-	for (k = 0; k < t->nat; k++) {
-		size_t at = t->at[k];
-		if (memcmp(text->ptr + from, t->text.ptr + from, at - from) != 0 ||
-		    memcmp(text->ptr + at, commit, 40) != 0)
-			return 0;
-		from = at + 40;
+	if (n->same == t->gen)
+		return 1;
+	if (!note_text(n, h, n->commit) || !tmpl_same(t, &n->text, n->commit))
+		return 0;
+	n->same = t->gen;
+	return 1;
+}
+
+/*
+ * Hand the prefetch thread a copy of n's text as the template to come,
+ * once (best effort): its generation is reserved in t now and is the one
+ * tmpl_set gives t from this note (the same text, commit and places).
+ * Done before the note is parsed, so that the thread compares from its
+ * first notes on; if no template is made of it, what the thread marked is
+ * read again.  The generation, 0 when none was published.
+ */
+static unsigned prefetch_publish(prefetch *p, tmpl *t, walk_note *n)
+{
+	ge_buf tt = GE_BUF_INIT;
+	size_t *at, nat;
+	if (!p->running || p->published || n->state != 1 ||
+	    text_places(&at, &nat, &n->text, n->commit) < 0)
+		return 0;
+	if (ge_buf_put(&tt, n->text.ptr, n->text.len) < 0) {
+		ge_error_clear();
+		free(at);
+		return 0;
 	}
-	return memcmp(text->ptr + from, t->text.ptr + from, t->text.len - from) == 0;
+	pthread_mutex_lock(&p->mu);
+	p->tt = tt;
+	p->at = at;
+	p->nat = nat;
+	p->gen = ++t->gens;
+	p->published = 1;
+	pthread_mutex_unlock(&p->mu);
+	return p->gen;
 }
 
 /* e as the template's report, matched with an equal one: +0 -0. */
@@ -822,11 +940,13 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 	ge_buf path = GE_BUF_INIT;
 	char commit[GE_OID_HEX];
 	const char *par_of = NULL; /* whose report par is */
-	walk_note *notes = NULL, noparent = {"", GE_BUF_INIT, 0};
+	walk_note *notes = NULL, noparent = {"", GE_BUF_INIT, 0, "", 0};
 	ge_git_notes *nt = NULL;
 	tmpl tp = {0};
 	prefetch pf = {0};
 	int prefetched = 0;
+	size_t cand = (size_t)-1; /* the note published to the prefetch thread, of cand_gen */
+	unsigned cand_gen = 0;
 	size_t cur_warned = 1, par_warned = 1; /* for cur and par: as note_report's *warned */
 	size_t i, cap = 0;
 	int rc, cache, dir_made = 0;
@@ -871,6 +991,7 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 	ge_error_clear();
 	for (i = 0; nt && i <= out->n && out->n; i++) {
 		const char *c = i < out->n ? out->v[i].commit : out->v[out->n - 1].parent;
+		memcpy(notes[i].commit, c, sizeof(notes[i].commit));
 		if (c[0] && ge_git_notes_find(notes[i].id, nt, c) < 0) {
 			notes[i].id[0] = '\0';
 			ge_error_clear();
@@ -920,10 +1041,12 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 		if (cache && !prefetched) {
 			prefetched = 1;
 			prefetch_start(&pf, h->git, notes, i + (out->n - i) / 4 + 1, out->n + 1);
+			if (!tp.ok && note_text(cn, h, e->commit)) {
+				cand = i;
+				cand_gen = prefetch_publish(&pf, &tp, cn);
+			}
 		}
-		if (cache && pn->id[0] && tp.ok && note_text(cn, h, e->commit) &&
-		    note_text(pn, h, e->parent) && tmpl_same(&tp, &cn->text, e->commit) &&
-		    tmpl_same(&tp, &pn->text, e->parent) &&
+		if (cache && pn->id[0] && note_is_tmpl(cn, &tp, h) && note_is_tmpl(pn, &tp, h) &&
 		    ge_git_tree_keeps_paths(&keeps, h->git, e->parent, e->commit) == 0 && keeps) {
 			if ((rc = entry_from_tmpl(e, &tp)) < 0)
 				goto done;
@@ -967,7 +1090,7 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 			goto done;
 		}
 		if (cache && !warned && cn->state == 1)
-			tmpl_set(&tp, e, &cn->text, cur->module);
+			tmpl_set(&tp, e, &cn->text, cur->module, i == cand ? cand_gen : 0);
 		if (cache && path.len)
 			cache_write(ge_buf_cstr(&path), e, cur->module, cn->id, pn->id, &dir_made);
 		ge_report_free(cur);

@@ -5,11 +5,16 @@
 #define _GNU_SOURCE /* memmem */
 #include "log.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -149,8 +154,8 @@ static int entry_json(ge_buf *out, const ge_log_entry *e);
  * matching) and the module's root (what the git diff's paths are relative to).  A cache file that
  * does not parse, or names another commit, is a miss; writing one is best effort.
  */
-static int cache_path(ge_buf *out, ge_history *h, const ge_log_entry *e, const char *note,
-                      const char *pnote)
+static int cache_path(ge_buf *out, uint64_t *key, ge_history *h, const ge_log_entry *e,
+                      const char *note, const char *pnote)
 {
 	const ge_goconfig *cfg;
 	uint64_t k = GE_HASH_SEED;
@@ -169,6 +174,7 @@ static int cache_path(ge_buf *out, ge_history *h, const ge_log_entry *e, const c
 	parts[6] = h->build.mods && h->build.mods->top ? h->build.mods->top : "";
 	for (i = 0; i < 7; i++)
 		k = ge_hash_bytes(k, parts[i], strlen(parts[i]) + 1);
+	*key = k;
 	return ge_buf_printf(out, "%s/goescape/log/%016llx.json", ge_git_commondir(h->git),
 	                     (unsigned long long)k);
 }
@@ -401,23 +407,16 @@ done:
 }
 
 /* 1 when the cache held e (filled in), 0 when not. */
-static int cache_read(ge_log_entry *e, char **module, const char *path, const char *note,
-                      const char *pnote)
+static int cache_read_buf(ge_log_entry *e, char **module, const ge_buf *b, const char *note,
+                          const char *pnote)
 {
-	ge_buf b = GE_BUF_INIT;
 	cJSON *j = NULL;
 	const cJSON *c, *p, *t, *m;
 	size_t k;
 	int ok = 0;
-	if (ge_file_read_bounded(&b, path, 1u << 20) < 0) {
-		ge_error_clear();
-		goto done;
-	}
-	if (cache_read_flat(e, module, &b, note, pnote)) {
-		ge_buf_release(&b);
+	if (cache_read_flat(e, module, b, note, pnote))
 		return 1;
-	}
-	j = cJSON_ParseWithLength(ge_buf_cstr(&b), b.len);
+	j = cJSON_ParseWithLength(b->ptr, b->len);
 	c = cJSON_GetObjectItemCaseSensitive(j, "commit");
 	if (!cJSON_IsString(c) || strcmp(c->valuestring, e->commit) != 0 ||
 	    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "note")))
@@ -482,37 +481,345 @@ done:
 		e->has_note = e->compared = 0;
 	}
 	cJSON_Delete(j);
+	return ok;
+}
+
+static int cache_read(ge_log_entry *e, char **module, const char *path, const char *note,
+                      const char *pnote)
+{
+	ge_buf b = GE_BUF_INIT;
+	int ok = 0;
+	if (ge_file_read_bounded(&b, path, 1u << 20) < 0)
+		ge_error_clear();
+	else
+		ok = cache_read_buf(e, module, &b, note, pnote);
 	ge_buf_release(&b);
 	return ok;
 }
 
 /*
- * Best effort, and without fsync (ge_file_write_cache): a lost or empty
- * file is a miss, and cache_read believes no file that does not parse or
- * names other commits or blobs.  *dir_made saves a mkdir per entry.
+ * A run that makes many entries (a first run) writes them as one pack
+ * file, <git-common-dir>/goescape/log/pack-<hash>.log, instead of one file
+ * each: creating the files was a fifth of a first run's CPU (the kernel's
+ * inode allocation).  A pack holds, after its header line and its entry
+ * count, one index line per entry, sorted by key ("<key> <offset>
+ * <length>", fixed widths), then the entries, each exactly what its own
+ * file would hold, so each is read and believed as one (cache_read_buf).
+ * At most GE_LOG_PACKS packs are kept (the oldest removed when a new one
+ * is written); a pack that does not parse is no pack, an index line that
+ * does not parse or points outside the file no entry.
  */
-static void cache_write(const char *path, const ge_log_entry *e, const char *module,
-                        const char *note, const char *pnote, int *dir_made)
+#define GE_LOG_PACK_MIN  8 /* fewer new entries: one file each */
+#define GE_LOG_PACKS     4
+#define GE_LOG_PACK_HEAD "goescape-log-pack/1\n"
+#define GE_LOG_PACK_REC  39 /* "%016llx %012zu %08zu\n" */
+
+typedef struct pack {
+	int fd;
+	size_t n, size;
+	char *index; /* n records of GE_LOG_PACK_REC bytes */
+} pack;
+
+typedef struct packs {
+	pack v[2 * GE_LOG_PACKS];
+	size_t n;
+} packs;
+
+/* One pending entry: its key and its bytes. */
+typedef struct pending {
+	uint64_t key;
+	char *bytes;
+	size_t len;
+} pending;
+
+static int is_pack_name(const char *name)
 {
-	ge_buf b = GE_BUF_INIT, dir = GE_BUF_INIT;
-	const char *slash = strrchr(path, '/');
+	size_t n = strlen(name), k;
+	if (n != 5 + 16 + 4 || memcmp(name, "pack-", 5) != 0 || memcmp(name + 21, ".log", 4) != 0)
+		return 0;
+	for (k = 5; k < 21; k++)
+		if (!((name[k] >= '0' && name[k] <= '9') || (name[k] >= 'a' && name[k] <= 'f')))
+			return 0;
+	return 1;
+}
+
+static int read_full(int fd, char *p, size_t n, off_t at)
+{
+	while (n) {
+		ssize_t r = pread(fd, p, n, at);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+		at += r;
+	}
+	return 0;
+}
+
+/* The packs in dir, their indexes read; none on any error. */
+static void packs_open(packs *ps, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	ge_buf path = GE_BUF_INIT;
+	ps->n = 0;
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL && ps->n < 2 * GE_LOG_PACKS) {
+		pack *k = &ps->v[ps->n];
+		char head[sizeof(GE_LOG_PACK_HEAD) - 1 + 9];
+		struct stat st;
+		size_t i, n;
+		if (!is_pack_name(de->d_name))
+			continue;
+		ge_buf_clear(&path);
+		if (ge_buf_printf(&path, "%s/%s", dir, de->d_name) < 0)
+			break;
+		k->fd = open(path.ptr, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		k->index = NULL;
+		if (k->fd < 0)
+			continue;
+		if (fstat(k->fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+		    (uint64_t)st.st_size < sizeof(head) ||
+		    read_full(k->fd, head, sizeof(head), 0) < 0 ||
+		    memcmp(head, GE_LOG_PACK_HEAD, sizeof(GE_LOG_PACK_HEAD) - 1) != 0 ||
+		    head[sizeof(head) - 1] != '\n')
+			goto bad;
+		for (n = 0, i = sizeof(GE_LOG_PACK_HEAD) - 1; i < sizeof(head) - 1; i++) {
+			if (head[i] < '0' || head[i] > '9')
+				goto bad;
+			n = n * 10 + (size_t)(head[i] - '0');
+		}
+		if (!n || (uint64_t)n * GE_LOG_PACK_REC > (uint64_t)st.st_size - sizeof(head) ||
+		    !(k->index = malloc(n * GE_LOG_PACK_REC)) ||
+		    read_full(k->fd, k->index, n * GE_LOG_PACK_REC, (off_t)sizeof(head)) < 0)
+			goto bad;
+		k->n = n;
+		k->size = (size_t)st.st_size;
+		ps->n++;
+		continue;
+	bad:
+		free(k->index);
+		close(k->fd);
+	}
+	closedir(d);
+	ge_buf_release(&path);
+	ge_error_clear();
+}
+
+static void packs_close(packs *ps)
+{
+	size_t i;
+	for (i = 0; i < ps->n; i++) {
+		free(ps->v[i].index);
+		close(ps->v[i].fd);
+	}
+	ps->n = 0;
+}
+
+/* A record's fixed-width decimal field, or (size_t)-1. */
+static size_t rec_num(const char *p, size_t n)
+{
+	size_t v = 0, i;
+	for (i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return (size_t)-1;
+		v = v * 10 + (size_t)(p[i] - '0');
+	}
+	return v;
+}
+
+/* 1 when a pack holds key and its entry is e (filled in), 0 when not. */
+static int packs_read(ge_log_entry *e, char **module, const packs *ps, uint64_t key,
+                      const char *note, const char *pnote)
+{
+	char hex[17];
+	size_t i;
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)key);
+	for (i = 0; i < ps->n; i++) {
+		const pack *k = &ps->v[i];
+		size_t lo = 0, hi = k->n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2, off, len;
+			const char *r = k->index + mid * GE_LOG_PACK_REC;
+			int c = memcmp(r, hex, 16);
+			ge_buf b = GE_BUF_INIT;
+			int ok;
+			if (c < 0) {
+				lo = mid + 1;
+				continue;
+			}
+			if (c > 0) {
+				hi = mid;
+				continue;
+			}
+			off = rec_num(r + 17, 12);
+			len = rec_num(r + 30, 8);
+			if (r[16] != ' ' || r[29] != ' ' || r[38] != '\n' || off == (size_t)-1 ||
+			    len == (size_t)-1 || len > (1u << 20) || off > k->size ||
+			    len > k->size - off || ge_buf_grow(&b, len + 1) < 0 ||
+			    read_full(k->fd, b.ptr, len, (off_t)off) < 0) {
+				ge_buf_release(&b);
+				ge_error_clear();
+				break;
+			}
+			b.len = len;
+			b.ptr[len] = '\0';
+			ok = cache_read_buf(e, module, &b, note, pnote);
+			ge_buf_release(&b);
+			if (ok)
+				return 1;
+			break;
+		}
+	}
+	return 0;
+}
+
+static int cmp_pending(const void *a, const void *b)
+{
+	uint64_t x = ((const pending *)a)->key, y = ((const pending *)b)->key;
+	return x < y ? -1 : x > y;
+}
+
+typedef struct pack_age {
+	char name[32];
+	struct timespec t;
+} pack_age;
+
+static int cmp_age(const void *a, const void *b)
+{
+	const pack_age *x = a, *y = b;
+	if (x->t.tv_sec != y->t.tv_sec)
+		return x->t.tv_sec < y->t.tv_sec ? -1 : 1;
+	if (x->t.tv_nsec != y->t.tv_nsec)
+		return x->t.tv_nsec < y->t.tv_nsec ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* All but the newest GE_LOG_PACKS packs in dir removed (best effort). */
+static void packs_trim(const char *dir)
+{
+	pack_age v[64];
+	size_t n = 0, i;
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	ge_buf path = GE_BUF_INIT;
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL && n < 64) {
+		struct stat st;
+		if (!is_pack_name(de->d_name))
+			continue;
+		ge_buf_clear(&path);
+		if (ge_buf_printf(&path, "%s/%s", dir, de->d_name) < 0 || lstat(path.ptr, &st) < 0)
+			continue;
+		memcpy(v[n].name, de->d_name, 26); /* is_pack_name: 25 bytes */
+		v[n++].t = st.st_mtim;
+	}
+	closedir(d);
+	qsort(v, n, sizeof(*v), cmp_age);
+	for (i = 0; n > GE_LOG_PACKS && i < n - GE_LOG_PACKS; i++) {
+		ge_buf_clear(&path);
+		if (ge_buf_printf(&path, "%s/%s", dir, v[i].name) == 0)
+			(void)unlink(path.ptr);
+	}
+	ge_buf_release(&path);
+	ge_error_clear();
+}
+
+/*
+ * The entries this run made, written: as one pack when there are at
+ * least GE_LOG_PACK_MIN, else one file each (best effort, no fsync).
+ */
+static void pending_flush(pending *pd, size_t n, const char *commondir)
+{
+	ge_buf dir = GE_BUF_INIT, b = GE_BUF_INIT, path = GE_BUF_INIT;
+	uint64_t h = GE_HASH_SEED;
+	size_t i, off, m = 0;
+	if (!n || ge_buf_printf(&dir, "%s/goescape/log", commondir) < 0 || ge_mkdir_p(dir.ptr) < 0)
+		goto done;
+	if (n < GE_LOG_PACK_MIN) {
+		for (i = 0; i < n; i++) {
+			ge_buf_clear(&path);
+			if (ge_buf_printf(&path, "%s/%016llx.json", dir.ptr,
+			                  (unsigned long long)pd[i].key) == 0)
+				(void)ge_file_write_cache(path.ptr, pd[i].bytes, pd[i].len, 0644);
+		}
+		goto done;
+	}
+	/* Sorted by key, each key once (the first kept; the rest freed here, the caller frees the
+	 * kept). */
+	qsort(pd, n, sizeof(*pd), cmp_pending);
+	for (i = 0; i < n; i++) {
+		if (m && pd[m - 1].key == pd[i].key) {
+			free(pd[i].bytes);
+			pd[i].bytes = NULL;
+			continue;
+		}
+		pd[m++] = pd[i];
+		if (m - 1 != i)
+			pd[i].bytes = NULL;
+	}
+	off = sizeof(GE_LOG_PACK_HEAD) - 1 + 9 + m * GE_LOG_PACK_REC;
+	if (ge_buf_printf(&b, GE_LOG_PACK_HEAD "%08zu\n", m) < 0)
+		goto done;
+	for (i = 0; i < m; i++) {
+		if (ge_buf_printf(&b, "%016llx %012zu %08zu\n", (unsigned long long)pd[i].key, off,
+		                  pd[i].len) < 0)
+			goto done;
+		off += pd[i].len;
+		h = ge_hash_bytes(h, (const char *)&pd[i].key, sizeof(pd[i].key));
+	}
+	for (i = 0; i < m; i++)
+		if (ge_buf_put(&b, pd[i].bytes, pd[i].len) < 0)
+			goto done;
+	if (ge_buf_printf(&path, "%s/pack-%016llx.log", dir.ptr, (unsigned long long)h) == 0 &&
+	    ge_file_write_cache(path.ptr, b.ptr, b.len, 0644) == 0)
+		packs_trim(dir.ptr);
+done:
+	ge_error_clear();
+	ge_buf_release(&dir);
+	ge_buf_release(&b);
+	ge_buf_release(&path);
+}
+
+/*
+ * e's cache entry, kept to be written when the walk ends (pending_flush):
+ * best effort, and without fsync (ge_file_write_cache): a lost or empty
+ * file is a miss, and cache_read believes no file that does not parse or
+ * names other commits or blobs.
+ */
+static void cache_write(pending **pd, size_t *npd, size_t *cap, uint64_t key, const ge_log_entry *e,
+                        const char *module, const char *note, const char *pnote)
+{
+	ge_buf b = GE_BUF_INIT;
 	if (entry_json(&b, e) < 0 || b.len < 2)
 		goto done;
 	b.len--; /* the closing brace: the module follows */
 	if (ge_buf_puts(&b, ", \"module\": ") < 0 ||
 	    ge_buf_put_json(&b, module ? module : "") < 0 ||
 	    ge_buf_printf(&b, ", \"note_blob\": \"%s\", \"parent_note_blob\": \"%s\"}\n", note,
-	                  pnote) < 0 ||
-	    ge_buf_put(&dir, path, (size_t)(slash - path)) < 0)
+	                  pnote) < 0)
 		goto done;
-	if (*dir_made || ge_mkdir_p(ge_buf_cstr(&dir)) == 0) {
-		*dir_made = 1;
-		(void)ge_file_write_cache(path, ge_buf_cstr(&b), b.len, 0644);
+	if (*npd == *cap) {
+		size_t nc = *cap ? *cap * 2 : 32;
+		pending *np = realloc(*pd, nc * sizeof(*np));
+		if (!np)
+			goto done;
+		*pd = np;
+		*cap = nc;
 	}
+	(*pd)[*npd].key = key;
+	(*pd)[*npd].len = b.len;
+	if (!((*pd)[*npd].bytes = malloc(b.len)))
+		goto done;
+	memcpy((*pd)[*npd].bytes, b.ptr, b.len);
+	(*npd)++;
 done:
 	ge_error_clear();
 	ge_buf_release(&b);
-	ge_buf_release(&dir);
 }
 
 /* commit's note blob id into out, "" when it has none (or on any error). */
@@ -949,7 +1256,11 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 	unsigned cand_gen = 0;
 	size_t cur_warned = 1, par_warned = 1; /* for cur and par: as note_report's *warned */
 	size_t i, cap = 0;
-	int rc, cache, dir_made = 0;
+	int rc, cache;
+	uint64_t key = 0;
+	packs pks = {0};
+	pending *pd = NULL; /* the entries this run made, written at the end */
+	size_t npd = 0, pdcap = 0;
 	if (!o)
 		o = &dflt;
 	memset(out, 0, sizeof(*out));
@@ -981,6 +1292,13 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 	if (o->build && (rc = build_missing(out, h)) < 0)
 		goto done;
 	cache = !h->rebuild && !h->npkgs;
+	if (cache) {
+		ge_buf dir = GE_BUF_INIT;
+		if (ge_buf_printf(&dir, "%s/goescape/log", ge_git_commondir(h->git)) == 0)
+			packs_open(&pks, dir.ptr);
+		ge_error_clear();
+		ge_buf_release(&dir);
+	}
 	/* Every note's blob id at once, from one look at the notes ref. */
 	if (out->n && !(notes = calloc(out->n + 1, sizeof(*notes)))) {
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
@@ -1031,8 +1349,9 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 		if (!e->parent[0])
 			pn = &noparent;
 		ge_buf_clear(&path);
-		if (cache && cache_path(&path, h, e, cn->id, pn->id) == 0 &&
-		    cache_read(e, &out->module, ge_buf_cstr(&path), cn->id, pn->id)) {
+		if (cache && cache_path(&path, &key, h, e, cn->id, pn->id) == 0 &&
+		    (packs_read(e, &out->module, &pks, key, cn->id, pn->id) ||
+		     cache_read(e, &out->module, ge_buf_cstr(&path), cn->id, pn->id))) {
 			ge_report_free(cur);
 			cur = NULL;
 			continue;
@@ -1055,8 +1374,7 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 				goto done;
 			}
 			if (path.len)
-				cache_write(ge_buf_cstr(&path), e, tp.module, cn->id, pn->id,
-				            &dir_made);
+				cache_write(&pd, &npd, &pdcap, key, e, tp.module, cn->id, pn->id);
 			ge_report_free(cur);
 			cur = NULL;
 			continue;
@@ -1092,13 +1410,18 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 		if (cache && !warned && cn->state == 1)
 			tmpl_set(&tp, e, &cn->text, cur->module, i == cand ? cand_gen : 0);
 		if (cache && path.len)
-			cache_write(ge_buf_cstr(&path), e, cur->module, cn->id, pn->id, &dir_made);
+			cache_write(&pd, &npd, &pdcap, key, e, cur->module, cn->id, pn->id);
 		ge_report_free(cur);
 		cur = NULL;
 	}
 	rc = 0;
 done:
 	prefetch_join(&pf);
+	packs_close(&pks);
+	pending_flush(pd, npd, ge_git_commondir(h->git));
+	for (i = 0; i < npd; i++)
+		free(pd[i].bytes);
+	free(pd);
 	ge_report_free(cur);
 	ge_report_free(par);
 	ge_buf_release(&path);

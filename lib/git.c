@@ -691,12 +691,16 @@ done:
 static int trees_keep_paths(git_repository *repo, const git_tree *bt, const git_tree *ht,
                             unsigned depth)
 {
-	size_t i, nb = git_tree_entrycount(bt);
+	size_t i, nb = git_tree_entrycount(bt), nh = git_tree_entrycount(ht);
 	if (depth > 4096)
 		return -1;
 	for (i = 0; i < nb; i++) {
 		const git_tree_entry *be = git_tree_entry_byindex(bt, i);
-		const git_tree_entry *he = git_tree_entry_byname(ht, git_tree_entry_name(be));
+		const char *name = git_tree_entry_name(be);
+		/* The same place first (trees that differ in a few ids): no search then. */
+		const git_tree_entry *he = i < nh ? git_tree_entry_byindex(ht, i) : NULL;
+		if (!he || strcmp(git_tree_entry_name(he), name) != 0)
+			he = git_tree_entry_byname(ht, name);
 		git_tree *bs = NULL, *hs = NULL;
 		int k;
 		if (!he || git_tree_entry_type(be) != git_tree_entry_type(he))

@@ -142,6 +142,8 @@ static void progress(ge_history *h, size_t k, size_t of, const char *commit)
 }
 
 static int entry_json(ge_buf *out, const ge_log_entry *e);
+static int entry_json_with(ge_buf *out, const ge_log_entry *e, const ge_buf *pkgs);
+static int pkgs_json(ge_buf *out, const ge_log_pkg *pkgs, size_t n);
 
 /*
  * The log cache: what entry_fill made of a commit's report, matched with
@@ -792,10 +794,10 @@ done:
  * names other commits or blobs.
  */
 static void cache_write(pending **pd, size_t *npd, size_t *cap, uint64_t key, const ge_log_entry *e,
-                        const char *module, const char *note, const char *pnote)
+                        const ge_buf *pkgs, const char *module, const char *note, const char *pnote)
 {
 	ge_buf b = GE_BUF_INIT;
-	if (entry_json(&b, e) < 0 || b.len < 2)
+	if (entry_json_with(&b, e, pkgs) < 0 || b.len < 2)
 		goto done;
 	b.len--; /* the closing brace: the module follows */
 	if (ge_buf_puts(&b, ", \"module\": ") < 0 ||
@@ -1065,6 +1067,8 @@ typedef struct tmpl {
 	ge_log_pkg *pkgs;
 	size_t npkgs;
 	char *module;
+	ge_buf pkjson; /* pkgs as pkgs_json writes them (an entry's cache file has them so) */
+	int pkjson_ok;
 } tmpl;
 
 static void tmpl_clear(tmpl *t)
@@ -1081,6 +1085,8 @@ static void tmpl_clear(tmpl *t)
 	t->npkgs = t->nat = 0;
 	t->ok = 0;
 	ge_buf_clear(&t->text);
+	ge_buf_clear(&t->pkjson);
+	t->pkjson_ok = 0;
 }
 
 static size_t count_of(const char *s, size_t n, const char *needle, size_t k)
@@ -1161,6 +1167,8 @@ static void tmpl_set(tmpl *t, const ge_log_entry *e, const ge_buf *text, const c
 	t->moved = e->moved;
 	t->escapes = e->escapes;
 	t->gen = gen ? gen : ++t->gens;
+	t->pkjson_ok = pkgs_json(&t->pkjson, t->pkgs, t->npkgs) == 0;
+	ge_error_clear();
 	t->ok = 1;
 	return;
 fail:
@@ -1374,7 +1382,9 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 				goto done;
 			}
 			if (path.len)
-				cache_write(&pd, &npd, &pdcap, key, e, tp.module, cn->id, pn->id);
+				cache_write(&pd, &npd, &pdcap, key, e,
+				            tp.pkjson_ok ? &tp.pkjson : NULL, tp.module, cn->id,
+				            pn->id);
 			ge_report_free(cur);
 			cur = NULL;
 			continue;
@@ -1410,7 +1420,7 @@ int ge_log_walk(ge_log *out, ge_history *h, const char *rev, const ge_log_opts *
 		if (cache && !warned && cn->state == 1)
 			tmpl_set(&tp, e, &cn->text, cur->module, i == cand ? cand_gen : 0);
 		if (cache && path.len)
-			cache_write(&pd, &npd, &pdcap, key, e, cur->module, cn->id, pn->id);
+			cache_write(&pd, &npd, &pdcap, key, e, NULL, cur->module, cn->id, pn->id);
 		ge_report_free(cur);
 		cur = NULL;
 	}
@@ -1431,6 +1441,7 @@ done:
 	ge_git_notes_free(nt);
 	tmpl_clear(&tp);
 	ge_buf_release(&tp.text);
+	ge_buf_release(&tp.pkjson);
 	if (rc < 0)
 		ge_log_release(out);
 	return rc;
@@ -1480,8 +1491,29 @@ static int put_count(ge_buf *out, size_t n)
 	return ge_buf_put(out, d + i, sizeof(d) - i);
 }
 
+/* e's packages as entry_json writes them inside "packages": [...]. */
+static int pkgs_json(ge_buf *out, const ge_log_pkg *pkgs, size_t n)
+{
+	size_t k;
+	int rc = 0;
+	for (k = 0; k < n; k++) {
+		rc |= ge_buf_puts(out, k ? ", {\"package\": " : "{\"package\": ");
+		rc |= ge_buf_put_json(out, pkgs[k].package);
+		rc |= ge_buf_puts(out, ", \"heap\": ");
+		rc |= put_count(out, pkgs[k].heap);
+		rc |= ge_buf_putc(out, '}');
+	}
+	return rc;
+}
+
 /* One commit as log-1.json's object (without the members of a note when it has none). */
 static int entry_json(ge_buf *out, const ge_log_entry *e)
+{
+	return entry_json_with(out, e, NULL);
+}
+
+/* The same, with e's packages already written as pkgs_json writes them, when pkgs. */
+static int entry_json_with(ge_buf *out, const ge_log_entry *e, const ge_buf *pkgs)
 {
 	char date[32];
 	size_t k;
@@ -1507,13 +1539,10 @@ static int entry_json(ge_buf *out, const ge_log_entry *e)
 	else
 		rc |= ge_buf_puts(out, ", \"new\": null, \"fixed\": null");
 	rc |= ge_buf_puts(out, ",\n     \"packages\": [");
-	for (k = 0; k < e->npkgs; k++) {
-		rc |= ge_buf_puts(out, k ? ", {\"package\": " : "{\"package\": ");
-		rc |= ge_buf_put_json(out, e->pkgs[k].package);
-		rc |= ge_buf_puts(out, ", \"heap\": ");
-		rc |= put_count(out, e->pkgs[k].heap);
-		rc |= ge_buf_putc(out, '}');
-	}
+	if (pkgs)
+		rc |= ge_buf_put(out, pkgs->ptr, pkgs->len);
+	else
+		rc |= pkgs_json(out, e->pkgs, e->npkgs);
 	rc |= ge_buf_puts(out, "],\n     \"top_new\": [");
 	for (k = 0; k < e->ntop; k++) {
 		rc |= ge_buf_puts(out, k ? ", {\"file\": " : "{\"file\": ");

@@ -442,7 +442,7 @@ void ge_git_notes_free(ge_git_notes *n)
 
 /*
  * Adler-32 (RFC 1950) of n bytes at p, continuing from a (1 to start):
- * what zlib's adler32() gives, about six times faster.  With SSE2 (every
+ * what zlib's adler32() gives, in a quarter of its instructions.  With SSE2 (every
  * x86-64) 32 bytes a step: the byte sums with psadbw, the weighted sums
  * (32 down to 1) with pmaddwd; at most 173 steps (NMAX = 5552 bytes, as
  * zlib) before both sums are reduced, so no 32-bit lane overflows.

@@ -29,9 +29,11 @@ struct pkg_lines {
 
 /* The order-free hash of what go printed (ge_capture_replay.got). */
 typedef struct out_hash {
-	uint64_t fnv;    /* of the block so far */
-	uint64_t alt;    /* a second hash of it (another multiplier and seed) */
-	uint64_t sum[4]; /* the sums of both, the bytes, the blocks */
+	uint64_t h1, h2; /* two hashes of the block's whole 8-byte words so far */
+	uint64_t pend;   /* the block's bytes after them (npend, little-endian) */
+	uint64_t blen;   /* the block's bytes */
+	unsigned npend;
+	uint64_t sum[4]; /* the sums of both blocks' hashes, the bytes, the blocks */
 	int bol;         /* the next byte starts a line */
 } out_hash;
 
@@ -756,50 +758,109 @@ static int wants_trimpath(const ge_goplan *plan, const char *goflags)
 	return on;
 }
 
-#define OH_ALT_SEED 0x2545f4914f6cdd1dULL
+/*
+ * Each block (a "# pkg" line and what follows, up to the next line that
+ * starts with '#') is hashed as a stream of little-endian 8-byte words,
+ * whatever the writes' boundaries (a word may span two writes: its bytes
+ * wait in pend), with two word hashes of different constants and
+ * rotations, each closed with the block's length and a final mix.  Not a
+ * cryptographic hash: it keys a cache (docs/DESIGN-NOTES.md).
+ */
+#define OH_SEED1 0x243f6a8885a308d3ULL
+#define OH_SEED2 0x2545f4914f6cdd1dULL
 
 static void oh_init(out_hash *h)
 {
 	memset(h, 0, sizeof(*h));
-	h->fnv = GE_HASH_SEED;
-	h->alt = OH_ALT_SEED;
+	h->h1 = OH_SEED1;
+	h->h2 = OH_SEED2;
 	h->bol = 1;
 }
 
-/* Byte by byte, so that where go's writes split a line does not matter. */
-static uint64_t oh_alt(uint64_t x, const char *s, size_t n)
+static uint64_t oh_rotl(uint64_t x, unsigned r)
 {
-	size_t i;
-	for (i = 0; i < n; i++)
-		x = (x ^ (unsigned char)s[i]) * 0x9e3779b97f4a7c15ULL;
-	return x;
+	return (x << r) | (x >> (64 - r));
 }
 
-/* The block so far into the sums (a block: a "# pkg" line and what follows). */
+static void oh_word(out_hash *h, uint64_t w)
+{
+	h->h1 = oh_rotl(h->h1 ^ (w * 0x87c37b91114253d5ULL), 31) * 0x9e3779b97f4a7c15ULL;
+	h->h2 =
+	    oh_rotl(h->h2 + (w ^ (w >> 29)) * 0x4cf5ad432745937fULL, 27) * 0xff51afd7ed558ccdULL;
+}
+
+static uint64_t oh_fmix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	return x ^ (x >> 33);
+}
+
+static uint64_t oh_load(const char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof(w));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
+
+/* n bytes of the current block. */
+static void oh_bytes(out_hash *h, const char *p, size_t n)
+{
+	h->blen += n;
+	while (h->npend && n) {
+		h->pend |= (uint64_t)(unsigned char)*p++ << (8 * h->npend);
+		n--;
+		if (++h->npend == 8) {
+			oh_word(h, h->pend);
+			h->pend = 0;
+			h->npend = 0;
+		}
+	}
+	for (; n >= 8; p += 8, n -= 8)
+		oh_word(h, oh_load(p));
+	while (n--)
+		h->pend |= (uint64_t)(unsigned char)*p++ << (8 * h->npend++);
+}
+
+/* The block so far into the sums. */
 static void oh_close(out_hash *h)
 {
-	if (h->fnv == GE_HASH_SEED && h->alt == OH_ALT_SEED)
+	if (!h->blen)
 		return;
-	h->sum[0] += h->fnv;
-	h->sum[1] += h->alt;
+	if (h->npend)
+		oh_word(h, h->pend);
+	h->sum[0] += oh_fmix(h->h1 ^ h->blen);
+	h->sum[1] += oh_fmix(h->h2 ^ oh_rotl(h->blen, 32));
 	h->sum[3]++;
-	h->fnv = GE_HASH_SEED;
-	h->alt = OH_ALT_SEED;
+	h->h1 = OH_SEED1;
+	h->h2 = OH_SEED2;
+	h->pend = h->blen = 0;
+	h->npend = 0;
 }
 
 static void oh_feed(out_hash *h, const char *buf, size_t len)
 {
 	h->sum[2] += len;
 	while (len) {
-		const char *nl;
-		size_t n;
+		const char *p = buf, *hash;
+		size_t n = len;
 		if (h->bol && buf[0] == '#')
 			oh_close(h);
-		nl = memchr(buf, '\n', len);
-		n = nl ? (size_t)(nl - buf) + 1 : len;
-		h->fnv = ge_hash_bytes(h->fnv, buf, n);
-		h->alt = oh_alt(h->alt, buf, n);
-		h->bol = nl != NULL;
+		/* To the next '#' that starts a line, or the end. */
+		while ((hash = memchr(p + 1, '#', (size_t)(buf + len - p - 1)))) {
+			if (hash[-1] == '\n') {
+				n = (size_t)(hash - buf);
+				break;
+			}
+			p = hash;
+		}
+		oh_bytes(h, buf, n);
+		h->bol = buf[n - 1] == '\n';
 		buf += n;
 		len -= n;
 	}

@@ -713,7 +713,7 @@ static const char *report_rel(const char *repo_path, const char *prefix)
 
 /* c's files of diff from base to head (NULL = the working tree), by old path. */
 static int map_load(map_ctx *c, ge_git_diff *diff, ge_history *h, const char *prefix,
-		    const char *base_commit, const char *head_commit)
+                    const char *base_commit, const char *head_commit)
 {
 	size_t i;
 	int rc;
@@ -743,8 +743,8 @@ static const char *report_prefix(ge_history *h)
 	return strcmp(h->build.mods->top, wd) == 0 ? "" : ge_path_within(h->build.mods->top, wd);
 }
 
-int ge_history_match(ge_report *head, const ge_report *base, ge_history *h,
-		     const char *base_commit, const char *head_commit)
+int ge_history_match(ge_report *head, const ge_report *base, ge_history *h, const char *base_commit,
+                     const char *head_commit)
 {
 	ge_git_diff diff = GE_GIT_DIFF_INIT;
 	map_ctx c = {NULL, 0};
@@ -769,14 +769,15 @@ struct ge_history_map {
 };
 
 int ge_history_map_new(ge_history_map **out, ge_history *h, const char *from_commit,
-		       const char *to_commit)
+                       const char *to_commit)
 {
 	ge_history_map *m;
 	const char *prefix;
 	int rc;
 	*out = NULL;
 	if (!h->git)
-		return ge_error_set(GE_EUSAGE, "mapping lines from a commit needs a git repository");
+		return ge_error_set(GE_EUSAGE,
+		                    "mapping lines from a commit needs a git repository");
 	if (!(m = calloc(1, sizeof(*m))))
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	m->mm.rename = map_rename;
@@ -991,17 +992,24 @@ done:
 /*
  * The replay cache: <git-common-dir>/goescape/replay/<key>, text:
  *
- *   goescape-replay 1
+ *   goescape-replay 2
  *   head OID
  *   config HASH
+ *   state D HASH            (the tree: D 0 clean, 1 dirty; HASH ge_git_state.hash)
  *   output H0 H1 H2 H3      (ge_capture_replay.got, 16 hex digits each)
- *   note OID                 (HEAD's note blob when it was stored)
+ *   note OID                 (HEAD's note blob when the entry was made; 40 zeros: none)
  *   summary N
  *   N bytes: what the build printed after go's output
  *
  * The key hashes HEAD, the build's configuration hash, the bytes of
- * .goescape.json, goescape's version and the module root; the file repeats
- * HEAD and the configuration, so that a key collision is a miss.
+ * .goescape.json, goescape's version, the module root and whether the
+ * tree is dirty; the file repeats HEAD, the configuration and the state,
+ * so that a key collision is a miss.  A clean tree's entry and a dirty
+ * one's have different keys: building the same commit clean and with an
+ * edit in turn replays both.  A dirty tree's entry is the last dirty state
+ * built on that HEAD (the state's hash is not in the key, so edits replace
+ * one entry instead of adding one each).  Version 1 entries (no state
+ * line) are misses, replaced by the next build.
  */
 static int replay_path(ge_buf *out, ge_history *h, const ge_git_state *before,
                        const ge_goconfig *cfg)
@@ -1024,11 +1032,27 @@ static int replay_path(ge_buf *out, ge_history *h, const ge_git_state *before,
 	k = ge_hash_bytes(k, ge_version(), strlen(ge_version()) + 1);
 	k = ge_hash_bytes(k, top, strlen(top) + 1);
 	k = ge_hash_bytes(k, rc == 0 && conf.ptr ? conf.ptr : "", conf.len);
+	if (before->dirty)
+		k = ge_hash_bytes(k, "dirty", 6);
 	rc = ge_buf_printf(out, "%s/goescape/replay/%016llx", ge_git_commondir(h->git),
 	                   (unsigned long long)k);
 done:
 	ge_buf_release(&conf);
 	ge_buf_release(&p);
+	return rc;
+}
+
+/* HEAD's note blob id into out, 40 zeros when it has none; < 0: it cannot be told. */
+static int replay_note(char out[GE_OID_HEX], ge_history *h, const char *head)
+{
+	int rc = ge_git_note_oid(out, h->git, head);
+	if (rc == GE_ENOTFOUND) {
+		memset(out, '0', GE_OID_HEX - 1);
+		out[GE_OID_HEX - 1] = '\0';
+		rc = 0;
+	}
+	if (rc < 0)
+		ge_error_clear();
 	return rc;
 }
 
@@ -1038,20 +1062,20 @@ int ge_history_replay_load(ge_history_replay *rp, ge_history *h, const ge_git_st
 	ge_goconfig *cfg = NULL;
 	ge_buf path = GE_BUF_INIT, text = GE_BUF_INIT;
 	char head[GE_OID_HEX], conf[17], note[GE_OID_HEX], now[GE_OID_HEX];
-	unsigned long long g[4];
+	unsigned long long g[4], st;
 	size_t n;
-	int used = 0, rc = 0, i;
+	int used = 0, rc = 0, i, dirty;
 	memset(rp, 0, sizeof(*rp));
-	/* Only a build that would be stored, on a clean tree, with the
-	 * configuration known before go runs. */
-	if (!h->git || h->no_store || before->dirty || !before->head[0] ||
-	    ge_goconfig_spawns(h->build.go))
+	/* Only a build that would be stored, or would be but for a dirty tree,
+	 * with the configuration known before go runs. */
+	if (!h->git || h->no_store || !before->head[0] || ge_goconfig_spawns(h->build.go))
 		return 0;
 	if ((rc = ge_goconfig_compute(&cfg, h->build.go, args, nargs, h->build.goflags,
 	                              h->build.mods, h->build.cwd)) < 0 ||
 	    (rc = replay_path(&path, h, before, cfg)) < 0)
 		goto done;
 	memcpy(rp->config, cfg->hash, sizeof(rp->config));
+	rp->state = *before;
 	rp->path = ge_buf_detach(&path);
 	if (!rp->path) {
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
@@ -1062,17 +1086,16 @@ int ge_history_replay_load(ge_history_replay *rp, ge_history *h, const ge_git_st
 		goto done; /* no entry: the build stores one */
 	}
 	if (sscanf(ge_buf_cstr(&text),
-	           "goescape-replay 1\nhead %40[0-9a-f]\nconfig %16[0-9a-f]\n"
+	           "goescape-replay 2\nhead %40[0-9a-f]\nconfig %16[0-9a-f]\nstate %d %16llx\n"
 	           "output %16llx %16llx %16llx %16llx\nnote %40[0-9a-f]\nsummary %zu\n%n",
-	           head, conf, &g[0], &g[1], &g[2], &g[3], note, &n, &used) != 8 ||
+	           head, conf, &dirty, &st, &g[0], &g[1], &g[2], &g[3], note, &n, &used) != 10 ||
 	    !used || n != text.len - (size_t)used || strcmp(head, before->head) != 0 ||
-	    strcmp(conf, cfg->hash) != 0)
+	    strcmp(conf, cfg->hash) != 0 || dirty != (before->dirty != 0) ||
+	    st != (unsigned long long)before->hash)
 		goto done;
-	/* HEAD's note must still be the one stored then (not removed, not rewritten). */
-	if (ge_git_note_oid(now, h->git, before->head) < 0) {
-		ge_error_clear();
+	/* HEAD's note must still be the one there then (not removed, not rewritten). */
+	if (replay_note(now, h, before->head) < 0)
 		goto done;
-	}
 	if (strcmp(now, note) != 0 || !(rp->summary = ge_strndup(text.ptr + used, n)))
 		goto done;
 	for (i = 0; i < 4; i++)
@@ -1091,15 +1114,22 @@ int ge_history_replay_save(const ge_history_replay *rp, ge_history *h, const cha
 	ge_buf b = GE_BUF_INIT, dir = GE_BUF_INIT;
 	char note[GE_OID_HEX];
 	const char *slash;
+	ge_git_state now;
 	int rc = 0;
 	if (!rp->path || !(slash = strrchr(rp->path, '/')))
 		return 0;
+	/* A dirty tree's build stored nothing that read the state again: the
+	 * entry is for the state it started in only if the tree is still in it. */
+	if (rp->state.dirty &&
+	    (ge_git_state_read(&now, h->git) < 0 || !ge_git_state_same(&rp->state, &now)))
+		goto done;
 	/* Best effort, as the note itself: a cache that cannot be written is a miss. */
-	if (ge_git_note_oid(note, h->git, head) < 0 ||
+	if (replay_note(note, h, head) < 0 ||
 	    ge_buf_printf(&b,
-	                  "goescape-replay 1\nhead %s\nconfig %s\noutput %016llx %016llx %016llx "
-	                  "%016llx\nnote %s\nsummary %zu\n",
-	                  head, rp->config, (unsigned long long)rp->cap.got[0],
+	                  "goescape-replay 2\nhead %s\nconfig %s\nstate %d %016llx\n"
+	                  "output %016llx %016llx %016llx %016llx\nnote %s\nsummary %zu\n",
+	                  head, rp->config, rp->state.dirty != 0,
+	                  (unsigned long long)rp->state.hash, (unsigned long long)rp->cap.got[0],
 	                  (unsigned long long)rp->cap.got[1], (unsigned long long)rp->cap.got[2],
 	                  (unsigned long long)rp->cap.got[3], note, len) < 0 ||
 	    ge_buf_put(&b, summary, len) < 0 ||

@@ -145,17 +145,24 @@ int ge_history_store_build(ge_history *h, const ge_report *r, const ge_git_state
  * and HEAD's note is still that one, nothing is attributed or written and
  * the build prints the summary it printed then.  The entry is a small file
  * under <git-common-dir>/goescape/replay/ (the note format is unchanged).
+ * A build that would be stored but for a dirty tree (it stores no note)
+ * replays the same way when the tree is in the state the entry was made in:
+ * the same changed, untracked and ignored files the Go build reads, each
+ * with the same stat data (ge_git_state.hash), HEAD and its note as then.
  *
  * ge_history_replay_load, before the build (before: the state
  * ge_history_build_storable's caller read): path is set when this build
  * can take the fast path, and cap.have (with expect and summary) when an
  * entry is there.  Errors are only out of memory and the configuration's.
- * ge_history_replay_save, after ge_history_store_build returned 1: the
- * entry for this build (cap.got, head, the summary printed), best effort.
+ * ge_history_replay_save, after ge_history_store_build returned 1, or
+ * after a dirty tree's build printed its whole summary: the entry for this
+ * build (cap.got, head, the summary printed), best effort; a dirty tree's
+ * only when the state read again is still the one before the build.
  */
 typedef struct ge_history_replay {
 	char *path;    /* NULL: no fast path for this build */
 	char config[17];
+	ge_git_state state; /* the tree the entry is for: the state before the build */
 	ge_capture_replay cap;
 	char *summary; /* what the stored build printed after go's output */
 } ge_history_replay;

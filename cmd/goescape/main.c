@@ -1126,21 +1126,26 @@ static int run_go(int argc, char **argv)
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !ge_run_signalled()) {
 		ge_buf b = GE_BUF_INIT;
 		ge_history h;
-		int loaded = storable && load_history(&h, NULL, 0) == 0, stored = 0;
+		int loaded = storable && load_history(&h, NULL, 0) == 0, stored = 0, whole = 0;
 		size_t first;
 		if (loaded)
 			stored = ge_history_store_build(&h, r, &before) == 1;
-		if (ge_emit_build_summary(&b, r) == 0 && ge_buf_putc(&b, '\n') == 0)
+		if (ge_emit_build_summary(&b, r) == 0 && ge_buf_putc(&b, '\n') == 0) {
 			fputs(b.ptr, stderr);
-		else
+			whole = 1;
+		} else {
 			stored = 0;
+		}
 		if (!loaded && ge_setup_config_problem(&G.s))
 			fprintf(stderr, "%s: %s; the build's report was not stored\n", prog,
 			        ge_setup_config_problem(&G.s));
 		first = b.len;
 		if (loaded && ge_assert_build_summary(&b, &h, r, G.s.config.assert_off) == 0)
 			fputs(ge_buf_cstr(&b) + first, stderr);
-		if (stored && replay.path)
+		else
+			whole = 0;
+		/* A dirty tree's build stores no note, but its summary replays. */
+		if ((stored || (whole && before.dirty)) && replay.path)
 			(void)ge_history_replay_save(&replay, &h, before.head, b.ptr, b.len);
 		ge_buf_release(&b);
 	}

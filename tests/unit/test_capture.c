@@ -30,6 +30,7 @@
 static const char *play_file;  /* what go "prints" on stderr */
 static int play_exit;          /* and its exit code */
 static char played_argv[4096]; /* the argv it was given, space-joined */
+static size_t play_chunk = 7;  /* bytes a read */
 
 int __wrap_ge_run(int *status, char *const *argv, const ge_run_opts *opts);
 int __wrap_ge_run(int *status, char *const *argv, const ge_run_opts *opts)
@@ -48,8 +49,11 @@ int __wrap_ge_run(int *status, char *const *argv, const ge_run_opts *opts)
 	}
 	if (play_file) {
 		assert_int_equal(ge_file_read(&in, play_file), 0);
-		for (i = 0; i < in.len; i += 7) /* 7 bytes a read: lines split anywhere */
-			if (opts->on_stderr(in.ptr + i, in.len - i < 7 ? in.len - i : 7, opts->ud))
+		/* 7 bytes a read unless a test says otherwise: lines split anywhere */
+		for (i = 0; i < in.len; i += play_chunk)
+			if (opts->on_stderr(in.ptr + i,
+			                    in.len - i < play_chunk ? in.len - i : play_chunk,
+			                    opts->ud))
 				break;
 	}
 	ge_buf_release(&in);
@@ -283,6 +287,93 @@ static void build_adds_m_and_withholds_it(void **state)
 	ge_buf_release(&seen.text);
 }
 
+/* The replay hash (ge_capture_replay.got) of go's output played from text. */
+static void replay_hash_of(uint64_t got[4], const char *text, size_t chunk)
+{
+	static char path[] = "/tmp/goescape-unit-replay-XXXXXX";
+	char dir[PATH_MAX];
+	char *const args[] = {(char *)"build", (char *)"./..."};
+	ge_modset mods = GE_MODSET_INIT;
+	ge_capture_opts o = GE_CAPTURE_OPTS_INIT;
+	ge_capture_replay rp;
+	lines seen = {GE_BUF_INIT, 0};
+	ge_report *r = NULL;
+	int status = -1, fd;
+	memcpy(path + sizeof(path) - 7, "XXXXXX", 6);
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	memset(&rp, 0, sizeof(rp));
+	assert_non_null(realpath("../fixtures/parsemod", dir));
+	assert_int_equal(ge_modset_find(&mods, dir, "off"), 0);
+	o.go = "/usr/local/go/bin/go";
+	o.args = args;
+	o.nargs = 2;
+	o.cwd = dir;
+	o.mods = &mods;
+	o.on_output = on_output;
+	o.ud = &seen;
+	o.replay = &rp;
+	play_file = path;
+	play_exit = 0;
+	play_chunk = chunk;
+	assert_int_equal(ge_capture_build(&r, &status, &o), 0);
+	play_chunk = 7;
+	memcpy(got, rp.got, sizeof(rp.got));
+	unlink(path);
+	ge_report_free(r);
+	ge_buf_release(&seen.text);
+	ge_modset_release(&mods);
+}
+
+/* The replay hash does not depend on where go's writes split its output
+ * nor on the order of its "# pkg" blocks; it changes with any byte, with a
+ * line moved from one block to another, and with a block split in two. */
+static void replay_hash_split_and_order_free(void **state)
+{
+	static const char a[] = "# example.com/parsemod/heapy\n"
+	                        "heapy/heapy.go:44:2: moved to heap: x\n"
+	                        "heapy/heapy.go:50:9: &T{} escapes to heap # not a block\n";
+	static const char b[] = "# example.com/parsemod/devirt\n"
+	                        "devirt/devirt.go:13:6: can inline Square.Area\n";
+	static const size_t chunks[] = {1, 2, 3, 7, 8, 9, 16, 61, 1u << 20};
+	char ab[512], ba[512], x[512];
+	uint64_t g0[4], g[4];
+	size_t i;
+	(void)state;
+	if (access("/usr/local/go/bin/go", X_OK) != 0)
+		skip();
+	snprintf(ab, sizeof(ab), "%s%s", a, b);
+	snprintf(ba, sizeof(ba), "%s%s", b, a);
+	replay_hash_of(g0, ab, 7);
+	assert_int_equal(g0[2], strlen(ab));
+	assert_int_equal(g0[3], 2);
+	for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		replay_hash_of(g, ab, chunks[i]);
+		assert_memory_equal(g, g0, sizeof(g));
+		replay_hash_of(g, ba, chunks[i]);
+		assert_memory_equal(g, g0, sizeof(g));
+	}
+	/* one byte changed, in either block; every position of the first */
+	for (i = 0; i < strlen(ab); i++) {
+		memcpy(x, ab, strlen(ab) + 1);
+		x[i] = x[i] == 'q' ? 'r' : 'q';
+		replay_hash_of(g, x, 8);
+		assert_true(g[0] != g0[0] && g[1] != g0[1]);
+	}
+	/* the last line of a moved to the end of b: the same bytes, other blocks */
+	snprintf(x, sizeof(x), "%.*s%s%s", (int)(strchr(strchr(a, '\n') + 1, '\n') + 1 - a), a, b,
+	         strchr(strchr(a, '\n') + 1, '\n') + 1);
+	assert_int_equal(strlen(x), strlen(ab));
+	replay_hash_of(g, x, 7);
+	assert_true(g[0] != g0[0] && g[1] != g0[1]);
+	/* a block split in two by a header line */
+	snprintf(x, sizeof(x), "%.*s#\n%s", (int)(strchr(a, '\n') + 1 - a), a, strchr(a, '\n') + 1);
+	replay_hash_of(g, x, 7);
+	assert_int_equal(g[3], 2);
+	assert_true(g[0] != g0[0]);
+}
+
 /* A failed build: go's exit status is passed on, the compiler errors reach
  * the user with their "# pkg" header, and the packages that compiled still
  * have their escapes. */
@@ -315,6 +406,7 @@ int main(void)
 	    cmocka_unit_test(input_not_compiler_output),
 	    cmocka_unit_test(input_after_ignored_groups),
 	    cmocka_unit_test(build_adds_m_and_withholds_it),
+	    cmocka_unit_test(replay_hash_split_and_order_free),
 	    cmocka_unit_test(build_failed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

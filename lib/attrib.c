@@ -110,14 +110,40 @@ struct ge_attrib {
 	} * placed;
 	size_t nplaced, capplaced;
 	int placed_trim, placed_origin;
-	/* ge_attrib_line's copies of a line's subject and message (NUL-ended
-	 * for ge_report_add, which copies them): reused, not one malloc a line. */
-	ge_buf subj, msg;
+	/*
+	 * Strings a diagnostic names, interned in report ir (ge_report_intern)
+	 * for ge_report_add_interned, by the address attrib holds them at: the
+	 * group's package, its files' module paths, their functions and the
+	 * inlined callees.  Each stays at its address, unchanged, until the
+	 * group ends, so the table is cleared by set_group (and when another
+	 * report is passed).  Direct-mapped; a collision only interns again.
+	 */
+	ge_report *ir;
+	struct icache {
+		const char *src, *in;
+	} ic[64];
 };
 
 #define GE_ATTRIB_MAX_PLACED 256
 
 static void placed_clear(ge_attrib *a);
+
+/* s (NUL-ended, held by a until the group ends) interned in r; NULL when
+ * out of memory. */
+static const char *interned(ge_attrib *a, ge_report *r, const char *s)
+{
+	uintptr_t k = (uintptr_t)s;
+	struct icache *e = &a->ic[((k >> 3) ^ (k >> 9)) & 63];
+	if (a->ir != r) {
+		memset(a->ic, 0, sizeof(a->ic));
+		a->ir = r;
+	}
+	if (e->src != s || !e->in) {
+		e->in = ge_report_intern(r, s, strlen(s));
+		e->src = e->in ? s : NULL;
+	}
+	return e->in;
+}
 
 #define GE_ATTRIB_MAX_INL (1u << 16)
 
@@ -326,8 +352,6 @@ int ge_attrib_new(ge_attrib **out, const ge_modset *mods, const char *cwd)
 	a->mods = mods;
 	a->cwd = cwd;
 	a->cur = -1;
-	ge_buf_init(&a->subj, 0);
-	ge_buf_init(&a->msg, 0);
 	a->build.cgo = 1; /* go's default on a host with a C compiler; see ge_attrib_set_build */
 	*out = a;
 	return 0;
@@ -359,8 +383,6 @@ void ge_attrib_free(ge_attrib *a)
 	free(a->inl);
 	placed_clear(a);
 	free(a->placed);
-	ge_buf_release(&a->subj);
-	ge_buf_release(&a->msg);
 	free(a);
 }
 
@@ -562,6 +584,7 @@ static int set_group(ge_attrib *a, const char *pkg, size_t len)
 	a->origin_known = 0;
 	a->origin_up = 0;
 	a->block++;
+	memset(a->ic, 0, sizeof(a->ic)); /* the package and sources it keyed on are gone */
 	/* "# pkg [pkg.test]" for test variants: the import path is the first word. */
 	if (!(a->pkg = ge_strndup(pkg, sp)))
 		return ge_error_set(GE_ENOMEM, "out of memory");
@@ -1067,28 +1090,19 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		           : 0;
 	if ((rc = place(&fe, a, l, 1)) <= 0)
 		return rc;
+	rc = 0;
 	rel = file_rel(a, fe);
 	memset(&d, 0, sizeof(d));
-	d.package = a->pkg ? a->pkg : "";
-	d.file = rel;
+	if (!(d.package = interned(a, r, a->pkg ? a->pkg : "")) ||
+	    !(d.file = interned(a, r, rel ? rel : "")))
+		return GE_ENOMEM;
 	d.line = l->lineno;
 	d.column = l->col;
 	d.group = a->block;
 	d.kind = l->type == GE_LINE_MOVED     ? GE_KIND_MOVED
 	         : l->type == GE_LINE_ESCAPES ? GE_KIND_ESCAPES
 	                                      : GE_KIND_LEAK;
-	ge_buf_clear(&a->subj);
-	ge_buf_clear(&a->msg);
-	if ((rc = ge_buf_put(&a->subj, l->subject ? l->subject : "",
-	                     l->subject ? l->subject_len : 0)) < 0)
-		goto done;
-	d.subject = ge_buf_cstr(&a->subj);
 	{
-		if (ge_buf_put(&a->msg, l->text, l->text_len) < 0) {
-			rc = ge_error_set(GE_ENOMEM, "out of memory");
-			goto done;
-		}
-		d.message = ge_buf_cstr(&a->msg);
 		if (fe->pf) {
 			if (!(d.function = ge_gopkg_func_at(fe->pf, l->lineno, l->col))) {
 				rc =
@@ -1098,6 +1112,8 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		} else {
 			d.function = fe->src ? ge_gofile_func_at(fe->src, l->lineno, l->col) : "";
 		}
+		if (!(d.function = interned(a, r, d.function)))
+			return GE_ENOMEM;
 		d.line_hash = line_hash(fe, l->lineno);
 		/* The mark as text first (a byte search of two lines); only then
 		 * the view's lexer, which says whether it is in a comment. */
@@ -1130,9 +1146,11 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		if (ge_kind_is_heap(d.kind) && l->subject_len) {
 			const char *via = inl_find(a, l);
 			size_t sl = 0;
-			const char *src = fe->src ? ge_gofile_line(fe->src, l->lineno, &sl) : NULL;
-			if (via && src && !contains(src, sl, l->subject, l->subject_len))
-				d.inlined_from = via;
+			const char *src =
+			    via && fe->src ? ge_gofile_line(fe->src, l->lineno, &sl) : NULL;
+			if (via && src && !contains(src, sl, l->subject, l->subject_len) &&
+			    !(d.inlined_from = interned(a, r, via)))
+				return GE_ENOMEM;
 		}
 		if (ge_kind_is_heap(d.kind)) {
 			long xi = xb_find(a, l);
@@ -1143,7 +1161,9 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 			}
 		}
 		if (rc == 0)
-			rc = ge_report_add(r, &d);
+			rc = ge_report_add_interned(r, &d, l->subject,
+			                            l->subject ? l->subject_len : 0, l->text,
+			                            l->text_len);
 		if (rc == 0 && !a->pkg)
 			a->main_lines++; /* no header, but a module file's diagnostic */
 	}

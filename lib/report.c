@@ -308,6 +308,58 @@ int ge_report_add_fixed(ge_report *r, const ge_diag *d)
 	return add_to(r, &r->fixed, &r->nfixed, &r->fixed_alloc, d);
 }
 
+/* Is s (NUL-ended) the n bytes at t? */
+static int same_n(const char *s, const char *t, size_t n)
+{
+	return strncmp(s, t, n) == 0 && s[n] == '\0';
+}
+
+int ge_report_add_interned(ge_report *r, const ge_diag *d, const char *subject,
+                           size_t subject_len, const char *message, size_t message_len)
+{
+	ge_diag c = *d;
+	const ge_diag *prev;
+	/* The bytes up to the first NUL, as a NUL-ended copy would hold. */
+	size_t sl = subject ? strnlen(subject, subject_len) : 0;
+	size_t ml = message ? strnlen(message, message_len) : 0;
+	if (!subject)
+		subject = "";
+	if (!message)
+		message = "";
+	if (r->ndiags == r->diags_alloc) {
+		size_t na = r->diags_alloc ? r->diags_alloc * 2 : 64;
+		ge_diag *p = realloc(r->diags, na * sizeof(*p));
+		if (!p)
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		r->diags = p;
+		r->diags_alloc = na;
+	}
+	prev = r->ndiags ? &r->diags[r->ndiags - 1] : NULL;
+	/* package, file, function and inlined_from are r's already: add_to's
+	 * interning would hand back the same pointers. */
+	if (prev && prev->message && same_n(prev->message, message, ml))
+		c.message = prev->message;
+	else if (!(c.message = arena_recent(r, message, ml)))
+		return GE_ENOMEM;
+	/* The subject as add_to shares it: the previous one's, the message's tail, a copy. */
+	if (prev && prev->subject && same_n(prev->subject, subject, sl))
+		c.subject = prev->subject;
+	else if (sl <= ml && memcmp(c.message + ml - sl, subject, sl) == 0)
+		c.subject = c.message + ml - sl;
+	else if (!(c.subject = arena_recent(r, subject, sl)))
+		return GE_ENOMEM;
+	if (d->from_file &&
+	    !(c.from_file = ge_report_intern(r, d->from_file, strlen(d->from_file))))
+		return GE_ENOMEM;
+	if (d->from_function &&
+	    !(c.from_function = ge_report_intern(r, d->from_function, strlen(d->from_function))))
+		return GE_ENOMEM;
+	if (!c.count)
+		c.count = 1;
+	r->diags[r->ndiags++] = c;
+	return 0;
+}
+
 static int cmp_diag(const void *pa, const void *pb)
 {
 	const ge_diag *a = pa, *b = pb;

@@ -92,6 +92,8 @@ struct ge_attrib {
 	ge_gopkg_build build; /* which files the build compiles (ge_attrib_set_build) */
 	ge_gopkg_overlay gov;
 	ge_gopkg_source gsrc;
+	/* ge_attrib_set_listing */
+	const ge_gopkg_listing *listing;
 	ge_attrib_site_fn site_fn; /* ge_attrib_set_sites */
 	void *site_ud;
 	/*
@@ -258,6 +260,11 @@ size_t ge_attrib_main_lines(const ge_attrib *a)
 	return a->main_lines;
 }
 
+void ge_attrib_set_listing(ge_attrib *a, const struct ge_gopkg_listing *l)
+{
+	a->listing = l;
+}
+
 void ge_attrib_set_overlay(ge_attrib *a, char *const *real, char *const *backing, size_t n)
 {
 	a->ov_real = real;
@@ -299,6 +306,8 @@ static ge_gopkg *view_of(ge_attrib *a, const char *dir)
 	a->nviews++;
 	if (a->nov)
 		ge_gopkg_source_overlay(&a->gsrc, &a->gov);
+	else if (a->listing)
+		ge_gopkg_source_listed(&a->gsrc, a->listing);
 	else
 		ge_gopkg_source_worktree(&a->gsrc);
 	/* A directory the package view cannot take (a bad //go:build): its
@@ -558,9 +567,16 @@ static int exists_on_disk(const char *p)
 #define exists(p) exists_in(a, (p))
 static int exists_in(const ge_attrib *a, const char *p)
 {
-	const char *b = backing_of(a, p);
+	const char *b = backing_of(a, p), *slash;
+	int has;
 	if (b)
 		return b[0] != '\0';
+	/* A *.go name in a directory the listing recorded: the listing says
+	 * (it follows links as stat does); anything else is stat()ed. */
+	if (a->listing && !a->nov && (slash = strrchr(p, '/')) && strlen(slash + 1) >= 3 &&
+	    strcmp(slash + strlen(slash) - 3, ".go") == 0 &&
+	    (has = ge_gopkg_listing_has(a->listing, p, (size_t)(slash - p), slash + 1)) >= 0)
+		return has;
 	return exists_on_disk(p);
 }
 

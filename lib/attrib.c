@@ -21,9 +21,11 @@ typedef struct file_ent {
 	uint64_t *lhash;
 	uint8_t *lfact; /* LF_* bits */
 	uint32_t nlines; /* of src, once lfact is set */
-	/* Its path in the module (file_rel), once rel_known. */
-	const char *rel;
+	/* Its path in the module (file_rel), once rel_known; rel interned in
+	 * the attrib's report (rel_in) when rel_gen is the attrib's igen. */
+	const char *rel, *rel_in;
 	int rel_known;
+	unsigned rel_gen;
 } file_ent;
 
 enum { LF_HASH = 1, LF_MARK_KNOWN = 2, LF_MARK = 4 };
@@ -121,27 +123,36 @@ struct ge_attrib {
 	 * report is passed).  Direct-mapped; a collision only interns again.
 	 */
 	ge_report *ir;
+	unsigned igen; /* counts the reports ir was: 0 before the first */
 	struct icache {
 		const char *src, *in;
 	} ic[64];
+	const char *pkg_in; /* the group's package in ir, or NULL */
 };
 
 #define GE_ATTRIB_MAX_PLACED 256
 
 static void placed_clear(ge_attrib *a);
 
-/* s (NUL-ended, held by a until the group ends) interned in r; NULL when
- * out of memory. */
-static const char *interned(ge_attrib *a, ge_report *r, const char *s)
+/* Diagnostics go to r now: what was interned in another report is forgotten. */
+static void intern_for(ge_attrib *a, ge_report *r)
+{
+	if (a->ir != r) {
+		memset(a->ic, 0, sizeof(a->ic));
+		a->pkg_in = NULL;
+		a->ir = r;
+		a->igen++;
+	}
+}
+
+/* s (NUL-ended, held by a until the group ends) interned in a->ir (see
+ * intern_for); NULL when out of memory. */
+static const char *interned(ge_attrib *a, const char *s)
 {
 	uintptr_t k = (uintptr_t)s;
 	struct icache *e = &a->ic[((k >> 3) ^ (k >> 9)) & 63];
-	if (a->ir != r) {
-		memset(a->ic, 0, sizeof(a->ic));
-		a->ir = r;
-	}
 	if (e->src != s || !e->in) {
-		e->in = ge_report_intern(r, s, strlen(s));
+		e->in = ge_report_intern(a->ir, s, strlen(s));
 		e->src = e->in ? s : NULL;
 	}
 	return e->in;
@@ -601,6 +612,7 @@ static int set_group(ge_attrib *a, const char *pkg, size_t len)
 	a->origin_up = 0;
 	a->block++;
 	memset(a->ic, 0, sizeof(a->ic)); /* the package and sources it keyed on are gone */
+	a->pkg_in = NULL;
 	/* "# pkg [pkg.test]" for test variants: the import path is the first word. */
 	if (!(a->pkg = ge_strndup(pkg, sp)))
 		return ge_error_set(GE_ENOMEM, "out of memory");
@@ -936,7 +948,7 @@ dropped:
 }
 
 /* Is line a line of fe's source whose facts can be kept? */
-static int facts_for(file_ent *fe, uint32_t line)
+static inline int facts_for(file_ent *fe, uint32_t line)
 {
 	uint32_t n;
 	if (fe->lfact)
@@ -957,7 +969,7 @@ static int facts_for(file_ent *fe, uint32_t line)
 }
 
 /* ge_gofile_line_hash of fe's source (0 without one), once a line. */
-static uint64_t line_hash(file_ent *fe, uint32_t line)
+static inline uint64_t line_hash(file_ent *fe, uint32_t line)
 {
 	if (!facts_for(fe, line))
 		return fe->src ? ge_gofile_line_hash(fe->src, line) : 0;
@@ -969,7 +981,7 @@ static uint64_t line_hash(file_ent *fe, uint32_t line)
 }
 
 /* ge_gofile_line_has_mark of fe's source, once a line. */
-static int line_mark(file_ent *fe, uint32_t line)
+static inline int line_mark(file_ent *fe, uint32_t line)
 {
 	if (!facts_for(fe, line))
 		return ge_gofile_line_has_mark(fe->src, line);
@@ -1109,9 +1121,16 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 	rc = 0;
 	rel = file_rel(a, fe);
 	memset(&d, 0, sizeof(d));
-	if (!(d.package = interned(a, r, a->pkg ? a->pkg : "")) ||
-	    !(d.file = interned(a, r, rel ? rel : "")))
+	intern_for(a, r);
+	if (!a->pkg_in && !(a->pkg_in = interned(a, a->pkg ? a->pkg : "")))
 		return GE_ENOMEM;
+	if (fe->rel_gen != a->igen || !fe->rel_in) {
+		if (!(fe->rel_in = ge_report_intern(r, rel ? rel : "", rel ? strlen(rel) : 0)))
+			return GE_ENOMEM;
+		fe->rel_gen = a->igen;
+	}
+	d.package = a->pkg_in;
+	d.file = fe->rel_in;
 	d.line = l->lineno;
 	d.column = l->col;
 	d.group = a->block;
@@ -1128,7 +1147,7 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		} else {
 			d.function = fe->src ? ge_gofile_func_at(fe->src, l->lineno, l->col) : "";
 		}
-		if (!(d.function = interned(a, r, d.function)))
+		if (!(d.function = interned(a, d.function)))
 			return GE_ENOMEM;
 		d.line_hash = line_hash(fe, l->lineno);
 		/* The mark as text first (a byte search of two lines); only then
@@ -1165,7 +1184,7 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 			const char *src =
 			    via && fe->src ? ge_gofile_line(fe->src, l->lineno, &sl) : NULL;
 			if (via && src && !contains(src, sl, l->subject, l->subject_len) &&
-			    !(d.inlined_from = interned(a, r, via)))
+			    !(d.inlined_from = interned(a, via)))
 				return GE_ENOMEM;
 		}
 		if (ge_kind_is_heap(d.kind)) {

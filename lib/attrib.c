@@ -20,6 +20,10 @@ typedef struct file_ent {
 	 * every time). */
 	uint64_t *lhash;
 	uint8_t *lfact; /* LF_* bits */
+	/* Line i's function when every column of it has the same one
+	 * (LF_FN), interned in the attrib's report when fn_gen is its igen. */
+	const char **lfn;
+	unsigned fn_gen;
 	uint32_t nlines; /* of src, once lfact is set */
 	/* Its path in the module (file_rel), once rel_known; rel interned in
 	 * the attrib's report (rel_in) when rel_gen is the attrib's igen. */
@@ -28,7 +32,7 @@ typedef struct file_ent {
 	unsigned rel_gen;
 } file_ent;
 
-enum { LF_HASH = 1, LF_MARK_KNOWN = 2, LF_MARK = 4 };
+enum { LF_HASH = 1, LF_MARK_KNOWN = 2, LF_MARK = 4, LF_FN = 8 };
 
 /* A package directory's source view: names with package-wide numbering. */
 typedef struct view_ent {
@@ -386,6 +390,7 @@ void ge_attrib_free(ge_attrib *a)
 		free(a->files[i].abs);
 		free(a->files[i].lhash);
 		free(a->files[i].lfact);
+		free((void *)a->files[i].lfn);
 	}
 	free(a->files);
 	for (i = 0; i < a->nviews; i++) {
@@ -485,6 +490,7 @@ static void release_sources(ge_attrib *a)
 		free(a->files[i].abs);
 		free(a->files[i].lhash);
 		free(a->files[i].lfact);
+		free((void *)a->files[i].lfn);
 		if (!a->files[i].pf)
 			ge_gofile_free(a->files[i].src);
 		memset(&a->files[i], 0, sizeof(a->files[i]));
@@ -956,12 +962,15 @@ static inline int facts_for(file_ent *fe, uint32_t line)
 	if (!fe->src || line == 0 || line > (n = ge_gofile_nlines(fe->src)))
 		return 0;
 	fe->lhash = malloc(((size_t)n + 1) * sizeof(*fe->lhash));
+	fe->lfn = malloc(((size_t)n + 1) * sizeof(*fe->lfn));
 	fe->lfact = calloc((size_t)n + 1, 1);
-	if (!fe->lhash || !fe->lfact) {
+	if (!fe->lhash || !fe->lfact || !fe->lfn) {
 		free(fe->lhash);
 		free(fe->lfact);
+		free((void *)fe->lfn);
 		fe->lhash = NULL;
 		fe->lfact = NULL;
+		fe->lfn = NULL;
 		return 0;
 	}
 	fe->nlines = n;
@@ -989,6 +998,41 @@ static inline int line_mark(file_ent *fe, uint32_t line)
 		fe->lfact[line] |= LF_MARK_KNOWN |
 		                   (ge_gofile_line_has_mark(fe->src, line) ? LF_MARK : 0);
 	return (fe->lfact[line] & LF_MARK) != 0;
+}
+
+/*
+ * The function at l's position in fe, interned in a->ir: kept per line
+ * when the whole line is in one function.  0, -1 when a file before it
+ * could not be read (the message is set), or GE_ENOMEM.
+ */
+static int line_function(const char **out, ge_attrib *a, file_ent *fe, const ge_parse_line *l)
+{
+	const char *fn;
+	int uniform = 0, keep = facts_for(fe, l->lineno);
+	if (keep && fe->fn_gen != a->igen) { /* another report's strings */
+		uint32_t i;
+		for (i = 0; i <= fe->nlines; i++)
+			fe->lfact[i] &= (uint8_t)~LF_FN;
+		fe->fn_gen = a->igen;
+	}
+	if (keep && (fe->lfact[l->lineno] & LF_FN)) {
+		*out = fe->lfn[l->lineno];
+		return 0;
+	}
+	if (fe->pf) {
+		if (!(fn = ge_gopkg_func_line(fe->pf, l->lineno, l->col, &uniform)))
+			return -1;
+	} else {
+		fn = fe->src ? ge_gofile_func_line(fe->src, l->lineno, l->col, &uniform) : "";
+	}
+	if (!(fn = interned(a, fn)))
+		return GE_ENOMEM;
+	if (keep && uniform) {
+		fe->lfn[l->lineno] = fn;
+		fe->lfact[l->lineno] |= LF_FN;
+	}
+	*out = fn;
+	return 0;
 }
 
 /* fe's path in the module (its root, or the top of a workspace's), once a file. */
@@ -1138,17 +1182,8 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 	         : l->type == GE_LINE_ESCAPES ? GE_KIND_ESCAPES
 	                                      : GE_KIND_LEAK;
 	{
-		if (fe->pf) {
-			if (!(d.function = ge_gopkg_func_at(fe->pf, l->lineno, l->col))) {
-				rc =
-				    -1; /* a file before it could not be read: the message is set */
-				goto done;
-			}
-		} else {
-			d.function = fe->src ? ge_gofile_func_at(fe->src, l->lineno, l->col) : "";
-		}
-		if (!(d.function = interned(a, d.function)))
-			return GE_ENOMEM;
+		if ((rc = line_function(&d.function, a, fe, l)) < 0)
+			goto done;
 		d.line_hash = line_hash(fe, l->lineno);
 		/* The mark as text first (a byte search of two lines); only then
 		 * the view's lexer, which says whether it is in a comment. */
@@ -1188,7 +1223,7 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 				return GE_ENOMEM;
 		}
 		if (ge_kind_is_heap(d.kind)) {
-			long xi = xb_find(a, l);
+			long xi = a->nxb ? xb_find(a, l) : -1;
 			if (xi >= 0) {
 				if (a->xb[xi].text.len)
 					rc = add_explain(r, a->xb[xi].text.ptr, &d.explain);

@@ -811,6 +811,14 @@ const char *ge_gopkg_func_at(ge_gopkg_file *f, uint32_t line, uint32_t col)
 	return ge_gofile_func_at(f->gf, line, col);
 }
 
+const char *ge_gopkg_func_line(ge_gopkg_file *f, uint32_t line, uint32_t col, int *uniform)
+{
+	*uniform = 0;
+	if (!f->based && (f->nglob || f->ninit) && file_base(f) < 0)
+		return NULL;
+	return ge_gofile_func_line(f->gf, line, col, uniform);
+}
+
 const char *ge_gopkg_line(const ge_gopkg_file *f, uint32_t line, size_t *len)
 {
 	return ge_gofile_line(f->gf, line, len);

@@ -214,6 +214,8 @@ void ge_gopkg_stats_get(ge_gopkg_stats *out, const ge_gopkg *p);
  * them cannot be read or memory runs out (the error is set).
  */
 const char *ge_gopkg_func_at(ge_gopkg_file *f, uint32_t line, uint32_t col);
+/* The same, with ge_gofile_func_line()'s *uniform. */
+const char *ge_gopkg_func_line(ge_gopkg_file *f, uint32_t line, uint32_t col, int *uniform);
 /* ge_gofile_line() and _line_hash() of the file. */
 const char *ge_gopkg_line(const ge_gopkg_file *f, uint32_t line, size_t *len);
 uint64_t ge_gopkg_line_hash(const ge_gopkg_file *f, uint32_t line);

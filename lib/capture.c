@@ -643,8 +643,10 @@ static int find_control_name(char **bad, const char *dir, const char *rel, int d
 			st.st_mode = e->d_type == DT_REG ? S_IFREG : S_IFDIR;
 		else if (lstat(p, &st) != 0)
 			st.st_mode = 0;
+		/* rel/n, joined by hand (a printf a entry was half the walk) */
 		if ((S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) &&
-		    ge_buf_printf(&b, "%s%s%s", rel, *rel ? "/" : "", n) == 0)
+		    ge_buf_put(&b, rel, strlen(rel)) == 0 && (!*rel || ge_buf_putc(&b, '/') == 0) &&
+		    ge_buf_put(&b, n, len) == 0)
 			sub = ge_buf_detach(&b);
 		if (sub && S_ISREG(st.st_mode) && len > 3 && strcmp(n + len - 3, ".go") == 0 &&
 		    control_name(sub)) {

@@ -208,7 +208,7 @@ static uint32_t next_line(const lexer *l)
 {
 	const ge_golex *lx = l->lx;
 	return l->li + 1 < lx->nlines && lx->lines[l->li + 1] < l->n ? lx->lines[l->li + 1]
-	                                                               : UINT32_MAX;
+	                                                             : UINT32_MAX;
 }
 
 static inline int push(lexer *l, int kind, uint32_t off, uint32_t len, unsigned flags)

@@ -20,13 +20,19 @@ typedef struct file_ent {
 	 * every time). */
 	uint64_t *lhash;
 	uint8_t *lfact; /* LF_* bits */
+	/* Line i's function when every column of it has the same one
+	 * (LF_FN), interned in the attrib's report when fn_gen is its igen. */
+	const char **lfn;
+	unsigned fn_gen;
 	uint32_t nlines; /* of src, once lfact is set */
-	/* Its path in the module (file_rel), once rel_known. */
-	const char *rel;
+	/* Its path in the module (file_rel), once rel_known; rel interned in
+	 * the attrib's report (rel_in) when rel_gen is the attrib's igen. */
+	const char *rel, *rel_in;
 	int rel_known;
+	unsigned rel_gen;
 } file_ent;
 
-enum { LF_HASH = 1, LF_MARK_KNOWN = 2, LF_MARK = 4 };
+enum { LF_HASH = 1, LF_MARK_KNOWN = 2, LF_MARK = 4, LF_FN = 8 };
 
 /* A package directory's source view: names with package-wide numbering. */
 typedef struct view_ent {
@@ -92,6 +98,8 @@ struct ge_attrib {
 	ge_gopkg_build build; /* which files the build compiles (ge_attrib_set_build) */
 	ge_gopkg_overlay gov;
 	ge_gopkg_source gsrc;
+	/* ge_attrib_set_listing */
+	const ge_gopkg_listing *listing;
 	ge_attrib_site_fn site_fn; /* ge_attrib_set_sites */
 	void *site_ud;
 	/*
@@ -110,14 +118,49 @@ struct ge_attrib {
 	} * placed;
 	size_t nplaced, capplaced;
 	int placed_trim, placed_origin;
-	/* ge_attrib_line's copies of a line's subject and message (NUL-ended
-	 * for ge_report_add, which copies them): reused, not one malloc a line. */
-	ge_buf subj, msg;
+	/*
+	 * Strings a diagnostic names, interned in report ir (ge_report_intern)
+	 * for ge_report_add_interned, by the address attrib holds them at: the
+	 * group's package, its files' module paths, their functions and the
+	 * inlined callees.  Each stays at its address, unchanged, until the
+	 * group ends, so the table is cleared by set_group (and when another
+	 * report is passed).  Direct-mapped; a collision only interns again.
+	 */
+	ge_report *ir;
+	unsigned igen; /* counts the reports ir was: 0 before the first */
+	struct icache {
+		const char *src, *in;
+	} ic[64];
+	const char *pkg_in; /* the group's package in ir, or NULL */
 };
 
 #define GE_ATTRIB_MAX_PLACED 256
 
 static void placed_clear(ge_attrib *a);
+
+/* Diagnostics go to r now: what was interned in another report is forgotten. */
+static void intern_for(ge_attrib *a, ge_report *r)
+{
+	if (a->ir != r) {
+		memset(a->ic, 0, sizeof(a->ic));
+		a->pkg_in = NULL;
+		a->ir = r;
+		a->igen++;
+	}
+}
+
+/* s (NUL-ended, held by a until the group ends) interned in a->ir (see
+ * intern_for); NULL when out of memory. */
+static const char *interned(ge_attrib *a, const char *s)
+{
+	uintptr_t k = (uintptr_t)s;
+	struct icache *e = &a->ic[((k >> 3) ^ (k >> 9)) & 63];
+	if (e->src != s || !e->in) {
+		e->in = ge_report_intern(a->ir, s, strlen(s));
+		e->src = e->in ? s : NULL;
+	}
+	return e->in;
+}
 
 #define GE_ATTRIB_MAX_INL (1u << 16)
 
@@ -232,6 +275,11 @@ size_t ge_attrib_main_lines(const ge_attrib *a)
 	return a->main_lines;
 }
 
+void ge_attrib_set_listing(ge_attrib *a, const struct ge_gopkg_listing *l)
+{
+	a->listing = l;
+}
+
 void ge_attrib_set_overlay(ge_attrib *a, char *const *real, char *const *backing, size_t n)
 {
 	a->ov_real = real;
@@ -273,6 +321,8 @@ static ge_gopkg *view_of(ge_attrib *a, const char *dir)
 	a->nviews++;
 	if (a->nov)
 		ge_gopkg_source_overlay(&a->gsrc, &a->gov);
+	else if (a->listing)
+		ge_gopkg_source_listed(&a->gsrc, a->listing);
 	else
 		ge_gopkg_source_worktree(&a->gsrc);
 	/* A directory the package view cannot take (a bad //go:build): its
@@ -326,8 +376,6 @@ int ge_attrib_new(ge_attrib **out, const ge_modset *mods, const char *cwd)
 	a->mods = mods;
 	a->cwd = cwd;
 	a->cur = -1;
-	ge_buf_init(&a->subj, 0);
-	ge_buf_init(&a->msg, 0);
 	a->build.cgo = 1; /* go's default on a host with a C compiler; see ge_attrib_set_build */
 	*out = a;
 	return 0;
@@ -342,6 +390,7 @@ void ge_attrib_free(ge_attrib *a)
 		free(a->files[i].abs);
 		free(a->files[i].lhash);
 		free(a->files[i].lfact);
+		free((void *)a->files[i].lfn);
 	}
 	free(a->files);
 	for (i = 0; i < a->nviews; i++) {
@@ -359,8 +408,6 @@ void ge_attrib_free(ge_attrib *a)
 	free(a->inl);
 	placed_clear(a);
 	free(a->placed);
-	ge_buf_release(&a->subj);
-	ge_buf_release(&a->msg);
 	free(a);
 }
 
@@ -443,6 +490,7 @@ static void release_sources(ge_attrib *a)
 		free(a->files[i].abs);
 		free(a->files[i].lhash);
 		free(a->files[i].lfact);
+		free((void *)a->files[i].lfn);
 		if (!a->files[i].pf)
 			ge_gofile_free(a->files[i].src);
 		memset(&a->files[i], 0, sizeof(a->files[i]));
@@ -536,9 +584,16 @@ static int exists_on_disk(const char *p)
 #define exists(p) exists_in(a, (p))
 static int exists_in(const ge_attrib *a, const char *p)
 {
-	const char *b = backing_of(a, p);
+	const char *b = backing_of(a, p), *slash;
+	int has;
 	if (b)
 		return b[0] != '\0';
+	/* A *.go name in a directory the listing recorded: the listing says
+	 * (it follows links as stat does); anything else is stat()ed. */
+	if (a->listing && !a->nov && (slash = strrchr(p, '/')) && strlen(slash + 1) >= 3 &&
+	    strcmp(slash + strlen(slash) - 3, ".go") == 0 &&
+	    (has = ge_gopkg_listing_has(a->listing, p, (size_t)(slash - p), slash + 1)) >= 0)
+		return has;
 	return exists_on_disk(p);
 }
 
@@ -562,6 +617,8 @@ static int set_group(ge_attrib *a, const char *pkg, size_t len)
 	a->origin_known = 0;
 	a->origin_up = 0;
 	a->block++;
+	memset(a->ic, 0, sizeof(a->ic)); /* the package and sources it keyed on are gone */
+	a->pkg_in = NULL;
 	/* "# pkg [pkg.test]" for test variants: the import path is the first word. */
 	if (!(a->pkg = ge_strndup(pkg, sp)))
 		return ge_error_set(GE_ENOMEM, "out of memory");
@@ -897,7 +954,7 @@ dropped:
 }
 
 /* Is line a line of fe's source whose facts can be kept? */
-static int facts_for(file_ent *fe, uint32_t line)
+static inline int facts_for(file_ent *fe, uint32_t line)
 {
 	uint32_t n;
 	if (fe->lfact)
@@ -905,12 +962,15 @@ static int facts_for(file_ent *fe, uint32_t line)
 	if (!fe->src || line == 0 || line > (n = ge_gofile_nlines(fe->src)))
 		return 0;
 	fe->lhash = malloc(((size_t)n + 1) * sizeof(*fe->lhash));
+	fe->lfn = malloc(((size_t)n + 1) * sizeof(*fe->lfn));
 	fe->lfact = calloc((size_t)n + 1, 1);
-	if (!fe->lhash || !fe->lfact) {
+	if (!fe->lhash || !fe->lfact || !fe->lfn) {
 		free(fe->lhash);
 		free(fe->lfact);
+		free((void *)fe->lfn);
 		fe->lhash = NULL;
 		fe->lfact = NULL;
+		fe->lfn = NULL;
 		return 0;
 	}
 	fe->nlines = n;
@@ -918,7 +978,7 @@ static int facts_for(file_ent *fe, uint32_t line)
 }
 
 /* ge_gofile_line_hash of fe's source (0 without one), once a line. */
-static uint64_t line_hash(file_ent *fe, uint32_t line)
+static inline uint64_t line_hash(file_ent *fe, uint32_t line)
 {
 	if (!facts_for(fe, line))
 		return fe->src ? ge_gofile_line_hash(fe->src, line) : 0;
@@ -930,7 +990,7 @@ static uint64_t line_hash(file_ent *fe, uint32_t line)
 }
 
 /* ge_gofile_line_has_mark of fe's source, once a line. */
-static int line_mark(file_ent *fe, uint32_t line)
+static inline int line_mark(file_ent *fe, uint32_t line)
 {
 	if (!facts_for(fe, line))
 		return ge_gofile_line_has_mark(fe->src, line);
@@ -938,6 +998,41 @@ static int line_mark(file_ent *fe, uint32_t line)
 		fe->lfact[line] |= LF_MARK_KNOWN |
 		                   (ge_gofile_line_has_mark(fe->src, line) ? LF_MARK : 0);
 	return (fe->lfact[line] & LF_MARK) != 0;
+}
+
+/*
+ * The function at l's position in fe, interned in a->ir: kept per line
+ * when the whole line is in one function.  0, -1 when a file before it
+ * could not be read (the message is set), or GE_ENOMEM.
+ */
+static int line_function(const char **out, ge_attrib *a, file_ent *fe, const ge_parse_line *l)
+{
+	const char *fn;
+	int uniform = 0, keep = facts_for(fe, l->lineno);
+	if (keep && fe->fn_gen != a->igen) { /* another report's strings */
+		uint32_t i;
+		for (i = 0; i <= fe->nlines; i++)
+			fe->lfact[i] &= (uint8_t)~LF_FN;
+		fe->fn_gen = a->igen;
+	}
+	if (keep && (fe->lfact[l->lineno] & LF_FN)) {
+		*out = fe->lfn[l->lineno];
+		return 0;
+	}
+	if (fe->pf) {
+		if (!(fn = ge_gopkg_func_line(fe->pf, l->lineno, l->col, &uniform)))
+			return -1;
+	} else {
+		fn = fe->src ? ge_gofile_func_line(fe->src, l->lineno, l->col, &uniform) : "";
+	}
+	if (!(fn = interned(a, fn)))
+		return GE_ENOMEM;
+	if (keep && uniform) {
+		fe->lfn[l->lineno] = fn;
+		fe->lfact[l->lineno] |= LF_FN;
+	}
+	*out = fn;
+	return 0;
 }
 
 /* fe's path in the module (its root, or the top of a workspace's), once a file. */
@@ -1067,37 +1162,28 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		           : 0;
 	if ((rc = place(&fe, a, l, 1)) <= 0)
 		return rc;
+	rc = 0;
 	rel = file_rel(a, fe);
 	memset(&d, 0, sizeof(d));
-	d.package = a->pkg ? a->pkg : "";
-	d.file = rel;
+	intern_for(a, r);
+	if (!a->pkg_in && !(a->pkg_in = interned(a, a->pkg ? a->pkg : "")))
+		return GE_ENOMEM;
+	if (fe->rel_gen != a->igen || !fe->rel_in) {
+		if (!(fe->rel_in = ge_report_intern(r, rel ? rel : "", rel ? strlen(rel) : 0)))
+			return GE_ENOMEM;
+		fe->rel_gen = a->igen;
+	}
+	d.package = a->pkg_in;
+	d.file = fe->rel_in;
 	d.line = l->lineno;
 	d.column = l->col;
 	d.group = a->block;
 	d.kind = l->type == GE_LINE_MOVED     ? GE_KIND_MOVED
 	         : l->type == GE_LINE_ESCAPES ? GE_KIND_ESCAPES
 	                                      : GE_KIND_LEAK;
-	ge_buf_clear(&a->subj);
-	ge_buf_clear(&a->msg);
-	if ((rc = ge_buf_put(&a->subj, l->subject ? l->subject : "",
-	                     l->subject ? l->subject_len : 0)) < 0)
-		goto done;
-	d.subject = ge_buf_cstr(&a->subj);
 	{
-		if (ge_buf_put(&a->msg, l->text, l->text_len) < 0) {
-			rc = ge_error_set(GE_ENOMEM, "out of memory");
+		if ((rc = line_function(&d.function, a, fe, l)) < 0)
 			goto done;
-		}
-		d.message = ge_buf_cstr(&a->msg);
-		if (fe->pf) {
-			if (!(d.function = ge_gopkg_func_at(fe->pf, l->lineno, l->col))) {
-				rc =
-				    -1; /* a file before it could not be read: the message is set */
-				goto done;
-			}
-		} else {
-			d.function = fe->src ? ge_gofile_func_at(fe->src, l->lineno, l->col) : "";
-		}
 		d.line_hash = line_hash(fe, l->lineno);
 		/* The mark as text first (a byte search of two lines); only then
 		 * the view's lexer, which says whether it is in a comment. */
@@ -1130,12 +1216,14 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 		if (ge_kind_is_heap(d.kind) && l->subject_len) {
 			const char *via = inl_find(a, l);
 			size_t sl = 0;
-			const char *src = fe->src ? ge_gofile_line(fe->src, l->lineno, &sl) : NULL;
-			if (via && src && !contains(src, sl, l->subject, l->subject_len))
-				d.inlined_from = via;
+			const char *src =
+			    via && fe->src ? ge_gofile_line(fe->src, l->lineno, &sl) : NULL;
+			if (via && src && !contains(src, sl, l->subject, l->subject_len) &&
+			    !(d.inlined_from = interned(a, via)))
+				return GE_ENOMEM;
 		}
 		if (ge_kind_is_heap(d.kind)) {
-			long xi = xb_find(a, l);
+			long xi = a->nxb ? xb_find(a, l) : -1;
 			if (xi >= 0) {
 				if (a->xb[xi].text.len)
 					rc = add_explain(r, a->xb[xi].text.ptr, &d.explain);
@@ -1143,7 +1231,9 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 			}
 		}
 		if (rc == 0)
-			rc = ge_report_add(r, &d);
+			rc = ge_report_add_interned(r, &d, l->subject,
+			                            l->subject ? l->subject_len : 0, l->text,
+			                            l->text_len);
 		if (rc == 0 && !a->pkg)
 			a->main_lines++; /* no header, but a module file's diagnostic */
 	}

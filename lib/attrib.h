@@ -43,6 +43,14 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l);
 void ge_attrib_set_overlay(ge_attrib *a, char *const *real, char *const *backing, size_t n);
 
 /*
+ * Directory listings taken already (lib/gopkg's ge_gopkg_listing; borrowed,
+ * must outlive a): package views list a recorded directory from l, and a
+ * *.go file of one exists when l names it.  Not used under an overlay.
+ */
+struct ge_gopkg_listing;
+void ge_attrib_set_listing(ge_attrib *a, const struct ge_gopkg_listing *l);
+
+/*
  * Only packages whose import path the scope selects (ge_gocmd_scope) are
  * reported; NULL (the default) selects every main-module package.  The
  * array is borrowed and must outlive a.

@@ -604,13 +604,18 @@ static int control_name(const char *n)
  * root) whose path holds a control byte: the compiler prints the name as it
  * is, so a newline in it splits each of its -m lines in two and its escapes
  * would be lost (a gate that passes on them).  Walks what find_code walks.
- * 1 and *bad (malloc'd, the path from the module root) when found.
+ * 1 and *bad (malloc'd, the path from the module root) when found.  With
+ * lst, each directory listed whole is recorded there as the package views
+ * would list it (ge_gopkg_listing), so that attribution lists none again.
  */
-static int find_control_name(char **bad, const char *dir, const char *rel, int depth)
+static int find_control_name(char **bad, const char *dir, const char *rel, int depth,
+                             ge_gopkg_listing *lst)
 {
 	DIR *d;
 	struct dirent *e;
-	int found = 0;
+	int found = 0, whole = lst != NULL;
+	char **names = NULL;
+	size_t nnames = 0, capnames = 0;
 	if (depth > 64 || !(d = opendir(dir)))
 		return 0;
 	while (!found && (e = readdir(d))) {
@@ -619,6 +624,19 @@ static int find_control_name(char **bad, const char *dir, const char *rel, int d
 		struct stat st;
 		char *p, *sub = NULL, *gomod = NULL;
 		ge_buf b = GE_BUF_INIT;
+		int go = whole ? ge_gopkg_listed_entry(dir, n, e->d_type) : 0;
+		if (go > 0 && nnames == capnames) {
+			size_t nc = capnames ? capnames * 2 : 8;
+			char **nv = realloc(names, nc * sizeof(*nv));
+			if (nv) {
+				names = nv;
+				capnames = nc;
+			}
+		}
+		if (go > 0 && nnames < capnames && (names[nnames] = ge_strdup(n)))
+			nnames++;
+		else if (go)
+			whole = 0; /* out of memory: the views list it themselves */
 		if (n[0] == '.' || n[0] == '_' || strcmp(n, "vendor") == 0 ||
 		    strcmp(n, "testdata") == 0 || !(p = ge_path_join(dir, n)))
 			continue;
@@ -627,8 +645,10 @@ static int find_control_name(char **bad, const char *dir, const char *rel, int d
 			st.st_mode = e->d_type == DT_REG ? S_IFREG : S_IFDIR;
 		else if (lstat(p, &st) != 0)
 			st.st_mode = 0;
+		/* rel/n, joined by hand (a printf a entry was half the walk) */
 		if ((S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) &&
-		    ge_buf_printf(&b, "%s%s%s", rel, *rel ? "/" : "", n) == 0)
+		    ge_buf_put(&b, rel, strlen(rel)) == 0 && (!*rel || ge_buf_putc(&b, '/') == 0) &&
+		    ge_buf_put(&b, n, len) == 0)
 			sub = ge_buf_detach(&b);
 		if (sub && S_ISREG(st.st_mode) && len > 3 && strcmp(n + len - 3, ".go") == 0 &&
 		    control_name(sub)) {
@@ -636,7 +656,7 @@ static int find_control_name(char **bad, const char *dir, const char *rel, int d
 			sub = NULL;
 		} else if (sub && S_ISDIR(st.st_mode) && (gomod = ge_path_join(p, "go.mod")) &&
 		           access(gomod, F_OK) != 0) {
-			found = find_control_name(bad, p, sub, depth + 1);
+			found = find_control_name(bad, p, sub, depth + 1, lst);
 		}
 		ge_buf_release(&b);
 		free(gomod);
@@ -644,17 +664,21 @@ static int find_control_name(char **bad, const char *dir, const char *rel, int d
 		free(p);
 	}
 	closedir(d);
+	if (whole && !found && ge_gopkg_listing_add(lst, dir, names, nnames) < 0)
+		ge_error_clear(); /* only a saving lost */
+	ge_strv_free(names, nnames);
 	return found;
 }
 
-/* GE_EBADINPUT naming a Go file of a main module whose name holds a control byte. */
-static int check_file_names(const ge_modset *mods)
+/* GE_EBADINPUT naming a Go file of a main module whose name holds a control byte;
+ * the directories listed recorded in lst when not NULL. */
+static int check_file_names(const ge_modset *mods, ge_gopkg_listing *lst)
 {
 	char *bad = NULL;
 	size_t i;
 	int rc = 0;
 	for (i = 0; mods && i < mods->n && !bad; i++)
-		find_control_name(&bad, mods->mods[i].root, "", 0);
+		find_control_name(&bad, mods->mods[i].root, "", 0, lst);
 	if (bad) {
 		ge_buf q = GE_BUF_INIT;
 		const char *c;
@@ -991,7 +1015,7 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((o->named && (rc = check_file_names(o->mods)) < 0) ||
+	if ((o->named && (rc = check_file_names(o->mods, NULL)) < 0) ||
 	    (rc = state_init(&s, o->mods, godir ? godir : o->cwd)) < 0)
 		goto done;
 	s.show_m = o->verbose || plan.user_m;
@@ -1110,12 +1134,17 @@ int ge_capture_input_sites(ge_report **out, int fd, const char *name, const ge_m
 	char **scope = NULL;
 	size_t total = 0, nscope = 0;
 	char last = 0;
+	ge_gopkg_listing *lst = NULL;
 	int rc;
 	*out = NULL;
 	memset(&s, 0, sizeof(s));
+	/* The file-name walk's listings serve the package views: no directory
+	 * is listed twice (its names as they were when the walk began). */
 	if ((rc = ge_gocmd_scope(&scope, &nscope, pkgs, npkgs, mods, cwd)) < 0 ||
-	    (rc = check_file_names(mods)) < 0 || (rc = state_init(&s, mods, cwd)) < 0)
+	    (rc = ge_gopkg_listing_new(&lst)) < 0 || (rc = check_file_names(mods, lst)) < 0 ||
+	    (rc = state_init(&s, mods, cwd)) < 0)
 		goto done;
+	ge_attrib_set_listing(s.attrib, lst);
 	ge_attrib_set_scope(s.attrib, scope, nscope);
 	ge_attrib_set_vendored(s.attrib, vendored);
 	if (sites) /* the positioned lines besides diagnostics, placed by the same attrib */
@@ -1211,6 +1240,7 @@ int ge_capture_input_sites(ge_report **out, int fd, const char *name, const ge_m
 	}
 done:
 	state_release(&s);
+	ge_gopkg_listing_free(lst);
 	ge_strv_free(scope, nscope);
 	return rc;
 }

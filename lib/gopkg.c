@@ -74,21 +74,11 @@ static int list_disk(const char *dir, char ***names, size_t *n)
 		return ge_error_set(GE_ERROR, "cannot list '%s': %s", dir, strerror(errno));
 	}
 	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-		char *full;
-		struct stat st;
-		int reg;
-		if (len < 3 || strcmp(e->d_name + len - 3, ".go") != 0)
-			continue;
-		if (!(full = ge_path_join(dir, e->d_name))) {
+		int reg = ge_gopkg_listed_entry(dir, e->d_name, e->d_type);
+		if (reg < 0) {
 			rc = GE_ENOMEM;
 			break;
 		}
-		/* A regular file by its entry needs no stat (which would say the
-		 * same: it follows only symbolic links); links and unknowns do. */
-		reg = e->d_type == DT_REG || ((e->d_type == DT_LNK || e->d_type == DT_UNKNOWN) &&
-		                              stat(full, &st) == 0 && S_ISREG(st.st_mode));
-		free(full);
 		if (!reg)
 			continue;
 		if (cnt == cap) {
@@ -115,6 +105,162 @@ static int list_disk(const char *dir, char ***names, size_t *n)
 	*names = v;
 	*n = cnt;
 	return 0;
+}
+
+int ge_gopkg_listed_entry(const char *dir, const char *name, unsigned char d_type)
+{
+	size_t len = strlen(name);
+	char *full;
+	struct stat st;
+	int reg;
+	if (len < 3 || strcmp(name + len - 3, ".go") != 0)
+		return 0;
+	/* A regular file by its entry needs no stat (which would say the
+	 * same: it follows only symbolic links); links and unknowns do. */
+	if (d_type == DT_REG)
+		return 1;
+	if (d_type != DT_LNK && d_type != DT_UNKNOWN)
+		return 0;
+	if (!(full = ge_path_join(dir, name)))
+		return -1;
+	reg = stat(full, &st) == 0 && S_ISREG(st.st_mode);
+	free(full);
+	return reg;
+}
+
+/* The listings of ge_gopkg_listing_add: open addressing on the directory. */
+struct ge_gopkg_listing {
+	struct listed {
+		char *dir;
+		size_t dirlen;
+		char **names;
+		size_t n;
+		uint64_t h;
+	} * v;
+	size_t n, cap;
+};
+
+int ge_gopkg_listing_new(ge_gopkg_listing **out)
+{
+	if (!(*out = calloc(1, sizeof(**out))))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	return 0;
+}
+
+void ge_gopkg_listing_free(ge_gopkg_listing *l)
+{
+	size_t i;
+	if (!l)
+		return;
+	for (i = 0; i < l->cap; i++)
+		if (l->v[i].dir) {
+			free(l->v[i].dir);
+			ge_strv_free(l->v[i].names, l->v[i].n);
+		}
+	free(l->v);
+	free(l);
+}
+
+static const struct listed *listing_find(const ge_gopkg_listing *l, const char *dir, size_t len)
+{
+	uint64_t h;
+	size_t j;
+	if (!l || !l->n)
+		return NULL;
+	h = ge_hash_bytes(GE_HASH_SEED, dir, len);
+	for (j = h & (l->cap - 1); l->v[j].dir; j = (j + 1) & (l->cap - 1))
+		if (l->v[j].h == h && l->v[j].dirlen == len && memcmp(l->v[j].dir, dir, len) == 0)
+			return &l->v[j];
+	return NULL;
+}
+
+int ge_gopkg_listing_add(ge_gopkg_listing *l, const char *dir, char *const *names, size_t n)
+{
+	size_t len = strlen(dir), i, j;
+	struct listed e;
+	if (listing_find(l, dir, len))
+		return 0; /* the first listing stands */
+	if ((l->n + 1) * 2 > l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 64;
+		struct listed *nv = calloc(nc, sizeof(*nv));
+		if (!nv)
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		for (i = 0; i < l->cap; i++)
+			if (l->v[i].dir) {
+				for (j = l->v[i].h & (nc - 1); nv[j].dir; j = (j + 1) & (nc - 1))
+					;
+				nv[j] = l->v[i];
+			}
+		free(l->v);
+		l->v = nv;
+		l->cap = nc;
+	}
+	memset(&e, 0, sizeof(e));
+	if (!(e.dir = ge_strdup(dir)) || (n && !(e.names = calloc(n, sizeof(*e.names)))))
+		goto oom;
+	for (e.n = 0; e.n < n; e.n++)
+		if (!(e.names[e.n] = ge_strdup(names[e.n])))
+			goto oom;
+	e.dirlen = len;
+	e.h = ge_hash_bytes(GE_HASH_SEED, dir, len);
+	for (j = e.h & (l->cap - 1); l->v[j].dir; j = (j + 1) & (l->cap - 1))
+		;
+	l->v[j] = e;
+	l->n++;
+	return 0;
+oom:
+	free(e.dir);
+	ge_strv_free(e.names, e.n);
+	return ge_error_set(GE_ENOMEM, "out of memory");
+}
+
+int ge_gopkg_listing_has(const ge_gopkg_listing *l, const char *dir, size_t dirlen,
+                         const char *name)
+{
+	const struct listed *e = listing_find(l, dir, dirlen);
+	size_t i;
+	if (!e)
+		return -1;
+	for (i = 0; i < e->n; i++)
+		if (strcmp(e->names[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int listed_list(void *ud, const char *dir, char ***names, size_t *n)
+{
+	const struct listed *e = listing_find(ud, dir, strlen(dir));
+	char **v;
+	size_t i;
+	if (!e)
+		return list_disk(dir, names, n);
+	*names = NULL;
+	*n = 0;
+	if (!e->n)
+		return 0;
+	if (!(v = calloc(e->n, sizeof(*v))))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	for (i = 0; i < e->n; i++)
+		if (!(v[i] = ge_strdup(e->names[i]))) {
+			ge_strv_free(v, i);
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		}
+	*names = v;
+	*n = e->n;
+	return 0;
+}
+
+static int listed_read(void *ud, const char *path, size_t max, ge_buf *out)
+{
+	(void)ud;
+	return read_disk(path, max, out);
+}
+
+void ge_gopkg_source_listed(ge_gopkg_source *out, const ge_gopkg_listing *l)
+{
+	out->list = listed_list;
+	out->read = listed_read;
+	out->ud = (void *)l;
 }
 
 static int wt_list(void *ud, const char *dir, char ***names, size_t *n)
@@ -663,6 +809,14 @@ const char *ge_gopkg_func_at(ge_gopkg_file *f, uint32_t line, uint32_t col)
 	if (!f->based && (f->nglob || f->ninit) && file_base(f) < 0)
 		return NULL;
 	return ge_gofile_func_at(f->gf, line, col);
+}
+
+const char *ge_gopkg_func_line(ge_gopkg_file *f, uint32_t line, uint32_t col, int *uniform)
+{
+	*uniform = 0;
+	if (!f->based && (f->nglob || f->ninit) && file_base(f) < 0)
+		return NULL;
+	return ge_gofile_func_line(f->gf, line, col, uniform);
 }
 
 const char *ge_gopkg_line(const ge_gopkg_file *f, uint32_t line, size_t *len)

@@ -70,6 +70,32 @@ typedef struct ge_gopkg_source {
 void ge_gopkg_source_worktree(ge_gopkg_source *out);
 
 /*
+ * Directory listings taken once and handed on.  A walk over the module
+ * (lib/capture's check of file names, before --input's lines are read)
+ * records each directory it listed whole: the names the work tree's
+ * list() would give (ge_gopkg_listed_entry: *.go names of regular files,
+ * symbolic links followed).  A view opened through
+ * ge_gopkg_source_listed() then takes a recorded directory's names from
+ * here instead of listing it again; others are listed from disk.
+ */
+typedef struct ge_gopkg_listing ge_gopkg_listing;
+int ge_gopkg_listing_new(ge_gopkg_listing **out);
+void ge_gopkg_listing_free(ge_gopkg_listing *l);
+/* Record dir's names (copied; a directory recorded before keeps its
+ * first).  0 or GE_ENOMEM. */
+int ge_gopkg_listing_add(ge_gopkg_listing *l, const char *dir, char *const *names, size_t n);
+/* Is name one of the names recorded for directory dir[0..dirlen)?  1 or 0;
+ * -1 when the directory was not recorded (l may be NULL). */
+int ge_gopkg_listing_has(const ge_gopkg_listing *l, const char *dir, size_t dirlen,
+                         const char *name);
+/* Does the entry name (readdir's d_type) of dir list as the work tree's
+ * list() lists: 1 yes, 0 no, -1 out of memory. */
+int ge_gopkg_listed_entry(const char *dir, const char *name, unsigned char d_type);
+/* The work tree as on disk, its directories' names taken from l where l
+ * recorded them (l borrowed for the provider's life). */
+void ge_gopkg_source_listed(ge_gopkg_source *out, const ge_gopkg_listing *l);
+
+/*
  * The work tree under a go build -overlay map, as lib/history.c makes it
  * and ge_attrib_set_overlay() receives it: real[i] is read from backing[i],
  * and an empty backing[i] means real[i] does not exist for the build.  The
@@ -188,6 +214,8 @@ void ge_gopkg_stats_get(ge_gopkg_stats *out, const ge_gopkg *p);
  * them cannot be read or memory runs out (the error is set).
  */
 const char *ge_gopkg_func_at(ge_gopkg_file *f, uint32_t line, uint32_t col);
+/* The same, with ge_gofile_func_line()'s *uniform. */
+const char *ge_gopkg_func_line(ge_gopkg_file *f, uint32_t line, uint32_t col, int *uniform);
 /* ge_gofile_line() and _line_hash() of the file. */
 const char *ge_gopkg_line(const ge_gopkg_file *f, uint32_t line, size_t *len);
 uint64_t ge_gopkg_line_hash(const ge_gopkg_file *f, uint32_t line);

@@ -1204,6 +1204,39 @@ const char *ge_gofile_func_at(const ge_gofile *f, uint32_t line, uint32_t col)
 	return "";
 }
 
+const char *ge_gofile_func_line(const ge_gofile *f, uint32_t line, uint32_t col, int *uniform)
+{
+	uint32_t ls, eol, lo = 0, hi, i;
+	assert(f && uniform);
+	*uniform = 0;
+	if (line == 0 || line > f->nlines)
+		return ge_gofile_func_at(f, line, col);
+	ls = f->lines[line - 1];
+	eol = line_end(f, line);
+	hi = f->nnodes;
+	while (lo < hi) { /* lo: the first node starting after ls */
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (f->nodes[mid].start <= ls)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* ge_gofile_func_at's offsets for the line are ls..eol.  With no node
+	 * starting after ls among them, each finds the chain of node lo - 1;
+	 * the nodes of it that end before ls are passed over by all of them,
+	 * and the first that does not (the answer at ls) answers them all
+	 * when it reaches eol. */
+	if (lo == f->nnodes || f->nodes[lo].start > eol) {
+		*uniform = 1;
+		for (i = lo ? lo - 1 : NONE; i != NONE; i = f->nodes[i].parent)
+			if (f->nodes[i].end >= ls) {
+				*uniform = f->nodes[i].end >= eol;
+				break;
+			}
+	}
+	return ge_gofile_func_at(f, line, col);
+}
+
 uint32_t ge_gofile_nlines(const ge_gofile *f)
 {
 	assert(f);

@@ -93,6 +93,10 @@ void ge_gofile_free(ge_gofile *f);
 /* Name of the innermost function enclosing line:col (1-based, col in bytes);
  * "" when at package level.  Borrowed from f. */
 const char *ge_gofile_func_at(const ge_gofile *f, uint32_t line, uint32_t col);
+/* The same, and *uniform 1 when every column of the line gives this answer
+ * (no function starts or ends inside it), so that a caller may keep it per
+ * line; else 0. */
+const char *ge_gofile_func_line(const ge_gofile *f, uint32_t line, uint32_t col, int *uniform);
 
 /* Number of lines (a final line without newline counts). */
 uint32_t ge_gofile_nlines(const ge_gofile *f);

@@ -42,22 +42,33 @@ static void arena_free(struct ge_arena *a)
 	free(a);
 }
 
-static char *arena_alloc(struct ge_arena *a, size_t n)
+static char *arena_alloc_chunk(struct ge_arena *a, size_t n);
+
+/* n bytes of string storage (the current chunk's, else a new one's). */
+static inline char *arena_alloc(struct ge_arena *a, size_t n)
 {
-	char *p, **chunks;
-	if (n > a->left) {
-		size_t sz = n > 65536 ? n : 65536;
-		chunks = realloc(a->chunks, (a->nchunks + 1) * sizeof(*chunks));
-		if (!chunks)
-			return NULL;
-		a->chunks = chunks;
-		p = malloc(sz);
-		if (!p)
-			return NULL;
-		a->chunks[a->nchunks++] = p;
-		a->cur = p;
-		a->left = sz;
-	}
+	char *p;
+	if (n > a->left)
+		return arena_alloc_chunk(a, n);
+	p = a->cur;
+	a->cur += n;
+	a->left -= n;
+	return p;
+}
+
+static char *arena_alloc_chunk(struct ge_arena *a, size_t n)
+{
+	size_t sz = n > 65536 ? n : 65536;
+	char *p, **chunks = realloc(a->chunks, (a->nchunks + 1) * sizeof(*chunks));
+	if (!chunks)
+		return NULL;
+	a->chunks = chunks;
+	p = malloc(sz);
+	if (!p)
+		return NULL;
+	a->chunks[a->nchunks++] = p;
+	a->cur = p;
+	a->left = sz;
 	p = a->cur;
 	a->cur += n;
 	a->left -= n;
@@ -306,6 +317,60 @@ int ge_report_add(ge_report *r, const ge_diag *d)
 int ge_report_add_fixed(ge_report *r, const ge_diag *d)
 {
 	return add_to(r, &r->fixed, &r->nfixed, &r->fixed_alloc, d);
+}
+
+/* Is s (NUL-ended) the n bytes at t? */
+static int same_n(const char *s, const char *t, size_t n)
+{
+	return strncmp(s, t, n) == 0 && s[n] == '\0';
+}
+
+int ge_report_add_interned(ge_report *r, const ge_diag *d, const char *subject,
+                           size_t subject_len, const char *message, size_t message_len)
+{
+	ge_diag *c;
+	const ge_diag *prev;
+	/* The bytes up to the first NUL, as a NUL-ended copy would hold. */
+	size_t sl = subject ? strnlen(subject, subject_len) : 0;
+	size_t ml = message ? strnlen(message, message_len) : 0;
+	if (!subject)
+		subject = "";
+	if (!message)
+		message = "";
+	if (r->ndiags == r->diags_alloc) {
+		size_t na = r->diags_alloc ? r->diags_alloc * 2 : 64;
+		ge_diag *p = realloc(r->diags, na * sizeof(*p));
+		if (!p)
+			return ge_error_set(GE_ENOMEM, "out of memory");
+		r->diags = p;
+		r->diags_alloc = na;
+	}
+	prev = r->ndiags ? &r->diags[r->ndiags - 1] : NULL;
+	c = &r->diags[r->ndiags]; /* made in place, counted once complete */
+	*c = *d;
+	/* package, file, function and inlined_from are r's already: add_to's
+	 * interning would hand back the same pointers. */
+	if (prev && prev->message && same_n(prev->message, message, ml))
+		c->message = prev->message;
+	else if (!(c->message = arena_recent(r, message, ml)))
+		return GE_ENOMEM;
+	/* The subject as add_to shares it: the previous one's, the message's tail, a copy. */
+	if (prev && prev->subject && same_n(prev->subject, subject, sl))
+		c->subject = prev->subject;
+	else if (sl <= ml && memcmp(c->message + ml - sl, subject, sl) == 0)
+		c->subject = c->message + ml - sl;
+	else if (!(c->subject = arena_recent(r, subject, sl)))
+		return GE_ENOMEM;
+	if (d->from_file &&
+	    !(c->from_file = ge_report_intern(r, d->from_file, strlen(d->from_file))))
+		return GE_ENOMEM;
+	if (d->from_function &&
+	    !(c->from_function = ge_report_intern(r, d->from_function, strlen(d->from_function))))
+		return GE_ENOMEM;
+	if (!c->count)
+		c->count = 1;
+	r->ndiags++;
+	return 0;
 }
 
 static int cmp_diag(const void *pa, const void *pb)

@@ -112,6 +112,16 @@ const char *ge_report_intern(ge_report *r, const char *s, size_t len);
  * subject and message shared only with an equal one seen recently. */
 int ge_report_add(ge_report *r, const ge_diag *d);
 int ge_report_add_fixed(ge_report *r, const ge_diag *d);
+/*
+ * ge_report_add for a producer that holds r's strings already: d's package,
+ * file and function (never NULL) and inlined_from (or NULL) are
+ * ge_report_intern(r, ...) results, and the subject and message are
+ * counted bytes (NUL-ended or not; read up to a NUL, as a NUL-ended copy
+ * of them would be) in place of d->subject and d->message.  Stores what
+ * ge_report_add of the same strings would, without looking them up.
+ */
+int ge_report_add_interned(ge_report *r, const ge_diag *d, const char *subject, size_t subject_len,
+                           const char *message, size_t message_len);
 int ge_report_set_meta(ge_report *r, const char *go_version, const char *module, const char *commit,
                        int dirty);
 

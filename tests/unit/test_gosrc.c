@@ -852,10 +852,64 @@ static void test_has_func(void **state)
 	}
 }
 
+/*
+ * ge_gofile_func_line (attribution keeps its answer per line when it says
+ * the line is uniform) answers as ge_gofile_func_at at every column of
+ * every line of the fixtures, and a line it calls uniform has one answer
+ * at all of them (columns past the end included); it fails when a
+ * function starting or ending inside a line is missed.
+ */
+static void test_func_line_uniform(void **state)
+{
+	static const char *const files[] = {"closures/closures.go", "closures/dead.go",
+	                                    "closures/pkginit.go", "closures/tricky.go",
+	                                    "rangefunc/rangefunc.go"};
+	size_t k, uniform_lines = 0, mixed_lines = 0;
+	(void)state;
+	for (k = 0; k < sizeof(files) / sizeof(files[0]); k++) {
+		char path[256];
+		ge_gofile *f = NULL;
+		uint32_t line, col;
+		snprintf(path, sizeof(path), FIXTURES "%s", files[k]);
+		assert_int_equal(ge_gofile_load(&f, path), 0);
+		for (line = 0; line <= ge_gofile_nlines(f) + 1; line++) {
+			size_t len = 0;
+			const char *first = NULL;
+			int any_uniform = 0, all_same = 1;
+			(void)ge_gofile_line(f, line, &len);
+			for (col = 0; col <= len + 3; col++) {
+				int u = -1;
+				const char *got = ge_gofile_func_line(f, line, col, &u);
+				assert_true(u == 0 || u == 1);
+				assert_string_equal(got, ge_gofile_func_at(f, line, col));
+				if (!first)
+					first = got;
+				else if (strcmp(first, got) != 0)
+					all_same = 0;
+				any_uniform |= u;
+			}
+			if (any_uniform) {
+				if (!all_same)
+					print_message("%s:%u: called uniform, answers differ\n",
+					              files[k], line);
+				assert_true(all_same);
+				uniform_lines++;
+			} else if (!all_same) {
+				mixed_lines++;
+			}
+		}
+		ge_gofile_free(f);
+	}
+	/* Both kinds occur, so the check above checks something. */
+	assert_true(uniform_lines > 100);
+	assert_true(mixed_lines > 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_has_func),
+	    cmocka_unit_test(test_func_line_uniform),
 	    cmocka_unit_test(test_compiler_names_go126),
 	    cmocka_unit_test(test_compiler_names_go119),
 	    cmocka_unit_test(test_compiler_names_rangefunc),

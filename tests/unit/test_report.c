@@ -219,6 +219,93 @@ static void json_plain_same_as_general(void **state)
 }
 
 /*
+ * ge_report_add_interned (lib/attrib's path) stores what ge_report_add
+ * stores: runs of diagnostics from a small pool of strings (so a previous
+ * one's subject or message is often equal, and a subject is often the
+ * message's tail or head), the subject and message as counted slices of a
+ * larger buffer with bytes after them, sometimes holding a NUL (read up to
+ * it, as the NUL-ended copy ge_report_add was given).  Field by field, the
+ * sharing of the subject with the message's tail, and the JSON.
+ */
+static void add_interned_same_as_add(void **state)
+{
+	static const char *const pool[] = {
+	    "v0",   "x", "&T{}", "moved to heap: x", "x escapes to heap", "moved to heap: v0", "",
+	    "heap", "p", "x#y"};
+	uint64_t st = 11;
+	int round;
+	(void)state;
+	for (round = 0; round < 300; round++) {
+		ge_report *want = NULL, *got = NULL;
+		ge_buf a = GE_BUF_INIT, b = GE_BUF_INIT;
+		size_t i, n = 1 + rnd(&st) % 40;
+		assert_int_equal(ge_report_new(&want), 0);
+		assert_int_equal(ge_report_new(&got), 0);
+		for (i = 0; i < n; i++) {
+			char sbuf[64], mbuf[64], scopy[64], mcopy[64];
+			const char *sp = pool[rnd(&st) % 10], *mp = pool[rnd(&st) % 10];
+			size_t sl, ml = strlen(mp);
+			int nosubj = rnd(&st) % 8 == 0;
+			ge_diag d = mk(rnd(&st) % 2 ? "a.go" : "b.go", rnd(&st) % 9, rnd(&st) % 3,
+			               (ge_kind)(rnd(&st) % 3), NULL);
+			if (rnd(&st) % 4 == 0) /* the message's tail */
+				sp = mp + (ml ? rnd(&st) % ml : 0);
+			sl = strlen(sp);
+			memcpy(sbuf, sp, sl);
+			memcpy(mbuf, mp, ml);
+			/* "x#y": a NUL inside the counted bytes; then bytes after them. */
+			if (sl >= 2 && sbuf[sl - 2] == '#')
+				sbuf[sl - 2] = '\0';
+			if (ml >= 2 && mbuf[ml - 2] == '#')
+				mbuf[ml - 2] = '\0';
+			memcpy(sbuf + sl, "tail", 5);
+			memcpy(mbuf + ml, "more", 5);
+			memcpy(scopy, sbuf, sl);
+			scopy[sl] = '\0';
+			memcpy(mcopy, mbuf, ml);
+			mcopy[ml] = '\0';
+			d.subject = nosubj ? NULL : scopy;
+			d.message = mcopy;
+			d.function = rnd(&st) % 2 ? "F" : "";
+			if (rnd(&st) % 3 == 0)
+				d.inlined_from = "slices.Grow";
+			assert_int_equal(ge_report_add(want, &d), 0);
+			d.package = ge_report_intern(got, d.package, strlen(d.package));
+			d.file = ge_report_intern(got, d.file, strlen(d.file));
+			d.function = ge_report_intern(got, d.function, strlen(d.function));
+			if (d.inlined_from)
+				d.inlined_from = ge_report_intern(got, d.inlined_from, 11);
+			d.subject = d.message = "wrong"; /* not read */
+			assert_int_equal(
+			    ge_report_add_interned(got, &d, nosubj ? NULL : sbuf, sl, mbuf, ml), 0);
+		}
+		assert_int_equal(got->ndiags, want->ndiags);
+		for (i = 0; i < n; i++) {
+			const ge_diag *w = &want->diags[i], *g = &got->diags[i];
+			size_t wl = strlen(w->message), gl = strlen(g->message);
+			assert_string_equal(g->package, w->package);
+			assert_string_equal(g->file, w->file);
+			assert_string_equal(g->function, w->function);
+			assert_string_equal(g->subject, w->subject);
+			assert_string_equal(g->message, w->message);
+			assert_int_equal(g->inlined_from != NULL, w->inlined_from != NULL);
+			assert_int_equal(g->count, w->count);
+			assert_int_equal(g->subject == g->message + gl - strlen(g->subject),
+			                 w->subject == w->message + wl - strlen(w->subject));
+			assert_int_equal(i && g->message == g[-1].message,
+			                 i && w->message == w[-1].message);
+		}
+		assert_int_equal(ge_report_to_json(&a, want), 0);
+		assert_int_equal(ge_report_to_json(&b, got), 0);
+		assert_string_equal(b.ptr, a.ptr);
+		ge_buf_release(&a);
+		ge_buf_release(&b);
+		ge_report_free(want);
+		ge_report_free(got);
+	}
+}
+
+/*
  * The summary counts distinct packages of heap diagnostics, however their
  * files interleave (a package's files sorted apart by another package's),
  * and not packages with leaks only.
@@ -666,6 +753,7 @@ int main(void)
 		cmocka_unit_test(sort_and_dedupe),
 		cmocka_unit_test(sort_radix_same_as_qsort),
 		cmocka_unit_test(json_plain_same_as_general),
+		cmocka_unit_test(add_interned_same_as_add),
 		cmocka_unit_test(summary_packages),
 		cmocka_unit_test(fold_by_block),
 		cmocka_unit_test(json_count),

@@ -570,6 +570,45 @@ static int others_text(ge_buf *out, const sctx *s, char *const *keys, size_t nke
 	return rc;
 }
 
+/* Blocks of the base build's -m output at which listing the graph pays (suggest.h). */
+#define SCOPE_MIN_DEFAULT 256
+
+/*
+ * Did the base build print -m output for at least min blocks of packages
+ * no file of the overlay is in?  Below that the round builds everything:
+ * go's cache answers those packages faster than the graph is listed.
+ */
+static int others_printed(const sctx *s, unsigned min)
+{
+	const char *p = ge_buf_cstr(&s->base_raw), *end = p + s->base_raw.len;
+	unsigned n = 0;
+	while (p < end && n < min) {
+		const char *le = memchr(p, '\n', (size_t)(end - p));
+		size_t len, i;
+		if (!le)
+			le = end;
+		len = (size_t)(le - p);
+		if (len > 2 && p[0] == '#' && p[1] == ' ') {
+			char *k = NULL, *pkg = NULL;
+			int mine = 0;
+			if (key_of(&k, p + 2, len - 2, 1) < 0)
+				return 1; /* out of memory: let the graph's load say so */
+			for (i = 0; i < s->ov.n && !mine; i++) {
+				if (ge_suggest__file_package(&pkg, s->mods, s->ov.real[i]) < 0) {
+					free(k);
+					return 1;
+				}
+				mine = pkg && strcmp(pkg, k) == 0;
+				free(pkg);
+			}
+			free(k);
+			n += !mine;
+		}
+		p = le < end ? le + 1 : le;
+	}
+	return n >= min;
+}
+
 /* The report of text, compiler output, read as --input reads it (with the round's sites). */
 static int others_report(ge_report **out, sctx *s, const ge_buf *text)
 {
@@ -611,6 +650,9 @@ int ge_suggest__verify_scoped(sctx *s, ge_report **rep, int *status, ge_capture_
 	*rep = NULL;
 	if (!s->ov.n || !s->base_raw_ok)
 		return 0;
+	if (!s->scope_state &&
+	    !others_printed(s, s->o->scope_min ? s->o->scope_min : SCOPE_MIN_DEFAULT))
+		return 0; /* little -m output besides the rewritten packages': not worth a graph */
 	if (!s->scope_state && (rc = graph_load(s)) < 0)
 		return rc;
 	if (s->scope_state < 0)

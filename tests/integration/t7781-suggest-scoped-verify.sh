@@ -35,7 +35,7 @@ test_expect_success 'a dependent of the rewritten package is verified again, the
 	mkmod m &&
 	cd m &&
 	git init -q && git add . && git commit -qm m &&
-	GOESCAPE_GO=$TRASH/gowrap goescape suggest --format json -o ../s.json 2>../err &&
+	GOESCAPE_SUGGEST_SCOPE_MIN=1 GOESCAPE_GO=$TRASH/gowrap goescape suggest --format json -o ../s.json 2>../err &&
 	grep "^goescape: 1 suggestion verified (1 candidate, 0 left alone); heap escapes 4 -> 2; 8 go runs, 1 round$" ../err &&
 	test "$(json ../s.json "d[\"suggestions\"][0][\"after\"]")" = "strconv.Itoa(n)" &&
 	test "$(json ../s.json "d[\"summary\"][\"heap_after\"]")" = 2 &&
@@ -62,7 +62,7 @@ test_expect_success 'a leaf rewrite: the verification names its package only' '
 	printf "package r\n\nfunc Box(n int) *int {\n\treturn &n\n}\n" >leaf/r/r.go &&
 	cd leaf &&
 	git init -q && git add . && git commit -qm m &&
-	GOESCAPE_GO=$TRASH/gowrap goescape suggest --format json -o ../s.json 2>../err &&
+	GOESCAPE_SUGGEST_SCOPE_MIN=1 GOESCAPE_GO=$TRASH/gowrap goescape suggest --format json -o ../s.json 2>../err &&
 	grep "heap escapes 2 -> 1;" ../err &&
 	verify_builds >../v &&
 	test "$(wc -l <../v)" = 1 &&
@@ -77,12 +77,23 @@ test_expect_success '--tests: a package whose test file alone imports the rewrit
 	printf "package u\n\nimport (\n\t\"testing\"\n\n\t\"example.com/m/p\"\n)\n\nfunc TestU(t *testing.T) {\n\tif p.Name(U())+\"!\" == \"\" {\n\t\tt.Fatal()\n\t}\n}\n" >t/u/u_test.go &&
 	cd t &&
 	git init -q && git add . && git commit -qm m &&
-	GOESCAPE_GO=$TRASH/gowrap goescape suggest --tests --format json -o ../s.json 2>../err &&
+	GOESCAPE_SUGGEST_SCOPE_MIN=1 GOESCAPE_GO=$TRASH/gowrap goescape suggest --tests --format json -o ../s.json 2>../err &&
 	grep "heap escapes 5 -> 2;" ../err &&
 	verify_builds >../v &&
 	test "$(wc -l <../v)" = 1 &&
 	grep " -test .*example.com/m/p example.com/m/q example.com/m/u\$" ../v &&
 	! grep "example.com/m/r" ../v
+'
+
+test_expect_success 'by default a module this small is verified whole (go'"'"'s cache answers it faster)' '
+	mkwrap &&
+	cd m &&
+	git checkout -q . &&
+	GOESCAPE_GO=$TRASH/gowrap goescape suggest --format json -o ../s2.json 2>../err &&
+	grep "heap escapes 4 -> 2;" ../err &&
+	verify_builds >../v &&
+	grep " -overlay [^ ]* example.com/m/\.\.\.\$" ../v &&
+	! grep -- "-deps" "$TRASH/go.log"
 '
 
 test_done

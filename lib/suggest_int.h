@@ -13,6 +13,9 @@
  *   suggest_work.c    work files, the overlay, running go and gofmt, the
  *                     compiler's errors (through lib/parse)
  *   suggest_verify.c  the verification rounds and --test
+ *   suggest_scope.c   a round's build: only the packages it changes and
+ *                     their importers (go list -deps), the others' -m
+ *                     output the base build's as printed
  *   suggest_bench.c   --bench: a testing.B per rewritten function, before and after
  *   suggest_inline.c  where -m reports a candidate inside an inlined function
  *                     literal; a file's own package

@@ -419,8 +419,10 @@ int ge_suggest__base_build(sctx *s, int *status, const ge_capture_opts *o)
 	b.v.s = s;
 	b.v.out = o->on_output;
 	b.v.ud = o->ud;
-	if (o->verbose || o->on_json || (rc = ge_parser_new(&b.p)) < 0) {
-		/* The user sees the -m lines anyway, or no parser: as before, nothing kept. */
+	/* The user sees the -m lines anyway (verbose, or -gcflags of their own in
+	   GOFLAGS that may ask for -m), or no parser: as before, nothing kept. */
+	if (o->verbose || o->on_json || (o->goflags && strstr(o->goflags, "gcflags")) ||
+	    (rc = ge_parser_new(&b.p)) < 0) {
 		s->base_raw_ok = 0;
 		return ge_capture_packages(&s->base, status, o, s->o->pkgs, s->o->npkgs, NULL);
 	}

@@ -96,4 +96,12 @@ test_expect_success 'by default a module this small is verified whole (go'"'"'s 
 	! grep -- "-deps" "$TRASH/go.log"
 '
 
+test_expect_success 'GOFLAGS asking for -m: the base build shows its -m lines as before' '
+	cd m &&
+	git checkout -q . &&
+	GOFLAGS=-gcflags=-m GOESCAPE_SUGGEST_SCOPE_MIN=1 goescape suggest --format json -o ../s3.json 2>../err &&
+	grep "^r/r.go:3:10: moved to heap: n\$" ../err &&
+	grep "heap escapes 4 -> 2;" ../err
+'
+
 test_done

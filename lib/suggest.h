@@ -137,6 +137,12 @@ typedef struct ge_suggest_opts {
 	   after (go test -bench under an overlay; nothing written in the module). */
 	int bench;
 	unsigned max_rounds; /* 0: 24 */
+	/* A round builds only the packages it changes and what imports them
+	   when the base build printed -m output for at least this many blocks
+	   of other packages (below that go's cache answers the whole module
+	   faster than the import graph is listed); 0: 256.  The result is the
+	   same either way.  GOESCAPE_SUGGEST_SCOPE_MIN sets it. */
+	unsigned scope_min;
 	/* What each verification round does, one line for a person
 	   ("goescape: suggest: round 2: verifying 5 rewrites"); NULL: quiet. */
 	ge_output_cb on_progress;

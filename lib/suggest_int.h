@@ -13,6 +13,9 @@
  *   suggest_work.c    work files, the overlay, running go and gofmt, the
  *                     compiler's errors (through lib/parse)
  *   suggest_verify.c  the verification rounds and --test
+ *   suggest_scope.c   a round's build: only the packages it changes and
+ *                     their importers (go list -deps), the others' -m
+ *                     output the base build's as printed
  *   suggest_bench.c   --bench: a testing.B per rewritten function, before and after
  *   suggest_inline.c  where -m reports a candidate inside an inlined function
  *                     literal; a file's own package
@@ -216,6 +219,13 @@ typedef struct sctx {
 	/* The work tree's views the files are read through (lib/gopkg). */
 	sview *views;
 	size_t nviews;
+	/* Rounds building only the packages they change (suggest_scope.c):
+	   the base build's output as go printed it (base_raw_ok: kept whole),
+	   the import graph (scope_state 0 not listed yet, 1 listed, -1 none). */
+	ge_buf base_raw;
+	int base_raw_ok;
+	struct sgraph *graph;
+	int scope_state;
 } sctx;
 
 static inline int oom(void)
@@ -381,5 +391,13 @@ int ge_suggest__promote(sctx *s);
 int ge_suggest__run_tests(sctx *s, int *changed);
 int ge_suggest__platforms(sctx *s, int *changed);
 int ge_suggest__cand_region(const cand *c, uint32_t *l1, uint32_t *l2);
+
+/* lib/suggest_scope.c */
+typedef struct sgraph sgraph;
+typedef struct sbase sbase;
+int ge_suggest__base_build(sctx *s, int *status, const ge_capture_opts *o);
+int ge_suggest__verify_scoped(sctx *s, ge_report **rep, int *status, ge_capture_opts *co,
+                              int *done);
+void ge_suggest__scope_release(sctx *s);
 
 #endif

@@ -75,6 +75,7 @@ static void cleanup(sctx *s)
 	free(s->made);
 	ge_overlay_clear(&s->ov);
 	ge_suggest__asserts_release(s);
+	ge_suggest__scope_release(s);
 	for (i = 0; i < s->nfiles; i++)
 		ge_suggest__sfile_release(&s->files[i]);
 	free(s->files);
@@ -274,7 +275,9 @@ int ge_suggest_run(ge_suggest_result **out, const ge_suggest_opts *o)
 	/* The base: the user's packages as they are (with --tests, their tests too). */
 	base_opts = o->build;
 	base_opts.tests = o->tests;
-	rc = ge_capture_packages(&s.base, &status, &base_opts, o->pkgs, o->npkgs, NULL);
+	/* Its output is kept as printed for the rounds that build only some
+	   packages (suggest_scope.c). */
+	rc = ge_suggest__base_build(&s, &status, &base_opts);
 	s.res->go_runs++;
 	if (rc < 0)
 		goto done;

@@ -323,7 +323,7 @@ static int asserts_judge(sctx *s, const ge_report *rep, unit *u, size_t nu, int 
 int ge_suggest__verify_build(sctx *s, ge_report **rep, int *status)
 {
 	ge_capture_opts co = s->o->build;
-	int rc;
+	int rc, scoped = 0;
 	if ((rc = asserts_load(s)) < 0)
 		return rc;
 	if (s->asserts == 3) { /* this round's inlining lines, for the inline assertions */
@@ -340,6 +340,10 @@ int ge_suggest__verify_build(sctx *s, ge_report **rep, int *status)
 	co.ov_backing = s->ov.backing;
 	co.nov = s->ov.n;
 	co.tests = s->o->tests;
+	/* Only the packages the overlay changes and what imports them, when that is
+	   fewer than all (suggest_scope.c): the same report. */
+	if ((rc = ge_suggest__verify_scoped(s, rep, status, &co, &scoped)) < 0 || scoped)
+		return rc;
 	ge_buf_clear(&s->out);
 	rc = ge_capture_packages(rep, status, &co, s->o->pkgs, s->o->npkgs,
 	                         s->ov.n ? s->ovfile : NULL);

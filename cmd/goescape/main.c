@@ -777,6 +777,8 @@ static int cmd_suggest(const command *c, opts *o)
 	so.run_tests = suggest_args.test;
 	so.tests = suggest_args.tests;
 	so.bench = suggest_args.bench;
+	if (getenv("GOESCAPE_SUGGEST_SCOPE_MIN")) /* lib/suggest.h's scope_min; tests set 1 */
+		so.scope_min = (unsigned)strtoul(getenv("GOESCAPE_SUGGEST_SCOPE_MIN"), NULL, 10);
 	so.on_progress = h.on_progress;
 	so.platforms = G.s.config.suggest_platforms;
 	so.nplatforms = G.s.config.nsuggest_platforms;

@@ -219,6 +219,70 @@ static void json_plain_same_as_general(void **state)
 }
 
 /*
+ * The fast writer over whole reports, where what it remembers from one
+ * diagnostic to the next matters: runs sharing package, file and function
+ * (the fingerprint's hashed prefix, the plain checks by address), a
+ * subject that is the message's tail ("moved to heap: S") or the previous
+ * diagnostic's, strings long enough for a plain copy, and now and then a
+ * string to escape or an inlined_from.  The same report through the
+ * general writer (every explanation index naming none) gives the same bytes.
+ */
+static void json_plain_runs_same_as_general(void **state)
+{
+	uint64_t st = 11;
+	int round;
+	(void)state;
+	for (round = 0; round < 400; round++) {
+		ge_report *fast = NULL, *slow = NULL;
+		ge_buf a = GE_BUF_INIT, b = GE_BUF_INIT;
+		char pool[6][100], msg[60][140], subj[60][100];
+		size_t n = 1 + rnd(&st) % 60, i, k;
+		assert_int_equal(ge_report_new(&fast), 0);
+		assert_int_equal(ge_report_new(&slow), 0);
+		for (k = 0; k < 6; k++)
+			rnd_string(&st, pool[k], rnd(&st) % 8 ? rnd(&st) % 24 : 65 + rnd(&st) % 30,
+			           rnd(&st) % 10 == 0 ? 1 : 0);
+		for (i = 0; i < n; i++) {
+			ge_diag d = mk(pool[rnd(&st) % 2], 1 + rnd(&st) % 5000, rnd(&st) % 200,
+			               (ge_kind)(rnd(&st) % 3), "");
+			if (i && rnd(&st) % 3 == 0) {
+				strcpy(subj[i], subj[i - 1]); /* shared with the previous one */
+			} else {
+				size_t len = rnd(&st) % 6 ? rnd(&st) % 12 : 60 + rnd(&st) % 30;
+				rnd_string(&st, subj[i], len, rnd(&st) % 12 == 0 ? 2 : 0);
+			}
+			k = strlen(subj[i]);
+			if (rnd(&st) % 2) {
+				memcpy(msg[i], "moved to heap: ", 15);
+				memcpy(msg[i] + 15, subj[i], k + 1);
+			} else {
+				memcpy(msg[i], subj[i], k);
+				memcpy(msg[i] + k, " escapes to heap", 17);
+			}
+			d.subject = subj[i];
+			d.message = msg[i];
+			d.package = pool[2 + rnd(&st) % 2];
+			d.function = pool[4 + rnd(&st) % 2];
+			d.line_hash = (uint64_t)rnd(&st) << 32 | rnd(&st);
+			d.count = rnd(&st) % 3;
+			d.status = rnd(&st) % 4 ? GE_STATUS_NONE : (ge_status)(rnd(&st) % 4);
+			if (rnd(&st) % 5 == 0)
+				d.inlined_from = pool[rnd(&st) % 6];
+			assert_int_equal(ge_report_add(fast, &d), 0);
+			d.explain = 99;
+			assert_int_equal(ge_report_add(slow, &d), 0);
+		}
+		assert_int_equal(ge_report_to_json(&a, fast), 0);
+		assert_int_equal(ge_report_to_json(&b, slow), 0);
+		assert_string_equal(a.ptr, b.ptr);
+		ge_buf_release(&a);
+		ge_buf_release(&b);
+		ge_report_free(fast);
+		ge_report_free(slow);
+	}
+}
+
+/*
  * The summary counts distinct packages of heap diagnostics, however their
  * files interleave (a package's files sorted apart by another package's),
  * and not packages with leaks only.
@@ -666,6 +730,7 @@ int main(void)
 		cmocka_unit_test(sort_and_dedupe),
 		cmocka_unit_test(sort_radix_same_as_qsort),
 		cmocka_unit_test(json_plain_same_as_general),
+		cmocka_unit_test(json_plain_runs_same_as_general),
 		cmocka_unit_test(summary_packages),
 		cmocka_unit_test(fold_by_block),
 		cmocka_unit_test(json_count),

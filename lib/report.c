@@ -591,11 +591,23 @@ static size_t sort_dedupe(ge_diag *d, size_t n, int radix)
 	if (!radix || !sort_radix(d, n))
 		qsort(d, n, sizeof(*d), cmp_fold);
 	while (i < n) {
-		ge_diag keep = d[i];
+		ge_diag keep;
 		uint32_t total = 0;
 		size_t e = i + 1, p;
 		while (e < n && d[e].status == d[i].status && cmp_diag(&d[i], &d[e]) == 0)
 			e++;
+		if (e == i + 1) {
+			/* A run of one (the usual case): what the fold below makes of
+			 * it, its count made explicit, without copying it twice. */
+			if (o != i)
+				d[o] = d[i];
+			d[o].count = ge_diag_count(&d[o]);
+			d[o].group = 0;
+			o++;
+			i = e;
+			continue;
+		}
+		keep = d[i];
 		for (p = i; p < e;) {
 			uint32_t pkgmax = 0;
 			size_t q = p;

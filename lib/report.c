@@ -805,6 +805,22 @@ static size_t dec32(char out[10], uint32_t v)
 {
 	char t[10];
 	size_t n = 0, i;
+	/* Lines and columns are mostly short: those without the loop. */
+	if (v < 10) {
+		out[0] = (char)('0' + v);
+		return 1;
+	}
+	if (v < 100) {
+		out[0] = (char)('0' + v / 10);
+		out[1] = (char)('0' + v % 10);
+		return 2;
+	}
+	if (v < 1000) {
+		out[0] = (char)('0' + v / 100);
+		out[1] = (char)('0' + v / 10 % 10);
+		out[2] = (char)('0' + v % 10);
+		return 3;
+	}
 	do
 		t[n++] = (char)('0' + v % 10);
 	while ((v /= 10) != 0);
@@ -861,6 +877,28 @@ static int plain_ascii(const char *s, size_t *n)
 {
 	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
 	size_t len = strlen(s), i = 0;
+#if defined(__SSE2__) && defined(__x86_64__)
+	if (len >= 16) {
+		/* Sixteen bytes at a time, the last sixteen overlapping: as signed
+		 * bytes, those at or above 0x80 are below 0x20 too. */
+		const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f),
+		              qu = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\');
+		for (;; i += 16) {
+			__m128i x, bad;
+			if (i + 16 > len)
+				i = len - 16;
+			x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			bad = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, sp), _mm_cmpeq_epi8(x, del)),
+			                   _mm_or_si128(_mm_cmpeq_epi8(x, qu), _mm_cmpeq_epi8(x, bsl)));
+			if (_mm_movemask_epi8(bad))
+				return 0;
+			if (i + 16 == len)
+				break;
+		}
+		*n = len;
+		return 1;
+	}
+#endif
 	for (; i + 8 <= len; i += 8) {
 		uint64_t w, lo, hi, q, bs;
 		memcpy(&w, s + i, 8);

@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <pthread.h>
 #if defined(__SSE2__) && defined(__x86_64__)
 #include <emmintrin.h>
 #endif
@@ -1176,12 +1177,153 @@ int ge_report_to_json(ge_buf *out, const ge_report *r)
 	return ge_report_to_json_extra(out, r, NULL, NULL, NULL);
 }
 
+/*
+ * The diagnostics [from, to) of r, each after its separator (none before
+ * the report's first), as the report's JSON has them.
+ */
+static int put_diags(ge_buf *out, const ge_report *r, size_t from, size_t to,
+                     int (*diag_extra)(ge_buf *out, size_t index, void *ud), void *ud)
+{
+	fp_memo m = {NULL, NULL, 0, {NULL, NULL, NULL, NULL}, {0, 0, 0, 0}};
+	size_t i;
+	int rc = 0;
+	for (i = from; i < to && rc == 0; i++) {
+		int fast = put_diag_plain(out, &r->diags[i], &m, &",\n    "[!i], i ? 6 : 5);
+		if (fast < 0) {
+			rc |= fast;
+		} else if (!fast) {
+			rc |= ge_buf_put(out, &",\n    "[!i], i ? 6 : 5);
+			rc |= put_diag(out, r, &r->diags[i]);
+		}
+		if (diag_extra && rc == 0) {
+			out->len--; /* reopen the object put_diag closed */
+			rc |= diag_extra(out, i, ud);
+			rc |= ge_buf_putc(out, '}');
+		}
+	}
+	return rc ? GE_ENOMEM : 0;
+}
+
+/*
+ * The second core on a large report: the diagnostics are cut into chunks
+ * of GE_JSON_CHUNK; this thread renders the even chunks straight into the
+ * output, a worker the odd ones (job k is chunk 2k + 1) into the two
+ * buffers it alternates between (job k into buf[k % 2]), which this thread
+ * appends in order.  The bytes are put_diags' over the whole range (the
+ * fingerprint memo only saves work, and a chunk starts with none).  A
+ * buffer is the worker's until `ready` (under mu) has passed its job, this
+ * thread's until `taken` has: the worker starts job k only once `taken`
+ * is k - 1 or more, so no buffer is ever used by both.  No thread (too
+ * few diagnostics, a per-diagnostic extra, or pthread_create failing):
+ * put_diags alone, the same bytes.
+ */
+#define GE_JSON_CHUNK      ((size_t)8192)
+#define GE_JSON_THREAD_MIN (4 * GE_JSON_CHUNK)
+
+typedef struct json_worker {
+	pthread_t t;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	const ge_report *r;
+	size_t njobs;
+	ge_buf buf[2];
+	size_t ready, taken; /* jobs rendered; jobs appended by the main thread */
+	int rc;              /* the worker's error (then ready stops) */
+	int stop;            /* the main thread wants no more */
+} json_worker;
+
+static void *json_worker_run(void *arg)
+{
+	json_worker *w = arg;
+	size_t k;
+	for (k = 0; k < w->njobs; k++) {
+		size_t from = (2 * k + 1) * GE_JSON_CHUNK, to = from + GE_JSON_CHUNK;
+		ge_buf *b = &w->buf[k % 2];
+		int rc;
+		pthread_mutex_lock(&w->mu);
+		while (!w->stop && k >= w->taken + 2)
+			pthread_cond_wait(&w->cv, &w->mu);
+		rc = w->stop;
+		pthread_mutex_unlock(&w->mu);
+		if (rc)
+			break;
+		ge_buf_truncate(b, 0);
+		rc = put_diags(b, w->r, from, to < w->r->ndiags ? to : w->r->ndiags, NULL, NULL);
+		pthread_mutex_lock(&w->mu);
+		if (rc)
+			w->rc = rc;
+		else
+			w->ready = k + 1;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		if (rc)
+			break;
+	}
+	return NULL;
+}
+
+/* put_diags(out, r, 0, r->ndiags, NULL, NULL) with the worker's help. */
+static int put_diags_two(ge_buf *out, const ge_report *r)
+{
+	json_worker w;
+	size_t nchunks = (r->ndiags + GE_JSON_CHUNK - 1) / GE_JSON_CHUNK, c;
+	int rc = 0;
+	memset(&w, 0, sizeof(w));
+	w.r = r;
+	w.njobs = nchunks / 2;
+	ge_buf_init(&w.buf[0], 0);
+	ge_buf_init(&w.buf[1], 0);
+	if (pthread_mutex_init(&w.mu, NULL) != 0)
+		return put_diags(out, r, 0, r->ndiags, NULL, NULL);
+	if (pthread_cond_init(&w.cv, NULL) != 0) {
+		pthread_mutex_destroy(&w.mu);
+		return put_diags(out, r, 0, r->ndiags, NULL, NULL);
+	}
+	if (pthread_create(&w.t, NULL, json_worker_run, &w) != 0) {
+		pthread_cond_destroy(&w.cv);
+		pthread_mutex_destroy(&w.mu);
+		return put_diags(out, r, 0, r->ndiags, NULL, NULL);
+	}
+	for (c = 0; c < nchunks && rc == 0; c++) {
+		size_t from = c * GE_JSON_CHUNK, to = from + GE_JSON_CHUNK, k = c / 2;
+		if (c % 2 == 0) {
+			rc = put_diags(out, r, from, to < r->ndiags ? to : r->ndiags, NULL, NULL);
+			continue;
+		}
+		pthread_mutex_lock(&w.mu);
+		while (w.ready <= k && !w.rc)
+			pthread_cond_wait(&w.cv, &w.mu);
+		rc = w.ready > k ? 0 : w.rc;
+		pthread_mutex_unlock(&w.mu);
+		if (rc == 0)
+			rc = ge_buf_put(out, w.buf[k % 2].ptr, w.buf[k % 2].len);
+		pthread_mutex_lock(&w.mu);
+		w.taken = k + 1;
+		pthread_cond_broadcast(&w.cv);
+		pthread_mutex_unlock(&w.mu);
+	}
+	pthread_mutex_lock(&w.mu);
+	w.stop = 1;
+	pthread_cond_broadcast(&w.cv);
+	pthread_mutex_unlock(&w.mu);
+	pthread_join(w.t, NULL);
+	pthread_cond_destroy(&w.cv);
+	pthread_mutex_destroy(&w.mu);
+	ge_buf_release(&w.buf[0]);
+	ge_buf_release(&w.buf[1]);
+	return rc ? GE_ENOMEM : 0;
+}
+
+int ge_report__diags_json(ge_buf *out, const ge_report *r, int two)
+{
+	return two ? put_diags_two(out, r) : put_diags(out, r, 0, r->ndiags, NULL, NULL);
+}
+
 int ge_report_to_json_extra(ge_buf *out, const ge_report *r,
                             int (*diag_extra)(ge_buf *out, size_t index, void *ud),
                             const char *top_extra, void *ud)
 {
 	ge_summary s;
-	fp_memo m = {NULL, NULL, 0, {NULL, NULL, NULL, NULL}, {0, 0, 0, 0}};
 	size_t i;
 	int rc = 0;
 	ge_report_summary(r, &s);
@@ -1201,20 +1343,10 @@ int ge_report_to_json_extra(ge_buf *out, const ge_report *r,
 	                    "  \"diagnostics\": [",
 	                    r->dirty ? "true" : "false", r->counted ? "\n  \"counts\": true," : "",
 	                    s.heap, s.moved, s.escapes, s.leaks, s.new_, s.fixed);
-	for (i = 0; i < r->ndiags && rc == 0; i++) {
-		int fast = put_diag_plain(out, &r->diags[i], &m, &",\n    "[!i], i ? 6 : 5);
-		if (fast < 0) {
-			rc |= fast;
-		} else if (!fast) {
-			rc |= ge_buf_put(out, &",\n    "[!i], i ? 6 : 5);
-			rc |= put_diag(out, r, &r->diags[i]);
-		}
-		if (diag_extra && rc == 0) {
-			out->len--; /* reopen the object put_diag closed */
-			rc |= diag_extra(out, i, ud);
-			rc |= ge_buf_putc(out, '}');
-		}
-	}
+	if (rc == 0)
+		rc = !diag_extra && r->ndiags >= GE_JSON_THREAD_MIN
+		         ? put_diags_two(out, r)
+		         : put_diags(out, r, 0, r->ndiags, diag_extra, ud);
 	rc |= ge_buf_puts(out, r->ndiags ? "\n  ],\n  \"fixed\": [" : "],\n  \"fixed\": [");
 	for (i = 0; i < r->nfixed && rc == 0; i++) {
 		rc |= ge_buf_puts(out, i ? ",\n    " : "\n    ");

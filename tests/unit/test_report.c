@@ -293,6 +293,57 @@ static void json_plain_runs_same_as_general(void **state)
 }
 
 /*
+ * A large report's diagnostics rendered with a second thread (chunks
+ * alternating between the two, appended in order) are the bytes one thread
+ * renders: an odd and an even number of chunks, a short last chunk, runs
+ * of one file and function across chunk ends, diagnostics for the general
+ * writer (an explanation, a move, a string to escape) among plain ones.
+ * The whole JSON of the large report takes that way.
+ */
+static void json_two_threads_same_as_one(void **state)
+{
+	static const size_t sizes[] = {4 * 8192, 5 * 8192 + 123, 7 * 8192 - 1};
+	uint64_t st = 5;
+	size_t z;
+	(void)state;
+	for (z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++) {
+		ge_report *r = NULL;
+		ge_buf one = GE_BUF_INIT, two = GE_BUF_INIT, whole = GE_BUF_INIT;
+		char file[8][16], msg[64];
+		size_t i;
+		assert_int_equal(ge_report_new(&r), 0);
+		r->explain = calloc(1, sizeof(*r->explain));
+		assert_non_null(r->explain);
+		r->explain[0] = strdup("flow: x = &y");
+		assert_non_null(r->explain[0]);
+		r->nexplain = 1;
+		for (i = 0; i < 8; i++)
+			snprintf(file[i], sizeof(file[i]), "p%zu/%s.go", i, i == 7 ? "q\"" : "a");
+		for (i = 0; i < sizes[z]; i++) {
+			ge_diag d = mk(file[(i / 700) % 8], 1 + (uint32_t)(i % 900), 1 + rnd(&st) % 40,
+			               (ge_kind)(rnd(&st) % 3), "v");
+			snprintf(msg, sizeof(msg), "v%zu escapes to heap", i);
+			d.message = msg;
+			d.line_hash = (uint64_t)rnd(&st) << 32 | rnd(&st);
+			d.explain = rnd(&st) % 50 == 0;
+			if (rnd(&st) % 60 == 0)
+				d.status = GE_STATUS_MOVED;
+			assert_int_equal(ge_report_add(r, &d), 0);
+		}
+		assert_int_equal(ge_report__diags_json(&one, r, 0), 0);
+		assert_int_equal(ge_report__diags_json(&two, r, 1), 0);
+		assert_int_equal(one.len, two.len);
+		assert_memory_equal(one.ptr, two.ptr, one.len);
+		assert_int_equal(ge_report_to_json(&whole, r), 0);
+		assert_non_null(strstr(whole.ptr, one.ptr));
+		ge_buf_release(&one);
+		ge_buf_release(&two);
+		ge_buf_release(&whole);
+		ge_report_free(r);
+	}
+}
+
+/*
  * The summary counts distinct packages of heap diagnostics, however their
  * files interleave (a package's files sorted apart by another package's),
  * and not packages with leaks only.
@@ -741,6 +792,7 @@ int main(void)
 		cmocka_unit_test(sort_radix_same_as_qsort),
 		cmocka_unit_test(json_plain_same_as_general),
 		cmocka_unit_test(json_plain_runs_same_as_general),
+		cmocka_unit_test(json_two_threads_same_as_one),
 		cmocka_unit_test(summary_packages),
 		cmocka_unit_test(fold_by_block),
 		cmocka_unit_test(json_count),

@@ -109,7 +109,8 @@ int ge_parse_bce(const char *text, size_t len);
  * ge_parse_classify uses) give line[0..len) exactly the answer of the
  * PCRE2 pattern that defines it ("^(.+?):(\d{1,10})(?::(\d{1,10}))?: ",
  * possessively)?  1 when both say no position or both give the same
- * offsets of path, line, column and message, else 0.
+ * offsets of path, line, column and message (and the reader the values of
+ * those digits, 0 for no column), else 0.
  */
 int ge_parse__pos_same(const ge_parser *p, const char *line, size_t len);
 

@@ -1296,7 +1296,7 @@ static int put_diags_two(ge_buf *out, const ge_report *r)
 		rc = w.ready > k ? 0 : w.rc;
 		pthread_mutex_unlock(&w.mu);
 		if (rc == 0)
-			rc = ge_buf_put(out, w.buf[k % 2].ptr, w.buf[k % 2].len);
+			rc = ge_buf_put_sunk(out, w.buf[k % 2].ptr, w.buf[k % 2].len);
 		pthread_mutex_lock(&w.mu);
 		w.taken = k + 1;
 		pthread_cond_broadcast(&w.cv);

@@ -562,7 +562,8 @@ ge_line_type ge_parse_classify(const ge_parser *p, ge_parse_line *out, const cha
  * output it does not change the throughput), lines kept in p->part are
  * terminated where they lie.
  */
-static int emit(ge_parser *p, const char *line, size_t len, size_t total, ge_parse_cb cb, void *ud)
+static int emit(ge_parser *p, const char *line, size_t len, size_t total, const ge_parse_line *pre,
+                ge_parse_cb cb, void *ud)
 {
 	ge_parse_line l;
 	int truncated;
@@ -592,11 +593,28 @@ static int emit(ge_parser *p, const char *line, size_t len, size_t total, ge_par
 		l.line = l.text = own;
 		l.line_len = l.text_len = len;
 		l.truncated = 1;
-	} else if (ge_parse_classify(p, &l, own, len) == GE_LINE_HEADER) {
-		ge_buf_truncate(&p->pkg, 0);
-		if (ge_buf_put(&p->pkg, l.pkg, l.pkg_len) < 0)
-			return GE_ENOMEM; /* cannot happen: sized in ge_parser_new() */
-		p->have_pkg = 1;
+	} else {
+		if (pre && line != own) {
+			/* Classified ahead from these bytes where they lie: the
+			 * same answer, its pointers moved to the copy. */
+			l = *pre;
+#define GE_REBASE(f) ((f) = (f) ? own + ((f)-line) : NULL)
+			GE_REBASE(l.line);
+			GE_REBASE(l.text);
+			GE_REBASE(l.path);
+			GE_REBASE(l.subject);
+			GE_REBASE(l.func);
+			GE_REBASE(l.pkg);
+#undef GE_REBASE
+		} else {
+			ge_parse_classify(p, &l, own, len);
+		}
+		if (l.type == GE_LINE_HEADER) {
+			ge_buf_truncate(&p->pkg, 0);
+			if (ge_buf_put(&p->pkg, l.pkg, l.pkg_len) < 0)
+				return GE_ENOMEM; /* cannot happen: sized in ge_parser_new() */
+			p->have_pkg = 1;
+		}
 	}
 	if (p->have_pkg) {
 		l.pkg = p->pkg.ptr;
@@ -636,10 +654,10 @@ int ge_parser_feed(ge_parser *p, const char *buf, size_t len, ge_parse_cb cb, vo
 			break;
 		}
 		if (p->part_total == 0) {
-			rc = emit(p, s, (size_t)(nl - s), (size_t)(nl - s), cb, ud);
+			rc = emit(p, s, (size_t)(nl - s), (size_t)(nl - s), NULL, cb, ud);
 		} else {
 			keep_part(p, s, (size_t)(nl - s));
-			rc = emit(p, p->part.ptr, p->part.len, p->part_total, cb, ud);
+			rc = emit(p, p->part.ptr, p->part.len, p->part_total, NULL, cb, ud);
 			ge_buf_truncate(&p->part, 0);
 			p->part_total = 0;
 		}
@@ -655,7 +673,33 @@ int ge_parser_feed_line(ge_parser *p, const char *line, size_t len, ge_parse_cb 
 	assert(p && cb && line && line[len] == '\n');
 	/* ge_parser_feed would find the newline at len and emit just this. */
 	if (p->part_total == 0)
-		return emit(p, line, len, len, cb, ud);
+		return emit(p, line, len, len, NULL, cb, ud);
+	return ge_parser_feed(p, line, len + 1, cb, ud);
+}
+
+int ge_parse_ahead_line(const ge_parser *p, ge_parse_ahead *out, const char *line, size_t len)
+{
+	size_t n = len;
+	assert(p && out && line);
+	/* emit's own preparation: one '\r' off, too long is not classified. */
+	if (n && line[n - 1] == '\r')
+		n--;
+	if (len > GE_PARSE_MAX_LINE + 1 || n > GE_PARSE_MAX_LINE)
+		return 0;
+	out->start = line;
+	out->raw_len = len;
+	ge_parse_classify(p, &out->l, line, n);
+	return 1;
+}
+
+int ge_parser_feed_line_ahead(ge_parser *p, const char *line, size_t len, const ge_parse_ahead *pre,
+                              ge_parse_cb cb, void *ud)
+{
+	assert(p && cb && line && line[len] == '\n');
+	if (p->part_total == 0)
+		return emit(p, line, len, len,
+		            pre && pre->start == line && pre->raw_len == len ? &pre->l : NULL, cb,
+		            ud);
 	return ge_parser_feed(p, line, len + 1, cb, ud);
 }
 
@@ -664,7 +708,7 @@ int ge_parser_finish(ge_parser *p, ge_parse_cb cb, void *ud)
 	int rc = 0;
 	assert(p && cb);
 	if (p->part_total) {
-		rc = emit(p, p->part.ptr, p->part.len, p->part_total, cb, ud);
+		rc = emit(p, p->part.ptr, p->part.len, p->part_total, NULL, cb, ud);
 		ge_buf_truncate(&p->part, 0);
 		p->part_total = 0;
 	}

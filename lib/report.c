@@ -889,8 +889,9 @@ static int plain_ascii(const char *s, size_t *n)
 			if (i + 16 > len)
 				i = len - 16;
 			x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-			bad = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, sp), _mm_cmpeq_epi8(x, del)),
-			                   _mm_or_si128(_mm_cmpeq_epi8(x, qu), _mm_cmpeq_epi8(x, bsl)));
+			bad = _mm_or_si128(
+			    _mm_or_si128(_mm_cmplt_epi8(x, sp), _mm_cmpeq_epi8(x, del)),
+			    _mm_or_si128(_mm_cmpeq_epi8(x, qu), _mm_cmpeq_epi8(x, bsl)));
 			if (_mm_movemask_epi8(bad))
 				return 0;
 			if (i + 16 == len)

@@ -113,9 +113,10 @@ static void sort_radix_same_as_qsort(void **state)
 					if (strcmp(a->diags[i].file, files[f]) == 0)
 						a->diags[i].file = copies[f];
 			}
+		/* Some counts "not set" (0), as a report read back may have them. */
 		for (i = 0; i < n; i++)
 			if (rnd(&st) % 5 == 0)
-				a->diags[i].count = 0; /* "not set", as a report read back may have it */
+				a->diags[i].count = 0;
 		b->diags = malloc(n * sizeof(*b->diags));
 		assert_non_null(b->diags);
 		memcpy(b->diags, a->diags, n * sizeof(*b->diags));
@@ -320,8 +321,8 @@ static void json_two_threads_same_as_one(void **state)
 		for (i = 0; i < 8; i++)
 			snprintf(file[i], sizeof(file[i]), "p%zu/%s.go", i, i == 7 ? "q\"" : "a");
 		for (i = 0; i < sizes[z]; i++) {
-			ge_diag d = mk(file[(i / 700) % 8], 1 + (uint32_t)(i % 900), 1 + rnd(&st) % 40,
-			               (ge_kind)(rnd(&st) % 3), "v");
+			ge_diag d = mk(file[(i / 700) % 8], 1 + (uint32_t)(i % 900),
+			               1 + rnd(&st) % 40, (ge_kind)(rnd(&st) % 3), "v");
 			snprintf(msg, sizeof(msg), "v%zu escapes to heap", i);
 			d.message = msg;
 			d.line_hash = (uint64_t)rnd(&st) << 32 | rnd(&st);

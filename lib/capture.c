@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -110,6 +111,10 @@ typedef struct cap_state {
 	 */
 	int skip_ok, skip, skip_mid, skip_seen;
 	ge_buf skip_pkg;
+	/* --input from a file: the lines of the buffer being fed that the
+	 * reader thread classified (in order; ahead_at the next to look at). */
+	const ge_parse_ahead *ahead;
+	size_t nahead, ahead_at;
 } cap_state;
 
 #define GE_CAPTURE_MAX_LINE (16 * 1024 * 1024)
@@ -486,7 +491,13 @@ static int feed(const char *buf, size_t len, void *ud)
 			/* A whole line of ordinary length: what feed_plain would do
 			 * (nothing to keep beyond the parser's limit), without its
 			 * and the parser's search for the newline found here. */
-			int rc = ge_parser_feed_line(s->parser, buf, n, on_line, s);
+			const ge_parse_ahead *pre = NULL;
+			int rc;
+			while (s->ahead_at < s->nahead && s->ahead[s->ahead_at].start < buf)
+				s->ahead_at++;
+			if (s->ahead_at < s->nahead && s->ahead[s->ahead_at].start == buf)
+				pre = &s->ahead[s->ahead_at++];
+			rc = ge_parser_feed_line_ahead(s->parser, buf, n, pre, on_line, s);
 			if (rc != 0 && s->rc == 0)
 				s->rc = rc < 0 ? rc : GE_ERROR;
 			if (s->rc)
@@ -1125,6 +1136,158 @@ int ge_capture_input_pkgs(ge_report **out, int fd, const char *name, const ge_mo
 	return ge_capture_input_sites(out, fd, name, mods, cwd, pkgs, npkgs, vendored, NULL);
 }
 
+/*
+ * The second core on --input from a file: a reader thread reads the file
+ * into a ring of AHEAD_SLOTS buffers and classifies their whole lines
+ * with a parser of its own (ge_parse_ahead_line) while this thread feeds
+ * the buffer before, taking each line's classification instead of making
+ * it (ge_parser_feed_line_ahead; the same line records).  Slot k % SLOTS
+ * is the reader's until `filled` (under mu) has passed k, this thread's
+ * until `used` has: the reader fills slot k only once `used` is
+ * k - SLOTS + 1 or more.  Only for a regular file, whose reads end: a
+ * stop never waits on a pipe's writer.  No thread (a pipe, no memory, no
+ * parser, pthread_create failing): read() here, as before.
+ */
+#define AHEAD_SLOTS 4
+#define AHEAD_BYTES 65536
+#define AHEAD_LINES 4096 /* lines classified a slot at most; the rest this thread does */
+
+typedef struct ahead_slot {
+	char buf[AHEAD_BYTES];
+	ssize_t n; /* bytes read; 0 at the end of the file; -1 a read error (err) */
+	int err;
+	size_t nrec;
+	ge_parse_ahead rec[AHEAD_LINES];
+} ahead_slot;
+
+typedef struct ahead_reader {
+	pthread_t t;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int fd, running;
+	ge_parser *parser;
+	ahead_slot *slots;
+	size_t filled, used;
+	int stop;
+} ahead_reader;
+
+static void *ahead_run(void *arg)
+{
+	ahead_reader *a = arg;
+	size_t k;
+	int bol = 1; /* the file so far ends at a line's end */
+	for (k = 0;; k++) {
+		ahead_slot *sl = &a->slots[k % AHEAD_SLOTS];
+		const char *p, *end;
+		int stop;
+		pthread_mutex_lock(&a->mu);
+		while (!a->stop && k >= a->used + AHEAD_SLOTS)
+			pthread_cond_wait(&a->cv, &a->mu);
+		stop = a->stop;
+		pthread_mutex_unlock(&a->mu);
+		if (stop)
+			break;
+		do
+			sl->n = read(a->fd, sl->buf, sizeof(sl->buf));
+		while (sl->n < 0 && errno == EINTR);
+		sl->err = sl->n < 0 ? errno : 0;
+		sl->nrec = 0;
+		if (sl->n > 0) {
+			p = sl->buf;
+			end = p + sl->n;
+			if (!bol) {
+				p = memchr(p, '\n', (size_t)sl->n);
+				p = p ? p + 1 : end;
+			}
+			while (p < end && sl->nrec < AHEAD_LINES) {
+				const char *nl = memchr(p, '\n', (size_t)(end - p));
+				if (!nl)
+					break;
+				if (ge_parse_ahead_line(a->parser, &sl->rec[sl->nrec], p,
+				                        (size_t)(nl - p)))
+					sl->nrec++;
+				p = nl + 1;
+			}
+			bol = sl->buf[sl->n - 1] == '\n';
+		}
+		pthread_mutex_lock(&a->mu);
+		a->filled = k + 1;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+		if (sl->n <= 0)
+			break;
+	}
+	return NULL;
+}
+
+/* Start the reader on fd if it is a regular file; best effort (a->running). */
+static void ahead_start(ahead_reader *a, int fd)
+{
+	struct stat st;
+	memset(a, 0, sizeof(*a));
+	a->fd = fd;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return;
+	if (!(a->slots = malloc(AHEAD_SLOTS * sizeof(*a->slots))))
+		return;
+	if (ge_parser_new(&a->parser) < 0)
+		goto fail;
+	if (pthread_mutex_init(&a->mu, NULL) != 0)
+		goto fail;
+	if (pthread_cond_init(&a->cv, NULL) != 0) {
+		pthread_mutex_destroy(&a->mu);
+		goto fail;
+	}
+	if (pthread_create(&a->t, NULL, ahead_run, a) != 0) {
+		pthread_cond_destroy(&a->cv);
+		pthread_mutex_destroy(&a->mu);
+		goto fail;
+	}
+	a->running = 1;
+	return;
+fail:
+	ge_error_clear();
+	ge_parser_free(a->parser);
+	a->parser = NULL;
+	free(a->slots);
+	a->slots = NULL;
+}
+
+/* Slot k once the reader has filled it. */
+static ahead_slot *ahead_wait(ahead_reader *a, size_t k)
+{
+	pthread_mutex_lock(&a->mu);
+	while (a->filled <= k)
+		pthread_cond_wait(&a->cv, &a->mu);
+	pthread_mutex_unlock(&a->mu);
+	return &a->slots[k % AHEAD_SLOTS];
+}
+
+/* Slot k back to the reader. */
+static void ahead_done(ahead_reader *a, size_t k)
+{
+	pthread_mutex_lock(&a->mu);
+	a->used = k + 1;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+}
+
+static void ahead_stop(ahead_reader *a)
+{
+	if (!a->running)
+		return;
+	pthread_mutex_lock(&a->mu);
+	a->stop = 1;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->t, NULL);
+	pthread_cond_destroy(&a->cv);
+	pthread_mutex_destroy(&a->mu);
+	ge_parser_free(a->parser);
+	free(a->slots);
+	memset(a, 0, sizeof(*a));
+}
+
 int ge_capture_input_sites(ge_report **out, int fd, const char *name, const ge_modset *mods,
                            const char *cwd, char *const *pkgs, size_t npkgs, int vendored,
                            struct ge_cost_sites *sites)
@@ -1132,12 +1295,14 @@ int ge_capture_input_sites(ge_report **out, int fd, const char *name, const ge_m
 	cap_state s;
 	char buf[65536];
 	char **scope = NULL;
-	size_t total = 0, nscope = 0;
+	size_t total = 0, nscope = 0, k;
+	ahead_reader ahead;
 	char last = 0;
 	ge_gopkg_listing *lst = NULL;
 	int rc;
 	*out = NULL;
 	memset(&s, 0, sizeof(s));
+	memset(&ahead, 0, sizeof(ahead));
 	/* The file-name walk's listings serve the package views: no directory
 	 * is listed twice (its names as they were when the walk began). */
 	if ((rc = ge_gocmd_scope(&scope, &nscope, pkgs, npkgs, mods, cwd)) < 0 ||
@@ -1150,7 +1315,32 @@ int ge_capture_input_sites(ge_report **out, int fd, const char *name, const ge_m
 	if (sites) /* the positioned lines besides diagnostics, placed by the same attrib */
 		ge_attrib_set_sites(s.attrib, ge_cost_sites_take, sites);
 	s.skip_ok = 1; /* nothing is shown: ignored groups need not be parsed */
-	for (;;) {
+	ahead_start(&ahead, fd);
+	for (k = 0; ahead.running; k++) {
+		ahead_slot *sl = ahead_wait(&ahead, k);
+		int failed;
+		if (sl->n < 0) {
+			errno = sl->err;
+			rc = ge_error_errno(GE_ERROR, "cannot read '%s'", name);
+			goto done;
+		}
+		if (sl->n == 0)
+			break;
+		total += (size_t)sl->n;
+		last = sl->buf[sl->n - 1];
+		s.ahead = sl->rec;
+		s.nahead = sl->nrec;
+		s.ahead_at = 0;
+		failed = feed(sl->buf, (size_t)sl->n, &s);
+		s.ahead = NULL;
+		s.nahead = 0;
+		ahead_done(&ahead, k);
+		if (failed) {
+			rc = s.rc;
+			goto done;
+		}
+	}
+	while (!ahead.running) {
 		ssize_t n = read(fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -1239,6 +1429,7 @@ int ge_capture_input_sites(ge_report **out, int fd, const char *name, const ge_m
 		}
 	}
 done:
+	ahead_stop(&ahead);
 	state_release(&s);
 	ge_gopkg_listing_free(lst);
 	ge_strv_free(scope, nscope);

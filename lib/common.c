@@ -68,12 +68,11 @@ void ge_buf_init(ge_buf *b, size_t max)
  * Write b's first n bytes to its sink and drop them (see common.h): after a
  * failed write the bytes are dropped all the same and sink->err kept.
  */
-static void sink_write(ge_buf *b, size_t n)
+static void sink_send(ge_buf_sink *k, const char *p, size_t n)
 {
-	ge_buf_sink *k = b->sink;
 	size_t off = 0;
 	while (off < n && !k->err) {
-		ssize_t w = write(k->fd, b->ptr + off, n - off);
+		ssize_t w = write(k->fd, p + off, n - off);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
@@ -82,9 +81,25 @@ static void sink_write(ge_buf *b, size_t n)
 			off += (size_t)w;
 	}
 	k->flushed += n;
+}
+
+static void sink_write(ge_buf *b, size_t n)
+{
+	sink_send(b->sink, b->ptr, n);
 	memmove(b->ptr, b->ptr + n, b->len - n);
 	b->len -= n;
 	b->ptr[b->len] = '\0';
+}
+
+int ge_buf_put_sunk(ge_buf *b, const char *data, size_t len)
+{
+	if (!b->sink || b->max || len < GE_BUF_FLUSH_BYTES)
+		return ge_buf_put(b, data, len);
+	/* What b holds, then all of data but what b must keep, in order. */
+	if (b->len)
+		sink_write(b, b->len);
+	sink_send(b->sink, data, len - GE_BUF_KEEP_BYTES);
+	return ge_buf_put(b, data + len - GE_BUF_KEEP_BYTES, GE_BUF_KEEP_BYTES);
 }
 
 int ge_buf_flush(ge_buf *b, const char *name)

@@ -96,6 +96,13 @@ typedef struct ge_buf_sink {
 	unsigned long long flushed;
 } ge_buf_sink;
 
+/*
+ * ge_buf_put, for a large piece (GE_BUF_FLUSH_BYTES or more) with a sink:
+ * what b holds and all of data but its last GE_BUF_KEEP_BYTES are written
+ * to the sink at once, without a copy into b; those last bytes stay in b,
+ * as after ge_buf_put and the flush it would cause.
+ */
+int ge_buf_put_sunk(ge_buf *b, const char *data, size_t len);
 /* Write all of b to its sink (none: nothing to do).  0, or GE_ERROR naming name. */
 int ge_buf_flush(ge_buf *b, const char *name);
 

@@ -247,19 +247,6 @@ static void set_subject(ge_parse_line *out, const char *s, size_t n)
 	out->subject_len = n;
 }
 
-/* Parse up to 10 digits that the position pattern matched; 0 when out of range. */
-static int read_u32(uint32_t *out, const char *s, size_t n)
-{
-	uint64_t v = 0;
-	size_t i;
-	for (i = 0; i < n; i++)
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	if (v > UINT32_MAX)
-		return 0;
-	*out = (uint32_t)v;
-	return 1;
-}
-
 /*
  * The level-1 forms and the -m=2 headings: a message that starts at the
  * position (no indent).  m is the message, n its length.
@@ -403,12 +390,17 @@ static void clear_fields(ge_parse_line *out)
 	out->leak_form = GE_LEAK_PARAM;
 }
 
-/* The length of the run of ASCII digits at s[0..n), at most 11 looked at. */
-static size_t digit_run(const char *s, size_t n)
+/*
+ * The length of the run of ASCII digits at s[0..n), at most 11 looked at,
+ * and in *v their value (11 digits fit in 64 bits).
+ */
+static size_t digit_run(const char *s, size_t n, uint64_t *v)
 {
 	size_t k = 0;
+	uint64_t x = 0;
 	while (k < n && k < 11 && s[k] >= '0' && s[k] <= '9')
-		k++;
+		x = x * 10 + (uint64_t)(s[k++] - '0');
+	*v = x;
 	return k;
 }
 
@@ -419,7 +411,7 @@ static size_t digit_run(const char *s, size_t n)
  * digits is no position).  1 and the offsets as PCRE2 would give them in
  * ov[0..7] (ov[6] PCRE2_UNSET without a column), else 0.
  */
-static int pos_match(const char *line, size_t len, PCRE2_SIZE ov[8])
+static int pos_match(const char *line, size_t len, PCRE2_SIZE ov[8], uint64_t val[2])
 {
 	size_t i;
 	if (len == 0 || line[0] == ':')
@@ -431,13 +423,13 @@ static int pos_match(const char *line, size_t len, PCRE2_SIZE ov[8])
 			return 0;
 		i = (size_t)(c - line);
 		l0 = i + 1;
-		ln = digit_run(line + l0, len - l0);
+		ln = digit_run(line + l0, len - l0, &val[0]);
 		if (ln == 0 || ln > 10)
 			continue;
 		e = l0 + ln;
 		if (e + 1 < len && line[e] == ':' && line[e + 1] >= '0' && line[e + 1] <= '9') {
 			c0 = e + 1;
-			cn = digit_run(line + c0, len - c0);
+			cn = digit_run(line + c0, len - c0, &val[1]);
 			if (cn <= 10 && c0 + cn + 1 < len && line[c0 + cn] == ':' &&
 			    line[c0 + cn + 1] == ' ') {
 				ov[0] = 0;
@@ -460,6 +452,7 @@ static int pos_match(const char *line, size_t len, PCRE2_SIZE ov[8])
 			ov[4] = l0;
 			ov[5] = e;
 			ov[6] = ov[7] = PCRE2_UNSET;
+			val[1] = 0;
 			return 1;
 		}
 	}
@@ -469,8 +462,9 @@ static int pos_match(const char *line, size_t len, PCRE2_SIZE ov[8])
 int ge_parse__pos_same(const ge_parser *p, const char *line, size_t len)
 {
 	PCRE2_SIZE ov[8];
+	uint64_t val[2];
 	const PCRE2_SIZE *want = re_match(p, &p->pos, line, len);
-	int got = pos_match(line, len, ov), i, n;
+	int got = pos_match(line, len, ov, val), i, n;
 	if (!want || !got)
 		return !want && !got;
 	/* The column group unset in both, or set at the same place. */
@@ -480,6 +474,16 @@ int ge_parse__pos_same(const ge_parser *p, const char *line, size_t len)
 	for (i = 0; i < n; i++)
 		if (want[i] != ov[i])
 			return 0;
+	/* And the values read with the digits are those of the pattern's groups. */
+	for (i = 0; i < 2; i++) {
+		uint64_t v = 0;
+		size_t k;
+		if (want[4 + 2 * i] != PCRE2_UNSET)
+			for (k = want[4 + 2 * i]; k < want[5 + 2 * i]; k++)
+				v = v * 10 + (uint64_t)(line[k] - '0');
+		if (v != val[i])
+			return 0;
+	}
 	return 1;
 }
 
@@ -490,6 +494,7 @@ int ge_parse__pos_same(const ge_parser *p, const char *line, size_t len)
 ge_line_type ge_parse_classify(const ge_parser *p, ge_parse_line *out, const char *line, size_t len)
 {
 	PCRE2_SIZE ov[8];
+	uint64_t val[2];
 	const char *m;
 	size_t n;
 
@@ -509,11 +514,12 @@ ge_line_type ge_parse_classify(const ge_parser *p, ge_parse_line *out, const cha
 		out->pkg_len = len - 2;
 		return out->type = GE_LINE_HEADER;
 	}
-	if (len >= 4 && pos_match(line, len, ov)) {
-		if (!read_u32(&out->lineno, line + ov[4], ov[5] - ov[4]))
+	if (len >= 4 && pos_match(line, len, ov, val)) {
+		/* The digits' values, read as they were matched: out of range, no position. */
+		if (val[0] > UINT32_MAX || val[1] > UINT32_MAX)
 			return GE_LINE_OTHER;
-		if (ov[6] != PCRE2_UNSET && !read_u32(&out->col, line + ov[6], ov[7] - ov[6]))
-			return GE_LINE_OTHER;
+		out->lineno = (uint32_t)val[0];
+		out->col = (uint32_t)val[1];
 		out->path = line + ov[2];
 		out->path_len = ov[3] - ov[2];
 		m = line + ov[1];
@@ -556,7 +562,8 @@ ge_line_type ge_parse_classify(const ge_parser *p, ge_parse_line *out, const cha
  * output it does not change the throughput), lines kept in p->part are
  * terminated where they lie.
  */
-static int emit(ge_parser *p, const char *line, size_t len, size_t total, ge_parse_cb cb, void *ud)
+static int emit(ge_parser *p, const char *line, size_t len, size_t total, const ge_parse_line *pre,
+                ge_parse_cb cb, void *ud)
 {
 	ge_parse_line l;
 	int truncated;
@@ -586,11 +593,28 @@ static int emit(ge_parser *p, const char *line, size_t len, size_t total, ge_par
 		l.line = l.text = own;
 		l.line_len = l.text_len = len;
 		l.truncated = 1;
-	} else if (ge_parse_classify(p, &l, own, len) == GE_LINE_HEADER) {
-		ge_buf_truncate(&p->pkg, 0);
-		if (ge_buf_put(&p->pkg, l.pkg, l.pkg_len) < 0)
-			return GE_ENOMEM; /* cannot happen: sized in ge_parser_new() */
-		p->have_pkg = 1;
+	} else {
+		if (pre && line != own) {
+			/* Classified ahead from these bytes where they lie: the
+			 * same answer, its pointers moved to the copy. */
+			l = *pre;
+#define GE_REBASE(f) ((f) = (f) ? own + ((f)-line) : NULL)
+			GE_REBASE(l.line);
+			GE_REBASE(l.text);
+			GE_REBASE(l.path);
+			GE_REBASE(l.subject);
+			GE_REBASE(l.func);
+			GE_REBASE(l.pkg);
+#undef GE_REBASE
+		} else {
+			ge_parse_classify(p, &l, own, len);
+		}
+		if (l.type == GE_LINE_HEADER) {
+			ge_buf_truncate(&p->pkg, 0);
+			if (ge_buf_put(&p->pkg, l.pkg, l.pkg_len) < 0)
+				return GE_ENOMEM; /* cannot happen: sized in ge_parser_new() */
+			p->have_pkg = 1;
+		}
 	}
 	if (p->have_pkg) {
 		l.pkg = p->pkg.ptr;
@@ -630,10 +654,10 @@ int ge_parser_feed(ge_parser *p, const char *buf, size_t len, ge_parse_cb cb, vo
 			break;
 		}
 		if (p->part_total == 0) {
-			rc = emit(p, s, (size_t)(nl - s), (size_t)(nl - s), cb, ud);
+			rc = emit(p, s, (size_t)(nl - s), (size_t)(nl - s), NULL, cb, ud);
 		} else {
 			keep_part(p, s, (size_t)(nl - s));
-			rc = emit(p, p->part.ptr, p->part.len, p->part_total, cb, ud);
+			rc = emit(p, p->part.ptr, p->part.len, p->part_total, NULL, cb, ud);
 			ge_buf_truncate(&p->part, 0);
 			p->part_total = 0;
 		}
@@ -649,7 +673,33 @@ int ge_parser_feed_line(ge_parser *p, const char *line, size_t len, ge_parse_cb 
 	assert(p && cb && line && line[len] == '\n');
 	/* ge_parser_feed would find the newline at len and emit just this. */
 	if (p->part_total == 0)
-		return emit(p, line, len, len, cb, ud);
+		return emit(p, line, len, len, NULL, cb, ud);
+	return ge_parser_feed(p, line, len + 1, cb, ud);
+}
+
+int ge_parse_ahead_line(const ge_parser *p, ge_parse_ahead *out, const char *line, size_t len)
+{
+	size_t n = len;
+	assert(p && out && line);
+	/* emit's own preparation: one '\r' off, too long is not classified. */
+	if (n && line[n - 1] == '\r')
+		n--;
+	if (len > GE_PARSE_MAX_LINE + 1 || n > GE_PARSE_MAX_LINE)
+		return 0;
+	out->start = line;
+	out->raw_len = len;
+	ge_parse_classify(p, &out->l, line, n);
+	return 1;
+}
+
+int ge_parser_feed_line_ahead(ge_parser *p, const char *line, size_t len, const ge_parse_ahead *pre,
+                              ge_parse_cb cb, void *ud)
+{
+	assert(p && cb && line && line[len] == '\n');
+	if (p->part_total == 0)
+		return emit(p, line, len, len,
+		            pre && pre->start == line && pre->raw_len == len ? &pre->l : NULL, cb,
+		            ud);
 	return ge_parser_feed(p, line, len + 1, cb, ud);
 }
 
@@ -658,7 +708,7 @@ int ge_parser_finish(ge_parser *p, ge_parse_cb cb, void *ud)
 	int rc = 0;
 	assert(p && cb);
 	if (p->part_total) {
-		rc = emit(p, p->part.ptr, p->part.len, p->part_total, cb, ud);
+		rc = emit(p, p->part.ptr, p->part.len, p->part_total, NULL, cb, ud);
 		ge_buf_truncate(&p->part, 0);
 		p->part_total = 0;
 	}

@@ -86,6 +86,31 @@ int ge_parser_feed(ge_parser *p, const char *buf, size_t len, ge_parse_cb cb, vo
  * newline again when no earlier line is pending.
  */
 int ge_parser_feed_line(ge_parser *p, const char *line, size_t len, ge_parse_cb cb, void *ud);
+/*
+ * A line classified ahead, on another thread with a parser of its own
+ * (ge_parse_classify is not safe on one parser from two threads): start
+ * and raw_len say which line it is (as it was fed, before its newline),
+ * l what emitting it would classify it as, its pointers into start.
+ */
+typedef struct ge_parse_ahead {
+	const char *start;
+	size_t raw_len;
+	ge_parse_line l;
+} ge_parse_ahead;
+/*
+ * Classify line[0..len) (no newline) as feeding it would (one '\r' off):
+ * 1, or 0 for a line feeding would not classify (too long).  No header
+ * state: l.pkg is set only for a header, as ge_parse_classify sets it.
+ */
+int ge_parse_ahead_line(const ge_parser *p, ge_parse_ahead *out, const char *line, size_t len);
+/*
+ * ge_parser_feed_line, taking pre's classification when pre is of this
+ * very line (start == line, raw_len == len) instead of classifying it
+ * again; the callback gets the same line record (pointers into the parser's
+ * NUL-terminated copy, the header state applied) either way.
+ */
+int ge_parser_feed_line_ahead(ge_parser *p, const char *line, size_t len, const ge_parse_ahead *pre,
+                              ge_parse_cb cb, void *ud);
 /* Flush a last line that had no newline. */
 int ge_parser_finish(ge_parser *p, ge_parse_cb cb, void *ud);
 
@@ -109,7 +134,8 @@ int ge_parse_bce(const char *text, size_t len);
  * ge_parse_classify uses) give line[0..len) exactly the answer of the
  * PCRE2 pattern that defines it ("^(.+?):(\d{1,10})(?::(\d{1,10}))?: ",
  * possessively)?  1 when both say no position or both give the same
- * offsets of path, line, column and message, else 0.
+ * offsets of path, line, column and message (and the reader the values of
+ * those digits, 0 for no column), else 0.
  */
 int ge_parse__pos_same(const ge_parser *p, const char *line, size_t len);
 

@@ -5,6 +5,10 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <pthread.h>
+#if defined(__SSE2__) && defined(__x86_64__)
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -653,11 +657,23 @@ static size_t sort_dedupe(ge_diag *d, size_t n, int radix)
 	if (!radix || !sort_radix(d, n))
 		qsort(d, n, sizeof(*d), cmp_fold);
 	while (i < n) {
-		ge_diag keep = d[i];
+		ge_diag keep;
 		uint32_t total = 0;
 		size_t e = i + 1, p;
 		while (e < n && d[e].status == d[i].status && cmp_diag(&d[i], &d[e]) == 0)
 			e++;
+		if (e == i + 1) {
+			/* A run of one (the usual case): what the fold below makes of
+			 * it, its count made explicit, without copying it twice. */
+			if (o != i)
+				d[o] = d[i];
+			d[o].count = ge_diag_count(&d[o]);
+			d[o].group = 0;
+			o++;
+			i = e;
+			continue;
+		}
+		keep = d[i];
 		for (p = i; p < e;) {
 			uint32_t pkgmax = 0;
 			size_t q = p;
@@ -813,6 +829,19 @@ void ge_report_summary(const ge_report *r, ge_summary *out)
 /* v as 16 lowercase hex digits, no terminator. */
 static void hex16(char out[16], uint64_t v)
 {
+#if defined(__SSE2__) && defined(__x86_64__)
+	/* The eight bytes high first, each split into its two nibbles side by
+	 * side, and every nibble made a digit at once (+'0', and 'a' - '0' - 10
+	 * more where it is ten or more): about a dozen instructions. */
+	const __m128i low4 = _mm_set1_epi8(0x0f);
+	__m128i x = _mm_cvtsi64_si128((long long)__builtin_bswap64(v));
+	__m128i hi = _mm_and_si128(_mm_srli_epi16(x, 4), low4);
+	__m128i nib = _mm_unpacklo_epi8(hi, _mm_and_si128(x, low4));
+	__m128i ten = _mm_cmpgt_epi8(nib, _mm_set1_epi8(9));
+	nib = _mm_add_epi8(nib, _mm_set1_epi8('0'));
+	nib = _mm_add_epi8(nib, _mm_and_si128(ten, _mm_set1_epi8('a' - '0' - 10)));
+	_mm_storeu_si128((__m128i *)(void *)out, nib);
+#else
 	int half;
 #if !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__))
 	int i;
@@ -834,6 +863,7 @@ static void hex16(char out[16], uint64_t v)
 			out[8 * half + i] = (char)(x >> (56 - 8 * i));
 #endif
 	}
+#endif
 }
 
 /* v in decimal; the digits written (at most 10, no terminator). */
@@ -841,6 +871,22 @@ static size_t dec32(char out[10], uint32_t v)
 {
 	char t[10];
 	size_t n = 0, i;
+	/* Lines and columns are mostly short: those without the loop. */
+	if (v < 10) {
+		out[0] = (char)('0' + v);
+		return 1;
+	}
+	if (v < 100) {
+		out[0] = (char)('0' + v / 10);
+		out[1] = (char)('0' + v % 10);
+		return 2;
+	}
+	if (v < 1000) {
+		out[0] = (char)('0' + v / 100);
+		out[1] = (char)('0' + v / 10 % 10);
+		out[2] = (char)('0' + v % 10);
+		return 3;
+	}
 	do
 		t[n++] = (char)('0' + v % 10);
 	while ((v /= 10) != 0);
@@ -897,6 +943,29 @@ static int plain_ascii(const char *s, size_t *n)
 {
 	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
 	size_t len = strlen(s), i = 0;
+#if defined(__SSE2__) && defined(__x86_64__)
+	if (len >= 16) {
+		/* Sixteen bytes at a time, the last sixteen overlapping: as signed
+		 * bytes, those at or above 0x80 are below 0x20 too. */
+		const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f),
+		              qu = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\');
+		for (;; i += 16) {
+			__m128i x, bad;
+			if (i + 16 > len)
+				i = len - 16;
+			x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			bad = _mm_or_si128(
+			    _mm_or_si128(_mm_cmplt_epi8(x, sp), _mm_cmpeq_epi8(x, del)),
+			    _mm_or_si128(_mm_cmpeq_epi8(x, qu), _mm_cmpeq_epi8(x, bsl)));
+			if (_mm_movemask_epi8(bad))
+				return 0;
+			if (i + 16 == len)
+				break;
+		}
+		*n = len;
+		return 1;
+	}
+#endif
 	for (; i + 8 <= len; i += 8) {
 		uint64_t w, lo, hi, q, bs;
 		memcpy(&w, s + i, 8);
@@ -943,9 +1012,49 @@ static int plain_ascii(const char *s, size_t *n)
 	return 1;
 }
 
+/*
+ * n bytes from s to w without a call for the short strings of a diagnostic:
+ * words that may overlap at the end, every read inside s[0..n) and every
+ * write inside w[0..n).
+ */
+static inline void copy_short(char *w, const char *s, size_t n)
+{
+	if (n > 64) {
+		memcpy(w, s, n);
+	} else if (n >= 8) {
+		size_t i;
+		for (i = 0; i + 8 < n; i += 8)
+			memcpy(w + i, s + i, 8);
+		memcpy(w + n - 8, s + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(w, s, 4);
+		memcpy(w + n - 4, s + n - 4, 4);
+	} else {
+		size_t i;
+		for (i = 0; i < n; i++)
+			w[i] = s[i];
+	}
+}
+
 /* Raw writes into room reserved beforehand (put_diag_plain). */
 #define W_LIT(w, lit)  (memcpy((w), (lit), sizeof(lit) - 1), (w) += sizeof(lit) - 1)
-#define W_STR(w, s, n) (*(w)++ = '"', memcpy((w), (s), (n)), (w) += (n), *(w)++ = '"')
+#define W_STR(w, s, n) (*(w)++ = '"', copy_short((w), (s), (n)), (w) += (n), *(w)++ = '"')
+
+/* FNV-1a as ge_hash_bytes computes it, four bytes a step (the same value). */
+static inline uint64_t fnv_run(uint64_t h, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const uint64_t prime = 1099511628211ULL;
+	for (; n >= 4; n -= 4, p += 4) {
+		h = (h ^ p[0]) * prime;
+		h = (h ^ p[1]) * prime;
+		h = (h ^ p[2]) * prime;
+		h = (h ^ p[3]) * prime;
+	}
+	for (; n; n--, p++)
+		h = (h ^ *p) * prime;
+	return h;
+}
 
 /*
  * The fingerprint of consecutive diagnostics of one file and function
@@ -955,10 +1064,11 @@ static int plain_ascii(const char *s, size_t *n)
 typedef struct fp_memo {
 	const char *file, *function;
 	uint64_t h;
-	/* The last package, file and function plain_ascii() passed, and their
-	 * lengths: runs of diagnostics share them (interned, so by address). */
-	const char *ok[3];
-	size_t okn[3];
+	/* The last package, file, function and subject plain_ascii() passed,
+	 * and their lengths: runs of diagnostics share them (interned or
+	 * shared with the previous diagnostic, so by address). */
+	const char *ok[4];
+	size_t okn[4];
 } fp_memo;
 
 /* plain_ascii() through the memo's slot k. */
@@ -975,19 +1085,26 @@ static int plain_memo(fp_memo *m, int k, const char *s, size_t *n)
 	return 1;
 }
 
-static void fingerprint_memo(const ge_diag *d, fp_memo *m, const char lh[16], char out[17])
+/* The kinds' names with their lengths (ge_kind_name's, without strlen). */
+static const struct {
+	const char *s;
+	size_t n;
+} kind_lit[] = {{"moved", 5}, {"escapes", 7}, {"leak", 4}};
+
+/* nk, ns: the lengths of kind and d->subject. */
+static void fingerprint_memo(const ge_diag *d, fp_memo *m, const char *kind, size_t nk, size_t ns,
+                             const char lh[16], char out[17])
 {
 	uint64_t h;
-	const char *kind = ge_kind_name(d->kind);
 	if (m->file != d->file || m->function != d->function) {
-		m->h = ge_hash_bytes(GE_HASH_SEED, d->file, strlen(d->file) + 1);
-		m->h = ge_hash_bytes(m->h, d->function, strlen(d->function) + 1);
+		m->h = fnv_run(GE_HASH_SEED, d->file, m->okn[1] + 1);
+		m->h = fnv_run(m->h, d->function, m->okn[2] + 1);
 		m->file = d->file;
 		m->function = d->function;
 	}
-	h = ge_hash_bytes(m->h, kind, strlen(kind) + 1);
-	h = ge_hash_bytes(h, d->subject, strlen(d->subject) + 1);
-	h = ge_hash_bytes(h, lh, 16);
+	h = fnv_run(m->h, kind, nk + 1);
+	h = fnv_run(h, d->subject, ns + 1);
+	h = fnv_run(h, lh, 16);
 	hex16(out, h);
 	out[16] = '\0';
 }
@@ -995,23 +1112,39 @@ static void fingerprint_memo(const ge_diag *d, fp_memo *m, const char lh[16], ch
 /*
  * put_diag for the common diagnostic: every string plain ASCII, no move,
  * no explanation.  Room for the whole object is reserved once and written
- * in place; 1 when written, 0 when put_diag must do it, GE_ENOMEM.  The
- * bytes are exactly put_diag's.
+ * in place, after sep (nsep bytes, the separator before it); 1 when
+ * written, 0 when put_diag must do it (nothing written then), GE_ENOMEM.
+ * The bytes are exactly put_diag's.
  */
-static int put_diag_plain(ge_buf *b, const ge_diag *d, fp_memo *m)
+static int put_diag_plain(ge_buf *b, const ge_diag *d, fp_memo *m, const char *sep, size_t nsep)
 {
-	size_t np, nf, nfn, ns, nm, ni = 0, need;
-	const char *kind = ge_kind_name(d->kind);
+	size_t np, nf, nfn, ns, nm, ni = 0, nk, need;
+	const char *kind;
+	uintptr_t sub = (uintptr_t)d->subject, msg = (uintptr_t)d->message;
 	char *w, lh[16];
-	if (d->explain || d->status == GE_STATUS_MOVED || !plain_memo(m, 0, d->package, &np) ||
-	    !plain_memo(m, 1, d->file, &nf) || !plain_memo(m, 2, d->function, &nfn) ||
-	    !plain_ascii(d->subject, &ns) || !plain_ascii(d->message, &nm) ||
-	    (d->inlined_from && !plain_ascii(d->inlined_from, &ni)))
+	if (d->explain || d->status == GE_STATUS_MOVED || (unsigned)d->kind > 2 ||
+	    !plain_memo(m, 0, d->package, &np) || !plain_memo(m, 1, d->file, &nf) ||
+	    !plain_memo(m, 2, d->function, &nfn) || !plain_ascii(d->message, &nm))
 		return 0;
-	need = np + nf + nfn + ns + nm + ni + 512; /* the keys, numbers and hashes: under 300 */
-	if (ge_buf_grow(b, need) < 0)
-		return GE_ENOMEM;
+	if (sub >= msg && sub <= msg + nm) /* the message's tail ("moved to heap: v"): plain too */
+		ns = nm - (size_t)(sub - msg);
+	else if (!plain_memo(m, 3, d->subject, &ns))
+		return 0;
+	if (d->inlined_from && !plain_ascii(d->inlined_from, &ni))
+		return 0;
+	kind = kind_lit[d->kind].s;
+	nk = kind_lit[d->kind].n;
+	need =
+	    nsep + np + nf + nfn + ns + nm + ni + 512; /* the keys, numbers and hashes: under 300 */
+	/* ge_buf_grow only when it would do something: flush, bound, realloc. */
+	if ((b->sink && b->len >= GE_BUF_FLUSH_BYTES) || b->max || b->cap <= b->len ||
+	    b->cap - b->len <= need) {
+		if (ge_buf_grow(b, need) < 0)
+			return GE_ENOMEM;
+	}
 	w = b->ptr + b->len;
+	copy_short(w, sep, nsep);
+	w += nsep;
 	W_LIT(w, "{\"package\":");
 	W_STR(w, d->package, np);
 	W_LIT(w, ",\"file\":");
@@ -1023,8 +1156,8 @@ static int put_diag_plain(ge_buf *b, const ge_diag *d, fp_memo *m)
 	W_LIT(w, ",\"function\":");
 	W_STR(w, d->function, nfn);
 	W_LIT(w, ",\"kind\":\"");
-	memcpy(w, kind, strlen(kind));
-	w += strlen(kind);
+	copy_short(w, kind, nk);
+	w += nk;
 	W_LIT(w, "\",\"subject\":");
 	W_STR(w, d->subject, ns);
 	W_LIT(w, ",\"message\":");
@@ -1042,7 +1175,7 @@ static int put_diag_plain(ge_buf *b, const ge_diag *d, fp_memo *m)
 	}
 	W_LIT(w, ",\"fingerprint\":\"");
 	hex16(lh, d->line_hash); /* the fingerprint hashes its digits too */
-	fingerprint_memo(d, m, lh, w);
+	fingerprint_memo(d, m, kind, nk, ns, lh, w);
 	w += 16;
 	W_LIT(w, "\",\"line_hash\":\"");
 	memcpy(w, lh, 16);
@@ -1110,12 +1243,153 @@ int ge_report_to_json(ge_buf *out, const ge_report *r)
 	return ge_report_to_json_extra(out, r, NULL, NULL, NULL);
 }
 
+/*
+ * The diagnostics [from, to) of r, each after its separator (none before
+ * the report's first), as the report's JSON has them.
+ */
+static int put_diags(ge_buf *out, const ge_report *r, size_t from, size_t to,
+                     int (*diag_extra)(ge_buf *out, size_t index, void *ud), void *ud)
+{
+	fp_memo m = {NULL, NULL, 0, {NULL, NULL, NULL, NULL}, {0, 0, 0, 0}};
+	size_t i;
+	int rc = 0;
+	for (i = from; i < to && rc == 0; i++) {
+		int fast = put_diag_plain(out, &r->diags[i], &m, &",\n    "[!i], i ? 6 : 5);
+		if (fast < 0) {
+			rc |= fast;
+		} else if (!fast) {
+			rc |= ge_buf_put(out, &",\n    "[!i], i ? 6 : 5);
+			rc |= put_diag(out, r, &r->diags[i]);
+		}
+		if (diag_extra && rc == 0) {
+			out->len--; /* reopen the object put_diag closed */
+			rc |= diag_extra(out, i, ud);
+			rc |= ge_buf_putc(out, '}');
+		}
+	}
+	return rc ? GE_ENOMEM : 0;
+}
+
+/*
+ * The second core on a large report: the diagnostics are cut into chunks
+ * of GE_JSON_CHUNK; this thread renders the even chunks straight into the
+ * output, a worker the odd ones (job k is chunk 2k + 1) into the two
+ * buffers it alternates between (job k into buf[k % 2]), which this thread
+ * appends in order.  The bytes are put_diags' over the whole range (the
+ * fingerprint memo only saves work, and a chunk starts with none).  A
+ * buffer is the worker's until `ready` (under mu) has passed its job, this
+ * thread's until `taken` has: the worker starts job k only once `taken`
+ * is k - 1 or more, so no buffer is ever used by both.  No thread (too
+ * few diagnostics, a per-diagnostic extra, or pthread_create failing):
+ * put_diags alone, the same bytes.
+ */
+#define GE_JSON_CHUNK      ((size_t)8192)
+#define GE_JSON_THREAD_MIN (4 * GE_JSON_CHUNK)
+
+typedef struct json_worker {
+	pthread_t t;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	const ge_report *r;
+	size_t njobs;
+	ge_buf buf[2];
+	size_t ready, taken; /* jobs rendered; jobs appended by the main thread */
+	int rc;              /* the worker's error (then ready stops) */
+	int stop;            /* the main thread wants no more */
+} json_worker;
+
+static void *json_worker_run(void *arg)
+{
+	json_worker *w = arg;
+	size_t k;
+	for (k = 0; k < w->njobs; k++) {
+		size_t from = (2 * k + 1) * GE_JSON_CHUNK, to = from + GE_JSON_CHUNK;
+		ge_buf *b = &w->buf[k % 2];
+		int rc;
+		pthread_mutex_lock(&w->mu);
+		while (!w->stop && k >= w->taken + 2)
+			pthread_cond_wait(&w->cv, &w->mu);
+		rc = w->stop;
+		pthread_mutex_unlock(&w->mu);
+		if (rc)
+			break;
+		ge_buf_truncate(b, 0);
+		rc = put_diags(b, w->r, from, to < w->r->ndiags ? to : w->r->ndiags, NULL, NULL);
+		pthread_mutex_lock(&w->mu);
+		if (rc)
+			w->rc = rc;
+		else
+			w->ready = k + 1;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		if (rc)
+			break;
+	}
+	return NULL;
+}
+
+/* put_diags(out, r, 0, r->ndiags, NULL, NULL) with the worker's help. */
+static int put_diags_two(ge_buf *out, const ge_report *r)
+{
+	json_worker w;
+	size_t nchunks = (r->ndiags + GE_JSON_CHUNK - 1) / GE_JSON_CHUNK, c;
+	int rc = 0;
+	memset(&w, 0, sizeof(w));
+	w.r = r;
+	w.njobs = nchunks / 2;
+	ge_buf_init(&w.buf[0], 0);
+	ge_buf_init(&w.buf[1], 0);
+	if (pthread_mutex_init(&w.mu, NULL) != 0)
+		return put_diags(out, r, 0, r->ndiags, NULL, NULL);
+	if (pthread_cond_init(&w.cv, NULL) != 0) {
+		pthread_mutex_destroy(&w.mu);
+		return put_diags(out, r, 0, r->ndiags, NULL, NULL);
+	}
+	if (pthread_create(&w.t, NULL, json_worker_run, &w) != 0) {
+		pthread_cond_destroy(&w.cv);
+		pthread_mutex_destroy(&w.mu);
+		return put_diags(out, r, 0, r->ndiags, NULL, NULL);
+	}
+	for (c = 0; c < nchunks && rc == 0; c++) {
+		size_t from = c * GE_JSON_CHUNK, to = from + GE_JSON_CHUNK, k = c / 2;
+		if (c % 2 == 0) {
+			rc = put_diags(out, r, from, to < r->ndiags ? to : r->ndiags, NULL, NULL);
+			continue;
+		}
+		pthread_mutex_lock(&w.mu);
+		while (w.ready <= k && !w.rc)
+			pthread_cond_wait(&w.cv, &w.mu);
+		rc = w.ready > k ? 0 : w.rc;
+		pthread_mutex_unlock(&w.mu);
+		if (rc == 0)
+			rc = ge_buf_put_sunk(out, w.buf[k % 2].ptr, w.buf[k % 2].len);
+		pthread_mutex_lock(&w.mu);
+		w.taken = k + 1;
+		pthread_cond_broadcast(&w.cv);
+		pthread_mutex_unlock(&w.mu);
+	}
+	pthread_mutex_lock(&w.mu);
+	w.stop = 1;
+	pthread_cond_broadcast(&w.cv);
+	pthread_mutex_unlock(&w.mu);
+	pthread_join(w.t, NULL);
+	pthread_cond_destroy(&w.cv);
+	pthread_mutex_destroy(&w.mu);
+	ge_buf_release(&w.buf[0]);
+	ge_buf_release(&w.buf[1]);
+	return rc ? GE_ENOMEM : 0;
+}
+
+int ge_report__diags_json(ge_buf *out, const ge_report *r, int two)
+{
+	return two ? put_diags_two(out, r) : put_diags(out, r, 0, r->ndiags, NULL, NULL);
+}
+
 int ge_report_to_json_extra(ge_buf *out, const ge_report *r,
                             int (*diag_extra)(ge_buf *out, size_t index, void *ud),
                             const char *top_extra, void *ud)
 {
 	ge_summary s;
-	fp_memo m = {NULL, NULL, 0, {NULL, NULL, NULL}, {0, 0, 0}};
 	size_t i;
 	int rc = 0;
 	ge_report_summary(r, &s);
@@ -1135,19 +1409,10 @@ int ge_report_to_json_extra(ge_buf *out, const ge_report *r,
 	                    "  \"diagnostics\": [",
 	                    r->dirty ? "true" : "false", r->counted ? "\n  \"counts\": true," : "",
 	                    s.heap, s.moved, s.escapes, s.leaks, s.new_, s.fixed);
-	for (i = 0; i < r->ndiags && rc == 0; i++) {
-		int fast;
-		rc |= ge_buf_put(out, &",\n    "[!i], i ? 6 : 5);
-		if ((fast = put_diag_plain(out, &r->diags[i], &m)) < 0)
-			rc |= fast;
-		else if (!fast)
-			rc |= put_diag(out, r, &r->diags[i]);
-		if (diag_extra && rc == 0) {
-			out->len--; /* reopen the object put_diag closed */
-			rc |= diag_extra(out, i, ud);
-			rc |= ge_buf_putc(out, '}');
-		}
-	}
+	if (rc == 0)
+		rc = !diag_extra && r->ndiags >= GE_JSON_THREAD_MIN
+		         ? put_diags_two(out, r)
+		         : put_diags(out, r, 0, r->ndiags, diag_extra, ud);
 	rc |= ge_buf_puts(out, r->ndiags ? "\n  ],\n  \"fixed\": [" : "],\n  \"fixed\": [");
 	for (i = 0; i < r->nfixed && rc == 0; i++) {
 		rc |= ge_buf_puts(out, i ? ",\n    " : "\n    ");
@@ -1230,7 +1495,7 @@ static int parse_diag(ge_diag *d, const cJSON *o, const char *name, size_t idx)
 	memset(d, 0, sizeof(*d));
 	if (!cJSON_IsObject(o))
 		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu is not an object", name,
-				    idx + 1);
+		                    idx + 1);
 	d->package = jstr(o, "package");
 	d->file = jstr(o, "file");
 	d->function = jstr(o, "function");
@@ -1238,25 +1503,25 @@ static int parse_diag(ge_diag *d, const cJSON *o, const char *name, size_t idx)
 	d->message = jstr(o, "message");
 	d->inlined_from = jstr(o, "inlined_from");
 	if ((field = missing_field(o)) != NULL)
-		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu lacks \"%s\"", name, idx + 1,
-				    field);
+		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu lacks \"%s\"", name,
+		                    idx + 1, field);
 	if (bad_position(line, 0) || bad_position(col, 1))
 		return ge_error_set(GE_EBADINPUT,
-				    "'%s': diagnostic %zu has a \"%s\" that is not a whole number "
-				    "from 0 to 1000000000",
-				    name, idx + 1, bad_position(line, 0) ? "line" : "column");
+		                    "'%s': diagnostic %zu has a \"%s\" that is not a whole number "
+		                    "from 0 to 1000000000",
+		                    name, idx + 1, bad_position(line, 0) ? "line" : "column");
 	if (!d->file[0])
-		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu has an empty \"file\"", name,
-				    idx + 1);
+		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu has an empty \"file\"",
+		                    name, idx + 1);
 	if (ge_kind_parse(&kd, kind) < 0)
-		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu has unknown kind '%s'", name,
-				    idx + 1, ge_quoted(q, kind));
+		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu has unknown kind '%s'",
+		                    name, idx + 1, ge_quoted(q, kind));
 	d->kind = (uint8_t)kd;
 	if (d->file[0] == '/' || strncmp(d->file, "../", 3) == 0 || strstr(d->file, "/../") ||
 	    strcmp(d->file, "..") == 0)
 		return ge_error_set(GE_EBADINPUT,
-				    "'%s': diagnostic %zu names a file outside the module: '%s'",
-				    name, idx + 1, ge_quoted(q, d->file));
+		                    "'%s': diagnostic %zu names a file outside the module: '%s'",
+		                    name, idx + 1, ge_quoted(q, d->file));
 	d->line = (uint32_t)line->valuedouble;
 	d->column = col ? (uint32_t)col->valuedouble : 0;
 	if (!d->package)
@@ -1285,7 +1550,7 @@ static int parse_config(ge_report *r, const cJSON *root, const char *name)
 		return 0;
 	if (!cJSON_IsObject(c) || !canon || !hash || ge_goconfig_parse(&r->config, canon, hash) < 0)
 		return ge_error_set(GE_EBADINPUT, "'%s': \"config\" is not a build configuration",
-				    name);
+		                    name);
 	return 0;
 }
 
@@ -1305,47 +1570,49 @@ static int from_json_tree(ge_report **out, const char *json, size_t len, const c
 	root = cJSON_ParseWithLengthOpts(json, len, &err, 0);
 	if (!root) {
 		rc = ge_error_set(GE_EBADINPUT, "'%s': invalid JSON at byte %zu", name,
-				  err ? (size_t)(err - json) : (size_t)0);
+		                  err ? (size_t)(err - json) : (size_t)0);
 		goto done;
 	}
 	/* One document: after it only whitespace (a file cut and pasted twice is not one). */
 	if (err) {
 		size_t at = (size_t)(err - json);
 		while (at < len && (json[at] == ' ' || json[at] == '\t' || json[at] == '\n' ||
-				    json[at] == '\r'))
+		                    json[at] == '\r'))
 			at++;
 		if (at < len) {
 			rc = ge_error_set(GE_EBADINPUT,
-					  "'%s': data after the JSON document at byte %zu", name, at);
+			                  "'%s': data after the JSON document at byte %zu", name,
+			                  at);
 			goto done;
 		}
 	}
 	schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
 	if (!cJSON_IsObject(root) || !cJSON_IsString(schema)) {
-		rc = ge_error_set(GE_EBADINPUT, "'%s': not a goescape report (no \"schema\")", name);
+		rc =
+		    ge_error_set(GE_EBADINPUT, "'%s': not a goescape report (no \"schema\")", name);
 		goto done;
 	}
 	if (strncmp(schema->valuestring, "goescape-report/", 16) != 0 &&
 	    strncmp(schema->valuestring, "goescape-baseline/", 18) != 0) {
 		char q[GE_QUOTE_BUF];
 		rc = ge_error_set(GE_EBADINPUT, "'%s': unknown schema '%s'", name,
-				  ge_quoted(q, schema->valuestring));
+		                  ge_quoted(q, schema->valuestring));
 		goto done;
 	}
 	if (strcmp(schema->valuestring, "goescape-report/1") != 0 &&
 	    strcmp(schema->valuestring, "goescape-baseline/1") != 0) {
 		char q[GE_QUOTE_BUF];
 		rc = ge_error_set(GE_EBADINPUT,
-				  "'%s': schema '%s' is newer than this goescape understands; "
-				  "upgrade goescape",
-				  name, ge_quoted(q, schema->valuestring));
+		                  "'%s': schema '%s' is newer than this goescape understands; "
+		                  "upgrade goescape",
+		                  name, ge_quoted(q, schema->valuestring));
 		goto done;
 	}
 	if ((rc = ge_report_new(&r)) < 0)
 		goto done;
-	if ((rc = ge_report_set_meta(r, jstr(root, "go"), jstr(root, "module"),
-				     jstr(root, "commit"),
-				     cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "dirty")))) < 0)
+	if ((rc = ge_report_set_meta(
+	         r, jstr(root, "go"), jstr(root, "module"), jstr(root, "commit"),
+	         cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "dirty")))) < 0)
 		goto done;
 	r->counted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "counts"));
 	if ((rc = parse_config(r, root, name)) < 0)

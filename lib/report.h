@@ -168,6 +168,12 @@ int ge_report_to_json(ge_buf *out, const ge_report *r);
 int ge_report_to_json_extra(ge_buf *out, const ge_report *r,
                             int (*diag_extra)(ge_buf *out, size_t index, void *ud),
                             const char *top_extra, void *ud);
+/*
+ * For tests: the "diagnostics" array's elements of r's JSON, rendered by
+ * this thread alone (two 0) or with a second one (two 1; large reports
+ * take that way in ge_report_to_json).  The same bytes either way.
+ */
+int ge_report__diags_json(ge_buf *out, const ge_report *r, int two);
 /* Parse report JSON; name is used in messages.  GE_EBADINPUT on bad input. */
 int ge_report_from_json(ge_report **out, const char *json, size_t len, const char *name);
 /*

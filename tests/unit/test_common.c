@@ -404,6 +404,60 @@ static void path_join_cases(void **state)
 	free(p);
 }
 
+/*
+ * A large piece put through a sink goes out at once, in order after what
+ * the buffer held, and the buffer keeps its last GE_BUF_KEEP_BYTES (what a
+ * renderer may still rewrite); small pieces are plain appends.  The file
+ * holds exactly the concatenation.
+ */
+static void buf_put_sunk_in_order(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[PATH_MAX];
+	size_t big = 3 * GE_BUF_FLUSH_BYTES + 17, i, total = 0;
+	char *piece = malloc(big), *want = malloc(2 * big + 64), *got = malloc(2 * big + 64);
+	ge_buf_sink k = {0, 0, 0};
+	ge_buf b = GE_BUF_INIT;
+	ssize_t n;
+	(void)state;
+	assert_non_null(piece);
+	assert_non_null(want);
+	assert_non_null(got);
+	for (i = 0; i < big; i++)
+		piece[i] = (char)('a' + (i * 7 + i / 1000) % 26);
+	snprintf(path, sizeof(path), "%s/ge-sunk-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	k.fd = mkstemp(path);
+	assert_true(k.fd >= 0);
+	b.sink = &k;
+	assert_int_equal(ge_buf_puts(&b, "head,"), 0);
+	memcpy(want, "head,", 5);
+	total = 5;
+	assert_int_equal(ge_buf_put_sunk(&b, piece, big), 0);
+	memcpy(want + total, piece, big);
+	total += big;
+	assert_int_equal(b.len, GE_BUF_KEEP_BYTES);
+	assert_memory_equal(b.ptr, piece + big - GE_BUF_KEEP_BYTES, GE_BUF_KEEP_BYTES);
+	assert_int_equal(ge_buf_put_sunk(&b, "small", 5), 0); /* a plain append */
+	memcpy(want + total, "small", 5);
+	total += 5;
+	assert_int_equal(b.len, GE_BUF_KEEP_BYTES + 5);
+	assert_int_equal(ge_buf_put_sunk(&b, piece + 1, big - 1), 0);
+	memcpy(want + total, piece + 1, big - 1);
+	total += big - 1;
+	assert_int_equal(ge_buf_flush(&b, path), 0);
+	assert_int_equal(k.flushed, total);
+	assert_int_equal(lseek(k.fd, 0, SEEK_SET), 0);
+	n = read(k.fd, got, 2 * big + 64);
+	assert_int_equal(n, (ssize_t)total);
+	assert_memory_equal(got, want, total);
+	close(k.fd);
+	unlink(path);
+	ge_buf_release(&b);
+	free(piece);
+	free(want);
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -412,6 +466,7 @@ int main(void)
 	    cmocka_unit_test(buf_never_null),
 	    cmocka_unit_test(buf_zeroed_is_accepted),
 	    cmocka_unit_test(buf_bound),
+	    cmocka_unit_test(buf_put_sunk_in_order),
 	    cmocka_unit_test_setup_teardown(atomic_replaces_and_keeps_mode, setup, teardown),
 	    cmocka_unit_test_setup_teardown(atomic_ignores_planted_temps, setup, teardown),
 	    cmocka_unit_test_setup_teardown(atomic_replaces_a_symlink, setup, teardown),

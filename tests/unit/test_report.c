@@ -113,6 +113,10 @@ static void sort_radix_same_as_qsort(void **state)
 					if (strcmp(a->diags[i].file, files[f]) == 0)
 						a->diags[i].file = copies[f];
 			}
+		/* Some counts "not set" (0), as a report read back may have them. */
+		for (i = 0; i < n; i++)
+			if (rnd(&st) % 5 == 0)
+				a->diags[i].count = 0;
 		b->diags = malloc(n * sizeof(*b->diags));
 		assert_non_null(b->diags);
 		memcpy(b->diags, a->diags, n * sizeof(*b->diags));
@@ -137,6 +141,9 @@ static void sort_radix_same_as_qsort(void **state)
 			assert_int_equal(x->explain, y->explain);
 			assert_int_equal(x->line_hash, y->line_hash);
 			assert_int_equal(x->group, y->group);
+			/* a fold's result, of one diagnostic or many: block gone, count set */
+			assert_int_equal(x->group, 0);
+			assert_true(x->count >= 1);
 		}
 		ge_report_free(b);
 		ge_report_free(a);
@@ -187,7 +194,7 @@ static void json_plain_same_as_general(void **state)
 		for (k = 0; k < 5; k++)
 			rnd_string(&st, str[k], rnd(&st) % 24, k == odd ? rnd(&st) % 3 : 0);
 		line = rnd(&st);
-		col = rnd(&st) % 5 ? rnd(&st) % 1000 : rnd(&st);
+		col = rnd(&st) % 5 ? rnd(&st) % (rnd(&st) % 2 ? 10000 : 100) : rnd(&st);
 		d = mk(str[0], line, col, (ge_kind)(rnd(&st) % 3), str[1]);
 		d.function = str[2];
 		d.message = str[3];
@@ -209,6 +216,10 @@ static void json_plain_same_as_general(void **state)
 			char want[40];
 			snprintf(want, sizeof(want), "\"line_hash\":\"%016llx\"",
 			         (unsigned long long)d.line_hash);
+			assert_non_null(strstr(a.ptr, want));
+			/* and the decimal ones too (both writers share them) */
+			snprintf(want, sizeof(want), "\"line\":%u,\"column\":%u,", (unsigned)line,
+			         (unsigned)col);
 			assert_non_null(strstr(a.ptr, want));
 		}
 		ge_buf_release(&a);
@@ -302,6 +313,121 @@ static void add_interned_same_as_add(void **state)
 		ge_buf_release(&b);
 		ge_report_free(want);
 		ge_report_free(got);
+	}
+}
+
+/*
+ * The fast writer over whole reports, where what it remembers from one
+ * diagnostic to the next matters: runs sharing package, file and function
+ * (the fingerprint's hashed prefix, the plain checks by address), a
+ * subject that is the message's tail ("moved to heap: S") or the previous
+ * diagnostic's, strings long enough for a plain copy, and now and then a
+ * string to escape or an inlined_from.  The same report through the
+ * general writer (every explanation index naming none) gives the same bytes.
+ */
+static void json_plain_runs_same_as_general(void **state)
+{
+	uint64_t st = 11;
+	int round;
+	(void)state;
+	for (round = 0; round < 400; round++) {
+		ge_report *fast = NULL, *slow = NULL;
+		ge_buf a = GE_BUF_INIT, b = GE_BUF_INIT;
+		char pool[6][100], msg[60][140], subj[60][100];
+		size_t n = 1 + rnd(&st) % 60, i, k;
+		assert_int_equal(ge_report_new(&fast), 0);
+		assert_int_equal(ge_report_new(&slow), 0);
+		for (k = 0; k < 6; k++)
+			rnd_string(&st, pool[k], rnd(&st) % 8 ? rnd(&st) % 24 : 65 + rnd(&st) % 30,
+			           rnd(&st) % 10 == 0 ? 1 : 0);
+		for (i = 0; i < n; i++) {
+			ge_diag d = mk(pool[rnd(&st) % 2], 1 + rnd(&st) % 5000, rnd(&st) % 200,
+			               (ge_kind)(rnd(&st) % 3), "");
+			if (i && rnd(&st) % 3 == 0) {
+				strcpy(subj[i], subj[i - 1]); /* shared with the previous one */
+			} else {
+				size_t len = rnd(&st) % 6 ? rnd(&st) % 12 : 60 + rnd(&st) % 30;
+				rnd_string(&st, subj[i], len, rnd(&st) % 12 == 0 ? 2 : 0);
+			}
+			k = strlen(subj[i]);
+			if (rnd(&st) % 2) {
+				memcpy(msg[i], "moved to heap: ", 15);
+				memcpy(msg[i] + 15, subj[i], k + 1);
+			} else {
+				memcpy(msg[i], subj[i], k);
+				memcpy(msg[i] + k, " escapes to heap", 17);
+			}
+			d.subject = subj[i];
+			d.message = msg[i];
+			d.package = pool[2 + rnd(&st) % 2];
+			d.function = pool[4 + rnd(&st) % 2];
+			d.line_hash = (uint64_t)rnd(&st) << 32 | rnd(&st);
+			d.count = rnd(&st) % 3;
+			d.status = rnd(&st) % 4 ? GE_STATUS_NONE : (ge_status)(rnd(&st) % 4);
+			if (rnd(&st) % 5 == 0)
+				d.inlined_from = pool[rnd(&st) % 6];
+			assert_int_equal(ge_report_add(fast, &d), 0);
+			d.explain = 99;
+			assert_int_equal(ge_report_add(slow, &d), 0);
+		}
+		assert_int_equal(ge_report_to_json(&a, fast), 0);
+		assert_int_equal(ge_report_to_json(&b, slow), 0);
+		assert_string_equal(a.ptr, b.ptr);
+		ge_buf_release(&a);
+		ge_buf_release(&b);
+		ge_report_free(fast);
+		ge_report_free(slow);
+	}
+}
+
+/*
+ * A large report's diagnostics rendered with a second thread (chunks
+ * alternating between the two, appended in order) are the bytes one thread
+ * renders: an odd and an even number of chunks, a short last chunk, runs
+ * of one file and function across chunk ends, diagnostics for the general
+ * writer (an explanation, a move, a string to escape) among plain ones.
+ * The whole JSON of the large report takes that way.
+ */
+static void json_two_threads_same_as_one(void **state)
+{
+	static const size_t sizes[] = {4 * 8192, 5 * 8192 + 123, 7 * 8192 - 1};
+	uint64_t st = 5;
+	size_t z;
+	(void)state;
+	for (z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++) {
+		ge_report *r = NULL;
+		ge_buf one = GE_BUF_INIT, two = GE_BUF_INIT, whole = GE_BUF_INIT;
+		char file[8][16], msg[64];
+		size_t i;
+		assert_int_equal(ge_report_new(&r), 0);
+		r->explain = calloc(1, sizeof(*r->explain));
+		assert_non_null(r->explain);
+		r->explain[0] = strdup("flow: x = &y");
+		assert_non_null(r->explain[0]);
+		r->nexplain = 1;
+		for (i = 0; i < 8; i++)
+			snprintf(file[i], sizeof(file[i]), "p%zu/%s.go", i, i == 7 ? "q\"" : "a");
+		for (i = 0; i < sizes[z]; i++) {
+			ge_diag d = mk(file[(i / 700) % 8], 1 + (uint32_t)(i % 900),
+			               1 + rnd(&st) % 40, (ge_kind)(rnd(&st) % 3), "v");
+			snprintf(msg, sizeof(msg), "v%zu escapes to heap", i);
+			d.message = msg;
+			d.line_hash = (uint64_t)rnd(&st) << 32 | rnd(&st);
+			d.explain = rnd(&st) % 50 == 0;
+			if (rnd(&st) % 60 == 0)
+				d.status = GE_STATUS_MOVED;
+			assert_int_equal(ge_report_add(r, &d), 0);
+		}
+		assert_int_equal(ge_report__diags_json(&one, r, 0), 0);
+		assert_int_equal(ge_report__diags_json(&two, r, 1), 0);
+		assert_int_equal(one.len, two.len);
+		assert_memory_equal(one.ptr, two.ptr, one.len);
+		assert_int_equal(ge_report_to_json(&whole, r), 0);
+		assert_non_null(strstr(whole.ptr, one.ptr));
+		ge_buf_release(&one);
+		ge_buf_release(&two);
+		ge_buf_release(&whole);
+		ge_report_free(r);
 	}
 }
 
@@ -754,6 +880,8 @@ int main(void)
 		cmocka_unit_test(sort_radix_same_as_qsort),
 		cmocka_unit_test(json_plain_same_as_general),
 		cmocka_unit_test(add_interned_same_as_add),
+		cmocka_unit_test(json_plain_runs_same_as_general),
+		cmocka_unit_test(json_two_threads_same_as_one),
 		cmocka_unit_test(summary_packages),
 		cmocka_unit_test(fold_by_block),
 		cmocka_unit_test(json_count),

@@ -1299,15 +1299,20 @@ int ge_capture_input_sites(ge_report **out, int fd, const char *name, const ge_m
 	ahead_reader ahead;
 	char last = 0;
 	ge_gopkg_listing *lst = NULL;
-	int rc;
+	struct stat st;
+	int rc, whole;
 	*out = NULL;
 	memset(&s, 0, sizeof(s));
 	memset(&ahead, 0, sizeof(ahead));
 	/* The file-name walk's listings serve the package views: no directory
-	 * is listed twice (its names as they were when the walk began). */
+	 * is listed twice (its names as they were when the walk began).  Only
+	 * for a regular file, written whole by a build that has ended: a pipe's
+	 * writer may still be creating files (go generate, then the build)
+	 * whose escapes a listing taken before them would drop. */
+	whole = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 	if ((rc = ge_gocmd_scope(&scope, &nscope, pkgs, npkgs, mods, cwd)) < 0 ||
-	    (rc = ge_gopkg_listing_new(&lst)) < 0 || (rc = check_file_names(mods, lst)) < 0 ||
-	    (rc = state_init(&s, mods, cwd)) < 0)
+	    (whole && (rc = ge_gopkg_listing_new(&lst)) < 0) ||
+	    (rc = check_file_names(mods, lst)) < 0 || (rc = state_init(&s, mods, cwd)) < 0)
 		goto done;
 	ge_attrib_set_listing(s.attrib, lst);
 	ge_attrib_set_scope(s.attrib, scope, nscope);

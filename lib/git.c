@@ -1450,6 +1450,20 @@ int ge_git_state_read(ge_git_state *out, ge_git *g)
 			}
 			continue;
 		}
+		if (e->status == GIT_STATUS_WT_NEW && e->index_to_workdir &&
+		    e->index_to_workdir->new_file.path) {
+			/* An untracked directory listed whole is a repository of its
+			 * own (libgit2 does not recurse into one): go compiles its
+			 * files all the same when it holds no go.mod. */
+			const char *p = e->index_to_workdir->new_file.path;
+			size_t pl = strlen(p);
+			if (pl && p[pl - 1] == '/' && pl < sizeof(rel)) {
+				memcpy(rel, p, pl + 1);
+				ignored_dir_scan(&out->dirty, &h, g->workdir, rel, pl, sizeof(rel),
+				                 0);
+				continue;
+			}
+		}
 		ds[0] = e->head_to_index;
 		ds[1] = e->index_to_workdir;
 		for (k = 0; k < 2; k++) {

@@ -1243,7 +1243,23 @@ int ge_git_object_is_commit(char out[GE_OID_HEX], ge_git *g, const char *oid_hex
 
 /* ---- the state a build saw ------------------------------------------------ */
 
-/* Mix one status path into h: its path, its status and its file's stat. */
+static uint64_t mix_stat(uint64_t h, const struct stat *st)
+{
+	uint64_t f[5];
+	f[0] = (uint64_t)st->st_mtim.tv_sec;
+	f[1] = (uint64_t)st->st_mtim.tv_nsec;
+	f[2] = (uint64_t)st->st_size;
+	f[3] = (uint64_t)st->st_ino;
+	f[4] = (uint64_t)st->st_ctim.tv_nsec;
+	return ge_hash_bytes(h, (const char *)f, sizeof(f));
+}
+
+/*
+ * Mix one status path into h: its path, its status and its file's stat.
+ * go reads a symbolic link's target, which may be outside the work tree
+ * (git sees no change when it is edited): a link's target's stat data is
+ * mixed in too.
+ */
 static uint64_t mix_path(uint64_t h, const char *workdir, const char *path, unsigned status)
 {
 	char full[4096];
@@ -1253,13 +1269,9 @@ static uint64_t mix_path(uint64_t h, const char *workdir, const char *path, unsi
 	if (workdir &&
 	    (size_t)snprintf(full, sizeof(full), "%s/%s", workdir, path) < sizeof(full) &&
 	    lstat(full, &st) == 0) {
-		uint64_t f[5];
-		f[0] = (uint64_t)st.st_mtim.tv_sec;
-		f[1] = (uint64_t)st.st_mtim.tv_nsec;
-		f[2] = (uint64_t)st.st_size;
-		f[3] = (uint64_t)st.st_ino;
-		f[4] = (uint64_t)st.st_ctim.tv_nsec;
-		h = ge_hash_bytes(h, (const char *)f, sizeof(f));
+		h = mix_stat(h, &st);
+		if (S_ISLNK(st.st_mode) && stat(full, &st) == 0)
+			h = mix_stat(h, &st);
 	}
 	return h;
 }
@@ -1304,7 +1316,9 @@ done:
  * (CE_VALID) and skip-worktree ones, whose files git does not compare
  * with the index, so an edit to them is invisible to it.  Any such entry
  * the Go build reads makes the tree dirty (a build of it may not be
- * HEAD's), its path and stat data mixed into *h.  One pass over the
+ * HEAD's), its path and stat data mixed into *h.  So are the path and
+ * stat data (the link's and its target's) of every symbolic link the Go
+ * build reads, which does not make the tree dirty.  One pass over the
  * index's entries, no file read.
  */
 static int hidden_entries(int *dirty, uint64_t *h, ge_git *g)
@@ -1318,8 +1332,14 @@ static int hidden_entries(int *dirty, uint64_t *h, ge_git *g)
 	n = git_index_entrycount(idx);
 	for (i = 0; i < n; i++) {
 		const git_index_entry *e = git_index_get_byindex(idx, i);
-		if (!e || !((e->flags & GIT_INDEX_ENTRY_VALID) ||
-		            (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE)))
+		if (!e)
+			continue;
+		/* A committed link the build reads: its target is not HEAD's to
+		 * tell (clean or not), its stat data is part of the state. */
+		if (e->mode == GIT_FILEMODE_LINK && ge_git_go_relevant(e->path))
+			*h = mix_path(*h, g->workdir, e->path, 0x20000u);
+		if (!((e->flags & GIT_INDEX_ENTRY_VALID) ||
+		      (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE)))
 			continue;
 		if (ge_git_go_relevant(e->path)) {
 			*dirty = 1;
@@ -1429,6 +1449,20 @@ int ge_git_state_read(ge_git_state *out, ge_git *g)
 				h = mix_path(h, g->workdir, p, (unsigned)e->status);
 			}
 			continue;
+		}
+		if (e->status == GIT_STATUS_WT_NEW && e->index_to_workdir &&
+		    e->index_to_workdir->new_file.path) {
+			/* An untracked directory listed whole is a repository of its
+			 * own (libgit2 does not recurse into one): go compiles its
+			 * files all the same when it holds no go.mod. */
+			const char *p = e->index_to_workdir->new_file.path;
+			size_t pl = strlen(p);
+			if (pl && p[pl - 1] == '/' && pl < sizeof(rel)) {
+				memcpy(rel, p, pl + 1);
+				ignored_dir_scan(&out->dirty, &h, g->workdir, rel, pl, sizeof(rel),
+				                 0);
+				continue;
+			}
 		}
 		ds[0] = e->head_to_index;
 		ds[1] = e->index_to_workdir;

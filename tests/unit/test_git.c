@@ -172,6 +172,47 @@ static void dirty_is_about_go(void **state)
 	ge_git_free(g);
 }
 
+/*
+ * What the state sees beyond git's status: a Go file that is a link (its
+ * target, outside the work tree, edited) and an untracked directory that
+ * is a repository of its own (listed by libgit2 as one entry).
+ */
+static void state_sees_links_and_nested_repos(void **state)
+{
+	ge_git *g = NULL;
+	ge_git_state s0, s1, s2;
+	(void)state;
+	assert_int_equal(ge_git_open(&g, repo), 0);
+	sh("printf 'package m\\n' >'%s/out.go' && ln -s ../out.go '%s/l.go'", top, repo);
+	assert_int_equal(ge_git_state_read(&s0, g), 0);
+	assert_int_equal(s0.dirty, 1);
+	sh("printf '// x\\n' >>'%s/out.go'", top);
+	assert_int_equal(ge_git_state_read(&s1, g), 0);
+	assert_false(ge_git_state_same(&s0, &s1));
+	/* Committed: the tree is clean, the target's edit still seen. */
+	sh("cd '%s' && git add l.go && git commit -qm link", repo);
+	assert_int_equal(ge_git_state_read(&s0, g), 0);
+	assert_int_equal(s0.dirty, 0);
+	sh("printf '// y\\n' >>'%s/out.go'", top);
+	assert_int_equal(ge_git_state_read(&s1, g), 0);
+	assert_int_equal(s1.dirty, 0);
+	assert_false(ge_git_state_same(&s0, &s1));
+	assert_int_equal(ge_git_state_read(&s2, g), 0);
+	assert_true(ge_git_state_same(&s1, &s2));
+	sh("cd '%s' && git reset -q --hard HEAD~1", repo);
+	/* A nested repository holding Go files. */
+	assert_int_equal(ge_git_state_read(&s0, g), 0);
+	assert_int_equal(s0.dirty, 0);
+	sh("git init -q '%s/nest' && printf 'package nest\\n' >'%s/nest/n.go'", repo, repo);
+	assert_int_equal(ge_git_state_read(&s1, g), 0);
+	assert_int_equal(s1.dirty, 1);
+	sh("printf '// z\\n' >>'%s/nest/n.go'", repo);
+	assert_int_equal(ge_git_state_read(&s2, g), 0);
+	assert_false(ge_git_state_same(&s1, &s2));
+	sh("rm -rf '%s/nest' '%s/out.go'", repo, top);
+	ge_git_free(g);
+}
+
 static void notes(void **state)
 {
 	char head[GE_OID_HEX], one[GE_OID_HEX];
@@ -356,6 +397,7 @@ int main(void)
 	    cmocka_unit_test(config_path),
 	    cmocka_unit_test(no_ca_tls_fails_closed),
 	    cmocka_unit_test(adler32_as_zlib),
+	    cmocka_unit_test(state_sees_links_and_nested_repos),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

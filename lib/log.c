@@ -515,6 +515,8 @@ static int cache_read(ge_log_entry *e, char **module, const char *path, const ch
 #define GE_LOG_PACKS     4
 #define GE_LOG_PACK_HEAD "goescape-log-pack/1\n"
 #define GE_LOG_PACK_REC  39 /* "%016llx %012zu %08zu\n" */
+/* More entries than one run makes: a planted (sparse) pack's count is not read. */
+#define GE_LOG_PACK_MAX_ENTRIES ((size_t)1 << 20)
 
 typedef struct pack {
 	int fd;
@@ -594,7 +596,7 @@ static void packs_open(packs *ps, const char *dir)
 				goto bad;
 			n = n * 10 + (size_t)(head[i] - '0');
 		}
-		if (!n || (uint64_t)n * GE_LOG_PACK_REC > (uint64_t)st.st_size - sizeof(head) ||
+		if (!n || n > GE_LOG_PACK_MAX_ENTRIES || (uint64_t)n * GE_LOG_PACK_REC > (uint64_t)st.st_size - sizeof(head) ||
 		    !(k->index = malloc(n * GE_LOG_PACK_REC)) ||
 		    read_full(k->fd, k->index, n * GE_LOG_PACK_REC, (off_t)sizeof(head)) < 0)
 			goto bad;

@@ -109,6 +109,18 @@ test_expect_success 'a truncated or garbled pack is no pack: every entry read ag
 	done
 '
 
+test_expect_success 'a sparse pack that claims 99,999,999 entries: not read, little memory, the same log' '
+	cd repo &&
+	rm -rf .git/goescape/log && mkdir -p .git/goescape/log &&
+	p=.git/goescape/log/pack-0123456789abcdef.log &&
+	printf "goescape-log-pack/1\n99999999\n" >"$p" &&
+	truncate -s 4000000000 "$p" &&
+	kb=$(peak_kb "$GOESCAPE_BIN" log -n 20 --format json) &&
+	test "$kb" -lt 200000 &&
+	goescape log -n 20 --format json >out &&
+	test_cmp ../first.json out
+'
+
 test_expect_success 'at most four packs are kept, the oldest removed' '
 	cd repo &&
 	rm -rf .git/goescape/log &&

@@ -596,7 +596,8 @@ static void packs_open(packs *ps, const char *dir)
 				goto bad;
 			n = n * 10 + (size_t)(head[i] - '0');
 		}
-		if (!n || n > GE_LOG_PACK_MAX_ENTRIES || (uint64_t)n * GE_LOG_PACK_REC > (uint64_t)st.st_size - sizeof(head) ||
+		if (!n || n > GE_LOG_PACK_MAX_ENTRIES ||
+		    (uint64_t)n * GE_LOG_PACK_REC > (uint64_t)st.st_size - sizeof(head) ||
 		    !(k->index = malloc(n * GE_LOG_PACK_REC)) ||
 		    read_full(k->fd, k->index, n * GE_LOG_PACK_REC, (off_t)sizeof(head)) < 0)
 			goto bad;

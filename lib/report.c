@@ -250,11 +250,10 @@ int ge_report_set_meta(ge_report *r, const char *go_version, const char *module,
  * 6.7 million diagnostics each, so every byte here is 13 MB there. */
 _Static_assert(sizeof(void *) != 8 || sizeof(ge_diag) == 96, "ge_diag is 96 bytes on LP64");
 
-static int add_to(ge_report *r, ge_diag **arr, size_t *n, size_t *alloc, const ge_diag *d)
+/* Room for one more diagnostic in *arr (n held, *alloc allocated). */
+static int diags_reserve(ge_diag **arr, size_t n, size_t *alloc)
 {
-	ge_diag c = *d;
-	const ge_diag *prev;
-	if (*n == *alloc) {
+	if (n == *alloc) {
 		size_t na = *alloc ? *alloc * 2 : 64;
 		ge_diag *p = realloc(*arr, na * sizeof(*p));
 		if (!p)
@@ -262,6 +261,15 @@ static int add_to(ge_report *r, ge_diag **arr, size_t *n, size_t *alloc, const g
 		*arr = p;
 		*alloc = na;
 	}
+	return 0;
+}
+
+static int add_to(ge_report *r, ge_diag **arr, size_t *n, size_t *alloc, const ge_diag *d)
+{
+	ge_diag c = *d;
+	const ge_diag *prev;
+	if (diags_reserve(arr, *n, alloc) < 0)
+		return GE_ENOMEM;
 	prev = *n ? &(*arr)[*n - 1] : NULL;
 	/* Runs of diagnostics share package, file and function (and often more):
 	 * the previous one's string is the interned one, found without a hash. */
@@ -341,14 +349,8 @@ int ge_report_add_interned(ge_report *r, const ge_diag *d, const char *subject,
 		subject = "";
 	if (!message)
 		message = "";
-	if (r->ndiags == r->diags_alloc) {
-		size_t na = r->diags_alloc ? r->diags_alloc * 2 : 64;
-		ge_diag *p = realloc(r->diags, na * sizeof(*p));
-		if (!p)
-			return ge_error_set(GE_ENOMEM, "out of memory");
-		r->diags = p;
-		r->diags_alloc = na;
-	}
+	if (diags_reserve(&r->diags, r->ndiags, &r->diags_alloc) < 0)
+		return GE_ENOMEM;
 	prev = r->ndiags ? &r->diags[r->ndiags - 1] : NULL;
 	c = &r->diags[r->ndiags]; /* made in place, counted once complete */
 	*c = *d;

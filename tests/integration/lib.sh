@@ -73,6 +73,12 @@ copy_module() { cp -R "$FIXTURES/$1" "$TRASH/${2:-$1}"; }
 # The example module shipped with goescape.
 copy_example() { cp -R "$TOP/examples/shop" "$TRASH/${1:-shop}"; }
 
+# example_repo DIR: the example in $TRASH/DIR as a git repository with one
+# commit ("start"); the shell is left in it.
+example_repo() {
+	copy_example "$1" && cd "$TRASH/$1" && git init -q && git add . && git commit -qm "start"
+}
+
 # JSON field extraction with python3 (present on every CI machine).
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
 

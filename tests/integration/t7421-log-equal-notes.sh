@@ -14,11 +14,7 @@ note_of() { git notes --ref=goescape show "$1"; }
 put_note() { git notes --ref=goescape add -f -F "$2" "$1" >/dev/null 2>&1; }
 
 test_expect_success 'setup: three commits that only add comments, each built into a note' '
-	copy_example repo &&
-	cd repo &&
-	git init -q &&
-	git add . &&
-	git commit -qm "start" &&
+	example_repo repo &&
 	f=$(git ls-files "*.go" | head -n 1) &&
 	echo "// one" >>"$f" && git commit -qam "comment one" &&
 	echo "// two" >>"$f" && git commit -qam "comment two" &&

@@ -37,11 +37,7 @@ open(out, "wb").write(z)
 }
 
 test_expect_success 'setup: two commits with notes' '
-	copy_example repo &&
-	cd repo &&
-	git init -q &&
-	git add . &&
-	git commit -qm "start" &&
+	example_repo repo &&
 	f=$(git ls-files "*.go" | head -n 1) &&
 	echo "// one" >>"$f" && git commit -qam "comment one" &&
 	goescape report --commit HEAD~1 --format json >/dev/null &&

@@ -38,11 +38,7 @@ test_expect_success 'setup: three commits with notes, one adding a heap escape' 
 	}
 	EOF
 	cc -shared -fPIC -o count.so count.c -ldl &&
-	copy_example repo &&
-	cd repo &&
-	git init -q &&
-	git add . &&
-	git commit -qm "start" &&
+	example_repo repo &&
 	f=$(git ls-files "*.go" | head -n 1) &&
 	echo "// one" >>"$f" && git commit -qam "comment one" &&
 	printf "\nfunc NewEscape() *int {\n\tv := 42\n\treturn &v\n}\n" >>"$f" &&

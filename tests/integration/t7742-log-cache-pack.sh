@@ -25,11 +25,7 @@ packs() { ls .git/goescape/log/ | grep -c "^pack-.*\.log$" || true; }
 files() { ls .git/goescape/log/ | grep -c "\.json$" || true; }
 
 test_expect_success 'setup: 40 commits that add comments, each with a note' '
-	copy_example repo &&
-	cd repo &&
-	git init -q &&
-	git add . &&
-	git commit -qm "start" &&
+	example_repo repo &&
 	f=$(git ls-files "*.go" | head -n 1) &&
 	for i in $(seq 1 40); do
 		echo "// $i" >>"$f" && git commit -qam "comment $i" || return 1

@@ -11,24 +11,7 @@
 # tree changed under the build; the clean tree's entry stays beside it.
 . "$(dirname "$0")/lib.sh"
 
-command -v strace >/dev/null || skip_all "no strace"
-strace -qq -o /dev/null true 2>/dev/null || skip_all "strace cannot trace here"
-# LeakSanitizer cannot run under ptrace: a sanitizer build is traced with
-# its leak check off (every other test checks leaks).
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-
-# traced NAME ARGS...: goescape ARGS in repo, its own opens (not go's: no -f)
-# in NAME.trace, stderr in NAME.err, exit code in NAME.rc.
-traced() {
-	name=$1 && shift &&
-	(cd repo && { strace -qq -e trace=openat,open,clone,clone3,vfork,fork -o "../$name.trace" \
-		"$GOESCAPE_BIN" "$@" 2>"../$name.err"; echo $? >"../$name.rc"; })
-}
-# opens_go NAME: did goescape itself read a Go source file once go was started?
-opens_go() { sed -n '/^clone\|^vfork\|^fork/,$p' "$1.trace" | grep -q '\.go", O_RDONLY'; }
-# writes_git NAME: did goescape open anything under .git for writing?
-writes_git() { grep '/\.git/' "$1.trace" | grep -q 'O_WRONLY\|O_RDWR\|O_CREAT'; }
-notes_ref() { (cd repo && git rev-parse -q --verify refs/notes/goescape || echo none); }
+. "$(dirname "$0")/lib-replay.sh"
 # dirty_entry: the replay entry of a dirty tree (state 1), if any.
 dirty_entry() { grep -l "^state 1 " repo/.git/goescape/replay/* 2>/dev/null; }
 

@@ -755,8 +755,8 @@ int ge_git_note_read(ge_buf *out, ge_git *g, const char *commit)
  * One attempt: a notes commit on top of the ref's current tip, and the ref
  * moved to it only if it still points at that tip (created only if it
  * still does not exist).  git_note_create() moves the ref by force, so two
- * writers at once lose one note; this gives GIT_EMODIFIED / GIT_EEXISTS /
- * GIT_ELOCKED instead, and the caller tries again on the new tip.
+ * writers at once lose one note; this gives GIT_EMODIFIED / GIT_ELOCKED
+ * instead, and the caller tries again on the new tip.
  */
 static int note_write_once(ge_git *g, const git_signature *author,
 			   const git_signature *committer, const git_oid *oid, const char *text)
@@ -771,14 +771,20 @@ static int note_write_once(ge_git *g, const git_signature *author,
 	have_tip = err == 0;
 	if (have_tip && (err = git_commit_lookup(&parent, g->repo, &tip)) < 0)
 		return err;
+	/*
+	 * No tip: the zero id as the expected old value, which libgit2
+	 * compares under the ref's lock (GIT_EMODIFIED when the ref exists by
+	 * then).  git_reference_create(force=0) looks for the ref before it
+	 * takes the lock, so two first writers could both create it and one
+	 * note was lost.
+	 */
+	if (!have_tip)
+		git_oid_fromstr(&tip, "0000000000000000000000000000000000000000");
 	err = git_note_commit_create(&notes_commit, &notes_blob, g->repo, parent, author, committer,
 				     oid, text, 1);
 	if (err == 0)
-		err = have_tip ? git_reference_create_matching(&ref, g->repo, GE_NOTES_REF,
-							       &notes_commit, 1, &tip,
-							       "goescape: note")
-			       : git_reference_create(&ref, g->repo, GE_NOTES_REF, &notes_commit, 0,
-						      "goescape: note");
+		err = git_reference_create_matching(&ref, g->repo, GE_NOTES_REF, &notes_commit, 1,
+						    &tip, "goescape: note");
 	git_reference_free(ref);
 	git_commit_free(parent);
 	return err;

@@ -403,9 +403,9 @@ static int match_moved(uint32_t **mvp, ent *be, size_t nb, ent *he, size_t nh,
  */
 static int set_moved_from(ge_report *head, ge_diag *m, const ge_diag *f)
 {
-	m->from_file = ge_report_intern(head, f->file, strlen(f->file));
-	m->from_function = ge_report_intern(head, f->function, strlen(f->function));
-	return m->from_file && m->from_function ? 0 : GE_ENOMEM;
+	/* A fresh ge_diag_rare: m's may be shared with the diagnostic's other parts. */
+	ge_diag_rare c = {ge_diag_inlined_from(m), f->file, f->function};
+	return ge_report_set_rare(head, m, &c);
 }
 
 static int split_head(ge_report *head, const ge_report *base, const ent *he, const uint32_t *mv,
@@ -549,6 +549,7 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 		goto done;
 	for (i = 0; i < nb; i++) {
 		ge_diag f;
+		ge_diag_rare fr = {NULL, NULL, NULL};
 		if (!be[i].left)
 			continue;
 		f = base->diags[be[i].idx];
@@ -556,7 +557,8 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 		f.count = be[i].left;
 		f.explain = 0;
 		f.group = 0;
-		f.from_file = f.from_function = NULL;
+		fr.inlined_from = ge_diag_inlined_from(&f); /* not where it moved from */
+		f.rare = &fr;
 		if ((rc = ge_report_add_fixed(head, &f)) < 0)
 			goto done;
 	}

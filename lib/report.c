@@ -1959,7 +1959,6 @@ static int flat_diag(ge_diag *d, ge_diag_rare *rare, const char *v, const char *
 	const char *p = sk_ws(v + 1, end), *f;
 	char *w = scratch;
 	memset(d, 0, sizeof(*d));
-	memset(rare, 0, sizeof(*rare));
 	if (p < end && *p == '}')
 		return 0;
 	for (;;) {
@@ -2024,8 +2023,11 @@ static int flat_diag(ge_diag *d, ge_diag_rare *rare, const char *v, const char *
 	d->function = s[FD_FUNCTION];
 	d->subject = s[FD_SUBJECT];
 	d->message = s[FD_MESSAGE] ? s[FD_MESSAGE] : "";
-	if ((rare->inlined_from = s[FD_INLINED_FROM]) != NULL)
+	if (s[FD_INLINED_FROM]) { /* the rest of rare is cJSON's to read ("moved_from") */
+		rare->inlined_from = s[FD_INLINED_FROM];
+		rare->from_file = rare->from_function = NULL;
 		d->rare = rare;
+	}
 	d->line = (uint32_t)num[FD_LINE];
 	d->column = (uint32_t)num[FD_COLUMN];
 	d->count = (seen & (1u << FD_COUNT)) ? (uint32_t)num[FD_COUNT] : 1;

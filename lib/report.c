@@ -288,6 +288,10 @@ static int rare_copy(ge_report *r, const ge_diag_rare **out, const ge_diag_rare 
 	*out = NULL;
 	if (rare_empty(src))
 		return 0;
+	if (prev && prev->rare && rare_same(prev->rare, src)) {
+		*out = prev->rare; /* the same strings of r's (ge_report_add_interned's run) */
+		return 0;
+	}
 	if (src->inlined_from &&
 	    !(c.inlined_from = ge_report_intern(r, src->inlined_from, strlen(src->inlined_from))))
 		return GE_ENOMEM;

@@ -1182,6 +1182,7 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 	         : l->type == GE_LINE_ESCAPES ? GE_KIND_ESCAPES
 	                                      : GE_KIND_LEAK;
 	{
+		ge_diag_rare rare = {NULL, NULL, NULL};
 		if ((rc = line_function(&d.function, a, fe, l)) < 0)
 			goto done;
 		d.line_hash = line_hash(fe, l->lineno);
@@ -1218,9 +1219,11 @@ int ge_attrib_line(ge_attrib *a, ge_report *r, const ge_parse_line *l)
 			size_t sl = 0;
 			const char *src =
 			    via && fe->src ? ge_gofile_line(fe->src, l->lineno, &sl) : NULL;
-			if (via && src && !contains(src, sl, l->subject, l->subject_len) &&
-			    !(d.inlined_from = interned(a, via)))
-				return GE_ENOMEM;
+			if (via && src && !contains(src, sl, l->subject, l->subject_len)) {
+				if (!(rare.inlined_from = interned(a, via)))
+					return GE_ENOMEM;
+				d.rare = &rare; /* copied into r by ge_report_add_interned */
+			}
 		}
 		if (ge_kind_is_heap(d.kind)) {
 			long xi = a->nxb ? xb_find(a, l) : -1;

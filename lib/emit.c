@@ -35,13 +35,24 @@ static int put_count(ge_buf *out, const ge_diag *d)
 	return ge_diag_count(d) > 1 ? ge_buf_printf(out, " \xc3\x97%u", ge_diag_count(d)) : 0;
 }
 
+/* " via F" after the message of an inlined callee's escape: its two parts. */
+static const char *via_sep(const ge_diag *d)
+{
+	return ge_diag_inlined_from(d) ? " via " : "";
+}
+
+static const char *via_name(const ge_diag *d)
+{
+	return ge_diag_inlined_from(d) ? ge_diag_inlined_from(d) : "";
+}
+
 /* "  (moved from F in FILE)" for an escape matched across functions or files. */
 static int put_moved_from(ge_buf *out, const ge_diag *d)
 {
-	if (!d->from_file)
+	if (!ge_diag_from_file(d))
 		return ge_buf_puts(out, "  (moved)");
-	return ge_buf_printf(out, "  (moved from %s in %s)", fn_label(d->from_function),
-	                     d->from_file);
+	return ge_buf_printf(out, "  (moved from %s in %s)", fn_label(ge_diag_from_function(d)),
+	                     ge_diag_from_file(d));
 }
 
 static int text_grouped(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
@@ -67,7 +78,7 @@ static int text_grouped(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 		                    : d->status == GE_STATUS_NEW ? C(o, "31")
 		                                                 : C(o, "33"),
 		                    ge_kind_name(d->kind), C(o, "0"), d->message,
-		                    d->inlined_from ? " via " : "", d->inlined_from ? d->inlined_from : "");
+		                    via_sep(d), via_name(d));
 		rc |= put_count(out, d);
 		if (d->status == GE_STATUS_NEW)
 			rc |= ge_buf_puts(out, "  (new)");
@@ -111,7 +122,7 @@ static int text_new(ge_buf *out, const ge_report *r, const ge_emit_opts *o)
 			continue;
 		rc = ge_buf_printf(out, "%s%s:%u:%u:%s %s: %s%s%s", C(o, "1"), d->file, d->line,
 		                   d->column, C(o, "0"), fn_label(d->function), d->message,
-		                   d->inlined_from ? " via " : "", d->inlined_from ? d->inlined_from : "");
+		                   via_sep(d), via_name(d));
 		rc |= put_count(out, d);
 		rc |= ge_buf_putc(out, '\n');
 	}

@@ -95,18 +95,18 @@ static void row_of(md *m, const ge_diag *d, int suggest_col, int suggest, int mo
 	rc |= ge_markdown_escape(&row, fn_label(d->function));
 	rc |= ge_buf_puts(&row, " | ");
 	rc |= ge_markdown_escape(&row, d->message);
-	if (d->inlined_from) {
+	if (ge_diag_inlined_from(d)) {
 		rc |= ge_buf_puts(&row, " via ");
-		rc |= ge_markdown_escape(&row, d->inlined_from);
+		rc |= ge_markdown_escape(&row, ge_diag_inlined_from(d));
 	}
 	if (ge_diag_count(d) > 1)
 		rc |= ge_buf_printf(&row, " \xc3\x97%u", ge_diag_count(d));
 	if (moved) {
 		rc |= ge_buf_puts(&row, " | ");
-		if (d->from_file) {
-			rc |= ge_markdown_escape(&row, fn_label(d->from_function));
+		if (ge_diag_from_file(d)) {
+			rc |= ge_markdown_escape(&row, fn_label(ge_diag_from_function(d)));
 			rc |= ge_buf_puts(&row, " in ");
-			rc |= ge_markdown_escape(&row, d->from_file);
+			rc |= ge_markdown_escape(&row, ge_diag_from_file(d));
 		}
 	}
 	if (suggest_col)

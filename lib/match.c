@@ -7,17 +7,18 @@
 #include <string.h>
 
 /*
- * One diagnostic of either side.  Its line is read from the report's
- * diagnostic (idx) where needed, the base's mapped line from match_ctx:
- * 24 bytes, not 32 (two arrays of 6.7 million beside the two reports at
- * 10^7 lines).
+ * One diagnostic of either side.  Its line and line hash are read from the
+ * report's diagnostic (idx) where needed (a tie of keys, a group of more
+ * than one), the base's mapped line from match_ctx: 16 bytes, not 32 (two
+ * arrays of 6.7 million beside the two reports at 10^7 lines).
  */
 typedef struct ent {
-	uint64_t key;  /* hash of (file', function, kind, subject); stage 4: (kind, subject) */
-	uint64_t lh;   /* line hash */
+	/* hash of (file', function, kind, subject); stage 4: (kind, subject, line hash) */
+	uint64_t key;
 	uint32_t idx;  /* index into the report's diagnostics */
 	uint32_t left; /* allocation sites (the diagnostic's count) not yet matched */
 } ent;
+_Static_assert(sizeof(ent) == 16, "ent is 16 bytes");
 
 /* What match_group reads besides the entries. */
 typedef struct match_ctx {
@@ -35,6 +36,17 @@ typedef struct match_ctx {
 static uint32_t mapped_of(const match_ctx *c, const ent *b)
 {
 	return c->bmap ? c->bmap[b->idx] : c->bd[b->idx].line;
+}
+
+/* The line hash of a base entry, of a head entry. */
+static uint64_t blh(const match_ctx *c, const ent *b)
+{
+	return c->bd[b->idx].line_hash;
+}
+
+static uint64_t hlh(const match_ctx *c, const ent *h)
+{
+	return c->hd[h->idx].line_hash;
 }
 
 /*
@@ -87,13 +99,18 @@ static int key_of(uint64_t *out, ge_buf *scratch, const char *file, const ge_dia
 	return 0;
 }
 
-/* Stage 4's key: what an escape is wherever its code went. */
+/*
+ * Stage 4's key: what an escape is wherever its code went, and its line's
+ * text.  Equal keys are what stage 4 pairs: the line hash is in the key
+ * (the entry has no room for it), as the first stages' names are in theirs.
+ */
 static uint64_t code_key_of(const ge_diag *d)
 {
 	uint64_t h = GE_HASH_SEED ^ 0x9e3779b97f4a7c15ULL;
 	unsigned char k = (unsigned char)d->kind;
 	h = ge_hash_bytes(h, (const char *)&k, 1);
-	return ge_hash_bytes(h, d->subject, strlen(d->subject) + 1);
+	h = ge_hash_bytes(h, d->subject, strlen(d->subject) + 1);
+	return ge_hash_bytes(h, (const char *)&d->line_hash, sizeof(d->line_hash));
 }
 
 /* The order of the entries: key, line hash, line, index. */
@@ -101,8 +118,8 @@ static int ent_less(const ge_diag *dg, const ent *a, const ent *b)
 {
 	if (a->key != b->key)
 		return a->key < b->key;
-	if (a->lh != b->lh)
-		return a->lh < b->lh;
+	if (dg[a->idx].line_hash != dg[b->idx].line_hash)
+		return dg[a->idx].line_hash < dg[b->idx].line_hash;
 	if (dg[a->idx].line != dg[b->idx].line)
 		return dg[a->idx].line < dg[b->idx].line;
 	return a->idx < b->idx;
@@ -197,14 +214,12 @@ static unsigned sort_depth(size_t n)
 	return d;
 }
 
-/* Stage 4 order: key, line hash, then report order (file, line). */
+/* Stage 4 order: key (line hash included), then report order (file, line). */
 static int cmp_code(const void *pa, const void *pb)
 {
 	const ent *a = *(const ent *const *)pa, *b = *(const ent *const *)pb;
 	if (a->key != b->key)
 		return a->key < b->key ? -1 : 1;
-	if (a->lh != b->lh)
-		return a->lh < b->lh ? -1 : 1;
 	return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
@@ -228,12 +243,13 @@ static ent *find_at(const ge_diag *hd, ent *h, size_t nh, uint64_t lh, uint32_t 
 	size_t lo = 0, hi = nh;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (h[mid].lh < lh || (h[mid].lh == lh && hd[h[mid].idx].line < line))
+		uint64_t m = hd[h[mid].idx].line_hash;
+		if (m < lh || (m == lh && hd[h[mid].idx].line < line))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < nh && h[lo].lh == lh && hd[h[lo].idx].line == line; lo++)
+	for (; lo < nh && hd[h[lo].idx].line_hash == lh && hd[h[lo].idx].line == line; lo++)
 		if (h[lo].left)
 			return &h[lo];
 	return NULL;
@@ -274,7 +290,7 @@ static int match_group(ent *b, size_t nb, ent *h, size_t nh, match_ctx *c)
 	for (i = 0; i < nb; i++) {
 		ent *e;
 		uint32_t m = mapped_of(c, &b[i]);
-		while (b[i].left && m && (e = find_at(c->hd, h, nh, b[i].lh, m)))
+		while (b[i].left && m && (e = find_at(c->hd, h, nh, blh(c, &b[i]), m)))
 			take(&b[i], e);
 	}
 	i = 0;
@@ -283,9 +299,9 @@ static int match_group(ent *b, size_t nb, ent *h, size_t nh, match_ctx *c)
 			i++;
 		else if (!h[j].left)
 			j++;
-		else if (b[i].lh == h[j].lh)
+		else if (blh(c, &b[i]) == hlh(c, &h[j]))
 			take(&b[i], &h[j]);
-		else if (b[i].lh < h[j].lh)
+		else if (blh(c, &b[i]) < hlh(c, &h[j]))
 			i++;
 		else
 			j++;
@@ -348,11 +364,11 @@ static int match_moved(uint32_t **mvp, ent *be, size_t nb, ent *he, size_t nh,
 	size_t i, j, n = 0, nbl = 0;
 	ent **v;
 	for (i = 0; i < nb; i++)
-		nbl += be[i].left && be[i].lh;
+		nbl += be[i].left && base->diags[be[i].idx].line_hash;
 	if (!nbl)
 		return 0;
 	for (j = 0; j < nh; j++)
-		n += he[j].left && he[j].lh;
+		n += he[j].left && head->diags[he[j].idx].line_hash;
 	if (!n)
 		return 0;
 	if (grow_scratch(scratch, scap, n + nbl) < 0)
@@ -360,12 +376,12 @@ static int match_moved(uint32_t **mvp, ent *be, size_t nb, ent *he, size_t nh,
 	v = *scratch;
 	n = 0;
 	for (i = 0; i < nb; i++)
-		if (be[i].left && be[i].lh) {
+		if (be[i].left && base->diags[be[i].idx].line_hash) {
 			be[i].key = code_key_of(&base->diags[be[i].idx]);
 			v[n++] = &be[i];
 		}
 	for (j = 0; j < nh; j++)
-		if (he[j].left && he[j].lh) {
+		if (he[j].left && head->diags[he[j].idx].line_hash) {
 			he[j].key = code_key_of(&head->diags[he[j].idx]);
 			v[n++] = &he[j];
 		}
@@ -377,7 +393,7 @@ static int match_moved(uint32_t **mvp, ent *be, size_t nb, ent *he, size_t nh,
 			i++;
 		} else if (!v[j]->left) {
 			j++;
-		} else if (v[i]->key == v[j]->key && v[i]->lh == v[j]->lh) {
+		} else if (v[i]->key == v[j]->key) {
 			uint32_t before = v[j]->left;
 			size_t h = (size_t)(v[j] - he);
 			if (!*mvp && !(*mvp = calloc(2 * nh, sizeof(**mvp))))
@@ -403,9 +419,9 @@ static int match_moved(uint32_t **mvp, ent *be, size_t nb, ent *he, size_t nh,
  */
 static int set_moved_from(ge_report *head, ge_diag *m, const ge_diag *f)
 {
-	m->from_file = ge_report_intern(head, f->file, strlen(f->file));
-	m->from_function = ge_report_intern(head, f->function, strlen(f->function));
-	return m->from_file && m->from_function ? 0 : GE_ENOMEM;
+	/* A fresh ge_diag_rare: m's may be shared with the diagnostic's other parts. */
+	ge_diag_rare c = {ge_diag_inlined_from(m), f->file, f->function};
+	return ge_report_set_rare(head, m, &c);
 }
 
 static int split_head(ge_report *head, const ge_report *base, const ent *he, const uint32_t *mv,
@@ -507,7 +523,6 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 		}
 		if ((rc = key_of(&be[i].key, &kbuf, file, d)) < 0)
 			goto done;
-		be[i].lh = d->line_hash;
 		if (bmap)
 			bmap[i] = map->map_line(d->file, d->line, map->ud);
 		be[i].idx = (uint32_t)i;
@@ -517,7 +532,6 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 		const ge_diag *d = &head->diags[i];
 		if ((rc = key_of(&he[i].key, &kbuf, d->file, d)) < 0)
 			goto done;
-		he[i].lh = d->line_hash;
 		he[i].idx = (uint32_t)i;
 		he[i].left = sites ? ge_diag_count(d) : 1;
 	}
@@ -549,6 +563,7 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 		goto done;
 	for (i = 0; i < nb; i++) {
 		ge_diag f;
+		ge_diag_rare fr = {NULL, NULL, NULL};
 		if (!be[i].left)
 			continue;
 		f = base->diags[be[i].idx];
@@ -556,7 +571,8 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 		f.count = be[i].left;
 		f.explain = 0;
 		f.group = 0;
-		f.from_file = f.from_function = NULL;
+		fr.inlined_from = ge_diag_inlined_from(&f); /* not where it moved from */
+		f.rare = &fr;
 		if ((rc = ge_report_add_fixed(head, &f)) < 0)
 			goto done;
 	}

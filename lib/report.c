@@ -60,6 +60,18 @@ static inline char *arena_alloc(struct ge_arena *a, size_t n)
 	return p;
 }
 
+/* n bytes aligned for pointers (a ge_diag_rare): in the current chunk past
+ * its padding, else at the start of a new one (malloc'd, so aligned). */
+static void *arena_alloc_aligned(struct ge_arena *a, size_t n)
+{
+	size_t pad = (size_t)(-(uintptr_t)a->cur & (sizeof(void *) - 1));
+	if (!a->cur || pad + n > a->left)
+		return arena_alloc_chunk(a, n);
+	a->cur += pad;
+	a->left -= pad;
+	return arena_alloc(a, n);
+}
+
 static char *arena_alloc_chunk(struct ge_arena *a, size_t n)
 {
 	size_t sz = n > 65536 ? n : 65536;
@@ -248,7 +260,62 @@ int ge_report_set_meta(ge_report *r, const char *go_version, const char *module,
 
 /* The layout report.h promises: a check at 10^7 lines holds two reports of
  * 6.7 million diagnostics each, so every byte here is 13 MB there. */
-_Static_assert(sizeof(void *) != 8 || sizeof(ge_diag) == 96, "ge_diag is 96 bytes on LP64");
+_Static_assert(sizeof(void *) != 8 || sizeof(ge_diag) == 80, "ge_diag is 80 bytes on LP64");
+
+/* s's rare fields, none set: what a diagnostic without them points to (NULL). */
+static int rare_empty(const ge_diag_rare *s)
+{
+	return !s || (!s->inlined_from && !s->from_file && !s->from_function);
+}
+
+static int rare_same(const ge_diag_rare *a, const ge_diag_rare *b)
+{
+	return a->inlined_from == b->inlined_from && a->from_file == b->from_file &&
+	       a->from_function == b->from_function;
+}
+
+/*
+ * d->rare's copy in r: its strings interned (those already r's, as
+ * ge_report_add_interned's inlined_from is, are found as themselves), the
+ * struct in r's arena, or prev's when prev (r's) holds the same strings, as
+ * runs of an inlined callee's diagnostics do.  *out is NULL when none is set.
+ */
+static int rare_copy(ge_report *r, const ge_diag_rare **out, const ge_diag_rare *src,
+                     const ge_diag *prev)
+{
+	ge_diag_rare c = {NULL, NULL, NULL};
+	ge_diag_rare *p;
+	*out = NULL;
+	if (rare_empty(src))
+		return 0;
+	if (prev && prev->rare && rare_same(prev->rare, src)) {
+		*out = prev->rare; /* the same strings of r's (ge_report_add_interned's run) */
+		return 0;
+	}
+	if (src->inlined_from &&
+	    !(c.inlined_from = ge_report_intern(r, src->inlined_from, strlen(src->inlined_from))))
+		return GE_ENOMEM;
+	if (src->from_file &&
+	    !(c.from_file = ge_report_intern(r, src->from_file, strlen(src->from_file))))
+		return GE_ENOMEM;
+	if (src->from_function && !(c.from_function = ge_report_intern(r, src->from_function,
+	                                                               strlen(src->from_function))))
+		return GE_ENOMEM;
+	if (prev && prev->rare && rare_same(prev->rare, &c)) {
+		*out = prev->rare;
+		return 0;
+	}
+	if (!(p = arena_alloc_aligned(r->arena, sizeof(*p))))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	*p = c;
+	*out = p;
+	return 0;
+}
+
+int ge_report_set_rare(ge_report *r, ge_diag *d, const ge_diag_rare *rare)
+{
+	return rare_copy(r, &d->rare, rare, NULL);
+}
 
 /* Room for one more diagnostic in *arr (n held, *alloc allocated). */
 static int diags_reserve(ge_diag **arr, size_t n, size_t *alloc)
@@ -306,14 +373,8 @@ static int add_to(ge_report *r, ge_diag **arr, size_t *n, size_t *alloc, const g
 			return GE_ENOMEM;
 	}
 #undef COPY
-	if (d->inlined_from)
-		INTERN(inlined_from);
 #undef INTERN
-	if (d->from_file &&
-	    !(c.from_file = ge_report_intern(r, d->from_file, strlen(d->from_file))))
-		return GE_ENOMEM;
-	if (d->from_function &&
-	    !(c.from_function = ge_report_intern(r, d->from_function, strlen(d->from_function))))
+	if (rare_copy(r, &c.rare, d->rare, prev) < 0)
 		return GE_ENOMEM;
 	if (!c.count)
 		c.count = 1;
@@ -354,8 +415,8 @@ int ge_report_add_interned(ge_report *r, const ge_diag *d, const char *subject,
 	prev = r->ndiags ? &r->diags[r->ndiags - 1] : NULL;
 	c = &r->diags[r->ndiags]; /* made in place, counted once complete */
 	*c = *d;
-	/* package, file, function and inlined_from are r's already: add_to's
-	 * interning would hand back the same pointers. */
+	/* package, file and function are r's already: add_to's interning would
+	 * hand back the same pointers. */
 	if (prev && prev->message && same_n(prev->message, message, ml))
 		c->message = prev->message;
 	else if (!(c->message = arena_recent(r, message, ml)))
@@ -367,11 +428,7 @@ int ge_report_add_interned(ge_report *r, const ge_diag *d, const char *subject,
 		c->subject = c->message + ml - sl;
 	else if (!(c->subject = arena_recent(r, subject, sl)))
 		return GE_ENOMEM;
-	if (d->from_file &&
-	    !(c->from_file = ge_report_intern(r, d->from_file, strlen(d->from_file))))
-		return GE_ENOMEM;
-	if (d->from_function &&
-	    !(c->from_function = ge_report_intern(r, d->from_function, strlen(d->from_function))))
+	if (rare_copy(r, &c->rare, d->rare, prev) < 0)
 		return GE_ENOMEM;
 	if (!c->count)
 		c->count = 1;
@@ -639,7 +696,23 @@ done:
  * block, the largest block wins among blocks of one package, and packages
  * add up (report.h says why).
  */
-static size_t sort_dedupe(ge_diag *d, size_t n, int radix)
+/*
+ * keep (the first of a run) takes g's moved_from, as the run's first that
+ * has one, beside its own inlined_from: a new ge_diag_rare only when that
+ * changes anything (the run's first has none, a later one has).  Out of
+ * memory for those 24 bytes, keep takes g's whole (its inlined_from too).
+ */
+static void keep_moved_from(ge_report *r, ge_diag *keep, const ge_diag *g)
+{
+	ge_diag_rare c = {ge_diag_inlined_from(keep), ge_diag_from_file(g),
+	                  ge_diag_from_function(g)};
+	if (rare_empty(&c) ? !keep->rare : keep->rare && rare_same(keep->rare, &c))
+		return;
+	if (rare_copy(r, &keep->rare, &c, NULL) < 0)
+		keep->rare = g->rare;
+}
+
+static size_t sort_dedupe(ge_report *r, ge_diag *d, size_t n, int radix)
 {
 	size_t i = 0, o = 0;
 	if (n == 0)
@@ -688,10 +761,8 @@ static size_t sort_dedupe(ge_diag *d, size_t n, int radix)
 					blk = add_sat(blk, ge_diag_count(&d[g]));
 					if (!keep.explain)
 						keep.explain = d[g].explain;
-					if (!keep.from_file) {
-						keep.from_file = d[g].from_file;
-						keep.from_function = d[g].from_function;
-					}
+					if (!ge_diag_from_file(&keep))
+						keep_moved_from(r, &keep, &d[g]);
 				}
 				if (blk > pkgmax)
 					pkgmax = blk;
@@ -715,14 +786,14 @@ uint32_t ge_diag_count(const ge_diag *d)
 
 void ge_report_sort(ge_report *r)
 {
-	r->ndiags = sort_dedupe(r->diags, r->ndiags, 1);
-	r->nfixed = sort_dedupe(r->fixed, r->nfixed, 1);
+	r->ndiags = sort_dedupe(r, r->diags, r->ndiags, 1);
+	r->nfixed = sort_dedupe(r, r->fixed, r->nfixed, 1);
 }
 
 void ge_report_sort_qsort(ge_report *r)
 {
-	r->ndiags = sort_dedupe(r->diags, r->ndiags, 0);
-	r->nfixed = sort_dedupe(r->fixed, r->nfixed, 0);
+	r->ndiags = sort_dedupe(r, r->diags, r->ndiags, 0);
+	r->nfixed = sort_dedupe(r, r->fixed, r->nfixed, 0);
 }
 
 static const char *const kind_names[] = {"moved", "escapes", "leak"};
@@ -1132,7 +1203,7 @@ static int put_diag_plain(ge_buf *b, const ge_diag *d, fp_memo *m, const char *s
 		ns = nm - (size_t)(sub - msg);
 	else if (!plain_memo(m, 3, d->subject, &ns))
 		return 0;
-	if (d->inlined_from && !plain_ascii(d->inlined_from, &ni))
+	if (ge_diag_inlined_from(d) && !plain_ascii(ge_diag_inlined_from(d), &ni))
 		return 0;
 	kind = kind_lit[d->kind].s;
 	nk = kind_lit[d->kind].n;
@@ -1183,9 +1254,9 @@ static int put_diag_plain(ge_buf *b, const ge_diag *d, fp_memo *m, const char *s
 	memcpy(w, lh, 16);
 	w += 16;
 	*w++ = '"';
-	if (d->inlined_from) {
+	if (ge_diag_inlined_from(d)) {
 		W_LIT(w, ",\"inlined_from\":");
-		W_STR(w, d->inlined_from, ni);
+		W_STR(w, ge_diag_inlined_from(d), ni);
 	}
 	*w++ = '}';
 	b->len = (size_t)(w - b->ptr);
@@ -1209,11 +1280,11 @@ static int put_diag(ge_buf *b, const ge_report *r, const ge_diag *d)
 		rc |= ge_buf_puts(b, ge_status_name(d->status));
 		rc |= ge_buf_putc(b, '"');
 	}
-	if (d->status == GE_STATUS_MOVED && d->from_file) {
+	if (d->status == GE_STATUS_MOVED && ge_diag_from_file(d)) {
 		rc |= ge_buf_puts(b, ",\"moved_from\":{\"file\":");
-		rc |= ge_buf_put_json(b, d->from_file);
+		rc |= ge_buf_put_json(b, ge_diag_from_file(d));
 		rc |= ge_buf_puts(b, ",\"function\":");
-		rc |= ge_buf_put_json(b, d->from_function ? d->from_function : "");
+		rc |= ge_buf_put_json(b, ge_diag_from_function(d) ? ge_diag_from_function(d) : "");
 		rc |= ge_buf_putc(b, '}');
 	}
 	{
@@ -1223,9 +1294,9 @@ static int put_diag(ge_buf *b, const ge_report *r, const ge_diag *d)
 		hex16(t + 47, d->line_hash);
 		rc |= ge_buf_put(b, t, sizeof(t) - 1);
 	}
-	if (d->inlined_from) {
+	if (ge_diag_inlined_from(d)) {
 		rc |= ge_buf_puts(b, ",\"inlined_from\":");
-		rc |= ge_buf_put_json(b, d->inlined_from);
+		rc |= ge_buf_put_json(b, ge_diag_inlined_from(d));
 	}
 	if (d->explain && d->explain <= r->nexplain) {
 		rc |= ge_buf_puts(b, ",\"explanation\":");
@@ -1438,7 +1509,8 @@ static const char *jstr(const cJSON *o, const char *key)
  * Absent (reports, baselines and notes written before it existed, and every
  * diagnostic printed once) means 1; otherwise a whole number from 1 on.
  */
-static int parse_count(ge_diag *d, const cJSON *o, const char *name, size_t idx)
+static int parse_count(ge_diag *d, ge_diag_rare *rare, const cJSON *o, const char *name,
+                       size_t idx)
 {
 	const cJSON *cnt = cJSON_GetObjectItemCaseSensitive(o, "count");
 	const cJSON *from = cJSON_GetObjectItemCaseSensitive(o, "moved_from");
@@ -1453,8 +1525,8 @@ static int parse_count(ge_diag *d, const cJSON *o, const char *name, size_t idx)
 		d->count = (uint32_t)cnt->valuedouble;
 	}
 	if (cJSON_IsObject(from)) {
-		d->from_file = jstr(from, "file");
-		d->from_function = jstr(from, "function");
+		rare->from_file = jstr(from, "file");
+		rare->from_function = jstr(from, "function");
 	}
 	return 0;
 }
@@ -1485,7 +1557,9 @@ static const char *missing_field(const cJSON *o)
 	return NULL;
 }
 
-static int parse_diag(ge_diag *d, const cJSON *o, const char *name, size_t idx)
+/* o into d, and its rare fields into *rare (d->rare points at it when one is set). */
+static int parse_diag(ge_diag *d, ge_diag_rare *rare, const cJSON *o, const char *name,
+                      size_t idx)
 {
 	int rc;
 	ge_kind kd;
@@ -1495,6 +1569,7 @@ static int parse_diag(ge_diag *d, const cJSON *o, const char *name, size_t idx)
 	const char *kind = jstr(o, "kind"), *status = jstr(o, "status"), *lh = jstr(o, "line_hash");
 	const char *field;
 	memset(d, 0, sizeof(*d));
+	memset(rare, 0, sizeof(*rare));
 	if (!cJSON_IsObject(o))
 		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu is not an object", name,
 		                    idx + 1);
@@ -1503,7 +1578,7 @@ static int parse_diag(ge_diag *d, const cJSON *o, const char *name, size_t idx)
 	d->function = jstr(o, "function");
 	d->subject = jstr(o, "subject");
 	d->message = jstr(o, "message");
-	d->inlined_from = jstr(o, "inlined_from");
+	rare->inlined_from = jstr(o, "inlined_from");
 	if ((field = missing_field(o)) != NULL)
 		return ge_error_set(GE_EBADINPUT, "'%s': diagnostic %zu lacks \"%s\"", name,
 		                    idx + 1, field);
@@ -1536,8 +1611,10 @@ static int parse_diag(ge_diag *d, const cJSON *o, const char *name, size_t idx)
 		d->status = GE_STATUS_EXISTING;
 	else if (status && strcmp(status, "moved") == 0)
 		d->status = GE_STATUS_MOVED;
-	if ((rc = parse_count(d, o, name, idx)) < 0)
+	if ((rc = parse_count(d, rare, o, name, idx)) < 0)
 		return rc;
+	if (!rare_empty(rare))
+		d->rare = rare;
 	if (lh)
 		d->line_hash = strtoull(lh, NULL, 16);
 	return 0;
@@ -1628,7 +1705,9 @@ static int from_json_tree(ge_report **out, const char *json, size_t len, const c
 	cJSON_ArrayForEach(item, arr)
 	{
 		ge_diag d;
-		if ((rc = parse_diag(&d, item, name, idx++)) < 0 || (rc = ge_report_add(r, &d)) < 0)
+		ge_diag_rare rare;
+		if ((rc = parse_diag(&d, &rare, item, name, idx++)) < 0 ||
+		    (rc = ge_report_add(r, &d)) < 0)
 			goto done;
 	}
 	arr = cJSON_GetObjectItemCaseSensitive(root, "fixed");
@@ -1640,7 +1719,8 @@ static int from_json_tree(ge_report **out, const char *json, size_t len, const c
 	cJSON_ArrayForEach(item, arr)
 	{
 		ge_diag d;
-		if ((rc = parse_diag(&d, item, name, idx++)) < 0 ||
+		ge_diag_rare rare;
+		if ((rc = parse_diag(&d, &rare, item, name, idx++)) < 0 ||
 		    (rc = ge_report_add_fixed(r, &d)) < 0)
 			goto done;
 	}
@@ -1873,8 +1953,8 @@ static uint64_t flat_hex16(const char *s)
 	return s[16] ? strtoull(s, NULL, 16) : v;
 }
 
-static int flat_diag(ge_diag *d, const char *v, const char *end, char *scratch, const char *wend,
-                     const char **q_out)
+static int flat_diag(ge_diag *d, ge_diag_rare *rare, const char *v, const char *end,
+                     char *scratch, const char *wend, const char **q_out)
 {
 	const char *s[FD_LINE] = {NULL};
 	uint64_t num[FD_N] = {0};
@@ -1947,7 +2027,11 @@ static int flat_diag(ge_diag *d, const char *v, const char *end, char *scratch, 
 	d->function = s[FD_FUNCTION];
 	d->subject = s[FD_SUBJECT];
 	d->message = s[FD_MESSAGE] ? s[FD_MESSAGE] : "";
-	d->inlined_from = s[FD_INLINED_FROM];
+	if (s[FD_INLINED_FROM]) { /* the rest of rare is cJSON's to read ("moved_from") */
+		rare->inlined_from = s[FD_INLINED_FROM];
+		rare->from_file = rare->from_function = NULL;
+		d->rare = rare;
+	}
 	d->line = (uint32_t)num[FD_LINE];
 	d->column = (uint32_t)num[FD_COLUMN];
 	d->count = (seen & (1u << FD_COUNT)) ? (uint32_t)num[FD_COUNT] : 1;
@@ -1968,9 +2052,10 @@ static int flat_diag(ge_diag *d, const char *v, const char *end, char *scratch, 
  * d was read flat, 0 when cJSON must read it, GE_ENOMEM.  *q is set after
  * the element, or to NULL when it does not end before end.
  */
-static int elem_scan(ge_diag *d, const char *v, const char *end, ge_buf *scratch, const char **q)
+static int elem_scan(ge_diag *d, ge_diag_rare *rare, const char *v, const char *end,
+                     ge_buf *scratch, const char **q)
 {
-	int flat = flat_diag(d, v, end, scratch->ptr, scratch->ptr + scratch->cap, q);
+	int flat = flat_diag(d, rare, v, end, scratch->ptr, scratch->ptr + scratch->cap, q);
 	if (flat)
 		return 1;
 	if (!(*q = sk_value(v, end)))
@@ -1978,14 +2063,14 @@ static int elem_scan(ge_diag *d, const char *v, const char *end, ge_buf *scratch
 	if ((size_t)(*q - v) >= scratch->cap) {
 		if (ge_buf_grow(scratch, (size_t)(*q - v) + 1) < 0)
 			return GE_ENOMEM;
-		flat = flat_diag(d, v, *q, scratch->ptr, scratch->ptr + scratch->cap, q);
+		flat = flat_diag(d, rare, v, *q, scratch->ptr, scratch->ptr + scratch->cap, q);
 	}
 	return flat;
 }
 
 /* Add the element elem_scan read (flat, or by cJSON over v..q): 0, GE_ENOMEM or STREAM_DECLINE. */
-static int elem_add(ge_report *r, ge_diag *d, int flat, const char *v, const char *q, int fixed,
-                    size_t *idx)
+static int elem_add(ge_report *r, ge_diag *d, ge_diag_rare *rare, int flat, const char *v,
+                    const char *q, int fixed, size_t *idx)
 {
 	int rc;
 	if (flat) {
@@ -2000,7 +2085,7 @@ static int elem_add(ge_report *r, ge_diag *d, int flat, const char *v, const cha
 			cJSON_Delete(o);
 			return STREAM_DECLINE;
 		}
-		rc = parse_diag(d, o, "", (*idx)++);
+		rc = parse_diag(d, rare, o, "", (*idx)++);
 		if (rc == 0)
 			rc = fixed ? ge_report_add_fixed(r, d) : ge_report_add(r, d);
 		cJSON_Delete(o);
@@ -2031,16 +2116,17 @@ static int stream_list_add(ge_report *r, const char *p, const char *end, int fix
 	for (;;) {
 		const char *v = p, *q = NULL;
 		ge_diag d;
+		ge_diag_rare rare;
 		int flat;
 		if (p >= end || *v != '{')
 			goto decline;
-		if ((flat = elem_scan(&d, v, end, &scratch, &q)) < 0) {
+		if ((flat = elem_scan(&d, &rare, v, end, &scratch, &q)) < 0) {
 			rc = flat;
 			goto done;
 		}
 		if (!q)
 			goto decline;
-		if ((rc = elem_add(r, &d, flat, v, q, fixed, &idx)) != 0)
+		if ((rc = elem_add(r, &d, &rare, flat, v, q, fixed, &idx)) != 0)
 			goto done;
 		p = sk_ws(q, end);
 		if (p < end && *p == ']') {
@@ -2298,6 +2384,7 @@ static int cw_list_add(ge_report *r, cwin *c, size_t *pp, int fixed)
 	for (;;) {
 		const char *end = c->w.ptr + c->w.len, *v = sk_ws(c->w.ptr + p, end), *q = NULL, *t;
 		ge_diag d;
+		ge_diag_rare rare;
 		int flat;
 		if (v >= end)
 			goto more;
@@ -2308,7 +2395,7 @@ static int cw_list_add(ge_report *r, cwin *c, size_t *pp, int fixed)
 		}
 		if (*v != '{')
 			goto decline;
-		if ((flat = elem_scan(&d, v, end, &scratch, &q)) < 0) {
+		if ((flat = elem_scan(&d, &rare, v, end, &scratch, &q)) < 0) {
 			rc = flat;
 			goto done;
 		}
@@ -2319,7 +2406,7 @@ static int cw_list_add(ge_report *r, cwin *c, size_t *pp, int fixed)
 			goto more;
 		if (*t != ',' && *t != ']')
 			goto decline;
-		if ((rc = elem_add(r, &d, flat, v, q, fixed, &idx)) != 0)
+		if ((rc = elem_add(r, &d, &rare, flat, v, q, fixed, &idx)) != 0)
 			goto done;
 		p = (size_t)(t + 1 - c->w.ptr);
 		first = 0;

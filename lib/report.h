@@ -35,20 +35,32 @@ typedef enum ge_status {
 	GE_STATUS_MOVED  /* matched to a base escape in another function or file */
 } ge_status;
 
-typedef struct ge_diag {
-	/* Pointers first, then the 64-bit hash, the 32-bit fields, the bytes:
-	 * no padding between them (96 bytes on LP64; a check at 10^7 lines holds
-	 * two reports of 6.7 million each). */
-	const char *package;  /* import path */
-	const char *file;     /* relative to the module root, '/'-separated */
-	const char *function; /* gosrc notation; "" at package level */
-	const char *subject;
-	const char *message; /* the compiler's message text */
+/*
+ * What few diagnostics have, out of line: ge_diag holds one pointer to it
+ * (NULL when all three are NULL) instead of three mostly NULL pointers, 16
+ * bytes a diagnostic (a check at 10^7 lines holds 13.3 million).  Read
+ * through ge_diag_inlined_from(), ge_diag_from_file(), ge_diag_from_function().
+ * A report's diagnostic points into that report's arena; a diagnostic handed
+ * to ge_report_add may point anywhere (its strings are copied, as the rest).
+ */
+typedef struct ge_diag_rare {
 	/* F of the compiler's "inlining call to F" at this position, when the
 	 * diagnostic's text is F's, not the source line's; NULL otherwise. */
 	const char *inlined_from;
 	const char *from_file;     /* GE_STATUS_MOVED: where base had it; else NULL */
 	const char *from_function; /* likewise */
+} ge_diag_rare;
+
+typedef struct ge_diag {
+	/* Pointers first, then the 64-bit hash, the 32-bit fields, the bytes:
+	 * no padding between them (80 bytes on LP64; a check at 10^7 lines holds
+	 * two reports of 6.7 million each). */
+	const char *package;  /* import path */
+	const char *file;     /* relative to the module root, '/'-separated */
+	const char *function; /* gosrc notation; "" at package level */
+	const char *subject;
+	const char *message;      /* the compiler's message text */
+	const ge_diag_rare *rare; /* inlined_from, from_file, from_function; NULL: none */
 	uint64_t line_hash;        /* ge_hash_nospace of the source line; 0 if unknown */
 	uint32_t line, column;
 	uint32_t explain; /* index+1 into the report's explanations; 0 if none */
@@ -71,6 +83,19 @@ typedef struct ge_diag {
 	 * read the file.  Never serialised. */
 	uint8_t dirs;
 } ge_diag;
+
+static inline const char *ge_diag_inlined_from(const ge_diag *d)
+{
+	return d->rare ? d->rare->inlined_from : NULL;
+}
+static inline const char *ge_diag_from_file(const ge_diag *d)
+{
+	return d->rare ? d->rare->from_file : NULL;
+}
+static inline const char *ge_diag_from_function(const ge_diag *d)
+{
+	return d->rare ? d->rare->from_function : NULL;
+}
 
 enum { GE_MARK_UNKNOWN = 0, GE_MARK_YES = 1, GE_MARK_NO = 2 };
 enum { GE_DIRS_UNKNOWN = 0, GE_DIRS_MAYBE = 1, GE_DIRS_NONE = 2 };
@@ -112,10 +137,13 @@ const char *ge_report_intern(ge_report *r, const char *s, size_t len);
  * subject and message shared only with an equal one seen recently. */
 int ge_report_add(ge_report *r, const ge_diag *d);
 int ge_report_add_fixed(ge_report *r, const ge_diag *d);
+/* d->rare set to rare's strings copied into r (NULL when rare sets none);
+ * for a diagnostic of r whose rare fields change (match's moved ones). */
+int ge_report_set_rare(ge_report *r, ge_diag *d, const ge_diag_rare *rare);
 /*
  * ge_report_add for a producer that holds r's strings already: d's package,
- * file and function (never NULL) and inlined_from (or NULL) are
- * ge_report_intern(r, ...) results, and the subject and message are
+ * file and function (never NULL) are ge_report_intern(r, ...) results
+ * (d->rare's strings are copied as ge_report_add copies them), and the subject and message are
  * counted bytes (NUL-ended or not; read up to a NUL, as a NUL-ended copy
  * of them would be) in place of d->subject and d->message.  Stores what
  * ge_report_add of the same strings would, without looking them up.

@@ -208,11 +208,12 @@ static int put_message(ge_buf *b, const ge_diag *d, int fixed)
 		rc |= ge_buf_printf(&m, " (in %s", d->function);
 	else
 		rc |= ge_buf_puts(&m, " (at package level");
-	if (!fixed && d->status == GE_STATUS_MOVED && d->from_file)
+	if (!fixed && d->status == GE_STATUS_MOVED && ge_diag_from_file(d))
 		rc |= ge_buf_printf(&m, "; moved from %s in %s",
-		                    d->from_function && *d->from_function ? d->from_function
-		                                                          : "package level",
-		                    d->from_file);
+		                    ge_diag_from_function(d) && *ge_diag_from_function(d)
+		                        ? ge_diag_from_function(d)
+		                        : "package level",
+		                    ge_diag_from_file(d));
 	rc |= ge_buf_puts(&m, ").");
 	rc |= ge_buf_puts(b, "\"message\":{\"text\":");
 	rc |= ge_buf_put_json(b, m.ptr);
@@ -500,22 +501,24 @@ static int put_result(ge_buf *b, ge_sarif__ctx *c, const ge_diag *d, int fixed)
 			rc |= ge_buf_puts(b, ",\"viaCallee\":");
 			rc |= ge_buf_put_json(b, dc->via_callee);
 		}
-		if (d->status == GE_STATUS_MOVED && d->from_file) {
+		if (d->status == GE_STATUS_MOVED && ge_diag_from_file(d)) {
 			rc |= ge_buf_puts(b, ",\"movedFrom\":{\"file\":");
-			rc |= ge_buf_put_json(b, d->from_file);
+			rc |= ge_buf_put_json(b, ge_diag_from_file(d));
 			rc |= ge_buf_puts(b, ",\"function\":");
-			rc |= ge_buf_put_json(b, d->from_function ? d->from_function : "");
+			rc |= ge_buf_put_json(b, ge_diag_from_function(d) ? ge_diag_from_function(d)
+			                                                  : "");
 			rc |= ge_buf_putc(b, '}');
 		}
 		rc |= ge_buf_putc(b, '}');
 	} else if (ge_diag_count(d) > 1 ||
-	           (!fixed && d->status == GE_STATUS_MOVED && d->from_file)) {
+	           (!fixed && d->status == GE_STATUS_MOVED && ge_diag_from_file(d))) {
 		rc |= ge_buf_printf(b, ",\"properties\":{\"count\":%u", ge_diag_count(d));
-		if (!fixed && d->status == GE_STATUS_MOVED && d->from_file) {
+		if (!fixed && d->status == GE_STATUS_MOVED && ge_diag_from_file(d)) {
 			rc |= ge_buf_puts(b, ",\"movedFrom\":{\"file\":");
-			rc |= ge_buf_put_json(b, d->from_file);
+			rc |= ge_buf_put_json(b, ge_diag_from_file(d));
 			rc |= ge_buf_puts(b, ",\"function\":");
-			rc |= ge_buf_put_json(b, d->from_function ? d->from_function : "");
+			rc |= ge_buf_put_json(b, ge_diag_from_function(d) ? ge_diag_from_function(d)
+			                                                  : "");
 			rc |= ge_buf_putc(b, '}');
 		}
 		rc |= ge_buf_putc(b, '}');

@@ -109,8 +109,10 @@ static void text_only_new(void **state)
 	find(r, "heapy/heapy.go", 44, 2)->status = GE_STATUS_NEW;
 	d = find(r, "fmtint/fmtint.go", 16, 27);
 	d->status = GE_STATUS_MOVED;
-	d->from_file = "fmtint/old.go";
-	d->from_function = "OldSprintf";
+	{
+		ge_diag_rare moved = {NULL, "fmtint/old.go", "OldSprintf"};
+		assert_int_equal(ge_report_set_rare(r, d, &moved), 0);
+	}
 	o.only_new = 1;
 	o.command = "check";
 	assert_int_equal(ge_emit(&out, r, GE_FMT_TEXT, &o), 0);

@@ -181,8 +181,8 @@ static void renamed_function_is_moved(void **state)
 	assert_int_equal(h->nfixed, 0);
 	m = with_status(h, GE_STATUS_MOVED);
 	assert_string_equal(m->file, "a.go");
-	assert_string_equal(m->from_function, "F");
-	assert_string_equal(m->from_file, "a.go");
+	assert_string_equal(ge_diag_from_function(m), "F");
+	assert_string_equal(ge_diag_from_file(m), "a.go");
 	ge_report_summary(h, &s);
 	assert_int_equal(s.new_, 0);
 	assert_int_equal(s.relocated, 2);

@@ -204,6 +204,7 @@ static void json_plain_same_as_general(void **state)
 		int k, odd = (int)(rnd(&st) % 5); /* the one string that may need escapes */
 		uint32_t line, col;
 		ge_diag d;
+		ge_diag_rare rare = {NULL, NULL, NULL};
 		for (k = 0; k < 5; k++)
 			rnd_string(&st, str[k], rnd(&st) % 24, k == odd ? rnd(&st) % 3 : 0);
 		line = rnd(&st);
@@ -215,8 +216,10 @@ static void json_plain_same_as_general(void **state)
 		d.line_hash = (uint64_t)rnd(&st) << 32 | rnd(&st);
 		d.count = rnd(&st) % 3;
 		d.status = (ge_status)(rnd(&st) % 4);
-		if (rnd(&st) % 3 == 0)
-			d.inlined_from = str[rnd(&st) % 5];
+		if (rnd(&st) % 3 == 0) {
+			rare.inlined_from = str[rnd(&st) % 5];
+			d.rare = &rare;
+		}
 		assert_int_equal(ge_report_new(&fast), 0);
 		assert_int_equal(ge_report_new(&slow), 0);
 		assert_int_equal(ge_report_add(fast, &d), 0);
@@ -266,6 +269,7 @@ static void add_interned_same_as_add(void **state)
 		assert_int_equal(ge_report_new(&got), 0);
 		for (i = 0; i < n; i++) {
 			char sbuf[64], mbuf[64], scopy[64], mcopy[64];
+			ge_diag_rare rare = {NULL, NULL, NULL};
 			const char *sp = pool[rnd(&st) % 10], *mp = pool[rnd(&st) % 10];
 			size_t sl, ml = strlen(mp);
 			int nosubj = rnd(&st) % 8 == 0;
@@ -290,14 +294,18 @@ static void add_interned_same_as_add(void **state)
 			d.subject = nosubj ? NULL : scopy;
 			d.message = mcopy;
 			d.function = rnd(&st) % 2 ? "F" : "";
-			if (rnd(&st) % 3 == 0)
-				d.inlined_from = "slices.Grow";
+			rare.inlined_from = NULL;
+			d.rare = NULL;
+			if (rnd(&st) % 3 == 0) {
+				rare.inlined_from = "slices.Grow";
+				d.rare = &rare;
+			}
 			assert_int_equal(ge_report_add(want, &d), 0);
 			d.package = ge_report_intern(got, d.package, strlen(d.package));
 			d.file = ge_report_intern(got, d.file, strlen(d.file));
 			d.function = ge_report_intern(got, d.function, strlen(d.function));
-			if (d.inlined_from)
-				d.inlined_from = ge_report_intern(got, d.inlined_from, 11);
+			if (d.rare)
+				rare.inlined_from = ge_report_intern(got, rare.inlined_from, 11);
 			d.subject = d.message = "wrong"; /* not read */
 			assert_int_equal(
 			    ge_report_add_interned(got, &d, nosubj ? NULL : sbuf, sl, mbuf, ml), 0);
@@ -311,7 +319,8 @@ static void add_interned_same_as_add(void **state)
 			assert_string_equal(g->function, w->function);
 			assert_string_equal(g->subject, w->subject);
 			assert_string_equal(g->message, w->message);
-			assert_int_equal(g->inlined_from != NULL, w->inlined_from != NULL);
+			assert_int_equal(ge_diag_inlined_from(g) != NULL,
+			                 ge_diag_inlined_from(w) != NULL);
 			assert_int_equal(g->count, w->count);
 			assert_int_equal(g->subject == g->message + gl - strlen(g->subject),
 			                 w->subject == w->message + wl - strlen(w->subject));
@@ -346,6 +355,7 @@ static void json_plain_runs_same_as_general(void **state)
 			rnd_string(&st, pool[k], rnd(&st) % 8 ? rnd(&st) % 24 : 65 + rnd(&st) % 30,
 			           rnd(&st) % 10 == 0 ? 1 : 0);
 		for (i = 0; i < n; i++) {
+			ge_diag_rare rare = {NULL, NULL, NULL};
 			ge_diag d = mk(pool[rnd(&st) % 2], 1 + rnd(&st) % 5000, rnd(&st) % 200,
 			               (ge_kind)(rnd(&st) % 3), "");
 			if (i && rnd(&st) % 3 == 0) {
@@ -369,8 +379,11 @@ static void json_plain_runs_same_as_general(void **state)
 			d.line_hash = (uint64_t)rnd(&st) << 32 | rnd(&st);
 			d.count = rnd(&st) % 3;
 			d.status = rnd(&st) % 4 ? GE_STATUS_NONE : (ge_status)(rnd(&st) % 4);
-			if (rnd(&st) % 5 == 0)
-				d.inlined_from = pool[rnd(&st) % 6];
+			d.rare = NULL;
+			if (rnd(&st) % 5 == 0) {
+				rare.inlined_from = pool[rnd(&st) % 6];
+				d.rare = &rare;
+			}
 			assert_int_equal(ge_report_add(fast, &d), 0);
 			d.explain = 99;
 			assert_int_equal(ge_report_add(slow, &d), 0);
@@ -491,13 +504,13 @@ static void json_count(void **state)
 	ge_buf j = GE_BUF_INIT;
 	ge_diag a = mk("p/x.go", 3, 1, GE_KIND_ESCAPES, "append");
 	ge_diag b = mk("p/x.go", 4, 1, GE_KIND_MOVED, "x");
+	ge_diag_rare moved = {NULL, "p/old.go", "Old"};
 	ge_summary s;
 	(void)state;
 	assert_int_equal(ge_report_new(&r), 0);
 	a.count = 3;
 	b.status = GE_STATUS_MOVED;
-	b.from_file = "p/old.go";
-	b.from_function = "Old";
+	b.rare = &moved;
 	assert_int_equal(ge_report_add(r, &a), 0);
 	assert_int_equal(ge_report_add(r, &b), 0);
 	ge_report_sort(r);
@@ -512,7 +525,7 @@ static void json_count(void **state)
 	assert_int_equal(back->diags[0].count, 3);
 	assert_int_equal(back->diags[1].count, 1);
 	assert_int_equal(back->diags[1].status, GE_STATUS_MOVED);
-	assert_string_equal(back->diags[1].from_function, "Old");
+	assert_string_equal(ge_diag_from_function(&back->diags[1]), "Old");
 	ge_report_summary(back, &s);
 	assert_int_equal(s.heap, 4);
 	assert_int_equal(s.relocated, 1);
@@ -649,6 +662,113 @@ static void json_round_trip(void **state)
 	ge_buf_release(&j2);
 	ge_report_free(r);
 	ge_report_free(back);
+}
+
+/*
+ * inlined_from, from_file and from_function live out of line (ge_diag.rare,
+ * shared by a run of diagnostics that hold the same ones): each diagnostic
+ * keeps exactly its own through adding, JSON out and back in (the flat
+ * reader takes the inlined ones, cJSON the moved ones) and out again, a
+ * change to one diagnostic's (match's moved ones) leaves the run it shared
+ * with alone, and a fold keeps its first's inlined_from beside a later
+ * one's moved_from.
+ */
+static void rare_fields_round_trip(void **state)
+{
+	static const char *const inl[] = {NULL, "slices.Grow", "strings.(*Builder).grow", NULL};
+	static const char *const from[] = {NULL, "p/old.go", NULL, "p/q/older.go"};
+	enum { N = 3000 };
+	const char *want_inl[N], *want_ff[N], *want_fn[N];
+	ge_report *r = NULL, *back = NULL;
+	ge_buf j1 = GE_BUF_INIT, j2 = GE_BUF_INIT;
+	size_t i, ninl = 0, nmoved = 0;
+	const char *p;
+	(void)state;
+	assert_int_equal(ge_report_new(&r), 0);
+	for (i = 0; i < N; i++) {
+		/* Runs of 1 to 4 with the same fields, then a change. */
+		size_t run = i / (1 + i % 4);
+		ge_diag_rare rare = {inl[run % 4], from[(run / 4) % 4], NULL};
+		ge_diag d = mk("p/x.go", (uint32_t)(1 + i), 1, GE_KIND_ESCAPES, "x");
+		if (rare.from_file) {
+			rare.from_function = run % 3 ? "Old" : "";
+			d.status = GE_STATUS_MOVED;
+			nmoved++;
+		}
+		ninl += rare.inlined_from != NULL;
+		want_inl[i] = rare.inlined_from;
+		want_ff[i] = rare.from_file;
+		want_fn[i] = rare.from_function;
+		d.rare = rare.inlined_from || rare.from_file ? &rare : NULL;
+		assert_int_equal(ge_report_add(r, &d), 0);
+	}
+	/* One of a run changed: its neighbours keep theirs. */
+	{
+		ge_diag_rare moved = {want_inl[2001], "p/moved.go", "Moved"};
+		assert_ptr_equal(r->diags[2000].rare, r->diags[2001].rare);
+		assert_int_equal(ge_report_set_rare(r, &r->diags[2001], &moved), 0);
+		nmoved += !want_ff[2001];
+		r->diags[2001].status = GE_STATUS_MOVED;
+		want_ff[2001] = "p/moved.go";
+		want_fn[2001] = "Moved";
+	}
+	ge_report_sort(r);
+	assert_int_equal(r->ndiags, N);
+	for (i = 0; i < N; i++) {
+		const ge_diag *d = &r->diags[i];
+		assert_int_equal(d->line, 1 + i);
+		assert_true(!d->rare == (!want_inl[i] && !want_ff[i]));
+		if (want_inl[i])
+			assert_string_equal(ge_diag_inlined_from(d), want_inl[i]);
+		else
+			assert_null(ge_diag_inlined_from(d));
+		if (want_ff[i]) {
+			assert_string_equal(ge_diag_from_file(d), want_ff[i]);
+			assert_string_equal(ge_diag_from_function(d), want_fn[i]);
+		} else {
+			assert_null(ge_diag_from_file(d));
+		}
+	}
+	assert_int_equal(ge_report_to_json(&j1, r), 0);
+	for (i = 0, p = j1.ptr; (p = strstr(p, "\"inlined_from\":")) != NULL; p++)
+		i++;
+	assert_int_equal(i, ninl);
+	for (i = 0, p = j1.ptr; (p = strstr(p, "\"moved_from\":")) != NULL; p++)
+		i++;
+	assert_int_equal(i, nmoved);
+	assert_int_equal(ge_report_from_json(&back, j1.ptr, j1.len, "r.json"), 0);
+	assert_int_equal(ge_report_to_json(&j2, back), 0);
+	assert_string_equal(j1.ptr, j2.ptr);
+	ge_report_free(back);
+	back = NULL;
+	ge_buf_release(&j2);
+	assert_int_equal(ge_report_from_json_streamed(&back, j1.ptr, j1.len), 0);
+	assert_int_equal(ge_report_to_json(&j2, back), 0);
+	assert_string_equal(j1.ptr, j2.ptr);
+	ge_report_free(back);
+	ge_report_free(r);
+	ge_buf_release(&j1);
+	ge_buf_release(&j2);
+	/* A fold: the first's inlined_from, the first moved_from of the run. */
+	{
+		ge_diag a = mk("p/x.go", 7, 1, GE_KIND_MOVED, "x");
+		ge_diag_rare ra = {"slices.Grow", NULL, NULL}, rb = {NULL, "p/old.go", "Old"};
+		a.status = GE_STATUS_MOVED;
+		assert_int_equal(ge_report_new(&r), 0);
+		a.rare = &ra;
+		assert_int_equal(ge_report_add(r, &a), 0);
+		a.rare = &rb;
+		assert_int_equal(ge_report_add(r, &a), 0);
+		a.rare = NULL;
+		assert_int_equal(ge_report_add(r, &a), 0);
+		ge_report_sort(r);
+		assert_int_equal(r->ndiags, 1);
+		assert_int_equal(r->diags[0].count, 3);
+		assert_string_equal(ge_diag_inlined_from(&r->diags[0]), "slices.Grow");
+		assert_string_equal(ge_diag_from_file(&r->diags[0]), "p/old.go");
+		assert_string_equal(ge_diag_from_function(&r->diags[0]), "Old");
+		ge_report_free(r);
+	}
 }
 
 /*
@@ -887,6 +1007,7 @@ int main(void)
 		cmocka_unit_test(json_without_counts),
 		cmocka_unit_test(fixture_counts),
 		cmocka_unit_test(json_round_trip),
+		cmocka_unit_test(rare_fields_round_trip),
 		cmocka_unit_test(json_streamed),
 		cmocka_unit_test(json_flat_same_as_tree),
 		cmocka_unit_test(json_end),

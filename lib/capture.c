@@ -78,7 +78,12 @@ typedef struct cap_state {
 	void *package_ud;
 	/* Compiler -m lines of the main modules' packages in scope. */
 	size_t main_lines;
-	/* Per "# pkg" header (pkg_lines); cur_pkg indexes the last one used. */
+	/* Per "# pkg" header (pkg_lines); cur_pkg indexes the last one used.
+	 * Counted by on_line only with count_pkgs: --input's checks read them
+	 * (a package that did not compile, ge_capture_input_saw); a build has
+	 * go's exit status instead, and its replay (5 M instructions of 3,000
+	 * packages' lookups) has no use for them. */
+	int count_pkgs;
 	struct pkg_lines *pkgs;
 	size_t npkgs, cur_pkg;
 	/* cur_pkg is the parser's package (the last header's): no header has
@@ -215,9 +220,9 @@ static int on_line(const ge_parse_line *l, void *ud)
 	struct pkg_lines *pl;
 	if (l->type == GE_LINE_HEADER) /* the parser's package changes */
 		s->cur_pkg_ok = 0;
-	pl = l->type == GE_LINE_HEADER ? NULL : pkg_lines_of(s, l);
+	pl = l->type == GE_LINE_HEADER || !s->count_pkgs ? NULL : pkg_lines_of(s, l);
 	int rc;
-	if (!pl && l->pkg && l->type != GE_LINE_HEADER)
+	if (!pl && l->pkg && l->type != GE_LINE_HEADER && s->count_pkgs)
 		return s->rc = GE_ENOMEM;
 	if (pl && l->type == GE_LINE_OTHER && l->path)
 		pl->errors++;
@@ -1320,6 +1325,7 @@ int ge_capture_input_sites(ge_report **out, int fd, const char *name, const ge_m
 	if (sites) /* the positioned lines besides diagnostics, placed by the same attrib */
 		ge_attrib_set_sites(s.attrib, ge_cost_sites_take, sites);
 	s.skip_ok = 1; /* nothing is shown: ignored groups need not be parsed */
+	s.count_pkgs = 1;
 	ahead_start(&ahead, fd);
 	for (k = 0; ahead.running; k++) {
 		ahead_slot *sl = ahead_wait(&ahead, k);

@@ -139,6 +139,9 @@ int ge_parse_bce(const char *text, size_t len);
  */
 int ge_parse__pos_same(const ge_parser *p, const char *line, size_t len);
 
+/* For tests: how many of p's patterns have been JIT-compiled (or tried to be). */
+int ge_parse__jit_tried(const ge_parser *p);
+
 /*
  * One event of "go build -json" (go help buildjson): a JSON object on a
  * line of its own, {"ImportPath":"P","Action":"build-output","Output":"..."}

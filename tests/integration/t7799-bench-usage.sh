@@ -19,4 +19,14 @@ test_expect_success 'bench with an unknown argument: exit 2 naming it, nothing r
 	grep -q "unknown argument '\''--only'\''" err
 '
 
+test_expect_success 'bench --pairs takes a count of at least 1, else exit 2 before anything runs' '
+	python3 "$TOP/scripts/bench" --help >out &&
+	grep -q -- "--pairs N" out &&
+	for bad in "--pairs" "--pairs 0" "--pairs x" "--pairs -3"; do
+		test_expect_code 2 python3 "$TOP/scripts/bench" $bad >out 2>err &&
+		head -1 err | grep -q "^bench: unknown argument '\''--pairs'\''" &&
+		test_cmp /dev/null out || return 1
+	done
+'
+
 test_done

@@ -1152,6 +1152,45 @@ static void ahead_same_as_feed(void **state)
 	}
 }
 
+/*
+ * A pattern is JIT-compiled at its first match, not when the parser is
+ * made: the -m lines of a warm build (the replay's display parse) need no
+ * pattern, a note needs the notes' pattern, and the classification is the
+ * same before and after the JIT (fails when ge_parser_new compiles them).
+ */
+static void jit_at_first_match(void **state)
+{
+	static const char *const lines[] = {
+	    "p000/a.go:15:6: can inline New",
+	    "p000/a.go:16:36: inlining call to strconv.Itoa",
+	    "p000/a.go:16:9: &T{...} escapes to heap",
+	    "p000/b.go:5:2: moved to heap: total",
+	    "p000/b.go:13:10: xs does not escape",
+	    "p000/a.go:26:20: ... argument does not escape",
+	    "p000/b.go:24:11: leaking param: x",
+	};
+	static const char note[] = "p000/b.go:3:9: index bounds check elided";
+	static const char err[] = "p000/b.go:3:9: undefined: x";
+	ge_parser *p;
+	ge_parse_line l;
+	size_t i;
+	int k;
+	(void)state;
+	assert_int_equal(ge_parser_new(&p), 0);
+	assert_int_equal(ge_parse__jit_tried(p), 0);
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		assert_int_not_equal(ge_parse_classify(p, &l, lines[i], strlen(lines[i])),
+		                     GE_LINE_OTHER);
+	assert_int_equal(ge_parse__jit_tried(p), 0);
+	for (k = 0; k < 2; k++) { /* the first match JIT-compiles, the second uses it */
+		assert_int_equal(ge_parse_classify(p, &l, note, strlen(note)), GE_LINE_NOTE);
+		assert_int_equal(ge_parse__jit_tried(p), 1);
+		assert_int_equal(ge_parse_classify(p, &l, err, strlen(err)), GE_LINE_OTHER);
+		assert_non_null(l.path);
+	}
+	ge_parser_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1163,7 +1202,7 @@ int main(void)
 	    cmocka_unit_test(long_line),       cmocka_unit_test(finish_flushes),
 	    cmocka_unit_test(callback_stops),  cmocka_unit_test(classify_positions),
 	    cmocka_unit_test(build_events),    cmocka_unit_test(pos_reader_same_as_pattern),
-	    cmocka_unit_test(ahead_same_as_feed),
+	    cmocka_unit_test(ahead_same_as_feed),  cmocka_unit_test(jit_at_first_match),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

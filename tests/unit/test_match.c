@@ -332,6 +332,94 @@ static void count_partly_moved(void **state)
 	ge_report_free(h);
 }
 
+/* A diagnostic inlined from F (its rare, lib/report.h), count n. */
+static void addi(ge_report *r, const char *file, uint32_t line, const char *fn, uint64_t lh,
+                 uint32_t n)
+{
+	ge_diag_rare rare = {"slices.Grow", NULL, NULL};
+	ge_diag d;
+	memset(&d, 0, sizeof(d));
+	d.package = "p";
+	d.file = file;
+	d.line = line;
+	d.column = 2;
+	d.function = fn;
+	d.kind = GE_KIND_ESCAPES;
+	d.subject = "append";
+	d.message = "append escapes to heap";
+	d.line_hash = lh;
+	d.count = n;
+	d.rare = &rare;
+	assert_int_equal(ge_report_add(r, &d), 0);
+}
+
+/* head's diagnostic at file:line with status st (NULL when there is none). */
+static const ge_diag *at(const ge_report *r, const char *file, uint32_t line, ge_status st)
+{
+	size_t i;
+	for (i = 0; i < r->ndiags; i++)
+		if (strcmp(r->diags[i].file, file) == 0 && r->diags[i].line == line &&
+		    r->diags[i].status == st)
+			return &r->diags[i];
+	return NULL;
+}
+
+static void inlined_moved(const ge_diag *d, const char *from_file, const char *from_fn)
+{
+	assert_non_null(d);
+	assert_string_equal(ge_diag_inlined_from(d), "slices.Grow");
+	if (!from_file) {
+		assert_null(ge_diag_from_file(d));
+		assert_null(ge_diag_from_function(d));
+		return;
+	}
+	assert_string_equal(ge_diag_from_file(d), from_file);
+	assert_string_equal(ge_diag_from_function(d), from_fn);
+}
+
+/*
+ * A run of an inlined callee's diagnostics shares one rare (report.c): each
+ * moved one names its own origin, the others of the run (existing, new, a
+ * split's existing part) none, all keep inlined_from; a fixed one keeps its
+ * inlined_from and names no origin.
+ */
+static void inlined_run_moved_apart(void **state)
+{
+	ge_report *b, *h;
+	const ge_diag *d;
+	size_t i;
+	(void)state;
+	ge_report_new(&b);
+	ge_report_new(&h);
+	addi(b, "a.go", 10, "A", 501, 1);
+	addi(b, "a.go", 20, "B", 502, 1);
+	addi(b, "a.go", 30, "D", 503, 1); /* D removed: fixed */
+	addi(b, "a.go", 40, "E", 504, 1); /* E kept: existing */
+	addi(b, "a.go", 50, "F", 700, 1); /* F gains G's site: split */
+	addi(b, "a.go", 60, "G", 700, 1);
+	addi(h, "a.go", 40, "E", 504, 1);
+	addi(h, "a.go", 50, "F", 700, 2);
+	addi(h, "c.go", 5, "C", 501, 1); /* A's line */
+	addi(h, "c.go", 6, "C", 502, 1); /* B's line */
+	addi(h, "c.go", 7, "C", 599, 1); /* new */
+	for (i = 1; i < h->ndiags; i++)
+		assert_ptr_equal(h->diags[i].rare, h->diags[0].rare); /* what this is about */
+	assert_int_equal(ge_match(h, b, NULL), 0);
+	assert_int_equal(h->ndiags, 6);
+	inlined_moved(at(h, "c.go", 5, GE_STATUS_MOVED), "a.go", "A");
+	inlined_moved(at(h, "c.go", 6, GE_STATUS_MOVED), "a.go", "B");
+	inlined_moved(at(h, "c.go", 7, GE_STATUS_NEW), NULL, NULL);
+	inlined_moved(at(h, "a.go", 40, GE_STATUS_EXISTING), NULL, NULL);
+	inlined_moved(at(h, "a.go", 50, GE_STATUS_EXISTING), NULL, NULL);
+	inlined_moved(at(h, "a.go", 50, GE_STATUS_MOVED), "a.go", "G");
+	assert_int_equal(h->nfixed, 1);
+	d = &h->fixed[0];
+	assert_string_equal(d->function, "D");
+	inlined_moved(d, NULL, NULL);
+	ge_report_free(b);
+	ge_report_free(h);
+}
+
 static void hunk_mapping(void **state)
 {
 	/* 2 lines inserted after old 5; old 10-11 replaced by new 12; old 20 deleted. */
@@ -365,6 +453,7 @@ int main(void)
 		cmocka_unit_test(unknown_line_is_not_moved),
 		cmocka_unit_test(counts_match_as_sites),
 		cmocka_unit_test(count_partly_moved),
+		cmocka_unit_test(inlined_run_moved_apart),
 		cmocka_unit_test(uncounted_base_compares_positions),
 		cmocka_unit_test(many_shuffled),
 		cmocka_unit_test(hunk_mapping),

@@ -10,8 +10,10 @@
 #include "git.h"
 #include "match.h"
 
-static void add(ge_report *r, const char *file, uint32_t line, const char *fn, ge_kind k,
-		const char *subj, uint64_t lh)
+/* One diagnostic of package p at file:line, column 2; count and rare as given (0, NULL: none). */
+static void add_full(ge_report *r, const char *file, uint32_t line, const char *fn, ge_kind k,
+		     const char *subj, const char *msg, uint64_t lh, uint32_t n,
+		     const ge_diag_rare *rare)
 {
 	ge_diag d;
 	memset(&d, 0, sizeof(d));
@@ -22,9 +24,17 @@ static void add(ge_report *r, const char *file, uint32_t line, const char *fn, g
 	d.function = fn;
 	d.kind = k;
 	d.subject = subj;
-	d.message = subj;
+	d.message = msg;
 	d.line_hash = lh;
+	d.count = n;
+	d.rare = rare;
 	assert_int_equal(ge_report_add(r, &d), 0);
+}
+
+static void add(ge_report *r, const char *file, uint32_t line, const char *fn, ge_kind k,
+		const char *subj, uint64_t lh)
+{
+	add_full(r, file, line, fn, k, subj, subj, lh, 0, NULL);
 }
 
 static size_t count(const ge_report *r, ge_status st)
@@ -337,20 +347,8 @@ static void addi(ge_report *r, const char *file, uint32_t line, const char *fn, 
                  uint32_t n)
 {
 	ge_diag_rare rare = {"slices.Grow", NULL, NULL};
-	ge_diag d;
-	memset(&d, 0, sizeof(d));
-	d.package = "p";
-	d.file = file;
-	d.line = line;
-	d.column = 2;
-	d.function = fn;
-	d.kind = GE_KIND_ESCAPES;
-	d.subject = "append";
-	d.message = "append escapes to heap";
-	d.line_hash = lh;
-	d.count = n;
-	d.rare = &rare;
-	assert_int_equal(ge_report_add(r, &d), 0);
+	add_full(r, file, line, fn, GE_KIND_ESCAPES, "append", "append escapes to heap", lh, n,
+		 &rare);
 }
 
 /* head's diagnostic at file:line with status st (NULL when there is none). */

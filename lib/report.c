@@ -698,17 +698,19 @@ done:
  */
 /*
  * keep (the first of a run) takes g's moved_from, as the run's first that
- * has one, beside its own inlined_from: a new ge_diag_rare only when that
- * changes anything (the run's first has none, a later one has).  Out of
- * memory for those 24 bytes, keep takes g's whole (its inlined_from too).
+ * has one, beside its own inlined_from.  Both are r's diagnostics, so when
+ * their inlined_from is the same (always but for two inline calls folded
+ * at one position) g's rare is exactly that: shared, nothing allocated.
+ * Otherwise a new ge_diag_rare; out of memory for those 24 bytes, keep
+ * takes g's whole (its inlined_from too).
  */
 static void keep_moved_from(ge_report *r, ge_diag *keep, const ge_diag *g)
 {
-	ge_diag_rare c = {ge_diag_inlined_from(keep), ge_diag_from_file(g),
-	                  ge_diag_from_function(g)};
-	if (rare_empty(&c) ? !keep->rare : keep->rare && rare_same(keep->rare, &c))
-		return;
-	if (rare_copy(r, &keep->rare, &c, NULL) < 0)
+	const char *ki = ge_diag_inlined_from(keep), *gi = ge_diag_inlined_from(g);
+	ge_diag_rare c = {ki, ge_diag_from_file(g), ge_diag_from_function(g)};
+	if (!c.from_file)
+		return; /* keep has no moved_from either (the caller's test) */
+	if (ki == gi || (ki && gi && strcmp(ki, gi) == 0) || rare_copy(r, &keep->rare, &c, NULL) < 0)
 		keep->rare = g->rare;
 }
 

@@ -1078,11 +1078,13 @@ int ge_capture_build(ge_report **out, int *status, const ge_capture_opts *o)
 	if (s.replay) {
 		oh_close(&s.oh);
 		memcpy(s.replay->got, s.oh.sum, sizeof(s.replay->got));
+		if (s.replay->settle)
+			s.replay->settle(s.replay, s.replay->settle_ud);
 	}
 	if (s.defer) {
 		cap_state *w, tmp;
 		/* What HEAD's stored report came from, printed again: nothing to do. */
-		if (!s.work && WIFEXITED(*status) && WEXITSTATUS(*status) == 0 &&
+		if (!s.work && s.replay->have && WIFEXITED(*status) && WEXITSTATUS(*status) == 0 &&
 		    !ge_run_signalled() &&
 		    memcmp(s.replay->got, s.replay->expect, sizeof(s.replay->got)) == 0) {
 			s.replay->hit = 1;

@@ -75,6 +75,13 @@ typedef struct ge_capture_replay {
 	uint64_t expect[4];
 	uint64_t got[4];
 	int hit;
+	/*
+	 * When set, have is tentative (the entry is being checked beside the
+	 * build, lib/history): called once go has exited, before expect is
+	 * read; it sets have (and expect) to what the check found.
+	 */
+	void (*settle)(struct ge_capture_replay *cap, void *ud);
+	void *settle_ud;
 } ge_capture_replay;
 
 #define GE_CAPTURE_OPTS_INIT                                                                       \

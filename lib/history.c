@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1056,19 +1058,81 @@ static int replay_note(char out[GE_OID_HEX], ge_history *h, const char *head)
 	return rc;
 }
 
+/*
+ * The entry at path, when it is for HEAD head in configuration cfg and
+ * HEAD's note is still the one it was made with: 1, with the state it was
+ * made in (dirty, hash), what go printed then (expect) and the summary
+ * (malloc'd).  A bad or missing entry is 0, never an error: the build
+ * stores a new one.
+ */
+typedef struct replay_entry {
+	int ok, dirty;
+	unsigned long long hash;
+	uint64_t expect[4];
+	char *summary;
+} replay_entry;
+
+static int replay_entry_read(replay_entry *e, ge_history *h, const char *path, const char *head,
+                             const ge_goconfig *cfg)
+{
+	ge_buf text = GE_BUF_INIT;
+	char ehead[GE_OID_HEX], conf[17], note[GE_OID_HEX], now[GE_OID_HEX];
+	unsigned long long g[4];
+	size_t n;
+	int used = 0, i;
+	memset(e, 0, sizeof(*e));
+	if (ge_file_read_bounded(&text, path, 1u << 20) < 0)
+		goto done;
+	if (sscanf(ge_buf_cstr(&text),
+	           "goescape-replay 2\nhead %40[0-9a-f]\nconfig %16[0-9a-f]\nstate %d %16llx\n"
+	           "output %16llx %16llx %16llx %16llx\nnote %40[0-9a-f]\nsummary %zu\n%n",
+	           ehead, conf, &e->dirty, &e->hash, &g[0], &g[1], &g[2], &g[3], note, &n,
+	           &used) != 10 ||
+	    !used || n != text.len - (size_t)used || strcmp(ehead, head) != 0 ||
+	    strcmp(conf, cfg->hash) != 0)
+		goto done;
+	/* HEAD's note must still be the one there then (not removed, not rewritten). */
+	if (replay_note(now, h, head) < 0 || strcmp(now, note) != 0 ||
+	    !(e->summary = ge_strndup(text.ptr + used, n)))
+		goto done;
+	for (i = 0; i < 4; i++)
+		e->expect[i] = g[i];
+	e->ok = 1;
+done:
+	ge_error_clear();
+	ge_buf_release(&text);
+	return e->ok;
+}
+
+/* The entry e is for the state before: the fast path's expect and summary from it. */
+static void replay_take(ge_history_replay *rp, replay_entry *e, const ge_git_state *before,
+                        uint64_t expect[4], int *have)
+{
+	if (!e->ok || e->dirty != (before->dirty != 0) ||
+	    e->hash != (unsigned long long)before->hash)
+		return;
+	memcpy(expect, e->expect, sizeof(e->expect));
+	rp->summary = e->summary;
+	e->summary = NULL;
+	*have = 1;
+}
+
+/* Only a build that would be stored, or would be but for a dirty tree,
+ * with the configuration known before go runs. */
+static int replay_possible(ge_history *h)
+{
+	return h->git && !h->no_store && !ge_goconfig_spawns(h->build.go);
+}
+
 int ge_history_replay_load(ge_history_replay *rp, ge_history *h, const ge_git_state *before,
                            char *const *args, size_t nargs)
 {
 	ge_goconfig *cfg = NULL;
-	ge_buf path = GE_BUF_INIT, text = GE_BUF_INIT;
-	char head[GE_OID_HEX], conf[17], note[GE_OID_HEX], now[GE_OID_HEX];
-	unsigned long long g[4], st;
-	size_t n;
-	int used = 0, rc = 0, i, dirty;
+	ge_buf path = GE_BUF_INIT;
+	replay_entry e = {0};
+	int rc = 0;
 	memset(rp, 0, sizeof(*rp));
-	/* Only a build that would be stored, or would be but for a dirty tree,
-	 * with the configuration known before go runs. */
-	if (!h->git || h->no_store || !before->head[0] || ge_goconfig_spawns(h->build.go))
+	if (!replay_possible(h) || !before->head[0])
 		return 0;
 	if ((rc = ge_goconfig_compute(&cfg, h->build.go, args, nargs, h->build.goflags,
 	                              h->build.mods, h->build.cwd)) < 0 ||
@@ -1076,36 +1140,172 @@ int ge_history_replay_load(ge_history_replay *rp, ge_history *h, const ge_git_st
 		goto done;
 	memcpy(rp->config, cfg->hash, sizeof(rp->config));
 	rp->state = *before;
-	rp->path = ge_buf_detach(&path);
-	if (!rp->path) {
+	if (!(rp->path = ge_buf_detach(&path))) {
 		rc = ge_error_set(GE_ENOMEM, "out of memory");
 		goto done;
 	}
-	if (ge_file_read_bounded(&text, rp->path, 1u << 20) < 0) {
-		ge_error_clear();
-		goto done; /* no entry: the build stores one */
-	}
-	if (sscanf(ge_buf_cstr(&text),
-	           "goescape-replay 2\nhead %40[0-9a-f]\nconfig %16[0-9a-f]\nstate %d %16llx\n"
-	           "output %16llx %16llx %16llx %16llx\nnote %40[0-9a-f]\nsummary %zu\n%n",
-	           head, conf, &dirty, &st, &g[0], &g[1], &g[2], &g[3], note, &n, &used) != 10 ||
-	    !used || n != text.len - (size_t)used || strcmp(head, before->head) != 0 ||
-	    strcmp(conf, cfg->hash) != 0 || dirty != (before->dirty != 0) ||
-	    st != (unsigned long long)before->hash)
-		goto done;
-	/* HEAD's note must still be the one there then (not removed, not rewritten). */
-	if (replay_note(now, h, before->head) < 0)
-		goto done;
-	if (strcmp(now, note) != 0 || !(rp->summary = ge_strndup(text.ptr + used, n)))
-		goto done;
-	for (i = 0; i < 4; i++)
-		rp->cap.expect[i] = g[i];
-	rp->cap.have = 1;
+	if (replay_entry_read(&e, h, rp->path, before->head, cfg))
+		replay_take(rp, &e, before, rp->cap.expect, &rp->cap.have);
+	free(e.summary);
 done:
 	ge_goconfig_free(cfg);
 	ge_buf_release(&path);
-	ge_buf_release(&text);
 	return rc;
+}
+
+/*
+ * ge_history_replay_begin's thread.  It alone writes rp's path, state
+ * and summary and the fields below until joined; nothing reads them
+ * before (cap.settle, ge_history_replay_state and _store join first).
+ */
+struct replay_beside {
+	pthread_t thread;
+	int joined;
+	ge_history_replay *rp;
+	ge_history *h;
+	ge_goconfig *cfg;
+	char head[GE_OID_HEX];
+	char *path[2]; /* the clean entry's, the dirty one's */
+	replay_entry ent[2];
+	int state_ok;  /* rp->state was read */
+	int have;      /* and the entry is this build's: */
+	uint64_t expect[4];
+};
+
+static void *beside_main(void *arg)
+{
+	struct replay_beside *b = arg;
+	ge_history_replay *rp = b->rp;
+	if (ge_git_state_read(&rp->state, b->h->git) < 0) {
+		ge_error_clear();
+		return NULL;
+	}
+	b->state_ok = 1;
+	/* HEAD moved since the entry was looked up: not this build's entry. */
+	if (strcmp(rp->state.head, b->head) != 0 ||
+	    !(rp->path = ge_strdup(b->path[rp->state.dirty != 0]))) {
+		ge_error_clear();
+		return NULL;
+	}
+	replay_take(rp, &b->ent[rp->state.dirty != 0], &rp->state, b->expect, &b->have);
+	return NULL;
+}
+
+static void beside_join(struct replay_beside *b)
+{
+	if (!b->joined) {
+		(void)pthread_join(b->thread, NULL);
+		b->joined = 1;
+	}
+}
+
+static void beside_settle(ge_capture_replay *cap, void *ud)
+{
+	ge_history_replay *rp = ud;
+	beside_join(rp->beside);
+	cap->have = rp->beside->have;
+	memcpy(cap->expect, rp->beside->expect, sizeof(cap->expect));
+}
+
+static void beside_free(struct replay_beside *b)
+{
+	if (!b)
+		return;
+	beside_join(b);
+	ge_goconfig_free(b->cfg);
+	free(b->path[0]);
+	free(b->path[1]);
+	free(b->ent[0].summary);
+	free(b->ent[1].summary);
+	free(b);
+}
+
+int ge_history_replay_begin(ge_history_replay *rp, ge_history *h, char *const *args,
+                            size_t nargs)
+{
+	struct replay_beside *b;
+	ge_git_state key;
+	ge_buf path = GE_BUF_INIT;
+	sigset_t all, old;
+	int rc, k;
+	memset(rp, 0, sizeof(*rp));
+	if (!replay_possible(h))
+		return 0;
+	if (!(b = calloc(1, sizeof(*b))))
+		return ge_error_set(GE_ENOMEM, "out of memory");
+	b->rp = rp;
+	b->h = h;
+	b->joined = 1;
+	memset(&key, 0, sizeof(key));
+	if ((rc = ge_git_head(b->head, h->git)) < 0) {
+		ge_error_clear();
+		rc = 0;
+		goto none;
+	}
+	memcpy(key.head, b->head, sizeof(key.head));
+	if ((rc = ge_goconfig_compute(&b->cfg, h->build.go, args, nargs, h->build.goflags,
+	                              h->build.mods, h->build.cwd)) < 0)
+		goto none;
+	for (k = 0; k < 2; k++) {
+		key.dirty = k;
+		ge_buf_clear(&path);
+		if ((rc = replay_path(&path, h, &key, b->cfg)) < 0)
+			goto none;
+		if (!(b->path[k] = ge_strdup(ge_buf_cstr(&path)))) {
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+			goto none;
+		}
+		/* Checked here but for the state: a note or entry that is not this
+		 * HEAD's is a miss known before go runs. */
+		(void)replay_entry_read(&b->ent[k], h, b->path[k], b->head, b->cfg);
+	}
+	/* Only with the clean entry good: a clean tree's miss must store the
+	 * note, which needs the state read first. */
+	if (!b->ent[0].ok)
+		goto none;
+	memcpy(rp->config, b->cfg->hash, sizeof(rp->config));
+	/* Signals stay the main thread's (lib/run forwards them to go). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	k = pthread_create(&b->thread, NULL, beside_main, b);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (k != 0)
+		goto none; /* no thread: the state is read first */
+	b->joined = 0;
+	rp->beside = b;
+	rp->cap.have = 1; /* tentative: held until settled */
+	rp->cap.settle = beside_settle;
+	rp->cap.settle_ud = rp;
+	ge_buf_release(&path);
+	return 1;
+none:
+	ge_buf_release(&path);
+	beside_free(b);
+	memset(rp, 0, sizeof(*rp));
+	return rc;
+}
+
+int ge_history_replay_state(const ge_history_replay *rp, ge_git_state *before)
+{
+	if (rp->beside) {
+		beside_join(rp->beside);
+		if (!rp->beside->state_ok)
+			return GE_ERROR;
+	}
+	*before = rp->state;
+	return 0;
+}
+
+int ge_history_replay_store(ge_history_replay *rp, ge_history *h, const ge_report *r,
+                            const ge_git_state *before)
+{
+	if (!rp->beside)
+		return ge_history_store_build(h, r, before);
+	beside_join(rp->beside);
+	/* The clean entry missed: the next build reads the state before go. */
+	if (rp->beside->state_ok && !rp->state.dirty && rp->path)
+		(void)unlink(rp->path);
+	return 0;
 }
 
 int ge_history_replay_save(const ge_history_replay *rp, ge_history *h, const char *head,
@@ -1146,6 +1346,7 @@ done:
 
 void ge_history_replay_release(ge_history_replay *rp)
 {
+	beside_free(rp->beside);
 	free(rp->path);
 	free(rp->summary);
 	memset(rp, 0, sizeof(*rp));

@@ -165,9 +165,37 @@ typedef struct ge_history_replay {
 	ge_git_state state; /* the tree the entry is for: the state before the build */
 	ge_capture_replay cap;
 	char *summary; /* what the stored build printed after go's output */
+	struct replay_beside *beside; /* ge_history_replay_begin's check, while it runs */
 } ge_history_replay;
 int ge_history_replay_load(ge_history_replay *rp, ge_history *h, const ge_git_state *before,
                            char *const *args, size_t nargs);
+
+/*
+ * The fast path with the state read beside the build, for a build whose
+ * HEAD already has an entry (clean or dirty) in this configuration: 1 when
+ * begun.  A thread reads the tree's state and checks the entry while go
+ * runs; cap.have is tentative until cap.settle (called by the capture once
+ * go has exited) joins it.  0: nothing begun (no git, no HEAD, no entry,
+ * a go that must be spawned to tell the configuration, no thread): read
+ * the state first and call ge_history_replay_load.  Errors are only out
+ * of memory and the configuration's.
+ *
+ * A state read beside the build may have been read after go read a file:
+ * a clean state then does not prove go compiled HEAD's tree.  So a build
+ * begun this way that misses stores no note and removes the clean entry
+ * (ge_history_replay_store), and the next build reads the state first and
+ * stores.  A hit stores nothing; it prints the summary of the
+ * same output from the same state and note, whatever go read when.
+ * A dirty entry is saved as before: it replays only on that output again.
+ */
+int ge_history_replay_begin(ge_history_replay *rp, ge_history *h, char *const *args,
+                            size_t nargs);
+/* The state the entry was checked against, into before: 0, or < 0 when unknown. */
+int ge_history_replay_state(const ge_history_replay *rp, ge_git_state *before);
+/* After a build that missed: ge_history_store_build, or for a build begun
+ * beside its state read, no note and the clean entry removed (0). */
+int ge_history_replay_store(ge_history_replay *rp, ge_history *h, const ge_report *r,
+                            const ge_git_state *before);
 int ge_history_replay_save(const ge_history_replay *rp, ge_history *h, const char *head,
                            const char *summary, size_t len);
 void ge_history_replay_release(ge_history_replay *rp);

@@ -1068,7 +1068,8 @@ static int run_go(int argc, char **argv)
 	ge_capture_opts co = GE_CAPTURE_OPTS_INIT;
 	ge_git_state before;
 	ge_history_replay replay;
-	int storable = 0;
+	ge_history h0;
+	int storable = 0, begun = 0;
 
 	memset(&replay, 0, sizeof(replay));
 	if (load_go() < 0)
@@ -1101,28 +1102,33 @@ static int run_go(int argc, char **argv)
 	co.verbose = verbose();
 	co.on_output = print_to_stderr;
 	co.on_json = print_to_stdout;
-	{
-		/* A build that may be stored as HEAD's note: what it will see, first. */
-		ge_history h;
-		/* No git at all (not even libgit2's init) for a build never stored. */
-		storable = ge_history_args_storable(&G.s.mods, G.cwd, argv, (size_t)argc) &&
-		           load_history(&h, NULL, 0) == 0 &&
-		           ge_history_build_storable(&h, argv, (size_t)argc) &&
-		           ge_git_state_read(&before, h.git) == 0;
-		/* The replay fast path (lib/history): what HEAD's note came from. */
-		if (storable &&
-		    ge_history_replay_load(&replay, &h, &before, argv, (size_t)argc) < 0)
-			return fail(EXIT_USAGE);
-		if (replay.path)
-			co.replay = &replay.cap;
-	}
+	/* A build that may be stored as HEAD's note.  No git at all (not even
+	 * libgit2's init) for a build never stored. */
+	storable = ge_history_args_storable(&G.s.mods, G.cwd, argv, (size_t)argc) &&
+	           load_history(&h0, NULL, 0) == 0 &&
+	           ge_history_build_storable(&h0, argv, (size_t)argc);
+	/* The replay fast path (lib/history): what HEAD's note came from,
+	 * checked beside the build when HEAD has an entry, else first. */
+	if (storable && (begun = ge_history_replay_begin(&replay, &h0, argv, (size_t)argc)) < 0)
+		return fail(EXIT_USAGE);
+	if (storable && !begun && !(storable = ge_git_state_read(&before, h0.git) == 0))
+		ge_error_clear();
+	if (storable && !begun &&
+	    ge_history_replay_load(&replay, &h0, &before, argv, (size_t)argc) < 0)
+		return fail(EXIT_USAGE);
+	if (replay.path || begun)
+		co.replay = &replay.cap;
 	co.on_package = G.progress ? on_package : NULL;
 	rc = ge_capture_build(&r, &status, &co);
 	ge_progress_clear(G.progress);
-	if (rc == GE_EINTERRUPTED)
-		ge_run_exit_like(status);
-	if (rc < 0)
+	if (begun && ge_history_replay_state(&replay, &before) < 0)
+		storable = 0;
+	if (rc < 0) {
+		ge_history_replay_release(&replay); /* no thread left at exit */
+		if (rc == GE_EINTERRUPTED)
+			ge_run_exit_like(status);
 		return fail(EXIT_USAGE);
+	}
 	if (replay.cap.hit) {
 		fputs(replay.summary, stderr);
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !ge_run_signalled()) {
@@ -1131,7 +1137,7 @@ static int run_go(int argc, char **argv)
 		int loaded = storable && load_history(&h, NULL, 0) == 0, stored = 0, whole = 0;
 		size_t first;
 		if (loaded)
-			stored = ge_history_store_build(&h, r, &before) == 1;
+			stored = ge_history_replay_store(&replay, &h, r, &before) == 1;
 		if (ge_emit_build_summary(&b, r) == 0 && ge_buf_putc(&b, '\n') == 0) {
 			fputs(b.ptr, stderr);
 			whole = 1;

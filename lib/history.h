@@ -172,13 +172,14 @@ int ge_history_replay_load(ge_history_replay *rp, ge_history *h, const ge_git_st
 
 /*
  * The fast path with the state read beside the build, for a build whose
- * HEAD already has an entry (clean or dirty) in this configuration: 1 when
- * begun.  A thread reads the tree's state and checks the entry while go
- * runs; cap.have is tentative until cap.settle (called by the capture once
- * go has exited) joins it.  0: nothing begun (no git, no HEAD, no entry,
- * a go that must be spawned to tell the configuration, no thread): read
- * the state first and call ge_history_replay_load.  Errors are only out
- * of memory and the configuration's.
+ * HEAD has a good clean entry in this configuration (its HEAD, config and
+ * note checked before go starts): 1 when begun.  A thread reads the tree's
+ * state and checks the clean or dirty entry against it while go runs;
+ * cap.have is tentative until cap.settle (called by the capture once go
+ * has exited) joins it.  0: nothing begun (no git, no HEAD, no good clean
+ * entry, a go that must be spawned to tell the configuration, no thread):
+ * read the state first and call ge_history_replay_load.  Errors are only
+ * out of memory and the configuration's.
  *
  * A state read beside the build may have been read after go read a file:
  * a clean state then does not prove go compiled HEAD's tree.  So a build

@@ -597,6 +597,27 @@ static int exists_in(const ge_attrib *a, const char *p)
 	return exists_on_disk(p);
 }
 
+static int import_in_scope(const ge_module *m, char *const *scope, size_t nscope,
+                           const char *pkg)
+{
+	return (m || (!scope && strcmp(pkg, "command-line-arguments") == 0)) &&
+	       ge_gocmd_scope_match(scope, nscope, pkg);
+}
+
+int ge_attrib_import_in_scope(const ge_modset *mods, char *const *scope, size_t nscope,
+                              const char *pkg, size_t len)
+{
+	char word[512];
+	size_t sp;
+	for (sp = 0; sp < len && pkg[sp] != ' '; sp++)
+		;
+	if (sp >= sizeof(word))
+		return 1; /* not decided here: the caller parses the group */
+	memcpy(word, pkg, sp);
+	word[sp] = '\0';
+	return import_in_scope(ge_modset_lookup_import(mods, word), scope, nscope, word);
+}
+
 /* Start a new "# importpath" group. */
 static int set_group(ge_attrib *a, const char *pkg, size_t len)
 {
@@ -623,8 +644,7 @@ static int set_group(ge_attrib *a, const char *pkg, size_t len)
 	if (!(a->pkg = ge_strndup(pkg, sp)))
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	m = ge_modset_lookup_import(a->mods, a->pkg);
-	a->in_scope = (m || (!a->scope && strcmp(a->pkg, "command-line-arguments") == 0)) &&
-	              ge_gocmd_scope_match(a->scope, a->nscope, a->pkg);
+	a->in_scope = import_in_scope(m, a->scope, a->nscope, a->pkg);
 	if (m) {
 		const char *rel = ge_module_rel_import(m, a->pkg);
 		a->pkgmod = m;

@@ -108,4 +108,15 @@ size_t ge_attrib_dropped(const ge_attrib *a);
  */
 int ge_attrib_group_ignored(const ge_attrib *a);
 
+/*
+ * Would a group headed "# pkg" (pkg[0..len), "pkg [pkg.test]" as go prints
+ * it: the first word is the import path) be attributed: a main-module
+ * package (or go's command-line-arguments, without a scope) that scope
+ * selects?  The test a header applies, as a function of mods and scope
+ * alone, for a thread that has no ge_attrib (lib/capture's reader).  An
+ * import path of 512 bytes or more is answered 1 (parse the group).
+ */
+int ge_attrib_import_in_scope(const ge_modset *mods, char *const *scope, size_t nscope,
+                              const char *pkg, size_t len);
+
 #endif

@@ -1173,9 +1173,15 @@ typedef struct ahead_reader {
 	pthread_cond_t cv;
 	int fd, running;
 	ge_parser *parser;
+	/* What a header is tested against (ge_attrib_import_in_scope): read
+	 * only while the reader runs. */
+	const ge_modset *mods;
+	char *const *scope;
+	size_t nscope;
 	ahead_slot *slots;
 	size_t filled, used;
 	int stop;
+	size_t classified; /* lines classified, all slots (the reader's until joined) */
 } ahead_reader;
 
 static void *ahead_run(void *arg)
@@ -1183,6 +1189,12 @@ static void *ahead_run(void *arg)
 	ahead_reader *a = arg;
 	size_t k;
 	int bol = 1; /* the file so far ends at a line's end */
+	/* In a group this thread's header test says is not attributed: its
+	 * lines are not classified, up to one that starts with '#' or '{', as
+	 * the other thread passes over them (skip_lines).  Only work saved: a
+	 * line without a record is classified there, one with a record it
+	 * passes over takes no time. */
+	int passing = 0;
 	for (k = 0;; k++) {
 		ahead_slot *sl = &a->slots[k % AHEAD_SLOTS];
 		const char *p, *end;
@@ -1208,13 +1220,25 @@ static void *ahead_run(void *arg)
 			}
 			while (p < end && sl->nrec < AHEAD_LINES) {
 				const char *nl = memchr(p, '\n', (size_t)(end - p));
+				ge_parse_ahead *r = &sl->rec[sl->nrec];
 				if (!nl)
 					break;
-				if (ge_parse_ahead_line(a->parser, &sl->rec[sl->nrec], p,
-				                        (size_t)(nl - p)))
+				if (passing && *p != '#' && *p != '{') {
+					p = nl + 1;
+					continue;
+				}
+				passing = 0;
+				if (ge_parse_ahead_line(a->parser, r, p, (size_t)(nl - p))) {
 					sl->nrec++;
+					a->classified++;
+					passing = r->l.type == GE_LINE_HEADER && r->l.pkg &&
+					          !ge_attrib_import_in_scope(a->mods, a->scope, a->nscope,
+					                                     r->l.pkg, r->l.pkg_len);
+				}
 				p = nl + 1;
 			}
+			if (p < end && (*p == '#' || *p == '{'))
+				passing = 0; /* a line the next slot ends: not classified */
 			bol = sl->buf[sl->n - 1] == '\n';
 		}
 		pthread_mutex_lock(&a->mu);
@@ -1227,12 +1251,25 @@ static void *ahead_run(void *arg)
 	return NULL;
 }
 
+/* For tests: the lines the last reader classified (ge_capture__ahead_classified). */
+static size_t ahead_classified;
+
+size_t ge_capture__ahead_classified(void)
+{
+	return ahead_classified;
+}
+
 /* Start the reader on fd if it is a regular file; best effort (a->running). */
-static void ahead_start(ahead_reader *a, int fd)
+static void ahead_start(ahead_reader *a, int fd, const ge_modset *mods, char *const *scope,
+                        size_t nscope)
 {
 	struct stat st;
 	memset(a, 0, sizeof(*a));
+	ahead_classified = 0;
 	a->fd = fd;
+	a->mods = mods;
+	a->scope = scope;
+	a->nscope = nscope;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
 		return;
 	if (!(a->slots = malloc(AHEAD_SLOTS * sizeof(*a->slots))))
@@ -1288,6 +1325,7 @@ static void ahead_stop(ahead_reader *a)
 	pthread_cond_broadcast(&a->cv);
 	pthread_mutex_unlock(&a->mu);
 	pthread_join(a->t, NULL);
+	ahead_classified = a->classified;
 	pthread_cond_destroy(&a->cv);
 	pthread_mutex_destroy(&a->mu);
 	ge_parser_free(a->parser);
@@ -1328,7 +1366,7 @@ int ge_capture_input_sites(ge_report **out, int fd, const char *name, const ge_m
 		ge_attrib_set_sites(s.attrib, ge_cost_sites_take, sites);
 	s.skip_ok = 1; /* nothing is shown: ignored groups need not be parsed */
 	s.count_pkgs = 1;
-	ahead_start(&ahead, fd);
+	ahead_start(&ahead, fd, mods, scope, nscope);
 	for (k = 0; ahead.running; k++) {
 		ahead_slot *sl = ahead_wait(&ahead, k);
 		int failed;

@@ -148,4 +148,11 @@ int ge_capture_keep_named(ge_report *r, char *const *pkgs, size_t npkgs, const g
  */
 int ge_capture_input_saw(const char *pkg);
 
+/*
+ * For tests: how many lines the last --input from a regular file had
+ * classified on its reader thread (0 when it had none): the lines of a
+ * group not attributed are not.
+ */
+size_t ge_capture__ahead_classified(void);
+
 #endif

@@ -213,6 +213,22 @@ static void input_after_ignored_groups(void **state)
 		put_file(&in, mod[i]);
 		assert_non_null(mixed = input_json(fd, &in));
 		assert_string_equal(mixed, alone);
+		/* The reader thread classified the module's lines and the lines
+		 * that start with '#' or '{' (which end a group passed over),
+		 * not the standard library's. */
+		{
+			ge_buf m = GE_BUF_INIT;
+			size_t lines = 0, marked = 0, j;
+			put_file(&m, mod[i]);
+			for (j = 0; j < m.len; j++)
+				lines += m.ptr[j] == '\n';
+			for (j = 0; j < in.len; j++)
+				if ((j == 0 || in.ptr[j - 1] == '\n') && (in.ptr[j] == '#' || in.ptr[j] == '{'))
+					marked++;
+			assert_true(ge_capture__ahead_classified() > 0);
+			assert_true(ge_capture__ahead_classified() <= lines + marked);
+			ge_buf_release(&m);
+		}
 		free(alone);
 		free(mixed);
 		ge_buf_release(&in);

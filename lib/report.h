@@ -202,6 +202,12 @@ int ge_report_to_json_extra(ge_buf *out, const ge_report *r,
  * take that way in ge_report_to_json).  The same bytes either way.
  */
 int ge_report__diags_json(ge_buf *out, const ge_report *r, int two);
+/*
+ * For tests: how the sort applies its permutation (ge_report_sort).  0, the
+ * default: into a new array when what that adds stays within its budget;
+ * 1: always in place; 2: always into a new array, whatever it adds.
+ */
+void ge_report__sort_gather(int mode);
 /* Parse report JSON; name is used in messages.  GE_EBADINPUT on bad input. */
 int ge_report_from_json(ge_report **out, const char *json, size_t len, const char *name);
 /*

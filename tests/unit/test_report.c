@@ -94,14 +94,21 @@ static void sort_radix_same_as_qsort(void **state)
 	(void)state;
 	for (i = 0; i < 6; i++)
 		strcpy(copies[i], files[i]); /* the same names, not interned */
-	for (round = 0; round < 12; round++) {
+	/* The permutation applied in place (rounds 1, 4, ...), into a new array
+	 * whatever that adds (2, 5, ...), as the budget says (0, 3, ...); rounds
+	 * 12 to 14 over several of the 2 MiB regions given back as they empty,
+	 * 13 in blocks of one file (regions empty as the new array fills). */
+	for (round = 0; round < 15; round++) {
 		ge_report *a = NULL, *b = NULL;
-		size_t n = round == 0 ? 70 : 500 + rnd(&st) % 3000;
+		size_t n = round == 0 ? 70 : round >= 12 ? 120000 : 500 + rnd(&st) % 3000;
+		ge_report__sort_gather(round % 3);
 		assert_int_equal(ge_report_new(&a), 0);
 		assert_int_equal(ge_report_new(&b), 0);
 		for (i = 0; i < n; i++) {
-			const char *file = files[rnd(&st) % 6];
-			uint32_t line = 1 + rnd(&st) % (round % 3 ? 40 : 4), col = 1 + rnd(&st) % 3;
+			const char *file = round == 13 ? files[5 - i * 6 / n] : files[rnd(&st) % 6];
+			uint32_t line = round == 13 ? 1 + (uint32_t)(i % 5000)
+			                            : 1 + rnd(&st) % (round % 3 ? 40 : 4);
+			uint32_t col = 1 + rnd(&st) % 3;
 			ge_kind kind = (ge_kind)(rnd(&st) % 3);
 			ge_diag d = mk(file, line, col, kind, subj[rnd(&st) % 5]);
 			d.package = pkgs[rnd(&st) % 3];
@@ -161,6 +168,7 @@ static void sort_radix_same_as_qsort(void **state)
 		ge_report_free(b);
 		ge_report_free(a);
 	}
+	ge_report__sort_gather(0);
 }
 
 /* A random string of n bytes from an alphabet with every case the JSON

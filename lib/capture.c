@@ -1155,7 +1155,7 @@ int ge_capture_input_pkgs(ge_report **out, int fd, const char *name, const ge_mo
  * stop never waits on a pipe's writer.  No thread (a pipe, no memory, no
  * parser, pthread_create failing): read() here, as before.
  */
-#define AHEAD_SLOTS 4
+#define AHEAD_SLOTS 8
 #define AHEAD_BYTES 65536
 #define AHEAD_LINES 4096 /* lines classified a slot at most; the rest this thread does */
 
@@ -1180,6 +1180,12 @@ typedef struct ahead_reader {
 	size_t nscope;
 	ahead_slot *slots;
 	size_t filled, used;
+	/* A thread that waits says so: the reader for `used` to reach
+	 * wake_at (half the ring free, so it is woken once for SLOTS/2
+	 * buffers, not once a buffer), this thread for `filled` to pass the
+	 * slot it wants.  Only a waiting thread is woken. */
+	size_t wake_at;
+	int reader_waits, main_waits;
 	int stop;
 	size_t classified; /* lines classified, all slots (the reader's until joined) */
 } ahead_reader;
@@ -1200,8 +1206,13 @@ static void *ahead_run(void *arg)
 		const char *p, *end;
 		int stop;
 		pthread_mutex_lock(&a->mu);
-		while (!a->stop && k >= a->used + AHEAD_SLOTS)
-			pthread_cond_wait(&a->cv, &a->mu);
+		if (!a->stop && k >= a->used + AHEAD_SLOTS) {
+			a->wake_at = k + 1 - AHEAD_SLOTS + AHEAD_SLOTS / 2;
+			a->reader_waits = 1;
+			while (!a->stop && a->used < a->wake_at)
+				pthread_cond_wait(&a->cv, &a->mu);
+			a->reader_waits = 0;
+		}
 		stop = a->stop;
 		pthread_mutex_unlock(&a->mu);
 		if (stop)
@@ -1243,7 +1254,8 @@ static void *ahead_run(void *arg)
 		}
 		pthread_mutex_lock(&a->mu);
 		a->filled = k + 1;
-		pthread_cond_broadcast(&a->cv);
+		if (a->main_waits)
+			pthread_cond_broadcast(&a->cv);
 		pthread_mutex_unlock(&a->mu);
 		if (sl->n <= 0)
 			break;
@@ -1301,8 +1313,12 @@ fail:
 static ahead_slot *ahead_wait(ahead_reader *a, size_t k)
 {
 	pthread_mutex_lock(&a->mu);
-	while (a->filled <= k)
-		pthread_cond_wait(&a->cv, &a->mu);
+	if (a->filled <= k) {
+		a->main_waits = 1;
+		while (a->filled <= k)
+			pthread_cond_wait(&a->cv, &a->mu);
+		a->main_waits = 0;
+	}
 	pthread_mutex_unlock(&a->mu);
 	return &a->slots[k % AHEAD_SLOTS];
 }
@@ -1312,7 +1328,8 @@ static void ahead_done(ahead_reader *a, size_t k)
 {
 	pthread_mutex_lock(&a->mu);
 	a->used = k + 1;
-	pthread_cond_broadcast(&a->cv);
+	if (a->reader_waits && a->used >= a->wake_at)
+		pthread_cond_broadcast(&a->cv);
 	pthread_mutex_unlock(&a->mu);
 }
 

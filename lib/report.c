@@ -539,52 +539,75 @@ static int bits_for(uint32_t v)
  * is d[k[i].idx], read in that order with the reads a few ahead
  * prefetched (in place, following each cycle, every step was a cache miss
  * that waited for the one before: half the sort at 10^6 diagnostics).
- * d's memory is given back to the system (madvise) a 2 MiB region at a
- * time as the last element in it is taken, so what this adds is what has
- * been written and not yet given back; a first pass over k counts that,
- * and when it would pass a quarter of d's size (and 32 MiB) there is no
- * new array: NULL, the caller permutes in place.  NULL also without
- * memory.  d is left for the caller to free.
+ * d's memory is given back to the system (madvise) a page at a time as
+ * the last element on a page is taken, runs of pages freed one after the
+ * other in one call: a package's diagnostics lie together and are taken
+ * together, whatever order the packages come in, so what this adds stays
+ * small.  Only pages wholly inside d's n elements are given back, never
+ * the allocator's header before them or what follows.  A first pass over
+ * k counts what this adds at its worst (written, not yet given back);
+ * when that would pass a quarter of d's size (and 32 MiB) there is no new
+ * array: NULL, the caller permutes in place.  NULL also without memory.
+ * d is left for the caller to free.
  */
-#define GATHER_REGION ((uintptr_t)2 << 20)
-
 static int gather_mode; /* ge_report__sort_gather */
+static int gathered;    /* the last permutation was (ge_report__sort_gathered) */
 
 void ge_report__sort_gather(int mode)
 {
 	gather_mode = mode;
 }
 
+int ge_report__sort_gathered(void)
+{
+	return gathered;
+}
+
 static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
 {
-	const uintptr_t base = (uintptr_t)d, rb = base & ~(GATHER_REGION - 1);
-	const uintptr_t end = base + n * sizeof(*d);
 	const uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
-	size_t nreg = (size_t)((end - rb + GATHER_REGION - 1) / GATHER_REGION), i, r;
-	size_t budget = n * sizeof(*d) / 4, written, freed = 0, peak = 0;
-	uint32_t *left, *count;
+	const uintptr_t base = (uintptr_t)d, end = base + n * sizeof(*d);
+	uintptr_t first, last; /* pages wholly inside [base, end): [first, last) */
+	size_t npage, i, budget = n * sizeof(*d) / 4, written = 0, freed = 0, peak = 0;
+	size_t run_lo = 0, run_hi = 0; /* pages freed and not yet given back */
+	uint16_t *count, *left;
 	ge_diag *nd = NULL;
-	if (budget < ((size_t)32 << 20))
+	unsigned sh;
+	gathered = 0;
+	if (budget < ((size_t)32 << 20) && gather_mode != 3)
 		budget = (size_t)32 << 20;
-	if (gather_mode == 1 || pg == 0 || (pg & (pg - 1)) != 0 || !(count = calloc(2 * nreg, sizeof(*count))))
+	if (gather_mode == 1 || pg < sizeof(*d) || (pg & (pg - 1)) != 0 ||
+	    pg / sizeof(*d) + 2 > UINT16_MAX)
 		return NULL;
-	left = count + nreg;
-	/* The elements in each region, one that straddles two counted in both. */
+	sh = (unsigned)__builtin_ctzll((unsigned long long)pg);
+	first = (base + pg - 1) >> sh;
+	last = end >> sh;
+	npage = last > first ? (size_t)(last - first) : 0;
+	if (!(count = calloc(2 * npage + 1, sizeof(*count))))
+		return NULL;
+	left = count + npage;
+	/* The elements on each page wholly inside (at most pg / 80 + 2). */
+#define GATHER_PAGES(e, lo, hi)                                                      \
+	do {                                                                            \
+		uintptr_t a_ = base + (e) * sizeof(*d);                                 \
+		lo = a_ >> sh;                                                          \
+		hi = ((a_ + sizeof(*d) - 1) >> sh) + 1;                                 \
+		lo = lo < first ? first : lo;                                           \
+		hi = hi > last ? last : hi;                                             \
+	} while (0)
 	for (i = 0; i < n; i++) {
-		uintptr_t a = base + i * sizeof(*d);
-		count[(a - rb) / GATHER_REGION]++;
-		if ((a + sizeof(*d) - 1 - rb) / GATHER_REGION != (a - rb) / GATHER_REGION)
-			count[(a + sizeof(*d) - 1 - rb) / GATHER_REGION]++;
+		uintptr_t lo, hi, q;
+		GATHER_PAGES(i, lo, hi);
+		for (q = lo; q < hi; q++)
+			count[q - first]++;
 	}
-	memcpy(left, count, nreg * sizeof(*left));
-	for (i = 0, written = 0; i < n; i++) {
-		uintptr_t a = base + k[i].idx * sizeof(*d);
-		size_t r0 = (size_t)((a - rb) / GATHER_REGION);
-		size_t r1 = (size_t)((a + sizeof(*d) - 1 - rb) / GATHER_REGION);
-		if (--left[r0] == 0)
-			freed += GATHER_REGION;
-		if (r1 != r0 && --left[r1] == 0)
-			freed += GATHER_REGION;
+	memcpy(left, count, npage * sizeof(*left));
+	for (i = 0; i < n; i++) {
+		uintptr_t lo, hi, q;
+		GATHER_PAGES(k[i].idx, lo, hi);
+		for (q = lo; q < hi; q++)
+			if (--left[q - first] == 0)
+				freed += pg;
 		written += sizeof(*d);
 		if (written > freed && written - freed > peak)
 			peak = written - freed;
@@ -593,28 +616,30 @@ static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
 		free(count);
 		return NULL;
 	}
-	memcpy(left, count, nreg * sizeof(*left));
+	memcpy(left, count, npage * sizeof(*left));
 	for (i = 0; i < n; i++) {
 		size_t e = k[i].idx;
-		uintptr_t a = base + e * sizeof(*d);
-		size_t r0 = (size_t)((a - rb) / GATHER_REGION);
-		size_t r1 = (size_t)((a + sizeof(*d) - 1 - rb) / GATHER_REGION);
+		uintptr_t lo, hi, q;
 		if (i + 8 < n)
 			__builtin_prefetch(&d[k[i + 8].idx]);
 		nd[i] = d[e];
-		for (r = r0; r <= r1; r++) {
-			uintptr_t lo, hi;
-			if (--left[r] != 0)
+		GATHER_PAGES(e, lo, hi);
+		for (q = lo; q < hi; q++) {
+			if (--left[q - first] != 0)
 				continue;
-			lo = rb + r * GATHER_REGION;
-			hi = lo + GATHER_REGION;
-			lo = lo < base ? (base + pg - 1) & ~(pg - 1) : lo;
-			hi = hi > end ? end & ~(pg - 1) : hi;
-			if (lo < hi)
-				(void)madvise((void *)lo, (size_t)(hi - lo), MADV_DONTNEED);
+			if (run_hi == q) {
+				run_hi++;
+				continue;
+			}
+			if (run_lo < run_hi)
+				(void)madvise((void *)(run_lo << sh), (run_hi - run_lo) << sh, MADV_DONTNEED);
+			run_lo = q;
+			run_hi = q + 1;
 		}
 	}
+#undef GATHER_PAGES
 	free(count);
+	gathered = 1;
 	return nd;
 }
 

@@ -204,10 +204,13 @@ int ge_report_to_json_extra(ge_buf *out, const ge_report *r,
 int ge_report__diags_json(ge_buf *out, const ge_report *r, int two);
 /*
  * For tests: how the sort applies its permutation (ge_report_sort).  0, the
- * default: into a new array when what that adds stays within its budget;
- * 1: always in place; 2: always into a new array, whatever it adds.
+ * default: into a new array when what that adds stays within its budget
+ * (a quarter of the array, and at least 32 MiB); 1: always in place; 2:
+ * always into a new array, whatever it adds; 3: as 0 without the 32 MiB.
+ * ge_report__sort_gathered: whether the last one took a new array.
  */
 void ge_report__sort_gather(int mode);
+int ge_report__sort_gathered(void);
 /* Parse report JSON; name is used in messages.  GE_EBADINPUT on bad input. */
 int ge_report_from_json(ge_report **out, const char *json, size_t len, const char *name);
 /*

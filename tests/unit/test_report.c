@@ -96,8 +96,9 @@ static void sort_radix_same_as_qsort(void **state)
 		strcpy(copies[i], files[i]); /* the same names, not interned */
 	/* The permutation applied in place (rounds 1, 4, ...), into a new array
 	 * whatever that adds (2, 5, ...), as the budget says (0, 3, ...); rounds
-	 * 12 to 14 over several of the 2 MiB regions given back as they empty,
-	 * 13 in blocks of one file (regions empty as the new array fills). */
+	 * 12 to 14 of 9.6 MB, its pages given back as they empty, 13 in blocks
+	 * of one file in reverse order (runs of pages empty as the new array
+	 * fills). */
 	for (round = 0; round < 15; round++) {
 		ge_report *a = NULL, *b = NULL;
 		size_t n = round == 0 ? 70 : round >= 12 ? 120000 : 500 + rnd(&st) % 3000;
@@ -164,6 +165,63 @@ static void sort_radix_same_as_qsort(void **state)
 			/* a fold's result, of one diagnostic or many: block gone, count set */
 			assert_int_equal(x->group, 0);
 			assert_true(x->count >= 1);
+		}
+		ge_report_free(b);
+		ge_report_free(a);
+	}
+	ge_report__sort_gather(0);
+}
+
+/*
+ * The new array's budget (here a quarter of the array, no 32 MiB floor):
+ * packages that come in any order, each one's diagnostics together, give
+ * their pages back as they are taken and stay within it; diagnostics in no
+ * order at all do not, and are permuted in place.  Both sort as qsort.
+ */
+static void sort_gather_budget(void **state)
+{
+	char names[60][16];
+	uint64_t st = 7;
+	size_t order[60], i, j;
+	int blocks;
+	(void)state;
+	for (i = 0; i < 60; i++) {
+		snprintf(names[i], sizeof(names[i]), "d/f%02zu.go", i);
+		order[i] = i;
+	}
+	for (i = 59; i > 0; i--) {
+		size_t t, r = rnd(&st) % (i + 1);
+		t = order[i];
+		order[i] = order[r];
+		order[r] = t;
+	}
+	ge_report__sort_gather(3);
+	for (blocks = 1; blocks >= 0; blocks--) {
+		ge_report *a = NULL, *b = NULL;
+		size_t n = 60 * 2000;
+		assert_int_equal(ge_report_new(&a), 0);
+		assert_int_equal(ge_report_new(&b), 0);
+		for (i = 0; i < n; i++) {
+			const char *file = names[blocks ? order[i / 2000] : rnd(&st) % 60];
+			ge_diag d = mk(file, 1 + rnd(&st) % 3000, 1 + rnd(&st) % 9, GE_KIND_ESCAPES, "x");
+			d.package = "m/p";
+			d.function = "F";
+			d.line_hash = i;
+			assert_int_equal(ge_report_add(a, &d), 0);
+		}
+		b->diags = malloc(n * sizeof(*b->diags));
+		assert_non_null(b->diags);
+		memcpy(b->diags, a->diags, n * sizeof(*b->diags));
+		b->ndiags = b->diags_alloc = n;
+		ge_report_sort(a);
+		assert_int_equal(ge_report__sort_gathered(), blocks);
+		ge_report_sort_qsort(b);
+		assert_int_equal(a->ndiags, b->ndiags);
+		for (j = 0; j < a->ndiags; j++) {
+			assert_ptr_equal(a->diags[j].file, b->diags[j].file);
+			assert_int_equal(a->diags[j].line, b->diags[j].line);
+			assert_int_equal(a->diags[j].column, b->diags[j].column);
+			assert_int_equal(a->diags[j].line_hash, b->diags[j].line_hash);
 		}
 		ge_report_free(b);
 		ge_report_free(a);
@@ -1005,6 +1063,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sort_and_dedupe),
 		cmocka_unit_test(sort_radix_same_as_qsort),
+		cmocka_unit_test(sort_gather_budget),
 		cmocka_unit_test(json_plain_same_as_general),
 		cmocka_unit_test(add_interned_same_as_add),
 		cmocka_unit_test(json_plain_runs_same_as_general),

@@ -1190,6 +1190,13 @@ typedef struct ahead_reader {
 	size_t classified; /* lines classified, all slots (the reader's until joined) */
 } ahead_reader;
 
+/* Does classified line r head a group whose lines this thread passes over? */
+static int ahead_passes(const ahead_reader *a, const ge_parse_ahead *r)
+{
+	return r->l.type == GE_LINE_HEADER && r->l.pkg &&
+	       !ge_attrib_import_in_scope(a->mods, a->scope, a->nscope, r->l.pkg, r->l.pkg_len);
+}
+
 static void *ahead_run(void *arg)
 {
 	ahead_reader *a = arg;
@@ -1242,10 +1249,22 @@ static void *ahead_run(void *arg)
 				if (ge_parse_ahead_line(a->parser, r, p, (size_t)(nl - p))) {
 					sl->nrec++;
 					a->classified++;
-					passing = r->l.type == GE_LINE_HEADER && r->l.pkg &&
-					          !ge_attrib_import_in_scope(a->mods, a->scope, a->nscope,
-					                                     r->l.pkg, r->l.pkg_len);
+					passing = ahead_passes(a, r);
 				}
+				p = nl + 1;
+			}
+			/* Past AHEAD_LINES: these lines are the other thread's, but a
+			 * header among them says whether the next slot's lines are
+			 * passed over (the cap-th line an ignored group's header, an
+			 * attributed group's after it: not its lines too). */
+			while (p < end) {
+				const char *nl = memchr(p, '\n', (size_t)(end - p));
+				ge_parse_ahead r;
+				if (!nl)
+					break;
+				if (*p == '#' || *p == '{')
+					passing = ge_parse_ahead_line(a->parser, &r, p, (size_t)(nl - p)) &&
+					          ahead_passes(a, &r);
 				p = nl + 1;
 			}
 			if (p < end && (*p == '#' || *p == '{'))

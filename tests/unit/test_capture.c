@@ -237,6 +237,41 @@ static void input_after_ignored_groups(void **state)
 	unlink(tmpl);
 }
 
+/*
+ * A slot's lines past the AHEAD_LINES the reader classifies still decide
+ * whether it classifies the next slot's: after an ignored group's header
+ * that is the cap-th line, an attributed group's header in the rest of the
+ * slot starts lines it must classify, not pass over as the ignored
+ * group's (the main thread's second core, lost to the end of that group).
+ */
+static void input_header_past_line_cap(void **state)
+{
+	char tmpl[] = "/tmp/ge-test-capture-XXXXXX";
+	ge_buf in = GE_BUF_INIT;
+	size_t k, body = 0;
+	char *json;
+	int fd;
+	(void)state;
+	assert_true((fd = mkstemp(tmpl)) >= 0);
+	for (k = 0; k < 4095; k++) /* 4095 lines classified, then "# fmt" the 4096th */
+		assert_int_equal(ge_buf_putc(&in, '\n'), 0);
+	assert_int_equal(ge_buf_puts(&in, "# fmt\n/usr/local/go/src/fmt/print.go:1:1: x\n"
+	                                  "# example.com/parsemod\n"),
+	                 0);
+	while (in.len < 4 * 65536) { /* one attributed group over four slots */
+		assert_int_equal(ge_buf_puts(&in, "./main.go:32:90: append escapes to heap\n"), 0);
+		body++;
+	}
+	assert_non_null(json = input_json(fd, &in));
+	assert_non_null(strstr(json, "\"main.go\""));
+	/* The group's lines past the first slot (some 4,800) were classified. */
+	assert_true(ge_capture__ahead_classified() > 4096 + body / 2);
+	free(json);
+	ge_buf_release(&in);
+	close(fd);
+	unlink(tmpl);
+}
+
 /* ---- go build, through the fake go ---------------------------------------- */
 
 typedef struct lines {
@@ -421,6 +456,7 @@ int main(void)
 	    cmocka_unit_test(input_named_packages),
 	    cmocka_unit_test(input_not_compiler_output),
 	    cmocka_unit_test(input_after_ignored_groups),
+	    cmocka_unit_test(input_header_past_line_cap),
 	    cmocka_unit_test(build_adds_m_and_withholds_it),
 	    cmocka_unit_test(replay_hash_split_and_order_free),
 	    cmocka_unit_test(build_failed),

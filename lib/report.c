@@ -550,6 +550,10 @@ static int bits_for(uint32_t v)
  * array: NULL, the caller permutes in place.  NULL also without memory.
  * d is left for the caller to free.
  */
+/* The most one madvise call gives back: pages emptied one after the other
+ * are held until then (a run never broken was never given back). */
+#define GATHER_RUN ((size_t)2 << 20)
+
 static int gather_mode; /* ge_report__sort_gather */
 static int gathered;    /* the last permutation was (ge_report__sort_gathered) */
 
@@ -561,6 +565,14 @@ void ge_report__sort_gather(int mode)
 int ge_report__sort_gathered(void)
 {
 	return gathered;
+}
+
+static size_t gather_counted, gather_held; /* ge_report__sort_gather_peaks */
+
+void ge_report__sort_gather_peaks(size_t *counted, size_t *held)
+{
+	*counted = gather_counted;
+	*held = gather_held;
 }
 
 static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
@@ -605,18 +617,31 @@ static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
 	for (i = 0; i < n; i++) {
 		uintptr_t lo, hi, q;
 		GATHER_PAGES(k[i].idx, lo, hi);
-		for (q = lo; q < hi; q++)
-			if (--left[q - first] == 0)
-				freed += pg;
+		for (q = lo; q < hi; q++) {
+			if (--left[q - first] != 0)
+				continue;
+			/* As the second loop gives pages back: a run at a time. */
+			if (run_hi == q && ((run_hi - run_lo) << sh) < GATHER_RUN) {
+				run_hi++;
+				continue;
+			}
+			freed += (run_hi - run_lo) << sh;
+			run_lo = q;
+			run_hi = q + 1;
+		}
 		written += sizeof(*d);
 		if (written > freed && written - freed > peak)
 			peak = written - freed;
 	}
+	run_lo = run_hi = 0;
+	gather_counted = peak;
+	gather_held = 0;
 	if ((peak > budget && gather_mode != 2) || !(nd = malloc(n * sizeof(*nd)))) {
 		free(count);
 		return NULL;
 	}
 	memcpy(left, count, npage * sizeof(*left));
+	written = freed = 0; /* now what madvise has been given */
 	for (i = 0; i < n; i++) {
 		size_t e = k[i].idx;
 		uintptr_t lo, hi, q;
@@ -627,15 +652,20 @@ static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
 		for (q = lo; q < hi; q++) {
 			if (--left[q - first] != 0)
 				continue;
-			if (run_hi == q) {
+			if (run_hi == q && ((run_hi - run_lo) << sh) < GATHER_RUN) {
 				run_hi++;
 				continue;
 			}
-			if (run_lo < run_hi)
+			if (run_lo < run_hi) {
 				(void)madvise((void *)(run_lo << sh), (run_hi - run_lo) << sh, MADV_DONTNEED);
+				freed += (run_hi - run_lo) << sh;
+			}
 			run_lo = q;
 			run_hi = q + 1;
 		}
+		written += sizeof(*d);
+		if (written > freed && written - freed > gather_held)
+			gather_held = written - freed;
 	}
 #undef GATHER_PAGES
 	free(count);

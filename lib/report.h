@@ -211,6 +211,9 @@ int ge_report__diags_json(ge_buf *out, const ge_report *r, int two);
  */
 void ge_report__sort_gather(int mode);
 int ge_report__sort_gathered(void);
+/* For tests: the extra bytes the last gather counted it would hold at most,
+ * and what it held at most (written, not yet given back). */
+void ge_report__sort_gather_peaks(size_t *counted, size_t *held);
 /* Parse report JSON; name is used in messages.  GE_EBADINPUT on bad input. */
 int ge_report_from_json(ge_report **out, const char *json, size_t len, const char *name);
 /*

@@ -229,6 +229,36 @@ static void sort_gather_budget(void **state)
 	ge_report__sort_gather(0);
 }
 
+/*
+ * What the gather holds is what its first pass counted, the decision's
+ * ground: diagnostics nearly in their order empty the old array's pages
+ * one after the other, a single run that was given back only when a page
+ * out of it emptied (never, here: the whole old array held beside the new,
+ * four times the budget at 4 * 10^6, counted as a page).
+ */
+static void sort_gather_holds_what_it_counts(void **state)
+{
+	ge_report *r = NULL;
+	size_t i, n = 120000, counted, held; /* 9.6 MB */
+	(void)state;
+	assert_int_equal(ge_report_new(&r), 0);
+	for (i = 0; i < n; i++) { /* in order but for pairs swapped */
+		ge_diag d = mk("a.go", (uint32_t)(1 + (i ^ 1)), 1, GE_KIND_ESCAPES, "x");
+		assert_int_equal(ge_report_add(r, &d), 0);
+	}
+	ge_report__sort_gather(2);
+	ge_report_sort(r);
+	ge_report__sort_gather(0);
+	assert_int_equal(ge_report__sort_gathered(), 1);
+	assert_int_equal(r->ndiags, n);
+	assert_int_equal(r->diags[0].line, 1);
+	assert_int_equal(r->diags[n - 1].line, n);
+	ge_report__sort_gather_peaks(&counted, &held);
+	assert_true(held <= counted);
+	assert_true(held < ((size_t)4 << 20));
+	ge_report_free(r);
+}
+
 /* A random string of n bytes from an alphabet with every case the JSON
  * writer's fast path must send to the general one. */
 static void rnd_string(uint64_t *st, char *out, size_t n, uint32_t mode)
@@ -1064,6 +1094,7 @@ int main(void)
 		cmocka_unit_test(sort_and_dedupe),
 		cmocka_unit_test(sort_radix_same_as_qsort),
 		cmocka_unit_test(sort_gather_budget),
+		cmocka_unit_test(sort_gather_holds_what_it_counts),
 		cmocka_unit_test(json_plain_same_as_general),
 		cmocka_unit_test(add_interned_same_as_add),
 		cmocka_unit_test(json_plain_runs_same_as_general),

@@ -575,13 +575,46 @@ void ge_report__sort_gather_peaks(size_t *counted, size_t *held)
 	*held = gather_held;
 }
 
+/* Pages emptied and not yet given back, [lo, hi), and the bytes given back. */
+struct gather_run {
+	uintptr_t lo, hi;
+	size_t freed;
+};
+
+/*
+ * An element on pages [lo, hi) taken: each page it empties joins the run,
+ * or the run is given back (when give; only counted otherwise) and a new
+ * one starts.  left[q - first]: the elements left on page q.
+ */
+static void gather_take(struct gather_run *r, uint16_t *left, uintptr_t first, uintptr_t lo,
+                        uintptr_t hi, unsigned sh, int give)
+{
+	uintptr_t q;
+	for (q = lo; q < hi; q++) {
+		if (--left[q - first] != 0)
+			continue;
+		if (r->hi == q && ((r->hi - r->lo) << sh) < GATHER_RUN) {
+			r->hi++;
+			continue;
+		}
+		if (r->lo < r->hi) {
+			if (give)
+				(void)madvise((void *)(r->lo << sh), (size_t)((r->hi - r->lo) << sh),
+				              MADV_DONTNEED);
+			r->freed += (size_t)((r->hi - r->lo) << sh);
+		}
+		r->lo = q;
+		r->hi = q + 1;
+	}
+}
+
 static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
 {
 	const uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
 	const uintptr_t base = (uintptr_t)d, end = base + n * sizeof(*d);
 	uintptr_t first, last; /* pages wholly inside [base, end): [first, last) */
-	size_t npage, i, budget = n * sizeof(*d) / 4, written = 0, freed = 0, peak = 0;
-	size_t run_lo = 0, run_hi = 0; /* pages freed and not yet given back */
+	size_t npage, i, budget = n * sizeof(*d) / 4, written = 0, peak = 0;
+	struct gather_run run = {0, 0, 0};
 	uint16_t *count, *left;
 	ge_diag *nd = NULL;
 	unsigned sh;
@@ -613,27 +646,17 @@ static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
 		for (q = lo; q < hi; q++)
 			count[q - first]++;
 	}
+	/* First what giving back would hold at its worst, then the same
+	 * steps giving it back: one rule, so the budget sees what is held. */
 	memcpy(left, count, npage * sizeof(*left));
 	for (i = 0; i < n; i++) {
-		uintptr_t lo, hi, q;
+		uintptr_t lo, hi;
 		GATHER_PAGES(k[i].idx, lo, hi);
-		for (q = lo; q < hi; q++) {
-			if (--left[q - first] != 0)
-				continue;
-			/* As the second loop gives pages back: a run at a time. */
-			if (run_hi == q && ((run_hi - run_lo) << sh) < GATHER_RUN) {
-				run_hi++;
-				continue;
-			}
-			freed += (run_hi - run_lo) << sh;
-			run_lo = q;
-			run_hi = q + 1;
-		}
+		gather_take(&run, left, first, lo, hi, sh, 0);
 		written += sizeof(*d);
-		if (written > freed && written - freed > peak)
-			peak = written - freed;
+		if (written > run.freed && written - run.freed > peak)
+			peak = written - run.freed;
 	}
-	run_lo = run_hi = 0;
 	gather_counted = peak;
 	gather_held = 0;
 	if ((peak > budget && gather_mode != 2) || !(nd = malloc(n * sizeof(*nd)))) {
@@ -641,31 +664,19 @@ static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
 		return NULL;
 	}
 	memcpy(left, count, npage * sizeof(*left));
-	written = freed = 0; /* now what madvise has been given */
+	memset(&run, 0, sizeof(run));
+	written = 0;
 	for (i = 0; i < n; i++) {
 		size_t e = k[i].idx;
-		uintptr_t lo, hi, q;
+		uintptr_t lo, hi;
 		if (i + 8 < n)
 			__builtin_prefetch(&d[k[i + 8].idx]);
 		nd[i] = d[e];
 		GATHER_PAGES(e, lo, hi);
-		for (q = lo; q < hi; q++) {
-			if (--left[q - first] != 0)
-				continue;
-			if (run_hi == q && ((run_hi - run_lo) << sh) < GATHER_RUN) {
-				run_hi++;
-				continue;
-			}
-			if (run_lo < run_hi) {
-				(void)madvise((void *)(run_lo << sh), (run_hi - run_lo) << sh, MADV_DONTNEED);
-				freed += (run_hi - run_lo) << sh;
-			}
-			run_lo = q;
-			run_hi = q + 1;
-		}
+		gather_take(&run, left, first, lo, hi, sh, 1);
 		written += sizeof(*d);
-		if (written > freed && written - freed > gather_held)
-			gather_held = written - freed;
+		if (written > run.freed && written - run.freed > gather_held)
+			gather_held = written - run.freed;
 	}
 #undef GATHER_PAGES
 	free(count);

@@ -534,22 +534,6 @@ static int bits_for(uint32_t v)
 	return b;
 }
 
-/*
- * The permutation k applied out of place: a new array whose i-th element
- * is d[k[i].idx], read in that order with the reads a few ahead
- * prefetched (in place, following each cycle, every step was a cache miss
- * that waited for the one before: half the sort at 10^6 diagnostics).
- * d's memory is given back to the system (madvise) a page at a time as
- * the last element on a page is taken, runs of pages freed one after the
- * other in one call: a package's diagnostics lie together and are taken
- * together, whatever order the packages come in, so what this adds stays
- * small.  Only pages wholly inside d's n elements are given back, never
- * the allocator's header before them or what follows.  A first pass over
- * k counts what this adds at its worst (written, not yet given back);
- * when that would pass a quarter of d's size (and 32 MiB) there is no new
- * array: NULL, the caller permutes in place.  NULL also without memory.
- * d is left for the caller to free.
- */
 /* The most one madvise call gives back: pages emptied one after the other
  * are held until then (a run never broken was never given back). */
 #define GATHER_RUN ((size_t)2 << 20)
@@ -608,6 +592,23 @@ static void gather_take(struct gather_run *r, uint16_t *left, uintptr_t first, u
 	}
 }
 
+/*
+ * The permutation k applied out of place: a new array whose i-th element
+ * is d[k[i].idx], read in that order with the reads a few ahead
+ * prefetched (in place, following each cycle, every step was a cache miss
+ * that waited for the one before: half the sort at 10^6 diagnostics).
+ * d's memory is given back to the system (madvise) a page at a time as
+ * the last element on a page is taken, runs of pages freed one after the
+ * other in one call of at most GATHER_RUN (gather_take, which both passes
+ * below use): a package's diagnostics lie together and are taken
+ * together, whatever order the packages come in, so what this adds stays
+ * small.  Only pages wholly inside d's n elements are given back, never
+ * the allocator's header before them or what follows.  A first pass over
+ * k counts, by the same steps, what this adds at its worst (written, not
+ * yet given back); when that would pass a quarter of d's size (and 32
+ * MiB) there is no new array: NULL, the caller permutes in place.  NULL also without memory.
+ * d is left for the caller to free.
+ */
 static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
 {
 	const uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
@@ -688,7 +689,8 @@ static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
  * d sorted as a stable qsort(cmp_fold) sorts it (glibc's is a merge sort),
  * in O(n) passes: an LSD radix sort of the packed keys, ties (one position,
  * one kind) then sorted by cmp_fold and index, and the permutation applied
- * in place.  0 when it cannot (rank, line and column wider than the key
+ * into a new array (sort_gather: *dp and *alloc replaced, the old array
+ * freed) or, when that would hold too much, in place.  0 when it cannot (rank, line and column wider than the key
  * together, or no memory): the caller falls back to qsort.  test_report's
  * sort_radix_same_as_qsort compares the two on random reports.
  */

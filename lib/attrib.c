@@ -34,6 +34,22 @@ typedef struct file_ent {
 
 enum { LF_HASH = 1, LF_MARK_KNOWN = 2, LF_MARK = 4, LF_FN = 8 };
 
+/* The most views made ahead that wait for their group (ge_attrib_view_adopt). */
+#define ATTRIB_PENDING 64
+
+/* A view made ahead: the directory's, as view_of makes it. */
+struct ge_attrib_view {
+	char *dir;
+	ge_gopkg *p;
+};
+
+/* What a view made ahead is made from (ge_attrib_viewer_new). */
+struct ge_attrib_viewer {
+	const ge_modset *mods;
+	ge_gopkg_source src;
+	ge_gopkg_build build;
+};
+
 /* A package directory's source view: names with package-wide numbering. */
 typedef struct view_ent {
 	char *dir;
@@ -95,6 +111,10 @@ struct ge_attrib {
 	uint32_t block; /* "# importpath" headers seen: ge_diag.group */
 	view_ent *views;
 	size_t nviews, capviews;
+	/* Views made ahead on another thread (ge_attrib_view_adopt), oldest
+	 * first, taken by view_of; at most ATTRIB_PENDING. */
+	struct ge_attrib_view *pending[ATTRIB_PENDING];
+	size_t npending, taken; /* taken: views view_of took from them */
 	ge_gopkg_build build; /* which files the build compiles (ge_attrib_set_build) */
 	ge_gopkg_overlay gov;
 	ge_gopkg_source gsrc;
@@ -298,6 +318,62 @@ int ge_attrib_set_build(ge_attrib *a, const char *goos, const char *goarch, int 
 	return ge_gopkg_build_set(&a->build, goos, goarch, cgo, tags, go_version);
 }
 
+/* The source views read (view_of and the views made ahead alike). */
+static void source_of(ge_gopkg_source *src, const ge_attrib *a)
+{
+	if (a->nov)
+		ge_gopkg_source_overlay(src, &a->gov);
+	else if (a->listing)
+		ge_gopkg_source_listed(src, a->listing);
+	else
+		ge_gopkg_source_worktree(src);
+}
+
+/* dir's view from src as build says; a directory the package view cannot
+ * take (a bad //go:build) has its files read alone, through a one-file view
+ * of the same source.  NULL without one. */
+static ge_gopkg *view_open(const char *dir, const ge_gopkg_source *src,
+                           const ge_gopkg_build *build)
+{
+	ge_gopkg *p = NULL;
+	if (ge_gopkg_open(&p, dir, src, build) < 0) {
+		p = NULL;
+		ge_error_clear();
+		if (ge_gopkg_open_files(&p, dir, src) < 0)
+			return NULL;
+	}
+	return p;
+}
+
+void ge_attrib_view_free(ge_attrib_view *v)
+{
+	if (!v)
+		return;
+	free(v->dir);
+	ge_gopkg_free(v->p);
+	free(v);
+}
+
+/* dir's view made ahead, taken out of a's pending ones (the older ones,
+ * whose groups have passed, freed); NULL when none was. */
+static ge_gopkg *pending_take(ge_attrib *a, const char *dir)
+{
+	size_t i, j;
+	ge_gopkg *p;
+	for (i = 0; i < a->npending && strcmp(a->pending[i]->dir, dir) != 0; i++)
+		;
+	if (i == a->npending)
+		return NULL;
+	p = a->pending[i]->p;
+	a->pending[i]->p = NULL;
+	a->taken++;
+	for (j = 0; j <= i; j++)
+		ge_attrib_view_free(a->pending[j]);
+	memmove(a->pending, a->pending + i + 1, (a->npending - i - 1) * sizeof(*a->pending));
+	a->npending -= i + 1;
+	return p;
+}
+
 /* The view of dir (absolute), opened at its first use; NULL when it has none. */
 static ge_gopkg *view_of(ge_attrib *a, const char *dir)
 {
@@ -319,20 +395,9 @@ static ge_gopkg *view_of(ge_attrib *a, const char *dir)
 		return NULL;
 	v->p = NULL;
 	a->nviews++;
-	if (a->nov)
-		ge_gopkg_source_overlay(&a->gsrc, &a->gov);
-	else if (a->listing)
-		ge_gopkg_source_listed(&a->gsrc, a->listing);
-	else
-		ge_gopkg_source_worktree(&a->gsrc);
-	/* A directory the package view cannot take (a bad //go:build): its
-	 * files are read alone, through a one-file view of the same source. */
-	if (ge_gopkg_open(&v->p, dir, &a->gsrc, &a->build) < 0) {
-		v->p = NULL;
-		ge_error_clear();
-		if (ge_gopkg_open_files(&v->p, dir, &a->gsrc) < 0)
-			return NULL;
-	}
+	source_of(&a->gsrc, a);
+	if (!(v->p = pending_take(a, dir)))
+		v->p = view_open(dir, &a->gsrc, &a->build);
 	return v->p;
 }
 
@@ -398,6 +463,8 @@ void ge_attrib_free(ge_attrib *a)
 		ge_gopkg_free(a->views[i].p);
 	}
 	free(a->views);
+	for (i = 0; i < a->npending; i++)
+		ge_attrib_view_free(a->pending[i]);
 	ge_gopkg_build_release(&a->build);
 	free(a->pkg);
 	free(a->pkgdir);
@@ -618,6 +685,22 @@ int ge_attrib_import_in_scope(const ge_modset *mods, char *const *scope, size_t 
 	return import_in_scope(ge_modset_lookup_import(mods, word), scope, nscope, word);
 }
 
+/*
+ * The directory of main-module package pkg (an import path of module m):
+ * malloc'd, NULL without memory.  variant: the header names a test
+ * variant ("# p_test [p.test]"), whose external test package lives in p's
+ * directory.
+ */
+static char *pkg_dir(const ge_module *m, const char *pkg, int variant)
+{
+	const char *rel = ge_module_rel_import(m, pkg);
+	char *dir = rel && *rel ? ge_path_join(m->root, rel) : ge_strdup(m->root);
+	size_t n = dir ? strlen(dir) : 0;
+	if (variant && n > 5 && strcmp(dir + n - 5, "_test") == 0)
+		dir[n - 5] = '\0';
+	return dir;
+}
+
 /* Start a new "# importpath" group. */
 static int set_group(ge_attrib *a, const char *pkg, size_t len)
 {
@@ -646,17 +729,75 @@ static int set_group(ge_attrib *a, const char *pkg, size_t len)
 	m = ge_modset_lookup_import(a->mods, a->pkg);
 	a->in_scope = import_in_scope(m, a->scope, a->nscope, a->pkg);
 	if (m) {
-		const char *rel = ge_module_rel_import(m, a->pkg);
 		a->pkgmod = m;
-		a->pkgdir = rel && *rel ? ge_path_join(m->root, rel) : ge_strdup(m->root);
-		if (!a->pkgdir)
+		if (!(a->pkgdir = pkg_dir(m, a->pkg, len > sp)))
 			return ge_error_set(GE_ENOMEM, "out of memory");
-		/* "# p_test [p.test]": an external test package lives in p's directory. */
-		sp = strlen(a->pkgdir);
-		if (len > strlen(a->pkg) && sp > 5 && strcmp(a->pkgdir + sp - 5, "_test") == 0)
-			a->pkgdir[sp - 5] = '\0';
 	}
 	return 0;
+}
+
+ge_attrib_viewer *ge_attrib_viewer_new(const ge_attrib *a)
+{
+	ge_attrib_viewer *v;
+	if (a->nov || !(v = calloc(1, sizeof(*v))))
+		return NULL; /* an overlay's backing files: not ahead */
+	v->mods = a->mods;
+	source_of(&v->src, a);
+	v->build = a->build;
+	return v;
+}
+
+size_t ge_attrib_views_taken(const ge_attrib *a)
+{
+	return a->taken;
+}
+
+void ge_attrib_viewer_free(ge_attrib_viewer *v)
+{
+	free(v);
+}
+
+ge_attrib_view *ge_attrib_view_make(const ge_attrib_viewer *vw, const char *pkg, size_t len)
+{
+	char word[512];
+	const ge_module *m;
+	ge_attrib_view *v;
+	size_t sp, i, n;
+	for (sp = 0; sp < len && pkg[sp] != ' '; sp++)
+		;
+	if (sp >= sizeof(word))
+		return NULL;
+	memcpy(word, pkg, sp);
+	word[sp] = '\0';
+	if (!(m = ge_modset_lookup_import(vw->mods, word)) || !(v = calloc(1, sizeof(*v))))
+		return NULL;
+	if (!(v->dir = pkg_dir(m, word, len > sp)) ||
+	    !(v->p = view_open(v->dir, &vw->src, &vw->build))) {
+		ge_error_clear();
+		ge_attrib_view_free(v);
+		return NULL;
+	}
+	/* Each compiled file read and scanned here, as ge_gopkg_get would
+	 * there: what fails is left for that thread to meet again. */
+	n = ge_gopkg_nfiles(v->p);
+	for (i = 0; i < n; i++) {
+		ge_gopkg_file *f;
+		if (ge_gopkg_get(&f, v->p, ge_gopkg_file_name(v->p, i)) < 0)
+			ge_error_clear();
+	}
+	return v;
+}
+
+void ge_attrib_view_adopt(ge_attrib *a, ge_attrib_view *v)
+{
+	if (!v)
+		return;
+	if (a->npending == ATTRIB_PENDING) { /* never asked for: the oldest goes */
+		ge_attrib_view_free(a->pending[0]);
+		memmove(a->pending, a->pending + 1, (ATTRIB_PENDING - 1) * sizeof(*a->pending));
+		a->npending--;
+	}
+	a->pending[a->npending++] = v;
 }
 
 static const char *base_name(const char *p, size_t n, size_t *blen)

@@ -119,4 +119,26 @@ int ge_attrib_group_ignored(const ge_attrib *a);
 int ge_attrib_import_in_scope(const ge_modset *mods, char *const *scope, size_t nscope,
                               const char *pkg, size_t len);
 
+/*
+ * Package views made ahead, on a thread that has no ge_attrib (lib/capture's
+ * reader): a viewer is what a's views are read from and built as (a
+ * snapshot: a's listing and build configuration must outlive it and stay
+ * as they are; NULL under an overlay, or without memory).  A view made for
+ * the group headed "# pkg" (pkg[0..len)) is its main-module package's
+ * directory, read and scanned as a's own view would be; NULL when the
+ * import path is no main module's or anything fails (a then reads it
+ * itself).  Adopted (on a's thread, before that group's lines are fed),
+ * a takes it in place of opening the directory; a view never asked for is
+ * freed when a later one is taken.  The views a holds are its own.
+ */
+typedef struct ge_attrib_viewer ge_attrib_viewer;
+typedef struct ge_attrib_view ge_attrib_view;
+ge_attrib_viewer *ge_attrib_viewer_new(const ge_attrib *a);
+void ge_attrib_viewer_free(ge_attrib_viewer *v);
+ge_attrib_view *ge_attrib_view_make(const ge_attrib_viewer *vw, const char *pkg, size_t len);
+void ge_attrib_view_free(ge_attrib_view *v);
+void ge_attrib_view_adopt(ge_attrib *a, ge_attrib_view *v);
+/* The views a took from those adopted instead of opening the directory. */
+size_t ge_attrib_views_taken(const ge_attrib *a);
+
 #endif

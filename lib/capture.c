@@ -1158,6 +1158,7 @@ int ge_capture_input_pkgs(ge_report **out, int fd, const char *name, const ge_mo
 #define AHEAD_SLOTS 8
 #define AHEAD_BYTES 65536
 #define AHEAD_LINES 4096 /* lines classified a slot at most; the rest this thread does */
+#define AHEAD_VIEWS 16   /* package views made a slot at most; the rest this thread makes */
 
 typedef struct ahead_slot {
 	char buf[AHEAD_BYTES];
@@ -1165,6 +1166,10 @@ typedef struct ahead_slot {
 	int err;
 	size_t nrec;
 	ge_parse_ahead rec[AHEAD_LINES];
+	/* The views of the attributed groups headed in this slot, made by the
+	 * reader (ge_attrib_view_make), for attribution to adopt. */
+	ge_attrib_view *views[AHEAD_VIEWS];
+	size_t nviews;
 } ahead_slot;
 
 typedef struct ahead_reader {
@@ -1178,6 +1183,11 @@ typedef struct ahead_reader {
 	const ge_modset *mods;
 	char *const *scope;
 	size_t nscope;
+	/* Attribution's sources and build, for the views made here (NULL:
+	 * none made), and the import path of the last one made. */
+	ge_attrib_viewer *viewer;
+	char last[512];
+	size_t nlast;
 	ahead_slot *slots;
 	size_t filled, used;
 	/* A thread that waits says so: the reader for `used` to reach
@@ -1188,6 +1198,7 @@ typedef struct ahead_reader {
 	int reader_waits, main_waits;
 	int stop;
 	size_t classified; /* lines classified, all slots (the reader's until joined) */
+	size_t made;       /* views made, all slots (likewise) */
 } ahead_reader;
 
 /* Does classified line r head a group whose lines this thread passes over? */
@@ -1195,6 +1206,30 @@ static int ahead_passes(const ahead_reader *a, const ge_parse_ahead *r)
 {
 	return r->l.type == GE_LINE_HEADER && r->l.pkg &&
 	       !ge_attrib_import_in_scope(a->mods, a->scope, a->nscope, r->l.pkg, r->l.pkg_len);
+}
+
+/*
+ * Header r classified in sl: the view of its package's directory made
+ * here, ahead of the other thread, which would make it on the group's
+ * first line (its files' listing, reads and scans; a sixth of that
+ * thread's time at 10^6 lines).  Not for a group passed over, nor for the
+ * next group of the same package (a test variant: its view is kept).
+ */
+static void ahead_view(ahead_reader *a, ahead_slot *sl, const ge_parse_ahead *r)
+{
+	size_t sp;
+	if (!a->viewer || sl->nviews == AHEAD_VIEWS || r->l.type != GE_LINE_HEADER || !r->l.pkg)
+		return;
+	for (sp = 0; sp < r->l.pkg_len && r->l.pkg[sp] != ' '; sp++)
+		;
+	if (sp >= sizeof(a->last) || (sp == a->nlast && memcmp(a->last, r->l.pkg, sp) == 0))
+		return;
+	memcpy(a->last, r->l.pkg, sp);
+	a->nlast = sp;
+	if ((sl->views[sl->nviews] = ge_attrib_view_make(a->viewer, r->l.pkg, r->l.pkg_len))) {
+		sl->nviews++;
+		a->made++;
+	}
 }
 
 static void *ahead_run(void *arg)
@@ -1249,7 +1284,8 @@ static void *ahead_run(void *arg)
 				if (ge_parse_ahead_line(a->parser, r, p, (size_t)(nl - p))) {
 					sl->nrec++;
 					a->classified++;
-					passing = ahead_passes(a, r);
+					if (!(passing = ahead_passes(a, r)))
+						ahead_view(a, sl, r);
 				}
 				p = nl + 1;
 			}
@@ -1282,21 +1318,29 @@ static void *ahead_run(void *arg)
 	return NULL;
 }
 
-/* For tests: the lines the last reader classified (ge_capture__ahead_classified). */
-static size_t ahead_classified;
+/* For tests: the lines the last reader classified (ge_capture__ahead_classified),
+ * the views it made and those attribution took (ge_capture__ahead_views). */
+static size_t ahead_classified, ahead_made, ahead_taken;
 
 size_t ge_capture__ahead_classified(void)
 {
 	return ahead_classified;
 }
 
+void ge_capture__ahead_views(size_t *made, size_t *taken)
+{
+	*made = ahead_made;
+	*taken = ahead_taken;
+}
+
 /* Start the reader on fd if it is a regular file; best effort (a->running). */
 static void ahead_start(ahead_reader *a, int fd, const ge_modset *mods, char *const *scope,
-                        size_t nscope)
+                        size_t nscope, const ge_attrib *attrib)
 {
 	struct stat st;
+	size_t i;
 	memset(a, 0, sizeof(*a));
-	ahead_classified = 0;
+	ahead_classified = ahead_made = ahead_taken = 0;
 	a->fd = fd;
 	a->mods = mods;
 	a->scope = scope;
@@ -1305,6 +1349,9 @@ static void ahead_start(ahead_reader *a, int fd, const ge_modset *mods, char *co
 		return;
 	if (!(a->slots = malloc(AHEAD_SLOTS * sizeof(*a->slots))))
 		return;
+	for (i = 0; i < AHEAD_SLOTS; i++)
+		a->slots[i].nviews = 0;
+	a->viewer = ge_attrib_viewer_new(attrib);
 	if (ge_parser_new(&a->parser) < 0)
 		goto fail;
 	if (pthread_mutex_init(&a->mu, NULL) != 0)
@@ -1324,6 +1371,8 @@ fail:
 	ge_error_clear();
 	ge_parser_free(a->parser);
 	a->parser = NULL;
+	ge_attrib_viewer_free(a->viewer);
+	a->viewer = NULL;
 	free(a->slots);
 	a->slots = NULL;
 }
@@ -1354,6 +1403,7 @@ static void ahead_done(ahead_reader *a, size_t k)
 
 static void ahead_stop(ahead_reader *a)
 {
+	size_t i;
 	if (!a->running)
 		return;
 	pthread_mutex_lock(&a->mu);
@@ -1362,9 +1412,14 @@ static void ahead_stop(ahead_reader *a)
 	pthread_mutex_unlock(&a->mu);
 	pthread_join(a->t, NULL);
 	ahead_classified = a->classified;
+	ahead_made = a->made;
 	pthread_cond_destroy(&a->cv);
 	pthread_mutex_destroy(&a->mu);
 	ge_parser_free(a->parser);
+	for (i = 0; i < AHEAD_SLOTS; i++) /* views of slots never fed */
+		while (a->slots[i].nviews)
+			ge_attrib_view_free(a->slots[i].views[--a->slots[i].nviews]);
+	ge_attrib_viewer_free(a->viewer);
 	free(a->slots);
 	memset(a, 0, sizeof(*a));
 }
@@ -1379,6 +1434,7 @@ int ge_capture_input_sites(ge_report **out, int fd, const char *name, const ge_m
 	size_t total = 0, nscope = 0, k;
 	ahead_reader ahead;
 	char last = 0;
+	size_t vi;
 	ge_gopkg_listing *lst = NULL;
 	struct stat st;
 	int rc, whole;
@@ -1402,7 +1458,7 @@ int ge_capture_input_sites(ge_report **out, int fd, const char *name, const ge_m
 		ge_attrib_set_sites(s.attrib, ge_cost_sites_take, sites);
 	s.skip_ok = 1; /* nothing is shown: ignored groups need not be parsed */
 	s.count_pkgs = 1;
-	ahead_start(&ahead, fd, mods, scope, nscope);
+	ahead_start(&ahead, fd, mods, scope, nscope, s.attrib);
 	for (k = 0; ahead.running; k++) {
 		ahead_slot *sl = ahead_wait(&ahead, k);
 		int failed;
@@ -1415,6 +1471,9 @@ int ge_capture_input_sites(ge_report **out, int fd, const char *name, const ge_m
 			break;
 		total += (size_t)sl->n;
 		last = sl->buf[sl->n - 1];
+		for (vi = 0; vi < sl->nviews; vi++)
+			ge_attrib_view_adopt(s.attrib, sl->views[vi]);
+		sl->nviews = 0;
 		s.ahead = sl->rec;
 		s.nahead = sl->nrec;
 		s.ahead_at = 0;
@@ -1516,6 +1575,8 @@ int ge_capture_input_sites(ge_report **out, int fd, const char *name, const ge_m
 		}
 	}
 done:
+	if (ahead.running)
+		ahead_taken = ge_attrib_views_taken(s.attrib);
 	ahead_stop(&ahead);
 	state_release(&s);
 	ge_gopkg_listing_free(lst);

@@ -154,5 +154,10 @@ int ge_capture_input_saw(const char *pkg);
  * group not attributed are not.
  */
 size_t ge_capture__ahead_classified(void);
+/*
+ * For tests: the package views the last such reader made ahead, and how
+ * many of them attribution took instead of reading the directory itself.
+ */
+void ge_capture__ahead_views(size_t *made, size_t *taken);
 
 #endif

@@ -272,6 +272,110 @@ static void input_header_past_line_cap(void **state)
 	unlink(tmpl);
 }
 
+/* The report of --input b through a pipe (no reader thread), as JSON (malloc'd), or NULL. */
+static char *pipe_json(const ge_buf *b)
+{
+	char dir[PATH_MAX];
+	ge_modset mods = GE_MODSET_INIT;
+	ge_report *r = NULL;
+	ge_buf j = GE_BUF_INIT;
+	int fds[2], st;
+	pid_t pid;
+	assert_non_null(realpath("../fixtures/parsemod", dir));
+	assert_int_equal(ge_modset_find(&mods, dir, "off"), 0);
+	assert_int_equal(pipe(fds), 0);
+	assert_true((pid = fork()) >= 0);
+	if (pid == 0) {
+		size_t o = 0;
+		close(fds[0]);
+		while (o < b->len) {
+			ssize_t n = write(fds[1], b->ptr + o, b->len - o);
+			if (n <= 0)
+				_exit(1);
+			o += (size_t)n;
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	if (ge_capture_input(&r, fds[0], "piped", &mods, dir) == 0)
+		assert_int_equal(ge_report_to_json(&j, r), 0);
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ge_report_free(r);
+	ge_modset_release(&mods);
+	return j.len ? ge_buf_detach(&j) : NULL;
+}
+
+/*
+ * The reader thread makes each attributed package's view ahead (its
+ * directory listed, its files read and scanned), and attribution takes
+ * it instead of reading the directory: the report is the one read from a
+ * pipe, where there is no reader.  Not for a test variant right after its
+ * package (the view is kept), nor for groups passed over; views made for
+ * groups without lines (a hundred packages with no directory) are never
+ * taken, and are freed (valgrind runs this).
+ */
+static void input_views_made_ahead(void **state)
+{
+	char tmpl[] = "/tmp/ge-test-capture-XXXXXX";
+	ge_buf in = GE_BUF_INIT, heapy = GE_BUF_INIT;
+	char *file, *piped;
+	size_t made, taken, k;
+	const char *h, *e;
+	int fd;
+	(void)state;
+	assert_true((fd = mkstemp(tmpl)) >= 0);
+	put_file(&in, "go1.26.8-m.txt"); /* six packages, each under one header */
+	assert_non_null(file = input_json(fd, &in));
+	ge_capture__ahead_views(&made, &taken);
+	assert_int_equal(made, 6);
+	assert_int_equal(taken, 6);
+	assert_non_null(piped = pipe_json(&in));
+	assert_string_equal(file, piped);
+	free(file);
+	free(piped);
+	/* heapy's group again, as its test variant right after it, then a
+	 * standard-library group, a hundred empty groups of the module and
+	 * heapy's once more. */
+	assert_non_null(h = strstr(in.ptr, "# example.com/parsemod/heapy\n"));
+	assert_non_null(e = strstr(h, "# example.com/parsemod/heapy/inner\n"));
+	assert_int_equal(ge_buf_put(&heapy, h, (size_t)(e - h)), 0);
+	assert_int_equal(ge_buf_put(&in, heapy.ptr, heapy.len), 0);
+	assert_int_equal(ge_buf_puts(&in, "# example.com/parsemod/heapy [example.com/parsemod/heapy.test]\n"), 0);
+	assert_int_equal(ge_buf_put(&in, strchr(heapy.ptr, '\n') + 1,
+	                            heapy.len - (size_t)(strchr(heapy.ptr, '\n') + 1 - heapy.ptr)),
+	                 0);
+	assert_int_equal(ge_buf_puts(&in, "# fmt\n/usr/local/go/src/fmt/print.go:1:1: x\n"), 0);
+	for (k = 0; k < 100; k++) { /* some 20 a slot: 16 made in each */
+		assert_int_equal(ge_buf_printf(&in, "# example.com/parsemod/none%zu\n./none.go:1:1: can inline ", k), 0);
+		while (in.len % 3000)
+			assert_int_equal(ge_buf_putc(&in, 'f'), 0);
+		assert_int_equal(ge_buf_putc(&in, '\n'), 0);
+	}
+	/* heapy's last group at the start of a slot of its own, after more
+	 * than ATTRIB_PENDING views never taken. */
+	assert_int_equal(ge_buf_puts(&in, "./none.go:1:1: can inline "), 0);
+	while ((in.len + 1) % 65536)
+		assert_int_equal(ge_buf_putc(&in, 'f'), 0);
+	assert_int_equal(ge_buf_putc(&in, '\n'), 0);
+	assert_int_equal(ge_buf_put(&in, heapy.ptr, heapy.len), 0);
+	assert_non_null(file = input_json(fd, &in));
+	ge_capture__ahead_views(&made, &taken);
+	/* AHEAD_VIEWS (16) in each of the first five slots (the first one's
+	 * the module's seven and nine empty groups'), then heapy's. */
+	assert_int_equal(made, 5 * 16 + 1);
+	assert_int_equal(taken, 6 + 1 + 1);
+	assert_non_null(piped = pipe_json(&in));
+	assert_string_equal(file, piped);
+	free(file);
+	free(piped);
+	ge_buf_release(&heapy);
+	ge_buf_release(&in);
+	close(fd);
+	unlink(tmpl);
+}
+
 /* ---- go build, through the fake go ---------------------------------------- */
 
 typedef struct lines {
@@ -457,6 +561,7 @@ int main(void)
 	    cmocka_unit_test(input_not_compiler_output),
 	    cmocka_unit_test(input_after_ignored_groups),
 	    cmocka_unit_test(input_header_past_line_cap),
+	    cmocka_unit_test(input_views_made_ahead),
 	    cmocka_unit_test(build_adds_m_and_withholds_it),
 	    cmocka_unit_test(replay_hash_split_and_order_free),
 	    cmocka_unit_test(build_failed),

@@ -1160,6 +1160,10 @@ int ge_capture_input_pkgs(ge_report **out, int fd, const char *name, const ge_mo
 #define AHEAD_LINES 4096 /* lines classified a slot at most; the rest this thread does */
 #define AHEAD_VIEWS 16   /* package views made a slot at most; the rest this thread makes */
 
+/* How many slots filled and not yet fed let the reader make the next
+ * one's views (ge_capture__ahead_lead). */
+static int ahead_lead = 2;
+
 typedef struct ahead_slot {
 	char buf[AHEAD_BYTES];
 	ssize_t n; /* bytes read; 0 at the end of the file; -1 a read error (err) */
@@ -1188,6 +1192,7 @@ typedef struct ahead_reader {
 	ge_attrib_viewer *viewer;
 	char last[512];
 	size_t nlast;
+	int views_now; /* this slot's views are made here (ahead_lead) */
 	ahead_slot *slots;
 	size_t filled, used;
 	/* A thread that waits says so: the reader for `used` to reach
@@ -1218,7 +1223,8 @@ static int ahead_passes(const ahead_reader *a, const ge_parse_ahead *r)
 static void ahead_view(ahead_reader *a, ahead_slot *sl, const ge_parse_ahead *r)
 {
 	size_t sp;
-	if (!a->viewer || sl->nviews == AHEAD_VIEWS || r->l.type != GE_LINE_HEADER || !r->l.pkg)
+	if (!a->viewer || !a->views_now || sl->nviews == AHEAD_VIEWS ||
+	    r->l.type != GE_LINE_HEADER || !r->l.pkg)
 		return;
 	for (sp = 0; sp < r->l.pkg_len && r->l.pkg[sp] != ' '; sp++)
 		;
@@ -1255,6 +1261,10 @@ static void *ahead_run(void *arg)
 				pthread_cond_wait(&a->cv, &a->mu);
 			a->reader_waits = 0;
 		}
+		/* Views only while this thread is ahead: when the other
+		 * thread waits on it, it reads and classifies, and the other
+		 * makes its views itself. */
+		a->views_now = k >= a->used + (size_t)ahead_lead;
 		stop = a->stop;
 		pthread_mutex_unlock(&a->mu);
 		if (stop)
@@ -1316,6 +1326,11 @@ static void *ahead_run(void *arg)
 			break;
 	}
 	return NULL;
+}
+
+void ge_capture__ahead_lead(int slots)
+{
+	ahead_lead = slots;
 }
 
 /* For tests: the lines the last reader classified (ge_capture__ahead_classified),

@@ -159,5 +159,11 @@ size_t ge_capture__ahead_classified(void);
  * many of them attribution took instead of reading the directory itself.
  */
 void ge_capture__ahead_views(size_t *made, size_t *taken);
+/*
+ * For tests: the reader makes a slot's views only while it is this many
+ * slots ahead of attribution (2, the default; 0: always), else attribution
+ * makes them.
+ */
+void ge_capture__ahead_lead(int slots);
 
 #endif

@@ -757,6 +757,22 @@ void ge_attrib_viewer_free(ge_attrib_viewer *v)
 	free(v);
 }
 
+/* Is rel (NULL: no) a path of plain elements: none empty, "." or ".."? */
+static int plain_rel(const char *rel)
+{
+	const char *e;
+	if (!rel)
+		return 0;
+	for (e = rel; *rel; rel = e + (*e == '/')) {
+		for (e = rel; *e && *e != '/'; e++)
+			;
+		if (e == rel || (e - rel == 1 && rel[0] == '.') ||
+		    (e - rel == 2 && rel[0] == '.' && rel[1] == '.'))
+			return 0;
+	}
+	return 1;
+}
+
 ge_attrib_view *ge_attrib_view_make(const ge_attrib_viewer *vw, const char *pkg, size_t len)
 {
 	char word[512];
@@ -769,9 +785,12 @@ ge_attrib_view *ge_attrib_view_make(const ge_attrib_viewer *vw, const char *pkg,
 		return NULL;
 	memcpy(word, pkg, sp);
 	word[sp] = '\0';
-	if (!(m = ge_modset_lookup_import(vw->mods, word)) || !(v = calloc(1, sizeof(*v))))
+	if (!(m = ge_modset_lookup_import(vw->mods, word)) || !plain_rel(ge_module_rel_import(m, word)) ||
+	    !(v = calloc(1, sizeof(*v))))
 		return NULL;
-	if (!(v->dir = pkg_dir(m, word, len > sp)) ||
+	/* Only a directory of m itself: nothing a header names is read
+	 * outside the module (the other thread reads a file's directory). */
+	if (!(v->dir = pkg_dir(m, word, len > sp)) || ge_modset_lookup_path(vw->mods, v->dir) != m ||
 	    !(v->p = view_open(v->dir, &vw->src, &vw->build))) {
 		ge_error_clear();
 		ge_attrib_view_free(v);

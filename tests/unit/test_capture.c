@@ -328,6 +328,10 @@ static void input_views_made_ahead(void **state)
 	assert_true((fd = mkstemp(tmpl)) >= 0);
 	ge_capture__ahead_lead(0); /* views for every slot, whatever the timing */
 	put_file(&in, "go1.26.8-m.txt"); /* six packages, each under one header */
+	/* a header that names a directory outside the module: no view of it */
+	assert_int_equal(ge_buf_puts(&in, "# example.com/parsemod/../gopkgmod/p\n"
+	                                  "# example.com/parsemod/heapy/../../gopkgmod/p\n"),
+	                 0);
 	assert_non_null(file = input_json(fd, &in));
 	ge_capture__ahead_views(&made, &taken);
 	assert_int_equal(made, 6);

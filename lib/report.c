@@ -1,4 +1,5 @@
 /* The diagnostic set of one build and its JSON form. */
+#define _GNU_SOURCE /* mremap */
 #include "report.h"
 
 #include "goconfig.h"
@@ -534,9 +535,13 @@ static int bits_for(uint32_t v)
 	return b;
 }
 
-/* The most one madvise call gives back: pages emptied one after the other
- * are held until then (a run never broken was never given back). */
-#define GATHER_RUN ((size_t)2 << 20)
+/* Emptied pages are given back once this many bytes of them wait, each
+ * stretch of them one after the other in one call (given back as each
+ * page emptied, the bench's 10^6 lines took 3,300 madvise calls of 16 KiB
+ * on average: a package's pages empty in no order). */
+#define GATHER_BATCH ((size_t)2 << 20)
+/* The fewest bytes a stretch moves into the new array with (below: madvise). */
+#define GATHER_MOVE_MIN ((size_t)16 << 10)
 
 static int gather_mode; /* ge_report__sort_gather */
 static int gathered;    /* the last permutation was (ge_report__sort_gathered) */
@@ -552,6 +557,8 @@ int ge_report__sort_gathered(void)
 }
 
 static size_t gather_counted, gather_held; /* ge_report__sort_gather_peaks */
+static size_t gather_moved;                 /* ge_report__sort_gather_moved */
+static int gather_refused;
 
 void ge_report__sort_gather_peaks(size_t *counted, size_t *held)
 {
@@ -559,36 +566,97 @@ void ge_report__sort_gather_peaks(size_t *counted, size_t *held)
 	*held = gather_held;
 }
 
-/* Pages emptied and not yet given back, [lo, hi), and the bytes given back. */
-struct gather_run {
-	uintptr_t lo, hi;
-	size_t freed;
-};
+void ge_report__sort_gather_moved(size_t *moved, int *refused)
+{
+	*moved = gather_moved;
+	*refused = gather_refused;
+}
 
 /*
- * An element on pages [lo, hi) taken: each page it empties joins the run,
- * or the run is given back (when give; only counted otherwise) and a new
- * one starts.  left[q - first]: the elements left on page q.
+ * d's pages emptied and not yet given back (bit q - first of empty; all
+ * in [lo, hi), waiting of them), and the bytes given back.  [to, to_end):
+ * the new array's pages wholly inside it that nothing is written on yet
+ * (the caller keeps to past what it wrote).  A stretch of GATHER_MOVE_MIN
+ * or more is given back by moving its pages there (mremap, the old place
+ * left mapped and empty as madvise leaves it): in a virtual machine a
+ * page faulted in costs its clearing and the host's fault, 3 us here,
+ * where a 2 MiB move costs 0.3 us a page.  Pages moved ahead of the
+ * writing are held too, so what is held is max(written, to) - freed.
  */
-static void gather_take(struct gather_run *r, uint16_t *left, uintptr_t first, uintptr_t lo,
-                        uintptr_t hi, unsigned sh, int give)
+struct gather_run {
+	uint64_t *empty;
+	uintptr_t first, lo, hi;
+	size_t waiting, freed;
+	uintptr_t to, to_end;
+	size_t moved;
+	int refused; /* a move failed (an old kernel, valgrind): madvise from then on */
+};
+
+/* Pages [lo, hi) given back (when give; only counted otherwise). */
+static void gather_give(struct gather_run *r, uintptr_t lo, uintptr_t hi, unsigned sh, int give)
+{
+	size_t len = (size_t)((hi - lo) << sh);
+	int move = !r->refused && len >= GATHER_MOVE_MIN && r->to < r->to_end &&
+	           hi - lo <= r->to_end - r->to;
+#ifdef MREMAP_DONTUNMAP
+	if (move && give &&
+	    mremap((void *)(lo << sh), len, len, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
+	           (void *)(r->to << sh)) == MAP_FAILED)
+		r->refused = 1, move = 0;
+#else
+	r->refused = 1, move = 0;
+#endif
+	if (move) {
+		r->to += hi - lo;
+		r->moved += len;
+	} else if (give) {
+		(void)madvise((void *)(lo << sh), len, MADV_DONTNEED);
+	}
+	r->freed += len;
+}
+
+/* Every waiting page given back, a stretch at a time. */
+static void gather_sweep(struct gather_run *r, unsigned sh, int give)
+{
+	size_t b = r->lo - r->first, end = r->hi - r->first;
+	while (b < end) {
+		uint64_t w = r->empty[b / 64] >> (b % 64);
+		size_t s;
+		if (!w) {
+			b += 64 - b % 64;
+			continue;
+		}
+		b += (size_t)__builtin_ctzll(w);
+		if (b >= end)
+			break;
+		for (s = b; b < end && (r->empty[b / 64] >> (b % 64) & 1); b++)
+			r->empty[b / 64] &= ~((uint64_t)1 << (b % 64));
+		gather_give(r, r->first + s, r->first + b, sh, give);
+	}
+	r->waiting = 0;
+	r->lo = r->hi = 0;
+}
+
+/*
+ * An element on pages [lo, hi) taken: each page it empties waits, and
+ * once GATHER_BATCH bytes wait they are given back (gather_sweep).
+ * left[q - first]: the elements left on page q.
+ */
+static void gather_take(struct gather_run *r, uint16_t *left, uintptr_t lo, uintptr_t hi,
+                        unsigned sh, int give)
 {
 	uintptr_t q;
 	for (q = lo; q < hi; q++) {
-		if (--left[q - first] != 0)
+		size_t b = q - r->first;
+		if (--left[b] != 0)
 			continue;
-		if (r->hi == q && ((r->hi - r->lo) << sh) < GATHER_RUN) {
-			r->hi++;
-			continue;
-		}
-		if (r->lo < r->hi) {
-			if (give)
-				(void)madvise((void *)(r->lo << sh), (size_t)((r->hi - r->lo) << sh),
-				              MADV_DONTNEED);
-			r->freed += (size_t)((r->hi - r->lo) << sh);
-		}
-		r->lo = q;
-		r->hi = q + 1;
+		r->empty[b / 64] |= (uint64_t)1 << (b % 64);
+		if (!r->waiting++ || q < r->lo)
+			r->lo = q;
+		if (q + 1 > r->hi)
+			r->hi = q + 1;
+		if ((r->waiting << sh) >= GATHER_BATCH)
+			gather_sweep(r, sh, give);
 	}
 }
 
@@ -597,29 +665,34 @@ static void gather_take(struct gather_run *r, uint16_t *left, uintptr_t first, u
  * is d[k[i].idx], read in that order with the reads a few ahead
  * prefetched (in place, following each cycle, every step was a cache miss
  * that waited for the one before: half the sort at 10^6 diagnostics).
- * d's memory is given back to the system (madvise) a page at a time as
- * the last element on a page is taken, runs of pages freed one after the
- * other in one call of at most GATHER_RUN (gather_take, which both passes
- * below use): a package's diagnostics lie together and are taken
- * together, whatever order the packages come in, so what this adds stays
- * small.  Only pages wholly inside d's n elements are given back, never
- * the allocator's header before them or what follows.  A first pass over
- * k counts, by the same steps, what this adds at its worst (written, not
- * yet given back); when that would pass a quarter of d's size (and 32
- * MiB) there is no new array: NULL, the caller permutes in place.  NULL also without memory.
- * d is left for the caller to free.
+ * d's memory is given back to the system as the last element on a page is
+ * taken, in batches of GATHER_BATCH, moved into the new array where it
+ * can be (gather_take, which both passes below use): a package's
+ * diagnostics lie together and are taken together, whatever order the
+ * packages come in, so what this adds stays small.  Only pages wholly
+ * inside d's n elements are given back, never the allocator's header
+ * before them or what follows, and only pages wholly inside nd's taken.
+ * A first pass over k counts, by the same steps, what this adds at its
+ * worst (written or moved into, not yet given back); when that would pass
+ * a quarter of d's size (and 32 MiB) there is no new array: NULL, the
+ * caller permutes in place.  NULL also without memory.  d is left for the
+ * caller to free.
  */
 static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
 {
 	const uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
 	const uintptr_t base = (uintptr_t)d, end = base + n * sizeof(*d);
 	uintptr_t first, last; /* pages wholly inside [base, end): [first, last) */
-	size_t npage, i, budget = n * sizeof(*d) / 4, written = 0, peak = 0;
-	struct gather_run run = {0, 0, 0};
+	size_t npage, i, budget = n * sizeof(*d) / 4, peak = 0;
+	struct gather_run run;
 	uint16_t *count, *left;
+	uint64_t *empty;
 	ge_diag *nd = NULL;
+	uintptr_t nb;
 	unsigned sh;
 	gathered = 0;
+	gather_moved = 0;
+	gather_refused = 0;
 	if (budget < ((size_t)32 << 20) && gather_mode != 3)
 		budget = (size_t)32 << 20;
 	if (gather_mode == 1 || pg < sizeof(*d) || (pg & (pg - 1)) != 0 ||
@@ -631,6 +704,10 @@ static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
 	npage = last > first ? (size_t)(last - first) : 0;
 	if (!(count = calloc(2 * npage + 1, sizeof(*count))))
 		return NULL;
+	if (!(empty = calloc(npage / 64 + 1, sizeof(*empty)))) {
+		free(count);
+		return NULL;
+	}
 	left = count + npage;
 	/* The elements on each page wholly inside (at most pg / 80 + 2). */
 #define GATHER_PAGES(e, lo, hi)                                                      \
@@ -647,39 +724,64 @@ static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
 		for (q = lo; q < hi; q++)
 			count[q - first]++;
 	}
+	if (!(nd = malloc(n * sizeof(*nd)))) {
+		free(empty);
+		free(count);
+		return NULL;
+	}
+	nb = (uintptr_t)nd;
+	/* The new array's reach: written, or moved into ahead of the writing. */
+#define GATHER_HELD(i) ((((run.to << sh) - nb) > run.freed) ? ((run.to << sh) - nb) - run.freed : 0)
+#define GATHER_WROTE(i)                                                              	do {                                                                            		uintptr_t w_ = (nb + ((i) + 1) * sizeof(*d) + pg - 1) >> sh;            		run.to = run.to < w_ ? w_ : run.to;                                     	} while (0)
 	/* First what giving back would hold at its worst, then the same
 	 * steps giving it back: one rule, so the budget sees what is held. */
 	memcpy(left, count, npage * sizeof(*left));
+	memset(&run, 0, sizeof(run));
+	run.empty = empty;
+	run.first = first;
+	run.to = (nb + pg - 1) >> sh;
+	run.to_end = (nb + n * sizeof(*d)) >> sh;
 	for (i = 0; i < n; i++) {
 		uintptr_t lo, hi;
+		GATHER_WROTE(i);
 		GATHER_PAGES(k[i].idx, lo, hi);
-		gather_take(&run, left, first, lo, hi, sh, 0);
-		written += sizeof(*d);
-		if (written > run.freed && written - run.freed > peak)
-			peak = written - run.freed;
+		gather_take(&run, left, lo, hi, sh, 0);
+		if (GATHER_HELD(i) > peak)
+			peak = GATHER_HELD(i);
 	}
 	gather_counted = peak;
 	gather_held = 0;
-	if ((peak > budget && gather_mode != 2) || !(nd = malloc(n * sizeof(*nd)))) {
+	if (peak > budget && gather_mode != 2) {
+		free(nd);
+		free(empty);
 		free(count);
 		return NULL;
 	}
 	memcpy(left, count, npage * sizeof(*left));
+	memset(empty, 0, (npage / 64 + 1) * sizeof(*empty));
 	memset(&run, 0, sizeof(run));
-	written = 0;
+	run.empty = empty;
+	run.first = first;
+	run.to = (nb + pg - 1) >> sh;
+	run.to_end = (nb + n * sizeof(*d)) >> sh;
 	for (i = 0; i < n; i++) {
 		size_t e = k[i].idx;
 		uintptr_t lo, hi;
 		if (i + 8 < n)
 			__builtin_prefetch(&d[k[i + 8].idx]);
 		nd[i] = d[e];
+		GATHER_WROTE(i);
 		GATHER_PAGES(e, lo, hi);
-		gather_take(&run, left, first, lo, hi, sh, 1);
-		written += sizeof(*d);
-		if (written > run.freed && written - run.freed > gather_held)
-			gather_held = written - run.freed;
+		gather_take(&run, left, lo, hi, sh, 1);
+		if (GATHER_HELD(i) > gather_held)
+			gather_held = GATHER_HELD(i);
 	}
 #undef GATHER_PAGES
+#undef GATHER_HELD
+#undef GATHER_WROTE
+	gather_moved = run.moved;
+	gather_refused = run.refused;
+	free(empty);
 	free(count);
 	gathered = 1;
 	return nd;

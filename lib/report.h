@@ -214,6 +214,9 @@ int ge_report__sort_gathered(void);
 /* For tests: the extra bytes the last gather counted it would hold at most,
  * and what it held at most (written, not yet given back). */
 void ge_report__sort_gather_peaks(size_t *counted, size_t *held);
+/* For tests: the bytes the last gather gave back by moving its pages into
+ * the new array, and whether a move failed (then it used madvise). */
+void ge_report__sort_gather_moved(size_t *moved, int *refused);
 /* Parse report JSON; name is used in messages.  GE_EBADINPUT on bad input. */
 int ge_report_from_json(ge_report **out, const char *json, size_t len, const char *name);
 /*

@@ -159,6 +159,9 @@ size_t ge_capture__ahead_classified(void);
  * many of them attribution took instead of reading the directory itself.
  */
 void ge_capture__ahead_views(size_t *made, size_t *taken);
+/* For tests: the bytes of the report's diagnostic array the last such
+ * reader faulted in ahead of attribution (ge_report_spare). */
+size_t ge_capture__ahead_prefaulted(void);
 /*
  * For tests: the reader makes a slot's views only while it is this many
  * slots ahead of attribution (2, the default; 0: always), else attribution

@@ -319,12 +319,34 @@ int ge_report_set_rare(ge_report *r, ge_diag *d, const ge_diag_rare *rare)
 	return rare_copy(r, &d->rare, rare, NULL);
 }
 
+void ge_report_spare(const ge_report *r, uintptr_t *base, size_t *used, size_t *cap)
+{
+	*base = (uintptr_t)r->diags;
+	*used = r->ndiags * sizeof(*r->diags);
+	*cap = r->diags_alloc * sizeof(*r->diags);
+}
+
+/*
+ * Past 1 MiB an array grows straight to 32 MiB and doubles from there:
+ * glibc maps a block that large by itself (its mmap threshold is 32 MiB
+ * at most) and grows a mapped block with mremap, so the array is copied
+ * once, of 1 MiB, and the pages it has, faulted in ahead or not
+ * (ge_report_spare), move with it.  Doubling through the heap it was
+ * copied at each step, 8,000 fresh pages written by memcpy at 10^6 lines.
+ * The room costs no memory until it is written.
+ */
+#define DIAGS_SMALL  ((size_t)1 << 20)
+#define DIAGS_MAPPED (((size_t)32 << 20) + 4096)
+
 /* Room for one more diagnostic in *arr (n held, *alloc allocated). */
 static int diags_reserve(ge_diag **arr, size_t n, size_t *alloc)
 {
 	if (n == *alloc) {
 		size_t na = *alloc ? *alloc * 2 : 64;
-		ge_diag *p = realloc(*arr, na * sizeof(*p));
+		ge_diag *p;
+		if (na * sizeof(*p) > DIAGS_SMALL && na * sizeof(*p) < DIAGS_MAPPED)
+			na = DIAGS_MAPPED / sizeof(*p) + 1;
+		p = realloc(*arr, na * sizeof(*p));
 		if (!p)
 			return ge_error_set(GE_ENOMEM, "out of memory");
 		*arr = p;

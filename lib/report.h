@@ -214,6 +214,14 @@ int ge_report__sort_gathered(void);
 /* For tests: the extra bytes the last gather counted it would hold at most,
  * and what it held at most (written, not yet given back). */
 void ge_report__sort_gather_peaks(size_t *counted, size_t *held);
+/*
+ * The diagnostic array's room past its last diagnostic: the array at
+ * *base, *used bytes of it holding diagnostics, *cap allocated.  For a
+ * helper thread to fault the room in ahead of the adds (madvise
+ * MADV_POPULATE_WRITE, which changes no byte: a range gone stale by the
+ * time it runs, the array moved, harms nothing).
+ */
+void ge_report_spare(const ge_report *r, uintptr_t *base, size_t *used, size_t *cap);
 /* For tests: the bytes the last gather gave back by moving its pages into
  * the new array, and whether a move failed (then it used madvise). */
 void ge_report__sort_gather_moved(size_t *moved, int *refused);

@@ -382,6 +382,43 @@ static void input_views_made_ahead(void **state)
 	unlink(tmpl);
 }
 
+/*
+ * The reader faults the report's diagnostic array in ahead of attribution
+ * (MADV_POPULATE_WRITE over the room past the last diagnostic) and the
+ * report is the same as a pipe's, read without a reader: heapy's group
+ * 400 times, 10 slots, the array doubled past 8,000 diagnostics.
+ */
+static void input_array_faulted_in_ahead(void **state)
+{
+	char tmpl[] = "/tmp/ge-test-capture-XXXXXX";
+	ge_buf fix = GE_BUF_INIT, in = GE_BUF_INIT;
+	char *file, *piped;
+	const char *h, *e;
+	size_t k;
+	int fd;
+	(void)state;
+	assert_true((fd = mkstemp(tmpl)) >= 0);
+	ge_capture__ahead_lead(0);
+	put_file(&fix, "go1.26.8-m.txt");
+	assert_non_null(h = strstr(fix.ptr, "# example.com/parsemod/heapy\n"));
+	assert_non_null(e = strstr(h, "# example.com/parsemod/heapy/inner\n"));
+	for (k = 0; k < 400; k++)
+		assert_int_equal(ge_buf_put(&in, h, (size_t)(e - h)), 0);
+	assert_true(in.len > 6 * 65536);
+	assert_non_null(file = input_json(fd, &in));
+	assert_true(ge_capture__ahead_prefaulted() >= 4096);
+	assert_non_null(piped = pipe_json(&in));
+	assert_int_equal(ge_capture__ahead_prefaulted(), 0); /* a pipe: no reader */
+	assert_string_equal(file, piped);
+	free(file);
+	free(piped);
+	ge_capture__ahead_lead(2);
+	ge_buf_release(&fix);
+	ge_buf_release(&in);
+	close(fd);
+	unlink(tmpl);
+}
+
 /* ---- go build, through the fake go ---------------------------------------- */
 
 typedef struct lines {
@@ -568,6 +605,7 @@ int main(void)
 	    cmocka_unit_test(input_after_ignored_groups),
 	    cmocka_unit_test(input_header_past_line_cap),
 	    cmocka_unit_test(input_views_made_ahead),
+	    cmocka_unit_test(input_array_faulted_in_ahead),
 	    cmocka_unit_test(build_adds_m_and_withholds_it),
 	    cmocka_unit_test(replay_hash_split_and_order_free),
 	    cmocka_unit_test(build_failed),

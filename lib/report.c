@@ -564,6 +564,11 @@ static int bits_for(uint32_t v)
 #define GATHER_BATCH ((size_t)2 << 20)
 /* The fewest bytes a stretch moves into the new array with (below: madvise). */
 #define GATHER_MOVE_MIN ((size_t)16 << 10)
+/* The most stretches one gather moves: a moved stretch can be a mapping
+ * of its own in the new array (2,200 of them with the bench's 10^6 lines
+ * shuffled), and a process may hold 65,530 (vm.max_map_count). */
+#define GATHER_MOVES_MAX 4096
+static size_t gather_moves_max = GATHER_MOVES_MAX; /* ge_report__sort_gather_moves_max */
 
 static int gather_mode; /* ge_report__sort_gather */
 static int gathered;    /* the last permutation was (ge_report__sort_gathered) */
@@ -579,7 +584,7 @@ int ge_report__sort_gathered(void)
 }
 
 static size_t gather_counted, gather_held; /* ge_report__sort_gather_peaks */
-static size_t gather_moved;                 /* ge_report__sort_gather_moved */
+static size_t gather_moved, gather_moves;   /* ge_report__sort_gather_moved */
 static int gather_refused;
 
 void ge_report__sort_gather_peaks(size_t *counted, size_t *held)
@@ -588,10 +593,16 @@ void ge_report__sort_gather_peaks(size_t *counted, size_t *held)
 	*held = gather_held;
 }
 
-void ge_report__sort_gather_moved(size_t *moved, int *refused)
+void ge_report__sort_gather_moved(size_t *moved, size_t *moves, int *refused)
 {
 	*moved = gather_moved;
+	*moves = gather_moves;
 	*refused = gather_refused;
+}
+
+void ge_report__sort_gather_moves_max(size_t max)
+{
+	gather_moves_max = max ? max : GATHER_MOVES_MAX;
 }
 
 /*
@@ -610,7 +621,7 @@ struct gather_run {
 	uintptr_t first, lo, hi;
 	size_t waiting, freed;
 	uintptr_t to, to_end;
-	size_t moved;
+	size_t moved, moves;
 	int refused; /* a move failed (an old kernel, valgrind): madvise from then on */
 };
 
@@ -618,8 +629,8 @@ struct gather_run {
 static void gather_give(struct gather_run *r, uintptr_t lo, uintptr_t hi, unsigned sh, int give)
 {
 	size_t len = (size_t)((hi - lo) << sh);
-	int move = !r->refused && len >= GATHER_MOVE_MIN && r->to < r->to_end &&
-	           hi - lo <= r->to_end - r->to;
+	int move = !r->refused && len >= GATHER_MOVE_MIN && r->moves < gather_moves_max &&
+	           r->to < r->to_end && hi - lo <= r->to_end - r->to;
 #ifdef MREMAP_DONTUNMAP
 	if (move && give &&
 	    mremap((void *)(lo << sh), len, len, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
@@ -631,6 +642,7 @@ static void gather_give(struct gather_run *r, uintptr_t lo, uintptr_t hi, unsign
 	if (move) {
 		r->to += hi - lo;
 		r->moved += len;
+		r->moves++;
 	} else if (give) {
 		(void)madvise((void *)(lo << sh), len, MADV_DONTNEED);
 	}
@@ -713,7 +725,7 @@ static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
 	uintptr_t nb;
 	unsigned sh;
 	gathered = 0;
-	gather_moved = 0;
+	gather_moved = gather_moves = 0;
 	gather_refused = 0;
 	if (budget < ((size_t)32 << 20) && gather_mode != 3)
 		budget = (size_t)32 << 20;
@@ -802,6 +814,7 @@ static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
 #undef GATHER_HELD
 #undef GATHER_WROTE
 	gather_moved = run.moved;
+	gather_moves = run.moves;
 	gather_refused = run.refused;
 	free(empty);
 	free(count);

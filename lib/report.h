@@ -223,8 +223,11 @@ void ge_report__sort_gather_peaks(size_t *counted, size_t *held);
  */
 void ge_report_spare(const ge_report *r, uintptr_t *base, size_t *used, size_t *cap);
 /* For tests: the bytes the last gather gave back by moving its pages into
- * the new array, and whether a move failed (then it used madvise). */
-void ge_report__sort_gather_moved(size_t *moved, int *refused);
+ * the new array, in how many stretches, and whether a move failed (then it
+ * used madvise); and the most stretches a gather moves (0: the default,
+ * 4,096). */
+void ge_report__sort_gather_moved(size_t *moved, size_t *moves, int *refused);
+void ge_report__sort_gather_moves_max(size_t max);
 /* Parse report JSON; name is used in messages.  GE_EBADINPUT on bad input. */
 int ge_report_from_json(ge_report **out, const char *json, size_t len, const char *name);
 /*

@@ -239,7 +239,7 @@ static void sort_gather_budget(void **state)
 static void sort_gather_holds_what_it_counts(void **state)
 {
 	ge_report *r = NULL;
-	size_t i, n = 120000, counted, held, moved; /* 9.6 MB */
+	size_t i, n = 120000, counted, held, moved, moves; /* 9.6 MB */
 	int refused;
 	(void)state;
 	assert_int_equal(ge_report_new(&r), 0);
@@ -259,8 +259,27 @@ static void sort_gather_holds_what_it_counts(void **state)
 	assert_true(held < ((size_t)6 << 20));
 	/* The emptied pages moved into the new array (mremap), unless the
 	 * kernel refused (valgrind does): then they were given back. */
-	ge_report__sort_gather_moved(&moved, &refused);
+	ge_report__sort_gather_moved(&moved, &moves, &refused);
 	assert_true(moved > ((size_t)4 << 20) || refused);
+	assert_true(moves >= 2 || refused);
+	ge_report_free(r);
+	/* At most one stretch moved (each may be a mapping of its own): the
+	 * rest given back, the order the same. */
+	assert_int_equal(ge_report_new(&r), 0);
+	for (i = 0; i < n; i++) {
+		ge_diag d = mk("a.go", (uint32_t)(1 + (i ^ 1)), 1, GE_KIND_ESCAPES, "x");
+		assert_int_equal(ge_report_add(r, &d), 0);
+	}
+	ge_report__sort_gather(2);
+	ge_report__sort_gather_moves_max(1);
+	ge_report_sort(r);
+	ge_report__sort_gather_moves_max(0);
+	ge_report__sort_gather(0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(r->diags[i].line, i + 1);
+	ge_report__sort_gather_moved(&moved, &moves, &refused);
+	assert_true(moves <= 1);
+	assert_true(moved <= ((size_t)2 << 20));
 	ge_report_free(r);
 }
 

@@ -1261,10 +1261,10 @@ static void ahead_view(ahead_reader *a, ahead_slot *sl, const ge_parse_ahead *r)
 static void ahead_prefault(ahead_reader *a, uintptr_t base, size_t used, size_t cap)
 {
 #ifdef MADV_POPULATE_WRITE
-	const uintptr_t pg = 4096;
+	const uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
 	uintptr_t lo, hi;
 	size_t from;
-	if (!base || a->pf_refused)
+	if (!base || a->pf_refused || pg == 0 || (pg & (pg - 1)) != 0)
 		return;
 	if (base != a->pf_base) {
 		a->pf_base = base;
@@ -1275,10 +1275,10 @@ static void ahead_prefault(ahead_reader *a, uintptr_t base, size_t used, size_t 
 	hi = (base + (cap < used + AHEAD_PREFAULT ? cap : used + AHEAD_PREFAULT)) & ~(pg - 1);
 	if (hi <= lo)
 		return;
-	if (madvise((void *)lo, (size_t)(hi - lo), MADV_POPULATE_WRITE) != 0 && errno == EINVAL)
-		a->pf_refused = 1;
-	else
+	if (madvise((void *)lo, (size_t)(hi - lo), MADV_POPULATE_WRITE) == 0)
 		a->prefaulted += (size_t)(hi - lo);
+	else if (errno == EINVAL)
+		a->pf_refused = 1; /* otherwise a stale range: nothing done, no harm */
 	a->pf_off = (size_t)(hi - base);
 #else
 	(void)a, (void)base, (void)used, (void)cap;

@@ -694,6 +694,34 @@ static void gather_take(struct gather_run *r, uint16_t *left, uintptr_t lo, uint
 	}
 }
 
+/* r at the start of a pass: nothing waiting or given back; the new array
+ * at nb of n elements, its first page wholly inside the first to move to. */
+static void gather_start(struct gather_run *r, uint64_t *empty, size_t nempty, uintptr_t first,
+                         uintptr_t nb, size_t n, uintptr_t pg, unsigned sh)
+{
+	memset(empty, 0, nempty * sizeof(*empty));
+	memset(r, 0, sizeof(*r));
+	r->empty = empty;
+	r->first = first;
+	r->to = (nb + pg - 1) >> sh;
+	r->to_end = (nb + n * sizeof(ge_diag)) >> sh;
+}
+
+/* The new array written up to end: nothing moves onto its pages. */
+static inline void gather_wrote(struct gather_run *r, uintptr_t end, uintptr_t pg, unsigned sh)
+{
+	uintptr_t w = (end + pg - 1) >> sh;
+	r->to = r->to < w ? w : r->to;
+}
+
+/* What r holds beside d: the new array's reach (written, or moved into
+ * ahead of the writing) less what d gave back. */
+static inline size_t gather_held_now(const struct gather_run *r, uintptr_t nb, unsigned sh)
+{
+	size_t reach = (size_t)((r->to << sh) - nb);
+	return reach > r->freed ? reach - r->freed : 0;
+}
+
 /*
  * The permutation k applied out of place: a new array whose i-th element
  * is d[k[i].idx], read in that order with the reads a few ahead
@@ -764,24 +792,17 @@ static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
 		return NULL;
 	}
 	nb = (uintptr_t)nd;
-	/* The new array's reach: written, or moved into ahead of the writing. */
-#define GATHER_HELD(i) ((((run.to << sh) - nb) > run.freed) ? ((run.to << sh) - nb) - run.freed : 0)
-#define GATHER_WROTE(i)                                                              	do {                                                                            		uintptr_t w_ = (nb + ((i) + 1) * sizeof(*d) + pg - 1) >> sh;            		run.to = run.to < w_ ? w_ : run.to;                                     	} while (0)
 	/* First what giving back would hold at its worst, then the same
 	 * steps giving it back: one rule, so the budget sees what is held. */
 	memcpy(left, count, npage * sizeof(*left));
-	memset(&run, 0, sizeof(run));
-	run.empty = empty;
-	run.first = first;
-	run.to = (nb + pg - 1) >> sh;
-	run.to_end = (nb + n * sizeof(*d)) >> sh;
+	gather_start(&run, empty, npage / 64 + 1, first, nb, n, pg, sh);
 	for (i = 0; i < n; i++) {
 		uintptr_t lo, hi;
-		GATHER_WROTE(i);
+		gather_wrote(&run, nb + (i + 1) * sizeof(*d), pg, sh);
 		GATHER_PAGES(k[i].idx, lo, hi);
 		gather_take(&run, left, lo, hi, sh, 0);
-		if (GATHER_HELD(i) > peak)
-			peak = GATHER_HELD(i);
+		if (gather_held_now(&run, nb, sh) > peak)
+			peak = gather_held_now(&run, nb, sh);
 	}
 	gather_counted = peak;
 	gather_held = 0;
@@ -792,27 +813,20 @@ static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
 		return NULL;
 	}
 	memcpy(left, count, npage * sizeof(*left));
-	memset(empty, 0, (npage / 64 + 1) * sizeof(*empty));
-	memset(&run, 0, sizeof(run));
-	run.empty = empty;
-	run.first = first;
-	run.to = (nb + pg - 1) >> sh;
-	run.to_end = (nb + n * sizeof(*d)) >> sh;
+	gather_start(&run, empty, npage / 64 + 1, first, nb, n, pg, sh);
 	for (i = 0; i < n; i++) {
 		size_t e = k[i].idx;
 		uintptr_t lo, hi;
 		if (i + 8 < n)
 			__builtin_prefetch(&d[k[i + 8].idx]);
 		nd[i] = d[e];
-		GATHER_WROTE(i);
+		gather_wrote(&run, nb + (i + 1) * sizeof(*d), pg, sh);
 		GATHER_PAGES(e, lo, hi);
 		gather_take(&run, left, lo, hi, sh, 1);
-		if (GATHER_HELD(i) > gather_held)
-			gather_held = GATHER_HELD(i);
+		if (gather_held_now(&run, nb, sh) > gather_held)
+			gather_held = gather_held_now(&run, nb, sh);
 	}
 #undef GATHER_PAGES
-#undef GATHER_HELD
-#undef GATHER_WROTE
 	gather_moved = run.moved;
 	gather_moves = run.moves;
 	gather_refused = run.refused;

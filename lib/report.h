@@ -153,6 +153,14 @@ int ge_report_add_interned(ge_report *r, const ge_diag *d, const char *subject, 
 int ge_report_set_meta(ge_report *r, const char *go_version, const char *module, const char *commit,
                        int dirty);
 
+/*
+ * The diagnostic array's room past its last diagnostic: the array at
+ * *base, *used bytes of it holding diagnostics, *cap allocated.  For a
+ * helper thread to fault the room in ahead of the adds (madvise
+ * MADV_POPULATE_WRITE, which changes no byte: a range gone stale by the
+ * time it runs, the array moved, harms nothing).
+ */
+void ge_report_spare(const ge_report *r, uintptr_t *base, size_t *used, size_t *cap);
 /* Canonical order; identical diagnostics folded into one with a count. */
 void ge_report_sort(ge_report *r);
 /* ge_report_sort by qsort() alone: the reference its radix sort must
@@ -214,14 +222,6 @@ int ge_report__sort_gathered(void);
 /* For tests: the extra bytes the last gather counted it would hold at most,
  * and what it held at most (written, not yet given back). */
 void ge_report__sort_gather_peaks(size_t *counted, size_t *held);
-/*
- * The diagnostic array's room past its last diagnostic: the array at
- * *base, *used bytes of it holding diagnostics, *cap allocated.  For a
- * helper thread to fault the room in ahead of the adds (madvise
- * MADV_POPULATE_WRITE, which changes no byte: a range gone stale by the
- * time it runs, the array moved, harms nothing).
- */
-void ge_report_spare(const ge_report *r, uintptr_t *base, size_t *used, size_t *cap);
 /* For tests: the bytes the last gather gave back by moving its pages into
  * the new array, in how many stretches, and whether a move failed (then it
  * used madvise); and the most stretches a gather moves (0: the default,

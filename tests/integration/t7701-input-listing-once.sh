@@ -42,11 +42,13 @@ test_expect_success 'the linked file is attributed as the build path attributes 
 	grep -q "^p/a.go 6 .* '"'"'A'"'"' escapes" ../input.txt
 '
 
+# The walk opens a subdirectory by its name from its parent (openat(fd, "p")),
+# the views by its whole path: either counts.
 test_expect_success 'each directory of the module is listed once' '
 	cd m &&
 	if ! command -v strace >/dev/null; then echo "no strace: skipped"; exit 0; fi &&
 	strace -f -e trace=openat -o ../trace "$GOESCAPE_BIN" report --input ../m.txt --format json -o /dev/null &&
-	grep "O_DIRECTORY" ../trace | grep -c "/m/p\"" >../n &&
+	grep "O_DIRECTORY" ../trace | grep -cE "\"(/.*/m/)?p\"" >../n &&
 	cat ../n &&
 	test "$(cat ../n)" = 1
 '

@@ -38,6 +38,36 @@ test_expect_success 'goescape build still builds as go does' '
 	! grep -q "control character" err
 '
 
+test_expect_success 'a nested module is not the module: its names are not looked at' '
+	(cd shop && mkdir -p sub/deep other &&
+	 printf "module example.com/sub\n\ngo 1.21\n" >sub/go.mod &&
+	 mv cart/x* "sub/deep/y
+z.go" &&
+	 goescape report >../out 2>../err) &&
+	! grep -q "control character" err
+'
+
+test_expect_success 'a go.mod that is a link to a file marks a nested module as a file does' '
+	(cd shop && mv sub/go.mod sub.mod && ln -s ../sub.mod sub/go.mod &&
+	 goescape report >../out 2>../err) &&
+	! grep -q "control character" err
+'
+
+test_expect_success 'a dangling go.mod link marks none (go finds none): the name is refused' '
+	(cd shop && rm sub/go.mod && ln -s ../nothing.mod sub/go.mod &&
+	 test_expect_code 2 goescape report >../out 2>../err) &&
+	grep -q "sub/deep/y\\\\x0az.go'"'"': a Go file name with a control character" err
+'
+
+test_expect_success 'a directory reached through a link is not walked (go follows none)' '
+	(cd shop && mv sub/deep/y* "other/w
+v.go" && rm -rf sub && ln -s other sub2 && mv other ../outside && ln -s ../outside other &&
+	 goescape report >../out 2>../err) &&
+	! grep -q "control character" err &&
+	(cd shop && rm other sub2 && mv ../outside/w* "cart/x
+::error::pwn.go" && rmdir ../outside)
+'
+
 test_expect_success 'renamed, the escape is found: exit 1' '
 	(cd shop && mv cart/x* cart/box.go &&
 	 test_expect_code 1 goescape check --base main >../out) &&

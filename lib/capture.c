@@ -632,7 +632,8 @@ struct walk_dir {
  * d's entries, and whether it holds a go.mod (as access(F_OK) would find
  * one: a dangling link is none): one read, where asking for dir/go.mod by
  * name was one more path walk a directory (3,000 of them in the bench's
- * module).  0, or -1 out of memory.
+ * module).  0; 1 when a read failed part way (the entries are not all
+ * there); -1 out of memory.
  */
 /* What getdents64 writes an entry as (linux/dirent.h's linux_dirent64). */
 struct walk_dirent {
@@ -654,8 +655,10 @@ static int walk_read(struct walk_dir *w, int fd, int *gomod)
 		const struct walk_dirent *e;
 		const char *n;
 		if (at >= got) {
-			if ((got = syscall(SYS_getdents64, fd, buf, sizeof(buf))) <= 0)
-				break; /* the end, or an error: what readdir gives as the end */
+			if ((got = syscall(SYS_getdents64, fd, buf, sizeof(buf))) < 0)
+				rc = 1; /* a read error: what was read is not the whole */
+			if (got <= 0)
+				break;
 			at = 0;
 		}
 		e = (const struct walk_dirent *)(buf + at);
@@ -715,9 +718,13 @@ static int find_control_name(char **bad, int fd, const char *dir, const char *re
 	}
 	memset(&w, 0, sizeof(w));
 	ge_buf_init(&w.names, 0);
-	if (walk_read(&w, fd, &gomod) < 0) {
+	switch (walk_read(&w, fd, &gomod)) {
+	case -1:
 		found = -1; /* out of memory: no directory left unwalked by accident */
 		goto done;
+	case 1:
+		whole = 0; /* the views list it themselves */
+		break;
 	}
 	if (depth > 0 && gomod)
 		goto done;

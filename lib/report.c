@@ -1161,13 +1161,23 @@ static int cmp_ptr(const void *a, const void *b)
 
 void ge_report_summary(const ge_report *r, ge_summary *out)
 {
-	size_t i;
-	const char *last_pkg = NULL;
+	size_t i, nruns = 0, capruns = 0, j;
+	const char *last_pkg = NULL, **runs = NULL;
+	int lost = 0;
 	memset(out, 0, sizeof(*out));
-	/* Packages with heap escapes: count distinct interned pointers. */
+	/*
+	 * One pass: the counts by kind and status, and the distinct packages
+	 * among heap diagnostics.  Those are interned, so equal names are equal
+	 * pointers: the starts of runs (sorted by file, so mostly one run per
+	 * package) are kept, then sorted by address and counted once each:
+	 * O(n log runs), where a search of the names seen so far was quadratic
+	 * in packages.  The runs' array grows with them (sized to the
+	 * diagnostics it was 5 MB at 10^6 lines, and a second pass).
+	 */
 	for (i = 0; i < r->ndiags; i++) {
 		const ge_diag *d = &r->diags[i];
 		size_t n = ge_diag_count(d);
+		int heap = ge_kind_is_heap(d->kind);
 		switch (d->kind) {
 		case GE_KIND_MOVED:
 			out->moved += n;
@@ -1179,41 +1189,37 @@ void ge_report_summary(const ge_report *r, ge_summary *out)
 			out->leaks += n;
 			break;
 		}
-		if (d->status == GE_STATUS_NEW && ge_kind_is_heap(d->kind))
+		if (d->status == GE_STATUS_NEW && heap)
 			out->new_ += n;
-		if (d->status == GE_STATUS_MOVED && ge_kind_is_heap(d->kind))
+		if (d->status == GE_STATUS_MOVED && heap)
 			out->relocated += n;
+		if (!heap || d->package == last_pkg || lost)
+			continue;
+		if (nruns == capruns) {
+			size_t nc = capruns ? 2 * capruns : 256;
+			const char **nv = realloc(runs, nc * sizeof(*nv));
+			if (!nv) {
+				lost = 1; /* out of memory: no count of packages, as before */
+				continue;
+			}
+			runs = nv;
+			capruns = nc;
+		}
+		runs[nruns++] = last_pkg = d->package;
 	}
 	out->heap = out->moved + out->escapes;
 	out->fixed = 0;
 	for (i = 0; i < r->nfixed; i++)
 		if (ge_kind_is_heap(r->fixed[i].kind))
 			out->fixed += ge_diag_count(&r->fixed[i]);
-	/*
-	 * Distinct packages among heap diagnostics: interned, so equal names
-	 * are equal pointers.  The starts of runs (sorted by file, so mostly
-	 * one run per package) sorted by address and counted once each:
-	 * O(n log runs), where a search of the names seen so far was
-	 * quadratic in packages.
-	 */
-	{
-		const char **runs = malloc((r->ndiags ? r->ndiags : 1) * sizeof(*runs));
-		size_t nruns = 0, j;
-		if (runs) {
-			for (i = 0; i < r->ndiags; i++) {
-				const char *p = r->diags[i].package;
-				if (!ge_kind_is_heap(r->diags[i].kind) || p == last_pkg)
-					continue;
-				runs[nruns++] = last_pkg = p;
-			}
-			qsort(runs, nruns, sizeof(*runs), cmp_ptr);
-			for (i = 0, j = 0; i < nruns; i++)
-				if (!i || runs[i] != runs[i - 1])
-					j++;
-			out->packages = j;
-			free(runs);
-		}
+	if (!lost) {
+		qsort(runs, nruns, sizeof(*runs), cmp_ptr);
+		for (i = 0, j = 0; i < nruns; i++)
+			if (!i || runs[i] != runs[i - 1])
+				j++;
+		out->packages = j;
 	}
+	free(runs);
 }
 
 /* v as 16 lowercase hex digits, no terminator. */

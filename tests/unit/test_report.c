@@ -588,6 +588,31 @@ static void summary_packages(void **state)
 	assert_int_equal(s.packages, 3);
 	assert_int_equal(s.heap, 5);
 	ge_report_free(r);
+	/* More runs than the runs' array starts with (256): 700 packages, each
+	 * in two runs (the files sorted put p<i>/a.go and p<i>/b.go of one
+	 * package apart from each other), and a leak of its own package. */
+	assert_int_equal(ge_report_new(&r), 0);
+	for (i = 0; i < 1400; i++) {
+		char f[32], pkg[32];
+		ge_diag d;
+		snprintf(f, sizeof(f), "%c/p%04zu.go", i % 2 ? 'b' : 'a', i / 2);
+		snprintf(pkg, sizeof(pkg), "m/p%04zu", i / 2);
+		d = mk(f, 1, 1, GE_KIND_MOVED, "x");
+		d.package = pkg;
+		assert_int_equal(ge_report_add(r, &d), 0);
+	}
+	{
+		ge_diag d = mk("c/x.go", 1, 1, GE_KIND_LEAK, "x");
+		d.package = "m/leaky";
+		assert_int_equal(ge_report_add(r, &d), 0);
+	}
+	ge_report_sort(r);
+	ge_report_summary(r, &s);
+	assert_int_equal(s.packages, 700);
+	assert_int_equal(s.heap, 1400);
+	assert_int_equal(s.moved, 1400);
+	assert_int_equal(s.leaks, 1);
+	ge_report_free(r);
 }
 
 /*

@@ -508,9 +508,11 @@ static uint32_t add_sat(uint32_t a, uint32_t b)
 }
 
 /*
- * The radix sort's element: the leading fields of cmp_diag packed into a
- * key whose order is theirs (file as its rank among the distinct names,
- * line, column, kind), and the diagnostic's index.
+ * The radix sort's key: the leading fields of cmp_diag packed into bits
+ * whose order is theirs (file as its rank among the distinct names, line,
+ * column, kind).  An element is the key with the diagnostic's index below
+ * it in one 64-bit word when both fit (8 bytes an element: the usual case,
+ * 46 bits at the bench's 10^6 lines), else this pair (16 bytes).
  */
 struct sort_key {
 	uint64_t key;
@@ -723,8 +725,8 @@ static inline size_t gather_held_now(const struct gather_run *r, uintptr_t nb, u
 }
 
 /*
- * The permutation k applied out of place: a new array whose i-th element
- * is d[k[i].idx], read in that order with the reads a few ahead
+ * The permutation applied out of place: a new array whose i-th element
+ * is d[perm[i]], read in that order with the reads a few ahead
  * prefetched (in place, following each cycle, every step was a cache miss
  * that waited for the one before: half the sort at 10^6 diagnostics).
  * d's memory is given back to the system as the last element on a page is
@@ -734,13 +736,13 @@ static inline size_t gather_held_now(const struct gather_run *r, uintptr_t nb, u
  * packages come in, so what this adds stays small.  Only pages wholly
  * inside d's n elements are given back, never the allocator's header
  * before them or what follows, and only pages wholly inside nd's taken.
- * A first pass over k counts, by the same steps, what this adds at its
+ * A first pass over perm counts, by the same steps, what this adds at its
  * worst (written or moved into, not yet given back); when that would pass
  * a quarter of d's size (and 32 MiB) there is no new array: NULL, the
  * caller permutes in place.  NULL also without memory.  d is left for the
  * caller to free.
  */
-static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
+static ge_diag *sort_gather(ge_diag *d, const uint32_t *perm, size_t n)
 {
 	const uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
 	const uintptr_t base = (uintptr_t)d, end = base + n * sizeof(*d);
@@ -799,7 +801,7 @@ static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
 	for (i = 0; i < n; i++) {
 		uintptr_t lo, hi;
 		gather_wrote(&run, nb + (i + 1) * sizeof(*d), pg, sh);
-		GATHER_PAGES(k[i].idx, lo, hi);
+		GATHER_PAGES(perm[i], lo, hi);
 		gather_take(&run, left, lo, hi, sh, 0);
 		if (gather_held_now(&run, nb, sh) > peak)
 			peak = gather_held_now(&run, nb, sh);
@@ -815,10 +817,10 @@ static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
 	memcpy(left, count, npage * sizeof(*left));
 	gather_start(&run, empty, npage / 64 + 1, first, nb, n, pg, sh);
 	for (i = 0; i < n; i++) {
-		size_t e = k[i].idx;
+		size_t e = perm[i];
 		uintptr_t lo, hi;
 		if (i + 8 < n)
-			__builtin_prefetch(&d[k[i + 8].idx]);
+			__builtin_prefetch(&d[perm[i + 8]]);
 		nd[i] = d[e];
 		gather_wrote(&run, nb + (i + 1) * sizeof(*d), pg, sh);
 		GATHER_PAGES(e, lo, hi);
@@ -836,41 +838,87 @@ static ge_diag *sort_gather(ge_diag *d, const struct sort_key *k, size_t n)
 	return nd;
 }
 
+/* The most bits a radix pass sorts by (2,048 counts a pass). */
+#define SORT_DIGIT_MAX 11
+
+static int sort_wide_forced; /* ge_report__sort_radix_wide */
+static int sort_path;        /* ge_report__sort_radix_path */
+
+void ge_report__sort_radix_wide(int on)
+{
+	sort_wide_forced = on;
+}
+
+int ge_report__sort_radix_path(void)
+{
+	return sort_path;
+}
+
+/* The tie-break's scratch, grown to the longest run of one key. */
+static int tie_room(struct sort_tie **tie, size_t *cap, size_t m)
+{
+	struct sort_tie *nt;
+	if (m <= *cap)
+		return 0;
+	if (!(nt = realloc(*tie, m * sizeof(*nt))))
+		return -1;
+	*tie = nt;
+	*cap = m;
+	return 0;
+}
+
 /*
  * d sorted as a stable qsort(cmp_fold) sorts it (glibc's is a merge sort),
- * in O(n) passes: an LSD radix sort of the packed keys, ties (one position,
- * one kind) then sorted by cmp_fold and index, and the permutation applied
- * into a new array (sort_gather: *dp and *alloc replaced, the old array
- * freed) or, when that would hold too much, in place.  0 when it cannot (rank, line and column wider than the key
- * together, or no memory): the caller falls back to qsort.  test_report's
- * sort_radix_same_as_qsort compares the two on random reports.
+ * in O(n) passes: an LSD radix sort of the packed keys (digits of up to
+ * SORT_DIGIT_MAX bits, as few passes as the key's width allows), ties (one
+ * position, one kind) then sorted by cmp_fold and index, and the
+ * permutation applied into a new array (sort_gather: *dp and *alloc
+ * replaced, the old array freed) or, when that would hold too much, in
+ * place.  d is read once, into 12 bytes an element (line and column, the
+ * file's ordinal and the kind), which the keys are made from.  0 when it
+ * cannot (rank, line and column wider than 64 bits together, or no
+ * memory): the caller falls back to qsort.  test_report's
+ * sort_radix_same_as_qsort compares the two on random reports, packed
+ * and wide.
  */
 static int sort_radix(ge_diag **dp, size_t *alloc, size_t n)
 {
 	ge_diag *d = *dp, *nd;
-	struct sort_key *k = NULL, *t = NULL;
+	uint64_t *pk = NULL, *pt = NULL;        /* packed: key << ibits | index */
+	struct sort_key *wk = NULL, *wt = NULL; /* wide */
+	uint64_t *lc = NULL;                    /* line << 32 | column, by element */
+	uint32_t *ok = NULL; /* ordinal << 2 | kind by element; then the permutation */
+	struct sort_tie *tie = NULL;
 	const char **names = NULL, **sorted = NULL;
 	uint32_t *slot = NULL; /* ordinal+1 into names; 0 empty */
 	uint32_t *rank = NULL; /* by ordinal */
-	size_t nslot = 0, nnames = 0, i, j, hist[8][256];
+	size_t nslot = 0, nnames = 0, ntie = 0, i, j, (*hist)[1 << SORT_DIGIT_MAX] = NULL;
 	uint32_t maxline = 0, maxcol = 0;
-	int pass, npass, bline, bcol, ok = 0;
-	if (n < 64 || n > UINT32_MAX)
+	int pass, npass, dbits, bline, bcol, kbits, ibits, packed, ok_ = 0;
+	uint64_t dmask, imask;
+	sort_path = 0;
+	if (n < 64 || n > (UINT32_MAX >> 2))
 		return 0;
-	k = malloc(n * sizeof(*k));
-	t = malloc(n * sizeof(*t));
-	if (!k || !t)
+	lc = malloc(n * sizeof(*lc));
+	ok = malloc(n * sizeof(*ok));
+	if (!lc || !ok)
 		goto done;
-	/* Distinct file pointers (interned: few), in a table that grows with
-	 * them (sized to n it was 12 bytes a diagnostic), then their order by
-	 * name; k[i].idx holds the file's ordinal for now. */
+	/* One read of d: line and column, the kind, and the file's ordinal
+	 * among the distinct file pointers (interned: few), in a table that
+	 * grows with them (sized to n it was 12 bytes a diagnostic). */
 	for (i = 0; i < n; i++) {
+		uint32_t o;
+		if ((unsigned)d[i].kind > 3)
+			goto done;
+		maxline = d[i].line > maxline ? d[i].line : maxline;
+		maxcol = d[i].column > maxcol ? d[i].column : maxcol;
+		lc[i] = (uint64_t)d[i].line << 32 | d[i].column;
 		if (i && d[i].file == d[i - 1].file) {
-			k[i].idx = k[i - 1].idx; /* runs of one file: no lookup */
+			ok[i] = (ok[i - 1] & ~3u) | d[i].kind; /* runs of one file: no lookup */
 			continue;
 		}
 		if (2 * (nnames + 1) > nslot) {
-			size_t ns = nslot ? 2 * nslot : 1024, o;
+			size_t ns = nslot ? 2 * nslot : 1024, q;
 			uint32_t *nsl = calloc(ns, sizeof(*nsl));
 			const char **nn = realloc(names, ns / 2 * sizeof(*nn));
 			if (!nsl || !nn) {
@@ -880,10 +928,10 @@ static int sort_radix(ge_diag **dp, size_t *alloc, size_t n)
 				goto done;
 			}
 			names = nn;
-			for (o = 0; o < nnames; o++) {
-				for (j = sort_slot_of(names[o], ns); nsl[j]; j = (j + 1) & (ns - 1))
+			for (q = 0; q < nnames; q++) {
+				for (j = sort_slot_of(names[q], ns); nsl[j]; j = (j + 1) & (ns - 1))
 					;
-				nsl[j] = (uint32_t)o + 1;
+				nsl[j] = (uint32_t)q + 1;
 			}
 			free(slot);
 			slot = nsl;
@@ -896,7 +944,8 @@ static int sort_radix(ge_diag **dp, size_t *alloc, size_t n)
 			names[nnames++] = d[i].file;
 			slot[j] = (uint32_t)nnames;
 		}
-		k[i].idx = slot[j] - 1;
+		o = slot[j] - 1;
+		ok[i] = o << 2 | d[i].kind;
 	}
 	sorted = malloc((nnames ? nnames : 1) * sizeof(*sorted));
 	rank = malloc((nnames ? nnames : 1) * sizeof(*rank));
@@ -905,102 +954,147 @@ static int sort_radix(ge_diag **dp, size_t *alloc, size_t n)
 	memcpy(sorted, names, nnames * sizeof(*sorted));
 	qsort(sorted, nnames, sizeof(*sorted), cmp_strp);
 	for (i = 0, j = 0; i < nnames; i++) {
-		size_t s;
+		size_t q;
 		if (i && strcmp(sorted[i - 1], sorted[i]) != 0)
 			j++; /* equal names at two addresses share a rank */
-		for (s = sort_slot_of(sorted[i], nslot); names[slot[s] - 1] != sorted[i];
-		     s = (s + 1) & (nslot - 1))
+		for (q = sort_slot_of(sorted[i], nslot); names[slot[q] - 1] != sorted[i];
+		     q = (q + 1) & (nslot - 1))
 			;
-		rank[slot[s] - 1] = (uint32_t)j;
+		rank[slot[q] - 1] = (uint32_t)j;
 	}
-	/* Each field as wide as its largest value needs: fewer bytes, fewer passes. */
-	for (i = 0; i < n; i++) {
-		if ((unsigned)d[i].kind > 3)
-			goto done;
-		maxline = d[i].line > maxline ? d[i].line : maxline;
-		maxcol = d[i].column > maxcol ? d[i].column : maxcol;
-	}
+	/* Each field as wide as its largest value needs: fewer bits, fewer passes. */
 	bline = bits_for(maxline);
 	bcol = bits_for(maxcol);
-	if (bits_for((uint32_t)j) + bline + bcol + 2 > 64)
+	kbits = bits_for((uint32_t)j) + bline + bcol + 2;
+	ibits = bits_for((uint32_t)(n - 1));
+	if (kbits > 64)
 		goto done;
-	npass = (bits_for((uint32_t)j) + bline + bcol + 2 + 7) / 8;
-	memset(hist, 0, sizeof(hist));
+	packed = kbits + ibits <= 64 && !sort_wide_forced;
+	npass = (kbits + SORT_DIGIT_MAX - 1) / SORT_DIGIT_MAX;
+	dbits = (kbits + npass - 1) / npass;
+	dmask = ((uint64_t)1 << dbits) - 1;
+	imask = ((uint64_t)1 << ibits) - 1;
+	if (!(hist = calloc((size_t)npass, sizeof(*hist))))
+		goto done;
+	if (packed) {
+		pk = lc; /* each element made where its line and column were */
+		lc = NULL;
+		if (!(pt = malloc(n * sizeof(*pt))))
+			goto done;
+	} else if (!(wk = malloc(n * sizeof(*wk))) || !(wt = malloc(n * sizeof(*wt)))) {
+		goto done;
+	}
 	for (i = 0; i < n; i++) {
+		uint64_t v = packed ? pk[i] : lc[i];
 		/* One name takes no bits; then the rest may fill all 64 (no shift by 64). */
 		uint64_t key =
-		    (bline + bcol + 2 < 64 ? (uint64_t)rank[k[i].idx] << (bline + bcol + 2) : 0) |
-		    (uint64_t)d[i].line << (bcol + 2) | (uint64_t)d[i].column << 2 |
-		    (uint64_t)d[i].kind;
-		k[i].key = key;
-		k[i].idx = i;
+		    (bline + bcol + 2 < 64 ? (uint64_t)rank[ok[i] >> 2] << (bline + bcol + 2) : 0) |
+		    (v >> 32) << (bcol + 2) | (v & 0xffffffffu) << 2 | (ok[i] & 3);
+		if (packed) {
+			pk[i] = key << ibits | i;
+		} else {
+			wk[i].key = key;
+			wk[i].idx = i;
+		}
 		for (pass = 0; pass < npass; pass++)
-			hist[pass][(key >> (8 * pass)) & 255]++;
+			hist[pass][(key >> (dbits * pass)) & dmask]++;
 	}
 	for (pass = 0; pass < npass; pass++) {
 		size_t sum = 0, *h = hist[pass];
-		struct sort_key *x;
-		if (h[(k[0].key >> (8 * pass)) & 255] == n)
-			continue; /* one value of this byte: nothing moves */
-		for (i = 0; i < 256; i++) {
+		int at = dbits * pass;
+		uint64_t first = packed ? pk[0] >> ibits : wk[0].key;
+		if (h[(first >> at) & dmask] == n)
+			continue; /* one value of this digit: nothing moves */
+		for (i = 0; i <= dmask; i++) {
 			size_t c = h[i];
 			h[i] = sum;
 			sum += c;
 		}
-		for (i = 0; i < n; i++)
-			t[h[(k[i].key >> (8 * pass)) & 255]++] = k[i];
-		x = k;
-		k = t;
-		t = x;
+		if (packed) {
+			uint64_t *x;
+			at += ibits;
+			for (i = 0; i < n; i++)
+				pt[h[(pk[i] >> at) & dmask]++] = pk[i];
+			x = pk;
+			pk = pt;
+			pt = x;
+		} else {
+			struct sort_key *x;
+			for (i = 0; i < n; i++)
+				wt[h[(wk[i].key >> at) & dmask]++] = wk[i];
+			x = wk;
+			wk = wt;
+			wt = x;
+		}
 	}
-	/* Runs of one key: their diagnostics' addresses, sorted, back as indexes
-	 * (t is free scratch of n elements now). */
+	/* The permutation, in ok (its fields are in the keys now); runs of one
+	 * key: their diagnostics' addresses sorted, back as indexes. */
+	for (i = 0; i < n; i++)
+		ok[i] = (uint32_t)(packed ? pk[i] & imask : wk[i].idx);
 	for (i = 0; i < n; i = j) {
-		struct sort_tie *tie = (struct sort_tie *)t;
+		uint64_t key = packed ? pk[i] >> ibits : wk[i].key;
 		size_t m;
-		for (j = i + 1; j < n && k[j].key == k[i].key; j++)
+		for (j = i + 1; j < n && (packed ? pk[j] >> ibits : wk[j].key) == key; j++)
 			;
 		if (j - i < 2)
 			continue;
+		if (tie_room(&tie, &ntie, j - i) < 0)
+			goto done;
 		for (m = i; m < j; m++)
-			tie[m - i].d = &d[k[m].idx];
+			tie[m - i].d = &d[ok[m]];
 		qsort(tie, j - i, sizeof(*tie), cmp_tie);
 		for (m = i; m < j; m++)
-			k[m].idx = (size_t)(tie[m - i].d - d);
+			ok[m] = (uint32_t)(tie[m - i].d - d);
 	}
-	/* Position i takes d[k[i].idx]: into a new array, or following each
+	sort_path = packed ? 2 : 1;
+	/* The keys' memory goes before the gather's new array is made. */
+	free(pk);
+	free(pt);
+	free(wk);
+	free(wt);
+	pk = pt = NULL;
+	wk = wt = NULL;
+	/* Position i takes d[ok[i]]: into a new array, or following each
 	 * cycle once. */
-	if ((nd = sort_gather(d, k, n))) {
+	if ((nd = sort_gather(d, ok, n))) {
 		free(d);
 		*dp = nd;
 		*alloc = n;
-		ok = 1;
+		ok_ = 1;
 		goto done;
 	}
 	for (i = 0; i < n; i++) {
 		ge_diag tmp;
 		size_t at = i;
-		if (k[i].idx == i)
+		if (ok[i] == i)
 			continue;
 		tmp = d[i];
-		while (k[at].idx != i) {
-			size_t from = k[at].idx;
+		while (ok[at] != i) {
+			size_t from = ok[at];
 			d[at] = d[from];
-			k[at].idx = at;
+			ok[at] = (uint32_t)at;
 			at = from;
 		}
 		d[at] = tmp;
-		k[at].idx = at;
+		ok[at] = (uint32_t)at;
 	}
-	ok = 1;
+	ok_ = 1;
 done:
+	if (!ok_)
+		sort_path = 0;
 	free(slot);
 	free(rank);
 	free(names);
 	free(sorted);
-	free(k);
-	free(t);
-	return ok;
+	free(hist);
+	free(tie);
+	free(lc);
+	free(ok);
+	free(pk);
+	free(pt);
+	free(wk);
+	free(wt);
+	return ok_;
 }
 
 /*

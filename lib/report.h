@@ -228,6 +228,11 @@ void ge_report__sort_gather_peaks(size_t *counted, size_t *held);
  * 4,096). */
 void ge_report__sort_gather_moved(size_t *moved, size_t *moves, int *refused);
 void ge_report__sort_gather_moves_max(size_t max);
+/* For tests: the radix sort's elements 16 bytes (key and index apart) even
+ * where 8 would hold both (on 1); which way the last sort took: 0 none
+ * (qsort), 1 wide, 2 packed. */
+void ge_report__sort_radix_wide(int on);
+int ge_report__sort_radix_path(void);
 /* Parse report JSON; name is used in messages.  GE_EBADINPUT on bad input. */
 int ge_report_from_json(ge_report **out, const char *json, size_t len, const char *name);
 /*

@@ -89,7 +89,7 @@ static void sort_radix_same_as_qsort(void **state)
 	static const char *const pkgs[] = {"m/p", "m/q", "m/p_test"};
 	char copies[6][16];
 	uint64_t st = 42;
-	int round;
+	int k, pass, round;
 	size_t i;
 	(void)state;
 	for (i = 0; i < 6; i++)
@@ -98,11 +98,17 @@ static void sort_radix_same_as_qsort(void **state)
 	 * whatever that adds (2, 5, ...), as the budget says (0, 3, ...); rounds
 	 * 12 to 14 of 9.6 MB, its pages given back as they empty, 13 in blocks
 	 * of one file in reverse order (runs of pages empty as the new array
-	 * fills). */
-	for (round = 0; round < 15; round++) {
+	 * fills).  Round 15's keys are wide: with their index they take more
+	 * than 64 bits (16-byte elements); the second pass of rounds takes
+	 * 16-byte elements where 8 would do. */
+	for (k = 0; k < 32; k++) {
 		ge_report *a = NULL, *b = NULL;
-		size_t n = round == 0 ? 70 : round >= 12 ? 120000 : 500 + rnd(&st) % 3000;
+		size_t n;
+		pass = k / 16;
+		round = k % 16;
+		n = round == 0 ? 70 : round >= 12 && round < 15 ? 120000 : 500 + rnd(&st) % 3000;
 		ge_report__sort_gather(round % 3);
+		ge_report__sort_radix_wide(pass);
 		assert_int_equal(ge_report_new(&a), 0);
 		assert_int_equal(ge_report_new(&b), 0);
 		for (i = 0; i < n; i++) {
@@ -125,6 +131,10 @@ static void sort_radix_same_as_qsort(void **state)
 				d.line = UINT32_MAX - i % 2; /* too wide: qsort */
 				d.column = UINT32_MAX;
 			}
+			if (round == 15 && i % 7 == 0) {
+				d.line = (1u << 31) - i % 3; /* with the index, past 64 bits */
+				d.column = 1u << 20;
+			}
 			assert_int_equal(ge_report_add(a, &d), 0);
 		}
 		for (i = 0; i < n; i++)
@@ -143,6 +153,9 @@ static void sort_radix_same_as_qsort(void **state)
 		memcpy(b->diags, a->diags, n * sizeof(*b->diags));
 		b->ndiags = b->diags_alloc = n;
 		ge_report_sort(a);
+		/* which elements the radix sort took: none when too wide */
+		assert_int_equal(ge_report__sort_radix_path(),
+		                 round == 11 ? 0 : pass || round == 15 ? 1 : 2);
 		ge_report_sort_qsort(b);
 		assert_int_equal(a->ndiags, b->ndiags);
 		if (round % 3 == 0 && round > 0)
@@ -170,6 +183,7 @@ static void sort_radix_same_as_qsort(void **state)
 		ge_report_free(a);
 	}
 	ge_report__sort_gather(0);
+	ge_report__sort_radix_wide(0);
 }
 
 /*

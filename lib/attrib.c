@@ -54,6 +54,7 @@ struct ge_attrib_viewer {
 typedef struct view_ent {
 	char *dir;
 	ge_gopkg *p; /* NULL when the directory could not be viewed */
+	int ahead;   /* made ahead (adopted): freed through view_drop */
 } view_ent;
 
 struct ge_attrib {
@@ -115,6 +116,8 @@ struct ge_attrib {
 	 * first, taken by view_of; at most ATTRIB_PENDING. */
 	struct ge_attrib_view *pending[ATTRIB_PENDING];
 	size_t npending, taken; /* taken: views view_of took from them */
+	void (*view_drop)(void *ud, ge_gopkg *p); /* ge_attrib_set_view_drop */
+	void *view_drop_ud;
 	ge_gopkg_build build; /* which files the build compiles (ge_attrib_set_build) */
 	ge_gopkg_overlay gov;
 	ge_gopkg_source gsrc;
@@ -354,6 +357,29 @@ void ge_attrib_view_free(ge_attrib_view *v)
 	free(v);
 }
 
+void ge_attrib_set_view_drop(ge_attrib *a, void (*drop)(void *ud, ge_gopkg *p), void *ud)
+{
+	a->view_drop = drop;
+	a->view_drop_ud = ud;
+}
+
+/* A view made ahead, done with: to its dropper, or freed. */
+static void drop_ahead(ge_attrib *a, ge_gopkg *p)
+{
+	if (p && a->view_drop)
+		a->view_drop(a->view_drop_ud, p);
+	else
+		ge_gopkg_free(p);
+}
+
+/* An adopted view a is done with (never asked for). */
+static void pending_free(ge_attrib *a, ge_attrib_view *v)
+{
+	drop_ahead(a, v->p);
+	v->p = NULL;
+	ge_attrib_view_free(v);
+}
+
 /* dir's view made ahead, taken out of a's pending ones (the older ones,
  * whose groups have passed, freed); NULL when none was. */
 static ge_gopkg *pending_take(ge_attrib *a, const char *dir)
@@ -368,7 +394,7 @@ static ge_gopkg *pending_take(ge_attrib *a, const char *dir)
 	a->pending[i]->p = NULL;
 	a->taken++;
 	for (j = 0; j <= i; j++)
-		ge_attrib_view_free(a->pending[j]);
+		pending_free(a, a->pending[j]);
 	memmove(a->pending, a->pending + i + 1, (a->npending - i - 1) * sizeof(*a->pending));
 	a->npending -= i + 1;
 	return p;
@@ -396,7 +422,8 @@ static ge_gopkg *view_of(ge_attrib *a, const char *dir)
 	v->p = NULL;
 	a->nviews++;
 	source_of(&a->gsrc, a);
-	if (!(v->p = pending_take(a, dir)))
+	v->ahead = (v->p = pending_take(a, dir)) != NULL;
+	if (!v->ahead)
 		v->p = view_open(dir, &a->gsrc, &a->build);
 	return v->p;
 }
@@ -566,7 +593,10 @@ static void release_sources(ge_attrib *a)
 	a->last = NULL;
 	for (i = 0; i < a->nviews; i++) {
 		free(a->views[i].dir);
-		ge_gopkg_free(a->views[i].p);
+		if (a->views[i].ahead)
+			drop_ahead(a, a->views[i].p);
+		else
+			ge_gopkg_free(a->views[i].p);
 	}
 	a->nviews = 0;
 }
@@ -812,7 +842,7 @@ void ge_attrib_view_adopt(ge_attrib *a, ge_attrib_view *v)
 	if (!v)
 		return;
 	if (a->npending == ATTRIB_PENDING) { /* never asked for: the oldest goes */
-		ge_attrib_view_free(a->pending[0]);
+		pending_free(a, a->pending[0]);
 		memmove(a->pending, a->pending + 1, (ATTRIB_PENDING - 1) * sizeof(*a->pending));
 		a->npending--;
 	}

@@ -1268,6 +1268,9 @@ int ge_capture_input_pkgs(ge_report **out, int fd, const char *name, const ge_mo
 #define AHEAD_VIEWS 16   /* package views made a slot at most; the rest this thread makes */
 /* How far past the report's last diagnostic the reader faults its array in. */
 #define AHEAD_PREFAULT ((size_t)1 << 20)
+/* Views attribution is done with, waiting for the reader to free them
+ * (ahead_drop); past this many the other thread frees them itself. */
+#define AHEAD_DEAD 64
 
 /* How many slots filled and not yet fed let the reader make the next
  * one's views (ge_capture__ahead_lead). */
@@ -1323,6 +1326,10 @@ typedef struct ahead_reader {
 	uintptr_t pf_base;
 	size_t pf_off, prefaulted;
 	int pf_refused; /* the kernel does not know the advice (before 5.14) */
+	/* The views made here that attribution is done with (ahead_drop,
+	 * under mu), freed by this thread, whose heap they are from. */
+	ge_gopkg *dead[AHEAD_DEAD];
+	size_t ndead, freed;
 } ahead_reader;
 
 /* Does classified line r head a group whose lines this thread passes over? */
@@ -1406,7 +1413,8 @@ static void *ahead_run(void *arg)
 		ahead_slot *sl = &a->slots[k % AHEAD_SLOTS];
 		const char *p, *end;
 		uintptr_t base;
-		size_t used, cap;
+		size_t used, cap, ndead;
+		ge_gopkg *dead[AHEAD_DEAD];
 		int stop;
 		pthread_mutex_lock(&a->mu);
 		if (!a->stop && k >= a->used + AHEAD_SLOTS) {
@@ -1424,7 +1432,13 @@ static void *ahead_run(void *arg)
 		base = a->spare_base;
 		used = a->spare_used;
 		cap = a->spare_cap;
+		ndead = a->ndead;
+		memcpy(dead, a->dead, ndead * sizeof(*dead));
+		a->ndead = 0;
 		pthread_mutex_unlock(&a->mu);
+		a->freed += ndead;
+		while (ndead)
+			ge_gopkg_free(dead[--ndead]);
 		if (stop)
 			break;
 		if (a->views_now)
@@ -1495,11 +1509,16 @@ void ge_capture__ahead_lead(int slots)
 
 /* For tests: the lines the last reader classified (ge_capture__ahead_classified),
  * the views it made and those attribution took (ge_capture__ahead_views). */
-static size_t ahead_classified, ahead_made, ahead_taken, ahead_prefaulted;
+static size_t ahead_classified, ahead_made, ahead_taken, ahead_prefaulted, ahead_freed;
 
 size_t ge_capture__ahead_prefaulted(void)
 {
 	return ahead_prefaulted;
+}
+
+size_t ge_capture__ahead_freed(void)
+{
+	return ahead_freed;
 }
 
 size_t ge_capture__ahead_classified(void)
@@ -1520,7 +1539,7 @@ static void ahead_start(ahead_reader *a, int fd, const ge_modset *mods, char *co
 	struct stat st;
 	size_t i;
 	memset(a, 0, sizeof(*a));
-	ahead_classified = ahead_made = ahead_taken = ahead_prefaulted = 0;
+	ahead_classified = ahead_made = ahead_taken = ahead_prefaulted = ahead_freed = 0;
 	a->fd = fd;
 	a->mods = mods;
 	a->scope = scope;
@@ -1555,6 +1574,22 @@ fail:
 	a->viewer = NULL;
 	free(a->slots);
 	a->slots = NULL;
+}
+
+/* Attribution's ge_attrib_set_view_drop while the reader runs: the view
+ * waits for the reader to free it, or is freed here when too many wait. */
+static void ahead_drop(void *ud, ge_gopkg *p)
+{
+	ahead_reader *a = ud;
+	int kept = 0;
+	pthread_mutex_lock(&a->mu);
+	if (a->ndead < AHEAD_DEAD) {
+		a->dead[a->ndead++] = p;
+		kept = 1;
+	}
+	pthread_mutex_unlock(&a->mu);
+	if (!kept)
+		ge_gopkg_free(p);
 }
 
 /* Slot k once the reader has filled it. */
@@ -1600,6 +1635,9 @@ static void ahead_stop(ahead_reader *a)
 	ahead_classified = a->classified;
 	ahead_made = a->made;
 	ahead_prefaulted = a->prefaulted;
+	ahead_freed = a->freed;
+	while (a->ndead) /* dropped after the reader's last look */
+		ge_gopkg_free(a->dead[--a->ndead]);
 	pthread_cond_destroy(&a->cv);
 	pthread_mutex_destroy(&a->mu);
 	ge_parser_free(a->parser);
@@ -1646,6 +1684,8 @@ int ge_capture_input_sites(ge_report **out, int fd, const char *name, const ge_m
 	s.skip_ok = 1; /* nothing is shown: ignored groups need not be parsed */
 	s.count_pkgs = 1;
 	ahead_start(&ahead, fd, mods, scope, nscope, s.attrib);
+	if (ahead.running)
+		ge_attrib_set_view_drop(s.attrib, ahead_drop, &ahead);
 	for (k = 0; ahead.running; k++) {
 		ahead_slot *sl = ahead_wait(&ahead, k);
 		int failed;
@@ -1764,6 +1804,8 @@ int ge_capture_input_sites(ge_report **out, int fd, const char *name, const ge_m
 done:
 	if (ahead.running)
 		ahead_taken = ge_attrib_views_taken(s.attrib);
+	if (s.attrib) /* NULL when it failed before state_init */
+		ge_attrib_set_view_drop(s.attrib, NULL, NULL); /* s.attrib frees them from now on */
 	ahead_stop(&ahead);
 	state_release(&s);
 	ge_gopkg_listing_free(lst);

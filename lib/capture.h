@@ -162,6 +162,9 @@ void ge_capture__ahead_views(size_t *made, size_t *taken);
 /* For tests: the bytes of the report's diagnostic array the last such
  * reader faulted in ahead of attribution (ge_report_spare). */
 size_t ge_capture__ahead_prefaulted(void);
+/* For tests: the views attribution was done with that the last such reader
+ * freed itself (ge_attrib_set_view_drop). */
+size_t ge_capture__ahead_freed(void);
 /*
  * For tests: the reader makes a slot's views only while it is this many
  * slots ahead of attribution (2, the default; 0: always), else attribution

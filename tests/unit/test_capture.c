@@ -419,6 +419,46 @@ static void input_array_faulted_in_ahead(void **state)
 	unlink(tmpl);
 }
 
+/*
+ * The views the reader made go back to it once attribution is done with
+ * them, and it frees them (freed on this thread, each block of the
+ * reader's heap took that heap's lock while the reader allocated from
+ * it): two packages' groups one after the other, 300 times, each group a
+ * view dropped at the next.  The report as a pipe's, which has no reader.
+ */
+static void input_views_freed_by_reader(void **state)
+{
+	char tmpl[] = "/tmp/ge-test-capture-XXXXXX";
+	ge_buf fix = GE_BUF_INIT, in = GE_BUF_INIT;
+	char *file, *piped;
+	const char *h, *e;
+	size_t k, made, taken;
+	int fd;
+	(void)state;
+	assert_true((fd = mkstemp(tmpl)) >= 0);
+	ge_capture__ahead_lead(0);
+	put_file(&fix, "go1.26.8-m.txt");
+	assert_non_null(h = strstr(fix.ptr, "# example.com/parsemod/heapy\n"));
+	assert_non_null(e = strstr(h, "# example.com/parsemod\n"));
+	for (k = 0; k < 300; k++)
+		assert_int_equal(ge_buf_put(&in, h, (size_t)(e - h)), 0);
+	assert_non_null(file = input_json(fd, &in));
+	ge_capture__ahead_views(&made, &taken);
+	assert_true(taken >= 100);
+	assert_true(ge_capture__ahead_freed() >= 100);
+	assert_true(ge_capture__ahead_freed() <= made);
+	assert_non_null(piped = pipe_json(&in));
+	assert_int_equal(ge_capture__ahead_freed(), 0); /* a pipe: no reader */
+	assert_string_equal(file, piped);
+	free(file);
+	free(piped);
+	ge_capture__ahead_lead(2);
+	ge_buf_release(&fix);
+	ge_buf_release(&in);
+	close(fd);
+	unlink(tmpl);
+}
+
 /* ---- go build, through the fake go ---------------------------------------- */
 
 typedef struct lines {
@@ -606,6 +646,7 @@ int main(void)
 	    cmocka_unit_test(input_header_past_line_cap),
 	    cmocka_unit_test(input_views_made_ahead),
 	    cmocka_unit_test(input_array_faulted_in_ahead),
+	    cmocka_unit_test(input_views_freed_by_reader),
 	    cmocka_unit_test(build_adds_m_and_withholds_it),
 	    cmocka_unit_test(replay_hash_split_and_order_free),
 	    cmocka_unit_test(build_failed),

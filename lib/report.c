@@ -1306,7 +1306,7 @@ void ge_report_summary(const ge_report *r, ge_summary *out)
 	for (i = 0; i < r->nfixed; i++)
 		if (ge_kind_is_heap(r->fixed[i].kind))
 			out->fixed += ge_diag_count(&r->fixed[i]);
-	if (!lost) {
+	if (!lost && nruns) { /* (no runs: runs is NULL, which qsort may not take) */
 		qsort(runs, nruns, sizeof(*runs), cmp_ptr);
 		for (i = 0, j = 0; i < nruns; i++)
 			if (!i || runs[i] != runs[i - 1])

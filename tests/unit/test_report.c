@@ -602,6 +602,18 @@ static void summary_packages(void **state)
 	assert_int_equal(s.packages, 3);
 	assert_int_equal(s.heap, 5);
 	ge_report_free(r);
+	/* No heap diagnostic at all: no runs (nothing to sort; UBSan checks
+	 * that no NULL array reaches qsort). */
+	assert_int_equal(ge_report_new(&r), 0);
+	{
+		ge_diag d = mk("a/1.go", 1, 1, GE_KIND_LEAK, "x");
+		d.package = "m/a";
+		assert_int_equal(ge_report_add(r, &d), 0);
+	}
+	ge_report_summary(r, &s);
+	assert_int_equal(s.packages, 0);
+	assert_int_equal(s.leaks, 1);
+	ge_report_free(r);
 	/* More runs than the runs' array starts with (256): 700 packages, each
 	 * in two runs (the files sorted put p<i>/a.go and p<i>/b.go of one
 	 * package apart from each other), and a leak of its own package. */

@@ -628,6 +628,12 @@ struct walk_dir {
 	size_t n, cap;
 };
 
+/* The deepest directory the walk enters (each one below holds a descriptor). */
+#define WALK_DEPTH_MAX 64
+/* find_control_name's answers besides 1 (found), 0 and -1 (no memory). */
+#define WALK_TOO_DEEP 2
+#define WALK_UNREAD 3
+
 /*
  * d's entries, and whether it holds a go.mod (as access(F_OK) would find
  * one: a dangling link is none): one read, where asking for dir/go.mod by
@@ -696,7 +702,9 @@ static int walk_read(struct walk_dir *w, int fd, int *gomod)
  * is, so a newline in it splits each of its -m lines in two and its escapes
  * would be lost (a gate that passes on them).  Walks what find_code walks.
  * 1 and *bad (malloc'd, the path from the module root) when found, -1 out
- * of memory.  With lst, each directory listed whole is recorded there as
+ * of memory; WALK_TOO_DEEP or WALK_UNREAD and *bad (the directory) when a
+ * directory lies deeper than WALK_DEPTH_MAX or could not be read whole:
+ * its names are unchecked, which is an error, never a pass.  With lst, each directory listed whole is recorded there as
  * the package views would list it (ge_gopkg_listing), so that attribution
  * lists none again.  fd is open on dir (taken and closed).
  * Below the root, a directory that holds a go.mod is another module's:
@@ -709,22 +717,24 @@ static int find_control_name(char **bad, int fd, const char *dir, const char *re
                              ge_gopkg_listing *lst)
 {
 	struct walk_dir w;
-	int found = 0, whole = lst != NULL, gomod;
+	int found = 0, whole = lst != NULL, gomod, isgo;
 	char **names = NULL;
 	size_t nnames = 0, capnames = 0, i;
-	if (depth > 64) {
-		close(fd);
-		return 0;
-	}
 	memset(&w, 0, sizeof(w));
 	ge_buf_init(&w.names, 0);
+	if (depth > WALK_DEPTH_MAX) {
+		/* go walks ./... to any depth: what lies below is not passed unseen */
+		found = (*bad = ge_strdup(rel)) ? WALK_TOO_DEEP : -1;
+		goto done;
+	}
 	switch (walk_read(&w, fd, &gomod)) {
 	case -1:
 		found = -1; /* out of memory: no directory left unwalked by accident */
 		goto done;
 	case 1:
-		whole = 0; /* the views list it themselves */
-		break;
+		/* A read that failed part way: the names not read are not checked. */
+		found = (*bad = ge_strdup(*rel ? rel : ".")) ? WALK_UNREAD : -1;
+		goto done;
 	}
 	if (depth > 0 && gomod)
 		goto done;
@@ -756,14 +766,16 @@ static int find_control_name(char **bad, int fd, const char *dir, const char *re
 			st.st_mode = type == DT_REG ? S_IFREG : S_IFDIR;
 		else if (fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			st.st_mode = 0;
-		if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		/* Directories are walked (never through a link); a .go name of
+		 * anything else is checked: go compiles a link to a file as a file. */
+		isgo = len > 3 && strcmp(n + len - 3, ".go") == 0;
+		if (!S_ISDIR(st.st_mode) && !isgo)
 			continue;
 		/* rel/n, joined by hand (a printf a entry was half the walk) */
 		if (ge_buf_put(&b, rel, strlen(rel)) < 0 || (*rel && ge_buf_putc(&b, '/') < 0) ||
 		    ge_buf_put(&b, n, len) < 0 || !(sub = ge_buf_detach(&b))) {
 			found = -1;
-		} else if (S_ISREG(st.st_mode) && len > 3 && strcmp(n + len - 3, ".go") == 0 &&
-		           control_name(sub)) {
+		} else if (!S_ISDIR(st.st_mode) && control_name(sub)) {
 			found = 1;
 			*bad = sub;
 			sub = NULL;
@@ -803,17 +815,27 @@ static int check_file_names(const ge_modset *mods, ge_gopkg_listing *lst)
 	if (found < 0)
 		return ge_error_set(GE_ENOMEM, "out of memory");
 	if (bad) {
+		/* The name as one line: control bytes (and backslashes) escaped. */
 		ge_buf q = GE_BUF_INIT;
 		const char *c;
 		for (c = bad; *c && rc == 0; c++)
 			rc = (unsigned char)*c < 0x20 || *c == 0x7f || *c == '\\'
 			         ? ge_buf_printf(&q, "\\x%02x", (unsigned char)*c)
 			         : ge_buf_putc(&q, *c);
-		rc = rc < 0 ? ge_error_set(GE_ENOMEM, "out of memory")
-		            : ge_error_set(GE_EBADINPUT,
-		                           "'%s': a Go file name with a control character: the "
-		                           "compiler's lines for it cannot be read",
-		                           q.ptr);
+		if (rc < 0)
+			rc = ge_error_set(GE_ENOMEM, "out of memory");
+		else if (found == WALK_TOO_DEEP)
+			rc = ge_error_set(GE_EBADINPUT,
+			                  "'%s': directories nested more than %d deep: the Go file "
+			                  "names below cannot be checked",
+			                  q.ptr, WALK_DEPTH_MAX);
+		else if (found == WALK_UNREAD)
+			rc = ge_error_set(GE_ERROR, "cannot read directory '%s' whole", q.ptr);
+		else
+			rc = ge_error_set(GE_EBADINPUT,
+			                  "'%s': a Go file name with a control character: the "
+			                  "compiler's lines for it cannot be read",
+			                  q.ptr);
 		ge_buf_release(&q);
 	}
 	free(bad);

@@ -68,6 +68,25 @@ v.go" && rm -rf sub && ln -s other sub2 && mv other ../outside && ln -s ../outsi
 ::error::pwn.go" && rmdir ../outside)
 '
 
+test_expect_success 'a .go link named with a newline is refused as a file is (go compiles it)' '
+	(cd shop && printf "package cart\n\nfunc Lk(n int) *int { return &n }\n" >../lk.txt &&
+	 ln -s ../../lk.txt "cart/l
+k.go" &&
+	 test_expect_code 2 goescape report >../out 2>../err) &&
+	test "$(wc -l <err)" = 1 &&
+	grep -q "cart/l\\\\x0ak.go'"'"': a Go file name with a control character" err &&
+	rm shop/cart/l*k.go
+'
+
+test_expect_success 'directories nested past 64: refused, not walked past unseen' '
+	(cd shop && mv cart/x* ../xsave && d=deep && for i in $(seq 1 65); do d=$d/d; done &&
+	 mkdir -p "$d" && test_expect_code 2 goescape report >../out 2>../err) &&
+	test "$(wc -l <err)" = 1 &&
+	grep -q "^goescape: '"'"'deep/d/.*/d'"'"': directories nested more than 64 deep" err &&
+	rm -rf shop/deep && (cd shop && goescape report >../out) && mv xsave "shop/cart/x
+::error::pwn.go"
+'
+
 test_expect_success 'renamed, the escape is found: exit 1' '
 	(cd shop && mv cart/x* cart/box.go &&
 	 test_expect_code 1 goescape check --base main >../out) &&

@@ -383,12 +383,13 @@ static void input_views_made_ahead(void **state)
 }
 
 /*
- * The reader faults the report's diagnostic array in ahead of attribution
- * (MADV_POPULATE_WRITE over the room past the last diagnostic) and the
- * report is the same as a pipe's, read without a reader: heapy's group
- * 400 times, 10 slots, the array doubled past 8,000 diagnostics.
+ * go1.26.8-m.txt from the line `from` up to the line `to`, times over, read
+ * from a file with the reader making the views (its lead 0) and then from
+ * a pipe, which has no reader: the two reports' JSON the same.  on_file and
+ * on_pipe check the reader's test hooks after each.
  */
-static void input_array_faulted_in_ahead(void **state)
+static void reader_and_pipe(const char *from, const char *to, size_t times, size_t min_len,
+                            void (*on_file)(void), void (*on_pipe)(void))
 {
 	char tmpl[] = "/tmp/ge-test-capture-XXXXXX";
 	ge_buf fix = GE_BUF_INIT, in = GE_BUF_INIT;
@@ -396,19 +397,18 @@ static void input_array_faulted_in_ahead(void **state)
 	const char *h, *e;
 	size_t k;
 	int fd;
-	(void)state;
 	assert_true((fd = mkstemp(tmpl)) >= 0);
 	ge_capture__ahead_lead(0);
 	put_file(&fix, "go1.26.8-m.txt");
-	assert_non_null(h = strstr(fix.ptr, "# example.com/parsemod/heapy\n"));
-	assert_non_null(e = strstr(h, "# example.com/parsemod/heapy/inner\n"));
-	for (k = 0; k < 400; k++)
+	assert_non_null(h = strstr(fix.ptr, from));
+	assert_non_null(e = strstr(h, to));
+	for (k = 0; k < times; k++)
 		assert_int_equal(ge_buf_put(&in, h, (size_t)(e - h)), 0);
-	assert_true(in.len > 6 * 65536);
+	assert_true(in.len > min_len);
 	assert_non_null(file = input_json(fd, &in));
-	assert_true(ge_capture__ahead_prefaulted() >= 4096);
+	on_file();
 	assert_non_null(piped = pipe_json(&in));
-	assert_int_equal(ge_capture__ahead_prefaulted(), 0); /* a pipe: no reader */
+	on_pipe();
 	assert_string_equal(file, piped);
 	free(file);
 	free(piped);
@@ -417,6 +417,43 @@ static void input_array_faulted_in_ahead(void **state)
 	ge_buf_release(&in);
 	close(fd);
 	unlink(tmpl);
+}
+
+static void prefaulted_some(void)
+{
+	assert_true(ge_capture__ahead_prefaulted() >= 4096);
+}
+
+static void prefaulted_none(void)
+{
+	assert_int_equal(ge_capture__ahead_prefaulted(), 0); /* a pipe: no reader */
+}
+
+/*
+ * The reader faults the report's diagnostic array in ahead of attribution
+ * (MADV_POPULATE_WRITE over the room past the last diagnostic) and the
+ * report is the same as a pipe's, read without a reader: heapy's group
+ * 400 times, 10 slots, the array doubled past 8,000 diagnostics.
+ */
+static void input_array_faulted_in_ahead(void **state)
+{
+	(void)state;
+	reader_and_pipe("# example.com/parsemod/heapy\n", "# example.com/parsemod/heapy/inner\n", 400,
+	                6 * 65536, prefaulted_some, prefaulted_none);
+}
+
+static void freed_by_reader(void)
+{
+	size_t made, taken;
+	ge_capture__ahead_views(&made, &taken);
+	assert_true(taken >= 100);
+	assert_true(ge_capture__ahead_freed() >= 100);
+	assert_true(ge_capture__ahead_freed() <= made);
+}
+
+static void freed_none(void)
+{
+	assert_int_equal(ge_capture__ahead_freed(), 0); /* a pipe: no reader */
 }
 
 /*
@@ -428,35 +465,9 @@ static void input_array_faulted_in_ahead(void **state)
  */
 static void input_views_freed_by_reader(void **state)
 {
-	char tmpl[] = "/tmp/ge-test-capture-XXXXXX";
-	ge_buf fix = GE_BUF_INIT, in = GE_BUF_INIT;
-	char *file, *piped;
-	const char *h, *e;
-	size_t k, made, taken;
-	int fd;
 	(void)state;
-	assert_true((fd = mkstemp(tmpl)) >= 0);
-	ge_capture__ahead_lead(0);
-	put_file(&fix, "go1.26.8-m.txt");
-	assert_non_null(h = strstr(fix.ptr, "# example.com/parsemod/heapy\n"));
-	assert_non_null(e = strstr(h, "# example.com/parsemod\n"));
-	for (k = 0; k < 300; k++)
-		assert_int_equal(ge_buf_put(&in, h, (size_t)(e - h)), 0);
-	assert_non_null(file = input_json(fd, &in));
-	ge_capture__ahead_views(&made, &taken);
-	assert_true(taken >= 100);
-	assert_true(ge_capture__ahead_freed() >= 100);
-	assert_true(ge_capture__ahead_freed() <= made);
-	assert_non_null(piped = pipe_json(&in));
-	assert_int_equal(ge_capture__ahead_freed(), 0); /* a pipe: no reader */
-	assert_string_equal(file, piped);
-	free(file);
-	free(piped);
-	ge_capture__ahead_lead(2);
-	ge_buf_release(&fix);
-	ge_buf_release(&in);
-	close(fd);
-	unlink(tmpl);
+	reader_and_pipe("# example.com/parsemod/heapy\n", "# example.com/parsemod\n", 300, 65536,
+	                freed_by_reader, freed_none);
 }
 
 /* ---- go build, through the fake go ---------------------------------------- */

@@ -576,9 +576,10 @@ static int find_code(char **pkg, const char *dir, const char *imp, char *const *
 			continue;
 		if (!(p = ge_path_join(dir, n)))
 			break;
-		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && in && len > 3 &&
-		    strcmp(n + len - 3, ".go") == 0 &&
-		    !(len > 8 && strcmp(n + len - 8, "_test.go") == 0))
+		/* stat, not lstat: go compiles a .go link to a file as a file */
+		if (in && len > 3 && strcmp(n + len - 3, ".go") == 0 &&
+		    !(len > 8 && strcmp(n + len - 8, "_test.go") == 0) && stat(p, &st) == 0 &&
+		    S_ISREG(st.st_mode))
 			found = file_has_func(dir, n);
 		free(p);
 	}
@@ -634,13 +635,6 @@ struct walk_dir {
 #define WALK_TOO_DEEP 2
 #define WALK_UNREAD 3
 
-/*
- * d's entries, and whether it holds a go.mod (as access(F_OK) would find
- * one: a dangling link is none): one read, where asking for dir/go.mod by
- * name was one more path walk a directory (3,000 of them in the bench's
- * module).  0; 1 when a read failed part way (the entries are not all
- * there); -1 out of memory.
- */
 /* What getdents64 writes an entry as (linux/dirent.h's linux_dirent64). */
 struct walk_dirent {
 	uint64_t d_ino;
@@ -650,9 +644,16 @@ struct walk_dirent {
 	char d_name[];
 };
 
+/*
+ * fd's entries, and whether it holds a go.mod (as access(F_OK) would find
+ * one: a dangling link is none): one read, where asking for dir/go.mod by
+ * name was one more path walk a directory (3,000 of them in the bench's
+ * module).  getdents64 itself: fdopendir cost a stat and two fcntl a
+ * directory.  0; 1 when a read failed part way (the entries are not all
+ * there); -1 out of memory.
+ */
 static int walk_read(struct walk_dir *w, int fd, int *gomod)
 {
-	/* getdents64 itself: fdopendir cost a stat and two fcntl a directory */
 	char buf[8192] __attribute__((aligned(8)));
 	long got = 0, at = 0;
 	int rc = 0;
@@ -704,11 +705,11 @@ static int walk_read(struct walk_dir *w, int fd, int *gomod)
  * 1 and *bad (malloc'd, the path from the module root) when found, -1 out
  * of memory; WALK_TOO_DEEP or WALK_UNREAD and *bad (the directory) when a
  * directory lies deeper than WALK_DEPTH_MAX or could not be read whole:
- * its names are unchecked, which is an error, never a pass.  With lst, each directory listed whole is recorded there as
- * the package views would list it (ge_gopkg_listing), so that attribution
- * lists none again.  fd is open on dir (taken and closed).
- * Below the root, a directory that holds a go.mod is another module's:
- * nothing of it is walked or recorded.  Subdirectories open by name from
+ * its names are unchecked, which is an error, never a pass.  With lst,
+ * each directory listed whole is recorded there as the package views would
+ * list it (ge_gopkg_listing), so that attribution lists none again.  fd is
+ * open on dir (taken and closed).  Below the root, a directory that holds
+ * a go.mod is another module's: nothing of it is walked or recorded.  Subdirectories open by name from
  * their parent's descriptor, never following a link (one path step each,
  * not the whole path).  (Two threads sharing the root's subdirectories
  * walked no faster: 24 ms for 3,000 packages either way.)

@@ -102,4 +102,17 @@ test_expect_success 'a build that prints nothing for a module with functions: ex
 	grep -q "no compiler output for example.com/shop from" err
 '
 
+test_expect_success 'a package whose only file is a link (go compiles it): empty input is still an error' '
+	mkdir -p linked/p linked/src &&
+	printf "module example.com/linked\n\ngo 1.21\n" >linked/go.mod &&
+	printf "package p\n\nfunc F(n int) *int { return &n }\n" >linked/src/f.txt &&
+	ln -s ../src/f.txt linked/p/f.go &&
+	(cd linked && go build -gcflags=-m ./... 2>../linked.txt) &&
+	grep -q "moved to heap: n" linked.txt &&
+	: >nothing.txt &&
+	(cd linked && test_expect_code 2 goescape report --input ../nothing.txt >../out 2>../err) &&
+	one_line err &&
+	grep -q "no compiler output for example.com/linked in" err
+'
+
 test_done

@@ -887,21 +887,21 @@ static int sort_radix(ge_diag **dp, size_t *alloc, size_t n)
 	uint64_t *pk = NULL, *pt = NULL;        /* packed: key << ibits | index */
 	struct sort_key *wk = NULL, *wt = NULL; /* wide */
 	uint64_t *lc = NULL;                    /* line << 32 | column, by element */
-	uint32_t *ok = NULL; /* ordinal << 2 | kind by element; then the permutation */
+	uint32_t *ordk = NULL; /* file ordinal << 2 | kind by element; then the permutation */
 	struct sort_tie *tie = NULL;
 	const char **names = NULL, **sorted = NULL;
 	uint32_t *slot = NULL; /* ordinal+1 into names; 0 empty */
 	uint32_t *rank = NULL; /* by ordinal */
 	size_t nslot = 0, nnames = 0, ntie = 0, i, j, (*hist)[1 << SORT_DIGIT_MAX] = NULL;
 	uint32_t maxline = 0, maxcol = 0;
-	int pass, npass, dbits, bline, bcol, kbits, ibits, packed, ok_ = 0;
+	int pass, npass, dbits, bline, bcol, kbits, ibits, packed, ok = 0;
 	uint64_t dmask, imask;
 	sort_path = 0;
 	if (n < 64 || n > (UINT32_MAX >> 2))
 		return 0;
 	lc = malloc(n * sizeof(*lc));
-	ok = malloc(n * sizeof(*ok));
-	if (!lc || !ok)
+	ordk = malloc(n * sizeof(*ordk));
+	if (!lc || !ordk)
 		goto done;
 	/* One read of d: line and column, the kind, and the file's ordinal
 	 * among the distinct file pointers (interned: few), in a table that
@@ -914,7 +914,7 @@ static int sort_radix(ge_diag **dp, size_t *alloc, size_t n)
 		maxcol = d[i].column > maxcol ? d[i].column : maxcol;
 		lc[i] = (uint64_t)d[i].line << 32 | d[i].column;
 		if (i && d[i].file == d[i - 1].file) {
-			ok[i] = (ok[i - 1] & ~3u) | d[i].kind; /* runs of one file: no lookup */
+			ordk[i] = (ordk[i - 1] & ~3u) | d[i].kind; /* runs of one file: no lookup */
 			continue;
 		}
 		if (2 * (nnames + 1) > nslot) {
@@ -945,7 +945,7 @@ static int sort_radix(ge_diag **dp, size_t *alloc, size_t n)
 			slot[j] = (uint32_t)nnames;
 		}
 		o = slot[j] - 1;
-		ok[i] = o << 2 | d[i].kind;
+		ordk[i] = o << 2 | d[i].kind;
 	}
 	sorted = malloc((nnames ? nnames : 1) * sizeof(*sorted));
 	rank = malloc((nnames ? nnames : 1) * sizeof(*rank));
@@ -988,8 +988,8 @@ static int sort_radix(ge_diag **dp, size_t *alloc, size_t n)
 		uint64_t v = packed ? pk[i] : lc[i];
 		/* One name takes no bits; then the rest may fill all 64 (no shift by 64). */
 		uint64_t key =
-		    (bline + bcol + 2 < 64 ? (uint64_t)rank[ok[i] >> 2] << (bline + bcol + 2) : 0) |
-		    (v >> 32) << (bcol + 2) | (v & 0xffffffffu) << 2 | (ok[i] & 3);
+		    (bline + bcol + 2 < 64 ? (uint64_t)rank[ordk[i] >> 2] << (bline + bcol + 2) : 0) |
+		    (v >> 32) << (bcol + 2) | (v & 0xffffffffu) << 2 | (ordk[i] & 3);
 		if (packed) {
 			pk[i] = key << ibits | i;
 		} else {
@@ -1027,10 +1027,10 @@ static int sort_radix(ge_diag **dp, size_t *alloc, size_t n)
 			wt = x;
 		}
 	}
-	/* The permutation, in ok (its fields are in the keys now); runs of one
+	/* The permutation, in ordk (its fields are in the keys now); runs of one
 	 * key: their diagnostics' addresses sorted, back as indexes. */
 	for (i = 0; i < n; i++)
-		ok[i] = (uint32_t)(packed ? pk[i] & imask : wk[i].idx);
+		ordk[i] = (uint32_t)(packed ? pk[i] & imask : wk[i].idx);
 	for (i = 0; i < n; i = j) {
 		uint64_t key = packed ? pk[i] >> ibits : wk[i].key;
 		size_t m;
@@ -1041,10 +1041,10 @@ static int sort_radix(ge_diag **dp, size_t *alloc, size_t n)
 		if (tie_room(&tie, &ntie, j - i) < 0)
 			goto done;
 		for (m = i; m < j; m++)
-			tie[m - i].d = &d[ok[m]];
+			tie[m - i].d = &d[ordk[m]];
 		qsort(tie, j - i, sizeof(*tie), cmp_tie);
 		for (m = i; m < j; m++)
-			ok[m] = (uint32_t)(tie[m - i].d - d);
+			ordk[m] = (uint32_t)(tie[m - i].d - d);
 	}
 	sort_path = packed ? 2 : 1;
 	/* The keys' memory goes before the gather's new array is made. */
@@ -1054,33 +1054,33 @@ static int sort_radix(ge_diag **dp, size_t *alloc, size_t n)
 	free(wt);
 	pk = pt = NULL;
 	wk = wt = NULL;
-	/* Position i takes d[ok[i]]: into a new array, or following each
+	/* Position i takes d[ordk[i]]: into a new array, or following each
 	 * cycle once. */
-	if ((nd = sort_gather(d, ok, n))) {
+	if ((nd = sort_gather(d, ordk, n))) {
 		free(d);
 		*dp = nd;
 		*alloc = n;
-		ok_ = 1;
+		ok = 1;
 		goto done;
 	}
 	for (i = 0; i < n; i++) {
 		ge_diag tmp;
 		size_t at = i;
-		if (ok[i] == i)
+		if (ordk[i] == i)
 			continue;
 		tmp = d[i];
-		while (ok[at] != i) {
-			size_t from = ok[at];
+		while (ordk[at] != i) {
+			size_t from = ordk[at];
 			d[at] = d[from];
-			ok[at] = (uint32_t)at;
+			ordk[at] = (uint32_t)at;
 			at = from;
 		}
 		d[at] = tmp;
-		ok[at] = (uint32_t)at;
+		ordk[at] = (uint32_t)at;
 	}
-	ok_ = 1;
+	ok = 1;
 done:
-	if (!ok_)
+	if (!ok)
 		sort_path = 0;
 	free(slot);
 	free(rank);
@@ -1089,12 +1089,12 @@ done:
 	free(hist);
 	free(tie);
 	free(lc);
-	free(ok);
+	free(ordk);
 	free(pk);
 	free(pt);
 	free(wk);
 	free(wt);
-	return ok_;
+	return ok;
 }
 
 /*

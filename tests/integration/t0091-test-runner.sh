@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The suite's own runner (run.sh): scripts run two at a time, a failure or
+# a skip is counted and named whatever the order they end in, each
+# script's output is shown whole under its name, each has a TMPDIR of its
+# own, and the programs a script starts get SIGINT as a terminal's Ctrl-C
+# sends it (a job of a shell without job control ignores it).
+. "$(dirname "$0")/lib.sh"
+
+RUN="$TOP/tests/integration/run.sh"
+
+test_expect_success 'setup: scripts that pass, fail, skip and look at their signals' '
+	printf "echo passed-a\nsleep 0.5\n" >a-pass.sh &&
+	printf "echo boom; echo second line\nexit 1\n" >b-fail.sh &&
+	printf "echo skipping\nexit 77\n" >c-skip.sh &&
+	printf "grep ^SigIgn: /proc/self/status\nsh -c \"grep ^SigIgn: /proc/self/status\"\n" >d-sig.sh &&
+	printf "echo \"tmp=\$TMPDIR\"; touch \"\$TMPDIR/mine\"; ls \"\$TMPDIR\"\n" >e-tmp.sh &&
+	cp e-tmp.sh f-tmp.sh
+'
+
+test_expect_success 'a failure and a skip are named; the exit is 1' '
+	code=0 &&
+	GOESCAPE_TEST_JOBS=2 bash "$RUN" "$TRASH"/a-pass.sh "$TRASH"/b-fail.sh "$TRASH"/c-skip.sh \
+		"$TRASH"/d-sig.sh "$TRASH"/e-tmp.sh "$TRASH"/f-tmp.sh >out 2>&1 || code=$? &&
+	cat out &&
+	test "$code" = 1 &&
+	grep -x "FAILED: $TRASH/b-fail.sh" out &&
+	grep -x "SKIPPED: $TRASH/c-skip.sh" out &&
+	test "$(grep -c "^\*\*\* " out)" = 6
+'
+
+test_expect_success 'each script output whole, under its own name' '
+	grep -A2 -x "\*\*\* $TRASH/b-fail.sh" out >b.out &&
+	printf "*** %s\nboom\nsecond line\n" "$TRASH/b-fail.sh" >b.want &&
+	test_cmp b.want b.out &&
+	grep -A1 -x "\*\*\* $TRASH/a-pass.sh" out | tail -n 1 | grep -x passed-a
+'
+
+test_expect_success 'SIGINT and SIGQUIT are not ignored in a script nor in what it starts' '
+	grep -A2 -x "\*\*\* $TRASH/d-sig.sh" out | tail -n 2 >sig &&
+	test "$(wc -l <sig)" = 2 &&
+	while read -r _ mask; do
+		test $((0x$mask & 6)) = 0 || return 1
+	done <sig
+'
+
+test_expect_success 'each script its own TMPDIR, and it is gone afterwards' '
+	grep "^tmp=" out | sort -u >tmps &&
+	test "$(wc -l <tmps)" = 2 &&
+	while IFS== read -r _ dir; do
+		test -n "$dir" && test ! -e "$dir" || return 1
+	done <tmps &&
+	test "$(grep -cx mine out)" = 2
+'
+
+test_expect_success 'all passing: exit 0; one at a time gives the same' '
+	GOESCAPE_TEST_JOBS=1 bash "$RUN" "$TRASH"/a-pass.sh "$TRASH"/e-tmp.sh >one 2>&1 &&
+	tail -n 1 one | grep -x "all integration tests passed" &&
+	grep -x passed-a one
+'
+
+test_expect_success 'a job count that is no number: exit 2, nothing run' '
+	test_expect_code 2 env GOESCAPE_TEST_JOBS=two bash "$RUN" "$TRASH"/a-pass.sh >bad 2>&1 &&
+	grep -q "GOESCAPE_TEST_JOBS must be a positive number" bad &&
+	! grep -q passed-a bad
+'
+
+test_done

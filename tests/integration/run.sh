@@ -7,7 +7,9 @@
 # is kept and shown whole when it ends, and each has a TMPDIR of its own
 # (its trash directory is made there, and what goescape and go leave in
 # TMPDIR is its own to look at).  GOESCAPE_TEST_JOBS=1 runs them one after
-# another, as before.
+# another.  Each script runs in a process group of its own: a Ctrl-C or a
+# SIGTERM to this runner is passed to every running script's group (go,
+# goescape and all), and their output so far is shown, named as cut short.
 set -u
 cd "$(dirname "$0")"
 failed=()
@@ -17,23 +19,38 @@ tests=("$@")
 
 jobs=${GOESCAPE_TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
 case $jobs in
-'' | *[!0-9]* | 0)
-  echo "run.sh: GOESCAPE_TEST_JOBS must be a positive number, not '$jobs'" >&2
-  exit 2
-  ;;
+'' | *[!0-9]* | *[0-9][0-9][0-9][0-9]*) jobs=bad ;;
+*) jobs=$((10#$jobs)) ;;
 esac
+if [ "$jobs" = bad ] || [ "$jobs" -eq 0 ]; then
+  echo "run.sh: GOESCAPE_TEST_JOBS must be a number from 1 to 999, not '${GOESCAPE_TEST_JOBS:-}'" >&2
+  exit 2
+fi
 [ -n "${GOESCAPE_TEST_JOBS:-}" ] || [ "$jobs" -le 4 ] || jobs=4
 
 RUNDIR=$(mktemp -d "${TMPDIR:-/tmp}/goescape-run.XXXXXX") || exit 2
-pids=()
+declare -A running=() # pid (and process group) -> index into tests
+
+# stop RC SIG: every running script's group sent SIG, their output so far
+# shown, the run's directory removed; exit RC.
 stop() {
-  [ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null
+  local pid
+  trap '' INT TERM
+  for pid in "${!running[@]}"; do
+    # (a script not yet in its group: the subshell itself)
+    kill -"$2" -- "-$pid" 2>/dev/null || kill -"$2" "$pid" 2>/dev/null
+  done
   wait
+  for pid in "${!running[@]}"; do
+    echo "*** ${tests[${running[$pid]}]} (cut short by SIG$2)"
+    cat "$RUNDIR/${running[$pid]}.log" 2>/dev/null
+  done
   rm -rf "$RUNDIR"
+  echo "INTERRUPTED: ${#running[@]} scripts running were stopped" >&2
   exit "$1"
 }
-trap 'stop 130' INT
-trap 'stop 143' TERM
+trap 'stop 130 INT' INT
+trap 'stop 143 TERM' TERM
 
 # finish K RC: script K's output, and its result counted.
 finish() {
@@ -49,14 +66,16 @@ finish() {
 }
 
 # reap: wait for one running script to end, and finish it.
-declare -A running=() # pid -> index into tests
 reap() {
-  local done_pid rc
+  local done_pid= rc
   wait -n -p done_pid "${!running[@]}"
   rc=$?
+  if [ -z "$done_pid" ] || [ -z "${running[$done_pid]+x}" ]; then
+    echo "run.sh: lost track of the running scripts (wait: $rc)" >&2
+    stop 2 TERM
+  fi
   finish "${running[$done_pid]}" "$rc"
   unset "running[$done_pid]"
-  pids=("${!running[@]}")
 }
 
 for k in "${!tests[@]}"; do
@@ -66,18 +85,18 @@ for k in "${!tests[@]}"; do
   mkdir "$RUNDIR/$k.tmp"
   # An asynchronous command of a shell without job control ignores SIGINT
   # and SIGQUIT, and so would every program the script starts: the
-  # signal tests (t8301, t8302) send go's group a Ctrl-C's SIGINT.
+  # signal tests (t8301, t8302) send go's group a Ctrl-C's SIGINT.  setsid
+  # (no fork: the subshell leads no group) makes the script's pid its
+  # group's, for stop.
   (
     trap - INT QUIT
-    TMPDIR="$RUNDIR/$k.tmp" exec bash "${tests[$k]}" >"$RUNDIR/$k.log" 2>&1 </dev/null
+    TMPDIR="$RUNDIR/$k.tmp" exec setsid bash "${tests[$k]}" >"$RUNDIR/$k.log" 2>&1 </dev/null
   ) &
   running[$!]=$k
-  pids=("${!running[@]}")
 done
 while [ ${#running[@]} -gt 0 ]; do
   reap
 done
-pids=()
 rm -rf "$RUNDIR"
 
 if [ ${#skipped[@]} -gt 0 ]; then

@@ -58,10 +58,36 @@ test_expect_success 'all passing: exit 0; one at a time gives the same' '
 	grep -x passed-a one
 '
 
-test_expect_success 'a job count that is no number: exit 2, nothing run' '
-	test_expect_code 2 env GOESCAPE_TEST_JOBS=two bash "$RUN" "$TRASH"/a-pass.sh >bad 2>&1 &&
-	grep -q "GOESCAPE_TEST_JOBS must be a positive number" bad &&
-	! grep -q passed-a bad
+test_expect_success 'a job count that is no number, or zero: exit 2, nothing run' '
+	for n in two 0 00 -1 1x; do
+		test_expect_code 2 env GOESCAPE_TEST_JOBS="$n" bash "$RUN" "$TRASH"/a-pass.sh >bad 2>&1 &&
+		grep -q "GOESCAPE_TEST_JOBS must be a number" bad &&
+		! grep -q passed-a bad || return 1
+	done &&
+	! ls "$TMPDIR" | grep -q "^goescape-run\."
+'
+
+# A script that hangs, and one that ends: SIGTERM to the runner alone
+# stops the hung one and what it started (its process group), shows what
+# it printed under its name, and leaves no directory behind.
+test_expect_success 'SIGTERM to the runner: scripts and their children stopped, output shown, 143' '
+	printf "echo started-h\nsleep 300 &\necho \$! >\"%s/h.child\"\nwait\n" "$TRASH" >h-hang.sh &&
+	mkdir run-tmp &&
+	{ TMPDIR="$TRASH/run-tmp" GOESCAPE_TEST_JOBS=2 bash "$RUN" "$TRASH"/h-hang.sh "$TRASH"/a-pass.sh \
+		>cut 2>cut.err & } &&
+	runner=$! &&
+	n=0 && while ! grep -qx passed-a cut 2>/dev/null && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done &&
+	n=0 && while [ ! -s h.child ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done &&
+	kill -TERM "$runner" &&
+	code=0 && wait "$runner" || code=$? &&
+	cat cut cut.err &&
+	test "$code" = 143 &&
+	grep -A1 -x "\*\*\* $TRASH/h-hang.sh (cut short by SIGTERM)" cut | tail -n 1 | grep -x started-h &&
+	grep -q "^INTERRUPTED: 1 scripts" cut.err &&
+	child=$(cat h.child) &&
+	n=0 && while kill -0 "$child" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done &&
+	! kill -0 "$child" 2>/dev/null &&
+	test -z "$(ls -A run-tmp)"
 '
 
 test_done

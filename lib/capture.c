@@ -709,10 +709,11 @@ static int walk_read(struct walk_dir *w, int fd, int *gomod)
  * each directory listed whole is recorded there as the package views would
  * list it (ge_gopkg_listing), so that attribution lists none again.  fd is
  * open on dir (taken and closed).  Below the root, a directory that holds
- * a go.mod is another module's: nothing of it is walked or recorded.  Subdirectories open by name from
- * their parent's descriptor, never following a link (one path step each,
- * not the whole path).  (Two threads sharing the root's subdirectories
- * walked no faster: 24 ms for 3,000 packages either way.)
+ * a go.mod is another module's: nothing of it is walked or recorded.
+ * Subdirectories open by name from their parent's descriptor, never
+ * following a link (one path step each, not the whole path).  (Two threads
+ * sharing the root's subdirectories walked no faster: 24 ms for 3,000
+ * packages either way.)
  */
 static int find_control_name(char **bad, int fd, const char *dir, const char *rel, int depth,
                              ge_gopkg_listing *lst)

@@ -19,7 +19,7 @@ tests=("$@")
 
 jobs=${GOESCAPE_TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
 case $jobs in
-'' | *[!0-9]* | *[0-9][0-9][0-9][0-9]*) jobs=bad ;;
+*[!0-9]* | *[0-9][0-9][0-9][0-9]*) jobs=bad ;;
 *) jobs=$((10#$jobs)) ;;
 esac
 if [ "$jobs" = bad ] || [ "$jobs" -eq 0 ]; then

@@ -3,7 +3,9 @@
 # a skip is counted and named whatever the order they end in, each
 # script's output is shown whole under its name, each has a TMPDIR of its
 # own, and the programs a script starts get SIGINT as a terminal's Ctrl-C
-# sends it (a job of a shell without job control ignores it).
+# sends it (a job of a shell without job control ignores it).  A job
+# count that is no positive number is refused, and a SIGTERM to the
+# runner stops the scripts and what they started, showing their output.
 . "$(dirname "$0")/lib.sh"
 
 RUN="$TOP/tests/integration/run.sh"

@@ -65,17 +65,29 @@ finish() {
   rm -rf "$RUNDIR/$1.log" "$RUNDIR/$1.tmp"
 }
 
-# reap: wait for one running script to end, and finish it.
+# reap: wait for one running script to end, and finish it.  A signal
+# that comes while its output is being shown is held until the script is
+# counted as done: taken at once, stop would show it a second time, as
+# cut short (CI saw that).
 reap() {
-  local done_pid= rc
+  local done_pid= rc k held=
   wait -n -p done_pid "${!running[@]}"
   rc=$?
   if [ -z "$done_pid" ] || [ -z "${running[$done_pid]+x}" ]; then
     echo "run.sh: lost track of the running scripts (wait: $rc)" >&2
     stop 2 TERM
   fi
-  finish "${running[$done_pid]}" "$rc"
+  trap 'held=INT' INT
+  trap 'held=TERM' TERM
+  k=${running[$done_pid]}
   unset "running[$done_pid]"
+  finish "$k" "$rc"
+  trap 'stop 130 INT' INT
+  trap 'stop 143 TERM' TERM
+  case $held in
+  INT) stop 130 INT ;;
+  TERM) stop 143 TERM ;;
+  esac
 }
 
 for k in "${!tests[@]}"; do

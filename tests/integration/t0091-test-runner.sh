@@ -71,20 +71,32 @@ test_expect_success 'a job count that is no number, or zero: exit 2, nothing run
 
 # A script that hangs, and one that ends: SIGTERM to the runner alone
 # stops the hung one and what it started (its process group), shows what
-# it printed under its name, and leaves no directory behind.
+# it printed under its name, and leaves no directory behind.  The signal
+# comes while the ended script's output is being shown: its log is larger
+# than a pipe holds and the runner writes into a FIFO that is read no
+# further until the signal is sent.  That script has ended: it is not
+# shown again as cut short nor counted among those stopped (it was, once,
+# in CI, when the signal came between showing and counting it).
 test_expect_success 'SIGTERM to the runner: scripts and their children stopped, output shown, 143' '
 	printf "echo started-h\nsleep 300 &\necho \$! >\"%s/h.child\"\nwait\n" "$TRASH" >h-hang.sh &&
-	mkdir run-tmp &&
-	{ TMPDIR="$TRASH/run-tmp" GOESCAPE_TEST_JOBS=2 bash "$RUN" "$TRASH"/h-hang.sh "$TRASH"/a-pass.sh \
-		>cut 2>cut.err & } &&
+	printf "echo passed-a\nseq 100000\n" >a-big.sh &&
+	mkdir run-tmp && mkfifo out.fifo &&
+	{ TMPDIR="$TRASH/run-tmp" GOESCAPE_TEST_JOBS=2 bash "$RUN" "$TRASH"/h-hang.sh "$TRASH"/a-big.sh \
+		>out.fifo 2>cut.err & } &&
 	runner=$! &&
-	n=0 && while ! grep -qx passed-a cut 2>/dev/null && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done &&
+	exec 3<out.fifo &&
 	n=0 && while [ ! -s h.child ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done &&
+	: >cut && while IFS= read -r -t 30 line <&3; do
+		echo "$line" >>cut && test "$line" != passed-a || break
+	done &&
 	kill -TERM "$runner" &&
+	cat <&3 >>cut && exec 3<&- &&
 	code=0 && wait "$runner" || code=$? &&
-	cat cut cut.err &&
+	grep -v "^[0-9]*$" cut && cat cut.err &&
 	test "$code" = 143 &&
 	grep -A1 -x "\*\*\* $TRASH/h-hang.sh (cut short by SIGTERM)" cut | tail -n 1 | grep -x started-h &&
+	test "$(grep -c "^\*\*\* $TRASH/a-big.sh" cut)" = 1 &&
+	test "$(grep -cx "[0-9]*" cut)" = 100000 &&
 	grep -q "^INTERRUPTED: 1 scripts" cut.err &&
 	child=$(cat h.child) &&
 	n=0 && while kill -0 "$child" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done &&

@@ -38,4 +38,15 @@ typedef struct ge_match_map {
  */
 int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map);
 
+/*
+ * ge_match makes the base's entries on a second thread while the calling
+ * thread makes the head's, when both sides are large: map's callbacks are
+ * then called on that thread (only there, never two at once), and must
+ * read nothing the caller changes meanwhile (history's read its diff).
+ * For tests: ge_match__threads(1) always, (0) never, (-1) by size (the
+ * default); ge_match__threaded() says whether the last ge_match did.
+ */
+void ge_match__threads(int mode);
+int ge_match__threaded(void);
+
 #endif

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -439,6 +441,124 @@ static void hunk_mapping(void **state)
 	assert_int_equal(ge_git_map_line(&d, 21), 21);
 }
 
+/* The map of two_threads_same_as_one: old.go renamed, lines of b.go moved
+ * down by 4, and the threads its callbacks ran on. */
+typedef struct thread_map {
+	pthread_t caller;
+	int on_caller, on_other;
+} thread_map;
+
+static void thread_map_note(thread_map *t)
+{
+	if (pthread_equal(pthread_self(), t->caller))
+		t->on_caller++;
+	else
+		t->on_other++;
+}
+
+static const char *tm_ren(const char *f, void *ud)
+{
+	thread_map_note(ud);
+	return strcmp(f, "old.go") == 0 ? "new.go" : NULL;
+}
+
+static uint32_t tm_ml(const char *f, uint32_t line, void *ud)
+{
+	thread_map_note(ud);
+	return strcmp(f, "b.go") == 0 ? line + 4 : line;
+}
+
+/* A base and a head of n diagnostics each, from seed: kept, shifted,
+ * renamed, moved into another closure, removed and new ones. */
+static void two_sides(ge_report **b, ge_report **h, size_t n, uint64_t seed)
+{
+	static const char *const files[] = {"a.go", "b.go", "old.go", "c/d.go"};
+	static const char *const fns[] = {"F", "G.func1", "G.func2", "(*T).M", "init.0", ""};
+	size_t i;
+	assert_int_equal(ge_report_new(b), 0);
+	assert_int_equal(ge_report_new(h), 0);
+	(*b)->counted = (*h)->counted = 1;
+	for (i = 0; i < n; i++) {
+		uint64_t r = (seed = seed * 6364136223846793005ULL + 1442695040888963407ULL) >> 11;
+		size_t f = r % 4, fn = (r >> 2) % 6;
+		char sj[16];
+		uint32_t line = (uint32_t)(1 + (r >> 8) % 5000), n1 = (uint32_t)((r >> 21) % 3);
+		ge_kind k = (ge_kind)((r >> 23) % 3);
+		uint64_t lh = ((r >> 25) & 0xfffffff) + 1;
+		int what = (int)((r >> 40) % 20);
+		snprintf(sj, sizeof(sj), "v%u", (unsigned)((r >> 45) % 4000));
+		add_full(*b, files[f], line, fns[fn], k, sj, sj, lh, n1, NULL);
+		if (what == 0)
+			continue; /* removed: fixed */
+		if (what == 1) {
+			lh ^= 0x5555; /* another line: new (and the old fixed) */
+			line += 1;
+		}
+		if (what == 2)
+			fn = (fn + 1) % 6; /* the same line text in another function: moved */
+		if (what == 3)
+			n1 += 2; /* more sites: some new */
+		add_full(*h, f == 2 ? "new.go" : files[f], f == 1 ? line + 4 : line, fns[fn], k,
+		         sj, sj, lh, n1, NULL);
+	}
+}
+
+/*
+ * The base's entries made on a second thread give what one thread gives:
+ * the head's statuses, counts and moved-from, the fixed list, byte for
+ * byte; map's callbacks then run on that thread only.  By size (the
+ * default) the second thread is taken for large sides, not for small.
+ */
+static void two_threads_same_as_one(void **state)
+{
+	const int modes[] = {0, 1, -1};
+	char *want = NULL;
+	size_t m;
+	ge_summary s;
+	(void)state;
+	for (m = 0; m < 3; m++) {
+		ge_report *b, *h;
+		ge_buf js = GE_BUF_INIT;
+		thread_map t = {pthread_self(), 0, 0};
+		ge_match_map map = {tm_ren, tm_ml, &t};
+		two_sides(&b, &h, 40000, 7);
+		ge_match__threads(modes[m]);
+		assert_int_equal(ge_match(h, b, &map), 0);
+		assert_int_equal(ge_match__threaded(), modes[m] != 0);
+		if (modes[m] == 0) {
+			assert_int_equal(t.on_other, 0);
+			assert_true(t.on_caller >= 80000);
+		} else {
+			assert_int_equal(t.on_caller, 0);
+			assert_true(t.on_other >= 80000);
+		}
+		assert_int_equal(ge_report_to_json(&js, h), 0);
+		if (!want) {
+			/* Not a comparison of nothing: every way of matching took part. */
+			ge_report_summary(h, &s);
+			assert_true(s.new_ > 1000 && s.fixed > 1000);
+			assert_true(count(h, GE_STATUS_MOVED) > 400);
+			assert_true(count(h, GE_STATUS_EXISTING) > 30000);
+			want = strdup(ge_buf_cstr(&js));
+			assert_non_null(want);
+		} else {
+			assert_string_equal(ge_buf_cstr(&js), want);
+		}
+		ge_buf_release(&js);
+		ge_report_free(b);
+		ge_report_free(h);
+	}
+	free(want);
+	{
+		ge_report *b, *h;
+		two_sides(&b, &h, 1000, 8);
+		assert_int_equal(ge_match(h, b, NULL), 0);
+		assert_int_equal(ge_match__threaded(), 0);
+		ge_report_free(b);
+		ge_report_free(h);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -455,6 +575,7 @@ int main(void)
 		cmocka_unit_test(uncounted_base_compares_positions),
 		cmocka_unit_test(many_shuffled),
 		cmocka_unit_test(hunk_mapping),
+		cmocka_unit_test(two_threads_same_as_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

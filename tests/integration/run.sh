@@ -41,6 +41,11 @@ stop() {
     kill -"$2" -- "-$pid" 2>/dev/null || kill -"$2" "$pid" 2>/dev/null
   done
   wait
+  # What a script started in the background ignores SIGINT (a job of a
+  # shell without job control): what is left of each group, TERM.
+  for pid in "${!running[@]}"; do
+    kill -TERM -- "-$pid" 2>/dev/null
+  done
   for pid in "${!running[@]}"; do
     echo "*** ${tests[${running[$pid]}]} (cut short by SIG$2)"
     cat "$RUNDIR/${running[$pid]}.log" 2>/dev/null
@@ -49,14 +54,35 @@ stop() {
   echo "INTERRUPTED: ${#running[@]} scripts running were stopped" >&2
   exit "$1"
 }
-trap 'stop 130 INT' INT
-trap 'stop 143 TERM' TERM
+
+# hold: a Ctrl-C or SIGTERM from now on is only noted (held), until
+# release acts on it.  Between them the running set and what is shown
+# change together: a script that has ended is counted as done before a
+# signal is acted on (taken at once, stop showed it a second time as cut
+# short and counted it among those stopped: CI saw that), and one just
+# started is in the set stop walks.
+held=
+hold() {
+  trap 'held=INT' INT
+  trap 'held=TERM' TERM
+}
+release() {
+  trap 'stop 130 INT' INT
+  trap 'stop 143 TERM' TERM
+  case $held in
+  INT) stop 130 INT ;;
+  TERM) stop 143 TERM ;;
+  esac
+}
+release
 
 # finish K RC: script K's output, and its result counted.
 finish() {
   local t=${tests[$1]}
   echo "*** $t"
-  cat "$RUNDIR/$1.log"
+  # (a Ctrl-C at the terminal reaches this cat too: it would cut the
+  # output short, and the log is deleted below)
+  (trap '' INT TERM && exec cat "$RUNDIR/$1.log")
   case $2 in
   0) ;;
   77) skipped+=("$t") ;;
@@ -66,28 +92,23 @@ finish() {
 }
 
 # reap: wait for one running script to end, and finish it.  A signal
-# that comes while its output is being shown is held until the script is
-# counted as done: taken at once, stop would show it a second time, as
-# cut short (CI saw that).
+# while waiting ends the wait (bash's wait returns for a trapped signal).
 reap() {
-  local done_pid= rc k held=
+  local done_pid= rc k
+  hold
   wait -n -p done_pid "${!running[@]}"
   rc=$?
+  if [ -z "$done_pid" ] && [ -n "$held" ]; then
+    release
+  fi
   if [ -z "$done_pid" ] || [ -z "${running[$done_pid]+x}" ]; then
     echo "run.sh: lost track of the running scripts (wait: $rc)" >&2
     stop 2 TERM
   fi
-  trap 'held=INT' INT
-  trap 'held=TERM' TERM
   k=${running[$done_pid]}
   unset "running[$done_pid]"
   finish "$k" "$rc"
-  trap 'stop 130 INT' INT
-  trap 'stop 143 TERM' TERM
-  case $held in
-  INT) stop 130 INT ;;
-  TERM) stop 143 TERM ;;
-  esac
+  release
 }
 
 for k in "${!tests[@]}"; do
@@ -100,11 +121,13 @@ for k in "${!tests[@]}"; do
   # signal tests (t8301, t8302) send go's group a Ctrl-C's SIGINT.  setsid
   # (no fork: the subshell leads no group) makes the script's pid its
   # group's, for stop.
+  hold
   (
-    trap - INT QUIT
+    trap - INT QUIT TERM
     TMPDIR="$RUNDIR/$k.tmp" exec setsid bash "${tests[$k]}" >"$RUNDIR/$k.log" 2>&1 </dev/null
   ) &
   running[$!]=$k
+  release
 done
 while [ ${#running[@]} -gt 0 ]; do
   reap

@@ -5,7 +5,8 @@
 # own, and the programs a script starts get SIGINT as a terminal's Ctrl-C
 # sends it (a job of a shell without job control ignores it).  A job
 # count that is no positive number is refused, and a SIGTERM to the
-# runner stops the scripts and what they started, showing their output.
+# runner or a Ctrl-C to its group stops the scripts and what they started,
+# showing their output (an ended script's whole).
 . "$(dirname "$0")/lib.sh"
 
 RUN="$TOP/tests/integration/run.sh"
@@ -103,5 +104,42 @@ test_expect_success 'SIGTERM to the runner: scripts and their children stopped, 
 	! kill -0 "$child" 2>/dev/null &&
 	test -z "$(ls -A run-tmp)"
 '
+
+# A Ctrl-C at the terminal reaches the runner's whole group: also the cat
+# showing an ended script's log, which it cut short (and the log was then
+# deleted).  And a program a script started in the background ignores
+# SIGINT (a job of a shell without job control), so the runner's SIGINT to
+# the script's group left it running: what is left of the group is sent
+# SIGTERM.  The runner here leads a group of its own, with SIGINT not
+# ignored, as at a terminal.
+test_expect_success 'Ctrl-C to the runner and what it runs: the ended output whole, a background child stopped, 130' '
+	rm -f h.child out.fifo && mkfifo out.fifo &&
+	{ TMPDIR="$TRASH/run-tmp" GOESCAPE_TEST_JOBS=2 setsid env --default-signal=INT \
+		bash "$RUN" "$TRASH"/h-hang.sh "$TRASH"/a-big.sh >out.fifo 2>cut.err & } &&
+	runner=$! &&
+	exec 3<out.fifo &&
+	n=0 && while [ ! -s h.child ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done &&
+	: >cut && while IFS= read -r -t 30 line <&3; do
+		echo "$line" >>cut && test "$line" != passed-a || break
+	done &&
+	test "$(ps -o pgid= -p "$runner" | tr -d " ")" = "$runner" &&
+	kill -INT -- "-$runner" &&
+	cat <&3 >>cut && exec 3<&- &&
+	code=0 && wait "$runner" || code=$? &&
+	grep -v "^[0-9]*$" cut && cat cut.err &&
+	test "$code" = 130 &&
+	grep -A1 -x "\*\*\* $TRASH/h-hang.sh (cut short by SIGINT)" cut | tail -n 1 | grep -x started-h &&
+	test "$(grep -c "^\*\*\* $TRASH/a-big.sh" cut)" = 1 &&
+	test "$(grep -cx "[0-9]*" cut)" = 100000 &&
+	grep -q "^INTERRUPTED: 1 scripts" cut.err &&
+	child=$(cat h.child) &&
+	n=0 && while kill -0 "$child" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done &&
+	! kill -0 "$child" 2>/dev/null &&
+	test -z "$(ls -A run-tmp)"
+'
+
+
+# (a failed test may have left the hung script's sleep behind)
+[ ! -s h.child ] || kill "$(cat h.child)" 2>/dev/null
 
 test_done

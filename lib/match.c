@@ -4,6 +4,7 @@
 #include "gopkg.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -499,8 +500,8 @@ static int split_head(ge_report *head, const ge_report *base, const ent *he, con
 /*
  * One side's entries made and sorted: their first stages' keys (the base's
  * file through map's rename, its lines through map_line into bmap when
- * that is set) and counts, then ent_sort.  Reads r and map, writes e and
- * bmap only: the two sides are made on two threads (prepare_both).
+ * that is set) and counts, then ent_sort.  Reads r and map, writes e,
+ * bmap and rc only: the two sides are made on two threads (prepare_both).
  */
 typedef struct side {
 	const ge_report *r;
@@ -574,7 +575,15 @@ static int prepare_both(side *b, side *h)
 	int two = match_threads == 1 ||
 	          (match_threads < 0 && b->r->ndiags >= MATCH_THREAD_MIN &&
 	           h->r->ndiags >= MATCH_THREAD_MIN);
-	match_threaded = two && pthread_create(&b->t, NULL, side_run, b) == 0;
+	sigset_t all, old;
+	match_threaded = 0;
+	/* Signals stay the calling thread's (lib/run forwards them to go). */
+	if (two) {
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		match_threaded = pthread_create(&b->t, NULL, side_run, b) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
 	if (!match_threaded)
 		side_prepare(b);
 	side_prepare(h);
@@ -590,6 +599,7 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 	match_ctx ctx = {NULL, NULL, NULL, NULL, 0};
 	size_t nb = base->ndiags, nh = head->ndiags, i, j, scap = 0;
 	int rc = 0, sites = base->counted && head->counted;
+	match_threaded = 0;
 	be = malloc((nb ? nb : 1) * sizeof(*be));
 	he = malloc((nh ? nh : 1) * sizeof(*he));
 	if (map && map->map_line && !(bmap = malloc((nb ? nb : 1) * sizeof(*bmap)))) {

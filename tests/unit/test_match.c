@@ -442,7 +442,8 @@ static void hunk_mapping(void **state)
 }
 
 /* The map of two_threads_same_as_one: old.go renamed, lines of b.go moved
- * down by 4, and the threads its callbacks ran on. */
+ * down by 4, those of e.go up by 900 (the first 999 deleted), and the
+ * threads its callbacks ran on. */
 typedef struct thread_map {
 	pthread_t caller;
 	int on_caller, on_other;
@@ -465,6 +466,8 @@ static const char *tm_ren(const char *f, void *ud)
 static uint32_t tm_ml(const char *f, uint32_t line, void *ud)
 {
 	thread_map_note(ud);
+	if (strcmp(f, "e.go") == 0) /* 900 lines deleted above 1,000 */
+		return line >= 1000 ? line - 900 : 0;
 	return strcmp(f, "b.go") == 0 ? line + 4 : line;
 }
 
@@ -486,7 +489,7 @@ static void two_sides(ge_report **b, ge_report **h, size_t n, uint64_t seed)
 		ge_kind k = (ge_kind)((r >> 23) % 3);
 		uint64_t lh = ((r >> 25) & 0xfffffff) + 1;
 		int what = (int)((r >> 40) % 20);
-		snprintf(sj, sizeof(sj), "v%u", (unsigned)((r >> 45) % 4000));
+		snprintf(sj, sizeof(sj), "v%u", (unsigned)(((r * 0x9e3779b97f4a7c15ULL) >> 52) % 4000));
 		add_full(*b, files[f], line, fns[fn], k, sj, sj, lh, n1, NULL);
 		if (what == 0)
 			continue; /* removed: fixed */
@@ -501,6 +504,29 @@ static void two_sides(ge_report **b, ge_report **h, size_t n, uint64_t seed)
 		add_full(*h, f == 2 ? "new.go" : files[f], f == 1 ? line + 4 : line, fns[fn], k,
 		         sj, sj, lh, n1, NULL);
 	}
+	/* Where only the line map tells: two base escapes alike but for
+	 * their line, one where the lines were deleted, the other now 900
+	 * lines up, and one head escape where that one went.  Without the map
+	 * the head's pairs with the base's nearest to its line, the deleted
+	 * one (t_e_fixed counts which is fixed). */
+	for (i = 0; i < 300; i++) {
+		char sj[16];
+		uint32_t line = (uint32_t)(100 + i), moved = (uint32_t)(1050 + 2 * i);
+		snprintf(sj, sizeof(sj), "dup%zu", i);
+		add_full(*b, "e.go", line, "F", GE_KIND_MOVED, sj, sj, 0x7000000000ULL + i, 0, NULL);
+		add_full(*b, "e.go", moved, "F", GE_KIND_MOVED, sj, sj, 0x7000000000ULL + i, 0, NULL);
+		add_full(*h, "e.go", moved - 900, "F", GE_KIND_MOVED, sj, sj, 0x7000000000ULL + i, 0,
+		         NULL);
+	}
+}
+
+/* The fixed escapes of e.go on the lines two_sides deleted (below 1,000). */
+static size_t t_e_fixed(const ge_report *h)
+{
+	size_t i, n = 0;
+	for (i = 0; i < h->nfixed; i++)
+		n += strcmp(h->fixed[i].file, "e.go") == 0 && h->fixed[i].line < 1000;
+	return n;
 }
 
 /*
@@ -539,6 +565,7 @@ static void two_threads_same_as_one(void **state)
 			assert_true(s.new_ > 1000 && s.fixed > 1000);
 			assert_true(count(h, GE_STATUS_MOVED) > 400);
 			assert_true(count(h, GE_STATUS_EXISTING) > 30000);
+			assert_int_equal(t_e_fixed(h), 300);
 			want = strdup(ge_buf_cstr(&js));
 			assert_non_null(want);
 		} else {

@@ -122,7 +122,7 @@ test_expect_success 'Ctrl-C to the runner and what it runs: the ended output who
 	: >cut && while IFS= read -r -t 30 line <&3; do
 		echo "$line" >>cut && test "$line" != passed-a || break
 	done &&
-	test "$(ps -o pgid= -p "$runner" | tr -d " ")" = "$runner" &&
+	test "$(awk "{print \$5}" "/proc/$runner/stat")" = "$runner" &&
 	kill -INT -- "-$runner" &&
 	cat <&3 >>cut && exec 3<&- &&
 	code=0 && wait "$runner" || code=$? &&

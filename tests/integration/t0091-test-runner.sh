@@ -70,39 +70,70 @@ test_expect_success 'a job count that is no number, or zero: exit 2, nothing run
 	! ls "$TMPDIR" | grep -q "^goescape-run\."
 '
 
+# cut_run SIG TO [WORD...]: the runner started (through WORDs) on h-hang.sh
+# and a-big.sh, writing into a FIFO; once a-big.sh's output is being shown
+# (read up to its first line, no further: its log is larger than a pipe
+# holds), SIG sent to the runner (TO pid) or to its group (TO group); the
+# rest read into cut, the runner's exit into code.
+cut_run() {
+	local sig=$1 to=$2 runner line n=0
+	shift 2
+	[ ! -s h.child ] || kill "$(cat h.child)" 2>/dev/null # a failed run's
+	rm -f h.child out.fifo && mkfifo out.fifo || return 1
+	{ TMPDIR="$TRASH/run-tmp" GOESCAPE_TEST_JOBS=2 "$@" bash "$RUN" "$TRASH"/h-hang.sh \
+		"$TRASH"/a-big.sh >out.fifo 2>cut.err & }
+	runner=$!
+	exec 3<out.fifo
+	while [ ! -s h.child ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+	: >cut
+	while IFS= read -r -t 30 line <&3; do
+		echo "$line" >>cut
+		[ "$line" != passed-a ] || break
+	done
+	if [ "$to" = group ]; then
+		[ "$(awk '{print $5}' "/proc/$runner/stat")" = "$runner" ] || return 1
+		kill -"$sig" -- "-$runner"
+	else
+		kill -"$sig" "$runner"
+	fi
+	cat <&3 >>cut
+	exec 3<&-
+	code=0
+	wait "$runner" || code=$?
+}
+
+# cut_check SIG CODE: the runner exited CODE; the hung script shown as cut
+# short by SIG, with what it printed; the ended one shown once and whole,
+# not counted among those stopped; the hung one's background sleep gone;
+# nothing left in the runner's TMPDIR.
+cut_check() {
+	local child n=0
+	grep -v "^[0-9]*$" cut
+	cat cut.err
+	test "$code" = "$2" &&
+		grep -A1 -x "\*\*\* $TRASH/h-hang.sh (cut short by SIG$1)" cut | tail -n 1 |
+		grep -x started-h &&
+		test "$(grep -c "^\*\*\* $TRASH/a-big.sh" cut)" = 1 &&
+		test "$(grep -cx "[0-9]*" cut)" = 100000 &&
+		grep -q "^INTERRUPTED: 1 scripts" cut.err &&
+		child=$(cat h.child) || return 1
+	while kill -0 "$child" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+	! kill -0 "$child" 2>/dev/null && test -z "$(ls -A run-tmp)"
+}
+
 # A script that hangs, and one that ends: SIGTERM to the runner alone
 # stops the hung one and what it started (its process group), shows what
 # it printed under its name, and leaves no directory behind.  The signal
-# comes while the ended script's output is being shown: its log is larger
-# than a pipe holds and the runner writes into a FIFO that is read no
-# further until the signal is sent.  That script has ended: it is not
-# shown again as cut short nor counted among those stopped (it was, once,
-# in CI, when the signal came between showing and counting it).
+# comes while the ended script's output is being shown.  That script has
+# ended: it is not shown again as cut short nor counted among those
+# stopped (it was, once, in CI, when the signal came between showing and
+# counting it).
 test_expect_success 'SIGTERM to the runner: scripts and their children stopped, output shown, 143' '
 	printf "echo started-h\nsleep 300 &\necho \$! >\"%s/h.child\"\nwait\n" "$TRASH" >h-hang.sh &&
 	printf "echo passed-a\nseq 100000\n" >a-big.sh &&
-	mkdir run-tmp && mkfifo out.fifo &&
-	{ TMPDIR="$TRASH/run-tmp" GOESCAPE_TEST_JOBS=2 bash "$RUN" "$TRASH"/h-hang.sh "$TRASH"/a-big.sh \
-		>out.fifo 2>cut.err & } &&
-	runner=$! &&
-	exec 3<out.fifo &&
-	n=0 && while [ ! -s h.child ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done &&
-	: >cut && while IFS= read -r -t 30 line <&3; do
-		echo "$line" >>cut && test "$line" != passed-a || break
-	done &&
-	kill -TERM "$runner" &&
-	cat <&3 >>cut && exec 3<&- &&
-	code=0 && wait "$runner" || code=$? &&
-	grep -v "^[0-9]*$" cut && cat cut.err &&
-	test "$code" = 143 &&
-	grep -A1 -x "\*\*\* $TRASH/h-hang.sh (cut short by SIGTERM)" cut | tail -n 1 | grep -x started-h &&
-	test "$(grep -c "^\*\*\* $TRASH/a-big.sh" cut)" = 1 &&
-	test "$(grep -cx "[0-9]*" cut)" = 100000 &&
-	grep -q "^INTERRUPTED: 1 scripts" cut.err &&
-	child=$(cat h.child) &&
-	n=0 && while kill -0 "$child" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done &&
-	! kill -0 "$child" 2>/dev/null &&
-	test -z "$(ls -A run-tmp)"
+	mkdir run-tmp &&
+	cut_run TERM pid &&
+	cut_check TERM 143
 '
 
 # A Ctrl-C at the terminal reaches the runner's whole group: also the cat
@@ -113,33 +144,12 @@ test_expect_success 'SIGTERM to the runner: scripts and their children stopped, 
 # SIGTERM.  The runner here leads a group of its own, with SIGINT not
 # ignored, as at a terminal.
 test_expect_success 'Ctrl-C to the runner and what it runs: the ended output whole, a background child stopped, 130' '
-	rm -f h.child out.fifo && mkfifo out.fifo &&
-	{ TMPDIR="$TRASH/run-tmp" GOESCAPE_TEST_JOBS=2 setsid env --default-signal=INT \
-		bash "$RUN" "$TRASH"/h-hang.sh "$TRASH"/a-big.sh >out.fifo 2>cut.err & } &&
-	runner=$! &&
-	exec 3<out.fifo &&
-	n=0 && while [ ! -s h.child ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done &&
-	: >cut && while IFS= read -r -t 30 line <&3; do
-		echo "$line" >>cut && test "$line" != passed-a || break
-	done &&
-	test "$(awk "{print \$5}" "/proc/$runner/stat")" = "$runner" &&
-	kill -INT -- "-$runner" &&
-	cat <&3 >>cut && exec 3<&- &&
-	code=0 && wait "$runner" || code=$? &&
-	grep -v "^[0-9]*$" cut && cat cut.err &&
-	test "$code" = 130 &&
-	grep -A1 -x "\*\*\* $TRASH/h-hang.sh (cut short by SIGINT)" cut | tail -n 1 | grep -x started-h &&
-	test "$(grep -c "^\*\*\* $TRASH/a-big.sh" cut)" = 1 &&
-	test "$(grep -cx "[0-9]*" cut)" = 100000 &&
-	grep -q "^INTERRUPTED: 1 scripts" cut.err &&
-	child=$(cat h.child) &&
-	n=0 && while kill -0 "$child" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done &&
-	! kill -0 "$child" 2>/dev/null &&
-	test -z "$(ls -A run-tmp)"
+	cut_run INT group setsid env --default-signal=INT &&
+	cut_check INT 130
 '
 
 
 # (a failed test may have left the hung script's sleep behind)
-[ ! -s h.child ] || kill "$(cat h.child)" 2>/dev/null
+[ ! -s "$TRASH/h.child" ] || kill "$(cat "$TRASH/h.child")" 2>/dev/null
 
 test_done

@@ -1583,7 +1583,7 @@ static void ahead_start(ahead_reader *a, int fd, const ge_modset *mods, char *co
 		pthread_mutex_destroy(&a->mu);
 		goto fail;
 	}
-	if (pthread_create(&a->t, NULL, ahead_run, a) != 0) {
+	if (ge_thread_start(&a->t, ahead_run, a) != 0) {
 		pthread_cond_destroy(&a->cv);
 		pthread_mutex_destroy(&a->mu);
 		goto fail;

@@ -1270,3 +1270,14 @@ const char *ge_quoted(char *buf, const char *v)
 	buf[o] = '\0';
 	return buf;
 }
+
+int ge_thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	int rc;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(t, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}

@@ -6,6 +6,7 @@
 #define GE_COMMON_H
 
 #include <assert.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -287,6 +288,14 @@ char *ge_strndup(const char *s, size_t n);
 uint64_t ge_hash_nospace(const char *s, size_t n);
 uint64_t ge_hash_bytes(uint64_t h, const char *s, size_t n);
 #define GE_HASH_SEED 1469598103934665603ULL
+
+/*
+ * pthread_create(t, NULL, fn, arg) with every signal blocked in the new
+ * thread: a signal goescape takes (lib/run's, forwarded to go; a Ctrl-C
+ * ending a --input run) is the main thread's.  Every helper thread of lib
+ * starts here.  pthread_create's result.
+ */
+int ge_thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 
 /* Path helpers working on '/'-separated strings. */
 /* Lexically clean a path (., .., //) in place, like Go's path.Clean. */

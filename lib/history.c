@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1226,7 +1225,6 @@ int ge_history_replay_begin(ge_history_replay *rp, ge_history *h, char *const *a
 	struct replay_beside *b;
 	ge_git_state key;
 	ge_buf path = GE_BUF_INIT;
-	sigset_t all, old;
 	int rc, k;
 	memset(rp, 0, sizeof(*rp));
 	if (!replay_possible(h))
@@ -1264,12 +1262,7 @@ int ge_history_replay_begin(ge_history_replay *rp, ge_history *h, char *const *a
 	if (!b->ent[0].ok)
 		goto none;
 	memcpy(rp->config, b->cfg->hash, sizeof(rp->config));
-	/* Signals stay the main thread's (lib/run forwards them to go). */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	k = pthread_create(&b->thread, NULL, beside_main, b);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (k != 0)
+	if ((k = ge_thread_start(&b->thread, beside_main, b)) != 0)
 		goto none; /* no thread: the state is read first */
 	b->joined = 0;
 	rp->beside = b;

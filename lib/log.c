@@ -1002,7 +1002,7 @@ static void prefetch_start(prefetch *p, ge_git *g, walk_note *notes, size_t from
 		pthread_mutex_destroy(&p->mu);
 		return;
 	}
-	p->running = pthread_create(&p->t, NULL, prefetch_run, p) == 0;
+	p->running = ge_thread_start(&p->t, prefetch_run, p) == 0;
 	if (!p->running) {
 		pthread_cond_destroy(&p->cv);
 		pthread_mutex_destroy(&p->mu);

@@ -4,7 +4,6 @@
 #include "gopkg.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -575,15 +574,7 @@ static int prepare_both(side *b, side *h)
 	int two = match_threads == 1 ||
 	          (match_threads < 0 && b->r->ndiags >= MATCH_THREAD_MIN &&
 	           h->r->ndiags >= MATCH_THREAD_MIN);
-	sigset_t all, old;
-	match_threaded = 0;
-	/* Signals stay the calling thread's (lib/run forwards them to go). */
-	if (two) {
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
-		match_threaded = pthread_create(&b->t, NULL, side_run, b) == 0;
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-	}
+	match_threaded = two && ge_thread_start(&b->t, side_run, b) == 0;
 	if (!match_threaded)
 		side_prepare(b);
 	side_prepare(h);
@@ -599,7 +590,6 @@ int ge_match(ge_report *head, const ge_report *base, const ge_match_map *map)
 	match_ctx ctx = {NULL, NULL, NULL, NULL, 0};
 	size_t nb = base->ndiags, nh = head->ndiags, i, j, scap = 0;
 	int rc = 0, sites = base->counted && head->counted;
-	match_threaded = 0;
 	be = malloc((nb ? nb : 1) * sizeof(*be));
 	he = malloc((nh ? nh : 1) * sizeof(*he));
 	if (map && map->map_line && !(bmap = malloc((nb ? nb : 1) * sizeof(*bmap)))) {

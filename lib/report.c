@@ -1835,7 +1835,7 @@ static int put_diags_two(ge_buf *out, const ge_report *r)
 		pthread_mutex_destroy(&w.mu);
 		return put_diags(out, r, 0, r->ndiags, NULL, NULL);
 	}
-	if (pthread_create(&w.t, NULL, json_worker_run, &w) != 0) {
+	if (ge_thread_start(&w.t, json_worker_run, &w) != 0) {
 		pthread_cond_destroy(&w.cv);
 		pthread_mutex_destroy(&w.mu);
 		return put_diags(out, r, 0, r->ndiags, NULL, NULL);

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -458,6 +459,35 @@ static void buf_put_sunk_in_order(void **state)
 	free(got);
 }
 
+/* What a helper thread's signal mask holds (thread_mask's result). */
+static void *thread_mask(void *arg)
+{
+	pthread_sigmask(SIG_BLOCK, NULL, arg);
+	return NULL;
+}
+
+/* A helper thread takes no signal: SIGINT, SIGTERM and the rest are
+ * blocked in it (the main thread's to take, lib/run's to forward); the
+ * caller's mask is as it was. */
+static void thread_blocks_signals(void **state)
+{
+	sigset_t in, before, after;
+	pthread_t t;
+	(void)state;
+	sigemptyset(&in);
+	pthread_sigmask(SIG_BLOCK, NULL, &before);
+	assert_int_equal(sigismember(&before, SIGINT), 0);
+	assert_int_equal(ge_thread_start(&t, thread_mask, &in), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(sigismember(&in, SIGINT), 1);
+	assert_int_equal(sigismember(&in, SIGTERM), 1);
+	assert_int_equal(sigismember(&in, SIGHUP), 1);
+	assert_int_equal(sigismember(&in, SIGCHLD), 1);
+	pthread_sigmask(SIG_BLOCK, NULL, &after);
+	assert_int_equal(sigismember(&after, SIGINT), 0);
+	assert_int_equal(sigismember(&after, SIGTERM), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -477,6 +507,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(inside_plain_and_missing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(inside_symlink_staying_inside, setup, teardown),
 	    cmocka_unit_test_setup_teardown(inside_symlink_leaving, setup, teardown),
+	    cmocka_unit_test(thread_blocks_signals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -534,6 +534,27 @@ static int cmp_tie(const void *pa, const void *pb)
 	return a->d < b->d ? -1 : a->d > b->d;
 }
 
+/* Does a come after b in cmp_tie's order (a and b of one array)? */
+static inline int tie_after(const ge_diag *a, const ge_diag *b)
+{
+	int c = cmp_fold(a, b);
+	return c > 0 || (c == 0 && a > b);
+}
+
+/* Are a and b, side by side in sorted order, of one run the fold folds? */
+static inline int fold_same(const ge_diag *a, const ge_diag *b)
+{
+	return a->status == b->status && cmp_diag(a, b) == 0;
+}
+
+/* A diagnostic in a run of one, as the fold leaves it: its count made
+ * explicit, its block forgotten. */
+static inline void fold_single(ge_diag *d)
+{
+	d->count = ge_diag_count(d);
+	d->group = 0;
+}
+
 static int cmp_strp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -740,9 +761,10 @@ static inline size_t gather_held_now(const struct gather_run *r, uintptr_t nb, u
  * worst (written or moved into, not yet given back); when that would pass
  * a quarter of d's size (and 32 MiB) there is no new array: NULL, the
  * caller permutes in place.  NULL also without memory.  d is left for the
- * caller to free.
+ * caller to free.  The first `single` elements written are made what the
+ * fold makes of a run of one (fold_single) on the way.
  */
-static ge_diag *sort_gather(ge_diag *d, const uint32_t *perm, size_t n)
+static ge_diag *sort_gather(ge_diag *d, const uint32_t *perm, size_t n, size_t single)
 {
 	const uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
 	const uintptr_t base = (uintptr_t)d, end = base + n * sizeof(*d);
@@ -822,6 +844,8 @@ static ge_diag *sort_gather(ge_diag *d, const uint32_t *perm, size_t n)
 		if (i + 8 < n)
 			__builtin_prefetch(&d[perm[i + 8]]);
 		nd[i] = d[e];
+		if (i < single)
+			fold_single(&nd[i]);
 		gather_wrote(&run, nb + (i + 1) * sizeof(*d), pg, sh);
 		GATHER_PAGES(e, lo, hi);
 		gather_take(&run, left, lo, hi, sh, 1);
@@ -840,13 +864,21 @@ static ge_diag *sort_gather(ge_diag *d, const uint32_t *perm, size_t n)
 
 /* The most bits a radix pass sorts by (2,048 counts a pass). */
 #define SORT_DIGIT_MAX 11
+/* The longest tie sorted by insertion (longer ones by qsort). */
+#define SORT_TIE_INSERT 24
 
 static int sort_wide_forced; /* ge_report__sort_radix_wide */
 static int sort_path;        /* ge_report__sort_radix_path */
+static size_t sort_fold_at;  /* ge_report__sort_fold_at */
 
 void ge_report__sort_radix_wide(int on)
 {
 	sort_wide_forced = on;
+}
+
+size_t ge_report__sort_fold_at(void)
+{
+	return sort_fold_at;
 }
 
 int ge_report__sort_radix_path(void)
@@ -877,11 +909,15 @@ static int tie_room(struct sort_tie **tie, size_t *cap, size_t m)
  * place.  d is read once, into 12 bytes an element (line and column, the
  * file's ordinal and the kind), which the keys are made from.  0 when it
  * cannot (rank, line and column wider than 64 bits together, or no
- * memory): the caller falls back to qsort.  test_report's
- * sort_radix_same_as_qsort compares the two on random reports, packed
- * and wide.
+ * memory): the caller falls back to qsort.  *fold_at: where the fold
+ * is to begin, the first of a run of equal diagnostics (only a tie can be
+ * one: equal diagnostics share a key), n when none is; what lies before
+ * it is left as the fold leaves a run of one (fold_single, in the gather's
+ * copy), so the fold does not go over the whole array again (100 ms at
+ * 10^7 lines).  test_report's sort_radix_same_as_qsort compares the two
+ * on random reports, packed and wide.
  */
-static int sort_radix(ge_diag **dp, size_t *alloc, size_t n)
+static int sort_radix(ge_diag **dp, size_t *alloc, size_t n, size_t *fold_at)
 {
 	ge_diag *d = *dp, *nd;
 	uint64_t *pk = NULL, *pt = NULL;        /* packed: key << ibits | index */
@@ -897,6 +933,7 @@ static int sort_radix(ge_diag **dp, size_t *alloc, size_t n)
 	int pass, npass, dbits, bline, bcol, kbits, ibits, packed, ok = 0;
 	uint64_t dmask, imask;
 	sort_path = 0;
+	*fold_at = 0;
 	if (n < 64 || n > (UINT32_MAX >> 2))
 		return 0;
 	lc = malloc(n * sizeof(*lc));
@@ -1031,6 +1068,7 @@ static int sort_radix(ge_diag **dp, size_t *alloc, size_t n)
 	 * key: their diagnostics' addresses sorted, back as indexes. */
 	for (i = 0; i < n; i++)
 		ordk[i] = (uint32_t)(packed ? pk[i] & imask : wk[i].idx);
+	*fold_at = n;
 	for (i = 0; i < n; i = j) {
 		uint64_t key = packed ? pk[i] >> ibits : wk[i].key;
 		size_t m;
@@ -1038,13 +1076,29 @@ static int sort_radix(ge_diag **dp, size_t *alloc, size_t n)
 			;
 		if (j - i < 2)
 			continue;
-		if (tie_room(&tie, &ntie, j - i) < 0)
-			goto done;
-		for (m = i; m < j; m++)
-			tie[m - i].d = &d[ordk[m]];
-		qsort(tie, j - i, sizeof(*tie), cmp_tie);
-		for (m = i; m < j; m++)
-			ordk[m] = (uint32_t)(tie[m - i].d - d);
+		if (j - i <= SORT_TIE_INSERT) {
+			/* A few (the usual tie): insertion by cmp_fold, then index. */
+			for (m = i + 1; m < j; m++) {
+				uint32_t x = ordk[m];
+				size_t q = m;
+				for (; q > i && tie_after(&d[ordk[q - 1]], &d[x]); q--)
+					ordk[q] = ordk[q - 1];
+				ordk[q] = x;
+			}
+		} else {
+			if (tie_room(&tie, &ntie, j - i) < 0)
+				goto done;
+			for (m = i; m < j; m++)
+				tie[m - i].d = &d[ordk[m]];
+			qsort(tie, j - i, sizeof(*tie), cmp_tie);
+			for (m = i; m < j; m++)
+				ordk[m] = (uint32_t)(tie[m - i].d - d);
+		}
+		/* Only a tie can fold (equal diagnostics share a key): the first
+		 * that does is where the caller's fold starts. */
+		for (m = i + 1; m < j && *fold_at == n; m++)
+			if (fold_same(&d[ordk[m - 1]], &d[ordk[m]]))
+				*fold_at = m - 1;
 	}
 	sort_path = packed ? 2 : 1;
 	/* The keys' memory goes before the gather's new array is made. */
@@ -1056,7 +1110,7 @@ static int sort_radix(ge_diag **dp, size_t *alloc, size_t n)
 	wk = wt = NULL;
 	/* Position i takes d[ordk[i]]: into a new array, or following each
 	 * cycle once. */
-	if ((nd = sort_gather(d, ordk, n))) {
+	if ((nd = sort_gather(d, ordk, n, *fold_at))) {
 		free(d);
 		*dp = nd;
 		*alloc = n;
@@ -1078,6 +1132,8 @@ static int sort_radix(ge_diag **dp, size_t *alloc, size_t n)
 		d[at] = tmp;
 		ordk[at] = (uint32_t)at;
 	}
+	for (i = 0; i < *fold_at; i++)
+		fold_single(&d[i]);
 	ok = 1;
 done:
 	if (!ok)
@@ -1139,8 +1195,14 @@ static size_t sort_dedupe(ge_report *r, ge_diag **dp, size_t *alloc, size_t n, i
 		return n;
 	}
 	i = 0;
-	if (!radix || !sort_radix(dp, alloc, n))
+	/* The radix sort leaves what lies before its first fold as the
+	 * loop below would (sort_radix's fold_at): the loop starts there. */
+	if (radix && sort_radix(dp, alloc, n, &i)) {
+		o = sort_fold_at = i;
+	} else {
 		qsort(d, n, sizeof(*d), cmp_fold);
+		i = 0;
+	}
 	d = *dp;
 	while (i < n) {
 		ge_diag keep;
@@ -1153,8 +1215,7 @@ static size_t sort_dedupe(ge_report *r, ge_diag **dp, size_t *alloc, size_t n, i
 			 * it, its count made explicit, without copying it twice. */
 			if (o != i)
 				d[o] = d[i];
-			d[o].count = ge_diag_count(&d[o]);
-			d[o].group = 0;
+			fold_single(&d[o]);
 			o++;
 			i = e;
 			continue;

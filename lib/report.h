@@ -233,6 +233,9 @@ void ge_report__sort_gather_moves_max(size_t max);
  * (qsort), 1 wide, 2 packed. */
 void ge_report__sort_radix_wide(int on);
 int ge_report__sort_radix_path(void);
+/* Where the last radix sort's fold began: the first diagnostic, in sorted
+ * order, of a run of equal ones (the number sorted when none was). */
+size_t ge_report__sort_fold_at(void);
 /* Parse report JSON; name is used in messages.  GE_EBADINPUT on bad input. */
 int ge_report_from_json(ge_report **out, const char *json, size_t len, const char *name);
 /*

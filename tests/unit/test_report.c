@@ -89,7 +89,7 @@ static void sort_radix_same_as_qsort(void **state)
 	static const char *const pkgs[] = {"m/p", "m/q", "m/p_test"};
 	char copies[6][16];
 	uint64_t st = 42;
-	int k, pass, round;
+	int k, pass, round, skipped_to_fold = 0;
 	size_t i;
 	(void)state;
 	for (i = 0; i < 6; i++)
@@ -156,6 +156,15 @@ static void sort_radix_same_as_qsort(void **state)
 		/* which elements the radix sort took: none when too wide */
 		assert_int_equal(ge_report__sort_radix_path(),
 		                 round == 11 ? 0 : pass || round == 15 ? 1 : 2);
+		/* The fold began where the first run of equal ones does: past
+		 * what the sort left as a run of one, none when none folds. */
+		if (ge_report__sort_radix_path()) {
+			size_t at = ge_report__sort_fold_at();
+			assert_true(at <= n);
+			assert_int_equal(at == n, a->ndiags == n);
+			if (at > 0 && at < n)
+				skipped_to_fold++;
+		}
 		ge_report_sort_qsort(b);
 		assert_int_equal(a->ndiags, b->ndiags);
 		if (round % 3 == 0 && round > 0)
@@ -182,6 +191,7 @@ static void sort_radix_same_as_qsort(void **state)
 		ge_report_free(b);
 		ge_report_free(a);
 	}
+	assert_true(skipped_to_fold > 0);
 	ge_report__sort_gather(0);
 	ge_report__sort_radix_wide(0);
 }

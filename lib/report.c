@@ -562,11 +562,6 @@ static inline void fold_single(ge_diag *d)
 	d->group = 0;
 }
 
-static int cmp_strp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Bits that hold v (0 for 0). */
 /* Where a file pointer's search starts in sort_radix's table of nslot (a power of two). */
 static size_t sort_slot_of(const char *p, size_t nslot)
@@ -873,14 +868,24 @@ static ge_diag *sort_gather(ge_diag *d, const uint32_t *perm, size_t n, size_t s
 #define SORT_DIGIT_MAX 11
 /* The longest tie sorted by insertion (longer ones by qsort). */
 #define SORT_TIE_INSERT 24
+/* The fewest diagnostics the radix sort shares between two threads (below,
+ * a thread's start costs more than it saves). */
+#define SORT_SPLIT_MIN 65536
 
-static int sort_wide_forced; /* ge_report__sort_radix_wide */
-static int sort_path;        /* ge_report__sort_radix_path */
-static size_t sort_fold_at;  /* ge_report__sort_fold_at */
+static int sort_wide_forced;  /* ge_report__sort_radix_wide */
+static int sort_split_forced; /* ge_report__sort_radix_split */
+static int sort_path;         /* ge_report__sort_radix_path */
+static int sort_parts;        /* ge_report__sort_radix_parts */
+static size_t sort_fold_at;   /* ge_report__sort_fold_at */
 
 void ge_report__sort_radix_wide(int on)
 {
 	sort_wide_forced = on;
+}
+
+void ge_report__sort_radix_split(int on)
+{
+	sort_split_forced = on;
 }
 
 size_t ge_report__sort_fold_at(void)
@@ -891,6 +896,11 @@ size_t ge_report__sort_fold_at(void)
 int ge_report__sort_radix_path(void)
 {
 	return sort_path;
+}
+
+int ge_report__sort_radix_parts(void)
+{
+	return sort_parts;
 }
 
 /* The tie-break's scratch, grown to the longest run of one key. */
@@ -906,6 +916,337 @@ static int tie_room(struct sort_tie **tie, size_t *cap, size_t m)
 	return 0;
 }
 
+/* How sort_radix's keys are made, the same for both parts. */
+struct radix_plan {
+	int bline, bcol, ibits, npass, dbits, packed;
+	uint32_t split; /* file ranks below it go to the first part */
+	uint64_t dmask, imask;
+};
+
+/*
+ * One thread's share of sort_radix.  radix_read: diagnostics [lo, hi)
+ * of d read once (line and column into lc, the file's ordinal in this
+ * part's own table with the kind into ordk, the widest line and column,
+ * how many each ordinal has).  radix_keys: the same diagnostics keyed,
+ * each written where its part's elements go (to[0] below the split rank,
+ * to[1] from it), with the digits' counts by the part they go to.
+ * radix_sort: the elements [at, at + m) of that, sorted by LSD passes;
+ * the permutation into ordk[at ...]; ties by cmp_fold; fold_at.  A part
+ * writes only its own ranges of the shared arrays.
+ */
+struct radix_part {
+	const ge_diag *d;
+	const struct radix_plan *plan;
+	size_t lo, hi;
+	uint64_t *lc;                /* line << 32 | column, by element; then scratch */
+	uint32_t *ordk;              /* ordinal << 2 | kind by element; then the permutation */
+	uint64_t *pk;                /* packed keys (key << ibits | index), placed */
+	struct sort_key *wk, *wt;    /* wide keys, placed, and scratch */
+	const char **names;          /* by ordinal */
+	uint32_t *slot;              /* ordinal+1 into names; 0 empty */
+	uint32_t *cnt, *rank;        /* by ordinal */
+	size_t nslot, nnames, capnames;
+	uint32_t maxline, maxcol;
+	size_t to[2];
+	size_t (*hist[2])[1 << SORT_DIGIT_MAX]; /* this part's counts, by the part they go to */
+	size_t at, m, fold_at;
+	struct sort_tie *tie;
+	size_t ntie;
+};
+
+static void radix_part_free(struct radix_part *p)
+{
+	free(p->names);
+	free(p->slot);
+	free(p->cnt);
+	free(p->rank);
+	free(p->hist[0]);
+	free(p->hist[1]);
+	free(p->tie);
+}
+
+/* p's table of names with room for one more (2 slots a name). */
+static int radix_names_room(struct radix_part *p)
+{
+	size_t ns, q, j;
+	uint32_t *nsl;
+	if (2 * (p->nnames + 1) <= p->nslot)
+		return 0;
+	ns = p->nslot ? 2 * p->nslot : 1024;
+	if (ns / 2 > p->capnames) {
+		const char **nn = realloc(p->names, ns / 2 * sizeof(*nn));
+		uint32_t *nc;
+		if (!nn)
+			return -1;
+		p->names = nn;
+		if (!(nc = realloc(p->cnt, ns / 2 * sizeof(*nc))))
+			return -1;
+		p->cnt = nc;
+		p->capnames = ns / 2;
+	}
+	if (!(nsl = calloc(ns, sizeof(*nsl))))
+		return -1;
+	for (q = 0; q < p->nnames; q++) {
+		for (j = sort_slot_of(p->names[q], ns); nsl[j]; j = (j + 1) & (ns - 1))
+			;
+		nsl[j] = (uint32_t)q + 1;
+	}
+	free(p->slot);
+	p->slot = nsl;
+	p->nslot = ns;
+	return 0;
+}
+
+/* The first read (file pointers interned: few, their table grows with them). */
+static int radix_read(struct radix_part *p)
+{
+	const ge_diag *d = p->d;
+	size_t i, j;
+	for (i = p->lo; i < p->hi; i++) {
+		uint32_t o;
+		if ((unsigned)d[i].kind > 3)
+			return -1;
+		p->maxline = d[i].line > p->maxline ? d[i].line : p->maxline;
+		p->maxcol = d[i].column > p->maxcol ? d[i].column : p->maxcol;
+		p->lc[i] = (uint64_t)d[i].line << 32 | d[i].column;
+		if (i > p->lo && d[i].file == d[i - 1].file) {
+			/* runs of one file: no lookup */
+			p->ordk[i] = (p->ordk[i - 1] & ~3u) | d[i].kind;
+			p->cnt[p->ordk[i] >> 2]++;
+			continue;
+		}
+		if (radix_names_room(p) < 0)
+			return -1;
+		for (j = sort_slot_of(d[i].file, p->nslot);
+		     p->slot[j] && p->names[p->slot[j] - 1] != d[i].file; j = (j + 1) & (p->nslot - 1))
+			;
+		if (!p->slot[j]) {
+			p->cnt[p->nnames] = 0;
+			p->names[p->nnames++] = d[i].file;
+			p->slot[j] = (uint32_t)p->nnames;
+		}
+		o = p->slot[j] - 1;
+		p->cnt[o]++;
+		p->ordk[i] = o << 2 | d[i].kind;
+	}
+	return 0;
+}
+
+/* Each element keyed and placed, the digits counted by where it goes. */
+static int radix_keys(struct radix_part *p)
+{
+	const struct radix_plan *pl = p->plan;
+	int pass, rshift = pl->bline + pl->bcol + 2;
+	size_t i, t;
+	for (t = 0; t < 2; t++)
+		if (!(p->hist[t] = calloc((size_t)pl->npass, sizeof(*p->hist[t]))))
+			return -1;
+	for (i = p->lo; i < p->hi; i++) {
+		uint64_t v = p->lc[i];
+		uint32_t rk = p->rank[p->ordk[i] >> 2];
+		/* One name takes no bits; then the rest may fill all 64 (no shift by 64). */
+		uint64_t key = (rshift < 64 ? (uint64_t)rk << rshift : 0) | (v >> 32) << (pl->bcol + 2) |
+		               (v & 0xffffffffu) << 2 | (p->ordk[i] & 3);
+		size_t (*h)[1 << SORT_DIGIT_MAX];
+		t = rk >= pl->split;
+		h = p->hist[t];
+		if (pl->packed) {
+			p->pk[p->to[t]++] = key << pl->ibits | i;
+		} else {
+			p->wk[p->to[t]].key = key;
+			p->wk[p->to[t]++].idx = i;
+		}
+		for (pass = 0; pass < pl->npass; pass++)
+			h[pass][(key >> (pl->dbits * pass)) & pl->dmask]++;
+	}
+	return 0;
+}
+
+/* The part's elements sorted, their permutation and ties. */
+static int radix_sort(struct radix_part *p)
+{
+	const struct radix_plan *pl = p->plan;
+	const ge_diag *d = p->d;
+	uint64_t *pk = p->pk + p->at, *pt = p->lc + p->at; /* lc: the scratch now */
+	struct sort_key *wk = p->wk ? p->wk + p->at : NULL, *wt = p->wt ? p->wt + p->at : NULL;
+	uint32_t *perm = p->ordk + p->at;
+	size_t m = p->m, i, j, q;
+	int pass;
+	p->fold_at = p->at + m;
+	if (m == 0)
+		return 0;
+	for (pass = 0; pass < pl->npass; pass++) {
+		size_t sum = 0, *h = p->hist[0][pass];
+		int at = pl->dbits * pass;
+		uint64_t first = pl->packed ? pk[0] >> pl->ibits : wk[0].key;
+		if (h[(first >> at) & pl->dmask] == m)
+			continue; /* one value of this digit: nothing moves */
+		for (i = 0; i <= pl->dmask; i++) {
+			size_t c = h[i];
+			h[i] = sum;
+			sum += c;
+		}
+		if (pl->packed) {
+			uint64_t *x;
+			at += pl->ibits;
+			for (i = 0; i < m; i++)
+				pt[h[(pk[i] >> at) & pl->dmask]++] = pk[i];
+			x = pk;
+			pk = pt;
+			pt = x;
+		} else {
+			struct sort_key *x;
+			for (i = 0; i < m; i++)
+				wt[h[(wk[i].key >> at) & pl->dmask]++] = wk[i];
+			x = wk;
+			wk = wt;
+			wt = x;
+		}
+	}
+	/* The permutation, in ordk (its fields are in the keys now); runs of one
+	 * key: their diagnostics' addresses sorted, back as indexes. */
+	for (i = 0; i < m; i++)
+		perm[i] = (uint32_t)(pl->packed ? pk[i] & pl->imask : wk[i].idx);
+	for (i = 0; i < m; i = j) {
+		uint64_t key = pl->packed ? pk[i] >> pl->ibits : wk[i].key;
+		for (j = i + 1; j < m && (pl->packed ? pk[j] >> pl->ibits : wk[j].key) == key; j++)
+			;
+		if (j - i < 2)
+			continue;
+		if (j - i <= SORT_TIE_INSERT) {
+			/* A few (the usual tie): insertion by cmp_fold, then index. */
+			for (q = i + 1; q < j; q++) {
+				uint32_t x = perm[q];
+				size_t r = q;
+				for (; r > i && tie_after(&d[perm[r - 1]], &d[x]); r--)
+					perm[r] = perm[r - 1];
+				perm[r] = x;
+			}
+		} else {
+			if (tie_room(&p->tie, &p->ntie, j - i) < 0)
+				return -1;
+			for (q = i; q < j; q++)
+				p->tie[q - i].d = &d[perm[q]];
+			qsort(p->tie, j - i, sizeof(*p->tie), cmp_tie);
+			for (q = i; q < j; q++)
+				perm[q] = (uint32_t)(p->tie[q - i].d - d);
+		}
+		/* Only a tie can fold (equal diagnostics share a key): the first
+		 * that does is where the caller's fold starts. */
+		for (q = i + 1; q < j && p->fold_at == p->at + m; q++)
+			if (fold_same(&d[perm[q - 1]], &d[perm[q]]))
+				p->fold_at = p->at + q - 1;
+	}
+	return 0;
+}
+
+struct radix_job {
+	struct radix_part *p;
+	int (*fn)(struct radix_part *);
+	int rc;
+};
+
+static void *radix_job_run(void *arg)
+{
+	struct radix_job *j = arg;
+	j->rc = j->fn(j->p);
+	return NULL;
+}
+
+/* fn on part a, and on b when there are two: b on a thread of its own
+ * (with none to be had, after a on this one). */
+static int radix_both(struct radix_part *a, struct radix_part *b, int two,
+                      int (*fn)(struct radix_part *))
+{
+	struct radix_job j = {b, fn, 0};
+	pthread_t t;
+	int threaded = two && ge_thread_start(&t, radix_job_run, &j) == 0, ra;
+	ra = fn(a);
+	if (threaded)
+		pthread_join(t, NULL);
+	else if (two)
+		j.rc = fn(b);
+	return ra < 0 || j.rc < 0 ? -1 : 0;
+}
+
+/* A file name of part `who` >> 31, ordinal who & 0x7fffffff: the ranks' sort. */
+struct radix_name {
+	const char *s;
+	uint32_t who;
+};
+
+static int cmp_radix_name(const void *a, const void *b)
+{
+	return strcmp(((const struct radix_name *)a)->s, ((const struct radix_name *)b)->s);
+}
+
+/*
+ * Both parts' names ranked together (equal names at two addresses share a
+ * rank: *nrank of them) and the split chosen: the rank that parts the
+ * elements nearest to halves (with one part, past the last).  Each part's
+ * to[] set: where its elements below and from the split go.
+ */
+static int radix_rank(struct radix_part *p, int two, struct radix_plan *pl, uint32_t *nrank)
+{
+	size_t total = p[0].nnames + (two ? p[1].nnames : 0), i, k, n = p[0].hi - p[0].lo;
+	struct radix_name *all = malloc((total ? total : 1) * sizeof(*all));
+	size_t *per = calloc(total ? total : 1, sizeof(*per)), below = 0, low[2] = {0, 0};
+	uint32_t j = 0;
+	int t, rc = -1;
+	if (two)
+		n += p[1].hi - p[1].lo;
+	if (!all || !per)
+		goto done;
+	for (t = 0, k = 0; t < 1 + two; t++) {
+		if (!(p[t].rank = malloc((p[t].nnames ? p[t].nnames : 1) * sizeof(*p[t].rank))))
+			goto done;
+		for (i = 0; i < p[t].nnames; i++, k++) {
+			all[k].s = p[t].names[i];
+			all[k].who = (uint32_t)t << 31 | (uint32_t)i;
+		}
+	}
+	qsort(all, total, sizeof(*all), cmp_radix_name);
+	for (i = 0; i < total; i++) {
+		struct radix_part *o = &p[all[i].who >> 31];
+		uint32_t ord = all[i].who & 0x7fffffffu;
+		if (i && strcmp(all[i - 1].s, all[i].s) != 0)
+			j++;
+		o->rank[ord] = j;
+		per[j] += o->cnt[ord];
+	}
+	*nrank = j;
+	/* The split: the first rank whose elements pass half, or the one after. */
+	pl->split = (uint32_t)-1;
+	if (two) {
+		for (i = 0; i <= j && below + per[i] <= n / 2; i++)
+			below += per[i];
+		if (i <= j && n / 2 - below > below + per[i] - n / 2)
+			below += per[i++];
+		pl->split = (uint32_t)i;
+	} else {
+		below = n;
+	}
+	for (t = 0; t < 1 + two; t++)
+		for (i = 0; i < p[t].nnames; i++)
+			if (p[t].rank[i] < pl->split)
+				low[t] += p[t].cnt[i];
+	p[0].to[0] = 0;
+	p[0].to[1] = below;
+	p[0].at = 0;
+	p[0].m = below;
+	if (two) {
+		p[1].to[0] = low[0];
+		p[1].to[1] = below + (p[0].hi - p[0].lo - low[0]);
+		p[1].at = below;
+		p[1].m = n - below;
+	}
+	rc = 0;
+done:
+	free(all);
+	free(per);
+	return rc;
+}
+
 /*
  * d sorted as a stable qsort(cmp_fold) sorts it (glibc's is a merge sort),
  * in O(n) passes: an LSD radix sort of the packed keys (digits of up to
@@ -914,206 +1255,99 @@ static int tie_room(struct sort_tie **tie, size_t *cap, size_t m)
  * permutation applied into a new array (sort_gather: *dp and *alloc
  * replaced, the old array freed) or, when that would hold too much, in
  * place.  d is read once, into 12 bytes an element (line and column, the
- * file's ordinal and the kind), which the keys are made from.  0 when it
- * cannot (rank, line and column wider than 64 bits together, or no
- * memory): the caller falls back to qsort.  *fold_at: where the fold
- * is to begin, the first of a run of equal diagnostics (only a tie can be
- * one: equal diagnostics share a key), n when none is; what lies before
- * it is left as the fold leaves a run of one (fold_single, in the gather's
- * copy), so the fold does not go over the whole array again (100 ms at
- * 10^7 lines).  test_report's sort_radix_same_as_qsort compares the two
- * on random reports, packed and wide.
+ * file's ordinal and the kind), which the keys are made from.  From
+ * SORT_SPLIT_MIN diagnostics the work is shared by two threads (radix_part
+ * says how): each reads half of d, the file names are ranked together, and
+ * the keys are placed in two ranges split at a file rank (one part's files
+ * sort before the other's), which each thread then sorts alone; the gather
+ * stays on this one.  0 when it cannot (rank, line and column wider than
+ * 64 bits together, or no memory): the caller falls back to qsort.
+ * *fold_at: where the fold is to begin, the first of a run of equal
+ * diagnostics (only a tie can be one: equal diagnostics share a key), n
+ * when none is; what lies before it is left as the fold leaves a run of
+ * one (fold_single, in the gather's copy), so the fold does not go over
+ * the whole array again (100 ms at 10^7 lines).  test_report's
+ * sort_radix_same_as_qsort compares the two on random reports, packed and
+ * wide, in one part and two.
  */
 static int sort_radix(ge_diag **dp, size_t *alloc, size_t n, size_t *fold_at)
 {
 	ge_diag *d = *dp, *nd;
-	uint64_t *pk = NULL, *pt = NULL;        /* packed: key << ibits | index */
-	struct sort_key *wk = NULL, *wt = NULL; /* wide */
-	uint64_t *lc = NULL;                    /* line << 32 | column, by element */
-	uint32_t *ordk = NULL; /* file ordinal << 2 | kind by element; then the permutation */
-	struct sort_tie *tie = NULL;
-	const char **names = NULL, **sorted = NULL;
-	uint32_t *slot = NULL; /* ordinal+1 into names; 0 empty */
-	uint32_t *rank = NULL; /* by ordinal */
-	size_t nslot = 0, nnames = 0, ntie = 0, i, j, (*hist)[1 << SORT_DIGIT_MAX] = NULL;
-	uint32_t maxline = 0, maxcol = 0;
-	int pass, npass, dbits, bline, bcol, kbits, ibits, packed, ok = 0;
-	uint64_t dmask, imask;
+	struct radix_part p[2];
+	struct radix_plan pl;
+	uint64_t *lc = NULL, *pk = NULL;
+	struct sort_key *wk = NULL, *wt = NULL;
+	uint32_t *ordk = NULL, nrank = 0;
+	size_t i, mid;
+	int kbits, ok = 0, t, two;
 	sort_path = 0;
+	sort_parts = 0;
 	*fold_at = 0;
+	memset(p, 0, sizeof(p));
+	memset(&pl, 0, sizeof(pl));
 	if (n < 64 || n > (UINT32_MAX >> 2))
 		return 0;
+	two = n >= SORT_SPLIT_MIN || sort_split_forced;
+	mid = two ? n / 2 : n;
 	lc = malloc(n * sizeof(*lc));
 	ordk = malloc(n * sizeof(*ordk));
 	if (!lc || !ordk)
 		goto done;
-	/* One read of d: line and column, the kind, and the file's ordinal
-	 * among the distinct file pointers (interned: few), in a table that
-	 * grows with them (sized to n it was 12 bytes a diagnostic). */
-	for (i = 0; i < n; i++) {
-		uint32_t o;
-		if ((unsigned)d[i].kind > 3)
-			goto done;
-		maxline = d[i].line > maxline ? d[i].line : maxline;
-		maxcol = d[i].column > maxcol ? d[i].column : maxcol;
-		lc[i] = (uint64_t)d[i].line << 32 | d[i].column;
-		if (i && d[i].file == d[i - 1].file) {
-			ordk[i] = (ordk[i - 1] & ~3u) | d[i].kind; /* runs of one file: no lookup */
-			continue;
-		}
-		if (2 * (nnames + 1) > nslot) {
-			size_t ns = nslot ? 2 * nslot : 1024, q;
-			uint32_t *nsl = calloc(ns, sizeof(*nsl));
-			const char **nn = realloc(names, ns / 2 * sizeof(*nn));
-			if (!nsl || !nn) {
-				free(nsl);
-				if (nn)
-					names = nn;
-				goto done;
-			}
-			names = nn;
-			for (q = 0; q < nnames; q++) {
-				for (j = sort_slot_of(names[q], ns); nsl[j]; j = (j + 1) & (ns - 1))
-					;
-				nsl[j] = (uint32_t)q + 1;
-			}
-			free(slot);
-			slot = nsl;
-			nslot = ns;
-		}
-		for (j = sort_slot_of(d[i].file, nslot); slot[j] && names[slot[j] - 1] != d[i].file;
-		     j = (j + 1) & (nslot - 1))
-			;
-		if (!slot[j]) {
-			names[nnames++] = d[i].file;
-			slot[j] = (uint32_t)nnames;
-		}
-		o = slot[j] - 1;
-		ordk[i] = o << 2 | d[i].kind;
+	for (t = 0; t < 2; t++) {
+		p[t].d = d;
+		p[t].plan = &pl;
+		p[t].lc = lc;
+		p[t].ordk = ordk;
+		p[t].lo = t ? mid : 0;
+		p[t].hi = t ? n : mid;
 	}
-	sorted = malloc((nnames ? nnames : 1) * sizeof(*sorted));
-	rank = malloc((nnames ? nnames : 1) * sizeof(*rank));
-	if (!sorted || !rank)
+	if (radix_both(&p[0], &p[1], two, radix_read) < 0 || radix_rank(p, two, &pl, &nrank) < 0)
 		goto done;
-	memcpy(sorted, names, nnames * sizeof(*sorted));
-	qsort(sorted, nnames, sizeof(*sorted), cmp_strp);
-	for (i = 0, j = 0; i < nnames; i++) {
-		size_t q;
-		if (i && strcmp(sorted[i - 1], sorted[i]) != 0)
-			j++; /* equal names at two addresses share a rank */
-		for (q = sort_slot_of(sorted[i], nslot); names[slot[q] - 1] != sorted[i];
-		     q = (q + 1) & (nslot - 1))
-			;
-		rank[slot[q] - 1] = (uint32_t)j;
-	}
 	/* Each field as wide as its largest value needs: fewer bits, fewer passes. */
-	bline = bits_for(maxline);
-	bcol = bits_for(maxcol);
-	kbits = bits_for((uint32_t)j) + bline + bcol + 2;
-	ibits = bits_for((uint32_t)(n - 1));
+	pl.bline = bits_for(p[0].maxline > p[1].maxline ? p[0].maxline : p[1].maxline);
+	pl.bcol = bits_for(p[0].maxcol > p[1].maxcol ? p[0].maxcol : p[1].maxcol);
+	kbits = bits_for(nrank) + pl.bline + pl.bcol + 2;
+	pl.ibits = bits_for((uint32_t)(n - 1));
 	if (kbits > 64)
 		goto done;
-	packed = kbits + ibits <= 64 && !sort_wide_forced;
-	npass = (kbits + SORT_DIGIT_MAX - 1) / SORT_DIGIT_MAX;
-	dbits = (kbits + npass - 1) / npass;
-	dmask = ((uint64_t)1 << dbits) - 1;
-	imask = ((uint64_t)1 << ibits) - 1;
-	if (!(hist = calloc((size_t)npass, sizeof(*hist))))
+	pl.packed = kbits + pl.ibits <= 64 && !sort_wide_forced;
+	pl.npass = (kbits + SORT_DIGIT_MAX - 1) / SORT_DIGIT_MAX;
+	pl.dbits = (kbits + pl.npass - 1) / pl.npass;
+	pl.dmask = ((uint64_t)1 << pl.dbits) - 1;
+	pl.imask = ((uint64_t)1 << pl.ibits) - 1;
+	if (pl.packed ? !(pk = malloc(n * sizeof(*pk)))
+	              : !(wk = malloc(n * sizeof(*wk))) || !(wt = malloc(n * sizeof(*wt))))
 		goto done;
-	if (packed) {
-		pk = lc; /* each element made where its line and column were */
-		lc = NULL;
-		if (!(pt = malloc(n * sizeof(*pt))))
-			goto done;
-	} else if (!(wk = malloc(n * sizeof(*wk))) || !(wt = malloc(n * sizeof(*wt)))) {
+	for (t = 0; t < 2; t++) {
+		p[t].pk = pk;
+		p[t].wk = wk;
+		p[t].wt = wt;
+	}
+	if (radix_both(&p[0], &p[1], two, radix_keys) < 0)
 		goto done;
-	}
-	for (i = 0; i < n; i++) {
-		uint64_t v = packed ? pk[i] : lc[i];
-		/* One name takes no bits; then the rest may fill all 64 (no shift by 64). */
-		uint64_t key =
-		    (bline + bcol + 2 < 64 ? (uint64_t)rank[ordk[i] >> 2] << (bline + bcol + 2) : 0) |
-		    (v >> 32) << (bcol + 2) | (v & 0xffffffffu) << 2 | (ordk[i] & 3);
-		if (packed) {
-			pk[i] = key << ibits | i;
-		} else {
-			wk[i].key = key;
-			wk[i].idx = i;
-		}
-		for (pass = 0; pass < npass; pass++)
-			hist[pass][(key >> (dbits * pass)) & dmask]++;
-	}
-	for (pass = 0; pass < npass; pass++) {
-		size_t sum = 0, *h = hist[pass];
-		int at = dbits * pass;
-		uint64_t first = packed ? pk[0] >> ibits : wk[0].key;
-		if (h[(first >> at) & dmask] == n)
-			continue; /* one value of this digit: nothing moves */
-		for (i = 0; i <= dmask; i++) {
-			size_t c = h[i];
-			h[i] = sum;
-			sum += c;
-		}
-		if (packed) {
-			uint64_t *x;
-			at += ibits;
-			for (i = 0; i < n; i++)
-				pt[h[(pk[i] >> at) & dmask]++] = pk[i];
-			x = pk;
-			pk = pt;
-			pt = x;
-		} else {
-			struct sort_key *x;
-			for (i = 0; i < n; i++)
-				wt[h[(wk[i].key >> at) & dmask]++] = wk[i];
-			x = wk;
-			wk = wt;
-			wt = x;
+	/* Each part's counts: what both threads counted of its elements. */
+	if (two) {
+		size_t c, np = (size_t)pl.npass << SORT_DIGIT_MAX;
+		size_t *a0 = p[0].hist[0][0], *a1 = p[0].hist[1][0];
+		size_t *b0 = p[1].hist[0][0], *b1 = p[1].hist[1][0];
+		for (c = 0; c < np; c++) {
+			a0[c] += b0[c];
+			b0[c] = a1[c] + b1[c];
 		}
 	}
-	/* The permutation, in ordk (its fields are in the keys now); runs of one
-	 * key: their diagnostics' addresses sorted, back as indexes. */
-	for (i = 0; i < n; i++)
-		ordk[i] = (uint32_t)(packed ? pk[i] & imask : wk[i].idx);
-	*fold_at = n;
-	for (i = 0; i < n; i = j) {
-		uint64_t key = packed ? pk[i] >> ibits : wk[i].key;
-		size_t m;
-		for (j = i + 1; j < n && (packed ? pk[j] >> ibits : wk[j].key) == key; j++)
-			;
-		if (j - i < 2)
-			continue;
-		if (j - i <= SORT_TIE_INSERT) {
-			/* A few (the usual tie): insertion by cmp_fold, then index. */
-			for (m = i + 1; m < j; m++) {
-				uint32_t x = ordk[m];
-				size_t q = m;
-				for (; q > i && tie_after(&d[ordk[q - 1]], &d[x]); q--)
-					ordk[q] = ordk[q - 1];
-				ordk[q] = x;
-			}
-		} else {
-			if (tie_room(&tie, &ntie, j - i) < 0)
-				goto done;
-			for (m = i; m < j; m++)
-				tie[m - i].d = &d[ordk[m]];
-			qsort(tie, j - i, sizeof(*tie), cmp_tie);
-			for (m = i; m < j; m++)
-				ordk[m] = (uint32_t)(tie[m - i].d - d);
-		}
-		/* Only a tie can fold (equal diagnostics share a key): the first
-		 * that does is where the caller's fold starts. */
-		for (m = i + 1; m < j && *fold_at == n; m++)
-			if (fold_same(&d[ordk[m - 1]], &d[ordk[m]]))
-				*fold_at = m - 1;
-	}
-	sort_path = packed ? 2 : 1;
+	if (radix_both(&p[0], &p[1], two, radix_sort) < 0)
+		goto done;
+	*fold_at = p[0].fold_at < p[0].at + p[0].m ? p[0].fold_at
+	           : two && p[1].fold_at < p[1].at + p[1].m ? p[1].fold_at
+	                                                    : n;
+	sort_path = pl.packed ? 2 : 1;
+	sort_parts = 1 + two;
 	/* The keys' memory goes before the gather's new array is made. */
+	free(lc);
 	free(pk);
-	free(pt);
 	free(wk);
 	free(wt);
-	pk = pt = NULL;
+	lc = pk = NULL;
 	wk = wt = NULL;
 	/* Position i takes d[ordk[i]]: into a new array, or following each
 	 * cycle once. */
@@ -1143,18 +1377,15 @@ static int sort_radix(ge_diag **dp, size_t *alloc, size_t n, size_t *fold_at)
 		fold_single(&d[i]);
 	ok = 1;
 done:
-	if (!ok)
+	if (!ok) {
 		sort_path = 0;
-	free(slot);
-	free(rank);
-	free(names);
-	free(sorted);
-	free(hist);
-	free(tie);
+		sort_parts = 0;
+	}
+	radix_part_free(&p[0]);
+	radix_part_free(&p[1]);
 	free(lc);
 	free(ordk);
 	free(pk);
-	free(pt);
 	free(wk);
 	free(wt);
 	return ok;

@@ -233,6 +233,11 @@ void ge_report__sort_gather_moves_max(size_t max);
  * (qsort), 1 wide, 2 packed. */
 void ge_report__sort_radix_wide(int on);
 int ge_report__sort_radix_path(void);
+/* For tests: the radix sort shared by two threads at any size (on 1; by
+ * default from 65,536 diagnostics); how many parts the last one had (0
+ * when qsort sorted). */
+void ge_report__sort_radix_split(int on);
+int ge_report__sort_radix_parts(void);
 /* Where the last radix sort's fold began: the first diagnostic, in sorted
  * order, of a run of equal ones (the number sorted when none was). */
 size_t ge_report__sort_fold_at(void);

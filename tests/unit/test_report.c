@@ -100,19 +100,26 @@ static void sort_radix_same_as_qsort(void **state)
 	 * of one file in reverse order (runs of pages empty as the new array
 	 * fills).  Round 15's keys are wide: with their index they take more
 	 * than 64 bits (16-byte elements); the second pass of rounds takes
-	 * 16-byte elements where 8 would do. */
-	for (k = 0; k < 32; k++) {
+	 * 16-byte elements where 8 would do; the third and fourth passes
+	 * repeat both in two parts, each sorted by a thread of its own
+	 * (rounds 12 to 14 take two at their size anyway; 13's blocks of one
+	 * file, its split between two files; round 0 of the fourth pass,
+	 * 70 diagnostics of one file: one part empty). */
+	for (k = 0; k < 64; k++) {
 		ge_report *a = NULL, *b = NULL;
 		size_t n;
-		pass = k / 16;
+		pass = k / 16 % 2;
 		round = k % 16;
 		n = round == 0 ? 70 : round >= 12 && round < 15 ? 120000 : 500 + rnd(&st) % 3000;
 		ge_report__sort_gather(round % 3);
 		ge_report__sort_radix_wide(pass);
+		ge_report__sort_radix_split(k >= 32);
 		assert_int_equal(ge_report_new(&a), 0);
 		assert_int_equal(ge_report_new(&b), 0);
 		for (i = 0; i < n; i++) {
-			const char *file = round == 13 ? files[5 - i * 6 / n] : files[rnd(&st) % 6];
+			const char *file = round == 13   ? files[5 - i * 6 / n]
+			                   : k == 48 ? files[1]
+			                             : files[rnd(&st) % 6];
 			uint32_t line = round == 13 ? 1 + (uint32_t)(i % 5000)
 			                            : 1 + rnd(&st) % (round % 3 ? 40 : 4);
 			uint32_t col = 1 + rnd(&st) % 3;
@@ -156,6 +163,8 @@ static void sort_radix_same_as_qsort(void **state)
 		/* which elements the radix sort took: none when too wide */
 		assert_int_equal(ge_report__sort_radix_path(),
 		                 round == 11 ? 0 : pass || round == 15 ? 1 : 2);
+		assert_int_equal(ge_report__sort_radix_parts(),
+		                 round == 11 ? 0 : k >= 32 || n >= 65536 ? 2 : 1);
 		/* The fold began where the first run of equal ones does: past
 		 * what the sort left as a run of one, none when none folds. */
 		if (ge_report__sort_radix_path()) {
@@ -194,6 +203,7 @@ static void sort_radix_same_as_qsort(void **state)
 	assert_true(skipped_to_fold > 0);
 	ge_report__sort_gather(0);
 	ge_report__sort_radix_wide(0);
+	ge_report__sort_radix_split(0);
 }
 
 /*
